@@ -1,0 +1,239 @@
+//! The repo configuration file, `pi-planner.toml` at the root of the plan repo.
+//!
+//! Only its parsing lives here (from text; reading the file is the caller's job). Every section
+//! is optional; a missing file means the defaults below. Unknown keys are an error, so a typo never
+//! silently turns a rule off.
+
+use serde::{Deserialize, Serialize};
+
+/// Name of the repo config file, at the root of the plan repository.
+pub const CONFIG_FILE_NAME: &str = "pi-planner.toml";
+
+/// `pi-planner.toml`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RepoConfig {
+    /// The status (TP state) names that exist, per entity kind.
+    pub statuses: StatusConfig,
+    /// Configurable validation rules.
+    pub validation: ValidationConfig,
+}
+
+/// Known status names. The built-in "known status" check uses these; the defaults are the
+/// workflows of the demo Targetprocess (pi-sim).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct StatusConfig {
+    pub objective: Vec<String>,
+    pub feature: Vec<String>,
+}
+
+impl Default for StatusConfig {
+    fn default() -> Self {
+        let names = |v: &[&str]| v.iter().map(|s| (*s).to_owned()).collect();
+        Self {
+            objective: names(&["Pending", "Draft", "Accepted", "In Progress", "Done"]),
+            feature: names(&["Funnel", "Analyzing", "Backlog", "Implementing", "Done"]),
+        }
+    }
+}
+
+/// How a configurable rule reports: as an error (fails `validate`), a warning, or not at all.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RuleLevel {
+    Error,
+    Warning,
+    #[default]
+    Off,
+}
+
+/// `[validation]`: each rule is off unless configured.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ValidationConfig {
+    /// `effort_range = { min = 0, max = 40, level = "error" }`: objective and feature effort bounds.
+    pub effort_range: Option<EffortRangeRule>,
+    /// `owner_required_on_committed = "warning"`: a committed objective must name an owner.
+    pub owner_required_on_committed: RuleLevel,
+    /// `acceptance_criteria_required_on_committed = "error"`: every feature of a committed
+    /// objective must have at least one acceptance criterion.
+    pub acceptance_criteria_required_on_committed: RuleLevel,
+    /// `max_objectives_per_team = { max = 10, level = "warning" }`.
+    pub max_objectives_per_team: Option<MaxObjectivesRule>,
+    /// `allowed_statuses = { objective = [...], feature = [...], level = "error" }`: a narrower
+    /// list than the known statuses (e.g. no `Done` during planning).
+    pub allowed_statuses: Option<AllowedStatusesRule>,
+}
+
+impl Default for ValidationConfig {
+    fn default() -> Self {
+        Self {
+            effort_range: None,
+            owner_required_on_committed: RuleLevel::Warning,
+            acceptance_criteria_required_on_committed: RuleLevel::Warning,
+            max_objectives_per_team: None,
+            allowed_statuses: None,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EffortRangeRule {
+    pub min: Option<f64>,
+    pub max: Option<f64>,
+    #[serde(default = "level_error")]
+    pub level: RuleLevel,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MaxObjectivesRule {
+    pub max: usize,
+    #[serde(default = "level_error")]
+    pub level: RuleLevel,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AllowedStatusesRule {
+    pub objective: Option<Vec<String>>,
+    pub feature: Option<Vec<String>>,
+    #[serde(default = "level_error")]
+    pub level: RuleLevel,
+}
+
+fn level_error() -> RuleLevel {
+    RuleLevel::Error
+}
+
+/// A config file that cannot be used, with the line and column of the problem.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{line}:{column}: {message}")]
+pub struct ConfigError {
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+}
+
+impl RepoConfig {
+    /// Parses `pi-planner.toml` text.
+    pub fn from_toml_str(text: &str) -> Result<Self, ConfigError> {
+        let config: RepoConfig = toml::from_str(text).map_err(|e| {
+            let offset = e.span().map_or(0, |s| s.start);
+            let (line, column) = line_col(text, offset);
+            ConfigError {
+                line,
+                column,
+                message: e.message().trim().to_owned(),
+            }
+        })?;
+        config.check()?;
+        Ok(config)
+    }
+
+    fn check(&self) -> Result<(), ConfigError> {
+        let bad = |message: String| {
+            Err(ConfigError {
+                line: 1,
+                column: 1,
+                message,
+            })
+        };
+        if let Some(r) = &self.validation.effort_range
+            && let (Some(min), Some(max)) = (r.min, r.max)
+            && min > max
+        {
+            return bad(format!(
+                "validation.effort_range: min ({min}) is greater than max ({max})"
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// 1-based line and column (in characters) of a byte offset.
+pub(crate) fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(text.len());
+    let before = text.get(..offset).unwrap_or(text);
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let column = before.get(line_start..).map_or(0, |s| s.chars().count()) + 1;
+    (line, column)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_file_gives_defaults() {
+        let c = RepoConfig::from_toml_str("").unwrap();
+        assert_eq!(c, RepoConfig::default());
+        assert_eq!(c.validation.owner_required_on_committed, RuleLevel::Warning);
+        assert!(c.statuses.objective.iter().any(|s| s == "Accepted"));
+    }
+
+    #[test]
+    fn reads_every_rule() {
+        let c = RepoConfig::from_toml_str(
+            r#"
+[statuses]
+objective = ["Pending", "Accepted"]
+
+[validation]
+effort_range = { min = 1, max = 40 }
+owner_required_on_committed = "error"
+acceptance_criteria_required_on_committed = "off"
+max_objectives_per_team = { max = 10, level = "warning" }
+allowed_statuses = { objective = ["Pending"], level = "warning" }
+"#,
+        )
+        .unwrap();
+        assert_eq!(c.statuses.objective, vec!["Pending", "Accepted"]);
+        assert_eq!(c.statuses.feature, StatusConfig::default().feature);
+        let r = c.validation.effort_range.unwrap();
+        assert_eq!(
+            (r.min, r.max, r.level),
+            (Some(1.0), Some(40.0), RuleLevel::Error)
+        );
+        assert_eq!(c.validation.owner_required_on_committed, RuleLevel::Error);
+        assert_eq!(
+            c.validation.acceptance_criteria_required_on_committed,
+            RuleLevel::Off
+        );
+        assert_eq!(c.validation.max_objectives_per_team.unwrap().max, 10);
+        assert_eq!(
+            c.validation.allowed_statuses.unwrap().objective.unwrap(),
+            vec!["Pending"]
+        );
+    }
+
+    #[test]
+    fn unknown_key_is_located() {
+        let err =
+            RepoConfig::from_toml_str("[validation]\nowner_requried = \"error\"\n").unwrap_err();
+        assert_eq!(err.line, 2);
+        assert_eq!(err.column, 1);
+        assert!(err.message.contains("owner_requried"), "{}", err.message);
+    }
+
+    #[test]
+    fn bad_level_and_inverted_range_are_rejected() {
+        let err =
+            RepoConfig::from_toml_str("[validation]\nowner_required_on_committed = \"loud\"\n")
+                .unwrap_err();
+        assert_eq!(err.line, 2);
+        let err = RepoConfig::from_toml_str("[validation]\neffort_range = { min = 10, max = 1 }\n")
+            .unwrap_err();
+        assert!(err.message.contains("greater than max"), "{}", err.message);
+    }
+
+    #[test]
+    fn line_col_counts_characters() {
+        assert_eq!(line_col("ab\ncd", 4), (2, 2));
+        assert_eq!(line_col("é\nx", 3), (2, 1));
+        assert_eq!(line_col("", 10), (1, 1));
+    }
+}

@@ -1,0 +1,23 @@
+//! `pi-model`: the PI Planner domain — a team's PI plan (team objectives, program objectives for
+//! reference, features and epics with effort, status, owner, acceptance criteria and Jira links),
+//! the validation rules that apply to it, and the repo configuration file that tunes them.
+//!
+//! This crate is pure: no I/O, no clock, no environment, no printing. It deliberately knows nothing
+//! about markdown (see `pi-format`), Targetprocess wire JSON (see `pi-targetprocess`) or git.
+
+mod config;
+mod effort;
+mod id;
+mod plan;
+pub mod validate;
+
+pub use config::{
+    CONFIG_FILE_NAME, ConfigError, EffortRangeRule, MaxObjectivesRule, RepoConfig, RuleLevel,
+    StatusConfig, ValidationConfig,
+};
+pub use effort::{Effort, EffortError};
+pub use id::{EntityId, IdError, LocalId};
+pub use plan::{
+    Criterion, EntityPath, Feature, FeatureKind, Field, JiraLink, Named, Plan, PlanMeta,
+    ProgramObjective, TeamObjective,
+};
