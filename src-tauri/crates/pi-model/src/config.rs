@@ -17,6 +17,50 @@ pub struct RepoConfig {
     pub statuses: StatusConfig,
     /// Configurable validation rules.
     pub validation: ValidationConfig,
+    /// How this Targetprocess account names the resources and fields PI Planner uses.
+    pub tp: TpSchema,
+}
+
+/// `[tp]`: resource, link and custom-field names that differ between Targetprocess accounts and
+/// are not publicly documented. The defaults are what the demo Targetprocess (pi-sim) serves; the
+/// client can also discover them from `/api/v1/Index/meta`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct TpSchema {
+    /// Resource of team PI objectives.
+    pub team_objective_resource: String,
+    /// Resource of program PI objectives.
+    pub program_objective_resource: String,
+    /// Reference field on a team objective pointing at its program objective.
+    pub objective_program_objective_field: String,
+    /// Collection on a feature listing the team objectives it delivers (many-to-many).
+    pub feature_objectives_collection: String,
+    /// Boolean field on a team objective: committed (true) or uncommitted.
+    pub committed_field: String,
+    /// Number field on a team objective: planned business value.
+    pub business_value_field: String,
+    /// Number field on a team objective: actual business value.
+    pub actual_business_value_field: String,
+    /// Custom field (TemplatedURL) on a feature holding its Jira key.
+    pub jira_key_field: String,
+    /// Custom field (RichText) on a feature holding its acceptance criteria as HTML.
+    pub acceptance_criteria_field: String,
+}
+
+impl Default for TpSchema {
+    fn default() -> Self {
+        Self {
+            team_objective_resource: "TeamPIObjectives".into(),
+            program_objective_resource: "ProgramPIObjectives".into(),
+            objective_program_objective_field: "ProgramPIObjective".into(),
+            feature_objectives_collection: "TeamPIObjectives".into(),
+            committed_field: "Committed".into(),
+            business_value_field: "BusinessValue".into(),
+            actual_business_value_field: "ActualBusinessValue".into(),
+            jira_key_field: "Jira Key".into(),
+            acceptance_criteria_field: "Acceptance Criteria".into(),
+        }
+    }
 }
 
 /// Known status names. The built-in "known status" check uses these; the defaults are the
@@ -173,6 +217,18 @@ mod tests {
         assert_eq!(c, RepoConfig::default());
         assert_eq!(c.validation.owner_required_on_committed, RuleLevel::Warning);
         assert!(c.statuses.objective.iter().any(|s| s == "Accepted"));
+        assert_eq!(c.tp.team_objective_resource, "TeamPIObjectives");
+    }
+
+    #[test]
+    fn tp_schema_names_are_configurable() {
+        let c = RepoConfig::from_toml_str(
+            "[tp]\nteam_objective_resource = \"Objectives\"\njira_key_field = \"Jira\"\n",
+        )
+        .unwrap();
+        assert_eq!(c.tp.team_objective_resource, "Objectives");
+        assert_eq!(c.tp.jira_key_field, "Jira");
+        assert_eq!(c.tp.program_objective_resource, "ProgramPIObjectives");
     }
 
     #[test]

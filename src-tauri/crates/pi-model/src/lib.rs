@@ -13,11 +13,11 @@ pub mod validate;
 
 pub use config::{
     CONFIG_FILE_NAME, ConfigError, EffortRangeRule, MaxObjectivesRule, RepoConfig, RuleLevel,
-    StatusConfig, ValidationConfig,
+    StatusConfig, TpSchema, ValidationConfig,
 };
 pub use effort::{Effort, EffortError};
 pub use id::{EntityId, IdError, LocalId};
 pub use plan::{
     Criterion, EntityPath, Feature, FeatureKind, Field, JiraLink, Named, Plan, PlanMeta,
-    ProgramObjective, TeamObjective,
+    ProgramObjective, Story, TeamObjective,
 };

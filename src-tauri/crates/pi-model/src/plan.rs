@@ -42,7 +42,8 @@ pub struct Plan {
 /// A program PI objective, shown for reference; never edited through a team plan.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProgramObjective {
-    pub id: i64,
+    /// TP id; a local id only for program objectives known by name alone (legacy imports).
+    pub id: EntityId,
     pub name: String,
 }
 
@@ -63,8 +64,8 @@ pub struct TeamObjective {
     pub business_value: Option<u32>,
     /// Actual business value, assessed at the end of the PI.
     pub actual_business_value: Option<u32>,
-    /// TP id of the program objective this objective supports.
-    pub program_objective: Option<i64>,
+    /// The program objective this objective supports (one of [`Plan::program_objectives`]).
+    pub program_objective: Option<EntityId>,
     pub features: Vec<Feature>,
 }
 
@@ -90,6 +91,20 @@ pub struct Feature {
     pub owner: Option<String>,
     pub acceptance_criteria: Vec<Criterion>,
     pub jira: Option<JiraLink>,
+    /// Jira stories under the feature's epic: read-only, refreshed from Jira, never pushed.
+    pub stories: Vec<Story>,
+}
+
+/// A Jira story decomposing a feature. Read-only in the plan.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Story {
+    pub key: String,
+    pub url: Option<String>,
+    pub summary: String,
+    pub status: Option<String>,
+    pub assignee: Option<String>,
+    pub points: Option<Effort>,
+    pub acceptance_criteria: Vec<Criterion>,
 }
 
 /// One acceptance criterion: a single line of inline markdown and whether it is met.

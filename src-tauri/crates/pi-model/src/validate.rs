@@ -145,7 +145,7 @@ fn check_header(plan: &Plan, out: &mut Vec<Finding>) {
     }
     let mut seen = HashMap::new();
     for (i, p) in plan.program_objectives.iter().enumerate() {
-        if let Some(first) = seen.insert(p.id, i) {
+        if let Some(first) = seen.insert(&p.id, i) {
             push(
                 out,
                 Severity::Error,
@@ -327,8 +327,8 @@ fn check_effort(c: &Common<'_>, effort: f64, config: &RepoConfig, out: &mut Vec<
 fn check_objective_rules(plan: &Plan, oi: usize, config: &RepoConfig, out: &mut Vec<Finding>) {
     let objective = &plan.objectives[oi];
     let path = EntityPath::Objective { index: oi };
-    if let Some(po) = objective.program_objective
-        && !plan.program_objectives.iter().any(|p| p.id == po)
+    if let Some(po) = &objective.program_objective
+        && !plan.program_objectives.iter().any(|p| &p.id == po)
     {
         push(
             out,
@@ -337,7 +337,7 @@ fn check_objective_rules(plan: &Plan, oi: usize, config: &RepoConfig, out: &mut 
             path,
             Some(Field::ProgramObjective),
             format!(
-                "objective {:?} links program objective #{po}, which is not among the plan's program objectives",
+                "objective {:?} links program objective {po}, which is not among the plan's program objectives",
                 objective.name
             ),
         );

@@ -33,6 +33,7 @@ fn feature(id: i64, name: &str) -> Feature {
             done: false,
         }],
         jira: None,
+        stories: vec![],
     }
 }
 
@@ -53,7 +54,7 @@ fn plan() -> Plan {
             name: "Platform Eco".into(),
         },
         program_objectives: vec![ProgramObjective {
-            id: 50,
+            id: EntityId::Tp(50),
             name: "Data quality".into(),
         }],
         objectives: vec![o, objective(11, "Observability")],
@@ -157,9 +158,9 @@ fn status_is_matched_case_insensitively() {
 #[test]
 fn dangling_program_objective_link_is_an_error() {
     let mut p = plan();
-    p.objectives[0].program_objective = Some(50);
+    p.objectives[0].program_objective = Some(EntityId::Tp(50));
     assert_eq!(validate(&p, &RepoConfig::default()), vec![]);
-    p.objectives[1].program_objective = Some(51);
+    p.objectives[1].program_objective = Some(EntityId::Tp(51));
     let f = validate(&p, &RepoConfig::default());
     assert_eq!(
         rules(&f),
