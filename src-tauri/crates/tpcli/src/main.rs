@@ -1,1 +1,50 @@
-fn main() {}
+//! `tpcli`: the PI Planner command line. Keeps a team's PI plan (a markdown file in git) in sync
+//! with Targetprocess; every subcommand lives in its own module and calls the library crates.
+//! It is not a library: it owns the process (exit codes, output, environment).
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Exit codes, documented in `tpcli --help`.
+mod exit {
+    /// Success; for `validate`, no errors were found.
+    pub const OK: u8 = 0;
+    /// The command ran and found problems (validation errors, conflicts).
+    pub const FINDINGS: u8 = 1;
+    /// Bad usage or input that could not be read (missing file, unparsable config).
+    pub const USAGE: u8 = 2;
+}
+
+const EXIT_CODES: &str = "\
+Exit codes:
+  0  success (for validate: no errors)
+  1  the command ran and found problems (validation errors)
+  2  bad usage, or input that cannot be read or parsed";
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "tpcli",
+    version,
+    about = "Keep a SAFe team's PI plan in sync between Targetprocess, git and Jira",
+    after_help = EXIT_CODES
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result: anyhow::Result<u8> = match cli.command {};
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::from(exit::USAGE)
+        }
+    }
+}
