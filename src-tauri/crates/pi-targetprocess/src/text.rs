@@ -1,0 +1,65 @@
+//! Rich text conversion between Targetprocess HTML and plan markdown.
+//!
+//! Markdown → HTML uses pulldown-cmark (CommonMark + tables); HTML → markdown uses htmd with
+//! fixed options (`-` bullets, `*` emphasis, fenced code, ATX headings). The conversion is stable
+//! for what the plan format expresses: paragraphs, bullet and numbered lists, emphasis, strong,
+//! links, inline code, code blocks and tables — `to_markdown(to_html(md))` reproduces that
+//! markdown once it is in the canonical form this module emits. HTML that markdown cannot express
+//! (colours, fonts, spans) loses its styling but keeps its text. This module does no sanitising
+//! for display; that belongs where HTML is shown.
+
+use htmd::HtmlToMarkdown;
+use htmd::options::{BulletListMarker, CodeBlockStyle, HeadingStyle, Options};
+use pulldown_cmark::{Options as MdOptions, Parser, html};
+
+/// Markdown (CommonMark with tables) → HTML as TP's rich text editor stores it.
+pub fn markdown_to_html(markdown: &str) -> String {
+    if markdown.trim().is_empty() {
+        return String::new();
+    }
+    let mut opts = MdOptions::empty();
+    opts.insert(MdOptions::ENABLE_TABLES);
+    opts.insert(MdOptions::ENABLE_STRIKETHROUGH);
+    let mut out = String::with_capacity(markdown.len() * 2);
+    html::push_html(&mut out, Parser::new_ext(markdown, opts));
+    out.trim_end().to_owned()
+}
+
+/// TP rich text HTML → canonical markdown (no trailing newline). Plain text without tags is
+/// returned as it is, apart from trimming, since some accounts store markdown or text.
+pub fn html_to_markdown(html: &str) -> String {
+    let trimmed = html.trim();
+    if trimmed.is_empty() {
+        return String::new();
+    }
+    if !trimmed.contains('<') {
+        return trimmed.to_owned();
+    }
+    converter()
+        .convert(trimmed)
+        .map(|md| md.trim().to_owned())
+        .unwrap_or_else(|_| trimmed.to_owned())
+}
+
+fn converter() -> HtmlToMarkdown {
+    HtmlToMarkdown::builder()
+        .options(Options {
+            heading_style: HeadingStyle::Atx,
+            bullet_list_marker: BulletListMarker::Dash,
+            code_block_style: CodeBlockStyle::Fenced,
+            ul_bullet_spacing: 1,
+            ol_number_spacing: 1,
+            ..Options::default()
+        })
+        .skip_tags(vec!["script", "style"])
+        .build()
+}
+
+#[cfg(test)]
+mod tests;
+
+/// The canonical form of a markdown text: what it reads back as after a trip through TP.
+/// Compare texts in this form to avoid spurious differences (escapes, bullet markers).
+pub fn normalize_markdown(markdown: &str) -> String {
+    html_to_markdown(&markdown_to_html(markdown))
+}
