@@ -8,6 +8,7 @@
 mod config;
 mod effort;
 mod id;
+pub mod merge;
 mod plan;
 pub mod validate;
 

@@ -166,6 +166,8 @@ pub enum Field {
     ProgramObjective,
     AcceptanceCriteria,
     Jira,
+    /// The objective a feature belongs to (a feature moved between objectives changes it).
+    Objective,
     Art,
     Release,
     Team,
@@ -187,6 +189,7 @@ impl Field {
             Field::ProgramObjective => "Program Objective",
             Field::AcceptanceCriteria => "Acceptance Criteria",
             Field::Jira => "Jira",
+            Field::Objective => "Objective",
             Field::Art => "ART",
             Field::Release => "Release",
             Field::Team => "Team",
