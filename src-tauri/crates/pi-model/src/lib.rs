@@ -5,6 +5,7 @@
 //! This crate is pure: no I/O, no clock, no environment, no printing. It deliberately knows nothing
 //! about markdown (see `pi-format`), Targetprocess wire JSON (see `pi-targetprocess`) or git.
 
+pub mod changeset;
 mod config;
 mod effort;
 mod id;

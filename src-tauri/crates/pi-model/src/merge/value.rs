@@ -126,6 +126,7 @@ impl fmt::Display for FieldValue {
             | FieldValue::Number(None)
             | FieldValue::Link(None)
             | FieldValue::Jira(None) => f.write_str("(none)"),
+            FieldValue::Criteria(items) if items.is_empty() => f.write_str("(none)"),
             FieldValue::Criteria(items) => {
                 let parts: Vec<String> = items
                     .iter()
