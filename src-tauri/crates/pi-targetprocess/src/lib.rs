@@ -1,7 +1,47 @@
-//! `pi-targetprocess`: the Targetprocess REST API v1 client.
+//! `pi-targetprocess`: the Targetprocess REST API v1 client PI Planner syncs plans with.
+//!
+//! A typed client over reqwest ([`TpClient`]): reads every page, maps TP's wire JSON to
+//! `pi-model` at the edge (wire structs stay private), converts rich text HTML ↔ markdown,
+//! parses TP dates, resolves state names, writes with idempotency markers and optimistic-lock
+//! versions, and wraps every call in bounded concurrency, a client-side rate limit, retries with
+//! back-off for idempotent requests and `Retry-After` handling. Credentials never appear in
+//! errors, logs or `Debug` output.
+//!
+//! It deliberately does not decide what to write (that is the sync engine), keep state across
+//! runs, read the environment, or install a tracing subscriber.
+
+mod body;
+mod client;
 pub mod config;
 pub mod criteria;
 pub mod dates;
+mod discover;
 pub mod error;
+mod http;
+mod mapping;
+mod model;
+mod paging;
+pub mod query;
 pub mod redact;
+mod retry_after;
 pub mod text;
+mod wire;
+mod write;
+
+pub use client::TpClient;
+pub use config::{Credentials, RetryPolicy, TpConfig};
+pub use discover::SchemaCheck;
+pub use error::{ConfigError, TpError};
+pub use model::{
+    BulkItem, Created, FieldChange, IdempotencyMarker, Kind, Placement, RemotePlan, Summary,
+    SyncVersion,
+};
+
+/// `TeamPIObjectives` → `TeamPIObjective` (TP's `EntityType.Name` is the singular).
+pub(crate) fn query_type_name(resource: &str) -> String {
+    if let Some(stem) = resource.strip_suffix("ies") {
+        format!("{stem}y")
+    } else {
+        resource.strip_suffix('s').unwrap_or(resource).to_owned()
+    }
+}

@@ -15,7 +15,7 @@ pub fn redact(text: &str) -> String {
         out.push_str("***");
         let tail = &rest[value_start..];
         let value_len = tail
-            .find(|c: char| matches!(c, '&' | '#' | ' ' | ')' | '"' | '\'' | '\n' | '>'))
+            .find(['&', '#', ' ', ')', '"', '\'', '\n', '>'])
             .unwrap_or(tail.len());
         rest = &tail[value_len..];
     }

@@ -1,0 +1,309 @@
+//! [`TpClient`]: the operations the sync engine needs, over the resilient HTTP layer. Reads are
+//! here; writes are in `write.rs`.
+
+use std::collections::{BTreeMap, HashMap};
+
+use pi_model::{FeatureKind, Named, Plan, TeamObjective};
+use reqwest::Method;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+use tokio::sync::Mutex;
+
+use crate::config::TpConfig;
+use crate::error::{ConfigError, TpError};
+use crate::http::{Http, Replay, decode};
+use crate::mapping;
+use crate::model::{Kind, RemotePlan, Summary, SyncVersion};
+use crate::paging::get_all;
+use crate::query::{Include, Query, Where};
+use crate::wire::{Ref, WorkItem};
+
+/// The Targetprocess client. Cheap to share behind an `Arc`; all methods take `&self`.
+#[derive(Debug)]
+pub struct TpClient {
+    pub(crate) config: TpConfig,
+    pub(crate) http: Http,
+    /// (entity type name, state name lower-case) → state id; filled on first use.
+    pub(crate) states: Mutex<Option<HashMap<(String, String), i64>>>,
+}
+
+impl TpClient {
+    pub fn new(config: TpConfig) -> Result<Self, ConfigError> {
+        let http = Http::new(&config)?;
+        Ok(Self {
+            config,
+            http,
+            states: Mutex::new(None),
+        })
+    }
+
+    pub fn config(&self) -> &TpConfig {
+        &self.config
+    }
+
+    /// Requests sent since the client was created (every attempt counts).
+    pub fn requests_sent(&self) -> u64 {
+        self.http.sent()
+    }
+
+    /// TP resource name of a write kind.
+    pub(crate) fn resource(&self, kind: Kind) -> &str {
+        match kind {
+            Kind::TeamObjective => &self.config.schema.team_objective_resource,
+            Kind::Feature => "Features",
+        }
+    }
+
+    pub(crate) async fn all<T: DeserializeOwned>(&self, query: &Query) -> Result<Vec<T>, TpError> {
+        let extra = [("innerTake".to_owned(), inner_take(self.config.page_size))];
+        let raw = get_all(&self.http, query, self.config.page_size, &extra).await?;
+        raw.into_iter()
+            .map(|v| {
+                serde_json::from_value(v).map_err(|e| {
+                    decode(
+                        &Method::GET,
+                        &query.resource,
+                        format!("unexpected item: {e}"),
+                    )
+                })
+            })
+            .collect()
+    }
+
+    async fn summaries(&self, query: Query) -> Result<Vec<Summary>, TpError> {
+        let query = query.include(vec![Include::field("Name")]).order_by("Name");
+        let refs: Vec<Ref> = self.all(&query).await?;
+        Ok(refs
+            .into_iter()
+            .map(|r| Summary {
+                id: r.id,
+                name: r.name.unwrap_or_default(),
+            })
+            .collect())
+    }
+
+    /// Every Agile Release Train, by name.
+    pub async fn list_arts(&self) -> Result<Vec<Summary>, TpError> {
+        self.summaries(Query::new("AgileReleaseTrains")).await
+    }
+
+    /// The releases (PIs) of an ART, by name.
+    pub async fn list_releases(&self, art: i64) -> Result<Vec<Summary>, TpError> {
+        let filter = Where::new().id_eq("AgileReleaseTrain.Id", art);
+        self.summaries(Query::new("Releases").filter(filter)).await
+    }
+
+    /// The teams of an ART, by name.
+    pub async fn list_teams(&self, art: i64) -> Result<Vec<Summary>, TpError> {
+        let filter = Where::new().id_eq("AgileReleaseTrain.Id", art);
+        self.summaries(Query::new("Teams").filter(filter)).await
+    }
+
+    /// One entity as raw JSON (`GET /{Resource}/{id}`).
+    pub(crate) async fn get_one(
+        &self,
+        resource: &str,
+        id: i64,
+        include: &[Include],
+    ) -> Result<Value, TpError> {
+        let mut params = Vec::new();
+        if !include.is_empty() {
+            params.push(("include".to_owned(), crate::query::render_include(include)));
+        }
+        self.http
+            .send(
+                Method::GET,
+                &format!("{resource}/{id}"),
+                &params,
+                None,
+                Replay::Safe,
+            )
+            .await
+    }
+
+    /// Current versions of the given entities (`Id in (...)`, chunked); ids missing from the
+    /// answer were deleted in TP.
+    pub async fn reread_versions(
+        &self,
+        kind: Kind,
+        ids: &[i64],
+    ) -> Result<BTreeMap<i64, SyncVersion>, TpError> {
+        let mut out = BTreeMap::new();
+        for chunk in ids.chunks(200) {
+            let query = Query::new(self.resource(kind))
+                .filter(Where::new().id_in("Id", chunk))
+                .include(vec![
+                    Include::field("ModifyDate"),
+                    Include::field("EntityVersion"),
+                ]);
+            let items: Vec<WorkItem> = self.all(&query).await?;
+            out.extend(items.iter().map(|w| (w.id, mapping::version(w))));
+        }
+        Ok(out)
+    }
+
+    /// One team's plan for one release, with per-entity versions. Five reads in parallel
+    /// (release, team, team objectives, program objectives, features of the release), each paged
+    /// with `take = page_size`: no per-entity requests.
+    pub async fn fetch_team_plan(&self, release: i64, team: i64) -> Result<RemotePlan, TpError> {
+        let before = self.http.sent();
+        let schema = &self.config.schema;
+        let (release_inc, team_inc) = (release_include(), [Include::field("Name")]);
+        let release_q = self.get_one("Releases", release, &release_inc);
+        let team_q = self.get_one("Teams", team, &team_inc);
+        let objectives_q = Query::new(&schema.team_objective_resource)
+            .filter(
+                Where::new()
+                    .id_eq("Team.Id", team)
+                    .id_eq("Release.Id", release),
+            )
+            .include(objective_include(schema))
+            .order_by("Id");
+        let program_q = Query::new(&schema.program_objective_resource)
+            .filter(Where::new().id_eq("Release.Id", release))
+            .include(vec![Include::field("Name")])
+            .order_by("Id");
+        let features_q = Query::new("Features")
+            .filter(Where::new().id_eq("Release.Id", release))
+            .include(feature_include(schema))
+            .order_by("Id");
+        let (release_v, team_v, objectives, programs, features) = futures::try_join!(
+            release_q,
+            team_q,
+            self.all::<WorkItem>(&objectives_q),
+            self.all::<WorkItem>(&program_q),
+            self.all::<WorkItem>(&features_q),
+        )?;
+        let mut remote = assemble(schema, &objectives, &features);
+        remote.plan.release = named(&release_v);
+        remote.plan.team = named(&team_v);
+        remote.plan.art = release_v
+            .get("AgileReleaseTrain")
+            .map(named)
+            .unwrap_or_default();
+        remote.plan.program_objectives = programs.iter().map(mapping::program_objective).collect();
+        remote.requests = self.http.sent() - before;
+        tracing::info!(
+            release,
+            team,
+            objectives = objectives.len(),
+            features = features.len(),
+            requests = remote.requests,
+            "fetched team plan"
+        );
+        Ok(remote)
+    }
+}
+
+/// Builds the plan from the team's objectives and the release's features: a feature goes under
+/// the first of the team's objectives it is linked to (plan order).
+fn assemble(
+    schema: &pi_model::TpSchema,
+    objectives: &[WorkItem],
+    features: &[WorkItem],
+) -> RemotePlan {
+    let position: HashMap<i64, usize> = objectives
+        .iter()
+        .enumerate()
+        .map(|(i, o)| (o.id, i))
+        .collect();
+    let mut plan_objectives: Vec<TeamObjective> = objectives
+        .iter()
+        .map(|o| mapping::team_objective(o, schema))
+        .collect();
+    let mut versions: BTreeMap<i64, SyncVersion> = objectives
+        .iter()
+        .map(|o| (o.id, mapping::version(o)))
+        .collect();
+    let mut feature_links = BTreeMap::new();
+    let mut multi_linked = Vec::new();
+    for f in features {
+        let mut linked: Vec<i64> = f
+            .ref_ids(&schema.feature_objectives_collection)
+            .into_iter()
+            .filter(|id| position.contains_key(id))
+            .collect();
+        linked.sort_by_key(|id| position[id]);
+        linked.dedup();
+        let Some(first) = linked.first() else {
+            continue;
+        };
+        plan_objectives[position[first]]
+            .features
+            .push(mapping::feature(f, schema, FeatureKind::Feature));
+        versions.insert(f.id, mapping::version(f));
+        if linked.len() > 1 {
+            multi_linked.push(f.id);
+        }
+        feature_links.insert(f.id, linked);
+    }
+    RemotePlan {
+        plan: Plan {
+            objectives: plan_objectives,
+            ..Plan::default()
+        },
+        versions,
+        feature_links,
+        multi_linked,
+        requests: 0,
+    }
+}
+
+fn named(v: &Value) -> Named {
+    Named {
+        id: v.get("Id").and_then(Value::as_i64),
+        name: v
+            .get("Name")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned(),
+    }
+}
+
+/// Inner collections are limited across the whole response; allow ~20 links per item.
+fn inner_take(page_size: u32) -> String {
+    (u64::from(page_size) * 20).to_string()
+}
+
+fn release_include() -> Vec<Include> {
+    vec![
+        Include::field("Name"),
+        Include::nested("AgileReleaseTrain", &["Id", "Name"]),
+    ]
+}
+
+const OWNER_FIELDS: [&str; 5] = ["Id", "FirstName", "LastName", "FullName", "Login"];
+
+fn work_item_include() -> Vec<Include> {
+    vec![
+        Include::field("Name"),
+        Include::field("Description"),
+        Include::nested("EntityState", &["Id", "Name"]),
+        Include::field("Effort"),
+        Include::nested("Owner", &OWNER_FIELDS),
+        Include::field("ModifyDate"),
+        Include::field("EntityVersion"),
+    ]
+}
+
+fn objective_include(schema: &pi_model::TpSchema) -> Vec<Include> {
+    let mut v = work_item_include();
+    v.push(Include::field(&schema.committed_field));
+    v.push(Include::field(&schema.business_value_field));
+    v.push(Include::field(&schema.actual_business_value_field));
+    v.push(Include::nested(
+        &schema.objective_program_objective_field,
+        &["Id", "Name"],
+    ));
+    v
+}
+
+fn feature_include(schema: &pi_model::TpSchema) -> Vec<Include> {
+    let mut v = work_item_include();
+    v.push(Include::field("CustomFields"));
+    v.push(Include::nested(
+        &schema.feature_objectives_collection,
+        &["Id"],
+    ));
+    v
+}

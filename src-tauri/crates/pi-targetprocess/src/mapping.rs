@@ -1,0 +1,167 @@
+//! TP wire entities → pi-model, at the edge. Text is converted HTML → markdown, custom fields
+//! and account-specific fields are looked up by the names in `TpSchema`.
+
+use pi_model::{
+    Effort, EntityId, Feature, FeatureKind, JiraLink, ProgramObjective, TeamObjective, TpSchema,
+};
+use serde_json::Value;
+
+use crate::criteria::html_to_criteria;
+use crate::model::SyncVersion;
+use crate::text::html_to_markdown;
+use crate::wire::WorkItem;
+
+pub(crate) fn version(item: &WorkItem) -> SyncVersion {
+    SyncVersion {
+        modify_date: item.modify_date,
+        entity_version: item.entity_version,
+    }
+}
+
+pub(crate) fn team_objective(item: &WorkItem, schema: &TpSchema) -> TeamObjective {
+    TeamObjective {
+        id: EntityId::Tp(item.id),
+        name: item.name.clone(),
+        description: html_to_markdown(item.description.as_deref().unwrap_or("")),
+        status: item.entity_state.as_ref().and_then(|s| s.name.clone()),
+        effort: item.effort.and_then(Effort::new),
+        owner: item.owner.as_ref().map(|o| o.display()),
+        committed: item
+            .field(&schema.committed_field)
+            .and_then(as_bool)
+            .unwrap_or(false),
+        business_value: item.field(&schema.business_value_field).and_then(as_u32),
+        actual_business_value: item
+            .field(&schema.actual_business_value_field)
+            .and_then(as_u32),
+        program_objective: item
+            .ref_ids(&schema.objective_program_objective_field)
+            .first()
+            .map(|id| EntityId::Tp(*id)),
+        features: Vec::new(),
+    }
+}
+
+pub(crate) fn program_objective(item: &WorkItem) -> ProgramObjective {
+    ProgramObjective {
+        id: EntityId::Tp(item.id),
+        name: item.name.clone(),
+    }
+}
+
+pub(crate) fn feature(item: &WorkItem, schema: &TpSchema, kind: FeatureKind) -> Feature {
+    let criteria = item
+        .custom(&schema.acceptance_criteria_field)
+        .and_then(Value::as_str)
+        .map(html_to_criteria)
+        .unwrap_or_default();
+    let jira = item
+        .custom(&schema.jira_key_field)
+        .and_then(jira_key)
+        .map(|key| JiraLink { key, url: None });
+    Feature {
+        id: EntityId::Tp(item.id),
+        kind,
+        name: item.name.clone(),
+        description: html_to_markdown(item.description.as_deref().unwrap_or("")),
+        status: item.entity_state.as_ref().and_then(|s| s.name.clone()),
+        effort: item.effort.and_then(Effort::new),
+        owner: item.owner.as_ref().map(|o| o.display()),
+        acceptance_criteria: criteria,
+        jira,
+        stories: Vec::new(),
+    }
+}
+
+/// A TemplatedURL value is the key itself; some accounts store `{ "Label", "Url" }` objects.
+fn jira_key(v: &Value) -> Option<String> {
+    let text = match v {
+        Value::String(s) => s.clone(),
+        Value::Object(map) => map
+            .get("Label")
+            .or_else(|| map.get("Value"))
+            .and_then(Value::as_str)?
+            .to_owned(),
+        _ => return None,
+    };
+    let text = text.trim();
+    (!text.is_empty()).then(|| text.to_owned())
+}
+
+fn as_bool(v: &Value) -> Option<bool> {
+    match v {
+        Value::Bool(b) => Some(*b),
+        Value::String(s) => match s.to_ascii_lowercase().as_str() {
+            "true" | "yes" | "1" => Some(true),
+            "false" | "no" | "0" | "" => Some(false),
+            _ => None,
+        },
+        Value::Number(n) => n.as_f64().map(|f| f != 0.0),
+        _ => None,
+    }
+}
+
+fn as_u32(v: &Value) -> Option<u32> {
+    let f = match v {
+        Value::Number(n) => n.as_f64()?,
+        Value::String(s) => s.trim().parse().ok()?,
+        _ => return None,
+    };
+    (f.is_finite() && f >= 0.0 && f <= f64::from(u32::MAX)).then(|| f.round() as u32)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn item(v: Value) -> WorkItem {
+        serde_json::from_value(v).unwrap()
+    }
+
+    #[test]
+    fn maps_an_objective_with_schema_names() {
+        let w = item(json!({
+            "ResourceType": "TeamPIObjective", "Id": 12, "Name": "Ship it",
+            "Description": "<p>Do <b>it</b></p>",
+            "EntityState": {"Id": 3, "Name": "Accepted"},
+            "Effort": 13.5, "Owner": {"Id": 4, "FirstName": "Ann", "LastName": "Lee"},
+            "ModifyDate": "/Date(1700000000000+0100)/", "EntityVersion": 7,
+            "Committed": true, "BusinessValue": 8, "ActualBusinessValue": null,
+            "ProgramPIObjective": {"Id": 99, "Name": "P"}
+        }));
+        let o = team_objective(&w, &TpSchema::default());
+        assert_eq!(o.id, EntityId::Tp(12));
+        assert_eq!(o.description, "Do **it**");
+        assert_eq!(o.status.as_deref(), Some("Accepted"));
+        assert_eq!(o.effort.map(Effort::points), Some(13.5));
+        assert_eq!(o.owner.as_deref(), Some("Ann Lee"));
+        assert!(o.committed);
+        assert_eq!((o.business_value, o.actual_business_value), (Some(8), None));
+        assert_eq!(o.program_objective, Some(EntityId::Tp(99)));
+        let v = version(&w);
+        assert_eq!(v.entity_version, Some(7));
+        assert_eq!(
+            v.modify_date.map(|d| d.timestamp_millis()),
+            Some(1_700_000_000_000)
+        );
+    }
+
+    #[test]
+    fn maps_a_feature_with_custom_fields() {
+        let w = item(json!({
+            "Id": 5, "Name": "F", "Description": null,
+            "CustomFields": [
+                {"Name": "Jira Key", "Type": "TemplatedURL", "Value": "DAD-1"},
+                {"Name": "Acceptance Criteria", "Type": "RichText", "Value": "<ul><li>[x] a</li><li>b</li></ul>"}
+            ],
+            "TeamPIObjectives": {"Items": [{"Id": 1}, {"Id": 2}]}
+        }));
+        let f = feature(&w, &TpSchema::default(), FeatureKind::Feature);
+        assert_eq!(f.jira.map(|j| j.key), Some("DAD-1".to_owned()));
+        assert_eq!(f.acceptance_criteria.len(), 2);
+        assert!(f.acceptance_criteria[0].done);
+        assert_eq!(f.description, "");
+        assert_eq!(w.ref_ids("TeamPIObjectives"), vec![1, 2]);
+    }
+}

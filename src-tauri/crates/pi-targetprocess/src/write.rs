@@ -1,0 +1,233 @@
+//! Writes: create (with an idempotency marker, never blindly retried), partial update, delete,
+//! bulk update with per-item results and fallback, and state-name resolution.
+
+use std::collections::HashMap;
+
+use reqwest::Method;
+use serde_json::{Value, json};
+
+use crate::body::write_body;
+use crate::client::TpClient;
+use crate::error::TpError;
+use crate::http::{Replay, decode};
+use crate::mapping;
+use crate::model::{
+    BulkItem, Created, FieldChange, IdempotencyMarker, Kind, Placement, SyncVersion,
+};
+use crate::query::{Include, Query, Where};
+use crate::wire::{StateWire, WorkItem, tags};
+
+/// Version fields asked back from every write.
+const RESULT_INCLUDE: &str = "[Id,ModifyDate,EntityVersion]";
+
+impl TpClient {
+    /// Creates a team objective or feature carrying `marker` in its `Tags`.
+    ///
+    /// The POST is never resent blindly: after an ambiguous failure (5xx, timeout, dropped
+    /// connection) the client first looks the marker up and returns the entity it finds
+    /// (`recovered = true`); only when nothing carries the marker is the POST sent once more.
+    pub async fn create(
+        &self,
+        kind: Kind,
+        placement: Placement,
+        changes: &[FieldChange],
+        marker: &IdempotencyMarker,
+    ) -> Result<Created, TpError> {
+        let mut body = self.body(kind, changes).await?;
+        body.insert("Team".into(), json!({ "Id": placement.team }));
+        body.insert("Release".into(), json!({ "Id": placement.release }));
+        body.insert("Tags".into(), json!(marker.tag()));
+        let body = Value::Object(body);
+        let mut last = None;
+        for attempt in 0..2 {
+            if attempt > 0 {
+                tracing::warn!(
+                    marker = marker.tag(),
+                    "create failed ambiguously and no entity carries the marker; sending it again"
+                );
+            }
+            match self.post(self.resource(kind), &body, Replay::Never).await {
+                Ok(v) => return created(&v, false, self.resource(kind)),
+                Err(e) if e.is_ambiguous() => {
+                    if let Some(found) = self.find_by_marker(kind, marker).await? {
+                        return Ok(Created {
+                            id: found.0,
+                            version: found.1,
+                            recovered: true,
+                        });
+                    }
+                    last = Some(e);
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        Err(last
+            .unwrap_or_else(|| decode(&Method::POST, self.resource(kind), "create failed".into())))
+    }
+
+    /// The entity carrying `marker` in its tags, if any.
+    pub async fn find_by_marker(
+        &self,
+        kind: Kind,
+        marker: &IdempotencyMarker,
+    ) -> Result<Option<(i64, SyncVersion)>, TpError> {
+        let query = Query::new(self.resource(kind))
+            .filter(Where::new().contains("Tags", marker.tag()))
+            .include(vec![
+                Include::field("Tags"),
+                Include::field("ModifyDate"),
+                Include::field("EntityVersion"),
+            ]);
+        let items: Vec<WorkItem> = self.all(&query).await?;
+        Ok(items
+            .iter()
+            .find(|w| tags(w.rest.get("Tags")).iter().any(|t| t == marker.tag()))
+            .map(|w| (w.id, mapping::version(w))))
+    }
+
+    /// Partial update: only the given fields change (`POST /{Resource}/{id}`). Safe to retry.
+    pub async fn update(
+        &self,
+        kind: Kind,
+        id: i64,
+        changes: &[FieldChange],
+    ) -> Result<SyncVersion, TpError> {
+        let body = Value::Object(self.body(kind, changes).await?);
+        let path = format!("{}/{id}", self.resource(kind));
+        let v = self.post(&path, &body, Replay::Safe).await?;
+        Ok(created(&v, false, &path)?.version)
+    }
+
+    /// Deletes an entity. A 404 on a retried delete means it is gone, which is the goal.
+    pub async fn delete(&self, kind: Kind, id: i64) -> Result<(), TpError> {
+        let path = format!("{}/{id}", self.resource(kind));
+        self.http
+            .send(Method::DELETE, &path, &[], None, Replay::Safe)
+            .await
+            .map(drop)
+    }
+
+    /// Updates several entities through `/{resource}/bulk`; when the bulk call fails or its
+    /// answer cannot be matched to the items, each item is sent on its own. Every item's result
+    /// is verified by re-reading its version.
+    pub async fn bulk_update(
+        &self,
+        kind: Kind,
+        items: &[(i64, Vec<FieldChange>)],
+    ) -> Vec<BulkItem> {
+        let mut bodies = Vec::with_capacity(items.len());
+        for (id, changes) in items {
+            match self.body(kind, changes).await {
+                Ok(mut b) => {
+                    b.insert("Id".into(), json!(id));
+                    bodies.push(Value::Object(b));
+                }
+                Err(e) => {
+                    return items
+                        .iter()
+                        .map(|(id, _)| BulkItem {
+                            id: *id,
+                            result: Err(e.clone()),
+                        })
+                        .collect();
+                }
+            }
+        }
+        let path = format!("{}/bulk", self.resource(kind));
+        let bulk_ok = match self.post(&path, &Value::Array(bodies), Replay::Safe).await {
+            Ok(_) => true,
+            Err(e) => {
+                tracing::warn!(error = %e, "bulk update failed; falling back to single updates");
+                false
+            }
+        };
+        let ids: Vec<i64> = items.iter().map(|(id, _)| *id).collect();
+        let mut out = Vec::with_capacity(items.len());
+        let reread = if bulk_ok {
+            self.reread_versions(kind, &ids).await.ok()
+        } else {
+            None
+        };
+        for (id, changes) in items {
+            let verified = reread.as_ref().and_then(|m| m.get(id)).cloned();
+            let result = match verified {
+                Some(v) => Ok(v),
+                None => self.update(kind, *id, changes).await,
+            };
+            out.push(BulkItem { id: *id, result });
+        }
+        out
+    }
+
+    /// The `EntityState` id named `name` (case-insensitive) for `kind`; states are read once
+    /// (one request for all types) and cached.
+    pub async fn state_id(&self, kind: Kind, name: &str) -> Result<i64, TpError> {
+        let type_name = crate::query_type_name(self.resource(kind));
+        let mut cache = self.states.lock().await;
+        if cache.is_none() {
+            let query = Query::new("EntityStates")
+                .include(vec![Include::field("Name"), Include::field("EntityType")]);
+            let states: Vec<StateWire> = self.all(&query).await?;
+            *cache = Some(index_states(&states));
+        }
+        let key = (type_name.to_ascii_lowercase(), name.to_ascii_lowercase());
+        cache
+            .as_ref()
+            .and_then(|m| m.get(&key).copied())
+            .ok_or_else(|| TpError::UnknownState {
+                entity_type: type_name,
+                name: name.to_owned(),
+            })
+    }
+
+    async fn body(
+        &self,
+        kind: Kind,
+        changes: &[FieldChange],
+    ) -> Result<serde_json::Map<String, Value>, TpError> {
+        let state = changes.iter().find_map(|c| match c {
+            FieldChange::Status(s) => Some(s.as_str()),
+            _ => None,
+        });
+        let state_id = match state {
+            Some(name) => Some(self.state_id(kind, name).await?),
+            None => None,
+        };
+        Ok(write_body(kind, changes, &self.config.schema, state_id))
+    }
+
+    async fn post(&self, path: &str, body: &Value, replay: Replay) -> Result<Value, TpError> {
+        let params = [
+            ("resultFormat".to_owned(), "json".to_owned()),
+            ("resultInclude".to_owned(), RESULT_INCLUDE.to_owned()),
+        ];
+        self.http
+            .send(Method::POST, path, &params, Some(body), replay)
+            .await
+    }
+}
+
+fn index_states(states: &[StateWire]) -> HashMap<(String, String), i64> {
+    let mut map = HashMap::new();
+    for s in states {
+        let ty = s
+            .entity_type
+            .as_ref()
+            .and_then(|t| t.get("Name"))
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_ascii_lowercase();
+        map.entry((ty, s.name.to_ascii_lowercase())).or_insert(s.id);
+    }
+    map
+}
+
+fn created(v: &Value, recovered: bool, path: &str) -> Result<Created, TpError> {
+    let item: WorkItem = serde_json::from_value(v.clone())
+        .map_err(|e| decode(&Method::POST, path, format!("no entity in the answer: {e}")))?;
+    Ok(Created {
+        id: item.id,
+        version: mapping::version(&item),
+        recovered,
+    })
+}
