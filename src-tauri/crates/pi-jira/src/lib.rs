@@ -1,1 +1,20 @@
-//! placeholder
+//! `pi-jira`: a read-only Jira Cloud REST v3 client for the stories under a plan's epics.
+//!
+//! Searches with `POST /rest/api/3/search/jql` (`parent in (...)`, keys chunked so the JQL stays
+//! bounded) following the `nextPageToken` cursor until `isLast`, maps issues to
+//! `pi_model::Story` (status name and category, assignee display name, story points from a field
+//! discovered by name and cached). Requests go through bounded concurrency, a client-side rate
+//! limit and retries honouring `Retry-After` / `X-RateLimit-Reset`. The API token never appears
+//! in errors, logs or `Debug`.
+//!
+//! It deliberately does not write to Jira, parse ADF descriptions, support Data Center's
+//! `/rest/api/2/search`, read the environment or install a tracing subscriber.
+
+mod client;
+pub mod config;
+pub mod error;
+mod http;
+
+pub use client::{JiraClient, JiraStory};
+pub use config::{JiraConfig, JiraCredentials, RetryPolicy};
+pub use error::{ConfigError, JiraError};

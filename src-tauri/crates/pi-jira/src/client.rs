@@ -1,0 +1,189 @@
+//! [`JiraClient`]: read the stories under epics, with their status, assignee and story points.
+
+use pi_model::{Effort, Story};
+use reqwest::Method;
+use serde::Deserialize;
+use serde_json::{Value, json};
+use tokio::sync::Mutex;
+
+use crate::config::JiraConfig;
+use crate::error::{ConfigError, JiraError};
+use crate::http::Http;
+
+/// A story with what `pi_model::Story` has no place for.
+#[derive(Clone, Debug, PartialEq)]
+pub struct JiraStory {
+    /// The epic (parent) key the story was found under.
+    pub epic: String,
+    pub story: Story,
+    /// `new`, `indeterminate` or `done`: the status category, for logic (names are per workflow).
+    pub status_category: Option<String>,
+}
+
+#[derive(Debug)]
+pub struct JiraClient {
+    config: JiraConfig,
+    http: Http,
+    points_field: Mutex<Option<String>>,
+}
+
+#[derive(Deserialize)]
+struct SearchPage {
+    #[serde(default)]
+    issues: Vec<Issue>,
+    #[serde(default, rename = "nextPageToken")]
+    next_page_token: Option<String>,
+    #[serde(default, rename = "isLast")]
+    is_last: Option<bool>,
+}
+
+#[derive(Deserialize)]
+struct Issue {
+    key: String,
+    #[serde(default)]
+    fields: serde_json::Map<String, Value>,
+}
+
+#[derive(Deserialize)]
+struct FieldDef {
+    id: String,
+    name: String,
+}
+
+impl JiraClient {
+    pub fn new(config: JiraConfig) -> Result<Self, ConfigError> {
+        let http = Http::new(&config)?;
+        let points_field = Mutex::new(config.story_points_field.clone());
+        Ok(Self {
+            config,
+            http,
+            points_field,
+        })
+    }
+
+    /// Requests sent so far (every attempt counts).
+    pub fn requests_sent(&self) -> u64 {
+        self.http.sent()
+    }
+
+    /// The story points field id: the configured one, else found by name via `GET /field`
+    /// (once, then cached).
+    pub async fn story_points_field(&self) -> Result<String, JiraError> {
+        let mut cached = self.points_field.lock().await;
+        if let Some(id) = cached.as_ref() {
+            return Ok(id.clone());
+        }
+        let json = self.http.send(Method::GET, "field", None).await?;
+        let fields: Vec<FieldDef> =
+            serde_json::from_value(json).map_err(|e| JiraError::Decode {
+                method: "GET".into(),
+                path: "/rest/api/3/field".into(),
+                message: e.to_string(),
+            })?;
+        let names = &self.config.story_points_names;
+        let found = names
+            .iter()
+            .find_map(|n| fields.iter().find(|f| f.name.eq_ignore_ascii_case(n)))
+            .map(|f| f.id.clone())
+            .ok_or_else(|| JiraError::NoStoryPointsField {
+                names: names.clone(),
+            })?;
+        *cached = Some(found.clone());
+        Ok(found)
+    }
+
+    /// Every story whose parent is one of `epics`, in key order per query chunk.
+    pub async fn stories_under_epics(&self, epics: &[String]) -> Result<Vec<JiraStory>, JiraError> {
+        if epics.is_empty() {
+            return Ok(Vec::new());
+        }
+        let points = self.story_points_field().await?;
+        let mut out = Vec::new();
+        for chunk in epics.chunks(self.config.keys_per_query.max(1)) {
+            let jql = parent_jql(chunk);
+            let mut token: Option<String> = None;
+            loop {
+                let page = self.search(&jql, &points, token.as_deref()).await?;
+                out.extend(page.issues.iter().map(|i| self.story(i, &points)));
+                match (page.is_last, page.next_page_token) {
+                    (Some(true), _) | (_, None) => break,
+                    (_, Some(next)) => token = Some(next),
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    async fn search(
+        &self,
+        jql: &str,
+        points: &str,
+        token: Option<&str>,
+    ) -> Result<SearchPage, JiraError> {
+        let body = json!({
+            "jql": jql,
+            "fields": ["summary", "status", "assignee", "parent", points],
+            "maxResults": self.config.page_size,
+            "nextPageToken": token,
+        });
+        let json = self
+            .http
+            .send(Method::POST, "search/jql", Some(&body))
+            .await?;
+        serde_json::from_value(json).map_err(|e| JiraError::Decode {
+            method: "POST".into(),
+            path: "/rest/api/3/search/jql".into(),
+            message: e.to_string(),
+        })
+    }
+
+    fn story(&self, issue: &Issue, points: &str) -> JiraStory {
+        let f = &issue.fields;
+        let text = |v: Option<&Value>, key: &str| {
+            v.and_then(|v| v.get(key))
+                .and_then(Value::as_str)
+                .map(str::to_owned)
+        };
+        let status = f.get("status");
+        JiraStory {
+            epic: text(f.get("parent"), "key").unwrap_or_default(),
+            status_category: text(status.and_then(|s| s.get("statusCategory")), "key"),
+            story: Story {
+                key: issue.key.clone(),
+                url: Some(self.config.browse_url(&issue.key)),
+                summary: f
+                    .get("summary")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_owned(),
+                status: text(status, "name"),
+                assignee: text(f.get("assignee"), "displayName"),
+                points: f.get(points).and_then(Value::as_f64).and_then(Effort::new),
+                acceptance_criteria: Vec::new(),
+            },
+        }
+    }
+}
+
+/// `parent in ("A-1", "B-2") ORDER BY key ASC`, keys quoted with `"` and `\` escaped.
+pub(crate) fn parent_jql(keys: &[String]) -> String {
+    let quoted: Vec<String> = keys
+        .iter()
+        .map(|k| format!("\"{}\"", k.replace('\\', "\\\\").replace('"', "\\\"")))
+        .collect();
+    format!("parent in ({}) ORDER BY key ASC", quoted.join(", "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builds_bounded_jql() {
+        let keys = vec!["PIP-7".to_owned(), "X\"Y".to_owned()];
+        assert_eq!(
+            parent_jql(&keys),
+            r#"parent in ("PIP-7", "X\"Y") ORDER BY key ASC"#
+        );
+    }
+}

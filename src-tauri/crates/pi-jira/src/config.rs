@@ -1,0 +1,131 @@
+//! Jira client configuration. Everything is a parameter; nothing is read from the environment.
+
+use std::fmt;
+use std::time::Duration;
+
+use url::Url;
+
+use crate::error::ConfigError;
+
+/// Jira Cloud credentials: account e-mail and API token (Basic auth). `Debug` hides the token.
+#[derive(Clone, PartialEq, Eq)]
+pub struct JiraCredentials {
+    pub email: String,
+    pub api_token: String,
+}
+
+impl fmt::Debug for JiraCredentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "JiraCredentials({}:<redacted>)", self.email)
+    }
+}
+
+/// Retry policy for Jira reads (all of them are safe to repeat).
+#[derive(Clone, Debug, PartialEq)]
+pub struct RetryPolicy {
+    pub max_retries: usize,
+    pub initial_backoff: Duration,
+    pub max_backoff: Duration,
+    /// Cap on the total time waited between attempts of one request.
+    pub max_total_wait: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        Self {
+            max_retries: 5,
+            initial_backoff: Duration::from_millis(200),
+            max_backoff: Duration::from_secs(10),
+            max_total_wait: Duration::from_secs(60),
+        }
+    }
+}
+
+/// Everything [`crate::JiraClient`] needs.
+#[derive(Clone, Debug)]
+pub struct JiraConfig {
+    /// Site URL, e.g. `https://acme.atlassian.net` (any path prefix kept); `/rest/api/3` is
+    /// appended.
+    pub base_url: Url,
+    pub credentials: JiraCredentials,
+    /// Story points field id (`customfield_10016`); `None` discovers it by name.
+    pub story_points_field: Option<String>,
+    /// Field names tried, in order, when discovering the story points field.
+    pub story_points_names: Vec<String>,
+    pub concurrency: usize,
+    pub requests_per_second: u32,
+    pub connect_timeout: Duration,
+    pub request_timeout: Duration,
+    pub retry: RetryPolicy,
+    /// `maxResults` asked for per page (a ceiling; Jira may return fewer).
+    pub page_size: u32,
+    /// Epic keys per JQL query, to keep queries bounded.
+    pub keys_per_query: usize,
+}
+
+impl JiraConfig {
+    pub fn new(base_url: &str, credentials: JiraCredentials) -> Result<Self, ConfigError> {
+        let base_url = Url::parse(base_url).map_err(|e| ConfigError::BaseUrl(e.to_string()))?;
+        if !matches!(base_url.scheme(), "http" | "https") {
+            return Err(ConfigError::BaseUrl(format!(
+                "scheme must be http or https, found {}",
+                base_url.scheme()
+            )));
+        }
+        Ok(Self {
+            base_url,
+            credentials,
+            story_points_field: None,
+            story_points_names: vec!["Story Points".into(), "Story point estimate".into()],
+            concurrency: 4,
+            requests_per_second: 10,
+            connect_timeout: Duration::from_secs(10),
+            request_timeout: Duration::from_secs(60),
+            retry: RetryPolicy::default(),
+            page_size: 100,
+            keys_per_query: 50,
+        })
+    }
+
+    /// `{base}/rest/api/3/`.
+    pub(crate) fn api_root(&self) -> Url {
+        let mut url = self.base_url.clone();
+        url.set_query(None);
+        url.set_fragment(None);
+        let prefix = url.path().trim_end_matches('/').to_owned();
+        url.set_path(&format!("{prefix}/rest/api/3/"));
+        url
+    }
+
+    /// `{base}/browse/{key}`.
+    pub(crate) fn browse_url(&self, key: &str) -> String {
+        format!(
+            "{}/browse/{key}",
+            self.base_url.as_str().trim_end_matches('/')
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_and_redacted_debug() {
+        let creds = JiraCredentials {
+            email: "a@b.c".into(),
+            api_token: "tok-123".into(),
+        };
+        let c = JiraConfig::new("https://x.atlassian.net/jira/", creds.clone()).unwrap();
+        assert_eq!(
+            c.api_root().as_str(),
+            "https://x.atlassian.net/jira/rest/api/3/"
+        );
+        assert_eq!(
+            c.browse_url("PIP-1"),
+            "https://x.atlassian.net/jira/browse/PIP-1"
+        );
+        assert!(!format!("{c:?}").contains("tok-123"));
+        assert!(JiraConfig::new("file:///x", creds).is_err());
+    }
+}

@@ -1,0 +1,69 @@
+//! Errors a caller can act on. Each names the method and path; none carries a credential.
+
+use std::time::Duration;
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ConfigError {
+    #[error("invalid Jira base URL: {0}")]
+    BaseUrl(String),
+    #[error("could not build the HTTP client: {0}")]
+    Http(String),
+}
+
+/// A failed Jira call. `message` texts come from Jira's `errorMessages` / `errors`.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum JiraError {
+    #[error("{method} {path}: not authorised (HTTP {status}); check the e-mail and API token")]
+    Auth {
+        method: String,
+        path: String,
+        status: u16,
+    },
+    #[error("{method} {path}: not found or not visible: {message}")]
+    NotFound {
+        method: String,
+        path: String,
+        message: String,
+    },
+    #[error("{method} {path}: rejected by Jira (HTTP {status}): {message}")]
+    Validation {
+        method: String,
+        path: String,
+        status: u16,
+        message: String,
+    },
+    #[error("{method} {path}: rate limited by Jira{}", hint(*.retry_after))]
+    RateLimited {
+        method: String,
+        path: String,
+        retry_after: Option<Duration>,
+    },
+    #[error("{method} {path}: Jira server error (HTTP {status}): {message}")]
+    Server {
+        method: String,
+        path: String,
+        status: u16,
+        message: String,
+    },
+    #[error("{method} {path}: network error: {message}")]
+    Network {
+        method: String,
+        path: String,
+        message: String,
+    },
+    #[error("{method} {path}: unexpected response: {message}")]
+    Decode {
+        method: String,
+        path: String,
+        message: String,
+    },
+    /// No field matches the configured story points names.
+    #[error("no Jira field named {names:?}; set the story points field id in the configuration")]
+    NoStoryPointsField { names: Vec<String> },
+}
+
+fn hint(retry_after: Option<Duration>) -> String {
+    retry_after.map_or_else(String::new, |d| {
+        format!("; retry after {} s", d.as_secs_f64().ceil())
+    })
+}
