@@ -1,0 +1,374 @@
+//! The push journal: every operation of a push is written here (SQLite, synchronous) BEFORE it is
+//! sent, and its outcome right after. After a crash at any point, the unfinished push is read back
+//! and completed: operations marked done are skipped, a create that was being sent is first looked
+//! up in Targetprocess by its idempotency marker, so nothing is created twice and nothing is lost.
+//!
+//! It deliberately knows nothing of HTTP or git: it records and answers.
+
+use std::path::Path;
+
+use pi_model::changeset::Op;
+use rusqlite::{Connection, OptionalExtension, params};
+
+/// Where an operation is in its life.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OpState {
+    /// Recorded, not sent yet.
+    Pending,
+    /// Being sent: it may or may not have reached Targetprocess.
+    Sending,
+    /// Targetprocess confirmed it.
+    Done,
+    /// Targetprocess refused it (validation); the push reports it.
+    Failed,
+}
+
+impl OpState {
+    fn as_str(self) -> &'static str {
+        match self {
+            OpState::Pending => "pending",
+            OpState::Sending => "sending",
+            OpState::Done => "done",
+            OpState::Failed => "failed",
+        }
+    }
+
+    fn parse(s: &str) -> Result<Self, JournalError> {
+        Ok(match s {
+            "pending" => OpState::Pending,
+            "sending" => OpState::Sending,
+            "done" => OpState::Done,
+            "failed" => OpState::Failed,
+            other => return Err(JournalError::Corrupt(format!("unknown op state {other:?}"))),
+        })
+    }
+}
+
+/// One recorded operation of a push.
+#[derive(Clone, Debug, PartialEq)]
+pub struct JournalOp {
+    pub seq: u32,
+    pub op: Op,
+    /// Idempotency marker sent with a create (e.g. as a TP tag), to find it again after a crash.
+    pub marker: String,
+    pub state: OpState,
+    /// TP id of a created entity, once known.
+    pub tp_id: Option<i64>,
+    pub error: Option<String>,
+}
+
+/// A push as recorded in the journal.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PushRecord {
+    pub id: i64,
+    pub plan: String,
+    /// The tracking-branch commit the push plan was computed against.
+    pub base_commit: String,
+    pub started_at: String,
+    pub actor: String,
+    pub ops: Vec<JournalOp>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum JournalError {
+    #[error("the push journal {path} cannot be opened: {source}")]
+    Open {
+        path: String,
+        #[source]
+        source: rusqlite::Error,
+    },
+    #[error("the push journal is damaged: {0}")]
+    Corrupt(String),
+    #[error("push journal: {0}")]
+    Sql(#[from] rusqlite::Error),
+}
+
+/// Schema versions, applied in order (`PRAGMA user_version` holds how many are applied).
+const MIGRATIONS: &[&str] = &["
+    CREATE TABLE pushes (
+        id INTEGER PRIMARY KEY,
+        plan TEXT NOT NULL,
+        base_commit TEXT NOT NULL,
+        started_at TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        finished_at TEXT
+    );
+    CREATE TABLE ops (
+        push_id INTEGER NOT NULL REFERENCES pushes(id),
+        seq INTEGER NOT NULL,
+        op TEXT NOT NULL,
+        marker TEXT NOT NULL,
+        state TEXT NOT NULL,
+        tp_id INTEGER,
+        error TEXT,
+        PRIMARY KEY (push_id, seq)
+    );
+"];
+
+#[derive(Debug)]
+pub struct Journal {
+    conn: Connection,
+}
+
+impl Journal {
+    /// Opens (creating if needed) the journal at `path`.
+    pub fn open(path: &Path) -> Result<Self, JournalError> {
+        let conn = Connection::open(path).map_err(|source| JournalError::Open {
+            path: path.display().to_string(),
+            source,
+        })?;
+        Self::with_connection(conn)
+    }
+
+    /// A journal in memory, for dry runs and tests.
+    pub fn in_memory() -> Result<Self, JournalError> {
+        Self::with_connection(Connection::open_in_memory()?)
+    }
+
+    fn with_connection(conn: Connection) -> Result<Self, JournalError> {
+        // FULL: a row we wrote survives a power cut before we send the request it describes.
+        conn.execute_batch(
+            "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;",
+        )?;
+        let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        let version = usize::try_from(version).unwrap_or(usize::MAX);
+        if version > MIGRATIONS.len() {
+            return Err(JournalError::Corrupt(format!(
+                "written by a newer PI Planner (schema {version})"
+            )));
+        }
+        for (i, sql) in MIGRATIONS.iter().enumerate().skip(version) {
+            let tx = conn.unchecked_transaction()?;
+            tx.execute_batch(sql)?;
+            tx.pragma_update(
+                None,
+                "user_version",
+                i64::try_from(i + 1).unwrap_or(i64::MAX),
+            )?;
+            tx.commit()?;
+        }
+        Ok(Self { conn })
+    }
+
+    /// Records a new push and all its operations (state pending) in one transaction.
+    pub fn begin_push(
+        &mut self,
+        plan: &str,
+        base_commit: &str,
+        started_at: &str,
+        actor: &str,
+        ops: &[(Op, String)],
+    ) -> Result<i64, JournalError> {
+        let tx = self.conn.transaction()?;
+        tx.execute(
+            "INSERT INTO pushes (plan, base_commit, started_at, actor) VALUES (?1, ?2, ?3, ?4)",
+            params![plan, base_commit, started_at, actor],
+        )?;
+        let id = tx.last_insert_rowid();
+        for (seq, (op, marker)) in (0i64..).zip(ops) {
+            let json = serde_json::to_string(op)
+                .map_err(|e| JournalError::Corrupt(format!("cannot record operation: {e}")))?;
+            tx.execute(
+                "INSERT INTO ops (push_id, seq, op, marker, state) VALUES (?1, ?2, ?3, ?4, 'pending')",
+                params![id, seq, json, marker],
+            )?;
+        }
+        tx.commit()?;
+        Ok(id)
+    }
+
+    /// Moves one operation to `state`, with the TP id of a create and an error text if any.
+    pub fn set_state(
+        &mut self,
+        push: i64,
+        seq: u32,
+        state: OpState,
+        tp_id: Option<i64>,
+        error: Option<&str>,
+    ) -> Result<(), JournalError> {
+        let n = self.conn.execute(
+            "UPDATE ops SET state = ?3, tp_id = COALESCE(?4, tp_id), error = ?5 WHERE push_id = ?1 AND seq = ?2",
+            params![push, seq, state.as_str(), tp_id, error],
+        )?;
+        if n != 1 {
+            return Err(JournalError::Corrupt(format!(
+                "push {push} has no operation {seq}"
+            )));
+        }
+        Ok(())
+    }
+
+    /// Marks a push complete; it is no longer offered for resume.
+    pub fn finish_push(&mut self, push: i64, finished_at: &str) -> Result<(), JournalError> {
+        self.conn.execute(
+            "UPDATE pushes SET finished_at = ?2 WHERE id = ?1",
+            params![push, finished_at],
+        )?;
+        Ok(())
+    }
+
+    /// The unfinished push of `plan`, if a previous run stopped in the middle of one.
+    pub fn unfinished(&self, plan: &str) -> Result<Option<PushRecord>, JournalError> {
+        let id: Option<i64> = self
+            .conn
+            .query_row(
+                "SELECT id FROM pushes WHERE plan = ?1 AND finished_at IS NULL ORDER BY id LIMIT 1",
+                params![plan],
+                |r| r.get(0),
+            )
+            .optional()?;
+        id.map(|id| self.push(id)).transpose()
+    }
+
+    /// A recorded push with its operations in order.
+    pub fn push(&self, id: i64) -> Result<PushRecord, JournalError> {
+        let (plan, base_commit, started_at, actor) = self.conn.query_row(
+            "SELECT plan, base_commit, started_at, actor FROM pushes WHERE id = ?1",
+            params![id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )?;
+        let mut stmt = self.conn.prepare(
+            "SELECT seq, op, marker, state, tp_id, error FROM ops WHERE push_id = ?1 ORDER BY seq",
+        )?;
+        let rows = stmt.query_map(params![id], |r| {
+            Ok((
+                r.get::<_, u32>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, Option<i64>>(4)?,
+                r.get::<_, Option<String>>(5)?,
+            ))
+        })?;
+        let mut ops = Vec::new();
+        for row in rows {
+            let (seq, json, marker, state, tp_id, error) = row?;
+            let op = serde_json::from_str(&json)
+                .map_err(|e| JournalError::Corrupt(format!("operation {seq} of push {id}: {e}")))?;
+            ops.push(JournalOp {
+                seq,
+                op,
+                marker,
+                state: OpState::parse(&state)?,
+                tp_id,
+                error,
+            });
+        }
+        Ok(PushRecord {
+            id,
+            plan,
+            base_commit,
+            started_at,
+            actor,
+            ops,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use pi_model::changeset::FieldChange;
+    use pi_model::merge::FieldValue;
+    use pi_model::{Effort, EntityId, Field, LocalId};
+
+    fn ops() -> Vec<(Op, String)> {
+        vec![
+            (
+                Op::CreateObjective {
+                    id: EntityId::Local(LocalId::new("n1").unwrap()),
+                    name: "New".into(),
+                    fields: vec![],
+                },
+                "pi-op-1-0".into(),
+            ),
+            (
+                Op::UpdateObjective {
+                    id: EntityId::Tp(5),
+                    name: "Old".into(),
+                    changes: vec![FieldChange {
+                        field: Field::Effort,
+                        from: FieldValue::Effort(Effort::new(13.0)),
+                        to: FieldValue::Effort(Effort::new(21.0)),
+                    }],
+                },
+                "pi-op-1-1".into(),
+            ),
+        ]
+    }
+
+    #[test]
+    fn an_interrupted_push_is_read_back_exactly_after_reopening() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("journal.sqlite");
+        let id = {
+            let mut j = Journal::open(&path).unwrap();
+            let id = j
+                .begin_push(
+                    "pi-4-25-platform-eco",
+                    "abc123",
+                    "2026-11-24T10:00:00Z",
+                    "Ana <ana@x>",
+                    &ops(),
+                )
+                .unwrap();
+            j.set_state(id, 0, OpState::Sending, None, None).unwrap();
+            id
+            // dropped here without finishing: a crash
+        };
+        let j = Journal::open(&path).unwrap();
+        let push = j
+            .unfinished("pi-4-25-platform-eco")
+            .unwrap()
+            .expect("unfinished push");
+        assert_eq!(push.id, id);
+        assert_eq!(push.base_commit, "abc123");
+        assert_eq!(push.ops.len(), 2);
+        assert_eq!(push.ops[0].state, OpState::Sending);
+        assert_eq!(push.ops[0].marker, "pi-op-1-0");
+        assert_eq!(push.ops[1].state, OpState::Pending);
+        assert_eq!(push.ops[1].op, ops()[1].0);
+        assert_eq!(j.unfinished("other-plan").unwrap(), None);
+    }
+
+    #[test]
+    fn finished_pushes_are_not_offered_for_resume() {
+        let mut j = Journal::in_memory().unwrap();
+        let id = j.begin_push("p", "c", "t0", "a", &ops()).unwrap();
+        j.set_state(id, 0, OpState::Done, Some(777), None).unwrap();
+        j.set_state(
+            id,
+            1,
+            OpState::Failed,
+            None,
+            Some("Effort must be positive"),
+        )
+        .unwrap();
+        let push = j.push(id).unwrap();
+        assert_eq!(push.ops[0].tp_id, Some(777));
+        assert_eq!(
+            push.ops[1].error.as_deref(),
+            Some("Effort must be positive")
+        );
+        j.finish_push(id, "t1").unwrap();
+        assert_eq!(j.unfinished("p").unwrap(), None);
+    }
+
+    #[test]
+    fn unknown_operation_and_newer_schema_are_reported() {
+        let mut j = Journal::in_memory().unwrap();
+        let id = j.begin_push("p", "c", "t0", "a", &ops()).unwrap();
+        assert!(matches!(
+            j.set_state(id, 9, OpState::Done, None, None),
+            Err(JournalError::Corrupt(_))
+        ));
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("j.sqlite");
+        Connection::open(&path)
+            .unwrap()
+            .pragma_update(None, "user_version", 99)
+            .unwrap();
+        let err = Journal::open(&path).unwrap_err().to_string();
+        assert!(err.contains("newer"), "{err}");
+    }
+}
