@@ -7,11 +7,93 @@
 //!
 //! It deliberately does no I/O and knows nothing of git, Targetprocess or validation rules.
 
+mod conflict;
 mod error;
+mod escape;
+mod frontmatter;
+mod labels;
+mod legacy;
+mod lines;
+mod normalize;
+mod parse;
+mod render;
+pub mod sample;
 mod source_map;
 
 pub use error::{ParseError, ParseErrorKind, ParseErrors, Position};
+pub use normalize::normalize;
+pub use render::render;
 pub use source_map::SourceMap;
+
+/// Reads a plan file in any layout: the current one (`format: pi-plan/1` in the front matter)
+/// or a legacy tpcli layout. Unresolved git conflict markers are reported first, as
+/// [`ParseErrorKind::ConflictMarkers`], one error per conflict region. Never panics.
+pub fn parse(text: &str) -> Result<Parsed, ParseErrors> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    conflict::check(text)?;
+    match detect(text) {
+        Detected::Current => parse::parse(text),
+        Detected::Legacy => legacy::parse(text),
+        Detected::Unknown => Err(ParseErrors(vec![ParseError {
+            kind: ParseErrorKind::FrontMatter,
+            at: Position { line: 1, column: 1 },
+            message: "missing front matter: a plan file starts with a `---` block holding \
+                      `format: pi-plan/1`"
+                .to_owned(),
+        }])),
+    }
+}
+
+enum Detected {
+    Current,
+    Legacy,
+    Unknown,
+}
+
+/// Current when the front matter (or, if it is never closed, the whole file) has a `format:`
+/// key; legacy when there is front matter without one, or legacy headings / id lines.
+fn detect(text: &str) -> Detected {
+    let mut lines = text.lines();
+    if lines.next().is_some_and(|l| l.trim_end() == "---") {
+        let has_format = lines
+            .take_while(|l| !matches!(l.trim_end(), "---" | "..."))
+            .any(|l| l.starts_with("format:"));
+        return if has_format {
+            Detected::Current
+        } else {
+            Detected::Legacy
+        };
+    }
+    if legacy::looks_legacy(text) {
+        Detected::Legacy
+    } else {
+        Detected::Unknown
+    }
+}
+
+/// The plan file name for a release and team: `{release}-{team}.md`, lower-cased, every run of
+/// characters outside `a-z0-9` turned into one `-`, parentheses dropped, no leading or trailing
+/// `-`. `("PI-4/25", "Platform Eco")` gives `pi-4-25-platform-eco.md`; if nothing is left the
+/// name is `plan.md`.
+pub fn file_name(release: &str, team: &str) -> String {
+    let slug = |s: &str| {
+        let lower = s.to_lowercase().replace(['(', ')'], "");
+        lower
+            .split(|c: char| !(c.is_ascii_lowercase() || c.is_ascii_digit()))
+            .filter(|w| !w.is_empty())
+            .collect::<Vec<_>>()
+            .join("-")
+    };
+    let parts: Vec<String> = [slug(release), slug(team)]
+        .into_iter()
+        .filter(|p| !p.is_empty())
+        .collect();
+    if parts.is_empty() {
+        "plan.md".to_owned()
+    } else {
+        format!("{}.md", parts.join("-"))
+    }
+}
 
 /// Which layout a parsed file was written in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]

@@ -1,0 +1,284 @@
+//! The entity sections: program objectives, objectives, features / epics and stories. Each reads
+//! its heading name, its body fields and then its sub-sections.
+
+use pi_model::{
+    EntityId, EntityPath, Feature, FeatureKind, Field, LocalId, ProgramObjective, Story,
+    TeamObjective,
+};
+
+use super::Ctx;
+use super::body::{self, Item};
+use super::fields::{self, Kind};
+use crate::escape;
+use crate::labels;
+use crate::lines::Line;
+use crate::{ParseError, ParseErrorKind};
+
+/// Placeholder for an entity whose id line is missing or wrong; never returned (the parse fails).
+fn placeholder_id() -> EntityId {
+    EntityId::Local(LocalId::new("missing").expect("lower-case letters make a valid local id"))
+}
+
+impl<'a> Ctx<'a> {
+    /// Name of a heading whose prefix ends at byte `at` of `line`, with `rest` the text after it.
+    fn name(&mut self, line: Line<'a>, at: usize, rest: &str, path: EntityPath) -> String {
+        let skip = usize::from(rest.starts_with(' '));
+        self.map.set_entity(path, line.start());
+        self.map.set_field(path, Field::Name, line.at(at + skip));
+        escape::unescape_inline(rest.trim())
+    }
+
+    fn body(&mut self, kind: Kind, path: Option<EntityPath>) -> Vec<Item<'a>> {
+        let items = body::read(&self.lines, &mut self.i, &mut self.errors);
+        fields::accept(kind, path, items, &mut self.errors, &mut self.map)
+    }
+
+    fn check<T>(&mut self, r: Result<T, ParseError>) -> Option<T> {
+        r.map_err(|e| self.errors.push(e)).ok()
+    }
+
+    fn missing(&mut self, line: Line<'a>, what: &str, label: &str) {
+        self.errors.push(ParseError {
+            kind: ParseErrorKind::Structure,
+            at: line.start(),
+            message: format!("{what} has no `**{label}**:` line"),
+        });
+    }
+
+    pub(super) fn program_objectives(&mut self) {
+        let stray = self.body(Kind::ProgramObjective, None);
+        if let Some(item) = stray.first() {
+            let at = item.head().line.start();
+            self.errors.push(ParseError {
+                kind: ParseErrorKind::Structure,
+                at,
+                message: "expected `### Program Objective: <name>` sections here".to_owned(),
+            });
+        }
+        while let Some((line, h)) = self.heading_here() {
+            if h.level <= 2 {
+                return;
+            }
+            self.i += 1;
+            let content = line.text.get(h.content.clone()).unwrap_or("");
+            match content.strip_prefix(labels::PROGRAM_OBJECTIVE) {
+                Some(rest) if h.level == 3 => {
+                    self.program_objective(line, h.content.end - rest.len(), rest);
+                }
+                _ => self.wrong_heading(line, "`### Program Objective: <name>`", 2),
+            }
+        }
+    }
+
+    fn wrong_heading(&mut self, line: Line<'a>, expected: &str, up_to: usize) {
+        self.errors.push(ParseError {
+            kind: ParseErrorKind::Structure,
+            at: line.start(),
+            message: format!(
+                "unexpected heading {:?}; expected {expected}",
+                body::preview(line.text)
+            ),
+        });
+        self.skip_to_heading(up_to);
+    }
+
+    fn program_objective(&mut self, line: Line<'a>, at: usize, rest: &str) {
+        let path = EntityPath::ProgramObjective {
+            index: self.plan.program_objectives.len(),
+        };
+        let name = self.name(line, at, rest, path);
+        let mut id = None;
+        let mut has_id = false;
+        for item in self.body(Kind::ProgramObjective, Some(path)) {
+            if let Item::Field(f) = &item {
+                has_id = true;
+                id = self.check(fields::id(f));
+            }
+        }
+        if !has_id {
+            self.missing(line, "this program objective", "ID");
+        }
+        self.plan.program_objectives.push(ProgramObjective {
+            id: id.unwrap_or_else(placeholder_id),
+            name,
+        });
+    }
+
+    pub(super) fn objective(&mut self, line: Line<'a>, at: usize, rest: &str) {
+        let index = self.plan.objectives.len();
+        let path = EntityPath::Objective { index };
+        let mut o = TeamObjective {
+            id: placeholder_id(),
+            name: self.name(line, at, rest, path),
+            description: String::new(),
+            status: None,
+            effort: None,
+            owner: None,
+            committed: false,
+            business_value: None,
+            actual_business_value: None,
+            program_objective: None,
+            features: Vec::new(),
+        };
+        let mut has_id = false;
+        for item in self.body(Kind::Objective, Some(path)) {
+            match item {
+                Item::Description(_, text) => o.description = text,
+                Item::Criteria(..) => {}
+                Item::Field(f) => match f.label {
+                    "ID" => {
+                        has_id = true;
+                        o.id = self.check(fields::id(&f)).unwrap_or_else(placeholder_id);
+                    }
+                    "Status" => o.status = Some(fields::text(&f)),
+                    "Owner" => o.owner = Some(fields::text(&f)),
+                    "Effort" => o.effort = self.check(fields::effort(&f)),
+                    "Committed" => o.committed = self.check(fields::yes_no(&f)).unwrap_or(false),
+                    "Business Value" => o.business_value = self.check(fields::whole_number(&f)),
+                    "Actual Business Value" => {
+                        o.actual_business_value = self.check(fields::whole_number(&f));
+                    }
+                    _ => o.program_objective = self.check(fields::program_objective(&f)),
+                },
+            }
+        }
+        if !has_id {
+            self.missing(line, "this objective", "ID");
+        }
+        self.plan.objectives.push(o);
+        self.features(index);
+    }
+
+    fn features(&mut self, objective: usize) {
+        while let Some((line, h)) = self.heading_here() {
+            if h.level <= 2 {
+                return;
+            }
+            self.i += 1;
+            let content = line.text.get(h.content.clone()).unwrap_or("");
+            let kind = [
+                (labels::FEATURE, FeatureKind::Feature),
+                (labels::EPIC, FeatureKind::Epic),
+            ]
+            .into_iter()
+            .find_map(|(p, k)| content.strip_prefix(p).map(|rest| (rest, k)));
+            match kind {
+                Some((rest, kind)) if h.level == 3 => {
+                    self.feature(objective, kind, line, h.content.end - rest.len(), rest);
+                }
+                _ => self.wrong_heading(
+                    line,
+                    "`### Feature: <name>` or `### Epic: <name>` inside an objective",
+                    3,
+                ),
+            }
+        }
+    }
+
+    fn feature(
+        &mut self,
+        objective: usize,
+        kind: FeatureKind,
+        line: Line<'a>,
+        at: usize,
+        rest: &str,
+    ) {
+        let Some(features_len) = self
+            .plan
+            .objectives
+            .get(objective)
+            .map(|o| o.features.len())
+        else {
+            return;
+        };
+        let path = EntityPath::Feature {
+            objective,
+            index: features_len,
+        };
+        let mut f = Feature {
+            id: placeholder_id(),
+            kind,
+            name: self.name(line, at, rest, path),
+            description: String::new(),
+            status: None,
+            effort: None,
+            owner: None,
+            acceptance_criteria: Vec::new(),
+            jira: None,
+            stories: Vec::new(),
+        };
+        let mut has_id = false;
+        for item in self.body(Kind::Feature, Some(path)) {
+            match item {
+                Item::Description(_, text) => f.description = text,
+                Item::Criteria(_, list) => f.acceptance_criteria = list,
+                Item::Field(v) => match v.label {
+                    "ID" => {
+                        has_id = true;
+                        f.id = self.check(fields::id(&v)).unwrap_or_else(placeholder_id);
+                    }
+                    "Status" => f.status = Some(fields::text(&v)),
+                    "Owner" => f.owner = Some(fields::text(&v)),
+                    "Effort" => f.effort = self.check(fields::effort(&v)),
+                    _ => f.jira = self.check(fields::jira(&v)),
+                },
+            }
+        }
+        if !has_id {
+            self.missing(line, "this feature", "ID");
+        }
+        self.stories(&mut f);
+        if let Some(o) = self.plan.objectives.get_mut(objective) {
+            o.features.push(f);
+        }
+    }
+
+    fn stories(&mut self, feature: &mut Feature) {
+        while let Some((line, h)) = self.heading_here() {
+            if h.level <= 3 {
+                return;
+            }
+            self.i += 1;
+            let content = line.text.get(h.content.clone()).unwrap_or("");
+            match content.strip_prefix(labels::STORY) {
+                Some(rest) if h.level == 4 => feature.stories.push(self.story(line, rest)),
+                _ => self.wrong_heading(line, "`#### Story: <summary>` inside a feature", 4),
+            }
+        }
+    }
+
+    fn story(&mut self, line: Line<'a>, rest: &str) -> Story {
+        let mut s = Story {
+            key: String::new(),
+            url: None,
+            summary: escape::unescape_inline(rest.trim()),
+            status: None,
+            assignee: None,
+            points: None,
+            acceptance_criteria: Vec::new(),
+        };
+        let mut has_key = false;
+        for item in self.body(Kind::Story, None) {
+            match item {
+                Item::Criteria(_, list) => s.acceptance_criteria = list,
+                Item::Description(..) => {}
+                Item::Field(v) => match v.label {
+                    "Status" => s.status = Some(fields::text(&v)),
+                    "Assignee" => s.assignee = Some(fields::text(&v)),
+                    "Points" => s.points = self.check(fields::effort(&v)),
+                    _ => {
+                        has_key = true;
+                        if let Some(j) = self.check(fields::jira(&v)) {
+                            s.key = j.key;
+                            s.url = j.url;
+                        }
+                    }
+                },
+            }
+        }
+        if !has_key {
+            self.missing(line, "this story", "Jira");
+        }
+        s
+    }
+}

@@ -1,0 +1,207 @@
+//! Turning the generic body items of a section into the fields of one entity: which labels it
+//! may carry, duplicates, and the value syntax of each field (ids, effort, yes/no, numbers,
+//! Jira links).
+
+use std::collections::HashMap;
+
+use pi_model::{Effort, EntityId, EntityPath, Field, JiraLink};
+
+use super::body::{FieldLine, Item};
+use crate::escape;
+use crate::{ParseError, ParseErrorKind, SourceMap};
+
+/// The kinds of section that carry fields.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Kind {
+    ProgramObjective,
+    Objective,
+    Feature,
+    Story,
+}
+
+impl Kind {
+    fn noun(self) -> &'static str {
+        match self {
+            Kind::ProgramObjective => "a program objective",
+            Kind::Objective => "an objective",
+            Kind::Feature => "a feature",
+            Kind::Story => "a story",
+        }
+    }
+
+    /// The labels this kind of section may carry, in canonical order.
+    pub fn labels(self) -> &'static [&'static str] {
+        match self {
+            Kind::ProgramObjective => &["ID"],
+            Kind::Objective => &[
+                "ID",
+                "Status",
+                "Effort",
+                "Owner",
+                "Committed",
+                "Business Value",
+                "Actual Business Value",
+                "Program Objective",
+                "Description",
+            ],
+            Kind::Feature => &[
+                "ID",
+                "Status",
+                "Effort",
+                "Owner",
+                "Jira",
+                "Acceptance Criteria",
+                "Description",
+            ],
+            Kind::Story => &[
+                "Jira",
+                "Status",
+                "Assignee",
+                "Points",
+                "Acceptance Criteria",
+            ],
+        }
+    }
+}
+
+/// Checks labels (unknown, duplicate) and records field positions; yields the accepted items.
+pub(super) fn accept<'a>(
+    kind: Kind,
+    path: Option<EntityPath>,
+    items: Vec<Item<'a>>,
+    errors: &mut Vec<ParseError>,
+    map: &mut SourceMap,
+) -> Vec<Item<'a>> {
+    let mut seen: HashMap<&str, usize> = HashMap::new();
+    let mut out = Vec::with_capacity(items.len());
+    for item in items {
+        let head = item.head();
+        let at = head.line.start();
+        if !kind.labels().contains(&head.label) {
+            errors.push(ParseError {
+                kind: ParseErrorKind::Structure,
+                at,
+                message: format!(
+                    "unknown field {:?} in {}; expected one of: {}",
+                    head.label,
+                    kind.noun(),
+                    kind.labels().join(", ")
+                ),
+            });
+            continue;
+        }
+        if let Some(first) = seen.insert(head.label, at.line) {
+            errors.push(ParseError {
+                kind: ParseErrorKind::Structure,
+                at,
+                message: format!("duplicate field {:?} (first on line {first})", head.label),
+            });
+            continue;
+        }
+        if let (Some(path), Some(field)) = (path, field_of(head.label)) {
+            let pos = match item {
+                Item::Field(_) => head.value_pos(),
+                _ => at,
+            };
+            map.set_field(path, field, pos);
+        }
+        out.push(item);
+    }
+    out
+}
+
+fn field_of(label: &str) -> Option<Field> {
+    [
+        Field::Id,
+        Field::Status,
+        Field::Effort,
+        Field::Owner,
+        Field::Committed,
+        Field::BusinessValue,
+        Field::ActualBusinessValue,
+        Field::ProgramObjective,
+        Field::AcceptanceCriteria,
+        Field::Description,
+        Field::Jira,
+    ]
+    .into_iter()
+    .find(|f| f.label() == label)
+}
+
+/// A plain single-line value (escapes removed).
+pub(super) fn text(f: &FieldLine<'_>) -> String {
+    escape::unescape_inline(f.value.trim())
+}
+
+pub(super) fn id(f: &FieldLine<'_>) -> Result<EntityId, ParseError> {
+    let v = f.value.trim();
+    v.parse::<EntityId>()
+        .map_err(|e| f.error(format!("{} is not a valid id: {e}", f.label)))
+}
+
+/// `13 points` (the unit is optional; `point` and `pts` are accepted too).
+pub(super) fn effort(f: &FieldLine<'_>) -> Result<Effort, ParseError> {
+    let v = f.value.trim();
+    let number = ["points", "point", "pts"]
+        .iter()
+        .find_map(|unit| v.strip_suffix(unit))
+        .map_or(v, str::trim_end);
+    number.parse::<Effort>().map_err(|_| {
+        f.error(format!(
+            "{} must be a number of points, found {number:?}",
+            f.label
+        ))
+    })
+}
+
+pub(super) fn yes_no(f: &FieldLine<'_>) -> Result<bool, ParseError> {
+    match f.value.trim() {
+        "yes" => Ok(true),
+        "no" => Ok(false),
+        other => Err(f.error(format!(
+            "{} must be \"yes\" or \"no\", found {other:?}",
+            f.label
+        ))),
+    }
+}
+
+pub(super) fn whole_number(f: &FieldLine<'_>) -> Result<u32, ParseError> {
+    let v = f.value.trim();
+    v.parse::<u32>()
+        .ok()
+        .filter(|_| v.bytes().all(|b| b.is_ascii_digit()))
+        .ok_or_else(|| f.error(format!("{} must be a whole number, found {v:?}", f.label)))
+}
+
+/// `tp:123 (name)`: the id; the name after it is only a label for readers.
+pub(super) fn program_objective(f: &FieldLine<'_>) -> Result<EntityId, ParseError> {
+    let v = f.value.trim();
+    let token = v.split_whitespace().next().unwrap_or("");
+    token.parse::<EntityId>().map_err(|e| {
+        f.error(format!(
+            "{} must start with the program objective's id: {e}",
+            f.label
+        ))
+    })
+}
+
+/// `[KEY](url)` or a bare `KEY`.
+pub(super) fn jira(f: &FieldLine<'_>) -> Result<JiraLink, ParseError> {
+    let v = f.value.trim();
+    if v.starts_with('[') {
+        let (key, url) = escape::parse_link(v).ok_or_else(|| {
+            f.error(format!(
+                "{} must be a key like DAD-123 or a link like [DAD-123](https://…), found {v:?}",
+                f.label
+            ))
+        })?;
+        return Ok(JiraLink {
+            key,
+            url: Some(url),
+        });
+    }
+    Ok(JiraLink {
+        key: escape::unescape_inline(v),
+        url: None,
+    })
+}

@@ -1,0 +1,277 @@
+//! Parsing the current layout (`format: pi-plan/1`): front matter, title, program objectives,
+//! objectives with their features and read-only stories, and the notes.
+//!
+//! Collects every problem it can with its line and column instead of stopping at the first.
+//! It does not check conflict markers (done before, for every layout) nor apply validation
+//! rules (see `pi_model::validate`).
+
+mod body;
+mod entities;
+mod fields;
+
+use pi_model::{EntityPath, Plan};
+
+use crate::escape::{self, BlockKind};
+use crate::lines::{self, Heading, Line};
+use crate::{Layout, ParseError, ParseErrorKind, ParseErrors, Parsed, Position, SourceMap};
+use crate::{frontmatter, labels};
+
+/// Parser state over the lines of one file.
+struct Ctx<'a> {
+    lines: Vec<Line<'a>>,
+    i: usize,
+    errors: Vec<ParseError>,
+    warnings: Vec<ParseError>,
+    map: SourceMap,
+    plan: Plan,
+}
+
+/// Parses a file whose front matter declares the current format.
+pub(crate) fn parse(text: &str) -> Result<Parsed, ParseErrors> {
+    let mut cx = Ctx {
+        lines: lines::split_lines(text, 1),
+        i: 0,
+        errors: Vec::new(),
+        warnings: Vec::new(),
+        map: SourceMap::default(),
+        plan: Plan::default(),
+    };
+    cx.map
+        .set_entity(EntityPath::Plan, Position { line: 1, column: 1 });
+    cx.front_matter();
+    cx.title();
+    cx.sections();
+    if cx.errors.is_empty() {
+        Ok(Parsed {
+            plan: cx.plan,
+            layout: Layout::Current,
+            source_map: cx.map,
+            warnings: cx.warnings,
+        })
+    } else {
+        cx.errors.sort_by_key(|e| e.at);
+        Err(ParseErrors(cx.errors))
+    }
+}
+
+impl<'a> Ctx<'a> {
+    fn error(&mut self, kind: ParseErrorKind, at: Position, message: String) {
+        self.errors.push(ParseError { kind, at, message });
+    }
+
+    fn front_matter(&mut self) {
+        let open = self.lines.first().is_some_and(|l| l.text == "---");
+        let close = self
+            .lines
+            .iter()
+            .skip(1)
+            .position(|l| l.text == "---" || l.text == "...")
+            .map(|p| p + 1);
+        let (true, Some(close)) = (open, close) else {
+            let message = if open {
+                "the front matter opened on line 1 is never closed with a `---` line"
+            } else {
+                "missing front matter: a plan file starts with a `---` block holding \
+                 `format: pi-plan/1`"
+            };
+            self.error(
+                ParseErrorKind::FrontMatter,
+                Position { line: 1, column: 1 },
+                message.to_owned(),
+            );
+            self.i = self.lines.len();
+            return;
+        };
+        let yaml: Vec<&str> = self.lines[1..close].iter().map(|l| l.text).collect();
+        let mut yaml = yaml.join("\n");
+        yaml.push('\n');
+        match frontmatter::parse(&yaml, 2) {
+            Ok(h) => {
+                self.plan.art = h.art;
+                self.plan.release = h.release;
+                self.plan.team = h.team;
+                self.plan.meta = h.meta;
+                for (key, field) in [
+                    ("art", pi_model::Field::Art),
+                    ("release", pi_model::Field::Release),
+                    ("team", pi_model::Field::Team),
+                ] {
+                    let at = frontmatter::key_position(&yaml, key, 2);
+                    self.map.set_field(EntityPath::Plan, field, at);
+                }
+            }
+            Err(e) => self.errors.push(e),
+        }
+        self.i = close + 1;
+    }
+
+    fn skip_blank(&mut self) -> Option<Line<'a>> {
+        while let Some(l) = self.lines.get(self.i) {
+            if !l.is_blank() {
+                return Some(*l);
+            }
+            self.i += 1;
+        }
+        None
+    }
+
+    /// The next heading line at or after the cursor, if the cursor sits on one.
+    fn heading_here(&mut self) -> Option<(Line<'a>, Heading)> {
+        let line = self.skip_blank()?;
+        let h = lines::heading(line.text)?;
+        Some((line, h))
+    }
+
+    fn title(&mut self) {
+        if self.i >= self.lines.len() && !self.errors.is_empty() {
+            return;
+        }
+        let Some(line) = self.skip_blank() else {
+            let at = Position {
+                line: self.lines.len() + 1,
+                column: 1,
+            };
+            self.error(
+                ParseErrorKind::Structure,
+                at,
+                self.expected_title("the end of the file"),
+            );
+            return;
+        };
+        match lines::heading(line.text) {
+            Some(h) if h.level == 1 => {
+                self.i += 1;
+                let found = escape::unescape_inline(line.text.get(h.content).unwrap_or(""));
+                let expected = labels::title(&self.plan.release.name, &self.plan.team.name);
+                if found != expected && self.errors.is_empty() {
+                    self.warnings.push(ParseError {
+                        kind: ParseErrorKind::Structure,
+                        at: line.start(),
+                        message: format!(
+                            "the title {found:?} does not match the front matter; it will be \
+                             written as {expected:?}"
+                        ),
+                    });
+                }
+            }
+            _ => {
+                let found = format!("{:?}", body::preview(line.text));
+                self.error(
+                    ParseErrorKind::Structure,
+                    line.start(),
+                    self.expected_title(&found),
+                );
+            }
+        }
+    }
+
+    fn expected_title(&self, found: &str) -> String {
+        format!(
+            "expected the title line `# {}`, found {found}",
+            labels::title(&self.plan.release.name, &self.plan.team.name)
+        )
+    }
+
+    /// The `##` sections, in any order except that the notes come last.
+    fn sections(&mut self) {
+        let mut program_seen: Option<usize> = None;
+        let mut notes_seen: Option<usize> = None;
+        while let Some(line) = self.skip_blank() {
+            let Some(h) = lines::heading(line.text).filter(|h| h.level == 2) else {
+                self.stray(line);
+                continue;
+            };
+            let content = line.text.get(h.content.clone()).unwrap_or("");
+            if let Some(first) = notes_seen {
+                let message = format!(
+                    "`## Notes` (line {first}) must be the last section; found {:?}",
+                    body::preview(line.text)
+                );
+                self.error(ParseErrorKind::Structure, line.start(), message);
+            }
+            self.i += 1;
+            if content == labels::PROGRAM_OBJECTIVES {
+                self.once(&mut program_seen, line, "## Program Objectives");
+                self.program_objectives();
+            } else if content == labels::NOTES {
+                self.once(&mut notes_seen, line, "## Notes");
+                self.notes();
+            } else if let Some(rest) = content.strip_prefix(labels::OBJECTIVE) {
+                self.objective(line, h.content.end - rest.len(), rest);
+            } else {
+                let message = format!(
+                    "unknown section heading {:?}; expected `## Objective: <name>`, \
+                     `## Program Objectives` or `## Notes`",
+                    body::preview(line.text)
+                );
+                self.error(ParseErrorKind::Structure, line.start(), message);
+                self.skip_to_heading(2);
+            }
+        }
+    }
+
+    fn once(&mut self, seen: &mut Option<usize>, line: Line<'a>, what: &str) {
+        match *seen {
+            Some(first) => {
+                let message = format!("a second `{what}` section (the first is on line {first})");
+                self.error(ParseErrorKind::Structure, line.start(), message);
+            }
+            None => *seen = Some(line.no),
+        }
+    }
+
+    /// Content outside any `##` section (or a heading of the wrong level there).
+    fn stray(&mut self, line: Line<'a>) {
+        let message = match lines::heading(line.text) {
+            Some(h) if h.level == 1 => "a plan has one title; found a second `#` heading".into(),
+            Some(_) => format!(
+                "heading {:?} is outside any `## Objective:` section",
+                body::preview(line.text)
+            ),
+            None if self.plan.objectives.is_empty() => format!(
+                "unexpected text {:?} before the first objective; free text belongs in \
+                 `## Notes` or in a `**Description**:` block",
+                body::preview(line.text)
+            ),
+            None => format!("unexpected text {:?}", body::preview(line.text)),
+        };
+        self.error(ParseErrorKind::Structure, line.start(), message);
+        self.i += 1;
+        self.skip_to_heading(2);
+    }
+
+    /// Moves the cursor to the next heading of level `level` or higher (smaller number).
+    fn skip_to_heading(&mut self, level: usize) {
+        while let Some(l) = self.lines.get(self.i) {
+            if lines::heading(l.text).is_some_and(|h| h.level <= level) {
+                return;
+            }
+            self.i += 1;
+        }
+    }
+
+    fn notes(&mut self) {
+        let start = self.i;
+        while let Some(l) = self.lines.get(self.i) {
+            if escape::ends_block(BlockKind::Notes, l.text) {
+                break;
+            }
+            self.i += 1;
+        }
+        let mut region = self.lines.get(start..self.i).unwrap_or(&[]);
+        if let [first, rest @ ..] = region
+            && first.text.is_empty()
+        {
+            region = rest;
+        }
+        while let [rest @ .., last] = region {
+            if !last.text.is_empty() {
+                break;
+            }
+            region = rest;
+        }
+        let mut notes = String::new();
+        body::join_unescaped(BlockKind::Notes, region, &mut notes);
+        self.plan.notes = notes;
+    }
+}
