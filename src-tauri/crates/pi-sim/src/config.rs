@@ -1,0 +1,164 @@
+//! Configuration of a simulator run: port, seed, data source, TP schema names, faults, time zone,
+//! control API, state file and credentials.
+//!
+//! Plain data with defaults; nothing here starts or reads anything.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+/// Settings of one simulator. `Default`: seed 42, demo data, no faults, control API off.
+#[derive(Clone, Debug)]
+pub struct SimConfig {
+    /// Port on 127.0.0.1; 0 picks a free one.
+    pub port: u16,
+    /// Seed of the demo data, the access tokens and every random fault decision.
+    pub seed: u64,
+    pub data: DataSource,
+    /// Resource, link and custom-field names to serve.
+    pub schema: pi_model::TpSchema,
+    /// Faults active from the start.
+    pub faults: Faults,
+    /// Server UTC offset shown in `/Date(ms±hhmm)/` values.
+    pub tz_offset_minutes: i32,
+    /// Serve the control API under `/_sim/`.
+    pub control_api: bool,
+    /// Loaded at start when it exists; written after every change and at shutdown.
+    pub state_file: Option<PathBuf>,
+    /// TP access token; `None` derives one from the seed.
+    pub access_token: Option<String>,
+    /// Jira page size cap for `search/jql`.
+    pub page_size_jira: usize,
+    /// Bulk: reject the whole batch on the first invalid item (true) or answer per item (false).
+    pub bulk_atomic: bool,
+    /// Largest accepted bulk batch.
+    pub bulk_max: usize,
+    /// Where `ModifyDate`/`CreateDate` of writes come from.
+    pub clock: SimClock,
+}
+
+impl Default for SimConfig {
+    fn default() -> Self {
+        Self {
+            port: 0,
+            seed: 42,
+            data: DataSource::Demo,
+            schema: pi_model::TpSchema::default(),
+            faults: Faults::default(),
+            tz_offset_minutes: 60,
+            control_api: false,
+            state_file: None,
+            access_token: None,
+            page_size_jira: 50,
+            bulk_atomic: true,
+            bulk_max: 100,
+            clock: SimClock::System,
+        }
+    }
+}
+
+/// Time source for write timestamps.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SimClock {
+    /// The machine clock.
+    System,
+    /// A fixed instant (epoch ms); `ModifyDate` still strictly increases per entity.
+    Fixed(i64),
+}
+
+/// What the simulator serves at start (and after a reset).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DataSource {
+    /// The seeded demo plan: 2 ARTs, 10 teams, 3 PIs per ART, objectives, features, Jira issues.
+    Demo,
+    /// A generated data set of the given size (benchmarks).
+    Generated(GenSpec),
+    /// A state file written by the simulator (`SimControl::save`).
+    File(PathBuf),
+    /// Only the fixed workflows, custom field definitions and users.
+    Empty,
+}
+
+/// Size of a generated data set. Objectives are per team and release.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GenSpec {
+    pub teams: usize,
+    pub objectives_per_team: usize,
+    pub features_per_objective: usize,
+    pub releases: usize,
+}
+
+/// Fault injection settings; all off by default. Also readable/writable as JSON through
+/// `/_sim/faults` (durations in milliseconds).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Faults {
+    /// Added before every API answer.
+    #[serde(with = "millis")]
+    pub latency: Duration,
+    /// Share of API requests (0.0–1.0) answered with `error_status`.
+    pub error_rate: f64,
+    /// Status of injected errors (500 or 503 make sense).
+    pub error_status: u16,
+    /// Requests per minute before 429 (token bucket, refilled continuously).
+    pub rate_limit_per_min: Option<u32>,
+    /// `Retry-After` seconds sent with 429.
+    pub retry_after_secs: u64,
+    /// After this many answered requests the next one is dropped (socket closed without an
+    /// answer) and the count starts again.
+    pub drop_after_requests: Option<u64>,
+    /// Background edits by "other planners" and the TP↔Jira sync.
+    pub mutator: Option<MutatorSpec>,
+}
+
+impl Default for Faults {
+    fn default() -> Self {
+        Self {
+            latency: Duration::ZERO,
+            error_rate: 0.0,
+            error_status: 500,
+            rate_limit_per_min: None,
+            retry_after_secs: 1,
+            drop_after_requests: None,
+            mutator: None,
+        }
+    }
+}
+
+/// A background actor editing random objectives and features.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct MutatorSpec {
+    /// Time between two edits.
+    #[serde(with = "millis")]
+    pub interval: Duration,
+    /// Change status, effort and owner (other planners).
+    pub planners: bool,
+    /// Rewrite acceptance criteria HTML (the TP↔Jira sync).
+    pub jira_sync: bool,
+}
+
+impl Default for MutatorSpec {
+    fn default() -> Self {
+        Self {
+            interval: Duration::from_secs(5),
+            planners: true,
+            jira_sync: true,
+        }
+    }
+}
+
+mod millis {
+    use std::time::Duration;
+
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_u64(u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Duration, D::Error> {
+        u64::deserialize(d).map(Duration::from_millis)
+    }
+}

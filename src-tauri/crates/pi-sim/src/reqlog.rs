@@ -1,0 +1,47 @@
+//! The request log: method, path, query with tokens redacted, and the answer's status.
+//!
+//! Headers and bodies are not kept, so no credential can end up in the log.
+
+use serde::{Deserialize, Serialize};
+
+/// One request as seen by the simulator.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LoggedRequest {
+    pub method: String,
+    pub path: String,
+    /// The raw query with `access_token` and `token` values replaced by `REDACTED`.
+    pub query: String,
+    /// `None` when the connection was dropped without an answer.
+    pub status: Option<u16>,
+}
+
+/// Replaces secret query values (`access_token`, `token`) by `REDACTED`, keeping the rest as sent.
+pub fn redact_query(query: &str) -> String {
+    query
+        .split('&')
+        .map(|pair| match pair.split_once('=') {
+            Some((k, _)) if is_secret(k) => format!("{k}=REDACTED"),
+            _ => pair.to_owned(),
+        })
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+fn is_secret(key: &str) -> bool {
+    key.eq_ignore_ascii_case("access_token") || key.eq_ignore_ascii_case("token")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redacts_both_token_styles_only() {
+        assert_eq!(
+            redact_query("where=Id%20eq%201&access_token=abc&take=5&TOKEN=x"),
+            "where=Id%20eq%201&access_token=REDACTED&take=5&TOKEN=REDACTED"
+        );
+        assert_eq!(redact_query(""), "");
+        assert_eq!(redact_query("tokens=1"), "tokens=1");
+    }
+}

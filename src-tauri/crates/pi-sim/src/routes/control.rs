@@ -1,0 +1,122 @@
+//! The control API under `/_sim/` (404 unless enabled): `GET|PUT /_sim/faults`,
+//! `POST /_sim/reset`, `GET|DELETE /_sim/requests`, `POST /_sim/entities/{resource}/{id}`,
+//! `POST /_sim/save` (to the configured state file).
+//!
+//! Not authenticated and never subject to faults; it exists for tests and demos on loopback.
+
+use std::sync::Arc;
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde_json::{Value, json};
+
+use crate::config::Faults;
+use crate::control::{ControlError, SimControl};
+use crate::errors;
+use crate::shared::Shared;
+
+pub fn routes() -> Router<Arc<Shared>> {
+    Router::new()
+        .route("/_sim/faults", get(get_faults).put(put_faults))
+        .route("/_sim/reset", post(reset))
+        .route("/_sim/requests", get(requests).delete(clear))
+        .route("/_sim/entities/{resource}/{id}", post(edit))
+        .route("/_sim/save", post(save))
+        .route(
+            "/_sim/{*rest}",
+            axum::routing::any(|| async { StatusCode::NOT_FOUND }),
+        )
+}
+
+fn control(shared: &Arc<Shared>) -> Result<SimControl, Response> {
+    if shared.control_api {
+        Ok(SimControl::new(shared.clone()))
+    } else {
+        Err(errors::tp_not_found("Not found"))
+    }
+}
+
+fn error(e: ControlError) -> Response {
+    let status = match e {
+        ControlError::UnknownResource(_) | ControlError::NotFound(_) => StatusCode::NOT_FOUND,
+        ControlError::Invalid(_) => StatusCode::BAD_REQUEST,
+        ControlError::State(_) => StatusCode::INTERNAL_SERVER_ERROR,
+    };
+    errors::tp(status, e.to_string())
+}
+
+async fn get_faults(State(s): State<Arc<Shared>>) -> Response {
+    match control(&s) {
+        Ok(c) => Json(c.faults()).into_response(),
+        Err(r) => r,
+    }
+}
+
+async fn put_faults(State(s): State<Arc<Shared>>, body: axum::body::Bytes) -> Response {
+    let c = match control(&s) {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    match serde_json::from_slice::<Faults>(&body) {
+        Ok(f) => {
+            c.set_faults(f);
+            Json(c.faults()).into_response()
+        }
+        Err(e) => errors::tp_bad_request(format!("Invalid faults: {e}")),
+    }
+}
+
+async fn reset(State(s): State<Arc<Shared>>) -> Response {
+    match control(&s).map(|c| c.reset()) {
+        Ok(Ok(())) => StatusCode::NO_CONTENT.into_response(),
+        Ok(Err(e)) => error(e),
+        Err(r) => r,
+    }
+}
+
+async fn requests(State(s): State<Arc<Shared>>) -> Response {
+    match control(&s) {
+        Ok(c) => Json(c.request_log()).into_response(),
+        Err(r) => r,
+    }
+}
+
+async fn clear(State(s): State<Arc<Shared>>) -> Response {
+    match control(&s) {
+        Ok(c) => {
+            c.clear_request_log();
+            StatusCode::NO_CONTENT.into_response()
+        }
+        Err(r) => r,
+    }
+}
+
+async fn edit(
+    State(s): State<Arc<Shared>>,
+    Path((resource, id)): Path<(String, i64)>,
+    body: axum::body::Bytes,
+) -> Response {
+    let c = match control(&s) {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let Ok(fields) = serde_json::from_slice::<Value>(&body) else {
+        return errors::tp_bad_request("Error during deserializing resource: invalid JSON");
+    };
+    match c.update_entity(&resource, id, fields) {
+        Ok(v) => Json(v).into_response(),
+        Err(e) => error(e),
+    }
+}
+
+async fn save(State(s): State<Arc<Shared>>) -> Response {
+    match control(&s).map(|c| c.save_state_file()) {
+        Ok(Ok(true)) => Json(json!({"saved": true})).into_response(),
+        Ok(Ok(false)) => errors::tp_bad_request("No state file is configured"),
+        Ok(Err(e)) => error(ControlError::State(e)),
+        Err(r) => r,
+    }
+}

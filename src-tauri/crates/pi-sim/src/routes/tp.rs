@@ -1,0 +1,316 @@
+//! Targetprocess REST v1 routes under `/api/v1`: collections, single items, inner collections,
+//! create/update via POST, delete, bulk, metadata and `Authentication`. Resource names are
+//! matched singular or plural in any case.
+//!
+//! Auth and faults happen before these handlers (see `server`).
+
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{Method, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use serde_json::{Map, Value, json};
+
+use super::{bulk, meta, op_error};
+use crate::ops::{self, OpError};
+use crate::query::{self, eval, include};
+use crate::render::{self, Ctx};
+use crate::schema::{FieldKind, TypeDef};
+use crate::shared::{Shared, lock};
+
+pub type Pairs = Vec<(String, String)>;
+
+pub fn pairs(uri: &Uri) -> Pairs {
+    url::form_urlencoded::parse(uri.query().unwrap_or_default().as_bytes())
+        .into_owned()
+        .collect()
+}
+
+pub fn parse_body(body: &Bytes) -> Result<Value, Response> {
+    serde_json::from_slice(body).map_err(|e| {
+        op_error(OpError::bad(format!(
+            "Error during deserializing resource: {e}"
+        )))
+    })
+}
+
+/// Entry point for every `/api/v1/...` request.
+pub async fn dispatch(
+    State(shared): State<Arc<Shared>>,
+    method: Method,
+    uri: Uri,
+    body: Bytes,
+) -> Response {
+    let path = uri.path().to_owned();
+    let segs: Vec<&str> = path
+        .trim_start_matches("/api/v1")
+        .split('/')
+        .filter(|s| !s.is_empty())
+        .collect();
+    let q = pairs(&uri);
+    let result = match (method.as_str(), segs.as_slice()) {
+        ("GET", [a]) if a.eq_ignore_ascii_case("Authentication") => {
+            Ok(axum::Json(json!({"Token": shared.creds.service_token})).into_response())
+        }
+        ("GET", [i, m] | [i, m, ..])
+            if i.eq_ignore_ascii_case("Index") && m.eq_ignore_ascii_case("meta") =>
+        {
+            Ok(meta::index(&shared))
+        }
+        ("GET", [i]) if i.eq_ignore_ascii_case("Index") => Ok(meta::index(&shared)),
+        (_, [res, rest @ ..]) => resource(&shared, &method, res, rest, &q, &path, &body),
+        _ => Err(OpError::not_found("Resource type is missing")),
+    };
+    result.unwrap_or_else(op_error)
+}
+
+fn resource(
+    shared: &Shared,
+    method: &Method,
+    res: &str,
+    rest: &[&str],
+    q: &Pairs,
+    path: &str,
+    body: &Bytes,
+) -> Result<Response, OpError> {
+    let ty = ops::resolve(shared, res)?;
+    let id = |s: &str| {
+        s.parse::<i64>().map_err(|_| {
+            OpError::not_found(format!("{} with Id '{s}' is not found", ty.resource_type))
+        })
+    };
+    match (method.as_str(), rest) {
+        ("GET", []) => list(shared, ty, q, path, None),
+        ("POST", []) => post(shared, ty, q, body),
+        ("GET", [m]) if m.eq_ignore_ascii_case("meta") => Ok(meta::type_meta(shared, ty)),
+        ("POST", [b]) if b.eq_ignore_ascii_case("bulk") => bulk::post(shared, ty, q, body),
+        ("DELETE", [b]) if b.eq_ignore_ascii_case("bulk") => bulk::delete(shared, ty, body),
+        ("GET", [i]) => single(shared, ty, id(i)?, q),
+        ("POST", [i]) => post_update(shared, ty, id(i)?, q, body),
+        ("DELETE", [i]) => ops::delete(shared, ty, id(i)?).map(|()| StatusCode::OK.into_response()),
+        ("GET", [i, coll]) => inner(shared, ty, id(i)?, coll, q, path),
+        ("POST", [i, coll]) => link(shared, ty, id(i)?, coll, body),
+        ("DELETE", [i, coll]) => {
+            let children = children_param(q)?;
+            ops::unlink(shared, ty, id(i)?, coll, &children)
+                .map(|()| StatusCode::OK.into_response())
+        }
+        ("DELETE", [i, coll, child]) => ops::unlink(shared, ty, id(i)?, coll, &[id(child)?])
+            .map(|()| StatusCode::OK.into_response()),
+        ("GET" | "POST" | "DELETE", _) => Err(OpError::not_found(format!("No route for {path}"))),
+        _ => Err(OpError {
+            status: 405,
+            message: format!("Method {method} is not supported"),
+        }),
+    }
+}
+
+fn children_param(q: &Pairs) -> Result<Vec<i64>, OpError> {
+    let raw = q
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case("childrenIds"))
+        .map(|(_, v)| v.as_str())
+        .unwrap_or_default();
+    raw.split(',')
+        .filter(|s| !s.trim().is_empty())
+        .map(|s| {
+            s.trim()
+                .parse()
+                .map_err(|_| OpError::bad(format!("Invalid child id '{s}'")))
+        })
+        .collect()
+}
+
+/// Include list from `include` (reads) or `resultInclude` (writes).
+fn include_param(
+    shared: &Shared,
+    ty: &TypeDef,
+    q: &Pairs,
+    name: &str,
+) -> Result<Option<Vec<include::IncludeItem>>, OpError> {
+    let Some((_, raw)) = q.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)) else {
+        return Ok(None);
+    };
+    let items = include::parse(raw).map_err(OpError::bad)?;
+    render::check_include(&items, &shared.schema, ty).map_err(OpError::bad)?;
+    Ok(Some(items))
+}
+
+fn single(shared: &Shared, ty: &TypeDef, id: i64, q: &Pairs) -> Result<Response, OpError> {
+    let inc = include_param(shared, ty, q, "include")?;
+    Ok(axum::Json(ops::get(shared, ty, id, inc.as_deref())?).into_response())
+}
+
+fn post(shared: &Shared, ty: &TypeDef, q: &Pairs, body: &Bytes) -> Result<Response, OpError> {
+    let value = parse_body(body)
+        .map_err(|_| OpError::bad("Error during deserializing resource: invalid JSON"))?;
+    let inc = include_param(shared, ty, q, "resultInclude")?;
+    let (id, created) = ops::upsert(shared, ty, &value)?;
+    let status = if created {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    Ok((
+        status,
+        axum::Json(ops::get(shared, ty, id, inc.as_deref())?),
+    )
+        .into_response())
+}
+
+fn post_update(
+    shared: &Shared,
+    ty: &TypeDef,
+    id: i64,
+    q: &Pairs,
+    body: &Bytes,
+) -> Result<Response, OpError> {
+    let value = parse_body(body)
+        .map_err(|_| OpError::bad("Error during deserializing resource: invalid JSON"))?;
+    let inc = include_param(shared, ty, q, "resultInclude")?;
+    ops::update(shared, ty, id, &value)?;
+    Ok(axum::Json(ops::get(shared, ty, id, inc.as_deref())?).into_response())
+}
+
+/// A collection page: filter, order, `take`/`skip`, links. `only` restricts to the given ids.
+pub fn list(
+    shared: &Shared,
+    ty: &TypeDef,
+    q: &Pairs,
+    path: &str,
+    only: Option<Vec<i64>>,
+) -> Result<Response, OpError> {
+    let lq = query::parse(q, &shared.schema, ty).map_err(OpError::bad)?;
+    let world = lock(&shared.world);
+    let store = &world.tp;
+    let rt = ty.resource_type.as_str();
+    let mut rows: Vec<_> = match only {
+        None => store.all(rt).map(|(_, e)| e).collect(),
+        Some(ids) => ids.iter().filter_map(|id| store.get(rt, *id)).collect(),
+    };
+    if let Some(f) = &lq.filter {
+        rows.retain(|e| eval::matches(f, &shared.schema, store, ty, e));
+    }
+    if let Some((p, desc)) = &lq.order {
+        rows.sort_by(|a, b| {
+            let o = eval::order(
+                &eval::resolve(p, &shared.schema, store, ty, a),
+                &eval::resolve(p, &shared.schema, store, ty, b),
+            );
+            if *desc { o.reverse() } else { o }
+        });
+    }
+    let total = rows.len();
+    let ctx = Ctx {
+        schema: &shared.schema,
+        store,
+        tz_offset_minutes: shared.tz_offset_minutes,
+    };
+    let items: Vec<Value> = rows
+        .iter()
+        .skip(lq.skip)
+        .take(lq.take)
+        .map(|e| render::entity(ctx, ty, e, lq.include.as_deref()))
+        .collect();
+    let (prev, next) = query::page_links(&shared.base_url, path, q, lq.take, lq.skip, total);
+    let mut out = Map::new();
+    if let Some(p) = prev {
+        out.insert("Prev".into(), p.into());
+    }
+    if let Some(n) = next {
+        out.insert("Next".into(), n.into());
+    }
+    out.insert("Items".into(), Value::Array(items));
+    Ok(axum::Json(Value::Object(out)).into_response())
+}
+
+/// `GET /{Entities}/{id}/{Collection}`: a collection field of the entity, or the entities of
+/// another type that reference it (e.g. `Teams/5/Features`).
+fn inner(
+    shared: &Shared,
+    ty: &TypeDef,
+    id: i64,
+    coll: &str,
+    q: &Pairs,
+    path: &str,
+) -> Result<Response, OpError> {
+    let (target, ids) = {
+        let world = lock(&shared.world);
+        let e = world.tp.get(&ty.resource_type, id).ok_or_else(|| {
+            OpError::not_found(format!("{} with Id {id} is not found", ty.resource_type))
+        })?;
+        let own = ty.fields.iter().find(|f| f.name.eq_ignore_ascii_case(coll));
+        if let Some(FieldKind::Collection(t)) = own.map(|f| &f.kind) {
+            let ids = e
+                .get(&own.map(|f| f.name.clone()).unwrap_or_default())
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_i64)
+                .collect();
+            (
+                shared
+                    .schema
+                    .by_type(t)
+                    .ok_or_else(|| OpError::not_found(coll))?,
+                ids,
+            )
+        } else {
+            let target = ops::resolve(shared, coll)?;
+            let ids = world
+                .tp
+                .all(&target.resource_type)
+                .filter(|(_, o)| points_to(target, o, &ty.resource_type, id))
+                .map(|(i, _)| *i)
+                .collect();
+            (target, ids)
+        }
+    };
+    list(shared, target, q, path, Some(ids))
+}
+
+fn points_to(target: &TypeDef, e: &crate::store::Fields, rt: &str, id: i64) -> bool {
+    target.fields.iter().any(|f| match &f.kind {
+        FieldKind::Ref(t) if t == rt => e.get(&f.name).and_then(Value::as_i64) == Some(id),
+        FieldKind::Collection(t) if t == rt => e
+            .get(&f.name)
+            .and_then(Value::as_array)
+            .is_some_and(|a| a.iter().any(|v| v.as_i64() == Some(id))),
+        _ => false,
+    })
+}
+
+/// `POST /{Entities}/{id}/{Collection}` with `{"Id":n}` (or a list): adds to the collection.
+fn link(
+    shared: &Shared,
+    ty: &TypeDef,
+    id: i64,
+    coll: &str,
+    body: &Bytes,
+) -> Result<Response, OpError> {
+    let field = ty
+        .fields
+        .iter()
+        .find(|f| f.name.eq_ignore_ascii_case(coll) && matches!(f.kind, FieldKind::Collection(_)))
+        .ok_or_else(|| {
+            OpError::not_found(format!("{} has no collection '{coll}'", ty.resource_type))
+        })?;
+    let value = parse_body(body)
+        .map_err(|_| OpError::bad("Error during deserializing resource: invalid JSON"))?;
+    let items = match value {
+        Value::Array(a) => a,
+        Value::Object(ref o) if o.contains_key("Items") => {
+            o["Items"].as_array().cloned().unwrap_or_default()
+        }
+        other => vec![other],
+    };
+    ops::update(
+        shared,
+        ty,
+        id,
+        &json!({ field.name.clone(): {"Items": items} }),
+    )?;
+    let inc = include::parse(&format!("[Name,{}]", field.name)).map_err(OpError::bad)?;
+    Ok(axum::Json(ops::get(shared, ty, id, Some(&inc))?).into_response())
+}

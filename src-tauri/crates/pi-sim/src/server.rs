@@ -1,0 +1,276 @@
+//! The listener: binds 127.0.0.1, runs one hyper HTTP/1 connection per socket, and puts every
+//! request through the gate (fault decision, auth, request log) before the axum routes.
+//! A dropped request closes its socket without writing anything.
+//!
+//! Routing and the API behaviour live in `routes`; fault arithmetic lives in `faults`.
+
+use std::convert::Infallible;
+use std::sync::Arc;
+use std::time::Instant;
+
+use axum::body::Body;
+use axum::http::{Request, Response, StatusCode, header};
+use axum::response::IntoResponse;
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use hyper::body::Incoming;
+use hyper_util::rt::TokioIo;
+use hyper_util::service::TowerToHyperService;
+use serde_json::json;
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::{Notify, oneshot};
+use tokio::task::{JoinHandle, JoinSet};
+
+use crate::control::SimControl;
+use crate::faults::Decision;
+use crate::reqlog::{LoggedRequest, redact_query};
+use crate::shared::{Shared, lock};
+use crate::{SimConfig, SimError, errors, mutator, routes};
+
+/// A simulator serving on 127.0.0.1 until [`RunningSim::shutdown`] (or drop).
+#[derive(Debug)]
+pub struct RunningSim {
+    shared: Arc<Shared>,
+    stop: Option<oneshot::Sender<()>>,
+    server: Option<JoinHandle<()>>,
+    mutator: JoinHandle<()>,
+}
+
+/// Starts a simulator. Data is built (or loaded from the state file) before this returns.
+pub async fn start(config: SimConfig) -> Result<RunningSim, SimError> {
+    let bind_err = |source| SimError::Bind {
+        port: config.port,
+        source,
+    };
+    let listener = TcpListener::bind(("127.0.0.1", config.port))
+        .await
+        .map_err(bind_err)?;
+    let port = listener.local_addr().map_err(bind_err)?.port();
+    let shared = Arc::new(Shared::new(&config, format!("http://127.0.0.1:{port}"))?);
+    let router = routes::router(shared.clone());
+    let (stop, stopped) = oneshot::channel();
+    let server = tokio::spawn(accept_loop(listener, router, shared.clone(), stopped));
+    let mutator = tokio::spawn(mutator::run(shared.clone()));
+    Ok(RunningSim {
+        shared,
+        stop: Some(stop),
+        server: Some(server),
+        mutator,
+    })
+}
+
+impl RunningSim {
+    /// `http://127.0.0.1:PORT`; TP is under `/api/v1`, Jira under `/rest/api/3`.
+    pub fn base_url(&self) -> String {
+        self.shared.base_url.clone()
+    }
+
+    /// The TP personal access token (`access_token=` query).
+    pub fn access_token(&self) -> &str {
+        &self.shared.creds.access_token
+    }
+
+    /// The TP service token (`token=` query), also served by `GET /api/v1/Authentication`.
+    pub fn service_token(&self) -> &str {
+        &self.shared.creds.service_token
+    }
+
+    /// Basic auth login and password of the seeded admin user (every seeded user's login works
+    /// with the same password).
+    pub fn basic_credentials(&self) -> (String, String) {
+        (
+            crate::data::ADMIN_LOGIN.to_owned(),
+            self.shared.creds.basic_password.clone(),
+        )
+    }
+
+    /// Jira Basic auth: (email, API token).
+    pub fn jira_credentials(&self) -> (String, String) {
+        (
+            self.shared.creds.jira_email.clone(),
+            self.shared.creds.jira_token.clone(),
+        )
+    }
+
+    /// In-process control with the same powers as `/_sim/`.
+    pub fn control(&self) -> SimControl {
+        SimControl::new(self.shared.clone())
+    }
+
+    /// Stops serving, closes open connections and saves the state file if one is set.
+    pub async fn shutdown(mut self) {
+        self.stop_now();
+        if let Some(server) = self.server.take() {
+            let _ = server.await;
+        }
+        self.shared.persist();
+    }
+
+    fn stop_now(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        self.mutator.abort();
+    }
+}
+
+impl Drop for RunningSim {
+    fn drop(&mut self) {
+        self.stop_now();
+    }
+}
+
+type Svc = TowerToHyperService<axum::Router>;
+
+async fn accept_loop(
+    listener: TcpListener,
+    router: axum::Router,
+    shared: Arc<Shared>,
+    mut stopped: oneshot::Receiver<()>,
+) {
+    let mut conns = JoinSet::new();
+    loop {
+        tokio::select! {
+            _ = &mut stopped => break,
+            accepted = listener.accept() => {
+                if let Ok((stream, _)) = accepted {
+                    let svc = TowerToHyperService::new(router.clone());
+                    conns.spawn(connection(stream, svc, shared.clone()));
+                }
+                while conns.try_join_next().is_some() {}
+            }
+        }
+    }
+    conns.abort_all();
+}
+
+async fn connection(stream: TcpStream, svc: Svc, shared: Arc<Shared>) {
+    let kill = Arc::new(Notify::new());
+    let k = kill.clone();
+    let service =
+        hyper::service::service_fn(move |req| gate(req, svc.clone(), shared.clone(), k.clone()));
+    let conn =
+        hyper::server::conn::http1::Builder::new().serve_connection(TokioIo::new(stream), service);
+    tokio::select! {
+        _ = conn => {}
+        () = kill.notified() => {}
+    }
+}
+
+/// Fault decision, auth and logging around one request.
+async fn gate(
+    req: Request<Incoming>,
+    svc: Svc,
+    shared: Arc<Shared>,
+    kill: Arc<Notify>,
+) -> Result<Response<Body>, Infallible> {
+    let mut entry = LoggedRequest {
+        method: req.method().to_string(),
+        path: req.uri().path().to_owned(),
+        query: redact_query(req.uri().query().unwrap_or_default()),
+        status: None,
+    };
+    let jira = entry.path.starts_with("/rest/");
+    let api = jira || entry.path.starts_with("/api/");
+    let resp = if api {
+        let decision = lock(&shared.faults).decide(Instant::now());
+        match decision {
+            Decision::Drop => {
+                lock(&shared.log).push(entry);
+                kill.notify_one();
+                return std::future::pending().await;
+            }
+            Decision::Throttle {
+                latency,
+                retry_after,
+            } => {
+                tokio::time::sleep(latency).await;
+                errors::throttled(StatusCode::TOO_MANY_REQUESTS, retry_after, jira)
+            }
+            Decision::Fail { latency, status } => {
+                tokio::time::sleep(latency).await;
+                injected_error(status, jira)
+            }
+            Decision::Serve { latency } => {
+                tokio::time::sleep(latency).await;
+                match authorized(&req, &shared, jira) {
+                    true => call(&svc, req).await,
+                    false => unauthorized(jira),
+                }
+            }
+        }
+    } else {
+        call(&svc, req).await
+    };
+    entry.status = Some(resp.status().as_u16());
+    lock(&shared.log).push(entry);
+    Ok(resp)
+}
+
+async fn call(svc: &Svc, req: Request<Incoming>) -> Response<Body> {
+    match hyper::service::Service::call(svc, req).await {
+        Ok(resp) => resp,
+        Err(never) => match never {},
+    }
+}
+
+fn injected_error(status: u16, jira: bool) -> Response<Body> {
+    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    if jira {
+        errors::jira(
+            status,
+            &["Internal server error (injected by the simulator)"],
+            json!({}),
+        )
+    } else {
+        errors::tp(status, "Internal server error (injected by the simulator)")
+    }
+}
+
+fn unauthorized(jira: bool) -> Response<Body> {
+    let mut resp = if jira {
+        errors::jira(
+            StatusCode::UNAUTHORIZED,
+            &["You are not authenticated. Authentication required to perform this operation."],
+            json!({}),
+        )
+    } else {
+        errors::tp(StatusCode::UNAUTHORIZED, "Authentication failed")
+    };
+    resp.headers_mut().insert(
+        header::WWW_AUTHENTICATE,
+        header::HeaderValue::from_static("Basic realm=\"pi-sim\""),
+    );
+    resp.into_response()
+}
+
+fn basic(req: &Request<Incoming>) -> Option<(String, String)> {
+    let value = req.headers().get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, encoded) = value.split_once(' ')?;
+    if !scheme.eq_ignore_ascii_case("basic") {
+        return None;
+    }
+    let decoded = String::from_utf8(STANDARD.decode(encoded.trim()).ok()?).ok()?;
+    let (user, pass) = decoded.split_once(':')?;
+    Some((user.to_owned(), pass.to_owned()))
+}
+
+fn authorized(req: &Request<Incoming>, shared: &Shared, jira: bool) -> bool {
+    let creds = &shared.creds;
+    if jira {
+        return basic(req).is_some_and(|(u, p)| u == creds.jira_email && p == creds.jira_token);
+    }
+    let query = req.uri().query().unwrap_or_default();
+    let token_ok = url::form_urlencoded::parse(query.as_bytes()).any(|(k, v)| {
+        (k.eq_ignore_ascii_case("access_token") || k.eq_ignore_ascii_case("token"))
+            && (v == creds.access_token.as_str() || v == creds.service_token.as_str())
+    });
+    token_ok
+        || basic(req).is_some_and(|(login, pass)| {
+            pass == creds.basic_password
+                && lock(&shared.world)
+                    .tp
+                    .all("User")
+                    .any(|(_, u)| u.get("Login").and_then(|l| l.as_str()) == Some(login.as_str()))
+        })
+}

@@ -1,0 +1,143 @@
+//! State shared by every connection of one simulator: configuration, credentials, the data,
+//! fault settings and the request log.
+//!
+//! Locks are std mutexes held only for short, non-async sections.
+
+use std::path::PathBuf;
+use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
+
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+use crate::config::{DataSource, SimClock, SimConfig};
+use crate::faults::FaultState;
+use crate::reqlog::LoggedRequest;
+use crate::schema::Schema;
+use crate::store::World;
+use crate::{SimError, data, persist};
+
+/// Credentials of a run, derived from the seed unless configured.
+#[derive(Clone)]
+pub struct Credentials {
+    pub access_token: String,
+    pub service_token: String,
+    pub basic_password: String,
+    pub jira_email: String,
+    pub jira_token: String,
+}
+
+impl std::fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Credentials(REDACTED)")
+    }
+}
+
+impl Credentials {
+    fn new(seed: u64, access_token: Option<String>) -> Self {
+        let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x70CE_0000);
+        let mut secret = || format!("{:016x}{:016x}", rng.random::<u64>(), rng.random::<u64>());
+        let generated = STANDARD.encode(format!("1000:{}", secret()));
+        Self {
+            access_token: access_token.unwrap_or(generated),
+            service_token: STANDARD.encode(format!("1000:{}", secret())),
+            basic_password: format!("sim-{}", &secret()[..12]),
+            jira_email: "planner@example.com".into(),
+            jira_token: format!("ATATT{}", secret()),
+        }
+    }
+}
+
+#[derive(Debug)]
+pub struct Shared {
+    pub schema: Schema,
+    pub base_url: String,
+    pub creds: Credentials,
+    pub seed: u64,
+    pub tz_offset_minutes: i32,
+    pub control_api: bool,
+    pub page_size_jira: usize,
+    pub bulk_atomic: bool,
+    pub bulk_max: usize,
+    pub clock: SimClock,
+    pub data_source: DataSource,
+    pub state_file: Option<PathBuf>,
+    pub world: Mutex<World>,
+    pub faults: Mutex<FaultState>,
+    pub log: Mutex<Vec<LoggedRequest>>,
+}
+
+/// Locks a mutex; a panic in another holder does not make the data unusable here.
+pub fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+impl Shared {
+    pub fn new(config: &SimConfig, base_url: String) -> Result<Self, SimError> {
+        let schema = Schema::new(config.schema.clone());
+        let world = match config.state_file.as_deref().filter(|p| p.exists()) {
+            Some(path) => persist::load(path)?,
+            None => seeded(&schema, config.seed, &config.data)?,
+        };
+        Ok(Self {
+            creds: Credentials::new(config.seed, config.access_token.clone()),
+            schema,
+            base_url,
+            seed: config.seed,
+            tz_offset_minutes: config.tz_offset_minutes,
+            control_api: config.control_api,
+            page_size_jira: config.page_size_jira.max(1),
+            bulk_atomic: config.bulk_atomic,
+            bulk_max: config.bulk_max,
+            clock: config.clock,
+            data_source: config.data.clone(),
+            state_file: config.state_file.clone(),
+            world: Mutex::new(world),
+            faults: Mutex::new(FaultState::new(
+                config.faults.clone(),
+                config.seed,
+                Instant::now(),
+            )),
+            log: Mutex::new(Vec::new()),
+        })
+    }
+
+    /// The instant of a write, epoch ms.
+    pub fn now_ms(&self) -> i64 {
+        match self.clock {
+            SimClock::Fixed(ms) => ms,
+            SimClock::System => SystemTime::now()
+                .duration_since(UNIX_EPOCH)
+                .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX)),
+        }
+    }
+
+    /// Back to the data of the configured source.
+    pub fn reset(&self) -> Result<(), SimError> {
+        let world = seeded(&self.schema, self.seed, &self.data_source)?;
+        *lock(&self.world) = world;
+        self.persist();
+        Ok(())
+    }
+
+    /// Writes the state file, if one is configured. Failures are ignored here: the next write
+    /// tries again and `SimControl::save` reports them.
+    pub fn persist(&self) {
+        if let Some(path) = &self.state_file {
+            let snapshot = lock(&self.world).clone();
+            let _ = persist::save(path, &snapshot);
+        }
+    }
+}
+
+/// Builds the data of a source.
+pub fn seeded(schema: &Schema, seed: u64, source: &DataSource) -> Result<World, SimError> {
+    Ok(match source {
+        DataSource::Demo => data::demo(schema, seed),
+        DataSource::Generated(spec) => data::generated(schema, seed, *spec),
+        DataSource::File(path) => persist::load(path)?,
+        DataSource::Empty => data::empty(schema, seed),
+    })
+}
