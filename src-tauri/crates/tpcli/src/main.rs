@@ -6,6 +6,9 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod files;
+mod plan;
+
 /// Exit codes, documented in `tpcli --help`.
 mod exit {
     /// Success; for `validate`, no errors were found.
@@ -35,11 +38,16 @@ struct Cli {
 }
 
 #[derive(Debug, Subcommand)]
-enum Command {}
+enum Command {
+    /// Work with a team's plan file: validate, show, migrate.
+    Plan(plan::PlanArgs),
+}
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let result: anyhow::Result<u8> = match cli.command {};
+    let result: anyhow::Result<u8> = match cli.command {
+        Command::Plan(args) => plan::run(args),
+    };
     match result {
         Ok(code) => ExitCode::from(code),
         Err(err) => {
