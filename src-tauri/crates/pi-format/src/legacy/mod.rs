@@ -69,3 +69,6 @@ pub fn looks_legacy(text: &str) -> bool {
             t.starts_with("## Team Objective:") || t.starts_with("**TP ID**:")
         })
 }
+
+#[cfg(test)]
+mod tests;
