@@ -1,0 +1,186 @@
+//! Reads against pi-sim: the team plan, paging, request counts, stale-data detection.
+
+mod common;
+
+use pi_model::EntityId;
+use pi_targetprocess::{Kind, TpClient};
+use serde_json::Value;
+
+#[tokio::test]
+async fn team_plan_matches_the_simulator_entities() {
+    let sim = common::sim().await;
+    let client = common::client(&sim);
+    let (release, team) = common::first_plan_ids(&client).await;
+    let ctl = sim.control();
+    ctl.clear_request_log();
+    let remote = client.fetch_team_plan(release, team).await.expect("fetch");
+
+    // Five reads, each fitting one page: release, team, objectives, program objectives, features.
+    assert_eq!(remote.requests, 5);
+    let log = ctl.request_log();
+    assert_eq!(log.len(), 5, "{log:?}");
+    assert!(
+        log.iter()
+            .all(|r| r.method == "GET" && r.status == Some(200))
+    );
+
+    let plan = &remote.plan;
+    assert_eq!(plan.release.id, Some(release));
+    assert_eq!(plan.team.id, Some(team));
+    assert!(plan.art.id.is_some() && !plan.art.name.is_empty());
+    assert!(!plan.program_objectives.is_empty());
+    assert!(plan.objectives.len() >= 10);
+
+    let objective = &plan.objectives[0];
+    let id = objective.id.tp().expect("TP id");
+    let wire = ctl
+        .get_entity("TeamPIObjectives", id)
+        .expect("objective exists");
+    assert_eq!(objective.name, wire["Name"].as_str().unwrap());
+    assert_eq!(
+        objective.status.as_deref(),
+        wire["EntityState"]["Name"].as_str()
+    );
+    assert_eq!(
+        objective.effort.map(|e| e.points()),
+        wire["Effort"].as_f64()
+    );
+    assert_eq!(
+        objective.committed,
+        wire["Committed"].as_bool().unwrap_or(false)
+    );
+    assert_eq!(
+        objective.business_value.map(f64::from),
+        wire["BusinessValue"].as_f64()
+    );
+    assert_eq!(
+        objective.program_objective,
+        wire["ProgramPIObjective"]["Id"].as_i64().map(EntityId::Tp)
+    );
+    let version = &remote.versions[&id];
+    assert_eq!(version.entity_version, wire["EntityVersion"].as_i64());
+
+    let feature = &objective.features[0];
+    let fid = feature.id.tp().expect("TP id");
+    let fw = ctl.get_entity("Features", fid).expect("feature exists");
+    assert_eq!(feature.name, fw["Name"].as_str().unwrap());
+    assert_eq!(
+        feature.status.as_deref(),
+        fw["EntityState"]["Name"].as_str()
+    );
+    assert_eq!(feature.effort.map(|e| e.points()), fw["Effort"].as_f64());
+    let custom = |name: &str| -> Option<String> {
+        fw["CustomFields"]
+            .as_array()?
+            .iter()
+            .find(|c| c["Name"] == name)
+            .and_then(|c| c["Value"].as_str().map(str::to_owned))
+    };
+    assert_eq!(
+        feature.jira.as_ref().map(|j| j.key.clone()),
+        custom("Jira Key")
+    );
+    let criteria_html = custom("Acceptance Criteria").unwrap_or_default();
+    assert_eq!(
+        feature.acceptance_criteria,
+        pi_targetprocess::criteria::html_to_criteria(&criteria_html)
+    );
+    assert!(!feature.acceptance_criteria.is_empty());
+    assert_eq!(remote.feature_links[&fid], vec![id]);
+    sim.shutdown().await;
+}
+
+#[tokio::test]
+async fn small_pages_are_all_read() {
+    let sim = common::sim().await;
+    let client = common::client(&sim);
+    let (release, team) = common::first_plan_ids(&client).await;
+    let full = client.fetch_team_plan(release, team).await.expect("fetch");
+
+    let mut config = common::config(&sim);
+    config.page_size = 4;
+    let paged = TpClient::new(config).expect("client");
+    let ctl = sim.control();
+    ctl.clear_request_log();
+    let remote = paged.fetch_team_plan(release, team).await.expect("fetch");
+    assert_eq!(remote.plan, full.plan);
+    assert_eq!(remote.versions, full.versions);
+
+    let objective_pages: Vec<String> = ctl
+        .request_log()
+        .into_iter()
+        .filter(|r| r.path.ends_with("/TeamPIObjectives"))
+        .map(|r| r.query)
+        .collect();
+    let expected_pages = full.plan.objectives.len().div_ceil(4);
+    assert!(expected_pages >= 3);
+    assert!(
+        objective_pages.len() >= expected_pages,
+        "{objective_pages:?}"
+    );
+    for (i, q) in objective_pages.iter().take(expected_pages).enumerate() {
+        assert!(q.contains(&format!("skip={}", i * 4)), "{q}");
+        assert!(q.contains("take=4"), "{q}");
+    }
+    sim.shutdown().await;
+}
+
+#[tokio::test]
+async fn reread_sees_a_change_made_after_the_fetch() {
+    let sim = common::sim().await;
+    let client = common::client(&sim);
+    let (release, team) = common::first_plan_ids(&client).await;
+    let remote = client.fetch_team_plan(release, team).await.expect("fetch");
+    let ids: Vec<i64> = remote
+        .plan
+        .objectives
+        .iter()
+        .filter_map(|o| o.id.tp())
+        .collect();
+    let changed = ids[1];
+
+    sim.control()
+        .update_entity(
+            "TeamPIObjectives",
+            changed,
+            serde_json::json!({"Name": "Renamed elsewhere"}),
+        )
+        .expect("control update");
+    let now = client
+        .reread_versions(Kind::TeamObjective, &ids)
+        .await
+        .expect("reread");
+    assert_eq!(now.len(), ids.len());
+    for id in &ids {
+        let same = now[id] == remote.versions[id];
+        assert_eq!(same, *id != changed, "entity {id}");
+    }
+    assert!(now[&changed].entity_version > remote.versions[&changed].entity_version);
+    sim.shutdown().await;
+}
+
+#[tokio::test]
+async fn pickers_list_arts_releases_and_teams() {
+    let sim = common::sim().await;
+    let client = common::client(&sim);
+    let arts = client.list_arts().await.expect("arts");
+    assert!(!arts.is_empty());
+    let teams = client.list_teams(arts[0].id).await.expect("teams");
+    assert_eq!(
+        teams.len(),
+        sim.control()
+            .ids("Teams")
+            .iter()
+            .filter(|id| {
+                sim.control()
+                    .get_entity("Teams", **id)
+                    .is_some_and(|t| t["AgileReleaseTrain"]["Id"] == Value::from(arts[0].id))
+            })
+            .count()
+    );
+    let names: Vec<&str> = teams.iter().map(|t| t.name.as_str()).collect();
+    let mut sorted = names.clone();
+    sorted.sort_unstable();
+    assert_eq!(names, sorted);
+    sim.shutdown().await;
+}

@@ -1,0 +1,113 @@
+//! Writes against pi-sim: partial updates with state names, bulk with verification, delete.
+
+mod common;
+
+use pi_model::{Criterion, Effort};
+use pi_targetprocess::{FieldChange, Kind, TpError};
+
+#[tokio::test]
+async fn update_writes_only_the_given_fields_and_bumps_the_version() {
+    let sim = common::sim().await;
+    let client = common::client(&sim);
+    let (release, team) = common::first_plan_ids(&client).await;
+    let remote = client.fetch_team_plan(release, team).await.expect("fetch");
+    let feature = &remote.plan.objectives[0].features[0];
+    let id = feature.id.tp().expect("tp id");
+    let ctl = sim.control();
+    let before = ctl.get_entity("Features", id).expect("exists");
+
+    let version = client
+        .update(
+            Kind::Feature,
+            id,
+            &[
+                FieldChange::Status("Implementing".into()),
+                FieldChange::Effort(Effort::new(8.0)),
+                FieldChange::AcceptanceCriteria(vec![Criterion {
+                    text: "Works *offline*".into(),
+                    done: true,
+                }]),
+            ],
+        )
+        .await
+        .expect("update");
+    assert!(version.entity_version > remote.versions[&id].entity_version);
+
+    let after = client.fetch_team_plan(release, team).await.expect("fetch");
+    let f = after
+        .plan
+        .features()
+        .find(|(_, f)| f.id == feature.id)
+        .expect("still there")
+        .1;
+    assert_eq!(f.status.as_deref(), Some("Implementing"));
+    assert_eq!(f.effort, Effort::new(8.0));
+    assert_eq!(
+        f.acceptance_criteria,
+        vec![Criterion {
+            text: "Works *offline*".into(),
+            done: true
+        }]
+    );
+    assert_eq!(f.name, feature.name);
+    assert_eq!(
+        ctl.get_entity("Features", id).expect("exists")["Description"],
+        before["Description"]
+    );
+
+    let err = client
+        .update(Kind::Feature, id, &[FieldChange::Status("Nonsense".into())])
+        .await
+        .expect_err("unknown");
+    assert!(matches!(err, TpError::UnknownState { .. }), "{err:?}");
+    sim.shutdown().await;
+}
+
+#[tokio::test]
+async fn bulk_update_reports_each_item_and_delete_removes() {
+    let sim = common::sim().await;
+    let client = common::client(&sim);
+    let (release, team) = common::first_plan_ids(&client).await;
+    let remote = client.fetch_team_plan(release, team).await.expect("fetch");
+    let ids: Vec<i64> = remote
+        .plan
+        .objectives
+        .iter()
+        .take(3)
+        .filter_map(|o| o.id.tp())
+        .collect();
+    let items: Vec<(i64, Vec<FieldChange>)> = ids
+        .iter()
+        .map(|id| {
+            (
+                *id,
+                vec![
+                    FieldChange::Name(format!("Bulk {id}")),
+                    FieldChange::Committed(true),
+                ],
+            )
+        })
+        .collect();
+    let results = client.bulk_update(Kind::TeamObjective, &items).await;
+    assert_eq!(results.len(), 3);
+    let ctl = sim.control();
+    for item in &results {
+        let version = item.result.as_ref().expect("applied");
+        assert!(version.entity_version > remote.versions[&item.id].entity_version);
+        let wire = ctl.get_entity("TeamPIObjectives", item.id).expect("exists");
+        assert_eq!(wire["Name"], format!("Bulk {}", item.id));
+        assert_eq!(wire["Committed"], true);
+    }
+
+    client
+        .delete(Kind::TeamObjective, ids[0])
+        .await
+        .expect("delete");
+    assert!(ctl.get_entity("TeamPIObjectives", ids[0]).is_none());
+    let err = client
+        .delete(Kind::TeamObjective, ids[0])
+        .await
+        .expect_err("gone");
+    assert!(matches!(err, TpError::NotFound { .. }), "{err:?}");
+    sim.shutdown().await;
+}
