@@ -6,7 +6,9 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 async fn sim() -> RunningSim {
-    pi_sim::start(SimConfig::default()).await.unwrap()
+    pi_sim::start(SimConfig::default())
+        .await
+        .expect("sim starts")
 }
 
 fn tp(sim: &RunningSim, path_and_query: &str) -> String {
@@ -23,7 +25,7 @@ fn tp(sim: &RunningSim, path_and_query: &str) -> String {
 }
 
 async fn get(url: &str) -> (StatusCode, Value) {
-    let r = reqwest::get(url).await.unwrap();
+    let r = reqwest::get(url).await.expect("sim answers");
     let status = r.status();
     (status, r.json().await.unwrap_or(Value::Null))
 }
@@ -34,7 +36,7 @@ async fn post(url: &str, body: Value) -> (StatusCode, Value) {
         .json(&body)
         .send()
         .await
-        .unwrap();
+        .expect("sim answers");
     let status = r.status();
     (status, r.json().await.unwrap_or(Value::Null))
 }

@@ -8,6 +8,7 @@ use clap::{Parser, Subcommand};
 
 mod files;
 mod plan;
+mod sim;
 
 /// Exit codes, documented in `tpcli --help`.
 mod exit {
@@ -41,12 +42,15 @@ struct Cli {
 enum Command {
     /// Work with a team's plan file: validate, show, migrate.
     Plan(plan::PlanArgs),
+    /// Run the local Targetprocess and Jira simulator with demo data and fault injection.
+    Sim(sim::SimArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result: anyhow::Result<u8> = match cli.command {
         Command::Plan(args) => plan::run(args),
+        Command::Sim(args) => sim::run(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -16,8 +16,7 @@ use crate::schema::TypeDef;
 use crate::shared::{Shared, lock};
 
 fn items(shared: &Shared, body: &Bytes) -> Result<Vec<Value>, OpError> {
-    let value = parse_body(body)
-        .map_err(|_| OpError::bad("Error during deserializing resource: invalid JSON"))?;
+    let value = parse_body(body)?;
     let Value::Array(items) = value else {
         return Err(OpError::bad(
             "Error during deserializing resource: bulk body must be an array",

@@ -31,11 +31,11 @@ pub fn routes() -> Router<Arc<Shared>> {
         )
 }
 
-fn control(shared: &Arc<Shared>) -> Result<SimControl, Response> {
+fn control(shared: &Arc<Shared>) -> Result<SimControl, Box<Response>> {
     if shared.control_api {
         Ok(SimControl::new(shared.clone()))
     } else {
-        Err(errors::tp_not_found("Not found"))
+        Err(Box::new(errors::tp_not_found("Not found")))
     }
 }
 
@@ -51,14 +51,14 @@ fn error(e: ControlError) -> Response {
 async fn get_faults(State(s): State<Arc<Shared>>) -> Response {
     match control(&s) {
         Ok(c) => Json(c.faults()).into_response(),
-        Err(r) => r,
+        Err(r) => *r,
     }
 }
 
 async fn put_faults(State(s): State<Arc<Shared>>, body: axum::body::Bytes) -> Response {
     let c = match control(&s) {
         Ok(c) => c,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     match serde_json::from_slice::<Faults>(&body) {
         Ok(f) => {
@@ -73,14 +73,14 @@ async fn reset(State(s): State<Arc<Shared>>) -> Response {
     match control(&s).map(|c| c.reset()) {
         Ok(Ok(())) => StatusCode::NO_CONTENT.into_response(),
         Ok(Err(e)) => error(e),
-        Err(r) => r,
+        Err(r) => *r,
     }
 }
 
 async fn requests(State(s): State<Arc<Shared>>) -> Response {
     match control(&s) {
         Ok(c) => Json(c.request_log()).into_response(),
-        Err(r) => r,
+        Err(r) => *r,
     }
 }
 
@@ -90,7 +90,7 @@ async fn clear(State(s): State<Arc<Shared>>) -> Response {
             c.clear_request_log();
             StatusCode::NO_CONTENT.into_response()
         }
-        Err(r) => r,
+        Err(r) => *r,
     }
 }
 
@@ -101,7 +101,7 @@ async fn edit(
 ) -> Response {
     let c = match control(&s) {
         Ok(c) => c,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let Ok(fields) = serde_json::from_slice::<Value>(&body) else {
         return errors::tp_bad_request("Error during deserializing resource: invalid JSON");
@@ -117,6 +117,6 @@ async fn save(State(s): State<Arc<Shared>>) -> Response {
         Ok(Ok(true)) => Json(json!({"saved": true})).into_response(),
         Ok(Ok(false)) => errors::tp_bad_request("No state file is configured"),
         Ok(Err(e)) => error(ControlError::State(e)),
-        Err(r) => r,
+        Err(r) => *r,
     }
 }

@@ -27,12 +27,9 @@ pub fn pairs(uri: &Uri) -> Pairs {
         .collect()
 }
 
-pub fn parse_body(body: &Bytes) -> Result<Value, Response> {
-    serde_json::from_slice(body).map_err(|e| {
-        op_error(OpError::bad(format!(
-            "Error during deserializing resource: {e}"
-        )))
-    })
+pub fn parse_body(body: &Bytes) -> Result<Value, OpError> {
+    serde_json::from_slice(body)
+        .map_err(|e| OpError::bad(format!("Error during deserializing resource: {e}")))
 }
 
 /// Entry point for every `/api/v1/...` request.
@@ -143,8 +140,7 @@ fn single(shared: &Shared, ty: &TypeDef, id: i64, q: &Pairs) -> Result<Response,
 }
 
 fn post(shared: &Shared, ty: &TypeDef, q: &Pairs, body: &Bytes) -> Result<Response, OpError> {
-    let value = parse_body(body)
-        .map_err(|_| OpError::bad("Error during deserializing resource: invalid JSON"))?;
+    let value = parse_body(body)?;
     let inc = include_param(shared, ty, q, "resultInclude")?;
     let (id, created) = ops::upsert(shared, ty, &value)?;
     let status = if created {
@@ -166,8 +162,7 @@ fn post_update(
     q: &Pairs,
     body: &Bytes,
 ) -> Result<Response, OpError> {
-    let value = parse_body(body)
-        .map_err(|_| OpError::bad("Error during deserializing resource: invalid JSON"))?;
+    let value = parse_body(body)?;
     let inc = include_param(shared, ty, q, "resultInclude")?;
     ops::update(shared, ty, id, &value)?;
     Ok(axum::Json(ops::get(shared, ty, id, inc.as_deref())?).into_response())
@@ -296,8 +291,7 @@ fn link(
         .ok_or_else(|| {
             OpError::not_found(format!("{} has no collection '{coll}'", ty.resource_type))
         })?;
-    let value = parse_body(body)
-        .map_err(|_| OpError::bad("Error during deserializing resource: invalid JSON"))?;
+    let value = parse_body(body)?;
     let items = match value {
         Value::Array(a) => a,
         Value::Object(ref o) if o.contains_key("Items") => {
