@@ -4,7 +4,6 @@ mod common;
 
 use pi_model::EntityId;
 use pi_targetprocess::{Kind, TpClient};
-use serde_json::Value;
 
 #[tokio::test]
 async fn team_plan_matches_the_simulator_entities() {
@@ -174,7 +173,7 @@ async fn pickers_list_arts_releases_and_teams() {
             .filter(|id| {
                 sim.control()
                     .get_entity("Teams", **id)
-                    .is_some_and(|t| t["AgileReleaseTrain"]["Id"] == Value::from(arts[0].id))
+                    .is_some_and(|t| t["AgileReleaseTrain"]["Id"] == arts[0].id)
             })
             .count()
     );
