@@ -150,6 +150,11 @@ fn generated_layout_key_fields() {
     assert_eq!(selfservice.description, "", "an empty Description section");
     assert_eq!(selfservice.program_objective, None);
     assert_eq!(selfservice.features[0].status, None);
+    // A bold label inside a criteria list is part of the criterion, not an unknown field.
+    assert_eq!(
+        selfservice.features[0].acceptance_criteria[0].text,
+        "**Request**: a developer can request an environment from the portal"
+    );
 
     let obs = &plan.objectives[2];
     assert_eq!(obs.program_objective, po(3));

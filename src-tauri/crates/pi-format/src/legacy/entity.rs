@@ -79,9 +79,12 @@ impl<'a> Builder<'a> {
             self.body.ac_blank = true;
             return self.entity_text(l);
         }
-        if let Some(first) = field_line(l.text) {
+        let (table, _) = self.cursor.keys();
+        let known = |f: &FieldLine<'_>| table.iter().any(|(n, _)| n.eq_ignore_ascii_case(f.key));
+        // `  - **Scenario**: …` inside a criteria list is a criterion, not an unknown field.
+        let criterion = self.body.ac && field_line(l.text).is_none_or(|f| !known(&f));
+        if let Some(first) = field_line(l.text).filter(|_| !criterion) {
             self.body.ac = false;
-            let (table, _) = self.cursor.keys();
             let names: Vec<&str> = table.iter().map(|(n, _)| *n).collect();
             for f in split_fields(l.text, first, &names) {
                 self.field(l, f);
