@@ -1,0 +1,170 @@
+//! Writing plan commits: one file onto a branch, and two-parent merge commits.
+//!
+//! A branch that is not checked out is updated purely in the object database (tree built in
+//! memory from the branch tip plus one blob), so the planner's working tree and index stay as
+//! they are. The checked-out branch is updated together with the working-tree file and its index
+//! entry, and uncommitted edits to that file are never overwritten. Every branch update is a
+//! compare-and-swap on the tip that was read. Merging file contents is not done here: the caller
+//! passes the already merged content.
+
+use std::path::Path;
+
+use git2::{Commit, ErrorCode, Oid, Status};
+
+use crate::tree::{blob_id, path_components, with_blob};
+use crate::{CommitMessage, GitError, PlanRepo, Result, Stamp};
+
+/// One file to write in a commit.
+#[derive(Debug, Clone)]
+pub struct FileChange<'a> {
+    /// Repository-relative path, `/`-separated, e.g. `pi-4-25.platform-eco.md`.
+    pub path: &'a str,
+    pub content: &'a [u8],
+    pub message: &'a CommitMessage,
+}
+
+impl PlanRepo {
+    /// Commits `change` onto local branch `branch` (created as a root commit if missing).
+    ///
+    /// If `branch` is checked out, the working-tree file and index are updated too; otherwise
+    /// they are not touched. Returns the new tip, or the unchanged tip when the file already has
+    /// this content (no empty commit is made).
+    pub fn commit_file(&self, branch: &str, change: &FileChange<'_>, stamp: &Stamp) -> Result<Oid> {
+        crate::repo::check_branch_name(branch)?;
+        let components = path_components(change.path)?;
+        let checked_out = self.current_branch()?.as_deref() == Some(branch);
+        if checked_out {
+            self.ensure_not_dirty(change.path, change.content)?;
+        }
+        let tip = self.branch_tip(branch)?;
+        let parent = tip.map(|id| self.repo.find_commit(id)).transpose()?;
+        let base = parent.as_ref().map(Commit::tree).transpose()?;
+        let blob = self.repo.blob(change.content)?;
+        if let (Some(parent), Some(base)) = (&parent, &base)
+            && blob_id(base, change.path)? == Some(blob)
+        {
+            return Ok(parent.id());
+        }
+        let tree_id = with_blob(&self.repo, base.as_ref(), &components, blob)?;
+        let parents: Vec<&Commit<'_>> = parent.iter().collect();
+        let id = self.write_commit(branch, tip, tree_id, &parents, change.message, stamp)?;
+        if checked_out {
+            self.sync_worktree_file(change.path, change.content)?;
+        }
+        Ok(id)
+    }
+
+    /// Creates a merge commit on `branch` with parents (tip of `branch`, `other`) whose tree is
+    /// the tip's tree with `change.path` set to the merged content. Updates the working tree and
+    /// index when `branch` is checked out.
+    pub fn merge_commit(
+        &self,
+        branch: &str,
+        other: &str,
+        change: &FileChange<'_>,
+        stamp: &Stamp,
+    ) -> Result<Oid> {
+        crate::repo::check_branch_name(branch)?;
+        let components = path_components(change.path)?;
+        let checked_out = self.current_branch()?.as_deref() == Some(branch);
+        if checked_out {
+            self.ensure_not_dirty(change.path, change.content)?;
+        }
+        let tip = self.branch_tip(branch)?.ok_or_else(|| GitError::NotFound {
+            rev: format!("refs/heads/{branch}"),
+        })?;
+        let ours = self.repo.find_commit(tip)?;
+        let theirs = self.repo.find_commit(self.resolve(other)?)?;
+        let blob = self.repo.blob(change.content)?;
+        let tree_id = with_blob(&self.repo, Some(&ours.tree()?), &components, blob)?;
+        let id = self.write_commit(
+            branch,
+            Some(tip),
+            tree_id,
+            &[&ours, &theirs],
+            change.message,
+            stamp,
+        )?;
+        if checked_out {
+            self.sync_worktree_file(change.path, change.content)?;
+        }
+        Ok(id)
+    }
+
+    fn write_commit(
+        &self,
+        branch: &str,
+        expected_tip: Option<Oid>,
+        tree_id: Oid,
+        parents: &[&Commit<'_>],
+        message: &CommitMessage,
+        stamp: &Stamp,
+    ) -> Result<Oid> {
+        let tree = self.repo.find_tree(tree_id)?;
+        let (author, committer) = (stamp.author_sig()?, stamp.committer_sig()?);
+        let id = self
+            .repo
+            .commit(None, &author, &committer, &message.render(), &tree, parents)?;
+        let refname = format!("refs/heads/{branch}");
+        self.cas_ref(&refname, id, expected_tip, &message.subject)?;
+        Ok(id)
+    }
+
+    /// Moves `refname` to `new` only if it still points at `expected` (`None`: must not exist).
+    pub(crate) fn cas_ref(
+        &self,
+        refname: &str,
+        new: Oid,
+        expected: Option<Oid>,
+        log: &str,
+    ) -> Result<()> {
+        let result = match expected {
+            Some(old) => self.repo.reference_matching(refname, new, true, old, log),
+            None => self.repo.reference(refname, new, false, log),
+        };
+        match result {
+            Ok(_) => Ok(()),
+            Err(e) if matches!(e.code(), ErrorCode::Modified | ErrorCode::Exists) => {
+                Err(GitError::RefMoved {
+                    name: refname.to_owned(),
+                })
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Fails with `DirtyWorktree` when `path` has uncommitted changes (in the working tree or
+    /// the index) that differ from `incoming`. Committing exactly what is on disk is allowed.
+    pub fn ensure_not_dirty(&self, path: &str, incoming: &[u8]) -> Result<()> {
+        let workdir = self.require_workdir()?;
+        let status = match self.repo.status_file(Path::new(path)) {
+            Ok(s) => s,
+            Err(e) if e.code() == ErrorCode::NotFound => return Ok(()),
+            Err(e) => return Err(e.into()),
+        };
+        if status.is_empty() || status.contains(Status::IGNORED) {
+            return Ok(());
+        }
+        // What is on disk is the planner's latest intent; committing exactly that is fine.
+        let on_disk = std::fs::read(workdir.join(path)).ok();
+        if on_disk.as_deref() == Some(incoming) {
+            return Ok(());
+        }
+        Err(GitError::DirtyWorktree {
+            path: path.to_owned(),
+        })
+    }
+
+    /// Writes `content` to the working-tree file and stages it.
+    fn sync_worktree_file(&self, path: &str, content: &[u8]) -> Result<()> {
+        let full = self.require_workdir()?.join(path);
+        if let Some(dir) = full.parent() {
+            std::fs::create_dir_all(dir).map_err(|e| GitError::io(dir, e))?;
+        }
+        std::fs::write(&full, content).map_err(|e| GitError::io(&full, e))?;
+        let mut index = self.repo.index()?;
+        index.add_path(Path::new(path))?;
+        index.write()?;
+        Ok(())
+    }
+}
