@@ -131,6 +131,8 @@ impl Schema {
                 f("EntityState", r("EntityState")),
                 f("Effort", Number),
                 f("Owner", r("User")),
+                f("StartDate", Date),
+                f("EndDate", Date),
             ];
             v.extend(extra);
             v

@@ -230,3 +230,73 @@ pub fn order(a: &Scalar, b: &Scalar) -> Ordering {
         _ => Ordering::Equal,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::query::filter::parse;
+    use pi_model::TpSchema;
+    use serde_json::json;
+
+    fn run(where_: &str) -> Vec<String> {
+        let schema = Schema::new(TpSchema::default());
+        let mut store = Store::new(1);
+        let f = |v: Value| v.as_object().cloned().unwrap();
+        let art = store.insert("AgileReleaseTrain", f(json!({"Name": "Orbit"})), 0);
+        let team = store.insert(
+            "Team",
+            f(json!({"Name": "Comets", "AgileReleaseTrain": art})),
+            0,
+        );
+        store.insert(
+            "Feature",
+            f(
+                json!({"Name": "Alpha", "Effort": 3.0, "Team": team, "StartDate": 86_400_000,
+            "CustomFields": [{"Name": "Jira Key", "Value": "ORB-1"}]}),
+            ),
+            0,
+        );
+        store.insert(
+            "Feature",
+            f(json!({"Name": "beta O'Neil", "Effort": 8.0, "Tags": "Major, ui"})),
+            0,
+        );
+        let ty = schema.resolve("Features").unwrap();
+        let filter = parse(where_).unwrap();
+        check(&filter, &schema, ty).unwrap();
+        store
+            .all("Feature")
+            .filter(|(_, e)| matches(&filter, &schema, &store, ty, e))
+            .map(|(_, e)| e["Name"].as_str().unwrap().to_owned())
+            .collect()
+    }
+
+    #[test]
+    fn comparisons_follow_references_and_custom_fields() {
+        assert_eq!(run("Effort gt 3"), vec!["beta O'Neil"]);
+        assert_eq!(run("Effort gte 3 and Effort lte 3"), vec!["Alpha"]);
+        assert_eq!(run("Effort lt '8'"), vec!["Alpha"]);
+        assert_eq!(run("Team.AgileReleaseTrain.Name eq 'orbit'"), vec!["Alpha"]);
+        assert_eq!(
+            run("Team.Id ne 2").len(),
+            1,
+            "null references are 'not equal'"
+        );
+        assert_eq!(run("'CustomFields.Jira Key' eq 'ORB-1'"), vec!["Alpha"]);
+        assert_eq!(run("Name eq 'beta O\\'Neil'"), vec!["beta O'Neil"]);
+        assert_eq!(run("StartDate gte '1970-01-02'"), vec!["Alpha"]);
+        assert_eq!(run("Id in (3, 99)").len(), 1);
+        assert_eq!(run("Tags contains '*major*'"), vec!["beta O'Neil"]);
+        assert_eq!(run("Tags not contains 'major'"), vec!["Alpha"]);
+        assert_eq!(run("Team is null"), vec!["beta O'Neil"]);
+        assert_eq!(run("Team is not null and Effort eq 3"), vec!["Alpha"]);
+        assert_eq!(run("ResourceType eq 'Feature'").len(), 2);
+    }
+
+    #[test]
+    fn ordering_puts_nulls_first() {
+        let mut v = vec![Scalar::Num(2.0), Scalar::Null, Scalar::Num(1.0)];
+        v.sort_by(order);
+        assert_eq!(v, vec![Scalar::Null, Scalar::Num(1.0), Scalar::Num(2.0)]);
+    }
+}

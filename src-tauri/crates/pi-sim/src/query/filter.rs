@@ -424,3 +424,25 @@ mod tests {
         }
     }
 }
+
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Any string literal survives quoting with `\'` escapes.
+        #[test]
+        fn quoted_literals_round_trip(text in "[ -~]{0,30}") {
+            let quoted = text.replace('\\', "\\\\").replace('\'', "\\'");
+            let Filter(preds) = parse(&format!("Name eq '{quoted}'")).unwrap();
+            prop_assert_eq!(&preds[0], &Predicate::Cmp(Path::Fields(vec!["Name".into()]), CmpOp::Eq, Literal::Text(text.clone())));
+        }
+
+        /// The parser never panics, whatever the input.
+        #[test]
+        fn never_panics(input in "\\PC{0,60}") {
+            let _ = parse(&input);
+        }
+    }
+}
