@@ -1,0 +1,27 @@
+//! The Tauri commands: thin adapters from IPC to one [`crate::session::Session`] call each.
+//!
+//! Deliberately no logic here beyond unpacking arguments: what a command does lives in the
+//! session and the libraries, so it is tested without a window.
+
+mod connection;
+mod plan;
+
+pub use connection::*;
+pub use plan::*;
+
+/// Every command name; `build.rs` keeps the same list for the app's permissions.
+pub const NAMES: &[&str] = &[
+    "app_status",
+    "demo_start",
+    "connection_test",
+    "connection_save",
+    "identity_suggest",
+    "identity_save",
+    "arts_list",
+    "releases_list",
+    "teams_list",
+    "workspace_open",
+    "plan_get",
+    "plan_save",
+    "plan_undo",
+];

@@ -1,0 +1,169 @@
+//! Data the UI and the app exchange: every command takes and returns these types, and
+//! TypeScript declarations for them are generated into `ui/src/ipc/generated/`.
+//!
+//! Plain data only; conversions from the domain live next to the types, rules live in the
+//! libraries.
+
+mod plan;
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+pub use plan::{
+    CriterionDto, FeatureDto, FeatureKindDto, FindingDto, IdSource, NamedDto, ObjectiveDto,
+    PlanDto, ProgramObjectiveDto, SeverityDto, StoryDto,
+};
+
+/// Where the app gets its Targetprocess data from.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+pub enum ConnectionDto {
+    /// Nothing configured yet: the first-run screen.
+    None,
+    /// The embedded demo Targetprocess, with demo data, on this machine only.
+    Demo,
+    /// A real Targetprocess account; its token is in the OS keychain.
+    Targetprocess { url: String },
+}
+
+/// The git identity edits are attributed to.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct IdentityDto {
+    pub name: String,
+    pub email: String,
+}
+
+/// The ART, release and team of the open plan, with its file.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct WorkspaceDto {
+    pub art: PickItem,
+    pub release: PickItem,
+    pub team: PickItem,
+    /// Absolute path of the plan file.
+    pub plan_file: String,
+}
+
+/// What the app is connected to and what is open; drives which screen shows.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct AppStatus {
+    pub connection: ConnectionDto,
+    /// `None` until the planner confirmed who they are.
+    pub identity: Option<IdentityDto>,
+    pub workspace: Option<WorkspaceDto>,
+}
+
+/// URL and access token typed into the "Connect to Targetprocess" form.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ConnectRequest {
+    pub url: String,
+    pub token: String,
+}
+
+impl std::fmt::Debug for ConnectRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ConnectRequest")
+            .field("url", &self.url)
+            .field("token", &"<redacted>")
+            .finish()
+    }
+}
+
+/// A successful "Test connection".
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ConnectionCheck {
+    /// How many Agile Release Trains the token can see.
+    pub arts: u32,
+}
+
+/// One entry of the ART / release / team pickers.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct PickItem {
+    #[ts(type = "number")]
+    pub id: i64,
+    pub name: String,
+}
+
+/// The ART, release and team to open.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct OpenRequest {
+    pub art: PickItem,
+    pub release: PickItem,
+    pub team: PickItem,
+}
+
+/// Status names a planner can choose from.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct StatusOptions {
+    pub objective: Vec<String>,
+    pub feature: Vec<String>,
+}
+
+/// The open plan as the editor shows it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct PlanView {
+    pub plan: PlanDto,
+    pub findings: Vec<FindingDto>,
+    pub statuses: StatusOptions,
+    /// Absolute path of the plan file.
+    pub plan_file: String,
+    /// True when the last edit can be undone.
+    pub can_undo: bool,
+}
+
+impl From<pi_targetprocess::Summary> for PickItem {
+    fn from(s: pi_targetprocess::Summary) -> Self {
+        Self {
+            id: s.id,
+            name: s.name,
+        }
+    }
+}
+
+/// Every TypeScript declaration the UI imports, in a stable order, as one file.
+pub fn typescript_declarations() -> String {
+    let decls = [
+        crate::error::ErrorCode::decl(),
+        crate::error::UiError::decl(),
+        ConnectionDto::decl(),
+        IdentityDto::decl(),
+        WorkspaceDto::decl(),
+        AppStatus::decl(),
+        ConnectRequest::decl(),
+        ConnectionCheck::decl(),
+        PickItem::decl(),
+        OpenRequest::decl(),
+        StatusOptions::decl(),
+        PlanView::decl(),
+        NamedDto::decl(),
+        PlanDto::decl(),
+        ProgramObjectiveDto::decl(),
+        ObjectiveDto::decl(),
+        FeatureKindDto::decl(),
+        FeatureDto::decl(),
+        CriterionDto::decl(),
+        StoryDto::decl(),
+        FindingDto::decl(),
+        SeverityDto::decl(),
+    ];
+    let mut out = String::from(
+        "// Generated from the Rust DTOs of src-tauri (src/dto). Do not edit by hand:\n\
+         // run `PI_PLANNER_WRITE_TS=1 cargo test -p pi-planner generated_typescript` instead.\n\n",
+    );
+    for decl in decls {
+        out.push_str("export ");
+        out.push_str(&decl);
+        out.push_str("\n\n");
+    }
+    out.truncate(out.trim_end().len());
+    out.push('\n');
+    out
+}

@@ -1,0 +1,187 @@
+//! The one error type the UI sees: [`UiError`] with a stable [`ErrorCode`], a message written for
+//! a planner and hints on what to do next.
+//!
+//! Every library error is mapped here, at the boundary; nothing else in the app builds UI
+//! messages from errors. It deliberately never carries a raw library message that could hold a
+//! token, a stack trace or a debug dump: messages are composed from known, safe parts.
+
+use serde::Serialize;
+use ts_rs::TS;
+
+/// What went wrong, as the UI switches on it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// The Targetprocess URL is not a usable http(s) URL.
+    BadUrl,
+    /// Targetprocess refused the credentials.
+    Unauthorized,
+    /// Targetprocess could not be reached (refused, timed out, dropped).
+    Unreachable,
+    /// Targetprocess is throttling requests.
+    RateLimited,
+    /// Targetprocess failed (5xx) or answered something unexpected.
+    ServerError,
+    /// Targetprocess refused a request as invalid, or the entity does not exist.
+    Rejected,
+    /// An operation needs a connection (demo or Targetprocess) and there is none.
+    NotConnected,
+    /// An operation needs an open plan and none is open.
+    NoPlan,
+    /// The OS keychain could not store or read the access token.
+    Keychain,
+    /// The plan file could not be read or written.
+    FileAccess,
+    /// The plan file is not a valid plan (e.g. edited by hand with a mistake).
+    PlanUnreadable,
+    /// The request from the UI holds a value that cannot be used.
+    InvalidInput,
+    /// There is no edit to undo.
+    NothingToUndo,
+    /// The demo Targetprocess could not be started.
+    DemoFailed,
+}
+
+/// An error as the UI shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, TS, thiserror::Error)]
+#[error("{message}")]
+pub struct UiError {
+    pub code: ErrorCode,
+    pub message: String,
+    pub hints: Vec<String>,
+}
+
+impl UiError {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        Self {
+            code,
+            message: message.into(),
+            hints: Vec::new(),
+        }
+    }
+
+    pub fn hint(mut self, hint: impl Into<String>) -> Self {
+        self.hints.push(hint.into());
+        self
+    }
+}
+
+impl From<pi_targetprocess::TpError> for UiError {
+    fn from(e: pi_targetprocess::TpError) -> Self {
+        use pi_targetprocess::TpError as E;
+        match e {
+            E::Auth { status, .. } => UiError::new(
+                ErrorCode::Unauthorized,
+                format!("Targetprocess did not accept the access token (HTTP {status})."),
+            )
+            .hint("Create a new access token in Targetprocess under My Profile → Access Tokens.")
+            .hint("Check that the URL is your company's Targetprocess address."),
+            E::NotFound { .. } => UiError::new(
+                ErrorCode::Rejected,
+                "Targetprocess does not know this item; it may have been deleted.",
+            )
+            .hint("Pick the ART, release and team again."),
+            E::Validation { status, .. } => UiError::new(
+                ErrorCode::Rejected,
+                format!("Targetprocess refused the request (HTTP {status})."),
+            ),
+            E::RateLimited { retry_after, .. } => UiError::new(
+                ErrorCode::RateLimited,
+                "Targetprocess is receiving too many requests right now.",
+            )
+            .hint(match retry_after {
+                Some(d) => format!("Try again in {} seconds.", d.as_secs().max(1)),
+                None => "Try again in a minute.".to_owned(),
+            }),
+            E::Server { status, .. } => UiError::new(
+                ErrorCode::ServerError,
+                format!("Targetprocess had a problem (HTTP {status})."),
+            )
+            .hint("Try again later; if it persists, ask your Targetprocess administrator."),
+            E::Decode { .. } => UiError::new(
+                ErrorCode::ServerError,
+                "Targetprocess answered in a way PI Planner does not understand.",
+            )
+            .hint("Check that the URL points at Targetprocess itself, not a login page."),
+            E::Network { .. } => UiError::new(
+                ErrorCode::Unreachable,
+                "Targetprocess could not be reached.",
+            )
+            .hint("Check the URL and your network or VPN connection."),
+            E::UnknownState { name, .. } => UiError::new(
+                ErrorCode::Rejected,
+                format!("Targetprocess has no status named {name:?}."),
+            ),
+        }
+    }
+}
+
+impl From<pi_targetprocess::ConfigError> for UiError {
+    fn from(e: pi_targetprocess::ConfigError) -> Self {
+        match e {
+            pi_targetprocess::ConfigError::BaseUrl(_) => UiError::new(
+                ErrorCode::BadUrl,
+                "This is not a Targetprocess address.",
+            )
+            .hint("Use the address you open Targetprocess with, like https://acme.tpondemand.com."),
+            pi_targetprocess::ConfigError::Http(_) => UiError::new(
+                ErrorCode::Unreachable,
+                "PI Planner could not prepare a connection to Targetprocess.",
+            ),
+        }
+    }
+}
+
+/// A file operation on `what` (a name for the planner, e.g. the plan file name) failed.
+pub fn file_error(what: &str, e: &std::io::Error) -> UiError {
+    UiError::new(
+        ErrorCode::FileAccess,
+        format!("Could not access {what}: {}.", e.kind()),
+    )
+    .hint("Check that the workspace folder exists and you may write to it.")
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use pi_targetprocess::TpError;
+
+    use super::*;
+
+    #[test]
+    fn tp_errors_map_to_codes_without_request_details() {
+        let auth = UiError::from(TpError::Auth {
+            method: "GET".into(),
+            path: "/api/v1/Teams?access_token=secret".into(),
+            status: 401,
+        });
+        assert_eq!(auth.code, ErrorCode::Unauthorized);
+        assert!(!auth.message.contains("secret") && !auth.message.contains("/api"));
+        assert!(!auth.hints.is_empty());
+
+        let limited = UiError::from(TpError::RateLimited {
+            method: "GET".into(),
+            path: "/x".into(),
+            retry_after: Some(Duration::from_secs(7)),
+        });
+        assert_eq!(limited.code, ErrorCode::RateLimited);
+        assert_eq!(limited.hints, vec!["Try again in 7 seconds.".to_owned()]);
+
+        let down = UiError::from(TpError::Network {
+            method: "GET".into(),
+            path: "/x".into(),
+            message: "connection refused".into(),
+        });
+        assert_eq!(down.code, ErrorCode::Unreachable);
+    }
+
+    #[test]
+    fn serializes_with_snake_case_code() {
+        let e = UiError::new(ErrorCode::NothingToUndo, "Nothing to undo.");
+        insta::assert_snapshot!(
+            serde_json::to_string(&e).expect("plain data serializes"),
+            @r#"{"code":"nothing_to_undo","message":"Nothing to undo.","hints":[]}"#
+        );
+    }
+}

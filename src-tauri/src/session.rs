@@ -1,0 +1,378 @@
+//! The app's session: what it is connected to (the embedded demo Targetprocess or a real one),
+//! who the planner is, which plan is open, and the undo history of local edits. Every command is
+//! one call of a [`Session`] method.
+//!
+//! It deliberately knows nothing of Tauri (so it is tested directly) and holds no domain rules:
+//! rendering and parsing are pi-format, validation is pi-model, Targetprocess calls are
+//! pi-targetprocess. The sync engine will take over opening and saving plans.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use pi_model::{LocalId, RepoConfig};
+use pi_targetprocess::{Credentials, TpClient, TpConfig};
+use tokio::sync::Mutex;
+
+use crate::credentials::CredentialStore;
+use crate::dto::{
+    AppStatus, ConnectRequest, ConnectionCheck, ConnectionDto, FindingDto, IdSource, IdentityDto,
+    OpenRequest, PickItem, PlanDto, PlanView, StatusOptions, WorkspaceDto,
+};
+use crate::error::{ErrorCode, UiError, file_error};
+use crate::files::{SavedConnection, Settings, write_atomic};
+
+/// How many earlier versions of the plan file undo keeps.
+const UNDO_DEPTH: usize = 50;
+
+/// Folders the session works in.
+#[derive(Clone, Debug)]
+pub struct Dirs {
+    /// Holds `settings.json`.
+    pub config: PathBuf,
+    /// Holds the workspace folders (plan files).
+    pub data: PathBuf,
+}
+
+/// One app run's state; shared by all commands.
+#[derive(Debug)]
+pub struct Session {
+    dirs: Dirs,
+    credentials: Arc<dyn CredentialStore>,
+    inner: Mutex<Inner>,
+}
+
+#[derive(Debug, Default)]
+struct Inner {
+    settings: Settings,
+    demo: Option<pi_sim::RunningSim>,
+    client: Option<Arc<TpClient>>,
+    /// Earlier texts of the open plan file, most recent last.
+    undo: Vec<String>,
+}
+
+impl Session {
+    pub fn new(dirs: Dirs, credentials: Arc<dyn CredentialStore>) -> Self {
+        let settings = Settings::load(&dirs.config.join("settings.json"));
+        Self {
+            dirs,
+            credentials,
+            inner: Mutex::new(Inner {
+                settings,
+                ..Inner::default()
+            }),
+        }
+    }
+
+    pub async fn status(&self) -> AppStatus {
+        status_of(&self.inner.lock().await.settings)
+    }
+
+    /// Starts the embedded demo Targetprocess (127.0.0.1, free port) and uses it from now on.
+    pub async fn start_demo(&self) -> Result<AppStatus, UiError> {
+        let mut inner = self.inner.lock().await;
+        if !matches!(inner.settings.connection, SavedConnection::Demo) {
+            inner.settings.workspace = None;
+        }
+        inner.settings.connection = SavedConnection::Demo;
+        inner.client = None;
+        self.client(&mut inner).await?;
+        self.persist(&inner.settings)?;
+        Ok(status_of(&inner.settings))
+    }
+
+    /// Checks that `req` reaches Targetprocess and the token is accepted; stores nothing.
+    pub async fn test_connection(&self, req: &ConnectRequest) -> Result<ConnectionCheck, UiError> {
+        let mut config = tp_config(req.url.trim(), req.token.trim())?;
+        // The planner is waiting for an answer: one quick retry, not the sync's patient policy.
+        config.retry.max_retries = 1;
+        config.connect_timeout = std::time::Duration::from_secs(5);
+        config.request_timeout = std::time::Duration::from_secs(20);
+        let arts = TpClient::new(config)?.list_arts().await?;
+        Ok(ConnectionCheck {
+            arts: u32::try_from(arts.len()).unwrap_or(u32::MAX),
+        })
+    }
+
+    /// Tests the connection, then keeps the token in the OS keychain and uses the account.
+    pub async fn connect(&self, req: &ConnectRequest) -> Result<AppStatus, UiError> {
+        self.test_connection(req).await?;
+        let url = req.url.trim().trim_end_matches('/').to_owned();
+        self.credentials.save(&url, req.token.trim())?;
+        let mut inner = self.inner.lock().await;
+        inner.demo = None;
+        inner.client = Some(Arc::new(tp_client(&url, req.token.trim())?));
+        inner.settings.connection = SavedConnection::Targetprocess { url };
+        inner.settings.workspace = None;
+        inner.undo.clear();
+        self.persist(&inner.settings)?;
+        Ok(status_of(&inner.settings))
+    }
+
+    /// Records who edits are attributed to.
+    pub async fn save_identity(&self, identity: IdentityDto) -> Result<AppStatus, UiError> {
+        let name = identity.name.trim().to_owned();
+        let email = identity.email.trim().to_owned();
+        if name.is_empty() || !email.contains('@') {
+            return Err(UiError::new(
+                ErrorCode::InvalidInput,
+                "Enter your name and your e-mail address.",
+            ));
+        }
+        let mut inner = self.inner.lock().await;
+        inner.settings.identity = Some(IdentityDto { name, email });
+        self.persist(&inner.settings)?;
+        Ok(status_of(&inner.settings))
+    }
+
+    pub async fn arts(&self) -> Result<Vec<PickItem>, UiError> {
+        let client = self.client(&mut *self.inner.lock().await).await?;
+        Ok(picks(client.list_arts().await?))
+    }
+
+    pub async fn releases(&self, art: i64) -> Result<Vec<PickItem>, UiError> {
+        let client = self.client(&mut *self.inner.lock().await).await?;
+        Ok(picks(client.list_releases(art).await?))
+    }
+
+    pub async fn teams(&self, art: i64) -> Result<Vec<PickItem>, UiError> {
+        let client = self.client(&mut *self.inner.lock().await).await?;
+        Ok(picks(client.list_teams(art).await?))
+    }
+
+    /// Fetches the team's plan for the release from Targetprocess and writes it as the plan file
+    /// of the workspace folder, replacing what was there.
+    pub async fn open(&self, req: OpenRequest) -> Result<PlanView, UiError> {
+        let mut inner = self.inner.lock().await;
+        let client = self.client(&mut inner).await?;
+        let remote = client.fetch_team_plan(req.release.id, req.team.id).await?;
+        let folder = self.workspace_folder(&inner.settings.connection);
+        let path = folder.join(pi_format::file_name(&req.release.name, &req.team.name));
+        let text = pi_format::render(&remote.plan);
+        write_atomic(&path, &text).map_err(|e| file_error("the plan file", &e))?;
+        inner.undo.clear();
+        inner.settings.workspace = Some(WorkspaceDto {
+            art: req.art,
+            release: req.release,
+            team: req.team,
+            plan_file: path.to_string_lossy().into_owned(),
+        });
+        self.persist(&inner.settings)?;
+        view(&path, &text, !inner.undo.is_empty())
+    }
+
+    /// The open plan, read from its file.
+    pub async fn plan(&self) -> Result<PlanView, UiError> {
+        let inner = self.inner.lock().await;
+        let path = plan_path(&inner.settings)?;
+        let text = read_plan(&path)?;
+        view(&path, &text, !inner.undo.is_empty())
+    }
+
+    /// Writes the edited plan to its file (atomically) and remembers the previous text for undo.
+    pub async fn save_plan(&self, plan: PlanDto) -> Result<PlanView, UiError> {
+        let mut inner = self.inner.lock().await;
+        let path = plan_path(&inner.settings)?;
+        let before = read_plan(&path)?;
+        let text = pi_format::render(&plan.into_plan(&mut RandomIds)?);
+        if text != before {
+            write_atomic(&path, &text).map_err(|e| file_error("the plan file", &e))?;
+            inner.undo.push(before);
+            let excess = inner.undo.len().saturating_sub(UNDO_DEPTH);
+            inner.undo.drain(..excess);
+        }
+        view(&path, &text, !inner.undo.is_empty())
+    }
+
+    /// Puts the plan file back as it was before the last saved edit.
+    pub async fn undo(&self) -> Result<PlanView, UiError> {
+        let mut inner = self.inner.lock().await;
+        let path = plan_path(&inner.settings)?;
+        let Some(text) = inner.undo.pop() else {
+            return Err(UiError::new(
+                ErrorCode::NothingToUndo,
+                "There is no edit to undo.",
+            ));
+        };
+        write_atomic(&path, &text).map_err(|e| file_error("the plan file", &e))?;
+        view(&path, &text, !inner.undo.is_empty())
+    }
+
+    /// The Targetprocess client of the current connection, starting the demo if needed.
+    async fn client(&self, inner: &mut Inner) -> Result<Arc<TpClient>, UiError> {
+        if let Some(client) = &inner.client {
+            return Ok(client.clone());
+        }
+        let client = match inner.settings.connection.clone() {
+            SavedConnection::None => {
+                return Err(UiError::new(
+                    ErrorCode::NotConnected,
+                    "PI Planner is not connected yet.",
+                )
+                .hint("Try the demo, or connect to your Targetprocess."));
+            }
+            SavedConnection::Demo => {
+                let sim = start_sim().await?;
+                let client = tp_client(&sim.base_url(), sim.access_token())?;
+                inner.demo = Some(sim);
+                client
+            }
+            SavedConnection::Targetprocess { url } => {
+                let token = self.credentials.load(&url)?.ok_or_else(|| {
+                    UiError::new(
+                        ErrorCode::Unauthorized,
+                        "No access token is stored for this Targetprocess.",
+                    )
+                    .hint("Connect to Targetprocess again.")
+                })?;
+                tp_client(&url, &token)?
+            }
+        };
+        let client = Arc::new(client);
+        inner.client = Some(client.clone());
+        Ok(client)
+    }
+
+    fn workspace_folder(&self, connection: &SavedConnection) -> PathBuf {
+        let base = self.dirs.data.join("workspaces");
+        match connection {
+            SavedConnection::Targetprocess { url } => base.join(slug(url)),
+            SavedConnection::None | SavedConnection::Demo => base.join("demo"),
+        }
+    }
+
+    fn persist(&self, settings: &Settings) -> Result<(), UiError> {
+        settings
+            .save(&self.dirs.config.join("settings.json"))
+            .map_err(|e| file_error("the settings file", &e))
+    }
+}
+
+fn status_of(settings: &Settings) -> AppStatus {
+    AppStatus {
+        connection: match &settings.connection {
+            SavedConnection::None => ConnectionDto::None,
+            SavedConnection::Demo => ConnectionDto::Demo,
+            SavedConnection::Targetprocess { url } => {
+                ConnectionDto::Targetprocess { url: url.clone() }
+            }
+        },
+        identity: settings.identity.clone(),
+        workspace: settings.workspace.clone(),
+    }
+}
+
+async fn start_sim() -> Result<pi_sim::RunningSim, UiError> {
+    pi_sim::start(pi_sim::SimConfig::default())
+        .await
+        .map_err(|_| {
+            UiError::new(
+                ErrorCode::DemoFailed,
+                "The demo Targetprocess could not be started on this computer.",
+            )
+            .hint("Another program may block local connections; restart PI Planner and try again.")
+        })
+}
+
+fn tp_config(url: &str, token: &str) -> Result<TpConfig, UiError> {
+    if token.is_empty() {
+        return Err(UiError::new(
+            ErrorCode::InvalidInput,
+            "Enter an access token.",
+        ));
+    }
+    Ok(TpConfig::new(
+        url,
+        Credentials::AccessToken(token.to_owned()),
+    )?)
+}
+
+fn tp_client(url: &str, token: &str) -> Result<TpClient, UiError> {
+    Ok(TpClient::new(tp_config(url, token)?)?)
+}
+
+fn picks(items: Vec<pi_targetprocess::Summary>) -> Vec<PickItem> {
+    items.into_iter().map(PickItem::from).collect()
+}
+
+fn plan_path(settings: &Settings) -> Result<PathBuf, UiError> {
+    settings
+        .workspace
+        .as_ref()
+        .map(|w| PathBuf::from(&w.plan_file))
+        .ok_or_else(|| {
+            UiError::new(ErrorCode::NoPlan, "No plan is open.")
+                .hint("Pick an ART, a release and a team first.")
+        })
+}
+
+fn read_plan(path: &Path) -> Result<String, UiError> {
+    std::fs::read_to_string(path).map_err(|e| file_error("the plan file", &e))
+}
+
+/// The editor's view of a plan file's text, validated with the workspace's `pi-planner.toml`.
+fn view(path: &Path, text: &str, can_undo: bool) -> Result<PlanView, UiError> {
+    let parsed = pi_format::parse(text).map_err(|errors| {
+        let at = errors
+            .0
+            .first()
+            .map(|e| format!(" (line {}, column {})", e.at.line, e.at.column))
+            .unwrap_or_default();
+        UiError::new(
+            ErrorCode::PlanUnreadable,
+            format!("The plan file has a mistake{at}."),
+        )
+        .hint("Fix it in a text editor, or undo the last edit.")
+    })?;
+    let config = repo_config(path);
+    let findings = pi_model::validate::validate(&parsed.plan, &config);
+    Ok(PlanView {
+        plan: PlanDto::from(&parsed.plan),
+        findings: findings.iter().map(FindingDto::from).collect(),
+        statuses: StatusOptions {
+            objective: config.statuses.objective.clone(),
+            feature: config.statuses.feature.clone(),
+        },
+        plan_file: path.to_string_lossy().into_owned(),
+        can_undo,
+    })
+}
+
+/// `pi-planner.toml` beside the plan file; the defaults when it is missing or unreadable.
+fn repo_config(plan_file: &Path) -> RepoConfig {
+    plan_file
+        .parent()
+        .map(|dir| dir.join(pi_model::CONFIG_FILE_NAME))
+        .and_then(|p| std::fs::read_to_string(p).ok())
+        .and_then(|text| RepoConfig::from_toml_str(&text).ok())
+        .unwrap_or_default()
+}
+
+/// A folder name for a Targetprocess URL: its host and path, lower-case, `-` between words.
+fn slug(url: &str) -> String {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    let words: Vec<String> = rest
+        .to_lowercase()
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_owned)
+        .collect();
+    if words.is_empty() {
+        "targetprocess".to_owned()
+    } else {
+        words.join("-")
+    }
+}
+
+/// Local ids for new items: 8 random hex digits.
+struct RandomIds;
+
+impl IdSource for RandomIds {
+    fn fresh(&mut self) -> LocalId {
+        let hex = uuid::Uuid::new_v4().simple().to_string();
+        LocalId::new(&hex[..8]).expect("lower-case hex digits form a valid local id")
+    }
+}
+
+#[cfg(test)]
+#[path = "session_tests.rs"]
+mod tests;

@@ -1,0 +1,98 @@
+// Generated from the Rust DTOs of src-tauri (src/dto). Do not edit by hand:
+// run `PI_PLANNER_WRITE_TS=1 cargo test -p pi-planner generated_typescript` instead.
+
+export type ErrorCode = "bad_url" | "unauthorized" | "unreachable" | "rate_limited" | "server_error" | "rejected" | "not_connected" | "no_plan" | "keychain" | "file_access" | "plan_unreadable" | "invalid_input" | "nothing_to_undo" | "demo_failed";
+
+export type UiError = { code: ErrorCode, message: string, hints: Array<string>, };
+
+export type ConnectionDto = { "kind": "none" } | { "kind": "demo" } | { "kind": "targetprocess", url: string, };
+
+export type IdentityDto = { name: string, email: string, };
+
+export type WorkspaceDto = { art: PickItem, release: PickItem, team: PickItem, 
+/**
+ * Absolute path of the plan file.
+ */
+planFile: string, };
+
+export type AppStatus = { connection: ConnectionDto, 
+/**
+ * `None` until the planner confirmed who they are.
+ */
+identity: IdentityDto | null, workspace: WorkspaceDto | null, };
+
+export type ConnectRequest = { url: string, token: string, };
+
+export type ConnectionCheck = { 
+/**
+ * How many Agile Release Trains the token can see.
+ */
+arts: number, };
+
+export type PickItem = { id: number, name: string, };
+
+export type OpenRequest = { art: PickItem, release: PickItem, team: PickItem, };
+
+export type StatusOptions = { objective: Array<string>, feature: Array<string>, };
+
+export type PlanView = { plan: PlanDto, findings: Array<FindingDto>, statuses: StatusOptions, 
+/**
+ * Absolute path of the plan file.
+ */
+planFile: string, 
+/**
+ * True when the last edit can be undone.
+ */
+canUndo: boolean, };
+
+export type NamedDto = { id: number | null, name: string, };
+
+export type PlanDto = { art: NamedDto, release: NamedDto, team: NamedDto, tpUrl: string | null, jiraUrl: string | null, programObjectives: Array<ProgramObjectiveDto>, objectives: Array<ObjectiveDto>, notes: string, };
+
+export type ProgramObjectiveDto = { id: string, name: string, };
+
+export type ObjectiveDto = { 
+/**
+ * `None` for an objective added in the UI and not saved yet.
+ */
+id: string | null, name: string, description: string, status: string | null, effort: number | null, owner: string | null, committed: boolean, businessValue: number | null, actualBusinessValue: number | null, 
+/**
+ * Id of one of the plan's program objectives.
+ */
+programObjective: string | null, features: Array<FeatureDto>, };
+
+export type FeatureKindDto = "feature" | "epic";
+
+export type FeatureDto = { id: string | null, kind: FeatureKindDto, name: string, description: string, status: string | null, effort: number | null, owner: string | null, acceptanceCriteria: Array<CriterionDto>, jiraKey: string | null, 
+/**
+ * Explicit browse URL of the Jira issue, if the plan file has one.
+ */
+jiraUrl: string | null, 
+/**
+ * Where the Jira issue opens (explicit URL or derived from the plan's Jira site); output only.
+ */
+jiraBrowseUrl: string | null, 
+/**
+ * Jira stories under the feature: read-only.
+ */
+stories: Array<StoryDto>, };
+
+export type CriterionDto = { text: string, done: boolean, };
+
+export type StoryDto = { key: string, url: string | null, summary: string, status: string | null, assignee: string | null, points: number | null, acceptanceCriteria: Array<CriterionDto>, };
+
+export type FindingDto = { severity: SeverityDto, rule: string, 
+/**
+ * Index of the objective the finding is about (also set for its features).
+ */
+objective: number | null, 
+/**
+ * Index of the feature within its objective.
+ */
+feature: number | null, 
+/**
+ * The field, as the snake_case name of `pi_model::Field` (e.g. `effort`, `owner`).
+ */
+field: string | null, message: string, };
+
+export type SeverityDto = "error" | "warning";
