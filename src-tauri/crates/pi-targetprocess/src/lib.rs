@@ -25,6 +25,7 @@ pub mod query;
 pub mod redact;
 mod retry_after;
 pub mod text;
+mod users;
 mod wire;
 mod write;
 
@@ -36,6 +37,7 @@ pub use model::{
     BulkItem, Created, FieldChange, IdempotencyMarker, Kind, Placement, RemotePlan, Summary,
     SyncVersion,
 };
+pub use users::{OwnerError, User, find_owner};
 
 /// `TeamPIObjectives` → `TeamPIObjective` (TP's `EntityType.Name` is the singular).
 pub(crate) fn query_type_name(resource: &str) -> String {

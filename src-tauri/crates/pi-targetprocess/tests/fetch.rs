@@ -183,3 +183,26 @@ async fn pickers_list_arts_releases_and_teams() {
     assert_eq!(names, sorted);
     sim.shutdown().await;
 }
+
+#[tokio::test]
+async fn every_owner_in_a_fetched_plan_resolves_to_a_user_id() {
+    let sim = common::sim().await;
+    let client = common::client(&sim);
+    let (release, team) = common::first_plan_ids(&client).await;
+    let remote = client.fetch_team_plan(release, team).await.expect("plan");
+    let users = client.list_users().await.expect("users");
+    assert!(users.len() > 1, "the demo account has several people");
+    let mut checked = 0;
+    for o in &remote.plan.objectives {
+        let Some(owner) = &o.owner else { continue };
+        let id = pi_targetprocess::find_owner(&users, owner).expect("owner is a user");
+        let tp_id = o.id.tp().expect("fetched objectives have TP ids");
+        let wire = sim
+            .control()
+            .get_entity("TeamPIObjectives", tp_id)
+            .expect("objective exists");
+        assert_eq!(wire["Owner"]["Id"], id, "{owner}");
+        checked += 1;
+    }
+    assert!(checked > 0, "the demo plan names owners");
+}
