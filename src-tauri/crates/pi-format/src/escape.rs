@@ -17,12 +17,18 @@ use crate::lines;
 const INLINE_SPECIAL: &[char] = &['\\', '`', '*', '_', '[', ']', '<', '>', '&', '#', '~', '|'];
 
 pub(crate) fn escape_inline(text: &str, out: &mut String) {
-    for c in text.chars() {
-        if INLINE_SPECIAL.contains(&c) {
-            out.push('\\');
-        }
-        out.push(c);
+    let mut rest = text;
+    // Every special character is ASCII, so byte positions are char boundaries.
+    while let Some(i) = rest
+        .bytes()
+        .position(|b| INLINE_SPECIAL.contains(&char::from(b)))
+    {
+        out.push_str(&rest[..i]);
+        out.push('\\');
+        out.push_str(&rest[i..=i]);
+        rest = &rest[i + 1..];
     }
+    out.push_str(rest);
 }
 
 pub(crate) fn unescape_inline(raw: &str) -> String {

@@ -122,17 +122,15 @@ fn yaml_error(e: &serde_saphyr::Error, first_line: usize) -> ParseError {
     ParseError {
         kind: ParseErrorKind::FrontMatter,
         at,
-        message: format!("front matter: {}", strip_location_prefix(&message)),
+        message: format!("front matter: {}", strip_location(&message)),
     }
 }
 
-/// serde-saphyr prefixes messages with "line L column C: "; the position is reported separately.
-fn strip_location_prefix(message: &str) -> &str {
-    let Some(rest) = message.strip_prefix("line ") else {
-        return message;
-    };
-    match rest.find(": ") {
-        Some(i) if rest[..i].contains("column") => &rest[i + 2..],
+/// serde-saphyr puts "at line L, column C" (relative to the YAML) into messages; the position
+/// is reported separately, relative to the file.
+fn strip_location(message: &str) -> &str {
+    match message.rfind(" at line ") {
+        Some(i) if message[i..].contains("column") => &message[..i],
         _ => message,
     }
 }
@@ -182,7 +180,18 @@ mod tests {
     #[test]
     fn renders_and_parses_back() {
         let yaml = render(&plan());
-        insta::assert_snapshot!(yaml, @"");
+        insta::assert_snapshot!(yaml, @r#"
+        format: pi-plan/1
+        art:
+          id: 7
+          name: Platform ART
+        release:
+          name: PI-4/25
+        team:
+          id: 9
+          name: "yes"
+        tp_url: https://acme.tpondemand.com
+        "#);
         let h = parse(&yaml, 2).expect("parses");
         assert_eq!(h.team.name, "yes");
         assert_eq!(h.release.id, None);
@@ -193,6 +202,6 @@ mod tests {
         let yaml = "format: pi-plan/1\nart:\n  name: [unclosed\n";
         let e = parse(yaml, 2).expect_err("broken");
         assert_eq!(e.kind, ParseErrorKind::FrontMatter);
-        assert_eq!(e.to_string(), "");
+        assert_eq!(e.to_string(), "4:9: front matter: expected string scalar");
     }
 }

@@ -80,6 +80,9 @@ pub(crate) fn heading(line: &str) -> Option<Heading> {
     if !could_be_heading(line) {
         return None;
     }
+    if let Some(h) = plain_heading(line) {
+        return Some(h);
+    }
     let mut events = Parser::new_ext(line, Options::empty()).into_offset_iter();
     let (level, whole) = match events.next() {
         Some((Event::Start(Tag::Heading { level, .. }), range)) => (level as usize, range),
@@ -98,6 +101,30 @@ pub(crate) fn heading(line: &str) -> Option<Heading> {
     }
     let content = start..end.max(start);
     Some(Heading { level, content })
+}
+
+/// The common case without pulldown-cmark: `#`…`######`, one space, then content that does not
+/// end in a closing sequence (a run of `#` after a space). Escapes do not change the range.
+fn plain_heading(line: &str) -> Option<Heading> {
+    let marks = line.bytes().take_while(|&b| b == b'#').count();
+    let rest = line.get(marks..)?;
+    if marks == 0 || marks > 6 || !rest.starts_with(' ') {
+        return None;
+    }
+    let content = rest
+        .trim_start_matches([' ', '\t'])
+        .trim_end_matches([' ', '\t']);
+    let before_hashes = content.trim_end_matches('#');
+    if before_hashes.len() != content.len()
+        && (before_hashes.is_empty() || before_hashes.ends_with([' ', '\t']))
+    {
+        return None;
+    }
+    let start = line.len() - rest.trim_start_matches([' ', '\t']).len();
+    Some(Heading {
+        level: marks,
+        content: start..start + content.len(),
+    })
 }
 
 /// Cheap pre-check: up to three spaces, then `#`. Every heading passes; most lines do not.
@@ -142,6 +169,37 @@ mod tests {
         assert!(heading("####### seven").is_none());
         let empty = heading("##").expect("empty heading");
         assert!(empty.content.is_empty());
+        assert!(plain_heading("## x ##").is_none());
+        assert!(plain_heading("## ##").is_none());
+    }
+
+    #[test]
+    fn fast_path_agrees_with_pulldown() {
+        for line in [
+            "# a",
+            "## Objective: x y",
+            "###   spaced  ",
+            "#### Story: *s* [k]",
+            "## é ü",
+            "## Objective: a \\#1",
+            "## x\\\\#",
+            "## \\\\ lead",
+        ] {
+            let fast = plain_heading(line).expect("plain");
+            let mut events = Parser::new_ext(line, Options::empty()).into_offset_iter();
+            let Some((Event::Start(Tag::Heading { level, .. }), _)) = events.next() else {
+                panic!("{line:?} is a heading");
+            };
+            assert_eq!(fast.level, level as usize);
+            let inner: Vec<_> = events
+                .filter(|(e, _)| !matches!(e, Event::End(_)))
+                .collect();
+            // pulldown-cmark starts a leading escape's range after the backslash; compare ends.
+            let end = inner.iter().map(|(_, r)| r.end).max();
+            assert_eq!(Some(fast.content.end), end, "{line:?}");
+            let after_marks = line.trim_start_matches('#').trim_start();
+            assert_eq!(fast.content.start, line.len() - after_marks.len());
+        }
     }
 
     #[test]

@@ -2,8 +2,6 @@
 //! may carry, duplicates, and the value syntax of each field (ids, effort, yes/no, numbers,
 //! Jira links).
 
-use std::collections::HashMap;
-
 use pi_model::{Effort, EntityId, EntityPath, Field, JiraLink};
 
 use super::body::{FieldLine, Item};
@@ -72,7 +70,7 @@ pub(super) fn accept<'a>(
     errors: &mut Vec<ParseError>,
     map: &mut SourceMap,
 ) -> Vec<Item<'a>> {
-    let mut seen: HashMap<&str, usize> = HashMap::new();
+    let mut seen: Vec<(&str, usize)> = Vec::with_capacity(items.len());
     let mut out = Vec::with_capacity(items.len());
     for item in items {
         let head = item.head();
@@ -90,7 +88,7 @@ pub(super) fn accept<'a>(
             });
             continue;
         }
-        if let Some(first) = seen.insert(head.label, at.line) {
+        if let Some(&(_, first)) = seen.iter().find(|(l, _)| *l == head.label) {
             errors.push(ParseError {
                 kind: ParseErrorKind::Structure,
                 at,
@@ -98,6 +96,7 @@ pub(super) fn accept<'a>(
             });
             continue;
         }
+        seen.push((head.label, at.line));
         if let (Some(path), Some(field)) = (path, field_of(head.label)) {
             let pos = match item {
                 Item::Field(_) => head.value_pos(),

@@ -28,12 +28,15 @@ struct Ctx<'a> {
 
 /// Parses a file whose front matter declares the current format.
 pub(crate) fn parse(text: &str) -> Result<Parsed, ParseErrors> {
+    let lines = lines::split_lines(text, 1);
+    // A rendered entity takes at least 3 lines, a field line with its blank line 2.
+    let map = SourceMap::with_capacity(lines.len() / 16, lines.len() / 4);
     let mut cx = Ctx {
-        lines: lines::split_lines(text, 1),
+        lines,
         i: 0,
         errors: Vec::new(),
         warnings: Vec::new(),
-        map: SourceMap::default(),
+        map,
         plan: Plan::default(),
     };
     cx.map
