@@ -83,8 +83,7 @@ pub fn upsert(shared: &Shared, ty: &TypeDef, body: &Value) -> Result<(i64, bool)
 pub fn create(shared: &Shared, ty: &TypeDef, body: &Value) -> Result<i64, OpError> {
     let id = {
         let mut world = lock(&shared.world);
-        let fields =
-            write::prepare(&shared.schema, &world.tp, ty, body, None).map_err(OpError::bad)?;
+        let fields = write::prepare(&world.tp, ty, body, None).map_err(OpError::bad)?;
         world.tp.insert(&ty.resource_type, fields, shared.now_ms())
     };
     shared.persist();
@@ -99,8 +98,7 @@ pub fn update(shared: &Shared, ty: &TypeDef, id: i64, body: &Value) -> Result<()
             .tp
             .get(&ty.resource_type, id)
             .ok_or_else(|| missing(ty, id))?;
-        let fields = write::prepare(&shared.schema, &world.tp, ty, body, Some(existing))
-            .map_err(OpError::bad)?;
+        let fields = write::prepare(&world.tp, ty, body, Some(existing)).map_err(OpError::bad)?;
         world
             .tp
             .update(&ty.resource_type, id, fields, shared.now_ms());

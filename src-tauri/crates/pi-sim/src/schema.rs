@@ -119,133 +119,142 @@ fn ty(plural: &str, entity_type_id: i64, fields: Vec<FieldDef>) -> TypeDef {
     }
 }
 
-impl Schema {
-    pub fn new(tp: TpSchema) -> Self {
-        use FieldKind::*;
-        let team_obj = singular(&tp.team_objective_resource);
-        let prog_obj = singular(&tp.program_objective_resource);
-        let work = |extra: Vec<FieldDef>| {
-            let mut v = vec![
+/// Fields every work item has (objectives, epics, features).
+fn work(extra: Vec<FieldDef>) -> Vec<FieldDef> {
+    use FieldKind::*;
+    let mut v = vec![
+        req("Name", Text),
+        f("Description", Html),
+        f("EntityState", r("EntityState")),
+        f("Effort", Number),
+        f("Owner", r("User")),
+        f("StartDate", Date),
+        f("EndDate", Date),
+    ];
+    v.extend(extra);
+    v
+}
+
+/// Trains, releases and teams.
+fn structure_types() -> Vec<TypeDef> {
+    use FieldKind::*;
+    let art = || f("AgileReleaseTrain", r("AgileReleaseTrain"));
+    vec![
+        ty(
+            "AgileReleaseTrains",
+            1001,
+            vec![req("Name", Text), f("Description", Html)],
+        ),
+        ty(
+            "Releases",
+            1002,
+            vec![
                 req("Name", Text),
-                f("Description", Html),
-                f("EntityState", r("EntityState")),
-                f("Effort", Number),
-                f("Owner", r("User")),
                 f("StartDate", Date),
                 f("EndDate", Date),
-            ];
-            v.extend(extra);
-            v
-        };
-        let mut types = vec![
-            ty(
-                "AgileReleaseTrains",
-                1001,
-                vec![req("Name", Text), f("Description", Html)],
-            ),
-            ty(
-                "Releases",
-                1002,
-                vec![
-                    req("Name", Text),
-                    f("StartDate", Date),
-                    f("EndDate", Date),
-                    f("IsCurrent", Bool),
-                    f("AgileReleaseTrain", r("AgileReleaseTrain")),
-                ],
-            ),
-            ty(
-                "Teams",
-                1003,
-                vec![
-                    req("Name", Text),
-                    f("Abbreviation", Text),
-                    f("IsActive", Bool),
-                    f("Owner", r("User")),
-                    f("AgileReleaseTrain", r("AgileReleaseTrain")),
-                ],
-            ),
-            ty(
-                &tp.team_objective_resource,
-                1004,
-                work(vec![
-                    req("Team", r("Team")),
-                    req("Release", r("Release")),
-                    f(&tp.committed_field, Bool),
-                    f(&tp.business_value_field, Number),
-                    f(&tp.actual_business_value_field, Number),
-                    f(&tp.objective_program_objective_field, r(&prog_obj)),
-                ]),
-            ),
-            ty(
-                &tp.program_objective_resource,
-                1005,
-                work(vec![
-                    req("Release", r("Release")),
-                    f("AgileReleaseTrain", r("AgileReleaseTrain")),
-                    f(&tp.business_value_field, Number),
-                ]),
-            ),
-            ty(
-                "Epics",
-                27,
-                work(vec![
-                    f("AgileReleaseTrain", r("AgileReleaseTrain")),
-                    f("CustomFields", CustomFields),
-                ]),
-            ),
-            ty(
-                "Features",
-                9,
-                work(vec![
-                    f("Team", r("Team")),
-                    f("Release", r("Release")),
-                    f("AgileReleaseTrain", r("AgileReleaseTrain")),
-                    f("Epic", r("Epic")),
-                    f("Tags", Text),
-                    f(&tp.feature_objectives_collection, Collection(team_obj)),
-                    f("CustomFields", CustomFields),
-                ]),
-            ),
-            ty(
-                "EntityStates",
-                1006,
-                vec![
-                    f("Name", Text),
-                    f("NumericPriority", Number),
-                    f("IsInitial", Bool),
-                    f("IsFinal", Bool),
-                    f("IsPlanned", Bool),
-                    f("EntityType", Object),
-                ],
-            ),
-            ty(
-                "Users",
-                1007,
-                vec![
-                    f("FirstName", Text),
-                    f("LastName", Text),
-                    f("FullName", Text),
-                    f("Email", Text),
-                    f("Login", Text),
-                    f("IsActive", Bool),
-                ],
-            ),
-            ty(
-                "CustomFields",
-                1008,
-                vec![
-                    f("Name", Text),
-                    f("FieldType", Text),
-                    f("EntityType", Object),
-                    f("Required", Bool),
-                    f("Value", Text),
-                ],
-            ),
-        ];
-        for t in &mut types {
-            t.read_only = matches!(t.plural.as_str(), "EntityStates" | "Users" | "CustomFields");
-        }
+                f("IsCurrent", Bool),
+                art(),
+            ],
+        ),
+        ty(
+            "Teams",
+            1003,
+            vec![
+                req("Name", Text),
+                f("Abbreviation", Text),
+                f("IsActive", Bool),
+                f("Owner", r("User")),
+                art(),
+            ],
+        ),
+    ]
+}
+
+/// Objectives, epics and features, with the configurable names.
+fn planning_types(tp: &TpSchema) -> Vec<TypeDef> {
+    use FieldKind::*;
+    let art = || f("AgileReleaseTrain", r("AgileReleaseTrain"));
+    let team_objective = work(vec![
+        req("Team", r("Team")),
+        req("Release", r("Release")),
+        f(&tp.committed_field, Bool),
+        f(&tp.business_value_field, Number),
+        f(&tp.actual_business_value_field, Number),
+        f(
+            &tp.objective_program_objective_field,
+            r(&singular(&tp.program_objective_resource)),
+        ),
+    ]);
+    let program_objective = work(vec![
+        req("Release", r("Release")),
+        art(),
+        f(&tp.business_value_field, Number),
+    ]);
+    let feature = work(vec![
+        f("Team", r("Team")),
+        f("Release", r("Release")),
+        art(),
+        f("Epic", r("Epic")),
+        f("Tags", Text),
+        f(
+            &tp.feature_objectives_collection,
+            Collection(singular(&tp.team_objective_resource)),
+        ),
+        f("CustomFields", CustomFields),
+    ]);
+    vec![
+        ty(&tp.team_objective_resource, 1004, team_objective),
+        ty(&tp.program_objective_resource, 1005, program_objective),
+        ty(
+            "Epics",
+            27,
+            work(vec![art(), f("CustomFields", CustomFields)]),
+        ),
+        ty("Features", 9, feature),
+    ]
+}
+
+/// States, users and custom field definitions (read-only through the API).
+fn reference_types() -> Vec<TypeDef> {
+    use FieldKind::*;
+    let states = vec![
+        f("Name", Text),
+        f("NumericPriority", Number),
+        f("IsInitial", Bool),
+        f("IsFinal", Bool),
+        f("IsPlanned", Bool),
+        f("EntityType", Object),
+    ];
+    let users = ["FirstName", "LastName", "FullName", "Email", "Login"]
+        .iter()
+        .map(|n| f(n, Text))
+        .chain([f("IsActive", Bool)])
+        .collect();
+    let defs = vec![
+        f("Name", Text),
+        f("FieldType", Text),
+        f("EntityType", Object),
+        f("Required", Bool),
+        f("Value", Text),
+    ];
+    [
+        ty("EntityStates", 1006, states),
+        ty("Users", 1007, users),
+        ty("CustomFields", 1008, defs),
+    ]
+    .into_iter()
+    .map(|t| TypeDef {
+        read_only: true,
+        ..t
+    })
+    .collect()
+}
+
+impl Schema {
+    pub fn new(tp: TpSchema) -> Self {
+        let mut types = structure_types();
+        types.extend(planning_types(&tp));
+        types.extend(reference_types());
         Self { tp, types }
     }
 

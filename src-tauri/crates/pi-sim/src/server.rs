@@ -171,32 +171,14 @@ async fn gate(
         status: None,
     };
     let jira = entry.path.starts_with("/rest/");
-    let api = jira || entry.path.starts_with("/api/");
-    let resp = if api {
+    let resp = if jira || entry.path.starts_with("/api/") {
         let decision = lock(&shared.faults).decide(Instant::now());
-        match decision {
-            Decision::Drop => {
+        match api(decision, req, &svc, &shared, jira).await {
+            Some(resp) => resp,
+            None => {
                 lock(&shared.log).push(entry);
                 kill.notify_one();
                 return std::future::pending().await;
-            }
-            Decision::Throttle {
-                latency,
-                retry_after,
-            } => {
-                tokio::time::sleep(latency).await;
-                errors::throttled(StatusCode::TOO_MANY_REQUESTS, retry_after, jira)
-            }
-            Decision::Fail { latency, status } => {
-                tokio::time::sleep(latency).await;
-                injected_error(status, jira)
-            }
-            Decision::Serve { latency } => {
-                tokio::time::sleep(latency).await;
-                match authorized(&req, &shared, jira) {
-                    true => call(&svc, req).await,
-                    false => unauthorized(jira),
-                }
             }
         }
     } else {
@@ -205,6 +187,31 @@ async fn gate(
     entry.status = Some(resp.status().as_u16());
     lock(&shared.log).push(entry);
     Ok(resp)
+}
+
+/// Answers an API request according to the fault decision; `None` = drop the connection.
+async fn api(
+    decision: Decision,
+    req: Request<Incoming>,
+    svc: &Svc,
+    shared: &Shared,
+    jira: bool,
+) -> Option<Response<Body>> {
+    let latency = match &decision {
+        Decision::Drop => return None,
+        Decision::Throttle { latency, .. }
+        | Decision::Fail { latency, .. }
+        | Decision::Serve { latency } => *latency,
+    };
+    tokio::time::sleep(latency).await;
+    Some(match decision {
+        Decision::Throttle { retry_after, .. } => {
+            errors::throttled(StatusCode::TOO_MANY_REQUESTS, retry_after, jira)
+        }
+        Decision::Fail { status, .. } => injected_error(status, jira),
+        _ if authorized(&req, shared, jira) => call(svc, req).await,
+        _ => unauthorized(jira),
+    })
 }
 
 async fn call(svc: &Svc, req: Request<Incoming>) -> Response<Body> {

@@ -8,7 +8,7 @@
 use serde_json::{Map, Value};
 
 use crate::date;
-use crate::schema::{FieldKind, Schema, TypeDef};
+use crate::schema::{FieldKind, TypeDef};
 use crate::store::{Fields, Store};
 
 const DESERIALIZE: &str = "Error during deserializing resource";
@@ -16,7 +16,6 @@ const DESERIALIZE: &str = "Error during deserializing resource";
 /// Validates `body` for `ty`. `existing` is the stored entity on update, `None` on create.
 /// Collections and custom fields are merged into the existing values.
 pub fn prepare(
-    schema: &Schema,
     store: &Store,
     ty: &TypeDef,
     body: &Value,
@@ -43,7 +42,7 @@ pub fn prepare(
             continue;
         }
         let current = existing.and_then(|e| e.get(key));
-        let stored = convert(schema, store, ty, key, &field.kind, value, current)?;
+        let stored = convert(store, ty, key, &field.kind, value, current)?;
         out.insert(key.clone(), stored);
     }
     if existing.is_none() {
@@ -92,7 +91,6 @@ pub fn workflow<'a>(
 }
 
 fn convert(
-    schema: &Schema,
     store: &Store,
     ty: &TypeDef,
     key: &str,
@@ -122,10 +120,7 @@ fn convert(
         FieldKind::Ref(target) => reference(store, ty, key, target, value).map(Value::from),
         FieldKind::Collection(target) => collection(store, key, target, value, current),
         FieldKind::CustomFields => merge_custom(store, ty, current, value),
-        FieldKind::Object => {
-            let _ = schema;
-            Ok(value.clone())
-        }
+        FieldKind::Object => Ok(value.clone()),
     }
 }
 
