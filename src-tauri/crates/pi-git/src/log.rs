@@ -40,6 +40,19 @@ impl PlanRepo {
     pub fn append_entry(&self, log_ref: &str, data: &[u8], stamp: &Stamp) -> Result<LogEntry> {
         check_log_ref(log_ref)?;
         let tip = self.ref_target(log_ref)?;
+        self.append_entry_at(log_ref, tip, data, stamp)
+    }
+
+    /// Appends on top of `expected` (the tip the caller read, `None` for a new log); fails with
+    /// `RefMoved` when the ref no longer points there.
+    pub fn append_entry_at(
+        &self,
+        log_ref: &str,
+        tip: Option<Oid>,
+        data: &[u8],
+        stamp: &Stamp,
+    ) -> Result<LogEntry> {
+        check_log_ref(log_ref)?;
         let parent = tip.map(|id| self.repo.find_commit(id)).transpose()?;
         let (commit, seq) = self.write_entry(log_ref, parent.as_ref(), data, stamp)?;
         self.cas_ref(log_ref, commit, tip, "append log entry")?;
@@ -100,6 +113,9 @@ impl PlanRepo {
         match self.repo.find_reference(refname) {
             Ok(r) => Ok(r.resolve()?.target()),
             Err(e) if e.code() == git2::ErrorCode::NotFound => Ok(None),
+            Err(e) if e.code() == git2::ErrorCode::InvalidSpec => Err(GitError::InvalidRefName {
+                name: refname.to_owned(),
+            }),
             Err(e) => Err(e.into()),
         }
     }

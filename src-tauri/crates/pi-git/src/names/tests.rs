@@ -89,8 +89,10 @@ proptest! {
     #[test]
     fn names_are_valid_refs(r in name_strategy(), t in name_strategy()) {
         let n = BranchNames::for_plan(&r, &t);
-        prop_assert!(git2::Reference::is_valid_name(&format!("refs/heads/{}", n.tracking())));
-        prop_assert!(git2::Reference::is_valid_name(&format!("refs/heads/{}", n.working())));
+        let tracking = format!("refs/heads/{}", n.tracking());
+        let working = format!("refs/heads/{}", n.working());
+        prop_assert!(git2::Reference::is_valid_name(&tracking), "{}", tracking);
+        prop_assert!(git2::Reference::is_valid_name(&working), "{}", working);
         prop_assert!(git2::Reference::is_valid_name(&n.oplog_ref()));
         prop_assert!(git2::Reference::is_valid_name(&n.approvals_ref()));
     }
