@@ -164,6 +164,37 @@ impl PlanRepo {
         }
     }
 
+    /// Checks out local branch `name` (safe mode: fails with `DirtyWorktree` instead of
+    /// overwriting uncommitted changes; untracked files are left alone).
+    pub fn checkout_branch(&self, name: &str) -> Result<()> {
+        self.require_workdir()?;
+        let refname = format!("refs/heads/{name}");
+        let tip = self.branch_tip(name)?.ok_or_else(|| GitError::NotFound {
+            rev: refname.clone(),
+        })?;
+        let tree = self.repo.find_commit(tip)?.tree()?;
+        let mut conflict: Option<String> = None;
+        let mut opts = git2::build::CheckoutBuilder::new();
+        opts.safe()
+            .notify_on(git2::CheckoutNotificationType::CONFLICT)
+            .notify(|_, path, _, _, _| {
+                conflict = path.map(|p| p.to_string_lossy().into_owned());
+                true
+            });
+        match self.repo.checkout_tree(tree.as_object(), Some(&mut opts)) {
+            Ok(()) => {}
+            Err(e) if e.code() == ErrorCode::Conflict => {
+                drop(opts);
+                return Err(GitError::DirtyWorktree {
+                    path: conflict.unwrap_or_default(),
+                });
+            }
+            Err(e) => return Err(e.into()),
+        }
+        self.repo.set_head(&refname)?;
+        Ok(())
+    }
+
     /// Local branches under a prefix (e.g. `pi/plan/`), sorted.
     pub fn branches(&self, prefix: &str) -> Result<Vec<String>> {
         let mut names = Vec::new();

@@ -338,3 +338,43 @@ fn bad_paths_and_branch_names_are_refused() {
         .expect_err("name");
     assert!(matches!(err, GitError::InvalidRefName { .. }), "{err}");
 }
+
+#[test]
+fn checkout_switches_branches_but_never_overwrites_edits() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    let repo = PlanRepo::init(root).expect("init");
+    put(&repo, "main", "main plan\n", jane(), 0);
+    put(&repo, "pi/plan/r/t", "working plan\n", jane(), 1);
+
+    std::fs::write(root.join(PLAN), "main plan\nunsaved\n").expect("edit");
+    let err = repo.checkout_branch("pi/plan/r/t").expect_err("dirty");
+    assert!(
+        matches!(&err, GitError::DirtyWorktree { path } if path == PLAN),
+        "{err}"
+    );
+    assert_eq!(
+        repo.current_branch().expect("head").as_deref(),
+        Some("main")
+    );
+    assert_eq!(
+        std::fs::read_to_string(root.join(PLAN)).expect("read"),
+        "main plan\nunsaved\n"
+    );
+
+    git(root, &["checkout", "-q", "--", PLAN]);
+    repo.checkout_branch("pi/plan/r/t").expect("clean checkout");
+    assert_eq!(
+        repo.current_branch().expect("head").as_deref(),
+        Some("pi/plan/r/t")
+    );
+    assert_eq!(
+        std::fs::read_to_string(root.join(PLAN)).expect("read"),
+        "working plan\n"
+    );
+    assert!(status(&repo).is_empty());
+    assert!(matches!(
+        repo.checkout_branch("nope"),
+        Err(GitError::NotFound { .. })
+    ));
+}
