@@ -191,7 +191,8 @@ impl Trailers {
     }
 
     /// Parses the trailer block (last paragraph) of a full commit message. A last paragraph
-    /// that is not entirely `Key: value` lines means the message has no trailers.
+    /// that is not entirely `Key: value` lines means the message has no trailers. As with git,
+    /// a body whose last paragraph happens to be all `Key: value` lines is read as trailers.
     pub fn parse(message: &str) -> Trailers {
         split_message(message).2
     }
