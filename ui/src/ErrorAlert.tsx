@@ -1,0 +1,24 @@
+// Shows a failed call: the app's message and its hints, never raw details.
+import { Alert, List } from "@mantine/core";
+
+import { ClientError } from "./ipc";
+
+export function ErrorAlert({ error, title }: { error: unknown; title?: string }) {
+  if (!error) return null;
+  const e =
+    error instanceof ClientError
+      ? error
+      : new ClientError({ code: "invalid_input", message: "Something went wrong.", hints: [] });
+  return (
+    <Alert color="red" variant="light" title={title ?? e.message} role="alert" data-code={e.code}>
+      {title ? e.message : null}
+      {e.hints.length > 0 && (
+        <List size="sm" mt={title ? "xs" : 0}>
+          {e.hints.map((h) => (
+            <List.Item key={h}>{h}</List.Item>
+          ))}
+        </List>
+      )}
+    </Alert>
+  );
+}

@@ -1,0 +1,158 @@
+// The form of one team objective and its features. Edits stay in the form until Save, which
+// writes the whole plan file; findings from the last save show next to their fields.
+import { Button, Group, Paper, Stack, Switch, SimpleGrid, Text, Textarea, Title } from "@mantine/core";
+import { useState } from "react";
+
+import type { FeatureDto, ObjectiveDto, PlanView } from "../ipc";
+import { FeatureCard } from "./FeatureCard";
+import { ChoiceField, NumberField, TextField } from "./fields";
+import { fieldFindings } from "./findings";
+
+interface Props {
+  view: PlanView;
+  index: number;
+  saving: boolean;
+  onSave: (objective: ObjectiveDto) => void;
+  onRemove: () => void;
+}
+
+function newFeature(): FeatureDto {
+  return {
+    id: null,
+    kind: "feature",
+    name: "New feature",
+    description: "",
+    status: null,
+    effort: null,
+    owner: null,
+    acceptanceCriteria: [],
+    jiraKey: null,
+    jiraUrl: null,
+    jiraBrowseUrl: null,
+    stories: [],
+  };
+}
+
+export function ObjectiveForm({ view, index, saving, onSave, onRemove }: Props) {
+  const saved = view.plan.objectives[index];
+  const [draft, setDraft] = useState<ObjectiveDto | undefined>(saved);
+  if (!saved || !draft) return null;
+  const dirty = JSON.stringify(draft) !== JSON.stringify(saved);
+  const at = (field: string) => fieldFindings(view.findings, index, null, field);
+  const set = (patch: Partial<ObjectiveDto>) => setDraft({ ...draft, ...patch });
+  const setFeature = (i: number, f: FeatureDto) =>
+    set({ features: draft.features.map((x, j) => (j === i ? f : x)) });
+  const programOptions = view.plan.programObjectives.map((p) => ({ value: p.id, label: p.name }));
+  return (
+    <form
+      aria-label="Objective"
+      onSubmit={(e) => {
+        e.preventDefault();
+        onSave(draft);
+      }}
+    >
+      <Stack gap="md">
+        <Paper withBorder p="md">
+          <Stack gap="sm">
+            <Group justify="space-between">
+              <Title order={2} size="h4">
+                Objective
+              </Title>
+              <Text size="xs" c="dimmed">
+                {saved.id}
+              </Text>
+            </Group>
+            <TextField label="Name" value={draft.name} onChange={(v) => set({ name: v ?? "" })} findings={at("name")} required />
+            <SimpleGrid cols={3} spacing="sm">
+              <ChoiceField
+                label="Status"
+                value={draft.status}
+                options={view.statuses.objective.map((s) => ({ value: s, label: s }))}
+                onChange={(v) => set({ status: v })}
+                findings={at("status")}
+              />
+              <NumberField label="Effort" suffix=" pts" value={draft.effort} onChange={(v) => set({ effort: v })} findings={at("effort")} />
+              <TextField label="Owner" value={draft.owner} onChange={(v) => set({ owner: v })} findings={at("owner")} />
+              <NumberField
+                label="Business value"
+                allowDecimal={false}
+                value={draft.businessValue}
+                onChange={(v) => set({ businessValue: v === null ? null : Math.max(0, Math.round(v)) })}
+                findings={at("business_value")}
+              />
+              <ChoiceField
+                label="Program objective"
+                value={draft.programObjective}
+                options={programOptions}
+                onChange={(v) => set({ programObjective: v })}
+                findings={at("program_objective")}
+              />
+              <Switch
+                label="Committed"
+                description="Off for an uncommitted (stretch) objective"
+                checked={draft.committed}
+                onChange={(e) => set({ committed: e.currentTarget.checked })}
+                mt="lg"
+              />
+            </SimpleGrid>
+            <Textarea
+              label="Description"
+              autosize
+              minRows={2}
+              maxRows={10}
+              value={draft.description}
+              onChange={(e) => set({ description: e.currentTarget.value })}
+              error={at("description").error}
+            />
+          </Stack>
+        </Paper>
+        <Group justify="space-between">
+          <Title order={3} size="h5">
+            Features ({draft.features.length})
+          </Title>
+          <Button size="xs" variant="light" onClick={() => set({ features: [...draft.features, newFeature()] })}>
+            Add feature
+          </Button>
+        </Group>
+        {draft.features.map((f, i) => (
+          <FeatureCard
+            key={f.id ?? `new-${i}`}
+            feature={f}
+            objective={index}
+            index={i}
+            findings={view.findings}
+            statuses={view.statuses.feature}
+            onChange={(x) => setFeature(i, x)}
+            onRemove={() => set({ features: draft.features.filter((_, j) => j !== i) })}
+          />
+        ))}
+        <Paper
+          withBorder
+          p="sm"
+          pos="sticky"
+          bottom={0}
+          style={{ zIndex: 2, background: "var(--mantine-color-body)" }}
+        >
+          <Group justify="space-between">
+            <Group gap="sm">
+              <Button type="submit" disabled={!dirty} loading={saving}>
+                Save
+              </Button>
+              <Button variant="default" disabled={!dirty || saving} onClick={() => setDraft(saved)}>
+                Discard changes
+              </Button>
+              {dirty && (
+                <Text size="sm" c="dimmed">
+                  Unsaved changes
+                </Text>
+              )}
+            </Group>
+            <Button variant="subtle" color="red" onClick={onRemove} disabled={saving}>
+              Remove objective
+            </Button>
+          </Group>
+        </Paper>
+      </Stack>
+    </form>
+  );
+}

@@ -1,0 +1,252 @@
+// The browser host: the client interface served from memory, so the UI runs in a plain browser
+// (browser tests) and in component tests without the app. It holds a small demo data set of its
+// own and applies a few of the app's validation rules (required names, non-negative effort,
+// owner of committed objectives); the app itself validates with the full rule set in Rust.
+import {
+  ClientError,
+  type AppStatus,
+  type ConnectRequest,
+  type FindingDto,
+  type IdentityDto,
+  type ObjectiveDto,
+  type PickItem,
+  type PlanDto,
+  type PlanView,
+  type PlannerClient,
+} from "./client";
+
+export interface BrowserHostOptions {
+  /** Start already connected, identified and with this plan open. */
+  plan?: PlanDto;
+  identitySuggestion?: IdentityDto;
+  /** Milliseconds every call waits, to see loading states. */
+  latencyMs?: number;
+}
+
+const ARTS: PickItem[] = [
+  { id: 1, name: "Platform ART" },
+  { id: 2, name: "Customer ART" },
+];
+const RELEASES: Record<number, PickItem[]> = {
+  1: [
+    { id: 11, name: "PI-1/26" },
+    { id: 12, name: "PI-2/26" },
+  ],
+  2: [{ id: 21, name: "PI-1/26" }],
+};
+const TEAMS: Record<number, PickItem[]> = {
+  1: [
+    { id: 101, name: "Platform Eco" },
+    { id: 102, name: "Identity" },
+  ],
+  2: [{ id: 201, name: "Checkout" }],
+};
+const DEMO_TOKEN = "demo-token";
+const STATUSES = {
+  objective: ["Pending", "Draft", "Accepted", "In Progress", "Done"],
+  feature: ["Funnel", "Analyzing", "Backlog", "Implementing", "Done"],
+};
+
+/** The demo plan of a team: three objectives with features. */
+export function demoPlan(art: PickItem, release: PickItem, team: PickItem): PlanDto {
+  const objective = (n: number, name: string, committed: boolean): ObjectiveDto => ({
+    id: `tp:${team.id * 100 + n}`,
+    name,
+    description: `Why ${name.toLowerCase()} matters this PI.`,
+    status: "Accepted",
+    effort: 8 * n,
+    owner: committed ? "Ann Planner" : null,
+    committed,
+    businessValue: 10 - n,
+    actualBusinessValue: null,
+    programObjective: "tp:900",
+    features: [
+      {
+        id: `tp:${team.id * 1000 + n}`,
+        kind: "feature",
+        name: `${name}: first slice`,
+        description: "",
+        status: "Backlog",
+        effort: 5,
+        owner: "Bo Builder",
+        acceptanceCriteria: [
+          { text: "Works for the pilot customers", done: true },
+          { text: "Documented in the ops manual", done: false },
+        ],
+        jiraKey: `DEMO-${n}`,
+        jiraUrl: null,
+        jiraBrowseUrl: `https://jira.example.com/browse/DEMO-${n}`,
+        stories: [],
+      },
+    ],
+  });
+  return {
+    art: { id: art.id, name: art.name },
+    release: { id: release.id, name: release.name },
+    team: { id: team.id, name: team.name },
+    tpUrl: "https://demo.tpondemand.com",
+    jiraUrl: "https://jira.example.com",
+    programObjectives: [{ id: "tp:900", name: "Faster onboarding for new customers" }],
+    objectives: [
+      objective(1, "Self-service sign-up", true),
+      objective(2, "Single sign-on for partners", true),
+      objective(3, "Usage dashboard", false),
+    ],
+    notes: "",
+  };
+}
+
+/** The browser host's subset of the validation rules. */
+export function findingsOf(plan: PlanDto): FindingDto[] {
+  const out: FindingDto[] = [];
+  const push = (f: Omit<FindingDto, "severity"> & { severity?: FindingDto["severity"] }) =>
+    out.push({ severity: "error", ...f });
+  plan.objectives.forEach((o, oi) => {
+    if (!o.name.trim())
+      push({ rule: "required-field", objective: oi, feature: null, field: "name", message: "objective has no name" });
+    if (o.effort !== null && o.effort < 0)
+      push({ rule: "effort-non-negative", objective: oi, feature: null, field: "effort", message: `effort must not be negative, found ${o.effort}` });
+    if (o.committed && !o.owner?.trim())
+      push({ severity: "warning", rule: "owner-required-on-committed", objective: oi, feature: null, field: "owner", message: `committed objective "${o.name}" has no owner` });
+    o.features.forEach((f, fi) => {
+      if (!f.name.trim())
+        push({ rule: "required-field", objective: oi, feature: fi, field: "name", message: "feature has no name" });
+      if (f.effort !== null && f.effort < 0)
+        push({ rule: "effort-non-negative", objective: oi, feature: fi, field: "effort", message: `effort must not be negative, found ${f.effort}` });
+    });
+  });
+  return out;
+}
+
+function fail(code: ClientError["code"], message: string, hints: string[] = []): never {
+  throw new ClientError({ code, message, hints });
+}
+
+export function browserClient(options: BrowserHostOptions = {}): PlannerClient {
+  const initial = options.plan;
+  let status: AppStatus = initial
+    ? {
+        connection: { kind: "demo" },
+        identity: { name: "Ann Planner", email: "ann@example.com" },
+        workspace: {
+          art: { id: initial.art.id ?? 0, name: initial.art.name },
+          release: { id: initial.release.id ?? 0, name: initial.release.name },
+          team: { id: initial.team.id ?? 0, name: initial.team.name },
+          planFile: "/workspaces/demo/plan.md",
+        },
+      }
+    : { connection: { kind: "none" }, identity: null, workspace: null };
+  let plan: PlanDto | null = initial ? structuredClone(initial) : null;
+  let undo: PlanDto[] = [];
+  let nextId = 1;
+
+  const wait = () => new Promise((r) => setTimeout(r, options.latencyMs ?? 0));
+  const connected = () => {
+    if (status.connection.kind === "none")
+      fail("not_connected", "PI Planner is not connected yet.", ["Try the demo, or connect to your Targetprocess."]);
+  };
+  const view = (): PlanView => {
+    if (!plan || !status.workspace) return fail("no_plan", "No plan is open.");
+    return {
+      plan: structuredClone(plan),
+      findings: findingsOf(plan),
+      statuses: STATUSES,
+      planFile: status.workspace.planFile,
+      canUndo: undo.length > 0,
+    };
+  };
+  const checkConnection = (req: ConnectRequest) => {
+    if (!/^https?:\/\/[^\s/]+/.test(req.url.trim()))
+      fail("bad_url", "This is not a Targetprocess address.", ["Use the address you open Targetprocess with."]);
+    if (req.token.trim() !== DEMO_TOKEN)
+      fail("unauthorized", "Targetprocess did not accept the access token (HTTP 401).");
+  };
+  const withIds = (p: PlanDto): PlanDto => ({
+    ...p,
+    objectives: p.objectives.map((o) => ({
+      ...o,
+      id: o.id ?? `new:b${nextId++}`,
+      features: o.features.map((f) => ({ ...f, id: f.id ?? `new:b${nextId++}` })),
+    })),
+  });
+
+  const client: PlannerClient = {
+    async appStatus() {
+      await wait();
+      return structuredClone(status);
+    },
+    async demoStart() {
+      await wait();
+      status = { ...status, connection: { kind: "demo" } };
+      return structuredClone(status);
+    },
+    async connectionTest(req) {
+      await wait();
+      checkConnection(req);
+      return { arts: ARTS.length };
+    },
+    async connectionSave(req) {
+      await wait();
+      checkConnection(req);
+      status = { ...status, connection: { kind: "targetprocess", url: req.url.trim() }, workspace: null };
+      return structuredClone(status);
+    },
+    async identitySuggest() {
+      await wait();
+      return options.identitySuggestion ?? { name: "", email: "" };
+    },
+    async identitySave(identity) {
+      await wait();
+      if (!identity.name.trim() || !identity.email.includes("@"))
+        fail("invalid_input", "Enter your name and your e-mail address.");
+      status = { ...status, identity: { name: identity.name.trim(), email: identity.email.trim() } };
+      return structuredClone(status);
+    },
+    async artsList() {
+      await wait();
+      connected();
+      return ARTS;
+    },
+    async releasesList(art) {
+      await wait();
+      connected();
+      return RELEASES[art] ?? [];
+    },
+    async teamsList(art) {
+      await wait();
+      connected();
+      return TEAMS[art] ?? [];
+    },
+    async workspaceOpen(req) {
+      await wait();
+      connected();
+      plan = demoPlan(req.art, req.release, req.team);
+      undo = [];
+      const file = `${req.release.name}-${req.team.name}`.toLowerCase().replace(/[^a-z0-9]+/g, "-");
+      status = { ...status, workspace: { ...req, planFile: `/workspaces/demo/${file}.md` } };
+      return view();
+    },
+    async planGet() {
+      await wait();
+      return view();
+    },
+    async planSave(next) {
+      await wait();
+      if (!plan) return fail("no_plan", "No plan is open.");
+      const saved = withIds(structuredClone(next));
+      if (JSON.stringify(saved) !== JSON.stringify(plan)) {
+        undo.push(plan);
+        plan = saved;
+      }
+      return view();
+    },
+    async planUndo() {
+      await wait();
+      const previous = undo.pop();
+      if (!previous) return fail("nothing_to_undo", "There is no edit to undo.");
+      plan = previous;
+      return view();
+    },
+  };
+  return client;
+}

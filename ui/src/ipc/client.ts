@@ -1,0 +1,53 @@
+// The typed client interface: everything the UI asks of the app. Components only ever see this
+// interface; src/ipc/tauriHost.ts implements it over Tauri IPC and src/ipc/browserHost.ts in
+// memory, for component and browser tests.
+import type {
+  AppStatus,
+  ConnectionCheck,
+  ConnectRequest,
+  ErrorCode,
+  IdentityDto,
+  OpenRequest,
+  PickItem,
+  PlanDto,
+  PlanView,
+  UiError,
+} from "./generated/types";
+
+export type * from "./generated/types";
+
+export interface PlannerClient {
+  appStatus(): Promise<AppStatus>;
+  demoStart(): Promise<AppStatus>;
+  connectionTest(req: ConnectRequest): Promise<ConnectionCheck>;
+  connectionSave(req: ConnectRequest): Promise<AppStatus>;
+  identitySuggest(): Promise<IdentityDto>;
+  identitySave(identity: IdentityDto): Promise<AppStatus>;
+  artsList(): Promise<PickItem[]>;
+  releasesList(art: number): Promise<PickItem[]>;
+  teamsList(art: number): Promise<PickItem[]>;
+  workspaceOpen(req: OpenRequest): Promise<PlanView>;
+  planGet(): Promise<PlanView>;
+  planSave(plan: PlanDto): Promise<PlanView>;
+  planUndo(): Promise<PlanView>;
+}
+
+/** A failed call, carrying the app's error code and hints. */
+export class ClientError extends Error {
+  readonly code: ErrorCode;
+  readonly hints: string[];
+
+  constructor(error: UiError) {
+    super(error.message);
+    this.name = "ClientError";
+    this.code = error.code;
+    this.hints = error.hints;
+  }
+}
+
+/** True when `value` has the shape of the app's UiError. */
+export function isUiError(value: unknown): value is UiError {
+  if (typeof value !== "object" || value === null) return false;
+  const v = value as Record<string, unknown>;
+  return typeof v.code === "string" && typeof v.message === "string" && Array.isArray(v.hints);
+}

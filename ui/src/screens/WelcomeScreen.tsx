@@ -1,0 +1,106 @@
+// First run: try the demo, or connect to a Targetprocess account (URL + access token; the token
+// goes to the OS keychain, in Rust).
+import { Button, Card, Container, Group, PasswordInput, SimpleGrid, Stack, Text, TextInput, Title } from "@mantine/core";
+import { useState } from "react";
+
+import { ErrorAlert } from "../ErrorAlert";
+import { useConnectionSave, useConnectionTest, useDemoStart } from "../data";
+
+function DemoCard() {
+  const demo = useDemoStart();
+  return (
+    <Card withBorder padding="lg">
+      <Stack>
+        <Title order={2} size="h3">
+          Try the demo
+        </Title>
+        <Text size="sm">
+          Starts a demo Targetprocess on this computer with two release trains, ten teams and their PI plans. Nothing
+          leaves your machine.
+        </Text>
+        <ErrorAlert error={demo.error} />
+        <Group>
+          <Button onClick={() => demo.mutate()} loading={demo.isPending}>
+            Try the demo
+          </Button>
+        </Group>
+      </Stack>
+    </Card>
+  );
+}
+
+function ConnectCard() {
+  const [url, setUrl] = useState("");
+  const [token, setToken] = useState("");
+  const test = useConnectionTest();
+  const save = useConnectionSave();
+  const req = { url, token };
+  const ready = url.trim() !== "" && token.trim() !== "";
+  return (
+    <Card withBorder padding="lg">
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (ready) save.mutate(req);
+        }}
+      >
+        <Stack>
+          <Title order={2} size="h3">
+            Connect to Targetprocess
+          </Title>
+          <TextInput
+            label="Targetprocess address"
+            placeholder="https://yourcompany.tpondemand.com"
+            value={url}
+            onChange={(e) => {
+              setUrl(e.currentTarget.value);
+              test.reset();
+            }}
+            required
+          />
+          <PasswordInput
+            label="Access token"
+            description="Create one in Targetprocess under My Profile → Access Tokens. It is kept in your system keychain."
+            value={token}
+            onChange={(e) => {
+              setToken(e.currentTarget.value);
+              test.reset();
+            }}
+            required
+          />
+          {test.data && (
+            <Text size="sm" c="teal" role="status">
+              Connection works: {test.data.arts} release train{test.data.arts === 1 ? "" : "s"} visible.
+            </Text>
+          )}
+          <ErrorAlert error={test.error ?? save.error} />
+          <Group>
+            <Button variant="default" disabled={!ready} loading={test.isPending} onClick={() => test.mutate(req)}>
+              Test connection
+            </Button>
+            <Button type="submit" disabled={!ready} loading={save.isPending}>
+              Connect
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Card>
+  );
+}
+
+export function WelcomeScreen() {
+  return (
+    <Container size="lg" py="xl">
+      <Stack gap="lg">
+        <div>
+          <Title order={2}>Welcome to PI Planner</Title>
+          <Text c="dimmed">Plan your team's PI objectives and features, kept in sync with Targetprocess.</Text>
+        </div>
+        <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="lg">
+          <DemoCard />
+          <ConnectCard />
+        </SimpleGrid>
+      </Stack>
+    </Container>
+  );
+}

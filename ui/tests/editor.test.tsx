@@ -1,0 +1,67 @@
+import { screen, waitFor, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { describe, expect, it } from "vitest";
+
+import { browserClient, demoPlan } from "../src/ipc";
+import { renderApp } from "./render";
+
+const plan = () =>
+  demoPlan({ id: 1, name: "Platform ART" }, { id: 11, name: "PI-1/26" }, { id: 101, name: "Platform Eco" });
+
+describe("plan editor", () => {
+  it("lists the objectives of the open plan", async () => {
+    renderApp(browserClient({ plan: plan() }));
+    const nav = await screen.findByRole("navigation", { name: "Objectives" });
+    const names = within(nav)
+      .getAllByTestId("objective-item")
+      .map((el) => el.querySelector(".mantine-NavLink-label")?.textContent);
+    expect(names).toEqual(["Self-service sign-up", "Single sign-on for partners", "Usage dashboard"]);
+    expect(screen.getByTestId("workspace-title").textContent).toBe("Platform ART › PI-1/26 › Platform Eco");
+  });
+
+  it("saves an edit, shows the finding next to the field, and undoes it", async () => {
+    const client = browserClient({ plan: plan() });
+    const user = userEvent.setup();
+    renderApp(client);
+    const effort = await screen.findByLabelText("Effort");
+    await user.clear(effort);
+    await user.type(effort, "-3");
+    await user.click(screen.getByRole("button", { name: "Save" }));
+    expect(await screen.findByText("effort must not be negative, found -3")).toBeTruthy();
+    expect((await client.planGet()).plan.objectives[0]?.effort).toBe(-3);
+
+    await user.click(screen.getByRole("button", { name: "Undo last edit" }));
+    await waitFor(() => expect(screen.queryByText(/effort must not be negative/)).toBeNull());
+    expect((await client.planGet()).plan.objectives[0]?.effort).toBe(8);
+  });
+
+  it("adds a feature with an acceptance criterion and saves it with a new id", async () => {
+    const client = browserClient({ plan: plan() });
+    const user = userEvent.setup();
+    renderApp(client);
+    await user.click(await screen.findByRole("button", { name: "Add feature" }));
+    const cards = screen.getAllByRole("region", { name: /^Feature / });
+    const added = cards[cards.length - 1]!;
+    await user.click(within(added).getByRole("button", { name: "Add criterion" }));
+    await user.type(within(added).getByLabelText("Criterion 1"), "Signed off by the PO");
+    await user.click(within(added).getByLabelText("Criterion 1 met"));
+    await user.click(screen.getByRole("button", { name: "Save" }));
+    await waitFor(async () => {
+      const saved = (await client.planGet()).plan.objectives[0]!.features;
+      expect(saved).toHaveLength(2);
+      expect(saved[1]!.id).toMatch(/^new:/);
+      expect(saved[1]!.acceptanceCriteria).toEqual([{ text: "Signed off by the PO", done: true }]);
+    });
+  });
+
+  it("adds and removes objectives, each a saved edit", async () => {
+    const client = browserClient({ plan: plan() });
+    const user = userEvent.setup();
+    renderApp(client);
+    await user.click(await screen.findByRole("button", { name: "Add objective" }));
+    await waitFor(async () => expect((await client.planGet()).plan.objectives).toHaveLength(4));
+    expect(((await screen.findByRole("textbox", { name: /^Name/ })) as HTMLInputElement).value).toBe("New objective");
+    await user.click(screen.getByRole("button", { name: "Remove objective" }));
+    await waitFor(async () => expect((await client.planGet()).plan.objectives).toHaveLength(3));
+  });
+});
