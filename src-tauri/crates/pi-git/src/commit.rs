@@ -30,26 +30,59 @@ impl PlanRepo {
     /// they are not touched. Returns the new tip, or the unchanged tip when the file already has
     /// this content (no empty commit is made).
     pub fn commit_file(&self, branch: &str, change: &FileChange<'_>, stamp: &Stamp) -> Result<Oid> {
+        self.commit_files(
+            branch,
+            &[(change.path, change.content)],
+            change.message,
+            stamp,
+        )
+    }
+
+    /// Commits several files at once onto `branch`, like [`PlanRepo::commit_file`]: one commit,
+    /// no commit when every file already has its content, worktree touched only when checked out.
+    pub fn commit_files(
+        &self,
+        branch: &str,
+        files: &[(&str, &[u8])],
+        message: &CommitMessage,
+        stamp: &Stamp,
+    ) -> Result<Oid> {
         crate::repo::check_branch_name(branch)?;
-        let components = path_components(change.path)?;
         let checked_out = self.current_branch()?.as_deref() == Some(branch);
         if checked_out {
-            self.ensure_not_dirty(change.path, change.content)?;
+            for (path, content) in files {
+                self.ensure_not_dirty(path, content)?;
+            }
         }
         let tip = self.branch_tip(branch)?;
         let parent = tip.map(|id| self.repo.find_commit(id)).transpose()?;
-        let base = parent.as_ref().map(Commit::tree).transpose()?;
-        let blob = self.repo.blob(change.content)?;
-        if let (Some(parent), Some(base)) = (&parent, &base)
-            && blob_id(base, change.path)? == Some(blob)
-        {
+        let mut tree = parent.as_ref().map(Commit::tree).transpose()?;
+        let mut changed = parent.is_none();
+        for (path, content) in files {
+            let components = path_components(path)?;
+            let blob = self.repo.blob(content)?;
+            if let Some(t) = &tree
+                && blob_id(t, path)? == Some(blob)
+            {
+                continue;
+            }
+            changed = true;
+            let id = with_blob(&self.repo, tree.as_ref(), &components, blob)?;
+            tree = Some(self.repo.find_tree(id)?);
+        }
+        if let (false, Some(parent)) = (changed, &parent) {
             return Ok(parent.id());
         }
-        let tree_id = with_blob(&self.repo, base.as_ref(), &components, blob)?;
+        let tree_id = match &tree {
+            Some(t) => t.id(),
+            None => self.repo.treebuilder(None)?.write()?,
+        };
         let parents: Vec<&Commit<'_>> = parent.iter().collect();
-        let id = self.write_commit(branch, tip, tree_id, &parents, change.message, stamp)?;
+        let id = self.write_commit(branch, tip, tree_id, &parents, message, stamp)?;
         if checked_out {
-            self.sync_worktree_file(change.path, change.content)?;
+            for (path, content) in files {
+                self.sync_worktree_file(path, content)?;
+            }
         }
         Ok(id)
     }

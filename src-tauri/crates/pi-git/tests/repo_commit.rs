@@ -378,3 +378,42 @@ fn checkout_switches_branches_but_never_overwrites_edits() {
         Err(GitError::NotFound { .. })
     ));
 }
+
+#[test]
+fn several_files_land_in_one_commit_and_unchanged_content_makes_none() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let repo = PlanRepo::init(dir.path()).expect("init");
+    let branch = "pi/tp/pi-4-25/platform-eco";
+    let message = pi_git::CommitMessage::new("Pull")
+        .with_trailers(Trailers::new().with_source(Source::Targetprocess));
+    let files: [(&str, &[u8]); 2] = [(PLAN, b"# plan\n"), (".pi/versions.json", b"{}\n")];
+    let first = repo
+        .commit_files(branch, &files, &message, &stamp(bot(), 0))
+        .expect("commit");
+    assert_eq!(
+        repo.read_file(branch, PLAN).expect("read"),
+        Some(b"# plan\n".to_vec())
+    );
+    assert_eq!(
+        repo.read_file(branch, ".pi/versions.json").expect("read"),
+        Some(b"{}\n".to_vec())
+    );
+    let again = repo
+        .commit_files(branch, &files, &message, &stamp(bot(), 1))
+        .expect("commit");
+    assert_eq!(again, first, "same content: no new commit");
+    let changed: [(&str, &[u8]); 2] = [(PLAN, b"# plan\n"), (".pi/versions.json", b"{\"a\":1}\n")];
+    let second = repo
+        .commit_files(branch, &changed, &message, &stamp(bot(), 2))
+        .expect("commit");
+    assert_ne!(second, first);
+    assert_eq!(
+        repo.commit_info(&second.to_string()).expect("info").parents,
+        vec![first]
+    );
+    assert!(
+        !dir.path().join(PLAN).exists(),
+        "branch not checked out: worktree untouched"
+    );
+    fsck(dir.path());
+}
