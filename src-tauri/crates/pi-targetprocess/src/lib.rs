@@ -18,6 +18,7 @@ pub mod dates;
 mod discover;
 pub mod error;
 mod http;
+mod links;
 mod mapping;
 mod model;
 mod paging;

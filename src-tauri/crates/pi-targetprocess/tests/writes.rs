@@ -111,3 +111,49 @@ async fn bulk_update_reports_each_item_and_delete_removes() {
     assert!(matches!(err, TpError::NotFound { .. }), "{err:?}");
     sim.shutdown().await;
 }
+
+#[tokio::test]
+async fn a_feature_moves_between_objectives_by_link_and_unlink() {
+    let sim = common::sim().await;
+    let client = common::client(&sim);
+    let (release, team) = common::first_plan_ids(&client).await;
+    let before = client.fetch_team_plan(release, team).await.expect("plan");
+    let (feature, from) = before
+        .feature_links
+        .iter()
+        .find(|(_, links)| links.len() == 1)
+        .map(|(f, links)| (*f, links[0]))
+        .expect("a feature linked to one objective");
+    let to = before
+        .plan
+        .objectives
+        .iter()
+        .filter_map(|o| o.id.tp())
+        .find(|id| *id != from)
+        .expect("another objective");
+    client
+        .update(
+            pi_targetprocess::Kind::Feature,
+            feature,
+            &[pi_targetprocess::FieldChange::Objectives(vec![to])],
+        )
+        .await
+        .expect("link");
+    client
+        .unlink_objective(feature, from)
+        .await
+        .expect("unlink");
+    client
+        .unlink_objective(feature, from)
+        .await
+        .expect("unlinking twice is done, not an error");
+    let after = client.fetch_team_plan(release, team).await.expect("plan");
+    assert_eq!(after.feature_links.get(&feature), Some(&vec![to]));
+    let holder = after
+        .plan
+        .objectives
+        .iter()
+        .find(|o| o.features.iter().any(|f| f.id.tp() == Some(feature)))
+        .expect("feature still in the plan");
+    assert_eq!(holder.id.tp(), Some(to));
+}
