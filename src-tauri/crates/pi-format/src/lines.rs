@@ -38,7 +38,11 @@ impl Line<'_> {
     }
 
     pub fn is_blank(&self) -> bool {
-        self.text.trim().is_empty()
+        match self.text.as_bytes().first() {
+            None => true,
+            Some(b) if b.is_ascii_graphic() => false,
+            Some(_) => self.text.trim().is_empty(),
+        }
     }
 }
 
@@ -51,20 +55,86 @@ pub(crate) fn column_of(text: &str, byte: usize) -> usize {
     text.get(..end).map_or(0, |p| p.chars().count()) + 1
 }
 
-/// Splits `text` into lines, numbering from `first_no`. A final line ending does not start an
-/// extra empty line; a trailing `\r` is dropped from every line.
-pub(crate) fn split_lines(text: &str, first_no: usize) -> Vec<Line<'_>> {
-    let body = text.strip_suffix('\n').unwrap_or(text);
-    if text.is_empty() {
-        return Vec::new();
+/// Streams the lines of a text, numbering from a first line number, without building an index:
+/// the parser only ever looks at the current line and copies the cursor to look ahead. A final
+/// line ending does not start an extra empty line; a trailing `\r` is dropped from every line.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Cursor<'a> {
+    /// The text of the line under the cursor (`None` at the end).
+    line: Option<&'a str>,
+    /// The number of the line under the cursor; at the end, one past the last line.
+    no: usize,
+    /// The text after the current line's ending (`None` when the current line is the last).
+    rest: Option<&'a str>,
+    /// The whole text the lines come from.
+    whole: &'a str,
+}
+
+impl<'a> Cursor<'a> {
+    pub fn new(text: &'a str, first_no: usize) -> Self {
+        let body = text.strip_suffix('\n').unwrap_or(text);
+        let mut cursor = Cursor {
+            line: None,
+            no: first_no,
+            rest: (!text.is_empty()).then_some(body),
+            whole: text,
+        };
+        cursor.load();
+        cursor
     }
-    body.split('\n')
-        .enumerate()
-        .map(|(i, l)| Line {
-            no: first_no + i,
-            text: l.strip_suffix('\r').unwrap_or(l),
-        })
-        .collect()
+
+    /// Makes the first line of `rest` the current line.
+    fn load(&mut self) {
+        let Some(rest) = self.rest else {
+            self.line = None;
+            return;
+        };
+        let (raw, after) = match find_newline(rest) {
+            Some(i) => (&rest[..i], rest.get(i + 1..)),
+            None => (rest, None),
+        };
+        self.rest = after;
+        self.line = Some(raw.strip_suffix('\r').unwrap_or(raw));
+    }
+
+    /// The line under the cursor; `None` at the end.
+    pub fn peek(&self) -> Option<Line<'a>> {
+        self.line.map(|text| Line { no: self.no, text })
+    }
+
+    /// Moves past the current line (no-op at the end).
+    pub fn advance(&mut self) {
+        if self.line.is_some() {
+            self.no += 1;
+            self.load();
+        }
+    }
+
+    /// The number of the line under the cursor; at the end, one past the last line.
+    pub fn line_no(&self) -> usize {
+        self.no
+    }
+
+    /// The text from the start of line `first` to the end of line `last` (both from this
+    /// cursor's text, `first` not after `last`), line endings included as written.
+    pub fn span(&self, first: &Line<'a>, last: &Line<'a>) -> &'a str {
+        let base = self.whole.as_ptr() as usize;
+        let start = (first.text.as_ptr() as usize).saturating_sub(base);
+        let end = (last.text.as_ptr() as usize).saturating_sub(base) + last.text.len();
+        self.whole.get(start..end).unwrap_or("")
+    }
+
+    /// Moves to the end of the text.
+    pub fn to_end(&mut self) {
+        while self.line.is_some() {
+            self.advance();
+        }
+    }
+}
+
+/// The index of the first `\n` in `s`.
+fn find_newline(s: &str) -> Option<usize> {
+    s.as_bytes().iter().position(|&b| b == b'\n')
 }
 
 /// An ATX heading line: its level and the byte range of its content (without the `#` markers,
@@ -137,9 +207,11 @@ pub(crate) fn could_be_heading(line: &str) -> bool {
 /// and one optional space).
 pub(crate) fn field_line(line: &str) -> Option<(&str, usize)> {
     let rest = line.strip_prefix("**")?;
-    let close = rest.find("**")?;
+    // The label runs to the first `*`, which must start the closing `**` (a label holding a
+    // `*` is not a field line).
+    let close = rest.bytes().position(|b| b == b'*')?;
     let label = rest.get(..close)?;
-    if label.is_empty() || label.contains('*') {
+    if label.is_empty() || rest.as_bytes().get(close + 1) != Some(&b'*') {
         return None;
     }
     let after = rest.get(close + 2..)?.strip_prefix(':')?;
@@ -212,9 +284,20 @@ mod tests {
 
     #[test]
     fn lines_and_columns() {
-        let ls = split_lines("a\r\nb\n", 1);
-        assert_eq!(ls.len(), 2);
-        assert_eq!(ls[0].text, "a");
+        let mut c = Cursor::new("a\r\nb\n", 1);
+        let a = c.peek().expect("line 1");
+        assert_eq!((a.no, a.text), (1, "a"));
+        c.advance();
+        let b = c.peek().expect("line 2");
+        assert_eq!((b.no, b.text), (2, "b"));
+        assert_eq!(c.span(&a, &b), "a\r\nb");
+        c.advance();
+        assert!(c.peek().is_none());
+        assert_eq!(c.line_no(), 3);
+        assert!(Cursor::new("", 1).peek().is_none());
+        let mut blank_end = Cursor::new("x\n\n", 4);
+        blank_end.to_end();
+        assert_eq!(blank_end.line_no(), 6);
         assert_eq!(column_of("äb", 2), 2);
         assert_eq!(column_of("äb", 1), 1);
     }

@@ -1,75 +1,172 @@
 //! Where each entity and field of a parsed plan sits in its file.
+//!
+//! Stored as plain vectors indexed like the plan (no hashing): one slot per entity, and the
+//! field positions of all entities in one shared vector where each entity's fields sit next to
+//! each other — the parser records an entity's fields together, so this costs one push per
+//! field. It is a lookup table only; it does not know what the positions point at.
 
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
+use std::fmt;
 
 use pi_model::{EntityPath, Field};
 
 use crate::Position;
 
-/// A fast hasher for the small integer keys of a source map (a file has hundreds of thousands
-/// of fields; the default SipHash dominated parse time). Keys come from the parser, not from an
-/// attacker choosing collisions, so DoS resistance is not needed here.
+/// One entity: its heading's position and where its fields sit in [`SourceMap::fields`].
 #[derive(Clone, Copy, Debug, Default)]
-struct PathHasher(u64);
-
-impl Hasher for PathHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.write_u64(u64::from(b));
-        }
-    }
-
-    fn write_u64(&mut self, n: u64) {
-        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-
-    fn write_usize(&mut self, n: usize) {
-        self.write_u64(n as u64);
-    }
-
-    fn write_isize(&mut self, n: isize) {
-        self.write_u64(n as u64);
-    }
+struct Slot {
+    heading: Option<Position>,
+    first: usize,
+    len: usize,
 }
 
-type Fast = BuildHasherDefault<PathHasher>;
-
 /// Positions of entities (their heading) and of their field lines, filled by the parser.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Default)]
 pub struct SourceMap {
-    entities: HashMap<EntityPath, Position, Fast>,
-    fields: HashMap<(EntityPath, Field), Position, Fast>,
+    plan: Slot,
+    program_objectives: Vec<Slot>,
+    objectives: Vec<Slot>,
+    features: Vec<Vec<Slot>>,
+    /// Field positions; a slot's `first..first + len` holds its fields. Entries no slot points
+    /// at are stale and ignored.
+    fields: Vec<(Field, Position)>,
+}
+
+fn slot_mut(slots: &mut Vec<Slot>, index: usize) -> &mut Slot {
+    if slots.len() <= index {
+        slots.resize(index + 1, Slot::default());
+    }
+    &mut slots[index]
 }
 
 impl SourceMap {
     /// An empty map with room for about `entities` headings and `fields` field lines.
     pub fn with_capacity(entities: usize, fields: usize) -> Self {
         Self {
-            entities: HashMap::with_capacity_and_hasher(entities, Fast::default()),
-            fields: HashMap::with_capacity_and_hasher(fields, Fast::default()),
+            objectives: Vec::with_capacity(entities / 4),
+            features: Vec::with_capacity(entities / 4),
+            fields: Vec::with_capacity(fields),
+            ..Self::default()
         }
     }
 
+    fn slot(&self, path: EntityPath) -> Option<&Slot> {
+        match path {
+            EntityPath::Plan => Some(&self.plan),
+            EntityPath::ProgramObjective { index } => self.program_objectives.get(index),
+            EntityPath::Objective { index } => self.objectives.get(index),
+            EntityPath::Feature { objective, index } => {
+                self.features.get(objective).and_then(|f| f.get(index))
+            }
+        }
+    }
+
+    fn slot_mut(&mut self, path: EntityPath) -> &mut Slot {
+        match path {
+            EntityPath::Plan => &mut self.plan,
+            EntityPath::ProgramObjective { index } => slot_mut(&mut self.program_objectives, index),
+            EntityPath::Objective { index } => slot_mut(&mut self.objectives, index),
+            EntityPath::Feature { objective, index } => {
+                if self.features.len() <= objective {
+                    self.features.resize_with(objective + 1, Vec::new);
+                }
+                slot_mut(&mut self.features[objective], index)
+            }
+        }
+    }
+
+    fn fields_of(&self, slot: &Slot) -> &[(Field, Position)] {
+        self.fields
+            .get(slot.first..slot.first + slot.len)
+            .unwrap_or(&[])
+    }
+
     pub fn set_entity(&mut self, path: EntityPath, at: Position) {
-        self.entities.insert(path, at);
+        self.slot_mut(path).heading = Some(at);
     }
 
     pub fn set_field(&mut self, path: EntityPath, field: Field, at: Position) {
-        self.fields.insert((path, field), at);
+        let end = self.fields.len();
+        let slot = *self.slot_mut(path);
+        let range = slot.first..slot.first + slot.len;
+        if let Some(entry) = self.fields[range.clone()].iter_mut().find(|e| e.0 == field) {
+            entry.1 = at;
+            return;
+        }
+        let first = if slot.len > 0 && range.end == end {
+            slot.first
+        } else {
+            // Not the latest entity written: move its fields to the end so they stay together.
+            self.fields.extend_from_within(range);
+            end
+        };
+        self.fields.push((field, at));
+        let s = self.slot_mut(path);
+        s.first = first;
+        s.len += 1;
     }
 
     /// The position of a field line, else of its entity's heading, else the top of the file.
     pub fn locate(&self, path: EntityPath, field: Option<Field>) -> Position {
+        let slot = self.slot(path);
         field
-            .and_then(|f| self.fields.get(&(path, f)))
-            .or_else(|| self.entities.get(&path))
-            .copied()
+            .and_then(|f| {
+                let fields = self.fields_of(slot?);
+                fields.iter().find(|e| e.0 == f).map(|e| e.1)
+            })
+            .or_else(|| slot.and_then(|s| s.heading))
             .unwrap_or(Position { line: 1, column: 1 })
+    }
+
+    /// Every entity with a heading or a field, with its heading and fields in field order.
+    fn entries(
+        &self,
+    ) -> impl Iterator<Item = (EntityPath, Option<Position>, Vec<(Field, Position)>)> + '_ {
+        let plan = std::iter::once((EntityPath::Plan, &self.plan));
+        let programs = self
+            .program_objectives
+            .iter()
+            .enumerate()
+            .map(|(index, s)| (EntityPath::ProgramObjective { index }, s));
+        let objectives = (self.objectives.iter().enumerate())
+            .map(|(index, s)| (EntityPath::Objective { index }, s));
+        let features = self
+            .features
+            .iter()
+            .enumerate()
+            .flat_map(|(objective, fs)| {
+                fs.iter()
+                    .enumerate()
+                    .map(move |(index, s)| (EntityPath::Feature { objective, index }, s))
+            });
+        plan.chain(programs)
+            .chain(objectives)
+            .chain(features)
+            .filter(|(_, s)| s.heading.is_some() || s.len > 0)
+            .map(|(path, s)| {
+                let mut fields = self.fields_of(s).to_vec();
+                fields.sort_by_key(|e| e.0);
+                (path, s.heading, fields)
+            })
+    }
+}
+
+/// Equal when both maps locate the same entities and fields at the same positions, however
+/// they were filled.
+impl PartialEq for SourceMap {
+    fn eq(&self, other: &Self) -> bool {
+        self.entries().eq(other.entries())
+    }
+}
+
+impl Eq for SourceMap {}
+
+impl fmt::Debug for SourceMap {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut map = f.debug_map();
+        for (path, heading, fields) in self.entries() {
+            map.entry(&path, &(heading, fields));
+        }
+        map.finish()
     }
 }
 
@@ -113,6 +210,38 @@ mod tests {
         assert_eq!(
             m.locate(EntityPath::Objective { index: 3 }, None),
             Position { line: 1, column: 1 }
+        );
+    }
+
+    #[test]
+    fn fields_of_interleaved_entities_and_equality() {
+        let at = |line| Position { line, column: 2 };
+        let a = EntityPath::Objective { index: 0 };
+        let b = EntityPath::Feature {
+            objective: 2,
+            index: 1,
+        };
+        let mut m = SourceMap::with_capacity(4, 4);
+        m.set_field(a, Field::Id, at(1));
+        m.set_field(b, Field::Id, at(2));
+        m.set_field(a, Field::Status, at(3));
+        m.set_field(b, Field::Id, at(4));
+        m.set_field(a, Field::Id, at(5));
+        assert_eq!(m.locate(a, Some(Field::Id)), at(5));
+        assert_eq!(m.locate(a, Some(Field::Status)), at(3));
+        assert_eq!(m.locate(b, Some(Field::Id)), at(4));
+        let mut other = SourceMap::default();
+        other.set_field(b, Field::Id, at(4));
+        other.set_field(a, Field::Status, at(3));
+        other.set_field(a, Field::Id, at(5));
+        assert_eq!(m, other);
+        other.set_entity(EntityPath::Objective { index: 1 }, at(9));
+        assert_ne!(m, other);
+        assert_eq!(
+            format!("{m:?}"),
+            "{Objective { index: 0 }: (None, [(Id, Position { line: 5, column: 2 }), \
+             (Status, Position { line: 3, column: 2 })]), Feature { objective: 2, index: 1 }: \
+             (None, [(Id, Position { line: 4, column: 2 })])}"
         );
     }
 }

@@ -6,7 +6,7 @@
 use pi_model::Criterion;
 
 use crate::escape::{self, BlockKind};
-use crate::lines::{self, Line};
+use crate::lines::{self, Cursor, Line};
 use crate::{ParseError, ParseErrorKind, Position};
 
 /// One `**Label**: value` line.
@@ -48,21 +48,19 @@ impl<'a> Item<'a> {
     }
 }
 
-/// Reads items from `lines[*i..]` up to the next heading; advances `*i` past them.
-pub(super) fn read<'a>(
-    lines: &[Line<'a>],
-    i: &mut usize,
-    errors: &mut Vec<ParseError>,
-) -> Vec<Item<'a>> {
-    let mut items = Vec::new();
-    while let Some(line) = next_non_blank(lines, i) {
+/// Reads the next item before the next heading, advancing `cur` past it; `None` (with the
+/// cursor on the heading or at the end) when the body is done. Text that is no item is
+/// reported and skipped.
+pub(super) fn next<'a>(cur: &mut Cursor<'a>, errors: &mut Vec<ParseError>) -> Option<Item<'a>> {
+    loop {
+        let line = super::skip_blank(cur)?;
         if lines::could_be_heading(line.text) && lines::heading(line.text).is_some() {
-            break;
+            return None;
         }
-        *i += 1;
+        cur.advance();
         let Some((label, value_at)) = lines::field_line(line.text) else {
             errors.push(unexpected(&line));
-            skip_paragraph(lines, i);
+            skip_paragraph(cur);
             continue;
         };
         let head = FieldLine {
@@ -71,9 +69,9 @@ pub(super) fn read<'a>(
             line,
             value_at,
         };
-        items.push(match label {
+        return Some(match label {
             "Description" => {
-                let text = description(lines, i, head.value);
+                let text = block(cur, BlockKind::Description, head.value);
                 Item::Description(head, text)
             }
             "Acceptance Criteria" => {
@@ -84,23 +82,12 @@ pub(super) fn read<'a>(
                             .to_owned(),
                     ));
                 }
-                let list = criteria(lines, i, errors);
+                let list = criteria(cur, errors);
                 Item::Criteria(head, list)
             }
             _ => Item::Field(head),
         });
     }
-    items
-}
-
-fn next_non_blank<'a>(lines: &[Line<'a>], i: &mut usize) -> Option<Line<'a>> {
-    while let Some(line) = lines.get(*i) {
-        if !line.is_blank() {
-            return Some(*line);
-        }
-        *i += 1;
-    }
-    None
 }
 
 fn unexpected(line: &Line<'_>) -> ParseError {
@@ -125,66 +112,81 @@ pub(super) fn preview(text: &str) -> String {
 }
 
 /// Skips the rest of a paragraph of unexpected text so it is reported once.
-fn skip_paragraph(lines: &[Line<'_>], i: &mut usize) {
-    while let Some(line) = lines.get(*i) {
+fn skip_paragraph(cur: &mut Cursor<'_>) {
+    while let Some(line) = cur.peek() {
         if line.is_blank() || escape::ends_block(BlockKind::Description, line.text) {
             return;
         }
-        *i += 1;
+        cur.advance();
     }
 }
 
-/// The description block after its label line: up to the next heading or field line, without
-/// the one blank line after the label and the blank lines before the next block.
-fn description(lines: &[Line<'_>], i: &mut usize, inline: &str) -> String {
-    let start = *i;
-    while let Some(line) = lines.get(*i) {
-        if escape::ends_block(BlockKind::Description, line.text) {
-            break;
-        }
-        *i += 1;
+/// A block of text up to the next line that ends a block of `kind`: `inline` (the text after a
+/// `**Description**:` label, if not blank) and the block lines, unescaped, without the blank
+/// line that follows the label (or opens the notes) and without the empty lines at the end.
+pub(super) fn block(cur: &mut Cursor<'_>, kind: BlockKind, inline: &str) -> String {
+    let has_inline = !inline.trim().is_empty();
+    if !has_inline && cur.peek().is_some_and(|l| l.text.is_empty()) {
+        cur.advance();
     }
-    let mut region = lines.get(start..*i).unwrap_or(&[]);
-    while let [rest @ .., last] = region {
-        if !last.text.is_empty() {
+    // First pass: find the last non-empty line and whether any line needs unescaping.
+    let mut last: Option<Line<'_>> = None;
+    let mut escaped = false;
+    let mut scan = *cur;
+    while let Some(line) = scan.peek() {
+        if escape::ends_block(kind, line.text) {
             break;
         }
-        region = rest;
+        scan.advance();
+        if !line.text.is_empty() {
+            last = Some(line);
+            escaped |= line.text.starts_with('\\');
+        }
     }
     let mut text = String::new();
-    if inline.trim().is_empty() {
-        if let [first, rest @ ..] = region
-            && first.text.is_empty()
-        {
-            region = rest;
-        }
-    } else {
+    if has_inline {
         text.push_str(inline);
-        if !region.is_empty() {
+    }
+    if let (Some(first), Some(last)) = (cur.peek(), last) {
+        let span = cur.span(&first, &last);
+        text.reserve(span.len() + 1);
+        if has_inline {
             text.push('\n');
         }
+        // Without escapes and `\r` line endings the lines joined by `\n` are the file text.
+        if !escaped && !span.contains('\r') {
+            text.push_str(span);
+        } else {
+            join_unescaped(cur, kind, last.no, &mut text);
+        }
     }
-    join_unescaped(BlockKind::Description, region, &mut text);
+    *cur = scan;
     text
 }
 
-pub(super) fn join_unescaped(kind: BlockKind, region: &[Line<'_>], out: &mut String) {
-    for (n, line) in region.iter().enumerate() {
-        if n > 0 {
+/// Appends the lines from `cur` up to line `last`, unescaped, joined by `\n`.
+fn join_unescaped(cur: &mut Cursor<'_>, kind: BlockKind, last: usize, out: &mut String) {
+    let mut first = true;
+    while let Some(line) = cur.peek().filter(|l| l.no <= last) {
+        if !first {
             out.push('\n');
         }
+        first = false;
         out.push_str(escape::unescape_block_line(kind, line.text));
+        cur.advance();
     }
 }
 
 /// A task list right after the `**Acceptance Criteria**:` line (blank lines before it allowed).
-fn criteria(lines: &[Line<'_>], i: &mut usize, errors: &mut Vec<ParseError>) -> Vec<Criterion> {
+fn criteria(cur: &mut Cursor<'_>, errors: &mut Vec<ParseError>) -> Vec<Criterion> {
     let mut list = Vec::new();
-    let mut j = *i;
-    while lines.get(j).is_some_and(Line::is_blank) {
-        j += 1;
+    let mut scan = *cur;
+    let mut moved = false;
+    while scan.peek().is_some_and(|l| l.is_blank()) {
+        scan.advance();
+        moved = true;
     }
-    while let Some(line) = lines.get(j) {
+    while let Some(line) = scan.peek() {
         let t = line.text;
         if !(t.starts_with("- ") || t.starts_with("* ")) {
             break;
@@ -200,10 +202,11 @@ fn criteria(lines: &[Line<'_>], i: &mut usize, errors: &mut Vec<ParseError>) -> 
                 ),
             }),
         }
-        j += 1;
+        scan.advance();
+        moved = true;
     }
-    if !list.is_empty() || j > *i {
-        *i = j;
+    if moved {
+        *cur = scan;
     }
     list
 }

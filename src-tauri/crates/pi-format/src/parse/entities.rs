@@ -8,7 +8,7 @@ use pi_model::{
 
 use super::Ctx;
 use super::body::{self, Item};
-use super::fields::{self, Kind};
+use super::fields::{self, Kind, Seen};
 use crate::escape;
 use crate::labels;
 use crate::lines::Line;
@@ -28,9 +28,14 @@ impl<'a> Ctx<'a> {
         escape::unescape_inline(rest.trim())
     }
 
-    fn body(&mut self, kind: Kind, path: Option<EntityPath>) -> Vec<Item<'a>> {
-        let items = body::read(&self.lines, &mut self.i, &mut self.errors);
-        fields::accept(kind, path, items, &mut self.errors, &mut self.map)
+    /// The next accepted item of a section body (see [`fields::accept`]); `None` at its end.
+    fn item(&mut self, kind: Kind, path: Option<EntityPath>, seen: &mut Seen) -> Option<Item<'a>> {
+        loop {
+            let item = body::next(&mut self.cur, &mut self.errors)?;
+            if fields::accept(kind, path, &item, seen, &mut self.errors, &mut self.map) {
+                return Some(item);
+            }
+        }
     }
 
     fn check<T>(&mut self, r: Result<T, ParseError>) -> Option<T> {
@@ -46,9 +51,12 @@ impl<'a> Ctx<'a> {
     }
 
     pub(super) fn program_objectives(&mut self) {
-        let stray = self.body(Kind::ProgramObjective, None);
-        if let Some(item) = stray.first() {
-            let at = item.head().line.start();
+        let mut seen = Seen::default();
+        let mut stray = None;
+        while let Some(item) = self.item(Kind::ProgramObjective, None, &mut seen) {
+            stray = stray.or(Some(item.head().line.start()));
+        }
+        if let Some(at) = stray {
             self.errors.push(ParseError {
                 kind: ParseErrorKind::Structure,
                 at,
@@ -59,7 +67,7 @@ impl<'a> Ctx<'a> {
             if h.level <= 2 {
                 return;
             }
-            self.i += 1;
+            self.cur.advance();
             let content = line.text.get(h.content.clone()).unwrap_or("");
             match content.strip_prefix(labels::PROGRAM_OBJECTIVE) {
                 Some(rest) if h.level == 3 => {
@@ -89,7 +97,8 @@ impl<'a> Ctx<'a> {
         let name = self.name(line, at, rest, path);
         let mut id = None;
         let mut has_id = false;
-        for item in self.body(Kind::ProgramObjective, Some(path)) {
+        let mut seen = Seen::default();
+        while let Some(item) = self.item(Kind::ProgramObjective, Some(path), &mut seen) {
             if let Item::Field(f) = &item {
                 has_id = true;
                 id = self.check(fields::id(f));
@@ -121,7 +130,8 @@ impl<'a> Ctx<'a> {
             features: Vec::new(),
         };
         let mut has_id = false;
-        for item in self.body(Kind::Objective, Some(path)) {
+        let mut seen = Seen::default();
+        while let Some(item) = self.item(Kind::Objective, Some(path), &mut seen) {
             match item {
                 Item::Description(_, text) => o.description = text,
                 Item::Criteria(..) => {}
@@ -154,7 +164,7 @@ impl<'a> Ctx<'a> {
             if h.level <= 2 {
                 return;
             }
-            self.i += 1;
+            self.cur.advance();
             let content = line.text.get(h.content.clone()).unwrap_or("");
             let kind = [
                 (labels::FEATURE, FeatureKind::Feature),
@@ -208,7 +218,8 @@ impl<'a> Ctx<'a> {
             stories: Vec::new(),
         };
         let mut has_id = false;
-        for item in self.body(Kind::Feature, Some(path)) {
+        let mut seen = Seen::default();
+        while let Some(item) = self.item(Kind::Feature, Some(path), &mut seen) {
             match item {
                 Item::Description(_, text) => f.description = text,
                 Item::Criteria(_, list) => f.acceptance_criteria = list,
@@ -238,7 +249,7 @@ impl<'a> Ctx<'a> {
             if h.level <= 3 {
                 return;
             }
-            self.i += 1;
+            self.cur.advance();
             let content = line.text.get(h.content.clone()).unwrap_or("");
             match content.strip_prefix(labels::STORY) {
                 Some(rest) if h.level == 4 => feature.stories.push(self.story(line, rest)),
@@ -258,7 +269,8 @@ impl<'a> Ctx<'a> {
             acceptance_criteria: Vec::new(),
         };
         let mut has_key = false;
-        for item in self.body(Kind::Story, None) {
+        let mut seen = Seen::default();
+        while let Some(item) = self.item(Kind::Story, None, &mut seen) {
             match item {
                 Item::Criteria(_, list) => s.acceptance_criteria = list,
                 Item::Description(..) => {}

@@ -62,51 +62,56 @@ impl Kind {
     }
 }
 
-/// Checks labels (unknown, duplicate) and records field positions; yields the accepted items.
-pub(super) fn accept<'a>(
+/// The labels already seen in one section: the line of each, by its index in
+/// [`Kind::labels`] (0 while unseen).
+#[derive(Debug, Default)]
+pub(super) struct Seen([usize; 9]);
+
+/// Checks an item's label (unknown, duplicate) and records its field position; `false` when
+/// the item is rejected (the error is recorded).
+pub(super) fn accept(
     kind: Kind,
     path: Option<EntityPath>,
-    items: Vec<Item<'a>>,
+    item: &Item<'_>,
+    seen: &mut Seen,
     errors: &mut Vec<ParseError>,
     map: &mut SourceMap,
-) -> Vec<Item<'a>> {
-    let mut seen: Vec<(&str, usize)> = Vec::with_capacity(items.len());
-    let mut out = Vec::with_capacity(items.len());
-    for item in items {
-        let head = item.head();
-        let at = head.line.start();
-        if !kind.labels().contains(&head.label) {
-            errors.push(ParseError {
-                kind: ParseErrorKind::Structure,
-                at,
-                message: format!(
-                    "unknown field {:?} in {}; expected one of: {}",
-                    head.label,
-                    kind.noun(),
-                    kind.labels().join(", ")
-                ),
-            });
-            continue;
-        }
-        if let Some(&(_, first)) = seen.iter().find(|(l, _)| *l == head.label) {
-            errors.push(ParseError {
-                kind: ParseErrorKind::Structure,
-                at,
-                message: format!("duplicate field {:?} (first on line {first})", head.label),
-            });
-            continue;
-        }
-        seen.push((head.label, at.line));
-        if let (Some(path), Some(field)) = (path, field_of(head.label)) {
-            let pos = match item {
-                Item::Field(_) => head.value_pos(),
-                _ => at,
-            };
-            map.set_field(path, field, pos);
-        }
-        out.push(item);
+) -> bool {
+    let head = item.head();
+    let at = head.line.start();
+    let Some(index) = kind.labels().iter().position(|l| *l == head.label) else {
+        errors.push(ParseError {
+            kind: ParseErrorKind::Structure,
+            at,
+            message: format!(
+                "unknown field {:?} in {}; expected one of: {}",
+                head.label,
+                kind.noun(),
+                kind.labels().join(", ")
+            ),
+        });
+        return false;
+    };
+    let Some(first) = seen.0.get_mut(index) else {
+        return false;
+    };
+    if *first != 0 {
+        errors.push(ParseError {
+            kind: ParseErrorKind::Structure,
+            at,
+            message: format!("duplicate field {:?} (first on line {first})", head.label),
+        });
+        return false;
     }
-    out
+    *first = at.line;
+    if let (Some(path), Some(field)) = (path, field_of(head.label)) {
+        let pos = match item {
+            Item::Field(_) => head.value_pos(),
+            _ => at,
+        };
+        map.set_field(path, field, pos);
+    }
+    true
 }
 
 fn field_of(label: &str) -> Option<Field> {

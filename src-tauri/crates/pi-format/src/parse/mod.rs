@@ -12,14 +12,13 @@ mod fields;
 use pi_model::{EntityPath, Plan};
 
 use crate::escape::{self, BlockKind};
-use crate::lines::{self, Heading, Line};
+use crate::lines::{self, Cursor, Heading, Line};
 use crate::{Layout, ParseError, ParseErrorKind, ParseErrors, Parsed, Position, SourceMap};
 use crate::{frontmatter, labels};
 
 /// Parser state over the lines of one file.
 struct Ctx<'a> {
-    lines: Vec<Line<'a>>,
-    i: usize,
+    cur: Cursor<'a>,
     errors: Vec<ParseError>,
     warnings: Vec<ParseError>,
     map: SourceMap,
@@ -28,12 +27,10 @@ struct Ctx<'a> {
 
 /// Parses a file whose front matter declares the current format.
 pub(crate) fn parse(text: &str) -> Result<Parsed, ParseErrors> {
-    let lines = lines::split_lines(text, 1);
-    // A rendered entity takes at least 3 lines, a field line with its blank line 2.
-    let map = SourceMap::with_capacity(lines.len() / 16, lines.len() / 4);
+    // A rendered entity takes about 400 bytes, a field line about 24.
+    let map = SourceMap::with_capacity(text.len() / 400, text.len() / 64);
     let mut cx = Ctx {
-        lines,
-        i: 0,
+        cur: Cursor::new(text, 1),
         errors: Vec::new(),
         warnings: Vec::new(),
         map,
@@ -63,14 +60,23 @@ impl<'a> Ctx<'a> {
     }
 
     fn front_matter(&mut self) {
-        let open = self.lines.first().is_some_and(|l| l.text == "---");
-        let close = self
-            .lines
-            .iter()
-            .skip(1)
-            .position(|l| l.text == "---" || l.text == "...")
-            .map(|p| p + 1);
-        let (true, Some(close)) = (open, close) else {
+        let open = self.cur.peek().is_some_and(|l| l.text == "---");
+        let mut yaml = String::new();
+        let mut close = None;
+        if open {
+            let mut c = self.cur;
+            c.advance();
+            while let Some(l) = c.peek() {
+                c.advance();
+                if l.text == "---" || l.text == "..." {
+                    close = Some(c);
+                    break;
+                }
+                yaml.push_str(l.text);
+                yaml.push('\n');
+            }
+        }
+        let (true, Some(after)) = (open, close) else {
             let message = if open {
                 "the front matter opened on line 1 is never closed with a `---` line"
             } else {
@@ -82,12 +88,12 @@ impl<'a> Ctx<'a> {
                 Position { line: 1, column: 1 },
                 message.to_owned(),
             );
-            self.i = self.lines.len();
+            self.cur.to_end();
             return;
         };
-        let yaml: Vec<&str> = self.lines[1..close].iter().map(|l| l.text).collect();
-        let mut yaml = yaml.join("\n");
-        yaml.push('\n');
+        if yaml.is_empty() {
+            yaml.push('\n');
+        }
         match frontmatter::parse(&yaml, 2) {
             Ok(h) => {
                 self.plan.art = h.art;
@@ -105,17 +111,11 @@ impl<'a> Ctx<'a> {
             }
             Err(e) => self.errors.push(e),
         }
-        self.i = close + 1;
+        self.cur = after;
     }
 
     fn skip_blank(&mut self) -> Option<Line<'a>> {
-        while let Some(l) = self.lines.get(self.i) {
-            if !l.is_blank() {
-                return Some(*l);
-            }
-            self.i += 1;
-        }
-        None
+        skip_blank(&mut self.cur)
     }
 
     /// The next heading line at or after the cursor, if the cursor sits on one.
@@ -126,12 +126,12 @@ impl<'a> Ctx<'a> {
     }
 
     fn title(&mut self) {
-        if self.i >= self.lines.len() && !self.errors.is_empty() {
+        if self.cur.peek().is_none() && !self.errors.is_empty() {
             return;
         }
         let Some(line) = self.skip_blank() else {
             let at = Position {
-                line: self.lines.len() + 1,
+                line: self.cur.line_no(),
                 column: 1,
             };
             self.error(
@@ -143,7 +143,7 @@ impl<'a> Ctx<'a> {
         };
         match lines::heading(line.text) {
             Some(h) if h.level == 1 => {
-                self.i += 1;
+                self.cur.advance();
                 let found = escape::unescape_inline(line.text.get(h.content).unwrap_or(""));
                 let expected = labels::title(&self.plan.release.name, &self.plan.team.name);
                 if found != expected && self.errors.is_empty() {
@@ -192,7 +192,7 @@ impl<'a> Ctx<'a> {
                 );
                 self.error(ParseErrorKind::Structure, line.start(), message);
             }
-            self.i += 1;
+            self.cur.advance();
             if content == labels::PROGRAM_OBJECTIVES {
                 self.once(&mut program_seen, line, "## Program Objectives");
                 self.program_objectives();
@@ -239,42 +239,32 @@ impl<'a> Ctx<'a> {
             None => format!("unexpected text {:?}", body::preview(line.text)),
         };
         self.error(ParseErrorKind::Structure, line.start(), message);
-        self.i += 1;
+        self.cur.advance();
         self.skip_to_heading(2);
     }
 
     /// Moves the cursor to the next heading of level `level` or higher (smaller number).
     fn skip_to_heading(&mut self, level: usize) {
-        while let Some(l) = self.lines.get(self.i) {
+        while let Some(l) = self.cur.peek() {
             if lines::heading(l.text).is_some_and(|h| h.level <= level) {
                 return;
             }
-            self.i += 1;
+            self.cur.advance();
         }
     }
 
     fn notes(&mut self) {
-        let start = self.i;
-        while let Some(l) = self.lines.get(self.i) {
-            if escape::ends_block(BlockKind::Notes, l.text) {
-                break;
-            }
-            self.i += 1;
-        }
-        let mut region = self.lines.get(start..self.i).unwrap_or(&[]);
-        if let [first, rest @ ..] = region
-            && first.text.is_empty()
-        {
-            region = rest;
-        }
-        while let [rest @ .., last] = region {
-            if !last.text.is_empty() {
-                break;
-            }
-            region = rest;
-        }
-        let mut notes = String::new();
-        body::join_unescaped(BlockKind::Notes, region, &mut notes);
-        self.plan.notes = notes;
+        self.plan.notes = body::block(&mut self.cur, BlockKind::Notes, "");
     }
+}
+
+/// Moves `cur` to the next non-blank line and returns it.
+fn skip_blank<'a>(cur: &mut Cursor<'a>) -> Option<Line<'a>> {
+    while let Some(l) = cur.peek() {
+        if !l.is_blank() {
+            return Some(l);
+        }
+        cur.advance();
+    }
+    None
 }
