@@ -14,6 +14,7 @@ mod frontmatter;
 mod labels;
 mod legacy;
 mod lines;
+mod markers;
 mod normalize;
 mod parse;
 mod render;
@@ -21,6 +22,7 @@ pub mod sample;
 mod source_map;
 
 pub use error::{ParseError, ParseErrorKind, ParseErrors, Position};
+pub use markers::{MarkerLabels, render_with_markers};
 pub use normalize::normalize;
 pub use render::render;
 pub use source_map::SourceMap;
