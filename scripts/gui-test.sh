@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Real-window tests of the desktop app: builds the UI and the app with the UI embedded
+# (custom-protocol) and tpcli (whose simulator plays Targetprocess), then runs tests/gui through
+# tauri-driver + WebKitWebDriver under Xvfb, in a private D-Bus session with an unlocked
+# gnome-keyring. Screenshots go to $PI_PLANNER_SHOTS_DIR when it is set.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+
+if [ -z "${PI_PLANNER_GUI_SESSION:-}" ]; then
+    (cd ui && npm run --silent build)
+    cargo build --locked -p pi-planner --features custom-protocol
+    cargo build --locked -p tpcli
+    PI_PLANNER_GUI_SESSION=1 exec xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- "$0" "$@"
+fi
+
+# Inside Xvfb and the private session bus: a keyring of our own, unlocked.
+XDG_DATA_HOME="$(mktemp -d)"
+export XDG_DATA_HOME
+eval "$(printf 'gui-test' | gnome-keyring-daemon --unlock --components=secrets)"
+export GNOME_KEYRING_CONTROL
+
+export PI_PLANNER_APP="$PWD/target/debug/pi-planner"
+export TPCLI="$PWD/target/debug/tpcli"
+exec node --test --test-concurrency=1 tests/gui/

@@ -1,0 +1,164 @@
+// Real-window tests of the desktop app: the built binary (with the UI embedded) driven through
+// tauri-driver + WebKitWebDriver. Run by scripts/gui-test.sh inside Xvfb and a private D-Bus
+// session with an unlocked keyring; every test gets its own data and config folders.
+import assert from "node:assert/strict";
+import { execFileSync, spawn } from "node:child_process";
+import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test } from "node:test";
+
+import { WebDriver, button, byLabel, choose, lit, sleep } from "./webdriver.mjs";
+
+const APP = process.env.PI_PLANNER_APP;
+const TPCLI = process.env.TPCLI;
+const DRIVER = process.env.TAURI_DRIVER ?? "tauri-driver";
+const SHOTS = process.env.PI_PLANNER_SHOTS_DIR;
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** Starts tauri-driver and a session of the app with fresh XDG folders. */
+async function launch() {
+  assert.ok(APP, "PI_PLANNER_APP must name the built app");
+  const home = mkdtempSync(join(tmpdir(), "pi-planner-gui-"));
+  const [port, nativePort] = [await freePort(), await freePort()];
+  const env = { ...process.env, XDG_DATA_HOME: join(home, "data"), XDG_CONFIG_HOME: join(home, "config") };
+  const driver = spawn(DRIVER, ["--port", String(port), "--native-port", String(nativePort)], { env, stdio: "ignore" });
+  const base = `http://127.0.0.1:${port}`;
+  const end = Date.now() + 20000;
+  while (Date.now() < end) {
+    const ok = await fetch(`${base}/status`).then((r) => r.ok, () => false);
+    if (ok) break;
+    await sleep(100);
+  }
+  const wd = await WebDriver.start(base, { "tauri:options": { application: APP } });
+  const stop = async () => {
+    await wd.quit().catch(() => {});
+    // SIGTERM, never SIGKILL: only then does tauri-driver stop its WebKitWebDriver.
+    driver.kill("SIGTERM");
+    await new Promise((r) => (driver.exitCode !== null ? r() : driver.once("exit", r)));
+  };
+  return { wd, home, stop };
+}
+
+async function shot(wd, name) {
+  if (!SHOTS) return;
+  mkdirSync(SHOTS, { recursive: true });
+  await sleep(300); // let transitions settle
+  writeFileSync(join(SHOTS, `${name}.png`), await wd.screenshot());
+}
+
+/** Replaces a labelled field's text the way a person does: select all, delete, type. */
+async function fill(wd, label, text) {
+  const input = await byLabel(wd, label);
+  await input.click();
+  await input.type("\uE009a\uE000\uE003");
+  if (text) await input.type(text);
+}
+
+/** The section of a plan file for the objective named `name`. */
+function objectiveSection(text, name) {
+  const start = text.indexOf(`## Objective: ${name}\n`);
+  assert.ok(start >= 0, `objective ${name} is in the plan file`);
+  const next = text.indexOf("\n## ", start + 1);
+  return text.slice(start, next < 0 ? undefined : next);
+}
+
+test("demo: pick a team, see its objectives, edit an effort, and the plan file holds it", async () => {
+  const { wd, stop } = await launch();
+  try {
+    await wd.find(button("Try the demo"));
+    await shot(wd, "01-welcome");
+    await (await wd.find(button("Try the demo"))).click();
+
+    await wd.find("//h2[normalize-space(.)='Who is planning?']", 30000);
+    await fill(wd, "Your name", "Ann Planner");
+    await fill(wd, "Your e-mail address", "ann@example.com");
+    await shot(wd, "02-identity");
+    await (await wd.find(button("Continue"))).click();
+
+    await choose(wd, "Release train (ART)", "Orbit Train");
+    await choose(wd, "Release (PI)", "PI-4/25");
+    await choose(wd, "Team", "Comets");
+    await shot(wd, "03-picker");
+    await (await wd.find(button("Open plan"))).click();
+
+    const first = await wd.find("(//*[@data-testid='objective-item'])[1]", 30000);
+    const items = await wd.findAll("//*[@data-testid='objective-item']");
+    assert.ok(items.length > 0, "the simulator's objectives are shown");
+    const name = await (await wd.find("//label[starts-with(normalize-space(.), 'Name')]/following::input[1]")).property("value");
+    assert.ok((await first.text()).includes(name));
+    await shot(wd, "04-editor");
+
+    await fill(wd, "Effort", "37");
+    await (await wd.find(button("Save"))).click();
+    const firstText = async () =>
+      (await wd.find("(//*[@data-testid='objective-item'])[1]")).property("textContent");
+    await wd.until("the list shows the new effort", async () => (await firstText()).includes("37 pts"));
+
+    const planFile = (await (await wd.find("//*[@data-testid='plan-file']")).text()).replace(/^Plan file: /, "");
+    const section = objectiveSection(readFileSync(planFile, "utf8"), name);
+    assert.match(section, /\*\*Effort\*\*: 37 points/);
+
+    await fill(wd, "Effort", "-5");
+    await (await wd.find(button("Save"))).click();
+    await wd.find(`//*[contains(normalize-space(.), ${lit("must not be negative, found -5")})]`);
+    await shot(wd, "05-editor-finding");
+    await (await wd.find(button("Undo last edit"))).click();
+    await wd.until("undo puts 37 back", async () => (await firstText()).includes("37 pts"));
+    assert.match(objectiveSection(readFileSync(planFile, "utf8"), name), /\*\*Effort\*\*: 37 points/);
+  } catch (e) {
+    await shot(wd, "failed-demo");
+    throw e;
+  } finally {
+    await stop();
+  }
+});
+
+test("connect: a wrong token is a coded error, a right one lands in the OS keychain", async (t) => {
+  assert.ok(TPCLI, "TPCLI must name the built tpcli (its simulator plays Targetprocess)");
+  const sim = spawn(TPCLI, ["sim", "--port", "0"], { stdio: ["ignore", "pipe", "ignore"] });
+  t.after(() => sim.kill("SIGTERM"));
+  const firstLine = await new Promise((resolve) => {
+    let buf = "";
+    sim.stdout.on("data", (d) => {
+      buf += d;
+      if (buf.includes("\n")) resolve(buf.split("\n")[0]);
+    });
+  });
+  const [, url, token] = /listening on (\S+) token=(\S+)/.exec(firstLine);
+
+  const { wd, home, stop } = await launch();
+  try {
+    await fill(wd, "Targetprocess address", url);
+    await fill(wd, "Access token", "not-the-token");
+    await (await wd.find(button("Test connection"))).click();
+    const alert = await wd.find("//*[@role='alert']");
+    assert.equal(await alert.attribute("data-code"), "unauthorized");
+    await shot(wd, "06-connect-error");
+
+    await fill(wd, "Access token", token);
+    await (await wd.find(button("Test connection"))).click();
+    const ok = await wd.find("//*[@role='status']");
+    assert.match(await ok.text(), /Connection works: 2 release trains visible/);
+    await (await wd.find(button("Connect"))).click();
+    await wd.find("//h2[normalize-space(.)='Who is planning?']", 30000);
+
+    const stored = execFileSync("secret-tool", ["lookup", "service", "pi-planner", "username", url]).toString();
+    assert.equal(stored, token, "the token is in the Secret Service");
+    const settings = readFileSync(join(home, "config", "dev.piplanner.app", "settings.json"), "utf8");
+    assert.ok(settings.includes(url) && !settings.includes(token), "settings name the URL, never the token");
+  } finally {
+    await stop();
+  }
+});
