@@ -8,6 +8,13 @@ have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok
 for pkg in build-essential pkg-config git curl ca-certificates; do
     have_pkg "$pkg" || need_apt+=("$pkg")
 done
+# The desktop app (Tauri 2 on WebKitGTK), its keychain (Secret Service) and its tests: Xvfb,
+# WebKitWebDriver, a session bus, gnome-keyring with secret-tool, and chromium for browser tests.
+for pkg in libwebkit2gtk-4.1-dev libdbus-1-dev file libxdo-dev libssl-dev \
+    libayatana-appindicator3-dev librsvg2-dev xvfb xauth webkit2gtk-driver dbus-x11 \
+    gnome-keyring libsecret-tools chromium; do
+    have_pkg "$pkg" || need_apt+=("$pkg")
+done
 
 if [ "${#need_apt[@]}" -gt 0 ]; then
     sudo_cmd=()
@@ -30,3 +37,19 @@ for component in rustfmt clippy; do
         rustup component add "$component"
     fi
 done
+
+# UI dependencies exactly as locked (Node 20.19+ and npm come with the machine, like Rust).
+if ! command -v npm >/dev/null 2>&1; then
+    echo "Node.js is missing: install Node 20.19 or newer with npm, then run this again." >&2
+    exit 2
+fi
+ui_dir="$(cd "$(dirname "$0")/../ui" && pwd)"
+if [ ! -f "$ui_dir/node_modules/.package-lock.json" ] \
+    || [ "$ui_dir/package-lock.json" -nt "$ui_dir/node_modules/.package-lock.json" ]; then
+    (cd "$ui_dir" && npm ci --no-audit --no-fund)
+fi
+
+# WebDriver bridge for the real-window app tests.
+if ! command -v tauri-driver >/dev/null 2>&1; then
+    cargo install --locked tauri-driver --version '^2'
+fi

@@ -24,16 +24,21 @@ use tauri::Manager;
 use crate::credentials::{KEYCHAIN_SERVICE, KeychainStore};
 use crate::session::{Dirs, Session};
 
-/// Builds and runs the app until its window closes.
-pub fn run() {
+/// Builds and runs the app until its window closes. With `start_demo`, an app that is not
+/// connected yet starts in the demo instead of on the welcome screen.
+pub fn run(start_demo: bool) {
     let app = tauri::Builder::default()
-        .setup(|app| {
+        .setup(move |app| {
             let dirs = Dirs {
                 config: app.path().app_config_dir()?,
                 data: app.path().app_data_dir()?,
             };
             let store = Arc::new(KeychainStore::new(KEYCHAIN_SERVICE));
-            app.manage(Session::new(dirs, store));
+            let session = Session::new(dirs, store);
+            if start_demo {
+                tauri::async_runtime::block_on(session.start_demo_if_unconnected())?;
+            }
+            app.manage(session);
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![

@@ -80,6 +80,18 @@ impl Session {
         Ok(status_of(&inner.settings))
     }
 
+    /// Starts the demo unless a connection (demo or Targetprocess) is already configured.
+    pub async fn start_demo_if_unconnected(&self) -> Result<(), UiError> {
+        let unconnected = matches!(
+            self.inner.lock().await.settings.connection,
+            SavedConnection::None
+        );
+        if unconnected {
+            self.start_demo().await?;
+        }
+        Ok(())
+    }
+
     /// Checks that `req` reaches Targetprocess and the token is accepted; stores nothing.
     pub async fn test_connection(&self, req: &ConnectRequest) -> Result<ConnectionCheck, UiError> {
         let mut config = tp_config(req.url.trim(), req.token.trim())?;

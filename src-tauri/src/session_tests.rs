@@ -57,6 +57,39 @@ async fn nothing_works_before_connecting() {
 }
 
 #[tokio::test]
+async fn demo_on_start_only_when_nothing_is_configured() {
+    let f = fixture();
+    f.session
+        .save_identity(IdentityDto {
+            name: "Ann".into(),
+            email: "ann@example.com".into(),
+        })
+        .await
+        .expect("identity saved");
+    f.session
+        .start_demo_if_unconnected()
+        .await
+        .expect("demo starts");
+    assert_eq!(f.session.status().await.connection, ConnectionDto::Demo);
+
+    let sim = pi_sim::start(pi_sim::SimConfig::default())
+        .await
+        .expect("sim starts");
+    let req = ConnectRequest {
+        url: sim.base_url(),
+        token: sim.access_token().to_owned(),
+    };
+    f.session.connect(&req).await.expect("connected");
+    let again = Session::new(f.dirs.clone(), f.store.clone());
+    again.start_demo_if_unconnected().await.expect("no-op");
+    assert!(matches!(
+        again.status().await.connection,
+        ConnectionDto::Targetprocess { .. }
+    ));
+    sim.shutdown().await;
+}
+
+#[tokio::test]
 async fn demo_open_edit_save_and_undo() {
     let f = fixture();
     let status = f.session.start_demo().await.expect("demo starts");
