@@ -1,8 +1,29 @@
 //! `pi-engine`: the sync engine behind `tpcli plan` and the app — init, pull with a field-level
 //! three-way merge, push with a preview, optimistic locking, a crash-safe journal with resume,
-//! conflict resolution, rollback and the shared operation log.
+//! conflict resolution and the shared operation log.
 //!
-//! It deliberately does no printing and reads no environment: the caller passes identities,
-//! clock, credentials and paths, and renders the results it returns.
+//! It deliberately does no printing and reads no environment or clock: the caller passes the
+//! Targetprocess client, the acting identity and the time, and renders the results it returns.
 
+mod apply;
+mod complete;
+pub mod context;
+pub mod error;
+pub mod init;
 pub mod journal;
+pub mod oplog;
+pub mod pull;
+pub mod push;
+pub mod resolve;
+pub mod state;
+pub mod status;
+pub mod workspace;
+
+pub use context::Context;
+pub use error::{EngineError, Result};
+pub use init::{InitReport, InitRequest, init};
+pub use pull::{PullOptions, PullReport, pull};
+pub use push::{Mismatch, OpResult, PushOptions, PushOutcome, PushReport, Stale, push};
+pub use resolve::{ResolveReport, Selector, resolve};
+pub use status::{Status, status};
+pub use workspace::Workspace;

@@ -9,6 +9,7 @@ use clap::{Parser, Subcommand};
 mod files;
 mod plan;
 mod sim;
+mod sync;
 
 /// Exit codes, documented in `tpcli --help`.
 mod exit {
@@ -40,7 +41,7 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Work with a team's plan file: validate, show, migrate.
+    /// Work with a team's plan: init, pull, push, status, resolve, log, validate, show, migrate.
     Plan(plan::PlanArgs),
     /// Run the local Targetprocess and Jira simulator with demo data and fault injection.
     Sim(sim::SimArgs),

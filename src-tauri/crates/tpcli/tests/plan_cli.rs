@@ -362,8 +362,16 @@ fn the_shipped_example_plan_is_valid_and_canonical() {
     let example = root.join("examples/pi-4-25-platform-eco.md");
     let out = tpcli(&root, &["plan", "validate", example.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
-    assert!(stdout(&out).starts_with("0 errors, 0 warnings"), "{}", stdout(&out));
+    assert!(
+        stdout(&out).starts_with("0 errors, 0 warnings"),
+        "{}",
+        stdout(&out)
+    );
     let text = fs::read_to_string(&example).unwrap();
     let parsed = pi_format::parse(&text).unwrap();
-    assert_eq!(pi_format::render(&parsed.plan), text, "the example is in canonical form");
+    assert_eq!(
+        pi_format::render(&parsed.plan),
+        text,
+        "the example is in canonical form"
+    );
 }

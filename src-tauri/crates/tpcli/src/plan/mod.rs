@@ -1,4 +1,4 @@
-//! `tpcli plan ...`: work with a team's plan file.
+//! `tpcli plan ...`: work with a team's plan file and keep it in sync with Targetprocess.
 
 mod merge_driver;
 mod merge_file;
@@ -8,6 +8,8 @@ mod validate;
 
 use clap::{Args, Subcommand};
 
+use crate::sync;
+
 #[derive(Debug, Args)]
 pub struct PlanArgs {
     #[command(subcommand)]
@@ -16,6 +18,13 @@ pub struct PlanArgs {
 
 #[derive(Debug, Subcommand)]
 enum PlanCommand {
+    Init(sync::init::InitArgs),
+    Pull(sync::pull::PullArgs),
+    Push(sync::push::PushArgs),
+    Status(sync::status::StatusArgs),
+    Resolve(sync::resolve::ResolveArgs),
+    Resume(sync::push::ResumeArgs),
+    Log(sync::log::LogArgs),
     Validate(validate::ValidateArgs),
     Migrate(migrate::MigrateArgs),
     Show(show::ShowArgs),
@@ -25,6 +34,13 @@ enum PlanCommand {
 
 pub fn run(args: PlanArgs) -> anyhow::Result<u8> {
     match args.command {
+        PlanCommand::Init(a) => sync::init::run(a),
+        PlanCommand::Pull(a) => sync::pull::run(a),
+        PlanCommand::Push(a) => sync::push::run(a),
+        PlanCommand::Status(a) => sync::status::run(a),
+        PlanCommand::Resolve(a) => sync::resolve::run(a),
+        PlanCommand::Resume(a) => sync::push::resume(a),
+        PlanCommand::Log(a) => sync::log::run(a),
         PlanCommand::Validate(a) => validate::run(a),
         PlanCommand::Migrate(a) => migrate::run(a),
         PlanCommand::Show(a) => show::run(a),

@@ -1,0 +1,263 @@
+//! The end of a push: write the ids of created entities back into the plan file, refresh the
+//! tracking branch from Targetprocess, merge it into the working branch, verify that
+//! Targetprocess holds every value sent, log the push and close its journal entry.
+
+use std::collections::HashMap;
+
+use pi_git::{CommitMessage, Trailers};
+use pi_model::changeset::Op;
+use pi_model::merge::{self, FieldValue};
+use pi_model::{EntityId, Field, Plan};
+
+use crate::context::Context;
+use crate::error::Result;
+use crate::init::commit_tracking;
+use crate::journal::{Journal, PushRecord};
+use crate::oplog::{self, FieldWrite, OpEntry, OpKind};
+use crate::pull::plan_ids;
+use crate::push::{Mismatch, OpResult, PushReport};
+use crate::state;
+use crate::workspace::{Base, Workspace};
+
+pub(crate) async fn complete(
+    ctx: &Context<'_>,
+    ws: &Workspace,
+    journal: &mut Journal,
+    record: &PushRecord,
+    base: &Base,
+    created: HashMap<EntityId, i64>,
+    results: Vec<OpResult>,
+) -> Result<PushReport> {
+    let mut local = ws.local()?;
+    replace_ids(&mut local, &created);
+    let with_ids = pi_format::render(&local);
+    let message = CommitMessage::new("Record the Targetprocess ids of new plan items")
+        .with_trailers(Trailers::new().with_source(ctx.source()));
+    let file = ws.plan_file();
+    let change = pi_git::FileChange {
+        path: &file,
+        content: with_ids.as_bytes(),
+        message: &message,
+    };
+    ws.repo
+        .commit_file(&ws.names.working(), &change, &ctx.stamp())?;
+
+    let (release, team) = plan_ids(&base.plan)?;
+    let mut remote = ctx.tp.fetch_team_plan(release, team).await?;
+    remote.plan.meta = base.plan.meta.clone();
+    let mut base_plan = base.plan.clone();
+    replace_ids(&mut base_plan, &created);
+    commit_tracking(
+        &ws.repo,
+        &ws.names,
+        &remote,
+        ctx,
+        "Targetprocess after push",
+    )?;
+    let outcome = merge::merge(&base_plan, &local, &remote.plan);
+    let merged = pi_format::render(&outcome.merged);
+    let message = CommitMessage::new("Merge Targetprocess state after push")
+        .with_trailers(Trailers::new().with_source(ctx.source()));
+    let change = pi_git::FileChange {
+        path: &file,
+        content: merged.as_bytes(),
+        message: &message,
+    };
+    ws.repo.merge_commit(
+        &ws.names.working(),
+        &ws.names.tracking(),
+        &change,
+        &ctx.stamp(),
+    )?;
+    let dir = ws.local_dir()?;
+    let mut conflicts = state::load_conflicts(&dir)?;
+    conflicts.extend(outcome.conflicts);
+    state::save_conflicts(&dir, &conflicts)?;
+
+    let mismatches = verify(
+        &record.ops.iter().map(|o| o.op.clone()).collect::<Vec<_>>(),
+        &created,
+        &remote.plan,
+    );
+    let created: Vec<(EntityId, i64)> = sorted(created);
+    log_push(ctx, ws, &results, &created)?;
+    journal.finish_push(record.id, &ctx.at())?;
+    Ok(PushReport {
+        ops: results,
+        created,
+        mismatches,
+        resumed: 0,
+    })
+}
+
+fn sorted(created: HashMap<EntityId, i64>) -> Vec<(EntityId, i64)> {
+    let mut v: Vec<_> = created.into_iter().collect();
+    v.sort_by_key(|(_, id)| *id);
+    v
+}
+
+/// Local ids become the TP ids their creates got.
+pub(crate) fn replace_ids(plan: &mut Plan, created: &HashMap<EntityId, i64>) {
+    let swap = |id: &mut EntityId| {
+        if let Some(tp) = created.get(id) {
+            *id = EntityId::Tp(*tp);
+        }
+    };
+    for o in &mut plan.objectives {
+        swap(&mut o.id);
+        for f in &mut o.features {
+            swap(&mut f.id);
+        }
+    }
+}
+
+/// Every field an operation sent, compared with Targetprocess's value after the push.
+fn verify(ops: &[Op], created: &HashMap<EntityId, i64>, remote: &Plan) -> Vec<Mismatch> {
+    let mut out = Vec::new();
+    for op in ops {
+        let (fields, name) = match op {
+            Op::CreateObjective { fields, name, .. }
+            | Op::CreateFeature { fields, name, .. }
+            | Op::UpdateObjective {
+                changes: fields,
+                name,
+                ..
+            }
+            | Op::UpdateFeature {
+                changes: fields,
+                name,
+                ..
+            } => (fields, name),
+            _ => continue,
+        };
+        let id = op
+            .entity()
+            .tp()
+            .or_else(|| created.get(op.entity()).copied());
+        let Some(id) = id.map(EntityId::Tp) else {
+            continue;
+        };
+        for c in fields {
+            let Some(found) = current(remote, &id, c.field) else {
+                continue;
+            };
+            if !same(&c.to, &found) {
+                out.push(Mismatch {
+                    entity: id.clone(),
+                    name: name.clone(),
+                    field: c.field,
+                    sent: c.to.clone(),
+                    found,
+                });
+            }
+        }
+    }
+    out
+}
+
+fn current(plan: &Plan, id: &EntityId, field: Field) -> Option<FieldValue> {
+    if let Some(o) = plan.objectives.iter().find(|o| &o.id == id) {
+        return Some(merge::objective_get(o, field));
+    }
+    plan.objectives
+        .iter()
+        .flat_map(|o| &o.features)
+        .find(|f| &f.id == id)
+        .map(|f| merge::feature_get(f, field))
+}
+
+/// Equal, with rich text compared after Targetprocess's HTML round trip is normalised.
+fn same(sent: &FieldValue, found: &FieldValue) -> bool {
+    match (sent, found) {
+        (FieldValue::Text(a), FieldValue::Text(b)) => {
+            pi_targetprocess::text::normalize_markdown(a)
+                == pi_targetprocess::text::normalize_markdown(b)
+        }
+        _ => sent == found,
+    }
+}
+
+fn log_push(
+    ctx: &Context<'_>,
+    ws: &Workspace,
+    results: &[OpResult],
+    created: &[(EntityId, i64)],
+) -> Result<()> {
+    let mut writes = Vec::new();
+    for r in results.iter().filter(|r| r.result.is_ok()) {
+        writes.extend(op_writes(&r.op, created));
+    }
+    let failed = results.iter().filter(|r| r.result.is_err()).count();
+    let entry = OpEntry {
+        id: format!("push-{}", ctx.now.timestamp_millis()),
+        kind: OpKind::Push,
+        actor: ctx.actor(),
+        at: ctx.at(),
+        summary: format!(
+            "Pushed {} operation(s) to Targetprocess{}",
+            results.len() - failed,
+            if failed > 0 {
+                format!("; {failed} refused")
+            } else {
+                String::new()
+            }
+        ),
+        writes,
+        created: created.to_vec(),
+    };
+    oplog::append(&ws.repo, &ws.names.oplog_ref(), &entry, &ctx.stamp())
+}
+
+/// The before/after of every field an operation wrote.
+pub(crate) fn op_writes(op: &Op, created: &[(EntityId, i64)]) -> Vec<FieldWrite> {
+    let tp_of = |id: &EntityId| {
+        created
+            .iter()
+            .find(|(l, _)| l == id)
+            .map_or_else(|| id.clone(), |(_, tp)| EntityId::Tp(*tp))
+    };
+    let entity = tp_of(op.entity());
+    let write = |name: &str, field, before, after| FieldWrite {
+        entity: entity.clone(),
+        name: name.to_owned(),
+        field,
+        before,
+        after,
+    };
+    match op {
+        Op::CreateObjective { name, fields, .. } | Op::CreateFeature { name, fields, .. } => {
+            let mut v = vec![write(
+                name,
+                None,
+                FieldValue::Missing,
+                FieldValue::Text(name.clone()),
+            )];
+            v.extend(
+                fields
+                    .iter()
+                    .map(|c| write(name, Some(c.field), c.from.clone(), c.to.clone())),
+            );
+            v
+        }
+        Op::UpdateObjective { name, changes, .. } | Op::UpdateFeature { name, changes, .. } => {
+            changes
+                .iter()
+                .map(|c| write(name, Some(c.field), c.from.clone(), c.to.clone()))
+                .collect()
+        }
+        Op::RelinkFeature { name, from, to, .. } => vec![write(
+            name,
+            Some(Field::Objective),
+            FieldValue::Link(Some(from.clone())),
+            FieldValue::Link(Some(tp_of(to))),
+        )],
+        Op::DeleteObjective { name, .. } | Op::DeleteFeature { name, .. } => {
+            vec![write(
+                name,
+                None,
+                FieldValue::Text(name.clone()),
+                FieldValue::Missing,
+            )]
+        }
+    }
+}

@@ -1,0 +1,53 @@
+//! Errors of the engine: what stopped an operation, with what and where. Conflicts, "nothing to
+//! push" and "Targetprocess changed" are results of the operations, not errors.
+
+use pi_format::ParseErrors;
+
+#[derive(Debug, thiserror::Error)]
+pub enum EngineError {
+    #[error(transparent)]
+    Git(#[from] pi_git::GitError),
+    #[error("Targetprocess: {0}")]
+    Tp(#[from] pi_targetprocess::TpError),
+    #[error(transparent)]
+    Journal(#[from] crate::journal::JournalError),
+    #[error("{}", located(file, errors))]
+    Parse { file: String, errors: ParseErrors },
+    #[error("{0}")]
+    NoPlan(String),
+    #[error("{what} {name:?} was not found in Targetprocess; known: {known}")]
+    NotFound {
+        what: &'static str,
+        name: String,
+        known: String,
+    },
+    #[error("a plan for {release} / {team} already exists in this repository (branch {branch})")]
+    AlreadyInitialized {
+        release: String,
+        team: String,
+        branch: String,
+    },
+    #[error("owner of {entity:?}: {source}")]
+    Owner {
+        entity: String,
+        #[source]
+        source: pi_targetprocess::OwnerError,
+    },
+    #[error(transparent)]
+    Changeset(#[from] pi_model::changeset::ChangesetError),
+    #[error("{path}: {message}")]
+    State { path: String, message: String },
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+}
+
+fn located(file: &str, errors: &ParseErrors) -> String {
+    errors
+        .0
+        .iter()
+        .map(|e| format!("{file}:{e}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+pub type Result<T, E = EngineError> = std::result::Result<T, E>;

@@ -1,0 +1,194 @@
+//! `init`: fetch a team's plan for a release from Targetprocess and start a plan repository
+//! around it — tracking branch (TP's state), working branch (the team's), first op-log entry.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use pi_git::{BranchNames, CommitMessage, PlanRepo, RepoLock, Source, Trailers};
+use pi_targetprocess::{RemotePlan, Summary, TpClient};
+
+use crate::context::Context;
+use crate::error::{EngineError, Result};
+use crate::oplog::{self, Actor, OpEntry, OpKind};
+use crate::state::{Versions, versions_path};
+
+/// What to initialise.
+#[derive(Debug, Clone)]
+pub struct InitRequest {
+    /// The folder: empty, missing, or an existing repository.
+    pub dir: PathBuf,
+    pub release: String,
+    pub team: String,
+    /// A shared remote to push the plan's branches and logs to (added as `origin`).
+    pub remote: Option<String>,
+}
+
+/// What `init` did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InitReport {
+    pub plan_file: PathBuf,
+    pub tracking: String,
+    pub working: String,
+    pub objectives: usize,
+    pub features: usize,
+    pub pushed_to: Option<String>,
+}
+
+/// How long a second process waits for the repository lock.
+pub const LOCK_WAIT: Duration = Duration::from_secs(30);
+
+pub async fn init(ctx: &Context<'_>, req: &InitRequest) -> Result<InitReport> {
+    let (release_id, team_id) = locate(ctx.tp, &req.release, &req.team).await?;
+    let mut remote = ctx.tp.fetch_team_plan(release_id, team_id).await?;
+    remote.plan.meta.tp_url = Some(
+        ctx.tp
+            .config()
+            .base_url
+            .as_str()
+            .trim_end_matches('/')
+            .to_owned(),
+    );
+    std::fs::create_dir_all(&req.dir)?;
+    let repo = open_or_init(&req.dir)?;
+    let names = BranchNames::for_plan(&remote.plan.release.name, &remote.plan.team.name);
+    let _lock = RepoLock::acquire(&repo, LOCK_WAIT)?;
+    if repo.branch_tip(&names.tracking())?.is_some() {
+        return Err(EngineError::AlreadyInitialized {
+            release: remote.plan.release.name.clone(),
+            team: remote.plan.team.name.clone(),
+            branch: names.tracking(),
+        });
+    }
+    if repo.branch_tip(&names.working())?.is_some() {
+        return Err(EngineError::AlreadyInitialized {
+            release: remote.plan.release.name.clone(),
+            team: remote.plan.team.name.clone(),
+            branch: names.working(),
+        });
+    }
+    if repo.try_resolve("HEAD")?.is_some() {
+        repo.create_branch(&names.tracking(), "HEAD")?;
+    }
+    commit_tracking(
+        &repo,
+        &names,
+        &remote,
+        ctx,
+        "Initial plan from Targetprocess",
+    )?;
+    repo.create_branch(&names.working(), &names.tracking())?;
+    repo.checkout_branch(&names.working())?;
+    let entry = OpEntry {
+        id: format!("init-{}", ctx.now.timestamp()),
+        kind: OpKind::Init,
+        actor: ctx.actor(),
+        at: ctx.at(),
+        summary: format!(
+            "Started the plan of {} for {} from Targetprocess",
+            remote.plan.team.name, remote.plan.release.name
+        ),
+        writes: vec![],
+        created: vec![],
+    };
+    oplog::append(&repo, &names.oplog_ref(), &entry, &ctx.stamp())?;
+    let pushed_to = match &req.remote {
+        Some(url) => Some(publish(&repo, &names, url)?),
+        None => None,
+    };
+    let workdir = repo.workdir().map(Path::to_path_buf).unwrap_or_default();
+    Ok(InitReport {
+        plan_file: workdir.join(names.plan_file()),
+        tracking: names.tracking(),
+        working: names.working(),
+        objectives: remote.plan.objectives.len(),
+        features: remote.plan.features().count(),
+        pushed_to,
+    })
+}
+
+fn open_or_init(dir: &Path) -> Result<PlanRepo> {
+    match PlanRepo::open(dir) {
+        Ok(repo) => Ok(repo),
+        Err(pi_git::GitError::NotARepo { .. }) => Ok(PlanRepo::init(dir)?),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Commits the fetched plan and its versions onto the tracking branch, authored by
+/// Targetprocess. Returns the tip (unchanged when TP's state is the same).
+pub(crate) fn commit_tracking(
+    repo: &PlanRepo,
+    names: &BranchNames,
+    remote: &RemotePlan,
+    ctx: &Context<'_>,
+    subject: &str,
+) -> Result<pi_git::Oid> {
+    let text = pi_format::render(&remote.plan);
+    let versions = Versions::from_remote(remote).to_json();
+    let (plan_file, versions_file) = (names.plan_file(), versions_path(&names.plan_slug()));
+    let message = CommitMessage::new(subject)
+        .with_trailers(Trailers::new().with_source(Source::Targetprocess));
+    let files: [(&str, &[u8]); 2] = [
+        (plan_file.as_str(), text.as_bytes()),
+        (versions_file.as_str(), versions.as_bytes()),
+    ];
+    Ok(repo.commit_files(&names.tracking(), &files, &message, &ctx.tp_stamp())?)
+}
+
+/// Adds `url` as `origin` (if missing) and pushes the plan's branches and op log there.
+pub(crate) fn publish(repo: &PlanRepo, names: &BranchNames, url: &str) -> Result<String> {
+    if repo.git().find_remote("origin").is_err() {
+        repo.add_remote("origin", url)?;
+    }
+    let refs = [
+        format!("refs/heads/{}", names.tracking()),
+        format!("refs/heads/{}", names.working()),
+        names.oplog_ref(),
+    ];
+    let refs: Vec<&str> = refs.iter().map(String::as_str).collect();
+    repo.push("origin", &refs)?.into_result()?;
+    Ok(url.to_owned())
+}
+
+/// The TP ids of a release and a team given by name (case-insensitive), searched across ARTs.
+pub async fn locate(tp: &TpClient, release: &str, team: &str) -> Result<(i64, i64)> {
+    let arts = tp.list_arts().await?;
+    let mut all_teams = Vec::new();
+    for art in &arts {
+        let teams = tp.list_teams(art.id).await?;
+        if let Some(t) = find(&teams, team) {
+            let releases = tp.list_releases(art.id).await?;
+            let r = find(&releases, release).ok_or_else(|| EngineError::NotFound {
+                what: "release",
+                name: release.to_owned(),
+                known: names(&releases),
+            })?;
+            return Ok((r.id, t.id));
+        }
+        all_teams.extend(teams);
+    }
+    Err(EngineError::NotFound {
+        what: "team",
+        name: team.to_owned(),
+        known: names(&all_teams),
+    })
+}
+
+fn find<'a>(items: &'a [Summary], name: &str) -> Option<&'a Summary> {
+    items
+        .iter()
+        .find(|s| s.name.trim().eq_ignore_ascii_case(name.trim()))
+}
+
+fn names(items: &[Summary]) -> String {
+    items
+        .iter()
+        .map(|s| s.name.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Entries written by Targetprocess state are attributed to it.
+pub(crate) fn tp_actor() -> Actor {
+    Actor::Targetprocess { editors: vec![] }
+}

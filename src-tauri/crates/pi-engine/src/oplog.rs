@@ -1,0 +1,102 @@
+//! The operation log: every mutation (init, pull, push, resolve, rollback) as an attributed
+//! entry with the before and after value of every Targetprocess field it wrote. Kept in git under
+//! `refs/pi/oplog/<plan>` so the whole team shares it; never rewritten.
+
+use pi_git::{PlanRepo, Stamp};
+use pi_model::merge::FieldValue;
+use pi_model::{EntityId, Field};
+use serde::{Deserialize, Serialize};
+
+use crate::error::{EngineError, Result};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OpKind {
+    Init,
+    Pull,
+    Push,
+    Resolve,
+    Rollback,
+}
+
+/// Who an entry is attributed to.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Actor {
+    /// A person, by git identity.
+    Person { name: String, email: String },
+    /// Targetprocess (the state a pull brought in), with the TP users who last edited.
+    Targetprocess { editors: Vec<String> },
+    /// An unattended sync.
+    AutoSync,
+}
+
+/// One field written to (or, for a pull, received from) Targetprocess.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FieldWrite {
+    pub entity: EntityId,
+    pub name: String,
+    /// `None`: the entity itself was created (before Missing) or deleted (after Missing).
+    pub field: Option<Field>,
+    pub before: FieldValue,
+    pub after: FieldValue,
+}
+
+/// One entry of the operation log.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OpEntry {
+    /// Unique, sortable: `<kind>-<unix seconds>-<plan commit prefix>`.
+    pub id: String,
+    pub kind: OpKind,
+    pub actor: Actor,
+    /// RFC 3339.
+    pub at: String,
+    pub summary: String,
+    pub writes: Vec<FieldWrite>,
+    /// Local ids replaced by the TP ids a push created.
+    #[serde(default)]
+    pub created: Vec<(EntityId, i64)>,
+}
+
+/// Appends `entry`, retrying when a concurrent writer moved the log ref.
+pub fn append(repo: &PlanRepo, log_ref: &str, entry: &OpEntry, stamp: &Stamp) -> Result<()> {
+    let data = serde_json::to_vec_pretty(entry).map_err(|e| EngineError::State {
+        path: log_ref.to_owned(),
+        message: e.to_string(),
+    })?;
+    let mut attempts = 0;
+    loop {
+        match repo.append_entry(log_ref, &data, stamp) {
+            Ok(_) => return Ok(()),
+            Err(pi_git::GitError::RefMoved { .. }) if attempts < 5 => attempts += 1,
+            Err(e) => return Err(e.into()),
+        }
+    }
+}
+
+/// Every entry, oldest first.
+pub fn entries(repo: &PlanRepo, log_ref: &str) -> Result<Vec<OpEntry>> {
+    if repo.ref_target(log_ref)?.is_none() {
+        return Ok(Vec::new());
+    }
+    repo.entries(log_ref)?
+        .into_iter()
+        .map(|e| {
+            serde_json::from_slice(&e.data).map_err(|err| EngineError::State {
+                path: format!("{log_ref} entry {}", e.seq),
+                message: format!("unreadable operation log entry: {err}"),
+            })
+        })
+        .collect()
+}
+
+impl OpEntry {
+    /// Whether the entry touched the objective or feature `id`.
+    pub fn touches(&self, id: &EntityId) -> bool {
+        self.writes.iter().any(|w| &w.entity == id)
+            || self
+                .created
+                .iter()
+                .any(|(local, tp)| local == id || id.tp() == Some(*tp))
+    }
+}

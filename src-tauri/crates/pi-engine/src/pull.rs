@@ -1,0 +1,189 @@
+//! `pull`: Targetprocess → tracking branch → field-level three-way merge into the working branch.
+
+use pi_git::{CommitMessage, RepoLock, Trailers};
+use pi_model::merge::{self, Change, Conflict, EntityKind, FieldValue, Origin};
+use pi_model::{EntityId, Plan};
+
+use crate::context::Context;
+use crate::error::{EngineError, Result};
+use crate::init::{LOCK_WAIT, commit_tracking, tp_actor};
+use crate::oplog::{self, FieldWrite, OpEntry, OpKind};
+use crate::state;
+use crate::workspace::Workspace;
+
+#[derive(Debug, Clone, Default)]
+pub struct PullOptions {
+    /// Write git-style conflict markers into the plan file around conflicting fields.
+    pub markers: bool,
+}
+
+/// What a pull brought in, what stayed local, and what conflicts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PullReport {
+    /// Changes that came from Targetprocess into the plan file.
+    pub from_tp: Vec<Change>,
+    /// Local changes not in Targetprocess yet (kept).
+    pub local: Vec<Change>,
+    /// Every unresolved conflict after this pull (new ones and still-open earlier ones).
+    pub conflicts: Vec<Conflict>,
+    /// False when Targetprocess had not changed since the last pull.
+    pub tp_changed: bool,
+}
+
+pub async fn pull(ctx: &Context<'_>, ws: &Workspace, opts: &PullOptions) -> Result<PullReport> {
+    let _lock = RepoLock::acquire(&ws.repo, LOCK_WAIT)?;
+    let local_text = ws.local_text()?;
+    let local = crate::workspace::parse(&ws.plan_file(), &local_text)?;
+    commit_local_edits(ctx, ws, &local_text)?;
+    let base = ws.base()?;
+    let (release, team) = plan_ids(&base.plan)?;
+    let mut remote = ctx.tp.fetch_team_plan(release, team).await?;
+    remote.plan.meta = base.plan.meta.clone();
+    let tip = commit_tracking(&ws.repo, &ws.names, &remote, ctx, "Pull from Targetprocess")?;
+    let tp_changed = tip != base.commit;
+    let outcome = merge::merge(&base.plan, &local, &remote.plan);
+    let dir = ws.local_dir()?;
+    let conflicts = still_open(state::load_conflicts(&dir)?, &outcome.merged, &remote.plan)
+        .into_iter()
+        .chain(outcome.conflicts.iter().cloned())
+        .collect::<Vec<_>>();
+    let text = if opts.markers && !conflicts.is_empty() {
+        let labels = pi_format::MarkerLabels {
+            local: "yours",
+            base: "last pull",
+            remote: "Targetprocess",
+        };
+        pi_format::render_with_markers(&outcome.merged, &conflicts, labels)
+    } else {
+        pi_format::render(&outcome.merged)
+    };
+    let message = CommitMessage::new("Merge Targetprocess changes into the plan")
+        .with_trailers(Trailers::new().with_source(ctx.source()));
+    let change = pi_git::FileChange {
+        path: &ws.plan_file(),
+        content: text.as_bytes(),
+        message: &message,
+    };
+    if tp_changed {
+        ws.repo.merge_commit(
+            &ws.names.working(),
+            &ws.names.tracking(),
+            &change,
+            &ctx.stamp(),
+        )?;
+    } else if text != local_text {
+        ws.repo
+            .commit_file(&ws.names.working(), &change, &ctx.stamp())?;
+    }
+    state::save_conflicts(&dir, &conflicts)?;
+    let (from_tp, kept): (Vec<Change>, Vec<Change>) = outcome
+        .changes
+        .into_iter()
+        .partition(|c| c.origin == Origin::Remote);
+    if tp_changed {
+        log_pull(ctx, ws, &from_tp, conflicts.len())?;
+    }
+    Ok(PullReport {
+        from_tp,
+        local: kept,
+        conflicts,
+        tp_changed,
+    })
+}
+
+/// Uncommitted edits of the plan file are committed first (attributed to the user), so the merge
+/// commit has clean parents and nothing typed is lost.
+pub(crate) fn commit_local_edits(ctx: &Context<'_>, ws: &Workspace, text: &str) -> Result<()> {
+    let message = CommitMessage::new("Edit the plan")
+        .with_trailers(Trailers::new().with_source(ctx.source()));
+    let change = pi_git::FileChange {
+        path: &ws.plan_file(),
+        content: text.as_bytes(),
+        message: &message,
+    };
+    ws.repo
+        .commit_file(&ws.names.working(), &change, &ctx.stamp())?;
+    Ok(())
+}
+
+/// The TP ids of the plan's release and team (in the front matter since init).
+pub(crate) fn plan_ids(plan: &Plan) -> Result<(i64, i64)> {
+    match (plan.release.id, plan.team.id) {
+        (Some(r), Some(t)) => Ok((r, t)),
+        _ => Err(EngineError::NoPlan(
+            "the plan on the tracking branch has no Targetprocess release/team ids".to_owned(),
+        )),
+    }
+}
+
+/// Earlier conflicts that a new merge would otherwise hide: the file still holds the local side
+/// and Targetprocess still holds a different value.
+fn still_open(earlier: Vec<Conflict>, merged: &Plan, remote: &Plan) -> Vec<Conflict> {
+    earlier
+        .into_iter()
+        .filter(|c| {
+            let (Some(now), Some(tp)) = (field_value(merged, c), field_value(remote, c)) else {
+                return false;
+            };
+            now == c.local && tp != c.local
+        })
+        .map(|mut c| {
+            if let Some(tp) = field_value(remote, &c) {
+                c.remote = tp;
+            }
+            c
+        })
+        .collect()
+}
+
+/// The current value of a conflict's field (or the entity's presence) in `plan`.
+pub(crate) fn field_value(plan: &Plan, c: &Conflict) -> Option<FieldValue> {
+    let find_o = |id: &EntityId| plan.objectives.iter().find(|o| &o.id == id);
+    let find_f = |id: &EntityId| {
+        plan.objectives
+            .iter()
+            .flat_map(|o| &o.features)
+            .find(|f| &f.id == id)
+    };
+    match (c.kind, c.field) {
+        (EntityKind::Objective, Some(f)) => find_o(&c.entity).map(|o| merge::objective_get(o, f)),
+        (EntityKind::Feature, Some(pi_model::Field::Objective)) => plan
+            .objectives
+            .iter()
+            .find(|o| o.features.iter().any(|f| f.id == c.entity))
+            .map(|o| FieldValue::Link(Some(o.id.clone()))),
+        (EntityKind::Feature, Some(f)) => find_f(&c.entity).map(|x| merge::feature_get(x, f)),
+        (EntityKind::Objective, None) => Some(presence(find_o(&c.entity).map(|o| &o.name))),
+        (EntityKind::Feature, None) => Some(presence(find_f(&c.entity).map(|f| &f.name))),
+    }
+}
+
+fn presence(name: Option<&String>) -> FieldValue {
+    name.map_or(FieldValue::Missing, |n| FieldValue::Text(n.clone()))
+}
+
+fn log_pull(ctx: &Context<'_>, ws: &Workspace, from_tp: &[Change], conflicts: usize) -> Result<()> {
+    let writes = from_tp
+        .iter()
+        .map(|c| FieldWrite {
+            entity: c.entity.clone(),
+            name: c.name.clone(),
+            field: c.field,
+            before: c.from.clone(),
+            after: c.to.clone(),
+        })
+        .collect();
+    let entry = OpEntry {
+        id: format!("pull-{}", ctx.now.timestamp_millis()),
+        kind: OpKind::Pull,
+        actor: tp_actor(),
+        at: ctx.at(),
+        summary: format!(
+            "Pulled {} change(s) from Targetprocess; {conflicts} conflict(s) open",
+            from_tp.len()
+        ),
+        writes,
+        created: vec![],
+    };
+    oplog::append(&ws.repo, &ws.names.oplog_ref(), &entry, &ctx.stamp())
+}

@@ -1,0 +1,356 @@
+//! `push`: the local plan → Targetprocess, as a previewable list of operations, guarded by a
+//! preflight re-read (optimistic locking), journaled before sending, and followed by id
+//! write-back, a tracking-branch refresh, verification and an op-log entry.
+
+use std::collections::HashMap;
+
+use pi_git::RepoLock;
+use pi_model::changeset::{self, Op};
+use pi_model::merge::{FieldValue, feature_get, objective_get};
+use pi_model::{EntityId, Field, Plan};
+use pi_targetprocess::{Kind, Placement};
+
+use crate::context::Context;
+use crate::error::Result;
+use crate::init::LOCK_WAIT;
+use crate::journal::{Journal, OpState, PushRecord};
+use crate::pull::{commit_local_edits, plan_ids};
+use crate::state::{self, Version};
+use crate::workspace::{Base, Workspace};
+
+#[derive(Debug, Clone, Copy, Default)]
+pub struct PushOptions {
+    /// Compute and return the operations; change nothing.
+    pub dry_run: bool,
+    /// Confirms deletions in Targetprocess.
+    pub yes: bool,
+}
+
+/// A field Targetprocess changed since the last pull that the push would overwrite.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Stale {
+    pub entity: EntityId,
+    pub name: String,
+    /// `None`: the entity was deleted in Targetprocess.
+    pub field: Option<Field>,
+    pub base: FieldValue,
+    pub remote: FieldValue,
+}
+
+/// How one operation ended.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OpResult {
+    pub op: Op,
+    /// `Err` holds Targetprocess's refusal; the change stays local for the next push.
+    pub result: std::result::Result<(), String>,
+}
+
+/// A field whose value in Targetprocess after the push differs from what was sent.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Mismatch {
+    pub entity: EntityId,
+    pub name: String,
+    pub field: Field,
+    pub sent: FieldValue,
+    pub found: FieldValue,
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PushReport {
+    pub ops: Vec<OpResult>,
+    /// Local ids and the Targetprocess ids their creates got.
+    pub created: Vec<(EntityId, i64)>,
+    pub mismatches: Vec<Mismatch>,
+    /// Operations of an interrupted earlier push that this run completed first.
+    pub resumed: usize,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum PushOutcome {
+    /// The plan file matches Targetprocess's last pulled state.
+    NothingToPush {
+        resumed: usize,
+    },
+    /// Unresolved conflicts must be resolved first.
+    Blocked {
+        conflicts: usize,
+    },
+    /// The push deletes in Targetprocess; run again with `yes`.
+    NeedsConfirmation {
+        ops: Vec<Op>,
+    },
+    /// `dry_run`: what a push would do.
+    Preview {
+        ops: Vec<Op>,
+    },
+    /// Targetprocess changed fields this push would overwrite; pull first.
+    RemoteChanged {
+        stale: Vec<Stale>,
+    },
+    Pushed(PushReport),
+}
+
+pub async fn push(ctx: &Context<'_>, ws: &Workspace, opts: PushOptions) -> Result<PushOutcome> {
+    let _lock = (!opts.dry_run)
+        .then(|| RepoLock::acquire(&ws.repo, LOCK_WAIT))
+        .transpose()?;
+    let mut resumed = 0;
+    if !opts.dry_run {
+        let mut journal = open_journal(ws)?;
+        if let Some(record) = journal.unfinished(&ws.names.plan_slug())? {
+            resumed = run(ctx, ws, &mut journal, record).await?.ops.len();
+        }
+    }
+    let conflicts = state::load_conflicts(&ws.local_dir()?)?;
+    if !conflicts.is_empty() {
+        return Ok(PushOutcome::Blocked {
+            conflicts: conflicts.len(),
+        });
+    }
+    let local_text = ws.local_text()?;
+    let local = crate::workspace::parse(&ws.plan_file(), &local_text)?;
+    let base = ws.base()?;
+    let ops = changeset::push_plan(&base.plan, &local)?;
+    if ops.is_empty() {
+        return Ok(PushOutcome::NothingToPush { resumed });
+    }
+    if opts.dry_run {
+        return Ok(PushOutcome::Preview { ops });
+    }
+    if !opts.yes && ops.iter().any(Op::is_delete) {
+        return Ok(PushOutcome::NeedsConfirmation { ops });
+    }
+    let stale = preflight(ctx, &base, &ops).await?;
+    if !stale.is_empty() {
+        return Ok(PushOutcome::RemoteChanged { stale });
+    }
+    commit_local_edits(ctx, ws, &local_text)?;
+    let mut journal = open_journal(ws)?;
+    let key = ctx.now.timestamp_millis();
+    let recorded: Vec<(Op, String)> = ops
+        .into_iter()
+        .enumerate()
+        .map(|(i, op)| (op, format!("{}-{key}-{i}", ws.names.plan_slug())))
+        .collect();
+    let actor = format!("{} <{}>", ctx.me.name, ctx.me.email);
+    let id = journal.begin_push(
+        &ws.names.plan_slug(),
+        &base.commit.to_string(),
+        &ctx.at(),
+        &actor,
+        &recorded,
+    )?;
+    let record = journal.push(id)?;
+    let mut report = run(ctx, ws, &mut journal, record).await?;
+    report.resumed = resumed;
+    Ok(PushOutcome::Pushed(report))
+}
+
+/// Completes an interrupted push, if there is one (`tpcli plan resume`).
+pub async fn resume(ctx: &Context<'_>, ws: &Workspace) -> Result<Option<PushReport>> {
+    let _lock = RepoLock::acquire(&ws.repo, LOCK_WAIT)?;
+    let mut journal = open_journal(ws)?;
+    match journal.unfinished(&ws.names.plan_slug())? {
+        Some(record) => Ok(Some(run(ctx, ws, &mut journal, record).await?)),
+        None => Ok(None),
+    }
+}
+
+fn open_journal(ws: &Workspace) -> Result<Journal> {
+    Ok(Journal::open(&ws.local_dir()?.join("journal.sqlite"))?)
+}
+
+/// Re-reads every entity the operations touch; where its version moved since the base, compares
+/// the touched fields with Targetprocess's values now.
+async fn preflight(ctx: &Context<'_>, base: &Base, ops: &[Op]) -> Result<Vec<Stale>> {
+    let (mut objectives, mut features) = (Vec::new(), Vec::new());
+    for op in ops {
+        let Some(id) = op.entity().tp() else { continue };
+        match op {
+            Op::UpdateObjective { .. } | Op::DeleteObjective { .. } => objectives.push(id),
+            Op::UpdateFeature { .. } | Op::RelinkFeature { .. } | Op::DeleteFeature { .. } => {
+                features.push(id)
+            }
+            Op::CreateObjective { .. } | Op::CreateFeature { .. } => {}
+        }
+    }
+    let mut now = ctx
+        .tp
+        .reread_versions(Kind::TeamObjective, &objectives)
+        .await?;
+    now.extend(ctx.tp.reread_versions(Kind::Feature, &features).await?);
+    let moved: Vec<i64> = objectives
+        .iter()
+        .chain(&features)
+        .copied()
+        .filter(|id| {
+            let current = now.get(id).map(|v| Version {
+                modify_date: v.modify_date.map(|d| d.to_rfc3339()),
+                entity_version: v.entity_version,
+            });
+            current.as_ref() != base.versions.entities.get(id)
+        })
+        .collect();
+    if moved.is_empty() {
+        return Ok(Vec::new());
+    }
+    let (release, team) = plan_ids(&base.plan)?;
+    let remote = ctx.tp.fetch_team_plan(release, team).await?;
+    Ok(ops
+        .iter()
+        .filter(|op| op.entity().tp().is_some_and(|id| moved.contains(&id)))
+        .flat_map(|op| stale_fields(&base.plan, &remote.plan, op))
+        .collect())
+}
+
+fn stale_fields(base: &Plan, remote: &Plan, op: &Op) -> Vec<Stale> {
+    let id = op.entity();
+    let (fields, name): (Vec<Field>, &str) = match op {
+        Op::UpdateObjective { changes, name, .. } | Op::UpdateFeature { changes, name, .. } => {
+            (changes.iter().map(|c| c.field).collect(), name)
+        }
+        Op::RelinkFeature { name, .. } => (vec![Field::Objective], name),
+        Op::DeleteObjective { name, .. } | Op::DeleteFeature { name, .. } => (vec![], name),
+        Op::CreateObjective { .. } | Op::CreateFeature { .. } => return vec![],
+    };
+    let (b, r) = (value_of(base, id), value_of(remote, id));
+    let Some(r) = r else {
+        return vec![Stale {
+            entity: id.clone(),
+            name: name.to_owned(),
+            field: None,
+            base: FieldValue::Text(name.to_owned()),
+            remote: FieldValue::Missing,
+        }];
+    };
+    fields
+        .into_iter()
+        .filter_map(|f| {
+            let (bv, rv) = (b.as_ref().map(|b| b(f)), r(f));
+            (bv.as_ref() != Some(&rv)).then(|| Stale {
+                entity: id.clone(),
+                name: name.to_owned(),
+                field: Some(f),
+                base: bv.unwrap_or(FieldValue::Missing),
+                remote: rv,
+            })
+        })
+        .collect()
+}
+
+type Getter<'a> = Box<dyn Fn(Field) -> FieldValue + 'a>;
+
+/// A field reader for the objective or feature `id` of `plan`.
+fn value_of<'a>(plan: &'a Plan, id: &EntityId) -> Option<Getter<'a>> {
+    if let Some(o) = plan.objectives.iter().find(|o| &o.id == id) {
+        return Some(Box::new(move |f| objective_get(o, f)));
+    }
+    plan.objectives.iter().find_map(|o| {
+        o.features.iter().find(|f| &f.id == id).map(|feature| {
+            let parent = o.id.clone();
+            Box::new(move |f| match f {
+                Field::Objective => FieldValue::Link(Some(parent.clone())),
+                f => feature_get(feature, f),
+            }) as Getter<'a>
+        })
+    })
+}
+
+/// Sends every operation of `record` that is not done yet, then completes the push.
+async fn run(
+    ctx: &Context<'_>,
+    ws: &Workspace,
+    journal: &mut Journal,
+    record: PushRecord,
+) -> Result<PushReport> {
+    let base = ws.base()?;
+    let (release, team) = plan_ids(&base.plan)?;
+    let needs_users = record.ops.iter().any(|o| mentions_owner(&o.op));
+    let users = if needs_users {
+        ctx.tp.list_users().await?
+    } else {
+        Vec::new()
+    };
+    let mut created: HashMap<EntityId, i64> = record
+        .ops
+        .iter()
+        .filter_map(|o| o.tp_id.map(|id| (o.op.entity().clone(), id)))
+        .collect();
+    let mut results = Vec::new();
+    for jop in &record.ops {
+        if matches!(jop.state, OpState::Done | OpState::Failed) {
+            continue;
+        }
+        if jop.state == OpState::Sending
+            && let Some(id) = recover_create(ctx, &jop.op, &jop.marker).await?
+        {
+            // The interrupted run's create reached Targetprocess: take it, do not send again.
+            created.insert(jop.op.entity().clone(), id);
+            journal.set_state(record.id, jop.seq, OpState::Done, Some(id), None)?;
+            results.push(OpResult {
+                op: jop.op.clone(),
+                result: Ok(()),
+            });
+            continue;
+        }
+        journal.set_state(record.id, jop.seq, OpState::Sending, None, None)?;
+        let target = crate::apply::Target {
+            tp: ctx.tp,
+            placement: Placement { team, release },
+            users: &users,
+            created: &created,
+        };
+        let outcome = crate::apply::apply(&target, &jop.op, &jop.marker).await;
+        match outcome {
+            Ok(applied) => {
+                let tp_id = match applied {
+                    crate::apply::Applied::Created { id, .. } => {
+                        created.insert(jop.op.entity().clone(), id);
+                        Some(id)
+                    }
+                    crate::apply::Applied::Done => None,
+                };
+                journal.set_state(record.id, jop.seq, OpState::Done, tp_id, None)?;
+                results.push(OpResult {
+                    op: jop.op.clone(),
+                    result: Ok(()),
+                });
+            }
+            Err(crate::error::EngineError::Tp(e)) if !e.is_transient() && !e.is_ambiguous() => {
+                let msg = e.to_string();
+                journal.set_state(record.id, jop.seq, OpState::Failed, None, Some(&msg))?;
+                results.push(OpResult {
+                    op: jop.op.clone(),
+                    result: Err(msg),
+                });
+            }
+            // Transient or unknown failures leave the operation `sending`: resume picks it up.
+            Err(e) => return Err(e),
+        }
+    }
+    crate::complete::complete(ctx, ws, journal, &record, &base, created, results).await
+}
+
+/// For a create that was being sent when an earlier run stopped: the entity carrying its marker.
+async fn recover_create(ctx: &Context<'_>, op: &Op, marker: &str) -> Result<Option<i64>> {
+    let kind = match op {
+        Op::CreateObjective { .. } => Kind::TeamObjective,
+        Op::CreateFeature { .. } => Kind::Feature,
+        _ => return Ok(None),
+    };
+    let marker = pi_targetprocess::IdempotencyMarker::for_operation(marker);
+    Ok(ctx
+        .tp
+        .find_by_marker(kind, &marker)
+        .await?
+        .map(|(id, _)| id))
+}
+
+fn mentions_owner(op: &Op) -> bool {
+    let fields = match op {
+        Op::CreateObjective { fields, .. } | Op::CreateFeature { fields, .. } => fields,
+        Op::UpdateObjective { changes, .. } | Op::UpdateFeature { changes, .. } => changes,
+        _ => return false,
+    };
+    fields.iter().any(|c| c.field == Field::Owner)
+}

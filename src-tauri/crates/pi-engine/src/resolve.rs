@@ -1,0 +1,99 @@
+//! `resolve`: settle stored conflicts field by field (keep local, keep remote, keep both, or a
+//! value typed by hand), rewrite the plan file and commit it attributed to the user.
+
+use pi_git::{CommitMessage, RepoLock, Trailers};
+use pi_model::merge::{self, Conflict, Resolution};
+use pi_model::{EntityId, Field};
+
+use crate::error::{EngineError, Result};
+use crate::init::LOCK_WAIT;
+use crate::oplog::{self, FieldWrite, OpEntry, OpKind};
+use crate::state;
+use crate::workspace::Workspace;
+
+/// Which stored conflicts to resolve.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Selector {
+    /// Only conflicts of this objective or feature.
+    pub entity: Option<EntityId>,
+    /// Only this field (with `entity`).
+    pub field: Option<Field>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResolveReport {
+    pub resolved: Vec<Conflict>,
+    pub remaining: usize,
+}
+
+pub fn resolve(
+    ctx_me: &pi_git::Identity,
+    now: chrono::DateTime<chrono::Utc>,
+    ws: &Workspace,
+    selector: &Selector,
+    resolution: &Resolution,
+) -> Result<ResolveReport> {
+    let _lock = RepoLock::acquire(&ws.repo, LOCK_WAIT)?;
+    let dir = ws.local_dir()?;
+    let stored = state::load_conflicts(&dir)?;
+    let (chosen, rest): (Vec<Conflict>, Vec<Conflict>) = stored.into_iter().partition(|c| {
+        selector.entity.as_ref().is_none_or(|e| e == &c.entity)
+            && selector.field.is_none_or(|f| c.field == Some(f))
+    });
+    if chosen.is_empty() {
+        return Err(EngineError::NoPlan(
+            "no unresolved conflict matches".to_owned(),
+        ));
+    }
+    let mut plan = ws.local()?;
+    for c in &chosen {
+        merge::resolve(&mut plan, c, resolution)
+            .map_err(|e| EngineError::NoPlan(format!("cannot resolve {}: {e}", describe(c))))?;
+    }
+    let text = pi_format::render(&plan);
+    let stamp = pi_git::Stamp::new(ctx_me.clone(), pi_git::When::utc(now.timestamp()));
+    let message = CommitMessage::new(&format!("Resolve {} conflict(s)", chosen.len()))
+        .with_trailers(Trailers::new().with_source(pi_git::Source::Local));
+    let file = ws.plan_file();
+    let change = pi_git::FileChange {
+        path: &file,
+        content: text.as_bytes(),
+        message: &message,
+    };
+    ws.repo.commit_file(&ws.names.working(), &change, &stamp)?;
+    state::save_conflicts(&dir, &rest)?;
+    let entry = OpEntry {
+        id: format!("resolve-{}", now.timestamp_millis()),
+        kind: OpKind::Resolve,
+        actor: oplog::Actor::Person {
+            name: ctx_me.name.clone(),
+            email: ctx_me.email.clone(),
+        },
+        at: now.to_rfc3339(),
+        summary: format!("Resolved {} conflict(s) ({resolution:?})", chosen.len()),
+        writes: chosen
+            .iter()
+            .map(|c| FieldWrite {
+                entity: c.entity.clone(),
+                name: c.name.clone(),
+                field: c.field,
+                before: c.local.clone(),
+                after: crate::pull::field_value(&plan, c).unwrap_or(merge::FieldValue::Missing),
+            })
+            .collect(),
+        created: vec![],
+    };
+    oplog::append(&ws.repo, &ws.names.oplog_ref(), &entry, &stamp)?;
+    Ok(ResolveReport {
+        remaining: rest.len(),
+        resolved: chosen,
+    })
+}
+
+/// `Effort of "Platform governance"`.
+pub fn describe(c: &Conflict) -> String {
+    match c.field {
+        Some(f) => format!("{f} of {:?}", c.name),
+        None => format!("{:?} (edited on one side, deleted on the other)", c.name),
+    }
+}

@@ -1,0 +1,62 @@
+//! `status`: where the plan stands, in words a planner understands — local changes not pushed,
+//! Targetprocess changes not pulled, unresolved conflicts, an interrupted push.
+
+use pi_model::changeset::{self, Op};
+use pi_model::merge::Conflict;
+
+use crate::context::Context;
+use crate::error::Result;
+use crate::journal::Journal;
+use crate::pull::plan_ids;
+use crate::state;
+use crate::workspace::Workspace;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Status {
+    pub working_branch: String,
+    pub plan_file: String,
+    /// Operations a push would send now.
+    pub local_changes: Vec<Op>,
+    /// Whether Targetprocess changed since the last pull (`None` when not checked: offline).
+    pub tp_changed: Option<bool>,
+    pub conflicts: Vec<Conflict>,
+    /// Operations of an interrupted push still to be completed (`tpcli plan resume`).
+    pub unfinished_push: usize,
+    /// The plan file cannot be read (e.g. conflict markers); the message says where.
+    pub file_problem: Option<String>,
+}
+
+pub async fn status(ctx: Option<&Context<'_>>, ws: &Workspace) -> Result<Status> {
+    let base = ws.base()?;
+    let (local_changes, file_problem) = match ws.local() {
+        Ok(local) => (changeset::push_plan(&base.plan, &local)?, None),
+        Err(e) => (Vec::new(), Some(e.to_string())),
+    };
+    let tp_changed = match ctx {
+        Some(ctx) => {
+            let (release, team) = plan_ids(&base.plan)?;
+            let mut remote = ctx.tp.fetch_team_plan(release, team).await?;
+            remote.plan.meta = base.plan.meta.clone();
+            let versions = state::Versions::from_remote(&remote);
+            Some(remote.plan != base.plan || versions != base.versions)
+        }
+        None => None,
+    };
+    let dir = ws.local_dir()?;
+    let journal = Journal::open(&dir.join("journal.sqlite"))?;
+    let unfinished_push = journal.unfinished(&ws.names.plan_slug())?.map_or(0, |p| {
+        p.ops
+            .iter()
+            .filter(|o| o.state != crate::journal::OpState::Done)
+            .count()
+    });
+    Ok(Status {
+        working_branch: ws.names.working(),
+        plan_file: ws.plan_file(),
+        local_changes,
+        tp_changed,
+        conflicts: state::load_conflicts(&dir)?,
+        unfinished_push,
+        file_problem,
+    })
+}

@@ -1,0 +1,127 @@
+//! A plan checked out in a repository: its branches, its file, its base and local versions.
+
+use std::path::{Path, PathBuf};
+
+use pi_git::{BranchNames, Oid, PlanRepo, TRACKING_PREFIX, WORKING_PREFIX};
+use pi_model::Plan;
+
+use crate::error::{EngineError, Result};
+use crate::state::{self, Versions};
+
+/// The last Targetprocess state seen: the tracking branch's plan and versions.
+#[derive(Debug, Clone)]
+pub struct Base {
+    pub commit: Oid,
+    pub plan: Plan,
+    pub versions: Versions,
+}
+
+/// A plan repository with one plan's working branch checked out.
+#[derive(Debug)]
+pub struct Workspace {
+    pub repo: PlanRepo,
+    pub names: BranchNames,
+}
+
+impl Workspace {
+    /// The plan whose working branch is checked out in the repository at or above `dir`.
+    pub fn open(dir: &Path) -> Result<Self> {
+        let repo = PlanRepo::discover(dir)?;
+        let branch = repo.current_branch()?.unwrap_or_default();
+        let names = names_of(&branch).ok_or_else(|| {
+            let plans = repo.branches(WORKING_PREFIX).unwrap_or_default();
+            let hint = if plans.is_empty() {
+                "run `tpcli plan init --release NAME --team NAME` first".to_owned()
+            } else {
+                format!("check out one of: {}", plans.join(", "))
+            };
+            EngineError::NoPlan(format!(
+                "the checked-out branch {branch:?} is not a plan's working branch; {hint}"
+            ))
+        })?;
+        Ok(Self { repo, names })
+    }
+
+    pub fn plan_file(&self) -> String {
+        self.names.plan_file()
+    }
+
+    pub fn plan_path(&self) -> Result<PathBuf> {
+        let workdir = self
+            .repo
+            .workdir()
+            .ok_or_else(|| EngineError::NoPlan("the repository has no working tree".to_owned()))?;
+        Ok(workdir.join(self.plan_file()))
+    }
+
+    /// `.git/pi-planner/<plan>/`: conflicts and journal, not shared.
+    pub fn local_dir(&self) -> Result<PathBuf> {
+        state::local_dir(self.repo.git_dir(), &self.names.plan_slug())
+    }
+
+    /// The plan file as it is on disk now.
+    pub fn local_text(&self) -> Result<String> {
+        let path = self.plan_path()?;
+        std::fs::read_to_string(&path).map_err(|e| {
+            EngineError::NoPlan(format!("cannot read the plan file {}: {e}", path.display()))
+        })
+    }
+
+    /// The plan file on disk, parsed.
+    pub fn local(&self) -> Result<Plan> {
+        parse(&self.plan_file(), &self.local_text()?)
+    }
+
+    /// The tracking branch: the last Targetprocess state pulled.
+    pub fn base(&self) -> Result<Base> {
+        let tracking = self.names.tracking();
+        let commit = self.repo.resolve(&tracking)?;
+        let file = self.plan_file();
+        let text = self.read_at(commit, &file)?;
+        let versions_path = state::versions_path(&self.names.plan_slug());
+        let versions = match self.repo.read_file_at(commit, &versions_path)? {
+            Some(bytes) => Versions::from_json(&versions_path, &String::from_utf8_lossy(&bytes))?,
+            None => Versions::default(),
+        };
+        Ok(Base {
+            commit,
+            plan: parse(&format!("{tracking}:{file}"), &text)?,
+            versions,
+        })
+    }
+
+    fn read_at(&self, commit: Oid, path: &str) -> Result<String> {
+        let bytes = self.repo.read_file_at(commit, path)?.ok_or_else(|| {
+            EngineError::NoPlan(format!("{path} is missing from commit {commit}"))
+        })?;
+        String::from_utf8(bytes)
+            .map_err(|_| EngineError::NoPlan(format!("{path} at {commit} is not UTF-8 text")))
+    }
+}
+
+/// Parses a plan file, naming it in errors.
+pub fn parse(file: &str, text: &str) -> Result<Plan> {
+    pi_format::parse(text)
+        .map(|p| p.plan)
+        .map_err(|errors| EngineError::Parse {
+            file: file.to_owned(),
+            errors,
+        })
+}
+
+/// The plan names of a working branch `pi/plan/<release>/<team>`.
+fn names_of(branch: &str) -> Option<BranchNames> {
+    let rest = branch.strip_prefix(WORKING_PREFIX)?.strip_prefix('/')?;
+    let (release_slug, team_slug) = rest.split_once('/')?;
+    (!release_slug.is_empty() && !team_slug.is_empty() && !team_slug.contains('/')).then(|| {
+        BranchNames {
+            release_slug: release_slug.to_owned(),
+            team_slug: team_slug.to_owned(),
+        }
+    })
+}
+
+/// The tracking branch of every plan in the repository.
+pub fn tracking_branches(repo: &PlanRepo) -> Result<Vec<String>> {
+    Ok(repo.branches(TRACKING_PREFIX)?)
+}

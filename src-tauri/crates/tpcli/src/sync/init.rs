@@ -1,0 +1,86 @@
+//! `tpcli plan init`.
+
+use anyhow::Result;
+use clap::Args;
+use pi_engine::{Context, InitRequest};
+
+use super::connect::{self, TpArgs};
+use super::{RepoArgs, block_on};
+use crate::exit;
+
+/// Start a plan repository from Targetprocess: fetch the team's plan for a release, write the
+/// plan file, create the tracking branch (Targetprocess's state) and the working branch (yours).
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  TP_TOKEN=... tpcli plan init --tp-url https://acme.tpondemand.com --release \"PI-4/25\" --team \"Platform Eco\"
+  tpcli plan init --release \"PI-4/25\" --team \"Platform Eco\" --repo plans --remote git@git.example.com:art/plans.git
+
+Works in an empty folder, a new folder, or an existing repository. Branch and file names include
+release and team, so several teams and releases share one repository.")]
+pub struct InitArgs {
+    /// Release (PI) name as in Targetprocess, e.g. "PI-4/25".
+    #[arg(long, value_name = "NAME")]
+    release: String,
+    /// Team name as in Targetprocess, e.g. "Platform Eco".
+    #[arg(long, value_name = "NAME")]
+    team: String,
+    /// A shared git remote to publish the plan's branches and op log to (added as origin).
+    #[arg(long, value_name = "URL")]
+    remote: Option<String>,
+    #[command(flatten)]
+    repo: RepoArgs,
+    #[command(flatten)]
+    tp: TpArgs,
+    /// Print the result as JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn run(args: InitArgs) -> Result<u8> {
+    let tp = connect::client(&args.tp, None)?;
+    let me = connect::identity(&args.repo.repo)?;
+    let ctx = Context {
+        tp: &tp,
+        me: &me,
+        now: chrono::Utc::now(),
+        auto_sync: false,
+    };
+    let req = InitRequest {
+        dir: args.repo.repo.clone(),
+        release: args.release.clone(),
+        team: args.team.clone(),
+        remote: args.remote.clone(),
+    };
+    let report = block_on(pi_engine::init(&ctx, &req))??;
+    if args.json {
+        println!(
+            "{}",
+            serde_json::json!({
+                "plan_file": report.plan_file,
+                "tracking_branch": report.tracking,
+                "working_branch": report.working,
+                "objectives": report.objectives,
+                "features": report.features,
+                "remote": report.pushed_to,
+            })
+        );
+    } else {
+        println!(
+            "Started the plan of {} for {}: {} objectives, {} features.",
+            args.team, args.release, report.objectives, report.features
+        );
+        println!("  plan file:       {}", report.plan_file.display());
+        println!(
+            "  working branch:  {} (yours; edit the plan here)",
+            report.working
+        );
+        println!(
+            "  tracking branch: {} (Targetprocess's state)",
+            report.tracking
+        );
+        if let Some(url) = report.pushed_to {
+            println!("  shared with:     {url}");
+        }
+    }
+    Ok(exit::OK)
+}

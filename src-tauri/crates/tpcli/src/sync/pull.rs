@@ -1,0 +1,101 @@
+//! `tpcli plan pull`.
+
+use anyhow::Result;
+use clap::Args;
+use pi_engine::{Context, PullOptions};
+
+use super::connect::{self, TpArgs};
+use super::words::{change, conflict, plural};
+use super::{RepoArgs, block_on, open};
+use crate::exit;
+
+/// Bring Targetprocess's changes into your plan: fetch, merge field by field, report what came
+/// in, what stayed yours, and every conflict.
+///
+/// Different fields never conflict, even on neighbouring lines; two features added to one
+/// objective never conflict. A conflict (the same field changed differently on both sides) keeps
+/// your value in the file and blocks push until you resolve it.
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  tpcli plan pull
+  tpcli plan pull --markers     # also write git-style markers around conflicting fields
+  tpcli plan pull --json
+
+Exit codes: 0 merged cleanly, 1 conflicts to resolve, 2 error.")]
+pub struct PullArgs {
+    /// Write git-style conflict markers into the plan file around each conflicting field, for
+    /// resolving in a text editor.
+    #[arg(long)]
+    markers: bool,
+    /// Attribute the pull to an unattended sync (CI) instead of you.
+    #[arg(long)]
+    auto_sync: bool,
+    #[command(flatten)]
+    repo: RepoArgs,
+    #[command(flatten)]
+    tp: TpArgs,
+    /// Print the result as JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn run(args: PullArgs) -> Result<u8> {
+    let (ws, tp) = open(&args.repo, &args.tp)?;
+    let me = connect::identity(&args.repo.repo)?;
+    let ctx = Context {
+        tp: &tp,
+        me: &me,
+        now: chrono::Utc::now(),
+        auto_sync: args.auto_sync,
+    };
+    let report = block_on(pi_engine::pull(
+        &ctx,
+        &ws,
+        &PullOptions {
+            markers: args.markers,
+        },
+    ))??;
+    if args.json {
+        println!(
+            "{}",
+            serde_json::json!({
+                "tp_changed": report.tp_changed,
+                "from_targetprocess": report.from_tp,
+                "kept_local": report.local,
+                "conflicts": report.conflicts,
+            })
+        );
+    } else {
+        if !report.tp_changed {
+            println!("Targetprocess has not changed since your last pull.");
+        }
+        section("From Targetprocess", report.from_tp.iter().map(change));
+        section(
+            "Your changes, not pushed yet",
+            report.local.iter().map(change),
+        );
+        section("Conflicts", report.conflicts.iter().map(conflict));
+        if !report.conflicts.is_empty() {
+            println!(
+                "\n{} to resolve: `tpcli plan resolve --keep local|remote|both --all` (or per objective with --objective ID).",
+                plural(report.conflicts.len(), "conflict", "conflicts")
+            );
+        }
+    }
+    Ok(if report.conflicts.is_empty() {
+        exit::OK
+    } else {
+        exit::FINDINGS
+    })
+}
+
+fn section(title: &str, lines: impl Iterator<Item = String>) {
+    let lines: Vec<String> = lines.collect();
+    if lines.is_empty() {
+        return;
+    }
+    println!("{title} ({}):", lines.len());
+    for l in lines {
+        println!("  {l}");
+    }
+}

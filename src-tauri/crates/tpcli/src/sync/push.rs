@@ -1,0 +1,241 @@
+//! `tpcli plan push` and `tpcli plan resume`.
+
+use anyhow::Result;
+use clap::Args;
+use pi_engine::{Context, PushOptions, PushOutcome};
+
+use super::connect::{self, TpArgs};
+use super::words::{plural, short};
+use super::{RepoArgs, block_on, open};
+use crate::exit;
+
+/// Send your plan changes to Targetprocess. Shows the operations first with --dry-run.
+///
+/// Before writing, every touched item is re-read: if Targetprocess changed a field you changed
+/// since your last pull, nothing is written and you are asked to pull. Every operation is
+/// journaled before it is sent, so an interrupted push is completed by `tpcli plan resume` (or
+/// the next push) without duplicates.
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  tpcli plan push --dry-run     # what would be sent, in planner words
+  tpcli plan push               # send it
+  tpcli plan push --yes         # also confirm deletions in Targetprocess
+
+Exit codes: 0 pushed (or nothing to push), 1 not pushed (conflicts, Targetprocess changed,
+deletions to confirm, or an operation refused), 2 error.")]
+pub struct PushArgs {
+    /// Print the operations a push would send and change nothing.
+    #[arg(long)]
+    dry_run: bool,
+    /// Confirm deletions of objectives or features in Targetprocess.
+    #[arg(long)]
+    yes: bool,
+    /// Attribute the push to an unattended sync (CI) instead of you.
+    #[arg(long)]
+    auto_sync: bool,
+    #[command(flatten)]
+    repo: RepoArgs,
+    #[command(flatten)]
+    tp: TpArgs,
+    /// Print the result as JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn run(args: PushArgs) -> Result<u8> {
+    let (ws, tp) = open(&args.repo, &args.tp)?;
+    let me = connect::identity(&args.repo.repo)?;
+    let ctx = Context {
+        tp: &tp,
+        me: &me,
+        now: chrono::Utc::now(),
+        auto_sync: args.auto_sync,
+    };
+    let opts = PushOptions {
+        dry_run: args.dry_run,
+        yes: args.yes,
+    };
+    let outcome = block_on(pi_engine::push(&ctx, &ws, opts))??;
+    if args.json {
+        println!("{}", json(&outcome));
+    } else {
+        print_human(&outcome);
+    }
+    Ok(code(&outcome))
+}
+
+fn code(outcome: &PushOutcome) -> u8 {
+    match outcome {
+        PushOutcome::NothingToPush { .. } | PushOutcome::Preview { .. } => exit::OK,
+        PushOutcome::Pushed(r) if r.ops.iter().all(|o| o.result.is_ok()) => exit::OK,
+        _ => exit::FINDINGS,
+    }
+}
+
+fn print_human(outcome: &PushOutcome) {
+    match outcome {
+        PushOutcome::NothingToPush { resumed } => {
+            if *resumed > 0 {
+                println!(
+                    "Completed an interrupted push ({}).",
+                    plural(*resumed, "operation", "operations")
+                );
+            }
+            println!("Nothing to push: the plan matches Targetprocess as of your last pull.");
+        }
+        PushOutcome::Blocked { conflicts } => println!(
+            "Not pushed: {} to resolve first (`tpcli plan status`, `tpcli plan resolve`).",
+            plural(*conflicts, "conflict", "conflicts")
+        ),
+        PushOutcome::NeedsConfirmation { ops } => {
+            println!("Not pushed: this push deletes in Targetprocess:");
+            for op in ops.iter().filter(|o| o.is_delete()) {
+                println!("  {op}");
+            }
+            println!("Run `tpcli plan push --yes` to confirm.");
+        }
+        PushOutcome::Preview { ops } => {
+            println!(
+                "A push would send {}:",
+                plural(ops.len(), "operation", "operations")
+            );
+            for op in ops {
+                for line in op.to_string().lines() {
+                    println!("  {line}");
+                }
+            }
+        }
+        PushOutcome::RemoteChanged { stale } => {
+            println!("Not pushed: Targetprocess changed what you changed since your last pull:");
+            for s in stale {
+                let what = s.field.map_or_else(
+                    || "the item was deleted".to_owned(),
+                    |f| format!("{f}: {} → {}", short(&s.base), short(&s.remote)),
+                );
+                println!("  \"{}\" ({}): {what}", s.name, s.entity);
+            }
+            println!("Run `tpcli plan pull`, then push again.");
+        }
+        PushOutcome::Pushed(r) => print_report(r),
+    }
+}
+
+fn print_report(r: &pi_engine::PushReport) {
+    if r.resumed > 0 {
+        println!(
+            "Completed an interrupted push first ({}).",
+            plural(r.resumed, "operation", "operations")
+        );
+    }
+    let ok = r.ops.iter().filter(|o| o.result.is_ok()).count();
+    println!(
+        "Pushed {} to Targetprocess.",
+        plural(ok, "operation", "operations")
+    );
+    for o in &r.ops {
+        let mark = if o.result.is_ok() { "✓" } else { "✗" };
+        for line in o.op.to_string().lines() {
+            println!("  {mark} {line}");
+        }
+        if let Err(e) = &o.result {
+            println!("      refused: {e}");
+        }
+    }
+    for (local, tp) in &r.created {
+        println!("  {local} is now tp:{tp}");
+    }
+    for m in &r.mismatches {
+        println!(
+            "  note: Targetprocess holds {} = {} on \"{}\" (sent {})",
+            m.field,
+            short(&m.found),
+            m.name,
+            short(&m.sent)
+        );
+    }
+}
+
+fn json(outcome: &PushOutcome) -> serde_json::Value {
+    use serde_json::json;
+    match outcome {
+        PushOutcome::NothingToPush { resumed } => {
+            json!({"result": "nothing_to_push", "resumed": resumed})
+        }
+        PushOutcome::Blocked { conflicts } => {
+            json!({"result": "blocked_by_conflicts", "conflicts": conflicts})
+        }
+        PushOutcome::NeedsConfirmation { ops } => {
+            json!({"result": "needs_confirmation", "operations": ops})
+        }
+        PushOutcome::Preview { ops } => json!({
+            "result": "dry_run",
+            "operations": ops,
+            "summary": ops.iter().map(ToString::to_string).collect::<Vec<_>>(),
+        }),
+        PushOutcome::RemoteChanged { stale } => json!({
+            "result": "targetprocess_changed",
+            "stale": stale.iter().map(|s| json!({
+                "entity": s.entity, "name": s.name, "field": s.field, "base": s.base, "remote": s.remote
+            })).collect::<Vec<_>>(),
+        }),
+        PushOutcome::Pushed(r) => json!({
+            "result": "pushed",
+            "resumed": r.resumed,
+            "operations": r.ops.iter().map(|o| json!({
+                "operation": o.op,
+                "summary": o.op.to_string(),
+                "error": o.result.as_ref().err(),
+            })).collect::<Vec<_>>(),
+            "created": r.created.iter().map(|(l, t)| json!({"local": l, "tp": t})).collect::<Vec<_>>(),
+            "mismatches": r.mismatches.iter().map(|m| json!({
+                "entity": m.entity, "name": m.name, "field": m.field, "sent": m.sent, "found": m.found
+            })).collect::<Vec<_>>(),
+        }),
+    }
+}
+
+/// Complete an interrupted push: operations already applied are not sent again; a create whose
+/// answer was lost is found in Targetprocess by its marker instead of being created twice.
+#[derive(Debug, Args)]
+#[command(after_help = "Example:
+  tpcli plan resume      # after a crash, a killed process or a dropped connection during push")]
+pub struct ResumeArgs {
+    #[command(flatten)]
+    repo: RepoArgs,
+    #[command(flatten)]
+    tp: TpArgs,
+    /// Print the result as JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn resume(args: ResumeArgs) -> Result<u8> {
+    let (ws, tp) = open(&args.repo, &args.tp)?;
+    let me = connect::identity(&args.repo.repo)?;
+    let ctx = Context {
+        tp: &tp,
+        me: &me,
+        now: chrono::Utc::now(),
+        auto_sync: false,
+    };
+    let report = block_on(pi_engine::push::resume(&ctx, &ws))??;
+    match report {
+        None => {
+            if args.json {
+                println!("{}", serde_json::json!({"result": "nothing_to_resume"}));
+            } else {
+                println!("No interrupted push to resume.");
+            }
+            Ok(exit::OK)
+        }
+        Some(r) => {
+            let outcome = PushOutcome::Pushed(r);
+            if args.json {
+                println!("{}", json(&outcome));
+            } else {
+                print_human(&outcome);
+            }
+            Ok(code(&outcome))
+        }
+    }
+}

@@ -1,0 +1,103 @@
+//! `tpcli plan status`.
+
+use anyhow::Result;
+use clap::Args;
+use pi_engine::Context;
+
+use super::connect::{self, TpArgs};
+use super::words::{conflict, plural};
+use super::{RepoArgs, block_on};
+use crate::exit;
+
+/// Where your plan stands: changes not pushed yet, Targetprocess changes not pulled yet,
+/// conflicts to resolve, an interrupted push to resume.
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  tpcli plan status             # asks Targetprocess whether it changed
+  tpcli plan status --offline   # no network: local state only
+  tpcli plan status --json")]
+pub struct StatusArgs {
+    /// Do not ask Targetprocess whether it changed.
+    #[arg(long)]
+    offline: bool,
+    #[command(flatten)]
+    repo: RepoArgs,
+    #[command(flatten)]
+    tp: TpArgs,
+    /// Print the status as JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn run(args: StatusArgs) -> Result<u8> {
+    let ws = pi_engine::Workspace::open(&args.repo.repo)?;
+    let status = if args.offline {
+        block_on(pi_engine::status(None, &ws))??
+    } else {
+        let tp = connect::client(&args.tp, ws.base()?.plan.meta.tp_url.as_deref())?;
+        let me = connect::identity(&args.repo.repo)?;
+        let ctx = Context {
+            tp: &tp,
+            me: &me,
+            now: chrono::Utc::now(),
+            auto_sync: false,
+        };
+        block_on(pi_engine::status(Some(&ctx), &ws))??
+    };
+    if args.json {
+        println!(
+            "{}",
+            serde_json::json!({
+                "working_branch": status.working_branch,
+                "plan_file": status.plan_file,
+                "local_changes": status.local_changes.iter().map(ToString::to_string).collect::<Vec<_>>(),
+                "targetprocess_changed": status.tp_changed,
+                "conflicts": status.conflicts,
+                "unfinished_push_operations": status.unfinished_push,
+                "file_problem": status.file_problem,
+            })
+        );
+        return Ok(exit::OK);
+    }
+    println!(
+        "Plan {} on branch {}",
+        status.plan_file, status.working_branch
+    );
+    if let Some(problem) = &status.file_problem {
+        println!("The plan file cannot be read:\n{problem}");
+    }
+    match status.local_changes.len() {
+        0 => println!("No changes waiting to be pushed."),
+        n => {
+            println!("{} waiting to be pushed:", plural(n, "change", "changes"));
+            for op in &status.local_changes {
+                for line in op.to_string().lines() {
+                    println!("  {line}");
+                }
+            }
+        }
+    }
+    match status.tp_changed {
+        Some(true) => {
+            println!("Targetprocess changed since your last pull: run `tpcli plan pull`.")
+        }
+        Some(false) => println!("Targetprocess has not changed since your last pull."),
+        None => println!("Targetprocess not checked (offline)."),
+    }
+    if !status.conflicts.is_empty() {
+        println!(
+            "{} to resolve before pushing:",
+            plural(status.conflicts.len(), "conflict", "conflicts")
+        );
+        for c in &status.conflicts {
+            println!("  {}", conflict(c));
+        }
+    }
+    if status.unfinished_push > 0 {
+        println!(
+            "An interrupted push has {} left: run `tpcli plan resume`.",
+            plural(status.unfinished_push, "operation", "operations")
+        );
+    }
+    Ok(exit::OK)
+}
