@@ -1,0 +1,164 @@
+//! A push interrupted at any point (connection dropped after request K, a write applied but its
+//! answer lost) is completed by `resume` / the next push: no duplicate in Targetprocess, no lost
+//! edit, a readable plan file.
+
+#![allow(clippy::unwrap_used)]
+
+use pi_engine::{PushOptions, PushOutcome};
+use pi_model::{Effort, Plan};
+use pi_scenarios::*;
+use pi_sim::Faults;
+
+/// Three field edits on existing objectives plus a new objective with a new feature.
+fn edit(p: &mut Plan) {
+    p.objectives[0].effort = Effort::new(31.0);
+    p.objectives[1].owner = None;
+    p.objectives[2].name = "Renamed while the network was flaky".into();
+    let mut o = p.objectives[0].clone();
+    o.id = "new:flaky".parse().unwrap();
+    o.name = "Created under faults".into();
+    o.features.truncate(1);
+    o.features[0].id = "new:flaky-f".parse().unwrap();
+    o.features[0].name = "Feature created under faults".into();
+    o.features[0].jira = None;
+    p.objectives.push(o);
+}
+
+fn named(tp: &Tp, resource: &str, name: &str) -> usize {
+    tp.sim
+        .control()
+        .ids(resource)
+        .into_iter()
+        .filter(|id| tp.sim.control().get_entity(resource, *id).unwrap()["Name"] == name)
+        .count()
+}
+
+/// TP holds every intended value exactly once, and the plan file carries TP ids only.
+fn assert_converged(tp: &Tp, ws: &pi_engine::Workspace, objectives_before: usize) {
+    assert_eq!(
+        named(tp, "TeamPIObjectives", "Created under faults"),
+        1,
+        "objective created once"
+    );
+    assert_eq!(
+        named(tp, "Features", "Feature created under faults"),
+        1,
+        "feature created once"
+    );
+    assert_eq!(
+        tp.sim.control().count("TeamPIObjectives"),
+        objectives_before + 1
+    );
+    let plan = ws.local().unwrap();
+    let ids = [&plan.objectives[0], &plan.objectives[2]].map(|o| o.id.tp().unwrap());
+    let first = tp
+        .sim
+        .control()
+        .get_entity("TeamPIObjectives", ids[0])
+        .unwrap();
+    assert_eq!(first["Effort"], 31.0);
+    let third = tp
+        .sim
+        .control()
+        .get_entity("TeamPIObjectives", ids[1])
+        .unwrap();
+    assert_eq!(third["Name"], "Renamed while the network was flaky");
+    assert!(
+        plan.objectives.iter().all(|o| o.id.tp().is_some()),
+        "ids written back"
+    );
+    assert!(plan.features().all(|(_, f)| f.id.tp().is_some()));
+}
+
+async fn finish(tp: &Tp, ws: &pi_engine::Workspace, minute: i64) {
+    let me = jane();
+    tp.sim.control().set_faults(Faults::default());
+    // `resume` completes the interrupted push; a plain push afterwards finds nothing left.
+    pi_engine::push::resume(&ctx(tp, &me, minute), ws)
+        .await
+        .unwrap();
+    let again = pi_engine::push(&ctx(tp, &me, minute + 1), ws, PushOptions::default())
+        .await
+        .unwrap();
+    assert_eq!(again, PushOutcome::NothingToPush { resumed: 0 });
+}
+
+/// Operations of an interrupted push left in the journal.
+async fn unfinished(ws: &pi_engine::Workspace) -> usize {
+    pi_engine::status(None, ws).await.unwrap().unfinished_push
+}
+
+#[tokio::test]
+async fn dropped_connection_after_each_request_k() {
+    let mut interrupted = 0;
+    for k in 1..=12u64 {
+        let tp = tp().await;
+        let dir = tempfile::tempdir().unwrap();
+        let ws = init_first(&tp, dir.path(), None).await;
+        let before = tp.sim.control().count("TeamPIObjectives");
+        edit_plan(&ws, edit);
+        tp.sim.control().set_faults(Faults {
+            drop_after_requests: Some(k),
+            ..Faults::default()
+        });
+        let me = jane();
+        // The push may succeed through retries or stop on a non-retryable drop; either way
+        // nothing is half done once it is resumed.
+        tp.sim.control().clear_request_log();
+        if pi_engine::push(&ctx(&tp, &me, 1), &ws, PushOptions::default())
+            .await
+            .is_err()
+        {
+            assert!(
+                unfinished(&ws).await > 0,
+                "k={k}: a failed push leaves its journal"
+            );
+            interrupted += 1;
+        }
+        let dropped = tp
+            .sim
+            .control()
+            .request_log()
+            .iter()
+            .filter(|r| r.status.is_none())
+            .count();
+        assert!(dropped > 0, "k={k}: the push met dropped connections");
+        finish(&tp, &ws, 2).await;
+        assert_converged(&tp, &ws, before);
+        assert_eq!(unfinished(&ws).await, 0);
+        fsck(dir.path());
+    }
+    // Most drops are absorbed by retries; the rest stop the push and are resumed above.
+    assert!(interrupted < 12, "retries absorb dropped reads and updates");
+}
+
+#[tokio::test]
+async fn a_create_applied_but_unanswered_is_not_created_twice() {
+    for k in 0..=3u64 {
+        let tp = tp().await;
+        let dir = tempfile::tempdir().unwrap();
+        let ws = init_first(&tp, dir.path(), None).await;
+        let before = tp.sim.control().count("TeamPIObjectives");
+        edit_plan(&ws, edit);
+        tp.sim.control().set_faults(Faults {
+            drop_after_apply: Some(k),
+            ..Faults::default()
+        });
+        let me = jane();
+        tp.sim.control().clear_request_log();
+        let first = pi_engine::push(&ctx(&tp, &me, 1), &ws, PushOptions::default()).await;
+        let lost = tp
+            .sim
+            .control()
+            .request_log()
+            .iter()
+            .filter(|r| r.applied_then_dropped)
+            .count();
+        assert!(lost > 0, "k={k}: a write was applied and its answer lost");
+        if let Ok(PushOutcome::Pushed(report)) = &first {
+            assert_eq!(report.created.len(), 2, "k={k}: {report:?}");
+        }
+        finish(&tp, &ws, 2).await;
+        assert_converged(&tp, &ws, before);
+    }
+}
