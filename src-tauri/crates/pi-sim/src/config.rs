@@ -101,13 +101,23 @@ pub struct Faults {
     pub error_rate: f64,
     /// Status of injected errors (500 or 503 make sense).
     pub error_status: u16,
-    /// Requests per minute before 429 (token bucket, refilled continuously).
+    /// Requests per minute over all clients before throttling (token bucket, refilled
+    /// continuously).
     pub rate_limit_per_min: Option<u32>,
-    /// `Retry-After` seconds sent with 429.
+    /// Requests per minute per credential (each token value, Basic login or Jira account has
+    /// its own bucket), checked in addition to the global quota.
+    pub rate_limit_per_token_per_min: Option<u32>,
+    /// Status of throttled answers: 429 (default) or 503; both carry `Retry-After`.
+    pub throttle_status: u16,
+    /// `Retry-After` seconds sent with throttled answers.
     pub retry_after_secs: u64,
     /// After this many answered requests the next one is dropped (socket closed without an
     /// answer) and the count starts again.
     pub drop_after_requests: Option<u64>,
+    /// After this many applied writes (2xx answers to POST, PUT, DELETE) the next write is
+    /// applied but its answer is dropped, and the count starts again: the client sees a lost
+    /// connection although the change was made.
+    pub drop_after_apply: Option<u64>,
     /// Background edits by "other planners" and the TP↔Jira sync.
     pub mutator: Option<MutatorSpec>,
 }
@@ -119,8 +129,11 @@ impl Default for Faults {
             error_rate: 0.0,
             error_status: 500,
             rate_limit_per_min: None,
+            rate_limit_per_token_per_min: None,
+            throttle_status: 429,
             retry_after_secs: 1,
             drop_after_requests: None,
+            drop_after_apply: None,
             mutator: None,
         }
     }

@@ -245,15 +245,23 @@ impl<'a> Builder<'a> {
                 let (name, owner, state) = (self.title(), self.user(), self.state(111));
                 let value = self.rng.random_range(3..=10) as f64;
                 self.put(&ty, json!({"Name": format!("{name} across the train"), "Description": "<p>Program goal.</p>",
-                    "EntityState": state, "Owner": owner, "Release": release, "AgileReleaseTrain": art, bv.clone(): value}))
+                    "EntityState": state, "Owner": owner, "Release": release, "AgileReleaseTrain": art, bv.clone(): value, "Tags": ""}))
             })
             .collect()
     }
 
-    fn team_objective(&mut self, team: i64, release: i64, programs: &[i64]) -> i64 {
+    /// A team objective linked to one of `programs`; a `committed` one is always committed,
+    /// the others are with a chance of 70 %.
+    fn team_objective(
+        &mut self,
+        team: i64,
+        release: i64,
+        programs: &[i64],
+        committed: bool,
+    ) -> i64 {
         let tp = self.schema.tp.clone();
         let (name, owner, state) = (self.title(), self.user(), self.state(101));
-        let committed = self.rng.random_bool(0.7);
+        let committed = self.rng.random_bool(0.7) || committed;
         let bv = self.rng.random_range(1..=10) as f64;
         let actual = (state == 105).then(|| (bv - 1.0).max(1.0));
         let program = programs.choose(&mut self.rng).copied();
@@ -261,7 +269,7 @@ impl<'a> Builder<'a> {
         self.put(&self.schema.team_objective_type(), json!({
             "Name": name, "Description": format!("<p>{name} for our customers.</p><ul><li>measurable outcome</li></ul>"),
             "EntityState": state, "Effort": effort, "Owner": owner, "Team": team, "Release": release,
-            tp.committed_field: committed, tp.business_value_field: bv,
+            "Tags": "", tp.committed_field: committed, tp.business_value_field: bv,
             tp.actual_business_value_field: actual, tp.objective_program_objective_field: program,
         }))
     }
@@ -353,6 +361,15 @@ impl<'a> Builder<'a> {
     }
 }
 
+/// The objectives a demo feature delivers: its own, and for the first feature of every fourth
+/// objective of a team and release (the 2nd, 6th, ...) also the team's objective before it.
+fn multi_link(objective: i64, previous: Option<i64>, index: usize, feature: usize) -> Vec<i64> {
+    match previous {
+        Some(p) if index % 4 == 1 && feature == 0 => vec![objective, p],
+        _ => vec![objective],
+    }
+}
+
 fn label(release: &str) -> String {
     release.to_lowercase().replace('/', "-")
 }
@@ -372,12 +389,14 @@ pub fn demo(schema: &Schema, seed: u64) -> World {
         for (release, rname) in &releases {
             let programs = b.program_objectives(art, *release, 4);
             for team in &teams {
-                for _ in 0..b.rng.random_range(10..=14) {
-                    let objective = b.team_objective(*team, *release, &programs);
-                    for _ in 0..b.rng.random_range(2..=5) {
+                let mut previous = None;
+                for o in 0..b.rng.random_range(10..=14) {
+                    let objective = b.team_objective(*team, *release, &programs, o == 0);
+                    for i in 0..b.rng.random_range(2..=5) {
                         next_key += 1;
                         let key = format!("{project}-{next_key}");
-                        let f = b.feature(*team, *release, art, &[objective], &key, project);
+                        let links = multi_link(objective, previous, o, i);
+                        let f = b.feature(*team, *release, art, &links, &key, project);
                         let summary = b
                             .world
                             .tp
@@ -387,6 +406,7 @@ pub fn demo(schema: &Schema, seed: u64) -> World {
                             .to_owned();
                         b.jira_epic(&key, project, &mut next_key, &summary, &label(rname));
                     }
+                    previous = Some(objective);
                 }
             }
         }
@@ -406,8 +426,8 @@ pub fn generated(schema: &Schema, seed: u64, spec: GenSpec) -> World {
     for (release, _) in &releases {
         let programs = b.program_objectives(art, *release, 3);
         for team in &teams {
-            for _ in 0..spec.objectives_per_team {
-                let objective = b.team_objective(*team, *release, &programs);
+            for o in 0..spec.objectives_per_team {
+                let objective = b.team_objective(*team, *release, &programs, o == 0);
                 for _ in 0..spec.features_per_objective {
                     key += 1;
                     b.feature(

@@ -88,6 +88,25 @@ pub fn throttled(status: StatusCode, retry_after_secs: u64, jira_api: bool) -> R
     resp
 }
 
+/// Jira Cloud's rate-limit headers on a throttled answer: the quota, nothing remaining, the
+/// reset instant (`reset_ms`, epoch ms) as an ISO-8601 UTC timestamp, and the reason.
+pub fn jira_rate_headers(resp: &mut Response, limit: u32, reset_ms: i64) {
+    let reset = chrono::DateTime::from_timestamp_millis(reset_ms)
+        .map(|t| t.format("%Y-%m-%dT%H:%M:%SZ").to_string())
+        .unwrap_or_default();
+    let headers = resp.headers_mut();
+    for (name, value) in [
+        ("x-ratelimit-limit", limit.to_string()),
+        ("x-ratelimit-remaining", "0".to_owned()),
+        ("x-ratelimit-reset", reset),
+        ("ratelimit-reason", "jira-quota-based".to_owned()),
+    ] {
+        if let Ok(v) = HeaderValue::from_str(&value) {
+            headers.insert(name, v);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,9 +1,11 @@
-//! Fault decisions for one API request: dropped connection, latency, 429 from a per-minute token
-//! bucket, random 5xx from the seeded RNG. The connection handling that acts on a decision lives
-//! in `server`.
+//! Fault decisions for one API request: dropped connection, latency, 429/503 from per-minute
+//! token buckets (one global, one per credential), random 5xx from the seeded RNG, and whether an
+//! applied write loses its answer. The connection handling that acts on a decision lives in
+//! `server`.
 //!
 //! The control API is never subject to faults.
 
+use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 use rand::{Rng, SeedableRng};
@@ -16,44 +18,79 @@ use crate::config::Faults;
 pub enum Decision {
     /// Close the socket without an answer.
     Drop,
-    /// Answer 429 with `Retry-After` after the latency.
-    Throttle { latency: Duration, retry_after: u64 },
+    /// Answer `status` (429 or 503) with `Retry-After` after the latency; `limit` is the quota
+    /// per minute that ran out.
+    Throttle {
+        latency: Duration,
+        status: u16,
+        retry_after: u64,
+        limit: u32,
+    },
     /// Answer this 5xx after the latency.
     Fail { latency: Duration, status: u16 },
-    /// Serve normally after the latency.
-    Serve { latency: Duration },
+    /// Serve normally after the latency; `near_limit` when less than 20 % of a quota is left.
+    Serve { latency: Duration, near_limit: bool },
+}
+
+/// A token bucket of `per_min` requests a minute, refilled continuously.
+#[derive(Debug)]
+struct Bucket {
+    tokens: f64,
+    refilled: Instant,
+}
+
+impl Bucket {
+    fn full(per_min: u32, now: Instant) -> Self {
+        Self {
+            tokens: f64::from(per_min),
+            refilled: now,
+        }
+    }
+
+    /// Tokens available now (refills first).
+    fn level(&mut self, per_min: u32, now: Instant) -> f64 {
+        let cap = f64::from(per_min);
+        let elapsed = now.saturating_duration_since(self.refilled).as_secs_f64();
+        self.tokens = (self.tokens + elapsed * cap / 60.0).min(cap);
+        self.refilled = now;
+        self.tokens
+    }
 }
 
 #[derive(Debug)]
 pub struct FaultState {
     pub faults: Faults,
     rng: ChaCha8Rng,
-    tokens: f64,
-    refilled: Instant,
+    global: Bucket,
+    /// Per credential (token value or Basic login); keys never leave this struct.
+    per_token: HashMap<String, Bucket>,
     served_since_drop: u64,
+    applied_since_drop: u64,
 }
 
 impl FaultState {
     pub fn new(faults: Faults, seed: u64, now: Instant) -> Self {
-        let tokens = faults.rate_limit_per_min.map_or(0.0, f64::from);
         Self {
+            global: Bucket::full(faults.rate_limit_per_min.unwrap_or(0), now),
             faults,
             rng: ChaCha8Rng::seed_from_u64(seed ^ 0xFA01_7000),
-            tokens,
-            refilled: now,
+            per_token: HashMap::new(),
             served_since_drop: 0,
+            applied_since_drop: 0,
         }
     }
 
-    /// Replaces the settings; the token bucket starts full and the drop count restarts.
+    /// Replaces the settings; the token buckets start full and the drop counts restart.
     pub fn set(&mut self, faults: Faults, now: Instant) {
-        self.tokens = faults.rate_limit_per_min.map_or(0.0, f64::from);
-        self.refilled = now;
+        self.global = Bucket::full(faults.rate_limit_per_min.unwrap_or(0), now);
+        self.per_token.clear();
         self.served_since_drop = 0;
+        self.applied_since_drop = 0;
         self.faults = faults;
     }
 
-    pub fn decide(&mut self, now: Instant) -> Decision {
+    /// The decision for a request made with the credential `client` (empty when none).
+    pub fn decide(&mut self, now: Instant, client: &str) -> Decision {
         let latency = self.faults.latency;
         if let Some(k) = self.faults.drop_after_requests {
             if self.served_since_drop >= k {
@@ -62,26 +99,68 @@ impl FaultState {
             }
             self.served_since_drop += 1;
         }
-        if let Some(per_min) = self.faults.rate_limit_per_min {
-            let cap = f64::from(per_min);
-            let elapsed = now.saturating_duration_since(self.refilled).as_secs_f64();
-            self.tokens = (self.tokens + elapsed * cap / 60.0).min(cap);
-            self.refilled = now;
-            if self.tokens < 1.0 {
-                let retry_after = self.faults.retry_after_secs;
+        let near_limit = match self.take_tokens(now, client) {
+            Ok(near) => near,
+            Err(limit) => {
                 return Decision::Throttle {
                     latency,
-                    retry_after,
+                    status: self.faults.throttle_status,
+                    retry_after: self.faults.retry_after_secs,
+                    limit,
                 };
             }
-            self.tokens -= 1.0;
-        }
+        };
         let rate = self.faults.error_rate.clamp(0.0, 1.0);
         if rate > 0.0 && self.rng.random_bool(rate) {
             let status = self.faults.error_status;
             return Decision::Fail { latency, status };
         }
-        Decision::Serve { latency }
+        Decision::Serve {
+            latency,
+            near_limit,
+        }
+    }
+
+    /// Takes one token from the global and the client's bucket, or none when either is empty
+    /// (`Err(quota that ran out)`). `Ok(true)` when a bucket is now below 20 %.
+    fn take_tokens(&mut self, now: Instant, client: &str) -> Result<bool, u32> {
+        let global = self.faults.rate_limit_per_min;
+        let token = self.faults.rate_limit_per_token_per_min;
+        let mut buckets: Vec<(&mut Bucket, u32)> = Vec::with_capacity(2);
+        if let Some(per_min) = global {
+            buckets.push((&mut self.global, per_min));
+        }
+        if let Some(per_min) = token {
+            let b = self
+                .per_token
+                .entry(client.to_owned())
+                .or_insert_with(|| Bucket::full(per_min, now));
+            buckets.push((b, per_min));
+        }
+        for (b, per_min) in &mut buckets {
+            if b.level(*per_min, now) < 1.0 {
+                return Err(*per_min);
+            }
+        }
+        let mut near = false;
+        for (b, per_min) in buckets {
+            b.tokens -= 1.0;
+            near |= b.tokens < f64::from(per_min) * 0.2;
+        }
+        Ok(near)
+    }
+
+    /// Called after a write was applied: true when its answer is to be dropped.
+    pub fn drop_applied_write(&mut self) -> bool {
+        let Some(k) = self.faults.drop_after_apply else {
+            return false;
+        };
+        if self.applied_since_drop >= k {
+            self.applied_since_drop = 0;
+            return true;
+        }
+        self.applied_since_drop += 1;
+        false
     }
 }
 
@@ -98,17 +177,19 @@ mod tests {
             ..Faults::default()
         };
         let mut s = FaultState::new(faults, 1, t0);
-        assert!(matches!(s.decide(t0), Decision::Serve { .. }));
-        assert!(matches!(s.decide(t0), Decision::Serve { .. }));
+        assert!(matches!(s.decide(t0, "a"), Decision::Serve { .. }));
+        assert!(matches!(s.decide(t0, "b"), Decision::Serve { .. }));
         assert_eq!(
-            s.decide(t0),
+            s.decide(t0, "c"),
             Decision::Throttle {
                 latency: Duration::ZERO,
-                retry_after: 7
+                status: 429,
+                retry_after: 7,
+                limit: 2,
             }
         );
         assert!(matches!(
-            s.decide(t0 + Duration::from_secs(30)),
+            s.decide(t0 + Duration::from_secs(30), "a"),
             Decision::Serve { .. }
         ));
     }
@@ -124,7 +205,7 @@ mod tests {
             1,
             t0,
         );
-        let d: Vec<bool> = (0..6).map(|_| s.decide(t0) == Decision::Drop).collect();
+        let d: Vec<bool> = (0..6).map(|_| s.decide(t0, "") == Decision::Drop).collect();
         assert_eq!(d, vec![false, false, true, false, false, true]);
     }
 
@@ -141,13 +222,79 @@ mod tests {
             t0,
         );
         assert_eq!(
-            all.decide(t0),
+            all.decide(t0, ""),
             Decision::Fail {
                 latency: Duration::ZERO,
                 status: 503
             }
         );
         let mut none = FaultState::new(Faults::default(), 1, t0);
-        assert!((0..100).all(|_| matches!(none.decide(t0), Decision::Serve { .. })));
+        assert!((0..100).all(|_| matches!(none.decide(t0, ""), Decision::Serve { .. })));
+    }
+
+    #[test]
+    fn per_token_quota_is_separate_from_the_global_one() {
+        let t0 = Instant::now();
+        let faults = Faults {
+            rate_limit_per_min: Some(5),
+            rate_limit_per_token_per_min: Some(2),
+            throttle_status: 503,
+            ..Faults::default()
+        };
+        let mut s = FaultState::new(faults, 1, t0);
+        let limits: Vec<Option<u32>> = ["a", "a", "a", "b", "b", "c", "c"]
+            .iter()
+            .map(|c| match s.decide(t0, c) {
+                Decision::Throttle { limit, status, .. } => {
+                    assert_eq!(status, 503);
+                    Some(limit)
+                }
+                _ => None,
+            })
+            .collect();
+        // a: 2 served, then its own quota; b: 2 served; c: 1 served, then the global quota
+        // (5 tokens) is spent.
+        assert_eq!(limits, vec![None, None, Some(2), None, None, None, Some(5)]);
+    }
+
+    #[test]
+    fn near_limit_below_a_fifth_of_the_quota() {
+        let t0 = Instant::now();
+        let faults = Faults {
+            rate_limit_per_min: Some(10),
+            ..Faults::default()
+        };
+        let mut s = FaultState::new(faults, 1, t0);
+        // Near after the 9th request: 1 of 10 left; 2 left (the 8th) is not below 20 %.
+        let near: Vec<bool> = (0..10)
+            .map(|_| {
+                matches!(
+                    s.decide(t0, ""),
+                    Decision::Serve {
+                        near_limit: true,
+                        ..
+                    }
+                )
+            })
+            .collect();
+        assert_eq!(near.iter().filter(|n| **n).count(), 2, "{near:?}");
+        assert!(near[8] && near[9]);
+    }
+
+    #[test]
+    fn every_k_plus_first_applied_write_is_dropped() {
+        let t0 = Instant::now();
+        let mut s = FaultState::new(
+            Faults {
+                drop_after_apply: Some(1),
+                ..Faults::default()
+            },
+            1,
+            t0,
+        );
+        let d: Vec<bool> = (0..4).map(|_| s.drop_applied_write()).collect();
+        assert_eq!(d, vec![false, true, false, true]);
+        s.set(Faults::default(), t0);
+        assert!(!s.drop_applied_write());
     }
 }

@@ -1,4 +1,5 @@
-//! The request log: method, path, query with tokens redacted, and the answer's status.
+//! The request log: arrival time, method, path, query with tokens redacted, and the answer's
+//! status.
 //!
 //! Headers and bodies are not kept, so no credential can end up in the log.
 
@@ -7,12 +8,18 @@ use serde::{Deserialize, Serialize};
 /// One request as seen by the simulator.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LoggedRequest {
+    /// Milliseconds from the simulator's start to the request's arrival (monotonic clock,
+    /// before any injected latency).
+    pub at_ms: u64,
     pub method: String,
     pub path: String,
     /// The raw query with `access_token` and `token` values replaced by `REDACTED`.
     pub query: String,
     /// `None` when the connection was dropped without an answer.
     pub status: Option<u16>,
+    /// The write was applied, then the connection dropped without an answer
+    /// (`Faults::drop_after_apply`).
+    pub applied_then_dropped: bool,
 }
 
 /// Replaces secret query values (`access_token`, `token`) by `REDACTED`, keeping the rest as sent.

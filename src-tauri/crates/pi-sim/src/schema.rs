@@ -119,7 +119,7 @@ fn ty(plural: &str, entity_type_id: i64, fields: Vec<FieldDef>) -> TypeDef {
     }
 }
 
-/// Fields every work item has (objectives, epics, features).
+/// Fields every work item has (objectives, epics, features); `Tags` is a comma-separated string.
 fn work(extra: Vec<FieldDef>) -> Vec<FieldDef> {
     use FieldKind::*;
     let mut v = vec![
@@ -130,6 +130,7 @@ fn work(extra: Vec<FieldDef>) -> Vec<FieldDef> {
         f("Owner", r("User")),
         f("StartDate", Date),
         f("EndDate", Date),
+        f("Tags", Text),
     ];
     v.extend(extra);
     v
@@ -195,7 +196,6 @@ fn planning_types(tp: &TpSchema) -> Vec<TypeDef> {
         f("Release", r("Release")),
         art(),
         f("Epic", r("Epic")),
-        f("Tags", Text),
         f(
             &tp.feature_objectives_collection,
             Collection(singular(&tp.team_objective_resource)),

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use axum::body::Body;
-use axum::http::{Request, Response, StatusCode, header};
+use axum::http::{Method, Request, Response, StatusCode, header};
 use axum::response::IntoResponse;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
@@ -164,18 +164,28 @@ async fn gate(
     shared: Arc<Shared>,
     kill: Arc<Notify>,
 ) -> Result<Response<Body>, Infallible> {
+    let arrived = Instant::now();
     let mut entry = LoggedRequest {
+        at_ms: u64::try_from(arrived.duration_since(shared.started).as_millis())
+            .unwrap_or(u64::MAX),
         method: req.method().to_string(),
         path: req.uri().path().to_owned(),
         query: redact_query(req.uri().query().unwrap_or_default()),
         status: None,
+        applied_then_dropped: false,
     };
     let jira = entry.path.starts_with("/rest/");
     let resp = if jira || entry.path.starts_with("/api/") {
-        let decision = lock(&shared.faults).decide(Instant::now());
-        match api(decision, req, &svc, &shared, jira).await {
-            Some(resp) => resp,
-            None => {
+        let decision = lock(&shared.faults).decide(arrived, &client_key(&req));
+        let write = is_write(req.method(), &entry.path);
+        let resp = api(decision, req, &svc, &shared, jira).await;
+        let applied_then_dropped = write
+            && resp.as_ref().is_some_and(|r| r.status().is_success())
+            && lock(&shared.faults).drop_applied_write();
+        match resp {
+            Some(resp) if !applied_then_dropped => resp,
+            _ => {
+                entry.applied_then_dropped = applied_then_dropped;
                 lock(&shared.log).push(entry);
                 kill.notify_one();
                 return std::future::pending().await;
@@ -187,6 +197,25 @@ async fn gate(
     entry.status = Some(resp.status().as_u16());
     lock(&shared.log).push(entry);
     Ok(resp)
+}
+
+/// A request that changes data (Jira's `POST .../search/jql` only reads).
+fn is_write(method: &Method, path: &str) -> bool {
+    matches!(
+        *method,
+        Method::POST | Method::PUT | Method::PATCH | Method::DELETE
+    ) && !path.contains("/search")
+}
+
+/// The credential a request is made with, for per-token quotas: a token query value, else the
+/// Basic auth login, else empty.
+fn client_key(req: &Request<Incoming>) -> String {
+    let query = req.uri().query().unwrap_or_default();
+    url::form_urlencoded::parse(query.as_bytes())
+        .find(|(k, _)| k.eq_ignore_ascii_case("access_token") || k.eq_ignore_ascii_case("token"))
+        .map(|(_, v)| format!("token:{v}"))
+        .or_else(|| basic(req).map(|(user, _)| format!("basic:{user}")))
+        .unwrap_or_default()
 }
 
 /// Answers an API request according to the fault decision; `None` = drop the connection.
@@ -201,17 +230,50 @@ async fn api(
         Decision::Drop => return None,
         Decision::Throttle { latency, .. }
         | Decision::Fail { latency, .. }
-        | Decision::Serve { latency } => *latency,
+        | Decision::Serve { latency, .. } => *latency,
     };
     tokio::time::sleep(latency).await;
     Some(match decision {
-        Decision::Throttle { retry_after, .. } => {
-            errors::throttled(StatusCode::TOO_MANY_REQUESTS, retry_after, jira)
-        }
+        Decision::Throttle {
+            status,
+            retry_after,
+            limit,
+            ..
+        } => throttled(shared, status, retry_after, limit, jira),
         Decision::Fail { status, .. } => injected_error(status, jira),
-        _ if authorized(&req, shared, jira) => call(svc, req).await,
+        Decision::Serve { near_limit, .. } if authorized(&req, shared, jira) => {
+            let mut resp = call(svc, req).await;
+            if jira && near_limit {
+                resp.headers_mut().insert(
+                    "x-ratelimit-nearlimit",
+                    header::HeaderValue::from_static("true"),
+                );
+            }
+            resp
+        }
         _ => unauthorized(jira),
     })
+}
+
+/// 429/503 with `Retry-After`; Jira answers also carry its `X-RateLimit-*` headers.
+fn throttled(
+    shared: &Shared,
+    status: u16,
+    retry_after: u64,
+    limit: u32,
+    jira: bool,
+) -> Response<Body> {
+    let status = StatusCode::from_u16(status)
+        .ok()
+        .filter(|s| *s == StatusCode::SERVICE_UNAVAILABLE)
+        .unwrap_or(StatusCode::TOO_MANY_REQUESTS);
+    let mut resp = errors::throttled(status, retry_after, jira);
+    if jira {
+        let secs = i64::try_from(retry_after).unwrap_or(i64::MAX / 2000);
+        let reset_ms = shared.now_ms().saturating_add(secs.saturating_mul(1000));
+        errors::jira_rate_headers(&mut resp, limit, reset_ms);
+    }
+    resp
 }
 
 async fn call(svc: &Svc, req: Request<Incoming>) -> Response<Body> {

@@ -67,6 +67,8 @@ pub struct Shared {
     pub world: Mutex<World>,
     pub faults: Mutex<FaultState>,
     pub log: Mutex<Vec<LoggedRequest>>,
+    /// Start of the run; request log times count from here.
+    pub started: Instant,
 }
 
 /// Locks a mutex; a panic in another holder does not make the data unusable here.
@@ -101,6 +103,7 @@ impl Shared {
                 Instant::now(),
             )),
             log: Mutex::new(Vec::new()),
+            started: Instant::now(),
         })
     }
 

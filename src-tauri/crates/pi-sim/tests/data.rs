@@ -1,9 +1,105 @@
 //! Seeded data: the demo set has the promised shape and is deterministic; generated sets have
 //! the requested size.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
-use pi_sim::{DataSource, GenSpec, SimConfig};
+use pi_sim::{DataSource, GenSpec, RunningSim, SimConfig};
+use serde_json::Value;
+
+/// Every entity of a resource through the API, all pages.
+async fn all(sim: &RunningSim, resource: &str, include: &str) -> Vec<Value> {
+    let mut out = Vec::new();
+    loop {
+        let url = format!(
+            "{}/api/v1/{resource}?take=1000&skip={}&include={include}&access_token={}",
+            sim.base_url(),
+            out.len(),
+            sim.access_token()
+        );
+        let page: Value = reqwest::get(url)
+            .await
+            .expect("answer")
+            .json()
+            .await
+            .expect("json");
+        let items = page["Items"].as_array().cloned().unwrap_or_default();
+        let last = page.get("Next").is_none();
+        out.extend(items);
+        if last {
+            return out;
+        }
+    }
+}
+
+fn id(v: &Value) -> Option<i64> {
+    v["Id"].as_i64()
+}
+
+#[tokio::test]
+async fn demo_owners_are_users_and_objective_links_are_all_present() {
+    let sim = pi_sim::start(SimConfig::default())
+        .await
+        .expect("sim starts");
+    let users: BTreeSet<i64> = all(&sim, "Users", "[Login]")
+        .await
+        .iter()
+        .filter_map(id)
+        .collect();
+    assert_eq!(users.len(), 21);
+    for resource in ["TeamPIObjectives", "ProgramPIObjectives", "Features"] {
+        let items = all(&sim, resource, "[Owner]").await;
+        assert!(!items.is_empty(), "{resource}");
+        for item in &items {
+            let owner = id(&item["Owner"]).expect("every item has an owner");
+            assert!(users.contains(&owner), "{resource} {item}");
+        }
+    }
+
+    let objectives = all(
+        &sim,
+        "TeamPIObjectives",
+        "[Team,Release,Committed,ProgramPIObjective]",
+    )
+    .await;
+    let committed_and_linked = objectives
+        .iter()
+        .filter(|o| o["Committed"] == true && id(&o["ProgramPIObjective"]).is_some())
+        .count();
+    assert!(committed_and_linked > 0);
+    // Per team and release, the first objective is always committed.
+    let mut first: BTreeMap<(i64, i64), &Value> = BTreeMap::new();
+    for o in &objectives {
+        let key = (
+            id(&o["Team"]).expect("team"),
+            id(&o["Release"]).expect("release"),
+        );
+        first.entry(key).or_insert(o);
+    }
+    assert!(first.values().all(|o| o["Committed"] == true));
+
+    let placement: BTreeMap<i64, (Option<i64>, Option<i64>)> = objectives
+        .iter()
+        .filter_map(|o| Some((id(o)?, (id(&o["Team"]), id(&o["Release"])))))
+        .collect();
+    let features = all(&sim, "Features", "[Team,Release,TeamPIObjectives]").await;
+    let multi: Vec<&Value> = features
+        .iter()
+        .filter(|f| f["TeamPIObjectives"]["Items"].as_array().map(Vec::len) == Some(2))
+        .collect();
+    assert!(multi.len() >= 10, "{} multi-linked features", multi.len());
+    assert!(multi.len() * 10 < features.len(), "only a few");
+    for f in multi {
+        let own = (id(&f["Team"]), id(&f["Release"]));
+        for link in f["TeamPIObjectives"]["Items"]
+            .as_array()
+            .into_iter()
+            .flatten()
+        {
+            let objective = id(link).expect("link id");
+            assert_eq!(placement.get(&objective), Some(&own), "{f}");
+        }
+    }
+}
 
 #[tokio::test]
 async fn demo_data_shape() {

@@ -1,8 +1,9 @@
-//! Query parameters of TP v1 collection requests (`where`, `include`, `exclude`, `orderBy`,
-//! `orderByDesc`, `take`, `skip`) and the paging links of a collection answer.
+//! Query parameters of TP v1 collection requests (`where`, `include`, `exclude`, `append`,
+//! `orderBy`, `orderByDesc`, `take`, `skip`) and the paging links of a collection answer.
 //!
 //! `format`, `resultFormat` and auth parameters are accepted and ignored here.
 
+pub mod append;
 pub mod eval;
 pub mod filter;
 pub mod include;
@@ -22,6 +23,8 @@ pub const MAX_TAKE: usize = 1000;
 pub struct ListQuery {
     pub filter: Option<Filter>,
     pub include: Option<Vec<IncludeItem>>,
+    /// Computed counts added to every entity.
+    pub append: Vec<append::Append>,
     /// Sort path and whether it is descending; `None` = by id.
     pub order: Option<(Path, bool)>,
     pub take: usize,
@@ -70,12 +73,17 @@ pub fn parse(
         render::check_include(&excluded, schema, ty)?;
         include = Some(default_minus(ty, include, &excluded));
     }
+    let append = match param(pairs, "append") {
+        Some(a) => append::parse(a, schema, ty)?,
+        None => Vec::new(),
+    };
     let order = order(pairs, schema, ty)?;
     let take = number(pairs, "take", DEFAULT_TAKE)?.min(MAX_TAKE);
     let skip = number(pairs, "skip", 0)?;
     Ok(ListQuery {
         filter,
         include,
+        append,
         order,
         take,
         skip,

@@ -206,7 +206,7 @@ pub fn list(
         .iter()
         .skip(lq.skip)
         .take(lq.take)
-        .map(|e| render::entity(ctx, ty, e, lq.include.as_deref()))
+        .map(|e| row(ctx, ty, e, &lq))
         .collect();
     let (prev, next) = query::page_links(&shared.base_url, path, q, lq.take, lq.skip, total);
     let mut out = Map::new();
@@ -218,6 +218,18 @@ pub fn list(
     }
     out.insert("Items".into(), Value::Array(items));
     Ok(axum::Json(Value::Object(out)).into_response())
+}
+
+/// One entity of a collection answer: its representation plus the `append` counts.
+fn row(ctx: Ctx<'_>, ty: &TypeDef, e: &crate::store::Fields, lq: &query::ListQuery) -> Value {
+    let mut v = render::entity(ctx, ty, e, lq.include.as_deref());
+    if let Value::Object(m) = &mut v {
+        for a in &lq.append {
+            let n = query::append::count(a, ctx.schema, ctx.store, ty, e);
+            m.insert(a.name.clone(), n.into());
+        }
+    }
+    v
 }
 
 /// `GET /{Entities}/{id}/{Collection}`: a collection field of the entity, or the entities of
@@ -256,24 +268,13 @@ fn inner(
             let ids = world
                 .tp
                 .all(&target.resource_type)
-                .filter(|(_, o)| points_to(target, o, &ty.resource_type, id))
+                .filter(|(_, o)| query::append::points_to(target, o, &ty.resource_type, id))
                 .map(|(i, _)| *i)
                 .collect();
             (target, ids)
         }
     };
     list(shared, target, q, path, Some(ids))
-}
-
-fn points_to(target: &TypeDef, e: &crate::store::Fields, rt: &str, id: i64) -> bool {
-    target.fields.iter().any(|f| match &f.kind {
-        FieldKind::Ref(t) if t == rt => e.get(&f.name).and_then(Value::as_i64) == Some(id),
-        FieldKind::Collection(t) if t == rt => e
-            .get(&f.name)
-            .and_then(Value::as_array)
-            .is_some_and(|a| a.iter().any(|v| v.as_i64() == Some(id))),
-        _ => false,
-    })
 }
 
 /// `POST /{Entities}/{id}/{Collection}` with `{"Id":n}` (or a list): adds to the collection.
