@@ -12,6 +12,7 @@
 //! clock or environment, or print anything: those belong to pi-format, pi-model and pi-engine.
 //! See `docs/git-layout.md` for the layout it maintains.
 
+mod ancestry;
 mod baseline;
 mod commit;
 mod error;

@@ -417,3 +417,37 @@ fn several_files_land_in_one_commit_and_unchanged_content_makes_none() {
     );
     fsck(dir.path());
 }
+
+#[test]
+fn fast_forward_moves_only_forward_and_never_the_checked_out_branch() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let repo = PlanRepo::init(dir.path()).expect("init");
+    let branch = "pi/tp/pi-4-25/platform-eco";
+    let first = put(&repo, branch, "one\n", bot(), 0);
+    let second = put(&repo, branch, "two\n", bot(), 1);
+    repo.create_branch("pi/tp/other/team", &first.to_string())
+        .expect("branch");
+    repo.fast_forward("pi/tp/other/team", second)
+        .expect("forward");
+    assert_eq!(
+        repo.branch_tip("pi/tp/other/team").expect("tip"),
+        Some(second)
+    );
+    assert!(
+        matches!(
+            repo.fast_forward("pi/tp/other/team", first),
+            Err(GitError::RefMoved { .. })
+        ),
+        "never backwards"
+    );
+    assert_eq!(repo.merge_base(first, second).expect("base"), Some(first));
+    assert!(repo.is_ancestor(first, second).expect("ancestry"));
+    assert!(!repo.is_ancestor(second, first).expect("ancestry"));
+    repo.fast_forward("pi/new/branch", first)
+        .expect("created when missing");
+    repo.checkout_branch(branch).expect("checkout");
+    assert!(
+        repo.fast_forward(branch, second).is_err(),
+        "checked out branch is refused"
+    );
+}
