@@ -287,23 +287,83 @@ async fn markers_surround_only_the_conflicting_field_and_block_reading_until_edi
 }
 
 #[tokio::test]
-async fn two_clones_sharing_a_remote_see_each_others_pushes() {
+async fn two_clones_sharing_a_remote_lose_no_update() {
     let tp = tp().await;
     let root = tempfile::tempdir().unwrap();
     let bare = root.path().join("shared.git");
     pi_git::PlanRepo::init_bare(&bare).unwrap();
     let url = bare.display().to_string();
-    let a = root.path().join("a");
-    let ws_a = init_first(&tp, &a, Some(url)).await;
+    let (a, b) = (root.path().join("a"), root.path().join("b"));
+    let ws_a = init_first(&tp, &a, Some(url.clone())).await;
+    let ws_b = init_first(&tp, &b, Some(url)).await;
+    assert_eq!(
+        ws_b.local().unwrap(),
+        ws_a.local().unwrap(),
+        "B joined A's plan"
+    );
+    let ana = pi_git::Identity::new("Ana Lee", "ana@example.com");
     let me = jane();
-    let id = ws_a.local().unwrap().objectives[1].id.tp().unwrap();
-    edit_plan(&ws_a, |p| p.objectives[1].effort = Effort::new(42.0));
+    let ids: Vec<i64> = ws_a
+        .local()
+        .unwrap()
+        .objectives
+        .iter()
+        .map(|o| o.id.tp().unwrap())
+        .collect();
+
+    // A and B edit different objectives; both push; TP holds both, nobody lost anything.
+    edit_plan(&ws_a, |p| p.objectives[0].effort = Effort::new(42.0));
+    edit_plan(&ws_b, |p| p.objectives[1].effort = Effort::new(43.0));
     let out = pi_engine::push(&ctx(&tp, &me, 1), &ws_a, PushOptions::default())
         .await
         .unwrap();
     assert!(matches!(out, PushOutcome::Pushed(_)), "{out:?}");
-    assert_eq!(effort_in_tp(&tp, id), 42.0);
-    let log = pi_engine::oplog::entries(&ws_a.repo, &ws_a.names.oplog_ref()).unwrap();
-    assert!(log.len() >= 2, "init and push are logged");
+    let out = pi_engine::push(&ctx(&tp, &ana, 2), &ws_b, PushOptions::default())
+        .await
+        .unwrap();
+    let PushOutcome::Pushed(report) = out else {
+        panic!("{out:?}")
+    };
+    assert_eq!(report.ops.len(), 1, "B pushes only B's change: {report:?}");
+    assert_eq!(
+        (effort_in_tp(&tp, ids[0]), effort_in_tp(&tp, ids[1])),
+        (42.0, 43.0)
+    );
+    let pulled = pi_engine::pull(&ctx(&tp, &me, 3), &ws_a, &PullOptions::default())
+        .await
+        .unwrap();
+    assert_eq!(pulled.conflicts, vec![]);
+    assert_eq!(
+        ws_a.local().unwrap().objectives[1].effort,
+        Effort::new(43.0),
+        "A sees B's push"
+    );
+
+    // Both change the same field differently: the later one is stopped with a conflict.
+    edit_plan(&ws_a, |p| p.objectives[2].effort = Effort::new(7.0));
+    edit_plan(&ws_b, |p| p.objectives[2].effort = Effort::new(8.0));
+    let out = pi_engine::push(&ctx(&tp, &me, 4), &ws_a, PushOptions::default())
+        .await
+        .unwrap();
+    assert!(matches!(out, PushOutcome::Pushed(_)), "{out:?}");
+    let out = pi_engine::push(&ctx(&tp, &ana, 5), &ws_b, PushOptions::default())
+        .await
+        .unwrap();
+    assert_eq!(out, PushOutcome::Blocked { conflicts: 1 });
+    assert_eq!(
+        effort_in_tp(&tp, ids[2]),
+        7.0,
+        "A's value is not overwritten"
+    );
+    let log_a = pi_engine::oplog::entries(&ws_a.repo, &ws_a.names.oplog_ref()).unwrap();
+    let log_b = pi_engine::oplog::entries(&ws_b.repo, &ws_b.names.oplog_ref()).unwrap();
+    let pushes = |log: &[pi_engine::oplog::OpEntry]| {
+        log.iter()
+            .filter(|e| e.kind == pi_engine::oplog::OpKind::Push)
+            .count()
+    };
+    assert_eq!(pushes(&log_b), 3, "B's log holds both clones' pushes");
+    assert!(pushes(&log_a) >= 2);
     fsck(&a);
+    fsck(&b);
 }

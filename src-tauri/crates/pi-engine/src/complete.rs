@@ -80,8 +80,14 @@ pub(crate) async fn complete(
         &remote.plan,
     );
     let created: Vec<(EntityId, i64)> = sorted(created);
-    log_push(ctx, ws, &results, &created)?;
+    log_push(ctx, ws, record.rollback_of.as_deref(), &results, &created)?;
     journal.finish_push(record.id, &ctx.at())?;
+    let late = crate::remote::publish(ctx, ws)?;
+    if !late.is_empty() {
+        let mut stored = state::load_conflicts(&dir)?;
+        stored.extend(late);
+        state::save_conflicts(&dir, &stored)?;
+    }
     Ok(PushReport {
         ops: results,
         created,
@@ -155,7 +161,7 @@ fn verify(ops: &[Op], created: &HashMap<EntityId, i64>, remote: &Plan) -> Vec<Mi
     out
 }
 
-fn current(plan: &Plan, id: &EntityId, field: Field) -> Option<FieldValue> {
+pub(crate) fn current(plan: &Plan, id: &EntityId, field: Field) -> Option<FieldValue> {
     if let Some(o) = plan.objectives.iter().find(|o| &o.id == id) {
         return Some(merge::objective_get(o, field));
     }
@@ -167,7 +173,7 @@ fn current(plan: &Plan, id: &EntityId, field: Field) -> Option<FieldValue> {
 }
 
 /// Equal, with rich text compared after Targetprocess's HTML round trip is normalised.
-fn same(sent: &FieldValue, found: &FieldValue) -> bool {
+pub(crate) fn same(sent: &FieldValue, found: &FieldValue) -> bool {
     match (sent, found) {
         (FieldValue::Text(a), FieldValue::Text(b)) => {
             pi_targetprocess::text::normalize_markdown(a)
@@ -177,9 +183,11 @@ fn same(sent: &FieldValue, found: &FieldValue) -> bool {
     }
 }
 
+/// Logs the push, or the rollback of the push `rollback_of`, with every field it wrote.
 fn log_push(
     ctx: &Context<'_>,
     ws: &Workspace,
+    rollback_of: Option<&str>,
     results: &[OpResult],
     created: &[(EntityId, i64)],
 ) -> Result<()> {
@@ -188,20 +196,30 @@ fn log_push(
         writes.extend(op_writes(&r.op, created));
     }
     let failed = results.iter().filter(|r| r.result.is_err()).count();
+    let refused = if failed > 0 {
+        format!("; {failed} refused")
+    } else {
+        String::new()
+    };
+    let done = results.len() - failed;
+    let (kind, id, summary) = match rollback_of {
+        None => (
+            OpKind::Push,
+            format!("push-{}", ctx.now.timestamp_millis()),
+            format!("Pushed {done} operation(s) to Targetprocess{refused}"),
+        ),
+        Some(op) => (
+            OpKind::Rollback,
+            format!("rollback-{}", ctx.now.timestamp_millis()),
+            format!("Rolled back {op}: {done} compensating operation(s){refused}"),
+        ),
+    };
     let entry = OpEntry {
-        id: format!("push-{}", ctx.now.timestamp_millis()),
-        kind: OpKind::Push,
+        id,
+        kind,
         actor: ctx.actor(),
         at: ctx.at(),
-        summary: format!(
-            "Pushed {} operation(s) to Targetprocess{}",
-            results.len() - failed,
-            if failed > 0 {
-                format!("; {failed} refused")
-            } else {
-                String::new()
-            }
-        ),
+        summary,
         writes,
         created: created.to_vec(),
     };

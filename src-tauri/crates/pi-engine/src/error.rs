@@ -34,6 +34,8 @@ pub enum EngineError {
         source: pi_targetprocess::OwnerError,
     },
     #[error(transparent)]
+    Rollback(#[from] crate::rollback::RollbackError),
+    #[error(transparent)]
     Changeset(#[from] pi_model::changeset::ChangesetError),
     #[error("{path}: {message}")]
     State { path: String, message: String },

@@ -32,6 +32,8 @@ pub struct InitReport {
     pub objectives: usize,
     pub features: usize,
     pub pushed_to: Option<String>,
+    /// The shared remote already had this plan: its history was taken instead of a new one.
+    pub joined: bool,
 }
 
 /// How long a second process waits for the repository lock.
@@ -52,6 +54,11 @@ pub async fn init(ctx: &Context<'_>, req: &InitRequest) -> Result<InitReport> {
     let repo = open_or_init(&req.dir)?;
     let names = BranchNames::for_plan(&remote.plan.release.name, &remote.plan.team.name);
     let _lock = RepoLock::acquire(&repo, LOCK_WAIT)?;
+    if let Some(url) = &req.remote
+        && join(&repo, &names, url)?
+    {
+        return report(&repo, &names, &remote, Some(url.clone()), true);
+    }
     if repo.branch_tip(&names.tracking())?.is_some() {
         return Err(EngineError::AlreadyInitialized {
             release: remote.plan.release.name.clone(),
@@ -95,6 +102,16 @@ pub async fn init(ctx: &Context<'_>, req: &InitRequest) -> Result<InitReport> {
         Some(url) => Some(publish(&repo, &names, url)?),
         None => None,
     };
+    report(&repo, &names, &remote, pushed_to, false)
+}
+
+fn report(
+    repo: &PlanRepo,
+    names: &BranchNames,
+    remote: &RemotePlan,
+    pushed_to: Option<String>,
+    joined: bool,
+) -> Result<InitReport> {
     let workdir = repo.workdir().map(Path::to_path_buf).unwrap_or_default();
     Ok(InitReport {
         plan_file: workdir.join(names.plan_file()),
@@ -103,7 +120,32 @@ pub async fn init(ctx: &Context<'_>, req: &InitRequest) -> Result<InitReport> {
         objectives: remote.plan.objectives.len(),
         features: remote.plan.features().count(),
         pushed_to,
+        joined,
     })
+}
+
+/// When the shared remote already holds this plan (a teammate started it), takes its branches
+/// and op log instead of starting a second history. Returns whether it did.
+fn join(repo: &PlanRepo, names: &BranchNames, url: &str) -> Result<bool> {
+    if repo.git().find_remote(crate::remote::ORIGIN).is_err() {
+        repo.add_remote(crate::remote::ORIGIN, url)?;
+    }
+    repo.fetch(crate::remote::ORIGIN)?;
+    let theirs =
+        |branch: &str| repo.ref_target(&pi_git::remote_branch_ref(crate::remote::ORIGIN, branch));
+    let (Some(tracking), Some(working)) = (theirs(&names.tracking())?, theirs(&names.working())?)
+    else {
+        return Ok(false);
+    };
+    if repo.branch_tip(&names.working())?.is_some() {
+        return Ok(false);
+    }
+    repo.fast_forward(&names.tracking(), tracking)?;
+    repo.fast_forward(&names.working(), working)?;
+    repo.checkout_branch(&names.working())?;
+    let log = names.oplog_ref();
+    repo.integrate_log(&log, &pi_git::remote_pi_ref(crate::remote::ORIGIN, &log))?;
+    Ok(true)
 }
 
 fn open_or_init(dir: &Path) -> Result<PlanRepo> {

@@ -66,6 +66,8 @@ pub struct PushRecord {
     pub base_commit: String,
     pub started_at: String,
     pub actor: String,
+    /// For a rollback: the op-log id of the push it compensates.
+    pub rollback_of: Option<String>,
     pub ops: Vec<JournalOp>,
 }
 
@@ -84,7 +86,8 @@ pub enum JournalError {
 }
 
 /// Schema versions, applied in order (`PRAGMA user_version` holds how many are applied).
-const MIGRATIONS: &[&str] = &["
+const MIGRATIONS: &[&str] = &[
+    "
     CREATE TABLE pushes (
         id INTEGER PRIMARY KEY,
         plan TEXT NOT NULL,
@@ -103,7 +106,9 @@ const MIGRATIONS: &[&str] = &["
         error TEXT,
         PRIMARY KEY (push_id, seq)
     );
-"];
+",
+    "ALTER TABLE pushes ADD COLUMN rollback_of TEXT;",
+];
 
 #[derive(Debug)]
 pub struct Journal {
@@ -159,10 +164,36 @@ impl Journal {
         actor: &str,
         ops: &[(Op, String)],
     ) -> Result<i64, JournalError> {
+        self.begin(plan, base_commit, started_at, actor, ops, None)
+    }
+
+    /// Records a rollback of the push `rollback_of` (an op-log id) like a push: its operations
+    /// are sent, resumed and completed by the same machinery, and it is logged as a rollback.
+    pub fn begin_rollback(
+        &mut self,
+        plan: &str,
+        base_commit: &str,
+        started_at: &str,
+        actor: &str,
+        ops: &[(Op, String)],
+        rollback_of: &str,
+    ) -> Result<i64, JournalError> {
+        self.begin(plan, base_commit, started_at, actor, ops, Some(rollback_of))
+    }
+
+    fn begin(
+        &mut self,
+        plan: &str,
+        base_commit: &str,
+        started_at: &str,
+        actor: &str,
+        ops: &[(Op, String)],
+        rollback_of: Option<&str>,
+    ) -> Result<i64, JournalError> {
         let tx = self.conn.transaction()?;
         tx.execute(
-            "INSERT INTO pushes (plan, base_commit, started_at, actor) VALUES (?1, ?2, ?3, ?4)",
-            params![plan, base_commit, started_at, actor],
+            "INSERT INTO pushes (plan, base_commit, started_at, actor, rollback_of) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![plan, base_commit, started_at, actor, rollback_of],
         )?;
         let id = tx.last_insert_rowid();
         for (seq, (op, marker)) in (0i64..).zip(ops) {
@@ -222,10 +253,10 @@ impl Journal {
 
     /// A recorded push with its operations in order.
     pub fn push(&self, id: i64) -> Result<PushRecord, JournalError> {
-        let (plan, base_commit, started_at, actor) = self.conn.query_row(
-            "SELECT plan, base_commit, started_at, actor FROM pushes WHERE id = ?1",
+        let (plan, base_commit, started_at, actor, rollback_of) = self.conn.query_row(
+            "SELECT plan, base_commit, started_at, actor, rollback_of FROM pushes WHERE id = ?1",
             params![id],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
         )?;
         let mut stmt = self.conn.prepare(
             "SELECT seq, op, marker, state, tp_id, error FROM ops WHERE push_id = ?1 ORDER BY seq",
@@ -260,6 +291,7 @@ impl Journal {
             base_commit,
             started_at,
             actor,
+            rollback_of,
             ops,
         })
     }
@@ -352,6 +384,43 @@ mod tests {
         );
         j.finish_push(id, "t1").unwrap();
         assert_eq!(j.unfinished("p").unwrap(), None);
+    }
+
+    #[test]
+    fn a_rollback_is_recorded_with_the_push_it_compensates() {
+        let mut j = Journal::in_memory().unwrap();
+        let push = j.begin_push("p", "c", "t0", "a", &ops()).unwrap();
+        j.finish_push(push, "t1").unwrap();
+        let id = j
+            .begin_rollback("p", "c2", "t2", "a", &ops()[1..], "push-1790000060000")
+            .unwrap();
+        let record = j.unfinished("p").unwrap().expect("unfinished rollback");
+        assert_eq!(record.id, id);
+        assert_eq!(record.rollback_of.as_deref(), Some("push-1790000060000"));
+        assert_eq!(record.ops.len(), 1);
+        assert_eq!(j.push(push).unwrap().rollback_of, None);
+    }
+
+    #[test]
+    fn a_journal_of_the_first_schema_is_migrated_keeping_its_pushes() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("journal.sqlite");
+        {
+            let conn = Connection::open(&path).unwrap();
+            conn.execute_batch(MIGRATIONS[0]).unwrap();
+            conn.pragma_update(None, "user_version", 1).unwrap();
+            conn.execute(
+                "INSERT INTO pushes (plan, base_commit, started_at, actor) VALUES ('p', 'c', 't', 'a')",
+                [],
+            )
+            .unwrap();
+        }
+        let j = Journal::open(&path).unwrap();
+        let record = j.unfinished("p").unwrap().expect("the old push is kept");
+        assert_eq!(
+            (record.base_commit.as_str(), record.rollback_of),
+            ("c", None)
+        );
     }
 
     #[test]

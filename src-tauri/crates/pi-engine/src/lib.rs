@@ -1,6 +1,6 @@
 //! `pi-engine`: the sync engine behind `tpcli plan` and the app — init, pull with a field-level
 //! three-way merge, push with a preview, optimistic locking, a crash-safe journal with resume,
-//! conflict resolution and the shared operation log.
+//! conflict resolution, rollback of a push and the shared operation log.
 //!
 //! It deliberately does no printing and reads no environment or clock: the caller passes the
 //! Targetprocess client, the acting identity and the time, and renders the results it returns.
@@ -14,7 +14,9 @@ pub mod journal;
 pub mod oplog;
 pub mod pull;
 pub mod push;
+mod remote;
 pub mod resolve;
+pub mod rollback;
 pub mod state;
 pub mod status;
 pub mod workspace;
@@ -25,5 +27,9 @@ pub use init::{InitReport, InitRequest, init};
 pub use pull::{PullOptions, PullReport, pull};
 pub use push::{Mismatch, OpResult, PushOptions, PushOutcome, PushReport, Stale, push};
 pub use resolve::{ResolveReport, Selector, resolve};
+pub use rollback::{
+    Irreversible, RollbackConflict, RollbackError, RollbackOptions, RollbackOutcome, RollbackPlan,
+    rollback,
+};
 pub use status::{Status, status};
 pub use workspace::Workspace;

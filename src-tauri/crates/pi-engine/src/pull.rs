@@ -32,9 +32,12 @@ pub struct PullReport {
 
 pub async fn pull(ctx: &Context<'_>, ws: &Workspace, opts: &PullOptions) -> Result<PullReport> {
     let _lock = RepoLock::acquire(&ws.repo, LOCK_WAIT)?;
+    let edited = ws.local_text()?;
+    crate::workspace::parse(&ws.plan_file(), &edited)?;
+    commit_local_edits(ctx, ws, &edited)?;
+    let shared = crate::remote::integrate(ctx, ws)?;
     let local_text = ws.local_text()?;
     let local = crate::workspace::parse(&ws.plan_file(), &local_text)?;
-    commit_local_edits(ctx, ws, &local_text)?;
     let base = ws.base()?;
     let (release, team) = plan_ids(&base.plan)?;
     let mut remote = ctx.tp.fetch_team_plan(release, team).await?;
@@ -43,8 +46,9 @@ pub async fn pull(ctx: &Context<'_>, ws: &Workspace, opts: &PullOptions) -> Resu
     let tp_changed = tip != base.commit;
     let outcome = merge::merge(&base.plan, &local, &remote.plan);
     let dir = ws.local_dir()?;
-    let conflicts = still_open(state::load_conflicts(&dir)?, &outcome.merged, &remote.plan)
+    let mut conflicts = still_open(state::load_conflicts(&dir)?, &outcome.merged, &remote.plan)
         .into_iter()
+        .chain(shared)
         .chain(outcome.conflicts.iter().cloned())
         .collect::<Vec<_>>();
     let text = if opts.markers && !conflicts.is_empty() {
@@ -76,6 +80,11 @@ pub async fn pull(ctx: &Context<'_>, ws: &Workspace, opts: &PullOptions) -> Resu
             .commit_file(&ws.names.working(), &change, &ctx.stamp())?;
     }
     state::save_conflicts(&dir, &conflicts)?;
+    let late = crate::remote::publish(ctx, ws)?;
+    if !late.is_empty() {
+        conflicts.extend(late);
+        state::save_conflicts(&dir, &conflicts)?;
+    }
     let (from_tp, kept): (Vec<Change>, Vec<Change>) = outcome
         .changes
         .into_iter()

@@ -101,7 +101,19 @@ pub async fn push(ctx: &Context<'_>, ws: &Workspace, opts: PushOptions) -> Resul
             resumed = run(ctx, ws, &mut journal, record).await?.ops.len();
         }
     }
-    let conflicts = state::load_conflicts(&ws.local_dir()?)?;
+    let dir = ws.local_dir()?;
+    if !opts.dry_run {
+        let edited = ws.local_text()?;
+        crate::workspace::parse(&ws.plan_file(), &edited)?;
+        commit_local_edits(ctx, ws, &edited)?;
+        let shared = crate::remote::integrate(ctx, ws)?;
+        if !shared.is_empty() {
+            let mut stored = state::load_conflicts(&dir)?;
+            stored.extend(shared);
+            state::save_conflicts(&dir, &stored)?;
+        }
+    }
+    let conflicts = state::load_conflicts(&dir)?;
     if !conflicts.is_empty() {
         return Ok(PushOutcome::Blocked {
             conflicts: conflicts.len(),
@@ -124,7 +136,6 @@ pub async fn push(ctx: &Context<'_>, ws: &Workspace, opts: PushOptions) -> Resul
     if !stale.is_empty() {
         return Ok(PushOutcome::RemoteChanged { stale });
     }
-    commit_local_edits(ctx, ws, &local_text)?;
     let mut journal = open_journal(ws)?;
     let key = ctx.now.timestamp_millis();
     let recorded: Vec<(Op, String)> = ops

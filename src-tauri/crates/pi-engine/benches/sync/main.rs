@@ -1,0 +1,87 @@
+//! Sync benchmarks of the engine against the simulator over loopback, in real git repositories:
+//! push with injected latency, pull + merge and init of a 1,000-objective plan, and the pure
+//! field-level merge and push-plan computation on 1,000 objectives. Each prints the median of
+//! several runs (and the request count where Targetprocess is involved).
+//!
+//! Run with `cargo bench -p pi-engine --bench sync`; a trailing word (`push`, `pull`, `merge`,
+//! `changeset`, `init`) runs only the benchmarks whose name contains it.
+//!
+//! It deliberately asserts only that each operation succeeded and did what was asked; the
+//! targets are compared by reading the printed numbers.
+
+mod fixture;
+mod init;
+mod pull;
+mod pure;
+mod push;
+
+use std::future::Future;
+use std::time::{Duration, Instant};
+
+fn main() {
+    let filter: Option<String> = std::env::args().skip(1).find(|a| !a.starts_with('-'));
+    let selected = |name: &str| filter.as_deref().is_none_or(|f| name.contains(f));
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("a tokio runtime can be built");
+    if selected("merge") || selected("changeset") {
+        runtime.block_on(pure::run(&selected));
+    }
+    if selected("push") {
+        runtime.block_on(push::run());
+    }
+    if selected("pull") {
+        runtime.block_on(pull::run());
+    }
+    if selected("init") {
+        runtime.block_on(init::run());
+    }
+}
+
+/// Durations of several runs, reported as median with min and max.
+#[derive(Debug, Default)]
+pub struct Timings(Vec<Duration>);
+
+impl Timings {
+    pub fn push(&mut self, d: Duration) {
+        self.0.push(d);
+    }
+
+    /// `median X over N runs (min A, max B)`, in ms (or µs below one millisecond).
+    pub fn summary(&mut self) -> String {
+        self.0.sort();
+        let n = self.0.len();
+        let median = self.0[n / 2];
+        format!(
+            "median {} over {n} runs (min {}, max {})",
+            show(median),
+            show(self.0[0]),
+            show(self.0[n - 1]),
+        )
+    }
+}
+
+fn show(d: Duration) -> String {
+    if d < Duration::from_millis(1) {
+        format!("{:.0} µs", d.as_secs_f64() * 1e6)
+    } else if d < Duration::from_millis(100) {
+        format!("{:.2} ms", d.as_secs_f64() * 1e3)
+    } else {
+        format!("{:.0} ms", d.as_secs_f64() * 1e3)
+    }
+}
+
+/// Times one synchronous call.
+pub fn time<T>(f: impl FnOnce() -> T) -> (T, Duration) {
+    let start = Instant::now();
+    let out = f();
+    (out, start.elapsed())
+}
+
+/// Times one asynchronous call.
+pub async fn time_async<T>(f: impl Future<Output = T>) -> (T, Duration) {
+    let start = Instant::now();
+    let out = f.await;
+    (out, start.elapsed())
+}

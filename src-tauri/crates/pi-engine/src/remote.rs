@@ -1,0 +1,131 @@
+//! Sharing a plan through a git remote (`origin`): before a pull or push, teammates' op-log
+//! entries, Targetprocess snapshots and plan edits are fetched and integrated (plan edits with the
+//! same field-level merge as a pull); afterwards the plan's branches and op log are published.
+//! Ref updates on the remote are fast-forward only, so a teammate's concurrent publish is never
+//! overwritten: it is integrated and the publish retried.
+
+use pi_git::{CommitMessage, FileChange, PlanRepo, Trailers, remote_branch_ref, remote_pi_ref};
+use pi_model::Plan;
+use pi_model::merge::{self, Conflict};
+
+use crate::context::Context;
+use crate::error::{EngineError, Result};
+use crate::workspace::{Workspace, parse};
+
+pub(crate) const ORIGIN: &str = "origin";
+
+pub(crate) fn has_origin(repo: &PlanRepo) -> bool {
+    repo.git().find_remote(ORIGIN).is_ok()
+}
+
+/// Fetches `origin` and integrates it; returns conflicts between our plan and a teammate's.
+/// The working tree's plan file must be committed first.
+pub(crate) fn integrate(ctx: &Context<'_>, ws: &Workspace) -> Result<Vec<Conflict>> {
+    if !has_origin(&ws.repo) {
+        return Ok(Vec::new());
+    }
+    ws.repo.fetch(ORIGIN)?;
+    let log = ws.names.oplog_ref();
+    ws.repo.integrate_log(&log, &remote_pi_ref(ORIGIN, &log))?;
+    integrate_tracking(ctx, ws)?;
+    integrate_working(ctx, ws)
+}
+
+/// Both clones' tracking branches are Targetprocess snapshots: take theirs when it is ahead;
+/// when both moved, keep ours in a merge commit (the next pull refreshes it from TP anyway, and
+/// push's preflight re-reads TP before writing).
+fn integrate_tracking(ctx: &Context<'_>, ws: &Workspace) -> Result<()> {
+    let branch = ws.names.tracking();
+    let remote_ref = remote_branch_ref(ORIGIN, &branch);
+    let Some(theirs) = ws.repo.ref_target(&remote_ref)? else {
+        return Ok(());
+    };
+    match ws.repo.branch_tip(&branch)? {
+        Some(ours) if ws.repo.is_ancestor(theirs, ours)? => Ok(()),
+        Some(ours) if !ws.repo.is_ancestor(ours, theirs)? => {
+            let file = ws.plan_file();
+            let content = ws.repo.read_file_at(ours, &file)?.unwrap_or_default();
+            let message = CommitMessage::new("Integrate a teammate's Targetprocess snapshot")
+                .with_trailers(Trailers::new().with_source(pi_git::Source::Targetprocess));
+            let change = FileChange {
+                path: &file,
+                content: &content,
+                message: &message,
+            };
+            ws.repo
+                .merge_commit(&branch, &remote_ref, &change, &ctx.tp_stamp())?;
+            Ok(())
+        }
+        _ => Ok(ws.repo.fast_forward(&branch, theirs)?),
+    }
+}
+
+/// A teammate's plan edits merged into ours, field by field, as a merge commit.
+fn integrate_working(ctx: &Context<'_>, ws: &Workspace) -> Result<Vec<Conflict>> {
+    let branch = ws.names.working();
+    let remote_ref = remote_branch_ref(ORIGIN, &branch);
+    let Some(theirs) = ws.repo.ref_target(&remote_ref)? else {
+        return Ok(Vec::new());
+    };
+    let ours = ws.repo.resolve(&branch)?;
+    if ws.repo.is_ancestor(theirs, ours)? {
+        return Ok(Vec::new());
+    }
+    let file = ws.plan_file();
+    let read = |id| -> Result<Option<Plan>> {
+        match ws.repo.read_file_at(id, &file)? {
+            Some(bytes) => Ok(Some(parse(
+                &format!("{id}:{file}"),
+                &String::from_utf8_lossy(&bytes),
+            )?)),
+            None => Ok(None),
+        }
+    };
+    let base = match ws.repo.merge_base(ours, theirs)? {
+        Some(id) => read(id)?.unwrap_or_default(),
+        None => Plan::default(),
+    };
+    let local =
+        read(ours)?.ok_or_else(|| EngineError::NoPlan(format!("{file} is missing on {branch}")))?;
+    let Some(remote) = read(theirs)? else {
+        return Ok(Vec::new());
+    };
+    let outcome = merge::merge(&base, &local, &remote);
+    let text = pi_format::render(&outcome.merged);
+    let message = CommitMessage::new("Merge a teammate's plan edits")
+        .with_trailers(Trailers::new().with_source(ctx.source()));
+    let change = FileChange {
+        path: &file,
+        content: text.as_bytes(),
+        message: &message,
+    };
+    ws.repo
+        .merge_commit(&branch, &remote_ref, &change, &ctx.stamp())?;
+    Ok(outcome.conflicts)
+}
+
+/// Publishes the plan's branches and op log to `origin`; when a teammate published first, their
+/// work is integrated and the publish retried once.
+pub(crate) fn publish(ctx: &Context<'_>, ws: &Workspace) -> Result<Vec<Conflict>> {
+    if !has_origin(&ws.repo) {
+        return Ok(Vec::new());
+    }
+    let mut conflicts = Vec::new();
+    for attempt in 0..2 {
+        let refs = [
+            format!("refs/heads/{}", ws.names.tracking()),
+            format!("refs/heads/{}", ws.names.working()),
+            ws.names.oplog_ref(),
+        ];
+        let refs: Vec<&str> = refs.iter().map(String::as_str).collect();
+        let report = ws.repo.push(ORIGIN, &refs)?;
+        if report.rejected.is_empty() {
+            return Ok(conflicts);
+        }
+        if attempt == 1 {
+            report.into_result()?;
+        }
+        conflicts.extend(integrate(ctx, ws)?);
+    }
+    Ok(conflicts)
+}
