@@ -125,7 +125,7 @@ impl<'a> Cursor<'a> {
     }
 
     /// Moves to the end of the text.
-    pub fn to_end(&mut self) {
+    pub fn skip_to_end(&mut self) {
         while self.line.is_some() {
             self.advance();
         }
@@ -296,7 +296,7 @@ mod tests {
         assert_eq!(c.line_no(), 3);
         assert!(Cursor::new("", 1).peek().is_none());
         let mut blank_end = Cursor::new("x\n\n", 4);
-        blank_end.to_end();
+        blank_end.skip_to_end();
         assert_eq!(blank_end.line_no(), 6);
         assert_eq!(column_of("äb", 2), 2);
         assert_eq!(column_of("äb", 1), 1);

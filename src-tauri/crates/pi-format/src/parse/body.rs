@@ -231,3 +231,33 @@ fn criterion(line: &str) -> Option<Criterion> {
         done,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Reads a description block from the start of `text`, returning it and the next line.
+    fn read(text: &str, inline: &str) -> (String, Option<String>) {
+        let mut cur = Cursor::new(text, 1);
+        let block = block(&mut cur, BlockKind::Description, inline);
+        (block, cur.peek().map(|l| l.text.to_owned()))
+    }
+
+    #[test]
+    fn blocks_copied_whole_and_line_by_line_agree() {
+        let next = Some("**Status**: x".to_owned());
+        // Verbatim: one copy of the file text.
+        let plain = read("\nOutcome.\n\n- a\n\n\n**Status**: x\n", "");
+        assert_eq!(plain, ("Outcome.\n\n- a".to_owned(), next.clone()));
+        // The same text with CRLF endings and an escaped heading goes line by line.
+        let crlf = read("\r\nOutcome.\r\n\r\n\\# a\r\n\r\n**Status**: x\r\n", "");
+        assert_eq!(crlf, ("Outcome.\n\n# a".to_owned(), next.clone()));
+        // Leading empty lines beyond the first stay; an inline value comes first.
+        let lead = read("\n\nx\n**Status**: x", "");
+        assert_eq!(lead, ("\nx".to_owned(), next.clone()));
+        let inline = read("\nx\n**Status**: x", "first");
+        assert_eq!(inline, ("first\n\nx".to_owned(), next.clone()));
+        assert_eq!(read("\n\n", "only"), ("only".to_owned(), None));
+        assert_eq!(read("", ""), (String::new(), None));
+    }
+}

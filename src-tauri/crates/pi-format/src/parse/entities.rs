@@ -2,8 +2,7 @@
 //! its heading name, its body fields and then its sub-sections.
 
 use pi_model::{
-    EntityId, EntityPath, Feature, FeatureKind, Field, LocalId, ProgramObjective, Story,
-    TeamObjective,
+    EntityId, EntityPath, Feature, FeatureKind, Field, ProgramObjective, Story, TeamObjective,
 };
 
 use super::Ctx;
@@ -14,9 +13,10 @@ use crate::labels;
 use crate::lines::Line;
 use crate::{ParseError, ParseErrorKind};
 
-/// Placeholder for an entity whose id line is missing or wrong; never returned (the parse fails).
+/// Placeholder for an entity whose id line is missing or wrong; never returned (the parse
+/// fails). A TP id, so that it costs no allocation for the many entities that do have an id.
 fn placeholder_id() -> EntityId {
-    EntityId::Local(LocalId::new("missing").expect("lower-case letters make a valid local id"))
+    EntityId::Tp(0)
 }
 
 impl<'a> Ctx<'a> {
@@ -155,14 +155,18 @@ impl<'a> Ctx<'a> {
         if !has_id {
             self.missing(line, "this objective", "ID");
         }
+        o.features = self.features(index);
         self.plan.objectives.push(o);
-        self.features(index);
     }
 
-    fn features(&mut self, objective: usize) {
+    /// The features of objective `objective`, collected in a reused buffer so the objective's
+    /// vector is allocated once at its final size.
+    fn features(&mut self, objective: usize) -> Vec<Feature> {
+        let mut list = std::mem::take(&mut self.features);
+        list.clear();
         while let Some((line, h)) = self.heading_here() {
             if h.level <= 2 {
-                return;
+                break;
             }
             self.cur.advance();
             let content = line.text.get(h.content.clone()).unwrap_or("");
@@ -174,7 +178,12 @@ impl<'a> Ctx<'a> {
             .find_map(|(p, k)| content.strip_prefix(p).map(|rest| (rest, k)));
             match kind {
                 Some((rest, kind)) if h.level == 3 => {
-                    self.feature(objective, kind, line, h.content.end - rest.len(), rest);
+                    let path = EntityPath::Feature {
+                        objective,
+                        index: list.len(),
+                    };
+                    let at = h.content.end - rest.len();
+                    list.push(self.feature(path, kind, line, at, rest));
                 }
                 _ => self.wrong_heading(
                     line,
@@ -183,28 +192,20 @@ impl<'a> Ctx<'a> {
                 ),
             }
         }
+        let mut features = Vec::with_capacity(list.len());
+        features.append(&mut list);
+        self.features = list;
+        features
     }
 
     fn feature(
         &mut self,
-        objective: usize,
+        path: EntityPath,
         kind: FeatureKind,
         line: Line<'a>,
         at: usize,
         rest: &str,
-    ) {
-        let Some(features_len) = self
-            .plan
-            .objectives
-            .get(objective)
-            .map(|o| o.features.len())
-        else {
-            return;
-        };
-        let path = EntityPath::Feature {
-            objective,
-            index: features_len,
-        };
+    ) -> Feature {
         let mut f = Feature {
             id: placeholder_id(),
             kind,
@@ -239,9 +240,7 @@ impl<'a> Ctx<'a> {
             self.missing(line, "this feature", "ID");
         }
         self.stories(&mut f);
-        if let Some(o) = self.plan.objectives.get_mut(objective) {
-            o.features.push(f);
-        }
+        f
     }
 
     fn stories(&mut self, feature: &mut Feature) {
