@@ -5,6 +5,7 @@ use clap::Args;
 use pi_engine::{Context, InitRequest};
 
 use super::connect::{self, TpArgs};
+use super::progress::Progress;
 use super::{RepoArgs, block_on};
 use crate::exit;
 
@@ -51,7 +52,14 @@ pub fn run(args: InitArgs) -> Result<u8> {
         team: args.team.clone(),
         remote: args.remote.clone(),
     };
-    let report = block_on(pi_engine::init(&ctx, &req))??;
+    let progress = Progress::new(args.json);
+    progress.phase(&format!(
+        "Fetching the plan of {} for {} from Targetprocess…",
+        args.team, args.release
+    ));
+    let report = block_on(pi_engine::init(&ctx, &req));
+    progress.finish();
+    let report = report??;
     if args.json {
         println!(
             "{}",
@@ -62,11 +70,17 @@ pub fn run(args: InitArgs) -> Result<u8> {
                 "objectives": report.objectives,
                 "features": report.features,
                 "remote": report.pushed_to,
+                "joined": report.joined,
             })
         );
     } else {
+        let verb = if report.joined {
+            "Joined the team's shared plan of"
+        } else {
+            "Started the plan of"
+        };
         println!(
-            "Started the plan of {} for {}: {} objectives, {} features.",
+            "{verb} {} for {}: {} objectives, {} features.",
             args.team, args.release, report.objectives, report.features
         );
         println!("  plan file:       {}", report.plan_file.display());
