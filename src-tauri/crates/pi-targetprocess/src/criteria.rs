@@ -38,8 +38,30 @@ pub fn criteria_to_html(criteria: &[Criterion]) -> String {
     out
 }
 
-/// TP HTML (or plain text) → criteria.
+/// TP HTML (or plain text) → criteria, each text in its canonical form: the form that reads
+/// back unchanged after [`criteria_to_html`]. htmd escapes per HTML text node (a leading `#`,
+/// digits, `*` next to emphasis), so a text read from HTML with other node boundaries than ours
+/// can change on its first trip; it is re-rendered until it stops changing (at most
+/// [`CANONICAL_ROUNDS`] rounds), so a plan never sees a difference that a write would undo.
 pub fn html_to_criteria(html: &str) -> Vec<Criterion> {
+    parse_items(html).into_iter().map(canonical).collect()
+}
+
+/// Rounds of re-rendering for the canonical form; real texts need at most two.
+const CANONICAL_ROUNDS: usize = 4;
+
+fn canonical(mut current: Criterion) -> Criterion {
+    for _ in 0..CANONICAL_ROUNDS {
+        match parse_items(&criteria_to_html(std::slice::from_ref(&current))).as_slice() {
+            [next] if *next != current && next.done == current.done => current = next.clone(),
+            _ => break,
+        }
+    }
+    current
+}
+
+/// The criteria as written in the HTML, without canonicalisation.
+fn parse_items(html: &str) -> Vec<Criterion> {
     let markdown = html_to_markdown(html);
     let mut items: Vec<String> = Vec::new();
     let mut in_item = false;
@@ -105,10 +127,22 @@ fn escape_block_start(text: &str) -> String {
     let first = chars.next();
     let marker_then_space = matches!(first, Some('-' | '*' | '+' | '#'))
         && chars.next().is_none_or(char::is_whitespace);
-    if marker_then_space || first == Some('>') {
+    let fence = text.starts_with("```") || text.starts_with("~~~");
+    if marker_then_space || first == Some('>') || fence || is_thematic_break(text) {
         return format!("\\{text}");
     }
     text.to_owned()
+}
+
+/// `***`, `- - -`, `___`: three or more of one of `-*_` and nothing else but blanks, which
+/// CommonMark reads as a horizontal rule.
+fn is_thematic_break(text: &str) -> bool {
+    let mut marks = text.chars().filter(|c| !matches!(c, ' ' | '\t'));
+    let Some(mark) = marks.next().filter(|c| matches!(c, '-' | '*' | '_')) else {
+        return false;
+    };
+    let rest: Vec<char> = marks.collect();
+    rest.len() >= 2 && rest.iter().all(|c| *c == mark)
 }
 
 fn starts_with_any(text: &str, prefixes: &[&str]) -> bool {
@@ -120,7 +154,7 @@ fn strip_any<'a>(text: &'a str, prefixes: &[&str]) -> Option<&'a str> {
 }
 
 /// Inline markdown → HTML without the paragraph wrapper. A leading block marker (`- `, `# `,
-/// `1. `, `> `) is escaped so the text stays one inline run.
+/// `1. `, `> `, a code fence, a horizontal rule) is escaped so the text stays one inline run.
 fn inline_html(markdown: &str) -> String {
     let html = markdown_to_html(&escape_block_start(markdown));
     html.strip_prefix("<p>")

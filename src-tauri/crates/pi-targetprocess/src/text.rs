@@ -8,8 +8,12 @@
 //! (colours, fonts, spans) loses its styling but keeps its text. This module does no sanitising
 //! for display; that belongs where HTML is shown.
 
-use htmd::HtmlToMarkdown;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use htmd::element_handler::{HandlerResult, Handlers};
 use htmd::options::{BulletListMarker, CodeBlockStyle, HeadingStyle, Options};
+use htmd::{Element, HtmlToMarkdown};
 use pulldown_cmark::{Options as MdOptions, Parser, html};
 
 /// Markdown (CommonMark with tables) → HTML as TP's rich text editor stores it.
@@ -52,7 +56,54 @@ fn converter() -> HtmlToMarkdown {
             ..Options::default()
         })
         .skip_tags(vec!["script", "style"])
+        .add_handler(vec!["i", "em"], flatten_nested(Arc::default()))
+        .add_handler(vec!["strong", "b"], flatten_nested(Arc::default()))
+        .add_handler(vec!["code"], blank_code_as_space)
+        .add_handler(vec!["del", "s", "strike"], strikethrough)
         .build()
+}
+
+/// `~~text~~`, the form markdown → HTML reads as strikethrough (htmd alone keeps only the text).
+fn strikethrough(handlers: &dyn Handlers, element: Element) -> Option<HandlerResult> {
+    let content = handlers.walk_children(element.node).content;
+    let inner = content.trim();
+    if inner.is_empty() {
+        return Some(content.into());
+    }
+    Some(format!("~~{inner}~~").into())
+}
+
+/// Emphasis inside emphasis of the same kind looks the same as single emphasis, but markdown
+/// cannot write it unambiguously (`<em><em>a</em>b</em>` would become `**a*b*`, which reads
+/// back as something else). The inner element keeps its text and drops its markers. `depth`
+/// counts the open elements of this kind during one conversion.
+fn flatten_nested(
+    depth: Arc<AtomicUsize>,
+) -> impl Fn(&dyn Handlers, Element) -> Option<HandlerResult> + Send + Sync {
+    move |handlers, element| {
+        let outer = depth.fetch_add(1, Ordering::Relaxed) == 0;
+        let result = if outer {
+            handlers.fallback(element)
+        } else {
+            Some(handlers.walk_children(element.node))
+        };
+        depth.fetch_sub(1, Ordering::Relaxed);
+        result
+    }
+}
+
+/// A code element holding only blanks has no markdown form (htmd would write an empty,
+/// unclosed code span); it becomes a plain space.
+fn blank_code_as_space(handlers: &dyn Handlers, element: Element) -> Option<HandlerResult> {
+    if handlers
+        .walk_children(element.node)
+        .content
+        .trim()
+        .is_empty()
+    {
+        return Some(" ".into());
+    }
+    handlers.fallback(element)
 }
 
 #[cfg(test)]

@@ -64,6 +64,31 @@ fn text_that_looks_like_markup_stays_inline() {
     assert!(back[1].done);
 }
 
+#[test]
+fn block_starts_and_awkward_inline_markup_are_stable_after_one_trip() {
+    // Minimal failing cases of `any_criteria_are_stable_after_one_trip`: nested emphasis,
+    // a heading mark after nested emphasis, a horizontal rule, a code fence and a blank code
+    // span.
+    for text in [
+        "***,A*a*",
+        "*?*0*# !*%",
+        "***",
+        "___",
+        "```x",
+        "~~~x",
+        "` `n:",
+        "a` `b",
+    ] {
+        let once = html_to_criteria(&criteria_to_html(&[c(text, false)]));
+        let twice = html_to_criteria(&criteria_to_html(&once));
+        assert_eq!(once.len(), 1, "{text:?} → {once:?}");
+        assert!(!once[0].done, "{text:?}");
+        assert_eq!(twice, once, "{text:?}");
+    }
+    let html = criteria_to_html(&[c("***", false), c("```x", true)]);
+    insta::assert_snapshot!(html, @"<ul><li>***</li><li>[x] ```x</li></ul>");
+}
+
 fn word() -> impl Strategy<Value = String> {
     "[a-z]{1,8}".prop_map(|s| s)
 }

@@ -25,6 +25,24 @@ fn converts_the_plan_subset_both_ways() {
 }
 
 #[test]
+fn nested_emphasis_blank_code_and_strikethrough_have_stable_markdown() {
+    for (html, md) in [
+        ("<p>*<em><em>,A</em>a</em></p>", r"\**,Aa*"),
+        (
+            "<p><strong>a <b>b</b></strong> <em>x</em></p>",
+            "**a b** *x*",
+        ),
+        ("<p><em>a <strong>b</strong></em></p>", "*a **b***"),
+        ("<p>x<code> </code>y</p>", "x y"),
+        ("<p><del>gone</del> kept</p>", "~~gone~~ kept"),
+    ] {
+        let got = html_to_markdown(html);
+        assert_eq!(got, md, "{html}");
+        assert_eq!(normalize_markdown(&got), got, "{html}");
+    }
+}
+
+#[test]
 fn tp_html_becomes_markdown() {
     assert_eq!(
         html_to_markdown("<div><b>Goal</b>: ship <i>it</i></div><ul><li><p>a</p></li></ul>"),
