@@ -39,6 +39,14 @@ async fn a_429_storm_waits_for_retry_after_and_succeeds() {
         elapsed >= Duration::from_secs(throttled as u64),
         "{elapsed:?} for {throttled} throttles"
     );
+    // The same from the simulator's side: the request after each 429 arrived at least
+    // Retry-After later.
+    for pair in log.windows(2) {
+        if pair[0].status == Some(429) {
+            let gap = pair[1].at_ms - pair[0].at_ms;
+            assert!(gap >= 1000, "retry {gap} ms after a 429: {log:?}");
+        }
+    }
     sim.shutdown().await;
 }
 
