@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod auth;
 mod files;
 mod plan;
 mod sim;
@@ -45,6 +46,8 @@ enum Command {
     Plan(plan::PlanArgs),
     /// Run the local Targetprocess and Jira simulator with demo data and fault injection.
     Sim(sim::SimArgs),
+    /// Log in to Targetprocess: keep the access token in the OS keychain (login, logout, status).
+    Auth(auth::AuthArgs),
 }
 
 fn main() -> ExitCode {
@@ -52,6 +55,7 @@ fn main() -> ExitCode {
     let result: anyhow::Result<u8> = match cli.command {
         Command::Plan(args) => plan::run(args),
         Command::Sim(args) => sim::run(args),
+        Command::Auth(args) => auth::run(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -1,9 +1,10 @@
 //! `tpcli plan init | pull | push | status | resolve | resume | log`: the sync workflow, one
-//! module per subcommand, each a thin layer over pi-engine.
+//! module per subcommand, each a thin layer over pi-engine; progress on stderr, results on stdout.
 
 pub mod connect;
 pub mod init;
 pub mod log;
+pub mod progress;
 pub mod pull;
 pub mod push;
 pub mod resolve;

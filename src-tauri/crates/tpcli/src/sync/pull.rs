@@ -5,6 +5,7 @@ use clap::Args;
 use pi_engine::{Context, PullOptions};
 
 use super::connect::{self, TpArgs};
+use super::progress::Progress;
 use super::words::{change, conflict, plural};
 use super::{RepoArgs, block_on, open};
 use crate::exit;
@@ -48,13 +49,17 @@ pub fn run(args: PullArgs) -> Result<u8> {
         now: chrono::Utc::now(),
         auto_sync: args.auto_sync,
     };
+    let progress = Progress::new(args.json);
+    progress.phase("Fetching from Targetprocess and merging…");
     let report = block_on(pi_engine::pull(
         &ctx,
         &ws,
         &PullOptions {
             markers: args.markers,
         },
-    ))??;
+    ));
+    progress.finish();
+    let report = report??;
     if args.json {
         println!(
             "{}",

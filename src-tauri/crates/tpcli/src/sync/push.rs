@@ -5,6 +5,7 @@ use clap::Args;
 use pi_engine::{Context, PushOptions, PushOutcome};
 
 use super::connect::{self, TpArgs};
+use super::progress::{self, Progress};
 use super::words::{plural, short};
 use super::{RepoArgs, block_on, open};
 use crate::exit;
@@ -55,7 +56,21 @@ pub fn run(args: PushArgs) -> Result<u8> {
         dry_run: args.dry_run,
         yes: args.yes,
     };
-    let outcome = block_on(pi_engine::push(&ctx, &ws, opts))??;
+    let progress = Progress::new(args.json);
+    let watch = if args.dry_run {
+        None
+    } else {
+        progress::watch_push(&progress, &ws)?
+    };
+    progress.phase(if args.dry_run {
+        "Comparing your plan with Targetprocess's as of your last pull…"
+    } else {
+        "Checking Targetprocess for changes to what you changed…"
+    });
+    let outcome = block_on(pi_engine::push(&ctx, &ws, opts));
+    drop(watch);
+    progress.finish();
+    let outcome = outcome??;
     if args.json {
         println!("{}", json(&outcome));
     } else {
@@ -218,7 +233,13 @@ pub fn resume(args: ResumeArgs) -> Result<u8> {
         now: chrono::Utc::now(),
         auto_sync: false,
     };
-    let report = block_on(pi_engine::push::resume(&ctx, &ws))??;
+    let progress = Progress::new(args.json);
+    let watch = progress::watch_push(&progress, &ws)?;
+    progress.phase("Reading the interrupted push…");
+    let report = block_on(pi_engine::push::resume(&ctx, &ws));
+    drop(watch);
+    progress.finish();
+    let report = report??;
     match report {
         None => {
             if args.json {

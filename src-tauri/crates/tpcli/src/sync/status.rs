@@ -5,6 +5,7 @@ use clap::Args;
 use pi_engine::Context;
 
 use super::connect::{self, TpArgs};
+use super::progress::Progress;
 use super::words::{conflict, plural};
 use super::{RepoArgs, block_on};
 use crate::exit;
@@ -42,7 +43,11 @@ pub fn run(args: StatusArgs) -> Result<u8> {
             now: chrono::Utc::now(),
             auto_sync: false,
         };
-        block_on(pi_engine::status(Some(&ctx), &ws))??
+        let progress = Progress::new(args.json);
+        progress.phase("Asking Targetprocess whether it changed…");
+        let status = block_on(pi_engine::status(Some(&ctx), &ws));
+        progress.finish();
+        status??
     };
     if args.json {
         println!(
