@@ -19,37 +19,24 @@ struct Slot {
     len: usize,
 }
 
-/// Positions of entities (their heading) and of their field lines, filled by the parser.
+/// One slot per entity, indexed like the plan.
 #[derive(Clone, Default)]
-pub struct SourceMap {
+struct Slots {
     plan: Slot,
     program_objectives: Vec<Slot>,
     objectives: Vec<Slot>,
     features: Vec<Vec<Slot>>,
-    /// Field positions; a slot's `first..first + len` holds its fields. Entries no slot points
-    /// at are stale and ignored.
-    fields: Vec<(Field, Position)>,
 }
 
-fn slot_mut(slots: &mut Vec<Slot>, index: usize) -> &mut Slot {
+fn grow(slots: &mut Vec<Slot>, index: usize) -> &mut Slot {
     if slots.len() <= index {
         slots.resize(index + 1, Slot::default());
     }
     &mut slots[index]
 }
 
-impl SourceMap {
-    /// An empty map with room for about `entities` headings and `fields` field lines.
-    pub fn with_capacity(entities: usize, fields: usize) -> Self {
-        Self {
-            objectives: Vec::with_capacity(entities / 4),
-            features: Vec::with_capacity(entities / 4),
-            fields: Vec::with_capacity(fields),
-            ..Self::default()
-        }
-    }
-
-    fn slot(&self, path: EntityPath) -> Option<&Slot> {
+impl Slots {
+    fn get(&self, path: EntityPath) -> Option<&Slot> {
         match path {
             EntityPath::Plan => Some(&self.plan),
             EntityPath::ProgramObjective { index } => self.program_objectives.get(index),
@@ -60,17 +47,41 @@ impl SourceMap {
         }
     }
 
-    fn slot_mut(&mut self, path: EntityPath) -> &mut Slot {
+    /// The slot of `path`, created (with empty slots before it) if needed.
+    fn get_mut(&mut self, path: EntityPath) -> &mut Slot {
         match path {
             EntityPath::Plan => &mut self.plan,
-            EntityPath::ProgramObjective { index } => slot_mut(&mut self.program_objectives, index),
-            EntityPath::Objective { index } => slot_mut(&mut self.objectives, index),
+            EntityPath::ProgramObjective { index } => grow(&mut self.program_objectives, index),
+            EntityPath::Objective { index } => grow(&mut self.objectives, index),
             EntityPath::Feature { objective, index } => {
                 if self.features.len() <= objective {
                     self.features.resize_with(objective + 1, Vec::new);
                 }
-                slot_mut(&mut self.features[objective], index)
+                grow(&mut self.features[objective], index)
             }
+        }
+    }
+}
+
+/// Positions of entities (their heading) and of their field lines, filled by the parser.
+#[derive(Clone, Default)]
+pub struct SourceMap {
+    slots: Slots,
+    /// Field positions; a slot's `first..first + len` holds its fields. Entries no slot points
+    /// at are stale and ignored.
+    fields: Vec<(Field, Position)>,
+}
+
+impl SourceMap {
+    /// An empty map with room for about `entities` headings and `fields` field lines.
+    pub fn with_capacity(entities: usize, fields: usize) -> Self {
+        Self {
+            slots: Slots {
+                objectives: Vec::with_capacity(entities / 4),
+                features: Vec::with_capacity(entities / 4),
+                ..Slots::default()
+            },
+            fields: Vec::with_capacity(fields),
         }
     }
 
@@ -81,33 +92,31 @@ impl SourceMap {
     }
 
     pub fn set_entity(&mut self, path: EntityPath, at: Position) {
-        self.slot_mut(path).heading = Some(at);
+        self.slots.get_mut(path).heading = Some(at);
     }
 
     pub fn set_field(&mut self, path: EntityPath, field: Field, at: Position) {
         let end = self.fields.len();
-        let slot = *self.slot_mut(path);
+        let slot = self.slots.get_mut(path);
         let range = slot.first..slot.first + slot.len;
-        if let Some(entry) = self.fields[range.clone()].iter_mut().find(|e| e.0 == field) {
+        if let Some(entry) = (self.fields.get_mut(range.clone()))
+            .and_then(|own| own.iter_mut().find(|e| e.0 == field))
+        {
             entry.1 = at;
             return;
         }
-        let first = if slot.len > 0 && range.end == end {
-            slot.first
-        } else {
+        if slot.len == 0 || range.end != end {
             // Not the latest entity written: move its fields to the end so they stay together.
             self.fields.extend_from_within(range);
-            end
-        };
+            slot.first = end;
+        }
         self.fields.push((field, at));
-        let s = self.slot_mut(path);
-        s.first = first;
-        s.len += 1;
+        slot.len += 1;
     }
 
     /// The position of a field line, else of its entity's heading, else the top of the file.
     pub fn locate(&self, path: EntityPath, field: Option<Field>) -> Position {
-        let slot = self.slot(path);
+        let slot = self.slots.get(path);
         field
             .and_then(|f| {
                 let fields = self.fields_of(slot?);
@@ -121,23 +130,24 @@ impl SourceMap {
     fn entries(
         &self,
     ) -> impl Iterator<Item = (EntityPath, Option<Position>, Vec<(Field, Position)>)> + '_ {
-        let plan = std::iter::once((EntityPath::Plan, &self.plan));
-        let programs = self
-            .program_objectives
+        let Slots {
+            plan,
+            program_objectives,
+            objectives,
+            features,
+        } = &self.slots;
+        let plan = std::iter::once((EntityPath::Plan, plan));
+        let programs = program_objectives
             .iter()
             .enumerate()
             .map(|(index, s)| (EntityPath::ProgramObjective { index }, s));
-        let objectives = (self.objectives.iter().enumerate())
-            .map(|(index, s)| (EntityPath::Objective { index }, s));
-        let features = self
-            .features
-            .iter()
-            .enumerate()
-            .flat_map(|(objective, fs)| {
-                fs.iter()
-                    .enumerate()
-                    .map(move |(index, s)| (EntityPath::Feature { objective, index }, s))
-            });
+        let objectives =
+            (objectives.iter().enumerate()).map(|(index, s)| (EntityPath::Objective { index }, s));
+        let features = features.iter().enumerate().flat_map(|(objective, fs)| {
+            fs.iter()
+                .enumerate()
+                .map(move |(index, s)| (EntityPath::Feature { objective, index }, s))
+        });
         plan.chain(programs)
             .chain(objectives)
             .chain(features)

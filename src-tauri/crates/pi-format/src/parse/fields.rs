@@ -115,21 +115,20 @@ pub(super) fn accept(
 }
 
 fn field_of(label: &str) -> Option<Field> {
-    [
-        Field::Id,
-        Field::Status,
-        Field::Effort,
-        Field::Owner,
-        Field::Committed,
-        Field::BusinessValue,
-        Field::ActualBusinessValue,
-        Field::ProgramObjective,
-        Field::AcceptanceCriteria,
-        Field::Description,
-        Field::Jira,
-    ]
-    .into_iter()
-    .find(|f| f.label() == label)
+    Some(match label {
+        "ID" => Field::Id,
+        "Status" => Field::Status,
+        "Effort" => Field::Effort,
+        "Owner" => Field::Owner,
+        "Committed" => Field::Committed,
+        "Business Value" => Field::BusinessValue,
+        "Actual Business Value" => Field::ActualBusinessValue,
+        "Program Objective" => Field::ProgramObjective,
+        "Acceptance Criteria" => Field::AcceptanceCriteria,
+        "Description" => Field::Description,
+        "Jira" => Field::Jira,
+        _ => return None,
+    })
 }
 
 /// A plain single-line value (escapes removed).
@@ -208,4 +207,27 @@ pub(super) fn jira(f: &FieldLine<'_>) -> Result<JiraLink, ParseError> {
         key: escape::unescape_inline(v),
         url: None,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn field_labels_match_the_model() {
+        for kind in [
+            Kind::ProgramObjective,
+            Kind::Objective,
+            Kind::Feature,
+            Kind::Story,
+        ] {
+            for label in kind.labels() {
+                if let Some(f) = field_of(label) {
+                    assert_eq!(f.label(), *label);
+                }
+            }
+        }
+        assert_eq!(field_of("Assignee"), None);
+        assert_eq!(field_of("Name"), None);
+    }
 }
