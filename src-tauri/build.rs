@@ -15,6 +15,16 @@ const COMMANDS: &[&str] = &[
     "plan_get",
     "plan_save",
     "plan_undo",
+    "sync_pull",
+    "push_preview",
+    "sync_push",
+    "sync_status",
+    "conflicts_list",
+    "conflict_resolve",
+    "conflicts_resolve_all",
+    "settings_get",
+    "settings_save",
+    "sign_out",
 ];
 
 fn main() {

@@ -16,6 +16,8 @@ pub trait CredentialStore: Send + Sync + std::fmt::Debug {
     fn save(&self, url: &str, token: &str) -> Result<(), UiError>;
     /// `Ok(None)` when no token is stored for `url`.
     fn load(&self, url: &str) -> Result<Option<String>, UiError>;
+    /// Removes the token of `url`; no error when none is stored.
+    fn delete(&self, url: &str) -> Result<(), UiError>;
 }
 
 /// The OS keychain through the keyring crate.
@@ -47,6 +49,13 @@ impl CredentialStore for KeychainStore {
         match self.entry(url)?.get_password() {
             Ok(token) => Ok(Some(token)),
             Err(keyring::Error::NoEntry) => Ok(None),
+            Err(e) => Err(keychain_error(&e)),
+        }
+    }
+
+    fn delete(&self, url: &str) -> Result<(), UiError> {
+        match self.entry(url)?.delete_credential() {
+            Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
             Err(e) => Err(keychain_error(&e)),
         }
     }
@@ -82,5 +91,11 @@ impl CredentialStore for MemoryStore {
     fn load(&self, url: &str) -> Result<Option<String>, UiError> {
         let tokens = self.tokens.lock().unwrap_or_else(|p| p.into_inner());
         Ok(tokens.get(url).cloned())
+    }
+
+    fn delete(&self, url: &str) -> Result<(), UiError> {
+        let mut tokens = self.tokens.lock().unwrap_or_else(|p| p.into_inner());
+        tokens.remove(url);
+        Ok(())
     }
 }

@@ -40,6 +40,18 @@ pub enum ErrorCode {
     NothingToUndo,
     /// The demo Targetprocess could not be started.
     DemoFailed,
+    /// An operation records edits in the planner's name and no identity is set.
+    NoIdentity,
+    /// The workspace folder's history (git) could not be read or written.
+    WorkspaceProblem,
+    /// Another sync of the same plan is running.
+    Busy,
+    /// The plan names a person Targetprocess does not know as a user.
+    UnknownOwner,
+    /// A conflict could not be settled the way chosen.
+    CannotResolve,
+    /// The shared remote refused the plan's history.
+    RemoteRejected,
 }
 
 /// An error as the UI shows it.
@@ -130,6 +142,68 @@ impl From<pi_targetprocess::ConfigError> for UiError {
             ),
         }
     }
+}
+
+impl From<pi_engine::EngineError> for UiError {
+    fn from(e: pi_engine::EngineError) -> Self {
+        use pi_engine::EngineError as E;
+        match e {
+            E::Tp(e) => e.into(),
+            E::Git(e) => git_error(&e),
+            E::Parse { errors, .. } => {
+                let at = errors
+                    .0
+                    .first()
+                    .map(|e| format!(" (line {}, column {})", e.at.line, e.at.column))
+                    .unwrap_or_default();
+                UiError::new(
+                    ErrorCode::PlanUnreadable,
+                    format!("The plan file has a mistake{at}."),
+                )
+                .hint("Fix it in a text editor, or undo the last edit, then try again.")
+            }
+            E::NotFound { what, name, .. } => UiError::new(
+                ErrorCode::Rejected,
+                format!("Targetprocess has no {what} named {name:?}."),
+            )
+            .hint("Pick the ART, release and team again."),
+            E::Owner { entity, .. } => UiError::new(
+                ErrorCode::UnknownOwner,
+                format!("The owner of {entity:?} is not a Targetprocess user."),
+            )
+            .hint("Choose an owner by the name Targetprocess shows, then push again."),
+            E::Io(e) => file_error("the workspace folder", &e),
+            E::Changeset(_) => UiError::new(
+                ErrorCode::InvalidInput,
+                "The plan holds a change Targetprocess cannot take.",
+            )
+            .hint("Check the items marked with problems in the editor, then push again."),
+            // Journal, state files, a missing or doubly started plan branch, rollbacks.
+            _ => workspace_problem(),
+        }
+    }
+}
+
+fn git_error(e: &pi_git::GitError) -> UiError {
+    use pi_git::GitError as G;
+    match e {
+        G::Locked { .. } => UiError::new(ErrorCode::Busy, "Another sync of this plan is running.")
+            .hint("Wait until it finishes, then try again."),
+        G::PushRejected { .. } => UiError::new(
+            ErrorCode::RemoteRejected,
+            "The shared remote did not accept the plan's history.",
+        )
+        .hint("Check the remote's address and your access in Settings."),
+        _ => workspace_problem(),
+    }
+}
+
+fn workspace_problem() -> UiError {
+    UiError::new(
+        ErrorCode::WorkspaceProblem,
+        "The workspace folder's history could not be read or written.",
+    )
+    .hint("Pick the team again with \"Change team\"; if that fails, remove the workspace folder and open the plan again.")
 }
 
 /// A file operation on `what` (a name for the planner, e.g. the plan file name) failed.

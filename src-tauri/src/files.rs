@@ -32,12 +32,34 @@ pub fn write_atomic(path: &Path, text: &str) -> std::io::Result<()> {
 }
 
 /// What the app remembers between runs (no secrets: the token is in the keychain).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct Settings {
     pub connection: SavedConnection,
     pub identity: Option<IdentityDto>,
     pub workspace: Option<WorkspaceDto>,
+    /// Shared git remote new workspaces publish to.
+    pub remote: Option<String>,
+    /// Minutes between background pulls; 0 turns them off.
+    #[serde(default = "default_poll_minutes")]
+    pub poll_minutes: u32,
+}
+
+/// Background pulls every quarter hour unless the planner changes it.
+pub fn default_poll_minutes() -> u32 {
+    15
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            connection: SavedConnection::None,
+            identity: None,
+            workspace: None,
+            remote: None,
+            poll_minutes: default_poll_minutes(),
+        }
+    }
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -99,6 +121,8 @@ mod tests {
                 email: "ann@example.com".into(),
             }),
             workspace: None,
+            remote: Some("git@example.com:plans.git".into()),
+            poll_minutes: 5,
         };
         settings.save(&path).expect("saved");
         assert_eq!(Settings::load(&path), settings);

@@ -6,8 +6,9 @@
 //! file system, shell or HTTP permissions.
 //!
 //! It deliberately holds no domain rules and no sync logic: plans are rendered and parsed by
-//! pi-format, validated by pi-model, fetched by pi-targetprocess; the sync engine will add its
-//! commands next to these.
+//! pi-format, validated by pi-model, opened, pulled, pushed and resolved by pi-engine. The shell
+//! adds what needs the window: progress channels, OS notifications ([`notify`]) and the
+//! background pull.
 
 pub mod commands;
 pub mod credentials;
@@ -15,6 +16,7 @@ pub mod dto;
 pub mod error;
 pub mod files;
 pub mod identity;
+pub mod notify;
 pub mod session;
 
 use std::sync::Arc;
@@ -24,21 +26,35 @@ use tauri::Manager;
 use crate::credentials::{KEYCHAIN_SERVICE, KeychainStore};
 use crate::session::{Dirs, Session};
 
-/// Builds and runs the app until its window closes. With `start_demo`, an app that is not
-/// connected yet starts in the demo instead of on the welcome screen.
-pub fn run(start_demo: bool) {
+/// How the app starts.
+#[derive(Debug, Default, Clone)]
+pub struct RunOptions {
+    /// An app that is not connected yet starts in the demo instead of on the welcome screen.
+    pub start_demo: bool,
+    /// Serve the demo's control API and write its address to this file (end-to-end tests).
+    pub sim_control_file: Option<std::path::PathBuf>,
+}
+
+/// Builds and runs the app until its window closes.
+pub fn run(options: RunOptions) {
+    let RunOptions {
+        start_demo,
+        sim_control_file,
+    } = options;
     let app = tauri::Builder::default()
+        .plugin(tauri_plugin_notification::init())
         .setup(move |app| {
             let dirs = Dirs {
                 config: app.path().app_config_dir()?,
                 data: app.path().app_data_dir()?,
             };
             let store = Arc::new(KeychainStore::new(KEYCHAIN_SERVICE));
-            let session = Session::new(dirs, store);
+            let session = Session::new(dirs, store).with_sim_control_file(sim_control_file.clone());
             if start_demo {
                 tauri::async_runtime::block_on(session.start_demo_if_unconnected())?;
             }
             app.manage(session);
+            tauri::async_runtime::spawn(background_pulls(app.handle().clone()));
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
@@ -55,11 +71,41 @@ pub fn run(start_demo: bool) {
             commands::plan_get,
             commands::plan_save,
             commands::plan_undo,
+            commands::sync_pull,
+            commands::push_preview,
+            commands::sync_push,
+            commands::sync_status,
+            commands::conflicts_list,
+            commands::conflict_resolve,
+            commands::conflicts_resolve_all,
+            commands::settings_get,
+            commands::settings_save,
+            commands::sign_out,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = app {
         eprintln!("PI Planner could not start: {e}");
         std::process::exit(1);
+    }
+}
+
+/// Pulls the open plan every `poll_minutes` (re-read each round, 0 = off) and announces
+/// conflicts and Targetprocess changes.
+async fn background_pulls(app: tauri::AppHandle) {
+    let mut waited = 0u32;
+    loop {
+        tokio::time::sleep(std::time::Duration::from_secs(60)).await;
+        waited += 1;
+        let session = app.state::<Session>();
+        let (minutes, open) = session.poll_plan().await;
+        if minutes == 0 || !open || waited < minutes {
+            continue;
+        }
+        waited = 0;
+        match session.pull(true, &|_| {}).await {
+            Ok(result) => notify::pulled(&app, &result, true),
+            Err(e) => tracing::info!("background pull skipped: {}", e.message),
+        }
     }
 }
 

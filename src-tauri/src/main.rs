@@ -4,7 +4,12 @@
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 /// `pi-planner [--demo]`: `--demo` opens the demo when nothing is configured yet.
+/// `PI_PLANNER_SIM_CONTROL_FILE=<file>` (end-to-end tests only) serves the demo Targetprocess's
+/// control API and writes its address to the file.
 fn main() {
-    let demo = std::env::args().skip(1).any(|a| a == "--demo");
-    pi_planner::run(demo);
+    let options = pi_planner::RunOptions {
+        start_demo: std::env::args().skip(1).any(|a| a == "--demo"),
+        sim_control_file: std::env::var_os("PI_PLANNER_SIM_CONTROL_FILE").map(Into::into),
+    };
+    pi_planner::run(options);
 }

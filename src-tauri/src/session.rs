@@ -4,7 +4,7 @@
 //!
 //! It deliberately knows nothing of Tauri (so it is tested directly) and holds no domain rules:
 //! rendering and parsing are pi-format, validation is pi-model, Targetprocess calls are
-//! pi-targetprocess. The sync engine will take over opening and saving plans.
+//! pi-targetprocess, opening, pulling, pushing and resolving are pi-engine (see `session_sync.rs`).
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -39,6 +39,9 @@ pub struct Session {
     dirs: Dirs,
     credentials: Arc<dyn CredentialStore>,
     inner: Mutex<Inner>,
+    /// When set, the demo Targetprocess serves its control API and its address is written here
+    /// (for the app's end-to-end tests, which play another planner through it).
+    sim_control_file: Option<PathBuf>,
 }
 
 #[derive(Debug, Default)]
@@ -60,7 +63,14 @@ impl Session {
                 settings,
                 ..Inner::default()
             }),
+            sim_control_file: None,
         }
+    }
+
+    /// Serves the demo's control API and writes its address to `path` when the demo starts.
+    pub fn with_sim_control_file(mut self, path: Option<PathBuf>) -> Self {
+        self.sim_control_file = path;
+        self
     }
 
     pub async fn status(&self) -> AppStatus {
@@ -151,16 +161,34 @@ impl Session {
         Ok(picks(client.list_teams(art).await?))
     }
 
-    /// Fetches the team's plan for the release from Targetprocess and writes it as the plan file
-    /// of the workspace folder, replacing what was there.
+    /// Opens the team's plan for the release: its workspace folder (a git repository of its own)
+    /// is reopened when it exists, otherwise started from Targetprocess by `pi_engine::init`
+    /// (published to the shared remote when one is set).
     pub async fn open(&self, req: OpenRequest) -> Result<PlanView, UiError> {
         let mut inner = self.inner.lock().await;
         let client = self.client(&mut inner).await?;
-        let remote = client.fetch_team_plan(req.release.id, req.team.id).await?;
-        let folder = self.workspace_folder(&inner.settings.connection);
-        let path = folder.join(pi_format::file_name(&req.release.name, &req.team.name));
-        let text = pi_format::render(&remote.plan);
-        write_atomic(&path, &text).map_err(|e| file_error("the plan file", &e))?;
+        let me = identity_of(&inner.settings)?;
+        let dir = self
+            .workspace_folder(&inner.settings.connection)
+            .join(slug(&format!("{} {}", req.release.name, req.team.name)));
+        let path = if dir.join(".git").exists() {
+            pi_engine::Workspace::open(&dir)?.plan_path()?
+        } else {
+            let ctx = pi_engine::Context {
+                tp: &client,
+                me: &me,
+                now: chrono::Utc::now(),
+                auto_sync: false,
+            };
+            let init = pi_engine::InitRequest {
+                dir: dir.clone(),
+                release: req.release.name.clone(),
+                team: req.team.name.clone(),
+                remote: inner.settings.remote.clone(),
+            };
+            pi_engine::init(&ctx, &init).await?.plan_file
+        };
+        let text = read_plan(&path)?;
         inner.undo.clear();
         inner.settings.workspace = Some(WorkspaceDto {
             art: req.art,
@@ -181,6 +209,8 @@ impl Session {
     }
 
     /// Writes the edited plan to its file (atomically) and remembers the previous text for undo.
+    /// The edit is committed in the planner's name by the next pull or push (the engine commits
+    /// uncommitted edits of the plan file first), so a save never waits for git.
     pub async fn save_plan(&self, plan: PlanDto) -> Result<PlanView, UiError> {
         let mut inner = self.inner.lock().await;
         let path = plan_path(&inner.settings)?;
@@ -223,7 +253,7 @@ impl Session {
                 .hint("Try the demo, or connect to your Targetprocess."));
             }
             SavedConnection::Demo => {
-                let sim = start_sim().await?;
+                let sim = start_sim(self.sim_control_file.as_deref()).await?;
                 let client = tp_client(&sim.base_url(), sim.access_token())?;
                 inner.demo = Some(sim);
                 client
@@ -273,15 +303,38 @@ fn status_of(settings: &Settings) -> AppStatus {
     }
 }
 
-async fn start_sim() -> Result<pi_sim::RunningSim, UiError> {
-    pi_sim::start(pi_sim::SimConfig::default())
-        .await
-        .map_err(|_| {
+async fn start_sim(control_file: Option<&Path>) -> Result<pi_sim::RunningSim, UiError> {
+    let config = pi_sim::SimConfig {
+        control_api: control_file.is_some(),
+        ..pi_sim::SimConfig::default()
+    };
+    let sim = pi_sim::start(config).await.map_err(|_| {
+        UiError::new(
+            ErrorCode::DemoFailed,
+            "The demo Targetprocess could not be started on this computer.",
+        )
+        .hint("Another program may block local connections; restart PI Planner and try again.")
+    })?;
+    if let Some(path) = control_file {
+        let address = serde_json::json!({ "url": sim.base_url(), "token": sim.access_token() });
+        write_atomic(path, &address.to_string())
+            .map_err(|e| file_error("the demo address file", &e))?;
+    }
+    Ok(sim)
+}
+
+/// The git identity edits are attributed to.
+fn identity_of(settings: &Settings) -> Result<pi_git::Identity, UiError> {
+    settings
+        .identity
+        .as_ref()
+        .map(|i| pi_git::Identity::new(&i.name, &i.email))
+        .ok_or_else(|| {
             UiError::new(
-                ErrorCode::DemoFailed,
-                "The demo Targetprocess could not be started on this computer.",
+                ErrorCode::NoIdentity,
+                "PI Planner does not know who you are yet.",
             )
-            .hint("Another program may block local connections; restart PI Planner and try again.")
+            .hint("Enter your name and e-mail address in Settings.")
         })
 }
 
@@ -384,6 +437,9 @@ impl IdSource for RandomIds {
         LocalId::new(&hex[..8]).expect("lower-case hex digits form a valid local id")
     }
 }
+
+#[path = "session_sync.rs"]
+mod sync;
 
 #[cfg(test)]
 #[path = "session_tests.rs"]

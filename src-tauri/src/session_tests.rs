@@ -28,6 +28,13 @@ fn fixture() -> Fixture {
 
 /// Opens the first release and team of the first ART that has a plan with objectives.
 async fn open_first_plan(session: &Session) -> PlanView {
+    session
+        .save_identity(IdentityDto {
+            name: "Ann Planner".into(),
+            email: "ann@example.com".into(),
+        })
+        .await
+        .expect("identity saved");
     let art = session.arts().await.expect("arts").remove(0);
     let release = session.releases(art.id).await.expect("releases").remove(0);
     for team in session.teams(art.id).await.expect("teams") {
@@ -249,4 +256,24 @@ fn workspace_folders_are_named_after_the_account() {
     assert_eq!(slug("https://Acme.tpondemand.com/"), "acme-tpondemand-com");
     assert_eq!(slug("http://host:8080/tp"), "host-8080-tp");
     assert_eq!(slug("://"), "targetprocess");
+}
+
+#[tokio::test]
+async fn sign_out_deletes_the_token_from_the_store() {
+    let sim = pi_sim::start(pi_sim::SimConfig::default())
+        .await
+        .expect("sim starts");
+    let f = fixture();
+    let req = ConnectRequest {
+        url: sim.base_url(),
+        token: sim.access_token().to_owned(),
+    };
+    f.session.connect(&req).await.expect("connected");
+    assert!(f.store.load(&sim.base_url()).expect("store").is_some());
+    let status = f.session.sign_out().await.expect("signed out");
+    assert_eq!(status.connection, ConnectionDto::None);
+    assert_eq!(f.store.load(&sim.base_url()).expect("store"), None);
+    let err = f.session.arts().await.expect_err("not connected");
+    assert_eq!(err.code, ErrorCode::NotConnected);
+    sim.shutdown().await;
 }

@@ -5,9 +5,11 @@
 
 mod connection;
 mod plan;
+mod sync;
 
 pub use connection::*;
 pub use plan::*;
+pub use sync::*;
 
 /// Every command name; `build.rs` keeps the same list for the app's permissions.
 pub const NAMES: &[&str] = &[
@@ -24,4 +26,14 @@ pub const NAMES: &[&str] = &[
     "plan_get",
     "plan_save",
     "plan_undo",
+    "sync_pull",
+    "push_preview",
+    "sync_push",
+    "sync_status",
+    "conflicts_list",
+    "conflict_resolve",
+    "conflicts_resolve_all",
+    "settings_get",
+    "settings_save",
+    "sign_out",
 ];

@@ -5,6 +5,7 @@
 //! libraries.
 
 mod plan;
+mod sync;
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -12,6 +13,11 @@ use ts_rs::TS;
 pub use plan::{
     CriterionDto, FeatureDto, FeatureKindDto, FindingDto, IdSource, NamedDto, ObjectiveDto,
     PlanDto, ProgramObjectiveDto, SeverityDto, StoryDto,
+};
+pub use sync::{
+    ChoiceDto, ConflictDto, OpDto, ProgressDto, PullResultDto, PushOutcomeDto, PushSummaryDto,
+    ResolveRequest, SettingsDto, SettingsUpdate, SideDto, SyncEventDto, SyncStatusDto, change_text,
+    field_name,
 };
 
 /// Where the app gets its Targetprocess data from.
@@ -153,6 +159,19 @@ pub fn typescript_declarations() -> String {
         StoryDto::decl(),
         FindingDto::decl(),
         SeverityDto::decl(),
+        ProgressDto::decl(),
+        OpDto::decl(),
+        PushOutcomeDto::decl(),
+        PushSummaryDto::decl(),
+        SideDto::decl(),
+        ConflictDto::decl(),
+        ChoiceDto::decl(),
+        ResolveRequest::decl(),
+        PullResultDto::decl(),
+        SyncStatusDto::decl(),
+        SettingsDto::decl(),
+        SettingsUpdate::decl(),
+        SyncEventDto::decl(),
     ];
     let mut out = String::from(
         "// Generated from the Rust DTOs of src-tauri (src/dto). Do not edit by hand:\n\

@@ -1,7 +1,7 @@
 // Generated from the Rust DTOs of src-tauri (src/dto). Do not edit by hand:
 // run `PI_PLANNER_WRITE_TS=1 cargo test -p pi-planner generated_typescript` instead.
 
-export type ErrorCode = "bad_url" | "unauthorized" | "unreachable" | "rate_limited" | "server_error" | "rejected" | "not_connected" | "no_plan" | "keychain" | "file_access" | "plan_unreadable" | "invalid_input" | "nothing_to_undo" | "demo_failed";
+export type ErrorCode = "bad_url" | "unauthorized" | "unreachable" | "rate_limited" | "server_error" | "rejected" | "not_connected" | "no_plan" | "keychain" | "file_access" | "plan_unreadable" | "invalid_input" | "nothing_to_undo" | "demo_failed" | "no_identity" | "workspace_problem" | "busy" | "unknown_owner" | "cannot_resolve" | "remote_rejected";
 
 export type UiError = { code: ErrorCode, message: string, hints: Array<string>, };
 
@@ -96,3 +96,109 @@ feature: number | null,
 field: string | null, message: string, };
 
 export type SeverityDto = "error" | "warning";
+
+export type ProgressDto = { 
+/**
+ * 1-based number of this step.
+ */
+step: number, of: number, message: string, };
+
+export type OpDto = { lines: Array<string>, 
+/**
+ * True when the operation deletes something in Targetprocess.
+ */
+delete: boolean, };
+
+export type PushOutcomeDto = { "kind": "nothingToPush", resumed: number, } | { "kind": "blocked", conflicts: number, } | { "kind": "preview", ops: Array<OpDto>, } | { "kind": "needsConfirmation", ops: Array<OpDto>, } | { "kind": "remoteChanged", stale: Array<string>, } | { "kind": "pushed", summary: PushSummaryDto, };
+
+export type PushSummaryDto = { 
+/**
+ * Operations Targetprocess accepted, in planner words.
+ */
+sent: Array<string>, 
+/**
+ * Operations Targetprocess refused; they stay in the plan for the next push.
+ */
+failed: Array<string>, created: number, 
+/**
+ * Fields that read back differently from what was sent.
+ */
+mismatches: Array<string>, resumed: number, };
+
+export type SideDto = { 
+/**
+ * As a planner reads it: `13 points`, `(none)`, `(deleted)`.
+ */
+text: string, 
+/**
+ * True when the item does not exist on this side.
+ */
+missing: boolean, };
+
+export type ConflictDto = { 
+/**
+ * `objective` or `feature`.
+ */
+kind: string, 
+/**
+ * The item's id (`tp:123` or `new:abc`).
+ */
+entity: string, name: string, 
+/**
+ * snake_case field name; `None` when one side deleted the item.
+ */
+field: string | null, 
+/**
+ * The field's label (`Effort`), or `Item` for an edit/delete conflict.
+ */
+label: string, base: SideDto, mine: SideDto, theirs: SideDto, 
+/**
+ * "Keep both" applies (text and list fields).
+ */
+canKeepBoth: boolean, 
+/**
+ * "Edit" applies: the value can be typed (text, numbers, effort).
+ */
+canEdit: boolean, };
+
+export type ChoiceDto = { "kind": "keepMine" } | { "kind": "keepTheirs" } | { "kind": "keepBoth" } | { "kind": "edit", value: string, };
+
+export type ResolveRequest = { entity: string, field: string | null, choice: ChoiceDto, };
+
+export type PullResultDto = { 
+/**
+ * Changes from Targetprocess now in the plan, in planner words.
+ */
+fromTp: Array<string>, 
+/**
+ * Local changes not pushed yet.
+ */
+local: number, conflicts: Array<ConflictDto>, tpChanged: boolean, };
+
+export type SyncStatusDto = { 
+/**
+ * Operations a push would send now.
+ */
+localChanges: number, conflicts: number, 
+/**
+ * Operations of an interrupted push; the next push completes them first.
+ */
+unfinishedPush: number, };
+
+export type SettingsDto = { connection: ConnectionDto, identity: IdentityDto | null, 
+/**
+ * A shared git remote new workspaces publish to (`origin`).
+ */
+remote: string | null, 
+/**
+ * Minutes between background pulls; 0 turns them off.
+ */
+pollMinutes: number, };
+
+export type SettingsUpdate = { remote: string | null, pollMinutes: number, };
+
+export type SyncEventDto = { 
+/**
+ * The view to show: `conflicts` or `plan`.
+ */
+view: string, title: string, body: string, };

@@ -1,0 +1,92 @@
+//! Commands of syncing: pull and push with progress, the push preview, conflicts, settings.
+//! Outcomes worth an OS notification are announced through [`crate::notify`].
+
+use tauri::ipc::Channel;
+use tauri::{AppHandle, State};
+
+use crate::dto::{
+    AppStatus, ChoiceDto, ConflictDto, ProgressDto, PullResultDto, PushOutcomeDto, ResolveRequest,
+    SettingsDto, SettingsUpdate, SyncStatusDto,
+};
+use crate::error::UiError;
+use crate::session::Session;
+
+#[tauri::command]
+pub async fn sync_pull(
+    app: AppHandle,
+    session: State<'_, Session>,
+    progress: Channel<ProgressDto>,
+) -> Result<PullResultDto, UiError> {
+    let result = session
+        .pull(false, &|p| {
+            let _ = progress.send(p);
+        })
+        .await?;
+    crate::notify::pulled(&app, &result, false);
+    Ok(result)
+}
+
+#[tauri::command]
+pub async fn push_preview(session: State<'_, Session>) -> Result<PushOutcomeDto, UiError> {
+    session.push_preview().await
+}
+
+#[tauri::command]
+pub async fn sync_push(
+    app: AppHandle,
+    session: State<'_, Session>,
+    confirm_deletes: bool,
+    progress: Channel<ProgressDto>,
+) -> Result<PushOutcomeDto, UiError> {
+    let outcome = session
+        .push(confirm_deletes, &|p| {
+            let _ = progress.send(p);
+        })
+        .await;
+    crate::notify::pushed(&app, &outcome);
+    outcome
+}
+
+#[tauri::command]
+pub async fn sync_status(session: State<'_, Session>) -> Result<SyncStatusDto, UiError> {
+    session.sync_status().await
+}
+
+#[tauri::command]
+pub async fn conflicts_list(session: State<'_, Session>) -> Result<Vec<ConflictDto>, UiError> {
+    session.conflicts().await
+}
+
+#[tauri::command]
+pub async fn conflict_resolve(
+    session: State<'_, Session>,
+    req: ResolveRequest,
+) -> Result<Vec<ConflictDto>, UiError> {
+    session.resolve(req).await
+}
+
+#[tauri::command]
+pub async fn conflicts_resolve_all(
+    session: State<'_, Session>,
+    choice: ChoiceDto,
+) -> Result<Vec<ConflictDto>, UiError> {
+    session.resolve_all(choice).await
+}
+
+#[tauri::command]
+pub async fn settings_get(session: State<'_, Session>) -> Result<SettingsDto, UiError> {
+    Ok(session.settings().await)
+}
+
+#[tauri::command]
+pub async fn settings_save(
+    session: State<'_, Session>,
+    update: SettingsUpdate,
+) -> Result<SettingsDto, UiError> {
+    session.save_settings(update).await
+}
+
+#[tauri::command]
+pub async fn sign_out(session: State<'_, Session>) -> Result<AppStatus, UiError> {
+    session.sign_out().await
+}

@@ -1,0 +1,328 @@
+//! Data of the sync screens: pull results, the push preview and outcome, conflicts, progress and
+//! settings, with their conversions from pi-engine's results into planner words.
+//!
+//! Plain data and wording only: what a pull or push does is pi-engine's business.
+
+use pi_engine::{PullReport, PushOutcome, PushReport};
+use pi_model::changeset::Op;
+use pi_model::merge::{Change, Conflict, EntityKind, FieldValue};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use super::{ConnectionDto, IdentityDto};
+
+/// One step of a running pull or push, sent through a channel while it runs.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ProgressDto {
+    /// 1-based number of this step.
+    pub step: u32,
+    pub of: u32,
+    pub message: String,
+}
+
+/// One planned write to Targetprocess, in planner words (one line per field).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct OpDto {
+    pub lines: Vec<String>,
+    /// True when the operation deletes something in Targetprocess.
+    pub delete: bool,
+}
+
+/// What a push did, or why it did not.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+pub enum PushOutcomeDto {
+    /// The plan holds nothing Targetprocess does not have.
+    NothingToPush {
+        resumed: u32,
+    },
+    /// Unresolved conflicts must be settled first.
+    Blocked {
+        conflicts: u32,
+    },
+    /// What a push would send (nothing was sent).
+    Preview {
+        ops: Vec<OpDto>,
+    },
+    /// The push deletes in Targetprocess and needs an explicit confirmation.
+    NeedsConfirmation {
+        ops: Vec<OpDto>,
+    },
+    /// Targetprocess changed what this push would overwrite: pull first.
+    RemoteChanged {
+        stale: Vec<String>,
+    },
+    Pushed {
+        summary: PushSummaryDto,
+    },
+}
+
+/// The result summary of a push that ran.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct PushSummaryDto {
+    /// Operations Targetprocess accepted, in planner words.
+    pub sent: Vec<String>,
+    /// Operations Targetprocess refused; they stay in the plan for the next push.
+    pub failed: Vec<String>,
+    pub created: u32,
+    /// Fields that read back differently from what was sent.
+    pub mismatches: Vec<String>,
+    pub resumed: u32,
+}
+
+/// A value of one side of a conflict.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SideDto {
+    /// As a planner reads it: `13 points`, `(none)`, `(deleted)`.
+    pub text: String,
+    /// True when the item does not exist on this side.
+    pub missing: bool,
+}
+
+/// One unresolved conflict: the same field changed differently here and in Targetprocess.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ConflictDto {
+    /// `objective` or `feature`.
+    pub kind: String,
+    /// The item's id (`tp:123` or `new:abc`).
+    pub entity: String,
+    pub name: String,
+    /// snake_case field name; `None` when one side deleted the item.
+    pub field: Option<String>,
+    /// The field's label (`Effort`), or `Item` for an edit/delete conflict.
+    pub label: String,
+    pub base: SideDto,
+    pub mine: SideDto,
+    pub theirs: SideDto,
+    /// "Keep both" applies (text and list fields).
+    pub can_keep_both: bool,
+    /// "Edit" applies: the value can be typed (text, numbers, effort).
+    pub can_edit: bool,
+}
+
+/// How to settle a conflict.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+pub enum ChoiceDto {
+    KeepMine,
+    KeepTheirs,
+    KeepBoth,
+    /// A value typed by the planner, in the field's plain form (`21`, a text).
+    Edit {
+        value: String,
+    },
+}
+
+/// Settles one conflict.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ResolveRequest {
+    pub entity: String,
+    pub field: Option<String>,
+    pub choice: ChoiceDto,
+}
+
+/// What a pull brought.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct PullResultDto {
+    /// Changes from Targetprocess now in the plan, in planner words.
+    pub from_tp: Vec<String>,
+    /// Local changes not pushed yet.
+    pub local: u32,
+    pub conflicts: Vec<ConflictDto>,
+    pub tp_changed: bool,
+}
+
+/// Where the plan stands without asking Targetprocess.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SyncStatusDto {
+    /// Operations a push would send now.
+    pub local_changes: u32,
+    pub conflicts: u32,
+    /// Operations of an interrupted push; the next push completes them first.
+    pub unfinished_push: u32,
+}
+
+/// The settings screen.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SettingsDto {
+    pub connection: ConnectionDto,
+    pub identity: Option<IdentityDto>,
+    /// A shared git remote new workspaces publish to (`origin`).
+    pub remote: Option<String>,
+    /// Minutes between background pulls; 0 turns them off.
+    pub poll_minutes: u32,
+}
+
+/// What the settings screen saves (the connection has its own commands).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SettingsUpdate {
+    pub remote: Option<String>,
+    pub poll_minutes: u32,
+}
+
+/// Sent to the window when a background pull found something.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SyncEventDto {
+    /// The view to show: `conflicts` or `plan`.
+    pub view: String,
+    pub title: String,
+    pub body: String,
+}
+
+fn count(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+impl From<&Op> for OpDto {
+    fn from(op: &Op) -> Self {
+        Self {
+            lines: op.to_string().lines().map(str::to_owned).collect(),
+            delete: op.is_delete(),
+        }
+    }
+}
+
+fn ops(ops: &[Op]) -> Vec<OpDto> {
+    ops.iter().map(OpDto::from).collect()
+}
+
+impl From<&PushOutcome> for PushOutcomeDto {
+    fn from(o: &PushOutcome) -> Self {
+        match o {
+            PushOutcome::NothingToPush { resumed } => Self::NothingToPush {
+                resumed: count(*resumed),
+            },
+            PushOutcome::Blocked { conflicts } => Self::Blocked {
+                conflicts: count(*conflicts),
+            },
+            PushOutcome::Preview { ops: o } => Self::Preview { ops: ops(o) },
+            PushOutcome::NeedsConfirmation { ops: o } => Self::NeedsConfirmation { ops: ops(o) },
+            PushOutcome::RemoteChanged { stale } => Self::RemoteChanged {
+                stale: stale
+                    .iter()
+                    .map(|s| match s.field {
+                        Some(f) => {
+                            format!("{f} of \"{}\" is now {} in Targetprocess", s.name, s.remote)
+                        }
+                        None => format!("\"{}\" was deleted in Targetprocess", s.name),
+                    })
+                    .collect(),
+            },
+            PushOutcome::Pushed(report) => Self::Pushed {
+                summary: summary(report),
+            },
+        }
+    }
+}
+
+fn summary(r: &PushReport) -> PushSummaryDto {
+    let (ok, failed): (Vec<_>, Vec<_>) = r.ops.iter().partition(|o| o.result.is_ok());
+    PushSummaryDto {
+        sent: ok
+            .iter()
+            .flat_map(|o| {
+                o.op.to_string()
+                    .lines()
+                    .map(str::to_owned)
+                    .collect::<Vec<_>>()
+            })
+            .collect(),
+        failed: failed
+            .iter()
+            .map(|o| o.op.to_string().replace('\n', "; "))
+            .collect(),
+        created: count(r.created.len()),
+        mismatches: r
+            .mismatches
+            .iter()
+            .map(|m| {
+                format!(
+                    "{} of \"{}\": sent {}, Targetprocess holds {}",
+                    m.field, m.name, m.sent, m.found
+                )
+            })
+            .collect(),
+        resumed: count(r.resumed),
+    }
+}
+
+fn side(v: &FieldValue) -> SideDto {
+    SideDto {
+        text: v.to_string(),
+        missing: matches!(v, FieldValue::Missing),
+    }
+}
+
+impl From<&Conflict> for ConflictDto {
+    fn from(c: &Conflict) -> Self {
+        let list_or_text = matches!(c.local, FieldValue::Text(_) | FieldValue::Criteria(_));
+        let editable = matches!(
+            c.local,
+            FieldValue::Text(_)
+                | FieldValue::OptText(_)
+                | FieldValue::Effort(_)
+                | FieldValue::Number(_)
+        );
+        Self {
+            kind: match c.kind {
+                EntityKind::Objective => "objective",
+                EntityKind::Feature => "feature",
+            }
+            .to_owned(),
+            entity: c.entity.to_string(),
+            name: c.name.clone(),
+            field: c.field.map(field_name),
+            label: c
+                .field
+                .map_or_else(|| "Item".to_owned(), |f| f.label().to_owned()),
+            base: side(&c.base),
+            mine: side(&c.local),
+            theirs: side(&c.remote),
+            can_keep_both: c.field.is_some() && list_or_text,
+            can_edit: c.field.is_some() && editable,
+        }
+    }
+}
+
+/// `effort`, `acceptance_criteria`: the serde name of a field.
+pub fn field_name(f: pi_model::Field) -> String {
+    serde_json::to_value(f)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default()
+}
+
+/// `Effort 13 → 21 on "Platform governance"`, or an added / removed item.
+pub fn change_text(c: &Change) -> String {
+    match (c.field, &c.from, &c.to) {
+        (None, FieldValue::Missing, _) => format!("Added \"{}\"", c.name),
+        (None, _, _) => format!("Removed \"{}\"", c.name),
+        (Some(f), from, to) => format!("{f} {from} → {to} on \"{}\"", c.name),
+    }
+}
+
+impl From<&PullReport> for PullResultDto {
+    fn from(r: &PullReport) -> Self {
+        Self {
+            from_tp: r.from_tp.iter().map(change_text).collect(),
+            local: count(r.local.len()),
+            conflicts: r.conflicts.iter().map(ConflictDto::from).collect(),
+            tp_changed: r.tp_changed,
+        }
+    }
+}
+
+#[cfg(test)]
+#[path = "sync_tests.rs"]
+mod tests;

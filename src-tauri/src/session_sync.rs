@@ -1,0 +1,368 @@
+//! The session's sync side: pull, push (preview, confirm, result), conflicts and their
+//! resolution, where the plan stands, and the settings around them. Each method is one pi-engine
+//! call on the open workspace, with the result turned into the DTOs the UI shows.
+//!
+//! It deliberately holds no merge or push logic (that is pi-engine) and sends no notifications
+//! (that is the app shell, which knows the window).
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use pi_engine::{Context, PullOptions, PushOptions, PushOutcome, Selector, Workspace};
+use pi_model::merge::{Conflict, FieldValue, Resolution};
+use pi_model::{Effort, EntityId, Field};
+use pi_targetprocess::TpClient;
+
+use super::{Inner, Session, identity_of, plan_path};
+use crate::dto::{
+    AppStatus, ChoiceDto, ConflictDto, ProgressDto, PullResultDto, PushOutcomeDto, ResolveRequest,
+    SettingsDto, SettingsUpdate, SyncStatusDto,
+};
+use crate::error::{ErrorCode, UiError};
+use crate::files::SavedConnection;
+
+/// Receives the steps of a running pull or push.
+pub type Progress<'a> = &'a (dyn Fn(ProgressDto) + Send + Sync);
+
+fn step(progress: Progress<'_>, step: u32, of: u32, message: impl Into<String>) {
+    progress(ProgressDto {
+        step,
+        of,
+        message: message.into(),
+    });
+}
+
+impl Session {
+    /// Targetprocess → the plan: commits the planner's unsaved edits, fetches the team's plan and
+    /// merges it field by field. `unattended` marks a background pull in the history.
+    pub async fn pull(
+        &self,
+        unattended: bool,
+        progress: Progress<'_>,
+    ) -> Result<PullResultDto, UiError> {
+        let mut inner = self.inner.lock().await;
+        let (client, me, dir) = self.engine(&mut inner).await?;
+        step(progress, 1, 2, "Reading the team's plan from Targetprocess");
+        let result = in_workspace(dir, move |ws, rt| {
+            let ctx = context(&client, &me, unattended);
+            let report = rt.block_on(pi_engine::pull(&ctx, ws, &PullOptions::default()))?;
+            Ok(PullResultDto::from(&report))
+        })
+        .await?;
+        inner.undo.clear();
+        step(progress, 2, 2, pulled_words(&result));
+        Ok(result)
+    }
+
+    /// What a push would send now; nothing is sent.
+    pub async fn push_preview(&self) -> Result<PushOutcomeDto, UiError> {
+        let mut inner = self.inner.lock().await;
+        let (client, me, dir) = self.engine(&mut inner).await?;
+        let outcome = in_workspace(dir, move |ws, rt| dry_run(&client, &me, ws, rt)).await?;
+        Ok(PushOutcomeDto::from(&outcome))
+    }
+
+    /// The plan → Targetprocess. Deletions are sent only with `confirm_deletes`.
+    pub async fn push(
+        &self,
+        confirm_deletes: bool,
+        progress: Progress<'_>,
+    ) -> Result<PushOutcomeDto, UiError> {
+        let mut inner = self.inner.lock().await;
+        let (client, me, dir) = self.engine(&mut inner).await?;
+        let (c, m) = (client.clone(), me.clone());
+        let preview = in_workspace(dir.clone(), move |ws, rt| dry_run(&c, &m, ws, rt)).await?;
+        let planned = match &preview {
+            PushOutcome::Preview { ops } => ops.len(),
+            _ => 0,
+        };
+        step(
+            progress,
+            1,
+            2,
+            format!("Sending {planned} change(s) to Targetprocess"),
+        );
+        let opts = PushOptions {
+            dry_run: false,
+            yes: confirm_deletes,
+        };
+        let outcome = in_workspace(dir, move |ws, rt| {
+            let ctx = context(&client, &me, false);
+            Ok(rt.block_on(pi_engine::push(&ctx, ws, opts))?)
+        })
+        .await?;
+        if matches!(outcome, PushOutcome::Pushed(_)) {
+            inner.undo.clear();
+        }
+        step(progress, 2, 2, "Done");
+        Ok(PushOutcomeDto::from(&outcome))
+    }
+
+    /// The unresolved conflicts of the last pull.
+    pub async fn conflicts(&self) -> Result<Vec<ConflictDto>, UiError> {
+        let inner = self.inner.lock().await;
+        let ws = open_workspace(&inner)?;
+        Ok(stored_conflicts(&ws)?
+            .iter()
+            .map(ConflictDto::from)
+            .collect())
+    }
+
+    /// Settles one conflict; returns the ones left.
+    pub async fn resolve(&self, req: ResolveRequest) -> Result<Vec<ConflictDto>, UiError> {
+        let mut inner = self.inner.lock().await;
+        let ws = open_workspace(&inner)?;
+        let me = identity_of(&inner.settings)?;
+        let entity: EntityId = req.entity.parse().map_err(|_| bad_conflict())?;
+        let field = req.field.as_deref().map(parse_field).transpose()?;
+        let conflict = stored_conflicts(&ws)?
+            .into_iter()
+            .find(|c| c.entity == entity && c.field == field)
+            .ok_or_else(bad_conflict)?;
+        let resolution = resolution(&req.choice, &conflict)?;
+        let selector = Selector {
+            entity: Some(entity),
+            field,
+        };
+        settle(&me, &ws, &selector, &resolution)?;
+        inner.undo.clear();
+        Ok(stored_conflicts(&ws)?
+            .iter()
+            .map(ConflictDto::from)
+            .collect())
+    }
+
+    /// Settles every conflict the same way (keep mine or keep theirs).
+    pub async fn resolve_all(&self, choice: ChoiceDto) -> Result<Vec<ConflictDto>, UiError> {
+        let mut inner = self.inner.lock().await;
+        let ws = open_workspace(&inner)?;
+        let me = identity_of(&inner.settings)?;
+        let resolution = match choice {
+            ChoiceDto::KeepMine => Resolution::KeepLocal,
+            ChoiceDto::KeepTheirs => Resolution::KeepRemote,
+            ChoiceDto::KeepBoth | ChoiceDto::Edit { .. } => {
+                return Err(UiError::new(
+                    ErrorCode::CannotResolve,
+                    "All conflicts at once can only keep your values or Targetprocess's.",
+                )
+                .hint("Settle the others one by one."));
+            }
+        };
+        settle(&me, &ws, &Selector::default(), &resolution)?;
+        inner.undo.clear();
+        Ok(stored_conflicts(&ws)?
+            .iter()
+            .map(ConflictDto::from)
+            .collect())
+    }
+
+    /// Local changes, conflicts and an interrupted push, without asking Targetprocess.
+    pub async fn sync_status(&self) -> Result<SyncStatusDto, UiError> {
+        let inner = self.inner.lock().await;
+        let dir = workspace_dir(&inner)?;
+        let status =
+            in_workspace(dir, |ws, rt| Ok(rt.block_on(pi_engine::status(None, ws))?)).await?;
+        let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        Ok(SyncStatusDto {
+            local_changes: count(status.local_changes.len()),
+            conflicts: count(status.conflicts.len()),
+            unfinished_push: count(status.unfinished_push),
+        })
+    }
+
+    pub async fn settings(&self) -> SettingsDto {
+        let inner = self.inner.lock().await;
+        let status = super::status_of(&inner.settings);
+        SettingsDto {
+            connection: status.connection,
+            identity: status.identity,
+            remote: inner.settings.remote.clone(),
+            poll_minutes: inner.settings.poll_minutes,
+        }
+    }
+
+    pub async fn save_settings(&self, update: SettingsUpdate) -> Result<SettingsDto, UiError> {
+        {
+            let mut inner = self.inner.lock().await;
+            inner.settings.remote = update
+                .remote
+                .map(|r| r.trim().to_owned())
+                .filter(|r| !r.is_empty());
+            inner.settings.poll_minutes = update.poll_minutes.min(24 * 60);
+            self.persist(&inner.settings)?;
+        }
+        Ok(self.settings().await)
+    }
+
+    /// Forgets the connection: the token leaves the keychain, the demo stops, the welcome
+    /// screen shows. Workspace folders stay on disk.
+    pub async fn sign_out(&self) -> Result<AppStatus, UiError> {
+        let mut inner = self.inner.lock().await;
+        if let SavedConnection::Targetprocess { url } = &inner.settings.connection {
+            self.credentials.delete(url)?;
+        }
+        inner.settings.connection = SavedConnection::None;
+        inner.settings.workspace = None;
+        inner.client = None;
+        inner.demo = None;
+        inner.undo.clear();
+        self.persist(&inner.settings)?;
+        Ok(super::status_of(&inner.settings))
+    }
+
+    /// Minutes between background pulls (0: off), and whether a plan is open to pull.
+    pub async fn poll_plan(&self) -> (u32, bool) {
+        let inner = self.inner.lock().await;
+        (
+            inner.settings.poll_minutes,
+            inner.settings.workspace.is_some(),
+        )
+    }
+
+    async fn engine(
+        &self,
+        inner: &mut Inner,
+    ) -> Result<(Arc<TpClient>, pi_git::Identity, PathBuf), UiError> {
+        let dir = workspace_dir(inner)?;
+        let me = identity_of(&inner.settings)?;
+        let client = self.client(inner).await?;
+        Ok((client, me, dir))
+    }
+}
+
+fn context<'a>(tp: &'a TpClient, me: &'a pi_git::Identity, unattended: bool) -> Context<'a> {
+    Context {
+        tp,
+        me,
+        now: chrono::Utc::now(),
+        auto_sync: unattended,
+    }
+}
+
+fn workspace_dir(inner: &Inner) -> Result<PathBuf, UiError> {
+    let path = plan_path(&inner.settings)?;
+    Ok(path
+        .parent()
+        .map_or_else(|| path.clone(), Path::to_path_buf))
+}
+
+fn open_workspace(inner: &Inner) -> Result<Workspace, UiError> {
+    Ok(Workspace::open(&workspace_dir(inner)?)?)
+}
+
+/// Runs `f` on the workspace in `dir` on a blocking thread: the repository handle may not be
+/// shared between threads, so engine futures that hold it are driven there with `Handle::block_on`.
+async fn in_workspace<T, F>(dir: PathBuf, f: F) -> Result<T, UiError>
+where
+    T: Send + 'static,
+    F: FnOnce(&Workspace, &tokio::runtime::Handle) -> Result<T, UiError> + Send + 'static,
+{
+    let rt = tokio::runtime::Handle::current();
+    tokio::task::spawn_blocking(move || f(&Workspace::open(&dir)?, &rt))
+        .await
+        .map_err(|_| {
+            UiError::new(
+                ErrorCode::WorkspaceProblem,
+                "The sync stopped unexpectedly.",
+            )
+            .hint("Try again; your edits are kept in the plan file.")
+        })?
+}
+
+fn dry_run(
+    client: &TpClient,
+    me: &pi_git::Identity,
+    ws: &Workspace,
+    rt: &tokio::runtime::Handle,
+) -> Result<PushOutcome, UiError> {
+    let opts = PushOptions {
+        dry_run: true,
+        yes: false,
+    };
+    Ok(rt.block_on(pi_engine::push(&context(client, me, false), ws, opts))?)
+}
+
+fn stored_conflicts(ws: &Workspace) -> Result<Vec<Conflict>, UiError> {
+    let dir = ws.local_dir()?;
+    Ok(pi_engine::state::load_conflicts(&dir)?)
+}
+
+fn settle(
+    me: &pi_git::Identity,
+    ws: &Workspace,
+    selector: &Selector,
+    resolution: &Resolution,
+) -> Result<(), UiError> {
+    match pi_engine::resolve(me, chrono::Utc::now(), ws, selector, resolution) {
+        Ok(_) => Ok(()),
+        Err(pi_engine::EngineError::NoPlan(_)) => Err(UiError::new(
+            ErrorCode::CannotResolve,
+            "This conflict cannot be settled that way.",
+        )
+        .hint("\"Keep both\" works for texts and lists only; choose another way.")),
+        Err(e) => Err(e.into()),
+    }
+}
+
+fn pulled_words(r: &PullResultDto) -> String {
+    match (r.from_tp.len(), r.conflicts.len()) {
+        (0, 0) if !r.tp_changed => "Targetprocess had no changes".to_owned(),
+        (n, 0) => format!("{n} change(s) from Targetprocess"),
+        (n, c) => format!("{n} change(s) from Targetprocess, {c} conflict(s)"),
+    }
+}
+
+fn bad_conflict() -> UiError {
+    UiError::new(
+        ErrorCode::CannotResolve,
+        "This conflict is not open any more.",
+    )
+    .hint("Pull again to see the current conflicts.")
+}
+
+fn parse_field(name: &str) -> Result<Field, UiError> {
+    serde_json::from_value(serde_json::Value::String(name.to_owned())).map_err(|_| bad_conflict())
+}
+
+/// The engine's resolution for a choice; a typed value takes the shape of the field.
+fn resolution(choice: &ChoiceDto, c: &Conflict) -> Result<Resolution, UiError> {
+    Ok(match choice {
+        ChoiceDto::KeepMine => Resolution::KeepLocal,
+        ChoiceDto::KeepTheirs => Resolution::KeepRemote,
+        ChoiceDto::KeepBoth => Resolution::KeepBoth,
+        ChoiceDto::Edit { value } => Resolution::Edit(typed(&c.local, value)?),
+    })
+}
+
+/// `value` as a value of the same kind as `shape`.
+pub(crate) fn typed(shape: &FieldValue, value: &str) -> Result<FieldValue, UiError> {
+    let v = value.trim();
+    let not_a_number = || {
+        UiError::new(ErrorCode::InvalidInput, format!("{v:?} is not a number."))
+            .hint("Type a number, or leave the field empty for none.")
+    };
+    match shape {
+        FieldValue::Text(_) => Ok(FieldValue::Text(value.to_owned())),
+        FieldValue::OptText(_) => Ok(FieldValue::OptText((!v.is_empty()).then(|| v.to_owned()))),
+        FieldValue::Effort(_) if v.is_empty() => Ok(FieldValue::Effort(None)),
+        FieldValue::Effort(_) => v
+            .parse::<f64>()
+            .ok()
+            .and_then(Effort::new)
+            .map(|e| FieldValue::Effort(Some(e)))
+            .ok_or_else(not_a_number),
+        FieldValue::Number(_) if v.is_empty() => Ok(FieldValue::Number(None)),
+        FieldValue::Number(_) => v
+            .parse::<u32>()
+            .map(|n| FieldValue::Number(Some(n)))
+            .map_err(|_| not_a_number()),
+        _ => Err(
+            UiError::new(ErrorCode::CannotResolve, "This field cannot be typed here.")
+                .hint("Keep your value or Targetprocess's, then change it in the editor."),
+        ),
+    }
+}
+
+#[cfg(test)]
+#[path = "session_sync_tests.rs"]
+mod tests;

@@ -1,0 +1,320 @@
+use std::sync::Mutex;
+
+use super::*;
+use crate::credentials::MemoryStore;
+use crate::dto::{IdentityDto, OpenRequest, PlanView};
+use crate::session::Dirs;
+
+struct Fixture {
+    _dir: tempfile::TempDir,
+    session: Session,
+}
+
+async fn demo_with_plan() -> (Fixture, PlanView) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let dirs = Dirs {
+        config: dir.path().join("config"),
+        data: dir.path().join("data"),
+    };
+    let session = Session::new(dirs, Arc::new(MemoryStore::default()));
+    session.start_demo().await.expect("demo starts");
+    session
+        .save_identity(IdentityDto {
+            name: "Ann Planner".into(),
+            email: "ann@example.com".into(),
+        })
+        .await
+        .expect("identity");
+    let art = session.arts().await.expect("arts").remove(0);
+    let release = session.releases(art.id).await.expect("releases").remove(0);
+    for team in session.teams(art.id).await.expect("teams") {
+        let req = OpenRequest {
+            art: art.clone(),
+            release: release.clone(),
+            team,
+        };
+        let view = session.open(req).await.expect("opened");
+        if !view.plan.objectives.is_empty() {
+            return (Fixture { _dir: dir, session }, view);
+        }
+    }
+    panic!("the demo data has a team with objectives in the first release");
+}
+
+/// Collects progress messages.
+fn recorder() -> (Arc<Mutex<Vec<String>>>, impl Fn(ProgressDto) + Send + Sync) {
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let sink = seen.clone();
+    (seen, move |p: ProgressDto| {
+        sink.lock()
+            .expect("not poisoned")
+            .push(format!("{}/{} {}", p.step, p.of, p.message));
+    })
+}
+
+async fn effort_in_sim(session: &Session, id: i64) -> f64 {
+    let inner = session.inner.lock().await;
+    let sim = inner.demo.as_ref().expect("demo runs");
+    sim.control()
+        .get_entity("TeamPIObjectives", id)
+        .expect("exists")["Effort"]
+        .as_f64()
+        .expect("a number")
+}
+
+fn tp_id(view: &PlanView) -> i64 {
+    let id: EntityId = view.plan.objectives[0]
+        .id
+        .as_deref()
+        .expect("has an id")
+        .parse()
+        .expect("valid id");
+    id.tp().expect("from Targetprocess")
+}
+
+#[tokio::test]
+async fn open_starts_a_git_workspace_and_reopening_keeps_it() {
+    let (f, view) = demo_with_plan().await;
+    let dir = std::path::Path::new(&view.plan_file)
+        .parent()
+        .expect("in a folder");
+    assert!(dir.join(".git").is_dir(), "the plan has its own repository");
+    let mut edited = view.plan.clone();
+    edited.objectives[0].effort = Some(42.0);
+    f.session.save_plan(edited).await.expect("saved");
+    let ws = f
+        .session
+        .inner
+        .lock()
+        .await
+        .settings
+        .workspace
+        .clone()
+        .expect("open");
+    let again = f
+        .session
+        .open(OpenRequest {
+            art: ws.art,
+            release: ws.release,
+            team: ws.team,
+        })
+        .await
+        .expect("reopened");
+    assert_eq!(again.plan_file, view.plan_file);
+    assert_eq!(again.plan.objectives[0].effort, Some(42.0), "edits survive");
+    let status = f.session.sync_status().await.expect("status");
+    assert_eq!((status.local_changes, status.conflicts), (1, 0));
+}
+
+#[tokio::test]
+async fn an_edit_is_previewed_in_planner_words_then_pushed_with_progress() {
+    let (f, view) = demo_with_plan().await;
+    let id = tp_id(&view);
+    let name = view.plan.objectives[0].name.clone();
+    let before = effort_in_sim(&f.session, id).await;
+    let mut edited = view.plan.clone();
+    edited.objectives[0].effort = Some(before + 8.0);
+    f.session.save_plan(edited).await.expect("saved");
+
+    let preview = f.session.push_preview().await.expect("preview");
+    let PushOutcomeDto::Preview { ops } = preview else {
+        panic!("{preview:?}")
+    };
+    assert_eq!(ops.len(), 1);
+    assert_eq!(
+        ops[0].lines,
+        vec![format!(
+            "Effort {before} → {} points on \"{name}\"",
+            before + 8.0
+        )]
+    );
+    assert_eq!(
+        effort_in_sim(&f.session, id).await,
+        before,
+        "preview sends nothing"
+    );
+
+    let (seen, progress) = recorder();
+    let outcome = f.session.push(false, &progress).await.expect("pushed");
+    let PushOutcomeDto::Pushed { summary } = outcome else {
+        panic!("{outcome:?}")
+    };
+    assert_eq!(summary.sent.len(), 1);
+    assert!(summary.failed.is_empty());
+    assert_eq!(effort_in_sim(&f.session, id).await, before + 8.0);
+    assert_eq!(
+        *seen.lock().expect("not poisoned"),
+        vec![
+            "1/2 Sending 1 change(s) to Targetprocess".to_owned(),
+            "2/2 Done".to_owned()
+        ]
+    );
+    let again = f.session.push_preview().await.expect("preview");
+    assert_eq!(again, PushOutcomeDto::NothingToPush { resumed: 0 });
+}
+
+#[tokio::test]
+async fn a_deletion_waits_for_confirmation() {
+    let (f, view) = demo_with_plan().await;
+    let mut edited = view.plan.clone();
+    edited.objectives.remove(0);
+    f.session.save_plan(edited).await.expect("saved");
+    let (_, progress) = recorder();
+    let outcome = f.session.push(false, &progress).await.expect("asked");
+    let PushOutcomeDto::NeedsConfirmation { ops } = outcome else {
+        panic!("{outcome:?}")
+    };
+    assert!(ops.iter().any(|o| o.delete));
+    let outcome = f.session.push(true, &progress).await.expect("pushed");
+    assert!(
+        matches!(outcome, PushOutcomeDto::Pushed { .. }),
+        "{outcome:?}"
+    );
+}
+
+#[tokio::test]
+async fn remote_change_then_pull_conflict_keep_mine_and_push() {
+    let (f, view) = demo_with_plan().await;
+    let id = tp_id(&view);
+    {
+        let inner = f.session.inner.lock().await;
+        let sim = inner.demo.as_ref().expect("demo runs");
+        sim.control()
+            .update_entity("TeamPIObjectives", id, serde_json::json!({"Effort": 99}))
+            .expect("edited as another planner");
+    }
+    let mine = view.plan.objectives[0].effort.unwrap_or(0.0) + 0.5;
+    let mut edited = view.plan.clone();
+    edited.objectives[0].effort = Some(mine);
+    f.session.save_plan(edited).await.expect("saved");
+
+    let (_, progress) = recorder();
+    let outcome = f.session.push(false, &progress).await.expect("checked");
+    let PushOutcomeDto::RemoteChanged { stale } = outcome else {
+        panic!("{outcome:?}")
+    };
+    assert_eq!(stale.len(), 1);
+    assert!(stale[0].contains("99 points"), "{stale:?}");
+
+    let (seen, progress) = recorder();
+    let pulled = f.session.pull(false, &progress).await.expect("pulled");
+    assert!(pulled.tp_changed);
+    assert_eq!(pulled.conflicts.len(), 1);
+    let c = &pulled.conflicts[0];
+    assert_eq!(
+        (
+            c.label.as_str(),
+            c.mine.text.as_str(),
+            c.theirs.text.as_str()
+        ),
+        ("Effort", format!("{mine} points").as_str(), "99 points")
+    );
+    assert_eq!(
+        seen.lock()
+            .expect("not poisoned")
+            .last()
+            .map(String::as_str),
+        Some("2/2 0 change(s) from Targetprocess, 1 conflict(s)")
+    );
+    let blocked = f.session.push_preview().await.expect("blocked");
+    assert_eq!(blocked, PushOutcomeDto::Blocked { conflicts: 1 });
+
+    let bad = f
+        .session
+        .resolve(ResolveRequest {
+            entity: c.entity.clone(),
+            field: c.field.clone(),
+            choice: ChoiceDto::Edit {
+                value: "lots".into(),
+            },
+        })
+        .await
+        .expect_err("not a number");
+    assert_eq!(bad.code, ErrorCode::InvalidInput);
+    let left = f
+        .session
+        .resolve(ResolveRequest {
+            entity: c.entity.clone(),
+            field: c.field.clone(),
+            choice: ChoiceDto::KeepMine,
+        })
+        .await
+        .expect("resolved");
+    assert!(left.is_empty());
+    let outcome = f.session.push(false, &progress).await.expect("pushed");
+    assert!(
+        matches!(outcome, PushOutcomeDto::Pushed { .. }),
+        "{outcome:?}"
+    );
+    assert_eq!(effort_in_sim(&f.session, id).await, mine, "mine won");
+}
+
+#[tokio::test]
+async fn resolve_all_keeps_theirs_and_settings_sign_out_forgets_the_token() {
+    let (f, view) = demo_with_plan().await;
+    let id = tp_id(&view);
+    {
+        let inner = f.session.inner.lock().await;
+        let sim = inner.demo.as_ref().expect("demo runs");
+        sim.control()
+            .update_entity("TeamPIObjectives", id, serde_json::json!({"Effort": 77}))
+            .expect("edited");
+    }
+    let mut edited = view.plan.clone();
+    edited.objectives[0].effort = Some(view.plan.objectives[0].effort.unwrap_or(0.0) + 0.5);
+    f.session.save_plan(edited).await.expect("saved");
+    f.session.pull(false, &|_| {}).await.expect("pulled");
+    let err = f
+        .session
+        .resolve_all(ChoiceDto::KeepBoth)
+        .await
+        .expect_err("keep both is per conflict");
+    assert_eq!(err.code, ErrorCode::CannotResolve);
+    assert!(
+        f.session
+            .resolve_all(ChoiceDto::KeepTheirs)
+            .await
+            .expect("all")
+            .is_empty()
+    );
+    assert_eq!(
+        f.session.plan().await.expect("plan").plan.objectives[0].effort,
+        Some(77.0)
+    );
+
+    let saved = f
+        .session
+        .save_settings(SettingsUpdate {
+            remote: Some("  ".into()),
+            poll_minutes: 5,
+        })
+        .await
+        .expect("saved");
+    assert_eq!((saved.remote, saved.poll_minutes), (None, 5));
+    let signed_out = f.session.sign_out().await.expect("signed out");
+    assert_eq!(signed_out.connection, crate::dto::ConnectionDto::None);
+}
+
+#[test]
+fn typed_values_take_the_shape_of_the_field() {
+    let effort = FieldValue::Effort(Effort::new(1.0));
+    assert_eq!(
+        typed(&effort, " 21 ").expect("number"),
+        FieldValue::Effort(Effort::new(21.0))
+    );
+    assert_eq!(typed(&effort, "").expect("none"), FieldValue::Effort(None));
+    assert_eq!(
+        typed(&FieldValue::OptText(None), " Bo ").expect("text"),
+        FieldValue::OptText(Some("Bo".into()))
+    );
+    assert_eq!(
+        typed(&FieldValue::Number(None), "x").expect_err("nan").code,
+        ErrorCode::InvalidInput
+    );
+    assert_eq!(
+        typed(&FieldValue::Flag(true), "yes")
+            .expect_err("flag")
+            .code,
+        ErrorCode::CannotResolve
+    );
+}
