@@ -89,7 +89,7 @@ pub enum RollbackError {
     NoPush,
     #[error("no operation {id:?} in the operation log (recent pushes: {known})")]
     UnknownOp { id: String, known: String },
-    #[error("{id} is a {kind} entry, not a push; only pushes can be rolled back")]
+    #[error("{id} is not a push but a log entry of kind {kind}; only pushes can be rolled back")]
     NotAPush { id: String, kind: String },
 }
 
@@ -104,9 +104,13 @@ pub async fn rollback(
         // An interrupted push or rollback is completed first: its writes are part of history.
         crate::push::resume(ctx, ws).await?;
     }
-    let lock = (!opts.dry_run)
-        .then(|| RepoLock::acquire(&ws.repo, LOCK_WAIT))
-        .transpose()?;
+    let lock = if opts.dry_run {
+        None
+    } else {
+        let lock = RepoLock::acquire(&ws.repo, LOCK_WAIT)?;
+        share(ctx, ws)?;
+        Some(lock)
+    };
     let entry = find_push(oplog::entries(&ws.repo, &ws.names.oplog_ref())?, op_id)?;
     let conflicts = state::load_conflicts(&ws.local_dir()?)?;
     if !conflicts.is_empty() {
@@ -168,11 +172,24 @@ fn find_push(mut entries: Vec<OpEntry>, op_id: Option<&str>) -> Result<OpEntry, 
     }
 }
 
-/// Commits the planner's uncommitted edits and journals the compensating operations.
-fn record(ctx: &Context<'_>, ws: &Workspace, base: &Base, plan: &RollbackPlan) -> Result<()> {
+/// Commits the planner's uncommitted edits, then (as push does) integrates teammates' work from
+/// the shared remote if there is one: their op-log entries, snapshots and plan edits.
+fn share(ctx: &Context<'_>, ws: &Workspace) -> Result<()> {
     let text = ws.local_text()?;
     crate::workspace::parse(&ws.plan_file(), &text)?;
     commit_local_edits(ctx, ws, &text)?;
+    let shared = crate::remote::integrate(ctx, ws)?;
+    if !shared.is_empty() {
+        let dir = ws.local_dir()?;
+        let mut stored = state::load_conflicts(&dir)?;
+        stored.extend(shared);
+        state::save_conflicts(&dir, &stored)?;
+    }
+    Ok(())
+}
+
+/// Journals the compensating operations as the unfinished entry the push machinery completes.
+fn record(ctx: &Context<'_>, ws: &Workspace, base: &Base, plan: &RollbackPlan) -> Result<()> {
     let slug = ws.names.plan_slug();
     let key = ctx.now.timestamp_millis();
     let recorded: Vec<(Op, String)> = plan
@@ -191,4 +208,56 @@ fn record(ctx: &Context<'_>, ws: &Workspace, base: &Base, plan: &RollbackPlan) -
         &plan.op_id,
     )?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::oplog::Actor;
+
+    fn entry(id: &str, kind: OpKind) -> OpEntry {
+        OpEntry {
+            id: id.into(),
+            kind,
+            actor: Actor::AutoSync,
+            at: "2026-11-24T10:00:00Z".into(),
+            summary: String::new(),
+            writes: vec![],
+            created: vec![],
+        }
+    }
+
+    fn log() -> Vec<OpEntry> {
+        vec![
+            entry("init-1", OpKind::Init),
+            entry("push-2", OpKind::Push),
+            entry("pull-3", OpKind::Pull),
+            entry("push-4", OpKind::Push),
+            entry("rollback-5", OpKind::Rollback),
+        ]
+    }
+
+    #[test]
+    fn the_latest_push_or_the_named_one_is_chosen() {
+        assert_eq!(find_push(log(), None).unwrap().id, "push-4");
+        assert_eq!(find_push(log(), Some("push-2")).unwrap().id, "push-2");
+        assert_eq!(
+            find_push(vec![entry("init-1", OpKind::Init)], None),
+            Err(RollbackError::NoPush)
+        );
+    }
+
+    #[test]
+    fn unknown_ids_and_other_kinds_are_refused_by_name() {
+        let err = find_push(log(), Some("push-9")).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "no operation \"push-9\" in the operation log (recent pushes: push-4, push-2)"
+        );
+        let err = find_push(log(), Some("pull-3")).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "pull-3 is not a push but a log entry of kind pull; only pushes can be rolled back"
+        );
+    }
 }
