@@ -1,5 +1,6 @@
-// The window: a header (where you are, theme) and the screen for the current step — welcome,
-// identity, workspace picker, plan editor.
+// The window: a header (where you are, theme, settings) and the screen for the current step —
+// welcome, identity, workspace picker, plan editor with Pull / Push, conflicts, settings. A sync
+// event (a notification was shown) switches to the view it is about.
 import {
   AppShell,
   Badge,
@@ -13,15 +14,21 @@ import {
   useMantineColorScheme,
   type MantineColorScheme,
 } from "@mantine/core";
-import { useState } from "react";
+import { useEffect, useState } from "react";
 
 import { ErrorAlert } from "./ErrorAlert";
-import { useStatus } from "./data";
+import { useClient, useStatus } from "./data";
 import { PlanEditor } from "./editor/PlanEditor";
 import type { AppStatus } from "./ipc";
 import { IdentityScreen } from "./screens/IdentityScreen";
 import { PickerScreen } from "./screens/PickerScreen";
 import { WelcomeScreen } from "./screens/WelcomeScreen";
+import { ConflictsView } from "./sync/ConflictsView";
+import { SettingsScreen } from "./sync/SettingsScreen";
+import { SyncBar } from "./sync/SyncBar";
+import { useRefreshAfterSync } from "./sync/hooks";
+
+type View = "plan" | "conflicts" | "settings";
 
 function ThemeSwitch() {
   const { colorScheme, setColorScheme } = useMantineColorScheme();
@@ -50,16 +57,53 @@ function ConnectionBadge({ status }: { status: AppStatus }) {
   );
 }
 
-function Screen({ status, picking, onPicked }: { status: AppStatus; picking: boolean; onPicked: () => void }) {
+function Screen({
+  status,
+  picking,
+  onPicked,
+  view,
+  setView,
+}: {
+  status: AppStatus;
+  picking: boolean;
+  onPicked: () => void;
+  view: View;
+  setView: (v: View) => void;
+}) {
+  if (view === "settings" && status.connection.kind !== "none") return <SettingsScreen onDone={() => setView("plan")} />;
   if (status.connection.kind === "none") return <WelcomeScreen />;
   if (!status.identity) return <IdentityScreen />;
   if (!status.workspace || picking) return <PickerScreen current={status.workspace} onOpened={onPicked} />;
-  return <PlanEditor />;
+  if (view === "conflicts") return <ConflictsView onDone={() => setView("plan")} />;
+  return (
+    <>
+      <SyncBar onConflicts={() => setView("conflicts")} />
+      <div style={{ height: 16 }} />
+      <PlanEditor />
+    </>
+  );
+}
+
+/** Switches to the view a sync event is about and re-reads the plan. */
+function useSyncEvents(setView: (v: View) => void) {
+  const client = useClient();
+  const refresh = useRefreshAfterSync();
+  useEffect(
+    () =>
+      client.onSyncEvent((e) => {
+        void refresh();
+        if (e.view === "conflicts") setView("conflicts");
+      }),
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [client],
+  );
 }
 
 export function App() {
   const status = useStatus();
   const [picking, setPicking] = useState(false);
+  const [view, setView] = useState<View>("plan");
+  useSyncEvents(setView);
   const ws = status.data?.workspace;
   const editing = !!status.data?.identity && !!ws && !picking;
   return (
@@ -83,6 +127,11 @@ export function App() {
                 Change team
               </Button>
             )}
+            {status.data && status.data.connection.kind !== "none" && (
+              <Button size="xs" variant="default" onClick={() => setView(view === "settings" ? "plan" : "settings")}>
+                Settings
+              </Button>
+            )}
             <ThemeSwitch />
           </Group>
         </Group>
@@ -94,7 +143,18 @@ export function App() {
           </Center>
         )}
         {status.error && <ErrorAlert error={status.error} />}
-        {status.data && <Screen status={status.data} picking={picking} onPicked={() => setPicking(false)} />}
+        {status.data && (
+          <Screen
+            status={status.data}
+            picking={picking}
+            onPicked={() => {
+              setPicking(false);
+              setView("plan");
+            }}
+            view={view}
+            setView={setView}
+          />
+        )}
       </AppShell.Main>
     </AppShell>
   );

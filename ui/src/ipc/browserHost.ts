@@ -14,6 +14,7 @@ import {
   type PlanView,
   type PlannerClient,
 } from "./client";
+import { browserSync, type BrowserSync } from "./browserSync";
 
 export interface BrowserHostOptions {
   /** Start already connected, identified and with this plan open. */
@@ -122,7 +123,10 @@ function fail(code: ClientError["code"], message: string, hints: string[] = []):
   throw new ClientError({ code, message, hints });
 }
 
-export function browserClient(options: BrowserHostOptions = {}): PlannerClient {
+/** The browser host, with a handle on its Targetprocess copy for tests. */
+export type BrowserClient = PlannerClient & { sync: BrowserSync };
+
+export function browserClient(options: BrowserHostOptions = {}): BrowserClient {
   const initial = options.plan;
   let status: AppStatus = initial
     ? {
@@ -139,6 +143,15 @@ export function browserClient(options: BrowserHostOptions = {}): PlannerClient {
   let plan: PlanDto | null = initial ? structuredClone(initial) : null;
   let undo: PlanDto[] = [];
   let nextId = 1;
+  let settings = { remote: null as string | null, pollMinutes: 15 };
+  const sync = browserSync({
+    plan: () => (plan ? structuredClone(plan) : null),
+    setPlan: (p) => {
+      plan = structuredClone(p);
+      undo = [];
+    },
+  });
+  if (initial) sync.opened(initial);
 
   const wait = () => new Promise((r) => setTimeout(r, options.latencyMs ?? 0));
   const connected = () => {
@@ -170,7 +183,19 @@ export function browserClient(options: BrowserHostOptions = {}): PlannerClient {
     })),
   });
 
-  const client: PlannerClient = {
+  const syncFail = (e: unknown): never =>
+    fail("invalid_input", e instanceof Error ? e.message : "The sync failed.", ["Try again."]);
+  const guarded = <T>(run: () => T): T => {
+    try {
+      return run();
+    } catch (e) {
+      if (e instanceof ClientError) throw e;
+      return syncFail(e);
+    }
+  };
+
+  const client: BrowserClient = {
+    sync,
     async appStatus() {
       await wait();
       return structuredClone(status);
@@ -221,6 +246,7 @@ export function browserClient(options: BrowserHostOptions = {}): PlannerClient {
       await wait();
       connected();
       plan = demoPlan(req.art, req.release, req.team);
+      sync.opened(plan);
       undo = [];
       const file = `${req.release.name}-${req.team.name}`.toLowerCase().replace(/[^a-z0-9]+/g, "-");
       status = { ...status, workspace: { ...req, planFile: `/workspaces/demo/${file}.md` } };
@@ -247,6 +273,56 @@ export function browserClient(options: BrowserHostOptions = {}): PlannerClient {
       plan = previous;
       return view();
     },
+    async syncPull(onProgress) {
+      await wait();
+      view();
+      return guarded(() => sync.pull(onProgress));
+    },
+    async pushPreview() {
+      await wait();
+      view();
+      return sync.preview();
+    },
+    async syncPush(confirmDeletes, onProgress) {
+      await wait();
+      view();
+      return sync.push(confirmDeletes, onProgress);
+    },
+    async syncStatus() {
+      await wait();
+      view();
+      return sync.status();
+    },
+    async conflictsList() {
+      await wait();
+      return sync.conflicts();
+    },
+    async conflictResolve(req) {
+      await wait();
+      return guarded(() => sync.resolve(req.entity, req.field, req.choice));
+    },
+    async conflictsResolveAll(choice) {
+      await wait();
+      if (choice.kind !== "keepMine" && choice.kind !== "keepTheirs")
+        fail("cannot_resolve", "All conflicts at once can only keep your values or Targetprocess's.");
+      return guarded(() => sync.resolveAll(choice));
+    },
+    async settingsGet() {
+      await wait();
+      return { connection: status.connection, identity: status.identity, ...settings };
+    },
+    async settingsSave(update) {
+      await wait();
+      settings = { remote: update.remote?.trim() || null, pollMinutes: update.pollMinutes };
+      return { connection: status.connection, identity: status.identity, ...settings };
+    },
+    async signOut() {
+      await wait();
+      status = { ...status, connection: { kind: "none" }, workspace: null };
+      plan = null;
+      return structuredClone(status);
+    },
+    onSyncEvent: (handler) => sync.onSyncEvent(handler),
   };
   return client;
 }

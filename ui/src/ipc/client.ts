@@ -3,6 +3,16 @@
 // memory, for component and browser tests.
 import type {
   AppStatus,
+  ChoiceDto,
+  ConflictDto,
+  ProgressDto,
+  PullResultDto,
+  PushOutcomeDto,
+  ResolveRequest,
+  SettingsDto,
+  SettingsUpdate,
+  SyncEventDto,
+  SyncStatusDto,
   ConnectionCheck,
   ConnectRequest,
   ErrorCode,
@@ -30,6 +40,21 @@ export interface PlannerClient {
   planGet(): Promise<PlanView>;
   planSave(plan: PlanDto): Promise<PlanView>;
   planUndo(): Promise<PlanView>;
+  /** Targetprocess → the plan; `onProgress` hears each step. */
+  syncPull(onProgress: (p: ProgressDto) => void): Promise<PullResultDto>;
+  /** What a push would send; nothing is sent. */
+  pushPreview(): Promise<PushOutcomeDto>;
+  /** The plan → Targetprocess; deletions only with `confirmDeletes`. */
+  syncPush(confirmDeletes: boolean, onProgress: (p: ProgressDto) => void): Promise<PushOutcomeDto>;
+  syncStatus(): Promise<SyncStatusDto>;
+  conflictsList(): Promise<ConflictDto[]>;
+  conflictResolve(req: ResolveRequest): Promise<ConflictDto[]>;
+  conflictsResolveAll(choice: ChoiceDto): Promise<ConflictDto[]>;
+  settingsGet(): Promise<SettingsDto>;
+  settingsSave(update: SettingsUpdate): Promise<SettingsDto>;
+  signOut(): Promise<AppStatus>;
+  /** Calls `handler` when a background pull or a sync found something; returns the unsubscribe. */
+  onSyncEvent(handler: (e: SyncEventDto) => void): () => void;
 }
 
 /** A failed call, carrying the app's error code and hints. */

@@ -1,7 +1,14 @@
 // The client over Tauri IPC: one `invoke` per command, errors turned into ClientError.
-import { invoke } from "@tauri-apps/api/core";
+import { Channel, invoke } from "@tauri-apps/api/core";
+import { listen } from "@tauri-apps/api/event";
 
-import { ClientError, isUiError, type PlannerClient } from "./client";
+import { ClientError, isUiError, type PlannerClient, type ProgressDto, type SyncEventDto } from "./client";
+
+function progressChannel(onProgress: (p: ProgressDto) => void): Channel<ProgressDto> {
+  const channel = new Channel<ProgressDto>();
+  channel.onmessage = onProgress;
+  return channel;
+}
 
 async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
   try {
@@ -31,6 +38,21 @@ export function tauriClient(): PlannerClient {
     planGet: () => call("plan_get"),
     planSave: (plan) => call("plan_save", { plan }),
     planUndo: () => call("plan_undo"),
+    syncPull: (onProgress) => call("sync_pull", { progress: progressChannel(onProgress) }),
+    pushPreview: () => call("push_preview"),
+    syncPush: (confirmDeletes, onProgress) =>
+      call("sync_push", { confirmDeletes, progress: progressChannel(onProgress) }),
+    syncStatus: () => call("sync_status"),
+    conflictsList: () => call("conflicts_list"),
+    conflictResolve: (req) => call("conflict_resolve", { req }),
+    conflictsResolveAll: (choice) => call("conflicts_resolve_all", { choice }),
+    settingsGet: () => call("settings_get"),
+    settingsSave: (update) => call("settings_save", { update }),
+    signOut: () => call("sign_out"),
+    onSyncEvent: (handler) => {
+      const stop = listen<SyncEventDto>("sync-event", (e) => handler(e.payload));
+      return () => void stop.then((f) => f());
+    },
   };
 }
 

@@ -1,0 +1,109 @@
+// Settings: the Targetprocess connection (change, sign out), the git identity, the shared
+// remote, the background pull interval and the theme.
+import { Button, Card, Group, NumberInput, SegmentedControl, Stack, Text, TextInput, Title, useMantineColorScheme, type MantineColorScheme } from "@mantine/core";
+import { useState } from "react";
+
+import { ErrorAlert } from "../ErrorAlert";
+import { useIdentitySave } from "../data";
+import type { SettingsDto } from "../ipc";
+import { useSettings, useSettingsSave, useSignOut } from "./hooks";
+
+function Form({ settings, onDone }: { settings: SettingsDto; onDone: () => void }) {
+  const save = useSettingsSave();
+  const identity = useIdentitySave();
+  const signOut = useSignOut();
+  const { colorScheme, setColorScheme } = useMantineColorScheme();
+  const [name, setName] = useState(settings.identity?.name ?? "");
+  const [email, setEmail] = useState(settings.identity?.email ?? "");
+  const [remote, setRemote] = useState(settings.remote ?? "");
+  const [poll, setPoll] = useState<number>(settings.pollMinutes);
+  const c = settings.connection;
+  const where = c.kind === "demo" ? "the demo Targetprocess" : c.kind === "targetprocess" ? c.url : "nothing";
+  return (
+    <Stack maw={640}>
+      <Title order={2} size="h3">
+        Settings
+      </Title>
+      <Card withBorder>
+        <Stack gap="xs">
+          <Text fw={600}>Targetprocess</Text>
+          <Text size="sm">Connected to {where}.</Text>
+          <Group gap="xs">
+            <Button size="xs" color="red" variant="light" loading={signOut.isPending} onClick={() => signOut.mutate()}>
+              {c.kind === "targetprocess" ? "Sign out (forget the token)" : "Leave the demo"}
+            </Button>
+          </Group>
+          <Text size="xs" c="dimmed">
+            Signing out removes the access token from the system keychain; connect again to change the account.
+          </Text>
+          <ErrorAlert error={signOut.error} />
+        </Stack>
+      </Card>
+      <Card withBorder>
+        <Stack gap="xs">
+          <Text fw={600}>Who edits are attributed to</Text>
+          <TextInput label="Your name" value={name} onChange={(e) => setName(e.currentTarget.value)} />
+          <TextInput label="Your e-mail address" value={email} onChange={(e) => setEmail(e.currentTarget.value)} />
+          <ErrorAlert error={identity.error} />
+        </Stack>
+      </Card>
+      <Card withBorder>
+        <Stack gap="xs">
+          <Text fw={600}>Sync</Text>
+          <TextInput
+            label="Shared remote"
+            description="A git address new plans are published to, so the team shares history. Leave empty for none."
+            value={remote}
+            onChange={(e) => setRemote(e.currentTarget.value)}
+          />
+          <NumberInput
+            label="Pull in the background every (minutes)"
+            description="0 turns background pulls off."
+            min={0}
+            max={1440}
+            value={poll}
+            onChange={(v) => setPoll(Math.max(0, Math.round(Number(v) || 0)))}
+          />
+          <ErrorAlert error={save.error} />
+        </Stack>
+      </Card>
+      <Card withBorder>
+        <Stack gap="xs">
+          <Text fw={600}>Theme</Text>
+          <SegmentedControl
+            aria-label="Theme setting"
+            value={colorScheme}
+            onChange={(v) => setColorScheme(v as MantineColorScheme)}
+            data={[
+              { label: "Light", value: "light" },
+              { label: "Dark", value: "dark" },
+              { label: "System", value: "auto" },
+            ]}
+          />
+        </Stack>
+      </Card>
+      <Group>
+        <Button
+          loading={save.isPending || identity.isPending}
+          onClick={async () => {
+            await identity.mutateAsync({ name, email });
+            await save.mutateAsync({ remote: remote || null, pollMinutes: poll });
+            onDone();
+          }}
+        >
+          Save settings
+        </Button>
+        <Button variant="default" onClick={onDone}>
+          Cancel
+        </Button>
+      </Group>
+    </Stack>
+  );
+}
+
+export function SettingsScreen({ onDone }: { onDone: () => void }) {
+  const settings = useSettings();
+  if (settings.error) return <ErrorAlert error={settings.error} />;
+  if (!settings.data) return null;
+  return <Form settings={settings.data} onDone={onDone} />;
+}

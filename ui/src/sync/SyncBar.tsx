@@ -1,0 +1,187 @@
+// Pull and Push with their progress, the push preview (in planner words) with its confirmation,
+// the result summary, "Targetprocess changed since your last pull" with a pull offered, and
+// deletions that need an explicit confirm.
+import { Alert, Badge, Button, Checkbox, Group, List, Modal, Progress, Stack, Text } from "@mantine/core";
+import { useState } from "react";
+
+import { ErrorAlert } from "../ErrorAlert";
+import type { OpDto, PullResultDto, PushOutcomeDto } from "../ipc";
+import { usePull, usePush, usePushPreview, useSyncStatus } from "./hooks";
+
+function OpList({ ops }: { ops: OpDto[] }) {
+  return (
+    <List size="sm" spacing={4} data-testid="push-ops">
+      {ops.flatMap((op, i) =>
+        op.lines.map((line, j) => (
+          <List.Item key={`${i}-${j}`} c={op.delete ? "red" : undefined}>
+            {line}
+          </List.Item>
+        )),
+      )}
+    </List>
+  );
+}
+
+function PullSummary({ result }: { result: PullResultDto }) {
+  if (result.conflicts.length > 0) return null;
+  if (result.fromTp.length === 0)
+    return <Text size="sm">{result.tpChanged ? "Targetprocess changes merged." : "Targetprocess had no changes."}</Text>;
+  return (
+    <Stack gap={4}>
+      <Text size="sm">Brought in from Targetprocess:</Text>
+      <List size="sm">
+        {result.fromTp.map((c) => (
+          <List.Item key={c}>{c}</List.Item>
+        ))}
+      </List>
+    </Stack>
+  );
+}
+
+function PushResult({ outcome, onPull }: { outcome: PushOutcomeDto; onPull: () => void }) {
+  switch (outcome.kind) {
+    case "pushed":
+      return (
+        <Alert color={outcome.summary.failed.length ? "orange" : "green"} title="Pushed to Targetprocess" data-testid="push-result">
+          <List size="sm">
+            {outcome.summary.sent.map((s) => (
+              <List.Item key={s}>{s}</List.Item>
+            ))}
+          </List>
+          {outcome.summary.failed.length > 0 && (
+            <Text size="sm" mt="xs">
+              Refused by Targetprocess (kept for the next push): {outcome.summary.failed.join("; ")}
+            </Text>
+          )}
+        </Alert>
+      );
+    case "remoteChanged":
+      return (
+        <Alert color="orange" title="Targetprocess changed since your last pull" data-testid="push-result">
+          <List size="sm">
+            {outcome.stale.map((s) => (
+              <List.Item key={s}>{s}</List.Item>
+            ))}
+          </List>
+          <Button size="xs" mt="sm" onClick={onPull}>
+            Pull now
+          </Button>
+        </Alert>
+      );
+    case "blocked":
+      return (
+        <Alert color="orange" title="Resolve the conflicts first" data-testid="push-result">
+          {outcome.conflicts} conflict(s) are open.
+        </Alert>
+      );
+    case "nothingToPush":
+      return <Text size="sm" data-testid="push-result">Nothing to push: Targetprocess already has your plan.</Text>;
+    default:
+      return null;
+  }
+}
+
+/** The preview dialog: what will be sent, a confirmation for deletions, then Push. */
+function PushDialog({
+  outcome,
+  pushing,
+  onPush,
+  onClose,
+}: {
+  outcome: PushOutcomeDto | null;
+  pushing: boolean;
+  onPush: (confirmDeletes: boolean) => void;
+  onClose: () => void;
+}) {
+  const [deletesOk, setDeletesOk] = useState(false);
+  const ops = outcome && (outcome.kind === "preview" || outcome.kind === "needsConfirmation") ? outcome.ops : [];
+  const deletes = ops.some((o) => o.delete);
+  return (
+    <Modal opened={ops.length > 0} onClose={onClose} title="Push to Targetprocess" size="lg">
+      <Stack>
+        <Text size="sm">These changes will be written to Targetprocess:</Text>
+        <OpList ops={ops} />
+        {deletes && (
+          <Checkbox
+            color="red"
+            label="Yes, delete these items in Targetprocess"
+            checked={deletesOk}
+            onChange={(e) => setDeletesOk(e.currentTarget.checked)}
+          />
+        )}
+        <Group justify="flex-end">
+          <Button variant="default" onClick={onClose}>
+            Cancel
+          </Button>
+          <Button onClick={() => onPush(deletesOk)} loading={pushing} disabled={deletes && !deletesOk}>
+            Push {ops.length} change(s)
+          </Button>
+        </Group>
+      </Stack>
+    </Modal>
+  );
+}
+
+export function SyncBar({ onConflicts }: { onConflicts: () => void }) {
+  const status = useSyncStatus();
+  const pull = usePull();
+  const preview = usePushPreview();
+  const push = usePush();
+  const [shown, setShown] = useState<"pull" | "push" | null>(null);
+  const conflicts = status.data?.conflicts ?? 0;
+  const busy = pull.isPending || push.isPending;
+  const progress = (pull.isPending && pull.progress) || (push.isPending && push.progress) || null;
+
+  const doPull = async () => {
+    setShown("pull");
+    const r = await pull.mutateAsync().catch(() => null);
+    if (r && r.conflicts.length > 0) onConflicts();
+  };
+  const doPreview = async () => {
+    setShown(null);
+    const p = await preview.mutateAsync().catch(() => null);
+    if (p && p.kind !== "preview" && p.kind !== "needsConfirmation") setShown("push");
+  };
+  const doPush = async (confirmDeletes: boolean) => {
+    preview.reset();
+    setShown("push");
+    await push.mutateAsync(confirmDeletes).catch(() => null);
+  };
+
+  return (
+    <Stack gap="xs" data-testid="sync-bar">
+      <Group gap="sm">
+        <Button size="xs" variant="default" onClick={doPull} loading={pull.isPending} disabled={busy}>
+          Pull
+        </Button>
+        <Button size="xs" onClick={doPreview} loading={preview.isPending || push.isPending} disabled={busy || conflicts > 0}>
+          Push…
+        </Button>
+        {conflicts > 0 && (
+          <Badge color="red" component="button" onClick={onConflicts} style={{ cursor: "pointer" }}>
+            {conflicts} conflict(s)
+          </Badge>
+        )}
+        {status.data && status.data.localChanges > 0 && conflicts === 0 && (
+          <Badge variant="light">{status.data.localChanges} change(s) to push</Badge>
+        )}
+      </Group>
+      {progress && (
+        <Stack gap={2} data-testid="sync-progress">
+          <Progress value={(progress.step / progress.of) * 100} size="sm" animated />
+          <Text size="xs" c="dimmed">
+            {progress.message}
+          </Text>
+        </Stack>
+      )}
+      {shown === "pull" && pull.data && <PullSummary result={pull.data} />}
+      {shown === "pull" && <ErrorAlert error={pull.error} title="Pull failed" />}
+      {shown === "push" && (push.data ?? preview.data) && (
+        <PushResult outcome={(push.data ?? preview.data) as PushOutcomeDto} onPull={doPull} />
+      )}
+      {shown === "push" && <ErrorAlert error={push.error} title="Push failed" />}
+      <ErrorAlert error={preview.error} title="Push preview failed" />
+      <PushDialog outcome={preview.data ?? null} pushing={push.isPending} onPush={doPush} onClose={() => preview.reset()} />
+    </Stack>
+  );
+}
