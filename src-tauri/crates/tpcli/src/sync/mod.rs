@@ -1,5 +1,6 @@
-//! `tpcli plan init | pull | push | status | resolve | resume | log`: the sync workflow, one
-//! module per subcommand, each a thin layer over pi-engine; progress on stderr, results on stdout.
+//! `tpcli plan init | pull | push | status | resolve | rollback | resume | log`: the sync
+//! workflow, one module per subcommand, each a thin layer over pi-engine; progress on stderr,
+//! results on stdout.
 
 pub mod connect;
 pub mod init;
@@ -8,6 +9,7 @@ pub mod progress;
 pub mod pull;
 pub mod push;
 pub mod resolve;
+pub mod rollback;
 pub mod status;
 mod words;
 
