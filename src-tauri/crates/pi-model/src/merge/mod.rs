@@ -15,7 +15,7 @@ mod order;
 mod resolve;
 mod value;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use serde::Serialize;
 
@@ -88,9 +88,6 @@ pub fn merge(base: &Plan, local: &Plan, remote: &Plan) -> MergeOutcome {
     let mut m = Merger::default();
     let mut objectives = m.objectives(base, local, remote);
     let features = m.features(base, local, remote, &objectives);
-    for o in &mut objectives {
-        o.features.clear();
-    }
     let index: HashMap<EntityId, usize> = objectives
         .iter()
         .enumerate()
@@ -137,6 +134,9 @@ struct Access<E> {
     get: fn(&E, Field) -> FieldValue,
     set: fn(&mut E, Field, FieldValue) -> bool,
     name: fn(&E) -> &str,
+    /// The entity's own fields, without what the merge handles separately (an objective's
+    /// features are merged on their own and attached afterwards).
+    own: fn(&E) -> E,
 }
 
 const OBJECTIVE: Access<TeamObjective> = Access {
@@ -145,6 +145,7 @@ const OBJECTIVE: Access<TeamObjective> = Access {
     get: objective_get,
     set: objective_set,
     name: |o| &o.name,
+    own: objective_without_features,
 };
 
 const FEATURE: Access<Feature> = Access {
@@ -153,7 +154,25 @@ const FEATURE: Access<Feature> = Access {
     get: feature_get,
     set: feature_set,
     name: |f| &f.name,
+    own: Feature::clone,
 };
+
+/// An objective's fields without its features (not cloned only to be dropped).
+fn objective_without_features(o: &TeamObjective) -> TeamObjective {
+    TeamObjective {
+        id: o.id.clone(),
+        name: o.name.clone(),
+        description: o.description.clone(),
+        status: o.status.clone(),
+        effort: o.effort,
+        owner: o.owner.clone(),
+        committed: o.committed,
+        business_value: o.business_value,
+        actual_business_value: o.actual_business_value,
+        program_objective: o.program_objective.clone(),
+        features: Vec::new(),
+    }
+}
 
 impl Merger {
     fn objectives(&mut self, base: &Plan, local: &Plan, remote: &Plan) -> Vec<TeamObjective> {
@@ -163,19 +182,16 @@ impl Merger {
                 .map(|o| o.id.clone())
                 .collect::<Vec<_>>()
         };
-        let find = |p: &'_ Plan, id: &EntityId| -> Option<TeamObjective> {
-            p.objectives.iter().find(|o| &o.id == id).cloned()
-        };
-        let mut out = Vec::new();
+        let (bo, lo, ro) = (index(base), index(local), index(remote));
+        let mut out = Vec::with_capacity(local.objectives.len());
         for id in order::union(&ids(base), &ids(local), &ids(remote)) {
-            let (b, l, r) = (find(base, &id), find(local, &id), find(remote, &id));
             // Whole objectives are compared (features included): an objective counts as
             // unchanged only if its features are too, so deleting it on one side never drops
             // work done under it on the other.
             let sides = Sides {
-                base: b.as_ref(),
-                local: l.as_ref(),
-                remote: r.as_ref(),
+                base: bo.get(&id).copied(),
+                local: lo.get(&id).copied(),
+                remote: ro.get(&id).copied(),
             };
             if let Some(o) = self.entity(&id, &sides, &OBJECTIVE) {
                 out.push(o);
@@ -195,7 +211,8 @@ impl Merger {
     ) -> Vec<(EntityId, Feature)> {
         let (bf, lf, rf) = (by_id(base), by_id(local), by_id(remote));
         let order = |p: &Plan| p.features().map(|(_, f)| f.id.clone()).collect::<Vec<_>>();
-        let mut out = Vec::new();
+        let merged: HashSet<&EntityId> = objectives.iter().map(|o| &o.id).collect();
+        let mut out = Vec::with_capacity(lf.len());
         for id in order::union(&order(base), &order(local), &order(remote)) {
             let (b, l, r) = (bf.get(&id), lf.get(&id), rf.get(&id));
             let sides = Sides {
@@ -206,7 +223,7 @@ impl Merger {
             let Some(feature) = self.entity(&id, &sides, &FEATURE) else {
                 continue;
             };
-            let parent = self.parent(&feature, b, l, r, objectives);
+            let parent = self.parent(&feature, b, l, r, &merged);
             if let Some(parent) = parent {
                 out.push((parent, feature));
             }
@@ -222,7 +239,7 @@ impl Merger {
         b: Option<&(EntityId, &Feature)>,
         l: Option<&(EntityId, &Feature)>,
         r: Option<&(EntityId, &Feature)>,
-        objectives: &[TeamObjective],
+        objectives: &HashSet<&EntityId>,
     ) -> Option<EntityId> {
         let (bp, lp, rp) = (b.map(|x| &x.0), l.map(|x| &x.0), r.map(|x| &x.0));
         let chosen = match (lp, rp) {
@@ -247,11 +264,10 @@ impl Merger {
             (Some(p), _) | (None, Some(p)) => p,
             (None, None) => return None,
         };
-        let exists = |id: &EntityId| objectives.iter().any(|o| &o.id == id);
         [Some(chosen), lp, rp]
             .into_iter()
             .flatten()
-            .find(|id| exists(id))
+            .find(|id| objectives.contains(id))
             .cloned()
     }
 
@@ -283,15 +299,15 @@ impl Merger {
                     local: side_presence(s.local, acc),
                     remote: side_presence(s.remote, acc),
                 });
-                Some(kept.clone())
+                Some((acc.own)(kept))
             }
             (None, Some(added), None) => {
                 self.entity_change(id, acc, (acc.name)(added), Origin::Local, true);
-                Some(added.clone())
+                Some((acc.own)(added))
             }
             (None, None, Some(added)) => {
                 self.entity_change(id, acc, (acc.name)(added), Origin::Remote, true);
-                Some(added.clone())
+                Some((acc.own)(added))
             }
             (_, None, None) => None,
         }
@@ -323,7 +339,7 @@ impl Merger {
     }
 
     /// Field by field merge of an entity present locally and remotely.
-    fn fields<E: Clone>(
+    fn fields<E: Clone + PartialEq>(
         &mut self,
         id: &EntityId,
         base: Option<&E>,
@@ -331,7 +347,11 @@ impl Merger {
         remote: &E,
         acc: &Access<E>,
     ) -> E {
-        let mut out = local.clone();
+        let mut out = (acc.own)(local);
+        if base == Some(local) && local == remote {
+            // Unchanged on both sides (the common case): nothing to merge or report.
+            return out;
+        }
         for &field in acc.fields {
             let b = base.map_or(FieldValue::Missing, |b| (acc.get)(b, field));
             let (l, r) = ((acc.get)(local, field), (acc.get)(remote, field));
@@ -411,6 +431,10 @@ fn side_presence<E>(side: Option<&E>, acc: &Access<E>) -> FieldValue {
     side.map_or(FieldValue::Missing, |e| {
         FieldValue::Text((acc.name)(e).to_owned())
     })
+}
+
+fn index(plan: &Plan) -> HashMap<&EntityId, &TeamObjective> {
+    plan.objectives.iter().map(|o| (&o.id, o)).collect()
 }
 
 fn by_id(plan: &Plan) -> HashMap<EntityId, (EntityId, &Feature)> {
