@@ -16,7 +16,7 @@ mod sync;
 mod exit {
     /// Success; for `validate`, no errors were found.
     pub const OK: u8 = 0;
-    /// The command ran and found problems (validation errors, conflicts).
+    /// The command ran and found something to act on (validation errors, conflicts, ...).
     pub const FINDINGS: u8 = 1;
     /// Bad usage or input that could not be read (missing file, unparsable config).
     pub const USAGE: u8 = 2;
@@ -24,9 +24,10 @@ mod exit {
 
 const EXIT_CODES: &str = "\
 Exit codes:
-  0  success (for validate: no errors)
-  1  the command ran and found problems (validation errors)
-  2  bad usage, or input that cannot be read or parsed";
+  0  success (validate: no errors; pull: merged cleanly; push: pushed or nothing to push)
+  1  the command ran and found something to act on: validation errors, conflicts, Targetprocess
+     changed since your last pull, deletions to confirm, an operation refused by Targetprocess
+  2  bad usage, or input that cannot be read or parsed, or a Targetprocess or git error";
 
 #[derive(Debug, Parser)]
 #[command(
@@ -42,7 +43,7 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Work with a team's plan: init, pull, push, status, resolve, log, validate, show, migrate.
+    /// Work with a team's plan: init, pull, push, status, resolve, rollback, resume, log, validate, show, migrate, merge-file.
     Plan(plan::PlanArgs),
     /// Run the local Targetprocess and Jira simulator with demo data and fault injection.
     Sim(sim::SimArgs),
