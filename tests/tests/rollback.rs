@@ -297,3 +297,38 @@ async fn an_unknown_op_id_or_a_non_push_entry_is_refused_by_name() {
     let none = refused(&tp, &ws, None).await;
     assert!(none.contains("no push to roll back"), "{none}");
 }
+
+#[tokio::test]
+async fn a_teammates_push_shared_through_the_remote_can_be_rolled_back_from_another_clone() {
+    let tp = tp().await;
+    let root = tempfile::tempdir().unwrap();
+    let bare = root.path().join("shared.git");
+    pi_git::PlanRepo::init_bare(&bare).unwrap();
+    let url = bare.display().to_string();
+    let (a, b) = (root.path().join("a"), root.path().join("b"));
+    let ws_a = init_first(&tp, &a, Some(url.clone())).await;
+    let ws_b = init_first(&tp, &b, Some(url)).await;
+    let (id, effort, owner, _, push_id) = push_effort_and_owner(&tp, &ws_a).await;
+
+    // B has not pulled: the rollback first integrates A's op-log entry from the remote.
+    let ana = pi_git::Identity::new("Ana Lee", "ana@example.com");
+    let out = pi_engine::rollback(
+        &ctx(&tp, &ana, 2),
+        &ws_b,
+        Some(&push_id),
+        RollbackOptions::default(),
+    )
+    .await
+    .unwrap();
+    assert!(matches!(out, RollbackOutcome::RolledBack { .. }), "{out:?}");
+    assert_eq!(objective_in_tp(&tp, id)["Effort"], effort_value(effort));
+    let local = ws_b.local().unwrap();
+    assert_eq!(
+        (local.objectives[0].effort, &local.objectives[0].owner),
+        (effort, &owner)
+    );
+    let entry = last_entry(&ws_b);
+    assert_eq!(entry.kind, OpKind::Rollback);
+    assert!(entry.summary.contains(&push_id), "{}", entry.summary);
+    fsck(&b);
+}
