@@ -12,6 +12,7 @@ use std::time::Instant;
 use serde_json::Value;
 
 use crate::config::Faults;
+use crate::editor;
 use crate::ops::{self, OpError};
 use crate::reqlog::LoggedRequest;
 use crate::shared::{Shared, lock};
@@ -76,14 +77,19 @@ impl SimControl {
 
     /// Edits an entity as another planner would through the API (wire field names, references as
     /// `{"Id": n}`); bumps `ModifyDate` and `EntityVersion`. Returns the new wire JSON.
+    ///
+    /// The edit's `LastEditor` is `fields["LastEditor"]` (`{"Id": n}`, must be a user) when
+    /// given, else the user with login [`CONTROL_EDITOR_LOGIN`](crate::CONTROL_EDITOR_LOGIN).
     pub fn update_entity(
         &self,
         resource: &str,
         id: i64,
-        fields: Value,
+        mut fields: Value,
     ) -> Result<Value, ControlError> {
         let ty = self.ty(resource)?;
-        ops::update(&self.shared, ty, id, &fields)?;
+        let by = editor::control_editor(&lock(&self.shared.world).tp, &mut fields)
+            .map_err(ControlError::Invalid)?;
+        ops::update(&self.shared, ty, id, &fields, by)?;
         Ok(ops::get(&self.shared, ty, id, None)?)
     }
 
@@ -91,6 +97,11 @@ impl SimControl {
     pub fn get_entity(&self, resource: &str, id: i64) -> Option<Value> {
         let ty = self.shared.schema.resolve(resource)?;
         ops::get(&self.shared, ty, id, None).ok()
+    }
+
+    /// The id of the seeded user with this login (e.g. [`TOKEN_USER_LOGIN`](crate::TOKEN_USER_LOGIN)).
+    pub fn user_id(&self, login: &str) -> Option<i64> {
+        editor::user_by_login(&lock(&self.shared.world).tp, login)
     }
 
     /// Number of entities of a resource type (0 for an unknown type).

@@ -80,6 +80,9 @@ fn obj(v: Value) -> Fields {
 /// Builds the data set of a run.
 pub struct Builder<'a> {
     pub rng: ChaCha8Rng,
+    /// Picks seeded `LastEditor`s; separate from `rng` so the rest of the data does not depend
+    /// on it.
+    editors: ChaCha8Rng,
     pub world: World,
     pub schema: &'a Schema,
     users: Vec<i64>,
@@ -90,6 +93,7 @@ impl<'a> Builder<'a> {
     pub fn new(schema: &'a Schema, seed: u64) -> Self {
         let mut b = Self {
             rng: ChaCha8Rng::seed_from_u64(seed),
+            editors: ChaCha8Rng::seed_from_u64(seed ^ 0x1a57_ed17),
             world: World {
                 tp: Store::new(1000),
                 jira: JiraStore::default(),
@@ -102,8 +106,15 @@ impl<'a> Builder<'a> {
         b
     }
 
+    /// Stores a seeded entity; a work item gets one of the invented users as `LastEditor`.
     fn put(&mut self, ty: &str, fields: Value) -> i64 {
-        self.world.tp.insert(ty, obj(fields), SEED_TIME_MS)
+        let mut fields = obj(fields);
+        let def = self.schema.by_type(ty);
+        if let Some(def) = def.filter(|_| self.users.len() > 1) {
+            let i = self.editors.random_range(1..self.users.len());
+            crate::editor::stamp(def, &mut fields, crate::editor::Editor(Some(self.users[i])));
+        }
+        self.world.tp.insert(ty, fields, SEED_TIME_MS)
     }
 
     /// Workflows with fixed ids, custom field definitions and users.

@@ -22,6 +22,7 @@ mod config;
 mod control;
 mod data;
 mod date;
+mod editor;
 mod errors;
 mod faults;
 mod jira;
@@ -40,6 +41,7 @@ mod write;
 
 pub use config::{DataSource, Faults, GenSpec, MutatorSpec, SimClock, SimConfig};
 pub use control::{ControlError, SimControl};
+pub use editor::{CONTROL_EDITOR_LOGIN, TOKEN_USER_LOGIN};
 pub use reqlog::LoggedRequest;
 pub use server::{RunningSim, start};
 

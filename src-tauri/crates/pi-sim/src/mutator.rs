@@ -1,7 +1,8 @@
 //! The background mutator: while `Faults::mutator` is set, edits a random team objective or
 //! feature every interval, like other planners (status, effort, owner) and the TP↔Jira sync
 //! (rewriting acceptance criteria HTML). Edits go through the normal write path, so
-//! `ModifyDate` and `EntityVersion` bump as for any other write.
+//! `ModifyDate` and `EntityVersion` bump as for any other write; each edit's `LastEditor` is a
+//! seeded user picked with the same seeded randomness.
 //!
 //! Randomness comes from the seed; timing from the tokio clock.
 
@@ -14,6 +15,7 @@ use rand_chacha::ChaCha8Rng;
 use serde_json::{Value, json};
 
 use crate::config::MutatorSpec;
+use crate::editor::Editor;
 use crate::ops;
 use crate::shared::{Shared, lock};
 
@@ -58,6 +60,14 @@ fn pick(shared: &Shared, resource_type: &str, rng: &mut ChaCha8Rng) -> Option<i6
     ids.choose(rng).copied()
 }
 
+fn seeded_users(shared: &Shared) -> Vec<i64> {
+    lock(&shared.world)
+        .tp
+        .all("User")
+        .map(|(id, _)| *id)
+        .collect()
+}
+
 fn planner_edit(shared: &Shared, rng: &mut ChaCha8Rng) -> Option<(String, i64)> {
     let (rt, first_state) = if rng.random_bool(0.5) {
         (shared.schema.team_objective_type(), 101)
@@ -66,11 +76,7 @@ fn planner_edit(shared: &Shared, rng: &mut ChaCha8Rng) -> Option<(String, i64)> 
     };
     let ty = shared.schema.by_type(&rt)?;
     let id = pick(shared, &rt, rng)?;
-    let users: Vec<i64> = lock(&shared.world)
-        .tp
-        .all("User")
-        .map(|(id, _)| *id)
-        .collect();
+    let users = seeded_users(shared);
     let body = match rng.random_range(0..3) {
         0 => json!({"EntityState": {"Id": first_state + rng.random_range(0..5)}}),
         1 => {
@@ -79,7 +85,8 @@ fn planner_edit(shared: &Shared, rng: &mut ChaCha8Rng) -> Option<(String, i64)> 
         }
         _ => json!({"Owner": {"Id": users.choose(rng).copied().unwrap_or(1000)}}),
     };
-    ops::update(shared, ty, id, &body).ok()?;
+    let by = Editor(users.choose(rng).copied());
+    ops::update(shared, ty, id, &body, by).ok()?;
     Some((rt, id))
 }
 
@@ -105,12 +112,53 @@ fn rewrite_criteria(shared: &Shared, rng: &mut ChaCha8Rng) -> Option<(String, i6
         html.replace("<li>", "<li><p>")
             .replace("</li>", "</p></li>")
     };
+    let by = Editor(seeded_users(shared).choose(rng).copied());
     ops::update(
         shared,
         ty,
         id,
         &json!({"CustomFields": [{"Name": name, "Value": rewritten}]}),
+        by,
     )
     .ok()?;
     Some(("Feature".to_owned(), id))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::SimConfig;
+
+    /// (type, id, LastEditor before, LastEditor after) of `n` edits on a fresh simulator state.
+    fn edits(seed: u64, n: usize) -> Vec<(String, i64, Value, Value)> {
+        let config = SimConfig {
+            seed,
+            ..SimConfig::default()
+        };
+        let shared = Shared::new(&config, "http://127.0.0.1:9".into()).unwrap();
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        let spec = MutatorSpec::default();
+        (0..n)
+            .map(|_| {
+                let before = lock(&shared.world).tp.clone();
+                let (rt, id) = mutate_once(&shared, &spec, &mut rng).unwrap();
+                let world = lock(&shared.world);
+                let editor = world.tp.get(&rt, id).unwrap()["LastEditor"].clone();
+                assert!(world.tp.get("User", editor.as_i64().unwrap()).is_some());
+                let was = before.get(&rt, id).unwrap()["LastEditor"].clone();
+                (rt, id, was, editor)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn edits_are_by_seeded_users_chosen_from_the_seed() {
+        let a = edits(3, 12);
+        assert_eq!(a, edits(3, 12));
+        let editors: std::collections::BTreeSet<i64> =
+            a.iter().filter_map(|(_, _, _, e)| e.as_i64()).collect();
+        assert!(editors.len() > 1, "one editor for every edit: {editors:?}");
+        let changed = a.iter().filter(|(_, _, was, now)| was != now).count();
+        assert!(changed > 6, "only {changed} of 12 edits changed the editor");
+    }
 }

@@ -6,6 +6,7 @@
 
 use serde_json::Value;
 
+use crate::editor::{self, Editor};
 use crate::query::include::IncludeItem;
 use crate::render::{self, Ctx};
 use crate::schema::{FieldKind, TypeDef};
@@ -67,38 +68,53 @@ pub fn get(
 }
 
 /// Creates (no `Id` in the body) or updates (with `Id`). Returns the id and whether it was new.
-pub fn upsert(shared: &Shared, ty: &TypeDef, body: &Value) -> Result<(i64, bool), OpError> {
+pub fn upsert(
+    shared: &Shared,
+    ty: &TypeDef,
+    body: &Value,
+    by: Editor,
+) -> Result<(i64, bool), OpError> {
     match body.get("Id") {
         Some(Value::Number(n)) => {
             let id = n.as_i64().ok_or_else(|| OpError::bad("Invalid Id"))?;
-            update(shared, ty, id, body).map(|()| (id, false))
+            update(shared, ty, id, body, by).map(|()| (id, false))
         }
-        Some(Value::Null) | None => create(shared, ty, body).map(|id| (id, true)),
+        Some(Value::Null) | None => create(shared, ty, body, by).map(|id| (id, true)),
         Some(_) => Err(OpError::bad(
             "Error during deserializing resource: invalid Id",
         )),
     }
 }
 
-pub fn create(shared: &Shared, ty: &TypeDef, body: &Value) -> Result<i64, OpError> {
+/// Creates an entity; `by` becomes its `LastEditor`.
+pub fn create(shared: &Shared, ty: &TypeDef, body: &Value, by: Editor) -> Result<i64, OpError> {
     let id = {
         let mut world = lock(&shared.world);
-        let fields = write::prepare(&world.tp, ty, body, None).map_err(OpError::bad)?;
+        let mut fields = write::prepare(&world.tp, ty, body, None).map_err(OpError::bad)?;
+        editor::stamp(ty, &mut fields, by);
         world.tp.insert(&ty.resource_type, fields, shared.now_ms())
     };
     shared.persist();
     Ok(id)
 }
 
-/// Partial update: only the fields in `body` change.
-pub fn update(shared: &Shared, ty: &TypeDef, id: i64, body: &Value) -> Result<(), OpError> {
+/// Partial update: only the fields in `body` change, and `LastEditor` becomes `by`.
+pub fn update(
+    shared: &Shared,
+    ty: &TypeDef,
+    id: i64,
+    body: &Value,
+    by: Editor,
+) -> Result<(), OpError> {
     {
         let mut world = lock(&shared.world);
         let existing = world
             .tp
             .get(&ty.resource_type, id)
             .ok_or_else(|| missing(ty, id))?;
-        let fields = write::prepare(&world.tp, ty, body, Some(existing)).map_err(OpError::bad)?;
+        let mut fields =
+            write::prepare(&world.tp, ty, body, Some(existing)).map_err(OpError::bad)?;
+        editor::stamp(ty, &mut fields, by);
         world
             .tp
             .update(&ty.resource_type, id, fields, shared.now_ms());
@@ -129,6 +145,7 @@ pub fn unlink(
     id: i64,
     collection: &str,
     children: &[i64],
+    by: Editor,
 ) -> Result<(), OpError> {
     let field = ty
         .fields
@@ -158,6 +175,7 @@ pub fn unlink(
             .collect();
         let mut changes = crate::store::Fields::new();
         changes.insert(field.name.clone(), Value::Array(kept));
+        editor::stamp(ty, &mut changes, by);
         world
             .tp
             .update(&ty.resource_type, id, changes, shared.now_ms());

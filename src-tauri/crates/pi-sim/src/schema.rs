@@ -119,7 +119,8 @@ fn ty(plural: &str, entity_type_id: i64, fields: Vec<FieldDef>) -> TypeDef {
     }
 }
 
-/// Fields every work item has (objectives, epics, features); `Tags` is a comma-separated string.
+/// Fields every work item has (objectives, epics, features); `Tags` is a comma-separated string,
+/// `LastEditor` the user of the latest write (read-only).
 fn work(extra: Vec<FieldDef>) -> Vec<FieldDef> {
     use FieldKind::*;
     let mut v = vec![
@@ -128,6 +129,10 @@ fn work(extra: Vec<FieldDef>) -> Vec<FieldDef> {
         f("EntityState", r("EntityState")),
         f("Effort", Number),
         f("Owner", r("User")),
+        FieldDef {
+            read_only: true,
+            ..f(crate::editor::LAST_EDITOR, r("User"))
+        },
         f("StartDate", Date),
         f("EndDate", Date),
         f("Tags", Text),

@@ -22,6 +22,7 @@ use tokio::sync::{Notify, oneshot};
 use tokio::task::{JoinHandle, JoinSet};
 
 use crate::control::SimControl;
+use crate::editor::{Editor, TOKEN_USER_LOGIN, user_by_login};
 use crate::faults::Decision;
 use crate::reqlog::{LoggedRequest, redact_query};
 use crate::shared::{Shared, lock};
@@ -241,18 +242,30 @@ async fn api(
             ..
         } => throttled(shared, status, retry_after, limit, jira),
         Decision::Fail { status, .. } => injected_error(status, jira),
-        Decision::Serve { near_limit, .. } if authorized(&req, shared, jira) => {
-            let mut resp = call(svc, req).await;
-            if jira && near_limit {
-                resp.headers_mut().insert(
-                    "x-ratelimit-nearlimit",
-                    header::HeaderValue::from_static("true"),
-                );
-            }
-            resp
-        }
-        _ => unauthorized(jira),
+        Decision::Serve { near_limit, .. } => match authorized(&req, shared, jira) {
+            Some(editor) => serve(svc, req, editor, jira && near_limit).await,
+            None => unauthorized(jira),
+        },
+        Decision::Drop => unauthorized(jira),
     })
+}
+
+/// Passes an authorized request on, with the user it acts as for the routes.
+async fn serve(
+    svc: &Svc,
+    mut req: Request<Incoming>,
+    editor: Editor,
+    near_limit: bool,
+) -> Response<Body> {
+    req.extensions_mut().insert(editor);
+    let mut resp = call(svc, req).await;
+    if near_limit {
+        resp.headers_mut().insert(
+            "x-ratelimit-nearlimit",
+            header::HeaderValue::from_static("true"),
+        );
+    }
+    resp
 }
 
 /// 429/503 with `Retry-After`; Jira answers also carry its `X-RateLimit-*` headers.
@@ -324,22 +337,25 @@ fn basic(req: &Request<Incoming>) -> Option<(String, String)> {
     Some((user.to_owned(), pass.to_owned()))
 }
 
-fn authorized(req: &Request<Incoming>, shared: &Shared, jira: bool) -> bool {
+/// `Some(user the request acts as)` when the credentials are valid: for TP tokens the token
+/// user ([`TOKEN_USER_LOGIN`]), for Basic auth the login's user; Jira requests act as nobody.
+fn authorized(req: &Request<Incoming>, shared: &Shared, jira: bool) -> Option<Editor> {
     let creds = &shared.creds;
     if jira {
-        return basic(req).is_some_and(|(u, p)| u == creds.jira_email && p == creds.jira_token);
+        return basic(req)
+            .is_some_and(|(u, p)| u == creds.jira_email && p == creds.jira_token)
+            .then_some(Editor(None));
     }
     let query = req.uri().query().unwrap_or_default();
     let token_ok = url::form_urlencoded::parse(query.as_bytes()).any(|(k, v)| {
         (k.eq_ignore_ascii_case("access_token") || k.eq_ignore_ascii_case("token"))
             && (v == creds.access_token.as_str() || v == creds.service_token.as_str())
     });
-    token_ok
-        || basic(req).is_some_and(|(login, pass)| {
-            pass == creds.basic_password
-                && lock(&shared.world)
-                    .tp
-                    .all("User")
-                    .any(|(_, u)| u.get("Login").and_then(|l| l.as_str()) == Some(login.as_str()))
-        })
+    let world = lock(&shared.world);
+    if token_ok {
+        return Some(Editor(user_by_login(&world.tp, TOKEN_USER_LOGIN)));
+    }
+    let (login, pass) = basic(req)?;
+    let user = user_by_login(&world.tp, &login).filter(|_| pass == creds.basic_password)?;
+    Some(Editor(Some(user)))
 }

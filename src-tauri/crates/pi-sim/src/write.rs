@@ -1,7 +1,8 @@
 //! Turns a POST body into stored fields, validating it as TP does: PascalCase known fields only
 //! ("Error during deserializing resource" otherwise), references by id that must exist, an
 //! `EntityState` from the type's own workflow, required fields on create, custom fields that are
-//! defined for the type, and dates in any accepted input form.
+//! defined for the type, and dates in any accepted input form. A read-only field (`LastEditor`,
+//! `CreateDate`, `ModifyDate`, `EntityVersion`) in a body is a 400.
 //!
 //! It does not touch the store; the caller applies the result.
 
@@ -39,7 +40,10 @@ pub fn prepare(
             )
         })?;
         if field.read_only {
-            continue;
+            return Err(format!(
+                "Field '{key}' is read-only for {}",
+                ty.resource_type
+            ));
         }
         let current = existing.and_then(|e| e.get(key));
         let stored = convert(store, ty, key, &field.kind, value, current)?;

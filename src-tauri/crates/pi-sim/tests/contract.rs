@@ -387,3 +387,104 @@ async fn delete_bulk_inner_collections_and_meta() {
         .collect();
     assert_eq!(names, pi_model::StatusConfig::default().feature);
 }
+
+const EDITOR: &str = "include=[EntityVersion,LastEditor[Id,FirstName,LastName,FullName,Login]]";
+
+#[tokio::test]
+async fn last_editor_is_seeded_listed_and_set_on_create() {
+    let sim = sim().await;
+    for res in ["TeamPIObjectives", "ProgramPIObjectives", "Features"] {
+        let (_, page) = get(&tp(&sim, &format!("{res}?take=20&{EDITOR}"))).await;
+        for item in page["Items"].as_array().unwrap() {
+            let who = &item["LastEditor"];
+            assert_eq!(who["ResourceType"], "User", "{item}");
+            assert!(who["FullName"].as_str().unwrap().contains(' '), "{item}");
+            assert_ne!(who["Login"], "admin", "seeded by an invented user: {item}");
+        }
+    }
+    let (_, meta) = get(&tp(&sim, "TeamPIObjectives/meta")).await;
+    let fields = meta["Fields"].as_array().unwrap();
+    let field = fields.iter().find(|f| f["Name"] == "LastEditor").unwrap();
+    assert_eq!(
+        (&field["ResourceType"], &field["ReadOnly"]),
+        (&json!("User"), &json!(true))
+    );
+    let url = format!(
+        "{}/api/v1/Features?token={}&{EDITOR}",
+        sim.base_url(),
+        sim.service_token()
+    );
+    let (s, created) = post(&url, json!({"Name": "Made by the service token"})).await;
+    assert_eq!(s, StatusCode::CREATED, "{created}");
+    assert_eq!(created["LastEditor"]["Login"], pi_sim::TOKEN_USER_LOGIN);
+    assert_eq!(created["LastEditor"]["FullName"], "Sim Admin");
+    let (s, e) = post(&url, json!({"Name": "x", "LastEditor": {"Id": 1006}})).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "{e}");
+}
+
+#[tokio::test]
+async fn api_writes_are_by_the_authenticated_user() {
+    let sim = sim().await;
+    let id = sim.control().ids("Features")[0];
+    let url = tp(&sim, &format!("Features/{id}?{EDITOR}"));
+    let (s, by_token) = post(&url, json!({"Effort": 5})).await;
+    assert_eq!(
+        (s, &by_token["LastEditor"]["Login"]),
+        (StatusCode::OK, &json!("admin"))
+    );
+    let (_, users) = get(&tp(&sim, "Users?take=3&orderBy=Id")).await;
+    let login = users["Items"][2]["Login"].as_str().unwrap();
+    let basic = reqwest::Client::new()
+        .post(format!("{}/api/v1/Features/{id}?{EDITOR}", sim.base_url()))
+        .basic_auth(login, Some(sim.basic_credentials().1))
+        .json(&json!({"Effort": 8}))
+        .send()
+        .await
+        .unwrap();
+    let by_basic: Value = basic.json().await.unwrap();
+    assert_eq!(by_basic["LastEditor"]["Login"], login, "{by_basic}");
+    let (s, e) = post(&url, json!({"Effort": 1, "LastEditor": {"Id": 1006}})).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    assert_tp_error(&e, "BadRequest");
+    assert!(e["Message"].as_str().unwrap().contains("read-only"), "{e}");
+    let (_, after) = get(&url).await;
+    assert_eq!(
+        after["EntityVersion"], 3,
+        "the rejected write changed nothing"
+    );
+    assert_eq!(after["LastEditor"]["Login"], login);
+}
+
+#[tokio::test]
+async fn control_edits_are_by_another_planner_or_the_given_user() {
+    let sim = pi_sim::start(SimConfig {
+        control_api: true,
+        ..SimConfig::default()
+    })
+    .await
+    .expect("sim starts");
+    let ctl = sim.control();
+    let id = ctl.ids("TeamPIObjectives")[0];
+    let edited = ctl
+        .update_entity("TeamPIObjectives", id, json!({"Effort": 3}))
+        .unwrap();
+    assert_eq!(edited["LastEditor"]["Login"], pi_sim::CONTROL_EDITOR_LOGIN);
+    let token_user = ctl.user_id(pi_sim::TOKEN_USER_LOGIN).unwrap();
+    let body = json!({"Effort": 2, "LastEditor": {"Id": token_user}});
+    let edited = ctl.update_entity("TeamPIObjectives", id, body).unwrap();
+    assert_eq!(edited["LastEditor"]["Id"], token_user);
+    let chosen = ctl.user_id(pi_sim::CONTROL_EDITOR_LOGIN).unwrap() + 3;
+    let control_url = format!("{}/_sim/entities/TeamPIObjectives/{id}", sim.base_url());
+    let body = json!({"Name": "Edited", "LastEditor": {"Id": chosen}});
+    let (s, via_http) = post(&control_url, body).await;
+    assert_eq!(
+        (s, &via_http["LastEditor"]["Id"]),
+        (StatusCode::OK, &json!(chosen))
+    );
+    let (s, _) = post(&control_url, json!({"LastEditor": {"Id": 121}})).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "an EntityState is not a user");
+    let url = tp(&sim, &format!("TeamPIObjectives/{id}?{EDITOR}"));
+    let (_, after) = get(&url).await;
+    assert_eq!(after["EntityVersion"], 4);
+    assert_eq!(after["LastEditor"]["Id"], chosen);
+}

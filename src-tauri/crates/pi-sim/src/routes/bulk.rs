@@ -9,7 +9,8 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
-use super::tp::{Pairs, parse_body};
+use super::tp::parse_body;
+use crate::editor::Editor;
 use crate::errors;
 use crate::ops::{self, OpError};
 use crate::schema::TypeDef;
@@ -32,12 +33,13 @@ fn items(shared: &Shared, body: &Bytes) -> Result<Vec<Value>, OpError> {
     Ok(items)
 }
 
-pub fn post(shared: &Shared, ty: &TypeDef, _q: &Pairs, body: &Bytes) -> Result<Response, OpError> {
+/// Every item is written by `by`.
+pub fn post(shared: &Shared, ty: &TypeDef, body: &Bytes, by: Editor) -> Result<Response, OpError> {
     let items = items(shared, body)?;
     let before = shared.bulk_atomic.then(|| lock(&shared.world).clone());
     let mut out = Vec::with_capacity(items.len());
     for (i, item) in items.iter().enumerate() {
-        match ops::upsert(shared, ty, item).and_then(|(id, _)| ops::get(shared, ty, id, None)) {
+        match ops::upsert(shared, ty, item, by).and_then(|(id, _)| ops::get(shared, ty, id, None)) {
             Ok(v) => out.push(v),
             Err(e) => match &before {
                 Some(snapshot) => {

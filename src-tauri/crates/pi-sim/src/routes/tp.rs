@@ -6,6 +6,7 @@
 
 use std::sync::Arc;
 
+use axum::Extension;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{Method, StatusCode, Uri};
@@ -13,6 +14,7 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value, json};
 
 use super::{bulk, meta, op_error};
+use crate::editor::Editor;
 use crate::ops::{self, OpError};
 use crate::query::{self, eval, include};
 use crate::render::{self, Ctx};
@@ -32,9 +34,10 @@ pub fn parse_body(body: &Bytes) -> Result<Value, OpError> {
         .map_err(|e| OpError::bad(format!("Error during deserializing resource: {e}")))
 }
 
-/// Entry point for every `/api/v1/...` request.
+/// Entry point for every `/api/v1/...` request. `editor` is the user the gate authenticated.
 pub async fn dispatch(
     State(shared): State<Arc<Shared>>,
+    editor: Option<Extension<Editor>>,
     method: Method,
     uri: Uri,
     body: Bytes,
@@ -46,6 +49,7 @@ pub async fn dispatch(
         .filter(|s| !s.is_empty())
         .collect();
     let q = pairs(&uri);
+    let by = editor.map_or(Editor(None), |Extension(e)| e);
     let result = match (method.as_str(), segs.as_slice()) {
         ("GET", [a]) if a.eq_ignore_ascii_case("Authentication") => {
             Ok(axum::Json(json!({"Token": shared.creds.service_token})).into_response())
@@ -56,21 +60,39 @@ pub async fn dispatch(
             Ok(meta::index(&shared))
         }
         ("GET", [i]) if i.eq_ignore_ascii_case("Index") => Ok(meta::index(&shared)),
-        (_, [res, rest @ ..]) => resource(&shared, &method, res, rest, &q, &path, &body),
+        (_, [res, rest @ ..]) => {
+            let req = Req {
+                method: &method,
+                q: &q,
+                path: &path,
+                body: &body,
+                by,
+            };
+            resource(&shared, res, rest, &req)
+        }
         _ => Err(OpError::not_found("Resource type is missing")),
     };
     result.unwrap_or_else(op_error)
 }
 
-fn resource(
-    shared: &Shared,
-    method: &Method,
-    res: &str,
-    rest: &[&str],
-    q: &Pairs,
-    path: &str,
-    body: &Bytes,
-) -> Result<Response, OpError> {
+/// One API request after routing to a resource.
+struct Req<'a> {
+    method: &'a Method,
+    q: &'a Pairs,
+    path: &'a str,
+    body: &'a Bytes,
+    /// The user writes are attributed to (`LastEditor`).
+    by: Editor,
+}
+
+fn resource(shared: &Shared, res: &str, rest: &[&str], req: &Req<'_>) -> Result<Response, OpError> {
+    let Req {
+        method,
+        q,
+        path,
+        body,
+        by,
+    } = *req;
     let ty = ops::resolve(shared, res)?;
     let id = |s: &str| {
         s.parse::<i64>().map_err(|_| {
@@ -79,21 +101,21 @@ fn resource(
     };
     match (method.as_str(), rest) {
         ("GET", []) => list(shared, ty, q, path, None),
-        ("POST", []) => post(shared, ty, q, body),
+        ("POST", []) => post(shared, ty, q, body, by),
         ("GET", [m]) if m.eq_ignore_ascii_case("meta") => Ok(meta::type_meta(shared, ty)),
-        ("POST", [b]) if b.eq_ignore_ascii_case("bulk") => bulk::post(shared, ty, q, body),
+        ("POST", [b]) if b.eq_ignore_ascii_case("bulk") => bulk::post(shared, ty, body, by),
         ("DELETE", [b]) if b.eq_ignore_ascii_case("bulk") => bulk::delete(shared, ty, body),
         ("GET", [i]) => single(shared, ty, id(i)?, q),
-        ("POST", [i]) => post_update(shared, ty, id(i)?, q, body),
+        ("POST", [i]) => post_update(shared, ty, id(i)?, q, body, by),
         ("DELETE", [i]) => ops::delete(shared, ty, id(i)?).map(|()| StatusCode::OK.into_response()),
         ("GET", [i, coll]) => inner(shared, ty, id(i)?, coll, q, path),
-        ("POST", [i, coll]) => link(shared, ty, id(i)?, coll, body),
+        ("POST", [i, coll]) => link(shared, ty, id(i)?, coll, body, by),
         ("DELETE", [i, coll]) => {
             let children = children_param(q)?;
-            ops::unlink(shared, ty, id(i)?, coll, &children)
+            ops::unlink(shared, ty, id(i)?, coll, &children, by)
                 .map(|()| StatusCode::OK.into_response())
         }
-        ("DELETE", [i, coll, child]) => ops::unlink(shared, ty, id(i)?, coll, &[id(child)?])
+        ("DELETE", [i, coll, child]) => ops::unlink(shared, ty, id(i)?, coll, &[id(child)?], by)
             .map(|()| StatusCode::OK.into_response()),
         ("GET" | "POST" | "DELETE", _) => Err(OpError::not_found(format!("No route for {path}"))),
         _ => Err(OpError {
@@ -139,10 +161,16 @@ fn single(shared: &Shared, ty: &TypeDef, id: i64, q: &Pairs) -> Result<Response,
     Ok(axum::Json(ops::get(shared, ty, id, inc.as_deref())?).into_response())
 }
 
-fn post(shared: &Shared, ty: &TypeDef, q: &Pairs, body: &Bytes) -> Result<Response, OpError> {
+fn post(
+    shared: &Shared,
+    ty: &TypeDef,
+    q: &Pairs,
+    body: &Bytes,
+    by: Editor,
+) -> Result<Response, OpError> {
     let value = parse_body(body)?;
     let inc = include_param(shared, ty, q, "resultInclude")?;
-    let (id, created) = ops::upsert(shared, ty, &value)?;
+    let (id, created) = ops::upsert(shared, ty, &value, by)?;
     let status = if created {
         StatusCode::CREATED
     } else {
@@ -161,10 +189,11 @@ fn post_update(
     id: i64,
     q: &Pairs,
     body: &Bytes,
+    by: Editor,
 ) -> Result<Response, OpError> {
     let value = parse_body(body)?;
     let inc = include_param(shared, ty, q, "resultInclude")?;
-    ops::update(shared, ty, id, &value)?;
+    ops::update(shared, ty, id, &value, by)?;
     Ok(axum::Json(ops::get(shared, ty, id, inc.as_deref())?).into_response())
 }
 
@@ -284,6 +313,7 @@ fn link(
     id: i64,
     coll: &str,
     body: &Bytes,
+    by: Editor,
 ) -> Result<Response, OpError> {
     let field = ty
         .fields
@@ -305,6 +335,7 @@ fn link(
         ty,
         id,
         &json!({ field.name.clone(): {"Items": items} }),
+        by,
     )?;
     let inc = include::parse(&format!("[Name,{}]", field.name)).map_err(OpError::bad)?;
     Ok(axum::Json(ops::get(shared, ty, id, Some(&inc))?).into_response())
