@@ -2,7 +2,7 @@
 # Real-window tests of the desktop app: builds the UI and the app with the UI embedded
 # (custom-protocol) and tpcli (whose simulator plays Targetprocess), then runs tests/gui through
 # tauri-driver + WebKitWebDriver under Xvfb, in a private D-Bus session with an unlocked
-# gnome-keyring. Screenshots go to $PI_PLANNER_SHOTS_DIR when it is set.
+# gnome-keyring, with dunst showing notifications and dbus-monitor logging them. Screenshots go to $PI_PLANNER_SHOTS_DIR when it is set.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -20,6 +20,15 @@ export XDG_DATA_HOME
 eval "$(printf 'gui-test' | gnome-keyring-daemon --unlock --components=secrets)"
 export GNOME_KEYRING_CONTROL
 
+# A notification daemon, and a log of every notification the desktop is asked to show.
+PI_PLANNER_NOTIFY_LOG="$(mktemp)"
+export PI_PLANNER_NOTIFY_LOG
+dunst >/dev/null 2>&1 &
+DUNST=$!
+dbus-monitor --session "interface='org.freedesktop.Notifications',member='Notify'" >"$PI_PLANNER_NOTIFY_LOG" 2>&1 &
+MONITOR=$!
+trap 'kill "$MONITOR" "$DUNST" 2>/dev/null || true' EXIT
+
 export PI_PLANNER_APP="$PWD/target/debug/pi-planner"
 export TPCLI="$PWD/target/debug/tpcli"
-exec node --test --test-concurrency=1 tests/gui/
+node --test --test-concurrency=1 tests/gui/

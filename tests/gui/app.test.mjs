@@ -28,11 +28,11 @@ function freePort() {
 }
 
 /** Starts tauri-driver and a session of the app with fresh XDG folders. */
-async function launch() {
+async function launch(extraEnv = {}) {
   assert.ok(APP, "PI_PLANNER_APP must name the built app");
   const home = mkdtempSync(join(tmpdir(), "pi-planner-gui-"));
   const [port, nativePort] = [await freePort(), await freePort()];
-  const env = { ...process.env, XDG_DATA_HOME: join(home, "data"), XDG_CONFIG_HOME: join(home, "config") };
+  const env = { ...process.env, XDG_DATA_HOME: join(home, "data"), XDG_CONFIG_HOME: join(home, "config"), ...extraEnv };
   const driver = spawn(DRIVER, ["--port", String(port), "--native-port", String(nativePort)], { env, stdio: "ignore" });
   const base = `http://127.0.0.1:${port}`;
   const end = Date.now() + 20000;
@@ -119,6 +119,102 @@ test("demo: pick a team, see its objectives, edit an effort, and the plan file h
     assert.match(objectiveSection(readFileSync(planFile, "utf8"), name), /\*\*Effort\*\*: 37 points/);
   } catch (e) {
     await shot(wd, "failed-demo");
+    throw e;
+  } finally {
+    await stop();
+  }
+});
+
+/** Walks from the welcome screen through the demo to the first team's plan. */
+async function openDemoPlan(wd) {
+  await (await wd.find(button("Try the demo"))).click();
+  await wd.find("//h2[normalize-space(.)='Who is planning?']", 30000);
+  await fill(wd, "Your name", "Ann Planner");
+  await fill(wd, "Your e-mail address", "ann@example.com");
+  await (await wd.find(button("Continue"))).click();
+  await choose(wd, "Release train (ART)", "Orbit Train");
+  await choose(wd, "Release (PI)", "PI-4/25");
+  await choose(wd, "Team", "Comets");
+  await (await wd.find(button("Open plan"))).click();
+  await wd.find("(//*[@data-testid='objective-item'])[1]", 30000);
+}
+
+/** The demo Targetprocess, as another planner sees it through its API and control API. */
+function demoSim(file) {
+  const { url, token } = JSON.parse(readFileSync(file, "utf8"));
+  return {
+    async effort(id) {
+      const r = await fetch(`${url}/api/v1/TeamPIObjectives/${id}?access_token=${token}&format=json`, {
+        headers: { Accept: "application/json" },
+      });
+      assert.equal(r.status, 200);
+      return (await r.json()).Effort;
+    },
+    async edit(id, body) {
+      const r = await fetch(`${url}/_sim/entities/TeamPIObjectives/${id}`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify(body),
+      });
+      assert.ok(r.ok, `control API edit answered ${r.status}`);
+    },
+  };
+}
+
+test("sync: push with preview, a conflicting edit in Targetprocess, the notification, keep mine, push", async () => {
+  const notifyLog = process.env.PI_PLANNER_NOTIFY_LOG;
+  assert.ok(notifyLog, "PI_PLANNER_NOTIFY_LOG must name the dbus-monitor log");
+  const controlFile = join(mkdtempSync(join(tmpdir(), "pi-planner-sim-")), "sim.json");
+  const { wd, stop } = await launch({ PI_PLANNER_SIM_CONTROL_FILE: controlFile });
+  try {
+    await openDemoPlan(wd);
+    const sim = demoSim(controlFile);
+    const planFile = (await (await wd.find("//*[@data-testid='plan-file']")).text()).replace(/^Plan file: /, "");
+    const name = await (await wd.find("//label[starts-with(normalize-space(.), 'Name')]/following::input[1]")).property("value");
+    const id = Number(/\*\*ID\*\*: tp:(\d+)/.exec(objectiveSection(readFileSync(planFile, "utf8"), name))[1]);
+
+    await fill(wd, "Effort", "34");
+    await (await wd.find(button("Save"))).click();
+    await (await wd.find(button("Push…"))).click();
+    const preview = await wd.find("//*[@data-testid='push-ops']");
+    assert.equal(await preview.property("textContent"), `Effort ${await sim.effort(id)} → 34 points on "${name}"`);
+    await sleep(700); // the dialog fades in
+    await shot(wd, "07-push-preview");
+    await (await wd.find(button("Push 1 change(s)"))).click();
+    await wd.find("//*[@data-testid='push-result'][contains(., 'Pushed to Targetprocess')]", 30000);
+    await shot(wd, "08-push-result");
+    assert.equal(await sim.effort(id), 34, "Targetprocess holds the pushed effort");
+
+    await sim.edit(id, { Effort: 55 });
+    await fill(wd, "Effort", "40");
+    await (await wd.find(button("Save"))).click();
+    await wd.until("the list shows the new effort", async () =>
+      (await (await wd.find("(//*[@data-testid='objective-item'])[1]")).property("textContent")).includes("40 pts"),
+    );
+    await (await wd.find(button("Pull"))).click();
+    const card = await wd.find("//*[@data-testid='conflict']", 30000);
+    const text = await card.property("textContent");
+    assert.match(text, /40 points/);
+    assert.match(text, /55 points/);
+    await shot(wd, "09-conflicts");
+    await wd.until("the notification reached the desktop", async () => {
+      const log = readFileSync(notifyLog, "utf8");
+      return log.includes("1 conflict(s) in your plan") && log.includes(`Effort of "${name}"`);
+    }, 10000);
+
+    await (await wd.find(button("Keep mine"))).click();
+    await wd.find("//*[@data-testid='no-conflicts']");
+    await (await wd.find(button("Back to the plan"))).click();
+    await (await wd.find(button("Push…"))).click();
+    await (await wd.find(button("Push 1 change(s)"))).click();
+    await wd.find("//*[@data-testid='push-result'][contains(., 'Pushed to Targetprocess')]", 30000);
+    assert.equal(await sim.effort(id), 40, "Targetprocess holds mine");
+
+    await (await wd.find(button("Settings"))).click();
+    await wd.find("//h2[normalize-space(.)='Settings']");
+    await shot(wd, "10-settings");
+  } catch (e) {
+    await shot(wd, "failed-sync");
     throw e;
   } finally {
     await stop();

@@ -121,3 +121,49 @@ test("a wrong access token shows a coded error with hints", async () => {
   assert.equal(await alert.getAttribute("data-code"), "unauthorized");
   await page.close();
 });
+
+test("push preview, a conflicting edit in Targetprocess, the conflicts view and keep mine", async () => {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  await page.goto(base);
+  await page.getByRole("button", { name: "Try the demo" }).click();
+  await page.getByLabel("Your name").fill("Ann Planner");
+  await page.getByLabel("Your e-mail address").fill("ann@example.com");
+  await page.getByRole("button", { name: "Continue" }).click();
+  await page.getByLabel("Release train (ART)").selectOption({ label: "Platform ART" });
+  await page.getByLabel("Release (PI)").selectOption({ label: "PI-1/26" });
+  await page.getByLabel("Team").selectOption({ label: "Platform Eco" });
+  await page.getByRole("button", { name: "Open plan" }).click();
+  await page.getByTestId("objective-item").first().waitFor();
+
+  const effort = page.getByLabel("Effort", { exact: true });
+  await effort.fill("21");
+  await page.getByRole("button", { name: "Save" }).click();
+  await page.getByText("21 pts").waitFor();
+  await page.getByRole("button", { name: "Push…" }).click();
+  const ops = page.getByTestId("push-ops");
+  await ops.waitFor();
+  assert.equal((await ops.textContent()).trim(), 'Effort 8 points → 21 points on "Self-service sign-up"');
+  await shot(page, "browser-push-preview");
+  await page.getByRole("button", { name: "Push 1 change(s)" }).click();
+  await page.getByTestId("push-result").getByText("Pushed to Targetprocess").waitFor();
+  const tpEffort = () => page.evaluate(() => window.piPlannerBrowserHost.sync.targetprocess().objectives[0].effort);
+  assert.equal(await tpEffort(), 21);
+
+  await page.evaluate(() => window.piPlannerBrowserHost.sync.editInTargetprocess(0, { effort: 99 }));
+  await effort.fill("13");
+  await page.getByRole("button", { name: "Save" }).click();
+  await page.getByText("13 pts").waitFor();
+  await page.getByRole("button", { name: "Pull", exact: true }).click();
+  await page.getByRole("heading", { name: "Conflicts (1)" }).waitFor();
+  const card = page.getByTestId("conflict");
+  assert.match(await card.textContent(), /Last pull21 points.*Mine13 points.*Targetprocess99 points/);
+  await shot(page, "browser-conflicts");
+  await card.getByRole("button", { name: "Keep mine" }).click();
+  await page.getByTestId("no-conflicts").waitFor();
+  await page.getByRole("button", { name: "Back to the plan" }).click();
+  await page.getByRole("button", { name: "Push…" }).click();
+  await page.getByRole("button", { name: "Push 1 change(s)" }).click();
+  await page.getByTestId("push-result").getByText("Pushed to Targetprocess").waitFor();
+  assert.equal(await tpEffort(), 13);
+  await page.close();
+});
