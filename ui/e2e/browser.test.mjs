@@ -146,10 +146,10 @@ test("push preview, a conflicting edit in Targetprocess, the conflicts view and 
   await shot(page, "browser-push-preview");
   await page.getByRole("button", { name: "Push 1 change(s)" }).click();
   await page.getByTestId("push-result").getByText("Pushed to Targetprocess").waitFor();
-  const tpEffort = () => page.evaluate(() => window.piPlannerBrowserHost.sync.targetprocess().objectives[0].effort);
+  const tpEffort = () => page.evaluate(() => globalThis.piPlannerBrowserHost.sync.targetprocess().objectives[0].effort);
   assert.equal(await tpEffort(), 21);
 
-  await page.evaluate(() => window.piPlannerBrowserHost.sync.editInTargetprocess(0, { effort: 99 }));
+  await page.evaluate(() => globalThis.piPlannerBrowserHost.sync.editInTargetprocess(0, { effort: 99 }));
   await effort.fill("13");
   await page.getByRole("button", { name: "Save" }).click();
   await page.getByText("13 pts").waitFor();
