@@ -1,5 +1,6 @@
-//! Line-level lexing of the current layout: splitting into numbered lines, and deciding which
-//! lines are structure (headings, field lines, conflict markers).
+//! Line-level lexing of the current layout: streaming numbered lines with a [`Cursor`] (no
+//! per-line index is built), and deciding which lines are structure (headings, field lines,
+//! conflict markers).
 //!
 //! Headings are classified with pulldown-cmark (CommonMark ATX rules, byte offsets) one line at a
 //! time. The block skeleton is deliberately line-based rather than a whole-document markdown
