@@ -215,6 +215,7 @@ fn assemble(
         .iter()
         .map(|o| (o.id, mapping::version(o)))
         .collect();
+    let mut editors: BTreeMap<i64, String> = objectives.iter().filter_map(editor).collect();
     let mut feature_links = BTreeMap::new();
     let mut multi_linked = Vec::new();
     for f in features {
@@ -232,6 +233,7 @@ fn assemble(
             .features
             .push(mapping::feature(f, schema, FeatureKind::Feature));
         versions.insert(f.id, mapping::version(f));
+        editors.extend(editor(f));
         if linked.len() > 1 {
             multi_linked.push(f.id);
         }
@@ -245,8 +247,14 @@ fn assemble(
         versions,
         feature_links,
         multi_linked,
+        editors,
         requests: 0,
     }
+}
+
+/// (id, display name of the `LastEditor`) of a work item that has one.
+fn editor(item: &WorkItem) -> Option<(i64, String)> {
+    item.last_editor.as_ref().map(|u| (item.id, u.display()))
 }
 
 fn named(v: &Value) -> Named {
@@ -272,6 +280,7 @@ fn release_include() -> Vec<Include> {
     ]
 }
 
+/// User fields read for `Owner` and `LastEditor`.
 const OWNER_FIELDS: [&str; 5] = ["Id", "FirstName", "LastName", "FullName", "Login"];
 
 fn work_item_include() -> Vec<Include> {
@@ -281,6 +290,7 @@ fn work_item_include() -> Vec<Include> {
         Include::nested("EntityState", &["Id", "Name"]),
         Include::field("Effort"),
         Include::nested("Owner", &OWNER_FIELDS),
+        Include::nested("LastEditor", &OWNER_FIELDS),
         Include::field("ModifyDate"),
         Include::field("EntityVersion"),
     ]
@@ -306,4 +316,36 @@ fn feature_include(schema: &pi_model::TpSchema) -> Vec<Include> {
         &["Id"],
     ));
     v
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn item(v: Value) -> WorkItem {
+        serde_json::from_value(v).expect("work item JSON")
+    }
+
+    #[test]
+    fn editors_cover_objectives_and_placed_features_with_a_last_editor() {
+        let objectives = [
+            item(json!({"Id": 1, "Name": "O1", "LastEditor": {"Id": 9, "FullName": "Ann Lee"}})),
+            item(json!({"Id": 2, "Name": "O2", "LastEditor": null})),
+        ];
+        let features = [
+            item(
+                json!({"Id": 3, "Name": "F", "TeamPIObjectives": {"Items": [{"Id": 2}]},
+                "LastEditor": {"Id": 8, "FirstName": "Bo", "LastName": "Ek", "Login": "bo"}}),
+            ),
+            item(
+                json!({"Id": 4, "Name": "Other team", "TeamPIObjectives": {"Items": [{"Id": 77}]},
+                "LastEditor": {"Id": 8, "Login": "bo"}}),
+            ),
+        ];
+        let remote = assemble(&pi_model::TpSchema::default(), &objectives, &features);
+        let expected: BTreeMap<i64, String> =
+            [(1, "Ann Lee".to_owned()), (3, "Bo Ek".to_owned())].into();
+        assert_eq!(remote.editors, expected);
+    }
 }

@@ -24,6 +24,10 @@ pub struct RemotePlan {
     pub feature_links: BTreeMap<i64, Vec<i64>>,
     /// Features linked to more than one of the team's objectives (subset of `feature_links`).
     pub multi_linked: Vec<i64>,
+    /// TP id → display name (`FullName`, else first and last name, else login) of the user who
+    /// last changed it (TP's `LastEditor`), for every team objective and feature in `plan` whose
+    /// `LastEditor` is set. Lets the sync attribute pulled changes to the people who made them.
+    pub editors: BTreeMap<i64, String>,
     /// Requests the fetch put on the wire (retries included).
     pub requests: u64,
 }

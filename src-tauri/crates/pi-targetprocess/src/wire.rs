@@ -77,6 +77,9 @@ pub(crate) struct WorkItem {
     pub effort: Option<f64>,
     #[serde(default)]
     pub owner: Option<UserRef>,
+    /// The user of the latest change in TP (read-only there).
+    #[serde(default)]
+    pub last_editor: Option<UserRef>,
     #[serde(default, deserialize_with = "de_opt_date")]
     pub modify_date: Option<DateTime<Utc>>,
     #[serde(default)]

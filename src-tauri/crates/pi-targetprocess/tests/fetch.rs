@@ -206,3 +206,60 @@ async fn every_owner_in_a_fetched_plan_resolves_to_a_user_id() {
     }
     assert!(checked > 0, "the demo plan names owners");
 }
+
+#[tokio::test]
+async fn editors_name_who_last_changed_each_entity() {
+    let sim = common::sim().await;
+    let client = common::client(&sim);
+    let (release, team) = common::first_plan_ids(&client).await;
+    let before = client.fetch_team_plan(release, team).await.expect("plan");
+    let objective = before.plan.objectives[0].id.tp().expect("TP id");
+    let feature = before.plan.objectives[0].features[0]
+        .id
+        .tp()
+        .expect("TP id");
+    let in_plan: Vec<i64> = before.versions.keys().copied().collect();
+    assert_eq!(
+        before.editors.keys().copied().collect::<Vec<_>>(),
+        in_plan,
+        "every seeded objective and feature has a last editor"
+    );
+
+    let users = client.list_users().await.expect("users");
+    let chosen = users
+        .iter()
+        .find(|u| {
+            before.editors[&objective] != u.name
+                && u.login.as_deref() != Some(pi_sim::TOKEN_USER_LOGIN)
+        })
+        .expect("another user");
+    let ctl = sim.control();
+    ctl.update_entity(
+        "TeamPIObjectives",
+        objective,
+        serde_json::json!({"Effort": 13, "LastEditor": {"Id": chosen.id}}),
+    )
+    .expect("control edit by the chosen user");
+    ctl.update_entity("Features", feature, serde_json::json!({"Effort": 2}))
+        .expect("control edit by the default planner");
+    let requests = before.requests;
+    let planner = users
+        .iter()
+        .find(|u| u.login.as_deref() == Some(pi_sim::CONTROL_EDITOR_LOGIN))
+        .expect("the simulator's other planner");
+
+    let after = client.fetch_team_plan(release, team).await.expect("plan");
+    assert_eq!(after.editors[&objective], chosen.name);
+    assert_eq!(after.editors[&feature], planner.name);
+    assert_eq!(
+        after.requests, requests,
+        "editors come without extra requests"
+    );
+    for id in in_plan
+        .iter()
+        .filter(|id| ![objective, feature].contains(id))
+    {
+        assert_eq!(after.editors[id], before.editors[id], "entity {id}");
+    }
+    sim.shutdown().await;
+}

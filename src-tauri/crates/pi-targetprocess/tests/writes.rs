@@ -51,6 +51,10 @@ async fn update_writes_only_the_given_fields_and_bumps_the_version() {
     );
     assert_eq!(f.name, feature.name);
     assert_eq!(
+        after.editors[&id], "Sim Admin",
+        "the client's own write is by the token's user"
+    );
+    assert_eq!(
         ctl.get_entity("Features", id).expect("exists")["Description"],
         before["Description"]
     );
