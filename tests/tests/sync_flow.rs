@@ -367,3 +367,49 @@ async fn two_clones_sharing_a_remote_lose_no_update() {
     fsck(&a);
     fsck(&b);
 }
+
+#[tokio::test]
+async fn a_pull_is_attributed_to_the_targetprocess_users_who_edited() {
+    let tp = tp().await;
+    let dir = tempfile::tempdir().unwrap();
+    let ws = init_first(&tp, dir.path(), None).await;
+    let me = jane();
+    let users = tp.client.list_users().await.unwrap();
+    let editor = users
+        .iter()
+        .find(|u| u.login.as_deref() != Some("admin"))
+        .unwrap();
+    let id = ws.local().unwrap().objectives[0].id.tp().unwrap();
+    tp.sim
+        .control()
+        .update_entity(
+            "TeamPIObjectives",
+            id,
+            json!({"Effort": 64, "LastEditor": {"Id": editor.id}}),
+        )
+        .unwrap();
+    pi_engine::pull(&ctx(&tp, &me, 1), &ws, &PullOptions::default())
+        .await
+        .unwrap();
+    let tracking = ws.repo.commit_info(&ws.names.tracking()).unwrap();
+    assert_eq!(tracking.author.name, "Targetprocess");
+    let named: Vec<&str> = tracking
+        .trailers
+        .iter()
+        .filter(|(k, _)| *k == "Tp-Editor")
+        .map(|(_, v)| v)
+        .collect();
+    assert_eq!(named, vec![editor.name.as_str()]);
+    let log = pi_engine::oplog::entries(&ws.repo, &ws.names.oplog_ref()).unwrap();
+    let pull = log
+        .iter()
+        .rev()
+        .find(|e| e.kind == pi_engine::oplog::OpKind::Pull)
+        .unwrap();
+    assert_eq!(
+        pull.actor,
+        pi_engine::oplog::Actor::Targetprocess {
+            editors: vec![editor.name.clone()]
+        }
+    );
+}

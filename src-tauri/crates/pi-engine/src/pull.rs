@@ -42,7 +42,8 @@ pub async fn pull(ctx: &Context<'_>, ws: &Workspace, opts: &PullOptions) -> Resu
     let (release, team) = plan_ids(&base.plan)?;
     let mut remote = ctx.tp.fetch_team_plan(release, team).await?;
     remote.plan.meta = base.plan.meta.clone();
-    let tip = commit_tracking(&ws.repo, &ws.names, &remote, ctx, "Pull from Targetprocess")?;
+    let (tip, editors) =
+        commit_tracking(&ws.repo, &ws.names, &remote, ctx, "Pull from Targetprocess")?;
     let tp_changed = tip != base.commit;
     let outcome = merge::merge(&base.plan, &local, &remote.plan);
     let dir = ws.local_dir()?;
@@ -90,7 +91,7 @@ pub async fn pull(ctx: &Context<'_>, ws: &Workspace, opts: &PullOptions) -> Resu
         .into_iter()
         .partition(|c| c.origin == Origin::Remote);
     if tp_changed {
-        log_pull(ctx, ws, &from_tp, conflicts.len())?;
+        log_pull(ctx, ws, &from_tp, conflicts.len(), editors)?;
     }
     Ok(PullReport {
         from_tp,
@@ -171,7 +172,13 @@ fn presence(name: Option<&String>) -> FieldValue {
     name.map_or(FieldValue::Missing, |n| FieldValue::Text(n.clone()))
 }
 
-fn log_pull(ctx: &Context<'_>, ws: &Workspace, from_tp: &[Change], conflicts: usize) -> Result<()> {
+fn log_pull(
+    ctx: &Context<'_>,
+    ws: &Workspace,
+    from_tp: &[Change],
+    conflicts: usize,
+    editors: Vec<String>,
+) -> Result<()> {
     let writes = from_tp
         .iter()
         .map(|c| FieldWrite {
@@ -185,7 +192,7 @@ fn log_pull(ctx: &Context<'_>, ws: &Workspace, from_tp: &[Change], conflicts: us
     let entry = OpEntry {
         id: format!("pull-{}", ctx.now.timestamp_millis()),
         kind: OpKind::Pull,
-        actor: tp_actor(),
+        actor: tp_actor(editors),
         at: ctx.at(),
         summary: format!(
             "Pulled {} change(s) from Targetprocess; {conflicts} conflict(s) open",
