@@ -17,7 +17,7 @@ if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ] && [ -z "${PI_PLANNER_CLI_DEMO:-}" 
 fi
 cargo build --locked -p tpcli
 tpcli=target/debug/tpcli
-sample=examples/pi-4-25-platform-eco.md
+sample=examples/pi-4-25.platform-eco.md
 
 echo "== tpcli plan validate $sample"
 "$tpcli" plan validate "$sample"

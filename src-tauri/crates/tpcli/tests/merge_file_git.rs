@@ -13,7 +13,7 @@ use std::path::Path;
 use merge_file_support::*;
 use pi_model::{Effort, Plan};
 
-const FILE: &str = "pi-4-25-platform-eco.md";
+const FILE: &str = "pi-4-25.platform-eco.md";
 
 /// A repo with the base plan committed on `main`, `local` committed on `main` and `remote` on
 /// branch `tp` (both from the base).

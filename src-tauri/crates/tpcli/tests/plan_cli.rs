@@ -359,7 +359,7 @@ fn validate_without_files_checks_every_plan_here_and_says_when_there_is_none() {
 #[test]
 fn the_shipped_example_plan_is_valid_and_canonical() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../..");
-    let example = root.join("examples/pi-4-25-platform-eco.md");
+    let example = root.join("examples/pi-4-25.platform-eco.md");
     let out = tpcli(&root, &["plan", "validate", example.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
     assert!(

@@ -30,7 +30,7 @@ const DRIVER: &str = "pi-plan";
   tpcli plan install-merge-driver --repo ~/plans
   tpcli plan install-merge-driver --pattern 'plans/*.md'
 
-Plan files are named {release}-{team}.md (pi-4-25-platform-eco.md); the default pattern
+Plan files are named {release}.{team}.md (pi-4-25.platform-eco.md); the default pattern
 `pi-*.md` matches them in any folder and leaves README.md and other docs to git's line merge.
 
 Exit codes: 0 installed (or already installed), 2 not a git repository or git failed.")]

@@ -15,8 +15,8 @@ use crate::files;
 /// dropped. Features without a TP id get a stable local id until the next pull matches them.
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:
-  tpcli plan migrate pi-4-25-platform-eco.md              # rewrite the file in place
-  tpcli plan migrate old-plan.md -o pi-4-25-platform-eco.md
+  tpcli plan migrate pi-4-25.platform-eco.md              # rewrite the file in place
+  tpcli plan migrate old-plan.md -o pi-4-25.platform-eco.md
   tpcli plan migrate old-plan.md -o -                     # print to standard output")]
 pub struct MigrateArgs {
     /// The legacy plan file.

@@ -12,8 +12,8 @@ use crate::files;
 /// Print a plan: a readable summary, or with --json every entity and field (ids included).
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:
-  tpcli plan show pi-4-25-platform-eco.md
-  tpcli plan show pi-4-25-platform-eco.md --json | jq '.objectives[].name'")]
+  tpcli plan show pi-4-25.platform-eco.md
+  tpcli plan show pi-4-25.platform-eco.md --json | jq '.objectives[].name'")]
 pub struct ShowArgs {
     /// The plan file.
     #[arg(value_name = "FILE")]

@@ -17,7 +17,7 @@ use crate::files;
 /// with a warning that suggests `tpcli plan migrate`.
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:
-  tpcli plan validate pi-4-25-platform-eco.md
+  tpcli plan validate pi-4-25.platform-eco.md
   tpcli plan validate                  # every plan file in the current folder
   tpcli plan validate *.md --json      # machine-readable findings
 
