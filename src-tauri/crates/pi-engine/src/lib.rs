@@ -17,6 +17,7 @@ pub mod push;
 mod remote;
 pub mod resolve;
 pub mod rollback;
+pub mod save;
 pub mod state;
 pub mod status;
 pub mod workspace;
@@ -31,5 +32,6 @@ pub use rollback::{
     Irreversible, RollbackConflict, RollbackError, RollbackOptions, RollbackOutcome, RollbackPlan,
     rollback,
 };
+pub use save::{restore, save};
 pub use status::{Status, status};
 pub use workspace::Workspace;
