@@ -113,7 +113,7 @@ fn tp_id(t: &Target<'_>, id: &EntityId) -> Result<i64> {
 }
 
 /// Plan field changes as client field changes.
-fn changes(t: &Target<'_>, entity: &str, fields: &[Change]) -> Result<Vec<FieldChange>> {
+pub(crate) fn changes(t: &Target<'_>, entity: &str, fields: &[Change]) -> Result<Vec<FieldChange>> {
     fields
         .iter()
         .filter_map(|c| field(t, entity, c).transpose())

@@ -229,6 +229,29 @@ impl Journal {
         Ok(())
     }
 
+    /// Moves several operations at once (one transaction, one sync to disk): each to its state,
+    /// with an error text if any.
+    pub fn set_states(
+        &mut self,
+        push: i64,
+        states: &[(u32, OpState, Option<&str>)],
+    ) -> Result<(), JournalError> {
+        let tx = self.conn.transaction()?;
+        for (seq, state, error) in states {
+            let n = tx.execute(
+                "UPDATE ops SET state = ?3, error = ?4 WHERE push_id = ?1 AND seq = ?2",
+                params![push, seq, state.as_str(), error],
+            )?;
+            if n != 1 {
+                return Err(JournalError::Corrupt(format!(
+                    "push {push} has no operation {seq}"
+                )));
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
     /// Marks a push complete; it is no longer offered for resume.
     pub fn finish_push(&mut self, push: i64, finished_at: &str) -> Result<(), JournalError> {
         self.conn.execute(

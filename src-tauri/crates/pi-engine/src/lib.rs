@@ -6,6 +6,7 @@
 //! Targetprocess client, the acting identity and the time, and renders the results it returns.
 
 mod apply;
+mod batch;
 mod complete;
 pub mod context;
 pub mod error;

@@ -287,8 +287,24 @@ async fn run(
         .iter()
         .filter_map(|o| o.tp_id.map(|id| (o.op.entity().clone(), id)))
         .collect();
+    let placement = Placement { team, release };
+    let batch_target = crate::apply::Target {
+        tp: ctx.tp,
+        placement,
+        users: &users,
+        created: &created,
+    };
+    let mut batched: HashMap<u32, OpResult> =
+        crate::batch::send_updates(&batch_target, journal, &record)
+            .await?
+            .into_iter()
+            .collect();
     let mut results = Vec::new();
     for jop in &record.ops {
+        if let Some(sent) = batched.remove(&jop.seq) {
+            results.push(sent);
+            continue;
+        }
         if matches!(jop.state, OpState::Done | OpState::Failed) {
             continue;
         }
@@ -307,7 +323,7 @@ async fn run(
         journal.set_state(record.id, jop.seq, OpState::Sending, None, None)?;
         let target = crate::apply::Target {
             tp: ctx.tp,
-            placement: Placement { team, release },
+            placement,
             users: &users,
             created: &created,
         };
