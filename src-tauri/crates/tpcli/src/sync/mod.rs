@@ -34,13 +34,39 @@ pub fn block_on<F: std::future::Future>(f: F) -> anyhow::Result<F::Output> {
     Ok(rt.block_on(f))
 }
 
-/// The workspace in `repo` and a client for its Targetprocess account.
-pub fn open(
-    repo: &RepoArgs,
-    tp: &connect::TpArgs,
-) -> anyhow::Result<(pi_engine::Workspace, pi_targetprocess::TpClient)> {
+/// A plan workspace, a client for its Targetprocess account, and who acts.
+pub struct Session {
+    pub ws: pi_engine::Workspace,
+    pub tp: pi_targetprocess::TpClient,
+    pub me: pi_git::Identity,
+}
+
+impl std::fmt::Debug for Session {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Session")
+            .field("plan", &self.ws.plan_file())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Session {
+    /// The engine context for an operation starting now.
+    pub fn ctx(&self, auto_sync: bool) -> pi_engine::Context<'_> {
+        pi_engine::Context {
+            tp: &self.tp,
+            me: &self.me,
+            now: chrono::Utc::now(),
+            auto_sync,
+        }
+    }
+}
+
+/// The workspace in `repo`, a client for its Targetprocess account (the plan's URL unless
+/// `--tp-url`/`TP_URL` says otherwise) and the acting git identity.
+pub fn open(repo: &RepoArgs, tp: &connect::TpArgs) -> anyhow::Result<Session> {
     let ws = pi_engine::Workspace::open(&repo.repo)?;
     let url = ws.base()?.plan.meta.tp_url;
-    let client = connect::client(tp, url.as_deref())?;
-    Ok((ws, client))
+    let tp = connect::client(tp, url.as_deref())?;
+    let me = connect::identity(&repo.repo)?;
+    Ok(Session { ws, tp, me })
 }

@@ -2,9 +2,9 @@
 
 use anyhow::Result;
 use clap::Args;
-use pi_engine::{Context, PullOptions};
+use pi_engine::PullOptions;
 
-use super::connect::{self, TpArgs};
+use super::connect::TpArgs;
 use super::progress::Progress;
 use super::words::{change, conflict, plural};
 use super::{RepoArgs, block_on, open};
@@ -41,19 +41,13 @@ pub struct PullArgs {
 }
 
 pub fn run(args: PullArgs) -> Result<u8> {
-    let (ws, tp) = open(&args.repo, &args.tp)?;
-    let me = connect::identity(&args.repo.repo)?;
-    let ctx = Context {
-        tp: &tp,
-        me: &me,
-        now: chrono::Utc::now(),
-        auto_sync: args.auto_sync,
-    };
+    let session = open(&args.repo, &args.tp)?;
+    let (ws, ctx) = (&session.ws, session.ctx(args.auto_sync));
     let progress = Progress::new(args.json);
     progress.phase("Fetching from Targetprocess and merging…");
     let report = block_on(pi_engine::pull(
         &ctx,
-        &ws,
+        ws,
         &PullOptions {
             markers: args.markers,
         },

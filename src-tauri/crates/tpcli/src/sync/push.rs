@@ -2,9 +2,9 @@
 
 use anyhow::Result;
 use clap::Args;
-use pi_engine::{Context, PushOptions, PushOutcome};
+use pi_engine::{PushOptions, PushOutcome};
 
-use super::connect::{self, TpArgs};
+use super::connect::TpArgs;
 use super::progress::{self, Progress};
 use super::words::{plural, short};
 use super::{RepoArgs, block_on, open};
@@ -44,14 +44,8 @@ pub struct PushArgs {
 }
 
 pub fn run(args: PushArgs) -> Result<u8> {
-    let (ws, tp) = open(&args.repo, &args.tp)?;
-    let me = connect::identity(&args.repo.repo)?;
-    let ctx = Context {
-        tp: &tp,
-        me: &me,
-        now: chrono::Utc::now(),
-        auto_sync: args.auto_sync,
-    };
+    let session = open(&args.repo, &args.tp)?;
+    let (ws, ctx) = (&session.ws, session.ctx(args.auto_sync));
     let opts = PushOptions {
         dry_run: args.dry_run,
         yes: args.yes,
@@ -60,14 +54,14 @@ pub fn run(args: PushArgs) -> Result<u8> {
     let watch = if args.dry_run {
         None
     } else {
-        progress::watch_push(&progress, &ws)?
+        progress::watch_push(&progress, ws)?
     };
     progress.phase(if args.dry_run {
         "Comparing your plan with Targetprocess's as of your last pull…"
     } else {
         "Checking Targetprocess for changes to what you changed…"
     });
-    let outcome = block_on(pi_engine::push(&ctx, &ws, opts));
+    let outcome = block_on(pi_engine::push(&ctx, ws, opts));
     drop(watch);
     progress.finish();
     let outcome = outcome??;
@@ -225,18 +219,12 @@ pub struct ResumeArgs {
 }
 
 pub fn resume(args: ResumeArgs) -> Result<u8> {
-    let (ws, tp) = open(&args.repo, &args.tp)?;
-    let me = connect::identity(&args.repo.repo)?;
-    let ctx = Context {
-        tp: &tp,
-        me: &me,
-        now: chrono::Utc::now(),
-        auto_sync: false,
-    };
+    let session = open(&args.repo, &args.tp)?;
+    let (ws, ctx) = (&session.ws, session.ctx(false));
     let progress = Progress::new(args.json);
-    let watch = progress::watch_push(&progress, &ws)?;
+    let watch = progress::watch_push(&progress, ws)?;
     progress.phase("Reading the interrupted push…");
-    let report = block_on(pi_engine::push::resume(&ctx, &ws));
+    let report = block_on(pi_engine::push::resume(&ctx, ws));
     drop(watch);
     progress.finish();
     let report = report??;

@@ -2,10 +2,10 @@
 
 use anyhow::Result;
 use clap::Args;
-use pi_engine::{Context, RollbackOptions, RollbackOutcome, RollbackPlan};
+use pi_engine::{RollbackOptions, RollbackOutcome, RollbackPlan};
 use serde_json::{Value, json};
 
-use super::connect::{self, TpArgs};
+use super::connect::TpArgs;
 use super::progress::{self, Progress};
 use super::words::{plural, short};
 use super::{RepoArgs, block_on, open};
@@ -47,14 +47,8 @@ pub struct RollbackArgs {
 }
 
 pub fn run(args: RollbackArgs) -> Result<u8> {
-    let (ws, tp) = open(&args.repo, &args.tp)?;
-    let me = connect::identity(&args.repo.repo)?;
-    let ctx = Context {
-        tp: &tp,
-        me: &me,
-        now: chrono::Utc::now(),
-        auto_sync: false,
-    };
+    let session = open(&args.repo, &args.tp)?;
+    let (ws, ctx) = (&session.ws, session.ctx(false));
     let opts = RollbackOptions {
         dry_run: args.dry_run,
         yes: args.yes,
@@ -63,10 +57,10 @@ pub fn run(args: RollbackArgs) -> Result<u8> {
     let watch = if args.dry_run {
         None
     } else {
-        progress::watch_push(&progress, &ws)?
+        progress::watch_push(&progress, ws)?
     };
     progress.phase("Comparing the push with Targetprocess now…");
-    let outcome = block_on(pi_engine::rollback(&ctx, &ws, args.op_id.as_deref(), opts));
+    let outcome = block_on(pi_engine::rollback(&ctx, ws, args.op_id.as_deref(), opts));
     drop(watch);
     progress.finish();
     let outcome = outcome??;
