@@ -208,16 +208,16 @@ impl Session {
         view(&path, &text, !inner.undo.is_empty())
     }
 
-    /// Writes the edited plan to its file (atomically) and remembers the previous text for undo.
-    /// The edit is committed in the planner's name by the next pull or push (the engine commits
-    /// uncommitted edits of the plan file first), so a save never waits for git.
+    /// Writes the edited plan to its file (atomically) and commits it on the plan's working
+    /// branch in the planner's name; the previous text is kept for undo.
     pub async fn save_plan(&self, plan: PlanDto) -> Result<PlanView, UiError> {
         let mut inner = self.inner.lock().await;
         let path = plan_path(&inner.settings)?;
         let before = read_plan(&path)?;
         let text = pi_format::render(&plan.into_plan(&mut RandomIds)?);
         if text != before {
-            write_atomic(&path, &text).map_err(|e| file_error("the plan file", &e))?;
+            let me = identity_of(&inner.settings)?;
+            pi_engine::save(&workspace_of(&path)?, &me, chrono::Utc::now(), &text)?;
             inner.undo.push(before);
             let excess = inner.undo.len().saturating_sub(UNDO_DEPTH);
             inner.undo.drain(..excess);
@@ -225,17 +225,20 @@ impl Session {
         view(&path, &text, !inner.undo.is_empty())
     }
 
-    /// Puts the plan file back as it was before the last saved edit.
+    /// Puts the plan file back as it was before the last saved edit, as a new commit (history
+    /// is never rewritten).
     pub async fn undo(&self) -> Result<PlanView, UiError> {
         let mut inner = self.inner.lock().await;
         let path = plan_path(&inner.settings)?;
-        let Some(text) = inner.undo.pop() else {
+        let me = identity_of(&inner.settings)?;
+        let Some(text) = inner.undo.last().cloned() else {
             return Err(UiError::new(
                 ErrorCode::NothingToUndo,
                 "There is no edit to undo.",
             ));
         };
-        write_atomic(&path, &text).map_err(|e| file_error("the plan file", &e))?;
+        pi_engine::restore(&workspace_of(&path)?, &me, chrono::Utc::now(), &text)?;
+        inner.undo.pop();
         view(&path, &text, !inner.undo.is_empty())
     }
 
@@ -368,6 +371,12 @@ fn plan_path(settings: &Settings) -> Result<PathBuf, UiError> {
             UiError::new(ErrorCode::NoPlan, "No plan is open.")
                 .hint("Pick an ART, a release and a team first.")
         })
+}
+
+/// The engine workspace (git repository) holding the plan file.
+fn workspace_of(plan_file: &Path) -> Result<pi_engine::Workspace, UiError> {
+    let dir = plan_file.parent().unwrap_or(plan_file);
+    Ok(pi_engine::Workspace::open(dir)?)
 }
 
 fn read_plan(path: &Path) -> Result<String, UiError> {

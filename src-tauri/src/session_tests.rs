@@ -121,9 +121,28 @@ async fn demo_open_edit_save_and_undo() {
         Some(13.5)
     );
 
+    let ws = pi_engine::Workspace::open(file.parent().expect("folder")).expect("workspace");
+    let tip = ws.repo.commit_info(&ws.names.working()).expect("tip");
+    assert_eq!(tip.author.name, "Ann Planner");
+    assert_eq!(tip.author.email, "ann@example.com");
+    assert_eq!(tip.subject, pi_engine::save::SAVE_SUBJECT);
+    assert_eq!(tip.trailers.source(), Some(pi_git::Source::Local));
+    let committed = ws.repo.read_file(&ws.names.working(), &ws.plan_file());
+    assert_eq!(
+        committed.expect("read").expect("in the commit"),
+        std::fs::read(&file).expect("readable"),
+        "the save is committed, nothing is left for the next pull to commit"
+    );
+
     let undone = f.session.undo().await.expect("undo");
     assert!(!undone.can_undo);
     assert_eq!(std::fs::read_to_string(&file).expect("readable"), original);
+    let history = ws
+        .repo
+        .history(&ws.names.working(), &ws.plan_file(), Some(2))
+        .expect("history");
+    assert_eq!(history[0].subject, pi_engine::save::RESTORE_SUBJECT);
+    assert_eq!(history[0].parents, vec![tip.id], "undo adds a commit on top");
     let err = f.session.undo().await.expect_err("only one edit");
     assert_eq!(err.code, ErrorCode::NothingToUndo);
 }
