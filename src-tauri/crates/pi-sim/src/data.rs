@@ -3,6 +3,8 @@
 //!
 //! All names are invented. The same seed always gives the same data; nothing here reads a clock.
 
+use std::collections::HashSet;
+
 use rand::seq::IndexedRandom;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -65,6 +67,21 @@ const THINGS: [&str; 12] = [
     "customer self-service",
     "data retention",
 ];
+/// What a feature delivers, in front of a [`THINGS`] entry: "Bulk edit for invoice export".
+const DELIVERABLES: [&str; 12] = [
+    "Bulk edit",
+    "CSV upload",
+    "Retry queue",
+    "Status dashboard",
+    "E-mail alerts",
+    "Role-based access",
+    "Offline mode",
+    "Audit view",
+    "Search filters",
+    "Public API",
+    "Guided setup",
+    "Usage report",
+];
 
 /// Objective workflow (names match `pi_model::StatusConfig`), ids from 101.
 pub const OBJECTIVE_STATES: [&str; 5] = ["Pending", "Draft", "Accepted", "In Progress", "Done"];
@@ -87,6 +104,8 @@ pub struct Builder<'a> {
     pub schema: &'a Schema,
     users: Vec<i64>,
     jira_next_id: u64,
+    /// Objective and feature names already used in the current team's plan for a release.
+    taken: HashSet<String>,
 }
 
 impl<'a> Builder<'a> {
@@ -101,6 +120,7 @@ impl<'a> Builder<'a> {
             schema,
             users: Vec::new(),
             jira_next_id: 10_000,
+            taken: HashSet::new(),
         };
         b.base();
         b
@@ -242,6 +262,39 @@ impl<'a> Builder<'a> {
         self.put("Team", json!({"Name": name, "Abbreviation": abbr, "IsActive": true, "Owner": owner, "AgileReleaseTrain": art}))
     }
 
+    /// Starts another team's plan for a release: its names may repeat other plans' names.
+    pub fn next_plan(&mut self) {
+        self.taken.clear();
+    }
+
+    /// A name built by `make` that the current plan does not use yet; after a few draws of
+    /// taken names, the first free numbered variant (only huge generated plans get there).
+    fn fresh_name(&mut self, make: fn(&mut Self) -> String) -> String {
+        let mut name = make(self);
+        for _ in 0..32 {
+            if !self.taken.contains(&name) {
+                break;
+            }
+            name = make(self);
+        }
+        let base = name.clone();
+        let mut n = 2;
+        while self.taken.contains(&name) {
+            name = format!("{base} {n}");
+            n += 1;
+        }
+        self.taken.insert(name.clone());
+        name
+    }
+
+    fn feature_title(&mut self) -> String {
+        let d = *DELIVERABLES
+            .choose(&mut self.rng)
+            .unwrap_or(&"Usage report");
+        let t = *THINGS.choose(&mut self.rng).unwrap_or(&"alerting");
+        format!("{d} for {t}")
+    }
+
     fn title(&mut self) -> String {
         let v = *VERBS.choose(&mut self.rng).unwrap_or(&"Enable");
         let t = *THINGS.choose(&mut self.rng).unwrap_or(&"alerting");
@@ -271,7 +324,8 @@ impl<'a> Builder<'a> {
         committed: bool,
     ) -> i64 {
         let tp = self.schema.tp.clone();
-        let (name, owner, state) = (self.title(), self.user(), self.state(101));
+        let name = self.fresh_name(Self::title);
+        let (owner, state) = (self.user(), self.state(101));
         let committed = self.rng.random_bool(0.7) || committed;
         let bv = self.rng.random_range(1..=10) as f64;
         let actual = (state == 105).then(|| (bv - 1.0).max(1.0));
@@ -304,13 +358,14 @@ impl<'a> Builder<'a> {
         project: &str,
     ) -> i64 {
         let tp = self.schema.tp.clone();
-        let (name, owner, state) = (self.title(), self.user(), self.state(121));
+        let name = self.fresh_name(Self::feature_title);
+        let (owner, state) = (self.user(), self.state(121));
         let effort = [1.0, 2.0, 3.0, 5.0, 8.0, 13.0]
             .choose(&mut self.rng)
             .copied();
         let criteria = self.criteria();
         self.put("Feature", json!({
-            "Name": format!("{name} (feature)"), "Description": format!("<p>As a user I want {name}.</p>"),
+            "Name": name, "Description": format!("<p>What this delivers: {name}.</p>"),
             "EntityState": state, "Effort": effort, "Owner": owner, "Team": team, "Release": release,
             "AgileReleaseTrain": art, "Tags": "", tp.feature_objectives_collection: objectives,
             "CustomFields": [
@@ -400,6 +455,7 @@ pub fn demo(schema: &Schema, seed: u64) -> World {
         for (release, rname) in &releases {
             let programs = b.program_objectives(art, *release, 4);
             for team in &teams {
+                b.next_plan();
                 let mut previous = None;
                 for o in 0..b.rng.random_range(10..=14) {
                     let objective = b.team_objective(*team, *release, &programs, o == 0);
@@ -437,6 +493,7 @@ pub fn generated(schema: &Schema, seed: u64, spec: GenSpec) -> World {
     for (release, _) in &releases {
         let programs = b.program_objectives(art, *release, 3);
         for team in &teams {
+            b.next_plan();
             for o in 0..spec.objectives_per_team {
                 let objective = b.team_objective(*team, *release, &programs, o == 0);
                 for _ in 0..spec.features_per_objective {

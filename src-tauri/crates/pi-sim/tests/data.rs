@@ -140,6 +140,30 @@ async fn demo_data_shape() {
 }
 
 #[tokio::test]
+async fn demo_names_are_distinct_within_a_team_plan_and_read_naturally() {
+    let sim = pi_sim::start(SimConfig::default())
+        .await
+        .expect("sim starts");
+    let mut plans: BTreeMap<(i64, i64), Vec<String>> = BTreeMap::new();
+    for resource in ["TeamPIObjectives", "Features"] {
+        for item in all(&sim, resource, "[Name,Team,Release]").await {
+            let key = (
+                id(&item["Team"]).expect("team"),
+                id(&item["Release"]).expect("release"),
+            );
+            let name = item["Name"].as_str().expect("name").to_owned();
+            assert!(!name.contains('('), "no bracketed suffixes: {name}");
+            plans.entry(key).or_default().push(name);
+        }
+    }
+    assert_eq!(plans.len(), 30, "10 teams, 3 releases each");
+    for (plan, names) in &plans {
+        let distinct: BTreeSet<&String> = names.iter().collect();
+        assert_eq!(distinct.len(), names.len(), "{plan:?}: {names:?}");
+    }
+}
+
+#[tokio::test]
 async fn same_seed_same_data_other_seed_other_data() {
     let start = |seed| {
         pi_sim::start(SimConfig {
