@@ -1,5 +1,6 @@
-// Shows a failed call: the app's message and its hints, never raw details.
-import { Alert, List } from "@mantine/core";
+// Shows a failed call: the app's message, its hints (the next step) and its error code (to
+// quote when asking for help), never raw details.
+import { Alert, List, Text } from "@mantine/core";
 
 import { ClientError } from "./ipc";
 
@@ -19,6 +20,9 @@ export function ErrorAlert({ error, title }: { error: unknown; title?: string })
           ))}
         </List>
       )}
+      <Text size="xs" c="dimmed" mt="xs" data-testid="error-code">
+        Error code: {e.code}
+      </Text>
     </Alert>
   );
 }

@@ -16,6 +16,8 @@ import {
 } from "@mantine/core";
 
 import type { FeatureDto, FindingDto } from "../ipc";
+import { MoveButtons } from "./MoveButtons";
+import type { Direction } from "./order";
 import { ChoiceField, NumberField, TextField } from "./fields";
 import { fieldFindings } from "./findings";
 
@@ -23,10 +25,13 @@ interface Props {
   feature: FeatureDto;
   objective: number;
   index: number;
+  /** How many features the objective has (for the move buttons). */
+  count: number;
   findings: FindingDto[];
   statuses: string[];
   onChange: (f: FeatureDto) => void;
   onRemove: () => void;
+  onMove: (delta: -1 | 1, direction: Direction) => void;
 }
 
 function Criteria({ feature, onChange }: { feature: FeatureDto; onChange: (f: FeatureDto) => void }) {
@@ -83,7 +88,7 @@ function Criteria({ feature, onChange }: { feature: FeatureDto; onChange: (f: Fe
   );
 }
 
-export function FeatureCard({ feature, objective, index, findings, statuses, onChange, onRemove }: Props) {
+export function FeatureCard({ feature, objective, index, count, findings, statuses, onChange, onRemove, onMove }: Props) {
   const at = (field: string) => fieldFindings(findings, objective, index, field);
   const set = (patch: Partial<FeatureDto>) => onChange({ ...feature, ...patch });
   return (
@@ -98,9 +103,12 @@ export function FeatureCard({ feature, objective, index, findings, statuses, onC
               {feature.id ?? "not saved yet"}
             </Text>
           </Group>
-          <Button size="xs" variant="subtle" color="red" onClick={onRemove}>
-            Remove feature
-          </Button>
+          <Group gap="xs" wrap="nowrap">
+            <MoveButtons what="feature" index={index} length={count} id={`feature-${index}`} onMove={onMove} />
+            <Button size="xs" variant="subtle" color="red" onClick={onRemove}>
+              Remove feature
+            </Button>
+          </Group>
         </Group>
         <TextField label="Feature name" value={feature.name} onChange={(v) => set({ name: v ?? "" })} findings={at("name")} required />
         <SimpleGrid cols={3} spacing="sm">

@@ -5,6 +5,8 @@ import { useState } from "react";
 
 import type { FeatureDto, ObjectiveDto, PlanView } from "../ipc";
 import { FeatureCard } from "./FeatureCard";
+import { MoveButtons, focusMoveButton } from "./MoveButtons";
+import { focusAfterMove, moved, type Direction } from "./order";
 import { ChoiceField, NumberField, TextField } from "./fields";
 import { fieldFindings } from "./findings";
 
@@ -14,6 +16,8 @@ interface Props {
   saving: boolean;
   onSave: (objective: ObjectiveDto) => void;
   onRemove: () => void;
+  /** Moves the saved objective up or down in the plan (a saved edit). */
+  onMove: (delta: -1 | 1, direction: Direction) => void;
 }
 
 function newFeature(): FeatureDto {
@@ -33,7 +37,7 @@ function newFeature(): FeatureDto {
   };
 }
 
-export function ObjectiveForm({ view, index, saving, onSave, onRemove }: Props) {
+export function ObjectiveForm({ view, index, saving, onSave, onRemove, onMove }: Props) {
   const saved = view.plan.objectives[index];
   const [draft, setDraft] = useState<ObjectiveDto | undefined>(saved);
   if (!saved || !draft) return null;
@@ -42,6 +46,11 @@ export function ObjectiveForm({ view, index, saving, onSave, onRemove }: Props) 
   const set = (patch: Partial<ObjectiveDto>) => setDraft({ ...draft, ...patch });
   const setFeature = (i: number, f: FeatureDto) =>
     set({ features: draft.features.map((x, j) => (j === i ? f : x)) });
+  const moveFeature = (i: number, delta: -1 | 1, direction: Direction) => {
+    const features = moved(draft.features, i, delta);
+    set({ features });
+    focusMoveButton(`feature-${i + delta}-${focusAfterMove(features.length, i + delta, direction)}`);
+  };
   const programOptions = view.plan.programObjectives.map((p) => ({ value: p.id, label: p.name }));
   return (
     <form
@@ -55,12 +64,23 @@ export function ObjectiveForm({ view, index, saving, onSave, onRemove }: Props) 
         <Paper withBorder p="md">
           <Stack gap="sm">
             <Group justify="space-between">
-              <Title order={2} size="h4">
-                Objective
-              </Title>
-              <Text size="xs" c="dimmed">
-                {saved.id}
-              </Text>
+              <Group gap="sm" wrap="nowrap">
+                <Title order={2} size="h4">
+                  Objective {index + 1} of {view.plan.objectives.length}
+                </Title>
+                <Text size="xs" c="dimmed">
+                  {saved.id}
+                </Text>
+              </Group>
+              <MoveButtons
+                what="objective"
+                index={index}
+                length={view.plan.objectives.length}
+                id="objective"
+                disabled={dirty || saving}
+                hint={dirty ? "Save or discard your changes to move this objective" : undefined}
+                onMove={onMove}
+              />
             </Group>
             <TextField label="Name" value={draft.name} onChange={(v) => set({ name: v ?? "" })} findings={at("name")} required />
             <SimpleGrid cols={3} spacing="sm">
@@ -120,10 +140,12 @@ export function ObjectiveForm({ view, index, saving, onSave, onRemove }: Props) 
             feature={f}
             objective={index}
             index={i}
+            count={draft.features.length}
             findings={view.findings}
             statuses={view.statuses.feature}
             onChange={(x) => setFeature(i, x)}
             onRemove={() => set({ features: draft.features.filter((_, j) => j !== i) })}
+            onMove={(delta, direction) => moveFeature(i, delta, direction)}
           />
         ))}
         <Paper

@@ -6,8 +6,10 @@ import { useState } from "react";
 import { ErrorAlert } from "../ErrorAlert";
 import { usePlan, usePlanSave, usePlanUndo } from "../data";
 import type { ObjectiveDto, PlanDto, PlanView } from "../ipc";
+import { focusMoveButton } from "./MoveButtons";
 import { ObjectiveForm } from "./ObjectiveForm";
 import { errorCount } from "./findings";
+import { focusAfterMove, moved } from "./order";
 
 function newObjective(): ObjectiveDto {
   return {
@@ -42,6 +44,9 @@ function ObjectiveList({
         return (
           <NavLink
             key={o.id ?? i}
+            component="button"
+            type="button"
+            aria-current={i === selected ? "true" : undefined}
             active={i === selected}
             label={o.name || "(no name)"}
             description={facts.join(" · ")}
@@ -129,6 +134,11 @@ function Editor({ view, dataVersion }: { view: PlanView; dataVersion: number }) 
               onRemove={async () => {
                 await savePlan(replace(view.plan.objectives.filter((_, i) => i !== index)));
                 setSelected(Math.max(0, index - 1));
+              }}
+              onMove={async (delta, direction) => {
+                await savePlan(replace(moved(view.plan.objectives, index, delta)));
+                setSelected(index + delta);
+                focusMoveButton(`objective-${focusAfterMove(count, index + delta, direction)}`);
               }}
             />
           )}
