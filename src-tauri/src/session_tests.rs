@@ -142,7 +142,11 @@ async fn demo_open_edit_save_and_undo() {
         .history(&ws.names.working(), &ws.plan_file(), Some(2))
         .expect("history");
     assert_eq!(history[0].subject, pi_engine::save::RESTORE_SUBJECT);
-    assert_eq!(history[0].parents, vec![tip.id], "undo adds a commit on top");
+    assert_eq!(
+        history[0].parents,
+        vec![tip.id],
+        "undo adds a commit on top"
+    );
     let err = f.session.undo().await.expect_err("only one edit");
     assert_eq!(err.code, ErrorCode::NothingToUndo);
 }
