@@ -126,10 +126,20 @@ fn install_is_idempotent_and_leaves_other_markdown_to_git() {
     let dir = tempfile::tempdir().unwrap();
     git_ok(dir.path(), &["init", "-q", "-b", "main"]);
     fs::write(dir.path().join(".gitattributes"), "*.png binary\n").unwrap();
+    let mut added = Vec::new();
     for _ in 0..2 {
-        let out = tpcli(dir.path(), &["plan", "install-merge-driver"]);
+        let out = tpcli(dir.path(), &["plan", "install-merge-driver", "--json"]);
         assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert!(
+            json["driver"]
+                .as_str()
+                .unwrap()
+                .ends_with("plan merge-file %O %A %B")
+        );
+        added.push(json["added_attributes"].as_array().unwrap().len());
     }
+    assert_eq!(added, vec![1, 0], "the second run adds nothing");
     assert_eq!(
         fs::read_to_string(dir.path().join(".gitattributes")).unwrap(),
         "*.png binary\npi-*.md merge=pi-plan\n"

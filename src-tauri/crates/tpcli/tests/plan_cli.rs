@@ -375,3 +375,30 @@ fn the_shipped_example_plan_is_valid_and_canonical() {
         "the example is in canonical form"
     );
 }
+
+#[test]
+fn migrate_reports_as_json() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "old.md", LEGACY);
+    let out = tpcli(
+        dir.path(),
+        &["plan", "migrate", "old.md", "-o", "new.md", "--json"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(stderr(&out), "", "warnings go into the JSON");
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["written"], "new.md");
+    assert_eq!(json["layout"], "legacy_generated");
+    assert_eq!(
+        (json["objectives"].as_u64(), json["features"].as_u64()),
+        (Some(1), Some(1))
+    );
+    assert!(!json["warnings"].as_array().unwrap().is_empty());
+    let again = tpcli(dir.path(), &["plan", "migrate", "new.md", "--json"]);
+    let json: serde_json::Value = serde_json::from_slice(&again.stdout).unwrap();
+    assert_eq!(
+        json["written"],
+        serde_json::Value::Null,
+        "already current: nothing written"
+    );
+}

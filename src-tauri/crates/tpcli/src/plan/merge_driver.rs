@@ -41,6 +41,9 @@ pub struct InstallArgs {
     /// `.gitattributes` patterns of the plan files (repeatable). Default: `pi-*.md`.
     #[arg(long, value_name = "GLOB")]
     pattern: Vec<String>,
+    /// Print what was set up as JSON: {driver, added_attributes}.
+    #[arg(long)]
+    json: bool,
 }
 
 pub fn run(args: InstallArgs) -> Result<u8> {
@@ -64,6 +67,11 @@ pub fn run(args: InstallArgs) -> Result<u8> {
         args.pattern
     };
     let added = add_attributes(&top.join(".gitattributes"), &patterns)?;
+    if args.json {
+        let json = serde_json::json!({"driver": command, "added_attributes": added});
+        println!("{json}");
+        return Ok(exit::OK);
+    }
     println!("merge.{DRIVER}.driver = {command}");
     for line in &added {
         println!(".gitattributes: added `{line}`");

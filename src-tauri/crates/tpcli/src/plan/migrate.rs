@@ -25,6 +25,9 @@ pub struct MigrateArgs {
     /// Where to write the result (`-` for standard output). Default: rewrite FILE in place.
     #[arg(short, long, value_name = "OUT")]
     output: Option<PathBuf>,
+    /// Print what was done as JSON: {written, layout, objectives, features, warnings}.
+    #[arg(long)]
+    json: bool,
 }
 
 pub fn run(args: MigrateArgs) -> Result<u8> {
@@ -39,11 +42,13 @@ pub fn run(args: MigrateArgs) -> Result<u8> {
             bail!("{name} cannot be migrated until the errors above are fixed");
         }
     };
-    for w in &parsed.warnings {
-        eprintln!(
-            "{name}:{}:{}: warning: {}",
-            w.at.line, w.at.column, w.message
-        );
+    if !args.json {
+        for w in &parsed.warnings {
+            eprintln!(
+                "{name}:{}:{}: warning: {}",
+                w.at.line, w.at.column, w.message
+            );
+        }
     }
     let rendered = pi_format::render(&parsed.plan);
     let target = args.output.unwrap_or_else(|| args.file.clone());
@@ -51,11 +56,25 @@ pub fn run(args: MigrateArgs) -> Result<u8> {
         print!("{rendered}");
         return Ok(exit::OK);
     }
-    if parsed.layout == Layout::Current && target == args.file {
+    let unchanged = parsed.layout == Layout::Current && target == args.file;
+    if !unchanged {
+        files::write_atomic(&target, &rendered)?;
+    }
+    if args.json {
+        let json = serde_json::json!({
+            "written": (!unchanged).then(|| target.display().to_string()),
+            "layout": parsed.layout,
+            "objectives": parsed.plan.objectives.len(),
+            "features": parsed.plan.features().count(),
+            "warnings": parsed.warnings,
+        });
+        println!("{json}");
+        return Ok(exit::OK);
+    }
+    if unchanged {
         eprintln!("{name} is already in the current format; nothing to do");
         return Ok(exit::OK);
     }
-    files::write_atomic(&target, &rendered)?;
     eprintln!(
         "wrote {} ({} objectives, {} features)",
         target.display(),

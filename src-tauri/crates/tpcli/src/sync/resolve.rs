@@ -44,6 +44,9 @@ pub struct ResolveArgs {
     field: Option<String>,
     #[command(flatten)]
     repo: RepoArgs,
+    /// Print the result as JSON: {resolved: [conflicts], remaining}.
+    #[arg(long)]
+    json: bool,
 }
 
 pub fn run(args: ResolveArgs) -> Result<u8> {
@@ -63,6 +66,11 @@ pub fn run(args: ResolveArgs) -> Result<u8> {
         field,
     };
     let report = pi_engine::resolve(&me, chrono::Utc::now(), &ws, &selector, &resolution)?;
+    if args.json {
+        let json = serde_json::json!({"resolved": report.resolved, "remaining": report.remaining});
+        println!("{json}");
+        return Ok(exit::OK);
+    }
     println!(
         "Resolved {}:",
         plural(report.resolved.len(), "conflict", "conflicts")
