@@ -1,5 +1,7 @@
-//! Unresolved git conflict markers, found before any markdown parsing so that a half-merged
-//! file is never read as content.
+//! Unresolved git conflict markers, reported instead of anything the file holds so that a
+//! half-merged file is never read as content. Legacy files are checked before parsing; the
+//! current-layout parser notes marker lines in its own line pass (see `lines::Cursor`) and runs
+//! [`check`] only when it saw one, so both report the same errors.
 //!
 //! A conflict is a complete `<<<<<<<` … `>>>>>>>` region (one error at its start line) or a lone
 //! start or end marker line. A `=======` line on its own is ordinary markdown (a setext heading
@@ -10,6 +12,12 @@ use crate::{ParseError, ParseErrorKind, ParseErrors, Position};
 fn is_marker(line: &str, marker: &str) -> bool {
     line.strip_prefix(marker)
         .is_some_and(|rest| rest.is_empty() || rest.starts_with([' ', '\t']))
+}
+
+/// Whether `line` (without its line ending) is a start or end marker line: exactly the lines
+/// [`check`] reports on. A file without such a line passes the check.
+pub(crate) fn is_marker_line(line: &str) -> bool {
+    is_marker(line, "<<<<<<<") || is_marker(line, ">>>>>>>")
 }
 
 fn error(line: usize, message: String) -> ParseError {
@@ -87,5 +95,47 @@ mod tests {
     #[test]
     fn setext_underline_alone_is_fine() {
         assert!(check("Title\n=======\n\ntext <<<<<<< inline\n").is_ok());
+    }
+
+    /// The marker lines (and look-alikes) inserted into a rendered plan below.
+    const LINES: &[&str] = &[
+        "<<<<<<< HEAD",
+        "<<<<<<<",
+        ">>>>>>> theirs",
+        ">>>>>>>\t",
+        "=======",
+        "||||||| base",
+        "<<<<<<<x",
+        "> quote",
+        "<b>",
+    ];
+
+    proptest::proptest! {
+        /// The current-layout parser, which notes markers in its own line pass, reports
+        /// exactly what the standalone check reports, wherever the markers are (front matter,
+        /// descriptions, criteria, between sections) and with either line ending.
+        #[test]
+        fn parser_line_pass_agrees_with_the_check(
+            inserts in proptest::collection::vec((0usize..400, 0..LINES.len()), 0..4),
+            crlf in proptest::bool::ANY,
+        ) {
+            let plan = crate::sample::sample_plan(3, 2, 7);
+            let mut lines: Vec<String> =
+                crate::render(&plan).lines().map(str::to_owned).collect();
+            for (at, which) in inserts {
+                lines.insert(at % (lines.len() + 1), LINES[which].to_owned());
+            }
+            let text = lines.join(if crlf { "\r\n" } else { "\n" });
+            let parsed = crate::parse(&text);
+            match check(&text) {
+                Err(expected) => proptest::prop_assert_eq!(parsed.err(), Some(expected)),
+                Ok(()) => {
+                    let kinds: Vec<_> = parsed.err().map(|e| e.0).unwrap_or_default();
+                    proptest::prop_assert!(
+                        kinds.iter().all(|e| e.kind != ParseErrorKind::ConflictMarkers)
+                    );
+                }
+            }
+        }
     }
 }

@@ -12,7 +12,7 @@ use std::ops::Range;
 
 use pulldown_cmark::{Event, Options, Parser, Tag};
 
-use crate::Position;
+use crate::{Position, conflict};
 
 /// One line of the file without its line ending (`\n` or `\r\n`).
 #[derive(Clone, Copy, Debug)]
@@ -59,6 +59,10 @@ pub(crate) fn column_of(text: &str, byte: usize) -> usize {
 /// Streams the lines of a text, numbering from a first line number, without building an index:
 /// the parser only ever looks at the current line and copies the cursor to look ahead. A final
 /// line ending does not start an extra empty line; a trailing `\r` is dropped from every line.
+///
+/// The cursor also notes whether any line it has passed (or is on) is a git conflict marker
+/// line, so the parser's own line pass doubles as the conflict check: a cursor only moves by
+/// loading the next line, so a cursor at the end has seen every line of the text.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Cursor<'a> {
     /// The text of the line under the cursor (`None` at the end).
@@ -69,6 +73,8 @@ pub(crate) struct Cursor<'a> {
     rest: Option<&'a str>,
     /// The whole text the lines come from.
     whole: &'a str,
+    /// Whether a line up to and including the current one is a conflict marker line.
+    marker: bool,
 }
 
 impl<'a> Cursor<'a> {
@@ -79,6 +85,7 @@ impl<'a> Cursor<'a> {
             no: first_no,
             rest: (!text.is_empty()).then_some(body),
             whole: text,
+            marker: false,
         };
         cursor.load();
         cursor
@@ -95,7 +102,17 @@ impl<'a> Cursor<'a> {
             None => (rest, None),
         };
         self.rest = after;
-        self.line = Some(raw.strip_suffix('\r').unwrap_or(raw));
+        let line = raw.strip_suffix('\r').unwrap_or(raw);
+        if matches!(line.as_bytes().first(), Some(b'<' | b'>')) {
+            self.marker |= conflict::is_marker_line(line);
+        }
+        self.line = Some(line);
+    }
+
+    /// Whether any line before the cursor, or the line under it, is a conflict marker line
+    /// (see [`conflict::is_marker_line`]).
+    pub fn seen_marker(&self) -> bool {
+        self.marker
     }
 
     /// The line under the cursor; `None` at the end.
@@ -135,7 +152,7 @@ impl<'a> Cursor<'a> {
 
 /// The index of the first `\n` in `s`.
 fn find_newline(s: &str) -> Option<usize> {
-    s.as_bytes().iter().position(|&b| b == b'\n')
+    memchr::memchr(b'\n', s.as_bytes())
 }
 
 /// An ATX heading line: its level and the byte range of its content (without the `#` markers,

@@ -2,8 +2,8 @@
 //! objectives with their features and read-only stories, and the notes.
 //!
 //! Collects every problem it can with its line and column instead of stopping at the first.
-//! It does not check conflict markers (done before, for every layout) nor apply validation
-//! rules (see `pi_model::validate`).
+//! Conflict markers are noticed in the same line pass; when there are any, only they are
+//! reported (see `conflict`). It does not apply validation rules (see `pi_model::validate`).
 
 mod body;
 mod entities;
@@ -14,7 +14,7 @@ use pi_model::{EntityPath, Plan};
 use crate::escape::{self, BlockKind};
 use crate::lines::{self, Cursor, Heading, Line};
 use crate::{Layout, ParseError, ParseErrorKind, ParseErrors, Parsed, Position, SourceMap};
-use crate::{frontmatter, labels};
+use crate::{conflict, frontmatter, labels};
 
 /// Parser state over the lines of one file.
 struct Ctx<'a> {
@@ -46,6 +46,11 @@ pub(crate) fn parse(text: &str) -> Result<Parsed, ParseErrors> {
     cx.front_matter();
     cx.title();
     cx.sections();
+    // Every path above ends at the end of the text; make sure, as the marker check relies on it.
+    cx.cur.skip_to_end();
+    if cx.cur.seen_marker() {
+        conflict::check(text)?;
+    }
     if cx.errors.is_empty() {
         Ok(Parsed {
             plan: cx.plan,
