@@ -14,7 +14,7 @@ use crate::context::Context;
 use crate::error::Result;
 use crate::init::LOCK_WAIT;
 use crate::journal::{Journal, OpState, PushRecord};
-use crate::pull::{commit_local_edits, plan_ids};
+use crate::pull::plan_ids;
 use crate::state::{self, Version};
 use crate::workspace::{Base, Workspace};
 
@@ -103,15 +103,7 @@ pub async fn push(ctx: &Context<'_>, ws: &Workspace, opts: PushOptions) -> Resul
     }
     let dir = ws.local_dir()?;
     if !opts.dry_run {
-        let edited = ws.local_text()?;
-        crate::workspace::parse(&ws.plan_file(), &edited)?;
-        commit_local_edits(ctx, ws, &edited)?;
-        let shared = crate::remote::integrate(ctx, ws)?;
-        if !shared.is_empty() {
-            let mut stored = state::load_conflicts(&dir)?;
-            stored.extend(shared);
-            state::save_conflicts(&dir, &stored)?;
-        }
+        crate::remote::commit_and_integrate(ctx, ws)?;
     }
     let conflicts = state::load_conflicts(&dir)?;
     if !conflicts.is_empty() {

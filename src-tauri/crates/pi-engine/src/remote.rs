@@ -104,6 +104,23 @@ fn integrate_working(ctx: &Context<'_>, ws: &Workspace) -> Result<Vec<Conflict>>
     Ok(outcome.conflicts)
 }
 
+/// Before a push or rollback: commits the plan file's uncommitted edits (attributed to the
+/// user), integrates the shared remote and stores conflicts with a teammate's edits, which then
+/// block the operation like a pull's.
+pub(crate) fn commit_and_integrate(ctx: &Context<'_>, ws: &Workspace) -> Result<()> {
+    let text = ws.local_text()?;
+    parse(&ws.plan_file(), &text)?;
+    crate::pull::commit_local_edits(ctx, ws, &text)?;
+    let shared = integrate(ctx, ws)?;
+    if !shared.is_empty() {
+        let dir = ws.local_dir()?;
+        let mut stored = crate::state::load_conflicts(&dir)?;
+        stored.extend(shared);
+        crate::state::save_conflicts(&dir, &stored)?;
+    }
+    Ok(())
+}
+
 /// Publishes the plan's branches and op log to `origin`; when a teammate published first, their
 /// work is integrated and the publish retried once.
 pub(crate) fn publish(ctx: &Context<'_>, ws: &Workspace) -> Result<Vec<Conflict>> {

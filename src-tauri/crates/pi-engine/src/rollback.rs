@@ -20,7 +20,7 @@ use crate::error::Result;
 use crate::init::LOCK_WAIT;
 use crate::journal::Journal;
 use crate::oplog::{self, OpEntry, OpKind};
-use crate::pull::{commit_local_edits, plan_ids};
+use crate::pull::plan_ids;
 use crate::push::PushReport;
 use crate::state;
 use crate::workspace::{Base, Workspace};
@@ -108,7 +108,7 @@ pub async fn rollback(
         None
     } else {
         let lock = RepoLock::acquire(&ws.repo, LOCK_WAIT)?;
-        share(ctx, ws)?;
+        crate::remote::commit_and_integrate(ctx, ws)?;
         Some(lock)
     };
     let entry = find_push(oplog::entries(&ws.repo, &ws.names.oplog_ref())?, op_id)?;
@@ -170,22 +170,6 @@ fn find_push(mut entries: Vec<OpEntry>, op_id: Option<&str>) -> Result<OpEntry, 
         }),
         Some(i) => Ok(entries.swap_remove(i)),
     }
-}
-
-/// Commits the planner's uncommitted edits, then (as push does) integrates teammates' work from
-/// the shared remote if there is one: their op-log entries, snapshots and plan edits.
-fn share(ctx: &Context<'_>, ws: &Workspace) -> Result<()> {
-    let text = ws.local_text()?;
-    crate::workspace::parse(&ws.plan_file(), &text)?;
-    commit_local_edits(ctx, ws, &text)?;
-    let shared = crate::remote::integrate(ctx, ws)?;
-    if !shared.is_empty() {
-        let dir = ws.local_dir()?;
-        let mut stored = state::load_conflicts(&dir)?;
-        stored.extend(shared);
-        state::save_conflicts(&dir, &stored)?;
-    }
-    Ok(())
 }
 
 /// Journals the compensating operations as the unfinished entry the push machinery completes.
