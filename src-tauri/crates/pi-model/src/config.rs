@@ -4,7 +4,11 @@
 //! is optional; a missing file means the defaults below. Unknown keys are an error, so a typo never
 //! silently turns a rule off.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
+
+use crate::Field;
 
 /// Name of the repo config file, at the root of the plan repository.
 pub const CONFIG_FILE_NAME: &str = "pi-planner.toml";
@@ -19,6 +23,98 @@ pub struct RepoConfig {
     pub validation: ValidationConfig,
     /// How this Targetprocess account names the resources and fields PI Planner uses.
     pub tp: TpSchema,
+    /// Sign-off before push: who must approve a change set before it reaches Targetprocess.
+    pub approvals: ApprovalPolicy,
+    /// Reusable objective, feature and whole-plan templates.
+    pub templates: TemplatesConfig,
+}
+
+/// `[approvals]`: the sign-off policy. Off (`required = 0`) unless configured.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ApprovalPolicy {
+    /// Approvals a change set needs before it is pushed; 0 turns the gate off.
+    pub required: u32,
+    /// Who may approve (by git e-mail), with an optional role. Empty: anyone but the author.
+    pub approvers: Vec<Approver>,
+    /// Roles of which at least one holder must be among the approvals, e.g. "business owner".
+    pub required_roles: Vec<String>,
+    /// Whether an author of the change may approve it. Default: no.
+    pub self_approval: bool,
+    /// Fields whose changes may be pushed without approval (e.g. `["status"]`): a push that
+    /// only updates these fields passes the gate.
+    pub without_approval: Vec<Field>,
+    /// Signed approvals: `"verify"` (default: a signature present must verify), or
+    /// `"required"` (an unsigned approval does not count).
+    pub signatures: SignatureRule,
+    /// Whether a rollback (a compensating push) also needs the approvals. Default: no.
+    pub gate_rollback: bool,
+}
+
+/// One person allowed to approve.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Approver {
+    /// The git e-mail (`user.email`) the approver approves with.
+    pub email: String,
+    #[serde(default)]
+    pub role: Option<String>,
+}
+
+/// How approval signatures are treated.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SignatureRule {
+    /// A signed approval must verify; an unsigned one counts.
+    #[default]
+    Verify,
+    /// Only approvals with a verified signature count.
+    Required,
+}
+
+/// `[templates]`: named objective, feature and plan templates (`tpcli plan new objective
+/// --template NAME`, `tpcli plan init --template NAME`).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct TemplatesConfig {
+    pub objectives: BTreeMap<String, ObjectiveTemplate>,
+    pub features: BTreeMap<String, FeatureTemplate>,
+    /// Pre-populated plans for a new team: lists of objective templates.
+    pub plans: BTreeMap<String, PlanTemplate>,
+}
+
+/// A team objective to start from.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ObjectiveTemplate {
+    pub name: String,
+    pub description: String,
+    pub status: Option<String>,
+    pub effort: Option<f64>,
+    pub owner: Option<String>,
+    pub committed: bool,
+    pub business_value: Option<u32>,
+    /// Feature templates added under the objective.
+    pub features: Vec<String>,
+}
+
+/// A feature to start from.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct FeatureTemplate {
+    pub name: String,
+    pub description: String,
+    pub status: Option<String>,
+    pub effort: Option<f64>,
+    pub owner: Option<String>,
+    pub acceptance_criteria: Vec<String>,
+}
+
+/// A plan template: the objective templates a new team's plan starts with.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct PlanTemplate {
+    pub objectives: Vec<String>,
 }
 
 /// `[tp]`: resource, link and custom-field names that differ between Targetprocess accounts and
@@ -193,7 +289,29 @@ impl RepoConfig {
                 "validation.effort_range: min ({min}) is greater than max ({max})"
             ));
         }
+        if let Some(message) = self.templates.dangling_reference() {
+            return bad(message);
+        }
         Ok(())
+    }
+}
+
+impl TemplatesConfig {
+    /// The first template name referenced but not defined, as a message.
+    fn dangling_reference(&self) -> Option<String> {
+        let objective_refs = self.objectives.iter().flat_map(|(name, o)| {
+            o.features
+                .iter()
+                .filter(|f| !self.features.contains_key(*f))
+                .map(move |f| format!("templates.objectives.{name}: no feature template {f:?}"))
+        });
+        let plan_refs = self.plans.iter().flat_map(|(name, p)| {
+            p.objectives
+                .iter()
+                .filter(|o| !self.objectives.contains_key(*o))
+                .map(move |o| format!("templates.plans.{name}: no objective template {o:?}"))
+        });
+        objective_refs.chain(plan_refs).next()
     }
 }
 
@@ -284,6 +402,54 @@ allowed_statuses = { objective = ["Pending"], level = "warning" }
         let err = RepoConfig::from_toml_str("[validation]\neffort_range = { min = 10, max = 1 }\n")
             .unwrap_err();
         assert!(err.message.contains("greater than max"), "{}", err.message);
+    }
+
+    #[test]
+    fn approvals_and_templates_are_read_and_checked() {
+        let c = RepoConfig::from_toml_str(
+            r#"
+[approvals]
+required = 2
+approvers = [{ email = "bo@example.com", role = "business owner" }, { email = "rte@example.com" }]
+required_roles = ["business owner"]
+without_approval = ["status"]
+signatures = "required"
+
+[templates.features.spike]
+name = "Spike"
+acceptance_criteria = ["Findings written up"]
+
+[templates.objectives.enablement]
+name = "Platform enablement"
+effort = 8
+features = ["spike"]
+
+[templates.plans.new-team]
+objectives = ["enablement"]
+"#,
+        )
+        .unwrap();
+        assert_eq!(c.approvals.required, 2);
+        assert_eq!(
+            c.approvals.approvers[0].role.as_deref(),
+            Some("business owner")
+        );
+        assert_eq!(c.approvals.without_approval, vec![Field::Status]);
+        assert_eq!(c.approvals.signatures, SignatureRule::Required);
+        assert!(!c.approvals.self_approval);
+        assert_eq!(c.templates.objectives["enablement"].effort, Some(8.0));
+        assert_eq!(
+            RepoConfig::default().approvals.required,
+            0,
+            "gate off by default"
+        );
+        let err = RepoConfig::from_toml_str("[templates.plans.x]\nobjectives = [\"nope\"]\n")
+            .unwrap_err();
+        assert!(
+            err.message.contains("no objective template"),
+            "{}",
+            err.message
+        );
     }
 
     #[test]

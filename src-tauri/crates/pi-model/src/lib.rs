@@ -14,8 +14,9 @@ mod plan;
 pub mod validate;
 
 pub use config::{
-    CONFIG_FILE_NAME, ConfigError, EffortRangeRule, MaxObjectivesRule, RepoConfig, RuleLevel,
-    StatusConfig, TpSchema, ValidationConfig,
+    ApprovalPolicy, Approver, CONFIG_FILE_NAME, ConfigError, EffortRangeRule, FeatureTemplate,
+    MaxObjectivesRule, ObjectiveTemplate, PlanTemplate, RepoConfig, RuleLevel, SignatureRule,
+    StatusConfig, TemplatesConfig, TpSchema, ValidationConfig,
 };
 pub use effort::{Effort, EffortError};
 pub use id::{EntityId, IdError, LocalId};
