@@ -7,6 +7,7 @@
 
 pub mod changeset;
 mod config;
+pub mod diff;
 mod effort;
 mod id;
 pub mod merge;
