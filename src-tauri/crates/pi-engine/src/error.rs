@@ -35,6 +35,11 @@ pub enum EngineError {
     },
     #[error(transparent)]
     Rollback(#[from] crate::rollback::RollbackError),
+    /// The approval policy refused an approval or a push (see `approvals`).
+    #[error(transparent)]
+    Approval(Box<crate::approvals::ApprovalError>),
+    #[error(transparent)]
+    Template(#[from] crate::templates::TemplateError),
     #[error(transparent)]
     Changeset(#[from] pi_model::changeset::ChangesetError),
     #[error("{path}: {message}")]

@@ -6,6 +6,8 @@
 //! Targetprocess client, the acting identity and the time, and renders the results it returns.
 
 mod apply;
+pub mod approvals;
+pub mod audit;
 mod batch;
 mod complete;
 pub mod context;
@@ -21,13 +23,16 @@ pub mod rollback;
 pub mod save;
 pub mod state;
 pub mod status;
+pub mod templates;
 pub mod workspace;
 
 pub use context::Context;
 pub use error::{EngineError, Result};
 pub use init::{InitReport, InitRequest, init};
 pub use pull::{PullOptions, PullReport, pull};
-pub use push::{Mismatch, OpResult, PushOptions, PushOutcome, PushReport, Stale, push};
+pub use push::{
+    Mismatch, OpResult, PushOptions, PushOutcome, PushReport, Stale, push, push_overriding,
+};
 pub use resolve::{ResolveReport, Selector, resolve};
 pub use rollback::{
     Irreversible, RollbackConflict, RollbackError, RollbackOptions, RollbackOutcome, RollbackPlan,

@@ -91,6 +91,17 @@ pub enum PushOutcome {
 }
 
 pub async fn push(ctx: &Context<'_>, ws: &Workspace, opts: PushOptions) -> Result<PushOutcome> {
+    push_overriding(ctx, ws, opts, None).await
+}
+
+/// [`push`], sent even when the `[approvals]` policy is not met: the override and its `reason`
+/// are recorded in the approvals log (the audit trail). `None` behaves exactly like `push`.
+pub async fn push_overriding(
+    ctx: &Context<'_>,
+    ws: &Workspace,
+    opts: PushOptions,
+    override_reason: Option<&str>,
+) -> Result<PushOutcome> {
     let _lock = (!opts.dry_run)
         .then(|| RepoLock::acquire(&ws.repo, LOCK_WAIT))
         .transpose()?;
@@ -124,6 +135,10 @@ pub async fn push(ctx: &Context<'_>, ws: &Workspace, opts: PushOptions) -> Resul
     if !opts.yes && ops.iter().any(Op::is_delete) {
         return Ok(PushOutcome::NeedsConfirmation { ops });
     }
+    // Approval gate: the `[approvals]` policy must be met for exactly these operations on this
+    // base (or the push is overridden with a recorded reason). See `approvals`.
+    let change = crate::approvals::ChangeSet::new(base.commit, ops.clone());
+    crate::approvals::gate(ctx, ws, change, override_reason)?;
     let stale = preflight(ctx, &base, &ops).await?;
     if !stale.is_empty() {
         return Ok(PushOutcome::RemoteChanged { stale });

@@ -27,6 +27,10 @@ pub(crate) fn integrate(ctx: &Context<'_>, ws: &Workspace) -> Result<Vec<Conflic
     ws.repo.fetch(ORIGIN)?;
     let log = ws.names.oplog_ref();
     ws.repo.integrate_log(&log, &remote_pi_ref(ORIGIN, &log))?;
+    // Approvals and overrides (see `approvals`) are shared like the op log.
+    let approvals = ws.names.approvals_ref();
+    ws.repo
+        .integrate_log(&approvals, &remote_pi_ref(ORIGIN, &approvals))?;
     integrate_tracking(ctx, ws)?;
     integrate_working(ctx, ws)
 }
@@ -129,11 +133,15 @@ pub(crate) fn publish(ctx: &Context<'_>, ws: &Workspace) -> Result<Vec<Conflict>
     }
     let mut conflicts = Vec::new();
     for attempt in 0..2 {
-        let refs = [
+        let mut refs = vec![
             format!("refs/heads/{}", ws.names.tracking()),
             format!("refs/heads/{}", ws.names.working()),
             ws.names.oplog_ref(),
         ];
+        // The approvals log, once someone approved or overrode.
+        if ws.repo.ref_target(&ws.names.approvals_ref())?.is_some() {
+            refs.push(ws.names.approvals_ref());
+        }
         let refs: Vec<&str> = refs.iter().map(String::as_str).collect();
         let report = ws.repo.push(ORIGIN, &refs)?;
         if report.rejected.is_empty() {

@@ -1,0 +1,176 @@
+//! The audit trail for compliance: who approved which change set, who overrode the approval
+//! policy and why, and every push and rollback with the fields it sent — merged from the
+//! approvals log and the op log, oldest first, exportable as CSV and JSON.
+//!
+//! It deliberately records nothing itself: both logs are written by the operations they
+//! describe, and the trail is only a view of them.
+
+use serde::{Deserialize, Serialize};
+
+use crate::approvals::{self, Record};
+use crate::error::Result;
+use crate::oplog::{self, Actor, FieldWrite, OpKind};
+use crate::workspace::Workspace;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AuditKind {
+    Approval,
+    Override,
+    Push,
+    Rollback,
+}
+
+/// One event of the trail.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AuditEvent {
+    /// RFC 3339.
+    pub at: String,
+    pub kind: AuditKind,
+    /// `Name <email>`, or `auto-sync`.
+    pub actor: String,
+    /// The change-set hash an approval or override is bound to.
+    pub change: Option<String>,
+    pub summary: String,
+    /// The approval's comment or the override's reason.
+    pub note: Option<String>,
+    /// For a push or rollback: every field written, with its value before and after.
+    pub sent: Vec<FieldWrite>,
+}
+
+/// The trail of the workspace's plan, oldest first.
+pub fn trail(ws: &Workspace) -> Result<Vec<AuditEvent>> {
+    let mut events: Vec<AuditEvent> = approvals::records(ws)?
+        .into_iter()
+        .map(from_record)
+        .collect();
+    events.extend(
+        oplog::entries(&ws.repo, &ws.names.oplog_ref())?
+            .into_iter()
+            .filter_map(|e| {
+                let kind = match e.kind {
+                    OpKind::Push => AuditKind::Push,
+                    OpKind::Rollback => AuditKind::Rollback,
+                    _ => return None,
+                };
+                Some(AuditEvent {
+                    at: e.at,
+                    kind,
+                    actor: actor(&e.actor),
+                    change: None,
+                    summary: e.summary,
+                    note: None,
+                    sent: e.writes,
+                })
+            }),
+    );
+    // Stable: events at the same instant keep approvals before the push they allowed.
+    events.sort_by_key(|e| instant(&e.at));
+    Ok(events)
+}
+
+fn instant(at: &str) -> Option<chrono::DateTime<chrono::Utc>> {
+    chrono::DateTime::parse_from_rfc3339(at)
+        .ok()
+        .map(|t| t.to_utc())
+}
+
+fn from_record(record: Record) -> AuditEvent {
+    match record {
+        Record::Approval(a) => AuditEvent {
+            at: a.at,
+            kind: AuditKind::Approval,
+            actor: format!("{} <{}>", a.approver.name, a.approver.email),
+            summary: format!(
+                "Approved {} {}{}",
+                a.change.ops.len(),
+                if a.change.ops.len() == 1 {
+                    "operation"
+                } else {
+                    "operations"
+                },
+                if a.signature.is_some() {
+                    " (signed)"
+                } else {
+                    ""
+                }
+            ),
+            change: Some(a.change.hash),
+            note: a.comment,
+            sent: Vec::new(),
+        },
+        Record::Override(o) => AuditEvent {
+            at: o.at,
+            kind: AuditKind::Override,
+            actor: format!("{} <{}>", o.by.name, o.by.email),
+            summary: format!("Pushed without the approvals: {}", o.missing),
+            change: Some(o.change.hash),
+            note: Some(o.reason),
+            sent: Vec::new(),
+        },
+    }
+}
+
+fn actor(a: &Actor) -> String {
+    match a {
+        Actor::Person { name, email } => format!("{name} <{email}>"),
+        Actor::Targetprocess { .. } => "Targetprocess".to_owned(),
+        Actor::AutoSync => "auto-sync".to_owned(),
+    }
+}
+
+/// The trail as JSON (an array of events).
+pub fn to_json(events: &[AuditEvent]) -> String {
+    serde_json::to_string_pretty(events).unwrap_or_else(|_| "[]".to_owned())
+}
+
+/// The trail as CSV (RFC 4180): `at,kind,actor,change,summary,note,sent`, one row per event;
+/// `sent` lists the written fields as `name: field before → after`, separated by `; `.
+pub fn to_csv(events: &[AuditEvent]) -> String {
+    let mut out = String::from("at,kind,actor,change,summary,note,sent\r\n");
+    for e in events {
+        let kind = serde_json::to_value(e.kind)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default();
+        let sent: Vec<String> = e.sent.iter().map(write_text).collect();
+        let row = [
+            e.at.as_str(),
+            &kind,
+            &e.actor,
+            e.change.as_deref().unwrap_or(""),
+            &e.summary,
+            e.note.as_deref().unwrap_or(""),
+            &sent.join("; "),
+        ];
+        let cells: Vec<String> = row.iter().map(|c| csv_cell(c)).collect();
+        out.push_str(&cells.join(","));
+        out.push_str("\r\n");
+    }
+    out
+}
+
+fn write_text(w: &FieldWrite) -> String {
+    match w.field {
+        Some(f) => format!(
+            "{} \"{}\": {} {} → {}",
+            w.entity,
+            w.name,
+            f.label(),
+            w.before,
+            w.after
+        ),
+        None if w.before == pi_model::merge::FieldValue::Missing => {
+            format!("{} \"{}\": created", w.entity, w.name)
+        }
+        None => format!("{} \"{}\": deleted", w.entity, w.name),
+    }
+}
+
+fn csv_cell(text: &str) -> String {
+    if text.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text.to_owned()
+    }
+}
