@@ -1,6 +1,7 @@
 // "Move up" / "Move down" buttons of an objective or a feature: real buttons (Tab, Enter,
 // Space), labelled with what they move, disabled at the ends of the list.
 import { ActionIcon, Group } from "@mantine/core";
+import { useEffect, useRef } from "react";
 
 import { canMove, type Direction } from "./order";
 
@@ -47,4 +48,22 @@ export function focusMoveButton(value: string, frames = 20) {
     return;
   }
   if (frames > 0) requestAnimationFrame(() => focusMoveButton(value, frames - 1));
+}
+
+/** A setter for the move button to focus once the next render is on screen (after a move the
+ * list is re-rendered, and a form may be replaced, so focusing right away would be lost). With
+ * `dataVersion`, focus waits until the plan data has changed from the version at the call (a
+ * saved move replaces the form when the saved plan arrives). */
+export function useFocusAfterMove(dataVersion = 0): (value: string) => void {
+  const target = useRef<{ value: string; from: number } | null>(null);
+  // After every render: the move itself always causes one (new order or new selection).
+  useEffect(() => {
+    const t = target.current;
+    if (t === null || (dataVersion !== 0 && dataVersion === t.from)) return;
+    target.current = null;
+    focusMoveButton(t.value);
+  });
+  return (value: string) => {
+    target.current = { value, from: dataVersion };
+  };
 }

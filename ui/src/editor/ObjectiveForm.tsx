@@ -5,7 +5,7 @@ import { useState } from "react";
 
 import type { FeatureDto, ObjectiveDto, PlanView } from "../ipc";
 import { FeatureCard } from "./FeatureCard";
-import { MoveButtons, focusMoveButton } from "./MoveButtons";
+import { MoveButtons, useFocusAfterMove } from "./MoveButtons";
 import { focusAfterMove, moved, type Direction } from "./order";
 import { ChoiceField, NumberField, TextField } from "./fields";
 import { fieldFindings } from "./findings";
@@ -40,6 +40,7 @@ function newFeature(): FeatureDto {
 export function ObjectiveForm({ view, index, saving, onSave, onRemove, onMove }: Props) {
   const saved = view.plan.objectives[index];
   const [draft, setDraft] = useState<ObjectiveDto | undefined>(saved);
+  const focusLater = useFocusAfterMove();
   if (!saved || !draft) return null;
   const dirty = JSON.stringify(draft) !== JSON.stringify(saved);
   const at = (field: string) => fieldFindings(view.findings, index, null, field);
@@ -49,7 +50,7 @@ export function ObjectiveForm({ view, index, saving, onSave, onRemove, onMove }:
   const moveFeature = (i: number, delta: -1 | 1, direction: Direction) => {
     const features = moved(draft.features, i, delta);
     set({ features });
-    focusMoveButton(`feature-${i + delta}-${focusAfterMove(features.length, i + delta, direction)}`);
+    focusLater(`feature-${i + delta}-${focusAfterMove(features.length, i + delta, direction)}`);
   };
   const programOptions = view.plan.programObjectives.map((p) => ({ value: p.id, label: p.name }));
   return (

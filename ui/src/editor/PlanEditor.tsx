@@ -6,7 +6,7 @@ import { useState } from "react";
 import { ErrorAlert } from "../ErrorAlert";
 import { usePlan, usePlanSave, usePlanUndo } from "../data";
 import type { ObjectiveDto, PlanDto, PlanView } from "../ipc";
-import { focusMoveButton } from "./MoveButtons";
+import { useFocusAfterMove } from "./MoveButtons";
 import { ObjectiveForm } from "./ObjectiveForm";
 import { errorCount } from "./findings";
 import { focusAfterMove, moved } from "./order";
@@ -76,6 +76,7 @@ function PlanLevelFindings({ view }: { view: PlanView }) {
 
 function Editor({ view, dataVersion }: { view: PlanView; dataVersion: number }) {
   const [selected, setSelected] = useState(0);
+  const focusLater = useFocusAfterMove(dataVersion);
   const save = usePlanSave();
   const undo = usePlanUndo();
   const count = view.plan.objectives.length;
@@ -138,7 +139,7 @@ function Editor({ view, dataVersion }: { view: PlanView; dataVersion: number }) 
               onMove={async (delta, direction) => {
                 await savePlan(replace(moved(view.plan.objectives, index, delta)));
                 setSelected(index + delta);
-                focusMoveButton(`objective-${focusAfterMove(count, index + delta, direction)}`);
+                focusLater(`objective-${focusAfterMove(count, index + delta, direction)}`);
               }}
             />
           )}

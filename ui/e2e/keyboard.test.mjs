@@ -1,0 +1,256 @@
+// Keyboard-only browser test at 1280×800: a planner who never touches the mouse tries the demo,
+// opens a team plan, moves between objectives, edits an effort and saves, and reorders
+// objectives and features. Every step checks that focus is visible, and the editor is checked
+// for unlabelled controls, horizontal scrolling and controls that jump while editing.
+/* global document, getComputedStyle, HTMLSelectElement -- used in functions run in the page */
+import { spawn } from "node:child_process";
+import { mkdirSync } from "node:fs";
+import { createServer } from "node:net";
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+
+import { chromium } from "playwright-core";
+
+const shots = process.env.PI_PLANNER_SHOTS_DIR;
+let preview;
+let browser;
+let base;
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitForServer(url, ms) {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`preview server did not start at ${url}`);
+}
+
+before(async () => {
+  const port = await freePort();
+  base = `http://127.0.0.1:${port}/`;
+  preview = spawn("npx", ["vite", "preview", "--host", "127.0.0.1", "--port", String(port), "--strictPort"], {
+    stdio: "ignore",
+    detached: true,
+  });
+  await waitForServer(base, 20000);
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+    ],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  if (preview?.pid) process.kill(-preview.pid, "SIGTERM");
+});
+
+/** The focused element: its accessible name, tag, and whether focus is drawn around it. */
+function focused(page) {
+  return page.evaluate(() => {
+    const el = document.activeElement;
+    if (!el || el === document.body) return null;
+    const byId = (ids) =>
+      ids
+        .split(" ")
+        .map((id) => document.getElementById(id)?.textContent ?? "")
+        .join(" ");
+    const name =
+      el.getAttribute("aria-label") ??
+      (el.getAttribute("aria-labelledby") ? byId(el.getAttribute("aria-labelledby")) : null) ??
+      (el.labels && el.labels[0] ? el.labels[0].textContent : null) ??
+      el.textContent;
+    // Focus is visible when the focused element looks different from the unfocused one.
+    const look = () => {
+      const st = getComputedStyle(el);
+      return [st.outlineStyle, st.outlineWidth, st.outlineColor, st.boxShadow, st.borderColor, st.backgroundColor].join("|");
+    };
+    const keyboardFocus = el.matches(":focus-visible");
+    const withFocus = look();
+    el.blur();
+    const withoutFocus = look();
+    el.focus();
+    return {
+      name: (name ?? "").replace(/\s+/g, " ").trim(),
+      tag: el.tagName.toLowerCase(),
+      visible: keyboardFocus && withFocus !== withoutFocus,
+      looks: [withFocus, withoutFocus],
+    };
+  });
+}
+
+/** Presses Tab (Shift+Tab when `back`) until the focused element's name matches; at most 80. */
+async function tabTo(page, name, { back = false } = {}) {
+  const seen = [];
+  for (let i = 0; i < 80; i++) {
+    await page.keyboard.press(back ? "Shift+Tab" : "Tab");
+    const f = await focused(page);
+    if (!f) continue;
+    seen.push(f.name);
+    if (typeof name === "string" ? f.name === name : name.test(f.name)) {
+      assert.ok(f.visible, `focus on "${f.name}" is not visible: ${f.looks.join(" / ")}`);
+      return f;
+    }
+  }
+  throw new Error(`never reached ${name} with the keyboard; passed: ${seen.join(" | ")}`);
+}
+
+/** Chooses an option of the focused native select by pressing ArrowDown. */
+async function chooseWithArrows(page, label) {
+  for (let i = 0; i < 30; i++) {
+    const current = await page.evaluate(() => {
+      const el = document.activeElement;
+      return el instanceof HTMLSelectElement ? el.selectedOptions[0]?.textContent : null;
+    });
+    if (current === label) return;
+    await page.keyboard.press("ArrowDown");
+  }
+  throw new Error(`option ${label} not reached with the arrow keys`);
+}
+
+/** Visible form controls without an accessible name. */
+function unlabelled(page) {
+  return page.evaluate(() => {
+    const controls = [...document.querySelectorAll("button, input, select, textarea, a[href], [role=switch]")];
+    return controls
+      .filter((el) => el.getClientRects().length > 0 && el.getAttribute("type") !== "hidden")
+      // Mouse-only extras (number steppers) are hidden from assistive technology and Tab.
+      .filter((el) => !el.closest("[aria-hidden=true]"))
+      .filter((el) => {
+        const labelled = el.getAttribute("aria-labelledby");
+        const name =
+          el.getAttribute("aria-label") ||
+          (labelled && document.getElementById(labelled.split(" ")[0])?.textContent) ||
+          (el.labels && el.labels[0]?.textContent) ||
+          (el.tagName === "BUTTON" || el.tagName === "A" ? el.textContent : "") ||
+          el.getAttribute("title");
+        return !name || !name.trim();
+      })
+      .map((el) => el.outerHTML.slice(0, 120));
+  });
+}
+
+const names = (page) =>
+  page.getByTestId("objective-item").evaluateAll((els) =>
+    els.map((el) => el.querySelector(".mantine-NavLink-label")?.textContent),
+  );
+
+test("keyboard only: open the demo plan, edit an effort, save, reorder", async () => {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  await page.goto(base);
+  await page.getByRole("heading", { name: "Welcome to PI Planner" }).waitFor();
+  // Compare focused and unfocused looks without waiting for transitions.
+  await page.addStyleTag({ content: "*, *::before, *::after { transition: none !important; }" });
+
+  await tabTo(page, "Try the demo");
+  await page.keyboard.press("Enter");
+  await page.getByLabel("Your name").waitFor();
+  await tabTo(page, /^Your name/);
+  await page.keyboard.type("Kim Keys");
+  await tabTo(page, /^Your e-mail address/);
+  await page.keyboard.type("kim@example.com");
+  await page.keyboard.press("Enter");
+
+  await page.getByLabel("Release train (ART)").waitFor();
+  await tabTo(page, "Release train (ART)");
+  await chooseWithArrows(page, "Platform ART");
+  await tabTo(page, "Release (PI)");
+  await page.getByRole("option", { name: "PI-1/26" }).waitFor({ state: "attached" });
+  await chooseWithArrows(page, "PI-1/26");
+  await tabTo(page, "Team");
+  await page.getByRole("option", { name: "Platform Eco" }).waitFor({ state: "attached" });
+  await chooseWithArrows(page, "Platform Eco");
+  await tabTo(page, "Open plan");
+  await page.keyboard.press("Enter");
+  await page.getByTestId("objective-item").first().waitFor();
+
+  // Objectives in the list are reached with Tab and opened with Enter or Space.
+  const second = await tabTo(page, /^Single sign-on for partners/);
+  assert.equal(second.tag, "button");
+  await page.keyboard.press("Enter");
+  await page.getByRole("heading", { name: "Objective 2 of 3" }).waitFor();
+  const first = await tabTo(page, /^Self-service sign-up/, { back: true });
+  assert.equal(first.tag, "button");
+  await page.keyboard.press("Space");
+  await page.getByRole("heading", { name: "Objective 1 of 3" }).waitFor();
+
+  assert.deepEqual(await unlabelled(page), [], "every control has a name");
+  const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(width <= 1280, `no horizontal scrolling at 1280 px (content is ${width} px wide)`);
+  await shot(page, "keyboard-editor");
+
+  // Edit the effort and save, keyboard only; the Save button does not move while editing.
+  const save = page.getByRole("button", { name: "Save", exact: true });
+  const before = await save.boundingBox();
+  await tabTo(page, /^Effort/);
+  await page.keyboard.press("Control+A");
+  await page.keyboard.type("21");
+  await page.getByText("Unsaved changes").waitFor();
+  assert.deepEqual(await save.boundingBox(), before, "Save stays where it was");
+  await tabTo(page, "Save");
+  await page.keyboard.press("Enter");
+  await page.getByTestId("objective-item").first().getByText(/21 pts/).waitFor();
+  const saved = await page.evaluate(() => globalThis.piPlannerBrowserHost.planGet());
+  assert.equal(saved.plan.objectives[0].effort, 21);
+
+  // Move the objective down with the keyboard; focus stays on the move buttons.
+  await tabTo(page, "Move objective down", { back: true });
+  await page.keyboard.press("Enter");
+  await page.getByRole("heading", { name: "Objective 2 of 3" }).waitFor();
+  assert.deepEqual(await names(page), ["Single sign-on for partners", "Self-service sign-up", "Usage dashboard"]);
+  await page.waitForFunction(() => document.activeElement?.getAttribute("aria-label")?.startsWith("Move objective"));
+  await page.keyboard.press("Enter");
+  await page.getByRole("heading", { name: "Objective 3 of 3" }).waitFor();
+  assert.deepEqual(await names(page), ["Single sign-on for partners", "Usage dashboard", "Self-service sign-up"]);
+  const after = await page.evaluate(() => globalThis.piPlannerBrowserHost.planGet());
+  assert.deepEqual(
+    after.plan.objectives.map((o) => o.name),
+    ["Single sign-on for partners", "Usage dashboard", "Self-service sign-up"],
+  );
+
+  // Add a feature and move it to the top with the keyboard, then save.
+  await tabTo(page, "Add feature");
+  await page.keyboard.press("Enter");
+  const cards = page.getByRole("region", { name: /^Feature / });
+  await cards.nth(1).waitFor();
+  await tabTo(page, "Move feature up");
+  await page.keyboard.press("Enter");
+  const label = async (i) => cards.nth(i).getAttribute("aria-label");
+  assert.equal(await label(0), "Feature New feature", "the new feature moved to the top");
+  await shot(page, "keyboard-reorder");
+  await tabTo(page, "Save");
+  await page.keyboard.press("Enter");
+  await page.waitForFunction(async () => {
+    const view = await globalThis.piPlannerBrowserHost.planGet();
+    return view.plan.objectives[2].features[0].name === "New feature";
+  });
+  await page.close();
+});
+
+async function shot(page, name) {
+  if (!shots) return;
+  mkdirSync(shots, { recursive: true });
+  await page.screenshot({ path: `${shots}/${name}.png` });
+}
