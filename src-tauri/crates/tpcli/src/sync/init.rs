@@ -28,6 +28,11 @@ pub struct InitArgs {
     /// A shared git remote to publish the plan's branches and op log to (added as origin).
     #[arg(long, value_name = "URL")]
     remote: Option<String>,
+    /// Start a new plan with the objectives of this plan template ([templates.plans] in
+    /// pi-planner.toml), committed on the working branch and created in Targetprocess by the
+    /// next push. Ignored when joining a teammate's plan.
+    #[arg(long, value_name = "NAME")]
+    template: Option<String>,
     #[command(flatten)]
     repo: RepoArgs,
     #[command(flatten)]
@@ -60,6 +65,10 @@ pub fn run(args: InitArgs) -> Result<u8> {
     let report = block_on(pi_engine::init(&ctx, &req));
     progress.finish();
     let report = report??;
+    let templated = match &args.template {
+        Some(name) if !report.joined => apply_template(&args.repo, &me, name)?,
+        _ => 0,
+    };
     if args.json {
         println!(
             "{}",
@@ -71,6 +80,7 @@ pub fn run(args: InitArgs) -> Result<u8> {
                 "features": report.features,
                 "remote": report.pushed_to,
                 "joined": report.joined,
+                "template_objectives": templated,
             })
         );
     } else {
@@ -95,6 +105,22 @@ pub fn run(args: InitArgs) -> Result<u8> {
         if let Some(url) = report.pushed_to {
             println!("  shared with:     {url}");
         }
+        if templated > 0 {
+            println!(
+                "  from template:   {templated} new objectives (sent to Targetprocess by the next push)"
+            );
+        }
     }
     Ok(exit::OK)
+}
+
+/// Adds the plan template's objectives to the new plan; returns how many.
+fn apply_template(repo: &RepoArgs, me: &pi_git::Identity, name: &str) -> Result<usize> {
+    let ws = pi_engine::Workspace::open(&repo.repo)?;
+    let now = chrono::Utc::now();
+    let addition = pi_engine::templates::Addition::Plan {
+        template: name.to_owned(),
+    };
+    let mut ids = pi_engine::templates::Ids::new(&super::new::seed(now));
+    Ok(pi_engine::templates::add(&ws, me, now, &addition, &mut ids)?.len())
 }

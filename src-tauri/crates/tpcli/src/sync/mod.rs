@@ -2,9 +2,12 @@
 //! workflow, one module per subcommand, each a thin layer over pi-engine; progress on stderr,
 //! results on stdout.
 
+pub mod approve;
+pub mod audit;
 pub mod connect;
 pub mod init;
 pub mod log;
+pub mod new;
 pub mod progress;
 pub mod pull;
 pub mod push;

@@ -21,9 +21,10 @@ use crate::exit;
   tpcli plan push --dry-run     # what would be sent, in planner words
   tpcli plan push               # send it
   tpcli plan push --yes         # also confirm deletions in Targetprocess
+  tpcli plan push --override \"owners away, agreed by phone\"   # without the approvals (recorded)
 
 Exit codes: 0 pushed (or nothing to push), 1 not pushed (conflicts, Targetprocess changed,
-deletions to confirm, or an operation refused), 2 error.")]
+deletions to confirm, approvals missing, or an operation refused), 2 error.")]
 pub struct PushArgs {
     /// Print the operations a push would send and change nothing.
     #[arg(long)]
@@ -31,6 +32,9 @@ pub struct PushArgs {
     /// Confirm deletions of objectives or features in Targetprocess.
     #[arg(long)]
     yes: bool,
+    /// Push even though the [approvals] policy is not met; REASON is recorded in the audit trail.
+    #[arg(long = "override", value_name = "REASON")]
+    override_reason: Option<String>,
     /// Attribute the push to an unattended sync (CI) instead of you.
     #[arg(long)]
     auto_sync: bool,
@@ -61,10 +65,25 @@ pub fn run(args: PushArgs) -> Result<u8> {
     } else {
         "Checking Targetprocess for changes to what you changed…"
     });
-    let outcome = block_on(pi_engine::push(&ctx, ws, opts));
+    let reason = args.override_reason.as_deref();
+    let outcome = block_on(pi_engine::push_overriding(&ctx, ws, opts, reason));
     drop(watch);
     progress.finish();
-    let outcome = outcome??;
+    let outcome = match outcome? {
+        // The approval gate: not an error of the run, a result to act on.
+        Err(pi_engine::EngineError::Approval(refusal)) => {
+            if args.json {
+                println!(
+                    "{}",
+                    serde_json::json!({ "outcome": "awaiting_approval", "message": refusal.to_string() })
+                );
+            } else {
+                println!("Not pushed: {refusal}.");
+            }
+            return Ok(exit::FINDINGS);
+        }
+        outcome => outcome?,
+    };
     if args.json {
         println!("{}", json(&outcome));
     } else {
