@@ -6,7 +6,7 @@ import { execFileSync, spawn } from "node:child_process";
 import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { test } from "node:test";
 
 import { WebDriver, button, byLabel, choose, lit, sleep } from "./webdriver.mjs";
@@ -117,6 +117,24 @@ test("demo: pick a team, see its objectives, edit an effort, and the plan file h
     await (await wd.find(button("Undo last edit"))).click();
     await wd.until("undo puts 37 back", async () => (await firstText()).includes("37 pts"));
     assert.match(objectiveSection(readFileSync(planFile, "utf8"), name), /\*\*Effort\*\*: 37 points/);
+
+    // Every save and undo is a commit in the planner's name, nothing is left uncommitted.
+    const git = (...args) => execFileSync("git", ["-C", dirname(planFile), ...args]).toString();
+    const commits = git("log", "-3", "--format=%an <%ae>|%s|%(trailers:key=Pi-Source,valueonly,separator=)").trim();
+    assert.deepEqual(commits.split("\n"), [
+      "Ann Planner <ann@example.com>|Undo the last edit|local",
+      "Ann Planner <ann@example.com>|Edit the plan|local",
+      "Ann Planner <ann@example.com>|Edit the plan|local",
+    ]);
+    assert.equal(git("status", "--porcelain", "--", planFile), "");
+
+    // Moving the objective down is saved: the plan file lists it second.
+    await (await wd.find("//button[@aria-label='Move objective down']")).click();
+    await wd.until("the list shows the new order", async () => !(await firstText()).includes(name));
+    const text = readFileSync(planFile, "utf8");
+    const objectives = [...text.matchAll(/^## Objective: (.*)$/gm)].map((m) => m[1]);
+    assert.equal(objectives[1], name);
+    await shot(wd, "04b-editor-moved");
   } catch (e) {
     await shot(wd, "failed-demo");
     throw e;
