@@ -114,6 +114,28 @@ impl SourceMap {
         slot.len += 1;
     }
 
+    /// Records the positions of several distinct fields of `path`, as [`Self::set_field`] does
+    /// for each; in one step when they are new and `path` is the latest entity written.
+    pub(crate) fn set_fields(&mut self, path: EntityPath, new: &[(Field, Position)]) {
+        let end = self.fields.len();
+        let slot = self.slots.get_mut(path);
+        let own = self.fields.get(slot.first..slot.first + slot.len);
+        let fresh = slot.len == 0
+            || (slot.first + slot.len == end
+                && own.is_some_and(|own| own.iter().all(|o| new.iter().all(|n| n.0 != o.0))));
+        if fresh {
+            if slot.len == 0 {
+                slot.first = end;
+            }
+            slot.len += new.len();
+            self.fields.extend_from_slice(new);
+        } else {
+            for &(field, at) in new {
+                self.set_field(path, field, at);
+            }
+        }
+    }
+
     /// The position of a field line, else of its entity's heading, else the top of the file.
     pub fn locate(&self, path: EntityPath, field: Option<Field>) -> Position {
         let slot = self.slots.get(path);
@@ -221,6 +243,33 @@ mod tests {
             m.locate(EntityPath::Objective { index: 3 }, None),
             Position { line: 1, column: 1 }
         );
+    }
+
+    #[test]
+    fn several_fields_at_once_match_one_by_one() {
+        let at = |line| Position { line, column: 3 };
+        let a = EntityPath::Objective { index: 0 };
+        let b = EntityPath::Feature {
+            objective: 0,
+            index: 0,
+        };
+        let steps: [(EntityPath, &[(Field, Position)]); 4] = [
+            (a, &[(Field::Name, at(1))]),
+            (a, &[(Field::Id, at(2)), (Field::Status, at(3))]),
+            (b, &[(Field::Id, at(4))]),
+            // Not the latest entity, and a field it already has.
+            (a, &[(Field::Effort, at(5)), (Field::Id, at(6))]),
+        ];
+        let (mut batched, mut single) = (SourceMap::default(), SourceMap::default());
+        for (path, fields) in steps {
+            batched.set_fields(path, fields);
+            for &(field, pos) in fields {
+                single.set_field(path, field, pos);
+            }
+        }
+        assert_eq!(batched, single);
+        assert_eq!(batched.locate(a, Some(Field::Id)), at(6));
+        assert_eq!(batched.locate(a, Some(Field::Status)), at(3));
     }
 
     #[test]

@@ -143,25 +143,54 @@ pub(super) fn block(cur: &mut Cursor<'_>, kind: BlockKind, inline: &str) -> Stri
             escaped |= line.text.starts_with('\\');
         }
     }
-    let mut text = String::new();
-    if has_inline {
-        text.push_str(inline);
-    }
-    if let (Some(first), Some(last)) = (cur.peek(), last) {
-        let span = cur.span(&first, &last);
-        text.reserve(span.len() + 1);
+    let body = match (cur.peek(), last) {
+        (Some(first), Some(last)) => Some((cur.span(&first, &last), last.no)),
+        _ => None,
+    };
+    let inline = if has_inline { inline } else { "" };
+    let body_len = body.map_or(0, |(span, _)| span.len() + usize::from(has_inline));
+    let mut text = String::with_capacity(inline.len() + body_len);
+    text.push_str(inline);
+    if let Some((span, last)) = body {
         if has_inline {
             text.push('\n');
         }
-        // Without escapes and `\r` line endings the lines joined by `\n` are the file text.
-        if !escaped && !span.contains('\r') {
-            text.push_str(span);
+        // Without `\r` line endings the lines joined by `\n` are the file text.
+        if memchr::memchr(b'\r', span.as_bytes()).is_some() {
+            join_unescaped(cur, kind, last, &mut text);
+        } else if escaped {
+            push_unescaped(kind, span, &mut text);
         } else {
-            join_unescaped(cur, kind, last.no, &mut text);
+            text.push_str(span);
         }
     }
     *cur = scan;
     text
+}
+
+/// Appends `span` (whole lines joined by `\n`) with the block escapes undone, copied in pieces
+/// between the escaped lines.
+fn push_unescaped(kind: BlockKind, span: &str, out: &mut String) {
+    let bytes = span.as_bytes();
+    // `span[..copied]` is written; the next backslash is searched for from `from`.
+    let (mut copied, mut from) = (0, 0);
+    while let Some(i) = bytes.get(from..).and_then(|b| memchr::memchr(b'\\', b)) {
+        let i = i + from;
+        from = i + 1;
+        if i > 0 && bytes.get(i - 1) != Some(&b'\n') {
+            continue;
+        }
+        let rest = span.get(i..).unwrap_or("");
+        let line = rest.get(..memchr::memchr(b'\n', rest.as_bytes()).unwrap_or(rest.len()));
+        let line = line.unwrap_or("");
+        if escape::unescape_block_line(kind, line).len() != line.len() {
+            // The backslash is ASCII: both cuts are character boundaries.
+            out.push_str(span.get(copied..i).unwrap_or(""));
+            copied = i + 1;
+        }
+        from = i + line.len();
+    }
+    out.push_str(span.get(copied..).unwrap_or(""));
 }
 
 /// Appends the lines from `cur` up to line `last`, unescaped, joined by `\n`.
@@ -252,6 +281,9 @@ mod tests {
         // The same text with CRLF endings and an escaped heading goes line by line.
         let crlf = read("\r\nOutcome.\r\n\r\n\\# a\r\n\r\n**Status**: x\r\n", "");
         assert_eq!(crlf, ("Outcome.\n\n# a".to_owned(), next.clone()));
+        // Escaped lines without `\r`: copied in pieces around the dropped backslashes.
+        let pieces = read("\n\\# a\nb \\# c\n\\\\x\n\\**X**: y\n\n**Status**: x\n", "");
+        assert_eq!(pieces, ("# a\nb \\# c\n\\\\x\n**X**: y".to_owned(), next.clone()));
         // Leading empty lines beyond the first stay; an inline value comes first.
         let lead = read("\n\nx\n**Status**: x", "");
         assert_eq!(lead, ("\nx".to_owned(), next.clone()));

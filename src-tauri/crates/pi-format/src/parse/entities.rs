@@ -31,8 +31,13 @@ impl<'a> Ctx<'a> {
     /// The next accepted item of a section body (see [`fields::accept`]); `None` at its end.
     fn item(&mut self, kind: Kind, path: Option<EntityPath>, seen: &mut Seen) -> Option<Item<'a>> {
         loop {
-            let item = body::next(&mut self.cur, &mut self.errors)?;
-            if fields::accept(kind, path, &item, seen, &mut self.errors, &mut self.map) {
+            let Some(item) = body::next(&mut self.cur, &mut self.errors) else {
+                if let Some(path) = path {
+                    seen.record(path, &mut self.map);
+                }
+                return None;
+            };
+            if fields::accept(kind, path, &item, seen, &mut self.errors) {
                 return Some(item);
             }
         }

@@ -6,7 +6,7 @@ use pi_model::{Effort, EntityId, EntityPath, Field, JiraLink};
 
 use super::body::{FieldLine, Item};
 use crate::escape;
-use crate::{ParseError, ParseErrorKind, SourceMap};
+use crate::{ParseError, ParseErrorKind, Position, SourceMap};
 
 /// The kinds of section that carry fields.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -63,23 +63,71 @@ impl Kind {
 }
 
 /// The labels already seen in one section: the line of each, by its index in
-/// [`Kind::labels`] (0 while unseen).
-#[derive(Debug, Default)]
-pub(super) struct Seen([usize; 9]);
+/// [`Kind::labels`] (0 while unseen), and the positions of the fields to record in the source
+/// map, in file order (recorded together when the section ends, see [`Seen::record`]).
+#[derive(Debug)]
+pub(super) struct Seen {
+    lines: [usize; 9],
+    fields: [(Field, Position); 9],
+    len: usize,
+}
 
-/// Checks an item's label (unknown, duplicate) and records its field position; `false` when
-/// the item is rejected (the error is recorded).
+impl Default for Seen {
+    fn default() -> Self {
+        let nowhere = (Field::Name, Position { line: 0, column: 0 });
+        Self {
+            lines: [0; 9],
+            fields: [nowhere; 9],
+            len: 0,
+        }
+    }
+}
+
+impl Seen {
+    /// Writes the field positions collected so far to `map` (at most once per section).
+    pub fn record(&mut self, path: EntityPath, map: &mut SourceMap) {
+        let fields = self.fields.get(..self.len).unwrap_or(&[]);
+        map.set_fields(path, fields);
+        self.len = 0;
+    }
+}
+
+/// The index of `label` in [`Kind::labels`] of `kind`.
+fn label_index(kind: Kind, label: &str) -> Option<usize> {
+    Some(match (kind, label) {
+        (Kind::ProgramObjective | Kind::Objective | Kind::Feature, "ID") => 0,
+        (Kind::Objective | Kind::Feature, "Status") => 1,
+        (Kind::Objective | Kind::Feature, "Effort") => 2,
+        (Kind::Objective | Kind::Feature, "Owner") => 3,
+        (Kind::Objective, "Committed") => 4,
+        (Kind::Objective, "Business Value") => 5,
+        (Kind::Objective, "Actual Business Value") => 6,
+        (Kind::Objective, "Program Objective") => 7,
+        (Kind::Objective, "Description") => 8,
+        (Kind::Feature, "Jira") => 4,
+        (Kind::Feature, "Acceptance Criteria") => 5,
+        (Kind::Feature, "Description") => 6,
+        (Kind::Story, "Jira") => 0,
+        (Kind::Story, "Status") => 1,
+        (Kind::Story, "Assignee") => 2,
+        (Kind::Story, "Points") => 3,
+        (Kind::Story, "Acceptance Criteria") => 4,
+        _ => return None,
+    })
+}
+
+/// Checks an item's label (unknown, duplicate) and notes its field position in `seen` when
+/// the section has a `path`; `false` when the item is rejected (the error is recorded).
 pub(super) fn accept(
     kind: Kind,
     path: Option<EntityPath>,
     item: &Item<'_>,
     seen: &mut Seen,
     errors: &mut Vec<ParseError>,
-    map: &mut SourceMap,
 ) -> bool {
     let head = item.head();
     let at = head.line.start();
-    let Some(index) = kind.labels().iter().position(|l| *l == head.label) else {
+    let Some(index) = label_index(kind, head.label) else {
         errors.push(ParseError {
             kind: ParseErrorKind::Structure,
             at,
@@ -92,7 +140,7 @@ pub(super) fn accept(
         });
         return false;
     };
-    let Some(first) = seen.0.get_mut(index) else {
+    let Some(first) = seen.lines.get_mut(index) else {
         return false;
     };
     if *first != 0 {
@@ -104,12 +152,15 @@ pub(super) fn accept(
         return false;
     }
     *first = at.line;
-    if let (Some(path), Some(field)) = (path, field_of(head.label)) {
+    if let (Some(_), Some(field)) = (path, field_of(head.label)) {
         let pos = match item {
             Item::Field(_) => head.value_pos(),
             _ => at,
         };
-        map.set_field(path, field, pos);
+        if let Some(slot) = seen.fields.get_mut(seen.len) {
+            *slot = (field, pos);
+            seen.len += 1;
+        }
     }
     true
 }
@@ -227,6 +278,21 @@ mod tests {
                 }
             }
         }
+        for kind in [
+            Kind::ProgramObjective,
+            Kind::Objective,
+            Kind::Feature,
+            Kind::Story,
+        ] {
+            for (i, label) in kind.labels().iter().enumerate() {
+                assert_eq!(label_index(kind, label), Some(i), "{kind:?} {label}");
+            }
+            for label in ["Name", "Points ", "id", ""] {
+                assert_eq!(label_index(kind, label), None);
+            }
+        }
+        assert_eq!(label_index(Kind::Story, "ID"), None);
+        assert_eq!(label_index(Kind::ProgramObjective, "Status"), None);
         assert_eq!(field_of("Assignee"), None);
         assert_eq!(field_of("Name"), None);
     }
