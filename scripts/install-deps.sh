@@ -5,7 +5,8 @@ set -euo pipefail
 
 need_apt=()
 have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
-for pkg in build-essential pkg-config git curl ca-certificates; do
+# openssh-client: ssh-keygen signs and verifies approvals (docs/approvals.md).
+for pkg in build-essential pkg-config git curl ca-certificates openssh-client; do
     have_pkg "$pkg" || need_apt+=("$pkg")
 done
 # The desktop app (Tauri 2 on WebKitGTK), its keychain (Secret Service) and its tests: Xvfb,

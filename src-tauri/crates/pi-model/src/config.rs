@@ -47,8 +47,6 @@ pub struct ApprovalPolicy {
     /// Signed approvals: `"verify"` (default: a signature present must verify), or
     /// `"required"` (an unsigned approval does not count).
     pub signatures: SignatureRule,
-    /// Whether a rollback (a compensating push) also needs the approvals. Default: no.
-    pub gate_rollback: bool,
 }
 
 /// One person allowed to approve.
