@@ -283,7 +283,10 @@ mod tests {
         assert_eq!(crlf, ("Outcome.\n\n# a".to_owned(), next.clone()));
         // Escaped lines without `\r`: copied in pieces around the dropped backslashes.
         let pieces = read("\n\\# a\nb \\# c\n\\\\x\n\\**X**: y\n\n**Status**: x\n", "");
-        assert_eq!(pieces, ("# a\nb \\# c\n\\\\x\n**X**: y".to_owned(), next.clone()));
+        assert_eq!(
+            pieces,
+            ("# a\nb \\# c\n\\\\x\n**X**: y".to_owned(), next.clone())
+        );
         // Leading empty lines beyond the first stay; an inline value comes first.
         let lead = read("\n\nx\n**Status**: x", "");
         assert_eq!(lead, ("\nx".to_owned(), next.clone()));
