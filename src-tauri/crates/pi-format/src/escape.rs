@@ -32,28 +32,27 @@ pub(crate) fn escape_inline(text: &str, out: &mut String) {
 }
 
 /// Undoes [`escape_inline`]: drops a backslash before any ASCII punctuation. Copies the text
-/// between escapes in pieces; text without a backslash is copied in one allocation.
+/// between the dropped backslashes in pieces; text without one is copied whole.
 pub(crate) fn unescape_inline(raw: &str) -> String {
-    let Some(first) = memchr::memchr(b'\\', raw.as_bytes()) else {
+    let bytes = raw.as_bytes();
+    let Some(first) = bytes.iter().position(|&b| b == b'\\') else {
         return raw.to_owned();
     };
-    let mut out = String::with_capacity(raw.len() - 1);
-    let (mut done, mut rest) = raw.split_at(first);
-    // `rest` starts with a backslash; every split below is next to an ASCII byte.
-    loop {
-        out.push_str(done);
-        let escaped = rest.as_bytes().get(1).filter(|n| n.is_ascii_punctuation());
-        let skip = if escaped.is_some() { 1 } else { 0 };
-        let after = rest.get(skip + 1..).unwrap_or("");
-        out.push_str(rest.get(skip..=skip).unwrap_or(""));
-        match memchr::memchr(b'\\', after.as_bytes()) {
-            Some(i) => (done, rest) = after.split_at(i),
-            None => {
-                out.push_str(after);
-                return out;
-            }
+    let mut out = String::with_capacity(raw.len());
+    // `raw[..copied]` is written (less the dropped backslashes); every cut is next to an ASCII
+    // byte, so it is a character boundary.
+    let (mut copied, mut i) = (0, first);
+    while let Some(&b) = bytes.get(i) {
+        if b == b'\\' && bytes.get(i + 1).is_some_and(u8::is_ascii_punctuation) {
+            out.push_str(raw.get(copied..i).unwrap_or(""));
+            copied = i + 1;
+            i += 2;
+        } else {
+            i += 1;
         }
     }
+    out.push_str(raw.get(copied..).unwrap_or(""));
+    out
 }
 
 /// Which lines of a block are structure in the region the block sits in.

@@ -199,20 +199,36 @@ fn plain_heading(line: &str) -> Option<Heading> {
     if marks == 0 || marks > 6 || !rest.starts_with(' ') {
         return None;
     }
-    let content = rest
-        .trim_start_matches([' ', '\t'])
-        .trim_end_matches([' ', '\t']);
-    let before_hashes = content.trim_end_matches('#');
-    if before_hashes.len() != content.len()
-        && (before_hashes.is_empty() || before_hashes.ends_with([' ', '\t']))
-    {
-        return None;
+    let after_marks = trim_start_blanks(rest);
+    let content = trim_end_blanks(after_marks);
+    let hashes = content.bytes().rev().take_while(|&b| b == b'#').count();
+    if hashes > 0 {
+        let before = content.get(..content.len() - hashes).unwrap_or("");
+        if before.is_empty() || before.ends_with([' ', '\t']) {
+            return None;
+        }
     }
-    let start = line.len() - rest.trim_start_matches([' ', '\t']).len();
+    let start = line.len() - after_marks.len();
     Some(Heading {
         level: marks,
         content: start..start + content.len(),
     })
+}
+
+/// `s` without leading spaces and tabs (ASCII, so cut at a character boundary).
+fn trim_start_blanks(s: &str) -> &str {
+    let n = s.bytes().take_while(|b| matches!(b, b' ' | b'\t')).count();
+    s.get(n..).unwrap_or("")
+}
+
+/// `s` without trailing spaces and tabs.
+fn trim_end_blanks(s: &str) -> &str {
+    let n = s
+        .bytes()
+        .rev()
+        .take_while(|b| matches!(b, b' ' | b'\t'))
+        .count();
+    s.get(..s.len() - n).unwrap_or("")
 }
 
 /// Cheap pre-check: up to three spaces, then `#`. Every heading passes; most lines do not.
