@@ -28,8 +28,8 @@ appimage_tools_present() {
     [ -x "$tools/linuxdeploy-$arch.AppImage" ] && [ -f "$tools/AppRun-$arch" ]
 }
 
-# Fails unless the .deb holds the app's binary, its desktop entry and icons, and depends on
-# WebKitGTK 4.1.
+# Fails unless the .deb holds the app's binary, its desktop entry (starting the binary, with the
+# icon) and icons, and depends on WebKitGTK 4.1.
 check_deb() {
     local deb
     deb="$(ls -t "$bundle_dir"/deb/*.deb 2>/dev/null | head -n 1 || true)"
@@ -47,10 +47,14 @@ check_deb() {
             missing=1
         fi
     }
-    expect "$contents" '\./usr/bin/pi-planner$' "the binary usr/bin/pi-planner"
-    expect "$contents" '\./usr/share/applications/PI Planner\.desktop$' "the desktop entry"
+    expect "$contents" 'usr/bin/pi-planner$' "the binary usr/bin/pi-planner"
+    expect "$contents" 'usr/share/applications/PI Planner\.desktop$' "the desktop entry"
     expect "$contents" 'usr/share/icons/hicolor/32x32/apps/pi-planner\.png$' "the 32x32 icon"
     expect "$contents" 'usr/share/icons/hicolor/128x128/apps/pi-planner\.png$' "the 128x128 icon"
+    local desktop
+    desktop="$(dpkg-deb --fsys-tarfile "$deb" | tar -xO --wildcards '*.desktop')"
+    expect "$desktop" '^Exec=pi-planner$' "a desktop entry that starts pi-planner"
+    expect "$desktop" '^Icon=pi-planner$' "a desktop entry with the app's icon"
     expect "$info" 'Package: pi-planner' "the package name pi-planner"
     expect "$info" 'Depends:.*libwebkit2gtk-4\.1-0' "a dependency on libwebkit2gtk-4.1-0"
     [ "$missing" = 0 ] || return 1
