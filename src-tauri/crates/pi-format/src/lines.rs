@@ -332,6 +332,15 @@ mod tests {
         let mut blank_end = Cursor::new("x\n\n", 4);
         blank_end.skip_to_end();
         assert_eq!(blank_end.line_no(), 6);
+        // Marker lines are noted once passed, by the cursor that passed them.
+        let mut m = Cursor::new("a\n<<<<<<<x\n>>>>>>> b\r\nc", 1);
+        let start = m;
+        m.advance();
+        assert!(!m.seen_marker(), "`<<<<<<<x` is no marker");
+        m.advance();
+        assert!(m.seen_marker());
+        m.skip_to_end();
+        assert!(m.seen_marker() && !start.seen_marker());
         assert_eq!(column_of("äb", 2), 2);
         assert_eq!(column_of("äb", 1), 1);
     }
