@@ -19,6 +19,7 @@ use crate::oplog::{self, Actor, OpKind};
 use crate::workspace::Workspace;
 
 pub use doc::{Block, Doc, Section, Span, html_escape, md_escape};
+pub use sections::actor;
 
 /// How many entities changed, by kind.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -4,6 +4,7 @@ use anyhow::Result;
 use clap::Args;
 use pi_engine::oplog::{self, Actor};
 use pi_model::EntityId;
+use pi_model::diff::Presence;
 
 use super::RepoArgs;
 use super::words::short;
@@ -11,6 +12,10 @@ use crate::exit;
 
 /// The operation log: who changed what and when — pulls (Targetprocess), pushes, resolutions —
 /// with the before and after value of every field, shared with the team through git.
+///
+/// With `--objective ID`, first the history of that objective or feature across commits: every
+/// version in which it changed, with who (git author, Targetprocess users, or auto-sync), when
+/// and what — also when several people edited it concurrently.
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:
   tpcli plan log
@@ -33,9 +38,24 @@ pub fn run(args: LogArgs) -> Result<u8> {
         .into_iter()
         .filter(|e| args.objective.as_ref().is_none_or(|id| e.touches(id)))
         .collect();
+    let history = match &args.objective {
+        Some(id) => Some(pi_engine::history::objective_history(&ws, id)?),
+        None => None,
+    };
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&entries)?);
+        let out = match (&args.objective, &history) {
+            (Some(id), Some(history)) => serde_json::to_string_pretty(&serde_json::json!({
+                "objective": id.to_string(),
+                "history": history,
+                "operations": entries,
+            }))?,
+            _ => serde_json::to_string_pretty(&entries)?,
+        };
+        println!("{out}");
         return Ok(exit::OK);
+    }
+    if let (Some(id), Some(history)) = (&args.objective, &history) {
+        print_history(id, history);
     }
     for e in entries.iter().rev() {
         let who = match &e.actor {
@@ -59,8 +79,41 @@ pub fn run(args: LogArgs) -> Result<u8> {
             );
         }
     }
-    if entries.is_empty() {
+    if entries.is_empty() && history.is_none() {
         println!("No operations logged yet.");
     }
     Ok(exit::OK)
+}
+
+/// Versions in which one objective or feature changed, newest first.
+fn print_history(id: &EntityId, history: &[pi_engine::history::VersionChange]) {
+    println!("History of {id} ({} versions):", history.len());
+    for v in history {
+        let c = &v.commit;
+        let who = pi_engine::report::actor(&c.who);
+        let merge = if c.is_merge() { " (merge)" } else { "" };
+        println!("{}  {}{merge}  {who}\n  {}", c.at, c.short_id(), c.subject);
+        for e in &v.changes {
+            let what = match e.presence {
+                Presence::Added => "added".to_owned(),
+                Presence::Removed => "removed".to_owned(),
+                Presence::Changed => e.moved.as_ref().map_or_else(String::new, |m| {
+                    format!("moved from \"{}\" to \"{}\"", m.from.name, m.to.name)
+                }),
+            };
+            if !what.is_empty() {
+                println!("    \"{}\" {what}", e.name);
+            }
+            for f in e.fields.iter().filter(|_| e.presence == Presence::Changed) {
+                println!(
+                    "    {} of \"{}\": {} → {}",
+                    f.field,
+                    e.name,
+                    short(&f.before),
+                    short(&f.after)
+                );
+            }
+        }
+    }
+    println!();
 }

@@ -4,13 +4,16 @@
 
 pub mod approve;
 pub mod audit;
+pub mod baseline;
 pub mod connect;
+pub mod diff;
 pub mod init;
 pub mod log;
 pub mod new;
 pub mod progress;
 pub mod pull;
 pub mod push;
+pub mod report;
 pub mod resolve;
 pub mod rollback;
 pub mod status;

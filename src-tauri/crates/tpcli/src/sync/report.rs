@@ -1,0 +1,57 @@
+//! `tpcli plan report [--since REV] [--format md|html|json]`: the change summary.
+
+use anyhow::Result;
+use clap::{Args, ValueEnum};
+use pi_engine::history::Rev;
+use pi_engine::report::{self, Format, render_report};
+
+use super::RepoArgs;
+use crate::exit;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum OutputFormat {
+    Text,
+    Md,
+    Html,
+    Json,
+}
+
+/// Summarise what changed since a version: counts by kind, effort delta, status changes, new
+/// and dropped commitments, who changed what, and the operations logged meanwhile.
+///
+/// Default `--since`: the plan's latest baseline (scope drift since PI planning), else `tp`.
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  tpcli plan report
+  tpcli plan report --since pi-4-25.platform-eco-committed --format md
+  tpcli plan report --since HEAD~10 --format html > report.html")]
+pub struct ReportArgs {
+    /// The version to start from (a baseline name, `tp`, or a git revision).
+    #[arg(long, value_name = "REV")]
+    since: Option<String>,
+    /// The version to end at (default: working, the file on disk).
+    #[arg(long, value_name = "REV")]
+    until: Option<String>,
+    #[arg(long, value_enum, default_value = "text")]
+    format: OutputFormat,
+    #[command(flatten)]
+    repo: RepoArgs,
+}
+
+pub fn run(args: ReportArgs) -> Result<u8> {
+    let ws = pi_engine::Workspace::open(&args.repo.repo)?;
+    let since = match args.since.as_deref() {
+        Some(rev) => Rev::parse(rev),
+        None => report::default_since(&ws)?,
+    };
+    let until = args.until.as_deref().map_or(Rev::Working, Rev::parse);
+    let r = report::report(&ws, &since, &until)?;
+    let out = match args.format {
+        OutputFormat::Json => format!("{}\n", serde_json::to_string_pretty(&r)?),
+        OutputFormat::Text => render_report(&r, Format::Text),
+        OutputFormat::Md => render_report(&r, Format::Markdown),
+        OutputFormat::Html => render_report(&r, Format::Html),
+    };
+    print!("{out}");
+    Ok(exit::OK)
+}
