@@ -77,30 +77,6 @@ fn detect(text: &str) -> Detected {
     }
 }
 
-/// The plan file name for a release and team: `{release}-{team}.md`, lower-cased, every run of
-/// characters outside `a-z0-9` turned into one `-`, parentheses dropped, no leading or trailing
-/// `-`. `("PI-4/25", "Platform Eco")` gives `pi-4-25-platform-eco.md`; if nothing is left the
-/// name is `plan.md`.
-pub fn file_name(release: &str, team: &str) -> String {
-    let slug = |s: &str| {
-        let lower = s.to_lowercase().replace(['(', ')'], "");
-        lower
-            .split(|c: char| !(c.is_ascii_lowercase() || c.is_ascii_digit()))
-            .filter(|w| !w.is_empty())
-            .collect::<Vec<_>>()
-            .join("-")
-    };
-    let parts: Vec<String> = [slug(release), slug(team)]
-        .into_iter()
-        .filter(|p| !p.is_empty())
-        .collect();
-    if parts.is_empty() {
-        "plan.md".to_owned()
-    } else {
-        format!("{}.md", parts.join("-"))
-    }
-}
-
 /// Which layout a parsed file was written in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
