@@ -71,8 +71,21 @@ export class Element {
     return this.driver.cmd(method, `/element/${this.id}${path}`, body);
   }
 
-  click() {
-    return this.cmd("POST", "/click", {});
+  /**
+   * Clicks like a person would: while an overlay that is fading out (a closing dialog, a
+   * notification toast) still covers the element, WebKitWebDriver answers "element click
+   * intercepted"; wait for it to clear (up to 5 s) instead of failing.
+   */
+  async click() {
+    const deadline = Date.now() + 5000;
+    for (;;) {
+      try {
+        return await this.cmd("POST", "/click", {});
+      } catch (e) {
+        if (!String(e.message).includes("element click intercepted") || Date.now() > deadline) throw e;
+        await sleep(100);
+      }
+    }
   }
 
   clear() {
