@@ -50,7 +50,17 @@ pub fn html_to_criteria(html: &str) -> Vec<Criterion> {
 /// Rounds of re-rendering for the canonical form; real texts need at most two.
 const CANONICAL_ROUNDS: usize = 4;
 
-fn canonical(mut current: Criterion) -> Criterion {
+fn canonical(current: Criterion) -> Criterion {
+    if is_plain(&current.text) {
+        // Nothing in it that HTML or markdown could rewrite: already canonical (most real
+        // criteria), and re-rendering would cost an HTML parse per criterion.
+        return current;
+    }
+    rerendered(current)
+}
+
+/// Re-renders until the text reads back unchanged.
+fn rerendered(mut current: Criterion) -> Criterion {
     for _ in 0..CANONICAL_ROUNDS {
         match parse_items(&criteria_to_html(std::slice::from_ref(&current))).as_slice() {
             [next] if *next != current && next.done == current.done => current = next.clone(),
@@ -58,6 +68,21 @@ fn canonical(mut current: Criterion) -> Criterion {
         }
     }
     current
+}
+
+/// Text that reads back unchanged from its HTML: starts with a letter (no list marker, heading
+/// or number), and holds only letters, digits, spaces and punctuation without markdown meaning.
+fn is_plain(text: &str) -> bool {
+    text.chars().next().is_some_and(char::is_alphabetic)
+        && !text.ends_with(' ')
+        && !text.contains("  ")
+        && text.chars().all(|c| {
+            c.is_alphanumeric()
+                || matches!(
+                    c,
+                    ' ' | '.' | ',' | ';' | ':' | '(' | ')' | '\'' | '/' | '?' | '%' | '-'
+                )
+        })
 }
 
 /// The criteria as written in the HTML, without canonicalisation.

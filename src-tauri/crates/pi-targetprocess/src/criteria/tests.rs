@@ -124,3 +124,32 @@ proptest! {
         prop_assert_eq!(twice, once);
     }
 }
+
+proptest! {
+    /// The fast path is exact: text it takes as already canonical reads back unchanged.
+    #[test]
+    fn plain_text_is_its_own_canonical_form(text in "[A-Za-z][A-Za-z0-9.,;:()'/?%-]{0,12}( [A-Za-z0-9.,;:()'/?%-]{1,12}){0,4}") {
+        prop_assert!(is_plain(&text));
+        let item = c(&text, false);
+        prop_assert_eq!(rerendered(item.clone()), item);
+    }
+}
+
+#[test]
+fn markup_is_not_plain() {
+    for text in [
+        "- item",
+        "1. one",
+        "*bold*",
+        "a_b_c",
+        "[link](x)",
+        "<b>x</b>",
+        "`code`",
+        "# h",
+        "a  b",
+        "x ",
+    ] {
+        assert!(!is_plain(text), "{text:?}");
+    }
+    assert!(is_plain("Policies are versioned in git (v2): 100% done."));
+}
