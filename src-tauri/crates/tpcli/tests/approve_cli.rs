@@ -5,11 +5,9 @@
 
 #![allow(clippy::unwrap_used)]
 
-use std::path::PathBuf;
-use std::process::{Command, Output};
+mod sync_cli_support;
 
-use pi_sim::{RunningSim, SimConfig};
-use pi_targetprocess::{Credentials, TpClient, TpConfig};
+use sync_cli_support::Bench;
 
 const CONFIG: &str = r#"
 [approvals]
@@ -32,95 +30,34 @@ name = "Pay down tech debt"
 objectives = ["enablement"]
 "#;
 
-struct Bench {
-    rt: tokio::runtime::Runtime,
-    sim: Option<RunningSim>,
-    dir: tempfile::TempDir,
-}
-
-impl Bench {
-    fn start() -> Self {
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .unwrap();
-        let sim = rt.block_on(pi_sim::start(SimConfig::default())).unwrap();
-        Self {
-            rt,
-            sim: Some(sim),
-            dir: tempfile::tempdir().unwrap(),
-        }
-    }
-
-    fn sim(&self) -> &RunningSim {
-        self.sim.as_ref().unwrap()
-    }
-
-    fn repo(&self) -> PathBuf {
-        self.dir.path().join("plan")
-    }
-
-    fn tpcli(&self, (name, email): (&str, &str), args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_tpcli"))
-            .args(args)
-            .arg("--repo")
-            .arg(self.repo())
-            .env("TP_URL", self.sim().base_url())
-            .env("TP_TOKEN", self.sim().access_token())
-            .env("GIT_AUTHOR_NAME", name)
-            .env("GIT_AUTHOR_EMAIL", email)
-            .env("GIT_COMMITTER_NAME", name)
-            .env("GIT_COMMITTER_EMAIL", email)
-            .output()
-            .unwrap()
-    }
-
-    /// Runs `tpcli` as `who` and expects exit code `code`; returns stdout.
-    fn expect(&self, who: (&str, &str), code: i32, args: &[&str]) -> String {
-        let out = self.tpcli(who, args);
-        let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-        assert_eq!(
-            out.status.code(),
-            Some(code),
-            "tpcli {args:?}\nstdout: {stdout}\nstderr: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        stdout
-    }
-
-    fn first_team(&self) -> (String, String) {
-        let config = TpConfig::new(
-            &self.sim().base_url(),
-            Credentials::AccessToken(self.sim().access_token().to_owned()),
-        )
+/// Runs `tpcli` as `who` and expects exit code `code`; returns stdout.
+fn expect(bench: &Bench, (name, email): (&str, &str), code: i32, args: &[&str]) -> String {
+    let out = bench
+        .tpcli(args)
+        .env("GIT_AUTHOR_NAME", name)
+        .env("GIT_AUTHOR_EMAIL", email)
+        .env("GIT_COMMITTER_NAME", name)
+        .env("GIT_COMMITTER_EMAIL", email)
+        .output()
         .unwrap();
-        let client = TpClient::new(config).unwrap();
-        self.rt.block_on(async {
-            let art = client.list_arts().await.unwrap()[0].id;
-            let release = client.list_releases(art).await.unwrap()[0].name.clone();
-            let team = client.list_teams(art).await.unwrap()[0].name.clone();
-            (release, team)
-        })
-    }
-
-    /// The name Targetprocess holds for the plan's objective called `name` (by its TP id).
-    fn objective_name_in_tp(&self, release: &str, team: &str, name: &str) -> Option<String> {
-        let file = pi_git::BranchNames::for_plan(release, team).plan_file();
-        let text = std::fs::read_to_string(self.repo().join(file)).unwrap();
-        let plan = pi_format::parse(&text).unwrap().plan;
-        let id = plan.objectives.iter().find(|o| o.name == name)?.id.tp()?;
-        let entity = self.sim().control().get_entity("TeamPIObjectives", id)?;
-        entity["Name"].as_str().map(str::to_owned)
-    }
+    bench.assert_no_token(&out);
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert_eq!(
+        out.status.code(),
+        Some(code),
+        "tpcli {args:?}\nstdout: {stdout}\nstderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    stdout
 }
 
-impl Drop for Bench {
-    fn drop(&mut self) {
-        if let Some(sim) = self.sim.take() {
-            self.rt.block_on(sim.shutdown());
-        }
-    }
+/// The name Targetprocess holds for the plan's objective called `name` (by its TP id).
+fn objective_name_in_tp(bench: &Bench, name: &str) -> Option<String> {
+    let file = pi_git::BranchNames::for_plan(&bench.release, &bench.team).plan_file();
+    let text = std::fs::read_to_string(bench.repo().join(file)).unwrap();
+    let plan = pi_format::parse(&text).unwrap().plan;
+    let id = plan.objectives.iter().find(|o| o.name == name)?.id.tp()?;
+    bench.objective(id)["Name"].as_str().map(str::to_owned)
 }
 
 const JANE: (&str, &str) = ("Jane Doe", "jane@example.com");
@@ -129,10 +66,10 @@ const ANA: (&str, &str) = ("Ana Lee", "ana@example.com");
 #[test]
 fn sign_off_gates_the_push_and_lands_in_the_audit_trail() {
     let bench = Bench::start();
-    let (release, team) = bench.first_team();
-    std::fs::create_dir_all(bench.repo()).unwrap();
+    let (release, team) = (bench.release.clone(), bench.team.clone());
     std::fs::write(bench.repo().join("pi-planner.toml"), CONFIG).unwrap();
-    let out = bench.expect(
+    let out = expect(
+        &bench,
         JANE,
         0,
         &[
@@ -148,19 +85,24 @@ fn sign_off_gates_the_push_and_lands_in_the_audit_trail() {
     );
     assert!(out.contains("from template:   1 new objectives"), "{out}");
 
-    let out = bench.expect(JANE, 1, &["plan", "push"]);
+    let out = expect(&bench, JANE, 1, &["plan", "push"]);
     assert_eq!(
         out.lines().next().unwrap(),
         "Not pushed: 0 of 1 approvals; waiting for a business owner; run `tpcli plan approvals` \
          to see them, or push with --override REASON."
     );
-    let out = bench.expect(JANE, 1, &["plan", "approve"]);
+    let out = expect(&bench, JANE, 1, &["plan", "approve"]);
     assert_eq!(
         out.trim(),
         "Not approved: jane@example.com is not an approver of this plan (see [approvals] in \
          pi-planner.toml)."
     );
-    let out = bench.expect(ANA, 0, &["plan", "approve", "--comment", "Fits the budget"]);
+    let out = expect(
+        &bench,
+        ANA,
+        0,
+        &["plan", "approve", "--comment", "Fits the budget"],
+    );
     assert!(
         out.starts_with("approved (1 of 1 approvals) — change sha256:"),
         "{out}"
@@ -170,17 +112,17 @@ fn sign_off_gates_the_push_and_lands_in_the_audit_trail() {
         "{out}"
     );
     let json: serde_json::Value =
-        serde_json::from_str(&bench.expect(JANE, 0, &["plan", "approvals", "--json"])).unwrap();
+        serde_json::from_str(&expect(&bench, JANE, 0, &["plan", "approvals", "--json"])).unwrap();
     assert_eq!(json["met"], true);
     assert_eq!(json["approvals"][0]["standing"]["standing"], "valid");
 
-    bench.expect(JANE, 0, &["plan", "push"]);
+    expect(&bench, JANE, 0, &["plan", "push"]);
     assert_eq!(
-        bench.objective_name_in_tp(&release, &team, "Platform enablement"),
+        objective_name_in_tp(&bench, "Platform enablement"),
         Some("Platform enablement".to_owned())
     );
 
-    let csv = bench.expect(JANE, 0, &["plan", "audit", "--csv"]);
+    let csv = expect(&bench, JANE, 0, &["plan", "audit", "--csv"]);
     let rows: Vec<&str> = csv.lines().collect();
     assert_eq!(rows[0], "at,kind,actor,change,summary,note,sent");
     assert_eq!(rows.len(), 3, "{csv}");
@@ -199,14 +141,24 @@ fn sign_off_gates_the_push_and_lands_in_the_audit_trail() {
     assert!(rows[2].contains("created"), "{csv}");
 
     // A new objective from a template makes a new change set: approvals start over.
-    let out = bench.expect(JANE, 0, &["plan", "new", "objective", "--template", "debt"]);
+    let out = expect(
+        &bench,
+        JANE,
+        0,
+        &["plan", "new", "objective", "--template", "debt"],
+    );
     assert!(out.starts_with("Added new:debt-"), "{out}");
-    let out = bench.expect(JANE, 1, &["plan", "approvals"]);
+    let out = expect(&bench, JANE, 1, &["plan", "approvals"]);
     assert!(
         out.starts_with("0 of 1 approvals; waiting for a business owner"),
         "{out}"
     );
-    let out = bench.expect(JANE, 1, &["plan", "new", "objective", "--template", "nope"]);
+    let out = expect(
+        &bench,
+        JANE,
+        1,
+        &["plan", "new", "objective", "--template", "nope"],
+    );
     assert_eq!(
         out.trim(),
         "Not added: no objective template \"nope\"; known: debt, enablement."
