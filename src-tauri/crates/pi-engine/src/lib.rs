@@ -27,6 +27,7 @@ pub mod save;
 pub mod state;
 pub mod status;
 pub mod templates;
+pub mod verify;
 pub mod workspace;
 
 pub use context::Context;
@@ -43,4 +44,5 @@ pub use rollback::{
 };
 pub use save::{restore, save};
 pub use status::{Status, status};
+pub use verify::{Finding, Repair, VerifyReport, verify};
 pub use workspace::Workspace;

@@ -1,0 +1,154 @@
+//! `verify` against the simulator: a clean plan is consistent; drift between the plan file, the
+//! tracking branch and Targetprocess is reported entity by entity; `repair` does only what is
+//! safe (resume an interrupted push, refresh a stale tracking branch with no local edits).
+
+#![allow(clippy::unwrap_used)]
+
+use pi_engine::verify::{Finding, Repair};
+use pi_engine::{PushOptions, Workspace};
+use pi_model::{Effort, Field};
+use pi_scenarios::*;
+use pi_sim::Faults;
+use serde_json::json;
+
+async fn check(tp: &Tp, ws: &Workspace, minute: i64, repair: bool) -> pi_engine::VerifyReport {
+    let me = jane();
+    pi_engine::verify(&ctx(tp, &me, minute), ws, repair)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_clean_plan_is_consistent() {
+    let tp = tp().await;
+    let dir = tempfile::tempdir().unwrap();
+    let ws = init_first(&tp, dir.path(), None).await;
+    let report = check(&tp, &ws, 1, false).await;
+    assert!(report.consistent(), "{report:?}");
+    assert!(report.repairs.is_empty());
+    assert!(report.advice.is_empty());
+}
+
+#[tokio::test]
+async fn a_tp_edit_is_reported_per_field_and_repair_refreshes_tracking() {
+    let tp = tp().await;
+    let dir = tempfile::tempdir().unwrap();
+    let ws = init_first(&tp, dir.path(), None).await;
+    let id = ws.local().unwrap().objectives[0].id.clone();
+    tp.sim
+        .control()
+        .update_entity("TeamPIObjectives", id.tp().unwrap(), json!({"Effort": 77}))
+        .unwrap();
+
+    let report = check(&tp, &ws, 1, false).await;
+    let moved: Vec<_> = report
+        .findings
+        .iter()
+        .map(|f| match f {
+            Finding::TpChanged { change } => (change.entity.clone(), change.field),
+            other => panic!("only TP drift expected: {other:?}"),
+        })
+        .collect();
+    assert_eq!(moved, vec![(id.clone(), Some(Field::Effort))]);
+    assert!(report.advice.iter().any(|a| a.contains("pull")));
+
+    let repaired = check(&tp, &ws, 2, true).await;
+    assert_eq!(
+        repaired.repairs,
+        vec![Repair::RefreshedTracking { changes: 1 }]
+    );
+    assert!(repaired.consistent(), "{repaired:?}");
+    assert_eq!(ws.local().unwrap().objectives[0].effort, Effort::new(77.0));
+}
+
+#[tokio::test]
+async fn a_feature_deleted_in_tp_but_still_in_the_file_is_reported() {
+    let tp = tp().await;
+    let dir = tempfile::tempdir().unwrap();
+    let ws = init_first(&tp, dir.path(), None).await;
+    let (_, feature) = ws
+        .local()
+        .unwrap()
+        .features()
+        .next()
+        .map(|(p, f)| (p, f.clone()))
+        .unwrap();
+    tp.client
+        .delete(pi_targetprocess::Kind::Feature, feature.id.tp().unwrap())
+        .await
+        .unwrap();
+
+    let report = check(&tp, &ws, 1, false).await;
+    assert!(
+        report.findings.iter().any(|f| matches!(f,
+            Finding::UnknownTpId { entity, in_tracking: true, .. } if *entity == feature.id)),
+        "{report:?}"
+    );
+    assert!(
+        report.findings.iter().any(|f| matches!(f,
+            Finding::TpChanged { change } if change.entity == feature.id && change.field.is_none())),
+        "{report:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_local_unpushed_edit_is_reported_and_not_repaired() {
+    let tp = tp().await;
+    let dir = tempfile::tempdir().unwrap();
+    let ws = init_first(&tp, dir.path(), None).await;
+    edit_plan(&ws, |p| p.objectives[1].effort = Effort::new(13.0));
+    let before = std::fs::read_to_string(plan_path(&ws)).unwrap();
+
+    let report = check(&tp, &ws, 1, true).await;
+    assert!(report.repairs.is_empty(), "{report:?}");
+    assert_eq!(report.findings.len(), 1, "{report:?}");
+    assert!(matches!(&report.findings[0], Finding::LocalChange { .. }));
+    assert!(report.advice.iter().any(|a| a.contains("push")));
+    assert_eq!(std::fs::read_to_string(plan_path(&ws)).unwrap(), before);
+}
+
+#[tokio::test]
+async fn an_interrupted_push_is_reported_and_repaired_by_resume() {
+    for k in 1..20 {
+        let tp = tp().await;
+        let dir = tempfile::tempdir().unwrap();
+        let ws = init_first(&tp, dir.path(), None).await;
+        edit_plan(&ws, |p| {
+            p.objectives[0].effort = Effort::new(31.0);
+            p.objectives[2].name = "Renamed while the network was flaky".into();
+            let mut o = p.objectives[0].clone();
+            o.id = "new:flaky".parse().unwrap();
+            o.name = "Created under faults".into();
+            o.features.clear();
+            p.objectives.push(o);
+        });
+        tp.sim.control().set_faults(Faults {
+            drop_after_requests: Some(k),
+            ..Faults::default()
+        });
+        let me = jane();
+        let pushed = pi_engine::push(&ctx(&tp, &me, 1), &ws, PushOptions::default()).await;
+        tp.sim.control().set_faults(Faults::default());
+        if pushed.is_ok() {
+            continue;
+        }
+        let report = check(&tp, &ws, 2, false).await;
+        assert!(
+            report
+                .findings
+                .iter()
+                .any(|f| matches!(f, Finding::UnfinishedPush { operations } if *operations > 0)),
+            "k={k}: {report:?}"
+        );
+        let repaired = check(&tp, &ws, 3, true).await;
+        assert!(
+            matches!(repaired.repairs.first(), Some(Repair::ResumedPush { .. })),
+            "k={k}: {repaired:?}"
+        );
+        assert!(repaired.consistent(), "k={k}: {repaired:?}");
+        let plan = ws.local().unwrap();
+        assert_eq!(plan.objectives[0].effort, Effort::new(31.0));
+        return;
+    }
+    panic!("no request count interrupted the push");
+}
