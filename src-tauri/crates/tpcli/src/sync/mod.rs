@@ -1,4 +1,4 @@
-//! `tpcli plan init | pull | push | status | resolve | rollback | resume | log`: the sync
+//! `tpcli plan init | pull | push | status | resolve | rollback | resume | log | verify`: the sync
 //! workflow, one module per subcommand, each a thin layer over pi-engine; progress on stderr,
 //! results on stdout.
 
@@ -17,6 +17,7 @@ pub mod report;
 pub mod resolve;
 pub mod rollback;
 pub mod status;
+pub mod verify;
 mod words;
 
 use std::path::PathBuf;
