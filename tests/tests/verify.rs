@@ -152,3 +152,48 @@ async fn an_interrupted_push_is_reported_and_repaired_by_resume() {
     }
     panic!("no request count interrupted the push");
 }
+
+#[tokio::test]
+async fn hand_typed_and_duplicate_ids_are_reported() {
+    let tp = tp().await;
+    let dir = tempfile::tempdir().unwrap();
+    let ws = init_first(&tp, dir.path(), None).await;
+    let first = ws.local().unwrap().objectives[0].id.clone();
+    edit_plan(&ws, |p| {
+        p.objectives[1].id = first.clone();
+        p.objectives[2].id = "tp:987654".parse().unwrap();
+    });
+    let report = check(&tp, &ws, 1, true).await;
+    assert!(report.repairs.is_empty(), "{report:?}");
+    assert!(
+        report.findings.iter().any(|f| matches!(f,
+            Finding::DuplicateId { entity, count: 2 } if *entity == first)),
+        "{report:?}"
+    );
+    assert!(
+        report.findings.iter().any(|f| matches!(f,
+            Finding::UnknownTpId { entity, in_tracking: false, .. }
+                if entity.tp() == Some(987_654))),
+        "{report:?}"
+    );
+}
+
+#[tokio::test]
+async fn an_unparsable_plan_file_is_reported_with_locations() {
+    let tp = tp().await;
+    let dir = tempfile::tempdir().unwrap();
+    let ws = init_first(&tp, dir.path(), None).await;
+    let text = std::fs::read_to_string(plan_path(&ws)).unwrap();
+    std::fs::write(plan_path(&ws), format!("{text}\n<<<<<<< yours\nbroken\n")).unwrap();
+    let report = check(&tp, &ws, 1, true).await;
+    assert!(report.repairs.is_empty(), "{report:?}");
+    let [Finding::Unparsable { file, errors }] = report.findings.as_slice() else {
+        panic!("{report:?}")
+    };
+    assert_eq!(file, &ws.plan_file());
+    let marker_line = text.lines().count() + 2;
+    assert!(
+        errors[0].starts_with(&format!("{marker_line}:1: conflict marker")),
+        "{errors:?}"
+    );
+}

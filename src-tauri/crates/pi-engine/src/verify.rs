@@ -38,6 +38,9 @@ pub enum Finding {
         /// never came from Targetprocess (typed by hand).
         in_tracking: bool,
     },
+    /// A Targetprocess id in the plan file that the last pull did not see, so no push plan can be
+    /// computed until a pull (or a new local id).
+    NotPulled { entity: EntityId, name: String },
     /// The same id used by more than one entity of the plan file.
     DuplicateId { entity: EntityId, count: usize },
     /// The plan file does not parse; each error says where.
@@ -133,7 +136,9 @@ fn advice(findings: &[Finding]) -> Vec<String> {
     };
     for f in findings {
         match f {
-            Finding::TpChanged { .. } => say(true, "TP changed: pull (`tpcli plan pull`)"),
+            Finding::TpChanged { .. } | Finding::NotPulled { .. } => {
+                say(true, "TP changed: pull (`tpcli plan pull`)")
+            }
             Finding::LocalChange { .. } | Finding::NotCreated { .. } => {
                 say(true, "local changes: push (`tpcli plan push`)")
             }
@@ -176,7 +181,7 @@ async fn inspect(ctx: &Context<'_>, ws: &Workspace) -> Result<Vec<Finding>> {
         .collect();
     match ws.local() {
         Ok(local) => {
-            findings.extend(local_findings(&base.plan, &local, &remote.plan)?);
+            findings.extend(local_findings(&base.plan, &local, &remote.plan));
             findings.extend(lost_writes(
                 ws,
                 &local,
@@ -205,7 +210,7 @@ async fn inspect(ctx: &Context<'_>, ws: &Workspace) -> Result<Vec<Finding>> {
 }
 
 /// Plan file against the tracking branch (push plan) and against Targetprocess (ids).
-fn local_findings(base: &Plan, local: &Plan, remote: &Plan) -> Result<Vec<Finding>> {
+fn local_findings(base: &Plan, local: &Plan, remote: &Plan) -> Vec<Finding> {
     let mut out = Vec::new();
     let mut counts: BTreeMap<&EntityId, usize> = BTreeMap::new();
     for (id, _) in entities(local) {
@@ -229,7 +234,16 @@ fn local_findings(base: &Plan, local: &Plan, remote: &Plan) -> Result<Vec<Findin
             });
         }
     }
-    for op in changeset::push_plan(base, local)? {
+    let ops = match changeset::push_plan(base, local) {
+        Ok(ops) => ops,
+        Err(changeset::ChangesetError::UnknownTpId(entity, name)) => {
+            if contains(remote, &entity) {
+                out.push(Finding::NotPulled { entity, name });
+            }
+            return out;
+        }
+    };
+    for op in ops {
         out.push(match op {
             Op::CreateObjective { id, name, .. } | Op::CreateFeature { id, name, .. } => {
                 Finding::NotCreated { entity: id, name }
@@ -237,7 +251,7 @@ fn local_findings(base: &Plan, local: &Plan, remote: &Plan) -> Result<Vec<Findin
             op => Finding::LocalChange { op },
         });
     }
-    Ok(out)
+    out
 }
 
 /// Ids and names of every objective and feature, in plan order.

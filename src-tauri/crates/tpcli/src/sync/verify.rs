@@ -118,6 +118,9 @@ fn finding(f: &Finding) -> String {
             };
             format!("\"{name}\" ({entity}) is not in Targetprocess: {why}")
         }
+        Finding::NotPulled { entity, name } => {
+            format!("\"{name}\" ({entity}) is in Targetprocess but not in your last pull: pull")
+        }
         Finding::DuplicateId { entity, count } => {
             format!("id {entity} is used {count} times in the plan file")
         }
