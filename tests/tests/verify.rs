@@ -197,3 +197,83 @@ async fn an_unparsable_plan_file_is_reported_with_locations() {
         "{errors:?}"
     );
 }
+
+#[tokio::test]
+async fn a_pushed_value_missing_in_tp_is_a_lost_write() {
+    use pi_engine::oplog::{self, FieldWrite, OpEntry, OpKind};
+    use pi_model::merge::FieldValue;
+    let tp = tp().await;
+    let dir = tempfile::tempdir().unwrap();
+    let ws = init_first(&tp, dir.path(), None).await;
+    let o = ws.local().unwrap().objectives[0].clone();
+    edit_plan(&ws, |p| p.objectives[0].effort = Effort::new(31.0));
+    // The op log says the last push wrote 31, but the write never reached Targetprocess.
+    let me = jane();
+    let c = ctx(&tp, &me, 1);
+    let entry = OpEntry {
+        id: "push-lost".into(),
+        kind: OpKind::Push,
+        actor: c.actor(),
+        at: c.at(),
+        summary: "Pushed 1 change".into(),
+        writes: vec![FieldWrite {
+            entity: o.id.clone(),
+            name: o.name.clone(),
+            field: Some(Field::Effort),
+            before: pi_model::merge::objective_get(&o, Field::Effort),
+            after: pi_model::merge::objective_get(
+                &ws.local().unwrap().objectives[0],
+                Field::Effort,
+            ),
+        }],
+        created: Vec::new(),
+    };
+    oplog::append(&ws.repo, &ws.names.oplog_ref(), &entry, &c.stamp()).unwrap();
+
+    let report = check(&tp, &ws, 2, true).await;
+    assert!(report.repairs.is_empty(), "{report:?}");
+    let lost: Vec<_> = report
+        .findings
+        .iter()
+        .filter_map(|f| match f {
+            Finding::LostWrite {
+                entity,
+                field,
+                in_tp,
+                ..
+            } => Some((entity, *field, in_tp)),
+            _ => None,
+        })
+        .collect();
+    let in_tp = pi_model::merge::objective_get(&o, Field::Effort);
+    assert_eq!(lost, vec![(&o.id, Field::Effort, &in_tp)], "{report:?}");
+    assert_ne!(in_tp, FieldValue::Missing);
+
+    // Once someone edits the entity in Targetprocess, it is TP drift, not a lost write.
+    tp.sim
+        .control()
+        .update_entity("TeamPIObjectives", o.id.tp().unwrap(), json!({"Effort": 5}))
+        .unwrap();
+    let report = check(&tp, &ws, 3, false).await;
+    assert!(
+        !report
+            .findings
+            .iter()
+            .any(|f| matches!(f, Finding::LostWrite { .. })),
+        "{report:?}"
+    );
+}
+
+#[tokio::test]
+async fn after_a_push_the_plan_is_consistent() {
+    let tp = tp().await;
+    let dir = tempfile::tempdir().unwrap();
+    let ws = init_first(&tp, dir.path(), None).await;
+    edit_plan(&ws, |p| p.objectives[0].effort = Effort::new(21.0));
+    let me = jane();
+    pi_engine::push(&ctx(&tp, &me, 1), &ws, PushOptions::default())
+        .await
+        .unwrap();
+    let report = check(&tp, &ws, 2, false).await;
+    assert!(report.consistent(), "{report:?}");
+}
