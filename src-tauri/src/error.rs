@@ -52,6 +52,10 @@ pub enum ErrorCode {
     CannotResolve,
     /// The shared remote refused the plan's history.
     RemoteRejected,
+    /// The push waits for sign-off: the approvals the plan's policy asks for are missing.
+    NotApproved,
+    /// The approval policy refused this planner's approval (not an approver, own change, twice).
+    ApprovalRefused,
 }
 
 /// An error as the UI shows it.
@@ -173,6 +177,7 @@ impl From<pi_engine::EngineError> for UiError {
             )
             .hint("Choose an owner by the name Targetprocess shows, then push again."),
             E::Io(e) => file_error("the workspace folder", &e),
+            E::Approval(e) => approval_error(&e),
             E::Changeset(_) => UiError::new(
                 ErrorCode::InvalidInput,
                 "The plan holds a change Targetprocess cannot take.",
@@ -181,6 +186,39 @@ impl From<pi_engine::EngineError> for UiError {
             // Journal, state files, a missing or doubly started plan branch, rollbacks.
             _ => workspace_problem(),
         }
+    }
+}
+
+fn approval_error(e: &pi_engine::approvals::ApprovalError) -> UiError {
+    use pi_engine::approvals::ApprovalError as A;
+    let refused = |message: String| UiError::new(ErrorCode::ApprovalRefused, message);
+    match e {
+        A::NotApproved(status) => UiError::new(
+            ErrorCode::NotApproved,
+            format!("Not pushed: {}.", status.missing()),
+        )
+        .hint("Open the sign-off panel to see the change and who has approved it."),
+        A::NothingToApprove => refused(
+            "There is nothing to approve: the plan matches what was last pulled from Targetprocess."
+                .to_owned(),
+        ),
+        A::NotAnApprover(who) => refused(format!("{who} is not an approver of this plan."))
+            .hint("The approvers are listed under [approvals] in pi-planner.toml."),
+        A::SelfApproval(who) => refused(format!(
+            "{who} changed this plan and may not approve their own change."
+        ))
+        .hint("Ask another approver to sign off."),
+        A::AlreadyApproved(who) => refused(format!("{who} already approved this change.")),
+        A::SigningRequired | A::Sign(_) => refused(
+            "This plan needs signed approvals and PI Planner could not sign with your key.".to_owned(),
+        )
+        .hint("Set up SSH signing for git (gpg.format = ssh, user.signingkey)."),
+        A::EmptyReason => UiError::new(ErrorCode::InvalidInput, "An override needs a reason."),
+        A::Config(_) => UiError::new(
+            ErrorCode::InvalidInput,
+            "The approval settings in pi-planner.toml have a mistake.",
+        )
+        .hint("Fix [approvals] in pi-planner.toml, then try again."),
     }
 }
 
@@ -248,6 +286,46 @@ mod tests {
             message: "connection refused".into(),
         });
         assert_eq!(down.code, ErrorCode::Unreachable);
+    }
+
+    fn waiting_status() -> pi_engine::approvals::ApprovalStatus {
+        let op = pi_model::changeset::Op::DeleteObjective {
+            id: "tp:7".parse().expect("a valid id"),
+            name: "Checkout".into(),
+        };
+        pi_engine::approvals::ApprovalStatus {
+            change: pi_engine::approvals::ChangeSet {
+                base: "abc".into(),
+                ops: vec![op],
+                hash: "sha256:00".into(),
+            },
+            required: 2,
+            required_roles: vec!["business owner".into()],
+            exempt: false,
+            authors: vec!["ana@example.com".into()],
+            approvals: Vec::new(),
+            overrides: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_push_waiting_for_approval_points_at_the_sign_off_panel() {
+        use pi_engine::approvals::ApprovalError as A;
+        let e = UiError::from(pi_engine::EngineError::from(A::NotApproved(Box::new(
+            waiting_status(),
+        ))));
+        assert_eq!(e.code, ErrorCode::NotApproved);
+        insta::assert_snapshot!(e.message, @"Not pushed: 0 of 2 approvals; waiting for a business owner.");
+        assert!(e.hints.iter().any(|h| h.contains("sign-off panel")));
+
+        let own = UiError::from(pi_engine::EngineError::from(A::SelfApproval(
+            "ana@example.com".into(),
+        )));
+        assert_eq!(own.code, ErrorCode::ApprovalRefused);
+        let config = UiError::from(pi_engine::EngineError::from(A::Config(
+            "token=secret".into(),
+        )));
+        assert!(!config.message.contains("secret"));
     }
 
     #[test]

@@ -1,7 +1,7 @@
 // Generated from the Rust DTOs of src-tauri (src/dto). Do not edit by hand:
 // run `PI_PLANNER_WRITE_TS=1 cargo test -p pi-planner generated_typescript` instead.
 
-export type ErrorCode = "bad_url" | "unauthorized" | "unreachable" | "rate_limited" | "server_error" | "rejected" | "not_connected" | "no_plan" | "keychain" | "file_access" | "plan_unreadable" | "invalid_input" | "nothing_to_undo" | "demo_failed" | "no_identity" | "workspace_problem" | "busy" | "unknown_owner" | "cannot_resolve" | "remote_rejected";
+export type ErrorCode = "bad_url" | "unauthorized" | "unreachable" | "rate_limited" | "server_error" | "rejected" | "not_connected" | "no_plan" | "keychain" | "file_access" | "plan_unreadable" | "invalid_input" | "nothing_to_undo" | "demo_failed" | "no_identity" | "workspace_problem" | "busy" | "unknown_owner" | "cannot_resolve" | "remote_rejected" | "not_approved" | "approval_refused";
 
 export type UiError = { code: ErrorCode, message: string, hints: Array<string>, };
 
