@@ -19,6 +19,7 @@ const COMMANDS: &[&str] = &[
     "push_preview",
     "sync_push",
     "sync_status",
+    "approvals_status",
     "conflicts_list",
     "conflict_resolve",
     "conflicts_resolve_all",

@@ -75,6 +75,7 @@ pub fn run(options: RunOptions) {
             commands::push_preview,
             commands::sync_push,
             commands::sync_status,
+            commands::approvals_status,
             commands::conflicts_list,
             commands::conflict_resolve,
             commands::conflicts_resolve_all,

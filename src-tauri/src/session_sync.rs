@@ -157,6 +157,19 @@ impl Session {
     }
 
     /// Local changes, conflicts and an interrupted push, without asking Targetprocess.
+    /// The approvals of the change set a push would send now, reviewed against the policy.
+    pub async fn approvals_status(&self) -> Result<crate::dto::ApprovalsStatusDto, UiError> {
+        use pi_engine::approvals::{Signing, repo_config, status};
+        let inner = self.inner.lock().await;
+        let dir = workspace_dir(&inner)?;
+        in_workspace(dir, |ws, _| {
+            let policy = repo_config(ws)?.approvals;
+            let status = status(ws, &policy, &Signing::from_repo(&ws.repo))?;
+            Ok(crate::dto::ApprovalsStatusDto::from(&status))
+        })
+        .await
+    }
+
     pub async fn sync_status(&self) -> Result<SyncStatusDto, UiError> {
         let inner = self.inner.lock().await;
         let dir = workspace_dir(&inner)?;

@@ -318,3 +318,17 @@ fn typed_values_take_the_shape_of_the_field() {
         ErrorCode::CannotResolve
     );
 }
+
+#[tokio::test]
+async fn without_a_policy_an_edit_needs_no_sign_off() {
+    let (f, view) = demo_with_plan().await;
+    let mut edited = view.plan.clone();
+    edited.objectives[0].effort = Some(edited.objectives[0].effort.unwrap_or(0.0) + 5.0);
+    f.session.save_plan(edited).await.expect("saved");
+
+    let status = f.session.approvals_status().await.expect("status");
+    assert_eq!(status.ops.len(), 1, "{status:?}");
+    assert!(status.met && status.approvals.is_empty());
+    assert!(status.hash.starts_with("sha256:"));
+    insta::assert_snapshot!(status.progress, @"approved (0 of 0 approvals)");
+}

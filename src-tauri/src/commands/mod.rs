@@ -36,4 +36,5 @@ pub const NAMES: &[&str] = &[
     "settings_get",
     "settings_save",
     "sign_out",
+    "approvals_status",
 ];

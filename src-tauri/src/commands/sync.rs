@@ -5,8 +5,8 @@ use tauri::ipc::Channel;
 use tauri::{AppHandle, State};
 
 use crate::dto::{
-    AppStatus, ChoiceDto, ConflictDto, ProgressDto, PullResultDto, PushOutcomeDto, ResolveRequest,
-    SettingsDto, SettingsUpdate, SyncStatusDto,
+    AppStatus, ApprovalsStatusDto, ChoiceDto, ConflictDto, ProgressDto, PullResultDto,
+    PushOutcomeDto, ResolveRequest, SettingsDto, SettingsUpdate, SyncStatusDto,
 };
 use crate::error::UiError;
 use crate::session::Session;
@@ -89,4 +89,9 @@ pub async fn settings_save(
 #[tauri::command]
 pub async fn sign_out(session: State<'_, Session>) -> Result<AppStatus, UiError> {
     session.sign_out().await
+}
+
+#[tauri::command]
+pub async fn approvals_status(session: State<'_, Session>) -> Result<ApprovalsStatusDto, UiError> {
+    session.approvals_status().await
 }

@@ -4,12 +4,14 @@
 //! Plain data only; conversions from the domain live next to the types, rules live in the
 //! libraries.
 
+mod approvals;
 mod plan;
 mod sync;
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+pub use approvals::{ApprovalDto, ApprovalsStatusDto};
 pub use plan::{
     CriterionDto, FeatureDto, FeatureKindDto, FindingDto, IdSource, NamedDto, ObjectiveDto,
     PlanDto, ProgramObjectiveDto, SeverityDto, StoryDto,
@@ -172,6 +174,8 @@ pub fn typescript_declarations() -> String {
         SettingsDto::decl(),
         SettingsUpdate::decl(),
         SyncEventDto::decl(),
+        ApprovalsStatusDto::decl(),
+        ApprovalDto::decl(),
     ];
     let mut out = String::from(
         "// Generated from the Rust DTOs of src-tauri (src/dto). Do not edit by hand:\n\

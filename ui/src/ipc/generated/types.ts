@@ -202,3 +202,35 @@ export type SyncEventDto = {
  * The view to show: `conflicts` or `plan`.
  */
 view: string, title: string, body: string, };
+
+export type ApprovalsStatusDto = { 
+/**
+ * The writes the approvals are bound to, as the push preview shows them.
+ */
+ops: Array<OpDto>, 
+/**
+ * `sha256:<hex>` of the change set.
+ */
+hash: string, 
+/**
+ * "1 of 2 approvals; waiting for a business owner", or "approved (2 of 2 approvals)".
+ */
+progress: string, 
+/**
+ * The policy lets this change through now.
+ */
+met: boolean, 
+/**
+ * Every approval in the log, oldest first.
+ */
+approvals: Array<ApprovalDto>, };
+
+export type ApprovalDto = { name: string, email: string, role: string | null, 
+/**
+ * RFC 3339.
+ */
+at: string, comment: string | null, 
+/**
+ * `valid`, `stale` or `rejected`.
+ */
+standing: string, signed: boolean, };
