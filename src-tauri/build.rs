@@ -20,6 +20,7 @@ const COMMANDS: &[&str] = &[
     "sync_push",
     "sync_status",
     "approvals_status",
+    "approve",
     "conflicts_list",
     "conflict_resolve",
     "conflicts_resolve_all",

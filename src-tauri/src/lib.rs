@@ -76,6 +76,7 @@ pub fn run(options: RunOptions) {
             commands::sync_push,
             commands::sync_status,
             commands::approvals_status,
+            commands::approve,
             commands::conflicts_list,
             commands::conflict_resolve,
             commands::conflicts_resolve_all,

@@ -170,6 +170,24 @@ impl Session {
         .await
     }
 
+    /// Signs off the change set a push would send now in the planner's name, with a comment.
+    pub async fn approve(
+        &self,
+        comment: String,
+    ) -> Result<crate::dto::ApprovalsStatusDto, UiError> {
+        use pi_engine::approvals::Signing;
+        let comment = Some(comment.trim().to_owned()).filter(|c| !c.is_empty());
+        let mut inner = self.inner.lock().await;
+        let (client, me, dir) = self.engine(&mut inner).await?;
+        in_workspace(dir, move |ws, _| {
+            let ctx = context(&client, &me, false);
+            let signing = Signing::from_repo(&ws.repo);
+            let status = pi_engine::approvals::approve(&ctx, ws, comment, &signing)?;
+            Ok(crate::dto::ApprovalsStatusDto::from(&status))
+        })
+        .await
+    }
+
     pub async fn sync_status(&self) -> Result<SyncStatusDto, UiError> {
         let inner = self.inner.lock().await;
         let dir = workspace_dir(&inner)?;

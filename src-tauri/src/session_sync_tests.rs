@@ -332,3 +332,40 @@ async fn without_a_policy_an_edit_needs_no_sign_off() {
     assert!(status.hash.starts_with("sha256:"));
     insta::assert_snapshot!(status.progress, @"approved (0 of 0 approvals)");
 }
+
+#[tokio::test]
+async fn an_approval_is_recorded_with_its_comment_and_not_given_twice() {
+    let (f, view) = demo_with_plan().await;
+    let mut edited = view.plan.clone();
+    edited.objectives[0].effort = Some(edited.objectives[0].effort.unwrap_or(0.0) + 3.0);
+    f.session.save_plan(edited).await.expect("saved");
+
+    let own = f
+        .session
+        .approve("mine".into())
+        .await
+        .expect_err("own change");
+    assert_eq!(own.code, crate::error::ErrorCode::ApprovalRefused);
+    assert!(own.message.contains("own change"), "{own:?}");
+
+    f.session
+        .save_identity(IdentityDto {
+            name: "Bo Owner".into(),
+            email: "bo@example.com".into(),
+        })
+        .await
+        .expect("identity");
+    let status = f
+        .session
+        .approve("  Looks right ".into())
+        .await
+        .expect("approved");
+    assert_eq!(status.approvals.len(), 1, "{status:?}");
+    let a = &status.approvals[0];
+    assert_eq!(
+        (a.email.as_str(), a.comment.as_deref(), a.standing.as_str()),
+        ("bo@example.com", Some("Looks right"), "valid")
+    );
+    let again = f.session.approve(String::new()).await.expect_err("twice");
+    assert_eq!(again.code, crate::error::ErrorCode::ApprovalRefused);
+}

@@ -37,4 +37,5 @@ pub const NAMES: &[&str] = &[
     "settings_save",
     "sign_out",
     "approvals_status",
+    "approve",
 ];

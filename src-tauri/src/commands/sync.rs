@@ -95,3 +95,11 @@ pub async fn sign_out(session: State<'_, Session>) -> Result<AppStatus, UiError>
 pub async fn approvals_status(session: State<'_, Session>) -> Result<ApprovalsStatusDto, UiError> {
     session.approvals_status().await
 }
+
+#[tauri::command]
+pub async fn approve(
+    session: State<'_, Session>,
+    comment: String,
+) -> Result<ApprovalsStatusDto, UiError> {
+    session.approve(comment).await
+}
