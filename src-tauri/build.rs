@@ -21,6 +21,7 @@ const COMMANDS: &[&str] = &[
     "sync_status",
     "approvals_status",
     "approve",
+    "audit_trail",
     "conflicts_list",
     "conflict_resolve",
     "conflicts_resolve_all",

@@ -77,6 +77,7 @@ pub fn run(options: RunOptions) {
             commands::sync_status,
             commands::approvals_status,
             commands::approve,
+            commands::audit_trail,
             commands::conflicts_list,
             commands::conflict_resolve,
             commands::conflicts_resolve_all,

@@ -188,6 +188,17 @@ impl Session {
         .await
     }
 
+    /// The audit trail (approvals, overrides, pushes, rollbacks), oldest first.
+    pub async fn audit_trail(&self) -> Result<Vec<crate::dto::AuditEventDto>, UiError> {
+        let inner = self.inner.lock().await;
+        let dir = workspace_dir(&inner)?;
+        in_workspace(dir, |ws, _| {
+            let events = pi_engine::audit::trail(ws)?;
+            Ok(events.iter().map(crate::dto::AuditEventDto::from).collect())
+        })
+        .await
+    }
+
     pub async fn sync_status(&self) -> Result<SyncStatusDto, UiError> {
         let inner = self.inner.lock().await;
         let dir = workspace_dir(&inner)?;

@@ -368,4 +368,12 @@ async fn an_approval_is_recorded_with_its_comment_and_not_given_twice() {
     );
     let again = f.session.approve(String::new()).await.expect_err("twice");
     assert_eq!(again.code, crate::error::ErrorCode::ApprovalRefused);
+
+    let trail = f.session.audit_trail().await.expect("audit trail");
+    let last = trail.last().expect("the approval is in the trail");
+    assert_eq!(
+        (last.kind.as_str(), last.who.as_str(), last.note.as_deref()),
+        ("approval", "Bo Owner <bo@example.com>", Some("Looks right"))
+    );
+    assert_eq!(last.change.as_deref(), Some(status.hash.as_str()));
 }

@@ -38,4 +38,5 @@ pub const NAMES: &[&str] = &[
     "sign_out",
     "approvals_status",
     "approve",
+    "audit_trail",
 ];

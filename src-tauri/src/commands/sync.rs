@@ -5,8 +5,8 @@ use tauri::ipc::Channel;
 use tauri::{AppHandle, State};
 
 use crate::dto::{
-    AppStatus, ApprovalsStatusDto, ChoiceDto, ConflictDto, ProgressDto, PullResultDto,
-    PushOutcomeDto, ResolveRequest, SettingsDto, SettingsUpdate, SyncStatusDto,
+    AppStatus, ApprovalsStatusDto, AuditEventDto, ChoiceDto, ConflictDto, ProgressDto,
+    PullResultDto, PushOutcomeDto, ResolveRequest, SettingsDto, SettingsUpdate, SyncStatusDto,
 };
 use crate::error::UiError;
 use crate::session::Session;
@@ -102,4 +102,9 @@ pub async fn approve(
     comment: String,
 ) -> Result<ApprovalsStatusDto, UiError> {
     session.approve(comment).await
+}
+
+#[tauri::command]
+pub async fn audit_trail(session: State<'_, Session>) -> Result<Vec<AuditEventDto>, UiError> {
+    session.audit_trail().await
 }

@@ -1,9 +1,10 @@
 //! Data of the sign-off panel: the change set in planner words, the progress against the
-//! policy and each approval with its standing.
+//! policy, each approval with its standing, and the audit trail's events.
 //!
 //! Plain data and wording only: what counts as an approval is pi-engine's business.
 
 use pi_engine::approvals::{ApprovalStatus, Reviewed, Standing};
+use pi_engine::audit::{AuditEvent, AuditKind};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -67,6 +68,42 @@ impl From<&Reviewed> for ApprovalDto {
             comment: r.approval.comment.clone(),
             standing: standing.to_owned(),
             signed: r.verified,
+        }
+    }
+}
+
+/// One event of the audit trail, as the audit view's table shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct AuditEventDto {
+    /// RFC 3339.
+    pub at: String,
+    /// `approval`, `override`, `push` or `rollback`.
+    pub kind: String,
+    /// `Name <email>`, or `auto-sync`.
+    pub who: String,
+    /// The change-set hash an approval or override is bound to.
+    pub change: Option<String>,
+    pub summary: String,
+    /// The approval's comment or the override's reason.
+    pub note: Option<String>,
+}
+
+impl From<&AuditEvent> for AuditEventDto {
+    fn from(e: &AuditEvent) -> Self {
+        let kind = match e.kind {
+            AuditKind::Approval => "approval",
+            AuditKind::Override => "override",
+            AuditKind::Push => "push",
+            AuditKind::Rollback => "rollback",
+        };
+        Self {
+            at: e.at.clone(),
+            kind: kind.to_owned(),
+            who: e.actor.clone(),
+            change: e.change.clone(),
+            summary: e.summary.clone(),
+            note: e.note.clone(),
         }
     }
 }

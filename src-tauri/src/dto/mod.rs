@@ -11,7 +11,7 @@ mod sync;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-pub use approvals::{ApprovalDto, ApprovalsStatusDto};
+pub use approvals::{ApprovalDto, ApprovalsStatusDto, AuditEventDto};
 pub use plan::{
     CriterionDto, FeatureDto, FeatureKindDto, FindingDto, IdSource, NamedDto, ObjectiveDto,
     PlanDto, ProgramObjectiveDto, SeverityDto, StoryDto,
@@ -176,6 +176,7 @@ pub fn typescript_declarations() -> String {
         SyncEventDto::decl(),
         ApprovalsStatusDto::decl(),
         ApprovalDto::decl(),
+        AuditEventDto::decl(),
     ];
     let mut out = String::from(
         "// Generated from the Rust DTOs of src-tauri (src/dto). Do not edit by hand:\n\

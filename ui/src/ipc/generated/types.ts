@@ -234,3 +234,25 @@ at: string, comment: string | null,
  * `valid`, `stale` or `rejected`.
  */
 standing: string, signed: boolean, };
+
+export type AuditEventDto = { 
+/**
+ * RFC 3339.
+ */
+at: string, 
+/**
+ * `approval`, `override`, `push` or `rollback`.
+ */
+kind: string, 
+/**
+ * `Name <email>`, or `auto-sync`.
+ */
+who: string, 
+/**
+ * The change-set hash an approval or override is bound to.
+ */
+change: string | null, summary: string, 
+/**
+ * The approval's comment or the override's reason.
+ */
+note: string | null, };
