@@ -22,6 +22,7 @@ const COMMANDS: &[&str] = &[
     "approvals_status",
     "approve",
     "audit_trail",
+    "audit_export",
     "conflicts_list",
     "conflict_resolve",
     "conflicts_resolve_all",

@@ -78,6 +78,7 @@ pub fn run(options: RunOptions) {
             commands::approvals_status,
             commands::approve,
             commands::audit_trail,
+            commands::audit_export,
             commands::conflicts_list,
             commands::conflict_resolve,
             commands::conflicts_resolve_all,

@@ -199,6 +199,19 @@ impl Session {
         .await
     }
 
+    /// Writes the audit trail as CSV to `audit.csv` in the workspace folder; returns its path.
+    pub async fn audit_export(&self) -> Result<String, UiError> {
+        let inner = self.inner.lock().await;
+        let dir = workspace_dir(&inner)?;
+        let file = dir.join("audit.csv");
+        let csv = in_workspace(dir, |ws, _| {
+            Ok(pi_engine::audit::to_csv(&pi_engine::audit::trail(ws)?))
+        })
+        .await?;
+        std::fs::write(&file, csv).map_err(|e| crate::error::file_error("audit.csv", &e))?;
+        Ok(file.to_string_lossy().into_owned())
+    }
+
     pub async fn sync_status(&self) -> Result<SyncStatusDto, UiError> {
         let inner = self.inner.lock().await;
         let dir = workspace_dir(&inner)?;

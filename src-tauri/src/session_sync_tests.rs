@@ -376,4 +376,12 @@ async fn an_approval_is_recorded_with_its_comment_and_not_given_twice() {
         ("approval", "Bo Owner <bo@example.com>", Some("Looks right"))
     );
     assert_eq!(last.change.as_deref(), Some(status.hash.as_str()));
+
+    let file = f.session.audit_export().await.expect("exported");
+    let csv = std::fs::read_to_string(&file).expect("the CSV file is written");
+    assert!(
+        csv.starts_with("at,kind,actor,change,summary,note,sent"),
+        "{csv}"
+    );
+    assert!(csv.contains("Looks right"), "{csv}");
 }

@@ -39,4 +39,5 @@ pub const NAMES: &[&str] = &[
     "approvals_status",
     "approve",
     "audit_trail",
+    "audit_export",
 ];

@@ -108,3 +108,9 @@ pub async fn approve(
 pub async fn audit_trail(session: State<'_, Session>) -> Result<Vec<AuditEventDto>, UiError> {
     session.audit_trail().await
 }
+
+/// Saves the audit trail as CSV in the workspace folder; returns the file's path.
+#[tauri::command]
+pub async fn audit_export(session: State<'_, Session>) -> Result<String, UiError> {
+    session.audit_export().await
+}
