@@ -23,6 +23,7 @@ const COMMANDS: &[&str] = &[
     "approve",
     "audit_trail",
     "audit_export",
+    "templates_list",
     "conflicts_list",
     "conflict_resolve",
     "conflicts_resolve_all",

@@ -79,6 +79,7 @@ pub fn run(options: RunOptions) {
             commands::approve,
             commands::audit_trail,
             commands::audit_export,
+            commands::templates_list,
             commands::conflicts_list,
             commands::conflict_resolve,
             commands::conflicts_resolve_all,

@@ -212,6 +212,20 @@ impl Session {
         Ok(file.to_string_lossy().into_owned())
     }
 
+    /// The objective and feature templates of the repository's `pi-planner.toml`.
+    pub async fn templates(&self) -> Result<crate::dto::TemplatesDto, UiError> {
+        let inner = self.inner.lock().await;
+        let dir = workspace_dir(&inner)?;
+        in_workspace(dir, |ws, _| {
+            let t = pi_engine::approvals::repo_config(ws)?.templates;
+            Ok(crate::dto::TemplatesDto {
+                objectives: t.objectives.into_keys().collect(),
+                features: t.features.into_keys().collect(),
+            })
+        })
+        .await
+    }
+
     pub async fn sync_status(&self) -> Result<SyncStatusDto, UiError> {
         let inner = self.inner.lock().await;
         let dir = workspace_dir(&inner)?;

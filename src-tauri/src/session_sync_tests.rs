@@ -385,3 +385,21 @@ async fn an_approval_is_recorded_with_its_comment_and_not_given_twice() {
     );
     assert!(csv.contains("Looks right"), "{csv}");
 }
+
+#[tokio::test]
+async fn templates_are_listed_by_name_from_the_repository_configuration() {
+    let (f, view) = demo_with_plan().await;
+    let none = f.session.templates().await.expect("no configuration");
+    assert!(none.objectives.is_empty() && none.features.is_empty());
+
+    let dir = std::path::Path::new(&view.plan_file)
+        .parent()
+        .expect("the plan file is in the workspace folder")
+        .to_path_buf();
+    let toml = "[templates.features.spike]\nname = \"Spike\"\n\n\
+                [templates.objectives.onboarding]\nname = \"Onboarding\"\nfeatures = [\"spike\"]\n";
+    std::fs::write(dir.join("pi-planner.toml"), toml).expect("written");
+    let listed = f.session.templates().await.expect("listed");
+    assert_eq!(listed.objectives, vec!["onboarding".to_owned()]);
+    assert_eq!(listed.features, vec!["spike".to_owned()]);
+}

@@ -40,4 +40,5 @@ pub const NAMES: &[&str] = &[
     "approve",
     "audit_trail",
     "audit_export",
+    "templates_list",
 ];

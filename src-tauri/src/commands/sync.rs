@@ -7,6 +7,7 @@ use tauri::{AppHandle, State};
 use crate::dto::{
     AppStatus, ApprovalsStatusDto, AuditEventDto, ChoiceDto, ConflictDto, ProgressDto,
     PullResultDto, PushOutcomeDto, ResolveRequest, SettingsDto, SettingsUpdate, SyncStatusDto,
+    TemplatesDto,
 };
 use crate::error::UiError;
 use crate::session::Session;
@@ -113,4 +114,9 @@ pub async fn audit_trail(session: State<'_, Session>) -> Result<Vec<AuditEventDt
 #[tauri::command]
 pub async fn audit_export(session: State<'_, Session>) -> Result<String, UiError> {
     session.audit_export().await
+}
+
+#[tauri::command]
+pub async fn templates_list(session: State<'_, Session>) -> Result<TemplatesDto, UiError> {
+    session.templates().await
 }

@@ -108,6 +108,14 @@ impl From<&AuditEvent> for AuditEventDto {
     }
 }
 
+/// The names of the repository's objective and feature templates ("New from template").
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct TemplatesDto {
+    pub objectives: Vec<String>,
+    pub features: Vec<String>,
+}
+
 #[cfg(test)]
 mod tests {
     use pi_engine::approvals::{Approval, ChangeSet, Person};

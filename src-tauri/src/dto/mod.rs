@@ -11,7 +11,7 @@ mod sync;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-pub use approvals::{ApprovalDto, ApprovalsStatusDto, AuditEventDto};
+pub use approvals::{ApprovalDto, ApprovalsStatusDto, AuditEventDto, TemplatesDto};
 pub use plan::{
     CriterionDto, FeatureDto, FeatureKindDto, FindingDto, IdSource, NamedDto, ObjectiveDto,
     PlanDto, ProgramObjectiveDto, SeverityDto, StoryDto,
@@ -177,6 +177,7 @@ pub fn typescript_declarations() -> String {
         ApprovalsStatusDto::decl(),
         ApprovalDto::decl(),
         AuditEventDto::decl(),
+        TemplatesDto::decl(),
     ];
     let mut out = String::from(
         "// Generated from the Rust DTOs of src-tauri (src/dto). Do not edit by hand:\n\

@@ -256,3 +256,5 @@ change: string | null, summary: string,
  * The approval's comment or the override's reason.
  */
 note: string | null, };
+
+export type TemplatesDto = { objectives: Array<string>, features: Array<string>, };
