@@ -137,15 +137,21 @@ mod tests {
         );
     }
 
-    /// build.rs declares the same commands as the handler, so each has its permission.
+    /// Every command is registered with the handler, has its permission (build.rs reads the same
+    /// list) and is granted, one by one, by the window's capability.
     #[test]
-    fn build_script_lists_every_command() {
+    fn every_command_is_registered_permitted_and_granted() {
         let build = include_str!("../build.rs");
+        assert!(build.contains("include!(\"src/commands/names.rs\")"));
+        let lib = include_str!("lib.rs");
+        let capability = include_str!("../capabilities/main.json");
         for name in super::commands::NAMES {
             assert!(
-                build.contains(&format!("\"{name}\"")),
-                "{name} missing in build.rs"
+                lib.contains(&format!("commands::{name},")),
+                "{name} is not registered"
             );
+            let permission = format!("\"allow-{}\"", name.replace('_', "-"));
+            assert!(capability.contains(&permission), "{name} is not granted");
         }
     }
 }
