@@ -1,82 +1,20 @@
 // Browser tests: the built UI (dist/) with its browser host, served by `vite preview` and driven
 // with playwright-core through Debian's chromium. Walks a planner's path through every screen.
-import { spawn } from "node:child_process";
-import { mkdirSync } from "node:fs";
-import { createServer } from "node:net";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 
-import { chromium } from "playwright-core";
+import { serveUi, shot, ui } from "./support.mjs";
 
-const shots = process.env.PI_PLANNER_SHOTS_DIR;
-let preview;
-let browser;
-let base;
+serveUi();
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitForServer(url, ms) {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`preview server did not start at ${url}`);
-}
-
-before(async () => {
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}/`;
-  preview = spawn("npx", ["vite", "preview", "--host", "127.0.0.1", "--port", String(port), "--strictPort"], {
-    stdio: "ignore",
-    detached: true,
-  });
-  await waitForServer(base, 20000);
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--no-first-run",
-    ],
-  });
-});
-
-after(async () => {
-  await browser?.close();
-  if (preview?.pid) process.kill(-preview.pid, "SIGTERM");
-});
-
-async function shot(page, name) {
-  if (!shots) return;
-  mkdirSync(shots, { recursive: true });
-  await page.screenshot({ path: `${shots}/${name}.png` });
-}
 
 test("a planner tries the demo, opens a team plan, edits, sees findings and undoes", async () => {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  const page = await ui.browser.newPage({ viewport: { width: 1280, height: 800 } });
   const offsite = [];
   page.on("request", (r) => {
-    if (!r.url().startsWith(base) && !r.url().startsWith("data:")) offsite.push(r.url());
+    if (!r.url().startsWith(ui.base) && !r.url().startsWith("data:")) offsite.push(r.url());
   });
-  await page.goto(base);
+  await page.goto(ui.base);
   await page.getByRole("heading", { name: "Welcome to PI Planner" }).waitFor();
   await shot(page, "browser-welcome");
 
@@ -111,8 +49,8 @@ test("a planner tries the demo, opens a team plan, edits, sees findings and undo
 });
 
 test("a wrong access token shows a coded error with hints", async () => {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  await page.goto(base);
+  const page = await ui.browser.newPage({ viewport: { width: 1280, height: 800 } });
+  await page.goto(ui.base);
   await page.getByLabel("Targetprocess address").fill("https://acme.tpondemand.com");
   await page.getByLabel("Access token").fill("nope");
   await page.getByRole("button", { name: "Test connection" }).click();
@@ -123,8 +61,8 @@ test("a wrong access token shows a coded error with hints", async () => {
 });
 
 test("push preview, a conflicting edit in Targetprocess, the conflicts view and keep mine", async () => {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  await page.goto(base);
+  const page = await ui.browser.newPage({ viewport: { width: 1280, height: 800 } });
+  await page.goto(ui.base);
   await page.getByRole("button", { name: "Try the demo" }).click();
   await page.getByLabel("Your name").fill("Ann Planner");
   await page.getByLabel("Your e-mail address").fill("ann@example.com");

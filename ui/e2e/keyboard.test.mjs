@@ -3,69 +3,12 @@
 // objectives and features. Every step checks that focus is visible, and the editor is checked
 // for unlabelled controls, horizontal scrolling and controls that jump while editing.
 /* global document, getComputedStyle, HTMLSelectElement -- used in functions run in the page */
-import { spawn } from "node:child_process";
-import { mkdirSync } from "node:fs";
-import { createServer } from "node:net";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 
-import { chromium } from "playwright-core";
+import { serveUi, shot, ui } from "./support.mjs";
 
-const shots = process.env.PI_PLANNER_SHOTS_DIR;
-let preview;
-let browser;
-let base;
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitForServer(url, ms) {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`preview server did not start at ${url}`);
-}
-
-before(async () => {
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}/`;
-  preview = spawn("npx", ["vite", "preview", "--host", "127.0.0.1", "--port", String(port), "--strictPort"], {
-    stdio: "ignore",
-    detached: true,
-  });
-  await waitForServer(base, 20000);
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--no-first-run",
-    ],
-  });
-});
-
-after(async () => {
-  await browser?.close();
-  if (preview?.pid) process.kill(-preview.pid, "SIGTERM");
-});
+serveUi();
 
 /** The focused element: its accessible name, tag, and whether focus is drawn around it. */
 function focused(page) {
@@ -158,8 +101,8 @@ const names = (page) =>
   );
 
 test("keyboard only: open the demo plan, edit an effort, save, reorder", async () => {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  await page.goto(base);
+  const page = await ui.browser.newPage({ viewport: { width: 1280, height: 800 } });
+  await page.goto(ui.base);
   await page.getByRole("heading", { name: "Welcome to PI Planner" }).waitFor();
   // Compare focused and unfocused looks without waiting for transitions.
   await page.addStyleTag({ content: "*, *::before, *::after { transition: none !important; }" });
@@ -248,9 +191,3 @@ test("keyboard only: open the demo plan, edit an effort, save, reorder", async (
   });
   await page.close();
 });
-
-async function shot(page, name) {
-  if (!shots) return;
-  mkdirSync(shots, { recursive: true });
-  await page.screenshot({ path: `${shots}/${name}.png` });
-}
