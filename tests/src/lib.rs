@@ -83,6 +83,17 @@ pub async fn init_first(tp: &Tp, dir: &Path, remote: Option<String>) -> Workspac
     Workspace::open(dir).unwrap()
 }
 
+/// Two clones of the first team's plan sharing a bare repository as their remote: `root/a`
+/// (which starts the plan) and `root/b` (which joins it), with `root/shared.git` between them.
+pub async fn two_clones(tp: &Tp, root: &Path) -> (Workspace, Workspace) {
+    let bare = root.join("shared.git");
+    pi_git::PlanRepo::init_bare(&bare).unwrap();
+    let url = bare.display().to_string();
+    let ws_a = init_first(tp, &root.join("a"), Some(url.clone())).await;
+    let ws_b = init_first(tp, &root.join("b"), Some(url)).await;
+    (ws_a, ws_b)
+}
+
 /// Rewrites the plan file on disk with `edit` applied to the parsed plan.
 pub fn edit_plan(ws: &Workspace, edit: impl FnOnce(&mut pi_model::Plan)) {
     let mut plan = ws.local().unwrap();

@@ -41,12 +41,8 @@ fn refusal(result: Result<PushOutcome, EngineError>) -> ApprovalError {
     }
 }
 
-async fn two_clones(tp: &Tp, root: &std::path::Path) -> (Workspace, Workspace) {
-    let bare = root.join("shared.git");
-    pi_git::PlanRepo::init_bare(&bare).unwrap();
-    let url = bare.display().to_string();
-    let ws_a = init_first(tp, &root.join("a"), Some(url.clone())).await;
-    let ws_b = init_first(tp, &root.join("b"), Some(url)).await;
+async fn two_clones_with_policy(tp: &Tp, root: &std::path::Path) -> (Workspace, Workspace) {
+    let (ws_a, ws_b) = two_clones(tp, root).await;
     set_policy(&ws_a, POLICY);
     set_policy(&ws_b, POLICY);
     (ws_a, ws_b)
@@ -56,7 +52,7 @@ async fn two_clones(tp: &Tp, root: &std::path::Path) -> (Workspace, Workspace) {
 async fn two_approvers_in_another_clone_let_the_authors_push_through() {
     let tp = tp().await;
     let root = tempfile::tempdir().unwrap();
-    let (ws_a, ws_b) = two_clones(&tp, root.path()).await;
+    let (ws_a, ws_b) = two_clones_with_policy(&tp, root.path()).await;
     let (me, ana, bob) = (jane(), ana(), bob());
     let id = ws_a.local().unwrap().objectives[0].id.tp().unwrap();
     edit_plan(&ws_a, |p| p.objectives[0].effort = Effort::new(34.0));
@@ -127,7 +123,7 @@ async fn two_approvers_in_another_clone_let_the_authors_push_through() {
 async fn an_edit_after_approval_makes_it_stale() {
     let tp = tp().await;
     let root = tempfile::tempdir().unwrap();
-    let (ws_a, ws_b) = two_clones(&tp, root.path()).await;
+    let (ws_a, ws_b) = two_clones_with_policy(&tp, root.path()).await;
     let (me, ana) = (jane(), ana());
     edit_plan(&ws_a, |p| p.objectives[0].effort = Effort::new(21.0));
     refusal(pi_engine::push(&ctx(&tp, &me, 1), &ws_a, PushOptions::default()).await);

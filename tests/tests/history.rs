@@ -20,12 +20,7 @@ fn person(name: &str) -> impl Fn(&Actor) -> bool + '_ {
 async fn concurrent_edits_of_one_objective_are_each_attributed_to_their_author() {
     let tp = tp().await;
     let root = tempfile::tempdir().unwrap();
-    let bare = root.path().join("shared.git");
-    pi_git::PlanRepo::init_bare(&bare).unwrap();
-    let url = bare.display().to_string();
-    let (a, b) = (root.path().join("a"), root.path().join("b"));
-    let ws_a = init_first(&tp, &a, Some(url.clone())).await;
-    let ws_b = init_first(&tp, &b, Some(url)).await;
+    let (ws_a, ws_b) = two_clones(&tp, root.path()).await;
     let (jane, ana) = (jane(), pi_git::Identity::new("Ana Lee", "ana@example.com"));
     let id = ws_a.local().unwrap().objectives[0].id.clone();
 

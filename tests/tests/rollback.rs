@@ -302,12 +302,8 @@ async fn an_unknown_op_id_or_a_non_push_entry_is_refused_by_name() {
 async fn a_teammates_push_shared_through_the_remote_can_be_rolled_back_from_another_clone() {
     let tp = tp().await;
     let root = tempfile::tempdir().unwrap();
-    let bare = root.path().join("shared.git");
-    pi_git::PlanRepo::init_bare(&bare).unwrap();
-    let url = bare.display().to_string();
-    let (a, b) = (root.path().join("a"), root.path().join("b"));
-    let ws_a = init_first(&tp, &a, Some(url.clone())).await;
-    let ws_b = init_first(&tp, &b, Some(url)).await;
+    let (ws_a, ws_b) = two_clones(&tp, root.path()).await;
+    let b = root.path().join("b");
     let (id, effort, owner, _, push_id) = push_effort_and_owner(&tp, &ws_a).await;
 
     // B has not pulled: the rollback first integrates A's op-log entry from the remote.

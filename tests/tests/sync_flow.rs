@@ -290,12 +290,8 @@ async fn markers_surround_only_the_conflicting_field_and_block_reading_until_edi
 async fn two_clones_sharing_a_remote_lose_no_update() {
     let tp = tp().await;
     let root = tempfile::tempdir().unwrap();
-    let bare = root.path().join("shared.git");
-    pi_git::PlanRepo::init_bare(&bare).unwrap();
-    let url = bare.display().to_string();
+    let (ws_a, ws_b) = two_clones(&tp, root.path()).await;
     let (a, b) = (root.path().join("a"), root.path().join("b"));
-    let ws_a = init_first(&tp, &a, Some(url.clone())).await;
-    let ws_b = init_first(&tp, &b, Some(url)).await;
     assert_eq!(
         ws_b.local().unwrap(),
         ws_a.local().unwrap(),
