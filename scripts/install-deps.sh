@@ -5,8 +5,8 @@ set -euo pipefail
 
 need_apt=()
 have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
-# openssh-client: ssh-keygen signs and verifies approvals (docs/approvals.md).
-for pkg in build-essential pkg-config git curl ca-certificates openssh-client; do
+# openssh-client and gnupg: ssh-keygen and gpg sign and verify approvals (docs/approvals.md).
+for pkg in build-essential pkg-config git curl ca-certificates openssh-client gnupg; do
     have_pkg "$pkg" || need_apt+=("$pkg")
 done
 # The desktop app (Tauri 2 on WebKitGTK), its keychain (Secret Service) and its tests: Xvfb,

@@ -140,6 +140,7 @@ async fn ssh_signed_approvals_verify_and_tampered_or_unlisted_ones_do_not() {
         key: Some(key.to_path_buf()),
         allowed_signers: Some(allowed.clone()),
         program: "ssh-keygen".into(),
+        ..Signing::default()
     };
     let scratch = ws.local_dir().unwrap();
 

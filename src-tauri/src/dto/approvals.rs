@@ -152,6 +152,7 @@ mod tests {
                 approval,
                 standing: Standing::Stale,
                 verified: false,
+                signer: None,
                 role: Some("business owner".into()),
             }],
             overrides: Vec::new(),

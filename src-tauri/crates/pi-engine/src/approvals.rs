@@ -5,12 +5,13 @@
 //! bound to. Any later edit or pull changes the operations or the base, so earlier approvals
 //! become stale. Approvals and push overrides are entries of the append-only log
 //! `refs/pi/approvals/<plan>`, shared through the remote like the op log, and optionally signed
-//! with the approver's SSH key (`sign`). The push gate ([`gate`]) applies the repository's
-//! `[approvals]` policy (`review`).
+//! with the approver's SSH or OpenPGP key (`sign`). The push gate ([`gate`]) applies the
+//! repository's `[approvals]` policy (`review`).
 //!
 //! It deliberately does not decide who someone is: the acting identity and the signing set-up
 //! come from the caller; it only checks approvals against the policy and the signatures.
 
+mod gpg;
 mod review;
 pub mod sign;
 
@@ -25,7 +26,7 @@ use crate::error::{EngineError, Result};
 use crate::workspace::Workspace;
 
 pub use review::{ApprovalStatus, Rejection, Reviewed, Standing};
-pub use sign::{SignFormat, Signature, Signing};
+pub use sign::{OpenPgp, SignFormat, Signature, Signing};
 
 /// The exact change a push would make: its operations and the tracking commit they start from.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -245,6 +246,16 @@ pub fn approve(
     append(ws, ctx, &Record::Approval(approval))?;
     crate::remote::publish(ctx, ws)?;
     status(ws, &policy, signing)
+}
+
+/// Why `me` could not give an approval that counts for `status` (not an approver, an author
+/// where self-approval is off, already approved); `Ok` when they can.
+pub fn may_approve(
+    status: &ApprovalStatus,
+    policy: &ApprovalPolicy,
+    me: &Identity,
+) -> std::result::Result<(), ApprovalError> {
+    review::may_approve(status, policy, me)
 }
 
 /// The push gate: `Ok` when the policy is met for `change` (or `override_reason` is given, which

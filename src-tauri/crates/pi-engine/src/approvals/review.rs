@@ -50,6 +50,9 @@ pub struct Reviewed {
     pub standing: Standing,
     /// Signed, and the signature verified.
     pub verified: bool,
+    /// The key of a verified signature ("ED25519 key SHA256:…", "OpenPGP key <fingerprint>").
+    #[serde(default)]
+    pub signer: Option<String>,
     /// The approver's role in the policy.
     pub role: Option<String>,
 }
@@ -144,6 +147,8 @@ pub(super) fn review(
                     .signature
                     .as_ref()
                     .map(|s| signing.verify(&a.signed_bytes(), s, &a.approver.email, &scratch));
+                let signer = verified.clone().and_then(|v| v.ok());
+                let verified = verified.map(|v| v.map(|_| ()));
                 let standing = standing(a, &change, policy, &authors, &counted, verified.clone());
                 if standing == Standing::Valid {
                     counted.insert(a.approver.email.to_lowercase());
@@ -152,6 +157,7 @@ pub(super) fn review(
                     approval: a.clone(),
                     standing,
                     verified: matches!(verified, Some(Ok(()))),
+                    signer,
                     role: role_of(policy, &a.approver.email),
                 });
             }
