@@ -121,7 +121,10 @@ fn line(r: &Reviewed) -> String {
         None => format!("{} <{}>", a.approver.name, a.approver.email),
     };
     let standing = match &r.standing {
-        Standing::Valid if r.verified => "approved (signature verified)".to_owned(),
+        Standing::Valid if r.verified => match &r.signer {
+            Some(key) => format!("approved (signature verified: {key})"),
+            None => "approved (signature verified)".to_owned(),
+        },
         Standing::Valid => "approved".to_owned(),
         Standing::Stale => "stale: the plan changed since".to_owned(),
         Standing::Rejected(why) => format!("not counted: {}", rejection(why)),
