@@ -308,7 +308,7 @@ fn context<'a>(tp: &'a TpClient, me: &'a pi_git::Identity, unattended: bool) -> 
     }
 }
 
-fn workspace_dir(inner: &Inner) -> Result<PathBuf, UiError> {
+pub(super) fn workspace_dir(inner: &Inner) -> Result<PathBuf, UiError> {
     let path = plan_path(&inner.settings)?;
     Ok(path
         .parent()
@@ -321,7 +321,7 @@ fn open_workspace(inner: &Inner) -> Result<Workspace, UiError> {
 
 /// Runs `f` on the workspace in `dir` on a blocking thread: the repository handle may not be
 /// shared between threads, so engine futures that hold it are driven there with `Handle::block_on`.
-async fn in_workspace<T, F>(dir: PathBuf, f: F) -> Result<T, UiError>
+pub(super) async fn in_workspace<T, F>(dir: PathBuf, f: F) -> Result<T, UiError>
 where
     T: Send + 'static,
     F: FnOnce(&Workspace, &tokio::runtime::Handle) -> Result<T, UiError> + Send + 'static,

@@ -4,10 +4,12 @@
 //! session and the libraries, so it is tested without a window.
 
 mod connection;
+mod history;
 mod plan;
 mod sync;
 
 pub use connection::*;
+pub use history::*;
 pub use plan::*;
 pub use sync::*;
 

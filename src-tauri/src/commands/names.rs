@@ -29,4 +29,8 @@ pub const NAMES: &[&str] = &[
     "audit_trail",
     "audit_export",
     "templates_list",
+    "history_list",
+    "plan_compare",
+    "sync_changes",
+    "effort_series",
 ];

@@ -5,6 +5,7 @@
 //! libraries.
 
 mod approvals;
+mod history;
 mod plan;
 mod sync;
 
@@ -12,6 +13,11 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 pub use approvals::{ApprovalDto, ApprovalsStatusDto, AuditEventDto, TemplatesDto};
+pub use history::{
+    BaselineDto, ComparisonDto, EffortPointDto, EffortSeriesDto, EffortTotalsDto, EntityChangeDto,
+    FieldChangeDto, HistoryDto, ProgramEffortDto, SideInfoDto, SpanTagDto, SyncChangeDto,
+    TotalsDto, VersionDto, VersionKindDto, WordSpanDto, change_line, who,
+};
 pub use plan::{
     CriterionDto, FeatureDto, FeatureKindDto, FindingDto, IdSource, NamedDto, ObjectiveDto,
     PlanDto, ProgramObjectiveDto, SeverityDto, StoryDto,
@@ -178,6 +184,22 @@ pub fn typescript_declarations() -> String {
         ApprovalDto::decl(),
         AuditEventDto::decl(),
         TemplatesDto::decl(),
+        VersionKindDto::decl(),
+        VersionDto::decl(),
+        BaselineDto::decl(),
+        HistoryDto::decl(),
+        SideInfoDto::decl(),
+        SpanTagDto::decl(),
+        WordSpanDto::decl(),
+        FieldChangeDto::decl(),
+        EntityChangeDto::decl(),
+        TotalsDto::decl(),
+        ProgramEffortDto::decl(),
+        EffortTotalsDto::decl(),
+        ComparisonDto::decl(),
+        SyncChangeDto::decl(),
+        EffortPointDto::decl(),
+        EffortSeriesDto::decl(),
     ];
     let mut out = String::from(
         "// Generated from the Rust DTOs of src-tauri (src/dto). Do not edit by hand:\n\

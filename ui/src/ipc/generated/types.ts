@@ -258,3 +258,163 @@ change: string | null, summary: string,
 note: string | null, };
 
 export type TemplatesDto = { objectives: Array<string>, features: Array<string>, };
+
+export type VersionKindDto = "import" | "save" | "undo" | "teammate" | "pull" | "push" | "merge" | "resolve" | "autoSync";
+
+export type VersionDto = { 
+/**
+ * The commit id: the value to compare with.
+ */
+rev: string, shortId: string, 
+/**
+ * RFC 3339.
+ */
+at: string, kind: VersionKindDto, 
+/**
+ * Who: a planner's name, `Targetprocess`, or `auto-sync`.
+ */
+who: string, 
+/**
+ * The Targetprocess users whose edits a pull brought in.
+ */
+editors: Array<string>, 
+/**
+ * The planner who ran the pull or push, when it was not the author.
+ */
+by: string | null, 
+/**
+ * The commit subject.
+ */
+subject: string, 
+/**
+ * Names of the baselines that tag this version.
+ */
+baselines: Array<string>, 
+/**
+ * What changed in this version, in planner words (the first few).
+ */
+changes: Array<string>, 
+/**
+ * How many objectives and features changed in total.
+ */
+changed: number, };
+
+export type BaselineDto = { name: string, 
+/**
+ * The tagged commit id.
+ */
+commit: string, 
+/**
+ * RFC 3339, unknown for tags made by other tools.
+ */
+at: string | null, };
+
+export type HistoryDto = { versions: Array<VersionDto>, baselines: Array<BaselineDto>, 
+/**
+ * True when older versions exist than the ones listed (the list stops at `limit`).
+ */
+capped: boolean, limit: number, 
+/**
+ * The plan file on disk differs from the newest version (edits not committed).
+ */
+uncommitted: boolean, };
+
+export type SideInfoDto = { 
+/**
+ * The version as asked for: `working`, `tp`, `baseline:NAME` or a commit id.
+ */
+rev: string, 
+/**
+ * In planner words: `the plan file on disk`, `Targetprocess (last pull)`, ...
+ */
+label: string, shortId: string | null, at: string | null, who: string | null, };
+
+export type SpanTagDto = "equal" | "insert" | "delete";
+
+export type WordSpanDto = { tag: SpanTagDto, text: string, };
+
+export type FieldChangeDto = { 
+/**
+ * snake_case field name.
+ */
+field: string, 
+/**
+ * The label planners see: `Effort`, `Acceptance Criteria`.
+ */
+label: string, 
+/**
+ * Planner words (`13 points`, `(none)`); acceptance criteria one `[x] text` per line.
+ */
+before: string, after: string, 
+/**
+ * Word-level difference of descriptions and acceptance criteria.
+ */
+words: Array<WordSpanDto> | null, };
+
+export type EntityChangeDto = { 
+/**
+ * `objective` or `feature`.
+ */
+kind: string, id: string, name: string, 
+/**
+ * A feature's objective (its name) in the newer version.
+ */
+objective: string | null, 
+/**
+ * `added`, `removed` or `changed`.
+ */
+presence: string, 
+/**
+ * A feature moved: the names of its old and new objective.
+ */
+movedFrom: string | null, movedTo: string | null, fields: Array<FieldChangeDto>, };
+
+export type TotalsDto = { before: number, after: number, };
+
+export type ProgramEffortDto = { 
+/**
+ * `None` for objectives linked to no program objective.
+ */
+id: string | null, name: string, effort: TotalsDto, };
+
+export type EffortTotalsDto = { team: string, objectives: TotalsDto, committed: TotalsDto, features: TotalsDto, programObjectives: Array<ProgramEffortDto>, };
+
+export type ComparisonDto = { before: SideInfoDto, after: SideInfoDto, entities: Array<EntityChangeDto>, effort: EffortTotalsDto, };
+
+export type SyncChangeDto = { 
+/**
+ * `objective` or `feature`.
+ */
+kind: string, id: string, name: string, 
+/**
+ * `added`, `removed` or `changed`.
+ */
+presence: string, 
+/**
+ * The labels of the changed fields (`Effort`, `Description`, `Objective` for a move).
+ */
+fields: Array<string>, };
+
+export type EffortPointDto = { rev: string, 
+/**
+ * RFC 3339.
+ */
+at: string, kind: VersionKindDto, 
+/**
+ * Effort of the committed objectives.
+ */
+committed: number, 
+/**
+ * Effort of all objectives.
+ */
+total: number, 
+/**
+ * Baselines that tag this version.
+ */
+baselines: Array<string>, };
+
+export type EffortSeriesDto = { team: string, points: Array<EffortPointDto>, 
+/**
+ * True when older versions exist than the ones in the series (it stops at `limit`).
+ */
+capped: boolean, limit: number, };
