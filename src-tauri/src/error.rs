@@ -56,6 +56,10 @@ pub enum ErrorCode {
     NotApproved,
     /// The approval policy refused this planner's approval (not an approver, own change, twice).
     ApprovalRefused,
+    /// The repository's pi-planner.toml has no template of that name.
+    UnknownTemplate,
+    /// The plan with the template's item added would not pass validation.
+    TemplateInvalid,
 }
 
 /// An error as the UI shows it.
@@ -178,6 +182,7 @@ impl From<pi_engine::EngineError> for UiError {
             .hint("Choose an owner by the name Targetprocess shows, then push again."),
             E::Io(e) => file_error("the workspace folder", &e),
             E::Approval(e) => approval_error(&e),
+            E::Template(e) => template_error(&e),
             E::Changeset(_) => UiError::new(
                 ErrorCode::InvalidInput,
                 "The plan holds a change Targetprocess cannot take.",
@@ -212,13 +217,44 @@ fn approval_error(e: &pi_engine::approvals::ApprovalError) -> UiError {
         A::SigningRequired | A::Sign(_) => refused(
             "This plan needs signed approvals and PI Planner could not sign with your key.".to_owned(),
         )
-        .hint("Set up SSH signing for git (gpg.format = ssh, user.signingkey)."),
+        .hint("Set up signing for git: gpg.format = ssh with user.signingkey, or an OpenPGP key in user.signingkey."),
         A::EmptyReason => UiError::new(ErrorCode::InvalidInput, "An override needs a reason."),
         A::Config(_) => UiError::new(
             ErrorCode::InvalidInput,
             "The approval settings in pi-planner.toml have a mistake.",
         )
         .hint("Fix [approvals] in pi-planner.toml, then try again."),
+    }
+}
+
+fn template_error(e: &pi_engine::templates::TemplateError) -> UiError {
+    use pi_engine::templates::TemplateError as T;
+    match e {
+        T::Unknown { kind, name, known } => UiError::new(
+            ErrorCode::UnknownTemplate,
+            format!("There is no {kind} template {name:?}."),
+        )
+        .hint(format!("Templates of this plan: {known}.")),
+        T::Invalid(problems) => UiError::new(
+            ErrorCode::TemplateInvalid,
+            format!(
+                "The template was not added: the plan would not pass validation ({}).",
+                problems.join("; ")
+            ),
+        )
+        .hint(
+            "Fix the template under [templates] in pi-planner.toml, or the plan, then try again.",
+        ),
+        T::NoObjective(id) => UiError::new(
+            ErrorCode::InvalidInput,
+            format!("The plan has no objective {id}."),
+        )
+        .hint("Pick the objective again; it may have been removed."),
+        T::BadSeed(_) => UiError::new(
+            ErrorCode::InvalidInput,
+            "PI Planner could not make an id for the new item.",
+        )
+        .hint("Try again."),
     }
 }
 

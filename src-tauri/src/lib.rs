@@ -80,6 +80,8 @@ pub fn run(options: RunOptions) {
             commands::audit_trail,
             commands::audit_export,
             commands::templates_list,
+            commands::template_add,
+            commands::sync_push_override,
             commands::history_list,
             commands::plan_compare,
             commands::sync_changes,

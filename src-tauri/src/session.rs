@@ -450,6 +450,9 @@ impl IdSource for RandomIds {
 #[path = "session_sync.rs"]
 mod sync;
 
+#[path = "session_approvals.rs"]
+mod approvals;
+
 #[path = "session_history.rs"]
 mod history;
 

@@ -24,7 +24,7 @@ use crate::files::SavedConnection;
 /// Receives the steps of a running pull or push.
 pub type Progress<'a> = &'a (dyn Fn(ProgressDto) + Send + Sync);
 
-fn step(progress: Progress<'_>, step: u32, of: u32, message: impl Into<String>) {
+pub(super) fn step(progress: Progress<'_>, step: u32, of: u32, message: impl Into<String>) {
     progress(ProgressDto {
         step,
         of,
@@ -156,20 +156,6 @@ impl Session {
             .collect())
     }
 
-    /// Local changes, conflicts and an interrupted push, without asking Targetprocess.
-    /// The approvals of the change set a push would send now, reviewed against the policy.
-    pub async fn approvals_status(&self) -> Result<crate::dto::ApprovalsStatusDto, UiError> {
-        use pi_engine::approvals::{Signing, repo_config, status};
-        let inner = self.inner.lock().await;
-        let dir = workspace_dir(&inner)?;
-        in_workspace(dir, |ws, _| {
-            let policy = repo_config(ws)?.approvals;
-            let status = status(ws, &policy, &Signing::from_repo(&ws.repo))?;
-            Ok(crate::dto::ApprovalsStatusDto::from(&status))
-        })
-        .await
-    }
-
     /// Signs off the change set a push would send now in the planner's name, with a comment.
     pub async fn approve(
         &self,
@@ -199,19 +185,6 @@ impl Session {
         .await
     }
 
-    /// Writes the audit trail as CSV to `audit.csv` in the workspace folder; returns its path.
-    pub async fn audit_export(&self) -> Result<String, UiError> {
-        let inner = self.inner.lock().await;
-        let dir = workspace_dir(&inner)?;
-        let file = dir.join("audit.csv");
-        let csv = in_workspace(dir, |ws, _| {
-            Ok(pi_engine::audit::to_csv(&pi_engine::audit::trail(ws)?))
-        })
-        .await?;
-        std::fs::write(&file, csv).map_err(|e| crate::error::file_error("audit.csv", &e))?;
-        Ok(file.to_string_lossy().into_owned())
-    }
-
     /// The objective and feature templates of the repository's `pi-planner.toml`.
     pub async fn templates(&self) -> Result<crate::dto::TemplatesDto, UiError> {
         let inner = self.inner.lock().await;
@@ -226,6 +199,7 @@ impl Session {
         .await
     }
 
+    /// Local changes, conflicts and an interrupted push, without asking Targetprocess.
     pub async fn sync_status(&self) -> Result<SyncStatusDto, UiError> {
         let inner = self.inner.lock().await;
         let dir = workspace_dir(&inner)?;
@@ -299,7 +273,11 @@ impl Session {
     }
 }
 
-fn context<'a>(tp: &'a TpClient, me: &'a pi_git::Identity, unattended: bool) -> Context<'a> {
+pub(super) fn context<'a>(
+    tp: &'a TpClient,
+    me: &'a pi_git::Identity,
+    unattended: bool,
+) -> Context<'a> {
     Context {
         tp,
         me,
@@ -338,7 +316,7 @@ where
         })?
 }
 
-fn dry_run(
+pub(super) fn dry_run(
     client: &TpClient,
     me: &pi_git::Identity,
     ws: &Workspace,

@@ -377,8 +377,13 @@ async fn an_approval_is_recorded_with_its_comment_and_not_given_twice() {
     );
     assert_eq!(last.change.as_deref(), Some(status.hash.as_str()));
 
-    let file = f.session.audit_export().await.expect("exported");
-    let csv = std::fs::read_to_string(&file).expect("the CSV file is written");
+    let downloads = tempfile::tempdir().expect("a Downloads folder");
+    let file = f
+        .session
+        .audit_export(crate::dto::ExportFormat::Csv, downloads.path())
+        .await
+        .expect("exported");
+    let csv = std::fs::read_to_string(&file.path).expect("the CSV file is written");
     assert!(
         csv.starts_with("at,kind,actor,change,summary,note,sent"),
         "{csv}"

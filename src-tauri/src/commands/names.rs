@@ -29,6 +29,8 @@ pub const NAMES: &[&str] = &[
     "audit_trail",
     "audit_export",
     "templates_list",
+    "template_add",
+    "sync_push_override",
     "history_list",
     "plan_compare",
     "sync_changes",

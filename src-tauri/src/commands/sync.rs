@@ -2,12 +2,12 @@
 //! Outcomes worth an OS notification are announced through [`crate::notify`].
 
 use tauri::ipc::Channel;
-use tauri::{AppHandle, State};
+use tauri::{AppHandle, Manager, State};
 
 use crate::dto::{
-    AppStatus, ApprovalsStatusDto, AuditEventDto, ChoiceDto, ConflictDto, ProgressDto,
-    PullResultDto, PushOutcomeDto, ResolveRequest, SettingsDto, SettingsUpdate, SyncStatusDto,
-    TemplatesDto,
+    AppStatus, ApprovalsStatusDto, AuditEventDto, AuditExportDto, ChoiceDto, ConflictDto,
+    ExportFormat, PlanView, ProgressDto, PullResultDto, PushOutcomeDto, ResolveRequest,
+    SettingsDto, SettingsUpdate, SyncStatusDto, TemplateAddRequest, TemplatesDto,
 };
 use crate::error::UiError;
 use crate::session::Session;
@@ -110,10 +110,52 @@ pub async fn audit_trail(session: State<'_, Session>) -> Result<Vec<AuditEventDt
     session.audit_trail().await
 }
 
-/// Saves the audit trail as CSV in the workspace folder; returns the file's path.
+/// Saves the audit trail as CSV or JSON in the planner's Downloads folder (Documents, then the
+/// home folder, where there is none); returns where.
 #[tauri::command]
-pub async fn audit_export(session: State<'_, Session>) -> Result<String, UiError> {
-    session.audit_export().await
+pub async fn audit_export(
+    app: AppHandle,
+    session: State<'_, Session>,
+    format: ExportFormat,
+) -> Result<AuditExportDto, UiError> {
+    let paths = app.path();
+    let folder = paths
+        .download_dir()
+        .or_else(|_| paths.document_dir())
+        .or_else(|_| paths.home_dir())
+        .map_err(|_| {
+            UiError::new(
+                crate::error::ErrorCode::FileAccess,
+                "PI Planner found no Downloads folder to save the audit trail in.",
+            )
+        })?;
+    session.audit_export(format, &folder).await
+}
+
+/// Pushes although the approval policy is not met; the reason is recorded in the audit trail.
+#[tauri::command]
+pub async fn sync_push_override(
+    app: AppHandle,
+    session: State<'_, Session>,
+    reason: String,
+    confirm_deletes: bool,
+    progress: Channel<ProgressDto>,
+) -> Result<PushOutcomeDto, UiError> {
+    let outcome = session
+        .push_override(reason, confirm_deletes, &|p| {
+            let _ = progress.send(p);
+        })
+        .await;
+    crate::notify::pushed(&app, &outcome);
+    outcome
+}
+
+#[tauri::command]
+pub async fn template_add(
+    session: State<'_, Session>,
+    req: TemplateAddRequest,
+) -> Result<PlanView, UiError> {
+    session.template_add(req).await
 }
 
 #[tauri::command]

@@ -3,7 +3,7 @@
 //!
 //! Plain data and wording only: what counts as an approval is pi-engine's business.
 
-use pi_engine::approvals::{ApprovalStatus, Reviewed, Standing};
+use pi_engine::approvals::{ApprovalStatus, Rejection, Reviewed, Standing};
 use pi_engine::audit::{AuditEvent, AuditKind};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -24,6 +24,17 @@ pub struct ApprovalsStatusDto {
     pub met: bool,
     /// Every approval in the log, oldest first.
     pub approvals: Vec<ApprovalDto>,
+    /// Approvals the policy asks for.
+    pub required: u32,
+    /// Approvals that count now.
+    pub valid: u32,
+    /// E-mails of the people who changed the plan since the last pull (the authors).
+    pub authors: Vec<String>,
+    /// Why the planner cannot give an approval that counts now (their own change, already
+    /// approved, not an approver, nothing to approve, no signing key); `None`: they can.
+    pub approve_blocked: Option<String>,
+    /// A push may be overridden with a reason (the policy is not met and there is a change).
+    pub can_override: bool,
 }
 
 /// One approval and where it stands for the current change set.
@@ -38,7 +49,14 @@ pub struct ApprovalDto {
     pub comment: Option<String>,
     /// `valid`, `stale` or `rejected`.
     pub standing: String,
+    /// Signed, and the signature verified.
     pub signed: bool,
+    /// `verified`, `unsigned` or `invalid` (signed, but the signature does not verify).
+    pub signature: String,
+    /// The key of a verified signature ("ED25519 key SHA256:…", "OpenPGP key <fingerprint>").
+    pub signer: Option<String>,
+    /// Why a stale or rejected approval does not count, in words.
+    pub why: Option<String>,
 }
 
 impl From<&ApprovalStatus> for ApprovalsStatusDto {
@@ -49,6 +67,11 @@ impl From<&ApprovalStatus> for ApprovalsStatusDto {
             progress: s.missing(),
             met: s.is_met(),
             approvals: s.approvals.iter().map(ApprovalDto::from).collect(),
+            required: s.required,
+            valid: u32::try_from(s.valid()).unwrap_or(u32::MAX),
+            authors: s.authors.clone(),
+            approve_blocked: None,
+            can_override: !s.is_met() && !s.change.ops.is_empty(),
         }
     }
 }
@@ -60,6 +83,16 @@ impl From<&Reviewed> for ApprovalDto {
             Standing::Stale => "stale",
             Standing::Rejected(_) => "rejected",
         };
+        let signature = match (&r.approval.signature, r.verified) {
+            (None, _) => "unsigned",
+            (Some(_), true) => "verified",
+            (Some(_), false) => "invalid",
+        };
+        let why = match &r.standing {
+            Standing::Valid => None,
+            Standing::Stale => Some("stale — the plan changed since".to_owned()),
+            Standing::Rejected(why) => Some(rejection_words(why)),
+        };
         Self {
             name: r.approval.approver.name.clone(),
             email: r.approval.approver.email.clone(),
@@ -68,7 +101,22 @@ impl From<&Reviewed> for ApprovalDto {
             comment: r.approval.comment.clone(),
             standing: standing.to_owned(),
             signed: r.verified,
+            signature: signature.to_owned(),
+            signer: r.signer.clone(),
+            why,
         }
+    }
+}
+
+/// Why an approval does not count, in planner words.
+fn rejection_words(why: &Rejection) -> String {
+    match why {
+        Rejection::WrongHash => "not counted: it does not match the change it lists".to_owned(),
+        Rejection::UnknownApprover => "not counted: not an approver of this plan".to_owned(),
+        Rejection::SelfApproval => "not counted: an author approved their own change".to_owned(),
+        Rejection::Duplicate => "not counted: the same person approved twice".to_owned(),
+        Rejection::Unsigned => "not counted: this plan needs signed approvals".to_owned(),
+        Rejection::BadSignature(reason) => format!("not counted: {reason}"),
     }
 }
 
@@ -87,6 +135,8 @@ pub struct AuditEventDto {
     pub summary: String,
     /// The approval's comment or the override's reason.
     pub note: Option<String>,
+    /// For a push or rollback: each field written (`tp:123 "name": Effort 13 → 21`).
+    pub sent: Vec<String>,
 }
 
 impl From<&AuditEvent> for AuditEventDto {
@@ -104,8 +154,38 @@ impl From<&AuditEvent> for AuditEventDto {
             change: e.change.clone(),
             summary: e.summary.clone(),
             note: e.note.clone(),
+            sent: e.sent.iter().map(pi_engine::audit::write_text).collect(),
         }
     }
+}
+
+/// The format of an exported audit trail.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "lowercase")]
+pub enum ExportFormat {
+    Csv,
+    Json,
+}
+
+/// Where the exported audit trail was saved.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct AuditExportDto {
+    /// The file written (in the planner's Downloads folder).
+    pub path: String,
+    pub events: u32,
+}
+
+/// "New from template": an objective, or a feature under `objective`, from a named template.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct TemplateAddRequest {
+    pub template: String,
+    /// The objective (`tp:123` or `new:…`) a feature template is added under; `None`: an
+    /// objective template.
+    pub objective: Option<String>,
+    /// A name instead of the template's.
+    pub name: Option<String>,
 }
 
 /// The names of the repository's objective and feature templates ("New from template").

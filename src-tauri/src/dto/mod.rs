@@ -12,7 +12,10 @@ mod sync;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-pub use approvals::{ApprovalDto, ApprovalsStatusDto, AuditEventDto, TemplatesDto};
+pub use approvals::{
+    ApprovalDto, ApprovalsStatusDto, AuditEventDto, AuditExportDto, ExportFormat,
+    TemplateAddRequest, TemplatesDto,
+};
 pub use history::{
     BaselineDto, ComparisonDto, EffortPointDto, EffortSeriesDto, EffortTotalsDto, EntityChangeDto,
     FieldChangeDto, HistoryDto, ProgramEffortDto, SideInfoDto, SpanTagDto, SyncChangeDto,
@@ -184,6 +187,9 @@ pub fn typescript_declarations() -> String {
         ApprovalDto::decl(),
         AuditEventDto::decl(),
         TemplatesDto::decl(),
+        ExportFormat::decl(),
+        AuditExportDto::decl(),
+        TemplateAddRequest::decl(),
         VersionKindDto::decl(),
         VersionDto::decl(),
         BaselineDto::decl(),

@@ -150,7 +150,8 @@ pub fn to_csv(events: &[AuditEvent]) -> String {
     out
 }
 
-fn write_text(w: &FieldWrite) -> String {
+/// One written field in words: `tp:123 "name": Effort 13 → 21`, `… created`, `… deleted`.
+pub fn write_text(w: &FieldWrite) -> String {
     match w.field {
         Some(f) => format!(
             "{} \"{}\": {} {} → {}",

@@ -1,7 +1,7 @@
 // Generated from the Rust DTOs of src-tauri (src/dto). Do not edit by hand:
 // run `PI_PLANNER_WRITE_TS=1 cargo test -p pi-planner generated_typescript` instead.
 
-export type ErrorCode = "bad_url" | "unauthorized" | "unreachable" | "rate_limited" | "server_error" | "rejected" | "not_connected" | "no_plan" | "keychain" | "file_access" | "plan_unreadable" | "invalid_input" | "nothing_to_undo" | "demo_failed" | "no_identity" | "workspace_problem" | "busy" | "unknown_owner" | "cannot_resolve" | "remote_rejected" | "not_approved" | "approval_refused";
+export type ErrorCode = "bad_url" | "unauthorized" | "unreachable" | "rate_limited" | "server_error" | "rejected" | "not_connected" | "no_plan" | "keychain" | "file_access" | "plan_unreadable" | "invalid_input" | "nothing_to_undo" | "demo_failed" | "no_identity" | "workspace_problem" | "busy" | "unknown_owner" | "cannot_resolve" | "remote_rejected" | "not_approved" | "approval_refused" | "unknown_template" | "template_invalid";
 
 export type UiError = { code: ErrorCode, message: string, hints: Array<string>, };
 
@@ -223,7 +223,28 @@ met: boolean,
 /**
  * Every approval in the log, oldest first.
  */
-approvals: Array<ApprovalDto>, };
+approvals: Array<ApprovalDto>, 
+/**
+ * Approvals the policy asks for.
+ */
+required: number, 
+/**
+ * Approvals that count now.
+ */
+valid: number, 
+/**
+ * E-mails of the people who changed the plan since the last pull (the authors).
+ */
+authors: Array<string>, 
+/**
+ * Why the planner cannot give an approval that counts now (their own change, already
+ * approved, not an approver, nothing to approve, no signing key); `None`: they can.
+ */
+approveBlocked: string | null, 
+/**
+ * A push may be overridden with a reason (the policy is not met and there is a change).
+ */
+canOverride: boolean, };
 
 export type ApprovalDto = { name: string, email: string, role: string | null, 
 /**
@@ -233,7 +254,23 @@ at: string, comment: string | null,
 /**
  * `valid`, `stale` or `rejected`.
  */
-standing: string, signed: boolean, };
+standing: string, 
+/**
+ * Signed, and the signature verified.
+ */
+signed: boolean, 
+/**
+ * `verified`, `unsigned` or `invalid` (signed, but the signature does not verify).
+ */
+signature: string, 
+/**
+ * The key of a verified signature ("ED25519 key SHA256:…", "OpenPGP key <fingerprint>").
+ */
+signer: string | null, 
+/**
+ * Why a stale or rejected approval does not count, in words.
+ */
+why: string | null, };
 
 export type AuditEventDto = { 
 /**
@@ -255,9 +292,32 @@ change: string | null, summary: string,
 /**
  * The approval's comment or the override's reason.
  */
-note: string | null, };
+note: string | null, 
+/**
+ * For a push or rollback: each field written (`tp:123 "name": Effort 13 → 21`).
+ */
+sent: Array<string>, };
 
 export type TemplatesDto = { objectives: Array<string>, features: Array<string>, };
+
+export type ExportFormat = "csv" | "json";
+
+export type AuditExportDto = { 
+/**
+ * The file written (in the planner's Downloads folder).
+ */
+path: string, events: number, };
+
+export type TemplateAddRequest = { template: string, 
+/**
+ * The objective (`tp:123` or `new:…`) a feature template is added under; `None`: an
+ * objective template.
+ */
+objective: string | null, 
+/**
+ * A name instead of the template's.
+ */
+name: string | null, };
 
 export type VersionKindDto = "import" | "save" | "undo" | "teammate" | "pull" | "push" | "merge" | "resolve" | "autoSync";
 
