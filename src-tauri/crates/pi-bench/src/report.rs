@@ -150,7 +150,7 @@ pub const TARGETS: &[Target] = &[
     },
     Target {
         id: "git.commit_large",
-        label: "git: commit of a 1,000-objective plan file (2 MiB) with one objective changed",
+        label: "git: commit of a 1,000-objective plan file (1.1 MiB, 6,000 headings) with one objective changed, on the checked-out branch",
         old_tool: "—",
         ours_ms: None,
         command: "cargo bench -p pi-git",

@@ -2,11 +2,13 @@
 //! objective across 500 commits of the plan file in a real git repository. Each prints the
 //! median of several runs.
 //!
-//! Run with `cargo bench -p pi-engine --bench history`. It deliberately asserts only that the
+//! Run with `cargo bench -p pi-engine --bench history`; with `PI_BENCH_JSON=<file>` each result
+//! is also appended to that file as a JSON line (`pi-bench report` gathers them). It deliberately asserts only that the
 //! results are what the set-up made; the targets are compared by reading the printed numbers.
 
 use std::time::{Duration, Instant};
 
+use pi_bench::{Record, Recorder, memory};
 use pi_engine::Workspace;
 use pi_engine::history::objective_history;
 use pi_git::{BranchNames, CommitMessage, FileChange, Identity, PlanRepo, Stamp, When};
@@ -52,7 +54,8 @@ fn edited(plan: &Plan) -> Plan {
     after
 }
 
-fn bench_diff() {
+fn bench_diff(recorder: &Recorder) {
+    memory::reset_peak();
     let before = pi_format::sample::sample_plan(1000, 5, 7);
     let after = edited(&before);
     let mut runs = Vec::new();
@@ -66,7 +69,11 @@ fn bench_diff() {
     assert!(changed > 100, "the edits show up: {changed}");
     println!(
         "diff of two 1,000-objective plans (5,000 features, {changed} changed entities): {}",
-        median(runs)
+        median(runs.clone())
+    );
+    recorder.record(
+        Record::from_samples("history.diff", "diff of two 1,000-objective plans", &runs)
+            .with_extra(serde_json::json!({ "changed_entities": changed })),
     );
 }
 
@@ -99,7 +106,8 @@ fn history_repo(dir: &std::path::Path) -> (Workspace, pi_model::EntityId) {
     (Workspace::open(dir).expect("workspace"), id)
 }
 
-fn bench_history() {
+fn bench_history(recorder: &Recorder) {
+    memory::reset_peak();
     let dir = tempfile::tempdir().expect("tempdir");
     let (ws, id) = history_repo(dir.path());
     let mut runs = Vec::new();
@@ -112,17 +120,26 @@ fn bench_history() {
     assert_eq!(versions, 100, "every fifth commit, the first one adding it");
     println!(
         "history of one objective across 500 commits (20 objectives, {versions} versions): {}",
-        median(runs)
+        median(runs.clone())
+    );
+    recorder.record(
+        Record::from_samples(
+            "history.objective",
+            "history of one objective across 500 commits",
+            &runs,
+        )
+        .with_extra(serde_json::json!({ "versions": versions })),
     );
 }
 
 fn main() {
+    let recorder = Recorder::new(std::env::var_os("PI_BENCH_JSON").map(Into::into));
     let filter: Option<String> = std::env::args().skip(1).find(|a| !a.starts_with('-'));
     let selected = |name: &str| filter.as_deref().is_none_or(|f| name.contains(f));
     if selected("diff") {
-        bench_diff();
+        bench_diff(&recorder);
     }
     if selected("history") {
-        bench_history();
+        bench_history(&recorder);
     }
 }

@@ -1,7 +1,8 @@
 //! Times `fetch_team_plan` against the simulator: one team, 1,000 objectives, 5,000 features,
 //! 20 ms injected latency per request. Prints the median of several runs and the request count.
 //!
-//! Run with `cargo bench -p pi-targetprocess`.
+//! Run with `cargo bench -p pi-targetprocess`; with `PI_BENCH_JSON=<file>` the result is also
+//! appended to that file as a JSON line (`pi-bench report` gathers them).
 
 use std::time::{Duration, Instant};
 
@@ -18,6 +19,8 @@ fn main() {
 }
 
 async fn run() {
+    let recorder = pi_bench::Recorder::new(std::env::var_os("PI_BENCH_JSON").map(Into::into));
+    pi_bench::memory::reset_peak();
     let sim = pi_sim::start(pi_sim::SimConfig {
         data: pi_sim::DataSource::Generated(pi_sim::GenSpec {
             teams: 1,
@@ -53,6 +56,19 @@ async fn run() {
         requests = remote.requests;
         counts = (remote.plan.objectives.len(), remote.plan.features().count());
     }
+    recorder.record(
+        pi_bench::Record::from_samples(
+            "tp.fetch",
+            "fetch_team_plan of 1,000 objectives × 5 features, 20 ms latency",
+            &times,
+        )
+        .with_extra(serde_json::json!({
+            "objectives": counts.0,
+            "features": counts.1,
+            "requests": requests,
+            "latency_ms": 20,
+        })),
+    );
     times.sort();
     let median = times[RUNS / 2];
     println!(

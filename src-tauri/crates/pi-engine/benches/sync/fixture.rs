@@ -11,9 +11,15 @@ use pi_targetprocess::{Credentials, TpClient, TpConfig};
 
 /// A simulator serving one team with `objectives` objectives of five features each.
 pub async fn sim(objectives: usize) -> RunningSim {
+    sim_teams(1, objectives).await
+}
+
+/// A simulator serving `teams` teams of one ART with `objectives` objectives of five features
+/// each.
+pub async fn sim_teams(teams: usize, objectives: usize) -> RunningSim {
     pi_sim::start(SimConfig {
         data: DataSource::Generated(GenSpec {
-            teams: 1,
+            teams,
             objectives_per_team: objectives,
             features_per_objective: 5,
             releases: 1,
@@ -86,6 +92,16 @@ pub async fn init(tp: &TpClient, dir: &Path) -> Workspace {
         .await
         .expect("init succeeds");
     Workspace::open(dir).expect("the initialised plan opens")
+}
+
+/// The Targetprocess ids of the plan's objectives, in file order.
+pub fn objective_ids(ws: &Workspace) -> Vec<i64> {
+    ws.local()
+        .expect("the plan parses")
+        .objectives
+        .iter()
+        .map(|o| o.id.tp().expect("pulled objectives have TP ids"))
+        .collect()
 }
 
 /// Rewrites the plan file with `edit` applied to the parsed plan.

@@ -9,7 +9,7 @@ const RUNS: usize = 5;
 const OBJECTIVES: usize = 1000;
 const LATENCY: Duration = Duration::from_millis(20);
 
-pub async fn run() {
+pub async fn run(recorder: &pi_bench::Recorder) {
     let sim = fixture::sim(OBJECTIVES).await;
     let tp = fixture::client(&sim);
     let me = fixture::me();
@@ -32,6 +32,15 @@ pub async fn run() {
         "init: {OBJECTIVES} objectives × 5 features, {} ms latency: {}, {requests} requests",
         LATENCY.as_millis(),
         timings.summary(),
+    );
+    recorder.record(
+        timings
+            .record("sync.init", "init of a 1,000-objective plan, 20 ms latency")
+            .with_extra(serde_json::json!({
+                "objectives": OBJECTIVES,
+                "requests": requests,
+                "latency_ms": LATENCY.as_millis(),
+            })),
     );
     sim.shutdown().await;
 }

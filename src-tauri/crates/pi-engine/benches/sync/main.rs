@@ -3,8 +3,14 @@
 //! field-level merge and push-plan computation on 1,000 objectives. Each prints the median of
 //! several runs (and the request count where Targetprocess is involved).
 //!
+//! It also times a per-team sync (pull then push of a typical 15-objective team plan) and a
+//! train-wide sync (12 teams × 100 objectives, pull then push of every team through one client,
+//! 4 teams at a time).
+//!
 //! Run with `cargo bench -p pi-engine --bench sync`; a trailing word (`push`, `pull`, `merge`,
-//! `changeset`, `init`) runs only the benchmarks whose name contains it.
+//! `changeset`, `init`, `team`, `train`) runs only the benchmarks whose name contains it. With
+//! `PI_BENCH_JSON=<file>` each result is also appended to that file as a JSON line, with the
+//! peak memory of the process during that benchmark (`pi-bench report` gathers them).
 //!
 //! It deliberately asserts only that each operation succeeded and did what was asked; the
 //! targets are compared by reading the printed numbers.
@@ -14,11 +20,16 @@ mod init;
 mod pull;
 mod pure;
 mod push;
+mod team;
+mod train;
 
 use std::future::Future;
 use std::time::{Duration, Instant};
 
+use pi_bench::{Record, Recorder, memory};
+
 fn main() {
+    let recorder = Recorder::new(std::env::var_os("PI_BENCH_JSON").map(Into::into));
     let filter: Option<String> = std::env::args().skip(1).find(|a| !a.starts_with('-'));
     let selected = |name: &str| filter.as_deref().is_none_or(|f| name.contains(f));
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -26,16 +37,28 @@ fn main() {
         .build()
         .expect("a tokio runtime can be built");
     if selected("merge") || selected("changeset") {
-        runtime.block_on(pure::run(&selected));
+        memory::reset_peak();
+        runtime.block_on(pure::run(&selected, &recorder));
     }
     if selected("push") {
-        runtime.block_on(push::run());
+        memory::reset_peak();
+        runtime.block_on(push::run(&recorder));
     }
     if selected("pull") {
-        runtime.block_on(pull::run());
+        memory::reset_peak();
+        runtime.block_on(pull::run(&recorder));
     }
     if selected("init") {
-        runtime.block_on(init::run());
+        memory::reset_peak();
+        runtime.block_on(init::run(&recorder));
+    }
+    if selected("team") {
+        memory::reset_peak();
+        runtime.block_on(team::run(&recorder));
+    }
+    if selected("train") {
+        memory::reset_peak();
+        runtime.block_on(train::run(&recorder));
     }
 }
 
@@ -46,6 +69,11 @@ pub struct Timings(Vec<Duration>);
 impl Timings {
     pub fn push(&mut self, d: Duration) {
         self.0.push(d);
+    }
+
+    /// A report record of these runs.
+    pub fn record(&self, id: &str, name: &str) -> Record {
+        Record::from_samples(id, name, &self.0)
     }
 
     /// `median X over N runs (min A, max B)`, in ms (or µs below one millisecond).

@@ -17,7 +17,7 @@ const LOCAL_EDITS: usize = 50;
 const CONFLICTS: usize = 5;
 const LATENCY: Duration = Duration::from_millis(20);
 
-pub async fn run() {
+pub async fn run(recorder: &pi_bench::Recorder) {
     let sim = fixture::sim(OBJECTIVES).await;
     let tp = fixture::client(&sim);
     let dir = tempfile::tempdir().expect("a temp dir");
@@ -64,6 +64,21 @@ pub async fn run() {
         "pull + merge: {OBJECTIVES} objectives × 5 features, {} ms latency, {from_tp} changes from TP, {local} local, {conflicts} conflicts: {}, {requests} requests",
         LATENCY.as_millis(),
         timings.summary(),
+    );
+    recorder.record(
+        timings
+            .record(
+                "sync.pull",
+                "pull + merge of 1,000 objectives, 20 ms latency",
+            )
+            .with_extra(json!({
+                "objectives": OBJECTIVES,
+                "from_tp": from_tp,
+                "local": local,
+                "conflicts": conflicts,
+                "requests": requests,
+                "latency_ms": LATENCY.as_millis(),
+            })),
     );
     sim.shutdown().await;
 }

@@ -11,7 +11,7 @@ use crate::{Timings, fixture, time};
 const RUNS: usize = 21;
 const OBJECTIVES: usize = 1000;
 
-pub async fn run(selected: &dyn Fn(&str) -> bool) {
+pub async fn run(selected: &dyn Fn(&str) -> bool, recorder: &pi_bench::Recorder) {
     let base = fetch_plan().await;
     let local = local_side(&base);
     let remote = remote_side(&base);
@@ -30,6 +30,11 @@ pub async fn run(selected: &dyn Fn(&str) -> bool) {
             counts.1,
             timings.summary(),
         );
+        recorder.record(
+            timings
+                .record("sync.merge", "merge + conflict detection, 1,000 objectives")
+                .with_extra(serde_json::json!({"changes": counts.0, "conflicts": counts.1})),
+        );
     }
     if selected("changeset") {
         let mut timings = Timings::default();
@@ -42,6 +47,11 @@ pub async fn run(selected: &dyn Fn(&str) -> bool) {
         println!(
             "push plan (changeset): {OBJECTIVES} objectives × 5 features, {ops} operations: {}",
             timings.summary(),
+        );
+        recorder.record(
+            timings
+                .record("sync.changeset", "push plan (changeset), 1,000 objectives")
+                .with_extra(serde_json::json!({ "operations": ops })),
         );
     }
 }

@@ -13,7 +13,7 @@ const OBJECTIVES: usize = 50;
 const EDITED: usize = 20;
 const LATENCY: Duration = Duration::from_millis(50);
 
-pub async fn run() {
+pub async fn run(recorder: &pi_bench::Recorder) {
     let sim = fixture::sim(OBJECTIVES).await;
     let tp = fixture::client(&sim);
     let dir = tempfile::tempdir().expect("a temp dir");
@@ -39,6 +39,16 @@ pub async fn run() {
         "push: {fields} fields on {EDITED} of {OBJECTIVES} objectives, {} ms latency: {}, {requests} requests",
         LATENCY.as_millis(),
         timings.summary(),
+    );
+    recorder.record(
+        timings
+            .record("sync.push", "push of 50 changed fields, 50 ms latency")
+            .with_extra(serde_json::json!({
+                "fields": fields,
+                "objectives_edited": EDITED,
+                "requests": requests,
+                "latency_ms": LATENCY.as_millis(),
+            })),
     );
     sim.shutdown().await;
 }
