@@ -19,6 +19,7 @@ import { useEffect, useState } from "react";
 import { ErrorAlert } from "./ErrorAlert";
 import { useClient, useStatus } from "./data";
 import { PlanEditor } from "./editor/PlanEditor";
+import { HistoryView } from "./history/HistoryView";
 import type { AppStatus } from "./ipc";
 import { IdentityScreen } from "./screens/IdentityScreen";
 import { PickerScreen } from "./screens/PickerScreen";
@@ -28,7 +29,7 @@ import { SettingsScreen } from "./sync/SettingsScreen";
 import { SyncBar } from "./sync/SyncBar";
 import { useRefreshAfterSync } from "./sync/hooks";
 
-type View = "plan" | "conflicts" | "settings";
+type View = "plan" | "conflicts" | "settings" | "history";
 
 function ThemeSwitch() {
   const { colorScheme, setColorScheme } = useMantineColorScheme();
@@ -75,6 +76,7 @@ function Screen({
   if (!status.identity) return <IdentityScreen />;
   if (!status.workspace || picking) return <PickerScreen current={status.workspace} onOpened={onPicked} />;
   if (view === "conflicts") return <ConflictsView onDone={() => setView("plan")} />;
+  if (view === "history") return <HistoryView onDone={() => setView("plan")} />;
   return (
     <>
       <SyncBar onConflicts={() => setView("conflicts")} />
@@ -122,6 +124,11 @@ export function App() {
             )}
           </Group>
           <Group gap="sm" wrap="nowrap">
+            {editing && (
+              <Button size="xs" variant={view === "history" ? "filled" : "default"} onClick={() => setView(view === "history" ? "plan" : "history")}>
+                History
+              </Button>
+            )}
             {editing && (
               <Button size="xs" variant="default" onClick={() => setPicking(true)}>
                 Change team

@@ -15,7 +15,8 @@ import {
   Textarea,
 } from "@mantine/core";
 
-import type { FeatureDto, FindingDto } from "../ipc";
+import { SyncBadge } from "../history/SyncBadge";
+import type { FeatureDto, FindingDto, SyncChangeDto } from "../ipc";
 import { MoveButtons } from "./MoveButtons";
 import type { Direction } from "./order";
 import { ChoiceField, NumberField, TextField } from "./fields";
@@ -32,6 +33,8 @@ interface Props {
   onChange: (f: FeatureDto) => void;
   onRemove: () => void;
   onMove: (delta: -1 | 1, direction: Direction) => void;
+  /** How the feature differs from Targetprocess at the last sync, if it does. */
+  syncChange?: SyncChangeDto;
 }
 
 function Criteria({ feature, onChange }: { feature: FeatureDto; onChange: (f: FeatureDto) => void }) {
@@ -88,7 +91,7 @@ function Criteria({ feature, onChange }: { feature: FeatureDto; onChange: (f: Fe
   );
 }
 
-export function FeatureCard({ feature, objective, index, count, findings, statuses, onChange, onRemove, onMove }: Props) {
+export function FeatureCard({ feature, objective, index, count, findings, statuses, onChange, onRemove, onMove, syncChange }: Props) {
   const at = (field: string) => fieldFindings(findings, objective, index, field);
   const set = (patch: Partial<FeatureDto>) => onChange({ ...feature, ...patch });
   return (
@@ -102,6 +105,7 @@ export function FeatureCard({ feature, objective, index, count, findings, status
             <Text size="xs" c="dimmed">
               {feature.id ?? "not saved yet"}
             </Text>
+            <SyncBadge change={syncChange} />
           </Group>
           <Group gap="xs" wrap="nowrap">
             <MoveButtons what="feature" index={index} length={count} id={`feature-${index}`} onMove={onMove} />

@@ -3,7 +3,8 @@
 import { Button, Group, Paper, Stack, Switch, SimpleGrid, Text, Textarea, Title } from "@mantine/core";
 import { useState } from "react";
 
-import type { FeatureDto, ObjectiveDto, PlanView } from "../ipc";
+import { SyncBadge } from "../history/SyncBadge";
+import type { FeatureDto, ObjectiveDto, PlanView, SyncChangeDto } from "../ipc";
 import { FeatureCard } from "./FeatureCard";
 import { MoveButtons, useFocusAfterMove } from "./MoveButtons";
 import { focusAfterMove, moved, type Direction } from "./order";
@@ -18,6 +19,8 @@ interface Props {
   onRemove: () => void;
   /** Moves the saved objective up or down in the plan (a saved edit). */
   onMove: (delta: -1 | 1, direction: Direction) => void;
+  /** Items that differ from Targetprocess at the last sync, by id. */
+  syncChanges?: Map<string, SyncChangeDto>;
 }
 
 function newFeature(): FeatureDto {
@@ -37,7 +40,7 @@ function newFeature(): FeatureDto {
   };
 }
 
-export function ObjectiveForm({ view, index, saving, onSave, onRemove, onMove }: Props) {
+export function ObjectiveForm({ view, index, saving, onSave, onRemove, onMove, syncChanges }: Props) {
   const saved = view.plan.objectives[index];
   const [draft, setDraft] = useState<ObjectiveDto | undefined>(saved);
   const focusLater = useFocusAfterMove();
@@ -72,6 +75,7 @@ export function ObjectiveForm({ view, index, saving, onSave, onRemove, onMove }:
                 <Text size="xs" c="dimmed">
                   {saved.id}
                 </Text>
+                <SyncBadge change={saved.id ? syncChanges?.get(saved.id) : undefined} />
               </Group>
               <MoveButtons
                 what="objective"
@@ -147,6 +151,7 @@ export function ObjectiveForm({ view, index, saving, onSave, onRemove, onMove }:
             onChange={(x) => setFeature(i, x)}
             onRemove={() => set({ features: draft.features.filter((_, j) => j !== i) })}
             onMove={(delta, direction) => moveFeature(i, delta, direction)}
+            syncChange={f.id ? syncChanges?.get(f.id) : undefined}
           />
         ))}
         <Paper

@@ -5,7 +5,9 @@ import { useState } from "react";
 
 import { ErrorAlert } from "../ErrorAlert";
 import { usePlan, usePlanSave, usePlanUndo } from "../data";
-import type { ObjectiveDto, PlanDto, PlanView } from "../ipc";
+import { SyncBadge, byId } from "../history/SyncBadge";
+import { useSyncChanges } from "../history/hooks";
+import type { ObjectiveDto, PlanDto, PlanView, SyncChangeDto } from "../ipc";
 import { useFocusAfterMove } from "./MoveButtons";
 import { ObjectiveForm } from "./ObjectiveForm";
 import { errorCount } from "./findings";
@@ -31,10 +33,12 @@ function ObjectiveList({
   view,
   selected,
   onSelect,
+  syncChanges,
 }: {
   view: PlanView;
   selected: number;
   onSelect: (i: number) => void;
+  syncChanges: Map<string, SyncChangeDto>;
 }) {
   return (
     <nav aria-label="Objectives">
@@ -51,7 +55,12 @@ function ObjectiveList({
             label={o.name || "(no name)"}
             description={facts.join(" · ")}
             onClick={() => onSelect(i)}
-            rightSection={errors > 0 ? <Badge color="red" size="sm" aria-label={`${errors} problems`}>{errors}</Badge> : null}
+            rightSection={
+              <Group gap={4} wrap="nowrap">
+                <SyncBadge change={o.id ? syncChanges.get(o.id) : undefined} />
+                {errors > 0 && <Badge color="red" size="sm" aria-label={`${errors} problems`}>{errors}</Badge>}
+              </Group>
+            }
             data-testid="objective-item"
           />
         );
@@ -79,6 +88,7 @@ function Editor({ view, dataVersion }: { view: PlanView; dataVersion: number }) 
   const focusLater = useFocusAfterMove(dataVersion);
   const save = usePlanSave();
   const undo = usePlanUndo();
+  const syncChanges = byId(useSyncChanges(dataVersion).data);
   const count = view.plan.objectives.length;
   const index = Math.min(selected, Math.max(0, count - 1));
   const savePlan = (plan: PlanDto) => save.mutateAsync(plan);
@@ -102,7 +112,7 @@ function Editor({ view, dataVersion }: { view: PlanView; dataVersion: number }) 
             </Button>
           </Group>
           <ScrollArea.Autosize mah="calc(100vh - 240px)">
-            <ObjectiveList view={view} selected={index} onSelect={setSelected} />
+            <ObjectiveList view={view} selected={index} onSelect={setSelected} syncChanges={syncChanges} />
           </ScrollArea.Autosize>
           <Button
             variant="light"
@@ -136,6 +146,7 @@ function Editor({ view, dataVersion }: { view: PlanView; dataVersion: number }) 
                 await savePlan(replace(view.plan.objectives.filter((_, i) => i !== index)));
                 setSelected(Math.max(0, index - 1));
               }}
+              syncChanges={syncChanges}
               onMove={async (delta, direction) => {
                 await savePlan(replace(moved(view.plan.objectives, index, delta)));
                 setSelected(index + delta);

@@ -14,6 +14,7 @@ import {
   type PlanView,
   type PlannerClient,
 } from "./client";
+import { browserHistory, comparePlans, syncChanges } from "./browserHistory";
 import { browserSync, type BrowserSync } from "./browserSync";
 
 export interface BrowserHostOptions {
@@ -152,6 +153,9 @@ export function browserClient(options: BrowserHostOptions = {}): BrowserClient {
     },
   });
   if (initial) sync.opened(initial);
+  const history = browserHistory();
+  const me = () => status.identity?.name ?? "you";
+  if (initial) history.record("import", initial, "Targetprocess", { by: me() });
 
   const wait = () => new Promise((r) => setTimeout(r, options.latencyMs ?? 0));
   const connected = () => {
@@ -247,6 +251,8 @@ export function browserClient(options: BrowserHostOptions = {}): BrowserClient {
       connected();
       plan = demoPlan(req.art, req.release, req.team);
       sync.opened(plan);
+      history.reset();
+      history.record("import", plan, "Targetprocess", { by: me() });
       undo = [];
       const file = `${req.release.name}-${req.team.name}`.toLowerCase().replace(/[^a-z0-9]+/g, "-");
       status = { ...status, workspace: { ...req, planFile: `/workspaces/demo/${file}.md` } };
@@ -263,6 +269,7 @@ export function browserClient(options: BrowserHostOptions = {}): BrowserClient {
       if (JSON.stringify(saved) !== JSON.stringify(plan)) {
         undo.push(plan);
         plan = saved;
+        history.record("save", plan, me());
       }
       return view();
     },
@@ -271,12 +278,16 @@ export function browserClient(options: BrowserHostOptions = {}): BrowserClient {
       const previous = undo.pop();
       if (!previous) return fail("nothing_to_undo", "There is no edit to undo.");
       plan = previous;
+      history.record("undo", plan, me());
       return view();
     },
     async syncPull(onProgress) {
       await wait();
       view();
-      return guarded(() => sync.pull(onProgress));
+      const result = guarded(() => sync.pull(onProgress));
+      const editors = sync.takeEditors();
+      if (result.tpChanged && plan) history.record("pull", plan, "Targetprocess", { editors, by: me() });
+      return result;
     },
     async pushPreview() {
       await wait();
@@ -286,7 +297,11 @@ export function browserClient(options: BrowserHostOptions = {}): BrowserClient {
     async syncPush(confirmDeletes, onProgress) {
       await wait();
       view();
-      return sync.push(confirmDeletes, onProgress);
+      const tracking = sync.tracking();
+      const outcome = sync.push(confirmDeletes, onProgress);
+      if (outcome.kind === "pushed" && plan && tracking)
+        history.record("push", plan, "Targetprocess", { by: me(), against: tracking });
+      return outcome;
     },
     async syncStatus() {
       await wait();
@@ -299,13 +314,17 @@ export function browserClient(options: BrowserHostOptions = {}): BrowserClient {
     },
     async conflictResolve(req) {
       await wait();
-      return guarded(() => sync.resolve(req.entity, req.field, req.choice));
+      const left = guarded(() => sync.resolve(req.entity, req.field, req.choice));
+      if (plan) history.record("resolve", plan, me());
+      return left;
     },
     async conflictsResolveAll(choice) {
       await wait();
       if (choice.kind !== "keepMine" && choice.kind !== "keepTheirs")
         fail("cannot_resolve", "All conflicts at once can only keep your values or Targetprocess's.");
-      return guarded(() => sync.resolveAll(choice));
+      const left = guarded(() => sync.resolveAll(choice));
+      if (plan) history.record("resolve", plan, me());
+      return left;
     },
     async settingsGet() {
       await wait();
@@ -321,6 +340,33 @@ export function browserClient(options: BrowserHostOptions = {}): BrowserClient {
       status = { ...status, connection: { kind: "none" }, workspace: null };
       plan = null;
       return structuredClone(status);
+    },
+    async historyList() {
+      await wait();
+      view();
+      return history.list();
+    },
+    async planCompare(before, after) {
+      await wait();
+      const working = view().plan;
+      const tp = sync.tracking() ?? working;
+      const a = history.resolve(before, working, tp);
+      const b = history.resolve(after, working, tp);
+      const missing = !a ? before : !b ? after : null;
+      if (!a || !b)
+        return fail("invalid_input", `There is no version "${missing}" of this plan.`, [
+          "Pick the versions to compare from the History list.",
+        ]);
+      return { before: a.side, after: b.side, ...comparePlans(a.plan, b.plan) };
+    },
+    async syncChanges() {
+      await wait();
+      const working = view().plan;
+      return syncChanges(sync.tracking() ?? working, working);
+    },
+    async effortSeries() {
+      await wait();
+      return history.series(view().plan.team.name);
     },
     onSyncEvent: (handler) => sync.onSyncEvent(handler),
   };

@@ -71,6 +71,8 @@ export function browserSync(state: SyncState) {
   let base: PlanDto | null = null;
   let tp: PlanDto | null = null;
   let conflicts: StoredConflict[] = [];
+  /** Targetprocess users who edited since the last pull. */
+  let editors: string[] = [];
   const listeners = new Set<(e: SyncEventDto) => void>();
 
   const byId = (p: PlanDto | null, id: string | null) => p?.objectives.find((o) => o.id === id);
@@ -95,14 +97,24 @@ export function browserSync(state: SyncState) {
   return {
     /** Called when a plan is opened: Targetprocess holds what was opened. */
     opened(plan: PlanDto) {
+      editors = [];
       base = structuredClone(plan);
       tp = structuredClone(plan);
       conflicts = [];
     },
     /** Another planner edits an objective in Targetprocess. */
-    editInTargetprocess(objective: number, patch: Partial<ObjectiveDto>) {
+    editInTargetprocess(objective: number, patch: Partial<ObjectiveDto>, editor = "Mira Ostrava") {
       const o = tp?.objectives[objective];
       if (o) Object.assign(o, patch);
+      if (o && !editors.includes(editor)) editors.push(editor);
+    },
+    /** What Targetprocess had at the last pull or push. */
+    tracking: () => structuredClone(base),
+    /** The Targetprocess users who edited since the last call (the last pull's editors). */
+    takeEditors() {
+      const out = editors;
+      editors = [];
+      return out;
     },
     /** What Targetprocess holds now (for tests). */
     targetprocess: () => structuredClone(tp),

@@ -4,6 +4,10 @@
 import type {
   AppStatus,
   ChoiceDto,
+  ComparisonDto,
+  EffortSeriesDto,
+  HistoryDto,
+  SyncChangeDto,
   ConflictDto,
   ProgressDto,
   PullResultDto,
@@ -53,6 +57,14 @@ export interface PlannerClient {
   settingsGet(): Promise<SettingsDto>;
   settingsSave(update: SettingsUpdate): Promise<SettingsDto>;
   signOut(): Promise<AppStatus>;
+  /** The plan's versions, newest first, with who made them and the baselines. */
+  historyList(): Promise<HistoryDto>;
+  /** What differs from one version to another: `working`, `tp`, `baseline:NAME` or a version's rev. */
+  planCompare(before: string, after: string): Promise<ComparisonDto>;
+  /** Objectives and features that differ from Targetprocess at the last pull or push. */
+  syncChanges(): Promise<SyncChangeDto[]>;
+  /** Committed and total objective effort at each version, oldest first. */
+  effortSeries(): Promise<EffortSeriesDto>;
   /** Calls `handler` when a background pull or a sync found something; returns the unsubscribe. */
   onSyncEvent(handler: (e: SyncEventDto) => void): () => void;
 }

@@ -49,6 +49,10 @@ export function tauriClient(): PlannerClient {
     settingsGet: () => call("settings_get"),
     settingsSave: (update) => call("settings_save", { update }),
     signOut: () => call("sign_out"),
+    historyList: () => call("history_list"),
+    planCompare: (before, after) => call("plan_compare", { before, after }),
+    syncChanges: () => call("sync_changes"),
+    effortSeries: () => call("effort_series"),
     onSyncEvent: (handler) => {
       const stop = listen<SyncEventDto>("sync-event", (e) => handler(e.payload));
       return () => void stop.then((f) => f());
