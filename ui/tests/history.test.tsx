@@ -101,7 +101,7 @@ describe("diff view", () => {
     expect(after!.querySelector("ins")?.textContent).toBe("added: 25% this PI");
     expect(after!.querySelector("del")).toBeNull();
     const effort = within(card).getByRole("rowheader", { name: "Effort" }).closest("tr")!;
-    expect(within(effort).getAllByRole("cell").map((c) => c.textContent)).toEqual(["8 points", "21 points"]);
+    expect(within(effort).getAllByRole("cell").map((c) => c.textContent)).toEqual(["removed: 8 points", "added: 21 points"]);
     expect(screen.getByRole("group", { name: "Feature Audit export: added" }).textContent).toContain("Audit export");
     expect(screen.getByRole("group", { name: "Feature Partner SSO: changed" }).textContent).toContain(
       "Moved from “Single sign-on for partners” to “Usage dashboard”",
@@ -162,14 +162,14 @@ describe("history", () => {
     ]);
     // By default: what a push would send (Targetprocess at the last pull → the working plan).
     const card = await screen.findByRole("group", { name: "Objective Self-service sign-up: changed" });
-    expect(card.textContent).toContain("8 points13 points");
+    expect(card.textContent).toContain("removed: 8 pointsadded: 13 points");
 
     const [newest, middle, oldest] = versions.map((v) => v.getAttribute("data-rev")!.slice(0, 8));
     expect(newest).toBeTruthy();
     await user.click(screen.getByRole("button", { name: `Compare from version ${oldest}` }));
     await user.click(screen.getByRole("button", { name: `Compare to version ${middle}` }));
     expect(screen.getByRole("button", { name: `Compare to version ${middle}` }).getAttribute("aria-pressed")).toBe("true");
-    await waitFor(() => expect(screen.getByTestId("diff-view").textContent).toContain("8 points21 points"));
+    await waitFor(() => expect(screen.getByTestId("diff-view").textContent).toContain("removed: 8 pointsadded: 21 points"));
     const totals = screen.getByTestId("effort-totals");
     const all = within(totals).getByRole("rowheader", { name: "All objectives" }).closest("tr")!;
     expect(within(all).getAllByRole("cell").map((c) => c.textContent)).toEqual(["48", "61", "+13"]);

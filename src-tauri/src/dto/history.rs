@@ -93,7 +93,8 @@ pub struct HistoryDto {
 pub struct SideInfoDto {
     /// The version as asked for: `working`, `tp`, `baseline:NAME` or a commit id.
     pub rev: String,
-    /// In planner words: `the plan file on disk`, `Targetprocess (last pull)`, ...
+    /// In planner words: `the plan file on disk`, `Targetprocess (last pull)`, `baseline NAME`,
+    /// `version 1a2b3c4d`.
     pub label: String,
     pub short_id: Option<String>,
     pub at: Option<String>,
@@ -360,9 +361,14 @@ fn totals(t: Totals) -> TotalsDto {
 }
 
 fn side(v: &VersionInfo) -> SideInfoDto {
+    let short = v.commit.as_ref().map(|c| c.short_id().to_owned());
+    let label = match (&v.rev, &short) {
+        (pi_engine::history::Rev::Git(_), Some(short)) => format!("version {short}"),
+        _ => v.label.clone(),
+    };
     SideInfoDto {
         rev: v.rev.to_string(),
-        label: v.label.clone(),
+        label,
         short_id: v.commit.as_ref().map(|c| c.short_id().to_owned()),
         at: v.commit.as_ref().map(|c| c.at.clone()),
         who: v.commit.as_ref().map(|c| who(&c.who)),

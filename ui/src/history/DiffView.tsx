@@ -65,10 +65,13 @@ function Value({ text, muted }: { text: string; muted?: boolean }) {
 }
 
 function SideBySideRow({ f, presence }: { f: FieldChangeDto; presence: string }) {
-  const before =
-    presence === "added" ? <Value text="—" muted /> : f.words ? <Words spans={f.words} side="before" /> : <Value text={f.before} />;
-  const after =
-    presence === "removed" ? <Value text="—" muted /> : f.words ? <Words spans={f.words} side="after" /> : <Value text={f.after} />;
+  const changed = presence === "changed";
+  let before: ReactNode = <Value text="—" muted />;
+  if (presence !== "added")
+    before = f.words ? <Words spans={f.words} side="before" /> : changed ? <Removed>{f.before}</Removed> : <Value text={f.before} />;
+  let after: ReactNode = <Value text="—" muted />;
+  if (presence !== "removed")
+    after = f.words ? <Words spans={f.words} side="after" /> : changed ? <Added>{f.after}</Added> : <Value text={f.after} />;
   return (
     <Table.Tr>
       <Table.Th scope="row" fw={500} style={{ width: "18%" }}>
@@ -216,14 +219,16 @@ export function EffortTable({ effort }: { effort: EffortTotalsDto }) {
 }
 
 function Side({ title, side }: { title: string; side: ComparisonDto["before"] }) {
-  const facts = [side.who, when(side.at), side.shortId].filter(Boolean).join(" · ");
+  const shortId = side.shortId && !side.label.includes(side.shortId) ? side.shortId : null;
+  const facts = [side.who, when(side.at), shortId].filter(Boolean).join(" · ");
+  const label = side.label.charAt(0).toUpperCase() + side.label.slice(1);
   return (
     <Paper withBorder p="xs" style={{ flex: 1 }}>
       <Text size="xs" c="dimmed" tt="uppercase" fw={600}>
         {title}
       </Text>
       <Text size="sm" fw={500}>
-        {side.label}
+        {label}
       </Text>
       {facts && (
         <Text size="xs" c="dimmed">

@@ -37,7 +37,7 @@ function options(history: HistoryDto) {
       group: "Now",
       items: [
         { value: WORKING, label: "Working plan (the plan file)" },
-        { value: TRACKING, label: "Targetprocess (last pull or push)" },
+        { value: TRACKING, label: "Targetprocess (last pull)" },
       ],
     },
     ...(history.baselines.length > 0

@@ -215,6 +215,20 @@ function changeLine(e: EntityChangeDto): string {
   return `${parts.join(", ")} on "${e.name}"`;
 }
 
+/** A commit-like id (40 hex digits) for the n-th version: the same for the same n. */
+function commitId(n: number): string {
+  let x = (n * 2654435761) >>> 0 || 1;
+  let out = "";
+  while (out.length < 40) {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    x >>>= 0;
+    out += x.toString(16).padStart(8, "0");
+  }
+  return out.slice(0, 40);
+}
+
 /** At most this many versions are kept, as the app lists at most this many. */
 export const HISTORY_LIMIT = 200;
 
@@ -241,7 +255,7 @@ export function browserHistory(now: () => Date = () => new Date()) {
       const last = versions[versions.length - 1];
       if (!options.against && last && JSON.stringify(last.plan) === JSON.stringify(plan)) return;
       serial += 1;
-      const rev = (serial * 2654435761).toString(16).padStart(8, "0").slice(-8).padEnd(40, "0");
+      const rev = commitId(serial);
       versions.push({
         rev,
         at: now().toISOString(),
@@ -283,7 +297,7 @@ export function browserHistory(now: () => Date = () => new Date()) {
       if (rev === "tp") return { plan: tp, side: { rev, label: "Targetprocess (last pull)", shortId: null, at: null, who: null } };
       const v = find(rev);
       if (!v) return null;
-      return { plan: v.plan, side: { rev, label: `revision ${rev}`, shortId: rev.slice(0, 8), at: v.at, who: v.who } };
+      return { plan: v.plan, side: { rev, label: `version ${rev.slice(0, 8)}`, shortId: rev.slice(0, 8), at: v.at, who: v.who } };
     },
     series(team: string): EffortSeriesDto {
       return {
