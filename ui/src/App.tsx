@@ -18,6 +18,8 @@ import { useEffect, useState } from "react";
 
 import { ErrorAlert } from "./ErrorAlert";
 import { useClient, useStatus } from "./data";
+import { AuditView } from "./approvals/AuditView";
+import { SignoffPanel } from "./approvals/SignoffPanel";
 import { PlanEditor } from "./editor/PlanEditor";
 import { HistoryView } from "./history/HistoryView";
 import type { AppStatus } from "./ipc";
@@ -29,7 +31,7 @@ import { SettingsScreen } from "./sync/SettingsScreen";
 import { SyncBar } from "./sync/SyncBar";
 import { useRefreshAfterSync } from "./sync/hooks";
 
-type View = "plan" | "conflicts" | "settings" | "history";
+type View = "plan" | "conflicts" | "settings" | "history" | "signoff" | "audit";
 
 function ThemeSwitch() {
   const { colorScheme, setColorScheme } = useMantineColorScheme();
@@ -76,10 +78,12 @@ function Screen({
   if (!status.identity) return <IdentityScreen />;
   if (!status.workspace || picking) return <PickerScreen current={status.workspace} onOpened={onPicked} />;
   if (view === "conflicts") return <ConflictsView onDone={() => setView("plan")} />;
+  if (view === "signoff") return <SignoffPanel onDone={() => setView("plan")} />;
+  if (view === "audit") return <AuditView onDone={() => setView("plan")} />;
   if (view === "history") return <HistoryView onDone={() => setView("plan")} />;
   return (
     <>
-      <SyncBar onConflicts={() => setView("conflicts")} />
+      <SyncBar onConflicts={() => setView("conflicts")} onSignoff={() => setView("signoff")} />
       <div style={{ height: 16 }} />
       <PlanEditor />
     </>
@@ -129,6 +133,12 @@ export function App() {
                 History
               </Button>
             )}
+            {editing &&
+              (["signoff", "audit"] as const).map((v) => (
+                <Button key={v} size="xs" variant={view === v ? "filled" : "default"} onClick={() => setView(view === v ? "plan" : v)}>
+                  {v === "signoff" ? "Sign-off" : "Audit"}
+                </Button>
+              ))}
             {editing && (
               <Button size="xs" variant="default" onClick={() => setPicking(true)}>
                 Change team

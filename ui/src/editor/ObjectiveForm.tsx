@@ -6,6 +6,7 @@ import { useState } from "react";
 import { SyncBadge } from "../history/SyncBadge";
 import type { FeatureDto, ObjectiveDto, PlanView, SyncChangeDto } from "../ipc";
 import { FeatureCard } from "./FeatureCard";
+import { TemplateMenu } from "./TemplateMenu";
 import { MoveButtons, useFocusAfterMove } from "./MoveButtons";
 import { focusAfterMove, moved, type Direction } from "./order";
 import { ChoiceField, NumberField, TextField } from "./fields";
@@ -135,9 +136,12 @@ export function ObjectiveForm({ view, index, saving, onSave, onRemove, onMove, s
           <Title order={3} size="h5">
             Features ({draft.features.length})
           </Title>
-          <Button size="xs" variant="light" onClick={() => set({ features: [...draft.features, newFeature()] })}>
-            Add feature
-          </Button>
+          <Group gap="xs">
+            <Button size="xs" variant="light" onClick={() => set({ features: [...draft.features, newFeature()] })}>
+              Add feature
+            </Button>
+            <TemplateMenu kind="feature" objective={saved.id} disabled={dirty} disabledWhy="Save or undo your edits of this objective first" />
+          </Group>
         </Group>
         {draft.features.map((f, i) => (
           <FeatureCard

@@ -10,6 +10,7 @@ import { useSyncChanges } from "../history/hooks";
 import type { ObjectiveDto, PlanDto, PlanView, SyncChangeDto } from "../ipc";
 import { useFocusAfterMove } from "./MoveButtons";
 import { ObjectiveForm } from "./ObjectiveForm";
+import { TemplateMenu } from "./TemplateMenu";
 import { errorCount } from "./findings";
 import { focusAfterMove, moved } from "./order";
 
@@ -124,6 +125,7 @@ function Editor({ view, dataVersion }: { view: PlanView; dataVersion: number }) 
           >
             Add objective
           </Button>
+          <TemplateMenu kind="objective" onAdded={(v) => setSelected(v.plan.objectives.length - 1)} />
           <Text size="xs" c="dimmed" data-testid="plan-file" style={{ wordBreak: "break-all" }}>
             Plan file: {view.planFile}
           </Text>

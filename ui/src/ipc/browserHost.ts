@@ -16,6 +16,8 @@ import {
 } from "./client";
 import { browserHistory, comparePlans, syncChanges } from "./browserHistory";
 import { browserSync, type BrowserSync } from "./browserSync";
+import { browserApprovals, type DemoPolicy } from "./browserApprovals";
+import { templateNames, withTemplate } from "./browserTemplates";
 
 export interface BrowserHostOptions {
   /** Start already connected, identified and with this plan open. */
@@ -23,6 +25,8 @@ export interface BrowserHostOptions {
   identitySuggestion?: IdentityDto;
   /** Milliseconds every call waits, to see loading states. */
   latencyMs?: number;
+  /** The plan's `[approvals]` policy; by default the demo team "Identity" needs 2 approvals. */
+  approvals?: DemoPolicy;
 }
 
 const ARTS: PickItem[] = [
@@ -125,7 +129,11 @@ function fail(code: ClientError["code"], message: string, hints: string[] = []):
 }
 
 /** The browser host, with a handle on its Targetprocess copy for tests. */
-export type BrowserClient = PlannerClient & { sync: BrowserSync };
+export type BrowserClient = PlannerClient & {
+  sync: BrowserSync;
+  /** Files the audit export "saved" (name and content), for tests. */
+  downloaded: { name: string; text: string }[];
+};
 
 export function browserClient(options: BrowserHostOptions = {}): BrowserClient {
   const initial = options.plan;
@@ -153,6 +161,21 @@ export function browserClient(options: BrowserHostOptions = {}): BrowserClient {
     },
   });
   if (initial) sync.opened(initial);
+  const signoff = browserApprovals();
+  const policyFor = (team: { id: number | null }): DemoPolicy =>
+    options.approvals ?? (team.id === 102 ? { required: 2, selfApproval: false } : { required: 0, selfApproval: false });
+  if (initial) signoff.opened(policyFor(initial.team));
+  const pendingOps = () => {
+    const p = sync.preview();
+    return p.kind === "preview" ? p.ops : [];
+  };
+  /** The push gate (after the deletion check, as in the app), or the recorded override. */
+  const gate = (confirmDeletes: boolean, overrideReason: string | null) => {
+    const ops = pendingOps();
+    if (ops.length === 0 || (!confirmDeletes && ops.some((o) => o.delete))) return;
+    if (overrideReason === null) signoff.gate(ops, status.identity);
+    else signoff.override(ops, status.identity, overrideReason);
+  };
   const history = browserHistory();
   const me = () => status.identity?.name ?? "you";
   if (initial) history.record("import", initial, "Targetprocess", { by: me() });
@@ -198,8 +221,10 @@ export function browserClient(options: BrowserHostOptions = {}): BrowserClient {
     }
   };
 
+  const downloaded: { name: string; text: string }[] = [];
   const client: BrowserClient = {
     sync,
+    downloaded,
     async appStatus() {
       await wait();
       return structuredClone(status);
@@ -251,6 +276,7 @@ export function browserClient(options: BrowserHostOptions = {}): BrowserClient {
       connected();
       plan = demoPlan(req.art, req.release, req.team);
       sync.opened(plan);
+      signoff.opened(policyFor(req.team));
       history.reset();
       history.record("import", plan, "Targetprocess", { by: me() });
       undo = [];
@@ -269,6 +295,7 @@ export function browserClient(options: BrowserHostOptions = {}): BrowserClient {
       if (JSON.stringify(saved) !== JSON.stringify(plan)) {
         undo.push(plan);
         plan = saved;
+        if (status.identity) signoff.edited(status.identity.email);
         history.record("save", plan, me());
       }
       return view();
@@ -298,7 +325,9 @@ export function browserClient(options: BrowserHostOptions = {}): BrowserClient {
       await wait();
       view();
       const tracking = sync.tracking();
+      gate(confirmDeletes, null);
       const outcome = sync.push(confirmDeletes, onProgress);
+      if (outcome.kind === "pushed") signoff.pushed(outcome.summary.sent, status.identity);
       if (outcome.kind === "pushed" && plan && tracking)
         history.record("push", plan, "Targetprocess", { by: me(), against: tracking });
       return outcome;
@@ -367,6 +396,52 @@ export function browserClient(options: BrowserHostOptions = {}): BrowserClient {
     async effortSeries() {
       await wait();
       return history.series(view().plan.team.name);
+    },
+    async approvalsStatus() {
+      await wait();
+      view();
+      return signoff.status(pendingOps(), status.identity);
+    },
+    async approve(comment) {
+      await wait();
+      view();
+      return signoff.approve(pendingOps(), status.identity, comment);
+    },
+    async syncPushOverride(reason, confirmDeletes, onProgress) {
+      await wait();
+      view();
+      if (!reason.trim()) fail("invalid_input", "An override needs a reason.");
+      gate(confirmDeletes, reason);
+      const outcome = sync.push(confirmDeletes, onProgress);
+      if (outcome.kind === "pushed") signoff.pushed(outcome.summary.sent, status.identity);
+      return outcome;
+    },
+    async auditTrail() {
+      await wait();
+      view();
+      return signoff.trail();
+    },
+    async auditExport(format) {
+      await wait();
+      view();
+      const text = signoff.export(format);
+      const name = `audit-${Date.now().toString(36)}.${format}`;
+      downloaded.push({ name, text });
+      return { path: `Downloads/${name}`, events: signoff.trail().length };
+    },
+    async templatesList() {
+      await wait();
+      view();
+      return templateNames();
+    },
+    async templateAdd(req) {
+      await wait();
+      if (!plan) return fail("no_plan", "No plan is open.");
+      const next = withTemplate(plan, req, Date.now().toString(36));
+      const errors = (p: PlanDto) => findingsOf(p).filter((f) => f.severity === "error").length;
+      if (errors(next) > errors(plan))
+        fail("template_invalid", "The template was not added: the plan would not pass validation.");
+      return client.planSave(next);
     },
     onSyncEvent: (handler) => sync.onSyncEvent(handler),
   };

@@ -2,6 +2,12 @@
 // interface; src/ipc/tauriHost.ts implements it over Tauri IPC and src/ipc/browserHost.ts in
 // memory, for component and browser tests.
 import type {
+  ApprovalsStatusDto,
+  AuditEventDto,
+  AuditExportDto,
+  ExportFormat,
+  TemplateAddRequest,
+  TemplatesDto,
   AppStatus,
   ChoiceDto,
   ComparisonDto,
@@ -57,6 +63,20 @@ export interface PlannerClient {
   settingsGet(): Promise<SettingsDto>;
   settingsSave(update: SettingsUpdate): Promise<SettingsDto>;
   signOut(): Promise<AppStatus>;
+  /** The change set a push would send, its approvals and the progress against the policy. */
+  approvalsStatus(): Promise<ApprovalsStatusDto>;
+  /** Signs off the change set a push would send now, in the planner's name. */
+  approve(comment: string): Promise<ApprovalsStatusDto>;
+  /** Pushes although the approvals are missing; `reason` is kept in the audit trail. */
+  syncPushOverride(reason: string, confirmDeletes: boolean, onProgress: (p: ProgressDto) => void): Promise<PushOutcomeDto>;
+  /** Approvals, overrides, pushes and rollbacks, oldest first. */
+  auditTrail(): Promise<AuditEventDto[]>;
+  /** Saves the audit trail as CSV or JSON in the planner's Downloads folder; says where. */
+  auditExport(format: ExportFormat): Promise<AuditExportDto>;
+  /** The objective and feature templates of the plan's pi-planner.toml. */
+  templatesList(): Promise<TemplatesDto>;
+  /** Adds an objective (or a feature under `req.objective`) from a template and saves. */
+  templateAdd(req: TemplateAddRequest): Promise<PlanView>;
   /** The plan's versions, newest first, with who made them and the baselines. */
   historyList(): Promise<HistoryDto>;
   /** What differs from one version to another: `working`, `tp`, `baseline:NAME` or a version's rev. */

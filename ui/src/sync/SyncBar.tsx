@@ -5,7 +5,7 @@ import { Alert, Badge, Button, Checkbox, Group, List, Modal, Progress, Stack, Te
 import { useState } from "react";
 
 import { ErrorAlert } from "../ErrorAlert";
-import type { OpDto, PullResultDto, PushOutcomeDto } from "../ipc";
+import { ClientError, type OpDto, type PullResultDto, type PushOutcomeDto } from "../ipc";
 import { usePull, usePush, usePushPreview, useSyncStatus } from "./hooks";
 
 function OpList({ ops }: { ops: OpDto[] }) {
@@ -122,7 +122,7 @@ function PushDialog({
   );
 }
 
-export function SyncBar({ onConflicts }: { onConflicts: () => void }) {
+export function SyncBar({ onConflicts, onSignoff }: { onConflicts: () => void; onSignoff?: () => void }) {
   const status = useSyncStatus();
   const pull = usePull();
   const preview = usePushPreview();
@@ -180,6 +180,11 @@ export function SyncBar({ onConflicts }: { onConflicts: () => void }) {
         <PushResult outcome={(push.data ?? preview.data) as PushOutcomeDto} onPull={doPull} />
       )}
       {shown === "push" && <ErrorAlert error={push.error} title="Push failed" />}
+      {shown === "push" && onSignoff && push.error instanceof ClientError && push.error.code === "not_approved" && (
+        <Button size="xs" variant="light" color="orange" onClick={onSignoff} style={{ alignSelf: "flex-start" }}>
+          Open the sign-off panel
+        </Button>
+      )}
       <ErrorAlert error={preview.error} title="Push preview failed" />
       <PushDialog outcome={preview.data ?? null} pushing={push.isPending} onPush={doPush} onClose={() => preview.reset()} />
     </Stack>
