@@ -8,7 +8,8 @@
 //! 4 teams at a time).
 //!
 //! Run with `cargo bench -p pi-engine --bench sync`; a trailing word (`push`, `pull`, `merge`,
-//! `changeset`, `init`, `team`, `train`) runs only the benchmarks whose name contains it. With
+//! `changeset`, `init`, `team`, `train`) runs only the benchmarks whose name contains it;
+//! `capacity` alone runs the train-wide sync for 4 to 32 teams instead (docs/capacity.md). With
 //! `PI_BENCH_JSON=<file>` each result is also appended to that file as a JSON line, with the
 //! peak memory of the process during that benchmark (`pi-bench report` gathers them).
 //!
@@ -36,6 +37,10 @@ fn main() {
         .enable_all()
         .build()
         .expect("a tokio runtime can be built");
+    if filter.as_deref() == Some("capacity") {
+        runtime.block_on(train::capacity());
+        return;
+    }
     if selected("merge") || selected("changeset") {
         memory::reset_peak();
         runtime.block_on(pure::run(&selected, &recorder));
@@ -69,6 +74,10 @@ pub struct Timings(Vec<Duration>);
 impl Timings {
     pub fn push(&mut self, d: Duration) {
         self.0.push(d);
+    }
+
+    pub fn samples(&self) -> &[Duration] {
+        &self.0
     }
 
     /// A report record of these runs.

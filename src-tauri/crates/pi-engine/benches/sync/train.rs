@@ -24,7 +24,57 @@ const IN_FLIGHT: usize = 4;
 const LATENCY: Duration = Duration::from_millis(50);
 
 pub async fn run(recorder: &pi_bench::Recorder) {
-    let sim = fixture::sim_teams(TEAMS, OBJECTIVES).await;
+    let (mut timings, requests, slowest) = train_sync(TEAMS, RUNS).await;
+    println!(
+        "train-wide sync (pull then push): {TEAMS} teams × {OBJECTIVES} objectives × 5 features, {IN_FLIGHT} teams at a time, one client, {} ms latency: {}, {requests} requests, slowest team {} ms",
+        LATENCY.as_millis(),
+        timings.summary(),
+        slowest.as_millis(),
+    );
+    recorder.record(
+        timings
+            .record(
+                "sync.train",
+                "train-wide sync: 12 teams × 100 objectives, 4 teams at a time, 50 ms latency",
+            )
+            .with_extra(json!({
+                "teams": TEAMS,
+                "objectives_per_team": OBJECTIVES,
+                "teams_in_flight": IN_FLIGHT,
+                "requests": requests,
+                "slowest_team_ms": slowest.as_millis(),
+                "latency_ms": LATENCY.as_millis(),
+            })),
+    );
+}
+
+/// How the train-wide sync grows with the number of teams (`-- capacity`, not part of a full
+/// run): one run each for 4 to 32 teams, printed as a markdown table.
+pub async fn capacity() {
+    println!(
+        "| teams (× {OBJECTIVES} objectives) | train-wide sync | requests | slowest team | within 10 s |"
+    );
+    println!("|---|---|---|---|---|");
+    for teams in [4, 8, 12, 16, 24, 32] {
+        let (timings, requests, slowest) = train_sync(teams, 1).await;
+        let took = timings.samples()[0];
+        println!(
+            "| {teams} | {} ms | {requests} | {} ms | {} |",
+            took.as_millis(),
+            slowest.as_millis(),
+            if took <= Duration::from_secs(10) {
+                "yes"
+            } else {
+                "no"
+            }
+        );
+    }
+}
+
+/// `runs` train-wide syncs of `team_count` teams: the timings, the requests of the last run and
+/// its slowest team.
+async fn train_sync(team_count: usize, runs: usize) -> (Timings, u64, Duration) {
+    let sim = fixture::sim_teams(team_count, OBJECTIVES).await;
     let tp = Arc::new(fixture::client(&sim));
     let root = tempfile::tempdir().expect("a temp dir");
     let art = tp.list_arts().await.expect("arts")[0].id;
@@ -32,9 +82,9 @@ pub async fn run(recorder: &pi_bench::Recorder) {
         .name
         .clone();
     let teams = tp.list_teams(art).await.expect("teams");
-    assert_eq!(teams.len(), TEAMS);
+    assert_eq!(teams.len(), team_count);
     let me = fixture::me();
-    let mut plans = Vec::with_capacity(TEAMS);
+    let mut plans = Vec::with_capacity(team_count);
     for (i, team) in teams.iter().enumerate() {
         let dir = root.path().join(format!("team-{i}"));
         let req = InitRequest {
@@ -52,7 +102,7 @@ pub async fn run(recorder: &pi_bench::Recorder) {
     fixture::set_latency(&sim, LATENCY);
     let mut timings = Timings::default();
     let (mut requests, mut slowest) = (0, Duration::ZERO);
-    for run in 1..=RUNS {
+    for run in 1..=runs {
         for (dir, ids) in &plans {
             for (i, id) in ids.iter().take(REMOTE_EDITS).enumerate() {
                 sim.control()
@@ -98,7 +148,7 @@ pub async fn run(recorder: &pi_bench::Recorder) {
             .collect();
         let team_times = local
             .run_until(async {
-                let mut times = Vec::with_capacity(TEAMS);
+                let mut times = Vec::with_capacity(team_count);
                 for t in tasks {
                     times.push(t.await.expect("a team's sync does not panic"));
                 }
@@ -109,28 +159,8 @@ pub async fn run(recorder: &pi_bench::Recorder) {
         requests = tp.requests_sent() - before;
         slowest = team_times.into_iter().max().expect("teams synced");
     }
-    println!(
-        "train-wide sync (pull then push): {TEAMS} teams × {OBJECTIVES} objectives × 5 features, {IN_FLIGHT} teams at a time, one client, {} ms latency: {}, {requests} requests, slowest team {} ms",
-        LATENCY.as_millis(),
-        timings.summary(),
-        slowest.as_millis(),
-    );
-    recorder.record(
-        timings
-            .record(
-                "sync.train",
-                "train-wide sync: 12 teams × 100 objectives, 4 teams at a time, 50 ms latency",
-            )
-            .with_extra(json!({
-                "teams": TEAMS,
-                "objectives_per_team": OBJECTIVES,
-                "teams_in_flight": IN_FLIGHT,
-                "requests": requests,
-                "slowest_team_ms": slowest.as_millis(),
-                "latency_ms": LATENCY.as_millis(),
-            })),
-    );
     sim.shutdown().await;
+    (timings, requests, slowest)
 }
 
 /// Pull then push of one team's plan; checks that the TP edits came in and the team's went out.
