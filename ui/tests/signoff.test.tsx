@@ -1,8 +1,13 @@
-import { screen, waitFor, within } from "@testing-library/react";
+import { MantineProvider } from "@mantine/core";
+import { QueryClientProvider } from "@tanstack/react-query";
+import { render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it, vi } from "vitest";
 
-import { browserClient, demoPlan, type BrowserClient } from "../src/ipc";
+import { newQueryClient } from "../src/Root";
+import { SignoffBody } from "../src/approvals/SignoffPanel";
+import { ClientContext } from "../src/data";
+import { browserClient, demoPlan, type ApprovalsStatusDto, type BrowserClient } from "../src/ipc";
 import { renderApp } from "./render";
 
 const plan = () =>
@@ -100,5 +105,64 @@ describe("sign-off panel", () => {
       ["override", "Deadline today"],
       ["push", null],
     ]);
+  });
+});
+
+describe("sign-off panel, signatures", () => {
+  it("names the key of a verified signature and marks an invalid one as not counted", () => {
+    const approval = {
+      name: "Ana Lee",
+      email: "ana@example.com",
+      role: "business owner",
+      at: "2026-11-24T09:15:00Z",
+      comment: null,
+      standing: "valid",
+      signed: true,
+      signature: "verified",
+      signer: "OpenPGP key 0123456789ABCDEF0123456789ABCDEF01234567",
+      why: null,
+    };
+    const status: ApprovalsStatusDto = {
+      ops: [{ lines: ['Effort 8 points → 21 points on "Self-service sign-up"'], delete: false }],
+      hash: "sha256:00112233445566778899",
+      progress: "1 of 2 approvals",
+      met: false,
+      approvals: [
+        approval,
+        {
+          ...approval,
+          name: "Mallory",
+          email: "mallory@example.com",
+          role: null,
+          standing: "rejected",
+          signed: false,
+          signature: "invalid",
+          signer: null,
+          why: "not counted: the signature does not verify for mallory@example.com: the signed content was changed",
+        },
+      ],
+      required: 2,
+      valid: 1,
+      authors: ["ann@example.com"],
+      approveBlocked: null,
+      canOverride: true,
+    };
+    render(
+      <MantineProvider>
+        <QueryClientProvider client={newQueryClient()}>
+          <ClientContext.Provider value={browserClient()}>
+            <SignoffBody status={status} />
+          </ClientContext.Provider>
+        </QueryClientProvider>
+      </MantineProvider>,
+    );
+    const [newest, oldest] = screen.getAllByTestId("approval");
+    expect(newest!.textContent).toContain("Invalid signature");
+    expect(newest!.textContent).toContain("Not counted");
+    expect(newest!.textContent).toContain("the signed content was changed");
+    expect(oldest!.textContent).toContain("Ana Lee <ana@example.com>, business owner");
+    expect(oldest!.textContent).toContain("signed by OpenPGP key 0123456789ABCDEF0123456789ABCDEF01234567");
+    expect(within(oldest!).getByText("Signed")).toBeTruthy();
+    expect((screen.getByRole("button", { name: "Approve" }) as HTMLButtonElement).disabled).toBe(false);
   });
 });

@@ -36,7 +36,7 @@ function SignatureBadge({ a }: { a: ApprovalDto }) {
   if (a.signature === "verified")
     return (
       <Badge color="teal" variant="light" title={a.signer ?? undefined}>
-        Signed{a.signer ? ` by ${a.signer}` : ""}
+        Signed
       </Badge>
     );
   if (a.signature === "invalid")
@@ -75,6 +75,7 @@ function ApprovalRow({ a }: { a: ApprovalDto }) {
         </Group>
         <Text size="xs" c="dimmed">
           {when(a.at)}
+          {a.signature === "verified" && a.signer ? ` · signed by ${a.signer}` : ""}
         </Text>
         {a.comment && (
           <Text size="sm" fs="italic" td={stale ? "line-through" : undefined}>
