@@ -36,7 +36,7 @@ impl Session {
         let inner = self.inner.lock().await;
         let dir = workspace_dir(&inner)?;
         let me = inner.settings.identity.as_ref().map(|i| i.email.clone());
-        in_workspace(dir, move |ws, _| versions(ws, me.as_deref())).await
+        in_workspace(dir, move |ws, _| versions(ws, me.as_deref(), HISTORY_LIMIT)).await
     }
 
     /// What differs from version `before` to version `after`. A version is `working` (the plan
@@ -72,18 +72,20 @@ impl Session {
         let inner = self.inner.lock().await;
         let dir = workspace_dir(&inner)?;
         let me = inner.settings.identity.as_ref().map(|i| i.email.clone());
-        in_workspace(dir, move |ws, _| series(ws, me.as_deref())).await
+        in_workspace(dir, move |ws, _| series(ws, me.as_deref(), HISTORY_LIMIT)).await
     }
 }
 
-fn versions(ws: &Workspace, me: Option<&str>) -> Result<HistoryDto, UiError> {
+/// The newest `limit` versions that changed the plan file. Only those commits are read and
+/// compared: the walk stops at the first older one (`since`).
+fn versions(ws: &Workspace, me: Option<&str>, limit: usize) -> Result<HistoryDto, UiError> {
     let working = ws.names.working();
     let file = ws.plan_file();
-    let touched = git(ws.repo.history(&working, &file, Some(HISTORY_LIMIT + 1)))?;
-    let capped = touched.len() > HISTORY_LIMIT;
-    let since = touched.get(HISTORY_LIMIT).map(|c| c.id);
+    let touched = git(ws.repo.history(&working, &file, Some(limit + 1)))?;
+    let capped = touched.len() > limit;
+    let since = touched.get(limit).map(|c| c.id);
     let mut changes = history::changes(ws, &working, since, None)?;
-    changes.truncate(HISTORY_LIMIT);
+    changes.truncate(limit);
     let baselines = pi_engine::baseline::list(ws)?;
     let mut out = Vec::with_capacity(changes.len());
     for v in &changes {
@@ -120,12 +122,14 @@ fn versions(ws: &Workspace, me: Option<&str>) -> Result<HistoryDto, UiError> {
             })
             .collect(),
         capped,
-        limit: limit(),
+        limit: count(limit),
         uncommitted: on_disk.is_some() && on_disk != committed,
     })
 }
 
-fn series(ws: &Workspace, me: Option<&str>) -> Result<EffortSeriesDto, UiError> {
+/// One point per version of the working branch's first-parent line, newest `limit` ones; each
+/// distinct plan text is parsed once.
+fn series(ws: &Workspace, me: Option<&str>, limit: usize) -> Result<EffortSeriesDto, UiError> {
     let file = ws.plan_file();
     let baselines = pi_engine::baseline::list(ws)?;
     let mut sums: HashMap<Vec<u8>, (f64, f64)> = HashMap::new();
@@ -150,7 +154,7 @@ fn series(ws: &Workspace, me: Option<&str>) -> Result<EffortSeriesDto, UiError> 
             }
             continue;
         }
-        if points.len() == HISTORY_LIMIT {
+        if points.len() == limit {
             capped = true;
             break;
         }
@@ -174,7 +178,7 @@ fn series(ws: &Workspace, me: Option<&str>) -> Result<EffortSeriesDto, UiError> 
         team: team.unwrap_or_default(),
         points,
         capped,
-        limit: limit(),
+        limit: count(limit),
     })
 }
 
@@ -189,7 +193,12 @@ fn point(
     EffortPointDto {
         rev: commit.id.clone(),
         at: commit.at.clone(),
-        kind: kind_of(info, me),
+        kind: match kind_of(info, me) {
+            // On the working branch's own line a pull or push is its merge commit.
+            VersionKindDto::Merge if info.subject.contains("after push") => VersionKindDto::Push,
+            VersionKindDto::Merge if info.subject.contains("Targetprocess") => VersionKindDto::Pull,
+            kind => kind,
+        },
         committed,
         total,
         baselines: tagging(baselines, &commit.id),
@@ -226,6 +235,8 @@ fn kind_of(c: &CommitInfo, me: Option<&str>) -> VersionKindDto {
                 VersionKindDto::Teammate
             } else if c.subject == pi_engine::save::RESTORE_SUBJECT {
                 VersionKindDto::Undo
+            } else if c.subject.starts_with("Record the Targetprocess ids") {
+                VersionKindDto::Push
             } else if c.subject.starts_with("Resolve") {
                 VersionKindDto::Resolve
             } else {
@@ -255,8 +266,8 @@ fn git<T>(r: Result<T, pi_git::GitError>) -> Result<T, UiError> {
     r.map_err(|e| pi_engine::EngineError::from(e).into())
 }
 
-fn limit() -> u32 {
-    u32::try_from(HISTORY_LIMIT).unwrap_or(u32::MAX)
+fn count(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
 }
 
 /// A version as the UI names it; anything else is refused before git is asked.

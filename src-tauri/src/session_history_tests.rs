@@ -145,6 +145,47 @@ async fn history_attributes_saves_pushes_and_targetprocess_edits() {
     assert!(history.baselines.is_empty());
 }
 
+#[tokio::test]
+async fn history_and_effort_series_stop_at_their_limit() {
+    let (f, view) = demo_with_plan().await;
+    let mut plan = view.plan.clone();
+    for n in 1..=4 {
+        plan.objectives[0].effort = Some(f64::from(n));
+        f.session.save_plan(plan.clone()).await.expect("saved");
+    }
+    let dir = std::path::PathBuf::from(&view.plan_file)
+        .parent()
+        .expect("in a folder")
+        .to_path_buf();
+    let (history, series) = super::super::sync::in_workspace(dir, |ws, _| {
+        Ok((versions(ws, None, 3)?, series(ws, None, 3)?))
+    })
+    .await
+    .expect("read");
+    assert!(history.capped && series.capped);
+    assert_eq!((history.limit, series.limit), (3, 3));
+    let efforts: Vec<String> = history
+        .versions
+        .iter()
+        .map(|v| v.changes.join(""))
+        .collect();
+    assert_eq!(efforts.len(), 3);
+    assert!(
+        efforts[0].contains("Effort 3 points → 4 points"),
+        "{efforts:?}"
+    );
+    assert!(efforts[2].contains("Effort 1 point"), "{efforts:?}");
+    let totals: Vec<f64> = series.points.iter().map(|p| p.total).collect();
+    let rest: f64 = view.plan.objectives[1..]
+        .iter()
+        .filter_map(|o| o.effort)
+        .sum();
+    assert_eq!(totals, [rest + 2.0, rest + 3.0, rest + 4.0], "oldest first");
+    let all = f.session.history().await.expect("history");
+    assert!(!all.capped);
+    assert_eq!(all.versions.len(), 5, "four saves and the import");
+}
+
 async fn next_second() {
     tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
 }
