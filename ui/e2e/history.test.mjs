@@ -47,7 +47,7 @@ test("history lists who changed the plan and compares two versions word by word"
   await items.first().getByTestId("sync-badge").hover();
   await page.getByRole("tooltip").getByText("Changed since the last sync: Description").waitFor();
   await page.waitForTimeout(400); // the tooltip fades in
-  await shot(page, "15-changed-since-sync");
+  await shot(page, "04c-changed-since-sync");
 
   await page.getByRole("button", { name: "History", exact: true }).click();
   const versions = page.getByTestId("version");
