@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use pi_git::RepoLock;
 use pi_model::changeset::{self, Op};
-use pi_model::merge::{FieldValue, feature_get, objective_get};
+use pi_model::merge::{FEATURE_FIELDS, FieldValue, OBJECTIVE_FIELDS, feature_get, objective_get};
 use pi_model::{EntityId, Field, Plan};
 use pi_targetprocess::{Kind, Placement};
 
@@ -109,6 +109,7 @@ pub async fn push_overriding(
     if !opts.dry_run {
         let mut journal = open_journal(ws)?;
         if let Some(record) = journal.unfinished(&ws.names.plan_slug())? {
+            keep_local_edits(ctx, ws)?;
             resumed = run(ctx, ws, &mut journal, record).await?.ops.len();
         }
     }
@@ -169,9 +170,21 @@ pub async fn resume(ctx: &Context<'_>, ws: &Workspace) -> Result<Option<PushRepo
     let _lock = RepoLock::acquire(&ws.repo, LOCK_WAIT)?;
     let mut journal = open_journal(ws)?;
     match journal.unfinished(&ws.names.plan_slug())? {
-        Some(record) => Ok(Some(run(ctx, ws, &mut journal, record).await?)),
+        Some(record) => {
+            keep_local_edits(ctx, ws)?;
+            Ok(Some(run(ctx, ws, &mut journal, record).await?))
+        }
         None => Ok(None),
     }
+}
+
+/// Edits typed into the plan file since the interrupted push are committed first (as a pull
+/// does), so completing the push writes the new ids around them instead of refusing to
+/// overwrite them.
+fn keep_local_edits(ctx: &Context<'_>, ws: &Workspace) -> Result<()> {
+    let text = ws.local_text()?;
+    crate::workspace::parse(&ws.plan_file(), &text)?;
+    crate::pull::commit_local_edits(ctx, ws, &text)
 }
 
 fn open_journal(ws: &Workspace) -> Result<Journal> {
@@ -228,7 +241,14 @@ fn stale_fields(base: &Plan, remote: &Plan, op: &Op) -> Vec<Stale> {
             (changes.iter().map(|c| c.field).collect(), name)
         }
         Op::RelinkFeature { name, .. } => (vec![Field::Objective], name),
-        Op::DeleteObjective { name, .. } | Op::DeleteFeature { name, .. } => (vec![], name),
+        // A delete would also discard every edit Targetprocess made to the entity since the
+        // last pull: each is stale, so the pull shows the edit/delete conflict first.
+        Op::DeleteObjective { name, .. } => (OBJECTIVE_FIELDS.to_vec(), name),
+        Op::DeleteFeature { name, .. } => {
+            let mut fields = FEATURE_FIELDS.to_vec();
+            fields.push(Field::Objective);
+            (fields, name)
+        }
         Op::CreateObjective { .. } | Op::CreateFeature { .. } => return vec![],
     };
     let (b, r) = (value_of(base, id), value_of(remote, id));
@@ -387,4 +407,157 @@ fn mentions_owner(op: &Op) -> bool {
         _ => return false,
     };
     fields.iter().any(|c| c.field == Field::Owner)
+}
+
+#[cfg(test)]
+mod tests {
+    use pi_model::{EntityId, Feature, FeatureKind, TeamObjective};
+
+    use super::*;
+
+    fn plan(feature_status: &str) -> Plan {
+        let feature = Feature {
+            id: EntityId::Tp(20),
+            kind: FeatureKind::Feature,
+            name: "Search filters".into(),
+            description: String::new(),
+            status: Some(feature_status.into()),
+            effort: None,
+            owner: None,
+            acceptance_criteria: Vec::new(),
+            jira: None,
+            stories: Vec::new(),
+        };
+        let objective = TeamObjective {
+            id: EntityId::Tp(10),
+            name: "Faster search".into(),
+            description: String::new(),
+            status: Some("Draft".into()),
+            effort: None,
+            owner: None,
+            committed: false,
+            business_value: None,
+            actual_business_value: None,
+            program_objective: None,
+            features: vec![feature],
+        };
+        Plan {
+            objectives: vec![objective],
+            ..Plan::default()
+        }
+    }
+
+    /// Found by the chaos run (docs/chaos.md): a plan file edited while a push was interrupted
+    /// made `resume` (and every later push) fail with "uncommitted changes".
+    #[tokio::test]
+    async fn resume_keeps_edits_typed_after_the_interruption() {
+        let sim = pi_sim::start(pi_sim::SimConfig::default()).await.unwrap();
+        let config = pi_targetprocess::TpConfig::new(
+            &sim.base_url(),
+            pi_targetprocess::Credentials::AccessToken(sim.access_token().to_owned()),
+        )
+        .unwrap();
+        let tp = pi_targetprocess::TpClient::new(config).unwrap();
+        let me = pi_git::Identity::new("Jane Doe", "jane@example.com");
+        let ctx = |minute: i64| Context {
+            tp: &tp,
+            me: &me,
+            now: chrono::DateTime::from_timestamp(1_790_000_000 + minute * 60, 0).unwrap(),
+            auto_sync: false,
+        };
+        let art = tp.list_arts().await.unwrap()[0].id;
+        let dir = tempfile::tempdir().unwrap();
+        let req = crate::InitRequest {
+            dir: dir.path().to_path_buf(),
+            release: tp.list_releases(art).await.unwrap()[0].name.clone(),
+            team: tp.list_teams(art).await.unwrap()[0].name.clone(),
+            remote: None,
+        };
+        crate::init(&ctx(0), &req).await.unwrap();
+        let ws = Workspace::open(dir.path()).unwrap();
+        let write = |edit: &dyn Fn(&mut Plan)| {
+            let mut plan = ws.local().unwrap();
+            edit(&mut plan);
+            std::fs::write(ws.plan_path().unwrap(), pi_format::render(&plan)).unwrap();
+        };
+        // A push journaled its operations and was killed before sending any.
+        write(&|p| {
+            p.objectives[0].effort = pi_model::Effort::new(31.0);
+            let mut new = p.objectives[0].clone();
+            new.id = "new:killed".parse().unwrap();
+            new.name = "Created by the killed push".into();
+            new.features.clear();
+            p.objectives.push(new);
+        });
+        let base = ws.base().unwrap();
+        let ops = changeset::push_plan(&base.plan, &ws.local().unwrap()).unwrap();
+        let recorded: Vec<(Op, String)> = ops
+            .into_iter()
+            .enumerate()
+            .map(|(i, op)| (op, format!("killed-{i}")))
+            .collect();
+        open_journal(&ws)
+            .unwrap()
+            .begin_push(
+                &ws.names.plan_slug(),
+                &base.commit.to_string(),
+                "t",
+                "Jane",
+                &recorded,
+            )
+            .unwrap();
+        // The planner goes on typing, then resumes.
+        write(&|p| p.objectives[1].name = "Typed after the push was killed".into());
+        let report = resume(&ctx(1), &ws)
+            .await
+            .unwrap()
+            .expect("a push to resume");
+        assert_eq!(report.ops.len(), 2);
+        let plan = ws.local().unwrap();
+        assert_eq!(plan.objectives[1].name, "Typed after the push was killed");
+        let created = plan.objectives.last().unwrap();
+        assert_eq!(created.name, "Created by the killed push");
+        assert!(created.id.tp().is_some(), "its id was written back");
+        let id = plan.objectives[0].id.tp().unwrap();
+        let remote = tp
+            .fetch_team_plan(base.plan.release.id.unwrap(), base.plan.team.id.unwrap())
+            .await
+            .unwrap();
+        let sent = remote
+            .plan
+            .objectives
+            .iter()
+            .find(|o| o.id.tp() == Some(id));
+        assert_eq!(sent.unwrap().effort, pi_model::Effort::new(31.0));
+        // The edit is still there for the next push.
+        let outcome = push(&ctx(2), &ws, PushOptions::default()).await.unwrap();
+        assert!(matches!(outcome, PushOutcome::Pushed(_)), "{outcome:?}");
+        sim.shutdown().await;
+    }
+
+    /// Found by the chaos run (docs/chaos.md): deleting a feature another planner edited in
+    /// Targetprocess since the last pull discarded their edit without a word.
+    #[test]
+    fn a_delete_of_an_entity_edited_in_targetprocess_is_stale() {
+        let base = plan("Backlog");
+        let delete = Op::DeleteFeature {
+            id: EntityId::Tp(20),
+            name: "Search filters".into(),
+        };
+        assert_eq!(stale_fields(&base, &base, &delete), vec![]);
+        let edited = plan("Done");
+        let stale = stale_fields(&base, &edited, &delete);
+        assert_eq!(stale.len(), 1, "{stale:?}");
+        assert_eq!(stale[0].field, Some(Field::Status));
+        assert_eq!(stale[0].remote, FieldValue::OptText(Some("Done".into())));
+        let delete_objective = Op::DeleteObjective {
+            id: EntityId::Tp(10),
+            name: "Faster search".into(),
+        };
+        let mut renamed = plan("Backlog");
+        renamed.objectives[0].name = "Faster search (v2)".into();
+        let stale = stale_fields(&base, &renamed, &delete_objective);
+        assert_eq!(stale.len(), 1, "{stale:?}");
+        assert_eq!(stale[0].field, Some(Field::Name));
+    }
 }
