@@ -2,6 +2,8 @@
 
 #![allow(clippy::unwrap_used)] // test support: a failure here is a broken test set-up
 
+pub mod chaos;
+
 use std::path::{Path, PathBuf};
 
 use pi_engine::{Context, InitRequest, Workspace};

@@ -1,0 +1,349 @@
+//! Seeded chaos runs of the sync engine (see docs/chaos.md): `PI_CHAOS_SCENARIOS=<count>` sets
+//! how many scenarios run (default below), `PI_CHAOS_BASE=<n>` the first seed, and
+//! `PI_CHAOS_SEED=<n>` replays exactly one scenario. `PI_CHAOS_TPCLI=<path>` (or a `tpcli`
+//! binary next to this test's build) lets some scenarios kill a real `tpcli` process.
+//! `PI_CHAOS_KEEP_GOING=1` runs every scenario and lists all failed seeds instead of stopping
+//! at the first.
+
+#![allow(clippy::unwrap_used)]
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use pi_model::merge::FieldValue;
+use pi_model::{Effort, EntityId, Field, Plan};
+use pi_scenarios::chaos::model::{Ledger, Reported, Slot, TpEdit};
+use pi_scenarios::chaos::{self, FAULT_KINDS, Options, Stats};
+
+/// Scenarios of a default run (CI): sized to stay within a few minutes of a debug build.
+const DEFAULT_SCENARIOS: u64 = 200;
+const DEFAULT_BASE: u64 = 1;
+/// A scenario that takes longer than this is hung.
+const SCENARIO_TIMEOUT: Duration = Duration::from_secs(120);
+
+fn env_u64(name: &str) -> Option<u64> {
+    std::env::var(name).ok().map(|v| {
+        v.trim()
+            .parse()
+            .unwrap_or_else(|_| panic!("{name} must be a number, not {v:?}"))
+    })
+}
+
+/// The `tpcli` binary: `PI_CHAOS_TPCLI`, else one built next to this test binary.
+fn tpcli() -> Option<PathBuf> {
+    if let Ok(p) = std::env::var("PI_CHAOS_TPCLI") {
+        return Some(PathBuf::from(p));
+    }
+    let exe = std::env::current_exe().ok()?;
+    let bin = exe.parent()?.parent()?.join("tpcli");
+    bin.is_file().then_some(bin)
+}
+
+/// Prints the replay line if a scenario panics instead of failing an invariant.
+struct ReplayOnPanic(u64);
+
+impl Drop for ReplayOnPanic {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            eprintln!(
+                "chaos: scenario seed {} panicked; replay with PI_CHAOS_SEED={} cargo test -p \
+                 pi-scenarios --test chaos -- --nocapture",
+                self.0, self.0
+            );
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn chaos_scenarios_recover_and_keep_every_invariant() {
+    let (seeds, replay): (Vec<u64>, bool) = match env_u64("PI_CHAOS_SEED") {
+        Some(seed) => (vec![seed], true),
+        None => {
+            let base = env_u64("PI_CHAOS_BASE").unwrap_or(DEFAULT_BASE);
+            let count = env_u64("PI_CHAOS_SCENARIOS").unwrap_or(DEFAULT_SCENARIOS);
+            ((base..base + count).collect(), false)
+        }
+    };
+    let opts = Options {
+        tpcli: tpcli(),
+        verbose: replay,
+    };
+    let keep_going = env_u64("PI_CHAOS_KEEP_GOING").is_some_and(|v| v != 0);
+    let started = Instant::now();
+    let mut total = Stats::default();
+    let mut passed = 0u64;
+    // The first failure in full, and the seeds of all failures.
+    let mut failures: Vec<(u64, String)> = Vec::new();
+    for seed in seeds.iter().copied() {
+        let guard = ReplayOnPanic(seed);
+        let outcome = tokio::time::timeout(SCENARIO_TIMEOUT, chaos::run(seed, &opts)).await;
+        drop(guard);
+        let failed = match outcome {
+            Ok(Ok(stats)) => {
+                total.add(&stats);
+                passed += 1;
+                continue;
+            }
+            Ok(Err(failure)) => failure.to_string(),
+            Err(_) => format!(
+                "chaos: scenario seed {seed} hung for {SCENARIO_TIMEOUT:?}; replay with \
+                 PI_CHAOS_SEED={seed} cargo test -p pi-scenarios --test chaos -- --nocapture"
+            ),
+        };
+        failures.push((seed, failed));
+        if !keep_going {
+            break;
+        }
+        eprintln!(
+            "{}",
+            failures[failures.len() - 1]
+                .1
+                .lines()
+                .next()
+                .unwrap_or_default()
+        );
+    }
+    print_summary(passed, &total, started.elapsed(), opts.tpcli.is_some());
+    if let Some((_, first)) = failures.first() {
+        let seeds: Vec<u64> = failures.iter().map(|(s, _)| *s).collect();
+        panic!(
+            "{first}chaos: {} failed scenario(s), seeds {seeds:?}",
+            seeds.len()
+        );
+    }
+    if !replay {
+        // The run exercised what it claims to: faults of every in-process kind that actually
+        // stopped operations, and conflicts.
+        assert_eq!(passed, seeds.len() as u64);
+        if seeds.len() >= 100 {
+            for kind in &FAULT_KINDS[..6] {
+                assert!(
+                    total.interrupted.get(kind).copied().unwrap_or(0) > 0,
+                    "no operation was stopped by a {kind}: {total:?}"
+                );
+            }
+            assert!(total.conflicts > 0, "no conflict was reported: {total:?}");
+        }
+    }
+}
+
+fn print_summary(passed: u64, total: &Stats, took: Duration, tpcli: bool) {
+    let injected: usize = total.faults.values().sum();
+    let interrupted: usize = total.interrupted.values().sum();
+    println!(
+        "chaos: {passed} scenario(s) passed in {:.1} s: {} steps, {} local edits, {} TP edits, \
+         {} pushes completed, {} conflict(s) reported",
+        took.as_secs_f64(),
+        total.steps,
+        total.local_edits,
+        total.tp_edits,
+        total.pushes,
+        total.conflicts
+    );
+    println!(
+        "chaos: {injected} faults injected, {interrupted} of them stopped the operation; all \
+         survived (recovered, invariants held)"
+    );
+    for kind in FAULT_KINDS {
+        println!(
+            "chaos:   {kind:<28} injected {:>6}  stopped an operation {:>6}",
+            total.faults.get(kind).copied().unwrap_or(0),
+            total.interrupted.get(kind).copied().unwrap_or(0)
+        );
+    }
+    if !tpcli {
+        println!("chaos: no tpcli binary found: process kills were simulated in process only");
+    }
+}
+
+// The checker itself must fail on a broken state.
+
+fn objective(id: i64, effort: f64, name: &str) -> pi_model::TeamObjective {
+    pi_model::TeamObjective {
+        id: EntityId::Tp(id),
+        name: name.into(),
+        description: String::new(),
+        status: Some("Draft".into()),
+        effort: Effort::new(effort),
+        owner: None,
+        committed: false,
+        business_value: None,
+        actual_business_value: None,
+        program_objective: None,
+        features: Vec::new(),
+    }
+}
+
+fn plan(objectives: Vec<pi_model::TeamObjective>) -> Plan {
+    Plan {
+        objectives,
+        ..Plan::default()
+    }
+}
+
+fn effort(v: f64) -> FieldValue {
+    FieldValue::Effort(Effort::new(v))
+}
+
+fn key(id: i64) -> (EntityId, Slot) {
+    (EntityId::Tp(id), Slot::Field(Field::Effort))
+}
+
+fn ledger() -> Ledger {
+    let mut l = Ledger::default();
+    l.record_initial(&plan(vec![objective(1, 3.0, "A"), objective(2, 5.0, "B")]));
+    l
+}
+
+fn same_id(id: &EntityId) -> EntityId {
+    id.clone()
+}
+
+#[test]
+fn the_checker_accepts_a_state_that_keeps_every_edit() {
+    let mut l = ledger();
+    l.local_edit(EntityId::Tp(1), Slot::Field(Field::Effort), 2, effort(8.0));
+    l.tp_edit(
+        EntityId::Tp(2),
+        Field::Effort,
+        TpEdit {
+            step: 3,
+            before: effort(5.0),
+            value: effort(13.0),
+        },
+    );
+    let tp = plan(vec![objective(1, 8.0, "A"), objective(2, 13.0, "B")]);
+    assert_eq!(l.check(&tp, &same_id), Ok(()));
+}
+
+#[test]
+fn the_checker_finds_a_lost_local_edit_a_lost_tp_edit_and_a_changed_field() {
+    let mut l = ledger();
+    l.local_edit(EntityId::Tp(1), Slot::Field(Field::Effort), 2, effort(8.0));
+    let lost_local = plan(vec![objective(1, 3.0, "A"), objective(2, 5.0, "B")]);
+    let err = l.check(&lost_local, &same_id).unwrap_err();
+    assert!(err.contains("local edit lost"), "{err}");
+
+    let mut l = ledger();
+    l.tp_edit(
+        EntityId::Tp(2),
+        Field::Effort,
+        TpEdit {
+            step: 3,
+            before: effort(5.0),
+            value: effort(13.0),
+        },
+    );
+    let lost_tp = plan(vec![objective(1, 3.0, "A"), objective(2, 5.0, "B")]);
+    let err = l.check(&lost_tp, &same_id).unwrap_err();
+    assert!(err.contains("TP edit lost"), "{err}");
+
+    let corrupted = plan(vec![objective(1, 3.0, "A"), objective(2, 5.0, "Renamed")]);
+    let err = ledger().check(&corrupted, &same_id).unwrap_err();
+    assert!(err.contains("unedited field changed"), "{err}");
+
+    let missing = plan(vec![objective(1, 3.0, "A")]);
+    let err = ledger().check(&missing, &same_id).unwrap_err();
+    assert!(err.contains("entity lost"), "{err}");
+}
+
+#[test]
+fn a_concurrent_tp_edit_overwritten_needs_a_reported_conflict() {
+    // Local effort 8 at step 2 (not pushed), TP effort 13 at step 3, local kept: only fine if
+    // the engine reported the conflict.
+    let mut l = ledger();
+    l.local_edit(EntityId::Tp(1), Slot::Field(Field::Effort), 2, effort(8.0));
+    l.tp_edit(
+        EntityId::Tp(1),
+        Field::Effort,
+        TpEdit {
+            step: 3,
+            before: effort(3.0),
+            value: effort(13.0),
+        },
+    );
+    let tp = plan(vec![objective(1, 8.0, "A"), objective(2, 5.0, "B")]);
+    let err = l.check(&tp, &same_id).unwrap_err();
+    assert!(err.contains("without a conflict"), "{err}");
+    l.report(Reported {
+        step: 4,
+        entity: key(1).0,
+        slot: key(1).1,
+        remote: effort(13.0),
+    });
+    assert_eq!(l.check(&tp, &same_id), Ok(()));
+    // Taking the TP value would lose the local edit that never reached TP.
+    let took_tp = plan(vec![objective(1, 13.0, "A"), objective(2, 5.0, "B")]);
+    let err = l.check(&took_tp, &same_id).unwrap_err();
+    assert!(err.contains("local edit lost"), "{err}");
+}
+
+#[test]
+fn a_tp_edit_after_the_local_edit_landed_may_win_without_a_conflict() {
+    let mut l = ledger();
+    l.local_edit(EntityId::Tp(1), Slot::Field(Field::Effort), 2, effort(8.0));
+    l.syncs.push(3);
+    l.tp_edit(
+        EntityId::Tp(1),
+        Field::Effort,
+        TpEdit {
+            step: 4,
+            before: effort(8.0),
+            value: effort(13.0),
+        },
+    );
+    let tp = plan(vec![objective(1, 13.0, "A"), objective(2, 5.0, "B")]);
+    assert_eq!(l.check(&tp, &same_id), Ok(()));
+}
+
+#[test]
+fn a_local_delete_must_remove_the_entity() {
+    let mut l = ledger();
+    l.local_edit(EntityId::Tp(2), Slot::Presence, 2, FieldValue::Missing);
+    let kept = plan(vec![objective(1, 3.0, "A"), objective(2, 5.0, "B")]);
+    let err = l.check(&kept, &same_id).unwrap_err();
+    assert!(err.contains("local delete lost"), "{err}");
+    let gone = plan(vec![objective(1, 3.0, "A")]);
+    assert_eq!(l.check(&gone, &same_id), Ok(()));
+}
+
+#[test]
+fn the_convergence_check_finds_a_field_that_differs() {
+    let a = plan(vec![objective(1, 3.0, "A")]);
+    let b = plan(vec![objective(1, 5.0, "A")]);
+    assert!(chaos::run::converged("plan file", &a, &a).is_ok());
+    let err = chaos::run::converged("plan file", &a, &b).unwrap_err();
+    assert!(err.contains("Effort"), "{err}");
+    let err = chaos::run::converged("plan file", &a, &plan(vec![])).unwrap_err();
+    assert!(err.contains("only in the plan file"), "{err}");
+}
+
+#[test]
+fn the_journal_check_finds_an_unfinished_push() {
+    let op = pi_model::changeset::Op::DeleteFeature {
+        id: EntityId::Tp(9),
+        name: "F".into(),
+    };
+    let row = |state: &str| chaos::run::JournalRow {
+        push: 1,
+        op: op.clone(),
+        marker: "m-1".into(),
+        state: state.into(),
+        tp_id: None,
+    };
+    let done = chaos::run::JournalDump {
+        pushes: vec![(1, true)],
+        ops: vec![row("done")],
+    };
+    assert!(chaos::run::check_journal(&done).is_ok());
+    let pending = chaos::run::JournalDump {
+        pushes: vec![(1, true)],
+        ops: vec![row("sending")],
+    };
+    assert!(chaos::run::check_journal(&pending).is_err());
+    let open = chaos::run::JournalDump {
+        pushes: vec![(1, false)],
+        ops: vec![row("done")],
+    };
+    assert!(chaos::run::check_journal(&open).is_err());
+}
