@@ -385,7 +385,8 @@ export type SideInfoDto = {
  */
 rev: string, 
 /**
- * In planner words: `the plan file on disk`, `Targetprocess (last pull)`, ...
+ * In planner words: `the plan file on disk`, `Targetprocess (last pull)`, `baseline NAME`,
+ * `version 1a2b3c4d`.
  */
 label: string, shortId: string | null, at: string | null, who: string | null, };
 
