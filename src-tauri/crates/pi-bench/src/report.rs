@@ -246,8 +246,22 @@ fn thousands(v: f64) -> String {
     out
 }
 
+/// A target as it is stated: `≤ 50 ms`, `≤ 1 s`, `≤ 2.5 s`.
 fn show_target(ms: Option<f64>) -> String {
-    ms.map_or_else(|| "—".to_owned(), |t| format!("≤ {}", show_ms(t)))
+    let trim = |v: f64| {
+        let s = format!("{v:.3}");
+        s.trim_end_matches('0').trim_end_matches('.').to_owned()
+    };
+    ms.map_or_else(
+        || "—".to_owned(),
+        |t| {
+            if t >= 1000.0 {
+                format!("≤ {} s", trim(t / 1000.0))
+            } else {
+                format!("≤ {} ms", trim(t))
+            }
+        },
+    )
 }
 
 fn show_load(load: Option<[f64; 3]>) -> String {
@@ -400,7 +414,7 @@ mod tests {
         );
         assert_eq!(
             line_of(&table, "push 50"),
-            "| push 50 changed fields (20 objectives), 50 ms latency | < 10 s for 50 changes | ≤ 1,000 ms | 1,402 ms (5, 1,390 ms–1,500 ms) | — | **misses** |"
+            "| push 50 changed fields (20 objectives), 50 ms latency | < 10 s for 50 changes | ≤ 1 s | 1,402 ms (5, 1,390 ms–1,500 ms) | — | **misses** |"
         );
         assert!(
             line_of(&table, "render the same plan").ends_with("| — | — | not measured |"),
@@ -427,7 +441,10 @@ mod tests {
         assert_eq!(show_ms(8.126), "8.13 ms");
         assert_eq!(show_ms(1023.4), "1,023 ms");
         assert_eq!(show_ms(12_345.0), "12.3 s");
-        assert_eq!(show_target(Some(10_000.0)), "≤ 10.0 s");
+        assert_eq!(show_target(Some(10_000.0)), "≤ 10 s");
+        assert_eq!(show_target(Some(2500.0)), "≤ 2.5 s");
+        assert_eq!(show_target(Some(50.0)), "≤ 50 ms");
+        assert_eq!(show_target(None), "—");
     }
 
     #[test]
