@@ -110,6 +110,7 @@ pub async fn push_overriding(
         let mut journal = open_journal(ws)?;
         if let Some(record) = journal.unfinished(&ws.names.plan_slug())? {
             keep_local_edits(ctx, ws)?;
+            let record = reconcile(ctx, ws, &mut journal, record).await?;
             resumed = run(ctx, ws, &mut journal, record).await?.ops.len();
         }
     }
@@ -172,6 +173,7 @@ pub async fn resume(ctx: &Context<'_>, ws: &Workspace) -> Result<Option<PushRepo
     match journal.unfinished(&ws.names.plan_slug())? {
         Some(record) => {
             keep_local_edits(ctx, ws)?;
+            let record = reconcile(ctx, ws, &mut journal, record).await?;
             Ok(Some(run(ctx, ws, &mut journal, record).await?))
         }
         None => Ok(None),
@@ -185,6 +187,48 @@ fn keep_local_edits(ctx: &Context<'_>, ws: &Workspace) -> Result<()> {
     let text = ws.local_text()?;
     crate::workspace::parse(&ws.plan_file(), &text)?;
     crate::pull::commit_local_edits(ctx, ws, &text)
+}
+
+/// Before an interrupted push is completed, Targetprocess may have changed since its preflight.
+/// An update is sent again only for the fields that still hold the value it was planned
+/// against; a field that already holds the sent value is done; a field another planner changed
+/// meanwhile is not overwritten: the merge after the push takes their later edit when the
+/// tracking branch had already seen ours land, and reports a conflict otherwise.
+async fn reconcile(
+    ctx: &Context<'_>,
+    ws: &Workspace,
+    journal: &mut Journal,
+    mut record: PushRecord,
+) -> Result<PushRecord> {
+    let unsent = |o: &crate::journal::JournalOp| {
+        matches!(o.state, OpState::Pending | OpState::Sending)
+            && matches!(o.op, Op::UpdateObjective { .. } | Op::UpdateFeature { .. })
+            && o.op.entity().tp().is_some()
+    };
+    if !record.ops.iter().any(unsent) {
+        return Ok(record);
+    }
+    let base = ws.base()?;
+    let (release, team) = plan_ids(&base.plan)?;
+    let remote = ctx.tp.fetch_team_plan(release, team).await?.plan;
+    for jop in record.ops.iter_mut().filter(|o| unsent(o)) {
+        let Some(now) = value_of(&remote, &jop.op.entity().clone()) else {
+            continue; // gone from Targetprocess: the update reports it
+        };
+        let (Op::UpdateObjective { changes, .. } | Op::UpdateFeature { changes, .. }) = &mut jop.op
+        else {
+            continue;
+        };
+        changes.retain(|c| {
+            let found = now(c.field);
+            !crate::complete::same(&found, &c.to) && crate::complete::same(&found, &c.from)
+        });
+        if changes.is_empty() {
+            journal.set_state(record.id, jop.seq, OpState::Done, None, None)?;
+            jop.state = OpState::Done;
+        }
+    }
+    Ok(record)
 }
 
 fn open_journal(ws: &Workspace) -> Result<Journal> {
@@ -532,6 +576,83 @@ mod tests {
         // The edit is still there for the next push.
         let outcome = push(&ctx(2), &ws, PushOptions::default()).await.unwrap();
         assert!(matches!(outcome, PushOutcome::Pushed(_)), "{outcome:?}");
+        sim.shutdown().await;
+    }
+
+    /// Found by the chaos run (docs/chaos.md): a field another planner changed while a push was
+    /// interrupted was overwritten by the resumed push without a conflict.
+    #[tokio::test]
+    async fn resume_does_not_overwrite_an_edit_made_in_targetprocess_meanwhile() {
+        let sim = pi_sim::start(pi_sim::SimConfig::default()).await.unwrap();
+        let config = pi_targetprocess::TpConfig::new(
+            &sim.base_url(),
+            pi_targetprocess::Credentials::AccessToken(sim.access_token().to_owned()),
+        )
+        .unwrap();
+        let tp = pi_targetprocess::TpClient::new(config).unwrap();
+        let me = pi_git::Identity::new("Jane Doe", "jane@example.com");
+        let ctx = |minute: i64| Context {
+            tp: &tp,
+            me: &me,
+            now: chrono::DateTime::from_timestamp(1_790_000_000 + minute * 60, 0).unwrap(),
+            auto_sync: false,
+        };
+        let art = tp.list_arts().await.unwrap()[0].id;
+        let dir = tempfile::tempdir().unwrap();
+        let req = crate::InitRequest {
+            dir: dir.path().to_path_buf(),
+            release: tp.list_releases(art).await.unwrap()[0].name.clone(),
+            team: tp.list_teams(art).await.unwrap()[0].name.clone(),
+            remote: None,
+        };
+        crate::init(&ctx(0), &req).await.unwrap();
+        let ws = Workspace::open(dir.path()).unwrap();
+        let mut plan = ws.local().unwrap();
+        plan.objectives[0].effort = pi_model::Effort::new(31.0);
+        plan.objectives[1].effort = pi_model::Effort::new(32.0);
+        std::fs::write(ws.plan_path().unwrap(), pi_format::render(&plan)).unwrap();
+        // A push journaled both updates and was killed before sending them.
+        let base = ws.base().unwrap();
+        let ops = changeset::push_plan(&base.plan, &ws.local().unwrap()).unwrap();
+        let recorded: Vec<(Op, String)> = ops
+            .into_iter()
+            .enumerate()
+            .map(|(i, op)| (op, format!("killed-{i}")))
+            .collect();
+        open_journal(&ws)
+            .unwrap()
+            .begin_push(
+                &ws.names.plan_slug(),
+                &base.commit.to_string(),
+                "t",
+                "Jane",
+                &recorded,
+            )
+            .unwrap();
+        // Meanwhile another planner sets the first objective's effort in Targetprocess.
+        let first = plan.objectives[0].id.tp().unwrap();
+        sim.control()
+            .update_entity("TeamPIObjectives", first, serde_json::json!({"Effort": 99}))
+            .unwrap();
+        resume(&ctx(1), &ws)
+            .await
+            .unwrap()
+            .expect("a push to resume");
+        let (release, team) = plan_ids(&base.plan).unwrap();
+        let remote = tp.fetch_team_plan(release, team).await.unwrap().plan;
+        assert_eq!(
+            remote.objectives[0].effort,
+            pi_model::Effort::new(99.0),
+            "their edit is not overwritten"
+        );
+        assert_eq!(remote.objectives[1].effort, pi_model::Effort::new(32.0));
+        let conflicts = crate::state::load_conflicts(&ws.local_dir().unwrap()).unwrap();
+        assert_eq!(conflicts.len(), 1, "{conflicts:?}");
+        assert_eq!(conflicts[0].field, Some(Field::Effort));
+        assert_eq!(
+            conflicts[0].remote,
+            FieldValue::Effort(pi_model::Effort::new(99.0))
+        );
         sim.shutdown().await;
     }
 
