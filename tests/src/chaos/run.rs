@@ -574,28 +574,39 @@ impl Scenario {
                 }
             }
         }
-        let Some((id, is_feature)) = self.rng.pick(&targets).cloned() else {
+        // Half the time, when a push was interrupted, another planner edits a field that push
+        // still has to send: the race a resume must not lose.
+        let in_flight = self.in_flight_updates();
+        let (id, is_feature, field) = match self.rng.pick(&in_flight).cloned() {
+            Some(target) if self.rng.chance(50) => target,
+            _ => {
+                let Some((id, is_feature)) = self.rng.pick(&targets).cloned() else {
+                    return;
+                };
+                let fields: &[Field] = if is_feature {
+                    &[
+                        Field::Name,
+                        Field::Description,
+                        Field::Status,
+                        Field::Effort,
+                        Field::Owner,
+                        Field::AcceptanceCriteria,
+                    ]
+                } else {
+                    &[
+                        Field::Name,
+                        Field::Description,
+                        Field::Status,
+                        Field::Effort,
+                        Field::Owner,
+                    ]
+                };
+                (id, is_feature, fields[self.rng.below(fields.len())])
+            }
+        };
+        if !targets.iter().any(|(t, _)| t == &id) {
             return;
-        };
-        let fields: &[Field] = if is_feature {
-            &[
-                Field::Name,
-                Field::Description,
-                Field::Status,
-                Field::Effort,
-                Field::Owner,
-                Field::AcceptanceCriteria,
-            ]
-        } else {
-            &[
-                Field::Name,
-                Field::Description,
-                Field::Status,
-                Field::Effort,
-                Field::Owner,
-            ]
-        };
-        let field = fields[self.rng.below(fields.len())];
+        }
         let n = id.tp().expect("tp id");
         let resource = if is_feature {
             "Features"
@@ -656,6 +667,50 @@ impl Scenario {
             },
         );
         self.stats.tp_edits += 1;
+    }
+
+    /// Fields of existing entities that an unfinished push has not confirmed yet.
+    fn in_flight_updates(&self) -> Vec<(EntityId, bool, Field)> {
+        let Ok(j) = journal(&self.ws()) else {
+            return Vec::new();
+        };
+        let open: BTreeSet<i64> = j
+            .pushes
+            .iter()
+            .filter(|(_, done)| !done)
+            .map(|(id, _)| *id)
+            .collect();
+        let mut out = Vec::new();
+        for row in j
+            .ops
+            .iter()
+            .filter(|o| open.contains(&o.push) && o.state != "done")
+        {
+            let (id, changes, is_feature) = match &row.op {
+                Op::UpdateObjective { id, changes, .. } => (id, changes, false),
+                Op::UpdateFeature { id, changes, .. } => (id, changes, true),
+                _ => continue,
+            };
+            if id.tp().is_none() {
+                continue;
+            }
+            out.extend(
+                changes
+                    .iter()
+                    .filter(|c| {
+                        matches!(
+                            c.field,
+                            Field::Name
+                                | Field::Description
+                                | Field::Status
+                                | Field::Effort
+                                | Field::Owner
+                        )
+                    })
+                    .map(|c| (id.clone(), is_feature, c.field)),
+            );
+        }
+        out
     }
 
     fn pick_fault(&mut self) -> Fault {
