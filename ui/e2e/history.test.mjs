@@ -83,7 +83,8 @@ test("history lists who changed the plan and compares two versions word by word"
   await shot(page, "13-diff-inline");
 
   await page.getByRole("tab", { name: "Effort over time" }).click();
-  await page.getByTestId("effort-chart").locator(".recharts-line").first().waitFor();
+  await page.getByTestId("effort-chart").locator('path[data-series="committed"]').waitFor();
+  assert.equal(await page.getByTestId("effort-chart").locator("svg[role=img] circle").count(), 10, "two points per version");
   const rows = await page.getByTestId("effort-table").getByRole("row").allTextContents();
   assert.equal(rows.length, 6, rows.join("\n"));
   assert.match(rows[5], /Saved edit5175$/);

@@ -226,6 +226,11 @@ describe("history", () => {
       ["Opened from Targetprocess", "24", "48"],
       ["Saved edit", "36", "60"],
     ]);
+    const chart = screen.getByRole("img", { name: /^Committed effort/ });
+    expect(chart.getAttribute("aria-label")).toBe(
+      "Committed effort 24 → 36 points, all objectives 48 → 60 points, over 2 versions",
+    );
+    expect(chart.querySelector('path[data-series="committed"]')?.getAttribute("d")).toMatch(/^M[\d.]+,[\d.]+H[\d.]+V[\d.]+$/);
   });
 });
 
