@@ -193,6 +193,11 @@ test("sync: push with preview, a conflicting edit in Targetprocess, the notifica
 
     await fill(wd, "Effort", "34");
     await (await wd.find(button("Save"))).click();
+    const badge = "(//*[@data-testid='objective-item'])[1]//*[@data-testid='sync-badge']";
+    await wd.until("the edited objective is marked as changed since the last sync", async () =>
+      (await (await wd.find(badge)).property("textContent")) === "changed since sync (Effort)",
+    );
+    assert.equal((await wd.findAll("//*[@data-testid='sync-badge']")).length, 2, "the list and the form");
     await (await wd.find(button("Push…"))).click();
     const preview = await wd.find("//*[@data-testid='push-ops']");
     assert.equal(await preview.property("textContent"), `Effort ${await sim.effort(id)} → 34 points on "${name}"`);
@@ -201,6 +206,7 @@ test("sync: push with preview, a conflicting edit in Targetprocess, the notifica
     await (await wd.find(button("Push 1 change(s)"))).click();
     await wd.find("//*[@data-testid='push-result'][contains(., 'Pushed to Targetprocess')]", 30000);
     await shot(wd, "08-push-result");
+    await wd.until("a push clears the mark", async () => (await wd.findAll("//*[@data-testid='sync-badge']")).length === 0);
     assert.equal(await sim.effort(id), 34, "Targetprocess holds the pushed effort");
 
     await sim.edit(id, { Effort: 55 });
@@ -227,6 +233,28 @@ test("sync: push with preview, a conflicting edit in Targetprocess, the notifica
     await (await wd.find(button("Push 1 change(s)"))).click();
     await wd.find("//*[@data-testid='push-result'][contains(., 'Pushed to Targetprocess')]", 30000);
     assert.equal(await sim.effort(id), 40, "Targetprocess holds mine");
+
+    // History: who changed the plan, and two versions compared word by word.
+    await (await wd.find(button("History"))).click();
+    const versions = "//*[@data-testid='version']";
+    await wd.find(versions, 30000);
+    const texts = await Promise.all((await wd.findAll(versions)).map((v) => v.property("textContent")));
+    assert.ok(
+      texts.some((t) => /^Pull from Targetprocess.*Targetprocess \(edited by Mira Ostrava\) · pulled by Ann Planner/.test(t)),
+      texts.join("\n"),
+    );
+    assert.ok(texts.some((t) => t.startsWith("Saved edit") && t.includes(`Effort 34 points → 40 points on "${name}"`)), texts.join("\n"));
+    assert.match(texts[texts.length - 1], /^Opened from Targetprocess/);
+    const short = async (xpath) => (await (await wd.find(xpath)).attribute("data-rev")).slice(0, 8);
+    const opened = await short(`(${versions})[last()]`);
+    const newest = await short(`(${versions})[1]`);
+    await (await wd.find(`//button[@aria-label=${lit(`Compare from version ${opened}`)}]`)).click();
+    await (await wd.find(`//button[@aria-label=${lit(`Compare to version ${newest}`)}]`)).click();
+    const row = `//*[@role='group'][@aria-label=${lit(`Objective ${name}: changed`)}]//tr[th[normalize-space(.)='Effort']]`;
+    await wd.until("the comparison shows the effort change", async () =>
+      (await (await wd.find(row, 30000)).property("textContent")).endsWith("added: 40 points"),
+    );
+    await (await wd.find(button("Back to the plan"))).click();
 
     await (await wd.find(button("Settings"))).click();
     await wd.find("//h2[normalize-space(.)='Settings']");
