@@ -248,8 +248,8 @@ test("sync: push with preview, a conflicting edit in Targetprocess, the notifica
     const short = async (xpath) => (await (await wd.find(xpath)).attribute("data-rev")).slice(0, 8);
     const opened = await short(`(${versions})[last()]`);
     const newest = await short(`(${versions})[1]`);
-    await (await wd.find(`//button[@aria-label=${lit(`Compare from version ${opened}`)}]`)).click();
-    await (await wd.find(`//button[@aria-label=${lit(`Compare to version ${newest}`)}]`)).click();
+    await (await wd.find(`//button[@aria-label=${lit(`Before: compare from version ${opened}`)}]`)).click();
+    await (await wd.find(`//button[@aria-label=${lit(`After: compare to version ${newest}`)}]`)).click();
     const row = `//*[@role='group'][@aria-label=${lit(`Objective ${name}: changed`)}]//tr[th[normalize-space(.)='Effort']]`;
     await wd.until("the comparison shows the effort change", async () =>
       (await (await wd.find(row, 30000)).property("textContent")).endsWith("added: 40 points"),

@@ -63,8 +63,8 @@ test("history lists who changed the plan and compares two versions word by word"
 
   const rev = async (i) => (await versions.nth(i).getAttribute("data-rev")).slice(0, 8);
   const [newest, opened] = [await rev(0), await rev(4)];
-  await page.getByRole("button", { name: `Compare from version ${opened}` }).click();
-  await page.getByRole("button", { name: `Compare to version ${newest}` }).click();
+  await page.getByRole("button", { name: `Before: compare from version ${opened}` }).click();
+  await page.getByRole("button", { name: `After: compare to version ${newest}` }).click();
   const card = page.getByRole("group", { name: "Objective Self-service sign-up: changed" });
   await card.waitFor();
   const inserted = card.locator("ins");

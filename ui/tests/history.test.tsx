@@ -166,9 +166,9 @@ describe("history", () => {
 
     const [newest, middle, oldest] = versions.map((v) => v.getAttribute("data-rev")!.slice(0, 8));
     expect(newest).toBeTruthy();
-    await user.click(screen.getByRole("button", { name: `Compare from version ${oldest}` }));
-    await user.click(screen.getByRole("button", { name: `Compare to version ${middle}` }));
-    expect(screen.getByRole("button", { name: `Compare to version ${middle}` }).getAttribute("aria-pressed")).toBe("true");
+    await user.click(screen.getByRole("button", { name: `Before: compare from version ${oldest}` }));
+    await user.click(screen.getByRole("button", { name: `After: compare to version ${middle}` }));
+    expect(screen.getByRole("button", { name: `After: compare to version ${middle}` }).getAttribute("aria-pressed")).toBe("true");
     await waitFor(() => expect(screen.getByTestId("diff-view").textContent).toContain("removed: 8 pointsadded: 21 points"));
     const totals = screen.getByTestId("effort-totals");
     const all = within(totals).getByRole("rowheader", { name: "All objectives" }).closest("tr")!;

@@ -77,7 +77,7 @@ function VersionItem({
             size="compact-xs"
             variant={before === v.rev ? "filled" : "default"}
             aria-pressed={before === v.rev}
-            aria-label={`Compare from version ${v.shortId}`}
+            aria-label={`Before: compare from version ${v.shortId}`}
             onClick={() => onPick("before", v.rev)}
           >
             Before
@@ -86,7 +86,7 @@ function VersionItem({
             size="compact-xs"
             variant={after === v.rev ? "filled" : "default"}
             aria-pressed={after === v.rev}
-            aria-label={`Compare to version ${v.shortId}`}
+            aria-label={`After: compare to version ${v.shortId}`}
             onClick={() => onPick("after", v.rev)}
           >
             After
