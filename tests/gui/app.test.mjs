@@ -186,6 +186,17 @@ test("sync: push with preview, a conflicting edit in Targetprocess, the notifica
   const { wd, stop } = await launch({ PI_PLANNER_SIM_CONTROL_FILE: controlFile });
   try {
     await openDemoPlan(wd);
+    // The UI follows sync events (a background pull's conflicts switch to that view): the
+    // window's capability must let it listen to them, or every event is refused.
+    const listened = await wd.script(`
+      const ipc = window.__TAURI_INTERNALS__;
+      return ipc.invoke("plugin:event|listen", {
+        event: "sync-event",
+        target: { kind: "Any" },
+        handler: ipc.transformCallback(() => {}),
+      }).then((id) => "listening " + typeof id, (e) => "refused: " + String(e));
+    `);
+    assert.equal(listened, "listening number", "the window may listen to sync events");
     const sim = demoSim(controlFile);
     const planFile = (await (await wd.find("//*[@data-testid='plan-file']")).text()).replace(/^Plan file: /, "");
     const name = await (await wd.find("//label[starts-with(normalize-space(.), 'Name')]/following::input[1]")).property("value");
