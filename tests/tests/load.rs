@@ -21,9 +21,10 @@
 //! `a_planner_and_a_targetprocess_user_…` runs in every `cargo test` (one planner, ~8 s of load).
 //! The ten-planner run is ignored while it finds lost work (see docs/capacity.md); run it with
 //! `cargo test -p pi-scenarios --test load -- --ignored --nocapture ten_planners`; it runs ~25 s
-//! of load by default, `PI_LOAD_SECS=300` runs it for five minutes and `PI_LOAD_USERS=n` changes
-//! the number of planners. `capacity` measures the limits (largest plan within the sync
-//! targets, planners before pushes slow down) and prints them — run it in release mode:
+//! of load by default, `PI_LOAD_SECS=300` runs it for five minutes, `PI_LOAD_USERS=n` changes
+//! the number of planners and `PI_LOAD_CREATES=0` leaves out creates. `capacity` measures the
+//! limits (`capacity_plan_size`: largest plan within the sync targets; `capacity_planners`:
+//! planners before pushes slow down or work is lost) and prints them — run it in release mode:
 //! `cargo test --release -p pi-scenarios --test load -- --ignored --nocapture capacity`.
 
 #![allow(clippy::unwrap_used)] // a test: a failure is the report
@@ -216,6 +217,8 @@ struct Planner {
     rng: Rng,
     ledger: Ledger,
     seq: u32,
+    /// Chance in percent that an edit round also creates an objective.
+    create_percent: u64,
 }
 
 impl Planner {
@@ -281,7 +284,7 @@ impl Planner {
                 targets.push((id, v));
             }
         }
-        let create = self.rng.chance(8).then(|| {
+        let create = self.rng.chance(self.create_percent).then(|| {
             self.seq += 1;
             format!("Load objective of planner {:02} #{}", self.user, self.seq)
         });
@@ -404,7 +407,13 @@ impl Planner {
 
 /// Runs `users` planners for `secs` seconds against one simulator; returns their ledgers and
 /// the Targetprocess user's edits. Checks everything listed in the module documentation.
-async fn run_load(users: usize, secs: u64, latency: Duration, seed: u64) -> LoadSummary {
+async fn run_load(
+    users: usize,
+    secs: u64,
+    latency: Duration,
+    seed: u64,
+    create_percent: u64,
+) -> LoadSummary {
     let layout_objectives = Layout::objectives_needed(users);
     let sim = start_sim(layout_objectives, Duration::ZERO).await;
     let (url, token) = (sim.base_url(), sim.access_token().to_owned());
@@ -475,6 +484,7 @@ async fn run_load(users: usize, secs: u64, latency: Duration, seed: u64) -> Load
                         rng: Rng(seed.wrapping_mul(31).wrapping_add(user as u64)),
                         ledger: Ledger::default(),
                         seq: 0,
+                        create_percent,
                     };
                     p.session(until).await;
                     p
@@ -917,7 +927,7 @@ fn require_nothing_lost(summary: &LoadSummary) {
 /// plan through git as well.)
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_planner_and_a_targetprocess_user_editing_concurrently_lose_nothing() {
-    let summary = run_load(1, 8, LATENCY, 11).await;
+    let summary = run_load(1, 8, LATENCY, 11, 8).await;
     require_nothing_lost(&summary);
     assert!(
         summary.shown_as_conflict + summary.conflicts > 0,
@@ -926,28 +936,31 @@ async fn a_planner_and_a_targetprocess_user_editing_concurrently_lose_nothing() 
 }
 
 /// Ten planners sharing one plan through a bare git remote, pushing and pulling concurrently.
-/// `PI_LOAD_SECS` (default 25), `PI_LOAD_USERS` (default 10) and `PI_LOAD_SEED` change the run.
+/// `PI_LOAD_SECS` (default 25), `PI_LOAD_USERS` (default 10), `PI_LOAD_SEED` and
+/// `PI_LOAD_CREATES` (percent of edit rounds that also create an objective, default 8) change
+/// the run.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "finds duplicate creates and reverted values when clones share a plan through git under concurrent pushes (docs/capacity.md); run with --ignored"]
 async fn ten_planners_pushing_and_pulling_concurrently_lose_nothing() {
     let users = usize::try_from(env_number("PI_LOAD_USERS").unwrap_or(10)).unwrap();
     let secs = env_number("PI_LOAD_SECS").unwrap_or(25);
     let seed = env_number("PI_LOAD_SEED").unwrap_or(7);
-    let summary = run_load(users, secs, LATENCY, seed).await;
+    let creates = env_number("PI_LOAD_CREATES").unwrap_or(8);
+    let summary = run_load(users, secs, LATENCY, seed, creates).await;
     require_nothing_lost(&summary);
 }
 
-/// Measures the limits and prints them as markdown tables (docs/capacity.md): the largest plan
-/// whose pull + merge stays ≤ 2 s and push of 50 fields ≤ 1 s at 20 ms latency, and how push
-/// latency, retries and errors grow with the number of concurrent planners.
+/// The largest plan whose pull + merge (50 Targetprocess edits) stays ≤ 2 s and push of 50
+/// fields ≤ 1 s at 20 ms latency, with the production client limits; printed as a markdown
+/// table (docs/capacity.md).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "runs for many minutes; run in release: cargo test --release -p pi-scenarios --test load -- --ignored --nocapture capacity"]
-async fn capacity() {
+#[ignore = "measures for minutes; run in release: cargo test --release -p pi-scenarios --test load -- --ignored --nocapture capacity"]
+async fn capacity_plan_size() {
     println!(
         "| objectives (× 5 features) | pull + merge (50 TP edits) | push (50 fields) | requests pull / push | within targets (≤ 2 s / ≤ 1 s) |"
     );
     println!("|---|---|---|---|---|");
-    for objectives in [1000, 2000, 4000, 8000] {
+    for objectives in [250, 500, 1000, 2000, 4000] {
         let (pull, push, requests) = plan_size_run(objectives).await;
         let ok = pull <= Duration::from_secs(2) && push <= Duration::from_secs(1);
         println!(
@@ -962,14 +975,21 @@ async fn capacity() {
             break;
         }
     }
+}
+
+/// How push latency, retries, errors and broken invariants grow with the number of planners
+/// sharing one plan (`PI_CAPACITY_SECS` of load each, default 30); printed as a markdown table.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "measures for many minutes; run in release: cargo test --release -p pi-scenarios --test load -- --ignored --nocapture capacity"]
+async fn capacity_planners() {
     let secs = env_number("PI_CAPACITY_SECS").unwrap_or(30);
-    println!();
+    let creates = env_number("PI_LOAD_CREATES").unwrap_or(8);
     println!(
         "| planners | pushes | pushes / min | push p50 / p95 | pull p50 / p95 | retries per push | errors | conflicts shown (bystander) | broken invariants |"
     );
     println!("|---|---|---|---|---|---|---|---|---|");
     for users in [1, 2, 5, 10, 20] {
-        let s = run_load(users, secs, LATENCY, 3).await;
+        let s = run_load(users, secs, LATENCY, 3, creates).await;
         println!(
             "| {users} | {} | {:.1} | {} / {} ms | {} / {} ms | {:.1} | {} | {} ({}) | {} |",
             s.pushes,
