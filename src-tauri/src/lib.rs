@@ -12,6 +12,7 @@
 
 pub mod commands;
 pub mod credentials;
+pub mod demo_config;
 pub mod dto;
 pub mod error;
 pub mod files;

@@ -186,7 +186,17 @@ impl Session {
                 team: req.team.name.clone(),
                 remote: inner.settings.remote.clone(),
             };
-            pi_engine::init(&ctx, &init).await?.plan_file
+            let plan_file = pi_engine::init(&ctx, &init).await?.plan_file;
+            if matches!(inner.settings.connection, SavedConnection::Demo) {
+                let ws = pi_engine::Workspace::open(&dir)?;
+                crate::demo_config::add_to(&ws, &me, ctx.now).map_err(|e| {
+                    UiError::new(
+                        ErrorCode::DemoFailed,
+                        format!("The demo's plan settings could not be added: {e}"),
+                    )
+                })?;
+            }
+            plan_file
         };
         let text = read_plan(&path)?;
         inner.undo.clear();

@@ -391,11 +391,78 @@ async fn an_approval_is_recorded_with_its_comment_and_not_given_twice() {
     assert!(csv.contains("Looks right"), "{csv}");
 }
 
+/// A demo workspace starts with the demo's settings committed (not left untracked), and its
+/// templates add an objective with its features that then go to Targetprocess like any edit.
+#[tokio::test]
+async fn the_demo_workspace_has_templates_that_add_objectives_and_push() {
+    let (f, view) = demo_with_plan().await;
+    let dir = std::path::Path::new(&view.plan_file)
+        .parent()
+        .expect("the plan file is in the workspace folder")
+        .to_path_buf();
+    let git = |args: &[&str]| {
+        let out = std::process::Command::new("git")
+            .args(args)
+            .current_dir(&dir)
+            .output()
+            .expect("git runs");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    assert_eq!(
+        git(&["status", "--porcelain"]),
+        "",
+        "nothing untracked or changed"
+    );
+    assert_eq!(
+        git(&["show", "HEAD:pi-planner.toml"]),
+        crate::demo_config::DEMO_CONFIG
+    );
+
+    let before = view.plan.objectives.len();
+    let added = f
+        .session
+        .template_add(crate::dto::TemplateAddRequest {
+            template: "enablement".into(),
+            objective: None,
+            name: None,
+        })
+        .await
+        .expect("added from the demo template");
+    assert_eq!(added.plan.objectives.len(), before + 1);
+    let new = added.plan.objectives.last().expect("the new objective");
+    assert_eq!(new.name, "Platform enablement");
+    let features: Vec<_> = new.features.iter().map(|x| x.name.as_str()).collect();
+    assert_eq!(features, ["Spike", "Enabler"]);
+
+    let (_, progress) = recorder();
+    let outcome = f.session.push(false, &progress).await.expect("pushed");
+    let PushOutcomeDto::Pushed { summary } = outcome else {
+        panic!("{outcome:?}")
+    };
+    assert!(summary.failed.is_empty(), "{summary:?}");
+    let pushed = f.session.plan().await.expect("plan");
+    let new = pushed.plan.objectives.last().expect("the new objective");
+    let id = new.id.as_deref().expect("an id");
+    assert!(id.starts_with("tp:"), "created in Targetprocess: {id}");
+    assert!(
+        new.features
+            .iter()
+            .all(|x| x.id.as_deref().is_some_and(|i| i.starts_with("tp:")))
+    );
+}
+
 #[tokio::test]
 async fn templates_are_listed_by_name_from_the_repository_configuration() {
     let (f, view) = demo_with_plan().await;
-    let none = f.session.templates().await.expect("no configuration");
-    assert!(none.objectives.is_empty() && none.features.is_empty());
+    let demo = f.session.templates().await.expect("the demo's settings");
+    assert_eq!(
+        demo.objectives,
+        vec!["enablement".to_owned(), "stretch".to_owned()]
+    );
+    assert_eq!(
+        demo.features,
+        vec!["enabler".to_owned(), "spike".to_owned()]
+    );
 
     let dir = std::path::Path::new(&view.plan_file)
         .parent()
