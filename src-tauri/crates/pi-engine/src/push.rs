@@ -110,8 +110,8 @@ pub async fn push_overriding(
         let mut journal = open_journal(ws)?;
         if let Some(record) = journal.unfinished(&ws.names.plan_slug())? {
             keep_local_edits(ctx, ws)?;
-            let record = reconcile(ctx, ws, &mut journal, record).await?;
-            resumed = run(ctx, ws, &mut journal, record).await?.ops.len();
+            let (record, landed) = reconcile(ctx, ws, &mut journal, record).await?;
+            resumed = run(ctx, ws, &mut journal, record, landed).await?.ops.len();
         }
     }
     let dir = ws.local_dir()?;
@@ -161,7 +161,7 @@ pub async fn push_overriding(
         &recorded,
     )?;
     let record = journal.push(id)?;
-    let mut report = run(ctx, ws, &mut journal, record).await?;
+    let mut report = run(ctx, ws, &mut journal, record, Vec::new()).await?;
     report.resumed = resumed;
     Ok(PushOutcome::Pushed(report))
 }
@@ -173,8 +173,8 @@ pub async fn resume(ctx: &Context<'_>, ws: &Workspace) -> Result<Option<PushRepo
     match journal.unfinished(&ws.names.plan_slug())? {
         Some(record) => {
             keep_local_edits(ctx, ws)?;
-            let record = reconcile(ctx, ws, &mut journal, record).await?;
-            Ok(Some(run(ctx, ws, &mut journal, record).await?))
+            let (record, landed) = reconcile(ctx, ws, &mut journal, record).await?;
+            Ok(Some(run(ctx, ws, &mut journal, record, landed).await?))
         }
         None => Ok(None),
     }
@@ -191,44 +191,80 @@ fn keep_local_edits(ctx: &Context<'_>, ws: &Workspace) -> Result<()> {
 
 /// Before an interrupted push is completed, Targetprocess may have changed since its preflight.
 /// An update is sent again only for the fields that still hold the value it was planned
-/// against; a field that already holds the sent value is done; a field another planner changed
-/// meanwhile is not overwritten: the merge after the push takes their later edit when the
-/// tracking branch had already seen ours land, and reports a conflict otherwise.
+/// against; a field that already holds the sent value landed before the interruption; a field
+/// another planner changed meanwhile is not overwritten: the merge after the push takes their
+/// later edit when the tracking branch had already seen ours land, and reports a conflict
+/// otherwise. Likewise a delete is not sent when the entity is gone already (it landed) or was
+/// changed since the last pull (the merge reports the edit/delete conflict). Operations left
+/// with nothing to send are closed as done; what landed is returned for the op log.
 async fn reconcile(
     ctx: &Context<'_>,
     ws: &Workspace,
     journal: &mut Journal,
     mut record: PushRecord,
-) -> Result<PushRecord> {
+) -> Result<(PushRecord, Vec<OpResult>)> {
     let unsent = |o: &crate::journal::JournalOp| {
         matches!(o.state, OpState::Pending | OpState::Sending)
-            && matches!(o.op, Op::UpdateObjective { .. } | Op::UpdateFeature { .. })
+            && matches!(
+                o.op,
+                Op::UpdateObjective { .. }
+                    | Op::UpdateFeature { .. }
+                    | Op::DeleteObjective { .. }
+                    | Op::DeleteFeature { .. }
+            )
             && o.op.entity().tp().is_some()
     };
+    let mut landed = Vec::new();
     if !record.ops.iter().any(unsent) {
-        return Ok(record);
+        return Ok((record, landed));
     }
     let base = ws.base()?;
     let (release, team) = plan_ids(&base.plan)?;
     let remote = ctx.tp.fetch_team_plan(release, team).await?.plan;
+    let mut closed = Vec::new();
     for jop in record.ops.iter_mut().filter(|o| unsent(o)) {
-        let Some(now) = value_of(&remote, &jop.op.entity().clone()) else {
-            continue; // gone from Targetprocess: the update reports it
+        let nothing_left = match &mut jop.op {
+            Op::UpdateObjective { id, changes, .. } | Op::UpdateFeature { id, changes, .. } => {
+                let Some(now) = value_of(&remote, id) else {
+                    continue; // gone from Targetprocess: the update reports it
+                };
+                let (there, rest): (Vec<_>, Vec<_>) = std::mem::take(changes)
+                    .into_iter()
+                    .partition(|c| crate::complete::same(&now(c.field), &c.to));
+                *changes = rest
+                    .into_iter()
+                    .filter(|c| crate::complete::same(&now(c.field), &c.from))
+                    .collect();
+                if !there.is_empty() {
+                    let mut op = jop.op.clone();
+                    if let Op::UpdateObjective { changes, .. } | Op::UpdateFeature { changes, .. } =
+                        &mut op
+                    {
+                        *changes = there;
+                    }
+                    landed.push(OpResult { op, result: Ok(()) });
+                }
+                matches!(&jop.op, Op::UpdateObjective { changes, .. } | Op::UpdateFeature { changes, .. } if changes.is_empty())
+            }
+            delete => {
+                let gone = value_of(&remote, delete.entity()).is_none();
+                if gone {
+                    landed.push(OpResult {
+                        op: delete.clone(),
+                        result: Ok(()),
+                    });
+                }
+                gone || !stale_fields(&base.plan, &remote, delete).is_empty()
+            }
         };
-        let (Op::UpdateObjective { changes, .. } | Op::UpdateFeature { changes, .. }) = &mut jop.op
-        else {
-            continue;
-        };
-        changes.retain(|c| {
-            let found = now(c.field);
-            !crate::complete::same(&found, &c.to) && crate::complete::same(&found, &c.from)
-        });
-        if changes.is_empty() {
+        if nothing_left {
             journal.set_state(record.id, jop.seq, OpState::Done, None, None)?;
-            jop.state = OpState::Done;
+            closed.push(jop.seq);
         }
     }
-    Ok(record)
+    // Closed here: what landed is in `landed`, the rest is left to the merge.
+    record.ops.retain(|o| !closed.contains(&o.seq));
+    Ok((record, landed))
 }
 
 fn open_journal(ws: &Workspace) -> Result<Journal> {
@@ -344,6 +380,7 @@ async fn run(
     ws: &Workspace,
     journal: &mut Journal,
     record: PushRecord,
+    landed: Vec<OpResult>,
 ) -> Result<PushReport> {
     let base = ws.base()?;
     let (release, team) = plan_ids(&base.plan)?;
@@ -370,14 +407,29 @@ async fn run(
             .await?
             .into_iter()
             .collect();
-    let mut results = Vec::new();
+    let mut results = landed;
     for jop in &record.ops {
         if let Some(sent) = batched.remove(&jop.seq) {
             results.push(sent);
             continue;
         }
-        if matches!(jop.state, OpState::Done | OpState::Failed) {
-            continue;
+        // Sent by the interrupted run before it stopped: part of this push's report and log.
+        match jop.state {
+            OpState::Done => {
+                results.push(OpResult {
+                    op: jop.op.clone(),
+                    result: Ok(()),
+                });
+                continue;
+            }
+            OpState::Failed => {
+                results.push(OpResult {
+                    op: jop.op.clone(),
+                    result: Err(jop.error.clone().unwrap_or_default()),
+                });
+                continue;
+            }
+            OpState::Pending | OpState::Sending => {}
         }
         if jop.state == OpState::Sending
             && let Some(id) = recover_create(ctx, &jop.op, &jop.marker).await?
@@ -652,6 +704,154 @@ mod tests {
         assert_eq!(
             conflicts[0].remote,
             FieldValue::Effort(pi_model::Effort::new(99.0))
+        );
+        sim.shutdown().await;
+    }
+
+    /// Found by the chaos run (docs/chaos.md): a feature another planner edited while the push
+    /// deleting it was interrupted was deleted by the resumed push without a conflict.
+    #[tokio::test]
+    async fn resume_does_not_delete_an_entity_edited_in_targetprocess_meanwhile() {
+        let sim = pi_sim::start(pi_sim::SimConfig::default()).await.unwrap();
+        let config = pi_targetprocess::TpConfig::new(
+            &sim.base_url(),
+            pi_targetprocess::Credentials::AccessToken(sim.access_token().to_owned()),
+        )
+        .unwrap();
+        let tp = pi_targetprocess::TpClient::new(config).unwrap();
+        let me = pi_git::Identity::new("Jane Doe", "jane@example.com");
+        let ctx = |minute: i64| Context {
+            tp: &tp,
+            me: &me,
+            now: chrono::DateTime::from_timestamp(1_790_000_000 + minute * 60, 0).unwrap(),
+            auto_sync: false,
+        };
+        let art = tp.list_arts().await.unwrap()[0].id;
+        let dir = tempfile::tempdir().unwrap();
+        let req = crate::InitRequest {
+            dir: dir.path().to_path_buf(),
+            release: tp.list_releases(art).await.unwrap()[0].name.clone(),
+            team: tp.list_teams(art).await.unwrap()[0].name.clone(),
+            remote: None,
+        };
+        crate::init(&ctx(0), &req).await.unwrap();
+        let ws = Workspace::open(dir.path()).unwrap();
+        let mut plan = ws.local().unwrap();
+        let feature = plan.objectives[0].features.remove(0).id.tp().unwrap();
+        std::fs::write(ws.plan_path().unwrap(), pi_format::render(&plan)).unwrap();
+        // A push journaled the delete and was killed before sending it.
+        let base = ws.base().unwrap();
+        let ops = changeset::push_plan(&base.plan, &ws.local().unwrap()).unwrap();
+        assert!(ops.iter().all(Op::is_delete), "{ops:?}");
+        let recorded: Vec<(Op, String)> = ops
+            .into_iter()
+            .enumerate()
+            .map(|(i, op)| (op, format!("killed-{i}")))
+            .collect();
+        open_journal(&ws)
+            .unwrap()
+            .begin_push(
+                &ws.names.plan_slug(),
+                &base.commit.to_string(),
+                "t",
+                "Jane",
+                &recorded,
+            )
+            .unwrap();
+        // Meanwhile another planner edits the feature in Targetprocess.
+        sim.control()
+            .update_entity("Features", feature, serde_json::json!({"Effort": 99}))
+            .unwrap();
+        resume(&ctx(1), &ws)
+            .await
+            .unwrap()
+            .expect("a push to resume");
+        assert!(
+            sim.control().get_entity("Features", feature).is_some(),
+            "the edited feature is not deleted"
+        );
+        let conflicts = crate::state::load_conflicts(&ws.local_dir().unwrap()).unwrap();
+        assert_eq!(conflicts.len(), 1, "{conflicts:?}");
+        assert_eq!(conflicts[0].entity, EntityId::Tp(feature));
+        assert_eq!(conflicts[0].field, None, "an edit/delete conflict");
+        sim.shutdown().await;
+    }
+
+    /// Found by the chaos run (docs/chaos.md): the op log entry of a resumed push left out the
+    /// operations sent before the interruption.
+    #[tokio::test]
+    async fn the_log_of_a_resumed_push_has_the_operations_sent_before_the_interruption() {
+        let sim = pi_sim::start(pi_sim::SimConfig::default()).await.unwrap();
+        let config = pi_targetprocess::TpConfig::new(
+            &sim.base_url(),
+            pi_targetprocess::Credentials::AccessToken(sim.access_token().to_owned()),
+        )
+        .unwrap();
+        let tp = pi_targetprocess::TpClient::new(config).unwrap();
+        let me = pi_git::Identity::new("Jane Doe", "jane@example.com");
+        let ctx = |minute: i64| Context {
+            tp: &tp,
+            me: &me,
+            now: chrono::DateTime::from_timestamp(1_790_000_000 + minute * 60, 0).unwrap(),
+            auto_sync: false,
+        };
+        let art = tp.list_arts().await.unwrap()[0].id;
+        let dir = tempfile::tempdir().unwrap();
+        let req = crate::InitRequest {
+            dir: dir.path().to_path_buf(),
+            release: tp.list_releases(art).await.unwrap()[0].name.clone(),
+            team: tp.list_teams(art).await.unwrap()[0].name.clone(),
+            remote: None,
+        };
+        crate::init(&ctx(0), &req).await.unwrap();
+        let ws = Workspace::open(dir.path()).unwrap();
+        let mut plan = ws.local().unwrap();
+        plan.objectives[0].effort = pi_model::Effort::new(31.0);
+        plan.objectives[1].effort = pi_model::Effort::new(32.0);
+        std::fs::write(ws.plan_path().unwrap(), pi_format::render(&plan)).unwrap();
+        let base = ws.base().unwrap();
+        let ops = changeset::push_plan(&base.plan, &ws.local().unwrap()).unwrap();
+        let recorded: Vec<(Op, String)> = ops
+            .into_iter()
+            .enumerate()
+            .map(|(i, op)| (op, format!("killed-{i}")))
+            .collect();
+        let mut journal = open_journal(&ws).unwrap();
+        let id = journal
+            .begin_push(
+                &ws.names.plan_slug(),
+                &base.commit.to_string(),
+                "t",
+                "Jane",
+                &recorded,
+            )
+            .unwrap();
+        // The first update went through, then the push was killed.
+        let first = plan.objectives[0].id.tp().unwrap();
+        tp.update(
+            Kind::TeamObjective,
+            first,
+            &[pi_targetprocess::FieldChange::Effort(
+                pi_model::Effort::new(31.0),
+            )],
+        )
+        .await
+        .unwrap();
+        journal.set_state(id, 0, OpState::Done, None, None).unwrap();
+        drop(journal);
+        let report = resume(&ctx(1), &ws)
+            .await
+            .unwrap()
+            .expect("a push to resume");
+        assert_eq!(report.ops.len(), 2, "{report:?}");
+        let log = crate::oplog::entries(&ws.repo, &ws.names.oplog_ref()).unwrap();
+        let entry = log.last().unwrap();
+        assert_eq!(entry.kind, crate::oplog::OpKind::Push);
+        let written: Vec<&EntityId> = entry.writes.iter().map(|w| &w.entity).collect();
+        assert_eq!(
+            written,
+            vec![&plan.objectives[0].id, &plan.objectives[1].id],
+            "{entry:?}"
         );
         sim.shutdown().await;
     }
