@@ -669,7 +669,8 @@ impl Scenario {
         self.stats.tp_edits += 1;
     }
 
-    /// Fields of existing entities that an unfinished push has not confirmed yet.
+    /// Fields of existing entities that an unfinished push has not confirmed yet (updates, and
+    /// features it deletes).
     fn in_flight_updates(&self) -> Vec<(EntityId, bool, Field)> {
         let Ok(j) = journal(&self.ws()) else {
             return Vec::new();
@@ -689,6 +690,12 @@ impl Scenario {
             let (id, changes, is_feature) = match &row.op {
                 Op::UpdateObjective { id, changes, .. } => (id, changes, false),
                 Op::UpdateFeature { id, changes, .. } => (id, changes, true),
+                Op::DeleteFeature { id, .. } if id.tp().is_some() => {
+                    let field =
+                        [Field::Name, Field::Status, Field::Effort][self.rng_peek(&row.marker)];
+                    out.push((id.clone(), true, field));
+                    continue;
+                }
                 _ => continue,
             };
             if id.tp().is_none() {
@@ -711,6 +718,11 @@ impl Scenario {
             );
         }
         out
+    }
+
+    /// A field index (0..3) for a pending delete, fixed by its journal marker.
+    fn rng_peek(&self, marker: &str) -> usize {
+        marker.bytes().map(usize::from).sum::<usize>() % 3
     }
 
     fn pick_fault(&mut self) -> Fault {
@@ -940,6 +952,11 @@ impl Scenario {
             let resumed = pi_engine::push::resume(&ctx, &ws)
                 .await
                 .map_err(|e| format!("recovery: resume failed: {e}"))?;
+            // Conflicts the completed push stored are shown to the planner before the pull.
+            let after_resume = pi_engine::status(None, &ws)
+                .await
+                .map(|s| s.conflicts)
+                .unwrap_or_default();
             let pulled = pi_engine::pull(&ctx, &ws, &PullOptions::default())
                 .await
                 .map_err(|e| format!("recovery: pull failed: {e}"))?;
@@ -972,7 +989,7 @@ impl Scenario {
                 self.ledger.syncs.push(step);
             }
             self.ledger.syncs.push(step);
-            for c in &pulled.conflicts {
+            for c in after_resume.iter().chain(&pulled.conflicts) {
                 self.reported(c.entity.clone(), c.field, c.remote.clone());
             }
             match &pushed {
@@ -1050,8 +1067,8 @@ impl Scenario {
                 .unwrap_or_else(|| id.clone())
         };
         self.ledger.check(&remote, &handle)?;
-        check_no_duplicates(&self.tp, &journal, self.initial_count)?;
-        check_oplog(&ws, &journal)?;
+        let deleted = check_oplog(&ws, &journal)?;
+        check_no_duplicates(&self.tp, &journal, self.initial_count, deleted)?;
         fsck(&self.dir)?;
         Ok(())
     }
@@ -1305,8 +1322,14 @@ pub fn check_journal(j: &JournalDump) -> Result<(), String> {
 }
 
 /// Each create reached Targetprocess exactly once (one entity per idempotency marker), and
-/// Targetprocess holds exactly the seeded entities plus the creates minus the deletes.
-fn check_no_duplicates(tp: &Tp, j: &JournalDump, initial: usize) -> Result<(), String> {
+/// Targetprocess holds exactly the seeded entities plus the creates minus the deletes the op
+/// log records.
+fn check_no_duplicates(
+    tp: &Tp,
+    j: &JournalDump,
+    initial: usize,
+    deletes: usize,
+) -> Result<(), String> {
     let control = tp.sim.control();
     let mut markers: BTreeMap<String, Vec<i64>> = BTreeMap::new();
     let mut total = 0;
@@ -1351,11 +1374,6 @@ fn check_no_duplicates(tp: &Tp, j: &JournalDump, initial: usize) -> Result<(), S
         }
     }
     let creates = creates.len();
-    let deletes = j
-        .ops
-        .iter()
-        .filter(|o| matches!(o.op, Op::DeleteObjective { .. } | Op::DeleteFeature { .. }))
-        .count();
     if total + deletes != initial + creates {
         return Err(format!(
             "TP holds {total} objectives and features; expected {initial} seeded + {creates} \
@@ -1365,8 +1383,9 @@ fn check_no_duplicates(tp: &Tp, j: &JournalDump, initial: usize) -> Result<(), S
     Ok(())
 }
 
-/// One push entry in the operation log per journaled push, naming every id it created.
-fn check_oplog(ws: &Workspace, j: &JournalDump) -> Result<(), String> {
+/// One push entry in the operation log per journaled push, naming every id it created; the
+/// number of entities the logged pushes deleted.
+fn check_oplog(ws: &Workspace, j: &JournalDump) -> Result<usize, String> {
     let entries = pi_engine::oplog::entries(&ws.repo, &ws.names.oplog_ref())
         .map_err(|e| format!("op log: {e}"))?;
     let pushes: Vec<_> = entries
@@ -1394,7 +1413,13 @@ fn check_oplog(ws: &Workspace, j: &JournalDump) -> Result<(), String> {
             o.marker, o.tp_id
         ));
     }
-    Ok(())
+    let deleted: BTreeSet<&EntityId> = pushes
+        .iter()
+        .flat_map(|e| &e.writes)
+        .filter(|w| w.field.is_none() && w.after == FieldValue::Missing)
+        .map(|w| &w.entity)
+        .collect();
+    Ok(deleted.len())
 }
 
 /// `git fsck --full --strict` of the repository.
