@@ -150,7 +150,10 @@ pub async fn push_overriding(
     let recorded: Vec<(Op, String)> = ops
         .into_iter()
         .enumerate()
-        .map(|(i, op)| (op, format!("{}-{key}-{i}", ws.names.plan_slug())))
+        .map(|(i, op)| {
+            let marker = op_marker(&ws.names.plan_slug(), &op, key, i);
+            (op, marker)
+        })
         .collect();
     let actor = format!("{} <{}>", ctx.me.name, ctx.me.email);
     let id = journal.begin_push(
@@ -431,10 +434,10 @@ async fn run(
             }
             OpState::Pending | OpState::Sending => {}
         }
-        if jop.state == OpState::Sending
-            && let Some(id) = recover_create(ctx, &jop.op, &jop.marker).await?
-        {
-            // The interrupted run's create reached Targetprocess: take it, do not send again.
+        // Before any create: an entity already carrying its marker was created by an interrupted
+        // run, or by a teammate who pushed the same new entity first (the plan is shared through
+        // git before it is pushed): take it, do not create it again.
+        if let Some(id) = recover_create(ctx, &jop.op, &jop.marker).await? {
             created.insert(jop.op.entity().clone(), id);
             journal.set_state(record.id, jop.seq, OpState::Done, Some(id), None)?;
             results.push(OpResult {
@@ -455,6 +458,7 @@ async fn run(
             Ok(applied) => {
                 let tp_id = match applied {
                     crate::apply::Applied::Created { id, .. } => {
+                        let id = keep_oldest_create(ctx, &jop.op, &jop.marker, id).await?;
                         created.insert(jop.op.entity().clone(), id);
                         Some(id)
                     }
@@ -481,19 +485,52 @@ async fn run(
     crate::complete::complete(ctx, ws, journal, &record, &base, created, results).await
 }
 
-/// For a create that was being sent when an earlier run stopped: the entity carrying its marker.
+/// The idempotency marker of an operation. A create's marker is the plan's and the new entity's
+/// local id, the same in every clone and every push, so the entity is created once however many
+/// teammates push it; other operations carry `<plan>-<push time>-<index>` for the journal.
+fn op_marker(plan: &str, op: &Op, key: i64, index: usize) -> String {
+    match (op, op.entity()) {
+        (Op::CreateObjective { .. } | Op::CreateFeature { .. }, EntityId::Local(local)) => {
+            format!("{plan}-new-{}", local.as_str())
+        }
+        _ => format!("{plan}-{key}-{index}"),
+    }
+}
+
+/// After a create: when a teammate's push created the same new entity at the same moment (both
+/// looked before either created), the oldest copy (lowest id) is kept. Ids grow with creation
+/// time, so the later creator always sees the earlier one.
+async fn keep_oldest_create(ctx: &Context<'_>, op: &Op, marker: &str, mine: i64) -> Result<i64> {
+    Ok(settle_marker(ctx, op, marker).await?.unwrap_or(mine))
+}
+
+/// For a create: the entity already carrying its marker, if an earlier run or a teammate's push
+/// created it.
 async fn recover_create(ctx: &Context<'_>, op: &Op, marker: &str) -> Result<Option<i64>> {
+    settle_marker(ctx, op, marker).await
+}
+
+/// The oldest entity carrying a create's marker; younger copies (two clones creating the same
+/// new entity at once, or a run that stopped between creating and this check) are deleted, so
+/// Targetprocess ends with one whichever clone checks first.
+async fn settle_marker(ctx: &Context<'_>, op: &Op, marker: &str) -> Result<Option<i64>> {
     let kind = match op {
         Op::CreateObjective { .. } => Kind::TeamObjective,
         Op::CreateFeature { .. } => Kind::Feature,
         _ => return Ok(None),
     };
     let marker = pi_targetprocess::IdempotencyMarker::for_operation(marker);
-    Ok(ctx
-        .tp
-        .find_by_marker(kind, &marker)
-        .await?
-        .map(|(id, _)| id))
+    let found = ctx.tp.find_all_by_marker(kind, &marker).await?;
+    let Some(((oldest, _), younger)) = found.split_first() else {
+        return Ok(None);
+    };
+    for (id, _) in younger {
+        match ctx.tp.delete(kind, *id).await {
+            Ok(()) | Err(pi_targetprocess::TpError::NotFound { .. }) => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Ok(Some(*oldest))
 }
 
 fn mentions_owner(op: &Op) -> bool {

@@ -65,12 +65,26 @@ impl TpClient {
             .unwrap_or_else(|| decode(&Method::POST, self.resource(kind), "create failed".into())))
     }
 
-    /// The entity carrying `marker` in its tags, if any.
+    /// The entity carrying `marker` in its tags, if any; the oldest (lowest id) when two
+    /// concurrent creates both landed.
     pub async fn find_by_marker(
         &self,
         kind: Kind,
         marker: &IdempotencyMarker,
     ) -> Result<Option<(i64, SyncVersion)>, TpError> {
+        Ok(self
+            .find_all_by_marker(kind, marker)
+            .await?
+            .into_iter()
+            .next())
+    }
+
+    /// Every entity carrying `marker` in its tags, oldest (lowest id) first.
+    pub async fn find_all_by_marker(
+        &self,
+        kind: Kind,
+        marker: &IdempotencyMarker,
+    ) -> Result<Vec<(i64, SyncVersion)>, TpError> {
         let query = Query::new(self.resource(kind))
             .filter(Where::new().contains("Tags", marker.tag()))
             .include(vec![
@@ -79,10 +93,13 @@ impl TpClient {
                 Include::field("EntityVersion"),
             ]);
         let items: Vec<WorkItem> = self.all(&query).await?;
-        Ok(items
+        let mut found: Vec<(i64, SyncVersion)> = items
             .iter()
-            .find(|w| tags(w.rest.get("Tags")).iter().any(|t| t == marker.tag()))
-            .map(|w| (w.id, mapping::version(w))))
+            .filter(|w| tags(w.rest.get("Tags")).iter().any(|t| t == marker.tag()))
+            .map(|w| (w.id, mapping::version(w)))
+            .collect();
+        found.sort_by_key(|(id, _)| *id);
+        Ok(found)
     }
 
     /// Partial update: only the given fields change (`POST /{Resource}/{id}`). Safe to retry.
