@@ -125,16 +125,25 @@ pub(crate) fn commit_and_integrate(ctx: &Context<'_>, ws: &Workspace) -> Result<
     Ok(())
 }
 
+/// How often a publish integrates a teammate's concurrent publish and tries again.
+const PUBLISH_ATTEMPTS: u32 = 8;
+
 /// Publishes the plan's branches and op log to `origin`; when a teammate published first, their
-/// work is integrated and the publish retried once.
+/// work is integrated and the publish retried (up to [`PUBLISH_ATTEMPTS`] times, with a short,
+/// growing pause between attempts so that racing clones spread out).
+///
+/// The refs go one by one in an order that keeps the remote consistent when a later one is
+/// refused: the working branch first, then the op log and approvals, and the tracking branch
+/// (Targetprocess as last seen) last. A teammate may so see our edits before the snapshot that
+/// holds them, never a snapshot ahead of the edits, which would make their next push send our
+/// old values back. The first refusal stops the round.
 pub(crate) fn publish(ctx: &Context<'_>, ws: &Workspace) -> Result<Vec<Conflict>> {
     if !has_origin(&ws.repo) {
         return Ok(Vec::new());
     }
     let mut conflicts = Vec::new();
-    for attempt in 0..2 {
+    for attempt in 0..PUBLISH_ATTEMPTS {
         let mut refs = vec![
-            format!("refs/heads/{}", ws.names.tracking()),
             format!("refs/heads/{}", ws.names.working()),
             ws.names.oplog_ref(),
         ];
@@ -142,15 +151,34 @@ pub(crate) fn publish(ctx: &Context<'_>, ws: &Workspace) -> Result<Vec<Conflict>
         if ws.repo.ref_target(&ws.names.approvals_ref())?.is_some() {
             refs.push(ws.names.approvals_ref());
         }
-        let refs: Vec<&str> = refs.iter().map(String::as_str).collect();
-        let report = ws.repo.push(ORIGIN, &refs)?;
-        if report.rejected.is_empty() {
-            return Ok(conflicts);
+        refs.push(format!("refs/heads/{}", ws.names.tracking()));
+        let mut refused = None;
+        for name in &refs {
+            let report = ws.repo.push(ORIGIN, &[name.as_str()])?;
+            if !report.rejected.is_empty() {
+                refused = Some(report);
+                break;
+            }
         }
-        if attempt == 1 {
+        let Some(report) = refused else {
+            return Ok(conflicts);
+        };
+        if attempt + 1 == PUBLISH_ATTEMPTS {
             report.into_result()?;
         }
+        std::thread::sleep(publish_pause(ctx, attempt));
         conflicts.extend(integrate(ctx, ws)?);
     }
     Ok(conflicts)
+}
+
+/// 10 ms doubling per attempt (at most 320 ms), plus up to as much again chosen from the
+/// planner's identity and the time, so two clones that collided do not collide again.
+fn publish_pause(ctx: &Context<'_>, attempt: u32) -> std::time::Duration {
+    let base = 10u64 << attempt.min(5);
+    let mut seed = ctx.now.timestamp_subsec_nanos() as u64 ^ u64::from(attempt);
+    for b in ctx.me.email.bytes() {
+        seed = seed.wrapping_mul(31).wrapping_add(u64::from(b));
+    }
+    std::time::Duration::from_millis(base + seed % (base + 1))
 }
