@@ -31,8 +31,11 @@ pub(crate) fn integrate(ctx: &Context<'_>, ws: &Workspace) -> Result<Vec<Conflic
     let approvals = ws.names.approvals_ref();
     ws.repo
         .integrate_log(&approvals, &remote_pi_ref(ORIGIN, &approvals))?;
+    // What Targetprocess held for us before a teammate's snapshot is taken in: a field neither
+    // planner edited is not a conflict just because each pulled it at a different time.
+    let ours_seen = ws.repo.branch_tip(&ws.names.tracking())?;
     integrate_tracking(ctx, ws)?;
-    integrate_working(ctx, ws)
+    integrate_working(ctx, ws, ours_seen)
 }
 
 /// Both clones' tracking branches are Targetprocess snapshots: take theirs when it is ahead;
@@ -65,7 +68,11 @@ fn integrate_tracking(ctx: &Context<'_>, ws: &Workspace) -> Result<()> {
 }
 
 /// A teammate's plan edits merged into ours, field by field, as a merge commit.
-fn integrate_working(ctx: &Context<'_>, ws: &Workspace) -> Result<Vec<Conflict>> {
+fn integrate_working(
+    ctx: &Context<'_>,
+    ws: &Workspace,
+    ours_seen: Option<pi_git::Oid>,
+) -> Result<Vec<Conflict>> {
     let branch = ws.names.working();
     let remote_ref = remote_branch_ref(ORIGIN, &branch);
     let Some(theirs) = ws.repo.ref_target(&remote_ref)? else {
@@ -94,7 +101,23 @@ fn integrate_working(ctx: &Context<'_>, ws: &Workspace) -> Result<Vec<Conflict>>
     let Some(remote) = read(theirs)? else {
         return Ok(Vec::new());
     };
-    let outcome = merge::merge(&base, &local, &remote);
+    let mut outcome = merge::merge(&base, &local, &remote);
+    if !outcome.conflicts.is_empty() {
+        let snapshot = |id: Option<pi_git::Oid>| -> Result<Option<Plan>> {
+            match id {
+                Some(id) => read(id),
+                None => Ok(None),
+            }
+        };
+        let tracking = ws.names.tracking();
+        let seen = Snapshots {
+            ours: snapshot(ours_seen)?,
+            theirs: snapshot(ws.repo.ref_target(&remote_branch_ref(ORIGIN, &tracking))?)?,
+            newest: snapshot(ws.repo.branch_tip(&tracking)?)?,
+        };
+        let conflicts = std::mem::take(&mut outcome.conflicts);
+        outcome.conflicts = seen.settle(&mut outcome.merged, &local, &remote, conflicts);
+    }
     let text = pi_format::render(&outcome.merged);
     let message = CommitMessage::new("Merge a teammate's plan edits")
         .with_trailers(Trailers::new().with_source(ctx.source()));
@@ -106,6 +129,78 @@ fn integrate_working(ctx: &Context<'_>, ws: &Workspace) -> Result<Vec<Conflict>>
     ws.repo
         .merge_commit(&branch, &remote_ref, &change, &ctx.stamp())?;
     Ok(outcome.conflicts)
+}
+
+/// The Targetprocess snapshots behind a merge of two planners' plans: what each had last seen
+/// (their tracking branches) and the newest of the two.
+struct Snapshots {
+    ours: Option<Plan>,
+    theirs: Option<Plan>,
+    newest: Option<Plan>,
+}
+
+impl Snapshots {
+    /// Keeps the conflicts that are real and settles the others in `merged`. A side whose value
+    /// is what Targetprocess held when that side last looked did not edit the field. When
+    /// neither side edited it, the newest snapshot's value is taken. When one side edited it and
+    /// Targetprocess has not changed the field since that side looked, the edit is taken. Both
+    /// edited, or an edit made against a value Targetprocess has since changed: a conflict.
+    fn settle(
+        &self,
+        merged: &mut Plan,
+        local: &Plan,
+        remote: &Plan,
+        conflicts: Vec<Conflict>,
+    ) -> Vec<Conflict> {
+        let (Some(ours), Some(theirs), Some(newest)) = (&self.ours, &self.theirs, &self.newest)
+        else {
+            return conflicts;
+        };
+        let mut kept = Vec::new();
+        for c in conflicts {
+            let Some(field) = c.field.filter(|f| *f != pi_model::Field::Objective) else {
+                kept.push(c);
+                continue;
+            };
+            let get = |plan: &Plan| field_value(plan, &c, field);
+            let (Some(l), Some(r), Some(seen_l), Some(seen_r), Some(now)) =
+                (get(local), get(remote), get(ours), get(theirs), get(newest))
+            else {
+                kept.push(c);
+                continue;
+            };
+            let (edited_l, edited_r) = (l != seen_l, r != seen_r);
+            let value = match (edited_l, edited_r) {
+                (false, false) => Some(now),
+                (true, false) if seen_l == now => Some(l),
+                (false, true) if seen_r == now => Some(r),
+                _ => None,
+            };
+            let settled = value
+                .is_some_and(|v| merge::resolve(merged, &c, &merge::Resolution::Edit(v)).is_ok());
+            if !settled {
+                kept.push(c);
+            }
+        }
+        kept
+    }
+}
+
+/// The value of a conflict's field in `plan`, when the entity is there.
+fn field_value(plan: &Plan, c: &Conflict, field: pi_model::Field) -> Option<merge::FieldValue> {
+    match c.kind {
+        merge::EntityKind::Objective => plan
+            .objectives
+            .iter()
+            .find(|o| o.id == c.entity)
+            .map(|o| merge::objective_get(o, field)),
+        merge::EntityKind::Feature => plan
+            .objectives
+            .iter()
+            .flat_map(|o| o.features.iter())
+            .find(|f| f.id == c.entity)
+            .map(|f| merge::feature_get(f, field)),
+    }
 }
 
 /// Before a push or rollback: commits the plan file's uncommitted edits (attributed to the

@@ -1,0 +1,111 @@
+//! Two clones that pulled Targetprocess at different moments hold different values of a field
+//! neither planner edited: integrating each other's plans takes the newer snapshot's value and
+//! reports no conflict. A field one planner did edit, against a value Targetprocess has since
+//! changed, stays a conflict.
+
+#![allow(clippy::unwrap_used)]
+
+use pi_engine::{PullOptions, Workspace};
+use pi_model::Effort;
+use pi_scenarios::*;
+use serde_json::json;
+
+fn git(dir: &std::path::Path, args: &[&str]) {
+    let out = std::process::Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "git {args:?}: {out:?}");
+}
+
+fn set_effort_in_tp(tp: &Tp, id: i64, effort: f64) {
+    tp.sim
+        .control()
+        .update_entity("TeamPIObjectives", id, json!({ "Effort": effort }))
+        .unwrap();
+}
+
+fn effort(ws: &Workspace, id: i64) -> Option<f64> {
+    let plan = ws.local().unwrap();
+    let o = plan
+        .objectives
+        .iter()
+        .find(|o| o.id.tp() == Some(id))
+        .unwrap();
+    o.effort.map(Effort::points)
+}
+
+/// A pulls Targetprocess (and shares that through the remote); Targetprocess changes again;
+/// B pulls without seeing A's share (its remote is away for that pull, as when two pulls run at
+/// the same moment). Returns the objective's id.
+async fn pulled_apart(tp: &Tp, root: &std::path::Path, ws_a: &Workspace, ws_b: &Workspace) -> i64 {
+    let id = ws_a.local().unwrap().objectives[0].id.tp().unwrap();
+    let me = jane();
+    set_effort_in_tp(tp, id, 21.0);
+    pi_engine::pull(&ctx(tp, &me, 1), ws_a, &PullOptions::default())
+        .await
+        .unwrap();
+    set_effort_in_tp(tp, id, 34.0);
+    let b = root.join("b");
+    git(&b, &["remote", "rename", "origin", "away"]);
+    pi_engine::pull(&ctx(tp, &me, 2), ws_b, &PullOptions::default())
+        .await
+        .unwrap();
+    git(&b, &["remote", "rename", "away", "origin"]);
+    assert_eq!(
+        (effort(ws_a, id), effort(ws_b, id)),
+        (Some(21.0), Some(34.0))
+    );
+    id
+}
+
+#[tokio::test]
+async fn values_pulled_at_different_moments_are_not_a_conflict_between_planners() {
+    let tp = tp().await;
+    let root = tempfile::tempdir().unwrap();
+    let (ws_a, ws_b) = two_clones(&tp, root.path()).await;
+    let id = pulled_apart(&tp, root.path(), &ws_a, &ws_b).await;
+
+    // B's next pull integrates A's plan: neither planner edited the effort.
+    let ana = pi_git::Identity::new("Ana Lee", "ana@example.com");
+    let report = pi_engine::pull(&ctx(&tp, &ana, 3), &ws_b, &PullOptions::default())
+        .await
+        .unwrap();
+    assert_eq!(report.conflicts, vec![], "nobody edited the effort");
+    assert_eq!(effort(&ws_b, id), Some(34.0));
+    let report = pi_engine::pull(&ctx(&tp, &jane(), 4), &ws_a, &PullOptions::default())
+        .await
+        .unwrap();
+    assert_eq!(report.conflicts, vec![]);
+    assert_eq!(effort(&ws_a, id), Some(34.0));
+    fsck(&root.path().join("a"));
+}
+
+#[tokio::test]
+async fn an_edit_made_against_an_older_snapshot_still_conflicts() {
+    let tp = tp().await;
+    let root = tempfile::tempdir().unwrap();
+    let (ws_a, ws_b) = two_clones(&tp, root.path()).await;
+    let id = pulled_apart(&tp, root.path(), &ws_a, &ws_b).await;
+
+    // A edits the effort it saw as 21, but Targetprocess has 34 since: that is a conflict.
+    edit_plan(&ws_a, |p| {
+        let o = p
+            .objectives
+            .iter_mut()
+            .find(|o| o.id.tp() == Some(id))
+            .unwrap();
+        o.effort = Effort::new(55.0);
+    });
+    let report = pi_engine::pull(&ctx(&tp, &jane(), 3), &ws_a, &PullOptions::default())
+        .await
+        .unwrap();
+    assert_eq!(report.conflicts.len(), 1, "{:?}", report.conflicts);
+    assert_eq!(report.conflicts[0].entity.tp(), Some(id));
+    assert_eq!(
+        effort(&ws_a, id),
+        Some(55.0),
+        "the edit is kept while in conflict"
+    );
+}
