@@ -109,3 +109,84 @@ async fn an_edit_made_against_an_older_snapshot_still_conflicts() {
         "the edit is kept while in conflict"
     );
 }
+
+#[tokio::test]
+async fn snapshots_taken_apart_merge_so_a_teammates_new_objective_can_be_pushed_at_once() {
+    let tp = tp().await;
+    let root = tempfile::tempdir().unwrap();
+    let (ws_a, ws_b) = two_clones(&tp, root.path()).await;
+    let id = ws_a.local().unwrap().objectives[0].id.tp().unwrap();
+    let b = root.path().join("b");
+
+    // B pulls a Targetprocess edit without sharing it; A creates an objective and pushes.
+    set_effort_in_tp(&tp, id, 13.0);
+    git(&b, &["remote", "rename", "origin", "away"]);
+    pi_engine::pull(&ctx(&tp, &jane(), 1), &ws_b, &PullOptions::default())
+        .await
+        .unwrap();
+    git(&b, &["remote", "rename", "away", "origin"]);
+    edit_plan(&ws_a, |p| {
+        let mut o = p.objectives[1].clone();
+        o.id = "new:capacity-review".parse().unwrap();
+        o.name = "Capacity review".into();
+        o.features.clear();
+        p.objectives.push(o);
+    });
+    let out = pi_engine::push(
+        &ctx(&tp, &jane(), 2),
+        &ws_a,
+        pi_engine::PushOptions::default(),
+    )
+    .await
+    .unwrap();
+    let pi_engine::PushOutcome::Pushed(report) = out else {
+        panic!("{out:?}")
+    };
+    let created = report.created[0].1;
+
+    // B edits A's new objective and pushes: B's snapshot and A's are merged on the way, so the
+    // objective is known and B's edit goes out (it used to stop with "pull first").
+    // (A push with nothing of B's own to send integrates the remote without asking
+    // Targetprocess, as a pull would.)
+    let ana = pi_git::Identity::new("Ana Lee", "ana@example.com");
+    let out = pi_engine::push(&ctx(&tp, &ana, 3), &ws_b, pi_engine::PushOptions::default())
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(out, pi_engine::PushOutcome::NothingToPush { resumed: 0 });
+    let base = ws_b.base().unwrap();
+    assert!(
+        base.plan
+            .objectives
+            .iter()
+            .any(|o| o.id.tp() == Some(created))
+    );
+    assert_eq!(
+        base.plan
+            .objectives
+            .iter()
+            .find(|o| o.id.tp() == Some(id))
+            .unwrap()
+            .effort,
+        Effort::new(13.0),
+        "B's own snapshot survives the merge"
+    );
+    edit_plan(&ws_b, |p| {
+        let o = p
+            .objectives
+            .iter_mut()
+            .find(|o| o.id.tp() == Some(created))
+            .unwrap();
+        o.effort = Effort::new(8.0);
+    });
+    let out = pi_engine::push(&ctx(&tp, &ana, 4), &ws_b, pi_engine::PushOptions::default())
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(matches!(out, pi_engine::PushOutcome::Pushed(_)), "{out:?}");
+    let in_tp = tp
+        .sim
+        .control()
+        .get_entity("TeamPIObjectives", created)
+        .unwrap();
+    assert_eq!(in_tp["Effort"].as_f64(), Some(8.0));
+    fsck(&b);
+}

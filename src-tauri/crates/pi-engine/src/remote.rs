@@ -39,8 +39,11 @@ pub(crate) fn integrate(ctx: &Context<'_>, ws: &Workspace) -> Result<Vec<Conflic
 }
 
 /// Both clones' tracking branches are Targetprocess snapshots: take theirs when it is ahead;
-/// when both moved, keep ours in a merge commit (the next pull refreshes it from TP anyway, and
-/// push's preflight re-reads TP before writing).
+/// when both moved (two pulls or pushes at about the same time), merge them entity by entity —
+/// what either saw created or deleted, and of a field both saw change, the value of the side
+/// with the newer version of that entity — so the snapshot knows every entity either clone
+/// knows (push's preflight re-reads Targetprocess before writing, and the next pull refreshes
+/// it anyway).
 fn integrate_tracking(ctx: &Context<'_>, ws: &Workspace) -> Result<()> {
     let branch = ws.names.tracking();
     let remote_ref = remote_branch_ref(ORIGIN, &branch);
@@ -50,21 +53,102 @@ fn integrate_tracking(ctx: &Context<'_>, ws: &Workspace) -> Result<()> {
     match ws.repo.branch_tip(&branch)? {
         Some(ours) if ws.repo.is_ancestor(theirs, ours)? => Ok(()),
         Some(ours) if !ws.repo.is_ancestor(ours, theirs)? => {
+            let (plan, versions) = merge_snapshots(ws, ours, theirs)?;
             let file = ws.plan_file();
-            let content = ws.repo.read_file_at(ours, &file)?.unwrap_or_default();
+            let text = pi_format::render(&plan);
             let message = CommitMessage::new("Integrate a teammate's Targetprocess snapshot")
                 .with_trailers(Trailers::new().with_source(pi_git::Source::Targetprocess));
             let change = FileChange {
                 path: &file,
-                content: &content,
+                content: text.as_bytes(),
                 message: &message,
             };
+            let stamp = ctx.tp_stamp();
             ws.repo
-                .merge_commit(&branch, &remote_ref, &change, &ctx.tp_stamp())?;
+                .merge_commit(&branch, &remote_ref, &change, &stamp)?;
+            let versions_file = crate::state::versions_path(&ws.names.plan_slug());
+            let json = versions.to_json();
+            let message = CommitMessage::new("Versions of the integrated snapshot")
+                .with_trailers(Trailers::new().with_source(pi_git::Source::Targetprocess));
+            let change = FileChange {
+                path: &versions_file,
+                content: json.as_bytes(),
+                message: &message,
+            };
+            ws.repo.commit_file(&branch, &change, &stamp)?;
             Ok(())
         }
         _ => Ok(ws.repo.fast_forward(&branch, theirs)?),
     }
+}
+
+/// A tracking commit's plan and versions.
+fn snapshot_at(ws: &Workspace, id: pi_git::Oid) -> Result<(Plan, crate::state::Versions)> {
+    let file = ws.plan_file();
+    let plan = match ws.repo.read_file_at(id, &file)? {
+        Some(bytes) => parse(&format!("{id}:{file}"), &String::from_utf8_lossy(&bytes))?,
+        None => Plan::default(),
+    };
+    let path = crate::state::versions_path(&ws.names.plan_slug());
+    let versions = match ws.repo.read_file_at(id, &path)? {
+        Some(bytes) => crate::state::Versions::from_json(&path, &String::from_utf8_lossy(&bytes))?,
+        None => crate::state::Versions::default(),
+    };
+    Ok((plan, versions))
+}
+
+/// Two Targetprocess snapshots merged (see [`integrate_tracking`]).
+fn merge_snapshots(
+    ws: &Workspace,
+    ours: pi_git::Oid,
+    theirs: pi_git::Oid,
+) -> Result<(Plan, crate::state::Versions)> {
+    let (base, _) = match ws.repo.merge_base(ours, theirs)? {
+        Some(id) => snapshot_at(ws, id)?,
+        None => (Plan::default(), crate::state::Versions::default()),
+    };
+    let (our_plan, our_versions) = snapshot_at(ws, ours)?;
+    let (their_plan, their_versions) = snapshot_at(ws, theirs)?;
+    let newer = |id: i64| -> bool {
+        let key = |v: Option<&crate::state::Version>| {
+            v.map(|v| (v.entity_version, v.modify_date.clone()))
+        };
+        key(their_versions.entities.get(&id)) > key(our_versions.entities.get(&id))
+    };
+    let mut outcome = merge::merge(&base, &our_plan, &their_plan);
+    for c in &outcome.conflicts {
+        // Deleted in Targetprocess on either side: deleted. Otherwise the newer side's value.
+        let keep_theirs = if c.field.is_none() {
+            matches!(c.remote, merge::FieldValue::Missing)
+        } else {
+            c.entity.tp().is_some_and(newer)
+        };
+        if keep_theirs {
+            // A conflict of the merge it came from always applies to that merge's result.
+            let _ = merge::resolve(&mut outcome.merged, c, &merge::Resolution::KeepRemote);
+        }
+    }
+    let mut versions = our_versions.clone();
+    for (id, v) in &their_versions.entities {
+        if !versions.entities.contains_key(id) || newer(*id) {
+            versions.entities.insert(*id, v.clone());
+        }
+    }
+    for (id, links) in &their_versions.feature_links {
+        if !versions.feature_links.contains_key(id) || newer(*id) {
+            versions.feature_links.insert(*id, links.clone());
+        }
+    }
+    let present: std::collections::HashSet<i64> = outcome
+        .merged
+        .objectives
+        .iter()
+        .flat_map(|o| std::iter::once(&o.id).chain(o.features.iter().map(|f| &f.id)))
+        .filter_map(pi_model::EntityId::tp)
+        .collect();
+    versions.entities.retain(|id, _| present.contains(id));
+    versions.feature_links.retain(|id, _| present.contains(id));
+    Ok((outcome.merged, versions))
 }
 
 /// A teammate's plan edits merged into ours, field by field, as a merge commit.
