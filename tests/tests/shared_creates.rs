@@ -29,7 +29,11 @@ async fn shared_new_objective(tp: &Tp, ws_a: &Workspace, ws_b: &Workspace) {
         .await
         .unwrap();
     assert!(
-        ws_b.local().unwrap().objectives.iter().any(|o| o.name == NAME),
+        ws_b.local()
+            .unwrap()
+            .objectives
+            .iter()
+            .any(|o| o.name == NAME),
         "B has A's new objective before anyone pushed it"
     );
 }
@@ -135,7 +139,11 @@ async fn a_shared_new_objective_pushed_by_two_clones_at_the_same_moment_is_kept_
     for ws in [&ws_a, &ws_b] {
         let plan = ws.local().unwrap();
         let o = plan.objectives.iter().find(|o| o.name == NAME).unwrap();
-        assert_eq!(o.id.tp(), Some(objectives[0]), "both clones hold the kept one");
+        assert_eq!(
+            o.id.tp(),
+            Some(objectives[0]),
+            "both clones hold the kept one"
+        );
     }
     settle(&tp, &ws_a, &ws_b).await;
     assert_eq!(named_in_tp(&tp, "TeamPIObjectives", NAME).len(), 1);
