@@ -158,6 +158,11 @@ impl From<pi_engine::EngineError> for UiError {
         match e {
             E::Tp(e) => e.into(),
             E::Git(e) => git_error(&e),
+            E::NotShared { done, .. } => UiError::new(
+                ErrorCode::RemoteRejected,
+                format!("{done}, but it could not be shared with your teammates yet."),
+            )
+            .hint("Nothing is lost: it is shared by your next pull or push. If this keeps happening, check the remote in Settings."),
             E::Parse { errors, .. } => {
                 let at = errors
                     .0

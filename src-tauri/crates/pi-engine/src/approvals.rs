@@ -244,7 +244,7 @@ pub fn approve(
         return Err(ApprovalError::SigningRequired.into());
     }
     append(ws, ctx, &Record::Approval(approval))?;
-    crate::remote::publish(ctx, ws)?;
+    crate::remote::publish(ctx, ws, "The approval is recorded in this clone")?;
     status(ws, &policy, signing)
 }
 
@@ -290,7 +290,7 @@ pub(crate) fn gate(
             }),
         ),
         None => {
-            crate::remote::publish(ctx, ws)?;
+            crate::remote::publish(ctx, ws, "The approval is recorded in this clone")?;
             Err(ApprovalError::NotApproved(Box::new(status)).into())
         }
     }

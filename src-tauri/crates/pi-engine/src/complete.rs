@@ -82,7 +82,7 @@ pub(crate) async fn complete(
     let created: Vec<(EntityId, i64)> = sorted(created);
     log_push(ctx, ws, record.rollback_of.as_deref(), &results, &created)?;
     journal.finish_push(record.id, &ctx.at())?;
-    let late = crate::remote::publish(ctx, ws)?;
+    let late = crate::remote::publish(ctx, ws, "The push reached Targetprocess and is recorded")?;
     if !late.is_empty() {
         let mut stored = state::load_conflicts(&dir)?;
         stored.extend(late);

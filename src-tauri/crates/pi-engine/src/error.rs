@@ -44,6 +44,17 @@ pub enum EngineError {
     Changeset(#[from] pi_model::changeset::ChangesetError),
     #[error("{path}: {message}")]
     State { path: String, message: String },
+    /// The operation itself is done and recorded locally; only sharing it through the git
+    /// remote failed, because teammates kept publishing (or the remote refused).
+    #[error(
+        "{done}, but sharing it through the git remote failed ({source}); nothing is lost: it is \
+         kept in this clone and shared by your next pull or push"
+    )]
+    NotShared {
+        done: &'static str,
+        #[source]
+        source: pi_git::GitError,
+    },
     #[error("{0}")]
     Io(#[from] std::io::Error),
 }

@@ -31,6 +31,9 @@ pub struct PullReport {
 }
 
 pub async fn pull(ctx: &Context<'_>, ws: &Workspace, opts: &PullOptions) -> Result<PullReport> {
+    // An interrupted push is completed first: its creates may have reached Targetprocess, and
+    // merged in as "added there" they would sit in the plan twice (once with their local id).
+    crate::push::resume(ctx, ws).await?;
     let _lock = RepoLock::acquire(&ws.repo, LOCK_WAIT)?;
     let edited = ws.local_text()?;
     crate::workspace::parse(&ws.plan_file(), &edited)?;
@@ -81,7 +84,7 @@ pub async fn pull(ctx: &Context<'_>, ws: &Workspace, opts: &PullOptions) -> Resu
             .commit_file(&ws.names.working(), &change, &ctx.stamp())?;
     }
     state::save_conflicts(&dir, &conflicts)?;
-    let late = crate::remote::publish(ctx, ws)?;
+    let late = crate::remote::publish(ctx, ws, "The pull is merged into your plan")?;
     if !late.is_empty() {
         conflicts.extend(late);
         state::save_conflicts(&dir, &conflicts)?;

@@ -316,7 +316,12 @@ const PUBLISH_ATTEMPTS: u32 = 8;
 /// (Targetprocess as last seen) last. A teammate may so see our edits before the snapshot that
 /// holds them, never a snapshot ahead of the edits, which would make their next push send our
 /// old values back. The first refusal stops the round.
-pub(crate) fn publish(ctx: &Context<'_>, ws: &Workspace) -> Result<Vec<Conflict>> {
+/// `done` says what already happened, for the error when sharing it fails.
+pub(crate) fn publish(
+    ctx: &Context<'_>,
+    ws: &Workspace,
+    done: &'static str,
+) -> Result<Vec<Conflict>> {
     if !has_origin(&ws.repo) {
         return Ok(Vec::new());
     }
@@ -343,7 +348,9 @@ pub(crate) fn publish(ctx: &Context<'_>, ws: &Workspace) -> Result<Vec<Conflict>
             return Ok(conflicts);
         };
         if attempt + 1 == PUBLISH_ATTEMPTS {
-            report.into_result()?;
+            report
+                .into_result()
+                .map_err(|source| EngineError::NotShared { done, source })?;
         }
         std::thread::sleep(publish_pause(ctx, attempt));
         conflicts.extend(integrate(ctx, ws)?);
