@@ -31,10 +31,17 @@ pub struct PullReport {
 }
 
 pub async fn pull(ctx: &Context<'_>, ws: &Workspace, opts: &PullOptions) -> Result<PullReport> {
-    // An interrupted push is completed first: its creates may have reached Targetprocess, and
-    // merged in as "added there" they would sit in the plan twice (once with their local id).
-    crate::push::resume(ctx, ws).await?;
     let _lock = RepoLock::acquire(&ws.repo, LOCK_WAIT)?;
+    // An interrupted push must be completed first: its creates may have reached Targetprocess,
+    // and merged in as "added there" they would sit in the plan twice (once with their local id).
+    let journal = crate::journal::Journal::open(&ws.local_dir()?.join("journal.sqlite"))?;
+    if journal.unfinished(&ws.names.plan_slug())?.is_some() {
+        return Err(EngineError::NoPlan(
+            "a push was interrupted and is not complete; run `tpcli plan resume` (or push) first, then pull"
+                .to_owned(),
+        ));
+    }
+    drop(journal);
     let edited = ws.local_text()?;
     crate::workspace::parse(&ws.plan_file(), &edited)?;
     commit_local_edits(ctx, ws, &edited)?;

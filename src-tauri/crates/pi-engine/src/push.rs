@@ -198,8 +198,10 @@ fn keep_local_edits(ctx: &Context<'_>, ws: &Workspace) -> Result<()> {
 /// another planner changed meanwhile is not overwritten: the merge after the push takes their
 /// later edit when the tracking branch had already seen ours land, and reports a conflict
 /// otherwise. Likewise a delete is not sent when the entity is gone already (it landed) or was
-/// changed since the last pull (the merge reports the edit/delete conflict). Operations left
-/// with nothing to send are closed as done; what landed is returned for the op log.
+/// changed since the last pull (the merge reports the edit/delete conflict). What the planner
+/// has changed again in the plan file since (a value, a deleted item put back) is not sent
+/// either. Operations left with nothing to send are closed as done; what landed is returned for
+/// the op log.
 async fn reconcile(
     ctx: &Context<'_>,
     ws: &Workspace,
@@ -222,6 +224,12 @@ async fn reconcile(
         return Ok((record, landed));
     }
     let base = ws.base()?;
+    // A rollback's operations undo values the plan file still holds: only a push is compared
+    // with the file.
+    let local = match record.rollback_of {
+        None => Some(ws.local()?),
+        Some(_) => None,
+    };
     let (release, team) = plan_ids(&base.plan)?;
     let remote = ctx.tp.fetch_team_plan(release, team).await?.plan;
     let mut closed = Vec::new();
@@ -231,6 +239,17 @@ async fn reconcile(
                 let Some(now) = value_of(&remote, id) else {
                     continue; // gone from Targetprocess: the update reports it
                 };
+                // A value the planner has since changed again in the plan file is not sent:
+                // the file's value is the next push's business.
+                if let Some(local) = &local {
+                    let wanted = value_of(local, id);
+                    changes.retain(|c| {
+                        wanted
+                            .as_ref()
+                            .is_some_and(|w| crate::complete::same(&w(c.field), &c.to))
+                            || crate::complete::same(&now(c.field), &c.to)
+                    });
+                }
                 let (there, rest): (Vec<_>, Vec<_>) = std::mem::take(changes)
                     .into_iter()
                     .partition(|c| crate::complete::same(&now(c.field), &c.to));
@@ -251,13 +270,16 @@ async fn reconcile(
             }
             delete => {
                 let gone = value_of(&remote, delete.entity()).is_none();
+                let kept = local
+                    .as_ref()
+                    .is_some_and(|l| value_of(l, delete.entity()).is_some());
                 if gone {
                     landed.push(OpResult {
                         op: delete.clone(),
                         result: Ok(()),
                     });
                 }
-                gone || !stale_fields(&base.plan, &remote, delete).is_empty()
+                gone || kept || !stale_fields(&base.plan, &remote, delete).is_empty()
             }
         };
         if nothing_left {
@@ -890,6 +912,152 @@ mod tests {
             vec![&plan.objectives[0].id, &plan.objectives[1].id],
             "{entry:?}"
         );
+        sim.shutdown().await;
+    }
+
+    /// A simulator, a client and an initialised plan; the push of the plan file's edits
+    /// journaled as if killed before sending anything (markers `killed-<i>`).
+    async fn killed_push(
+        edit: impl Fn(&mut Plan),
+    ) -> (
+        pi_sim::RunningSim,
+        pi_targetprocess::TpClient,
+        tempfile::TempDir,
+    ) {
+        let sim = pi_sim::start(pi_sim::SimConfig::default()).await.unwrap();
+        let config = pi_targetprocess::TpConfig::new(
+            &sim.base_url(),
+            pi_targetprocess::Credentials::AccessToken(sim.access_token().to_owned()),
+        )
+        .unwrap();
+        let tp = pi_targetprocess::TpClient::new(config).unwrap();
+        let me = pi_git::Identity::new("Jane Doe", "jane@example.com");
+        let ctx = Context {
+            tp: &tp,
+            me: &me,
+            now: chrono::DateTime::from_timestamp(1_790_000_000, 0).unwrap(),
+            auto_sync: false,
+        };
+        let art = tp.list_arts().await.unwrap()[0].id;
+        let dir = tempfile::tempdir().unwrap();
+        let req = crate::InitRequest {
+            dir: dir.path().to_path_buf(),
+            release: tp.list_releases(art).await.unwrap()[0].name.clone(),
+            team: tp.list_teams(art).await.unwrap()[0].name.clone(),
+            remote: None,
+        };
+        crate::init(&ctx, &req).await.unwrap();
+        let ws = Workspace::open(dir.path()).unwrap();
+        let mut plan = ws.local().unwrap();
+        edit(&mut plan);
+        std::fs::write(ws.plan_path().unwrap(), pi_format::render(&plan)).unwrap();
+        let base = ws.base().unwrap();
+        let ops = changeset::push_plan(&base.plan, &plan).unwrap();
+        let recorded: Vec<(Op, String)> = ops
+            .into_iter()
+            .enumerate()
+            .map(|(i, op)| (op, format!("killed-{i}")))
+            .collect();
+        open_journal(&ws)
+            .unwrap()
+            .begin_push(
+                &ws.names.plan_slug(),
+                &base.commit.to_string(),
+                "t",
+                "Jane",
+                &recorded,
+            )
+            .unwrap();
+        drop(ws);
+        (sim, tp, dir)
+    }
+
+    /// Found by the chaos run (docs/chaos.md): a resumed push sent a value the planner had
+    /// changed back in the plan file since, and the merge then took it into the file.
+    #[tokio::test]
+    async fn resume_does_not_send_a_value_the_planner_changed_again() {
+        let (sim, tp, dir) =
+            killed_push(|p| p.objectives[0].effort = pi_model::Effort::new(31.0)).await;
+        let ws = Workspace::open(dir.path()).unwrap();
+        let before = ws.base().unwrap().plan.objectives[0].effort;
+        let mut plan = ws.local().unwrap();
+        plan.objectives[0].effort = before;
+        std::fs::write(ws.plan_path().unwrap(), pi_format::render(&plan)).unwrap();
+        let me = pi_git::Identity::new("Jane Doe", "jane@example.com");
+        let ctx = Context {
+            tp: &tp,
+            me: &me,
+            now: chrono::DateTime::from_timestamp(1_790_000_060, 0).unwrap(),
+            auto_sync: false,
+        };
+        resume(&ctx, &ws).await.unwrap().expect("a push to resume");
+        let (release, team) = plan_ids(&plan).unwrap();
+        let remote = tp.fetch_team_plan(release, team).await.unwrap().plan;
+        assert_eq!(
+            remote.objectives[0].effort, before,
+            "the old intent is not sent"
+        );
+        assert_eq!(ws.local().unwrap().objectives[0].effort, before);
+        sim.shutdown().await;
+    }
+
+    /// Found by the chaos run (docs/chaos.md): a pull after a push was interrupted right after
+    /// its create reached Targetprocess merged the new objective in a second time. A pull now
+    /// waits for the push to be completed.
+    #[tokio::test]
+    async fn a_pull_after_an_interrupted_create_has_the_new_objective_once() {
+        let name = "Created just before the kill";
+        let (sim, tp, dir) = killed_push(|p| {
+            let mut new = p.objectives[0].clone();
+            new.id = "new:killed".parse().unwrap();
+            new.name = name.into();
+            new.features.clear();
+            p.objectives.push(new);
+        })
+        .await;
+        let ws = Workspace::open(dir.path()).unwrap();
+        let plan = ws.local().unwrap();
+        let (release, team) = plan_ids(&plan).unwrap();
+        // The create went through; its answer never came back.
+        tp.create(
+            Kind::TeamObjective,
+            Placement { team, release },
+            &[pi_targetprocess::FieldChange::Name(name.into())],
+            &pi_targetprocess::IdempotencyMarker::for_operation("killed-0"),
+        )
+        .await
+        .unwrap();
+        open_journal(&ws)
+            .unwrap()
+            .set_state(1, 0, OpState::Sending, None, None)
+            .unwrap();
+        let me = pi_git::Identity::new("Jane Doe", "jane@example.com");
+        let ctx = Context {
+            tp: &tp,
+            me: &me,
+            now: chrono::DateTime::from_timestamp(1_790_000_060, 0).unwrap(),
+            auto_sync: false,
+        };
+        let refused = crate::pull(&ctx, &ws, &crate::PullOptions::default()).await;
+        assert!(
+            refused
+                .as_ref()
+                .is_err_and(|e| e.to_string().contains("resume")),
+            "{refused:?}"
+        );
+        resume(&ctx, &ws).await.unwrap().expect("a push to resume");
+        crate::pull(&ctx, &ws, &crate::PullOptions::default())
+            .await
+            .unwrap();
+        let plan = ws.local().unwrap();
+        let named: Vec<&EntityId> = plan
+            .objectives
+            .iter()
+            .filter(|o| o.name == name)
+            .map(|o| &o.id)
+            .collect();
+        assert_eq!(named.len(), 1, "{named:?}");
+        assert!(named[0].tp().is_some());
         sim.shutdown().await;
     }
 
