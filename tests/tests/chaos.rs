@@ -3,11 +3,13 @@
 //! `PI_CHAOS_SEED=<n>` replays exactly one scenario. `PI_CHAOS_TPCLI=<path>` (or a `tpcli`
 //! binary next to this test's build) lets some scenarios kill a real `tpcli` process.
 //! `PI_CHAOS_KEEP_GOING=1` runs every scenario and lists all failed seeds instead of stopping
-//! at the first.
+//! at the first; `PI_CHAOS_JOBS=<n>` runs n scenarios at once (default 2).
 
 #![allow(clippy::unwrap_used)]
 
 use std::path::PathBuf;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use pi_model::merge::FieldValue;
@@ -16,8 +18,10 @@ use pi_scenarios::chaos::model::{Ledger, Reported, Slot, TpEdit};
 use pi_scenarios::chaos::{self, FAULT_KINDS, Options, Stats};
 
 /// Scenarios of a default run (CI): sized to stay within a few minutes of a debug build.
-const DEFAULT_SCENARIOS: u64 = 200;
+const DEFAULT_SCENARIOS: u64 = 300;
 const DEFAULT_BASE: u64 = 1;
+/// Scenarios run at once (each on its own thread, simulator and repository).
+const DEFAULT_JOBS: usize = 2;
 /// A scenario that takes longer than this is hung.
 const SCENARIO_TIMEOUT: Duration = Duration::from_secs(120);
 
@@ -54,8 +58,74 @@ impl Drop for ReplayOnPanic {
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn chaos_scenarios_recover_and_keep_every_invariant() {
+/// Runs `seeds` on `jobs` threads, each with its own runtime (a scenario's simulator and
+/// repository are its own); the statistics of the passed ones and the failures by seed.
+fn run_all(
+    seeds: &[u64],
+    jobs: usize,
+    opts: &Options,
+    keep_going: bool,
+) -> (u64, Stats, Vec<(u64, String)>) {
+    let next = AtomicUsize::new(0);
+    let stop = AtomicBool::new(false);
+    let results: Mutex<Vec<(u64, Result<Stats, String>)>> = Mutex::new(Vec::new());
+    std::thread::scope(|scope| {
+        for _ in 0..jobs.max(1) {
+            scope.spawn(|| {
+                let rt = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .unwrap();
+                loop {
+                    let i = next.fetch_add(1, Ordering::SeqCst);
+                    if i >= seeds.len() || stop.load(Ordering::SeqCst) {
+                        break;
+                    }
+                    let seed = seeds[i];
+                    let guard = ReplayOnPanic(seed);
+                    let outcome = rt.block_on(async {
+                        tokio::time::timeout(SCENARIO_TIMEOUT, chaos::run(seed, opts)).await
+                    });
+                    drop(guard);
+                    let result = match outcome {
+                        Ok(Ok(stats)) => Ok(stats),
+                        Ok(Err(failure)) => Err(failure.to_string()),
+                        Err(_) => Err(format!(
+                            "chaos: scenario seed {seed} hung for {SCENARIO_TIMEOUT:?}; replay \
+                             with PI_CHAOS_SEED={seed} cargo test -p pi-scenarios --test chaos \
+                             -- --nocapture"
+                        )),
+                    };
+                    if let Err(e) = &result {
+                        eprintln!("{}", e.lines().next().unwrap_or_default());
+                        if !keep_going {
+                            stop.store(true, Ordering::SeqCst);
+                        }
+                    }
+                    results.lock().unwrap().push((seed, result));
+                }
+            });
+        }
+    });
+    let mut results = results.into_inner().unwrap();
+    results.sort_by_key(|(seed, _)| *seed);
+    let mut total = Stats::default();
+    let mut passed = 0;
+    let mut failures = Vec::new();
+    for (seed, result) in results {
+        match result {
+            Ok(stats) => {
+                total.add(&stats);
+                passed += 1;
+            }
+            Err(e) => failures.push((seed, e)),
+        }
+    }
+    (passed, total, failures)
+}
+
+#[test]
+fn chaos_scenarios_recover_and_keep_every_invariant() {
     let (seeds, replay): (Vec<u64>, bool) = match env_u64("PI_CHAOS_SEED") {
         Some(seed) => (vec![seed], true),
         None => {
@@ -69,40 +139,10 @@ async fn chaos_scenarios_recover_and_keep_every_invariant() {
         verbose: replay,
     };
     let keep_going = env_u64("PI_CHAOS_KEEP_GOING").is_some_and(|v| v != 0);
+    let jobs = env_u64("PI_CHAOS_JOBS").map_or(DEFAULT_JOBS, |j| j.max(1) as usize);
     let started = Instant::now();
-    let mut total = Stats::default();
-    let mut passed = 0u64;
     // The first failure in full, and the seeds of all failures.
-    let mut failures: Vec<(u64, String)> = Vec::new();
-    for seed in seeds.iter().copied() {
-        let guard = ReplayOnPanic(seed);
-        let outcome = tokio::time::timeout(SCENARIO_TIMEOUT, chaos::run(seed, &opts)).await;
-        drop(guard);
-        let failed = match outcome {
-            Ok(Ok(stats)) => {
-                total.add(&stats);
-                passed += 1;
-                continue;
-            }
-            Ok(Err(failure)) => failure.to_string(),
-            Err(_) => format!(
-                "chaos: scenario seed {seed} hung for {SCENARIO_TIMEOUT:?}; replay with \
-                 PI_CHAOS_SEED={seed} cargo test -p pi-scenarios --test chaos -- --nocapture"
-            ),
-        };
-        failures.push((seed, failed));
-        if !keep_going {
-            break;
-        }
-        eprintln!(
-            "{}",
-            failures[failures.len() - 1]
-                .1
-                .lines()
-                .next()
-                .unwrap_or_default()
-        );
-    }
+    let (passed, total, failures) = run_all(&seeds, jobs, &opts, keep_going);
     print_summary(passed, &total, started.elapsed(), opts.tpcli.is_some());
     if let Some((_, first)) = failures.first() {
         let seeds: Vec<u64> = failures.iter().map(|(s, _)| *s).collect();
@@ -112,11 +152,18 @@ async fn chaos_scenarios_recover_and_keep_every_invariant() {
         );
     }
     if !replay {
-        // The run exercised what it claims to: faults of every in-process kind that actually
-        // stopped operations, and conflicts.
+        // The run exercised what it claims to: every in-process fault kind, crashes and storms
+        // that actually stopped operations, and conflicts. (Dropped connections and lost
+        // answers are mostly absorbed by retries and idempotency markers.)
         assert_eq!(passed, seeds.len() as u64);
         if seeds.len() >= 100 {
             for kind in &FAULT_KINDS[..6] {
+                assert!(
+                    total.faults.get(kind).copied().unwrap_or(0) > 0,
+                    "no {kind} was injected: {total:?}"
+                );
+            }
+            for kind in [FAULT_KINDS[0], FAULT_KINDS[1], FAULT_KINDS[5]] {
                 assert!(
                     total.interrupted.get(kind).copied().unwrap_or(0) > 0,
                     "no operation was stopped by a {kind}: {total:?}"

@@ -127,6 +127,11 @@ impl Ledger {
         {
             edit.before = prev.before.clone();
         }
+        if same(&edit.before, &edit.value) {
+            // Changed and changed back: nothing of it is left to keep or lose.
+            self.tp.remove(&key);
+            return;
+        }
         self.tp.insert(key, edit);
     }
 
@@ -171,6 +176,17 @@ impl Ledger {
             .filter(|((_, s), e)| *s == Slot::Presence && e.value == FieldValue::Missing)
             .map(|((id, _), e)| (id, e.step))
             .collect();
+        // A delete the engine answered with an edit/delete conflict: the merge put the edited
+        // entity back and the planner was told; either outcome is theirs to choose.
+        let contested: BTreeSet<&EntityId> = deleted
+            .iter()
+            .filter(|(id, step)| {
+                self.reported
+                    .iter()
+                    .any(|r| &&r.entity == *id && r.slot == Slot::Presence && r.step >= **step)
+            })
+            .map(|(id, _)| *id)
+            .collect();
         // Existence: a deleted entity is gone, every other known one is there.
         let known: BTreeSet<&EntityId> = self
             .initial
@@ -179,10 +195,11 @@ impl Ledger {
             .map(|(e, _)| e)
             .collect();
         for id in known {
+            if contested.contains(id) {
+                continue;
+            }
             match (deleted.get(id), present.contains(id)) {
-                (Some(&step), true)
-                    if !self.reported_since(id, Slot::Presence, step, &FieldValue::Missing) =>
-                {
+                (Some(&step), true) => {
                     return Err(format!(
                         "local delete lost: {id} deleted at step {step} is still in Targetprocess"
                     ));
@@ -196,6 +213,9 @@ impl Ledger {
         // A Targetprocess edit of a deleted entity the planner had not seen: reported.
         for ((id, slot), t) in &self.tp {
             let Some(&d) = deleted.get(id) else { continue };
+            if contested.contains(id) {
+                continue;
+            }
             let unseen = t.step > d || !self.seen_between(t.step, d);
             if unseen && !self.reported_since(id, *slot, t.step, &t.value) {
                 return Err(format!(
@@ -210,7 +230,11 @@ impl Ledger {
             .keys()
             .chain(self.local.keys())
             .chain(self.tp.keys())
-            .filter(|(id, s)| *s != Slot::Presence && !deleted.contains_key(id))
+            .filter(|(id, s)| {
+                *s != Slot::Presence
+                    && (!deleted.contains_key(id)
+                        || (contested.contains(id) && present.contains(id)))
+            })
             .collect();
         for key in keys {
             let (id, slot) = key;

@@ -404,20 +404,27 @@ impl Scenario {
             Field::Status => FieldValue::OptText(Some(states[self.rng.below(5)].to_owned())),
             _ => FieldValue::Effort(Effort::new(EFFORTS[self.rng.below(EFFORTS.len())])),
         };
-        let id = match fi {
+        let (id, was) = match fi {
             None => {
                 let o = &mut plan.objectives[oi];
+                let was = objective_get(o, field);
                 objective_set(o, field, value.clone());
-                o.id.clone()
+                (o.id.clone(), was)
             }
             Some(fi) => {
                 let f = &mut plan.objectives[oi].features[fi];
+                let was = feature_get(f, field);
                 feature_set(f, field, value.clone());
-                f.id.clone()
+                (f.id.clone(), was)
             }
         };
-        self.write_plan(&plan);
         let handle = self.handle_of(&id);
+        if same(&was, &value) {
+            // Typing the value the file already holds changes nothing: not an edit.
+            self.log(format!("local edit: {field} of {handle} already {value:?}"));
+            return;
+        }
+        self.write_plan(&plan);
         self.log(format!("local edit: {field} of {handle} = {value:?}"));
         self.ledger
             .local_edit(handle, Slot::Field(field), self.step, value);
@@ -469,7 +476,8 @@ impl Scenario {
             program_objective: None,
             features: Vec::new(),
         };
-        let fields: Vec<(Field, FieldValue)> = [Field::Name, Field::Status, Field::Effort]
+        // Every field of a new objective is what the planner typed.
+        let fields: Vec<(Field, FieldValue)> = super::model::OBJECTIVE_SLOTS
             .into_iter()
             .map(|f| (f, objective_get(&o, f)))
             .collect();
@@ -501,7 +509,7 @@ impl Scenario {
             jira: None,
             stories: Vec::new(),
         };
-        let fields: Vec<(Field, FieldValue)> = [Field::Name, Field::Status, Field::Effort]
+        let fields: Vec<(Field, FieldValue)> = super::model::FEATURE_SLOTS
             .into_iter()
             .map(|x| (x, feature_get(&f, x)))
             .collect();
