@@ -28,8 +28,18 @@ pub struct Status {
 
 pub async fn status(ctx: Option<&Context<'_>>, ws: &Workspace) -> Result<Status> {
     let base = ws.base()?;
+    let dir = ws.local_dir()?;
+    let journal = Journal::open(&dir.join("journal.sqlite"))?;
+    let interrupted = journal.unfinished(&ws.names.plan_slug())?;
     let (local_changes, file_problem) = match ws.local() {
-        Ok(local) => (changeset::push_plan(&base.plan, &local)?, None),
+        Ok(local) => match changeset::push_plan(&base.plan, &local) {
+            Ok(ops) => (ops, None),
+            // A push stopped after writing the new items' ids into the plan but before
+            // refreshing the tracking branch: the ids are not known there yet. Completing the
+            // push (resume) settles it; the interrupted push is what status reports.
+            Err(_) if interrupted.is_some() => (Vec::new(), None),
+            Err(e) => (Vec::new(), Some(e.to_string())),
+        },
         Err(e) => (Vec::new(), Some(e.to_string())),
     };
     let tp_changed = match ctx {
@@ -42,9 +52,7 @@ pub async fn status(ctx: Option<&Context<'_>>, ws: &Workspace) -> Result<Status>
         }
         None => None,
     };
-    let dir = ws.local_dir()?;
-    let journal = Journal::open(&dir.join("journal.sqlite"))?;
-    let unfinished_push = journal.unfinished(&ws.names.plan_slug())?.map_or(0, |p| {
+    let unfinished_push = interrupted.map_or(0, |p| {
         p.ops
             .iter()
             .filter(|o| o.state != crate::journal::OpState::Done)
