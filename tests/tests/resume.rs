@@ -192,3 +192,48 @@ async fn a_create_applied_but_unanswered_is_not_created_twice() {
         assert_converged(&tp, &ws, before);
     }
 }
+
+/// A push stopped after its update landed; before the resume the planner types the old value
+/// back. The resume must not take Targetprocess's (the push's own) value over it: the next push
+/// sends the old value again.
+#[tokio::test]
+async fn a_value_typed_back_before_the_resume_is_kept_and_pushed() {
+    let tp = tp().await;
+    let dir = tempfile::tempdir().unwrap();
+    let ws = init_first(&tp, dir.path(), None).await;
+    let id = ws.local().unwrap().objectives[0].id.tp().unwrap();
+    let old = ws.local().unwrap().objectives[0].effort;
+    let effort_in_tp = || {
+        tp.sim.control().get_entity("TeamPIObjectives", id).unwrap()["Effort"]
+            .as_f64()
+            .unwrap()
+    };
+    edit_plan(&ws, |p| p.objectives[0].effort = Effort::new(77.0));
+    // The single update is applied and its answer lost: the push stops part-way.
+    tp.sim.control().set_faults(Faults {
+        drop_after_apply: Some(0),
+        ..Faults::default()
+    });
+    let me = jane();
+    let first = pi_engine::push(&ctx(&tp, &me, 1), &ws, PushOptions::default()).await;
+    tp.sim.control().set_faults(Faults::default());
+    assert!(first.is_err(), "the answer was lost: {first:?}");
+    assert_eq!(effort_in_tp(), 77.0, "the update landed");
+    assert_eq!(unfinished(&ws).await, 1);
+
+    edit_plan(&ws, |p| p.objectives[0].effort = old);
+    let out = pi_engine::push(&ctx(&tp, &me, 2), &ws, PushOptions::default())
+        .await
+        .unwrap();
+    assert!(matches!(out, PushOutcome::Pushed(_)), "{out:?}");
+    assert_eq!(
+        ws.local().unwrap().objectives[0].effort,
+        old,
+        "the typed value is kept"
+    );
+    assert_eq!(
+        Effort::new(effort_in_tp()),
+        old,
+        "and it reached Targetprocess"
+    );
+}

@@ -47,6 +47,13 @@ pub(crate) async fn complete(
     remote.plan.meta = base.plan.meta.clone();
     let mut base_plan = base.plan.clone();
     replace_ids(&mut base_plan, &created);
+    // What this push wrote is Targetprocess's state as far as the plan is concerned: a value
+    // typed since (after an interruption, before the resume) differs from it and stays a local
+    // edit, even when it equals the value from before the push. (A rollback writes values the
+    // plan file does not hold: the merge brings them in as Targetprocess's.)
+    if record.rollback_of.is_none() {
+        apply_sent(&mut base_plan, &results);
+    }
     commit_tracking(
         &ws.repo,
         &ws.names,
@@ -94,6 +101,34 @@ pub(crate) async fn complete(
         mismatches,
         resumed: 0,
     })
+}
+
+/// Sets the fields every update that landed wrote.
+fn apply_sent(plan: &mut Plan, results: &[OpResult]) {
+    for r in results.iter().filter(|r| r.result.is_ok()) {
+        match &r.op {
+            Op::UpdateObjective { id, changes, .. } => {
+                if let Some(o) = plan.objectives.iter_mut().find(|o| &o.id == id) {
+                    for c in changes {
+                        merge::objective_set(o, c.field, c.to.clone());
+                    }
+                }
+            }
+            Op::UpdateFeature { id, changes, .. } => {
+                let feature = plan
+                    .objectives
+                    .iter_mut()
+                    .flat_map(|o| o.features.iter_mut())
+                    .find(|f| &f.id == id);
+                if let Some(f) = feature {
+                    for c in changes {
+                        merge::feature_set(f, c.field, c.to.clone());
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
 }
 
 fn sorted(created: HashMap<EntityId, i64>) -> Vec<(EntityId, i64)> {
