@@ -237,3 +237,60 @@ async fn a_value_typed_back_before_the_resume_is_kept_and_pushed() {
         "and it reached Targetprocess"
     );
 }
+
+/// A push stopped after its create landed, before the new item's id was written back; the
+/// planner then deletes the item. The resume must not bring it back from Targetprocess: the
+/// delete goes out with the next push.
+#[tokio::test]
+async fn an_item_deleted_before_the_resume_of_its_create_stays_deleted() {
+    let tp = tp().await;
+    let dir = tempfile::tempdir().unwrap();
+    let ws = init_first(&tp, dir.path(), None).await;
+    let name = "Created, then deleted before the resume";
+    let count = |tp: &Tp| {
+        let control = tp.sim.control();
+        control
+            .ids("Features")
+            .into_iter()
+            .filter(|id| control.get_entity("Features", *id).unwrap()["Name"] == name)
+            .count()
+    };
+    edit_plan(&ws, |p| {
+        let mut f = p.objectives[0].features[0].clone();
+        f.id = "new:deleted-before-resume".parse().unwrap();
+        f.name = name.into();
+        f.jira = None;
+        p.objectives[0].features.push(f);
+    });
+    // The push stops (its future is dropped, as when the process dies) once the create landed.
+    let me = jane();
+    let first_ctx = ctx(&tp, &me, 1);
+    let push = pi_engine::push(&first_ctx, &ws, PushOptions::default());
+    let landed = async {
+        while count(&tp) == 0 {
+            tokio::time::sleep(std::time::Duration::from_millis(1)).await;
+        }
+    };
+    tokio::select! {
+        out = push => panic!("the push finished before it was stopped: {out:?}"),
+        () = landed => {}
+    }
+    assert_eq!(count(&tp), 1, "the create landed");
+    assert_eq!(unfinished(&ws).await, 1, "the push is unfinished");
+
+    edit_plan(&ws, |p| p.objectives[0].features.retain(|f| f.name != name));
+    let opts = PushOptions {
+        yes: true,
+        ..PushOptions::default()
+    };
+    let out = pi_engine::push(&ctx(&tp, &me, 2), &ws, opts).await.unwrap();
+    assert!(matches!(out, PushOutcome::Pushed(_)), "{out:?}");
+    assert!(
+        ws.local().unwrap().objectives[0]
+            .features
+            .iter()
+            .all(|f| f.name != name),
+        "the deleted item did not come back"
+    );
+    assert_eq!(count(&tp), 0, "and it is deleted in Targetprocess");
+}

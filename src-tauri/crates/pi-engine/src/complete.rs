@@ -53,6 +53,7 @@ pub(crate) async fn complete(
     // plan file does not hold: the merge brings them in as Targetprocess's.)
     if record.rollback_of.is_none() {
         apply_sent(&mut base_plan, &results);
+        add_created(&mut base_plan, &remote.plan, &created);
     }
     commit_tracking(
         &ws.repo,
@@ -127,6 +128,36 @@ fn apply_sent(plan: &mut Plan, results: &[OpResult]) {
                 }
             }
             _ => {}
+        }
+    }
+}
+
+/// Adds the items this push created, as Targetprocess holds them, so that one the planner
+/// deleted or changed after an interruption (before its id was written back) is a local change
+/// to push, not something new from Targetprocess.
+fn add_created(plan: &mut Plan, remote: &Plan, created: &HashMap<EntityId, i64>) {
+    let ids: std::collections::HashSet<EntityId> =
+        created.values().map(|id| EntityId::Tp(*id)).collect();
+    let known = |plan: &Plan, id: &EntityId| {
+        plan.objectives
+            .iter()
+            .any(|o| &o.id == id || o.features.iter().any(|f| &f.id == id))
+    };
+    for o in &remote.objectives {
+        if ids.contains(&o.id) && !known(plan, &o.id) {
+            let mut copy = o.clone();
+            copy.features.retain(|f| ids.contains(&f.id));
+            plan.objectives.push(copy);
+        }
+    }
+    for o in &remote.objectives {
+        for f in o.features.iter().filter(|f| ids.contains(&f.id)) {
+            if known(plan, &f.id) {
+                continue;
+            }
+            if let Some(parent) = plan.objectives.iter_mut().find(|p| p.id == o.id) {
+                parent.features.push(f.clone());
+            }
         }
     }
 }
