@@ -19,6 +19,8 @@ pub mod files;
 pub mod identity;
 pub mod notify;
 pub mod session;
+#[cfg(test)]
+mod session_fixture;
 
 use std::sync::Arc;
 

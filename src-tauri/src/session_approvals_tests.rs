@@ -1,46 +1,9 @@
 use std::path::Path;
-use std::sync::Arc;
 
 use super::*;
-use crate::credentials::MemoryStore;
-use crate::dto::{IdentityDto, OpenRequest};
-use crate::session::Dirs;
+use crate::dto::IdentityDto;
 
-struct Fixture {
-    dir: tempfile::TempDir,
-    session: Session,
-}
-
-async fn demo_with_plan() -> (Fixture, PlanView) {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let dirs = Dirs {
-        config: dir.path().join("config"),
-        data: dir.path().join("data"),
-    };
-    let session = Session::new(dirs, Arc::new(MemoryStore::default()));
-    session.start_demo().await.expect("demo starts");
-    session
-        .save_identity(IdentityDto {
-            name: "Ann Planner".into(),
-            email: "ann@example.com".into(),
-        })
-        .await
-        .expect("identity");
-    let art = session.arts().await.expect("arts").remove(0);
-    let release = session.releases(art.id).await.expect("releases").remove(0);
-    for team in session.teams(art.id).await.expect("teams") {
-        let req = OpenRequest {
-            art: art.clone(),
-            release: release.clone(),
-            team,
-        };
-        let view = session.open(req).await.expect("opened");
-        if !view.plan.objectives.is_empty() {
-            return (Fixture { dir, session }, view);
-        }
-    }
-    panic!("the demo data has a team with objectives in the first release");
-}
+use crate::session_fixture::demo_with_plan;
 
 fn workspace_dir_of(view: &PlanView) -> PathBuf {
     Path::new(&view.plan_file)

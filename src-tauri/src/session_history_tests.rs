@@ -1,49 +1,17 @@
-use std::sync::Arc;
-
 use pi_model::EntityId;
 
 use super::*;
-use crate::credentials::MemoryStore;
-use crate::dto::{IdentityDto, OpenRequest, PlanView, PushOutcomeDto, SpanTagDto};
-use crate::session::Dirs;
-
-struct Fixture {
-    _dir: tempfile::TempDir,
-    session: Session,
-}
+use crate::dto::{PlanView, PushOutcomeDto, SpanTagDto};
+use crate::session_fixture::Fixture;
 
 /// The demo started, Ann Planner identified, and the first team plan with two or more objectives
 /// (each with a feature) open.
 async fn demo_with_plan() -> (Fixture, PlanView) {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let dirs = Dirs {
-        config: dir.path().join("config"),
-        data: dir.path().join("data"),
-    };
-    let session = Session::new(dirs, Arc::new(MemoryStore::default()));
-    session.start_demo().await.expect("demo starts");
-    session
-        .save_identity(IdentityDto {
-            name: "Ann Planner".into(),
-            email: "ann@example.com".into(),
-        })
-        .await
-        .expect("identity");
-    let art = session.arts().await.expect("arts").remove(0);
-    let release = session.releases(art.id).await.expect("releases").remove(0);
-    for team in session.teams(art.id).await.expect("teams") {
-        let req = OpenRequest {
-            art: art.clone(),
-            release: release.clone(),
-            team,
-        };
-        let view = session.open(req).await.expect("opened");
+    crate::session_fixture::demo_with_plan_where(|view| {
         let o = &view.plan.objectives;
-        if o.len() >= 2 && !o[0].features.is_empty() && !o[1].features.is_empty() {
-            return (Fixture { _dir: dir, session }, view);
-        }
-    }
-    panic!("the demo data has a team with two objectives with features in the first release");
+        o.len() >= 2 && !o[0].features.is_empty() && !o[1].features.is_empty()
+    })
+    .await
 }
 
 fn tp_id(id: Option<&str>) -> i64 {
