@@ -294,3 +294,65 @@ async fn an_item_deleted_before_the_resume_of_its_create_stays_deleted() {
     );
     assert_eq!(count(&tp), 0, "and it is deleted in Targetprocess");
 }
+
+/// A push stopped after its create landed; before the resume someone edits the new item in
+/// Targetprocess. The resume must keep that edit (the planner never changed the field).
+#[tokio::test]
+async fn a_targetprocess_edit_of_a_new_item_before_the_resume_is_kept() {
+    let tp = tp().await;
+    let dir = tempfile::tempdir().unwrap();
+    let ws = init_first(&tp, dir.path(), None).await;
+    let name = "Created, then edited in Targetprocess before the resume";
+    let find = |tp: &Tp| {
+        let control = tp.sim.control();
+        control
+            .ids("Features")
+            .into_iter()
+            .find(|id| control.get_entity("Features", *id).unwrap()["Name"] == name)
+    };
+    edit_plan(&ws, |p| {
+        let mut f = p.objectives[0].features[0].clone();
+        f.id = "new:edited-before-resume".parse().unwrap();
+        f.name = name.into();
+        f.effort = None;
+        f.jira = None;
+        p.objectives[0].features.push(f);
+    });
+    let me = jane();
+    let first_ctx = ctx(&tp, &me, 1);
+    let push = pi_engine::push(&first_ctx, &ws, PushOptions::default());
+    let landed = async {
+        while find(&tp).is_none() {
+            tokio::time::sleep(std::time::Duration::from_millis(1)).await;
+        }
+    };
+    tokio::select! {
+        out = push => panic!("the push finished before it was stopped: {out:?}"),
+        () = landed => {}
+    }
+    let id = find(&tp).unwrap();
+    tp.sim
+        .control()
+        .update_entity("Features", id, serde_json::json!({ "Effort": 13 }))
+        .unwrap();
+
+    let out = pi_engine::push(&ctx(&tp, &me, 2), &ws, PushOptions::default())
+        .await
+        .unwrap();
+    assert!(
+        matches!(
+            out,
+            PushOutcome::Pushed(_) | PushOutcome::NothingToPush { .. }
+        ),
+        "{out:?}"
+    );
+    let effort = tp.sim.control().get_entity("Features", id).unwrap()["Effort"].as_f64();
+    assert_eq!(effort, Some(13.0), "Targetprocess's edit stays");
+    let plan = ws.local().unwrap();
+    let f = plan.objectives[0]
+        .features
+        .iter()
+        .find(|f| f.name == name)
+        .unwrap();
+    assert_eq!(f.effort, Effort::new(13.0), "and reaches the plan");
+}

@@ -53,7 +53,7 @@ pub(crate) async fn complete(
     // plan file does not hold: the merge brings them in as Targetprocess's.)
     if record.rollback_of.is_none() {
         apply_sent(&mut base_plan, &results);
-        add_created(&mut base_plan, &remote.plan, &created);
+        add_created(&mut base_plan, &remote.plan, &created, &results);
     }
     commit_tracking(
         &ws.repo,
@@ -132,10 +132,15 @@ fn apply_sent(plan: &mut Plan, results: &[OpResult]) {
     }
 }
 
-/// Adds the items this push created, as Targetprocess holds them, so that one the planner
-/// deleted or changed after an interruption (before its id was written back) is a local change
-/// to push, not something new from Targetprocess.
-fn add_created(plan: &mut Plan, remote: &Plan, created: &HashMap<EntityId, i64>) {
+/// Adds the items this push created, with the values it sent, so that one the planner deleted or
+/// changed after an interruption (before its id was written back) is a local change to push, not
+/// something new from Targetprocess, and a Targetprocess edit of it since is Targetprocess's.
+fn add_created(
+    plan: &mut Plan,
+    remote: &Plan,
+    created: &HashMap<EntityId, i64>,
+    results: &[OpResult],
+) {
     let ids: std::collections::HashSet<EntityId> =
         created.values().map(|id| EntityId::Tp(*id)).collect();
     let known = |plan: &Plan, id: &EntityId| {
@@ -159,6 +164,53 @@ fn add_created(plan: &mut Plan, remote: &Plan, created: &HashMap<EntityId, i64>)
                 parent.features.push(f.clone());
             }
         }
+    }
+    for r in results.iter().filter(|r| r.result.is_ok()) {
+        let (Op::CreateObjective { id, fields, .. } | Op::CreateFeature { id, fields, .. }) = &r.op
+        else {
+            continue;
+        };
+        let Some(tp) = created.get(id).map(|tp| EntityId::Tp(*tp)) else {
+            continue;
+        };
+        // A field the create did not send was empty in the plan.
+        let sent = |field: Field, now: FieldValue| {
+            fields
+                .iter()
+                .find(|c| c.field == field)
+                .map_or_else(|| empty_like(&now), |c| c.to.clone())
+        };
+        if let Some(o) = plan.objectives.iter_mut().find(|o| o.id == tp) {
+            for field in merge::OBJECTIVE_FIELDS {
+                let value = sent(field, merge::objective_get(o, field));
+                merge::objective_set(o, field, value);
+            }
+        } else if let Some(f) = plan
+            .objectives
+            .iter_mut()
+            .flat_map(|o| o.features.iter_mut())
+            .find(|f| f.id == tp)
+        {
+            for field in merge::FEATURE_FIELDS {
+                let value = sent(field, merge::feature_get(f, field));
+                merge::feature_set(f, field, value);
+            }
+        }
+    }
+}
+
+/// The empty value of a field's kind (what an unset field of a new item holds).
+fn empty_like(value: &FieldValue) -> FieldValue {
+    match value {
+        FieldValue::Missing => FieldValue::Missing,
+        FieldValue::Text(_) => FieldValue::Text(String::new()),
+        FieldValue::OptText(_) => FieldValue::OptText(None),
+        FieldValue::Effort(_) => FieldValue::Effort(None),
+        FieldValue::Flag(_) => FieldValue::Flag(false),
+        FieldValue::Number(_) => FieldValue::Number(None),
+        FieldValue::Link(_) => FieldValue::Link(None),
+        FieldValue::Criteria(_) => FieldValue::Criteria(Vec::new()),
+        FieldValue::Jira(_) => FieldValue::Jira(None),
     }
 }
 
