@@ -188,13 +188,21 @@ impl PlanRepo {
         })
     }
 
-    /// Writes `content` to the working-tree file and stages it.
+    /// Writes `content` to the working-tree file and stages it. The file is written next to its
+    /// place and renamed over it, so a process killed half-way leaves the old file or the new
+    /// one, never one cut short.
     fn sync_worktree_file(&self, path: &str, content: &[u8]) -> Result<()> {
         let full = self.require_workdir()?.join(path);
         if let Some(dir) = full.parent() {
             std::fs::create_dir_all(dir).map_err(|e| GitError::io(dir, e))?;
         }
-        std::fs::write(&full, content).map_err(|e| GitError::io(&full, e))?;
+        let name = full
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let tmp = full.with_file_name(format!(".{name}.writing"));
+        std::fs::write(&tmp, content).map_err(|e| GitError::io(&tmp, e))?;
+        std::fs::rename(&tmp, &full).map_err(|e| GitError::io(&full, e))?;
         let mut index = self.repo.index()?;
         index.add_path(Path::new(path))?;
         index.write()?;
