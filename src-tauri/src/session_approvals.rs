@@ -10,10 +10,9 @@ use std::path::{Path, PathBuf};
 
 use pi_engine::approvals::{self, Signing};
 use pi_engine::templates::{Addition, Ids};
-use pi_engine::{PushOptions, PushOutcome};
 use pi_model::{EntityId, SignatureRule};
 
-use super::sync::{Progress, context, dry_run, in_workspace, step, workspace_dir};
+use super::sync::{Progress, in_workspace, workspace_dir};
 use super::{Session, UNDO_DEPTH, identity_of, plan_path, read_plan, slug, view, workspace_of};
 use crate::dto::{
     ApprovalsStatusDto, AuditExportDto, ExportFormat, PlanView, PushOutcomeDto, TemplateAddRequest,
@@ -76,36 +75,8 @@ impl Session {
             )
             .hint("Say why the plan is pushed without the approvals; it is kept in the audit trail."));
         }
-        let mut inner = self.inner.lock().await;
-        let dir = workspace_dir(&inner)?;
-        let me = identity_of(&inner.settings)?;
-        let client = self.client(&mut inner).await?;
-        let (c, m) = (client.clone(), me.clone());
-        let preview = in_workspace(dir.clone(), move |ws, rt| dry_run(&c, &m, ws, rt)).await?;
-        let planned = match &preview {
-            PushOutcome::Preview { ops } => ops.len(),
-            _ => 0,
-        };
-        step(
-            progress,
-            1,
-            2,
-            format!("Sending {planned} change(s) to Targetprocess without the approvals"),
-        );
-        let opts = PushOptions {
-            dry_run: false,
-            yes: confirm_deletes,
-        };
-        let outcome = in_workspace(dir, move |ws, rt| {
-            let ctx = context(&client, &me, false);
-            Ok(rt.block_on(pi_engine::push_overriding(&ctx, ws, opts, Some(&reason)))?)
-        })
-        .await?;
-        if matches!(outcome, PushOutcome::Pushed(_)) {
-            inner.undo.clear();
-        }
-        step(progress, 2, 2, "Done");
-        Ok(PushOutcomeDto::from(&outcome))
+        self.push_with(confirm_deletes, Some(reason), progress)
+            .await
     }
 
     /// Saves the audit trail as CSV or JSON in `folder` (the planner's Downloads folder; never

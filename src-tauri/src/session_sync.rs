@@ -24,7 +24,7 @@ use crate::files::SavedConnection;
 /// Receives the steps of a running pull or push.
 pub type Progress<'a> = &'a (dyn Fn(ProgressDto) + Send + Sync);
 
-pub(super) fn step(progress: Progress<'_>, step: u32, of: u32, message: impl Into<String>) {
+fn step(progress: Progress<'_>, step: u32, of: u32, message: impl Into<String>) {
     progress(ProgressDto {
         step,
         of,
@@ -68,6 +68,17 @@ impl Session {
         confirm_deletes: bool,
         progress: Progress<'_>,
     ) -> Result<PushOutcomeDto, UiError> {
+        self.push_with(confirm_deletes, None, progress).await
+    }
+
+    /// [`Session::push`], overriding the approval policy with a recorded reason when
+    /// `override_reason` is given (see `push_override`).
+    pub(super) async fn push_with(
+        &self,
+        confirm_deletes: bool,
+        override_reason: Option<String>,
+        progress: Progress<'_>,
+    ) -> Result<PushOutcomeDto, UiError> {
         let mut inner = self.inner.lock().await;
         let (client, me, dir) = self.engine(&mut inner).await?;
         let (c, m) = (client.clone(), me.clone());
@@ -76,11 +87,16 @@ impl Session {
             PushOutcome::Preview { ops } => ops.len(),
             _ => 0,
         };
+        let without = if override_reason.is_some() {
+            " without the approvals"
+        } else {
+            ""
+        };
         step(
             progress,
             1,
             2,
-            format!("Sending {planned} change(s) to Targetprocess"),
+            format!("Sending {planned} change(s) to Targetprocess{without}"),
         );
         let opts = PushOptions {
             dry_run: false,
@@ -88,7 +104,8 @@ impl Session {
         };
         let outcome = in_workspace(dir, move |ws, rt| {
             let ctx = context(&client, &me, false);
-            Ok(rt.block_on(pi_engine::push(&ctx, ws, opts))?)
+            let reason = override_reason.as_deref();
+            Ok(rt.block_on(pi_engine::push_overriding(&ctx, ws, opts, reason))?)
         })
         .await?;
         if matches!(outcome, PushOutcome::Pushed(_)) {
@@ -273,7 +290,7 @@ impl Session {
     }
 }
 
-pub(super) fn context<'a>(
+fn context<'a>(
     tp: &'a TpClient,
     me: &'a pi_git::Identity,
     unattended: bool,
@@ -316,7 +333,7 @@ where
         })?
 }
 
-pub(super) fn dry_run(
+fn dry_run(
     client: &TpClient,
     me: &pi_git::Identity,
     ws: &Workspace,
