@@ -238,6 +238,52 @@ async fn a_value_typed_back_before_the_resume_is_kept_and_pushed() {
     );
 }
 
+/// Ids of the features named `name` in Targetprocess.
+fn features_named(tp: &Tp, name: &str) -> Vec<i64> {
+    let control = tp.sim.control();
+    control
+        .ids("Features")
+        .into_iter()
+        .filter(|id| control.get_entity("Features", *id).unwrap()["Name"] == name)
+        .collect()
+}
+
+/// Adds a feature `name` (new local id `local`, `edit` applied) under the first objective and
+/// pushes; the push is stopped (its future dropped, as when the process dies) once the create
+/// landed in Targetprocess. Returns the new feature's Targetprocess id.
+async fn push_stopped_after_create(
+    tp: &Tp,
+    ws: &pi_engine::Workspace,
+    local: &str,
+    name: &str,
+    edit: impl FnOnce(&mut pi_model::Feature),
+) -> i64 {
+    edit_plan(ws, |p| {
+        let mut f = p.objectives[0].features[0].clone();
+        f.id = local.parse().unwrap();
+        f.name = name.into();
+        f.jira = None;
+        edit(&mut f);
+        p.objectives[0].features.push(f);
+    });
+    let me = jane();
+    let first_ctx = ctx(tp, &me, 1);
+    let push = pi_engine::push(&first_ctx, ws, PushOptions::default());
+    let landed = async {
+        while features_named(tp, name).is_empty() {
+            tokio::time::sleep(std::time::Duration::from_millis(1)).await;
+        }
+    };
+    tokio::select! {
+        out = push => panic!("the push finished before it was stopped: {out:?}"),
+        () = landed => {}
+    }
+    let ids = features_named(tp, name);
+    assert_eq!(ids.len(), 1, "the create landed once");
+    assert_eq!(unfinished(ws).await, 1, "the push is unfinished");
+    ids[0]
+}
+
 /// A push stopped after its create landed, before the new item's id was written back; the
 /// planner then deletes the item. The resume must not bring it back from Targetprocess: the
 /// delete goes out with the next push.
@@ -247,36 +293,8 @@ async fn an_item_deleted_before_the_resume_of_its_create_stays_deleted() {
     let dir = tempfile::tempdir().unwrap();
     let ws = init_first(&tp, dir.path(), None).await;
     let name = "Created, then deleted before the resume";
-    let count = |tp: &Tp| {
-        let control = tp.sim.control();
-        control
-            .ids("Features")
-            .into_iter()
-            .filter(|id| control.get_entity("Features", *id).unwrap()["Name"] == name)
-            .count()
-    };
-    edit_plan(&ws, |p| {
-        let mut f = p.objectives[0].features[0].clone();
-        f.id = "new:deleted-before-resume".parse().unwrap();
-        f.name = name.into();
-        f.jira = None;
-        p.objectives[0].features.push(f);
-    });
-    // The push stops (its future is dropped, as when the process dies) once the create landed.
+    push_stopped_after_create(&tp, &ws, "new:deleted-before-resume", name, |_| {}).await;
     let me = jane();
-    let first_ctx = ctx(&tp, &me, 1);
-    let push = pi_engine::push(&first_ctx, &ws, PushOptions::default());
-    let landed = async {
-        while count(&tp) == 0 {
-            tokio::time::sleep(std::time::Duration::from_millis(1)).await;
-        }
-    };
-    tokio::select! {
-        out = push => panic!("the push finished before it was stopped: {out:?}"),
-        () = landed => {}
-    }
-    assert_eq!(count(&tp), 1, "the create landed");
-    assert_eq!(unfinished(&ws).await, 1, "the push is unfinished");
 
     edit_plan(&ws, |p| p.objectives[0].features.retain(|f| f.name != name));
     let opts = PushOptions {
@@ -292,7 +310,11 @@ async fn an_item_deleted_before_the_resume_of_its_create_stays_deleted() {
             .all(|f| f.name != name),
         "the deleted item did not come back"
     );
-    assert_eq!(count(&tp), 0, "and it is deleted in Targetprocess");
+    assert_eq!(
+        features_named(&tp, name),
+        Vec::<i64>::new(),
+        "and it is deleted in Targetprocess"
+    );
 }
 
 /// A push stopped after its create landed; before the resume someone edits the new item in
@@ -303,34 +325,11 @@ async fn a_targetprocess_edit_of_a_new_item_before_the_resume_is_kept() {
     let dir = tempfile::tempdir().unwrap();
     let ws = init_first(&tp, dir.path(), None).await;
     let name = "Created, then edited in Targetprocess before the resume";
-    let find = |tp: &Tp| {
-        let control = tp.sim.control();
-        control
-            .ids("Features")
-            .into_iter()
-            .find(|id| control.get_entity("Features", *id).unwrap()["Name"] == name)
-    };
-    edit_plan(&ws, |p| {
-        let mut f = p.objectives[0].features[0].clone();
-        f.id = "new:edited-before-resume".parse().unwrap();
-        f.name = name.into();
+    let id = push_stopped_after_create(&tp, &ws, "new:edited-before-resume", name, |f| {
         f.effort = None;
-        f.jira = None;
-        p.objectives[0].features.push(f);
-    });
+    })
+    .await;
     let me = jane();
-    let first_ctx = ctx(&tp, &me, 1);
-    let push = pi_engine::push(&first_ctx, &ws, PushOptions::default());
-    let landed = async {
-        while find(&tp).is_none() {
-            tokio::time::sleep(std::time::Duration::from_millis(1)).await;
-        }
-    };
-    tokio::select! {
-        out = push => panic!("the push finished before it was stopped: {out:?}"),
-        () = landed => {}
-    }
-    let id = find(&tp).unwrap();
     tp.sim
         .control()
         .update_entity("Features", id, serde_json::json!({ "Effort": 13 }))
