@@ -290,11 +290,7 @@ impl Session {
     }
 }
 
-fn context<'a>(
-    tp: &'a TpClient,
-    me: &'a pi_git::Identity,
-    unattended: bool,
-) -> Context<'a> {
+fn context<'a>(tp: &'a TpClient, me: &'a pi_git::Identity, unattended: bool) -> Context<'a> {
     Context {
         tp,
         me,
