@@ -83,7 +83,12 @@ pub(crate) async fn complete(
     state::save_conflicts(&dir, &conflicts)?;
 
     let mismatches = verify(
-        &record.ops.iter().map(|o| o.op.clone()).collect::<Vec<_>>(),
+        &record
+            .ops
+            .iter()
+            .filter(|o| o.state != crate::journal::OpState::Skipped)
+            .map(|o| o.op.clone())
+            .collect::<Vec<_>>(),
         &created,
         &remote.plan,
     );

@@ -5,10 +5,13 @@
 //!
 //! It deliberately knows nothing of HTTP or git: it records and answers.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use pi_model::changeset::Op;
 use rusqlite::{Connection, OptionalExtension, params};
+
+use crate::state::Version;
 
 /// Where an operation is in its life.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -21,6 +24,9 @@ pub enum OpState {
     Done,
     /// Targetprocess refused it (validation); the push reports it.
     Failed,
+    /// Closed by a resume without sending it: Targetprocess or the plan file had moved on (the
+    /// merge after the push reports what that means). Not part of what the push wrote.
+    Skipped,
 }
 
 impl OpState {
@@ -30,7 +36,13 @@ impl OpState {
             OpState::Sending => "sending",
             OpState::Done => "done",
             OpState::Failed => "failed",
+            OpState::Skipped => "skipped",
         }
+    }
+
+    /// Still to be sent, or perhaps sent without an answer.
+    pub fn is_open(self) -> bool {
+        matches!(self, OpState::Pending | OpState::Sending)
     }
 
     fn parse(s: &str) -> Result<Self, JournalError> {
@@ -39,6 +51,7 @@ impl OpState {
             "sending" => OpState::Sending,
             "done" => OpState::Done,
             "failed" => OpState::Failed,
+            "skipped" => OpState::Skipped,
             other => return Err(JournalError::Corrupt(format!("unknown op state {other:?}"))),
         })
     }
@@ -69,6 +82,10 @@ pub struct PushRecord {
     /// For a rollback: the op-log id of the push it compensates.
     pub rollback_of: Option<String>,
     pub ops: Vec<JournalOp>,
+    /// TP id → the entity's version (`ModifyDate`, `EntityVersion`) the push was planned
+    /// against, as read by its preflight. Lets a resume tell an operation that never landed from
+    /// one that landed and was changed back by someone else since.
+    pub planned: BTreeMap<i64, Version>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -108,6 +125,15 @@ const MIGRATIONS: &[&str] = &[
     );
 ",
     "ALTER TABLE pushes ADD COLUMN rollback_of TEXT;",
+    "
+    CREATE TABLE planned_versions (
+        push_id INTEGER NOT NULL REFERENCES pushes(id),
+        tp_id INTEGER NOT NULL,
+        modify_date TEXT,
+        entity_version INTEGER,
+        PRIMARY KEY (push_id, tp_id)
+    );
+",
 ];
 
 #[derive(Debug)]
@@ -252,6 +278,64 @@ impl Journal {
         Ok(())
     }
 
+    /// Records the version of each entity the push was planned against (before anything is
+    /// sent).
+    pub fn set_planned(
+        &mut self,
+        push: i64,
+        versions: &BTreeMap<i64, Version>,
+    ) -> Result<(), JournalError> {
+        let tx = self.conn.transaction()?;
+        for (id, v) in versions {
+            tx.execute(
+                "INSERT OR REPLACE INTO planned_versions (push_id, tp_id, modify_date, entity_version) VALUES (?1, ?2, ?3, ?4)",
+                params![push, id, v.modify_date, v.entity_version],
+            )?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Replaces operation `seq` (what it still has to send) and moves it to `state`; with
+    /// `landed`, also records the part of it that had reached Targetprocess as a new operation,
+    /// done. One transaction.
+    pub fn split_op(
+        &mut self,
+        push: i64,
+        seq: u32,
+        rest: &Op,
+        state: OpState,
+        landed: Option<&Op>,
+    ) -> Result<(), JournalError> {
+        let json = |op: &Op| {
+            serde_json::to_string(op)
+                .map_err(|e| JournalError::Corrupt(format!("cannot record operation: {e}")))
+        };
+        let tx = self.conn.transaction()?;
+        let n = tx.execute(
+            "UPDATE ops SET op = ?3, state = ?4 WHERE push_id = ?1 AND seq = ?2",
+            params![push, seq, json(rest)?, state.as_str()],
+        )?;
+        if n != 1 {
+            return Err(JournalError::Corrupt(format!(
+                "push {push} has no operation {seq}"
+            )));
+        }
+        if let Some(op) = landed {
+            let next: i64 = tx.query_row(
+                "SELECT COALESCE(MAX(seq), -1) + 1 FROM ops WHERE push_id = ?1",
+                params![push],
+                |r| r.get(0),
+            )?;
+            tx.execute(
+                "INSERT INTO ops (push_id, seq, op, marker, state) SELECT push_id, ?3, ?4, marker, 'done' FROM ops WHERE push_id = ?1 AND seq = ?2",
+                params![push, seq, next, json(op)?],
+            )?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
     /// Marks a push complete; it is no longer offered for resume.
     pub fn finish_push(&mut self, push: i64, finished_at: &str) -> Result<(), JournalError> {
         self.conn.execute(
@@ -308,6 +392,20 @@ impl Journal {
                 error,
             });
         }
+        let mut stmt = self.conn.prepare(
+            "SELECT tp_id, modify_date, entity_version FROM planned_versions WHERE push_id = ?1",
+        )?;
+        let planned = stmt
+            .query_map(params![id], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    Version {
+                        modify_date: r.get(1)?,
+                        entity_version: r.get(2)?,
+                    },
+                ))
+            })?
+            .collect::<Result<BTreeMap<_, _>, _>>()?;
         Ok(PushRecord {
             id,
             plan,
@@ -316,6 +414,7 @@ impl Journal {
             actor,
             rollback_of,
             ops,
+            planned,
         })
     }
 }
@@ -462,5 +561,45 @@ mod tests {
             .unwrap();
         let err = Journal::open(&path).unwrap_err().to_string();
         assert!(err.contains("newer"), "{err}");
+    }
+
+    #[test]
+    fn planned_versions_and_a_split_operation_are_read_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("journal.sqlite");
+        let mut j = Journal::open(&path).unwrap();
+        let id = j.begin_push("p", "c", "t0", "a", &ops()).unwrap();
+        let v = Version {
+            modify_date: Some("2026-11-24T10:00:00+00:00".into()),
+            entity_version: Some(7),
+        };
+        j.set_planned(id, &BTreeMap::from([(5, v.clone())])).unwrap();
+        j.set_state(id, 1, OpState::Sending, None, None).unwrap();
+        let Op::UpdateObjective { id: eid, name, .. } = ops()[1].0.clone() else {
+            unreachable!()
+        };
+        let nothing = Op::UpdateObjective {
+            id: eid,
+            name,
+            changes: vec![],
+        };
+        j.split_op(id, 1, &nothing, OpState::Skipped, Some(&ops()[1].0))
+            .unwrap();
+        drop(j);
+        let record = Journal::open(&path).unwrap().push(id).unwrap();
+        assert_eq!(record.planned, BTreeMap::from([(5, v)]));
+        let states: Vec<_> = record.ops.iter().map(|o| (o.seq, o.state)).collect();
+        assert_eq!(
+            states,
+            vec![
+                (0, OpState::Pending),
+                (1, OpState::Skipped),
+                (2, OpState::Done)
+            ]
+        );
+        assert_eq!(record.ops[1].op, nothing);
+        assert_eq!(record.ops[2].op, ops()[1].0);
+        assert_eq!(record.ops[2].marker, "pi-op-1-1");
+        assert!(!OpState::Skipped.is_open() && OpState::Sending.is_open());
     }
 }

@@ -2,7 +2,7 @@
 //! preflight re-read (optimistic locking), journaled before sending, and followed by id
 //! write-back, a tracking-branch refresh, verification and an op-log entry.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use pi_git::RepoLock;
 use pi_model::changeset::{self, Op};
@@ -110,8 +110,8 @@ pub async fn push_overriding(
         let mut journal = open_journal(ws)?;
         if let Some(record) = journal.unfinished(&ws.names.plan_slug())? {
             keep_local_edits(ctx, ws)?;
-            let (record, landed) = reconcile(ctx, ws, &mut journal, record).await?;
-            resumed = run(ctx, ws, &mut journal, record, landed).await?.ops.len();
+            let record = reconcile(ctx, ws, &mut journal, record).await?;
+            resumed = run(ctx, ws, &mut journal, record).await?.ops.len();
         }
     }
     let dir = ws.local_dir()?;
@@ -141,7 +141,7 @@ pub async fn push_overriding(
     // base (or the push is overridden with a recorded reason). See `approvals`.
     let change = crate::approvals::ChangeSet::new(base.commit, ops.clone());
     crate::approvals::gate(ctx, ws, change, override_reason)?;
-    let stale = preflight(ctx, &base, &ops).await?;
+    let (stale, planned) = preflight(ctx, &base, &ops).await?;
     if !stale.is_empty() {
         return Ok(PushOutcome::RemoteChanged { stale });
     }
@@ -163,8 +163,9 @@ pub async fn push_overriding(
         &actor,
         &recorded,
     )?;
+    journal.set_planned(id, &planned)?;
     let record = journal.push(id)?;
-    let mut report = run(ctx, ws, &mut journal, record, Vec::new()).await?;
+    let mut report = run(ctx, ws, &mut journal, record).await?;
     report.resumed = resumed;
     Ok(PushOutcome::Pushed(report))
 }
@@ -176,8 +177,8 @@ pub async fn resume(ctx: &Context<'_>, ws: &Workspace) -> Result<Option<PushRepo
     match journal.unfinished(&ws.names.plan_slug())? {
         Some(record) => {
             keep_local_edits(ctx, ws)?;
-            let (record, landed) = reconcile(ctx, ws, &mut journal, record).await?;
-            Ok(Some(run(ctx, ws, &mut journal, record, landed).await?))
+            let record = reconcile(ctx, ws, &mut journal, record).await?;
+            Ok(Some(run(ctx, ws, &mut journal, record).await?))
         }
         None => Ok(None),
     }
@@ -194,22 +195,26 @@ fn keep_local_edits(ctx: &Context<'_>, ws: &Workspace) -> Result<()> {
 
 /// Before an interrupted push is completed, Targetprocess may have changed since its preflight.
 /// An update is sent again only for the fields that still hold the value it was planned
-/// against; a field that already holds the sent value landed before the interruption; a field
-/// another planner changed meanwhile is not overwritten: the merge after the push takes their
-/// later edit when the tracking branch had already seen ours land, and reports a conflict
-/// otherwise. Likewise a delete is not sent when the entity is gone already (it landed) or was
-/// changed since the last pull (the merge reports the edit/delete conflict). What the planner
-/// has changed again in the plan file since (a value, a deleted item put back) is not sent
-/// either. Operations left with nothing to send are closed as done; what landed is returned for
-/// the op log.
+/// against; a field that already holds the sent value landed before the interruption (if the
+/// operation was ever sent: otherwise someone else wrote that value, and the merge treats it as
+/// theirs); a field another planner changed meanwhile is not overwritten: the merge after the
+/// push takes their later edit when the tracking branch had already seen ours land, and reports a
+/// conflict otherwise. A field back at the planned-against value although the entity's version
+/// moved since the preflight, while the update may have been sent, is ambiguous (it may have
+/// landed and been set back by someone else): it is not sent but reported as a conflict. Likewise
+/// a delete is not sent when the entity is gone already (it landed) or was changed since the last
+/// pull (the merge reports the edit/delete conflict). What the planner has changed again in the
+/// plan file since (a value, a deleted item put back) is not sent either. Every decision is
+/// written to the journal before anything is sent: what landed becomes an operation of its own,
+/// done; an operation left with nothing to send is skipped.
 async fn reconcile(
     ctx: &Context<'_>,
     ws: &Workspace,
     journal: &mut Journal,
-    mut record: PushRecord,
-) -> Result<(PushRecord, Vec<OpResult>)> {
+    record: PushRecord,
+) -> Result<PushRecord> {
     let unsent = |o: &crate::journal::JournalOp| {
-        matches!(o.state, OpState::Pending | OpState::Sending)
+        o.state.is_open()
             && matches!(
                 o.op,
                 Op::UpdateObjective { .. }
@@ -219,9 +224,8 @@ async fn reconcile(
             )
             && o.op.entity().tp().is_some()
     };
-    let mut landed = Vec::new();
     if !record.ops.iter().any(unsent) {
-        return Ok((record, landed));
+        return Ok(record);
     }
     let base = ws.base()?;
     // A rollback's operations undo values the plan file still holds: only a push is compared
@@ -231,65 +235,117 @@ async fn reconcile(
         Some(_) => None,
     };
     let (release, team) = plan_ids(&base.plan)?;
-    let remote = ctx.tp.fetch_team_plan(release, team).await?.plan;
-    let mut closed = Vec::new();
-    for jop in record.ops.iter_mut().filter(|o| unsent(o)) {
-        let nothing_left = match &mut jop.op {
+    let remote = ctx.tp.fetch_team_plan(release, team).await?;
+    let mut doubtful = Vec::new();
+    for jop in record.ops.iter().filter(|o| unsent(o)) {
+        let maybe_sent = jop.state == OpState::Sending;
+        match &jop.op {
             Op::UpdateObjective { id, changes, .. } | Op::UpdateFeature { id, changes, .. } => {
-                let Some(now) = value_of(&remote, id) else {
+                let Some(now) = value_of(&remote.plan, id) else {
                     continue; // gone from Targetprocess: the update reports it
                 };
-                // A value the planner has since changed again in the plan file is not sent:
-                // the file's value is the next push's business.
-                if let Some(local) = &local {
-                    let wanted = value_of(local, id);
-                    changes.retain(|c| {
-                        wanted
+                // Moved since the push was planned: someone else wrote to the entity (or this
+                // push did, when it was sent).
+                let moved = id.tp().is_some_and(|tp| {
+                    let (Some(planned), Some(v)) = (record.planned.get(&tp), remote.versions.get(&tp))
+                    else {
+                        return false;
+                    };
+                    &version(v) != planned
+                });
+                let wanted = local.as_ref().and_then(|l| value_of(l, id));
+                let (mut landed, mut rest) = (Vec::new(), Vec::new());
+                for c in changes {
+                    let there = crate::complete::same(&now(c.field), &c.to);
+                    // A value the planner has since changed again in the plan file is not
+                    // sent: the file's value is the next push's business.
+                    let still_wanted = local.is_none()
+                        || wanted
                             .as_ref()
-                            .is_some_and(|w| crate::complete::same(&w(c.field), &c.to))
-                            || crate::complete::same(&now(c.field), &c.to)
-                    });
-                }
-                let (there, rest): (Vec<_>, Vec<_>) = std::mem::take(changes)
-                    .into_iter()
-                    .partition(|c| crate::complete::same(&now(c.field), &c.to));
-                *changes = rest
-                    .into_iter()
-                    .filter(|c| crate::complete::same(&now(c.field), &c.from))
-                    .collect();
-                if !there.is_empty() {
-                    let mut op = jop.op.clone();
-                    if let Op::UpdateObjective { changes, .. } | Op::UpdateFeature { changes, .. } =
-                        &mut op
-                    {
-                        *changes = there;
+                            .is_some_and(|w| crate::complete::same(&w(c.field), &c.to));
+                    if there {
+                        if maybe_sent {
+                            landed.push(c.clone());
+                        }
+                    } else if still_wanted && crate::complete::same(&now(c.field), &c.from) {
+                        if maybe_sent && moved {
+                            doubtful.push((jop.op.clone(), c.clone()));
+                        } else {
+                            rest.push(c.clone());
+                        }
                     }
-                    landed.push(OpResult { op, result: Ok(()) });
                 }
-                matches!(&jop.op, Op::UpdateObjective { changes, .. } | Op::UpdateFeature { changes, .. } if changes.is_empty())
+                if landed.is_empty() && rest.len() == changes.len() {
+                    continue; // sent as planned
+                }
+                let with = |changes: Vec<pi_model::changeset::FieldChange>| {
+                    let mut op = jop.op.clone();
+                    if let Op::UpdateObjective { changes: c, .. }
+                    | Op::UpdateFeature { changes: c, .. } = &mut op
+                    {
+                        *c = changes;
+                    }
+                    op
+                };
+                let state = if rest.is_empty() {
+                    OpState::Skipped
+                } else {
+                    jop.state
+                };
+                let landed = (!landed.is_empty()).then(|| with(landed));
+                journal.split_op(record.id, jop.seq, &with(rest), state, landed.as_ref())?;
             }
             delete => {
-                let gone = value_of(&remote, delete.entity()).is_none();
+                let gone = value_of(&remote.plan, delete.entity()).is_none();
                 let kept = local
                     .as_ref()
                     .is_some_and(|l| value_of(l, delete.entity()).is_some());
-                if gone {
-                    landed.push(OpResult {
-                        op: delete.clone(),
-                        result: Ok(()),
-                    });
-                }
-                gone || kept || !stale_fields(&base.plan, &remote, delete).is_empty()
+                let state = if gone && maybe_sent {
+                    OpState::Done
+                } else if gone || kept || !stale_fields(&base.plan, &remote.plan, delete).is_empty()
+                {
+                    OpState::Skipped
+                } else {
+                    continue;
+                };
+                journal.set_state(record.id, jop.seq, state, None, None)?;
             }
-        };
-        if nothing_left {
-            journal.set_state(record.id, jop.seq, OpState::Done, None, None)?;
-            closed.push(jop.seq);
         }
     }
-    // Closed here: what landed is in `landed`, the rest is left to the merge.
-    record.ops.retain(|o| !closed.contains(&o.seq));
-    Ok((record, landed))
+    if !doubtful.is_empty() {
+        report_doubtful(ws, &doubtful)?;
+    }
+    Ok(journal.push(record.id)?)
+}
+
+/// Records a conflict for each field an interrupted update may have written before someone
+/// set it back: the plan file keeps the planner's value until they resolve it.
+fn report_doubtful(ws: &Workspace, doubtful: &[(Op, pi_model::changeset::FieldChange)]) -> Result<()> {
+    let dir = ws.local_dir()?;
+    let mut conflicts = state::load_conflicts(&dir)?;
+    for (op, c) in doubtful {
+        let (kind, name) = match op {
+            Op::UpdateObjective { name, .. } => (pi_model::merge::EntityKind::Objective, name),
+            Op::UpdateFeature { name, .. } => (pi_model::merge::EntityKind::Feature, name),
+            _ => continue,
+        };
+        let conflict = pi_model::merge::Conflict {
+            kind,
+            entity: op.entity().clone(),
+            name: name.clone(),
+            field: Some(c.field),
+            base: c.from.clone(),
+            local: c.to.clone(),
+            remote: c.from.clone(),
+        };
+        if !conflicts
+            .iter()
+            .any(|k| k.entity == conflict.entity && k.field == conflict.field)
+        {
+            conflicts.push(conflict);
+        }
+    }
+    state::save_conflicts(&dir, &conflicts)
 }
 
 fn open_journal(ws: &Workspace) -> Result<Journal> {
@@ -297,8 +353,13 @@ fn open_journal(ws: &Workspace) -> Result<Journal> {
 }
 
 /// Re-reads every entity the operations touch; where its version moved since the base, compares
-/// the touched fields with Targetprocess's values now.
-async fn preflight(ctx: &Context<'_>, base: &Base, ops: &[Op]) -> Result<Vec<Stale>> {
+/// the touched fields with Targetprocess's values now. Returns the stale fields and the version
+/// of every touched entity the push is planned against.
+async fn preflight(
+    ctx: &Context<'_>,
+    base: &Base,
+    ops: &[Op],
+) -> Result<(Vec<Stale>, BTreeMap<i64, Version>)> {
     let (mut objectives, mut features) = (Vec::new(), Vec::new());
     for op in ops {
         let Some(id) = op.entity().tp() else { continue };
@@ -315,28 +376,31 @@ async fn preflight(ctx: &Context<'_>, base: &Base, ops: &[Op]) -> Result<Vec<Sta
         .reread_versions(Kind::TeamObjective, &objectives)
         .await?;
     now.extend(ctx.tp.reread_versions(Kind::Feature, &features).await?);
+    let now: BTreeMap<i64, Version> = now.iter().map(|(id, v)| (*id, version(v))).collect();
     let moved: Vec<i64> = objectives
         .iter()
         .chain(&features)
         .copied()
-        .filter(|id| {
-            let current = now.get(id).map(|v| Version {
-                modify_date: v.modify_date.map(|d| d.to_rfc3339()),
-                entity_version: v.entity_version,
-            });
-            current.as_ref() != base.versions.entities.get(id)
-        })
+        .filter(|id| now.get(id) != base.versions.entities.get(id))
         .collect();
     if moved.is_empty() {
-        return Ok(Vec::new());
+        return Ok((Vec::new(), now));
     }
     let (release, team) = plan_ids(&base.plan)?;
     let remote = ctx.tp.fetch_team_plan(release, team).await?;
-    Ok(ops
+    let stale = ops
         .iter()
         .filter(|op| op.entity().tp().is_some_and(|id| moved.contains(&id)))
         .flat_map(|op| stale_fields(&base.plan, &remote.plan, op))
-        .collect())
+        .collect();
+    Ok((stale, now))
+}
+
+fn version(v: &pi_targetprocess::SyncVersion) -> Version {
+    Version {
+        modify_date: v.modify_date.map(|d| d.to_rfc3339()),
+        entity_version: v.entity_version,
+    }
 }
 
 fn stale_fields(base: &Plan, remote: &Plan, op: &Op) -> Vec<Stale> {
@@ -405,7 +469,6 @@ async fn run(
     ws: &Workspace,
     journal: &mut Journal,
     record: PushRecord,
-    landed: Vec<OpResult>,
 ) -> Result<PushReport> {
     let base = ws.base()?;
     let (release, team) = plan_ids(&base.plan)?;
@@ -432,7 +495,7 @@ async fn run(
             .await?
             .into_iter()
             .collect();
-    let mut results = landed;
+    let mut results = Vec::new();
     for jop in &record.ops {
         if let Some(sent) = batched.remove(&jop.seq) {
             results.push(sent);
@@ -454,6 +517,8 @@ async fn run(
                 });
                 continue;
             }
+            // Closed by a resume without sending: not part of what the push wrote.
+            OpState::Skipped => continue,
             OpState::Pending | OpState::Sending => {}
         }
         // Before any create: an entity already carrying its marker was created by an interrupted
@@ -1085,5 +1150,201 @@ mod tests {
         let stale = stale_fields(&base, &renamed, &delete_objective);
         assert_eq!(stale.len(), 1, "{stale:?}");
         assert_eq!(stale[0].field, Some(Field::Name));
+    }
+
+    fn jane() -> pi_git::Identity {
+        pi_git::Identity::new("Jane Doe", "jane@example.com")
+    }
+
+    fn at<'a>(
+        tp: &'a pi_targetprocess::TpClient,
+        me: &'a pi_git::Identity,
+        minute: i64,
+    ) -> Context<'a> {
+        Context {
+            tp,
+            me,
+            now: chrono::DateTime::from_timestamp(1_790_000_000 + minute * 60, 0).unwrap(),
+            auto_sync: false,
+        }
+    }
+
+    /// Found by the chaos run (seeds 1001862, 1001876, 1001283): an update landed, its answer
+    /// was lost, and another planner set the field back to the value the push was planned
+    /// against; the resume took that for "not sent yet" and overwrote their edit silently.
+    /// The entity's version, recorded when the push was planned, tells the two apart.
+    #[tokio::test]
+    async fn a_resume_reports_an_update_that_may_have_landed_and_was_set_back() {
+        let (sim, tp, dir) = killed_push(|p| {
+            p.objectives[0].effort = pi_model::Effort::new(31.0);
+            p.objectives[1].effort = pi_model::Effort::new(32.0);
+        })
+        .await;
+        let ws = Workspace::open(dir.path()).unwrap();
+        let plan = ws.local().unwrap();
+        let [first, second] = [0, 1].map(|i| plan.objectives[i].id.tp().unwrap());
+        let before = ws.base().unwrap().plan.objectives[0].effort;
+        let mut journal = open_journal(&ws).unwrap();
+        let record = journal.unfinished(&ws.names.plan_slug()).unwrap().unwrap();
+        let planned: BTreeMap<i64, Version> = tp
+            .reread_versions(Kind::TeamObjective, &[first, second])
+            .await
+            .unwrap()
+            .iter()
+            .map(|(id, v)| (*id, version(v)))
+            .collect();
+        journal.set_planned(record.id, &planned).unwrap();
+        // Both updates were being sent; the first landed (its answer lost), the second did not.
+        for seq in [0, 1] {
+            journal
+                .set_state(record.id, seq, OpState::Sending, None, None)
+                .unwrap();
+        }
+        tp.update(
+            Kind::TeamObjective,
+            first,
+            &[pi_targetprocess::FieldChange::Effort(
+                pi_model::Effort::new(31.0),
+            )],
+        )
+        .await
+        .unwrap();
+        drop(journal);
+        // Another planner sets the first effort back to what it was.
+        let back = serde_json::json!({ "Effort": before.map(|e| e.points()) });
+        sim.control()
+            .update_entity("TeamPIObjectives", first, back)
+            .unwrap();
+
+        let me = jane();
+        resume(&at(&tp, &me, 1), &ws).await.unwrap().unwrap();
+        let effort_of =
+            |id: i64| sim.control().get_entity("TeamPIObjectives", id).unwrap()["Effort"].as_f64();
+        assert_eq!(
+            effort_of(first),
+            before.map(|e| e.points()),
+            "their edit is not overwritten"
+        );
+        assert_eq!(effort_of(second), Some(32.0), "the update that never landed is sent");
+        let conflicts = crate::state::load_conflicts(&ws.local_dir().unwrap()).unwrap();
+        assert_eq!(conflicts.len(), 1, "{conflicts:?}");
+        assert_eq!(conflicts[0].entity, EntityId::Tp(first));
+        assert_eq!(conflicts[0].field, Some(Field::Effort));
+        assert_eq!(
+            conflicts[0].local,
+            FieldValue::Effort(pi_model::Effort::new(31.0))
+        );
+        assert_eq!(
+            ws.local().unwrap().objectives[0].effort,
+            pi_model::Effort::new(31.0),
+            "the plan file keeps the planner's value until they resolve"
+        );
+        let states: Vec<OpState> = open_journal(&ws)
+            .unwrap()
+            .push(record.id)
+            .unwrap()
+            .ops
+            .iter()
+            .map(|o| o.state)
+            .collect();
+        assert_eq!(states, vec![OpState::Skipped, OpState::Done]);
+        sim.shutdown().await;
+    }
+
+    /// Found by the chaos run (seeds 1001162, 1005079): a resume closed a delete it did not send
+    /// (the feature had been edited in Targetprocess) as done, then failed; the next resume
+    /// logged the delete as sent. Closed operations are now journaled as skipped.
+    #[tokio::test]
+    async fn a_delete_closed_by_a_resume_that_then_failed_is_not_logged_as_sent() {
+        let (sim, tp, dir) = killed_push(|p| {
+            p.objectives[0].features.remove(0);
+            p.objectives[1].effort = pi_model::Effort::new(32.0);
+        })
+        .await;
+        let ws = Workspace::open(dir.path()).unwrap();
+        let feature = ws.base().unwrap().plan.objectives[0].features[0]
+            .id
+            .tp()
+            .unwrap();
+        sim.control()
+            .update_entity("Features", feature, serde_json::json!({ "Effort": 99 }))
+            .unwrap();
+        // The first resume decides, then dies before sending anything.
+        let me = jane();
+        let mut journal = open_journal(&ws).unwrap();
+        let record = journal.unfinished(&ws.names.plan_slug()).unwrap().unwrap();
+        let record = reconcile(&at(&tp, &me, 1), &ws, &mut journal, record)
+            .await
+            .unwrap();
+        let delete = record.ops.iter().find(|o| o.op.is_delete()).unwrap();
+        assert_eq!(delete.state, OpState::Skipped);
+        drop(journal);
+
+        let report = resume(&at(&tp, &me, 2), &ws).await.unwrap().unwrap();
+        assert!(
+            report.ops.iter().all(|r| !r.op.is_delete()),
+            "{report:?}"
+        );
+        assert!(sim.control().get_entity("Features", feature).is_some());
+        let log = crate::oplog::entries(&ws.repo, &ws.names.oplog_ref()).unwrap();
+        let deleted: Vec<&EntityId> = log
+            .last()
+            .unwrap()
+            .writes
+            .iter()
+            .filter(|w| w.field.is_none())
+            .map(|w| &w.entity)
+            .collect();
+        assert_eq!(deleted, Vec::<&EntityId>::new(), "nothing logged as deleted");
+        let conflicts = crate::state::load_conflicts(&ws.local_dir().unwrap()).unwrap();
+        assert!(
+            conflicts
+                .iter()
+                .any(|c| c.entity == EntityId::Tp(feature) && c.field.is_none()),
+            "the edit/delete conflict is reported: {conflicts:?}"
+        );
+        sim.shutdown().await;
+    }
+
+    /// Found by the chaos run (seed 1000594): a push was killed before sending a rename; another
+    /// planner then gave the item that very name in Targetprocess, and the planner renamed it
+    /// again. The resume took the name it found for its own write, and the newer name went out
+    /// without a conflict. An operation never sent has written nothing.
+    #[tokio::test]
+    async fn a_value_someone_else_wrote_before_an_unsent_update_is_theirs() {
+        let (sim, tp, dir) =
+            killed_push(|p| p.objectives[0].name = "Renamed by the killed push".into()).await;
+        let ws = Workspace::open(dir.path()).unwrap();
+        let id = ws.local().unwrap().objectives[0].id.tp().unwrap();
+        sim.control()
+            .update_entity(
+                "TeamPIObjectives",
+                id,
+                serde_json::json!({ "Name": "Renamed by the killed push" }),
+            )
+            .unwrap();
+        let mut plan = ws.local().unwrap();
+        plan.objectives[0].name = "Renamed again".into();
+        std::fs::write(ws.plan_path().unwrap(), pi_format::render(&plan)).unwrap();
+        let me = jane();
+        resume(&at(&tp, &me, 1), &ws).await.unwrap().unwrap();
+        let conflicts = crate::state::load_conflicts(&ws.local_dir().unwrap()).unwrap();
+        assert_eq!(conflicts.len(), 1, "{conflicts:?}");
+        assert_eq!(conflicts[0].field, Some(Field::Name));
+        assert_eq!(
+            conflicts[0].remote,
+            FieldValue::Text("Renamed by the killed push".into())
+        );
+        assert_eq!(
+            sim.control().get_entity("TeamPIObjectives", id).unwrap()["Name"],
+            "Renamed by the killed push"
+        );
+        let log = crate::oplog::entries(&ws.repo, &ws.names.oplog_ref()).unwrap();
+        assert!(
+            log.last().unwrap().writes.is_empty(),
+            "the push wrote nothing: {:?}",
+            log.last()
+        );
+        sim.shutdown().await;
     }
 }

@@ -55,7 +55,7 @@ pub async fn status(ctx: Option<&Context<'_>>, ws: &Workspace) -> Result<Status>
     let unfinished_push = interrupted.map_or(0, |p| {
         p.ops
             .iter()
-            .filter(|o| o.state != crate::journal::OpState::Done)
+            .filter(|o| o.state.is_open())
             .count()
     });
     Ok(Status {

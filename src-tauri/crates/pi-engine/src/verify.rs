@@ -14,7 +14,7 @@ use serde::Serialize;
 
 use crate::context::Context;
 use crate::error::{EngineError, Result};
-use crate::journal::{Journal, OpState};
+use crate::journal::Journal;
 use crate::oplog::{self, OpKind};
 use crate::pull::{PullOptions, plan_ids};
 use crate::state::{self, Versions};
@@ -163,7 +163,7 @@ fn advice(findings: &[Finding]) -> Vec<String> {
 fn unfinished_push(ws: &Workspace) -> Result<usize> {
     let journal = Journal::open(&ws.local_dir()?.join("journal.sqlite"))?;
     Ok(journal.unfinished(&ws.names.plan_slug())?.map_or(0, |p| {
-        p.ops.iter().filter(|o| o.state != OpState::Done).count()
+        p.ops.iter().filter(|o| o.state.is_open()).count()
     }))
 }
 

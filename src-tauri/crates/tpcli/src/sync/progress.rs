@@ -11,7 +11,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use pi_engine::journal::{Journal, OpState};
+use pi_engine::journal::Journal;
 use pi_git::{GitError, RepoLock};
 
 /// Where progress goes.
@@ -128,7 +128,7 @@ fn watch(progress: &Progress, journal: &Journal, plan: &str, stop: &AtomicBool) 
                 let done = r
                     .ops
                     .iter()
-                    .filter(|o| matches!(o.state, OpState::Done | OpState::Failed))
+                    .filter(|o| !o.state.is_open())
                     .count();
                 let now = (done, r.ops.len());
                 if shown != Some(now) {
