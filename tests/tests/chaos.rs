@@ -393,4 +393,59 @@ fn the_journal_check_finds_an_unfinished_push() {
         ops: vec![row("done")],
     };
     assert!(chaos::run::check_journal(&open).is_err());
+    // A delete a resume closed without sending is terminal; a skipped create is not.
+    let skipped = chaos::run::JournalDump {
+        pushes: vec![(1, true)],
+        ops: vec![row("skipped")],
+    };
+    assert!(chaos::run::check_journal(&skipped).is_ok());
+    let create = chaos::run::JournalRow {
+        op: pi_model::changeset::Op::CreateFeature {
+            id: EntityId::Local(pi_model::LocalId::new("n1").unwrap()),
+            objective: EntityId::Tp(1),
+            name: "F".into(),
+            fields: vec![],
+        },
+        tp_id: Some(12),
+        ..row("skipped")
+    };
+    let skipped_create = chaos::run::JournalDump {
+        pushes: vec![(1, true)],
+        ops: vec![create],
+    };
+    let err = chaos::run::check_journal(&skipped_create).unwrap_err();
+    assert!(err.contains("skipped"), "{err}");
+}
+
+#[test]
+fn a_field_typed_back_to_the_last_sync_is_no_local_edit() {
+    // Local effort 8 at step 2, synced at step 3 (pushed); typed 3 at step 5, then back to 8 at
+    // step 6: the file shows no change since the sync, so a later TP edit may win without a
+    // conflict, as it may for the edit of step 2.
+    let mut l = ledger();
+    l.local_edit(EntityId::Tp(1), Slot::Field(Field::Effort), 2, effort(8.0));
+    l.synced(3);
+    l.local_edit(EntityId::Tp(1), Slot::Field(Field::Effort), 5, effort(3.0));
+    l.local_edit_undone(EntityId::Tp(1), Slot::Field(Field::Effort));
+    l.tp_edit(
+        EntityId::Tp(1),
+        Field::Effort,
+        TpEdit {
+            step: 7,
+            before: effort(8.0),
+            value: effort(13.0),
+        },
+    );
+    let tp = plan(vec![objective(1, 13.0, "A"), objective(2, 5.0, "B")]);
+    assert_eq!(l.check(&tp, &same_id), Ok(()));
+    // Had the field never been synced with a local edit, it is back to unedited.
+    let mut l = ledger();
+    l.local_edit(EntityId::Tp(2), Slot::Field(Field::Effort), 2, effort(8.0));
+    l.local_edit_undone(EntityId::Tp(2), Slot::Field(Field::Effort));
+    let kept = plan(vec![objective(1, 3.0, "A"), objective(2, 5.0, "B")]);
+    assert_eq!(l.check(&kept, &same_id), Ok(()));
+    let err = l
+        .check(&plan(vec![objective(1, 3.0, "A"), objective(2, 8.0, "B")]), &same_id)
+        .unwrap_err();
+    assert!(err.contains("unedited field changed"), "{err}");
 }

@@ -84,6 +84,8 @@ pub struct Ledger {
     pub tp: BTreeMap<Key, TpEdit>,
     /// Steps at which a pull or a completed push merged Targetprocess's state into the plan.
     pub syncs: Vec<usize>,
+    /// `local` as it was at the last of `syncs`.
+    pub local_at_sync: BTreeMap<Key, LocalEdit>,
     pub reported: Vec<Reported>,
 }
 
@@ -133,6 +135,27 @@ impl Ledger {
             return;
         }
         self.tp.insert(key, edit);
+    }
+
+    /// Records that a pull or a completed push merged Targetprocess's state into the plan.
+    pub fn synced(&mut self, step: usize) {
+        self.syncs.push(step);
+        self.local_at_sync = self.local.clone();
+    }
+
+    /// A local edit that puts a field back to the value of the last sync: the plan file shows no
+    /// change of it since then (a sync compares states, not keystrokes), so the ledger's local
+    /// side of the field is again what it was at that sync.
+    pub fn local_edit_undone(&mut self, entity: EntityId, slot: Slot) {
+        let key = (entity, slot);
+        match self.local_at_sync.get(&key) {
+            Some(edit) => {
+                self.local.insert(key, edit.clone());
+            }
+            None => {
+                self.local.remove(&key);
+            }
+        }
     }
 
     pub fn report(&mut self, r: Reported) {
