@@ -358,6 +358,15 @@ impl Journal {
         id.map(|id| self.push(id)).transpose()
     }
 
+    /// The id of the newest push of `plan`, finished or not.
+    pub fn latest_id(&self, plan: &str) -> Result<Option<i64>, JournalError> {
+        Ok(self.conn.query_row(
+            "SELECT MAX(id) FROM pushes WHERE plan = ?1",
+            params![plan],
+            |r| r.get(0),
+        )?)
+    }
+
     /// A recorded push with its operations in order.
     pub fn push(&self, id: i64) -> Result<PushRecord, JournalError> {
         let (plan, base_commit, started_at, actor, rollback_of) = self.conn.query_row(
@@ -506,6 +515,8 @@ mod tests {
         );
         j.finish_push(id, "t1").unwrap();
         assert_eq!(j.unfinished("p").unwrap(), None);
+        assert_eq!(j.latest_id("p").unwrap(), Some(id));
+        assert_eq!(j.latest_id("other").unwrap(), None);
     }
 
     #[test]
@@ -573,7 +584,8 @@ mod tests {
             modify_date: Some("2026-11-24T10:00:00+00:00".into()),
             entity_version: Some(7),
         };
-        j.set_planned(id, &BTreeMap::from([(5, v.clone())])).unwrap();
+        j.set_planned(id, &BTreeMap::from([(5, v.clone())]))
+            .unwrap();
         j.set_state(id, 1, OpState::Sending, None, None).unwrap();
         let Op::UpdateObjective { id: eid, name, .. } = ops()[1].0.clone() else {
             unreachable!()

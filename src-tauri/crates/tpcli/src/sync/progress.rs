@@ -121,26 +121,55 @@ impl Drop for PushWatch {
 }
 
 fn watch(progress: &Progress, journal: &Journal, plan: &str, stop: &AtomicBool) {
+    // Pushes up to this one were there before: not this run's.
+    let mut floor = journal.latest_id(plan).ok().flatten();
+    let count = |r: &pi_engine::journal::PushRecord| {
+        (
+            r.ops.iter().filter(|o| !o.state.is_open()).count(),
+            r.ops.len(),
+        )
+    };
     let mut shown: Option<(usize, usize)> = None;
-    while !stop.load(Ordering::Relaxed) {
+    // Shows where push `id` ended, unless that is on screen already.
+    let show_end = |shown: &mut Option<(usize, usize)>, id: i64| {
+        if let Ok(r) = journal.push(id) {
+            let now = count(&r);
+            if *shown != Some(now) {
+                progress.count("Pushing", now.0 as u64, now.1 as u64);
+                *shown = Some(now);
+            }
+        }
+    };
+    let mut seen: Option<i64> = None;
+    loop {
+        let stopping = stop.load(Ordering::Relaxed);
         match journal.unfinished(plan).ok().flatten() {
             Some(r) => {
-                let done = r
-                    .ops
-                    .iter()
-                    .filter(|o| !o.state.is_open())
-                    .count();
-                let now = (done, r.ops.len());
+                seen = Some(r.id);
+                let now = count(&r);
                 if shown != Some(now) {
-                    progress.count("Pushing", done as u64, r.ops.len() as u64);
+                    progress.count("Pushing", now.0 as u64, now.1 as u64);
                     shown = Some(now);
                 }
             }
-            None if shown.is_some() => {
-                progress.phase("Updating the plan and the operation log…");
-                shown = None;
+            None => {
+                // A push that ended between two looks still shows its last count.
+                let newest = journal
+                    .latest_id(plan)
+                    .ok()
+                    .flatten()
+                    .filter(|id| Some(*id) > floor);
+                if let Some(id) = seen.or(newest) {
+                    show_end(&mut shown, id);
+                    progress.phase("Updating the plan and the operation log…");
+                    floor = Some(id);
+                    seen = None;
+                    shown = None;
+                }
             }
-            None => {}
+        }
+        if stopping {
+            break;
         }
         std::thread::sleep(Duration::from_millis(50));
     }
