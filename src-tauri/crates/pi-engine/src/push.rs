@@ -247,7 +247,8 @@ async fn reconcile(
                 // Moved since the push was planned: someone else wrote to the entity (or this
                 // push did, when it was sent).
                 let moved = id.tp().is_some_and(|tp| {
-                    let (Some(planned), Some(v)) = (record.planned.get(&tp), remote.versions.get(&tp))
+                    let (Some(planned), Some(v)) =
+                        (record.planned.get(&tp), remote.versions.get(&tp))
                     else {
                         return false;
                     };
@@ -320,7 +321,10 @@ async fn reconcile(
 
 /// Records a conflict for each field an interrupted update may have written before someone
 /// set it back: the plan file keeps the planner's value until they resolve it.
-fn report_doubtful(ws: &Workspace, doubtful: &[(Op, pi_model::changeset::FieldChange)]) -> Result<()> {
+fn report_doubtful(
+    ws: &Workspace,
+    doubtful: &[(Op, pi_model::changeset::FieldChange)],
+) -> Result<()> {
     let dir = ws.local_dir()?;
     let mut conflicts = state::load_conflicts(&dir)?;
     for (op, c) in doubtful {
@@ -1225,7 +1229,11 @@ mod tests {
             before.map(|e| e.points()),
             "their edit is not overwritten"
         );
-        assert_eq!(effort_of(second), Some(32.0), "the update that never landed is sent");
+        assert_eq!(
+            effort_of(second),
+            Some(32.0),
+            "the update that never landed is sent"
+        );
         let conflicts = crate::state::load_conflicts(&ws.local_dir().unwrap()).unwrap();
         assert_eq!(conflicts.len(), 1, "{conflicts:?}");
         assert_eq!(conflicts[0].entity, EntityId::Tp(first));
@@ -1281,10 +1289,7 @@ mod tests {
         drop(journal);
 
         let report = resume(&at(&tp, &me, 2), &ws).await.unwrap().unwrap();
-        assert!(
-            report.ops.iter().all(|r| !r.op.is_delete()),
-            "{report:?}"
-        );
+        assert!(report.ops.iter().all(|r| !r.op.is_delete()), "{report:?}");
         assert!(sim.control().get_entity("Features", feature).is_some());
         let log = crate::oplog::entries(&ws.repo, &ws.names.oplog_ref()).unwrap();
         let deleted: Vec<&EntityId> = log
@@ -1295,7 +1300,11 @@ mod tests {
             .filter(|w| w.field.is_none())
             .map(|w| &w.entity)
             .collect();
-        assert_eq!(deleted, Vec::<&EntityId>::new(), "nothing logged as deleted");
+        assert_eq!(
+            deleted,
+            Vec::<&EntityId>::new(),
+            "nothing logged as deleted"
+        );
         let conflicts = crate::state::load_conflicts(&ws.local_dir().unwrap()).unwrap();
         assert!(
             conflicts
