@@ -426,7 +426,7 @@ fn a_field_typed_back_to_the_last_sync_is_no_local_edit() {
     l.local_edit(EntityId::Tp(1), Slot::Field(Field::Effort), 2, effort(8.0));
     l.synced(3);
     l.local_edit(EntityId::Tp(1), Slot::Field(Field::Effort), 5, effort(3.0));
-    l.local_edit_undone(EntityId::Tp(1), Slot::Field(Field::Effort));
+    l.local_edit_undone(EntityId::Tp(1), Slot::Field(Field::Effort), &effort(8.0));
     l.tp_edit(
         EntityId::Tp(1),
         Field::Effort,
@@ -438,14 +438,18 @@ fn a_field_typed_back_to_the_last_sync_is_no_local_edit() {
     );
     let tp = plan(vec![objective(1, 13.0, "A"), objective(2, 5.0, "B")]);
     assert_eq!(l.check(&tp, &same_id), Ok(()));
-    // Had the field never been synced with a local edit, it is back to unedited.
+    // An edit never pushed, then typed back to the synced (initial) value: unedited again.
     let mut l = ledger();
     l.local_edit(EntityId::Tp(2), Slot::Field(Field::Effort), 2, effort(8.0));
-    l.local_edit_undone(EntityId::Tp(2), Slot::Field(Field::Effort));
+    l.synced(3);
+    l.local_edit_undone(EntityId::Tp(2), Slot::Field(Field::Effort), &effort(5.0));
     let kept = plan(vec![objective(1, 3.0, "A"), objective(2, 5.0, "B")]);
     assert_eq!(l.check(&kept, &same_id), Ok(()));
     let err = l
-        .check(&plan(vec![objective(1, 3.0, "A"), objective(2, 8.0, "B")]), &same_id)
+        .check(
+            &plan(vec![objective(1, 3.0, "A"), objective(2, 8.0, "B")]),
+            &same_id,
+        )
         .unwrap_err();
     assert!(err.contains("unedited field changed"), "{err}");
 }

@@ -84,8 +84,8 @@ pub struct Ledger {
     pub tp: BTreeMap<Key, TpEdit>,
     /// Steps at which a pull or a completed push merged Targetprocess's state into the plan.
     pub syncs: Vec<usize>,
-    /// `local` as it was at the last of `syncs`.
-    pub local_at_sync: BTreeMap<Key, LocalEdit>,
+    /// Every local edit of each field, in order (`local` holds the last).
+    pub local_history: BTreeMap<Key, Vec<LocalEdit>>,
     pub reported: Vec<Reported>,
 }
 
@@ -109,7 +109,12 @@ impl Ledger {
                 },
             );
         }
-        self.local.insert((entity, slot), LocalEdit { step, value });
+        let edit = LocalEdit { step, value };
+        self.local_history
+            .entry((entity.clone(), slot))
+            .or_default()
+            .push(edit.clone());
+        self.local.insert((entity, slot), edit);
     }
 
     /// Records a Targetprocess edit. `before` stays the value before the first Targetprocess
@@ -140,17 +145,26 @@ impl Ledger {
     /// Records that a pull or a completed push merged Targetprocess's state into the plan.
     pub fn synced(&mut self, step: usize) {
         self.syncs.push(step);
-        self.local_at_sync = self.local.clone();
     }
 
-    /// A local edit that puts a field back to the value of the last sync: the plan file shows no
-    /// change of it since then (a sync compares states, not keystrokes), so the ledger's local
-    /// side of the field is again what it was at that sync.
-    pub fn local_edit_undone(&mut self, entity: EntityId, slot: Slot) {
+    /// A local edit that puts a field back to `value`, the value of the last sync: the plan file
+    /// shows no change of it since then (a sync compares states, not keystrokes). The local side
+    /// of the field is the planner's last earlier edit to that value (it is what the sync holds,
+    /// pushed), or none (the value came from Targetprocess or was never changed).
+    pub fn local_edit_undone(&mut self, entity: EntityId, slot: Slot, value: &FieldValue) {
         let key = (entity, slot);
-        match self.local_at_sync.get(&key) {
+        let earlier = self
+            .local_history
+            .get(&key)
+            .and_then(|h| h.iter().rev().find(|e| same(&e.value, value)))
+            .cloned();
+        match earlier {
             Some(edit) => {
-                self.local.insert(key, edit.clone());
+                self.local_history
+                    .entry(key.clone())
+                    .or_default()
+                    .push(edit.clone());
+                self.local.insert(key, edit);
             }
             None => {
                 self.local.remove(&key);

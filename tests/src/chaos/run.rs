@@ -459,7 +459,8 @@ impl Scenario {
             self.log(format!(
                 "local edit: {field} of {handle} = {value:?}, back to the last sync"
             ));
-            self.ledger.local_edit_undone(handle, Slot::Field(field));
+            self.ledger
+                .local_edit_undone(handle, Slot::Field(field), &value);
             return;
         }
         self.log(format!("local edit: {field} of {handle} = {value:?}"));
