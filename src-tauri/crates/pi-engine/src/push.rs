@@ -675,64 +675,23 @@ mod tests {
     /// made `resume` (and every later push) fail with "uncommitted changes".
     #[tokio::test]
     async fn resume_keeps_edits_typed_after_the_interruption() {
-        let sim = pi_sim::start(pi_sim::SimConfig::default()).await.unwrap();
-        let config = pi_targetprocess::TpConfig::new(
-            &sim.base_url(),
-            pi_targetprocess::Credentials::AccessToken(sim.access_token().to_owned()),
-        )
-        .unwrap();
-        let tp = pi_targetprocess::TpClient::new(config).unwrap();
-        let me = pi_git::Identity::new("Jane Doe", "jane@example.com");
-        let ctx = |minute: i64| Context {
-            tp: &tp,
-            me: &me,
-            now: chrono::DateTime::from_timestamp(1_790_000_000 + minute * 60, 0).unwrap(),
-            auto_sync: false,
-        };
-        let art = tp.list_arts().await.unwrap()[0].id;
-        let dir = tempfile::tempdir().unwrap();
-        let req = crate::InitRequest {
-            dir: dir.path().to_path_buf(),
-            release: tp.list_releases(art).await.unwrap()[0].name.clone(),
-            team: tp.list_teams(art).await.unwrap()[0].name.clone(),
-            remote: None,
-        };
-        crate::init(&ctx(0), &req).await.unwrap();
-        let ws = Workspace::open(dir.path()).unwrap();
-        let write = |edit: &dyn Fn(&mut Plan)| {
-            let mut plan = ws.local().unwrap();
-            edit(&mut plan);
-            std::fs::write(ws.plan_path().unwrap(), pi_format::render(&plan)).unwrap();
-        };
         // A push journaled its operations and was killed before sending any.
-        write(&|p| {
+        let (sim, tp, dir) = killed_push(|p| {
             p.objectives[0].effort = pi_model::Effort::new(31.0);
             let mut new = p.objectives[0].clone();
             new.id = "new:killed".parse().unwrap();
             new.name = "Created by the killed push".into();
             new.features.clear();
             p.objectives.push(new);
-        });
-        let base = ws.base().unwrap();
-        let ops = changeset::push_plan(&base.plan, &ws.local().unwrap()).unwrap();
-        let recorded: Vec<(Op, String)> = ops
-            .into_iter()
-            .enumerate()
-            .map(|(i, op)| (op, format!("killed-{i}")))
-            .collect();
-        open_journal(&ws)
-            .unwrap()
-            .begin_push(
-                &ws.names.plan_slug(),
-                &base.commit.to_string(),
-                "t",
-                "Jane",
-                &recorded,
-            )
-            .unwrap();
+        })
+        .await;
+        let ws = Workspace::open(dir.path()).unwrap();
+        let me = jane();
         // The planner goes on typing, then resumes.
-        write(&|p| p.objectives[1].name = "Typed after the push was killed".into());
-        let report = resume(&ctx(1), &ws)
+        let mut plan = ws.local().unwrap();
+        plan.objectives[1].name = "Typed after the push was killed".into();
+        std::fs::write(ws.plan_path().unwrap(), pi_format::render(&plan)).unwrap();
+        let report = resume(&at(&tp, &me, 1), &ws)
             .await
             .unwrap()
             .expect("a push to resume");
@@ -743,18 +702,12 @@ mod tests {
         assert_eq!(created.name, "Created by the killed push");
         assert!(created.id.tp().is_some(), "its id was written back");
         let id = plan.objectives[0].id.tp().unwrap();
-        let remote = tp
-            .fetch_team_plan(base.plan.release.id.unwrap(), base.plan.team.id.unwrap())
+        let effort = sim.control().get_entity("TeamPIObjectives", id).unwrap()["Effort"].as_f64();
+        assert_eq!(effort, Some(31.0));
+        // The edit is still there for the next push.
+        let outcome = push(&at(&tp, &me, 2), &ws, PushOptions::default())
             .await
             .unwrap();
-        let sent = remote
-            .plan
-            .objectives
-            .iter()
-            .find(|o| o.id.tp() == Some(id));
-        assert_eq!(sent.unwrap().effort, pi_model::Effort::new(31.0));
-        // The edit is still there for the next push.
-        let outcome = push(&ctx(2), &ws, PushOptions::default()).await.unwrap();
         assert!(matches!(outcome, PushOutcome::Pushed(_)), "{outcome:?}");
         sim.shutdown().await;
     }
@@ -763,69 +716,32 @@ mod tests {
     /// interrupted was overwritten by the resumed push without a conflict.
     #[tokio::test]
     async fn resume_does_not_overwrite_an_edit_made_in_targetprocess_meanwhile() {
-        let sim = pi_sim::start(pi_sim::SimConfig::default()).await.unwrap();
-        let config = pi_targetprocess::TpConfig::new(
-            &sim.base_url(),
-            pi_targetprocess::Credentials::AccessToken(sim.access_token().to_owned()),
-        )
-        .unwrap();
-        let tp = pi_targetprocess::TpClient::new(config).unwrap();
-        let me = pi_git::Identity::new("Jane Doe", "jane@example.com");
-        let ctx = |minute: i64| Context {
-            tp: &tp,
-            me: &me,
-            now: chrono::DateTime::from_timestamp(1_790_000_000 + minute * 60, 0).unwrap(),
-            auto_sync: false,
-        };
-        let art = tp.list_arts().await.unwrap()[0].id;
-        let dir = tempfile::tempdir().unwrap();
-        let req = crate::InitRequest {
-            dir: dir.path().to_path_buf(),
-            release: tp.list_releases(art).await.unwrap()[0].name.clone(),
-            team: tp.list_teams(art).await.unwrap()[0].name.clone(),
-            remote: None,
-        };
-        crate::init(&ctx(0), &req).await.unwrap();
-        let ws = Workspace::open(dir.path()).unwrap();
-        let mut plan = ws.local().unwrap();
-        plan.objectives[0].effort = pi_model::Effort::new(31.0);
-        plan.objectives[1].effort = pi_model::Effort::new(32.0);
-        std::fs::write(ws.plan_path().unwrap(), pi_format::render(&plan)).unwrap();
         // A push journaled both updates and was killed before sending them.
-        let base = ws.base().unwrap();
-        let ops = changeset::push_plan(&base.plan, &ws.local().unwrap()).unwrap();
-        let recorded: Vec<(Op, String)> = ops
-            .into_iter()
-            .enumerate()
-            .map(|(i, op)| (op, format!("killed-{i}")))
-            .collect();
-        open_journal(&ws)
-            .unwrap()
-            .begin_push(
-                &ws.names.plan_slug(),
-                &base.commit.to_string(),
-                "t",
-                "Jane",
-                &recorded,
-            )
-            .unwrap();
+        let (sim, tp, dir) = killed_push(|p| {
+            p.objectives[0].effort = pi_model::Effort::new(31.0);
+            p.objectives[1].effort = pi_model::Effort::new(32.0);
+        })
+        .await;
+        let ws = Workspace::open(dir.path()).unwrap();
+        let plan = ws.local().unwrap();
         // Meanwhile another planner sets the first objective's effort in Targetprocess.
-        let first = plan.objectives[0].id.tp().unwrap();
+        let [first, second] = [0, 1].map(|i| plan.objectives[i].id.tp().unwrap());
         sim.control()
             .update_entity("TeamPIObjectives", first, serde_json::json!({"Effort": 99}))
             .unwrap();
-        resume(&ctx(1), &ws)
+        let me = jane();
+        resume(&at(&tp, &me, 1), &ws)
             .await
             .unwrap()
             .expect("a push to resume");
-        let (release, team) = plan_ids(&base.plan).unwrap();
-        let remote = tp.fetch_team_plan(release, team).await.unwrap().plan;
+        let effort_of =
+            |id: i64| sim.control().get_entity("TeamPIObjectives", id).unwrap()["Effort"].as_f64();
         assert_eq!(
-            remote.objectives[0].effort,
-            pi_model::Effort::new(99.0),
+            effort_of(first),
+            Some(99.0),
             "their edit is not overwritten"
         );
-        assert_eq!(remote.objectives[1].effort, pi_model::Effort::new(32.0));
+        assert_eq!(effort_of(second), Some(32.0));
         let conflicts = crate::state::load_conflicts(&ws.local_dir().unwrap()).unwrap();
         assert_eq!(conflicts.len(), 1, "{conflicts:?}");
         assert_eq!(conflicts[0].field, Some(Field::Effort));
@@ -840,57 +756,25 @@ mod tests {
     /// deleting it was interrupted was deleted by the resumed push without a conflict.
     #[tokio::test]
     async fn resume_does_not_delete_an_entity_edited_in_targetprocess_meanwhile() {
-        let sim = pi_sim::start(pi_sim::SimConfig::default()).await.unwrap();
-        let config = pi_targetprocess::TpConfig::new(
-            &sim.base_url(),
-            pi_targetprocess::Credentials::AccessToken(sim.access_token().to_owned()),
-        )
-        .unwrap();
-        let tp = pi_targetprocess::TpClient::new(config).unwrap();
-        let me = pi_git::Identity::new("Jane Doe", "jane@example.com");
-        let ctx = |minute: i64| Context {
-            tp: &tp,
-            me: &me,
-            now: chrono::DateTime::from_timestamp(1_790_000_000 + minute * 60, 0).unwrap(),
-            auto_sync: false,
-        };
-        let art = tp.list_arts().await.unwrap()[0].id;
-        let dir = tempfile::tempdir().unwrap();
-        let req = crate::InitRequest {
-            dir: dir.path().to_path_buf(),
-            release: tp.list_releases(art).await.unwrap()[0].name.clone(),
-            team: tp.list_teams(art).await.unwrap()[0].name.clone(),
-            remote: None,
-        };
-        crate::init(&ctx(0), &req).await.unwrap();
-        let ws = Workspace::open(dir.path()).unwrap();
-        let mut plan = ws.local().unwrap();
-        let feature = plan.objectives[0].features.remove(0).id.tp().unwrap();
-        std::fs::write(ws.plan_path().unwrap(), pi_format::render(&plan)).unwrap();
         // A push journaled the delete and was killed before sending it.
-        let base = ws.base().unwrap();
-        let ops = changeset::push_plan(&base.plan, &ws.local().unwrap()).unwrap();
-        assert!(ops.iter().all(Op::is_delete), "{ops:?}");
-        let recorded: Vec<(Op, String)> = ops
-            .into_iter()
-            .enumerate()
-            .map(|(i, op)| (op, format!("killed-{i}")))
-            .collect();
-        open_journal(&ws)
+        let (sim, tp, dir) = killed_push(|p| {
+            p.objectives[0].features.remove(0);
+        })
+        .await;
+        let ws = Workspace::open(dir.path()).unwrap();
+        let record = open_journal(&ws)
             .unwrap()
-            .begin_push(
-                &ws.names.plan_slug(),
-                &base.commit.to_string(),
-                "t",
-                "Jane",
-                &recorded,
-            )
+            .unfinished(&ws.names.plan_slug())
+            .unwrap()
             .unwrap();
+        assert!(record.ops.iter().all(|o| o.op.is_delete()), "{record:?}");
+        let feature = record.ops[0].op.entity().tp().unwrap();
         // Meanwhile another planner edits the feature in Targetprocess.
         sim.control()
             .update_entity("Features", feature, serde_json::json!({"Effort": 99}))
             .unwrap();
-        resume(&ctx(1), &ws)
+        let me = jane();
+        resume(&at(&tp, &me, 1), &ws)
             .await
             .unwrap()
             .expect("a push to resume");
@@ -909,65 +793,25 @@ mod tests {
     /// operations sent before the interruption.
     #[tokio::test]
     async fn the_log_of_a_resumed_push_has_the_operations_sent_before_the_interruption() {
-        let sim = pi_sim::start(pi_sim::SimConfig::default()).await.unwrap();
-        let config = pi_targetprocess::TpConfig::new(
-            &sim.base_url(),
-            pi_targetprocess::Credentials::AccessToken(sim.access_token().to_owned()),
-        )
-        .unwrap();
-        let tp = pi_targetprocess::TpClient::new(config).unwrap();
-        let me = pi_git::Identity::new("Jane Doe", "jane@example.com");
-        let ctx = |minute: i64| Context {
-            tp: &tp,
-            me: &me,
-            now: chrono::DateTime::from_timestamp(1_790_000_000 + minute * 60, 0).unwrap(),
-            auto_sync: false,
-        };
-        let art = tp.list_arts().await.unwrap()[0].id;
-        let dir = tempfile::tempdir().unwrap();
-        let req = crate::InitRequest {
-            dir: dir.path().to_path_buf(),
-            release: tp.list_releases(art).await.unwrap()[0].name.clone(),
-            team: tp.list_teams(art).await.unwrap()[0].name.clone(),
-            remote: None,
-        };
-        crate::init(&ctx(0), &req).await.unwrap();
+        let (sim, tp, dir) = killed_push(|p| {
+            p.objectives[0].effort = pi_model::Effort::new(31.0);
+            p.objectives[1].effort = pi_model::Effort::new(32.0);
+        })
+        .await;
         let ws = Workspace::open(dir.path()).unwrap();
-        let mut plan = ws.local().unwrap();
-        plan.objectives[0].effort = pi_model::Effort::new(31.0);
-        plan.objectives[1].effort = pi_model::Effort::new(32.0);
-        std::fs::write(ws.plan_path().unwrap(), pi_format::render(&plan)).unwrap();
-        let base = ws.base().unwrap();
-        let ops = changeset::push_plan(&base.plan, &ws.local().unwrap()).unwrap();
-        let recorded: Vec<(Op, String)> = ops
-            .into_iter()
-            .enumerate()
-            .map(|(i, op)| (op, format!("killed-{i}")))
-            .collect();
+        let plan = ws.local().unwrap();
         let mut journal = open_journal(&ws).unwrap();
         let id = journal
-            .begin_push(
-                &ws.names.plan_slug(),
-                &base.commit.to_string(),
-                "t",
-                "Jane",
-                &recorded,
-            )
-            .unwrap();
+            .unfinished(&ws.names.plan_slug())
+            .unwrap()
+            .unwrap()
+            .id;
         // The first update went through, then the push was killed.
-        let first = plan.objectives[0].id.tp().unwrap();
-        tp.update(
-            Kind::TeamObjective,
-            first,
-            &[pi_targetprocess::FieldChange::Effort(
-                pi_model::Effort::new(31.0),
-            )],
-        )
-        .await
-        .unwrap();
+        land_effort(&tp, plan.objectives[0].id.tp().unwrap(), 31.0).await;
         journal.set_state(id, 0, OpState::Done, None, None).unwrap();
         drop(journal);
-        let report = resume(&ctx(1), &ws)
+        let me = jane();
+        let report = resume(&at(&tp, &me, 1), &ws)
             .await
             .unwrap()
             .expect("a push to resume");
@@ -982,6 +826,19 @@ mod tests {
             "{entry:?}"
         );
         sim.shutdown().await;
+    }
+
+    /// Sets an objective's effort in Targetprocess through the client, as a push's update does.
+    async fn land_effort(tp: &pi_targetprocess::TpClient, id: i64, effort: f64) {
+        tp.update(
+            Kind::TeamObjective,
+            id,
+            &[pi_targetprocess::FieldChange::Effort(
+                pi_model::Effort::new(effort),
+            )],
+        )
+        .await
+        .unwrap();
     }
 
     /// A simulator, a client and an initialised plan; the push of the plan file's edits
@@ -1000,13 +857,8 @@ mod tests {
         )
         .unwrap();
         let tp = pi_targetprocess::TpClient::new(config).unwrap();
-        let me = pi_git::Identity::new("Jane Doe", "jane@example.com");
-        let ctx = Context {
-            tp: &tp,
-            me: &me,
-            now: chrono::DateTime::from_timestamp(1_790_000_000, 0).unwrap(),
-            auto_sync: false,
-        };
+        let me = jane();
+        let ctx = at(&tp, &me, 0);
         let art = tp.list_arts().await.unwrap()[0].id;
         let dir = tempfile::tempdir().unwrap();
         let req = crate::InitRequest {
@@ -1052,13 +904,8 @@ mod tests {
         let mut plan = ws.local().unwrap();
         plan.objectives[0].effort = before;
         std::fs::write(ws.plan_path().unwrap(), pi_format::render(&plan)).unwrap();
-        let me = pi_git::Identity::new("Jane Doe", "jane@example.com");
-        let ctx = Context {
-            tp: &tp,
-            me: &me,
-            now: chrono::DateTime::from_timestamp(1_790_000_060, 0).unwrap(),
-            auto_sync: false,
-        };
+        let me = jane();
+        let ctx = at(&tp, &me, 1);
         resume(&ctx, &ws).await.unwrap().expect("a push to resume");
         let (release, team) = plan_ids(&plan).unwrap();
         let remote = tp.fetch_team_plan(release, team).await.unwrap().plan;
@@ -1100,13 +947,8 @@ mod tests {
             .unwrap()
             .set_state(1, 0, OpState::Sending, None, None)
             .unwrap();
-        let me = pi_git::Identity::new("Jane Doe", "jane@example.com");
-        let ctx = Context {
-            tp: &tp,
-            me: &me,
-            now: chrono::DateTime::from_timestamp(1_790_000_060, 0).unwrap(),
-            auto_sync: false,
-        };
+        let me = jane();
+        let ctx = at(&tp, &me, 1);
         let refused = crate::pull(&ctx, &ws, &crate::PullOptions::default()).await;
         assert!(
             refused
@@ -1204,15 +1046,7 @@ mod tests {
                 .set_state(record.id, seq, OpState::Sending, None, None)
                 .unwrap();
         }
-        tp.update(
-            Kind::TeamObjective,
-            first,
-            &[pi_targetprocess::FieldChange::Effort(
-                pi_model::Effort::new(31.0),
-            )],
-        )
-        .await
-        .unwrap();
+        land_effort(&tp, first, 31.0).await;
         drop(journal);
         // Another planner sets the first effort back to what it was.
         let back = serde_json::json!({ "Effort": before.map(|e| e.points()) });
