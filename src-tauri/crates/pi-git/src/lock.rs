@@ -6,6 +6,11 @@
 //! file so a waiter that times out can say who holds it. It does not guard against other git
 //! tools (they do not know the lock); libgit2's own ref locks and the compare-and-swap ref
 //! updates cover those.
+//!
+//! A process killed while it updated a ref leaves git's `<ref>.lock` file behind, and every
+//! later update of that ref fails. Only PI Planner writes the refs of its own namespaces
+//! (`refs/heads/pi/…`, `refs/pi/…`), and only while holding this lock: whoever takes it removes
+//! such leftovers there. Lock files elsewhere (a user's own git command) are never touched.
 
 use std::fs::{File, OpenOptions, TryLockError};
 use std::io::{Read, Seek, SeekFrom, Write};
@@ -58,6 +63,9 @@ impl RepoLock {
             }
         }
         write_pid(&mut file).map_err(|e| GitError::io(&path, e))?;
+        for namespace in STALE_LOCK_DIRS {
+            remove_ref_locks(&git_dir.join(namespace))?;
+        }
         Ok(RepoLock { file, path })
     }
 
@@ -74,6 +82,34 @@ impl Drop for RepoLock {
         let _ = self.file.set_len(0);
         let _ = self.file.unlock();
     }
+}
+
+/// The ref directories only PI Planner writes, under the repository lock.
+const STALE_LOCK_DIRS: [&str; 2] = ["refs/heads/pi", "refs/pi"];
+
+/// Removes the `*.lock` files below `dir` (left by a process killed during a ref update).
+fn remove_ref_locks(dir: &Path) -> Result<()> {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(GitError::io(dir, e)),
+    };
+    for entry in entries {
+        let entry = entry.map_err(|e| GitError::io(dir, e))?;
+        let path = entry.path();
+        let kind = entry.file_type().map_err(|e| GitError::io(&path, e))?;
+        if kind.is_dir() {
+            remove_ref_locks(&path)?;
+        } else if path.extension().is_some_and(|x| x == "lock") {
+            match std::fs::remove_file(&path) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                    return Err(GitError::io(&path, e));
+                }
+                _ => {}
+            }
+        }
+    }
+    Ok(())
 }
 
 fn write_pid(file: &mut File) -> std::io::Result<()> {

@@ -209,3 +209,36 @@ fn lock_held_by_another_process_and_released_when_it_dies() {
         std::process::id().to_string()
     );
 }
+
+#[test]
+fn a_ref_lock_left_by_a_killed_process_is_removed_by_the_next_holder() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let repo = PlanRepo::init(dir.path()).expect("init");
+    repo.append_entry(LOG, b"1", &stamp(jane(), 0))
+        .expect("first");
+    let git = dir.path().join(".git");
+    // What a process killed in the middle of two ref updates leaves behind.
+    let ours = [
+        git.join("refs/pi/approvals/pi-4-25.platform-eco.lock"),
+        git.join("refs/heads/pi/tp/pi-4-25/platform-eco.lock"),
+    ];
+    std::fs::create_dir_all(git.join("refs/heads/pi/tp/pi-4-25")).expect("mkdir");
+    for path in &ours {
+        std::fs::write(path, b"").expect("lock file");
+    }
+    let err = repo
+        .append_entry(LOG, b"2", &stamp(jane(), 1))
+        .expect_err("the ref is locked");
+    assert!(err.to_string().contains("lock"), "{err}");
+    // A user's own git command's lock is not PI Planner's to remove.
+    let theirs = git.join("refs/heads/main.lock");
+    std::fs::write(&theirs, b"").expect("lock file");
+
+    let lock = RepoLock::acquire(&repo, Duration::from_secs(1)).expect("lock");
+    assert!(ours.iter().all(|p| !p.exists()), "our leftovers are gone");
+    assert!(theirs.exists(), "theirs stays");
+    repo.append_entry(LOG, b"2", &stamp(jane(), 1))
+        .expect("the log takes entries again");
+    drop(lock);
+    assert_eq!(repo.entries(LOG).expect("entries").len(), 2);
+}
