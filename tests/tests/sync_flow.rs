@@ -409,3 +409,100 @@ async fn a_pull_is_attributed_to_the_targetprocess_users_who_edited() {
         }
     );
 }
+
+/// Found by the chaos run (seed 1007525): "keep mine" applied the local side recorded with the
+/// conflict, so what the planner typed after the conflict was lost, and a feature they had
+/// deleted, got back through an edit/delete conflict and then edited again was deleted. "Mine"
+/// is the plan file as it is now.
+#[tokio::test]
+async fn keep_mine_keeps_what_the_planner_changed_after_the_conflict() {
+    let tp = tp().await;
+    let dir = tempfile::tempdir().unwrap();
+    let ws = init_first(&tp, dir.path(), None).await;
+    let me = jane();
+    let plan = ws.local().unwrap();
+    let objective = plan.objectives[0].id.tp().unwrap();
+    let with_features: Vec<&pi_model::TeamObjective> = plan
+        .objectives
+        .iter()
+        .filter(|o| o.features.len() >= 2)
+        .collect();
+    let (kept, deleted) = (
+        with_features[0].features[0].id.clone(),
+        with_features[0].features[1].id.clone(),
+    );
+    // Local: an effort and two deleted features; Targetprocess: another effort and edits of
+    // both features.
+    edit_plan(&ws, |p| {
+        p.objectives[0].effort = Effort::new(8.0);
+        for o in &mut p.objectives {
+            o.features.retain(|f| f.id != kept && f.id != deleted);
+        }
+    });
+    let control = tp.sim.control();
+    control
+        .update_entity("TeamPIObjectives", objective, json!({ "Effort": 13 }))
+        .unwrap();
+    for f in [&kept, &deleted] {
+        control
+            .update_entity("Features", f.tp().unwrap(), json!({ "Effort": 21 }))
+            .unwrap();
+    }
+    let report = pi_engine::pull(&ctx(&tp, &me, 1), &ws, &PullOptions::default())
+        .await
+        .unwrap();
+    assert_eq!(report.conflicts.len(), 3, "{:?}", report.conflicts);
+    // The planner types another effort and edits one of the features the merge put back.
+    edit_plan(&ws, |p| {
+        p.objectives[0].effort = Effort::new(5.0);
+        let f = p
+            .objectives
+            .iter_mut()
+            .flat_map(|o| o.features.iter_mut())
+            .find(|f| f.id == kept)
+            .unwrap();
+        f.name = "Kept after all".into();
+    });
+    let r = pi_engine::resolve(
+        &me,
+        at(2),
+        &ws,
+        &Selector::default(),
+        &Resolution::KeepLocal,
+    )
+    .unwrap();
+    assert_eq!((r.resolved.len(), r.remaining), (3, 0));
+    let plan = ws.local().unwrap();
+    assert_eq!(
+        plan.objectives[0].effort,
+        Effort::new(5.0),
+        "the newer value"
+    );
+    let names: Vec<(&EntityId, &str)> = plan
+        .features()
+        .map(|(_, f)| (&f.id, f.name.as_str()))
+        .filter(|(id, _)| **id == kept || **id == deleted)
+        .collect();
+    assert_eq!(
+        names,
+        vec![(&kept, "Kept after all")],
+        "the edited feature stays, the other one's delete is kept"
+    );
+    let opts = PushOptions {
+        yes: true,
+        ..PushOptions::default()
+    };
+    let outcome = pi_engine::push(&ctx(&tp, &me, 3), &ws, opts).await.unwrap();
+    assert!(matches!(outcome, PushOutcome::Pushed(_)), "{outcome:?}");
+    assert_eq!(effort_in_tp(&tp, objective), 5.0);
+    assert!(
+        control
+            .get_entity("Features", deleted.tp().unwrap())
+            .is_none()
+    );
+    assert_eq!(
+        control.get_entity("Features", kept.tp().unwrap()).unwrap()["Name"],
+        "Kept after all"
+    );
+    fsck(dir.path());
+}

@@ -45,13 +45,29 @@ pub fn resolve(
             "no unresolved conflict matches".to_owned(),
         ));
     }
-    let mut plan = ws.local()?;
+    let stamp = pi_git::Stamp::new(ctx_me.clone(), pi_git::When::utc(now.timestamp()));
+    // What the planner typed since the conflict is committed first (as a pull does), so the
+    // resolution is written on top of it.
+    let typed = ws.local_text()?;
+    let mut plan = crate::workspace::parse(&ws.plan_file(), &typed)?;
+    let message = CommitMessage::new("Edit the plan")
+        .with_trailers(Trailers::new().with_source(pi_git::Source::Local));
+    let change = pi_git::FileChange {
+        path: &ws.plan_file(),
+        content: typed.as_bytes(),
+        message: &message,
+    };
+    ws.repo.commit_file(&ws.names.working(), &change, &stamp)?;
+    let synced = ws.base()?.plan;
     for c in &chosen {
+        if *resolution == Resolution::KeepLocal && edited_since(&plan, &synced, c) {
+            // "Mine" is what the plan file says now: the planner changed it after the conflict.
+            continue;
+        }
         merge::resolve(&mut plan, c, resolution)
             .map_err(|e| EngineError::NoPlan(format!("cannot resolve {}: {e}", describe(c))))?;
     }
     let text = pi_format::render(&plan);
-    let stamp = pi_git::Stamp::new(ctx_me.clone(), pi_git::When::utc(now.timestamp()));
     let message = CommitMessage::new(&format!("Resolve {} conflict(s)", chosen.len()))
         .with_trailers(Trailers::new().with_source(pi_git::Source::Local));
     let file = ws.plan_file();
@@ -88,6 +104,41 @@ pub fn resolve(
         remaining: rest.len(),
         resolved: chosen,
     })
+}
+
+/// Whether the planner changed the conflict's field (or, for an edit/delete conflict, the item
+/// the merge put back) in the plan file after the conflict was recorded: a field no longer
+/// holding the conflict's local value; an item deleted locally that is in the file and differs
+/// from Targetprocess's last pulled version of it (`synced`).
+fn edited_since(plan: &pi_model::Plan, synced: &pi_model::Plan, c: &Conflict) -> bool {
+    let Some(now) = crate::pull::field_value(plan, c) else {
+        return false;
+    };
+    if c.field.is_some() {
+        return now != c.local;
+    }
+    if c.local != merge::FieldValue::Missing || now == merge::FieldValue::Missing {
+        return false;
+    }
+    let objective = |p: &pi_model::Plan| {
+        p.objectives.iter().find(|o| o.id == c.entity).map(|o| {
+            let mut o = o.clone();
+            o.features.clear();
+            o
+        })
+    };
+    let feature = |p: &pi_model::Plan| {
+        p.objectives.iter().find_map(|o| {
+            o.features
+                .iter()
+                .find(|f| f.id == c.entity)
+                .map(|f| (o.id.clone(), f.clone()))
+        })
+    };
+    match c.kind {
+        merge::EntityKind::Objective => objective(plan) != objective(synced),
+        merge::EntityKind::Feature => feature(plan) != feature(synced),
+    }
 }
 
 /// `Effort of "Platform governance"`.
