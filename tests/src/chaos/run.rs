@@ -323,6 +323,18 @@ impl Scenario {
         }
     }
 
+    /// The tip of the tracking branch when the working branch has merged it and the plan file
+    /// on disk is the working branch's (the last Targetprocess snapshot the plan file took in),
+    /// else `None`.
+    fn merged_snapshot(&self) -> Option<pi_git::Oid> {
+        let ws = self.ws();
+        let tracking = ws.repo.branch_tip(&ws.names.tracking()).ok()??;
+        let working = ws.repo.branch_tip(&ws.names.working()).ok()??;
+        let committed = ws.repo.read_file_at(working, &ws.plan_file()).ok()??;
+        let on_disk = std::fs::read(ws.plan_path().ok()?).ok()?;
+        (committed == on_disk && ws.repo.is_ancestor(tracking, working).ok()?).then_some(tracking)
+    }
+
     fn ws(&self) -> Workspace {
         Workspace::open(&self.dir).expect("workspace opens")
     }
@@ -801,9 +813,16 @@ impl Scenario {
         self.minute += 1;
         // A push first completes an interrupted one, which merges Targetprocess's state.
         let unfinished = journal(&self.ws()).is_ok_and(|j| j.pushes.iter().any(|(_, done)| !done));
+        let snapshot_before = self.merged_snapshot();
         let ended = self.run_engine(op, fault).await;
         self.tp.sim.control().set_faults(Faults::default());
         if unfinished && matches!(ended, Ended::Push(Ok(_))) {
+            self.ledger.synced(self.step);
+        }
+        // An operation stopped by a fault (a crash, a killed `tpcli`) may have merged a new
+        // Targetprocess snapshot into the plan before it stopped: the planner has seen it.
+        let snapshot_after = self.merged_snapshot();
+        if snapshot_after.is_some() && snapshot_after != snapshot_before {
             self.ledger.synced(self.step);
         }
         let interrupted = self.observe(op, &ended);
