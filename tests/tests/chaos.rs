@@ -141,10 +141,13 @@ fn chaos_scenarios_recover_and_keep_every_invariant() {
     let keep_going = env_u64("PI_CHAOS_KEEP_GOING").is_some_and(|v| v != 0);
     let jobs = env_u64("PI_CHAOS_JOBS").map_or(DEFAULT_JOBS, |j| j.max(1) as usize);
     let started = Instant::now();
-    // The first failure in full, and the seeds of all failures.
     let (passed, total, failures) = run_all(&seeds, jobs, &opts, keep_going);
     print_summary(passed, &total, started.elapsed(), opts.tpcli.is_some());
     if let Some((_, first)) = failures.first() {
+        // Every other failure in full too: a kill that lands by timing may not replay.
+        for (_, e) in failures.iter().skip(1) {
+            eprintln!("{e}");
+        }
         let seeds: Vec<u64> = failures.iter().map(|(s, _)| *s).collect();
         panic!(
             "{first}chaos: {} failed scenario(s), seeds {seeds:?}",
