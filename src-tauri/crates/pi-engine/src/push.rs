@@ -841,11 +841,8 @@ mod tests {
         .unwrap();
     }
 
-    /// A simulator, a client and an initialised plan; the push of the plan file's edits
-    /// journaled as if killed before sending anything (markers `killed-<i>`).
-    async fn killed_push(
-        edit: impl Fn(&mut Plan),
-    ) -> (
+    /// A simulator, a client and a plan initialised from it.
+    async fn initialised() -> (
         pi_sim::RunningSim,
         pi_targetprocess::TpClient,
         tempfile::TempDir,
@@ -868,6 +865,19 @@ mod tests {
             remote: None,
         };
         crate::init(&ctx, &req).await.unwrap();
+        (sim, tp, dir)
+    }
+
+    /// [`initialised`], and the push of the plan file's edits journaled as if killed before
+    /// sending anything (markers `killed-<i>`).
+    async fn killed_push(
+        edit: impl Fn(&mut Plan),
+    ) -> (
+        pi_sim::RunningSim,
+        pi_targetprocess::TpClient,
+        tempfile::TempDir,
+    ) {
+        let (sim, tp, dir) = initialised().await;
         let ws = Workspace::open(dir.path()).unwrap();
         let mut plan = ws.local().unwrap();
         edit(&mut plan);
@@ -1187,6 +1197,78 @@ mod tests {
             log.last().unwrap().writes.is_empty(),
             "the push wrote nothing: {:?}",
             log.last()
+        );
+        sim.shutdown().await;
+    }
+
+    /// Found by the chaos run (seeds 2002616, 2007097): a process killed after it committed a
+    /// new Targetprocess snapshot and before it merged it into the plan left the tracking branch
+    /// ahead of the plan; the next pull and push compared the plan with that snapshot, read
+    /// Targetprocess's changes as the planner's, and a push sent the old values back.
+    #[tokio::test]
+    async fn a_snapshot_never_merged_into_the_plan_is_not_its_base() {
+        let (sim, tp, dir) = initialised().await;
+        let ws = Workspace::open(dir.path()).unwrap();
+        let me = jane();
+        let plan = ws.local().unwrap();
+        let objective = plan.objectives[0].id.tp().unwrap();
+        let feature = plan
+            .features()
+            .map(|(_, f)| f.id.tp().unwrap())
+            .next()
+            .unwrap();
+        // Targetprocess changes an effort and a feature; a pull commits the new snapshot and is
+        // killed before its merge.
+        let control = sim.control();
+        control
+            .update_entity(
+                "TeamPIObjectives",
+                objective,
+                serde_json::json!({"Effort": 77}),
+            )
+            .unwrap();
+        control
+            .update_entity("Features", feature, serde_json::json!({"Effort": 99}))
+            .unwrap();
+        let (release, team) = plan_ids(&plan).unwrap();
+        let mut remote = tp.fetch_team_plan(release, team).await.unwrap();
+        remote.plan.meta = plan.meta.clone();
+        crate::init::commit_tracking(&ws.repo, &ws.names, &remote, &at(&tp, &me, 1), "Pull")
+            .unwrap();
+        let merged = ws.base().unwrap();
+        assert_eq!(
+            merged.plan.objectives[0].effort, plan.objectives[0].effort,
+            "the base is the snapshot the plan merged"
+        );
+        // Nothing of it is the planner's to push.
+        let outcome = push(&at(&tp, &me, 2), &ws, PushOptions::default())
+            .await
+            .unwrap();
+        assert!(
+            matches!(outcome, PushOutcome::NothingToPush { .. }),
+            "{outcome:?}"
+        );
+        // The planner deletes the edited feature; the next pull reports the edit/delete conflict.
+        let mut local = ws.local().unwrap();
+        for o in &mut local.objectives {
+            o.features.retain(|f| f.id != EntityId::Tp(feature));
+        }
+        std::fs::write(ws.plan_path().unwrap(), pi_format::render(&local)).unwrap();
+        let report = crate::pull(&at(&tp, &me, 3), &ws, &crate::PullOptions::default())
+            .await
+            .unwrap();
+        assert!(
+            report
+                .conflicts
+                .iter()
+                .any(|c| c.entity == EntityId::Tp(feature) && c.field.is_none()),
+            "{report:?}"
+        );
+        let plan = ws.local().unwrap();
+        assert_eq!(plan.objectives[0].effort, pi_model::Effort::new(77.0));
+        assert_eq!(
+            control.get_entity("TeamPIObjectives", objective).unwrap()["Effort"],
+            77.0
         );
         sim.shutdown().await;
     }

@@ -75,7 +75,7 @@ impl Workspace {
     /// The tracking branch: the last Targetprocess state pulled.
     pub fn base(&self) -> Result<Base> {
         let tracking = self.names.tracking();
-        let commit = self.repo.resolve(&tracking)?;
+        let commit = self.merged_snapshot(self.repo.resolve(&tracking)?)?;
         let file = self.plan_file();
         let text = self.read_at(commit, &file)?;
         let versions_path = state::versions_path(&self.names.plan_slug());
@@ -88,6 +88,20 @@ impl Workspace {
             plan: parse(&format!("{tracking}:{file}"), &text)?,
             versions,
         })
+    }
+
+    /// The newest Targetprocess snapshot the working branch has merged: the tracking branch's
+    /// tip, or — when a process stopped between committing a new snapshot and merging it into
+    /// the plan — the snapshot before it. Comparing the plan with a snapshot it never took in
+    /// would read Targetprocess's changes as the planner's (reverting them on the next push).
+    fn merged_snapshot(&self, tip: Oid) -> Result<Oid> {
+        let Some(working) = self.repo.branch_tip(&self.names.working())? else {
+            return Ok(tip);
+        };
+        if self.repo.is_ancestor(tip, working)? {
+            return Ok(tip);
+        }
+        Ok(self.repo.merge_base(tip, working)?.unwrap_or(tip))
     }
 
     fn read_at(&self, commit: Oid, path: &str) -> Result<String> {
