@@ -456,3 +456,70 @@ fn a_field_typed_back_to_the_last_sync_is_no_local_edit() {
         .unwrap_err();
     assert!(err.contains("unedited field changed"), "{err}");
 }
+
+#[test]
+fn a_tp_field_set_back_to_the_last_sync_is_no_tp_edit() {
+    // TP 5 → 13 at step 3 (unseen), local 8 at step 4, TP back to 5 (the synced value) at step
+    // 6: the engine sees only the local edit; 8 wins without a conflict.
+    let mut l = ledger();
+    let edit = |step, before, value| TpEdit {
+        step,
+        before: effort(before),
+        value: effort(value),
+    };
+    l.tp_edit(EntityId::Tp(2), Field::Effort, edit(3, 5.0, 13.0));
+    l.local_edit(EntityId::Tp(2), Slot::Field(Field::Effort), 4, effort(8.0));
+    l.tp_edit(EntityId::Tp(2), Field::Effort, edit(6, 13.0, 5.0));
+    let local_wins = plan(vec![objective(1, 3.0, "A"), objective(2, 8.0, "B")]);
+    assert!(
+        l.check(&local_wins, &same_id).is_err(),
+        "recorded as a TP edit"
+    );
+    l.tp_edit_undone(EntityId::Tp(2), Field::Effort, 6, &effort(5.0));
+    assert_eq!(l.check(&local_wins, &same_id), Ok(()));
+    // An earlier TP edit to that value that was synced stays Targetprocess's.
+    let mut l = ledger();
+    l.tp_edit(EntityId::Tp(2), Field::Effort, edit(2, 5.0, 13.0));
+    l.synced(3);
+    l.tp_edit(EntityId::Tp(2), Field::Effort, edit(4, 13.0, 21.0));
+    l.tp_edit_undone(EntityId::Tp(2), Field::Effort, 5, &effort(13.0));
+    let kept = plan(vec![objective(1, 3.0, "A"), objective(2, 13.0, "B")]);
+    assert_eq!(l.check(&kept, &same_id), Ok(()));
+}
+
+#[test]
+fn any_local_edit_before_a_contested_delete_may_be_what_reached_tp() {
+    // Local 8 (step 2, pushed), local 13 (step 3), delete at step 4; TP edited the entity, so
+    // the engine reported the edit/delete conflict and kept it, with 8 in TP.
+    let mut l = ledger();
+    l.local_edit(EntityId::Tp(2), Slot::Field(Field::Effort), 2, effort(8.0));
+    l.local_edit(EntityId::Tp(2), Slot::Field(Field::Effort), 3, effort(13.0));
+    l.local_edit(EntityId::Tp(2), Slot::Presence, 4, FieldValue::Missing);
+    l.report(Reported {
+        step: 5,
+        entity: EntityId::Tp(2),
+        slot: Slot::Presence,
+        remote: FieldValue::Text("present".into()),
+    });
+    let pushed_first = plan(vec![objective(1, 3.0, "A"), objective(2, 8.0, "B")]);
+    assert_eq!(l.check(&pushed_first, &same_id), Ok(()));
+    let never_typed = plan(vec![objective(1, 3.0, "A"), objective(2, 21.0, "B")]);
+    assert!(l.check(&never_typed, &same_id).is_err());
+}
+
+#[test]
+fn a_tp_edit_after_the_same_edit_on_both_sides_may_win() {
+    // Local 8 at step 2; TP also 8 at step 3 (the same edit on both sides); TP 13 at step 5:
+    // the local value had reached Targetprocess, so the later edit may win without a conflict.
+    let mut l = ledger();
+    l.local_edit(EntityId::Tp(2), Slot::Field(Field::Effort), 2, effort(8.0));
+    let edit = |step, before, value| TpEdit {
+        step,
+        before: effort(before),
+        value: effort(value),
+    };
+    l.tp_edit(EntityId::Tp(2), Field::Effort, edit(3, 5.0, 8.0));
+    l.tp_edit(EntityId::Tp(2), Field::Effort, edit(5, 8.0, 13.0));
+    let tp_wins = plan(vec![objective(1, 3.0, "A"), objective(2, 13.0, "B")]);
+    assert_eq!(l.check(&tp_wins, &same_id), Ok(()));
+}

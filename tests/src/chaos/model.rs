@@ -86,6 +86,8 @@ pub struct Ledger {
     pub syncs: Vec<usize>,
     /// Every local edit of each field, in order (`local` holds the last).
     pub local_history: BTreeMap<Key, Vec<LocalEdit>>,
+    /// Every Targetprocess edit of each field as recorded, in order.
+    pub tp_history: BTreeMap<Key, Vec<TpEdit>>,
     pub reported: Vec<Reported>,
 }
 
@@ -132,14 +134,59 @@ impl Ledger {
         if let Some(prev) = self.tp.get(&key)
             && local_step.is_none_or(|l| l < prev.step)
         {
-            edit.before = prev.before.clone();
+            // An earlier edit that gave Targetprocess the local value (the same edit on both
+            // sides) is where the local value reached it.
+            let alike = self
+                .local
+                .get(&key)
+                .is_some_and(|l| same(&l.value, &prev.value));
+            edit.before = if alike {
+                prev.value.clone()
+            } else {
+                prev.before.clone()
+            };
         }
         if same(&edit.before, &edit.value) {
             // Changed and changed back: nothing of it is left to keep or lose.
             self.tp.remove(&key);
             return;
         }
+        self.tp_history
+            .entry(key.clone())
+            .or_default()
+            .push(edit.clone());
         self.tp.insert(key, edit);
+    }
+
+    /// A Targetprocess edit that puts a field back to `value`, the value of the last sync: the
+    /// engine compares states and sees no change of it in Targetprocess since then. The
+    /// Targetprocess side of the field is its last earlier edit to that value (what the sync
+    /// holds), or none.
+    pub fn tp_edit_undone(
+        &mut self,
+        entity: EntityId,
+        field: Field,
+        step: usize,
+        value: &FieldValue,
+    ) {
+        let key = (entity, Slot::Field(field));
+        let earlier = self
+            .tp_history
+            .get(&key)
+            .and_then(|h| {
+                h.iter()
+                    .rev()
+                    .find(|e| e.step < step && same(&e.value, value))
+            })
+            .cloned();
+        match earlier {
+            Some(edit) => {
+                self.tp.insert(key, edit);
+            }
+            None => {
+                self.tp.remove(&key);
+            }
+        }
     }
 
     /// Records that a pull or a completed push merged Targetprocess's state into the plan.
@@ -290,12 +337,15 @@ impl Ledger {
                 .local
                 .get(key)
                 .filter(|l| !contested.contains(id) || deleted.get(id).is_none_or(|d| l.step > *d));
-            // Such an edit may have reached Targetprocess before the delete, though.
-            let before_delete = self
-                .local
-                .get(key)
-                .filter(|_| local.is_none())
-                .is_some_and(|l| same(&found, &l.value));
+            // Such an edit — any of them — may have reached Targetprocess before the delete,
+            // though.
+            let before_delete = local.is_none()
+                && self.local.contains_key(key)
+                && self.local_history.get(key).is_some_and(|h| {
+                    h.iter().any(|l| {
+                        deleted.get(id).is_none_or(|d| l.step < *d) && same(&found, &l.value)
+                    })
+                });
             if before_delete {
                 continue;
             }

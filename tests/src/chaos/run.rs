@@ -715,15 +715,27 @@ impl Scenario {
         let handle = handles.get(&n).cloned().unwrap_or(id);
         self.log(format!("TP edit: {field} of {handle} {was:?} -> {now:?}"));
         self.ledger.tp_edit(
-            handle,
+            handle.clone(),
             field,
             TpEdit {
                 step: self.step,
                 before: was,
-                value: now,
+                value: now.clone(),
             },
         );
         self.stats.tp_edits += 1;
+        // Back to the value of the plan's last sync: the engine sees no change of the field in
+        // Targetprocess since then.
+        let synced = self.ws().base().ok().and_then(|b| {
+            super::model::values(&b.plan)
+                .into_iter()
+                .find(|(e, s, _)| e.tp() == Some(n) && *s == Slot::Field(field))
+                .map(|(.., v)| v)
+        });
+        if synced.is_some_and(|v| same(&v, &now)) {
+            self.log("    back to the last sync's value in Targetprocess".into());
+            self.ledger.tp_edit_undone(handle, field, self.step, &now);
+        }
     }
 
     /// Fields of existing entities that an unfinished push has not confirmed yet (updates, and
