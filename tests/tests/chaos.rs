@@ -523,3 +523,39 @@ fn a_tp_edit_after_the_same_edit_on_both_sides_may_win() {
     let tp_wins = plan(vec![objective(1, 3.0, "A"), objective(2, 13.0, "B")]);
     assert_eq!(l.check(&tp_wins, &same_id), Ok(()));
 }
+
+#[test]
+fn edits_before_a_delete_go_with_it_when_the_restored_item_is_edited() {
+    // Local name at step 1, delete at step 2; TP renamed it, the merge put it back with TP's
+    // name (an edit/delete conflict) and the planner edited its effort at step 5: TP's name
+    // stands, not the one typed before the delete.
+    let mut l = ledger();
+    l.local_edit(
+        EntityId::Tp(2),
+        Slot::Field(Field::Name),
+        1,
+        FieldValue::Text("Typed before the delete".into()),
+    );
+    l.local_edit(EntityId::Tp(2), Slot::Presence, 2, FieldValue::Missing);
+    l.tp_edit(
+        EntityId::Tp(2),
+        Field::Name,
+        TpEdit {
+            step: 3,
+            before: FieldValue::Text("B".into()),
+            value: FieldValue::Text("Renamed in TP".into()),
+        },
+    );
+    l.report(Reported {
+        step: 4,
+        entity: EntityId::Tp(2),
+        slot: Slot::Presence,
+        remote: FieldValue::Text("present".into()),
+    });
+    l.local_edit(EntityId::Tp(2), Slot::Field(Field::Effort), 5, effort(8.0));
+    let restored = plan(vec![
+        objective(1, 3.0, "A"),
+        objective(2, 8.0, "Renamed in TP"),
+    ]);
+    assert_eq!(l.check(&restored, &same_id), Ok(()));
+}

@@ -102,6 +102,17 @@ impl Ledger {
     /// Records a local edit. Editing a field of an entity also says the planner keeps it.
     pub fn local_edit(&mut self, entity: EntityId, slot: Slot, step: usize, value: FieldValue) {
         if slot != Slot::Presence {
+            // Editing an item deleted before: the merge put it back (an edit/delete conflict)
+            // with Targetprocess's values; the edits made before the delete went with it.
+            let deleted_at = self
+                .local
+                .get(&(entity.clone(), Slot::Presence))
+                .filter(|p| p.value == FieldValue::Missing)
+                .map(|p| p.step);
+            if let Some(d) = deleted_at {
+                self.local
+                    .retain(|(e, s), l| e != &entity || *s == Slot::Presence || l.step > d);
+            }
             let present = FieldValue::Text("present".into());
             self.local.insert(
                 (entity.clone(), Slot::Presence),
