@@ -78,13 +78,8 @@ impl PlanRepo {
             None => self.repo.treebuilder(None)?.write()?,
         };
         let parents: Vec<&Commit<'_>> = parent.iter().collect();
-        let id = self.write_commit(branch, tip, tree_id, &parents, message, stamp)?;
-        if checked_out {
-            for (path, content) in files {
-                self.sync_worktree_file(path, content)?;
-            }
-        }
-        Ok(id)
+        let worktree: &[(&str, &[u8])] = if checked_out { files } else { &[] };
+        self.write_commit(branch, tip, tree_id, &parents, message, stamp, worktree)
     }
 
     /// Creates a merge commit on `branch` with parents (tip of `branch`, `other`) whose tree is
@@ -110,20 +105,26 @@ impl PlanRepo {
         let theirs = self.repo.find_commit(self.resolve(other)?)?;
         let blob = self.repo.blob(change.content)?;
         let tree_id = with_blob(&self.repo, Some(&ours.tree()?), &components, blob)?;
-        let id = self.write_commit(
+        let file = [(change.path, change.content)];
+        let worktree: &[(&str, &[u8])] = if checked_out { &file } else { &[] };
+        self.write_commit(
             branch,
             Some(tip),
             tree_id,
             &[&ours, &theirs],
             change.message,
             stamp,
-        )?;
-        if checked_out {
-            self.sync_worktree_file(change.path, change.content)?;
-        }
-        Ok(id)
+            worktree,
+        )
     }
 
+    /// Writes the commit and moves `branch` to it. For a checked-out branch, `worktree` holds the
+    /// files whose new content goes into the working tree: each is written (beside its place,
+    /// then renamed over it) *before* the branch moves, so a process stopped in between leaves
+    /// the file ahead of the branch — the next operation commits it as it is — and never a
+    /// branch ahead of a stale file, which the next operation would take for edits undoing the
+    /// commit. The index follows the branch.
+    #[allow(clippy::too_many_arguments)]
     fn write_commit(
         &self,
         branch: &str,
@@ -132,14 +133,37 @@ impl PlanRepo {
         parents: &[&Commit<'_>],
         message: &CommitMessage,
         stamp: &Stamp,
+        worktree: &[(&str, &[u8])],
     ) -> Result<Oid> {
         let tree = self.repo.find_tree(tree_id)?;
         let (author, committer) = (stamp.author_sig()?, stamp.committer_sig()?);
         let id = self
             .repo
             .commit(None, &author, &committer, &message.render(), &tree, parents)?;
+        for (path, content) in worktree {
+            self.write_worktree_file(path, content)?;
+        }
         let refname = format!("refs/heads/{branch}");
-        self.cas_ref(&refname, id, expected_tip, &message.subject)?;
+        if let Err(e) = self.cas_ref(&refname, id, expected_tip, &message.subject) {
+            // The branch did not move: put back what it holds (best effort; the error says why).
+            if let Some(old) = parents.first() {
+                let old_tree = old.tree()?;
+                for (path, _) in worktree {
+                    if let Some(blob) = blob_id(&old_tree, path)? {
+                        let content = self.repo.find_blob(blob)?.content().to_vec();
+                        let _ = self.write_worktree_file(path, &content);
+                    }
+                }
+            }
+            return Err(e);
+        }
+        if !worktree.is_empty() {
+            let mut index = self.repo.index()?;
+            for (path, _) in worktree {
+                index.add_path(Path::new(path))?;
+            }
+            index.write()?;
+        }
         Ok(id)
     }
 
@@ -188,10 +212,10 @@ impl PlanRepo {
         })
     }
 
-    /// Writes `content` to the working-tree file and stages it. The file is written next to its
+    /// Writes `content` to the working-tree file (the caller stages it). It is written next to its
     /// place and renamed over it, so a process killed half-way leaves the old file or the new
     /// one, never one cut short.
-    fn sync_worktree_file(&self, path: &str, content: &[u8]) -> Result<()> {
+    fn write_worktree_file(&self, path: &str, content: &[u8]) -> Result<()> {
         let full = self.require_workdir()?.join(path);
         if let Some(dir) = full.parent() {
             std::fs::create_dir_all(dir).map_err(|e| GitError::io(dir, e))?;
@@ -203,9 +227,6 @@ impl PlanRepo {
         let tmp = full.with_file_name(format!(".{name}.writing"));
         std::fs::write(&tmp, content).map_err(|e| GitError::io(&tmp, e))?;
         std::fs::rename(&tmp, &full).map_err(|e| GitError::io(&full, e))?;
-        let mut index = self.repo.index()?;
-        index.add_path(Path::new(path))?;
-        index.write()?;
         Ok(())
     }
 }

@@ -451,3 +451,37 @@ fn fast_forward_moves_only_forward_and_never_the_checked_out_branch() {
         "checked out branch is refused"
     );
 }
+
+/// The plan file is written before the branch moves (a process stopped in between leaves the
+/// file ahead, never a branch ahead of a stale file); when the branch then cannot move, the
+/// file is put back to what the branch holds.
+#[test]
+fn a_commit_whose_branch_cannot_move_leaves_the_file_as_the_branch_has_it() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    let repo = PlanRepo::init(root).expect("init");
+    put(&repo, "main", "v1\n", jane(), 0);
+    // What a process killed during a ref update leaves: the branch cannot be moved.
+    let lock = root.join(".git/refs/heads/main.lock");
+    std::fs::write(&lock, b"").expect("lock file");
+    let msg = pi_git::CommitMessage::new("v2");
+    let change = FileChange {
+        path: PLAN,
+        content: b"v2\n",
+        message: &msg,
+    };
+    repo.commit_file("main", &change, &stamp(jane(), 1))
+        .expect_err("the branch is locked");
+    assert_eq!(
+        std::fs::read_to_string(root.join(PLAN)).expect("read"),
+        "v1\n"
+    );
+    assert!(status(&repo).is_empty(), "{:?}", status(&repo));
+    std::fs::remove_file(&lock).expect("unlock");
+    put(&repo, "main", "v2\n", jane(), 2);
+    assert_eq!(
+        std::fs::read_to_string(root.join(PLAN)).expect("read"),
+        "v2\n"
+    );
+    fsck(root);
+}
