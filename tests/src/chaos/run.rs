@@ -442,25 +442,7 @@ impl Scenario {
         // there is no local change of the field left. Unless an interrupted push may already
         // have written the field: its merge base is then the value sent.
         let ws = self.ws();
-        let in_flight = journal(&ws).is_ok_and(|j| {
-            let open: BTreeSet<i64> = j
-                .pushes
-                .iter()
-                .filter(|(_, done)| !done)
-                .map(|(p, _)| *p)
-                .collect();
-            j.ops.iter().any(|o| {
-                open.contains(&o.push)
-                    && o.state != "pending"
-                    && o.op.entity() == &id
-                    && match &o.op {
-                        Op::UpdateObjective { changes, .. } | Op::UpdateFeature { changes, .. } => {
-                            changes.iter().any(|c| c.field == field)
-                        }
-                        _ => false,
-                    }
-            })
-        });
+        let in_flight = written_by_open_push(&ws, &id, field);
         let synced = ws.base().ok().and_then(|b| {
             super::model::values(&b.plan)
                 .into_iter()
@@ -732,7 +714,8 @@ impl Scenario {
                 .find(|(e, s, _)| e.tp() == Some(n) && *s == Slot::Field(field))
                 .map(|(.., v)| v)
         });
-        if synced.is_some_and(|v| same(&v, &now)) {
+        let in_flight = written_by_open_push(&self.ws(), &EntityId::Tp(n), field);
+        if !in_flight && synced.is_some_and(|v| same(&v, &now)) {
             self.log("    back to the last sync's value in Targetprocess".into());
             self.ledger.tp_edit_undone(handle, field, self.step, &now);
         }
@@ -1316,6 +1299,31 @@ pub struct JournalDump {
     /// (push id, finished)
     pub pushes: Vec<(i64, bool)>,
     pub ops: Vec<JournalRow>,
+}
+
+/// Whether an unfinished push may already have written `field` of `entity` (an update of it
+/// that left the journal's `pending`): the merge that ends it then starts from the value sent,
+/// not from the last sync.
+fn written_by_open_push(ws: &Workspace, entity: &EntityId, field: Field) -> bool {
+    journal(ws).is_ok_and(|j| {
+        let open: BTreeSet<i64> = j
+            .pushes
+            .iter()
+            .filter(|(_, done)| !done)
+            .map(|(p, _)| *p)
+            .collect();
+        j.ops.iter().any(|o| {
+            open.contains(&o.push)
+                && o.state != "pending"
+                && o.op.entity() == entity
+                && match &o.op {
+                    Op::UpdateObjective { changes, .. } | Op::UpdateFeature { changes, .. } => {
+                        changes.iter().any(|c| c.field == field)
+                    }
+                    _ => false,
+                }
+        })
+    })
 }
 
 /// The whole push journal of the workspace, read directly from its SQLite file.
