@@ -88,6 +88,13 @@ pub struct PushRecord {
     pub planned: BTreeMap<i64, Version>,
 }
 
+impl PushRecord {
+    /// Operations still to be sent, or perhaps sent without an answer.
+    pub fn open_ops(&self) -> usize {
+        self.ops.iter().filter(|o| o.state.is_open()).count()
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum JournalError {
     #[error("the push journal {path} cannot be opened: {source}")]

@@ -114,15 +114,25 @@ pub async fn pull(ctx: &Context<'_>, ws: &Workspace, opts: &PullOptions) -> Resu
 /// Uncommitted edits of the plan file are committed first (attributed to the user), so the merge
 /// commit has clean parents and nothing typed is lost.
 pub(crate) fn commit_local_edits(ctx: &Context<'_>, ws: &Workspace, text: &str) -> Result<()> {
-    let message = CommitMessage::new("Edit the plan")
-        .with_trailers(Trailers::new().with_source(ctx.source()));
+    commit_typed(ws, text, ctx.source(), &ctx.stamp())
+}
+
+/// Commits `text`, the plan file as typed, on the working branch ("Edit the plan"; nothing when
+/// the branch already holds it).
+pub(crate) fn commit_typed(
+    ws: &Workspace,
+    text: &str,
+    source: pi_git::Source,
+    stamp: &pi_git::Stamp,
+) -> Result<()> {
+    let message =
+        CommitMessage::new("Edit the plan").with_trailers(Trailers::new().with_source(source));
     let change = pi_git::FileChange {
         path: &ws.plan_file(),
         content: text.as_bytes(),
         message: &message,
     };
-    ws.repo
-        .commit_file(&ws.names.working(), &change, &ctx.stamp())?;
+    ws.repo.commit_file(&ws.names.working(), &change, stamp)?;
     Ok(())
 }
 

@@ -252,7 +252,7 @@ async fn reconcile(
                     else {
                         return false;
                     };
-                    &version(v) != planned
+                    &Version::from(v) != planned
                 });
                 let wanted = local.as_ref().and_then(|l| value_of(l, id));
                 let (mut landed, mut rest) = (Vec::new(), Vec::new());
@@ -380,7 +380,7 @@ async fn preflight(
         .reread_versions(Kind::TeamObjective, &objectives)
         .await?;
     now.extend(ctx.tp.reread_versions(Kind::Feature, &features).await?);
-    let now: BTreeMap<i64, Version> = now.iter().map(|(id, v)| (*id, version(v))).collect();
+    let now: BTreeMap<i64, Version> = now.iter().map(|(id, v)| (*id, Version::from(v))).collect();
     let moved: Vec<i64> = objectives
         .iter()
         .chain(&features)
@@ -398,13 +398,6 @@ async fn preflight(
         .flat_map(|op| stale_fields(&base.plan, &remote.plan, op))
         .collect();
     Ok((stale, now))
-}
-
-fn version(v: &pi_targetprocess::SyncVersion) -> Version {
-    Version {
-        modify_date: v.modify_date.map(|d| d.to_rfc3339()),
-        entity_version: v.entity_version,
-    }
 }
 
 fn stale_fields(base: &Plan, remote: &Plan, op: &Op) -> Vec<Stale> {
@@ -702,7 +695,7 @@ mod tests {
         assert_eq!(created.name, "Created by the killed push");
         assert!(created.id.tp().is_some(), "its id was written back");
         let id = plan.objectives[0].id.tp().unwrap();
-        let effort = sim.control().get_entity("TeamPIObjectives", id).unwrap()["Effort"].as_f64();
+        let effort = objective_effort(&sim, id);
         assert_eq!(effort, Some(31.0));
         // The edit is still there for the next push.
         let outcome = push(&at(&tp, &me, 2), &ws, PushOptions::default())
@@ -717,11 +710,7 @@ mod tests {
     #[tokio::test]
     async fn resume_does_not_overwrite_an_edit_made_in_targetprocess_meanwhile() {
         // A push journaled both updates and was killed before sending them.
-        let (sim, tp, dir) = killed_push(|p| {
-            p.objectives[0].effort = pi_model::Effort::new(31.0);
-            p.objectives[1].effort = pi_model::Effort::new(32.0);
-        })
-        .await;
+        let (sim, tp, dir) = killed_push(two_efforts).await;
         let ws = Workspace::open(dir.path()).unwrap();
         let plan = ws.local().unwrap();
         // Meanwhile another planner sets the first objective's effort in Targetprocess.
@@ -734,8 +723,7 @@ mod tests {
             .await
             .unwrap()
             .expect("a push to resume");
-        let effort_of =
-            |id: i64| sim.control().get_entity("TeamPIObjectives", id).unwrap()["Effort"].as_f64();
+        let effort_of = |id: i64| objective_effort(&sim, id);
         assert_eq!(
             effort_of(first),
             Some(99.0),
@@ -793,11 +781,7 @@ mod tests {
     /// operations sent before the interruption.
     #[tokio::test]
     async fn the_log_of_a_resumed_push_has_the_operations_sent_before_the_interruption() {
-        let (sim, tp, dir) = killed_push(|p| {
-            p.objectives[0].effort = pi_model::Effort::new(31.0);
-            p.objectives[1].effort = pi_model::Effort::new(32.0);
-        })
-        .await;
+        let (sim, tp, dir) = killed_push(two_efforts).await;
         let ws = Workspace::open(dir.path()).unwrap();
         let plan = ws.local().unwrap();
         let mut journal = open_journal(&ws).unwrap();
@@ -826,6 +810,18 @@ mod tests {
             "{entry:?}"
         );
         sim.shutdown().await;
+    }
+
+    /// The plan file's edit of most of these tests: efforts 31 and 32 on the first two
+    /// objectives.
+    fn two_efforts(p: &mut Plan) {
+        p.objectives[0].effort = pi_model::Effort::new(31.0);
+        p.objectives[1].effort = pi_model::Effort::new(32.0);
+    }
+
+    /// An objective's effort as the simulator holds it.
+    fn objective_effort(sim: &pi_sim::RunningSim, id: i64) -> Option<f64> {
+        sim.control().get_entity("TeamPIObjectives", id).unwrap()["Effort"].as_f64()
     }
 
     /// Sets an objective's effort in Targetprocess through the client, as a push's update does.
@@ -1031,11 +1027,7 @@ mod tests {
     /// The entity's version, recorded when the push was planned, tells the two apart.
     #[tokio::test]
     async fn a_resume_reports_an_update_that_may_have_landed_and_was_set_back() {
-        let (sim, tp, dir) = killed_push(|p| {
-            p.objectives[0].effort = pi_model::Effort::new(31.0);
-            p.objectives[1].effort = pi_model::Effort::new(32.0);
-        })
-        .await;
+        let (sim, tp, dir) = killed_push(two_efforts).await;
         let ws = Workspace::open(dir.path()).unwrap();
         let plan = ws.local().unwrap();
         let [first, second] = [0, 1].map(|i| plan.objectives[i].id.tp().unwrap());
@@ -1047,7 +1039,7 @@ mod tests {
             .await
             .unwrap()
             .iter()
-            .map(|(id, v)| (*id, version(v)))
+            .map(|(id, v)| (*id, Version::from(v)))
             .collect();
         journal.set_planned(record.id, &planned).unwrap();
         // Both updates were being sent; the first landed (its answer lost), the second did not.
@@ -1066,8 +1058,7 @@ mod tests {
 
         let me = jane();
         resume(&at(&tp, &me, 1), &ws).await.unwrap().unwrap();
-        let effort_of =
-            |id: i64| sim.control().get_entity("TeamPIObjectives", id).unwrap()["Effort"].as_f64();
+        let effort_of = |id: i64| objective_effort(&sim, id);
         assert_eq!(
             effort_of(first),
             before.map(|e| e.points()),

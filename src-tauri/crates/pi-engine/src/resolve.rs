@@ -50,14 +50,7 @@ pub fn resolve(
     // resolution is written on top of it.
     let typed = ws.local_text()?;
     let mut plan = crate::workspace::parse(&ws.plan_file(), &typed)?;
-    let message = CommitMessage::new("Edit the plan")
-        .with_trailers(Trailers::new().with_source(pi_git::Source::Local));
-    let change = pi_git::FileChange {
-        path: &ws.plan_file(),
-        content: typed.as_bytes(),
-        message: &message,
-    };
-    ws.repo.commit_file(&ws.names.working(), &change, &stamp)?;
+    crate::pull::commit_typed(ws, &typed, pi_git::Source::Local, &stamp)?;
     let synced = ws.base()?.plan;
     for c in &chosen {
         if *resolution == Resolution::KeepLocal && edited_since(&plan, &synced, c) {

@@ -22,6 +22,15 @@ pub struct Version {
     pub entity_version: Option<i64>,
 }
 
+impl From<&pi_targetprocess::SyncVersion> for Version {
+    fn from(v: &pi_targetprocess::SyncVersion) -> Self {
+        Version {
+            modify_date: v.modify_date.map(|d| d.to_rfc3339()),
+            entity_version: v.entity_version,
+        }
+    }
+}
+
 /// The versions file of the tracking branch.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Versions {
@@ -37,13 +46,7 @@ impl Versions {
         let entities = remote
             .versions
             .iter()
-            .map(|(id, v)| {
-                let version = Version {
-                    modify_date: v.modify_date.map(|d| d.to_rfc3339()),
-                    entity_version: v.entity_version,
-                };
-                (*id, version)
-            })
+            .map(|(id, v)| (*id, Version::from(v)))
             .collect();
         Self {
             entities,

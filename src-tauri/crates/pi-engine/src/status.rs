@@ -52,8 +52,7 @@ pub async fn status(ctx: Option<&Context<'_>>, ws: &Workspace) -> Result<Status>
         }
         None => None,
     };
-    let unfinished_push =
-        interrupted.map_or(0, |p| p.ops.iter().filter(|o| o.state.is_open()).count());
+    let unfinished_push = interrupted.map_or(0, |p| p.open_ops());
     Ok(Status {
         working_branch: ws.names.working(),
         plan_file: ws.plan_file(),

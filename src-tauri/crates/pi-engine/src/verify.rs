@@ -164,7 +164,7 @@ fn unfinished_push(ws: &Workspace) -> Result<usize> {
     let journal = Journal::open(&ws.local_dir()?.join("journal.sqlite"))?;
     Ok(journal
         .unfinished(&ws.names.plan_slug())?
-        .map_or(0, |p| p.ops.iter().filter(|o| o.state.is_open()).count()))
+        .map_or(0, |p| p.open_ops()))
 }
 
 /// Every finding, without changing anything.

@@ -72,7 +72,8 @@ impl Workspace {
         parse(&self.plan_file(), &self.local_text()?)
     }
 
-    /// The tracking branch: the last Targetprocess state pulled.
+    /// The last Targetprocess state the plan took in: the tracking branch's newest snapshot that
+    /// the working branch has merged (see `merged_snapshot`).
     pub fn base(&self) -> Result<Base> {
         let tracking = self.names.tracking();
         let commit = self.merged_snapshot(self.repo.resolve(&tracking)?)?;

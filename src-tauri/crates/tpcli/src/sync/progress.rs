@@ -123,21 +123,13 @@ impl Drop for PushWatch {
 fn watch(progress: &Progress, journal: &Journal, plan: &str, stop: &AtomicBool) {
     // Pushes up to this one were there before: not this run's.
     let mut floor = journal.latest_id(plan).ok().flatten();
-    let count = |r: &pi_engine::journal::PushRecord| {
-        (
-            r.ops.iter().filter(|o| !o.state.is_open()).count(),
-            r.ops.len(),
-        )
-    };
     let mut shown: Option<(usize, usize)> = None;
-    // Shows where push `id` ended, unless that is on screen already.
-    let show_end = |shown: &mut Option<(usize, usize)>, id: i64| {
-        if let Ok(r) = journal.push(id) {
-            let now = count(&r);
-            if *shown != Some(now) {
-                progress.count("Pushing", now.0 as u64, now.1 as u64);
-                *shown = Some(now);
-            }
+    // Shows how far push `r` got, unless that is on screen already.
+    let show = |shown: &mut Option<(usize, usize)>, r: &pi_engine::journal::PushRecord| {
+        let now = (r.ops.len() - r.open_ops(), r.ops.len());
+        if *shown != Some(now) {
+            progress.count("Pushing", now.0 as u64, now.1 as u64);
+            *shown = Some(now);
         }
     };
     let mut seen: Option<i64> = None;
@@ -146,11 +138,7 @@ fn watch(progress: &Progress, journal: &Journal, plan: &str, stop: &AtomicBool) 
         match journal.unfinished(plan).ok().flatten() {
             Some(r) => {
                 seen = Some(r.id);
-                let now = count(&r);
-                if shown != Some(now) {
-                    progress.count("Pushing", now.0 as u64, now.1 as u64);
-                    shown = Some(now);
-                }
+                show(&mut shown, &r);
             }
             None => {
                 // A push that ended between two looks still shows its last count.
@@ -160,7 +148,9 @@ fn watch(progress: &Progress, journal: &Journal, plan: &str, stop: &AtomicBool) 
                     .flatten()
                     .filter(|id| Some(*id) > floor);
                 if let Some(id) = seen.or(newest) {
-                    show_end(&mut shown, id);
+                    if let Ok(r) = journal.push(id) {
+                        show(&mut shown, &r);
+                    }
                     progress.phase("Updating the plan and the operation log…");
                     floor = Some(id);
                     seen = None;
