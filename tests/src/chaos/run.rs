@@ -323,16 +323,14 @@ impl Scenario {
         }
     }
 
-    /// The tip of the tracking branch when the working branch has merged it and the plan file
-    /// on disk is the working branch's (the last Targetprocess snapshot the plan file took in),
-    /// else `None`.
+    /// The last Targetprocess snapshot the plan took in (the engine's base), when the plan file
+    /// on disk is the working branch's; else `None`.
     fn merged_snapshot(&self) -> Option<pi_git::Oid> {
         let ws = self.ws();
-        let tracking = ws.repo.branch_tip(&ws.names.tracking()).ok()??;
         let working = ws.repo.branch_tip(&ws.names.working()).ok()??;
         let committed = ws.repo.read_file_at(working, &ws.plan_file()).ok()??;
         let on_disk = std::fs::read(ws.plan_path().ok()?).ok()?;
-        (committed == on_disk && ws.repo.is_ancestor(tracking, working).ok()?).then_some(tracking)
+        (committed == on_disk).then(|| ws.base().ok().map(|b| b.commit))?
     }
 
     fn ws(&self) -> Workspace {
@@ -439,17 +437,8 @@ impl Scenario {
         self.write_plan(&plan);
         self.stats.local_edits += 1;
         // Back to the value of the last sync: the engine sees the plan file, not the typing, so
-        // there is no local change of the field left. Unless an interrupted push may already
-        // have written the field: its merge base is then the value sent.
-        let ws = self.ws();
-        let in_flight = written_by_open_push(&ws, &id, field);
-        let synced = ws.base().ok().and_then(|b| {
-            super::model::values(&b.plan)
-                .into_iter()
-                .find(|(e, s, _)| e == &id && *s == Slot::Field(field))
-                .map(|(.., v)| v)
-        });
-        if !in_flight && synced.is_some_and(|v| same(&v, &value)) {
+        // there is no local change of the field left.
+        if back_to_sync(&self.ws(), &id, field, &value) {
             self.log(format!(
                 "local edit: {field} of {handle} = {value:?}, back to the last sync"
             ));
@@ -708,14 +697,7 @@ impl Scenario {
         self.stats.tp_edits += 1;
         // Back to the value of the plan's last sync: the engine sees no change of the field in
         // Targetprocess since then.
-        let synced = self.ws().base().ok().and_then(|b| {
-            super::model::values(&b.plan)
-                .into_iter()
-                .find(|(e, s, _)| e.tp() == Some(n) && *s == Slot::Field(field))
-                .map(|(.., v)| v)
-        });
-        let in_flight = written_by_open_push(&self.ws(), &EntityId::Tp(n), field);
-        if !in_flight && synced.is_some_and(|v| same(&v, &now)) {
+        if back_to_sync(&self.ws(), &EntityId::Tp(n), field, &now) {
             self.log("    back to the last sync's value in Targetprocess".into());
             self.ledger.tp_edit_undone(handle, field, self.step, &now);
         }
@@ -1299,6 +1281,19 @@ pub struct JournalDump {
     /// (push id, finished)
     pub pushes: Vec<(i64, bool)>,
     pub ops: Vec<JournalRow>,
+}
+
+/// Whether `value` is what the plan's last sync (the engine's base) holds in `field` of
+/// `entity`, so that setting it there is no change the engine can see — unless an unfinished
+/// push may already have written the field: the merge that ends it starts from the value sent.
+fn back_to_sync(ws: &Workspace, entity: &EntityId, field: Field, value: &FieldValue) -> bool {
+    let synced = ws.base().ok().and_then(|b| {
+        super::model::values(&b.plan)
+            .into_iter()
+            .find(|(e, s, _)| e == entity && *s == Slot::Field(field))
+            .map(|(.., v)| v)
+    });
+    synced.is_some_and(|v| same(&v, value)) && !written_by_open_push(ws, entity, field)
 }
 
 /// Whether an unfinished push may already have written `field` of `entity` (an update of it
