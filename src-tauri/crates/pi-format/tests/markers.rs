@@ -2,7 +2,7 @@
 //! what the renderer writes for each side, and resolving every region to one side reads back
 //! as that side's plan.
 
-mod support;
+use crate::support;
 
 use pi_format::{MarkerLabels, ParseErrorKind, parse, render, render_with_markers};
 use pi_model::merge::{

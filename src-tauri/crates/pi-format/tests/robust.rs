@@ -1,7 +1,7 @@
 //! Whatever the input, `parse` returns instead of panicking: random text, and random edits of
 //! a real rendered file (deleted, duplicated, swapped and truncated lines, inserted bytes).
 
-mod support;
+use crate::support;
 
 use pi_format::{parse, render};
 use proptest::prelude::*;

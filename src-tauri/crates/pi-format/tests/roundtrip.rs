@@ -1,7 +1,7 @@
 //! Round-trip properties of the current layout: `parse(render(p)) == p` for normalized plans,
 //! and rendering is canonical.
 
-mod support;
+use crate::support;
 
 use pi_format::{Layout, normalize, parse, render, sample::sample_plan};
 use proptest::prelude::*;

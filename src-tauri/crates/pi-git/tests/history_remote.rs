@@ -1,6 +1,6 @@
 //! History of the plan file and sharing through a bare remote with two clones.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

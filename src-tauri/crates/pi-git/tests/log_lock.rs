@@ -1,6 +1,6 @@
 //! Append-only log refs (compare-and-swap, concurrent writers) and the repository lock.
 
-mod common;
+use crate::common;
 
 use std::process::{Command, Stdio};
 use std::sync::{Arc, Barrier};

@@ -1,6 +1,6 @@
 //! Opening/initialising repositories and writing plan commits (off-worktree, checked-out, merge).
 
-mod common;
+use crate::common;
 
 use common::*;
 use pi_git::{FileChange, GitError, PlanRepo, Source, Trailers};

@@ -1,6 +1,6 @@
 //! Resilience against pi-sim's fault injection: throttling, 5xx, dropped connections, bad auth.
 
-mod common;
+use crate::common;
 
 use std::time::{Duration, Instant};
 

@@ -1,6 +1,6 @@
 //! Reads against pi-sim: the team plan, paging, request counts, stale-data detection.
 
-mod common;
+use crate::common;
 
 use pi_model::EntityId;
 use pi_targetprocess::{Kind, TpClient};

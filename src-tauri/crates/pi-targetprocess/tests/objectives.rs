@@ -2,7 +2,7 @@
 //! is checked by a marker query before anything is resent, and a create whose answer was lost
 //! after TP applied it is recovered by its marker, never duplicated.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

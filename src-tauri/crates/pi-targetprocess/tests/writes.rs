@@ -1,6 +1,6 @@
 //! Writes against pi-sim: partial updates with state names, bulk with verification, delete.
 
-mod common;
+use crate::common;
 
 use pi_model::{Criterion, Effort};
 use pi_targetprocess::{FieldChange, Kind, TpError};

@@ -3,7 +3,7 @@
 
 #![allow(clippy::unwrap_used)] // helpers outside #[test] functions
 
-mod merge_file_support;
+use crate::merge_file_support;
 
 use std::fs;
 use std::path::Path;

@@ -4,7 +4,7 @@
 
 #![allow(clippy::unwrap_used)]
 
-mod sync_cli_support;
+use crate::sync_cli_support;
 
 use std::path::Path;
 

@@ -5,7 +5,7 @@
 
 #![allow(clippy::unwrap_used)]
 
-mod sync_cli_support;
+use crate::sync_cli_support;
 
 use std::time::{Duration, Instant};
 

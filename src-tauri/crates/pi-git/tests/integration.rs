@@ -1,0 +1,7 @@
+//! Integration tests of pi-git
+//! (one test binary for the crate: each module is one former test file).
+
+mod common;
+mod history_remote;
+mod log_lock;
+mod repo_commit;

@@ -1,0 +1,8 @@
+//! Integration tests of pi-sim
+//! (one test binary for the crate: each module is one former test file).
+
+mod contract;
+mod data;
+mod faults;
+mod jira_contract;
+mod quotas;

@@ -1,0 +1,8 @@
+//! Integration tests of pi-targetprocess against pi-sim
+//! (one test binary for the crate: each module is one former test file).
+
+mod common;
+mod faults;
+mod fetch;
+mod objectives;
+mod writes;
