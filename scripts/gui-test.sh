@@ -6,6 +6,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
+# A full run builds everything once: incremental state would only take disk space (gigabytes).
+export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
 
 if [ -z "${PI_PLANNER_GUI_SESSION:-}" ]; then
     (cd ui && npm run --silent build)

@@ -3,8 +3,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
+# A full run builds everything once: incremental state would only take disk space (gigabytes).
+export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
 
 ./scripts/install-deps.sh
+
+# The build needs a few gigabytes; say how much there is, for when it runs out.
+echo "== disk: $(df -h --output=avail . | tail -n 1 | tr -d ' ') free here"
 
 echo "== cargo fmt --check"
 cargo fmt --all --check
