@@ -11,4 +11,5 @@ mod shared_creates;
 mod shared_snapshots;
 mod sync_flow;
 mod templates;
+mod train;
 mod verify;

@@ -27,6 +27,7 @@ pub mod save;
 pub mod state;
 pub mod status;
 pub mod templates;
+pub mod train;
 pub mod verify;
 pub mod workspace;
 
@@ -44,5 +45,6 @@ pub use rollback::{
 };
 pub use save::{restore, save};
 pub use status::{Status, status};
+pub use train::{PlanSync, TrainOptions, sync_train};
 pub use verify::{Finding, Repair, VerifyReport, verify};
 pub use workspace::Workspace;

@@ -1,10 +1,10 @@
 //! Integration tests of pi-format
 //! (one test binary for the crate: each module is one former test file).
 
-mod support;
 mod errors;
 mod legacy_import;
 mod markers;
 mod robust;
 mod roundtrip;
 mod snapshot;
+mod support;

@@ -25,6 +25,8 @@ pub struct TpClient {
     pub(crate) http: Http,
     /// (entity type name, state name lower-case) → state id; filled on first use.
     pub(crate) states: Mutex<Option<HashMap<(String, String), i64>>>,
+    /// The group sharing this client's plan reads, while there is one (see `shared`).
+    pub(crate) shared: std::sync::Mutex<Option<std::sync::Arc<crate::shared::Group>>>,
 }
 
 impl TpClient {
@@ -34,6 +36,7 @@ impl TpClient {
             config,
             http,
             states: Mutex::new(None),
+            shared: std::sync::Mutex::new(None),
         })
     }
 
@@ -145,19 +148,62 @@ impl TpClient {
     /// One team's plan for one release, with per-entity versions. Five reads in parallel
     /// (release, team, team objectives, program objectives, features of the release), each paged
     /// with `take = page_size`: no per-entity requests.
+    ///
+    /// While the client shares its reads ([`TpClient::share_reads`]), the call waits until every
+    /// member of the group is waiting for a plan too (or has left it) and one read serves them
+    /// all; the read starts after every call it answers, so it is as fresh as a read of its own.
     pub async fn fetch_team_plan(&self, release: i64, team: i64) -> Result<RemotePlan, TpError> {
+        if let Some(group) = self.read_group() {
+            return group.fetch(self, release, team).await;
+        }
+        self.fetch_team_plan_alone(release, team).await
+    }
+
+    /// [`TpClient::fetch_team_plan`] on its own, whether or not reads are shared.
+    pub(crate) async fn fetch_team_plan_alone(
+        &self,
+        release: i64,
+        team: i64,
+    ) -> Result<RemotePlan, TpError> {
+        let mut plans = self.fetch_team_plans(release, &[team]).await?;
+        plans.remove(&team).ok_or_else(|| TpError::NotFound {
+            method: "GET".to_owned(),
+            path: format!("Teams/{team}"),
+        })
+    }
+
+    /// The plans of several teams of one release, read once: the release, the teams, their
+    /// objectives, the program objectives and the release's features (which every team's plan
+    /// needs whole: Targetprocess v1 cannot filter features by the objectives they are linked
+    /// to). Each plan is the one [`TpClient::fetch_team_plan`] returns for its team; a team
+    /// Targetprocess does not know is missing from the map (one team alone is an error, as
+    /// `GET Teams/{id}` answers). `requests` of every plan counts the whole shared read.
+    pub async fn fetch_team_plans(
+        &self,
+        release: i64,
+        teams: &[i64],
+    ) -> Result<BTreeMap<i64, RemotePlan>, TpError> {
         let before = self.http.sent();
         let schema = &self.config.schema;
         let (release_inc, team_inc) = (release_include(), [Include::field("Name")]);
-        let release_q = self.get_one("Releases", release, &release_inc);
-        let team_q = self.get_one("Teams", team, &team_inc);
+        let mut teams = teams.to_vec();
+        teams.sort_unstable();
+        teams.dedup();
+        let one = match teams.as_slice() {
+            [team] => Some(*team),
+            _ => None,
+        };
+        let by_team = match one {
+            Some(team) => Where::new().id_eq("Team.Id", team),
+            None => Where::new().id_in("Team.Id", &teams),
+        };
+        let mut include = objective_include(schema);
+        if one.is_none() {
+            include.push(Include::nested("Team", &["Id"]));
+        }
         let objectives_q = Query::new(&schema.team_objective_resource)
-            .filter(
-                Where::new()
-                    .id_eq("Team.Id", team)
-                    .id_eq("Release.Id", release),
-            )
-            .include(objective_include(schema))
+            .filter(by_team.id_eq("Release.Id", release))
+            .include(include)
             .order_by("Id");
         let program_q = Query::new(&schema.program_objective_resource)
             .filter(Where::new().id_eq("Release.Id", release))
@@ -167,31 +213,67 @@ impl TpClient {
             .filter(Where::new().id_eq("Release.Id", release))
             .include(feature_include(schema))
             .order_by("Id");
-        let (release_v, team_v, objectives, programs, features) = futures::try_join!(
-            release_q,
-            team_q,
+        let team_names = async {
+            match one {
+                Some(team) => Ok(vec![named(&self.get_one("Teams", team, &team_inc).await?)]),
+                None => {
+                    let query = Query::new("Teams").filter(Where::new().id_in("Id", &teams));
+                    let found = self.summaries(query).await?;
+                    Ok(found
+                        .into_iter()
+                        .map(|s| Named {
+                            id: Some(s.id),
+                            name: s.name,
+                        })
+                        .collect())
+                }
+            }
+        };
+        let (release_v, team_names, objectives, programs, features) = futures::try_join!(
+            self.get_one("Releases", release, &release_inc),
+            team_names,
             self.all::<WorkItem>(&objectives_q),
             self.all::<WorkItem>(&program_q),
             self.all::<WorkItem>(&features_q),
         )?;
-        let mut remote = assemble(schema, &objectives, &features);
-        remote.plan.release = named(&release_v);
-        remote.plan.team = named(&team_v);
-        remote.plan.art = release_v
+        let requests = self.http.sent() - before;
+        let programs: Vec<_> = programs.iter().map(mapping::program_objective).collect();
+        let art = release_v
             .get("AgileReleaseTrain")
             .map(named)
             .unwrap_or_default();
-        remote.plan.program_objectives = programs.iter().map(mapping::program_objective).collect();
-        remote.requests = self.http.sent() - before;
+        let mut plans = BTreeMap::new();
+        for team in team_names {
+            let Some(id) = team.id else { continue };
+            let filtered: Vec<WorkItem>;
+            let own = match one {
+                Some(_) => &objectives,
+                None => {
+                    filtered = objectives
+                        .iter()
+                        .filter(|o| o.ref_ids("Team").first() == Some(&id))
+                        .cloned()
+                        .collect();
+                    &filtered
+                }
+            };
+            let mut remote = assemble(schema, own, &features);
+            remote.plan.release = named(&release_v);
+            remote.plan.team = team;
+            remote.plan.art = art.clone();
+            remote.plan.program_objectives = programs.clone();
+            remote.requests = requests;
+            plans.insert(id, remote);
+        }
         tracing::info!(
             release,
-            team,
+            teams = teams.len(),
             objectives = objectives.len(),
             features = features.len(),
-            requests = remote.requests,
-            "fetched team plan"
+            requests,
+            "fetched team plans"
         );
-        Ok(remote)
+        Ok(plans)
     }
 }
 

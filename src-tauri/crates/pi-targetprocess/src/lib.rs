@@ -25,6 +25,7 @@ mod paging;
 pub mod query;
 pub mod redact;
 mod retry_after;
+mod shared;
 pub mod text;
 mod users;
 mod wire;
@@ -38,6 +39,7 @@ pub use model::{
     BulkItem, Created, FieldChange, IdempotencyMarker, Kind, Placement, RemotePlan, Summary,
     SyncVersion,
 };
+pub use shared::ReadMember;
 pub use users::{OwnerError, User, find_owner};
 
 /// `TeamPIObjectives` → `TeamPIObjective` (TP's `EntityType.Name` is the singular).

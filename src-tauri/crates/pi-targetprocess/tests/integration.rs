@@ -5,4 +5,5 @@ mod common;
 mod faults;
 mod fetch;
 mod objectives;
+mod shared_reads;
 mod writes;

@@ -43,7 +43,7 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Work with a team's plan: init, pull, push, status, resolve, rollback, resume, log, validate, show, migrate, merge-file.
+    /// Work with a team's plan: init, pull, push, sync-all, status, resolve, rollback, resume, log, validate, show, migrate, merge-file.
     Plan(plan::PlanArgs),
     /// Run the local Targetprocess and Jira simulator with demo data and fault injection.
     Sim(sim::SimArgs),

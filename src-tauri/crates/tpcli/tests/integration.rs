@@ -1,16 +1,17 @@
 //! Black-box tests of the tpcli binary
 //! (one test binary for the crate: each module is one former test file).
 
-mod merge_file_support;
-mod sync_cli_support;
 mod approve_cli;
 mod diff_cli;
 mod merge_file;
 mod merge_file_git;
+mod merge_file_support;
 mod plan_cli;
 mod rollback_cli;
 mod sim_cli;
+mod sync_all_cli;
 mod sync_cli;
 mod sync_cli_crash;
 mod sync_cli_keychain;
+mod sync_cli_support;
 mod verify_cli;

@@ -4,8 +4,8 @@
 //! several runs (and the request count where Targetprocess is involved).
 //!
 //! It also times a per-team sync (pull then push of a typical 15-objective team plan) and a
-//! train-wide sync (12 teams × 100 objectives, pull then push of every team through one client,
-//! 4 teams at a time).
+//! train-wide sync (12 teams × 100 objectives, pull then push of every team with
+//! `pi_engine::sync_train` through one client).
 //!
 //! Run with `cargo bench -p pi-engine --bench sync`; a trailing word (`push`, `pull`, `merge`,
 //! `changeset`, `init`, `team`, `train`) runs only the benchmarks whose name contains it;

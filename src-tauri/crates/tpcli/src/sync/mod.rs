@@ -1,6 +1,6 @@
-//! `tpcli plan init | pull | push | status | resolve | rollback | resume | log | verify`: the sync
-//! workflow, one module per subcommand, each a thin layer over pi-engine; progress on stderr,
-//! results on stdout.
+//! `tpcli plan init | pull | push | sync-all | status | resolve | rollback | resume | log |
+//! verify`: the sync workflow, one module per subcommand, each a thin layer over pi-engine;
+//! progress on stderr, results on stdout.
 
 pub mod approve;
 pub mod audit;
@@ -17,6 +17,7 @@ pub mod report;
 pub mod resolve;
 pub mod rollback;
 pub mod status;
+pub mod sync_all;
 pub mod verify;
 mod words;
 

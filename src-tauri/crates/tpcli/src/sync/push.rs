@@ -92,7 +92,7 @@ pub fn run(args: PushArgs) -> Result<u8> {
     Ok(code(&outcome))
 }
 
-fn code(outcome: &PushOutcome) -> u8 {
+pub(super) fn code(outcome: &PushOutcome) -> u8 {
     match outcome {
         PushOutcome::NothingToPush { .. } | PushOutcome::Preview { .. } => exit::OK,
         PushOutcome::Pushed(r) if r.ops.iter().all(|o| o.result.is_ok()) => exit::OK,
@@ -100,7 +100,7 @@ fn code(outcome: &PushOutcome) -> u8 {
     }
 }
 
-fn print_human(outcome: &PushOutcome) {
+pub(super) fn print_human(outcome: &PushOutcome) {
     match outcome {
         PushOutcome::NothingToPush { resumed } => {
             if *resumed > 0 {
@@ -183,7 +183,7 @@ fn print_report(r: &pi_engine::PushReport) {
     }
 }
 
-fn json(outcome: &PushOutcome) -> serde_json::Value {
+pub(super) fn json(outcome: &PushOutcome) -> serde_json::Value {
     use serde_json::json;
     match outcome {
         PushOutcome::NothingToPush { resumed } => {

@@ -1,0 +1,75 @@
+//! `sync_train`: the plans of a whole release train synced together — every team's pull, then
+//! its push — with their Targetprocess reads shared (one read of the release serves every team
+//! waiting for one; see `pi_targetprocess::TpClient::share_reads`).
+//!
+//! Each plan goes through exactly the `pull` and `push` a planner would run on it, with the same
+//! locks, journal, conflicts and approvals; one plan's conflict or failure is that plan's
+//! result and stops nothing else.
+
+use std::collections::BTreeSet;
+
+use crate::context::Context;
+use crate::error::{EngineError, Result};
+use crate::pull::{PullOptions, PullReport, pull};
+use crate::push::{PushOptions, PushOutcome, push};
+use crate::workspace::Workspace;
+
+#[derive(Debug, Clone, Default)]
+pub struct TrainOptions {
+    /// Push each plan after its pull (otherwise pull only).
+    pub push: bool,
+    /// Confirms deletions in Targetprocess (as `PushOptions::yes`).
+    pub yes: bool,
+}
+
+/// One plan's part of a train sync.
+#[derive(Debug)]
+pub struct PlanSync {
+    /// The plan file (`<release>.<team>.md`).
+    pub plan: String,
+    pub pull: Result<PullReport>,
+    /// `None` when not pushed: pull only, or the pull failed.
+    pub push: Option<Result<PushOutcome>>,
+}
+
+/// Pulls, then pushes (with `opts.push`), every plan of `plans`, all at once on the caller's
+/// task; results in the order of `plans`. Two plans checked out in one repository are refused
+/// before anything runs (each takes the repository's lock for its whole operation).
+pub async fn sync_train(
+    ctx: &Context<'_>,
+    plans: &[Workspace],
+    opts: &TrainOptions,
+) -> Result<Vec<PlanSync>> {
+    let mut repos = BTreeSet::new();
+    for ws in plans {
+        let dir = ws.repo.git_dir();
+        let key = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
+        if !repos.insert(key) {
+            return Err(EngineError::NoPlan(format!(
+                "{} is given twice (one repository holds one checked-out plan): sync each plan once, from a clone of its own",
+                dir.display()
+            )));
+        }
+    }
+    let members = ctx.tp.share_reads(plans.len());
+    let runs = plans.iter().zip(members).map(|(ws, member)| async move {
+        let pulled = pull(ctx, ws, &PullOptions::default()).await;
+        let pushed = match (&pulled, opts.push) {
+            (Ok(_), true) => {
+                let push_opts = PushOptions {
+                    dry_run: false,
+                    yes: opts.yes,
+                };
+                Some(push(ctx, ws, push_opts).await)
+            }
+            _ => None,
+        };
+        drop(member);
+        PlanSync {
+            plan: ws.plan_file(),
+            pull: pulled,
+            push: pushed,
+        }
+    });
+    Ok(futures::future::join_all(runs).await)
+}
