@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used)] // test support: a failure here is a broken test set-up
 
 pub mod chaos;
+pub mod load;
 
 use std::path::{Path, PathBuf};
 
