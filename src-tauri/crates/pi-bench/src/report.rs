@@ -108,7 +108,7 @@ pub const TARGETS: &[Target] = &[
     },
     Target {
         id: "sync.train",
-        label: "train-wide sync: 12 teams × 100 objectives, pull then push each, 4 teams at a time, one client, 50 ms latency",
+        label: "train-wide sync (`tpcli plan sync-all`): 12 teams × 100 objectives, pull then push each, one client, 50 ms latency",
         old_tool: "< 1 s per team (12 s)",
         ours_ms: Some(10_000.0),
         command: "cargo bench -p pi-engine --bench sync -- train",
