@@ -64,6 +64,25 @@ pub fn ctx<'a>(tp: &'a Tp, me: &'a Identity, minute: i64) -> Context<'a> {
     }
 }
 
+/// The effort of team objective `id` in Targetprocess.
+pub fn effort_in_tp(tp: &Tp, id: i64) -> f64 {
+    tp.sim.control().get_entity("TeamPIObjectives", id).unwrap()["Effort"]
+        .as_f64()
+        .unwrap()
+}
+
+/// Sets the effort of team objective `id` in Targetprocess, as someone editing it there.
+pub fn set_effort_in_tp(tp: &Tp, id: i64, effort: f64) {
+    tp.sim
+        .control()
+        .update_entity(
+            "TeamPIObjectives",
+            id,
+            serde_json::json!({ "Effort": effort }),
+        )
+        .unwrap();
+}
+
 /// The first team of the first ART and that ART's first release, by name.
 pub async fn first_team(tp: &Tp) -> (String, String) {
     let art = tp.client.list_arts().await.unwrap()[0].id;

@@ -8,7 +8,6 @@
 use pi_engine::{PullOptions, Workspace};
 use pi_model::Effort;
 use pi_scenarios::*;
-use serde_json::json;
 
 fn git(dir: &std::path::Path, args: &[&str]) {
     let out = std::process::Command::new("git")
@@ -17,13 +16,6 @@ fn git(dir: &std::path::Path, args: &[&str]) {
         .output()
         .unwrap();
     assert!(out.status.success(), "git {args:?}: {out:?}");
-}
-
-fn set_effort_in_tp(tp: &Tp, id: i64, effort: f64) {
-    tp.sim
-        .control()
-        .update_entity("TeamPIObjectives", id, json!({ "Effort": effort }))
-        .unwrap();
 }
 
 fn effort(ws: &Workspace, id: i64) -> Option<f64> {

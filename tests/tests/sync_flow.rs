@@ -9,12 +9,6 @@ use pi_model::{Effort, EntityId, Field};
 use pi_scenarios::*;
 use serde_json::json;
 
-fn effort_in_tp(tp: &Tp, id: i64) -> f64 {
-    tp.sim.control().get_entity("TeamPIObjectives", id).unwrap()["Effort"]
-        .as_f64()
-        .unwrap()
-}
-
 #[tokio::test]
 async fn init_writes_the_team_plan_on_two_branches() {
     let tp = tp().await;

@@ -8,7 +8,6 @@ use std::path::Path;
 use pi_engine::{InitRequest, PushOutcome, TrainOptions, Workspace};
 use pi_model::Effort;
 use pi_scenarios::*;
-use serde_json::json;
 
 /// Plans of the first `n` teams of the first ART, each in its own repository under `root`.
 async fn team_plans(tp: &Tp, root: &Path, n: usize) -> Vec<Workspace> {
@@ -39,19 +38,6 @@ fn set_local_effort(ws: &Workspace, index: usize, points: f64) {
     edit_plan(ws, |p| p.objectives[index].effort = Effort::new(points));
 }
 
-fn set_tp_effort(tp: &Tp, id: i64, points: f64) {
-    tp.sim
-        .control()
-        .update_entity("TeamPIObjectives", id, json!({ "Effort": points }))
-        .unwrap();
-}
-
-fn tp_effort(tp: &Tp, id: i64) -> f64 {
-    tp.sim.control().get_entity("TeamPIObjectives", id).unwrap()["Effort"]
-        .as_f64()
-        .unwrap()
-}
-
 #[tokio::test]
 async fn every_team_is_pulled_and_pushed_and_one_teams_trouble_stays_its_own() {
     let tp = tp().await;
@@ -64,9 +50,9 @@ async fn every_team_is_pulled_and_pushed_and_one_teams_trouble_stays_its_own() {
     // Team 0: a TP edit and a local edit of another objective. Team 1: the same objective
     // changed on both sides (a conflict). Team 2: a local edit. Team 3: a plan file that no
     // longer parses.
-    set_tp_effort(&tp, ids[0].0, 31.0);
+    set_effort_in_tp(&tp, ids[0].0, 31.0);
     set_local_effort(&plans[0], 1, 32.0);
-    set_tp_effort(&tp, ids[1].0, 41.0);
+    set_effort_in_tp(&tp, ids[1].0, 41.0);
     set_local_effort(&plans[1], 0, 42.0);
     set_local_effort(&plans[2], 1, 52.0);
     let broken = plans[3].plan_path().unwrap();
@@ -92,7 +78,7 @@ async fn every_team_is_pulled_and_pushed_and_one_teams_trouble_stays_its_own() {
         panic!("team 0 pushes: {:?}", synced[0].push);
     };
     assert_eq!(report.ops.len(), 1);
-    assert_eq!(tp_effort(&tp, ids[0].1), 32.0);
+    assert_eq!(effort_in_tp(&tp, ids[0].1), 32.0);
     assert_eq!(
         plans[0].local().unwrap().objectives[0].effort,
         Effort::new(31.0)
@@ -104,10 +90,14 @@ async fn every_team_is_pulled_and_pushed_and_one_teams_trouble_stays_its_own() {
         synced[1].push,
         Some(Ok(PushOutcome::Blocked { conflicts: 1 }))
     ));
-    assert_eq!(tp_effort(&tp, ids[1].0), 41.0, "a conflict is not pushed");
+    assert_eq!(
+        effort_in_tp(&tp, ids[1].0),
+        41.0,
+        "a conflict is not pushed"
+    );
 
     assert!(matches!(synced[2].push, Some(Ok(PushOutcome::Pushed(_)))));
-    assert_eq!(tp_effort(&tp, ids[2].1), 52.0);
+    assert_eq!(effort_in_tp(&tp, ids[2].1), 52.0);
 
     let err = synced[3].pull.as_ref().unwrap_err().to_string();
     assert!(
@@ -137,14 +127,14 @@ async fn pull_only_leaves_local_edits_unpushed() {
     let root = tempfile::tempdir().unwrap();
     let plans = team_plans(&tp, root.path(), 2).await;
     let id = objective_id(&plans[0], 0);
-    let before = tp_effort(&tp, id);
+    let before = effort_in_tp(&tp, id);
     set_local_effort(&plans[0], 0, before + 5.0);
     let me = jane();
     let synced = pi_engine::sync_train(&ctx(&tp, &me, 5), &plans, &TrainOptions::default())
         .await
         .unwrap();
     assert!(synced.iter().all(|s| s.pull.is_ok() && s.push.is_none()));
-    assert_eq!(tp_effort(&tp, id), before);
+    assert_eq!(effort_in_tp(&tp, id), before);
     assert_eq!(synced[0].pull.as_ref().unwrap().local.len(), 1);
 }
 
