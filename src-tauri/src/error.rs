@@ -185,6 +185,11 @@ impl From<pi_engine::EngineError> for UiError {
                 format!("The owner of {entity:?} is not a Targetprocess user."),
             )
             .hint("Choose an owner by the name Targetprocess shows, then push again."),
+            E::PlanBusy { by, .. } => UiError::new(
+                ErrorCode::Busy,
+                format!("{by} is pushing this plan right now; nothing was sent."),
+            )
+            .hint("Push again in a moment: their changes come in first."),
             E::Io(e) => file_error("the workspace folder", &e),
             E::Approval(e) => approval_error(&e),
             E::Template(e) => template_error(&e),

@@ -5,6 +5,7 @@ mod approvals;
 mod approvals_forged;
 mod approvals_openpgp;
 mod history;
+mod push_lease;
 mod resume;
 mod rollback;
 mod shared_creates;

@@ -1,5 +1,7 @@
 //! A new objective shared through the git remote before it is pushed: however many clones push
-//! it, and whether one after the other or at the same moment, Targetprocess gets it once.
+//! it, and whether one after the other or at the same moment (they take turns through the push
+//! lease), Targetprocess gets it once; copies made by clones that did not wait for each other
+//! end as the oldest one.
 
 #![allow(clippy::unwrap_used)]
 
@@ -112,13 +114,13 @@ async fn a_shared_new_objective_pushed_by_two_clones_one_after_the_other_is_crea
 }
 
 #[tokio::test]
-async fn a_shared_new_objective_pushed_by_two_clones_at_the_same_moment_is_kept_once() {
+async fn two_clones_pushing_a_shared_new_objective_at_the_same_moment_take_turns() {
     let tp = tp().await;
     let root = tempfile::tempdir().unwrap();
     let (ws_a, ws_b) = two_clones(&tp, root.path()).await;
     shared_new_objective(&tp, &ws_a, &ws_b).await;
-    // Every answer takes a while, so both pushes look for the objective before either creates
-    // it, and both create it.
+    // Every answer takes a while, so without the push lease both pushes would look for the
+    // objective before either created it, and both would create it.
     let mut faults = tp.sim.control().faults();
     faults.latency = std::time::Duration::from_millis(40);
     tp.sim.control().set_faults(faults);
@@ -128,23 +130,74 @@ async fn a_shared_new_objective_pushed_by_two_clones_at_the_same_moment_is_kept_
         pi_engine::push(&ctx_a, &ws_a, PushOptions::default()),
         pi_engine::push(&ctx_b, &ws_b, PushOptions::default()),
     );
-    for out in [out_a.unwrap(), out_b.unwrap()] {
-        assert!(matches!(out, PushOutcome::Pushed(_)), "{out:?}");
-    }
     tp.sim.control().set_faults(pi_sim::Faults::default());
+    // One creates it; the other waits for the lease, takes in the first one's push and has
+    // nothing left to send.
+    let outs = [out_a.unwrap(), out_b.unwrap()];
+    let pushed = outs
+        .iter()
+        .filter(|o| matches!(o, PushOutcome::Pushed(r) if r.created.len() == 2))
+        .count();
+    let nothing = outs
+        .iter()
+        .filter(|o| matches!(o, PushOutcome::NothingToPush { .. }))
+        .count();
+    assert_eq!((pushed, nothing), (1, 1), "{outs:?}");
 
     let objectives = named_in_tp(&tp, "TeamPIObjectives", NAME);
-    assert_eq!(objectives.len(), 1, "the younger copy is deleted");
+    assert_eq!(objectives.len(), 1, "created once");
     assert_eq!(named_in_tp(&tp, "Features", "Launch checklist").len(), 1);
     for ws in [&ws_a, &ws_b] {
         let plan = ws.local().unwrap();
         let o = plan.objectives.iter().find(|o| o.name == NAME).unwrap();
-        assert_eq!(
-            o.id.tp(),
-            Some(objectives[0]),
-            "both clones hold the kept one"
-        );
+        assert_eq!(o.id.tp(), Some(objectives[0]), "both clones hold it");
     }
     settle(&tp, &ws_a, &ws_b).await;
     assert_eq!(named_in_tp(&tp, "TeamPIObjectives", NAME).len(), 1);
+}
+
+/// Copies of a new objective created by clones that did not wait for each other (a push that
+/// outlived its lease): the next push of it keeps the oldest copy and deletes the others.
+#[tokio::test]
+async fn copies_created_by_clones_at_the_same_moment_end_as_the_oldest_one() {
+    let tp = tp().await;
+    let root = tempfile::tempdir().unwrap();
+    let (ws_a, ws_b) = two_clones(&tp, root.path()).await;
+    shared_new_objective(&tp, &ws_a, &ws_b).await;
+    let plan = ws_a.local().unwrap();
+    let placement = pi_targetprocess::Placement {
+        team: plan.team.id.unwrap(),
+        release: plan.release.id.unwrap(),
+    };
+    let marker = pi_targetprocess::IdempotencyMarker::for_operation(&format!(
+        "{}-new-launch-readiness",
+        ws_a.names.plan_slug()
+    ));
+    let mut copies = Vec::new();
+    for _ in 0..2 {
+        let name = pi_targetprocess::FieldChange::Name(NAME.into());
+        let created = tp
+            .client
+            .create(
+                pi_targetprocess::Kind::TeamObjective,
+                placement,
+                &[name],
+                &marker,
+            )
+            .await
+            .unwrap();
+        copies.push(created.id);
+    }
+    assert!(copies[0] < copies[1], "two copies: {copies:?}");
+    let me = jane();
+    let out = pi_engine::push(&ctx(&tp, &me, 3), &ws_a, PushOptions::default())
+        .await
+        .unwrap();
+    assert!(matches!(out, PushOutcome::Pushed(_)), "{out:?}");
+    assert_eq!(named_in_tp(&tp, "TeamPIObjectives", NAME), vec![copies[0]]);
+    let plan = ws_a.local().unwrap();
+    let o = plan.objectives.iter().find(|o| o.name == NAME).unwrap();
+    assert_eq!(o.id.tp(), Some(copies[0]), "the plan holds the oldest copy");
+    settle(&tp, &ws_a, &ws_b).await;
+    assert_eq!(named_in_tp(&tp, "TeamPIObjectives", NAME), vec![copies[0]]);
 }

@@ -55,6 +55,16 @@ pub enum EngineError {
         #[source]
         source: pi_git::GitError,
     },
+    /// A teammate's clone holds the plan's push lease (see `lease`) and did not give it back
+    /// within the wait.
+    #[error(
+        "{by} is writing this plan to Targetprocess (since {since}); nothing was sent: try again in a moment (a stopped push gives the plan free at {until} at the latest)"
+    )]
+    PlanBusy {
+        by: String,
+        since: String,
+        until: String,
+    },
     #[error("{0}")]
     Io(#[from] std::io::Error),
 }

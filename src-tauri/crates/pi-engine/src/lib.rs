@@ -16,6 +16,7 @@ pub mod error;
 pub mod history;
 pub mod init;
 pub mod journal;
+pub mod lease;
 pub mod oplog;
 pub mod pull;
 pub mod push;

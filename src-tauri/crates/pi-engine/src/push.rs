@@ -105,6 +105,11 @@ pub async fn push_overriding(
     let _lock = (!opts.dry_run)
         .then(|| RepoLock::acquire(&ws.repo, LOCK_WAIT))
         .transpose()?;
+    // Held until the push is published (see `lease`); a dry run sends nothing.
+    let _lease = match opts.dry_run {
+        true => None,
+        false => crate::lease::acquire(ctx, ws).await?,
+    };
     let mut resumed = 0;
     if !opts.dry_run {
         let mut journal = open_journal(ws)?;
@@ -174,7 +179,12 @@ pub async fn push_overriding(
 pub async fn resume(ctx: &Context<'_>, ws: &Workspace) -> Result<Option<PushReport>> {
     let _lock = RepoLock::acquire(&ws.repo, LOCK_WAIT)?;
     let mut journal = open_journal(ws)?;
-    match journal.unfinished(&ws.names.plan_slug())? {
+    let unfinished = journal.unfinished(&ws.names.plan_slug())?;
+    let _lease = match unfinished {
+        Some(_) => crate::lease::acquire(ctx, ws).await?,
+        None => None,
+    };
+    match unfinished {
         Some(record) => {
             keep_local_edits(ctx, ws)?;
             let record = reconcile(ctx, ws, &mut journal, record).await?;

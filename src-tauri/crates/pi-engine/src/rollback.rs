@@ -108,8 +108,10 @@ pub async fn rollback(
         None
     } else {
         let lock = RepoLock::acquire(&ws.repo, LOCK_WAIT)?;
+        // Taken before integrating, as a push does (see `lease`).
+        let lease = crate::lease::acquire(ctx, ws).await?;
         crate::remote::commit_and_integrate(ctx, ws)?;
-        Some(lock)
+        Some((lock, lease))
     };
     let entry = find_push(oplog::entries(&ws.repo, &ws.names.oplog_ref())?, op_id)?;
     let conflicts = state::load_conflicts(&ws.local_dir()?)?;
@@ -132,7 +134,8 @@ pub async fn rollback(
         return Ok(RollbackOutcome::NeedsConfirmation(plan));
     }
     record(ctx, ws, &base, &plan)?;
-    // The push machinery takes the lock itself: the recorded rollback is its unfinished entry.
+    // The push machinery takes the lock and the lease itself: the recorded rollback is its
+    // unfinished entry.
     drop(lock);
     let report = crate::push::resume(ctx, ws).await?.unwrap_or_default();
     Ok(RollbackOutcome::RolledBack { plan, report })

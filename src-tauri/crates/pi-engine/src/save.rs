@@ -59,13 +59,7 @@ fn write_atomic(path: &std::path::Path, text: &str) -> Result<()> {
             path.display()
         ))
     };
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = path.with_file_name(format!(".{name}.saving"));
-    std::fs::write(&tmp, text).map_err(io)?;
-    std::fs::rename(&tmp, path).map_err(io)
+    crate::state::write_atomic(path, text.as_bytes()).map_err(io)
 }
 
 #[cfg(test)]

@@ -107,8 +107,17 @@ pub fn save_conflicts(dir: &Path, conflicts: &[Conflict]) -> Result<()> {
         path: path.display().to_string(),
         message: e.to_string(),
     })?;
-    let tmp = dir.join("conflicts.json.tmp");
-    fs::write(&tmp, text)?;
-    fs::rename(&tmp, &path)?;
-    Ok(())
+    Ok(write_atomic(&path, text.as_bytes())?)
+}
+
+/// Writes `bytes` to `path` through a temporary file beside it, renamed over `path`: a process
+/// stopped half-way leaves the old file or the new one, never a part of one.
+pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = path.with_file_name(format!(".{name}.saving"));
+    fs::write(&tmp, bytes)?;
+    fs::rename(&tmp, path)
 }

@@ -108,6 +108,45 @@ impl PlanRepo {
         Ok(pending.len())
     }
 
+    /// The newest entry of the log at `log_ref` (read alone, not the whole log); `None` when the
+    /// ref does not exist.
+    pub fn last_entry(&self, log_ref: &str) -> Result<Option<LogEntry>> {
+        match self.ref_target(log_ref)? {
+            Some(tip) => Ok(Some(
+                self.read_entry(log_ref, &self.repo.find_commit(tip)?)?,
+            )),
+            None => Ok(None),
+        }
+    }
+
+    /// Appends `data` on top of `tip` — the tip of `remote`'s copy of `log_ref` as last fetched,
+    /// `None` when the remote has none — and pushes it to `remote` as `log_ref`, never forcing:
+    /// a compare-and-swap on the remote. `Ok(Some(entry))` when the remote took it, `Ok(None)`
+    /// when someone else moved the remote log since `tip` was fetched. The local `log_ref` is set
+    /// to the new entry either way (it only ever mirrors the remote's log).
+    pub fn append_remote(
+        &self,
+        remote: &str,
+        log_ref: &str,
+        tip: Option<Oid>,
+        data: &[u8],
+        stamp: &Stamp,
+    ) -> Result<Option<LogEntry>> {
+        check_log_ref(log_ref)?;
+        let parent = tip.map(|id| self.repo.find_commit(id)).transpose()?;
+        let (commit, seq) = self.write_entry(log_ref, parent.as_ref(), data, stamp)?;
+        self.repo
+            .reference(log_ref, commit, true, "append to the remote log")?;
+        let report = self.push(remote, &[log_ref])?;
+        Ok(report.rejected.is_empty().then(|| LogEntry {
+            seq,
+            commit,
+            author: stamp.author.clone(),
+            when: stamp.when,
+            data: data.to_vec(),
+        }))
+    }
+
     /// Target of a ref, `None` if it does not exist.
     pub fn ref_target(&self, refname: &str) -> Result<Option<Oid>> {
         match self.repo.find_reference(refname) {

@@ -68,6 +68,12 @@ impl BranchNames {
     pub fn approvals_ref(&self) -> String {
         format!("refs/pi/approvals/{}", self.plan_slug())
     }
+
+    /// Ref of the push lease shared through the remote, e.g.
+    /// `refs/pi/lease/pi-4-25.platform-eco`: who may write the plan to Targetprocess now.
+    pub fn lease_ref(&self) -> String {
+        format!("refs/pi/lease/{}", self.plan_slug())
+    }
 }
 
 /// Full ref name of a baseline tag, e.g. `refs/tags/pi/baseline/pi-4-25-start`.

@@ -226,3 +226,47 @@ fn baselines_are_tagged_listed_and_fetched() {
         Some(b"committed plan\n".to_vec())
     );
 }
+
+#[test]
+fn an_append_to_the_remote_log_is_a_compare_and_swap() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let remote = dir.path().join("shared.git");
+    PlanRepo::init_bare(&remote).expect("bare");
+    let alice = clone_of(&remote, &dir.path().join("alice"));
+    let bob = clone_of(&remote, &dir.path().join("bob"));
+    let lease = pi_git::BranchNames::for_plan("PI-4/25", "Platform Eco").lease_ref();
+    let upstream = remote_pi_ref("origin", &lease);
+    assert_eq!(bob.last_entry(&upstream).expect("reads"), None);
+
+    // Both saw no lease; Alice takes it first, so Bob's take on the same tip is refused.
+    let took = alice
+        .append_remote("origin", &lease, None, b"alice", &stamp(jane(), 0))
+        .expect("runs");
+    assert_eq!(took.as_ref().map(|e| e.seq), Some(1));
+    let refused = bob
+        .append_remote("origin", &lease, None, b"bob", &stamp(bot(), 0))
+        .expect("runs");
+    assert_eq!(refused, None);
+
+    // On the tip he fetched since, Bob's entry goes in after Alice's.
+    bob.fetch("origin").expect("fetch");
+    let tip = bob.ref_target(&upstream).expect("reads");
+    assert_eq!(tip, took.map(|e| e.commit));
+    assert_eq!(
+        bob.last_entry(&upstream).expect("reads").expect("one").data,
+        b"alice"
+    );
+    let after = bob
+        .append_remote("origin", &lease, tip, b"bob", &stamp(bot(), 1))
+        .expect("runs")
+        .expect("the remote had not moved");
+    assert_eq!(after.seq, 2);
+    alice.fetch("origin").expect("fetch");
+    let last = alice.last_entry(&upstream).expect("reads").expect("two");
+    assert_eq!((last.seq, last.data.as_slice()), (2, &b"bob"[..]));
+    // A stale tip is refused again, whoever holds it.
+    let stale = alice
+        .append_remote("origin", &lease, tip, b"alice", &stamp(jane(), 2))
+        .expect("runs");
+    assert_eq!(stale, None);
+}
