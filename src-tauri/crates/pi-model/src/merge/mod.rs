@@ -137,6 +137,8 @@ struct Access<E> {
     /// The entity's own fields, without what the merge handles separately (an objective's
     /// features are merged on their own and attached afterwards).
     own: fn(&E) -> E,
+    /// Whether two versions have the same own fields (as `own` keeps them).
+    same_own: fn(&E, &E) -> bool,
 }
 
 const OBJECTIVE: Access<TeamObjective> = Access {
@@ -146,6 +148,7 @@ const OBJECTIVE: Access<TeamObjective> = Access {
     set: objective_set,
     name: |o| &o.name,
     own: objective_without_features,
+    same_own: same_objective_fields,
 };
 
 const FEATURE: Access<Feature> = Access {
@@ -155,7 +158,37 @@ const FEATURE: Access<Feature> = Access {
     set: feature_set,
     name: |f| &f.name,
     own: Feature::clone,
+    same_own: Feature::eq,
 };
+
+/// Whether two objectives have the same fields, their features aside (the merge compares those
+/// one by one).
+fn same_objective_fields(a: &TeamObjective, b: &TeamObjective) -> bool {
+    // Destructured, so a field added to `TeamObjective` cannot be forgotten here.
+    let TeamObjective {
+        id,
+        name,
+        description,
+        status,
+        effort,
+        owner,
+        committed,
+        business_value,
+        actual_business_value,
+        program_objective,
+        features: _,
+    } = a;
+    *id == b.id
+        && *effort == b.effort
+        && *committed == b.committed
+        && *business_value == b.business_value
+        && *actual_business_value == b.actual_business_value
+        && *program_objective == b.program_objective
+        && *status == b.status
+        && *owner == b.owner
+        && *name == b.name
+        && *description == b.description
+}
 
 /// An objective's fields without its features (not cloned only to be dropped).
 fn objective_without_features(o: &TeamObjective) -> TeamObjective {
@@ -170,7 +203,8 @@ fn objective_without_features(o: &TeamObjective) -> TeamObjective {
         business_value: o.business_value,
         actual_business_value: o.actual_business_value,
         program_objective: o.program_objective.clone(),
-        features: Vec::new(),
+        // Room for the merged features, attached afterwards.
+        features: Vec::with_capacity(o.features.len()),
     }
 }
 
@@ -236,12 +270,12 @@ impl Merger {
     fn parent(
         &mut self,
         feature: &Feature,
-        b: Option<&(EntityId, &Feature)>,
-        l: Option<&(EntityId, &Feature)>,
-        r: Option<&(EntityId, &Feature)>,
+        b: Option<&(&EntityId, &Feature)>,
+        l: Option<&(&EntityId, &Feature)>,
+        r: Option<&(&EntityId, &Feature)>,
         objectives: &HashSet<&EntityId>,
     ) -> Option<EntityId> {
-        let (bp, lp, rp) = (b.map(|x| &x.0), l.map(|x| &x.0), r.map(|x| &x.0));
+        let (bp, lp, rp) = (b.map(|x| x.0), l.map(|x| x.0), r.map(|x| x.0));
         let chosen = match (lp, rp) {
             (Some(lp), Some(rp)) if lp != rp => {
                 if bp == Some(lp) {
@@ -348,7 +382,7 @@ impl Merger {
         acc: &Access<E>,
     ) -> E {
         let mut out = (acc.own)(local);
-        if base == Some(local) && local == remote {
+        if base.is_some_and(|b| (acc.same_own)(b, local)) && (acc.same_own)(local, remote) {
             // Unchanged on both sides (the common case): nothing to merge or report.
             return out;
         }
@@ -437,15 +471,13 @@ fn index(plan: &Plan) -> HashMap<&EntityId, &TeamObjective> {
     plan.objectives.iter().map(|o| (&o.id, o)).collect()
 }
 
-fn by_id(plan: &Plan) -> HashMap<EntityId, (EntityId, &Feature)> {
-    plan.objectives
-        .iter()
-        .flat_map(|o| {
-            o.features
-                .iter()
-                .map(move |f| (f.id.clone(), (o.id.clone(), f)))
-        })
-        .collect()
+/// Every feature of `plan` by id, with the id of its objective.
+fn by_id(plan: &Plan) -> HashMap<&EntityId, (&EntityId, &Feature)> {
+    let mut out = HashMap::with_capacity(plan.objectives.iter().map(|o| o.features.len()).sum());
+    for o in &plan.objectives {
+        out.extend(o.features.iter().map(|f| (&f.id, (&o.id, f))));
+    }
+    out
 }
 
 #[cfg(test)]
