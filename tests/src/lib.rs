@@ -116,6 +116,31 @@ pub async fn two_clones(tp: &Tp, root: &Path) -> (Workspace, Workspace) {
     (ws_a, ws_b)
 }
 
+/// Pushes of both clones at the same moment, by Jane and by Ana, with every answer of the
+/// simulator 40 ms late (so each push's re-read and write are far apart); the faults are reset
+/// afterwards.
+pub async fn push_both_at_once(
+    tp: &Tp,
+    ws_a: &Workspace,
+    ws_b: &Workspace,
+) -> (
+    pi_engine::Result<pi_engine::PushOutcome>,
+    pi_engine::Result<pi_engine::PushOutcome>,
+) {
+    let mut faults = tp.sim.control().faults();
+    faults.latency = std::time::Duration::from_millis(40);
+    tp.sim.control().set_faults(faults);
+    let (me, ana) = (jane(), Identity::new("Ana Lee", "ana@example.com"));
+    let (ctx_a, ctx_b) = (ctx(tp, &me, 3), ctx(tp, &ana, 3));
+    let opts = pi_engine::PushOptions::default;
+    let outs = tokio::join!(
+        pi_engine::push(&ctx_a, ws_a, opts()),
+        pi_engine::push(&ctx_b, ws_b, opts()),
+    );
+    tp.sim.control().set_faults(pi_sim::Faults::default());
+    outs
+}
+
 /// Rewrites the plan file on disk with `edit` applied to the parsed plan.
 pub fn edit_plan(ws: &Workspace, edit: impl FnOnce(&mut pi_model::Plan)) {
     let mut plan = ws.local().unwrap();

@@ -5,7 +5,7 @@
 
 #![allow(clippy::unwrap_used)]
 
-use pi_engine::{PushOptions, PushOutcome};
+use pi_engine::PushOutcome;
 use pi_model::Effort;
 use pi_scenarios::*;
 
@@ -17,17 +17,7 @@ async fn two_pushes_of_one_field_at_the_same_moment_never_overwrite_each_other_u
     let id = ws_a.local().unwrap().objectives[0].id.tp().unwrap();
     edit_plan(&ws_a, |p| p.objectives[0].effort = Effort::new(11.0));
     edit_plan(&ws_b, |p| p.objectives[0].effort = Effort::new(22.0));
-    // Every answer takes a while: each push's re-read and write are far apart.
-    let mut faults = tp.sim.control().faults();
-    faults.latency = std::time::Duration::from_millis(40);
-    tp.sim.control().set_faults(faults);
-    let (me, ana) = (jane(), pi_git::Identity::new("Ana Lee", "ana@example.com"));
-    let (ctx_a, ctx_b) = (ctx(&tp, &me, 3), ctx(&tp, &ana, 3));
-    let (out_a, out_b) = tokio::join!(
-        pi_engine::push(&ctx_a, &ws_a, PushOptions::default()),
-        pi_engine::push(&ctx_b, &ws_b, PushOptions::default()),
-    );
-    tp.sim.control().set_faults(pi_sim::Faults::default());
+    let (out_a, out_b) = push_both_at_once(&tp, &ws_a, &ws_b).await;
     let (out_a, out_b) = (out_a.unwrap(), out_b.unwrap());
     let (won, lost) = match (&out_a, &out_b) {
         (PushOutcome::Pushed(_), PushOutcome::Blocked { conflicts: 1 }) => (11.0, 22.0),

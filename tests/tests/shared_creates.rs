@@ -121,16 +121,7 @@ async fn two_clones_pushing_a_shared_new_objective_at_the_same_moment_take_turns
     shared_new_objective(&tp, &ws_a, &ws_b).await;
     // Every answer takes a while, so without the push lease both pushes would look for the
     // objective before either created it, and both would create it.
-    let mut faults = tp.sim.control().faults();
-    faults.latency = std::time::Duration::from_millis(40);
-    tp.sim.control().set_faults(faults);
-    let (me, ana) = (jane(), pi_git::Identity::new("Ana Lee", "ana@example.com"));
-    let (ctx_a, ctx_b) = (ctx(&tp, &me, 3), ctx(&tp, &ana, 3));
-    let (out_a, out_b) = tokio::join!(
-        pi_engine::push(&ctx_a, &ws_a, PushOptions::default()),
-        pi_engine::push(&ctx_b, &ws_b, PushOptions::default()),
-    );
-    tp.sim.control().set_faults(pi_sim::Faults::default());
+    let (out_a, out_b) = push_both_at_once(&tp, &ws_a, &ws_b).await;
     // One creates it; the other waits for the lease, takes in the first one's push and has
     // nothing left to send.
     let outs = [out_a.unwrap(), out_b.unwrap()];

@@ -220,12 +220,7 @@ mod tests {
 
     impl Shared {
         fn ctx(&self) -> Context<'_> {
-            Context {
-                tp: &self.tp,
-                me: &self.me,
-                now: DateTime::from_timestamp(1_790_000_000, 0).unwrap(),
-                auto_sync: false,
-            }
+            crate::testing::at(&self.tp, &self.me, 0)
         }
 
         fn last(&self) -> Entry {
@@ -260,36 +255,17 @@ mod tests {
 
     /// A plan shared through a bare remote.
     async fn shared() -> Shared {
-        let sim = pi_sim::start(pi_sim::SimConfig::default()).await.unwrap();
-        let config = pi_targetprocess::TpConfig::new(
-            &sim.base_url(),
-            pi_targetprocess::Credentials::AccessToken(sim.access_token().to_owned()),
-        )
-        .unwrap();
-        let tp = pi_targetprocess::TpClient::new(config).unwrap();
-        let me = pi_git::Identity::new("Jane Doe", "jane@example.com");
         let dir = tempfile::tempdir().unwrap();
         let bare = dir.path().join("shared.git");
         pi_git::PlanRepo::init_bare(&bare).unwrap();
-        let art = tp.list_arts().await.unwrap()[0].id;
-        let req = crate::InitRequest {
-            dir: dir.path().join("clone"),
-            release: tp.list_releases(art).await.unwrap()[0].name.clone(),
-            team: tp.list_teams(art).await.unwrap()[0].name.clone(),
-            remote: Some(bare.display().to_string()),
-        };
-        let ctx = Context {
-            tp: &tp,
-            me: &me,
-            now: DateTime::from_timestamp(1_790_000_000, 0).unwrap(),
-            auto_sync: false,
-        };
-        crate::init(&ctx, &req).await.unwrap();
-        let ws = Workspace::open(&dir.path().join("clone")).unwrap();
+        let clone = dir.path().join("clone");
+        let (sim, tp) =
+            crate::testing::initialised_in(&clone, Some(bare.display().to_string())).await;
+        let ws = Workspace::open(&clone).unwrap();
         Shared {
             _sim: sim,
             tp,
-            me,
+            me: crate::testing::jane(),
             _dir: dir,
             ws,
         }

@@ -28,6 +28,8 @@ pub mod save;
 pub mod state;
 pub mod status;
 pub mod templates;
+#[cfg(test)]
+mod testing;
 pub mod train;
 pub mod verify;
 pub mod workspace;

@@ -853,24 +853,8 @@ mod tests {
         pi_targetprocess::TpClient,
         tempfile::TempDir,
     ) {
-        let sim = pi_sim::start(pi_sim::SimConfig::default()).await.unwrap();
-        let config = pi_targetprocess::TpConfig::new(
-            &sim.base_url(),
-            pi_targetprocess::Credentials::AccessToken(sim.access_token().to_owned()),
-        )
-        .unwrap();
-        let tp = pi_targetprocess::TpClient::new(config).unwrap();
-        let me = jane();
-        let ctx = at(&tp, &me, 0);
-        let art = tp.list_arts().await.unwrap()[0].id;
         let dir = tempfile::tempdir().unwrap();
-        let req = crate::InitRequest {
-            dir: dir.path().to_path_buf(),
-            release: tp.list_releases(art).await.unwrap()[0].name.clone(),
-            team: tp.list_teams(art).await.unwrap()[0].name.clone(),
-            remote: None,
-        };
-        crate::init(&ctx, &req).await.unwrap();
+        let (sim, tp) = crate::testing::initialised_in(dir.path(), None).await;
         (sim, tp, dir)
     }
 
@@ -1014,22 +998,7 @@ mod tests {
         assert_eq!(stale[0].field, Some(Field::Name));
     }
 
-    fn jane() -> pi_git::Identity {
-        pi_git::Identity::new("Jane Doe", "jane@example.com")
-    }
-
-    fn at<'a>(
-        tp: &'a pi_targetprocess::TpClient,
-        me: &'a pi_git::Identity,
-        minute: i64,
-    ) -> Context<'a> {
-        Context {
-            tp,
-            me,
-            now: chrono::DateTime::from_timestamp(1_790_000_000 + minute * 60, 0).unwrap(),
-            auto_sync: false,
-        }
-    }
+    use crate::testing::{at, jane};
 
     /// Found by the chaos run (seeds 1001862, 1001876, 1001283): an update landed, its answer
     /// was lost, and another planner set the field back to the value the push was planned

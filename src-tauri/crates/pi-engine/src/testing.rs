@@ -1,0 +1,51 @@
+//! Set-up shared by the engine's own tests: a simulator, a client for it, an identity, a clock,
+//! and a plan initialised from the simulator's first team.
+
+#![allow(clippy::unwrap_used)] // test set-up: a failure here is a broken test
+
+use std::path::Path;
+
+use crate::context::Context;
+
+pub(crate) fn jane() -> pi_git::Identity {
+    pi_git::Identity::new("Jane Doe", "jane@example.com")
+}
+
+/// A context `minute` minutes after a fixed start.
+pub(crate) fn at<'a>(
+    tp: &'a pi_targetprocess::TpClient,
+    me: &'a pi_git::Identity,
+    minute: i64,
+) -> Context<'a> {
+    Context {
+        tp,
+        me,
+        now: chrono::DateTime::from_timestamp(1_790_000_000 + minute * 60, 0).unwrap(),
+        auto_sync: false,
+    }
+}
+
+/// A simulator and a client, and the first team's plan initialised into `dir` by Jane (shared
+/// through `remote` when given).
+pub(crate) async fn initialised_in(
+    dir: &Path,
+    remote: Option<String>,
+) -> (pi_sim::RunningSim, pi_targetprocess::TpClient) {
+    let sim = pi_sim::start(pi_sim::SimConfig::default()).await.unwrap();
+    let config = pi_targetprocess::TpConfig::new(
+        &sim.base_url(),
+        pi_targetprocess::Credentials::AccessToken(sim.access_token().to_owned()),
+    )
+    .unwrap();
+    let tp = pi_targetprocess::TpClient::new(config).unwrap();
+    let me = jane();
+    let art = tp.list_arts().await.unwrap()[0].id;
+    let req = crate::InitRequest {
+        dir: dir.to_path_buf(),
+        release: tp.list_releases(art).await.unwrap()[0].name.clone(),
+        team: tp.list_teams(art).await.unwrap()[0].name.clone(),
+        remote,
+    };
+    crate::init(&at(&tp, &me, 0), &req).await.unwrap();
+    (sim, tp)
+}
