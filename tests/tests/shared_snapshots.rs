@@ -182,3 +182,65 @@ async fn snapshots_taken_apart_merge_so_a_teammates_new_objective_can_be_pushed_
     assert_eq!(in_tp["Effort"].as_f64(), Some(8.0));
     fsck(&b);
 }
+
+async fn pulled(
+    tp: &Tp,
+    who: &pi_git::Identity,
+    ws: &Workspace,
+    minute: i64,
+) -> pi_engine::PullReport {
+    pi_engine::pull(&ctx(tp, who, minute), ws, &PullOptions::default())
+        .await
+        .unwrap()
+}
+
+/// A's unpushed edit reaches B through the remote; Targetprocess changes the same field; B, a
+/// bystander, meets the conflict and keeps Targetprocess's value. When A takes in B's plan, A's
+/// edit is not replaced without a word: A is shown the conflict with Targetprocess too, as A's
+/// own pull would have shown it.
+#[tokio::test]
+async fn an_unpushed_edit_settled_by_a_teammate_is_shown_to_its_author() {
+    let tp = tp().await;
+    let root = tempfile::tempdir().unwrap();
+    let (ws_a, ws_b) = two_clones(&tp, root.path()).await;
+    let id = ws_a.local().unwrap().objectives[0].id.tp().unwrap();
+    let (me, ana) = (jane(), pi_git::Identity::new("Ana Lee", "ana@example.com"));
+    edit_plan(&ws_a, |p| p.objectives[0].effort = Effort::new(55.0));
+    // A shares the edit without pushing it; B takes it in.
+    pulled(&tp, &me, &ws_a, 1).await;
+    pulled(&tp, &ana, &ws_b, 2).await;
+    assert_eq!(effort(&ws_b, id), Some(55.0));
+    // Targetprocess changes the field; B's pull meets the conflict and B keeps Targetprocess's.
+    set_effort_in_tp(&tp, id, 89.0);
+    let b = pulled(&tp, &ana, &ws_b, 3).await;
+    assert_eq!(b.conflicts.len(), 1, "{b:?}");
+    let keep_tp = pi_engine::resolve(
+        &ana,
+        at(4),
+        &ws_b,
+        &pi_engine::Selector::default(),
+        &pi_model::merge::Resolution::KeepRemote,
+    )
+    .unwrap();
+    assert_eq!(keep_tp.remaining, 0);
+    pulled(&tp, &ana, &ws_b, 5).await; // shares the resolution
+    assert_eq!(effort(&ws_b, id), Some(89.0));
+
+    // A takes in B's plan: the conflict between A's edit and Targetprocess is A's to see.
+    let a = pulled(&tp, &me, &ws_a, 6).await;
+    let shown: Vec<_> = a
+        .conflicts
+        .iter()
+        .filter(|c| c.entity == pi_model::EntityId::Tp(id))
+        .collect();
+    assert_eq!(shown.len(), 1, "{a:?}");
+    assert_eq!(
+        (shown[0].local.to_string(), shown[0].remote.to_string()),
+        ("55 points".to_owned(), "89 points".to_owned())
+    );
+    assert_eq!(
+        effort(&ws_a, id),
+        Some(55.0),
+        "A's value stays until A resolves"
+    );
+}

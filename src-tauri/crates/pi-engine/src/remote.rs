@@ -186,7 +186,8 @@ fn integrate_working(
         return Ok(Vec::new());
     };
     let mut outcome = merge::merge(&base, &local, &remote);
-    if !outcome.conflicts.is_empty() {
+    let taken = |c: &&merge::Change| c.origin == merge::Origin::Remote && c.field.is_some();
+    if !outcome.conflicts.is_empty() || outcome.changes.iter().any(|c| taken(&c)) {
         let snapshot = |id: Option<pi_git::Oid>| -> Result<Option<Plan>> {
             match id {
                 Some(id) => read(id),
@@ -201,6 +202,8 @@ fn integrate_working(
         };
         let conflicts = std::mem::take(&mut outcome.conflicts);
         outcome.conflicts = seen.settle(&mut outcome.merged, &local, &remote, conflicts);
+        let overridden = seen.overridden_edits(&mut outcome.merged, &outcome.changes);
+        outcome.conflicts.extend(overridden);
     }
     let text = pi_format::render(&outcome.merged);
     let message = CommitMessage::new("Merge a teammate's plan edits")
@@ -267,6 +270,57 @@ impl Snapshots {
             }
         }
         kept
+    }
+
+    /// Our unpushed edits that the teammate's plan replaced with a newer Targetprocess value (as
+    /// we know it now, or as they last saw it) — the teammate met the conflict between our edit
+    /// and Targetprocess and settled it — are conflicts of ours too, as our own pull would have
+    /// reported them: the merged plan keeps our value until we resolve them. (A field the
+    /// teammate set to a value of their own, or back to what Targetprocess held when we looked,
+    /// is their edit and is taken.)
+    fn overridden_edits(&self, merged: &mut Plan, changes: &[merge::Change]) -> Vec<Conflict> {
+        let (Some(ours), Some(newest)) = (&self.ours, &self.newest) else {
+            return Vec::new();
+        };
+        let mut found = Vec::new();
+        for c in changes.iter().filter(|c| c.origin == merge::Origin::Remote) {
+            let Some(field) = c.field.filter(|f| *f != pi_model::Field::Objective) else {
+                continue;
+            };
+            let conflict = Conflict {
+                kind: c.kind,
+                entity: c.entity.clone(),
+                name: c.name.clone(),
+                field: Some(field),
+                base: merge::FieldValue::Missing,
+                local: c.from.clone(),
+                remote: c.to.clone(),
+            };
+            let (Some(seen), Some(now)) = (
+                field_value(ours, &conflict, field),
+                field_value(newest, &conflict, field),
+            ) else {
+                continue;
+            };
+            // Targetprocess's value as the teammate last saw it, or as we know it now.
+            let theirs_seen = self
+                .theirs
+                .as_ref()
+                .and_then(|t| field_value(t, &conflict, field));
+            let from_tp = c.to == now || theirs_seen.as_ref() == Some(&c.to);
+            let unpushed = c.from != seen;
+            if unpushed && c.to != seen && from_tp {
+                let conflict = Conflict {
+                    base: seen,
+                    ..conflict
+                };
+                let kept = merge::Resolution::Edit(c.from.clone());
+                if merge::resolve(merged, &conflict, &kept).is_ok() {
+                    found.push(conflict);
+                }
+            }
+        }
+        found
     }
 }
 
