@@ -18,7 +18,6 @@
 //! (its next push or resume completes the stopped one). Without a remote there is nothing to
 //! share and no lease.
 
-use std::path::PathBuf;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
@@ -125,7 +124,8 @@ async fn acquire_within<'a>(
                 until: holder.map(|e| e.until.to_rfc3339()).unwrap_or_default(),
             });
         }
-        let pause = pause(ctx, round);
+        // 100 ms growing to 1 s, spread so that clones that met do not look again together.
+        let pause = crate::remote::spread_pause(ctx, round, (100u64 << round.min(3)).min(1000));
         tokio::time::sleep(pause).await;
         waited += pause;
         round += 1;
@@ -152,21 +152,10 @@ impl Drop for Lease<'_> {
     }
 }
 
-/// 100 ms growing to 1 s, plus up to as much again from the identity and the time, so clones
-/// that met do not look again at the same moment.
-fn pause(ctx: &Context<'_>, round: u32) -> Duration {
-    let base = (100u64 << round.min(3)).min(1000);
-    let mut seed = u64::from(ctx.now.timestamp_subsec_nanos()) ^ u64::from(round);
-    for b in ctx.me.email.bytes() {
-        seed = seed.wrapping_mul(31).wrapping_add(u64::from(b));
-    }
-    Duration::from_millis(base + seed % (base + 1))
-}
-
 /// This clone's lasting name in leases: made once from its folder, the person and the time, and
 /// kept in `.git/pi-planner/clone-id`.
 fn clone_id(ctx: &Context<'_>, ws: &Workspace) -> Result<String> {
-    let path: PathBuf = ws.repo.git_dir().join("pi-planner").join("clone-id");
+    let path = ws.repo.git_dir().join("pi-planner").join("clone-id");
     if let Ok(id) = std::fs::read_to_string(&path) {
         let id = id.trim();
         if !id.is_empty() {

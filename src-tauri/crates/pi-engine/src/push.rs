@@ -106,9 +106,10 @@ pub async fn push_overriding(
         .then(|| RepoLock::acquire(&ws.repo, LOCK_WAIT))
         .transpose()?;
     // Held until the push is published (see `lease`); a dry run sends nothing.
-    let _lease = match opts.dry_run {
-        true => None,
-        false => crate::lease::acquire(ctx, ws).await?,
+    let _lease = if opts.dry_run {
+        None
+    } else {
+        crate::lease::acquire(ctx, ws).await?
     };
     let mut resumed = 0;
     if !opts.dry_run {

@@ -186,8 +186,9 @@ fn integrate_working(
         return Ok(Vec::new());
     };
     let mut outcome = merge::merge(&base, &local, &remote);
-    let taken = |c: &&merge::Change| c.origin == merge::Origin::Remote && c.field.is_some();
-    if !outcome.conflicts.is_empty() || outcome.changes.iter().any(|c| taken(&c)) {
+    let theirs_taken =
+        (outcome.changes.iter()).any(|c| c.origin == merge::Origin::Remote && c.field.is_some());
+    if !outcome.conflicts.is_empty() || theirs_taken {
         let snapshot = |id: Option<pi_git::Oid>| -> Result<Option<Plan>> {
             match id {
                 Some(id) => read(id),
@@ -406,16 +407,16 @@ pub(crate) fn publish(
                 .into_result()
                 .map_err(|source| EngineError::NotShared { done, source })?;
         }
-        std::thread::sleep(publish_pause(ctx, attempt));
+        std::thread::sleep(spread_pause(ctx, attempt, 10u64 << attempt.min(5)));
         conflicts.extend(integrate(ctx, ws)?);
     }
     Ok(conflicts)
 }
 
-/// 10 ms doubling per attempt (at most 320 ms), plus up to as much again chosen from the
-/// planner's identity and the time, so two clones that collided do not collide again.
-fn publish_pause(ctx: &Context<'_>, attempt: u32) -> std::time::Duration {
-    let base = 10u64 << attempt.min(5);
+/// `base` milliseconds plus up to as much again chosen from the planner's identity, the time and the
+/// attempt, so two clones that collided do not collide again. (A publish waits 10 ms doubling
+/// per attempt, at most 320 ms, before the spread.)
+pub(crate) fn spread_pause(ctx: &Context<'_>, attempt: u32, base: u64) -> std::time::Duration {
     let mut seed = ctx.now.timestamp_subsec_nanos() as u64 ^ u64::from(attempt);
     for b in ctx.me.email.bytes() {
         seed = seed.wrapping_mul(31).wrapping_add(u64::from(b));

@@ -242,21 +242,21 @@ impl TpClient {
             .get("AgileReleaseTrain")
             .map(named)
             .unwrap_or_default();
+        // Each team's objectives, in the answer's order (one team: all of them).
+        let mut by_team: HashMap<i64, Vec<&WorkItem>> = HashMap::new();
+        for o in &objectives {
+            let team = match one {
+                Some(team) => Some(team),
+                None => o.ref_ids("Team").first().copied(),
+            };
+            if let Some(team) = team {
+                by_team.entry(team).or_default().push(o);
+            }
+        }
         let mut plans = BTreeMap::new();
         for team in team_names {
             let Some(id) = team.id else { continue };
-            let filtered: Vec<WorkItem>;
-            let own = match one {
-                Some(_) => &objectives,
-                None => {
-                    filtered = objectives
-                        .iter()
-                        .filter(|o| o.ref_ids("Team").first() == Some(&id))
-                        .cloned()
-                        .collect();
-                    &filtered
-                }
-            };
+            let own = by_team.get(&id).map_or(&[][..], Vec::as_slice);
             let mut remote = assemble(schema, own, &features);
             remote.plan.release = named(&release_v);
             remote.plan.team = team;
@@ -281,7 +281,7 @@ impl TpClient {
 /// the first of the team's objectives it is linked to (plan order).
 fn assemble(
     schema: &pi_model::TpSchema,
-    objectives: &[WorkItem],
+    objectives: &[&WorkItem],
     features: &[WorkItem],
 ) -> RemotePlan {
     let position: HashMap<i64, usize> = objectives
@@ -297,7 +297,7 @@ fn assemble(
         .iter()
         .map(|o| (o.id, mapping::version(o)))
         .collect();
-    let mut editors: BTreeMap<i64, String> = objectives.iter().filter_map(editor).collect();
+    let mut editors: BTreeMap<i64, String> = objectives.iter().filter_map(|o| editor(o)).collect();
     let mut feature_links = BTreeMap::new();
     let mut multi_linked = Vec::new();
     for f in features {
@@ -425,6 +425,7 @@ mod tests {
                 "LastEditor": {"Id": 8, "Login": "bo"}}),
             ),
         ];
+        let objectives: Vec<&WorkItem> = objectives.iter().collect();
         let remote = assemble(&pi_model::TpSchema::default(), &objectives, &features);
         let expected: BTreeMap<i64, String> =
             [(1, "Ann Lee".to_owned()), (3, "Bo Ek".to_owned())].into();

@@ -55,15 +55,7 @@ pub fn run(args: PullArgs) -> Result<u8> {
     progress.finish();
     let report = report??;
     if args.json {
-        println!(
-            "{}",
-            serde_json::json!({
-                "tp_changed": report.tp_changed,
-                "from_targetprocess": report.from_tp,
-                "kept_local": report.local,
-                "conflicts": report.conflicts,
-            })
-        );
+        println!("{}", json(&report));
     } else {
         if !report.tp_changed {
             println!("Targetprocess has not changed since your last pull.");
@@ -85,6 +77,16 @@ pub fn run(args: PullArgs) -> Result<u8> {
         exit::OK
     } else {
         exit::FINDINGS
+    })
+}
+
+/// A pull's report as JSON (also one plan's part of `sync-all --json`).
+pub(super) fn json(report: &pi_engine::PullReport) -> serde_json::Value {
+    serde_json::json!({
+        "tp_changed": report.tp_changed,
+        "from_targetprocess": report.from_tp,
+        "kept_local": report.local,
+        "conflicts": report.conflicts,
     })
 }
 

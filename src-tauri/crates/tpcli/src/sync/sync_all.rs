@@ -162,12 +162,7 @@ fn json(dir: &std::path::Path, s: &PlanSync) -> serde_json::Value {
     use serde_json::json;
     let error = |e: &EngineError| json!({ "error": e.to_string() });
     let pull = match &s.pull {
-        Ok(p) => json!({
-            "tp_changed": p.tp_changed,
-            "from_targetprocess": p.from_tp,
-            "kept_local": p.local,
-            "conflicts": p.conflicts,
-        }),
+        Ok(p) => super::pull::json(p),
         Err(e) => error(e),
     };
     let push = match &s.push {
