@@ -15,7 +15,6 @@ mod labels;
 mod legacy;
 mod lines;
 mod markers;
-mod normalize;
 mod parse;
 mod render;
 pub mod sample;
@@ -23,9 +22,19 @@ mod source_map;
 
 pub use error::{ParseError, ParseErrorKind, ParseErrors, Position};
 pub use markers::{MarkerLabels, render_with_markers};
-pub use normalize::normalize;
 pub use render::render;
 pub use source_map::SourceMap;
+
+/// Brings `plan` to the normal form the format round-trips exactly: `parse(render(p)) == p`
+/// holds for every plan `p` with `normalize(p) == p`. The normal form is the inbound boundary's
+/// ([`pi_model::inbound`]): single-line values without control characters and trimmed,
+/// descriptions and notes with `\n` line endings and no trailing line break, no bidirectional
+/// overrides, bounded lengths. Idempotent.
+pub fn normalize(plan: &mut pi_model::Plan) {
+    // The warnings name values cut to their bound; a caller of the normal form has no use for
+    // them (the inbound boundary reports them where data arrives).
+    let _cut = pi_model::inbound::plan(plan);
+}
 
 /// Reads a plan file in any layout: the current one (`format: pi-plan/1` in the front matter)
 /// or a legacy tpcli layout. Unresolved git conflict markers are reported first, as

@@ -10,6 +10,7 @@ mod config;
 pub mod diff;
 mod effort;
 mod id;
+pub mod inbound;
 pub mod merge;
 mod plan;
 pub mod validate;
