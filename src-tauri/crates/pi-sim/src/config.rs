@@ -120,6 +120,20 @@ pub struct Faults {
     pub drop_after_apply: Option<u64>,
     /// Background edits by "other planners" and the TP↔Jira sync.
     pub mutator: Option<MutatorSpec>,
+    /// A misbehaving server: every API request is answered `302 Found` with `Location:` this
+    /// origin (e.g. `http://127.0.0.1:PORT`) followed by the request's path and query — token
+    /// included, as a moved account or a hostile proxy would send it.
+    pub redirect_to: Option<String>,
+    /// A misbehaving server: collections never end. Every TP page carries a `Next` link one page
+    /// further (empty pages past the data), every Jira search page a new `nextPageToken` and
+    /// `isLast: false`.
+    pub endless_paging: bool,
+    /// A misbehaving server: every API request is answered 200 with a body of this many bytes,
+    /// streamed in chunks without a length (JSON-looking, never complete).
+    pub oversized_body_bytes: Option<u64>,
+    /// A misbehaving server: the `Retry-After` text of throttled answers instead of
+    /// `retry_after_secs` (`"1e30"`, `"-1"`, `"NaN"`, an HTTP date, ...).
+    pub retry_after_text: Option<String>,
 }
 
 impl Default for Faults {
@@ -135,6 +149,10 @@ impl Default for Faults {
             drop_after_requests: None,
             drop_after_apply: None,
             mutator: None,
+            redirect_to: None,
+            endless_paging: false,
+            oversized_body_bytes: None,
+            retry_after_text: None,
         }
     }
 }

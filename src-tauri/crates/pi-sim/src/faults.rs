@@ -1,7 +1,7 @@
-//! Fault decisions for one API request: dropped connection, latency, 429/503 from per-minute
-//! token buckets (one global, one per credential), random 5xx from the seeded RNG, and whether an
-//! applied write loses its answer. The connection handling that acts on a decision lives in
-//! `server`.
+//! Fault decisions for one API request: dropped connection, latency, a misbehaving server
+//! (redirect to another origin, oversized body), 429/503 from per-minute token buckets (one
+//! global, one per credential), random 5xx from the seeded RNG, and whether an applied write
+//! loses its answer. The connection handling that acts on a decision lives in `server`.
 //!
 //! The control API is never subject to faults.
 
@@ -19,13 +19,18 @@ pub enum Decision {
     /// Close the socket without an answer.
     Drop,
     /// Answer `status` (429 or 503) with `Retry-After` after the latency; `limit` is the quota
-    /// per minute that ran out.
+    /// per minute that ran out. `retry_after_text`, when set, is sent instead of the seconds.
     Throttle {
         latency: Duration,
         status: u16,
         retry_after: u64,
+        retry_after_text: Option<String>,
         limit: u32,
     },
+    /// Answer `302 Found` to `to` + the request's path and query, after the latency.
+    Redirect { latency: Duration, to: String },
+    /// Answer 200 with a streamed body of `bytes` bytes, after the latency.
+    Oversized { latency: Duration, bytes: u64 },
     /// Answer this 5xx after the latency.
     Fail { latency: Duration, status: u16 },
     /// Serve normally after the latency; `near_limit` when less than 20 % of a quota is left.
@@ -99,6 +104,13 @@ impl FaultState {
             }
             self.served_since_drop += 1;
         }
+        if let Some(to) = &self.faults.redirect_to {
+            let to = to.clone();
+            return Decision::Redirect { latency, to };
+        }
+        if let Some(bytes) = self.faults.oversized_body_bytes {
+            return Decision::Oversized { latency, bytes };
+        }
         let near_limit = match self.take_tokens(now, client) {
             Ok(near) => near,
             Err(limit) => {
@@ -106,6 +118,7 @@ impl FaultState {
                     latency,
                     status: self.faults.throttle_status,
                     retry_after: self.faults.retry_after_secs,
+                    retry_after_text: self.faults.retry_after_text.clone(),
                     limit,
                 };
             }
@@ -185,6 +198,7 @@ mod tests {
                 latency: Duration::ZERO,
                 status: 429,
                 retry_after: 7,
+                retry_after_text: None,
                 limit: 2,
             }
         );
@@ -279,6 +293,47 @@ mod tests {
             .collect();
         assert_eq!(near.iter().filter(|n| **n).count(), 2, "{near:?}");
         assert!(near[8] && near[9]);
+    }
+
+    #[test]
+    fn misbehaving_server_faults_come_before_throttling() {
+        let t0 = Instant::now();
+        let mut s = FaultState::new(
+            Faults {
+                rate_limit_per_min: Some(0),
+                retry_after_text: Some("1e30".into()),
+                ..Faults::default()
+            },
+            1,
+            t0,
+        );
+        assert!(matches!(
+            s.decide(t0, ""),
+            Decision::Throttle { retry_after_text: Some(t), .. } if t == "1e30"
+        ));
+        s.set(
+            Faults {
+                rate_limit_per_min: Some(0),
+                oversized_body_bytes: Some(10),
+                ..Faults::default()
+            },
+            t0,
+        );
+        assert!(matches!(
+            s.decide(t0, ""),
+            Decision::Oversized { bytes: 10, .. }
+        ));
+        s.set(
+            Faults {
+                redirect_to: Some("http://127.0.0.1:9".into()),
+                oversized_body_bytes: Some(10),
+                ..Faults::default()
+            },
+            t0,
+        );
+        assert!(
+            matches!(s.decide(t0, ""), Decision::Redirect { to, .. } if to == "http://127.0.0.1:9")
+        );
     }
 
     #[test]

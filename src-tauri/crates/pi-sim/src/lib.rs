@@ -26,6 +26,7 @@ mod editor;
 mod errors;
 mod faults;
 mod jira;
+mod misbehave;
 mod mutator;
 mod ops;
 mod persist;

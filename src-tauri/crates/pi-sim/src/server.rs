@@ -230,6 +230,8 @@ async fn api(
     let latency = match &decision {
         Decision::Drop => return None,
         Decision::Throttle { latency, .. }
+        | Decision::Redirect { latency, .. }
+        | Decision::Oversized { latency, .. }
         | Decision::Fail { latency, .. }
         | Decision::Serve { latency, .. } => *latency,
     };
@@ -238,9 +240,18 @@ async fn api(
         Decision::Throttle {
             status,
             retry_after,
+            retry_after_text,
             limit,
             ..
-        } => throttled(shared, status, retry_after, limit, jira),
+        } => {
+            let mut resp = throttled(shared, status, retry_after, limit, jira);
+            if let Some(v) = retry_after_text.and_then(|t| header::HeaderValue::from_str(&t).ok()) {
+                resp.headers_mut().insert(header::RETRY_AFTER, v);
+            }
+            resp
+        }
+        Decision::Redirect { to, .. } => crate::misbehave::redirect(&to, req.uri()),
+        Decision::Oversized { bytes, .. } => crate::misbehave::oversized(bytes),
         Decision::Fail { status, .. } => injected_error(status, jira),
         Decision::Serve { near_limit, .. } => match authorized(&req, shared, jira) {
             Some(editor) => serve(svc, req, editor, jira && near_limit).await,

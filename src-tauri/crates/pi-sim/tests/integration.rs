@@ -5,4 +5,5 @@ mod contract;
 mod data;
 mod faults;
 mod jira_contract;
+mod misbehaving;
 mod quotas;

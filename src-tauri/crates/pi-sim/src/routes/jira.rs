@@ -200,6 +200,7 @@ fn search(shared: &Shared, s: Search) -> Response {
         .max_results
         .unwrap_or(shared.page_size_jira)
         .clamp(1, shared.page_size_jira);
+    let endless = lock(&shared.faults).faults.endless_paging;
     let world = lock(&shared.world);
     let mut hits: Vec<&JiraIssue> = world
         .jira
@@ -217,7 +218,8 @@ fn search(shared: &Shared, s: Search) -> Response {
         .take(page)
         .map(|i| render(shared, &world.jira, i, &s.fields))
         .collect();
-    let is_last = offset + page >= hits.len();
+    // Endless paging (a fault): never the last page.
+    let is_last = !endless && offset + page >= hits.len();
     let mut out = json!({"issues": issues, "isLast": is_last});
     if !is_last {
         out["nextPageToken"] = URL_SAFE_NO_PAD
