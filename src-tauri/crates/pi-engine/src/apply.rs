@@ -1,6 +1,10 @@
 //! Executing push operations against Targetprocess: each [`Op`] becomes client calls, with
 //! owners resolved to user ids and new features linked to their (possibly just created)
 //! objective.
+//!
+//! A failure is classified for the journal ([`OpError`]): Targetprocess (or the plan's own data)
+//! refusing one operation closes that operation as refused and the push goes on; only trouble
+//! that may pass (throttling, a 5xx, a dropped connection) leaves the operation open for resume.
 
 use std::collections::HashMap;
 
@@ -9,7 +13,46 @@ use pi_model::merge::FieldValue;
 use pi_model::{EntityId, Field};
 use pi_targetprocess::{FieldChange, IdempotencyMarker, Kind, Placement, TpClient, User};
 
-use crate::error::{EngineError, Result};
+use crate::error::EngineError;
+
+/// Why one operation was not applied.
+#[derive(Debug)]
+pub enum OpError {
+    /// Targetprocess refused this operation's data (400/403/404/409/422, an unknown owner or
+    /// state, an item whose parent was not created): closed as refused with the reason; the
+    /// change stays in the plan file for the planner to fix or discard, and the next push is
+    /// computed from the plan as it is then.
+    Refused(String),
+    /// Targetprocess refused the credentials (401): this operation is closed as refused and
+    /// nothing else of the push is sent.
+    RefusedAll(String),
+    /// Trouble that may pass, or an outcome that is not known: the operation stays open and
+    /// resume sends it again.
+    Interrupted(EngineError),
+}
+
+impl From<pi_targetprocess::TpError> for OpError {
+    fn from(e: pi_targetprocess::TpError) -> Self {
+        use pi_targetprocess::TpError as E;
+        match &e {
+            // The account refuses every request, or answers as no Targetprocess should: the
+            // push stops here.
+            E::Auth { status: 401, .. } | E::Redirected { .. } | E::LimitExceeded { .. } => {
+                OpError::RefusedAll(e.to_string())
+            }
+            E::Auth { .. }
+            | E::NotFound { .. }
+            | E::Validation { .. }
+            | E::UnknownState { .. }
+            | E::Decode { .. } => OpError::Refused(e.to_string()),
+            E::RateLimited { .. } | E::Server { .. } | E::Network { .. } => {
+                OpError::Interrupted(e.into())
+            }
+        }
+    }
+}
+
+type Result<T, E = OpError> = std::result::Result<T, E>;
 
 /// What applying one operation produced.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,7 +74,7 @@ pub struct Target<'a> {
     pub created: &'a HashMap<EntityId, i64>,
 }
 
-/// Sends one operation. A TP refusal (validation) is returned as the error of that operation.
+/// Sends one operation; a failure says whether it was refused or may be sent again.
 pub async fn apply(t: &Target<'_>, op: &Op, marker: &str) -> Result<Applied> {
     match op {
         Op::CreateObjective { name, fields, .. } => {
@@ -106,8 +149,8 @@ fn tp_id(t: &Target<'_>, id: &EntityId) -> Result<i64> {
     id.tp()
         .or_else(|| t.created.get(id).copied())
         .ok_or_else(|| {
-            EngineError::NoPlan(format!(
-                "{id} has no Targetprocess id yet (its create did not run)"
+            OpError::Refused(format!(
+                "{id} is not in Targetprocess yet: its create was refused or not sent"
             ))
         })
 }
@@ -131,9 +174,14 @@ fn field(t: &Target<'_>, entity: &str, c: &Change) -> Result<Option<FieldChange>
             let id = v
                 .map(|name| pi_targetprocess::find_owner(t.users, &name))
                 .transpose()
-                .map_err(|source| EngineError::Owner {
-                    entity: entity.to_owned(),
-                    source,
+                .map_err(|source| {
+                    OpError::Refused(
+                        EngineError::Owner {
+                            entity: entity.to_owned(),
+                            source,
+                        }
+                        .to_string(),
+                    )
                 })?;
             FieldChange::Owner(id)
         }
@@ -143,7 +191,7 @@ fn field(t: &Target<'_>, entity: &str, c: &Change) -> Result<Option<FieldChange>
         (Field::ProgramObjective, FieldValue::Link(v)) => {
             let id = v.map(|id| {
                 id.tp().ok_or_else(|| {
-                    EngineError::NoPlan(format!(
+                    OpError::Refused(format!(
                         "objective {entity:?} links program objective {id}, which is not in Targetprocess"
                     ))
                 })
@@ -155,7 +203,7 @@ fn field(t: &Target<'_>, entity: &str, c: &Change) -> Result<Option<FieldChange>
         // A status cannot be cleared in Targetprocess (every entity has a state).
         (Field::Status, FieldValue::OptText(None)) => return Ok(None),
         (field, value) => {
-            return Err(EngineError::NoPlan(format!(
+            return Err(OpError::Refused(format!(
                 "cannot write {field} = {value} of {entity:?} to Targetprocess"
             )));
         }

@@ -12,7 +12,7 @@
 use pi_model::changeset::{FieldChange as Change, Op};
 use pi_targetprocess::{FieldChange, Kind};
 
-use crate::apply::Target;
+use crate::apply::{OpError, Target};
 use crate::error::Result;
 use crate::journal::{Journal, JournalOp, OpState, PushRecord};
 use crate::push::OpResult;
@@ -99,11 +99,11 @@ async fn send(
     let mut results = Vec::with_capacity(chunk.len());
     let mut transient = None;
     for ((jop, ..), answer) in chunk.iter().zip(answers) {
-        let result = match answer.result {
+        let result = match answer.result.map_err(OpError::from) {
             Ok(_) => Ok(()),
-            Err(e) if !e.is_transient() && !e.is_ambiguous() => Err(e.to_string()),
+            Err(OpError::Refused(reason) | OpError::RefusedAll(reason)) => Err(reason),
             // Left `sending`: resume sends it again (an update is safe to repeat).
-            Err(e) => {
+            Err(OpError::Interrupted(e)) => {
                 transient.get_or_insert(e);
                 continue;
             }
@@ -120,7 +120,7 @@ async fn send(
         .collect();
     journal.set_states(push, &states)?;
     match transient {
-        Some(e) => Err(e.into()),
+        Some(e) => Err(e),
         None => Ok(results),
     }
 }

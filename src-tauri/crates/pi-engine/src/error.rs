@@ -65,6 +65,12 @@ pub enum EngineError {
         since: String,
         until: String,
     },
+    /// A push was interrupted with operations that may or may not have reached Targetprocess:
+    /// it must be completed (`tpcli plan resume`, or the next push) before a pull can merge.
+    #[error(
+        "a push was interrupted with {ops_left} operation(s) not confirmed by Targetprocess; run `tpcli plan resume` (or push) to finish it, then pull"
+    )]
+    InterruptedPush { ops_left: usize },
     #[error("{0}")]
     Io(#[from] std::io::Error),
 }

@@ -12,6 +12,7 @@ pub mod baseline;
 mod batch;
 mod complete;
 pub mod context;
+pub mod discard;
 pub mod error;
 pub mod history;
 pub mod init;
@@ -35,6 +36,7 @@ pub mod verify;
 pub mod workspace;
 
 pub use context::Context;
+pub use discard::{Discarded, discard};
 pub use error::{EngineError, Result};
 pub use init::{InitReport, InitRequest, init};
 pub use pull::{PullOptions, PullReport, pull};

@@ -34,12 +34,15 @@ pub async fn pull(ctx: &Context<'_>, ws: &Workspace, opts: &PullOptions) -> Resu
     let _lock = RepoLock::acquire(&ws.repo, LOCK_WAIT)?;
     // An interrupted push must be completed first: its creates may have reached Targetprocess,
     // and merged in as "added there" they would sit in the plan twice (once with their local id).
-    let journal = crate::journal::Journal::open(&ws.local_dir()?.join("journal.sqlite"))?;
-    if journal.unfinished(&ws.names.plan_slug())?.is_some() {
-        return Err(EngineError::NoPlan(
-            "a push was interrupted and is not complete; run `tpcli plan resume` (or push) first, then pull"
-                .to_owned(),
-        ));
+    // A push whose every operation is closed (sent, refused or skipped) only has its end left
+    // (ids written back, Targetprocess's state merged): that is done here, sending nothing.
+    let mut journal = crate::journal::Journal::open(&ws.local_dir()?.join("journal.sqlite"))?;
+    if let Some(record) = journal.unfinished(&ws.names.plan_slug())? {
+        let ops_left = record.open_ops();
+        if ops_left > 0 {
+            return Err(EngineError::InterruptedPush { ops_left });
+        }
+        crate::push::finish_closed(ctx, ws, &mut journal, record).await?;
     }
     drop(journal);
     let edited = ws.local_text()?;

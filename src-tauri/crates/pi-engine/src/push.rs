@@ -10,6 +10,7 @@ use pi_model::merge::{FEATURE_FIELDS, FieldValue, OBJECTIVE_FIELDS, feature_get,
 use pi_model::{EntityId, Field, Plan};
 use pi_targetprocess::{Kind, Placement};
 
+use crate::apply::OpError;
 use crate::context::Context;
 use crate::error::Result;
 use crate::init::LOCK_WAIT;
@@ -193,6 +194,24 @@ pub async fn resume(ctx: &Context<'_>, ws: &Workspace) -> Result<Option<PushRepo
         }
         None => Ok(None),
     }
+}
+
+/// Ends a push whose operations are all closed (sent, refused or skipped) but whose end (ids
+/// written back, Targetprocess's state merged, the log) was not reached: nothing is sent. The
+/// caller holds the repository lock.
+pub(crate) async fn finish_closed(
+    ctx: &Context<'_>,
+    ws: &Workspace,
+    journal: &mut Journal,
+    record: PushRecord,
+) -> Result<PushReport> {
+    debug_assert_eq!(
+        record.open_ops(),
+        0,
+        "only a push with nothing left to send"
+    );
+    keep_local_edits(ctx, ws)?;
+    run(ctx, ws, journal, record).await
 }
 
 /// Edits typed into the plan file since the interrupted push are committed first (as a pull
@@ -480,7 +499,10 @@ async fn run(
 ) -> Result<PushReport> {
     let base = ws.base()?;
     let (release, team) = plan_ids(&base.plan)?;
-    let needs_users = record.ops.iter().any(|o| mentions_owner(&o.op));
+    let needs_users = record
+        .ops
+        .iter()
+        .any(|o| o.state.is_open() && mentions_owner(&o.op));
     let users = if needs_users {
         ctx.tp.list_users().await?
     } else {
@@ -504,80 +526,104 @@ async fn run(
             .into_iter()
             .collect();
     let mut results = Vec::new();
+    let mut refused_all: Option<String> = None;
     for jop in &record.ops {
         if let Some(sent) = batched.remove(&jop.seq) {
             results.push(sent);
             continue;
         }
         // Sent by the interrupted run before it stopped: part of this push's report and log.
-        match jop.state {
-            OpState::Done => {
-                results.push(OpResult {
-                    op: jop.op.clone(),
-                    result: Ok(()),
-                });
-                continue;
-            }
-            OpState::Failed => {
-                results.push(OpResult {
-                    op: jop.op.clone(),
-                    result: Err(jop.error.clone().unwrap_or_default()),
-                });
-                continue;
-            }
+        let result = match jop.state {
+            OpState::Done => Ok(()),
+            OpState::Failed => Err(jop.error.clone().unwrap_or_default()),
             // Closed by a resume without sending: not part of what the push wrote.
             OpState::Skipped => continue,
-            OpState::Pending | OpState::Sending => {}
-        }
-        // Before any create: an entity already carrying its marker was created by an interrupted
-        // run, or by a teammate who pushed the same new entity first (the plan is shared through
-        // git before it is pushed): take it, do not create it again.
-        if let Some(id) = recover_create(ctx, &jop.op, &jop.marker).await? {
-            created.insert(jop.op.entity().clone(), id);
-            journal.set_state(record.id, jop.seq, OpState::Done, Some(id), None)?;
-            results.push(OpResult {
-                op: jop.op.clone(),
-                result: Ok(()),
-            });
-            continue;
-        }
-        journal.set_state(record.id, jop.seq, OpState::Sending, None, None)?;
-        let target = crate::apply::Target {
-            tp: ctx.tp,
-            placement,
-            users: &users,
-            created: &created,
-        };
-        let outcome = crate::apply::apply(&target, &jop.op, &jop.marker).await;
-        match outcome {
-            Ok(applied) => {
-                let tp_id = match applied {
-                    crate::apply::Applied::Created { id, .. } => {
-                        let id = keep_oldest_create(ctx, &jop.op, &jop.marker, id).await?;
-                        created.insert(jop.op.entity().clone(), id);
-                        Some(id)
+            OpState::Pending | OpState::Sending => match &refused_all {
+                // Targetprocess refuses every request: the rest is closed, not sent.
+                Some(reason) => {
+                    let why = format!("not sent: {reason}");
+                    journal.set_state(record.id, jop.seq, OpState::Skipped, None, Some(&why))?;
+                    Err(why)
+                }
+                None => {
+                    let target = crate::apply::Target {
+                        tp: ctx.tp,
+                        placement,
+                        users: &users,
+                        created: &created,
+                    };
+                    match send_one(ctx, &target, journal, record.id, jop).await? {
+                        Sent::Done(tp_id) => {
+                            if let Some(id) = tp_id {
+                                created.insert(jop.op.entity().clone(), id);
+                            }
+                            Ok(())
+                        }
+                        Sent::Refused(reason) => Err(reason),
+                        Sent::RefusedAll(reason) => {
+                            refused_all = Some(reason.clone());
+                            Err(reason)
+                        }
                     }
-                    crate::apply::Applied::Done => None,
-                };
-                journal.set_state(record.id, jop.seq, OpState::Done, tp_id, None)?;
-                results.push(OpResult {
-                    op: jop.op.clone(),
-                    result: Ok(()),
-                });
-            }
-            Err(crate::error::EngineError::Tp(e)) if !e.is_transient() && !e.is_ambiguous() => {
-                let msg = e.to_string();
-                journal.set_state(record.id, jop.seq, OpState::Failed, None, Some(&msg))?;
-                results.push(OpResult {
-                    op: jop.op.clone(),
-                    result: Err(msg),
-                });
-            }
-            // Transient or unknown failures leave the operation `sending`: resume picks it up.
-            Err(e) => return Err(e),
-        }
+                }
+            },
+        };
+        results.push(OpResult {
+            op: jop.op.clone(),
+            result,
+        });
     }
     crate::complete::complete(ctx, ws, journal, &record, &base, created, results).await
+}
+
+/// How one operation sent by [`send_one`] ended; each is recorded in the journal already.
+enum Sent {
+    /// Done, with the Targetprocess id of a created entity.
+    Done(Option<i64>),
+    /// Refused by Targetprocess, with its reason: closed, the push goes on.
+    Refused(String),
+    /// Refused with the credentials: closed, and nothing more is sent.
+    RefusedAll(String),
+}
+
+/// Sends one open operation and records its end in the journal. Trouble that may pass is an
+/// `Err`: the operation stays open (`sending`) and resume sends it again.
+async fn send_one(
+    ctx: &Context<'_>,
+    target: &crate::apply::Target<'_>,
+    journal: &mut Journal,
+    push: i64,
+    jop: &crate::journal::JournalOp,
+) -> Result<Sent> {
+    // Before any create: an entity already carrying its marker was created by an interrupted
+    // run, or by a teammate who pushed the same new entity first (the plan is shared through
+    // git before it is pushed): take it, do not create it again.
+    if let Some(id) = recover_create(ctx, &jop.op, &jop.marker).await? {
+        journal.set_state(push, jop.seq, OpState::Done, Some(id), None)?;
+        return Ok(Sent::Done(Some(id)));
+    }
+    journal.set_state(push, jop.seq, OpState::Sending, None, None)?;
+    match crate::apply::apply(target, &jop.op, &jop.marker).await {
+        Ok(applied) => {
+            let tp_id = match applied {
+                crate::apply::Applied::Created { id, .. } => {
+                    Some(keep_oldest_create(ctx, &jop.op, &jop.marker, id).await?)
+                }
+                crate::apply::Applied::Done => None,
+            };
+            journal.set_state(push, jop.seq, OpState::Done, tp_id, None)?;
+            Ok(Sent::Done(tp_id))
+        }
+        Err(OpError::Refused(reason)) => {
+            journal.set_state(push, jop.seq, OpState::Failed, None, Some(&reason))?;
+            Ok(Sent::Refused(reason))
+        }
+        Err(OpError::RefusedAll(reason)) => {
+            journal.set_state(push, jop.seq, OpState::Failed, None, Some(&reason))?;
+            Ok(Sent::RefusedAll(reason))
+        }
+        Err(OpError::Interrupted(e)) => Err(e),
+    }
 }
 
 /// The idempotency marker of an operation. A create's marker is the plan's and the new entity's
@@ -1244,3 +1290,7 @@ mod tests {
         sim.shutdown().await;
     }
 }
+
+#[cfg(test)]
+#[path = "push_refused_tests.rs"]
+mod refused_tests;

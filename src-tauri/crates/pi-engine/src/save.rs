@@ -52,7 +52,7 @@ fn commit_text(
 }
 
 /// Writes through a temporary file in the same folder and renames it over `path`.
-fn write_atomic(path: &std::path::Path, text: &str) -> Result<()> {
+pub(crate) fn write_atomic(path: &std::path::Path, text: &str) -> Result<()> {
     let io = |e: std::io::Error| {
         EngineError::NoPlan(format!(
             "cannot write the plan file {}: {e}",

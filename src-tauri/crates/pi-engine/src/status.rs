@@ -6,10 +6,17 @@ use pi_model::merge::Conflict;
 
 use crate::context::Context;
 use crate::error::Result;
-use crate::journal::Journal;
+use crate::journal::{Journal, OpState};
 use crate::pull::plan_ids;
 use crate::state;
 use crate::workspace::Workspace;
+
+/// A change of the last push that Targetprocess refused.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Refused {
+    pub op: Op,
+    pub reason: String,
+}
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Status {
@@ -22,6 +29,9 @@ pub struct Status {
     pub conflicts: Vec<Conflict>,
     /// Operations of an interrupted push still to be completed (`tpcli plan resume`).
     pub unfinished_push: usize,
+    /// Changes the last push sent that Targetprocess refused, with its reasons, as long as the
+    /// plan still holds them: fix them and push again, or discard them.
+    pub refused: Vec<Refused>,
     /// The plan file cannot be read (e.g. conflict markers); the message says where.
     pub file_problem: Option<String>,
 }
@@ -53,6 +63,7 @@ pub async fn status(ctx: Option<&Context<'_>>, ws: &Workspace) -> Result<Status>
         None => None,
     };
     let unfinished_push = interrupted.map_or(0, |p| p.open_ops());
+    let refused = last_refused(&journal, &ws.names.plan_slug(), &local_changes)?;
     Ok(Status {
         working_branch: ws.names.working(),
         plan_file: ws.plan_file(),
@@ -60,6 +71,25 @@ pub async fn status(ctx: Option<&Context<'_>>, ws: &Workspace) -> Result<Status>
         tp_changed,
         conflicts: state::load_conflicts(&dir)?,
         unfinished_push,
+        refused,
         file_problem,
     })
+}
+
+/// The refused operations of the newest push whose item still has a change to push.
+pub(crate) fn last_refused(journal: &Journal, plan: &str, pending: &[Op]) -> Result<Vec<Refused>> {
+    let Some(id) = journal.latest_id(plan)? else {
+        return Ok(Vec::new());
+    };
+    let record = journal.push(id)?;
+    Ok(record
+        .ops
+        .into_iter()
+        .filter(|o| o.state == OpState::Failed)
+        .filter(|o| pending.iter().any(|p| p.entity() == o.op.entity()))
+        .map(|o| Refused {
+            reason: o.error.unwrap_or_default(),
+            op: o.op,
+        })
+        .collect())
 }

@@ -1,0 +1,266 @@
+//! A push that Targetprocess refuses in part: the refused operation is closed with its reason,
+//! the rest goes on, nothing is replayed, pull is never blocked, and the planner's fix (or discard)
+//! is what the next push sends.
+
+#![allow(clippy::unwrap_used)] // tests: a failure is a broken test
+
+use pi_model::{EntityId, Feature, FeatureKind, Plan};
+
+use super::*;
+use crate::testing::{at, initialised_in, jane};
+
+fn new_feature(name: &str, owner: &str) -> Feature {
+    Feature {
+        id: "new:mara".parse().unwrap(),
+        kind: FeatureKind::Feature,
+        name: name.into(),
+        description: String::new(),
+        status: None,
+        effort: pi_model::Effort::new(5.0),
+        owner: Some(owner.into()),
+        acceptance_criteria: Vec::new(),
+        jira: None,
+        stories: Vec::new(),
+    }
+}
+
+fn edit(ws: &Workspace, change: impl FnOnce(&mut Plan)) {
+    let mut plan = ws.local().unwrap();
+    change(&mut plan);
+    std::fs::write(ws.plan_path().unwrap(), pi_format::render(&plan)).unwrap();
+}
+
+/// Features named `name` in the simulator, with their owner ids.
+fn features_named(sim: &pi_sim::RunningSim, name: &str) -> Vec<serde_json::Value> {
+    let control = sim.control();
+    control
+        .ids("Features")
+        .into_iter()
+        .filter_map(|id| control.get_entity("Features", id))
+        .filter(|f| f["Name"] == name)
+        .collect()
+}
+
+fn pushed(outcome: PushOutcome) -> PushReport {
+    match outcome {
+        PushOutcome::Pushed(report) => report,
+        other => panic!("expected a push, got {other:?}"),
+    }
+}
+
+const NAME: &str = "Audit log export";
+
+/// The planner-experience blocker, reproduced: a new feature whose owner is not a
+/// Targetprocess user is refused; the effort edit in the same push lands; nothing is left open;
+/// pull works; the planner fixes the owner and the next push creates the feature once.
+#[tokio::test]
+async fn a_refused_owner_is_closed_and_the_fixed_plan_is_pushed() {
+    let dir = tempfile::tempdir().unwrap();
+    let (sim, tp) = initialised_in(dir.path(), None).await;
+    let ws = Workspace::open(dir.path()).unwrap();
+    let me = jane();
+    edit(&ws, |p| {
+        p.objectives[0]
+            .features
+            .push(new_feature(NAME, "Mara Lind"));
+        p.objectives[1].effort = pi_model::Effort::new(34.0);
+    });
+    let report = pushed(
+        push(&at(&tp, &me, 1), &ws, PushOptions::default())
+            .await
+            .unwrap(),
+    );
+    let refused: Vec<&str> = report
+        .ops
+        .iter()
+        .filter_map(|r| r.result.as_ref().err().map(String::as_str))
+        .collect();
+    assert_eq!(refused.len(), 1, "{report:?}");
+    assert!(refused[0].contains("Mara Lind"), "{refused:?}");
+    let objective = ws.local().unwrap().objectives[1].id.tp().unwrap();
+    assert_eq!(
+        sim.control()
+            .get_entity("TeamPIObjectives", objective)
+            .unwrap()["Effort"],
+        34.0,
+        "the rest of the push went on"
+    );
+    assert!(features_named(&sim, NAME).is_empty());
+    let journal = open_journal(&ws).unwrap();
+    assert_eq!(journal.unfinished(&ws.names.plan_slug()).unwrap(), None);
+    drop(journal);
+
+    let status = crate::status(None, &ws).await.unwrap();
+    assert_eq!(status.unfinished_push, 0);
+    assert_eq!(status.refused.len(), 1, "{status:?}");
+    assert!(status.refused[0].reason.contains("Mara Lind"));
+    assert_eq!(status.local_changes.len(), 1, "the create is still to push");
+
+    crate::pull(&at(&tp, &me, 2), &ws, &crate::PullOptions::default())
+        .await
+        .unwrap();
+
+    // The planner picks an owner Targetprocess knows and pushes again.
+    let user = tp.list_users().await.unwrap()[1].name.clone();
+    edit(&ws, |p| {
+        let f = p.objectives[0]
+            .features
+            .iter_mut()
+            .find(|f| f.name == NAME)
+            .unwrap();
+        f.owner = Some(user.clone());
+    });
+    let report = pushed(
+        push(&at(&tp, &me, 3), &ws, PushOptions::default())
+            .await
+            .unwrap(),
+    );
+    assert!(report.ops.iter().all(|r| r.result.is_ok()), "{report:?}");
+    assert_eq!(report.ops.len(), 1, "only the create, computed afresh");
+    let found = features_named(&sim, NAME);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0]["Owner"]["FullName"], user.as_str());
+    let status = crate::status(None, &ws).await.unwrap();
+    assert!(status.refused.is_empty() && status.local_changes.is_empty());
+    sim.shutdown().await;
+}
+
+/// The other way out: the planner discards the refused change; nothing is left to push.
+#[tokio::test]
+async fn a_refused_create_can_be_discarded() {
+    let dir = tempfile::tempdir().unwrap();
+    let (sim, tp) = initialised_in(dir.path(), None).await;
+    let ws = Workspace::open(dir.path()).unwrap();
+    let me = jane();
+    edit(&ws, |p| {
+        p.objectives[0]
+            .features
+            .push(new_feature(NAME, "Mara Lind"))
+    });
+    pushed(
+        push(&at(&tp, &me, 1), &ws, PushOptions::default())
+            .await
+            .unwrap(),
+    );
+    let id: EntityId = "new:mara".parse().unwrap();
+    let done = crate::discard(&me, at(&tp, &me, 2).now, &ws, &id, &[]).unwrap();
+    assert_eq!(done, crate::Discarded::Removed);
+    let outcome = push(&at(&tp, &me, 3), &ws, PushOptions::default())
+        .await
+        .unwrap();
+    assert!(
+        matches!(outcome, PushOutcome::NothingToPush { .. }),
+        "{outcome:?}"
+    );
+    assert!(crate::status(None, &ws).await.unwrap().refused.is_empty());
+    assert!(features_named(&sim, NAME).is_empty());
+    sim.shutdown().await;
+}
+
+/// A journal left by an earlier version: the refused create stayed `sending` with its old
+/// owner. The next push closes it as refused instead of replaying it for ever, then sends the
+/// plan as it is now.
+#[tokio::test]
+async fn a_journal_wedged_by_a_refused_create_is_closed_and_the_plan_pushed() {
+    let dir = tempfile::tempdir().unwrap();
+    let (sim, tp) = initialised_in(dir.path(), None).await;
+    let ws = Workspace::open(dir.path()).unwrap();
+    let me = jane();
+    edit(&ws, |p| {
+        p.objectives[0]
+            .features
+            .push(new_feature(NAME, "Mara Lind"))
+    });
+    let base = ws.base().unwrap();
+    let ops = changeset::push_plan(&base.plan, &ws.local().unwrap()).unwrap();
+    let recorded: Vec<(Op, String)> = ops
+        .into_iter()
+        .map(|op| (op, format!("{}-new-mara", ws.names.plan_slug())))
+        .collect();
+    let mut journal = open_journal(&ws).unwrap();
+    let id = journal
+        .begin_push(
+            &ws.names.plan_slug(),
+            &base.commit.to_string(),
+            "t",
+            "Jane",
+            &recorded,
+        )
+        .unwrap();
+    journal
+        .set_state(id, 0, OpState::Sending, None, None)
+        .unwrap();
+    drop(journal);
+    let user = tp.list_users().await.unwrap()[2].name.clone();
+    edit(&ws, |p| {
+        p.objectives[0].features.last_mut().unwrap().owner = Some(user.clone())
+    });
+
+    let report = pushed(
+        push(&at(&tp, &me, 1), &ws, PushOptions::default())
+            .await
+            .unwrap(),
+    );
+    assert_eq!(report.resumed, 1);
+    let found = features_named(&sim, NAME);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0]["Owner"]["FullName"], user.as_str());
+    let record = open_journal(&ws).unwrap().push(id).unwrap();
+    assert_eq!(record.ops[0].state, OpState::Failed);
+    assert!(
+        record.ops[0]
+            .error
+            .as_deref()
+            .is_some_and(|e| e.contains("Mara Lind"))
+    );
+    crate::pull(&at(&tp, &me, 2), &ws, &crate::PullOptions::default())
+        .await
+        .unwrap();
+    sim.shutdown().await;
+}
+
+/// A push refused with the credentials (401) stops: the rest is closed as not sent, the journal
+/// holds nothing open, and the same changes are pushed once the token is right.
+#[tokio::test]
+async fn a_push_refused_with_the_credentials_stops_and_leaves_nothing_open() {
+    let dir = tempfile::tempdir().unwrap();
+    let (sim, tp) = initialised_in(dir.path(), None).await;
+    let ws = Workspace::open(dir.path()).unwrap();
+    let me = jane();
+    let user = tp.list_users().await.unwrap()[1].name.clone();
+    edit(&ws, |p| {
+        p.objectives[0].name = "Renamed first".into();
+        p.objectives[0].features.push(new_feature(NAME, &user));
+    });
+    let wrong = pi_targetprocess::TpClient::new(
+        pi_targetprocess::TpConfig::new(
+            &sim.base_url(),
+            pi_targetprocess::Credentials::AccessToken("not-the-token".into()),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let refused = push(&at(&wrong, &me, 1), &ws, PushOptions::default()).await;
+    assert!(
+        refused.is_err(),
+        "nothing can be read with a wrong token: {refused:?}"
+    );
+    let journal = open_journal(&ws).unwrap();
+    let left = journal
+        .unfinished(&ws.names.plan_slug())
+        .unwrap()
+        .map_or(0, |r| r.open_ops());
+    assert_eq!(left, 0, "nothing is left open to replay");
+    drop(journal);
+    crate::pull(&at(&tp, &me, 2), &ws, &crate::PullOptions::default())
+        .await
+        .unwrap();
+    let report = pushed(
+        push(&at(&tp, &me, 3), &ws, PushOptions::default())
+            .await
+            .unwrap(),
+    );
+    assert!(report.ops.iter().all(|r| r.result.is_ok()), "{report:?}");
+    assert_eq!(features_named(&sim, NAME).len(), 1);
+    sim.shutdown().await;
+}
