@@ -62,6 +62,29 @@ pub enum TpError {
         path: String,
         message: String,
     },
+    /// A redirect to another origin (scheme, host or port) than the configured URL's: not
+    /// followed, so that the credentials never leave the configured address. `to` is the
+    /// target's origin only.
+    #[error(
+        "{method} {path}: Targetprocess redirected (HTTP {status}) to {to}, another address than the configured one; not followed, so the access token stays with the configured address. Check the Targetprocess URL (https or http, host name); if {to} is the right address, configure that one"
+    )]
+    Redirected {
+        method: String,
+        path: String,
+        status: u16,
+        to: String,
+    },
+    /// An answer or a collection read went past one of the configured [`crate::Limits`].
+    #[error(
+        "{method} {path}: {what} is over the limit of {limit} ({setting}); Targetprocess may be misbehaving, or the limit is too low for this account"
+    )]
+    LimitExceeded {
+        method: String,
+        path: String,
+        what: &'static str,
+        limit: u64,
+        setting: &'static str,
+    },
     /// A state name that the entity type's workflow does not have.
     #[error("no {entity_type} state named {name:?} in Targetprocess")]
     UnknownState { entity_type: String, name: String },
@@ -83,8 +106,12 @@ impl TpError {
         )
     }
 
-    /// True when a write may have been applied although it reported failure.
+    /// True when a write may have been applied although it reported failure (an answer over
+    /// the size limit may belong to an applied write).
     pub fn is_ambiguous(&self) -> bool {
-        matches!(self, TpError::Server { .. } | TpError::Network { .. })
+        matches!(
+            self,
+            TpError::Server { .. } | TpError::Network { .. } | TpError::LimitExceeded { .. }
+        )
     }
 }

@@ -8,20 +8,20 @@
 use std::num::NonZeroU32;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
 use backon::{ExponentialBuilder, Retryable};
 use base64::Engine as _;
 use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
-use reqwest::{Method, StatusCode};
+use reqwest::Method;
 use serde_json::Value;
 use tokio::sync::Semaphore;
 use url::Url;
 
-use crate::config::{Credentials, RetryPolicy, TpConfig};
+use crate::config::{Credentials, Limits, RetryPolicy, TpConfig};
 use crate::error::{ConfigError, TpError};
 use crate::redact::redact;
-use crate::retry_after::{parse_http_date, parse_retry_after};
+use crate::response::read_response;
 
 /// Whether a request may be sent again after an ambiguous failure.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -35,11 +35,11 @@ pub(crate) enum Replay {
 
 /// One failed attempt: the classified error plus the server's back-off request, if any.
 #[derive(Debug)]
-struct Failure {
-    error: TpError,
-    retry_after: Option<Duration>,
+pub(crate) struct Failure {
+    pub(crate) error: TpError,
+    pub(crate) retry_after: Option<Duration>,
     /// The request certainly did not reach the application (429, connect error).
-    not_applied: bool,
+    pub(crate) not_applied: bool,
 }
 
 pub(crate) struct Http {
@@ -49,6 +49,7 @@ pub(crate) struct Http {
     permits: Arc<Semaphore>,
     limiter: DefaultDirectRateLimiter,
     retry: RetryPolicy,
+    limits: Limits,
     sent: AtomicU64,
 }
 
@@ -67,6 +68,8 @@ impl Http {
         let client = reqwest::Client::builder()
             .connect_timeout(config.connect_timeout)
             .timeout(config.request_timeout)
+            .redirect(reqwest::redirect::Policy::custom(same_origin_only))
+            .referer(false)
             .build()
             .map_err(|e| ConfigError::Http(redact(&e.to_string())))?;
         let rate = NonZeroU32::new(config.requests_per_second.max(1)).unwrap_or(NonZeroU32::MIN);
@@ -79,8 +82,13 @@ impl Http {
             permits: Arc::new(Semaphore::new(config.concurrency.max(1))),
             limiter: RateLimiter::direct(Quota::per_second(rate).allow_burst(burst)),
             retry: config.retry.clone(),
+            limits: config.limits.clone(),
             sent: AtomicU64::new(0),
         })
+    }
+
+    pub(crate) fn limits(&self) -> &Limits {
+        &self.limits
     }
 
     /// Requests put on the wire so far (every attempt counts).
@@ -118,7 +126,8 @@ impl Http {
             .map_err(|f| f.error)
     }
 
-    /// Server signal first, then the computed back-off; `None` once the total cap is reached.
+    /// Server signal first, then the computed back-off; `None` once the wait would go past the
+    /// total cap (a server asking for longer than the whole budget ends the retries at once).
     fn next_wait(
         &self,
         failure: &Failure,
@@ -129,10 +138,11 @@ impl Http {
         let mut total = waited
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if *total + wait > self.retry.max_total_wait {
+        let after = total.checked_add(wait)?;
+        if after > self.retry.max_total_wait {
             return None;
         }
-        *total += wait;
+        *total = after;
         Some(wait)
     }
 
@@ -177,7 +187,7 @@ impl Http {
             error: network(method, shown, describe(&e)),
             retry_after: None,
         })?;
-        read_response(method, shown, response).await
+        read_response(method, shown, response, self.limits.max_response_bytes).await
     }
 
     fn authorised(&self, request: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
@@ -194,6 +204,23 @@ impl Http {
     }
 }
 
+/// Follows a redirect only within the origin (scheme, host, port) of the request it answers,
+/// at most ten times: the token, which TP takes in the query, never goes anywhere else. A
+/// redirect elsewhere is handed back as the 3xx answer, which becomes [`TpError::Redirected`].
+fn same_origin_only(attempt: reqwest::redirect::Attempt<'_>) -> reqwest::redirect::Action {
+    let previous = attempt.previous();
+    let same = previous
+        .first()
+        .is_some_and(|first| first.origin() == attempt.url().origin());
+    if !same {
+        attempt.stop()
+    } else if previous.len() > 10 {
+        attempt.error("more than 10 redirects")
+    } else {
+        attempt.follow()
+    }
+}
+
 fn retryable(failure: &Failure, replay: Replay) -> bool {
     match replay {
         Replay::Never => failure.not_applied,
@@ -207,102 +234,6 @@ fn retryable(failure: &Failure, replay: Replay) -> bool {
     }
 }
 
-async fn read_response(
-    method: &Method,
-    shown: &str,
-    response: reqwest::Response,
-) -> Result<Value, Failure> {
-    let status = response.status();
-    let retry_after = retry_after_of(&response);
-    let bytes = response.bytes().await.map_err(|e| Failure {
-        error: network(method, shown, describe(&e)),
-        retry_after: None,
-        not_applied: false,
-    })?;
-    if status.is_success() {
-        if bytes.iter().all(u8::is_ascii_whitespace) {
-            return Ok(Value::Null);
-        }
-        return serde_json::from_slice(&bytes).map_err(|e| Failure {
-            error: decode(method, shown, format!("invalid JSON: {e}")),
-            retry_after: None,
-            not_applied: false,
-        });
-    }
-    let message = error_message(&bytes);
-    tracing::debug!(method = %method, path = %shown, status = status.as_u16(), "Targetprocess error response");
-    Err(Failure {
-        error: classify(method, shown, status, message, retry_after),
-        not_applied: status == StatusCode::TOO_MANY_REQUESTS,
-        retry_after,
-    })
-}
-
-fn classify(
-    method: &Method,
-    shown: &str,
-    status: StatusCode,
-    message: String,
-    retry_after: Option<Duration>,
-) -> TpError {
-    let (method, path) = (method.to_string(), shown.to_owned());
-    let code = status.as_u16();
-    match code {
-        401 | 403 => TpError::Auth {
-            method,
-            path,
-            status: code,
-        },
-        404 => TpError::NotFound { method, path },
-        429 => TpError::RateLimited {
-            method,
-            path,
-            retry_after,
-        },
-        503 if retry_after.is_some() => TpError::RateLimited {
-            method,
-            path,
-            retry_after,
-        },
-        500..=599 => TpError::Server {
-            method,
-            path,
-            status: code,
-            message,
-        },
-        _ => TpError::Validation {
-            method,
-            path,
-            status: code,
-            message,
-        },
-    }
-}
-
-fn retry_after_of(response: &reqwest::Response) -> Option<Duration> {
-    let headers = response.headers();
-    let now = headers
-        .get(reqwest::header::DATE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(parse_http_date)
-        .unwrap_or_else(SystemTime::now);
-    headers
-        .get(reqwest::header::RETRY_AFTER)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| parse_retry_after(v, now))
-}
-
-/// TP's `Message` from an error body, else the body text (shortened), else nothing.
-fn error_message(body: &[u8]) -> String {
-    if let Ok(json) = serde_json::from_slice::<Value>(body)
-        && let Some(msg) = json.get("Message").and_then(Value::as_str)
-    {
-        return redact(msg);
-    }
-    let text = String::from_utf8_lossy(body);
-    redact(&text.chars().take(300).collect::<String>())
-}
-
 /// The request path and query for messages; the URL never carries credentials at this point,
 /// and is redacted anyway.
 fn shown_path(url: &Url) -> String {
@@ -313,7 +244,7 @@ fn shown_path(url: &Url) -> String {
     redact(&path)
 }
 
-fn describe(e: &reqwest::Error) -> String {
+pub(crate) fn describe(e: &reqwest::Error) -> String {
     let mut text = if e.is_timeout() {
         "timed out".to_owned()
     } else if e.is_connect() {
@@ -330,7 +261,7 @@ fn describe(e: &reqwest::Error) -> String {
     redact(&text)
 }
 
-fn network(method: &Method, shown: &str, message: String) -> TpError {
+pub(crate) fn network(method: &Method, shown: &str, message: String) -> TpError {
     TpError::Network {
         method: method.to_string(),
         path: shown.to_owned(),

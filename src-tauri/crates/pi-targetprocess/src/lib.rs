@@ -24,6 +24,7 @@ mod model;
 mod paging;
 pub mod query;
 pub mod redact;
+mod response;
 mod retry_after;
 mod shared;
 pub mod text;
@@ -32,7 +33,7 @@ mod wire;
 mod write;
 
 pub use client::TpClient;
-pub use config::{Credentials, RetryPolicy, TpConfig};
+pub use config::{Credentials, Limits, RetryPolicy, TpConfig};
 pub use discover::SchemaCheck;
 pub use error::{ConfigError, TpError};
 pub use model::{

@@ -1,10 +1,13 @@
 //! Reading every page of a collection: follows `Next` (only its `take`/`skip` are used, on our
-//! own base URL, so a proxy-rewritten host or an echoed token in the link does no harm).
+//! own base URL, so a proxy-rewritten host, a link to another origin or an echoed token in the
+//! link does no harm: a `Next` link is never requested as such). Every `Next` must move `skip`
+//! forward, and the pages and items of one read are bounded by [`crate::Limits`].
 
 use reqwest::Method;
 use serde_json::Value;
 use url::Url;
 
+use crate::config::Limits;
 use crate::error::TpError;
 use crate::http::{Http, Replay, decode};
 use crate::query::Query;
@@ -19,7 +22,8 @@ pub(crate) async fn get_all(
 ) -> Result<Vec<Value>, TpError> {
     let mut items = Vec::new();
     let (mut take, mut skip) = (page_size, 0_u64);
-    loop {
+    let limits = http.limits();
+    for pages in 1_u32.. {
         let mut params = query.params(take, skip);
         params.extend_from_slice(extra);
         let json = http
@@ -34,23 +38,57 @@ pub(crate) async fn get_all(
         })?;
         items.extend(page.items);
         let Some(next) = page.next else { break };
-        let (next_take, next_skip) = take_skip(&next).ok_or_else(|| {
-            decode(
-                &Method::GET,
-                &query.resource,
-                "Next link without take/skip".into(),
-            )
-        })?;
-        if next_skip <= skip {
-            return Err(decode(
-                &Method::GET,
-                &query.resource,
-                "Next link does not advance".into(),
-            ));
-        }
-        (take, skip) = (next_take.unwrap_or(take), next_skip);
+        check_bounds(limits, &query.resource, pages, items.len())?;
+        (take, skip) = next_page(&query.resource, &next, take, skip)?;
     }
     Ok(items)
+}
+
+/// `take` and `skip` of the page a `Next` link asks for; it must move `skip` forward.
+fn next_page(resource: &str, next: &str, take: u32, skip: u64) -> Result<(u32, u64), TpError> {
+    let (next_take, next_skip) = take_skip(next)
+        .ok_or_else(|| decode(&Method::GET, resource, "Next link without take/skip".into()))?;
+    if next_skip <= skip {
+        return Err(decode(
+            &Method::GET,
+            resource,
+            format!(
+                "Next link does not advance (skip {next_skip} after {skip}): the server's paging is broken"
+            ),
+        ));
+    }
+    Ok((next_take.unwrap_or(take), next_skip))
+}
+
+/// Before another page is read: the pages read and the items collected stay within `limits`.
+fn check_bounds(limits: &Limits, resource: &str, pages: u32, items: usize) -> Result<(), TpError> {
+    if pages >= limits.max_pages {
+        return Err(over(
+            resource,
+            "the number of pages",
+            limits.max_pages.into(),
+            "Limits::max_pages",
+        ));
+    }
+    if items >= limits.max_items {
+        return Err(over(
+            resource,
+            "the number of items",
+            limits.max_items as u64,
+            "Limits::max_items",
+        ));
+    }
+    Ok(())
+}
+
+fn over(resource: &str, what: &'static str, limit: u64, setting: &'static str) -> TpError {
+    TpError::LimitExceeded {
+        method: Method::GET.to_string(),
+        path: resource.to_owned(),
+        what,
+        limit,
+        setting,
+    }
 }
 
 /// `take` and `skip` of a `Next` link.
@@ -84,5 +122,36 @@ mod tests {
         );
         assert_eq!(take_skip("/api/v1/Features?Skip=5"), Some((None, 5)));
         assert_eq!(take_skip("https://a.example/api/v1/Features?take=5"), None);
+    }
+
+    #[test]
+    fn a_next_link_must_advance() {
+        assert_eq!(
+            next_page("Features", "/api/v1/Features?take=10&skip=20", 5, 10),
+            Ok((10, 20))
+        );
+        for stuck in ["/x?skip=10", "/x?skip=3", "/x?take=5"] {
+            assert!(
+                matches!(
+                    next_page("Features", stuck, 5, 10),
+                    Err(TpError::Decode { .. })
+                ),
+                "{stuck}"
+            );
+        }
+    }
+
+    #[test]
+    fn pages_and_items_are_bounded() {
+        let limits = Limits {
+            max_pages: 3,
+            max_items: 100,
+            ..Limits::default()
+        };
+        assert!(check_bounds(&limits, "Features", 2, 99).is_ok());
+        let pages = check_bounds(&limits, "Features", 3, 10).unwrap_err();
+        assert!(pages.to_string().contains("Limits::max_pages"), "{pages}");
+        let items = check_bounds(&limits, "Features", 1, 100).unwrap_err();
+        assert!(items.to_string().contains("Limits::max_items"), "{items}");
     }
 }

@@ -4,6 +4,7 @@
 mod common;
 mod faults;
 mod fetch;
+mod misbehaving;
 mod objectives;
 mod shared_reads;
 mod writes;
