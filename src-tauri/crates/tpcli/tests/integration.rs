@@ -7,6 +7,7 @@ mod merge_file;
 mod merge_file_git;
 mod merge_file_support;
 mod plan_cli;
+mod refused_cli;
 mod rollback_cli;
 mod sim_cli;
 mod sync_all_cli;

@@ -7,6 +7,7 @@ pub mod audit;
 pub mod baseline;
 pub mod connect;
 pub mod diff;
+pub mod discard;
 pub mod init;
 pub mod log;
 pub mod new;

@@ -22,7 +22,8 @@ use crate::exit;
   tpcli plan pull --markers     # also write git-style markers around conflicting fields
   tpcli plan pull --json
 
-Exit codes: 0 merged cleanly, 1 conflicts to resolve, 2 error.")]
+Exit codes: 0 merged cleanly, 1 conflicts to resolve (or an interrupted push to resume
+first), 2 error.")]
 pub struct PullArgs {
     /// Write git-style conflict markers into the plan file around each conflicting field, for
     /// resolving in a text editor.
@@ -53,7 +54,23 @@ pub fn run(args: PullArgs) -> Result<u8> {
         },
     ));
     progress.finish();
-    let report = report??;
+    let report = match report? {
+        // Not an error of the run: a push to finish first, and the command that does it.
+        Err(pi_engine::EngineError::InterruptedPush { ops_left }) => {
+            let message = format!(
+                "Not pulled: a push was interrupted with {} not confirmed by Targetprocess. Run `tpcli plan resume` to finish it, then pull.",
+                plural(ops_left, "change", "changes")
+            );
+            if args.json {
+                let json = serde_json::json!({"result": "interrupted_push", "unconfirmed": ops_left, "message": message});
+                println!("{json}");
+            } else {
+                println!("{message}");
+            }
+            return Ok(exit::FINDINGS);
+        }
+        report => report?,
+    };
     if args.json {
         println!("{}", json(&report));
     } else {

@@ -172,6 +172,13 @@ fn print_report(r: &pi_engine::PushReport) {
     for (local, tp) in &r.created {
         println!("  {local} is now tp:{tp}");
     }
+    let refused = r.ops.iter().filter(|o| o.result.is_err()).count();
+    if refused > 0 {
+        println!(
+            "{} refused stay in your plan: fix them and run `tpcli plan push` again, or give them up with `tpcli plan discard --refused`.",
+            plural(refused, "change", "changes")
+        );
+    }
     for m in &r.mismatches {
         println!(
             "  note: Targetprocess holds {} = {} on \"{}\" (sent {})",

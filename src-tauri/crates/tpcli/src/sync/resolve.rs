@@ -89,7 +89,7 @@ pub fn run(args: ResolveArgs) -> Result<u8> {
     Ok(exit::OK)
 }
 
-fn parse_field(name: &str) -> Result<pi_model::Field> {
+pub(super) fn parse_field(name: &str) -> Result<pi_model::Field> {
     let wanted = name.replace(['-', '_', ' '], "").to_lowercase();
     use pi_model::Field::*;
     [Name, Description, Status, Effort, Owner, Committed, BusinessValue, ActualBusinessValue, ProgramObjective, AcceptanceCriteria, Jira, Objective]

@@ -59,6 +59,9 @@ pub fn run(args: StatusArgs) -> Result<u8> {
                 "targetprocess_changed": status.tp_changed,
                 "conflicts": status.conflicts,
                 "unfinished_push_operations": status.unfinished_push,
+                "refused": status.refused.iter().map(|r| serde_json::json!({
+                    "operation": r.op, "summary": r.op.to_string(), "reason": r.reason,
+                })).collect::<Vec<_>>(),
                 "file_problem": status.file_problem,
             })
         );
@@ -96,6 +99,18 @@ pub fn run(args: StatusArgs) -> Result<u8> {
         );
         for c in &status.conflicts {
             println!("  {}", conflict(c));
+        }
+    }
+    if !status.refused.is_empty() {
+        println!(
+            "{} refused by Targetprocess at the last push (fix and push again, or `tpcli plan discard --refused`):",
+            plural(status.refused.len(), "change", "changes")
+        );
+        for r in &status.refused {
+            for line in r.op.to_string().lines() {
+                println!("  {line}");
+            }
+            println!("      refused: {}", r.reason);
         }
     }
     if status.unfinished_push > 0 {
