@@ -78,10 +78,7 @@ impl TpClient {
         let refs: Vec<Ref> = self.all(&query).await?;
         Ok(refs
             .into_iter()
-            .map(|r| Summary {
-                id: r.id,
-                name: r.name.unwrap_or_default(),
-            })
+            .map(|r| mapping::summary(r.id, r.name))
             .collect())
     }
 
@@ -263,6 +260,7 @@ impl TpClient {
             remote.plan.art = art.clone();
             remote.plan.program_objectives = programs.clone();
             remote.requests = requests;
+            mapping::inbound(&mut remote);
             plans.insert(id, remote);
         }
         tracing::info!(
@@ -289,9 +287,10 @@ fn assemble(
         .enumerate()
         .map(|(i, o)| (o.id, i))
         .collect();
+    let mut warnings = Vec::new();
     let mut plan_objectives: Vec<TeamObjective> = objectives
         .iter()
-        .map(|o| mapping::team_objective(o, schema))
+        .map(|o| mapping::team_objective(o, schema, &mut warnings))
         .collect();
     let mut versions: BTreeMap<i64, SyncVersion> = objectives
         .iter()
@@ -313,7 +312,12 @@ fn assemble(
         };
         plan_objectives[position[first]]
             .features
-            .push(mapping::feature(f, schema, FeatureKind::Feature));
+            .push(mapping::feature(
+                f,
+                schema,
+                FeatureKind::Feature,
+                &mut warnings,
+            ));
         versions.insert(f.id, mapping::version(f));
         editors.extend(editor(f));
         if linked.len() > 1 {
@@ -331,6 +335,7 @@ fn assemble(
         multi_linked,
         editors,
         requests: 0,
+        warnings,
     }
 }
 

@@ -1,5 +1,10 @@
 //! TP wire entities → pi-model, at the edge. Text is converted HTML → markdown, custom fields
 //! and account-specific fields are looked up by the names in `TpSchema`.
+//!
+//! This is the client's inbound boundary: every value a read returns has passed [`inbound`] (the
+//! normal form of `pi_model::inbound`: no control or bidi characters in names, bounded lengths)
+//! and HTML conversion within its depth and size bounds; what either had to cut or flatten is a
+//! warning in the returned [`RemotePlan`].
 
 use pi_model::{
     Effort, EntityId, Feature, FeatureKind, JiraLink, ProgramObjective, TeamObjective, TpSchema,
@@ -7,9 +12,35 @@ use pi_model::{
 use serde_json::Value;
 
 use crate::criteria::html_to_criteria;
-use crate::model::SyncVersion;
-use crate::text::html_to_markdown;
+use crate::model::{RemotePlan, Summary, SyncVersion};
+use crate::text::convert_html;
 use crate::wire::WorkItem;
+
+/// Brings a fetched plan to the inbound normal form (see `pi_model::inbound`), the names of the
+/// editors too (they become commit trailers), and adds a warning for each value cut.
+pub(crate) fn inbound(remote: &mut RemotePlan) {
+    let cut = pi_model::inbound::plan(&mut remote.plan);
+    remote.warnings.extend(cut);
+    for name in remote.editors.values_mut() {
+        pi_model::inbound::clean_line(name, pi_model::inbound::MAX_NAME_CHARS);
+    }
+}
+
+/// A picker item's name in the inbound normal form.
+pub(crate) fn summary(id: i64, name: Option<String>) -> Summary {
+    let mut name = name.unwrap_or_default();
+    pi_model::inbound::clean_line(&mut name, pi_model::inbound::MAX_NAME_CHARS);
+    Summary { id, name }
+}
+
+/// The description as markdown; a warning when its HTML was past the conversion's bounds.
+fn description(item: &WorkItem, what: &str, warnings: &mut Vec<String>) -> String {
+    let converted = convert_html(item.description.as_deref().unwrap_or(""));
+    if let Some(why) = converted.flattened {
+        warnings.push(format!("the description of {what} tp:{}: {why}", item.id));
+    }
+    converted.markdown
+}
 
 pub(crate) fn version(item: &WorkItem) -> SyncVersion {
     SyncVersion {
@@ -18,11 +49,15 @@ pub(crate) fn version(item: &WorkItem) -> SyncVersion {
     }
 }
 
-pub(crate) fn team_objective(item: &WorkItem, schema: &TpSchema) -> TeamObjective {
+pub(crate) fn team_objective(
+    item: &WorkItem,
+    schema: &TpSchema,
+    warnings: &mut Vec<String>,
+) -> TeamObjective {
     TeamObjective {
         id: EntityId::Tp(item.id),
         name: item.name.clone(),
-        description: html_to_markdown(item.description.as_deref().unwrap_or("")),
+        description: description(item, "objective", warnings),
         status: item.entity_state.as_ref().and_then(|s| s.name.clone()),
         effort: item.effort.and_then(Effort::new),
         owner: item.owner.as_ref().map(|o| o.display()),
@@ -49,7 +84,12 @@ pub(crate) fn program_objective(item: &WorkItem) -> ProgramObjective {
     }
 }
 
-pub(crate) fn feature(item: &WorkItem, schema: &TpSchema, kind: FeatureKind) -> Feature {
+pub(crate) fn feature(
+    item: &WorkItem,
+    schema: &TpSchema,
+    kind: FeatureKind,
+    warnings: &mut Vec<String>,
+) -> Feature {
     let criteria = item
         .custom(&schema.acceptance_criteria_field)
         .and_then(Value::as_str)
@@ -63,7 +103,7 @@ pub(crate) fn feature(item: &WorkItem, schema: &TpSchema, kind: FeatureKind) -> 
         id: EntityId::Tp(item.id),
         kind,
         name: item.name.clone(),
-        description: html_to_markdown(item.description.as_deref().unwrap_or("")),
+        description: description(item, "feature", warnings),
         status: item.entity_state.as_ref().and_then(|s| s.name.clone()),
         effort: item.effort.and_then(Effort::new),
         owner: item.owner.as_ref().map(|o| o.display()),
@@ -130,7 +170,7 @@ mod tests {
             "Committed": true, "BusinessValue": 8, "ActualBusinessValue": null,
             "ProgramPIObjective": {"Id": 99, "Name": "P"}
         }));
-        let o = team_objective(&w, &TpSchema::default());
+        let o = team_objective(&w, &TpSchema::default(), &mut Vec::new());
         assert_eq!(o.id, EntityId::Tp(12));
         assert_eq!(o.description, "Do **it**");
         assert_eq!(o.status.as_deref(), Some("Accepted"));
@@ -157,7 +197,12 @@ mod tests {
             ],
             "TeamPIObjectives": {"Items": [{"Id": 1}, {"Id": 2}]}
         }));
-        let f = feature(&w, &TpSchema::default(), FeatureKind::Feature);
+        let f = feature(
+            &w,
+            &TpSchema::default(),
+            FeatureKind::Feature,
+            &mut Vec::new(),
+        );
         assert_eq!(f.jira.map(|j| j.key), Some("DAD-1".to_owned()));
         assert_eq!(f.acceptance_criteria.len(), 2);
         assert!(f.acceptance_criteria[0].done);

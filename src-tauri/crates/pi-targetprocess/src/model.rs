@@ -30,6 +30,10 @@ pub struct RemotePlan {
     pub editors: BTreeMap<i64, String>,
     /// Requests the fetch put on the wire (retries included).
     pub requests: u64,
+    /// What the inbound boundary had to change beyond its normal form, in words: values cut to
+    /// their length bound, descriptions whose HTML was too deep or too large to convert with
+    /// their structure. For the caller to show; the plan is usable as it is.
+    pub warnings: Vec<String>,
 }
 
 /// An item of a picker (ART, release, team).

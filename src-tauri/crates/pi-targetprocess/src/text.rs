@@ -5,8 +5,13 @@
 //! for what the plan format expresses: paragraphs, bullet and numbered lists, emphasis, strong,
 //! links, inline code, code blocks and tables — `to_markdown(to_html(md))` reproduces that
 //! markdown once it is in the canonical form this module emits. HTML that markdown cannot express
-//! (colours, fonts, spans) loses its styling but keeps its text. This module does no sanitising
-//! for display; that belongs where HTML is shown.
+//! (colours, fonts, spans) loses its styling but keeps its text.
+//!
+//! Both directions are bounded for hostile input: HTML nested deeper than [`MAX_HTML_DEPTH`] or
+//! larger than [`MAX_HTML_BYTES`] becomes flat text without recursion ([`convert_html`] says so),
+//! and markdown is written as HTML in a safe subset only: raw HTML as text, links and images
+//! only to [`ALLOWED_SCHEMES`] (see `text/safe.rs`). This module does no sanitising for
+//! display; that belongs where HTML is shown.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -16,7 +21,15 @@ use htmd::options::{BulletListMarker, CodeBlockStyle, HeadingStyle, Options};
 use htmd::{Element, HtmlToMarkdown};
 use pulldown_cmark::{Options as MdOptions, Parser, html};
 
-/// Markdown (CommonMark with tables) → HTML as TP's rich text editor stores it.
+mod flat;
+mod safe;
+
+pub use flat::{MAX_HTML_BYTES, MAX_HTML_DEPTH};
+pub use safe::{ALLOWED_SCHEMES, allowed_url};
+
+/// Markdown (CommonMark with tables) → HTML as TP's rich text editor stores it, in the safe
+/// subset: raw HTML is written as text, a link or image to a URL outside [`ALLOWED_SCHEMES`] as
+/// its text.
 pub fn markdown_to_html(markdown: &str) -> String {
     if markdown.trim().is_empty() {
         return String::new();
@@ -25,24 +38,63 @@ pub fn markdown_to_html(markdown: &str) -> String {
     opts.insert(MdOptions::ENABLE_TABLES);
     opts.insert(MdOptions::ENABLE_STRIKETHROUGH);
     let mut out = String::with_capacity(markdown.len() * 2);
-    html::push_html(&mut out, Parser::new_ext(markdown, opts));
+    html::push_html(&mut out, safe::safe_events(Parser::new_ext(markdown, opts)));
     out.trim_end().to_owned()
 }
 
 /// TP rich text HTML → canonical markdown (no trailing newline). Plain text without tags is
-/// returned as it is, apart from trimming, since some accounts store markdown or text.
+/// returned as it is, apart from trimming, since some accounts store markdown or text. HTML past
+/// the bounds becomes flat text (see [`convert_html`]).
 pub fn html_to_markdown(html: &str) -> String {
+    convert_html(html).markdown
+}
+
+/// Markdown converted from TP HTML, and why it lost its structure if it did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Converted {
+    pub markdown: String,
+    /// Set when the HTML was past a bound and only its text was kept.
+    pub flattened: Option<Flattened>,
+}
+
+/// Why HTML was converted to flat text instead of markdown with its structure.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum Flattened {
+    #[error("its HTML nests more than {MAX_HTML_DEPTH} elements deep; only its text is kept")]
+    TooDeep,
+    #[error("its HTML has {bytes} bytes, more than {MAX_HTML_BYTES}; only its text is kept")]
+    TooLarge { bytes: usize },
+}
+
+/// [`html_to_markdown`], saying when the HTML was past [`MAX_HTML_BYTES`] or [`MAX_HTML_DEPTH`]
+/// and became flat text. Needs stack for [`MAX_HTML_DEPTH`] levels of recursion at most.
+pub fn convert_html(html: &str) -> Converted {
     let trimmed = html.trim();
-    if trimmed.is_empty() {
-        return String::new();
+    let flattened = if trimmed.len() > MAX_HTML_BYTES {
+        Some(Flattened::TooLarge {
+            bytes: trimmed.len(),
+        })
+    } else if trimmed.contains('<') && flat::depth(trimmed, MAX_HTML_DEPTH) > MAX_HTML_DEPTH {
+        Some(Flattened::TooDeep)
+    } else {
+        None
+    };
+    let markdown = if trimmed.is_empty() {
+        String::new()
+    } else if flattened.is_some() {
+        flat::flat_text(trimmed)
+    } else if !trimmed.contains('<') {
+        trimmed.to_owned()
+    } else {
+        converter()
+            .convert(trimmed)
+            .map(|md| md.trim().to_owned())
+            .unwrap_or_else(|_| trimmed.to_owned())
+    };
+    Converted {
+        markdown,
+        flattened,
     }
-    if !trimmed.contains('<') {
-        return trimmed.to_owned();
-    }
-    converter()
-        .convert(trimmed)
-        .map(|md| md.trim().to_owned())
-        .unwrap_or_else(|_| trimmed.to_owned())
 }
 
 fn converter() -> HtmlToMarkdown {

@@ -263,3 +263,79 @@ async fn editors_name_who_last_changed_each_entity() {
     }
     sim.shutdown().await;
 }
+
+/// Names and descriptions a Targetprocess user can type that would break a plan file or a
+/// terminal reach the model in the inbound normal form, with a warning for what was cut.
+#[tokio::test]
+async fn hostile_names_and_descriptions_arrive_normalised() {
+    let sim = common::sim().await;
+    let client = common::client(&sim);
+    let (release, team) = common::first_plan_ids(&client).await;
+    let before = client.fetch_team_plan(release, team).await.expect("fetch");
+    let objective = before.plan.objectives[0].id.tp().expect("TP id");
+    let program = before.plan.program_objectives[0].id.tp().expect("TP id");
+    let second = before.plan.objectives[1].id.tp().expect("TP id");
+    let deep = format!(
+        "{}<p>deep *text*</p>{}",
+        "<div>".repeat(10_000),
+        "</div>".repeat(10_000)
+    );
+    let ctl = sim.control();
+    let update = |resource: &str, id: i64, fields: serde_json::Value| {
+        ctl.update_entity(resource, id, fields).expect("update");
+    };
+    update(
+        "TeamPIObjectives",
+        objective,
+        serde_json::json!({"Name": "Ship\nit\u{0}\u{1b}[2J\u{7}\u{202E}", "Description": deep}),
+    );
+    update(
+        "ProgramPIObjectives",
+        program,
+        serde_json::json!({"Name": "Grow\r\nrevenue"}),
+    );
+    update(
+        "Teams",
+        team,
+        serde_json::json!({"Name": format!("T\n{}", "x".repeat(600))}),
+    );
+
+    let remote = client.fetch_team_plan(release, team).await.expect("fetch");
+    let plan = &remote.plan;
+    let o = plan
+        .objectives
+        .iter()
+        .find(|o| o.id.tp() == Some(objective))
+        .expect("objective");
+    assert_eq!(o.name, "Ship it  [2J");
+    assert_eq!(o.description, "deep \\*text\\*");
+    let o2 = plan.objectives.iter().find(|o| o.id.tp() == Some(second));
+    let text = &o2.expect("second objective").description;
+    assert!(
+        !text.lines().any(pi_model::validate::is_conflict_marker),
+        "{text}"
+    );
+    let p = plan
+        .program_objectives
+        .iter()
+        .find(|p| p.id.tp() == Some(program))
+        .expect("program objective");
+    assert_eq!(p.name, "Grow  revenue");
+    assert!(plan.team.name.starts_with("T x") && plan.team.name.ends_with("…(truncated)"));
+    assert_eq!(
+        plan.team.name.chars().count(),
+        pi_model::inbound::MAX_NAME_CHARS
+    );
+    assert_eq!(remote.warnings.len(), 2, "{:?}", remote.warnings);
+    assert!(remote.warnings[0].contains(&format!("objective tp:{objective}")));
+    assert!(remote.warnings[1].contains("the team name has 602 characters"));
+    let pickers = client
+        .list_teams(client.list_arts().await.expect("arts")[0].id)
+        .await;
+    assert!(
+        pickers
+            .expect("teams")
+            .iter()
+            .all(|t| !t.name.contains('\n'))
+    );
+}

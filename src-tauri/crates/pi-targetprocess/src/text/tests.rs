@@ -121,3 +121,143 @@ proptest! {
         prop_assert_eq!(html_to_markdown(&markdown_to_html(&md)), md);
     }
 }
+
+/// Runs `f` on a thread with a 256 KB stack (a debug build's structured conversion needs about
+/// 4.5 KB per nesting level; 10,000 levels would need 45 MB).
+fn on_small_stack<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+    std::thread::Builder::new()
+        .stack_size(256 * 1024)
+        .spawn(f)
+        .expect("spawn a thread")
+        .join()
+        .expect("no stack overflow")
+}
+
+#[test]
+fn deeply_nested_html_becomes_flat_text_without_recursion() {
+    for levels in [10_000usize, 100_000] {
+        let html = format!(
+            "{}Deep &amp; <b>dark</b>{}",
+            "<div>".repeat(levels),
+            "</div>".repeat(levels)
+        );
+        let converted = on_small_stack(move || convert_html(&html));
+        // 100,000 levels are also past the size bound; either way only the text is kept.
+        assert!(converted.flattened.is_some(), "{levels}");
+        assert_eq!(converted.markdown, "Deep \\& dark", "{levels}");
+    }
+}
+
+#[test]
+fn nesting_up_to_the_bound_keeps_its_structure() {
+    let nested = |levels: usize| {
+        format!(
+            "{}<b>x</b>{}",
+            "<div>".repeat(levels),
+            "</div>".repeat(levels)
+        )
+    };
+    let at_bound = convert_html(&nested(MAX_HTML_DEPTH - 1));
+    assert_eq!(
+        (at_bound.markdown.as_str(), at_bound.flattened),
+        ("**x**", None)
+    );
+    let past = convert_html(&nested(MAX_HTML_DEPTH + 1));
+    assert_eq!(
+        (past.markdown.as_str(), past.flattened),
+        ("x", Some(Flattened::TooDeep))
+    );
+}
+
+#[test]
+fn oversized_html_becomes_flat_text() {
+    let html = format!(
+        "<p>{}</p><script>alert(1)</script><p>end</p>",
+        "word ".repeat(250_000)
+    );
+    let converted = convert_html(&html);
+    assert_eq!(
+        converted.flattened,
+        Some(Flattened::TooLarge { bytes: html.len() })
+    );
+    assert!(converted.markdown.ends_with("word\n\nend"));
+    assert!(!converted.markdown.contains("alert"));
+}
+
+#[test]
+fn flat_text_keeps_paragraphs_entities_and_markdown_characters() {
+    let html = format!(
+        "{}<p>a &lt;b&gt; *c* &#169; &#x263A; &bogus; 1 &amp; 2</p><!-- hidden --><ul><li># one</li><li>two<br/>three</li></ul><style>p{{}}</style>{}",
+        "<div>".repeat(MAX_HTML_DEPTH + 1),
+        "</div>".repeat(MAX_HTML_DEPTH + 1)
+    );
+    assert_eq!(
+        html_to_markdown(&html),
+        "a \\<b\\> \\*c\\* \u{a9} \u{263a} \\&bogus; 1 \\& 2\n\n\\# one\n\ntwo\n\nthree"
+    );
+}
+
+#[test]
+fn raw_html_is_written_as_text() {
+    for (md, html) in [
+        (
+            "<script>alert(1)</script>",
+            "&lt;script&gt;alert(1)&lt;/script&gt;",
+        ),
+        (
+            "a <img src=x onerror=alert(1)> b",
+            "<p>a &lt;img src=x onerror=alert(1)&gt; b</p>",
+        ),
+        (
+            "<iframe src=\"https://x.example\"></iframe>",
+            "&lt;iframe src=\"https://x.example\"&gt;&lt;/iframe&gt;",
+        ),
+        (
+            "<style>body{display:none}</style>",
+            "&lt;style&gt;body{display:none}&lt;/style&gt;",
+        ),
+        (
+            "x <b onclick=\"steal()\">y</b>",
+            "<p>x &lt;b onclick=\"steal()\"&gt;y&lt;/b&gt;</p>",
+        ),
+    ] {
+        assert_eq!(markdown_to_html(md), html, "{md}");
+    }
+}
+
+#[test]
+fn links_and_images_to_unsafe_schemes_keep_only_their_text() {
+    for (md, html) in [
+        ("[x](javascript:alert(1))", "<p>x</p>"),
+        ("[x](JavaScript:alert(1))", "<p>x</p>"),
+        ("[x](<java\tscript:alert(1)>)", "<p>x</p>"),
+        ("<javascript:alert(1)>", "<p>javascript:alert(1)</p>"),
+        ("[x](vbscript:msgbox)", "<p>x</p>"),
+        ("![pic](data:image/svg+xml;base64,PHN2Zz4=)", "<p>pic</p>"),
+        ("[*a* b](file:///etc/passwd)", "<p><em>a</em> b</p>"),
+    ] {
+        assert_eq!(markdown_to_html(md), html, "{md}");
+    }
+    for (md, html) in [
+        (
+            "[x](https://x.example/a)",
+            r#"<p><a href="https://x.example/a">x</a></p>"#,
+        ),
+        (
+            "[x](http://x.example)",
+            r#"<p><a href="http://x.example">x</a></p>"#,
+        ),
+        (
+            "[mail](mailto:a@x.example)",
+            r#"<p><a href="mailto:a@x.example">mail</a></p>"#,
+        ),
+        ("[rel](docs/a.md)", r#"<p><a href="docs/a.md">rel</a></p>"#),
+        ("[top](#goal)", r##"<p><a href="#goal">top</a></p>"##),
+        (
+            "![pic](https://x.example/p.png)",
+            r#"<p><img src="https://x.example/p.png" alt="pic" /></p>"#,
+        ),
+    ] {
+        assert_eq!(markdown_to_html(md), html, "{md}");
+    }
+}
