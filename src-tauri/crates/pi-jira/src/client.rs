@@ -1,4 +1,5 @@
 //! [`JiraClient`]: read the stories under epics, with their status, assignee and story points.
+//! Every story passes the inbound boundary (`pi_model::inbound`) before it is returned.
 
 use pi_model::{Effort, Story};
 use reqwest::Method;
@@ -145,7 +146,7 @@ impl JiraClient {
                 .map(str::to_owned)
         };
         let status = f.get("status");
-        JiraStory {
+        let mut story = JiraStory {
             epic: text(f.get("parent"), "key").unwrap_or_default(),
             status_category: text(status.and_then(|s| s.get("statusCategory")), "key"),
             story: Story {
@@ -161,7 +162,12 @@ impl JiraClient {
                 points: f.get(points).and_then(Value::as_f64).and_then(Effort::new),
                 acceptance_criteria: Vec::new(),
             },
-        }
+        };
+        // The inbound boundary: Jira's values in the plan's normal form (values past a length
+        // bound are cut visibly; the story carries no warnings, its summary shows the cut).
+        let _cut = pi_model::inbound::story(&mut story.story);
+        pi_model::inbound::clean_line(&mut story.epic, pi_model::inbound::MAX_NAME_CHARS);
+        story
     }
 }
 
