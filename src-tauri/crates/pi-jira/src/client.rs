@@ -1,13 +1,15 @@
 //! [`JiraClient`]: read the stories under epics, with their status, assignee and story points.
 //! Every story passes the inbound boundary (`pi_model::inbound`) before it is returned.
 
+use std::collections::HashSet;
+
 use pi_model::{Effort, Story};
 use reqwest::Method;
 use serde::Deserialize;
 use serde_json::{Value, json};
 use tokio::sync::Mutex;
 
-use crate::config::JiraConfig;
+use crate::config::{JiraConfig, Limits};
 use crate::error::{ConfigError, JiraError};
 use crate::http::Http;
 
@@ -102,13 +104,14 @@ impl JiraClient {
         let mut out = Vec::new();
         for chunk in epics.chunks(self.config.keys_per_query.max(1)) {
             let jql = parent_jql(chunk);
+            let mut cursor = Cursor::new(self.http.limits());
             let mut token: Option<String> = None;
             loop {
                 let page = self.search(&jql, &points, token.as_deref()).await?;
                 out.extend(page.issues.iter().map(|i| self.story(i, &points)));
-                match (page.is_last, page.next_page_token) {
-                    (Some(true), _) | (_, None) => break,
-                    (_, Some(next)) => token = Some(next),
+                token = cursor.advance(page.issues.len(), page.is_last, page.next_page_token)?;
+                if token.is_none() {
+                    break;
                 }
             }
         }
@@ -133,7 +136,7 @@ impl JiraClient {
             .await?;
         serde_json::from_value(json).map_err(|e| JiraError::Decode {
             method: "POST".into(),
-            path: "/rest/api/3/search/jql".into(),
+            path: SEARCH_PATH.into(),
             message: e.to_string(),
         })
     }
@@ -171,6 +174,68 @@ impl JiraClient {
     }
 }
 
+/// The pages of one search: their number and the issues they bring are bounded by the
+/// [`Limits`], and a `nextPageToken` may not come back (a cursor that repeats never ends).
+struct Cursor<'a> {
+    limits: &'a Limits,
+    pages: u32,
+    items: usize,
+    seen: HashSet<String>,
+}
+
+impl<'a> Cursor<'a> {
+    fn new(limits: &'a Limits) -> Self {
+        Self {
+            limits,
+            pages: 0,
+            items: 0,
+            seen: HashSet::new(),
+        }
+    }
+
+    /// After a page of `issues` issues: the token of the next page, `None` after the last.
+    fn advance(
+        &mut self,
+        issues: usize,
+        is_last: Option<bool>,
+        next: Option<String>,
+    ) -> Result<Option<String>, JiraError> {
+        self.pages += 1;
+        self.items = self.items.saturating_add(issues);
+        let next = match (is_last, next) {
+            (Some(true), _) | (_, None) => return Ok(None),
+            (_, Some(next)) => next,
+        };
+        let over = |what, limit, setting| JiraError::LimitExceeded {
+            method: "POST".into(),
+            path: SEARCH_PATH.into(),
+            what,
+            limit,
+            setting,
+        };
+        if self.pages >= self.limits.max_pages {
+            let limit = self.limits.max_pages.into();
+            return Err(over("the number of pages", limit, "Limits::max_pages"));
+        }
+        if self.items >= self.limits.max_items {
+            let limit = self.limits.max_items as u64;
+            return Err(over("the number of issues", limit, "Limits::max_items"));
+        }
+        if !self.seen.insert(next.clone()) {
+            return Err(JiraError::Decode {
+                method: "POST".into(),
+                path: SEARCH_PATH.into(),
+                message:
+                    "nextPageToken came back to a page already read: the server's paging is broken"
+                        .into(),
+            });
+        }
+        Ok(Some(next))
+    }
+}
+
+const SEARCH_PATH: &str = "/rest/api/3/search/jql";
+
 /// `parent in ("A-1", "B-2") ORDER BY key ASC`, keys quoted with `"` and `\` escaped.
 pub(crate) fn parent_jql(keys: &[String]) -> String {
     let quoted: Vec<String> = keys
@@ -183,6 +248,41 @@ pub(crate) fn parent_jql(keys: &[String]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_cursor_ends_repeats_and_bounds() {
+        let limits = Limits {
+            max_pages: 3,
+            max_items: 1000,
+            ..Limits::default()
+        };
+        let mut c = Cursor::new(&limits);
+        assert_eq!(
+            c.advance(5, Some(false), Some("a".into())).unwrap(),
+            Some("a".into())
+        );
+        assert!(matches!(
+            c.advance(5, Some(false), Some("a".into())),
+            Err(JiraError::Decode { .. })
+        ));
+        let mut c = Cursor::new(&limits);
+        assert_eq!(c.advance(5, Some(true), Some("a".into())).unwrap(), None);
+        assert_eq!(c.advance(5, None, None).unwrap(), None);
+        let mut c = Cursor::new(&limits);
+        for t in ["a", "b"] {
+            assert!(c.advance(1, None, Some(t.into())).unwrap().is_some());
+        }
+        let err = c.advance(1, None, Some("c".into())).unwrap_err();
+        assert!(err.to_string().contains("Limits::max_pages"), "{err}");
+        let few = Limits {
+            max_items: 10,
+            ..Limits::default()
+        };
+        let err = Cursor::new(&few)
+            .advance(10, None, Some("a".into()))
+            .unwrap_err();
+        assert!(err.to_string().contains("Limits::max_items"), "{err}");
+    }
 
     #[test]
     fn builds_bounded_jql() {

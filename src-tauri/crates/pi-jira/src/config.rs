@@ -41,11 +41,34 @@ impl Default for RetryPolicy {
     }
 }
 
+/// Bounds on what one read may bring in (see `pi_targetprocess::Limits`): generous, and an
+/// error past them instead of an endless loop or an endless buffer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Limits {
+    /// Largest response body read, in bytes (default 64 MiB), counted while it arrives.
+    pub max_response_bytes: u64,
+    /// Pages one search follows (default 10,000).
+    pub max_pages: u32,
+    /// Issues one search collects (default 1,000,000).
+    pub max_items: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            max_response_bytes: 64 * 1024 * 1024,
+            max_pages: 10_000,
+            max_items: 1_000_000,
+        }
+    }
+}
+
 /// Everything [`crate::JiraClient`] needs.
 #[derive(Clone, Debug)]
 pub struct JiraConfig {
     /// Site URL, e.g. `https://acme.atlassian.net` (any path prefix kept); `/rest/api/3` is
-    /// appended.
+    /// appended. Never carries a user name, password, query or fragment ([`JiraConfig::new`]
+    /// removes them: credentials come from `credentials` only).
     pub base_url: Url,
     pub credentials: JiraCredentials,
     /// Story points field id (`customfield_10016`); `None` discovers it by name.
@@ -61,17 +84,24 @@ pub struct JiraConfig {
     pub page_size: u32,
     /// Epic keys per JQL query, to keep queries bounded.
     pub keys_per_query: usize,
+    pub limits: Limits,
 }
 
 impl JiraConfig {
     pub fn new(base_url: &str, credentials: JiraCredentials) -> Result<Self, ConfigError> {
-        let base_url = Url::parse(base_url).map_err(|e| ConfigError::BaseUrl(e.to_string()))?;
+        let mut base_url =
+            Url::parse(base_url.trim()).map_err(|e| ConfigError::BaseUrl(e.to_string()))?;
         if !matches!(base_url.scheme(), "http" | "https") {
             return Err(ConfigError::BaseUrl(format!(
                 "scheme must be http or https, found {}",
                 base_url.scheme()
             )));
         }
+        // Cannot fail for http(s) URLs, which always have a host.
+        let _ = base_url.set_username("");
+        let _ = base_url.set_password(None);
+        base_url.set_query(None);
+        base_url.set_fragment(None);
         Ok(Self {
             base_url,
             credentials,
@@ -84,6 +114,7 @@ impl JiraConfig {
             retry: RetryPolicy::default(),
             page_size: 100,
             keys_per_query: 50,
+            limits: Limits::default(),
         })
     }
 
@@ -126,6 +157,8 @@ mod tests {
             "https://x.atlassian.net/jira/browse/PIP-1"
         );
         assert!(!format!("{c:?}").contains("tok-123"));
+        let c = JiraConfig::new("https://me:pw@x.atlassian.net/?token=q#f", creds.clone()).unwrap();
+        assert_eq!(c.base_url.as_str(), "https://x.atlassian.net/");
         assert!(JiraConfig::new("file:///x", creds).is_err());
     }
 }

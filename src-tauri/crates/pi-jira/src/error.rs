@@ -57,6 +57,29 @@ pub enum JiraError {
         path: String,
         message: String,
     },
+    /// A redirect to another origin than the configured site's: not followed, so that the
+    /// credentials never leave it. `to` is the target's origin only.
+    #[error(
+        "{method} {path}: Jira redirected (HTTP {status}) to {to}, another address than the configured one; not followed, so the API token stays with the configured address. Check the Jira URL"
+    )]
+    Redirected {
+        method: String,
+        path: String,
+        status: u16,
+        to: String,
+    },
+    /// An answer or a search went past one of the configured [`crate::Limits`], or a search's
+    /// cursor went back to a page already read.
+    #[error(
+        "{method} {path}: {what} is over the limit of {limit} ({setting}); Jira may be misbehaving, or the limit is too low"
+    )]
+    LimitExceeded {
+        method: String,
+        path: String,
+        what: &'static str,
+        limit: u64,
+        setting: &'static str,
+    },
     /// No field matches the configured story points names.
     #[error("no Jira field named {names:?}; set the story points field id in the configuration")]
     NoStoryPointsField { names: Vec<String> },

@@ -1,30 +1,31 @@
 //! Resilient HTTP for Jira: bounded concurrency, client-side rate limit, retries with
 //! exponential back-off and jitter on 429/502/503/504 and network errors (every call this crate
 //! makes is a read, so all are safe to repeat), `Retry-After` (seconds or date) first, then
-//! `X-RateLimit-Reset`, then the computed back-off, with a cap on the total wait.
+//! `X-RateLimit-Reset`, then the computed back-off, with a cap on the total wait. Redirects are
+//! followed only within the configured origin and no `Referer` is sent, so the credentials stay
+//! with the configured site.
 
 use std::num::NonZeroU32;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
 use backon::{ExponentialBuilder, Retryable};
 use base64::Engine as _;
-use chrono::{DateTime, Utc};
 use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
 use reqwest::Method;
-use reqwest::header::HeaderMap;
 use serde_json::Value;
 use tokio::sync::Semaphore;
 use url::Url;
 
-use crate::config::{JiraConfig, RetryPolicy};
+use crate::config::{JiraConfig, Limits, RetryPolicy};
 use crate::error::{ConfigError, JiraError};
+use crate::response::read_response;
 
 #[derive(Debug)]
-struct Failure {
-    error: JiraError,
-    retry_after: Option<Duration>,
+pub(crate) struct Failure {
+    pub(crate) error: JiraError,
+    pub(crate) retry_after: Option<Duration>,
 }
 
 pub(crate) struct Http {
@@ -35,6 +36,7 @@ pub(crate) struct Http {
     permits: Semaphore,
     limiter: DefaultDirectRateLimiter,
     retry: RetryPolicy,
+    limits: Limits,
     sent: AtomicU64,
 }
 
@@ -51,6 +53,8 @@ impl Http {
         let client = reqwest::Client::builder()
             .connect_timeout(config.connect_timeout)
             .timeout(config.request_timeout)
+            .redirect(reqwest::redirect::Policy::custom(same_origin_only))
+            .referer(false)
             .build()
             .map_err(|e| ConfigError::Http(e.to_string()))?;
         let c = &config.credentials;
@@ -67,8 +71,13 @@ impl Http {
             permits: Semaphore::new(config.concurrency.max(1)),
             limiter: RateLimiter::direct(Quota::per_second(rate).allow_burst(burst)),
             retry: config.retry.clone(),
+            limits: config.limits.clone(),
             sent: AtomicU64::new(0),
         })
+    }
+
+    pub(crate) fn limits(&self) -> &Limits {
+        &self.limits
     }
 
     pub(crate) fn sent(&self) -> u64 {
@@ -100,8 +109,9 @@ impl Http {
             .adjust(|f: &Failure, dur| {
                 let wait = f.retry_after.or(dur)?;
                 let mut total = waited.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-                (*total + wait <= self.retry.max_total_wait).then(|| {
-                    *total += wait;
+                let after = total.checked_add(wait)?;
+                (after <= self.retry.max_total_wait).then(|| {
+                    *total = after;
                     wait
                 })
             })
@@ -147,24 +157,15 @@ impl Http {
             retry_after: None,
         };
         let response = request.send().await.map_err(network)?;
-        let status = response.status().as_u16();
-        let retry_after = server_wait(response.headers());
-        let bytes = response.bytes().await.map_err(network)?;
-        if (200..300).contains(&status) {
-            return serde_json::from_slice(&bytes).map_err(|e| Failure {
-                error: JiraError::Decode {
-                    method: method.to_string(),
-                    path: path.clone(),
-                    message: e.to_string(),
-                },
-                retry_after: None,
-            });
-        }
-        let message = self.scrub(&error_message(&bytes));
-        Err(Failure {
-            error: classify(method, &path, status, message, retry_after),
-            retry_after,
-        })
+        let scrub = |text: &str| self.scrub(text);
+        read_response(
+            method,
+            &path,
+            response,
+            self.limits.max_response_bytes,
+            &scrub,
+        )
+        .await
     }
 
     /// Removes the API token from any text, whatever its position.
@@ -177,6 +178,22 @@ impl Http {
     }
 }
 
+/// Follows a redirect only within the origin of the request it answers, at most ten times; a
+/// redirect elsewhere comes back as the 3xx answer, which becomes [`JiraError::Redirected`].
+fn same_origin_only(attempt: reqwest::redirect::Attempt<'_>) -> reqwest::redirect::Action {
+    let previous = attempt.previous();
+    let same = previous
+        .first()
+        .is_some_and(|first| first.origin() == attempt.url().origin());
+    if !same {
+        attempt.stop()
+    } else if previous.len() > 10 {
+        attempt.error("more than 10 redirects")
+    } else {
+        attempt.follow()
+    }
+}
+
 fn retryable(e: &JiraError) -> bool {
     match e {
         JiraError::RateLimited { .. } | JiraError::Network { .. } => true,
@@ -185,104 +202,7 @@ fn retryable(e: &JiraError) -> bool {
     }
 }
 
-fn classify(
-    method: &Method,
-    path: &str,
-    status: u16,
-    message: String,
-    retry_after: Option<Duration>,
-) -> JiraError {
-    let (method, path) = (method.to_string(), path.to_owned());
-    match status {
-        401 | 403 => JiraError::Auth {
-            method,
-            path,
-            status,
-        },
-        404 => JiraError::NotFound {
-            method,
-            path,
-            message,
-        },
-        429 => JiraError::RateLimited {
-            method,
-            path,
-            retry_after,
-        },
-        503 if retry_after.is_some() => JiraError::RateLimited {
-            method,
-            path,
-            retry_after,
-        },
-        500..=599 => JiraError::Server {
-            method,
-            path,
-            status,
-            message,
-        },
-        _ => JiraError::Validation {
-            method,
-            path,
-            status,
-            message,
-        },
-    }
-}
-
-/// `Retry-After` (seconds or HTTP date) beats `X-RateLimit-Reset` (ISO timestamp).
-pub(crate) fn server_wait(headers: &HeaderMap) -> Option<Duration> {
-    let text = |name: &str| {
-        headers
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .map(str::trim)
-    };
-    let now: DateTime<Utc> = text("date")
-        .and_then(|d| DateTime::parse_from_rfc2822(d).ok())
-        .map_or_else(|| SystemTime::now().into(), |d| d.with_timezone(&Utc));
-    let until = |at: DateTime<Utc>| (at - now).to_std().unwrap_or(Duration::ZERO);
-    if let Some(v) = text("retry-after") {
-        if let Ok(secs) = v.parse::<f64>() {
-            if secs.is_finite() && secs >= 0.0 {
-                return Some(Duration::from_secs_f64(secs));
-            }
-        } else if let Ok(at) = DateTime::parse_from_rfc2822(v) {
-            return Some(until(at.with_timezone(&Utc)));
-        }
-    }
-    let reset = text("x-ratelimit-reset")?;
-    DateTime::parse_from_rfc3339(reset)
-        .or_else(|_| DateTime::parse_from_str(&format!("{reset}:00+0000"), "%Y-%m-%dT%H:%MZ:%S%z"))
-        .ok()
-        .map(|at| until(at.with_timezone(&Utc)))
-}
-
-/// Jira's `errorMessages` and `errors` joined, else the start of the body.
-fn error_message(body: &[u8]) -> String {
-    let Ok(json) = serde_json::from_slice::<Value>(body) else {
-        return String::from_utf8_lossy(body).chars().take(300).collect();
-    };
-    let mut parts: Vec<String> = json
-        .get("errorMessages")
-        .and_then(Value::as_array)
-        .map(|a| {
-            a.iter()
-                .filter_map(Value::as_str)
-                .map(str::to_owned)
-                .collect()
-        })
-        .unwrap_or_default();
-    if let Some(errors) = json.get("errors").and_then(Value::as_object) {
-        parts.extend(
-            errors
-                .iter()
-                .map(|(k, v)| format!("{k}: {}", v.as_str().unwrap_or_default())),
-        );
-    }
-    parts.join("; ")
-}
-
-fn describe(e: &reqwest::Error) -> String {
+pub(crate) fn describe(e: &reqwest::Error) -> String {
     let mut text = if e.is_timeout() {
         "timed out"
     } else if e.is_connect() {
@@ -298,44 +218,4 @@ fn describe(e: &reqwest::Error) -> String {
         source = s.source();
     }
     text
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use reqwest::header::HeaderValue;
-
-    fn headers(pairs: &[(&'static str, &str)]) -> HeaderMap {
-        let mut h = HeaderMap::new();
-        for (k, v) in pairs {
-            h.insert(*k, HeaderValue::from_str(v).unwrap());
-        }
-        h
-    }
-
-    #[test]
-    fn retry_after_beats_reset_header() {
-        let date = "Tue, 24 Nov 2026 10:04:00 GMT";
-        let h = headers(&[
-            ("date", date),
-            ("retry-after", "3"),
-            ("x-ratelimit-reset", "2026-11-24T10:05Z"),
-        ]);
-        assert_eq!(server_wait(&h), Some(Duration::from_secs(3)));
-        let h = headers(&[("date", date), ("x-ratelimit-reset", "2026-11-24T10:05Z")]);
-        assert_eq!(server_wait(&h), Some(Duration::from_secs(60)));
-        let h = headers(&[
-            ("date", date),
-            ("retry-after", "Tue, 24 Nov 2026 10:04:05 GMT"),
-        ]);
-        assert_eq!(server_wait(&h), Some(Duration::from_secs(5)));
-        assert_eq!(server_wait(&headers(&[("retry-after", "later")])), None);
-    }
-
-    #[test]
-    fn joins_jira_error_bodies() {
-        let body = br#"{"errorMessages":["Bad JQL"],"errors":{"jql":"unbounded"}}"#;
-        assert_eq!(error_message(body), "Bad JQL; jql: unbounded");
-        assert_eq!(error_message(b"oops"), "oops");
-    }
 }

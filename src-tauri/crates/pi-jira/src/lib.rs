@@ -4,8 +4,10 @@
 //! bounded) following the `nextPageToken` cursor until `isLast`, maps issues to
 //! `pi_model::Story` (status name and category, assignee display name, story points from a field
 //! discovered by name and cached). Requests go through bounded concurrency, a client-side rate
-//! limit and retries honouring `Retry-After` / `X-RateLimit-Reset`. The API token never appears
-//! in errors, logs or `Debug`.
+//! limit and retries honouring `Retry-After` / `X-RateLimit-Reset` (checked and capped). The API
+//! token never appears in errors, logs or `Debug` and never leaves the configured origin
+//! (redirects elsewhere are not followed, no `Referer`); bodies, pages and issues per search are
+//! bounded by [`Limits`].
 //!
 //! It deliberately does not write to Jira, parse ADF descriptions, support Data Center's
 //! `/rest/api/2/search`, read the environment or install a tracing subscriber.
@@ -14,7 +16,8 @@ mod client;
 pub mod config;
 pub mod error;
 mod http;
+mod response;
 
 pub use client::{JiraClient, JiraStory};
-pub use config::{JiraConfig, JiraCredentials, RetryPolicy};
+pub use config::{JiraConfig, JiraCredentials, Limits, RetryPolicy};
 pub use error::{ConfigError, JiraError};

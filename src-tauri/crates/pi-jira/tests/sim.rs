@@ -200,3 +200,90 @@ async fn bad_credentials_are_an_auth_error_and_the_token_stays_hidden() {
     }
     sim.shutdown().await;
 }
+
+/// A loopback listener that counts the connections made to it and answers nothing.
+async fn other_origin() -> (
+    String,
+    std::sync::Arc<std::sync::atomic::AtomicUsize>,
+    tokio::task::JoinHandle<()>,
+) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("binds");
+    let origin = format!("http://{}", listener.local_addr().expect("address"));
+    let hits = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let count = hits.clone();
+    let task = tokio::spawn(async move {
+        while let Ok((_socket, _)) = listener.accept().await {
+            count.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        }
+    });
+    (origin, hits, task)
+}
+
+#[tokio::test]
+async fn a_misbehaving_jira_costs_an_error_not_a_token_or_the_memory() {
+    let sim = sim(2).await;
+    let keys = epic_keys(&sim, 3);
+    let ctl = sim.control();
+    let (origin, hits, listener) = other_origin().await;
+    ctl.set_faults(Faults {
+        redirect_to: Some(origin.clone()),
+        ..Faults::default()
+    });
+    let client = JiraClient::new(config(&sim)).expect("client");
+    let err = client.story_points_field().await.expect_err("redirected");
+    assert!(
+        matches!(&err, JiraError::Redirected { to, .. } if *to == origin),
+        "{err:?}"
+    );
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert_eq!(hits.load(std::sync::atomic::Ordering::SeqCst), 0);
+    listener.abort();
+
+    ctl.set_faults(Faults {
+        oversized_body_bytes: Some(1 << 31),
+        ..Faults::default()
+    });
+    let mut small = config(&sim);
+    small.limits.max_response_bytes = 1 << 20;
+    let err = JiraClient::new(small)
+        .expect("client")
+        .story_points_field()
+        .await
+        .expect_err("too large");
+    assert!(
+        err.to_string().contains("Limits::max_response_bytes"),
+        "{err}"
+    );
+
+    ctl.set_faults(Faults {
+        endless_paging: true,
+        ..Faults::default()
+    });
+    let mut few = config(&sim);
+    few.limits.max_pages = 30;
+    let client = JiraClient::new(few).expect("client");
+    client.story_points_field().await.expect("field");
+    let err = client
+        .stories_under_epics(&keys)
+        .await
+        .expect_err("endless");
+    assert!(err.to_string().contains("Limits::max_pages"), "{err}");
+    assert_eq!(client.requests_sent(), 1 + 30);
+
+    ctl.set_faults(Faults {
+        rate_limit_per_min: Some(0),
+        retry_after_text: Some("1e30".into()),
+        ..Faults::default()
+    });
+    let started = Instant::now();
+    let err = JiraClient::new(config(&sim))
+        .expect("client")
+        .story_points_field()
+        .await
+        .expect_err("throttled");
+    assert!(matches!(err, JiraError::RateLimited { .. }), "{err:?}");
+    assert!(started.elapsed() < Duration::from_secs(2));
+    sim.shutdown().await;
+}
