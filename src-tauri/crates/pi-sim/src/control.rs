@@ -66,6 +66,21 @@ impl SimControl {
         lock(&self.shared.log).clone()
     }
 
+    /// Adds a refusal rule: matching API writes are refused with its status (see [`Refusal`]).
+    pub fn refuse(&self, rule: crate::Refusal) {
+        lock(&self.shared.refusals).push(rule);
+    }
+
+    /// The refusal rules still in force.
+    pub fn refusals(&self) -> Vec<crate::Refusal> {
+        lock(&self.shared.refusals).clone()
+    }
+
+    /// Lifts every refusal rule.
+    pub fn clear_refusals(&self) {
+        lock(&self.shared.refusals).clear();
+    }
+
     pub fn clear_request_log(&self) {
         lock(&self.shared.log).clear();
     }

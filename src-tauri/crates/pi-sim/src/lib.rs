@@ -31,6 +31,7 @@ mod mutator;
 mod ops;
 mod persist;
 mod query;
+mod refusals;
 mod render;
 mod reqlog;
 mod routes;
@@ -43,6 +44,7 @@ mod write;
 pub use config::{DataSource, Faults, GenSpec, MutatorSpec, SimClock, SimConfig};
 pub use control::{ControlError, SimControl};
 pub use editor::{CONTROL_EDITOR_LOGIN, TOKEN_USER_LOGIN};
+pub use refusals::Refusal;
 pub use reqlog::LoggedRequest;
 pub use server::{RunningSim, start};
 

@@ -77,13 +77,27 @@ pub fn upsert(
     match body.get("Id") {
         Some(Value::Number(n)) => {
             let id = n.as_i64().ok_or_else(|| OpError::bad("Invalid Id"))?;
+            refused(shared, ty, Some(id), Some(body))?;
             update(shared, ty, id, body, by).map(|()| (id, false))
         }
-        Some(Value::Null) | None => create(shared, ty, body, by).map(|id| (id, true)),
+        Some(Value::Null) | None => {
+            refused(shared, ty, None, Some(body))?;
+            create(shared, ty, body, by).map(|id| (id, true))
+        }
         Some(_) => Err(OpError::bad(
             "Error during deserializing resource: invalid Id",
         )),
     }
+}
+
+/// An API write the refusal rules refuse (see `refusals`).
+pub fn refused(
+    shared: &Shared,
+    ty: &TypeDef,
+    id: Option<i64>,
+    body: Option<&Value>,
+) -> Result<(), OpError> {
+    crate::refusals::check(shared, crate::refusals::Write { ty, id, body })
 }
 
 /// Creates an entity; `by` becomes its `LastEditor`.

@@ -67,6 +67,8 @@ pub struct Shared {
     pub world: Mutex<World>,
     pub faults: Mutex<FaultState>,
     pub log: Mutex<Vec<LoggedRequest>>,
+    /// Writes to refuse (see `refusals`).
+    pub refusals: Mutex<Vec<crate::refusals::Refusal>>,
     /// Start of the run; request log times count from here.
     pub started: Instant,
 }
@@ -103,6 +105,7 @@ impl Shared {
                 Instant::now(),
             )),
             log: Mutex::new(Vec::new()),
+            refusals: Mutex::new(Vec::new()),
             started: Instant::now(),
         })
     }

@@ -7,3 +7,4 @@ mod faults;
 mod jira_contract;
 mod misbehaving;
 mod quotas;
+mod refusals;

@@ -82,6 +82,9 @@ pub fn delete(shared: &Shared, ty: &TypeDef, body: &Bytes) -> Result<Response, O
             )));
         }
     }
+    for id in &ids {
+        ops::refused(shared, ty, Some(*id), None)?;
+    }
     for id in ids {
         ops::delete(shared, ty, id)?;
     }

@@ -1,6 +1,7 @@
 //! The control API under `/_sim/` (404 unless enabled): `GET|PUT /_sim/faults`,
 //! `POST /_sim/reset`, `GET|DELETE /_sim/requests`, `POST /_sim/entities/{resource}/{id}`,
-//! `POST /_sim/save` (to the configured state file).
+//! `POST /_sim/save` (to the configured state file), `GET|POST|DELETE /_sim/refusals` (the
+//! refusal rules: list, add one, lift all).
 //!
 //! Not authenticated and never subject to faults; it exists for tests and demos on loopback.
 
@@ -25,6 +26,10 @@ pub fn routes() -> Router<Arc<Shared>> {
         .route("/_sim/requests", get(requests).delete(clear))
         .route("/_sim/entities/{resource}/{id}", post(edit))
         .route("/_sim/save", post(save))
+        .route(
+            "/_sim/refusals",
+            get(get_refusals).post(add_refusal).delete(clear_refusals),
+        )
         .route(
             "/_sim/{*rest}",
             axum::routing::any(|| async { StatusCode::NOT_FOUND }),
@@ -117,6 +122,37 @@ async fn save(State(s): State<Arc<Shared>>) -> Response {
         Ok(Ok(true)) => Json(json!({"saved": true})).into_response(),
         Ok(Ok(false)) => errors::tp_bad_request("No state file is configured"),
         Ok(Err(e)) => error(ControlError::State(e)),
+        Err(r) => *r,
+    }
+}
+
+async fn get_refusals(State(s): State<Arc<Shared>>) -> Response {
+    match control(&s) {
+        Ok(c) => Json(c.refusals()).into_response(),
+        Err(r) => *r,
+    }
+}
+
+async fn add_refusal(State(s): State<Arc<Shared>>, body: axum::body::Bytes) -> Response {
+    let c = match control(&s) {
+        Ok(c) => c,
+        Err(r) => return *r,
+    };
+    match serde_json::from_slice::<crate::Refusal>(&body) {
+        Ok(rule) => {
+            c.refuse(rule);
+            Json(c.refusals()).into_response()
+        }
+        Err(e) => errors::tp_bad_request(format!("Invalid refusal rule: {e}")),
+    }
+}
+
+async fn clear_refusals(State(s): State<Arc<Shared>>) -> Response {
+    match control(&s) {
+        Ok(c) => {
+            c.clear_refusals();
+            StatusCode::NO_CONTENT.into_response()
+        }
         Err(r) => *r,
     }
 }

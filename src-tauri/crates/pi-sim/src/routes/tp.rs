@@ -107,7 +107,10 @@ fn resource(shared: &Shared, res: &str, rest: &[&str], req: &Req<'_>) -> Result<
         ("DELETE", [b]) if b.eq_ignore_ascii_case("bulk") => bulk::delete(shared, ty, body),
         ("GET", [i]) => single(shared, ty, id(i)?, q),
         ("POST", [i]) => post_update(shared, ty, id(i)?, q, body, by),
-        ("DELETE", [i]) => ops::delete(shared, ty, id(i)?).map(|()| StatusCode::OK.into_response()),
+        ("DELETE", [i]) => {
+            ops::refused(shared, ty, Some(id(i)?), None)?;
+            ops::delete(shared, ty, id(i)?).map(|()| StatusCode::OK.into_response())
+        }
         ("GET", [i, coll]) => inner(shared, ty, id(i)?, coll, q, path),
         ("POST", [i, coll]) => link(shared, ty, id(i)?, coll, body, by),
         ("DELETE", [i, coll]) => {
@@ -193,6 +196,7 @@ fn post_update(
 ) -> Result<Response, OpError> {
     let value = parse_body(body)?;
     let inc = include_param(shared, ty, q, "resultInclude")?;
+    ops::refused(shared, ty, Some(id), Some(&value))?;
     ops::update(shared, ty, id, &value, by)?;
     Ok(axum::Json(ops::get(shared, ty, id, inc.as_deref())?).into_response())
 }
