@@ -42,8 +42,10 @@ pub enum ErrorCode {
     DemoFailed,
     /// An operation records edits in the planner's name and no identity is set.
     NoIdentity,
-    /// The workspace folder's history (git) could not be read or written.
+    /// The plan's history (git) could not be read or written.
     WorkspaceProblem,
+    /// A push was interrupted before Targetprocess confirmed every change: finish it first.
+    InterruptedPush,
     /// Another sync of the same plan is running.
     Busy,
     /// The plan names a person Targetprocess does not know as a user.
@@ -132,6 +134,18 @@ impl From<pi_targetprocess::TpError> for UiError {
                 ErrorCode::Rejected,
                 format!("Targetprocess has no status named {name:?}."),
             ),
+            E::Redirected { to, .. } => UiError::new(
+                ErrorCode::ServerError,
+                format!(
+                    "Targetprocess sent PI Planner on to another address ({to}); it was not followed, so your access token stayed with the configured address."
+                ),
+            )
+            .hint("Check the Targetprocess address (https or http, host name). If the new address is right, connect to it."),
+            E::LimitExceeded { what, limit, .. } => UiError::new(
+                ErrorCode::ServerError,
+                format!("Targetprocess sent more than PI Planner reads at once: {what} is over {limit}."),
+            )
+            .hint("Try again later; if it persists, ask your Targetprocess administrator."),
         }
     }
 }
@@ -190,7 +204,16 @@ impl From<pi_engine::EngineError> for UiError {
                 format!("{by} is pushing this plan right now; nothing was sent."),
             )
             .hint("Push again in a moment: their changes come in first."),
-            E::Io(e) => file_error("the workspace folder", &e),
+            E::InterruptedPush { ops_left } => UiError::new(
+                ErrorCode::InterruptedPush,
+                format!(
+                    "A push was interrupted before Targetprocess confirmed {}.",
+                    crate::words::changes(ops_left)
+                ),
+            )
+            .hint("Finish the interrupted push, then pull again.")
+            .hint("Nothing is lost: your edits stay in the plan."),
+            E::Io(e) => file_error("the plan's folder", &e),
             E::Approval(e) => approval_error(&e),
             E::Template(e) => template_error(&e),
             E::Changeset(_) => UiError::new(
@@ -285,9 +308,10 @@ fn git_error(e: &pi_git::GitError) -> UiError {
 fn workspace_problem() -> UiError {
     UiError::new(
         ErrorCode::WorkspaceProblem,
-        "The workspace folder's history could not be read or written.",
+        "PI Planner could not read or write the plan's history.",
     )
-    .hint("Pick the team again with \"Change team\"; if that fails, remove the workspace folder and open the plan again.")
+    .hint("Try again; your edits are kept in the plan.")
+    .hint("If it keeps failing, pick the team again with \"Change team\" and quote the error code when you ask for help.")
 }
 
 /// A file operation on `what` (a name for the planner, e.g. the plan file name) failed.
@@ -296,7 +320,7 @@ pub fn file_error(what: &str, e: &std::io::Error) -> UiError {
         ErrorCode::FileAccess,
         format!("Could not access {what}: {}.", e.kind()),
     )
-    .hint("Check that the workspace folder exists and you may write to it.")
+    .hint("Check that the plan's folder exists and that you may write to it, then try again.")
 }
 
 #[cfg(test)]
@@ -372,6 +396,31 @@ mod tests {
             "token=secret".into(),
         )));
         assert!(!config.message.contains("secret"));
+    }
+
+    #[test]
+    fn an_interrupted_push_names_the_next_step_and_no_folder_is_to_be_removed() {
+        let e = UiError::from(pi_engine::EngineError::InterruptedPush { ops_left: 2 });
+        assert_eq!(e.code, ErrorCode::InterruptedPush);
+        insta::assert_snapshot!(e.message, @"A push was interrupted before Targetprocess confirmed 2 changes.");
+        assert_eq!(e.hints[0], "Finish the interrupted push, then pull again.");
+        let one = UiError::from(pi_engine::EngineError::InterruptedPush { ops_left: 1 });
+        assert!(
+            one.message.ends_with("confirmed 1 change."),
+            "{}",
+            one.message
+        );
+
+        let broken = UiError::from(pi_engine::EngineError::State {
+            path: "/tmp/x/.git/pi/state.json".into(),
+            message: "truncated".into(),
+        });
+        assert_eq!(broken.code, ErrorCode::WorkspaceProblem);
+        let words = format!("{} {}", broken.message, broken.hints.join(" "));
+        assert!(
+            !words.contains("folder") && !words.contains("/tmp"),
+            "{words}"
+        );
     }
 
     #[test]

@@ -21,6 +21,7 @@ pub mod notify;
 pub mod session;
 #[cfg(test)]
 mod session_fixture;
+pub mod words;
 
 use std::sync::Arc;
 
@@ -78,6 +79,8 @@ pub fn run(options: RunOptions) {
             commands::push_preview,
             commands::sync_push,
             commands::sync_status,
+            commands::sync_resume,
+            commands::change_discard,
             commands::approvals_status,
             commands::approve,
             commands::audit_trail,

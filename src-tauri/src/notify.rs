@@ -56,9 +56,18 @@ pub fn push_message(outcome: &Result<PushOutcomeDto, UiError>) -> Option<SyncEve
     };
     match outcome {
         Err(e) => Some(failed(e.message.clone())),
-        Ok(PushOutcomeDto::Pushed { summary }) if !summary.failed.is_empty() => Some(failed(
-            format!("Targetprocess refused: {}", summary.failed.join("; ")),
-        )),
+        Ok(PushOutcomeDto::Pushed { summary }) if !summary.refused.is_empty() => {
+            let what: Vec<String> = summary
+                .refused
+                .iter()
+                .map(|r| format!("\"{}\": {}", r.name, r.reason))
+                .collect();
+            Some(failed(format!(
+                "Targetprocess refused {}. {}",
+                crate::words::changes(summary.refused.len()),
+                what.join("; ")
+            )))
+        }
         Ok(_) => None,
     }
 }
@@ -162,13 +171,24 @@ mod tests {
         let refused = Ok(PushOutcomeDto::Pushed {
             summary: PushSummaryDto {
                 sent: vec![],
-                failed: vec!["Create objective \"X\"".into()],
+                refused: vec![crate::dto::RefusedDto {
+                    entity: "new:x1".into(),
+                    fields: Vec::new(),
+                    kind: "objective".into(),
+                    name: "X".into(),
+                    change: vec!["Create objective \"X\"".into()],
+                    reason: "Owner of \"X\": no Targetprocess user is called \"Mara Lind\"".into(),
+                }],
                 created: 0,
                 mismatches: vec![],
                 resumed: 0,
             },
         });
-        assert!(push_message(&refused).is_some());
+        let m = push_message(&refused).expect("announced");
+        assert_eq!(
+            m.body,
+            "Targetprocess refused 1 change. \"X\": Owner of \"X\": no Targetprocess user is called \"Mara Lind\""
+        );
         assert_eq!(
             push_message(&Ok(PushOutcomeDto::NothingToPush { resumed: 0 })),
             None

@@ -463,6 +463,9 @@ mod sync;
 #[path = "session_approvals.rs"]
 mod approvals;
 
+#[path = "session_recover.rs"]
+mod recover;
+
 #[path = "session_history.rs"]
 mod history;
 

@@ -15,8 +15,8 @@ use pi_targetprocess::TpClient;
 
 use super::{Inner, Session, identity_of, plan_path};
 use crate::dto::{
-    AppStatus, ChoiceDto, ConflictDto, ProgressDto, PullResultDto, PushOutcomeDto, ResolveRequest,
-    SettingsDto, SettingsUpdate, SyncStatusDto,
+    AppStatus, ChoiceDto, ConflictDto, Names, ProgressDto, PullResultDto, PushOutcomeDto,
+    ResolveRequest, SettingsDto, SettingsUpdate, SyncStatusDto,
 };
 use crate::error::{ErrorCode, UiError};
 use crate::files::SavedConnection;
@@ -24,7 +24,7 @@ use crate::files::SavedConnection;
 /// Receives the steps of a running pull or push.
 pub type Progress<'a> = &'a (dyn Fn(ProgressDto) + Send + Sync);
 
-fn step(progress: Progress<'_>, step: u32, of: u32, message: impl Into<String>) {
+pub(super) fn step(progress: Progress<'_>, step: u32, of: u32, message: impl Into<String>) {
     progress(ProgressDto {
         step,
         of,
@@ -58,8 +58,11 @@ impl Session {
     pub async fn push_preview(&self) -> Result<PushOutcomeDto, UiError> {
         let mut inner = self.inner.lock().await;
         let (client, me, dir) = self.engine(&mut inner).await?;
-        let outcome = in_workspace(dir, move |ws, rt| dry_run(&client, &me, ws, rt)).await?;
-        Ok(PushOutcomeDto::from(&outcome))
+        in_workspace(dir, move |ws, rt| {
+            let outcome = dry_run(&client, &me, ws, rt)?;
+            Ok(PushOutcomeDto::new(&outcome, &names_of(ws)))
+        })
+        .await
     }
 
     /// The plan → Targetprocess. Deletions are sent only with `confirm_deletes`.
@@ -96,7 +99,10 @@ impl Session {
             progress,
             1,
             2,
-            format!("Sending {planned} change(s) to Targetprocess{without}"),
+            format!(
+                "Sending {} to Targetprocess{without}",
+                crate::words::changes(planned)
+            ),
         );
         let opts = PushOptions {
             dry_run: false,
@@ -105,14 +111,15 @@ impl Session {
         let outcome = in_workspace(dir, move |ws, rt| {
             let ctx = context(&client, &me, false);
             let reason = override_reason.as_deref();
-            Ok(rt.block_on(pi_engine::push_overriding(&ctx, ws, opts, reason))?)
+            let outcome = rt.block_on(pi_engine::push_overriding(&ctx, ws, opts, reason))?;
+            Ok(PushOutcomeDto::new(&outcome, &names_of(ws)))
         })
         .await?;
-        if matches!(outcome, PushOutcome::Pushed(_)) {
+        if matches!(outcome, PushOutcomeDto::Pushed { .. }) {
             inner.undo.clear();
         }
         step(progress, 2, 2, "Done");
-        Ok(PushOutcomeDto::from(&outcome))
+        Ok(outcome)
     }
 
     /// The unresolved conflicts of the last pull.
@@ -220,14 +227,22 @@ impl Session {
     pub async fn sync_status(&self) -> Result<SyncStatusDto, UiError> {
         let inner = self.inner.lock().await;
         let dir = workspace_dir(&inner)?;
-        let status =
-            in_workspace(dir, |ws, rt| Ok(rt.block_on(pi_engine::status(None, ws))?)).await?;
-        let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
-        Ok(SyncStatusDto {
-            local_changes: count(status.local_changes.len()),
-            conflicts: count(status.conflicts.len()),
-            unfinished_push: count(status.unfinished_push),
+        in_workspace(dir, |ws, rt| {
+            let status = rt.block_on(pi_engine::status(None, ws))?;
+            let names = names_of(ws);
+            let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+            Ok(SyncStatusDto {
+                local_changes: count(status.local_changes.len()),
+                conflicts: count(status.conflicts.len()),
+                unfinished_push: count(status.unfinished_push),
+                refused: status
+                    .refused
+                    .iter()
+                    .map(|r| crate::dto::refused(&r.op, &r.reason, &names))
+                    .collect(),
+            })
         })
+        .await
     }
 
     pub async fn settings(&self) -> SettingsDto {
@@ -279,7 +294,7 @@ impl Session {
         )
     }
 
-    async fn engine(
+    pub(super) async fn engine(
         &self,
         inner: &mut Inner,
     ) -> Result<(Arc<TpClient>, pi_git::Identity, PathBuf), UiError> {
@@ -290,7 +305,18 @@ impl Session {
     }
 }
 
-fn context<'a>(tp: &'a TpClient, me: &'a pi_git::Identity, unattended: bool) -> Context<'a> {
+/// The names of the plan's items, as the planner has them and as Targetprocess had them.
+pub(super) fn names_of(ws: &Workspace) -> Names {
+    let base = ws.base().ok().map(|b| b.plan);
+    let local = ws.local().ok();
+    Names::of_plans(base.iter().chain(local.iter()))
+}
+
+pub(super) fn context<'a>(
+    tp: &'a TpClient,
+    me: &'a pi_git::Identity,
+    unattended: bool,
+) -> Context<'a> {
     Context {
         tp,
         me,
@@ -365,10 +391,15 @@ fn settle(
 }
 
 fn pulled_words(r: &PullResultDto) -> String {
+    use crate::words::{changes, count};
     match (r.from_tp.len(), r.conflicts.len()) {
         (0, 0) if !r.tp_changed => "Targetprocess had no changes".to_owned(),
-        (n, 0) => format!("{n} change(s) from Targetprocess"),
-        (n, c) => format!("{n} change(s) from Targetprocess, {c} conflict(s)"),
+        (n, 0) => format!("{} from Targetprocess", changes(n)),
+        (n, c) => format!(
+            "{} from Targetprocess, {}",
+            changes(n),
+            count(c, "conflict", "conflicts")
+        ),
     }
 }
 

@@ -104,12 +104,12 @@ async fn an_edit_is_previewed_in_planner_words_then_pushed_with_progress() {
         panic!("{outcome:?}")
     };
     assert_eq!(summary.sent.len(), 1);
-    assert!(summary.failed.is_empty());
+    assert!(summary.refused.is_empty());
     assert_eq!(effort_in_sim(&f.session, id).await, before + 8.0);
     assert_eq!(
         *seen.lock().expect("not poisoned"),
         vec![
-            "1/2 Sending 1 change(s) to Targetprocess".to_owned(),
+            "1/2 Sending 1 change to Targetprocess".to_owned(),
             "2/2 Done".to_owned()
         ]
     );
@@ -178,7 +178,7 @@ async fn remote_change_then_pull_conflict_keep_mine_and_push() {
             .expect("not poisoned")
             .last()
             .map(String::as_str),
-        Some("2/2 0 change(s) from Targetprocess, 1 conflict(s)")
+        Some("2/2 0 changes from Targetprocess, 1 conflict")
     );
     let blocked = f.session.push_preview().await.expect("blocked");
     assert_eq!(blocked, PushOutcomeDto::Blocked { conflicts: 1 });
@@ -403,7 +403,7 @@ async fn the_demo_workspace_has_templates_that_add_objectives_and_push() {
     let PushOutcomeDto::Pushed { summary } = outcome else {
         panic!("{outcome:?}")
     };
-    assert!(summary.failed.is_empty(), "{summary:?}");
+    assert!(summary.refused.is_empty(), "{summary:?}");
     let pushed = f.session.plan().await.expect("plan");
     let new = pushed.plan.objectives.last().expect("the new objective");
     let id = new.id.as_deref().expect("an id");

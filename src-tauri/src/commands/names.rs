@@ -18,6 +18,8 @@ pub const NAMES: &[&str] = &[
     "push_preview",
     "sync_push",
     "sync_status",
+    "sync_resume",
+    "change_discard",
     "conflicts_list",
     "conflict_resolve",
     "conflicts_resolve_all",

@@ -6,8 +6,8 @@ use tauri::{AppHandle, Manager, State};
 
 use crate::dto::{
     AppStatus, ApprovalsStatusDto, AuditEventDto, AuditExportDto, ChoiceDto, ConflictDto,
-    ExportFormat, PlanView, ProgressDto, PullResultDto, PushOutcomeDto, ResolveRequest,
-    SettingsDto, SettingsUpdate, SyncStatusDto, TemplateAddRequest, TemplatesDto,
+    DiscardRequest, ExportFormat, PlanView, ProgressDto, PullResultDto, PushOutcomeDto,
+    ResolveRequest, SettingsDto, SettingsUpdate, SyncStatusDto, TemplateAddRequest, TemplatesDto,
 };
 use crate::error::UiError;
 use crate::session::Session;
@@ -46,6 +46,31 @@ pub async fn sync_push(
         .await;
     crate::notify::pushed(&app, &outcome);
     outcome
+}
+
+/// "Finish the interrupted push": completes a push Targetprocess did not confirm in full.
+#[tauri::command]
+pub async fn sync_resume(
+    app: AppHandle,
+    session: State<'_, Session>,
+    progress: Channel<ProgressDto>,
+) -> Result<PushOutcomeDto, UiError> {
+    let outcome = session
+        .resume(&|p| {
+            let _ = progress.send(p);
+        })
+        .await;
+    crate::notify::pushed(&app, &outcome);
+    outcome
+}
+
+/// "Discard this change": puts a refused change back as Targetprocess has it.
+#[tauri::command]
+pub async fn change_discard(
+    session: State<'_, Session>,
+    req: DiscardRequest,
+) -> Result<PlanView, UiError> {
+    session.discard(req).await
 }
 
 #[tauri::command]

@@ -61,8 +61,14 @@ pub struct ApprovalDto {
 
 impl From<&ApprovalStatus> for ApprovalsStatusDto {
     fn from(s: &ApprovalStatus) -> Self {
+        let names = super::Names::default().with_ops(&s.change.ops);
         Self {
-            ops: s.change.ops.iter().map(OpDto::from).collect(),
+            ops: s
+                .change
+                .ops
+                .iter()
+                .map(|op| OpDto::new(op, &names))
+                .collect(),
             hash: s.change.hash.clone(),
             progress: s.missing(),
             met: s.is_met(),

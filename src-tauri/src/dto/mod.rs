@@ -7,6 +7,7 @@
 mod approvals;
 mod history;
 mod plan;
+mod refused;
 mod sync;
 
 use serde::{Deserialize, Serialize};
@@ -25,6 +26,7 @@ pub use plan::{
     CriterionDto, FeatureDto, FeatureKindDto, FindingDto, IdSource, NamedDto, ObjectiveDto,
     PlanDto, ProgramObjectiveDto, SeverityDto, StoryDto,
 };
+pub use refused::{DiscardRequest, Names, RefusedDto, refused};
 pub use sync::{
     ChoiceDto, ConflictDto, OpDto, ProgressDto, PullResultDto, PushOutcomeDto, PushSummaryDto,
     ResolveRequest, SettingsDto, SettingsUpdate, SideDto, SyncEventDto, SyncStatusDto, change_text,
@@ -180,6 +182,8 @@ pub fn typescript_declarations() -> String {
         ResolveRequest::decl(),
         PullResultDto::decl(),
         SyncStatusDto::decl(),
+        RefusedDto::decl(),
+        DiscardRequest::decl(),
         SettingsDto::decl(),
         SettingsUpdate::decl(),
         SyncEventDto::decl(),

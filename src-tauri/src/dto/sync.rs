@@ -9,6 +9,7 @@ use pi_model::merge::{Change, Conflict, EntityKind, FieldValue};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use super::refused::{Names, RefusedDto, op_lines, refused};
 use super::{ConnectionDto, IdentityDto};
 
 /// One step of a running pull or push, sent through a channel while it runs.
@@ -63,10 +64,11 @@ pub enum PushOutcomeDto {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct PushSummaryDto {
-    /// Operations Targetprocess accepted, in planner words.
+    /// Changes Targetprocess accepted, in planner words.
     pub sent: Vec<String>,
-    /// Operations Targetprocess refused; they stay in the plan for the next push.
-    pub failed: Vec<String>,
+    /// Changes Targetprocess refused, with the reasons; they stay in the plan to be fixed and
+    /// pushed again, or discarded.
+    pub refused: Vec<RefusedDto>,
     pub created: u32,
     /// Fields that read back differently from what was sent.
     pub mismatches: Vec<String>,
@@ -143,11 +145,14 @@ pub struct PullResultDto {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct SyncStatusDto {
-    /// Operations a push would send now.
+    /// Changes a push would send now.
     pub local_changes: u32,
     pub conflicts: u32,
-    /// Operations of an interrupted push; the next push completes them first.
+    /// Changes of an interrupted push not confirmed by Targetprocess: "Finish the interrupted
+    /// push" (or the next push) completes them.
     pub unfinished_push: u32,
+    /// Changes of the last push that Targetprocess refused and the plan still holds.
+    pub refused: Vec<RefusedDto>,
 }
 
 /// The settings screen.
@@ -184,21 +189,29 @@ fn count(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
 
-impl From<&Op> for OpDto {
-    fn from(op: &Op) -> Self {
+impl OpDto {
+    pub fn new(op: &Op, names: &Names) -> Self {
         Self {
-            lines: op.to_string().lines().map(str::to_owned).collect(),
+            lines: op_lines(op, names),
             delete: op.is_delete(),
         }
     }
 }
 
-fn ops(ops: &[Op]) -> Vec<OpDto> {
-    ops.iter().map(OpDto::from).collect()
+fn ops(ops: &[Op], names: &Names) -> Vec<OpDto> {
+    ops.iter().map(|op| OpDto::new(op, names)).collect()
 }
 
 impl From<&PushOutcome> for PushOutcomeDto {
     fn from(o: &PushOutcome) -> Self {
+        Self::new(o, &Names::default())
+    }
+}
+
+impl PushOutcomeDto {
+    /// The outcome in planner words, items named by `names` (and by the operations themselves).
+    pub fn new(o: &PushOutcome, names: &Names) -> Self {
+        let names = &names.clone().with_ops(outcome_ops(o));
         match o {
             PushOutcome::NothingToPush { resumed } => Self::NothingToPush {
                 resumed: count(*resumed),
@@ -206,8 +219,10 @@ impl From<&PushOutcome> for PushOutcomeDto {
             PushOutcome::Blocked { conflicts } => Self::Blocked {
                 conflicts: count(*conflicts),
             },
-            PushOutcome::Preview { ops: o } => Self::Preview { ops: ops(o) },
-            PushOutcome::NeedsConfirmation { ops: o } => Self::NeedsConfirmation { ops: ops(o) },
+            PushOutcome::Preview { ops: o } => Self::Preview { ops: ops(o, names) },
+            PushOutcome::NeedsConfirmation { ops: o } => {
+                Self::NeedsConfirmation { ops: ops(o, names) }
+            }
             PushOutcome::RemoteChanged { stale } => Self::RemoteChanged {
                 stale: stale
                     .iter()
@@ -220,27 +235,39 @@ impl From<&PushOutcome> for PushOutcomeDto {
                     .collect(),
             },
             PushOutcome::Pushed(report) => Self::Pushed {
-                summary: summary(report),
+                summary: summary(report, names),
             },
         }
     }
 }
 
-fn summary(r: &PushReport) -> PushSummaryDto {
-    let (ok, failed): (Vec<_>, Vec<_>) = r.ops.iter().partition(|o| o.result.is_ok());
+fn outcome_ops(o: &PushOutcome) -> Vec<&Op> {
+    match o {
+        PushOutcome::Preview { ops } | PushOutcome::NeedsConfirmation { ops } => {
+            ops.iter().collect()
+        }
+        PushOutcome::Pushed(report) => report.ops.iter().map(|r| &r.op).collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn summary(r: &PushReport, names: &Names) -> PushSummaryDto {
     PushSummaryDto {
-        sent: ok
+        sent: r
+            .ops
             .iter()
-            .flat_map(|o| {
-                o.op.to_string()
-                    .lines()
-                    .map(str::to_owned)
-                    .collect::<Vec<_>>()
-            })
+            .filter(|o| o.result.is_ok())
+            .flat_map(|o| op_lines(&o.op, names))
             .collect(),
-        failed: failed
+        refused: r
+            .ops
             .iter()
-            .map(|o| o.op.to_string().replace('\n', "; "))
+            .filter_map(|o| {
+                o.result
+                    .as_ref()
+                    .err()
+                    .map(|why| refused(&o.op, why, names))
+            })
             .collect(),
         created: count(r.created.len()),
         mismatches: r

@@ -168,7 +168,10 @@ export function browserApprovals(now: () => Date = () => new Date()) {
     /** The trail as the app exports it: CSV (RFC 4180) or JSON. */
     export(format: ExportFormat): string {
       if (format === "json") return JSON.stringify(events, null, 2);
-      const cell = (t: string) => (/[",\n\r]/.test(t) ? `"${t.replace(/"/g, '""')}"` : t);
+      // A cell a spreadsheet would run as a formula gets a leading ' (as the app's export does).
+      const text = (t: string) => (/^[=+\-@\t\r]/.test(t) ? `'${t}` : t);
+      const quote = (t: string) => (/[",\n\r]/.test(t) ? `"${t.replace(/"/g, '""')}"` : t);
+      const cell = (t: string) => quote(text(t));
       const rows = events.map((e) =>
         [e.at, e.kind, e.who, e.change ?? "", e.summary, e.note ?? "", e.sent.join("; ")].map(cell).join(","),
       );

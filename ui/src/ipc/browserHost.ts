@@ -332,6 +332,22 @@ export function browserClient(options: BrowserHostOptions = {}): BrowserClient {
         history.record("push", plan, "Targetprocess", { by: me(), against: tracking });
       return outcome;
     },
+    async syncResume(onProgress) {
+      await wait();
+      view();
+      const tracking = sync.tracking();
+      const outcome = sync.resume(onProgress);
+      if (outcome.kind === "pushed" && plan && tracking)
+        history.record("push", plan, "Targetprocess", { by: me(), against: tracking });
+      return outcome;
+    },
+    async changeDiscard(req) {
+      await wait();
+      view();
+      guarded(() => sync.discard(req.entity, req.fields));
+      if (plan) history.record("save", plan, me());
+      return view();
+    },
     async syncStatus() {
       await wait();
       view();

@@ -15,6 +15,7 @@ import type {
   HistoryDto,
   SyncChangeDto,
   ConflictDto,
+  DiscardRequest,
   ProgressDto,
   PullResultDto,
   PushOutcomeDto,
@@ -56,6 +57,10 @@ export interface PlannerClient {
   pushPreview(): Promise<PushOutcomeDto>;
   /** The plan → Targetprocess; deletions only with `confirmDeletes`. */
   syncPush(confirmDeletes: boolean, onProgress: (p: ProgressDto) => void): Promise<PushOutcomeDto>;
+  /** Completes a push that was interrupted before Targetprocess confirmed every change. */
+  syncResume(onProgress: (p: ProgressDto) => void): Promise<PushOutcomeDto>;
+  /** Gives up a refused change: the item (or its fields) goes back to Targetprocess's state. */
+  changeDiscard(req: DiscardRequest): Promise<PlanView>;
   syncStatus(): Promise<SyncStatusDto>;
   conflictsList(): Promise<ConflictDto[]>;
   conflictResolve(req: ResolveRequest): Promise<ConflictDto[]>;

@@ -42,6 +42,8 @@ export function tauriClient(): PlannerClient {
     pushPreview: () => call("push_preview"),
     syncPush: (confirmDeletes, onProgress) =>
       call("sync_push", { confirmDeletes, progress: progressChannel(onProgress) }),
+    syncResume: (onProgress) => call("sync_resume", { progress: progressChannel(onProgress) }),
+    changeDiscard: (req) => call("change_discard", { req }),
     syncStatus: () => call("sync_status"),
     conflictsList: () => call("conflicts_list"),
     conflictResolve: (req) => call("conflict_resolve", { req }),

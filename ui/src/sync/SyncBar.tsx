@@ -1,12 +1,15 @@
 // Pull and Push with their progress, the push preview (in planner words) with its confirmation,
-// the result summary, "Targetprocess changed since your last pull" with a pull offered, and
-// deletions that need an explicit confirm.
+// the result summary, "Targetprocess changed since your last pull" with a pull offered,
+// deletions that need an explicit confirm, and the ways out of a push that did not go through
+// (refused changes, an interrupted push, a failure to retry).
 import { Alert, Badge, Button, Checkbox, Group, List, Modal, Progress, Stack, Text } from "@mantine/core";
 import { useState } from "react";
 
 import { ErrorAlert } from "../ErrorAlert";
 import { ClientError, type OpDto, type PullResultDto, type PushOutcomeDto } from "../ipc";
-import { usePull, usePush, usePushPreview, useSyncStatus } from "./hooks";
+import { changes } from "../plural";
+import { usePull, usePush, usePushPreview, useResume, useSyncStatus } from "./hooks";
+import { InterruptedPush, NextStep, RefusedChanges } from "./Recovery";
 
 function OpList({ ops }: { ops: OpDto[] }) {
   return (
@@ -40,21 +43,29 @@ function PullSummary({ result }: { result: PullResultDto }) {
 
 function PushResult({ outcome, onPull }: { outcome: PushOutcomeDto; onPull: () => void }) {
   switch (outcome.kind) {
-    case "pushed":
+    case "pushed": {
+      const { sent, refused } = outcome.summary;
+      const title =
+        refused.length === 0
+          ? "Pushed to Targetprocess"
+          : sent.length === 0
+            ? `Not pushed: Targetprocess refused ${changes(refused.length)}`
+            : `Pushed to Targetprocess, except ${changes(refused.length)}`;
       return (
-        <Alert color={outcome.summary.failed.length ? "orange" : "green"} title="Pushed to Targetprocess" data-testid="push-result">
+        <Alert color={refused.length ? "orange" : "green"} title={title} data-testid="push-result">
           <List size="sm">
-            {outcome.summary.sent.map((s) => (
+            {sent.map((s) => (
               <List.Item key={s}>{s}</List.Item>
             ))}
           </List>
-          {outcome.summary.failed.length > 0 && (
+          {refused.length > 0 && (
             <Text size="sm" mt="xs">
-              Refused by Targetprocess (kept for the next push): {outcome.summary.failed.join("; ")}
+              What Targetprocess refused stays in your plan; see below why.
             </Text>
           )}
         </Alert>
       );
+    }
     case "remoteChanged":
       return (
         <Alert color="orange" title="Targetprocess changed since your last pull" data-testid="push-result">
@@ -127,10 +138,15 @@ export function SyncBar({ onConflicts, onSignoff }: { onConflicts: () => void; o
   const pull = usePull();
   const preview = usePushPreview();
   const push = usePush();
-  const [shown, setShown] = useState<"pull" | "push" | null>(null);
+  const resume = useResume();
+  const [shown, setShown] = useState<"pull" | "push" | "resume" | null>(null);
+  const [confirmed, setConfirmed] = useState(false);
   const conflicts = status.data?.conflicts ?? 0;
-  const busy = pull.isPending || push.isPending;
-  const progress = (pull.isPending && pull.progress) || (push.isPending && push.progress) || null;
+  const refused = status.data?.refused ?? [];
+  const unfinished = status.data?.unfinishedPush ?? 0;
+  const busy = pull.isPending || push.isPending || resume.isPending;
+  const progress =
+    (pull.isPending && pull.progress) || (push.isPending && push.progress) || (resume.isPending && resume.progress) || null;
 
   const doPull = async () => {
     setShown("pull");
@@ -145,7 +161,12 @@ export function SyncBar({ onConflicts, onSignoff }: { onConflicts: () => void; o
   const doPush = async (confirmDeletes: boolean) => {
     preview.reset();
     setShown("push");
+    setConfirmed(confirmDeletes);
     await push.mutateAsync(confirmDeletes).catch(() => null);
+  };
+  const doResume = async () => {
+    setShown("resume");
+    await resume.mutateAsync().catch(() => null);
   };
 
   return (
@@ -159,11 +180,13 @@ export function SyncBar({ onConflicts, onSignoff }: { onConflicts: () => void; o
         </Button>
         {conflicts > 0 && (
           <Badge color="red" component="button" onClick={onConflicts} style={{ cursor: "pointer" }}>
-            {conflicts} conflict(s)
+            {conflicts === 1 ? "1 conflict" : `${conflicts} conflicts`}
           </Badge>
         )}
         {status.data && status.data.localChanges > 0 && conflicts === 0 && (
-          <Badge variant="light">{status.data.localChanges} change(s) to push</Badge>
+          <Badge variant="light" data-testid="changes-to-push">
+            {changes(status.data.localChanges)} to push
+          </Badge>
         )}
       </Group>
       {progress && (
@@ -176,16 +199,26 @@ export function SyncBar({ onConflicts, onSignoff }: { onConflicts: () => void; o
       )}
       {shown === "pull" && pull.data && <PullSummary result={pull.data} />}
       {shown === "pull" && <ErrorAlert error={pull.error} title="Pull failed" />}
+      {shown === "pull" && <NextStep error={pull.error} onRetry={doPull} onResume={doResume} busy={busy} />}
       {shown === "push" && (push.data ?? preview.data) && (
         <PushResult outcome={(push.data ?? preview.data) as PushOutcomeDto} onPull={doPull} />
       )}
       {shown === "push" && <ErrorAlert error={push.error} title="Push failed" />}
+      {shown === "push" && <NextStep error={push.error} onRetry={() => doPush(confirmed)} onResume={doResume} busy={busy} />}
+      {shown === "resume" && resume.data && <PushResult outcome={resume.data} onPull={doPull} />}
+      {shown === "resume" && <ErrorAlert error={resume.error} title="The interrupted push is not finished" />}
+      {shown === "resume" && <NextStep error={resume.error} onRetry={doResume} onResume={doResume} busy={busy} />}
+      {!(shown === "pull" && pull.error instanceof ClientError && pull.error.code === "interrupted_push") && (
+        <InterruptedPush left={unfinished} onResume={doResume} busy={resume.isPending} />
+      )}
+      <RefusedChanges refused={refused} onRetry={doPreview} busy={busy} />
       {shown === "push" && onSignoff && push.error instanceof ClientError && push.error.code === "not_approved" && (
         <Button size="xs" variant="light" color="orange" onClick={onSignoff} style={{ alignSelf: "flex-start" }}>
           Open the sign-off panel
         </Button>
       )}
       <ErrorAlert error={preview.error} title="Push preview failed" />
+      <NextStep error={preview.error} onRetry={doPreview} onResume={doResume} busy={busy} />
       <PushDialog outcome={preview.data ?? null} pushing={push.isPending} onPush={doPush} onClose={() => preview.reset()} />
     </Stack>
   );

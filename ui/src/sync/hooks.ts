@@ -1,16 +1,26 @@
-// Backend data of syncing through TanStack Query: sync status, conflicts, settings, and the pull
-// and push mutations with their progress. After any of them the plan and status are re-read.
+// Backend data of syncing through TanStack Query: sync status, conflicts, settings, and the pull,
+// push, resume and discard mutations with their progress. After any of them the plan and status
+// are re-read. What belongs to a plan is cached under that plan, so switching team never shows
+// another team's counts.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 
-import { keys, useClient } from "../data";
-import type { ChoiceDto, ProgressDto, ResolveRequest, SettingsUpdate } from "../ipc";
+import { keys, useClient, useStatus } from "../data";
+import type { ChoiceDto, DiscardRequest, ProgressDto, ResolveRequest, SettingsUpdate } from "../ipc";
 
 export const syncKeys = {
+  /** Every plan's sync status (to re-read them all). */
   status: ["sync-status"] as const,
+  statusOf: (plan: string | null) => ["sync-status", plan] as const,
   conflicts: ["conflicts"] as const,
+  conflictsOf: (plan: string | null) => ["conflicts", plan] as const,
   settings: ["settings"] as const,
 };
+
+/** The open plan (its file), the key its sync data is cached under; null when none is open. */
+export function useOpenPlan(): string | null {
+  return useStatus().data?.workspace?.planFile ?? null;
+}
 
 /** Re-reads everything a sync may have changed. */
 export function useRefreshAfterSync() {
@@ -25,12 +35,14 @@ export function useRefreshAfterSync() {
 
 export function useSyncStatus() {
   const client = useClient();
-  return useQuery({ queryKey: syncKeys.status, queryFn: () => client.syncStatus() });
+  const plan = useOpenPlan();
+  return useQuery({ queryKey: syncKeys.statusOf(plan), queryFn: () => client.syncStatus(), enabled: plan !== null });
 }
 
 export function useConflicts() {
   const client = useClient();
-  return useQuery({ queryKey: syncKeys.conflicts, queryFn: () => client.conflictsList() });
+  const plan = useOpenPlan();
+  return useQuery({ queryKey: syncKeys.conflictsOf(plan), queryFn: () => client.conflictsList(), enabled: plan !== null });
 }
 
 export function useSettings() {
@@ -71,6 +83,33 @@ export function usePush() {
     onSettled: refresh,
   });
   return { ...mutation, progress };
+}
+
+/** "Finish the interrupted push", with its latest progress step. */
+export function useResume() {
+  const client = useClient();
+  const refresh = useRefreshAfterSync();
+  const [progress, setProgress] = useState<ProgressDto | null>(null);
+  const mutation = useMutation({
+    mutationFn: () => {
+      setProgress(null);
+      return client.syncResume(setProgress);
+    },
+    onSettled: refresh,
+  });
+  return { ...mutation, progress };
+}
+
+/** "Discard this change": the plan it leaves becomes the cached plan. */
+export function useDiscard() {
+  const client = useClient();
+  const queryClient = useQueryClient();
+  const refresh = useRefreshAfterSync();
+  return useMutation({
+    mutationFn: (req: DiscardRequest) => client.changeDiscard(req),
+    onSuccess: (view) => queryClient.setQueryData(keys.plan, view),
+    onSettled: refresh,
+  });
 }
 
 export function useResolve() {

@@ -1,7 +1,7 @@
 // Generated from the Rust DTOs of src-tauri (src/dto). Do not edit by hand:
 // run `PI_PLANNER_WRITE_TS=1 cargo test -p pi-planner generated_typescript` instead.
 
-export type ErrorCode = "bad_url" | "unauthorized" | "unreachable" | "rate_limited" | "server_error" | "rejected" | "not_connected" | "no_plan" | "keychain" | "file_access" | "plan_unreadable" | "invalid_input" | "nothing_to_undo" | "demo_failed" | "no_identity" | "workspace_problem" | "busy" | "unknown_owner" | "cannot_resolve" | "remote_rejected" | "not_approved" | "approval_refused" | "unknown_template" | "template_invalid";
+export type ErrorCode = "bad_url" | "unauthorized" | "unreachable" | "rate_limited" | "server_error" | "rejected" | "not_connected" | "no_plan" | "keychain" | "file_access" | "plan_unreadable" | "invalid_input" | "nothing_to_undo" | "demo_failed" | "no_identity" | "workspace_problem" | "interrupted_push" | "busy" | "unknown_owner" | "cannot_resolve" | "remote_rejected" | "not_approved" | "approval_refused" | "unknown_template" | "template_invalid";
 
 export type UiError = { code: ErrorCode, message: string, hints: Array<string>, };
 
@@ -113,13 +113,14 @@ export type PushOutcomeDto = { "kind": "nothingToPush", resumed: number, } | { "
 
 export type PushSummaryDto = { 
 /**
- * Operations Targetprocess accepted, in planner words.
+ * Changes Targetprocess accepted, in planner words.
  */
 sent: Array<string>, 
 /**
- * Operations Targetprocess refused; they stay in the plan for the next push.
+ * Changes Targetprocess refused, with the reasons; they stay in the plan to be fixed and
+ * pushed again, or discarded.
  */
-failed: Array<string>, created: number, 
+refused: Array<RefusedDto>, created: number, 
 /**
  * Fields that read back differently from what was sent.
  */
@@ -177,13 +178,50 @@ local: number, conflicts: Array<ConflictDto>, tpChanged: boolean, };
 
 export type SyncStatusDto = { 
 /**
- * Operations a push would send now.
+ * Changes a push would send now.
  */
 localChanges: number, conflicts: number, 
 /**
- * Operations of an interrupted push; the next push completes them first.
+ * Changes of an interrupted push not confirmed by Targetprocess: "Finish the interrupted
+ * push" (or the next push) completes them.
  */
-unfinishedPush: number, };
+unfinishedPush: number, 
+/**
+ * Changes of the last push that Targetprocess refused and the plan still holds.
+ */
+refused: Array<RefusedDto>, };
+
+export type RefusedDto = { 
+/**
+ * The item's id, for "Discard this change" (never shown).
+ */
+entity: string, 
+/**
+ * The fields "Discard this change" puts back (snake_case); empty: the whole item.
+ */
+fields: Array<string>, 
+/**
+ * `objective` or `feature`.
+ */
+kind: string, 
+/**
+ * The item's name.
+ */
+name: string, 
+/**
+ * The refused change in planner words, one line per field.
+ */
+change: Array<string>, 
+/**
+ * Why Targetprocess (or PI Planner, before sending) refused it.
+ */
+reason: string, };
+
+export type DiscardRequest = { entity: string, 
+/**
+ * snake_case field names; empty: the whole item.
+ */
+fields: Array<string>, };
 
 export type SettingsDto = { connection: ConnectionDto, identity: IdentityDto | null, 
 /**

@@ -1,0 +1,110 @@
+// The ways out of a push that did not go through, in planner words: each change Targetprocess
+// refused with its reason and "Discard this change", "Retry" (push again after fixing it in the
+// form), and "Finish the interrupted push" for a push Targetprocess did not confirm in full.
+import { Alert, Button, Group, Stack, Text } from "@mantine/core";
+
+import { ErrorAlert } from "../ErrorAlert";
+import { ClientError, type RefusedDto } from "../ipc";
+import { changes } from "../plural";
+import { useDiscard } from "./hooks";
+
+/** The refused changes the plan still holds, each with "Discard this change"; "Retry" pushes again. */
+export function RefusedChanges({
+  refused,
+  onRetry,
+  busy,
+}: {
+  refused: RefusedDto[];
+  onRetry: () => void;
+  busy: boolean;
+}) {
+  const discard = useDiscard();
+  if (refused.length === 0) return null;
+  return (
+    <Alert color="orange" variant="light" title={`Targetprocess refused ${changes(refused.length)}`} data-testid="refused-changes">
+      <Stack gap="sm">
+        <Text size="sm">
+          Fix it in the form and press Retry, or discard the change to keep what Targetprocess has. Nothing else is waiting
+          for it.
+        </Text>
+        {refused.map((r) => (
+          <Group key={`${r.entity}:${r.fields.join(",")}`} justify="space-between" align="flex-start" wrap="nowrap" data-testid="refused-change">
+            <Stack gap={2}>
+              {r.change.map((line) => (
+                <Text key={line} size="sm" fw={500}>
+                  {line}
+                </Text>
+              ))}
+              <Text size="sm" c="dimmed" data-testid="refused-reason">
+                Why: {r.reason}
+              </Text>
+            </Stack>
+            <Button
+              size="xs"
+              variant="default"
+              color="red"
+              loading={discard.isPending && discard.variables?.entity === r.entity}
+              disabled={busy || discard.isPending}
+              onClick={() => discard.mutate({ entity: r.entity, fields: r.fields })}
+              title={`Put "${r.name}" back as Targetprocess has it`}
+            >
+              Discard this change
+            </Button>
+          </Group>
+        ))}
+        <Group>
+          <Button size="xs" onClick={onRetry} disabled={busy || discard.isPending}>
+            Retry
+          </Button>
+        </Group>
+        <ErrorAlert error={discard.error} title="The change was not discarded" />
+      </Stack>
+    </Alert>
+  );
+}
+
+/** A push was interrupted: "Finish the interrupted push" completes it. */
+export function InterruptedPush({ left, onResume, busy }: { left: number; onResume: () => void; busy: boolean }) {
+  if (left === 0) return null;
+  return (
+    <Alert color="yellow" variant="light" title="A push was interrupted" data-testid="interrupted-push">
+      <Text size="sm">
+        Targetprocess has not confirmed {changes(left)} of your last push. Finish the push before you pull; your edits are kept.
+      </Text>
+      <Button size="xs" mt="sm" onClick={onResume} loading={busy} disabled={busy}>
+        Finish the interrupted push
+      </Button>
+    </Alert>
+  );
+}
+
+/** The next step after a failed pull or push: finish an interrupted push, or retry. */
+export function NextStep({
+  error,
+  onRetry,
+  onResume,
+  busy,
+}: {
+  error: unknown;
+  onRetry: () => void;
+  onResume: () => void;
+  busy: boolean;
+}) {
+  if (!error) return null;
+  const interrupted = error instanceof ClientError && error.code === "interrupted_push";
+  const waits = error instanceof ClientError && (error.code === "not_approved" || error.code === "approval_refused");
+  if (waits) return null;
+  return (
+    <Group gap="xs" data-testid="next-step">
+      {interrupted ? (
+        <Button size="xs" onClick={onResume} disabled={busy}>
+          Finish the interrupted push
+        </Button>
+      ) : (
+        <Button size="xs" variant="light" onClick={onRetry} disabled={busy}>
+          Retry
+        </Button>
+      )}
+    </Group>
+  );
+}
