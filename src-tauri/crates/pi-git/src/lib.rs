@@ -33,6 +33,8 @@ pub use history::CommitInfo;
 pub use lock::{LOCK_FILE, RepoLock};
 pub use log::{LogEntry, entry_path};
 pub use message::{CommitMessage, Identity, Source, Stamp, Trailers, When, keys};
-pub use names::{BranchNames, TRACKING_PREFIX, WORKING_PREFIX, bare_slug, baseline_ref};
+pub use names::{
+    BranchNames, MAX_SLUG_BYTES, TRACKING_PREFIX, WORKING_PREFIX, bare_slug, baseline_ref,
+};
 pub use remote::{PushReport, fetch_refspecs, remote_branch_ref, remote_pi_ref};
 pub use repo::{INITIAL_BRANCH, PlanRepo};

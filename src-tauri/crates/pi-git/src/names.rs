@@ -9,7 +9,12 @@
 //!   slug (`Platform Eco` for `platform-eco`, `PI-4/25` for `pi-4-25`), so two different names
 //!   never share a bare slug;
 //! * otherwise a `--` and 8 hex digits of a hash of the original name are appended. Bare slugs
-//!   never contain `--`, so a suffixed slug never equals a bare one.
+//!   never contain `--`, so a suffixed slug never equals a bare one;
+//! * a slug longer than [`MAX_SLUG_BYTES`] is cut there and always gets the hash of the whole
+//!   name, so two long names that share a beginning still differ, and every file and ref name
+//!   stays far below the 255-byte limit of file systems (a plan slug is at most
+//!   2 × ([`MAX_SLUG_BYTES`] + 10) + 1 bytes; the longest file name adds `.versions.json`).
+//!   Slugs of names up to that length are unchanged.
 //!
 //! The plan slug joins release and team with `.`, which no slug contains, so it splits back
 //! unambiguously. This module is pure string work; it does not touch a repository.
@@ -97,9 +102,16 @@ pub fn bare_slug(name: &str) -> String {
     out
 }
 
+/// Longest slug written bare, in bytes (slugs are ASCII); a longer one is cut and hashed.
+pub const MAX_SLUG_BYTES: usize = 80;
+
 fn slug(name: &str, canonical: fn(&str) -> String) -> String {
-    let bare = bare_slug(name);
-    if !bare.is_empty() && canonical(&bare) == name {
+    let mut bare = bare_slug(name);
+    if bare.len() > MAX_SLUG_BYTES {
+        bare.truncate(MAX_SLUG_BYTES);
+        let kept = bare.trim_end_matches('-').len();
+        bare.truncate(kept);
+    } else if !bare.is_empty() && canonical(&bare) == name {
         return bare;
     }
     let base = if bare.is_empty() { "x" } else { bare.as_str() };

@@ -62,11 +62,37 @@ fn release_and_team_boundary_is_unambiguous() {
     assert_ne!(a.oplog_ref(), b.oplog_ref());
 }
 
+#[test]
+fn long_names_are_cut_and_hashed_within_file_name_limits() {
+    let long = |c: char| format!("Team {}", c.to_string().repeat(300));
+    let (a, b) = (long('a'), format!("{}b", long('a')));
+    let names_a = BranchNames::for_plan("PI-4/25", &a);
+    let names_b = BranchNames::for_plan(&long('r'), &b);
+    assert_eq!(names_a.team_slug.len(), MAX_SLUG_BYTES + 10);
+    assert!(names_a.team_slug.starts_with("team-aaaa"));
+    assert!(names_a.team_slug[..MAX_SLUG_BYTES].ends_with('a'));
+    assert_eq!(
+        names_a.team_slug[..MAX_SLUG_BYTES],
+        names_b.team_slug[..MAX_SLUG_BYTES]
+    );
+    assert_ne!(names_a.team_slug, names_b.team_slug);
+    let versions_file = format!("{}.versions.json", names_b.plan_slug());
+    assert!(versions_file.len() <= 255, "{}", versions_file.len());
+    assert_eq!(names_b, BranchNames::for_plan(&long('r'), &b), "stable");
+    // A canonical name right at the bound stays bare, as before.
+    let at_bound = format!("Team A{}", "a".repeat(MAX_SLUG_BYTES - 6));
+    assert_eq!(
+        BranchNames::for_plan("PI-4/25", &at_bound).team_slug,
+        bare_slug(&at_bound)
+    );
+}
+
 fn name_strategy() -> impl Strategy<Value = String> {
     prop_oneof![
         "[A-Za-z0-9 &/._-]{0,12}",
         "(PI|pi)-[0-9]{1,2}[/-][0-9]{2}",
         "[A-Z][a-z]{1,6}( [A-Z][a-z]{1,6}){0,2}",
+        "[A-Za-z ]{70,120}",
         any::<String>(),
     ]
 }
