@@ -20,6 +20,8 @@ export const keys = {
   releases: (art: number) => ["releases", art] as const,
   teams: (art: number) => ["teams", art] as const,
   plan: ["plan"] as const,
+  /** Every plan's sync status (src/sync/hooks.ts keys each by its plan under this prefix). */
+  syncStatus: ["sync-status"] as const,
 };
 
 export function useStatus() {
@@ -92,7 +94,11 @@ function usePlanMutation<A>(run: (client: PlannerClient, arg: A) => Promise<Plan
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: (arg: A) => run(client, arg),
-    onSuccess: (view) => queryClient.setQueryData(keys.plan, view),
+    onSuccess: async (view) => {
+      queryClient.setQueryData(keys.plan, view);
+      // An edit changes what a push would send.
+      await queryClient.invalidateQueries({ queryKey: keys.syncStatus });
+    },
   });
 }
 

@@ -24,8 +24,7 @@ export function RefusedChanges({
     <Alert color="orange" variant="light" title={`Targetprocess refused ${changes(refused.length)}`} data-testid="refused-changes">
       <Stack gap="sm">
         <Text size="sm">
-          Fix it in the form and press Retry, or discard the change to keep what Targetprocess has. Nothing else is waiting
-          for it.
+          Fix it in the form, save and press Retry, or discard the change to keep what Targetprocess has.
         </Text>
         {refused.map((r) => (
           <Group key={`${r.entity}:${r.fields.join(",")}`} justify="space-between" align="flex-start" wrap="nowrap" data-testid="refused-change">

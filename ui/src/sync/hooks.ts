@@ -10,7 +10,7 @@ import type { ChoiceDto, DiscardRequest, ProgressDto, ResolveRequest, SettingsUp
 
 export const syncKeys = {
   /** Every plan's sync status (to re-read them all). */
-  status: ["sync-status"] as const,
+  status: keys.syncStatus,
   statusOf: (plan: string | null) => ["sync-status", plan] as const,
   conflicts: ["conflicts"] as const,
   conflictsOf: (plan: string | null) => ["conflicts", plan] as const,

@@ -1,0 +1,83 @@
+// Browser tests of a push Targetprocess refuses in part: the refused change is shown in words
+// with its reason, "Discard this change" and "Retry"; fixing the owner and retrying pushes it,
+// discarding takes it out of the plan. Screenshots go to PI_PLANNER_SHOTS_DIR when it is set.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+
+import { serveUi, shot, ui } from "./support.mjs";
+
+serveUi();
+
+const FEATURE = "Audit log export";
+
+async function openDemo(page) {
+  await page.goto(ui.base);
+  await page.getByRole("button", { name: "Try the demo" }).click();
+  await page.getByLabel("Your name").fill("Ann Planner");
+  await page.getByLabel("Your e-mail address").fill("ann@example.com");
+  await page.getByRole("button", { name: "Continue" }).click();
+  await page.getByLabel("Release train (ART)").selectOption({ label: "Platform ART" });
+  await page.getByLabel("Release (PI)").selectOption({ label: "PI-1/26" });
+  await page.getByLabel("Team").selectOption({ label: "Platform Eco" });
+  await page.getByRole("button", { name: "Open plan" }).click();
+  await page.getByTestId("objective-item").first().waitFor();
+}
+
+/** Adds FEATURE owned by "Mara Lind", who is no Targetprocess user, saves and pushes. */
+async function pushUnknownOwner(page) {
+  await page.getByRole("button", { name: "Add feature" }).click();
+  const card = page.getByRole("region", { name: "Feature New feature" });
+  await card.getByLabel(/^Feature name/).fill(FEATURE);
+  await page.getByRole("region", { name: `Feature ${FEATURE}` }).getByLabel("Feature owner").fill("Mara Lind");
+  await page.getByRole("button", { name: "Save" }).click();
+  await page.getByTestId("changes-to-push").getByText("1 change to push").waitFor();
+  await page.getByRole("button", { name: "Push…" }).click();
+  await page.getByRole("dialog", { name: "Push to Targetprocess" }).getByRole("button", { name: /^Push 1 change/ }).click();
+  const refused = page.getByTestId("refused-change");
+  await refused.waitFor();
+  return refused;
+}
+
+const inTargetprocess = (page) =>
+  page.evaluate(
+    (name) => globalThis.piPlannerBrowserHost.sync.targetprocess().objectives[0].features.some((f) => f.name === name),
+    FEATURE,
+  );
+
+test("a refused owner is shown with its reason; fixed in the form, Retry pushes it", async () => {
+  const page = await ui.browser.newPage({ viewport: { width: 1280, height: 900 } });
+  await openDemo(page);
+  const refused = await pushUnknownOwner(page);
+  assert.match(await page.getByTestId("push-result").textContent(), /Not pushed: Targetprocess refused 1 change/);
+  const text = await refused.textContent();
+  assert.match(text, new RegExp(`Create feature "${FEATURE}"`));
+  assert.match(text, /Why: Owner of "Audit log export": no Targetprocess user is called "Mara Lind"/);
+  assert.doesNotMatch(text, /tp:|new:/);
+  await refused.getByRole("button", { name: "Discard this change" }).waitFor();
+  assert.equal(await inTargetprocess(page), false);
+  await shot(page, "browser-push-refused");
+
+  const card = page.getByRole("region", { name: `Feature ${FEATURE}` });
+  await card.getByLabel("Feature owner").fill("Bo Builder");
+  await page.getByRole("button", { name: "Save" }).click();
+  await page.getByTestId("refused-changes").getByRole("button", { name: "Retry" }).click();
+  await page.getByRole("dialog", { name: "Push to Targetprocess" }).getByRole("button", { name: /^Push 1 change/ }).click();
+  await page.getByTestId("push-result").getByText("Pushed to Targetprocess", { exact: true }).waitFor();
+  await page.getByTestId("refused-changes").waitFor({ state: "detached" });
+  assert.equal(await inTargetprocess(page), true);
+  assert.equal(await page.getByTestId("changes-to-push").count(), 0);
+  await shot(page, "browser-push-refused-fixed");
+  await page.close();
+});
+
+test("Discard this change takes the refused change out of the plan", async () => {
+  const page = await ui.browser.newPage({ viewport: { width: 1280, height: 900 } });
+  await openDemo(page);
+  const refused = await pushUnknownOwner(page);
+  await refused.getByRole("button", { name: "Discard this change" }).click();
+  await page.getByTestId("refused-changes").waitFor({ state: "detached" });
+  assert.equal(await page.getByRole("region", { name: `Feature ${FEATURE}` }).count(), 0);
+  assert.equal(await page.getByTestId("changes-to-push").count(), 0);
+  assert.equal(await inTargetprocess(page), false);
+  await page.close();
+});
