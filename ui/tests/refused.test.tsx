@@ -34,9 +34,12 @@ async function push(user: UserEvent) {
   return screen.findByTestId("push-result");
 }
 
+/** These tests type names and owners key by key; on a busy machine that takes a while. */
+const slow = { timeout: 20000 };
+
 const tpFeatures = (client: BrowserClient) => client.sync.targetprocess()?.objectives[0]?.features.map((f) => f.name) ?? [];
 
-describe("a change Targetprocess refuses", () => {
+describe("a change Targetprocess refuses", slow, () => {
   it("is shown in words with its reason, Discard this change and Retry; discarding removes it", async () => {
     const client = browserClient({ plan: plan() });
     const user = userEvent.setup();
@@ -83,7 +86,7 @@ describe("a change Targetprocess refuses", () => {
   });
 });
 
-describe("an interrupted push", () => {
+describe("an interrupted push", slow, () => {
   it("stops a pull with the next step named, and Finish the interrupted push completes it", async () => {
     const client = browserClient({ plan: plan() });
     const user = userEvent.setup();
@@ -114,7 +117,7 @@ describe("an interrupted push", () => {
   });
 });
 
-describe("the count of changes to push", () => {
+describe("the count of changes to push", slow, () => {
   it("belongs to its plan and does not follow the planner to another team", async () => {
     const client = browserClient({ plan: plan() });
     const user = userEvent.setup();
