@@ -160,7 +160,7 @@ fn chaos_scenarios_recover_and_keep_every_invariant() {
         // answers are mostly absorbed by retries and idempotency markers.)
         assert_eq!(passed, seeds.len() as u64);
         if seeds.len() >= 100 {
-            for kind in &FAULT_KINDS[..6] {
+            for kind in FAULT_KINDS[..6].iter().chain(&FAULT_KINDS[7..]) {
                 assert!(
                     total.faults.get(kind).copied().unwrap_or(0) > 0,
                     "no {kind} was injected: {total:?}"
@@ -173,6 +173,7 @@ fn chaos_scenarios_recover_and_keep_every_invariant() {
                 );
             }
             assert!(total.conflicts > 0, "no conflict was reported: {total:?}");
+            assert!(total.refused > 0, "no operation was refused: {total:?}");
         }
     }
 }
@@ -182,13 +183,14 @@ fn print_summary(passed: u64, total: &Stats, took: Duration, tpcli: bool) {
     let interrupted: usize = total.interrupted.values().sum();
     println!(
         "chaos: {passed} scenario(s) passed in {:.1} s: {} steps, {} local edits, {} TP edits, \
-         {} pushes completed, {} conflict(s) reported",
+         {} pushes completed, {} conflict(s) reported, {} operation(s) refused",
         took.as_secs_f64(),
         total.steps,
         total.local_edits,
         total.tp_edits,
         total.pushes,
-        total.conflicts
+        total.conflicts,
+        total.refused
     );
     println!(
         "chaos: {injected} faults injected, {interrupted} of them stopped the operation; all \
@@ -380,28 +382,29 @@ fn the_journal_check_finds_an_unfinished_push() {
         marker: "m-1".into(),
         state: state.into(),
         tp_id: None,
+        error: None,
     };
     let done = chaos::run::JournalDump {
         pushes: vec![(1, true)],
         ops: vec![row("done")],
     };
-    assert!(chaos::run::check_journal(&done).is_ok());
+    assert!(chaos::run::check_journal(&done, false).is_ok());
     let pending = chaos::run::JournalDump {
         pushes: vec![(1, true)],
         ops: vec![row("sending")],
     };
-    assert!(chaos::run::check_journal(&pending).is_err());
+    assert!(chaos::run::check_journal(&pending, false).is_err());
     let open = chaos::run::JournalDump {
         pushes: vec![(1, false)],
         ops: vec![row("done")],
     };
-    assert!(chaos::run::check_journal(&open).is_err());
+    assert!(chaos::run::check_journal(&open, false).is_err());
     // A delete a resume closed without sending is terminal; a skipped create is not.
     let skipped = chaos::run::JournalDump {
         pushes: vec![(1, true)],
         ops: vec![row("skipped")],
     };
-    assert!(chaos::run::check_journal(&skipped).is_ok());
+    assert!(chaos::run::check_journal(&skipped, false).is_ok());
     let create = chaos::run::JournalRow {
         op: pi_model::changeset::Op::CreateFeature {
             id: EntityId::Local(pi_model::LocalId::new("n1").unwrap()),
@@ -416,8 +419,19 @@ fn the_journal_check_finds_an_unfinished_push() {
         pushes: vec![(1, true)],
         ops: vec![create],
     };
-    let err = chaos::run::check_journal(&skipped_create).unwrap_err();
+    let err = chaos::run::check_journal(&skipped_create, false).unwrap_err();
     assert!(err.contains("skipped"), "{err}");
+    // A refused operation is an outcome only where a refusal was injected, and names its reason.
+    let refused = |error: Option<&str>| chaos::run::JournalDump {
+        pushes: vec![(1, true)],
+        ops: vec![chaos::run::JournalRow {
+            error: error.map(str::to_owned),
+            ..row("failed")
+        }],
+    };
+    assert!(chaos::run::check_journal(&refused(Some("HTTP 422")), true).is_ok());
+    assert!(chaos::run::check_journal(&refused(Some("HTTP 422")), false).is_err());
+    assert!(chaos::run::check_journal(&refused(None), true).is_err());
 }
 
 #[test]

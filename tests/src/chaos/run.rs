@@ -27,7 +27,7 @@ use super::rng::Rng;
 use crate::{Tp, at};
 
 /// The kinds of fault injected around an engine operation.
-pub const FAULT_KINDS: [&str; 7] = [
+pub const FAULT_KINDS: [&str; 9] = [
     "429 storm",
     "503 storm",
     "random 5xx",
@@ -35,7 +35,12 @@ pub const FAULT_KINDS: [&str; 7] = [
     "write applied, answer lost",
     "crash (operation killed)",
     "tpcli killed (SIGKILL)",
+    "refused until fixed",
+    "refused a few times",
 ];
+
+/// A planner's owner name that is no Targetprocess user: every write of it is refused.
+pub const UNKNOWN_OWNER: &str = "Mara Lind";
 
 /// What one scenario went through.
 #[derive(Clone, Debug, Default)]
@@ -49,6 +54,8 @@ pub struct Stats {
     pub local_edits: usize,
     pub tp_edits: usize,
     pub pushes: usize,
+    /// Operations Targetprocess refused (closed with a reason, the change kept in the plan).
+    pub refused: usize,
 }
 
 impl Stats {
@@ -64,6 +71,7 @@ impl Stats {
         self.local_edits += other.local_edits;
         self.tp_edits += other.tp_edits;
         self.pushes += other.pushes;
+        self.refused += other.refused;
     }
 }
 
@@ -104,12 +112,27 @@ pub struct Options {
 #[derive(Clone, Copy, Debug, PartialEq)]
 enum Fault {
     None,
-    Throttle { status: u16, per_min: u32 },
-    ServerErrors { rate: f64, status: u16 },
+    Throttle {
+        status: u16,
+        per_min: u32,
+    },
+    ServerErrors {
+        rate: f64,
+        status: u16,
+    },
     DropRequests(u64),
     DropApply(u64),
     Crash(usize),
     Kill(usize),
+    /// Targetprocess refuses writes of one entity, or of one field of a resource, with
+    /// `status`: for ever (until the planner's fix at recovery) or `times` times.
+    Refuse {
+        resource: &'static str,
+        id: Option<i64>,
+        field: Option<&'static str>,
+        status: u16,
+        times: Option<u32>,
+    },
 }
 
 impl Fault {
@@ -123,13 +146,15 @@ impl Fault {
             Fault::DropApply(_) => FAULT_KINDS[4],
             Fault::Crash(_) => FAULT_KINDS[5],
             Fault::Kill(_) => FAULT_KINDS[6],
+            Fault::Refuse { times: None, .. } => FAULT_KINDS[7],
+            Fault::Refuse { .. } => FAULT_KINDS[8],
         })
     }
 
     fn faults(self) -> Faults {
         let mut f = Faults::default();
         match self {
-            Fault::None | Fault::Kill(_) => {}
+            Fault::None | Fault::Kill(_) | Fault::Refuse { .. } => {}
             Fault::Throttle { status, per_min } => {
                 f.rate_limit_per_min = Some(per_min);
                 f.throttle_status = status;
@@ -181,6 +206,10 @@ struct Scenario {
     release: i64,
     team: i64,
     users: Vec<i64>,
+    /// The full names of `users`, as a plan names owners.
+    user_names: Vec<String>,
+    /// Refusal rules injected so far: refused operations are then an outcome of the run.
+    refusals: usize,
     minute: i64,
     step: usize,
     next_new: usize,
@@ -241,7 +270,7 @@ impl Scenario {
         let plan = ws.local().expect("initial plan");
         let mut ledger = Ledger::default();
         ledger.record_initial(&plan);
-        let users: Vec<i64> = tp
+        let people: Vec<pi_targetprocess::User> = tp
             .client
             .list_users()
             .await
@@ -249,8 +278,9 @@ impl Scenario {
             .into_iter()
             .filter(|u| u.login.as_deref() != Some(pi_sim::TOKEN_USER_LOGIN))
             .take(3)
-            .map(|u| u.id)
             .collect();
+        let users: Vec<i64> = people.iter().map(|u| u.id).collect();
+        let user_names: Vec<String> = people.into_iter().map(|u| u.name).collect();
         let initial_count =
             tp.sim.control().count("TeamPIObjectives") + tp.sim.control().count("Features");
         Self {
@@ -262,6 +292,8 @@ impl Scenario {
             release: plan.release.id.expect("release id"),
             team: plan.team.id.expect("team id"),
             users,
+            user_names,
+            refusals: 0,
             tp,
             minute: 0,
             step: 0,
@@ -402,7 +434,8 @@ impl Scenario {
             Field::Description,
             Field::Status,
             Field::Effort,
-        ][self.rng.below(4)];
+            Field::Owner,
+        ][self.rng.below(5)];
         let states = if fi.is_some() {
             &FEATURE_STATES
         } else {
@@ -412,6 +445,12 @@ impl Scenario {
             Field::Name => FieldValue::Text(format!("Chaos name {}", self.rng.below(3))),
             Field::Description => FieldValue::Text(format!("Chaos text {}", self.rng.below(3))),
             Field::Status => FieldValue::OptText(Some(states[self.rng.below(5)].to_owned())),
+            // Now and then a name Targetprocess does not know: the push refuses it.
+            Field::Owner if self.rng.chance(25) => {
+                self.refusals += 1;
+                FieldValue::OptText(Some(UNKNOWN_OWNER.into()))
+            }
+            Field::Owner => FieldValue::OptText(self.rng.pick(&self.user_names).cloned()),
             _ => FieldValue::Effort(Effort::new(EFFORTS[self.rng.below(EFFORTS.len())])),
         };
         let (id, was) = match fi {
@@ -428,13 +467,27 @@ impl Scenario {
                 (f.id.clone(), was)
             }
         };
+        self.typed(&plan, &id, field, &was, value);
+    }
+
+    /// The planner typed `value` into `field` of `id` (it was `was`): the plan file is written
+    /// and the ledger told.
+    fn typed(
+        &mut self,
+        plan: &Plan,
+        id: &EntityId,
+        field: Field,
+        was: &FieldValue,
+        value: FieldValue,
+    ) {
+        let id = id.clone();
         let handle = self.handle_of(&id);
-        if same(&was, &value) {
+        if same(was, &value) {
             // Typing the value the file already holds changes nothing: not an edit.
             self.log(format!("local edit: {field} of {handle} already {value:?}"));
             return;
         }
-        self.write_plan(&plan);
+        self.write_plan(plan);
         self.stats.local_edits += 1;
         // Back to the value of the last sync: the engine sees the plan file, not the typing, so
         // there is no local change of the field left.
@@ -763,7 +816,7 @@ impl Scenario {
         if self.rng.chance(45) {
             return Fault::None;
         }
-        match self.rng.below(7) {
+        match self.rng.below(8) {
             0 => Fault::Throttle {
                 status: 429,
                 per_min: u32::try_from(self.rng.range(2, 12)).unwrap_or(5),
@@ -781,7 +834,48 @@ impl Scenario {
             5 if self.opts.tpcli.is_some() && self.rng.chance(15) => {
                 Fault::Kill(self.rng.range(1, 12))
             }
+            6 => self.pick_refusal(),
             _ => Fault::Crash(self.rng.range(1, 12)),
+        }
+    }
+
+    /// A refusal of one entity of the plan, or of one field of a resource; now and then a 401
+    /// (the token revoked part-way), which stops the push.
+    fn pick_refusal(&mut self) -> Fault {
+        let plan = self.read_plan().unwrap_or_default();
+        let mut entities: Vec<(&'static str, i64)> = Vec::new();
+        for o in &plan.objectives {
+            entities.extend(o.id.tp().map(|id| ("TeamPIObjectives", id)));
+            for f in &o.features {
+                entities.extend(f.id.tp().map(|id| ("Features", id)));
+            }
+        }
+        let status = [400, 403, 404, 409, 422, 401][self.rng.below(6)];
+        let times = if self.rng.chance(50) {
+            None
+        } else {
+            u32::try_from(self.rng.range(1, 3)).ok()
+        };
+        let by_entity = self
+            .rng
+            .chance(50)
+            .then(|| self.rng.pick(&entities).copied())
+            .flatten();
+        let (resource, id, field) = match by_entity {
+            Some((resource, id)) => (resource, Some(id), None),
+            None => {
+                let resource = ["TeamPIObjectives", "Features"][self.rng.below(2)];
+                let field =
+                    ["Effort", "Name", "Description", "EntityState", "Owner"][self.rng.below(5)];
+                (resource, None, Some(field))
+            }
+        };
+        Fault::Refuse {
+            resource,
+            id,
+            field,
+            status,
+            times,
         }
     }
 
@@ -820,6 +914,24 @@ impl Scenario {
     async fn run_engine(&mut self, op: EngineOp, fault: Fault) -> Ended {
         if let Fault::Kill(k) = fault {
             return self.run_tpcli(op, k).await;
+        }
+        if let Fault::Refuse {
+            resource,
+            id,
+            field,
+            status,
+            times,
+        } = fault
+        {
+            self.refusals += 1;
+            self.tp.sim.control().refuse(pi_sim::Refusal {
+                resource: resource.into(),
+                id,
+                field: field.map(str::to_owned),
+                status,
+                times,
+                message: format!("Refused by the chaos run ({status})"),
+            });
         }
         self.tp.sim.control().set_faults(fault.faults());
         let ws = self.ws();
@@ -920,9 +1032,11 @@ impl Scenario {
             }
             Ended::Push(Ok(outcome)) => {
                 match outcome {
-                    PushOutcome::Pushed(_) => {
+                    PushOutcome::Pushed(report) => {
                         self.ledger.synced(step);
                         self.stats.pushes += 1;
+                        self.stats.refused +=
+                            report.ops.iter().filter(|o| o.result.is_err()).count();
                     }
                     PushOutcome::RemoteChanged { stale } => {
                         for s in stale {
@@ -981,6 +1095,7 @@ impl Scenario {
     /// agree.
     async fn recover(&mut self) -> Result<(), String> {
         self.tp.sim.control().set_faults(Faults::default());
+        self.fix_refusals();
         for round in 0..8 {
             self.minute += 1;
             let ws = self.ws();
@@ -1071,6 +1186,35 @@ impl Scenario {
         Err("recovery did not converge in 8 rounds".into())
     }
 
+    /// The planner's fix of what Targetprocess refused: the account's rules are lifted (an
+    /// administrator allowed the value, the permission was granted) and every owner Targetprocess
+    /// does not know becomes one it knows, typed into the plan file. The refused changes are
+    /// still in the plan, and the recovery's push must send them.
+    fn fix_refusals(&mut self) {
+        self.tp.sim.control().clear_refusals();
+        let Some(mut plan) = self.read_plan() else {
+            return;
+        };
+        let unknown = FieldValue::OptText(Some(UNKNOWN_OWNER.into()));
+        let known = FieldValue::OptText(self.user_names.first().cloned());
+        let mut fixed: Vec<EntityId> = Vec::new();
+        for o in &mut plan.objectives {
+            if objective_get(o, Field::Owner) == unknown {
+                objective_set(o, Field::Owner, known.clone());
+                fixed.push(o.id.clone());
+            }
+            for f in &mut o.features {
+                if feature_get(f, Field::Owner) == unknown {
+                    feature_set(f, Field::Owner, known.clone());
+                    fixed.push(f.id.clone());
+                }
+            }
+        }
+        for id in &fixed {
+            self.typed(&plan, id, Field::Owner, &unknown, known.clone());
+        }
+    }
+
     /// Every invariant of a recovered scenario.
     async fn check(&mut self) -> Result<(), String> {
         let ws = self.ws();
@@ -1096,7 +1240,7 @@ impl Scenario {
         let base = ws.base().map_err(|e| format!("tracking branch: {e}"))?;
         converged("tracking branch", &base.plan, &remote)?;
         let journal = journal(&ws).map_err(|e| format!("journal: {e}"))?;
-        check_journal(&journal)?;
+        check_journal(&journal, self.refusals > 0)?;
         let handles: BTreeMap<i64, EntityId> = journal
             .ops
             .iter()
@@ -1274,6 +1418,8 @@ pub struct JournalRow {
     pub marker: String,
     pub state: String,
     pub tp_id: Option<i64>,
+    /// Targetprocess's reason for a refused operation.
+    pub error: Option<String>,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -1342,7 +1488,7 @@ pub fn journal(ws: &Workspace) -> Result<JournalDump, String> {
         out.pushes.push(row.map_err(|e| e.to_string())?);
     }
     let mut stmt = conn
-        .prepare("SELECT push_id, op, marker, state, tp_id FROM ops ORDER BY push_id, seq")
+        .prepare("SELECT push_id, op, marker, state, tp_id, error FROM ops ORDER BY push_id, seq")
         .map_err(|e| e.to_string())?;
     let rows = stmt
         .query_map([], |r| {
@@ -1352,11 +1498,12 @@ pub fn journal(ws: &Workspace) -> Result<JournalDump, String> {
                 r.get::<_, String>(2)?,
                 r.get::<_, String>(3)?,
                 r.get::<_, Option<i64>>(4)?,
+                r.get::<_, Option<String>>(5)?,
             ))
         })
         .map_err(|e| e.to_string())?;
     for row in rows {
-        let (push, op, marker, state, tp_id) = row.map_err(|e| e.to_string())?;
+        let (push, op, marker, state, tp_id, error) = row.map_err(|e| e.to_string())?;
         let op: Op = serde_json::from_str(&op).map_err(|e| format!("journal op: {e}"))?;
         out.ops.push(JournalRow {
             push,
@@ -1364,20 +1511,32 @@ pub fn journal(ws: &Workspace) -> Result<JournalDump, String> {
             marker,
             state,
             tp_id,
+            error,
         });
     }
     Ok(out)
 }
 
-/// No push left unfinished, every operation in a terminal state, none refused, every create
-/// with the id it got. An update or delete a resume closed without sending ("skipped") is
-/// terminal; a create never is skipped.
-pub fn check_journal(j: &JournalDump) -> Result<(), String> {
+/// No push left unfinished, every operation in a terminal state, every create that was not
+/// refused with the id it got. An update or delete a resume closed without sending ("skipped") is
+/// terminal; a create never is skipped. A refused ("failed") operation carries Targetprocess's
+/// reason, and is allowed only when `refusals` (refusal rules were injected, or an owner unknown
+/// to Targetprocess typed): transport trouble never closes an operation as refused.
+pub fn check_journal(j: &JournalDump, refusals: bool) -> Result<(), String> {
     if let Some((id, _)) = j.pushes.iter().find(|(_, done)| !done) {
         return Err(format!("journal: push {id} is not finished"));
     }
     for o in &j.ops {
         let create = matches!(o.op, Op::CreateObjective { .. } | Op::CreateFeature { .. });
+        if o.state == "failed" {
+            if !refusals || o.error.as_deref().is_none_or(str::is_empty) {
+                return Err(format!(
+                    "journal: operation {} of push {} was refused ({:?}) with no refusal injected",
+                    o.marker, o.push, o.error
+                ));
+            }
+            continue;
+        }
         if o.state != "done" && (create || o.state != "skipped") {
             return Err(format!(
                 "journal: operation {} of push {} ended {:?}",
