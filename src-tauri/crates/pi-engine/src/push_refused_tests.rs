@@ -219,8 +219,9 @@ async fn a_journal_wedged_by_a_refused_create_is_closed_and_the_plan_pushed() {
     sim.shutdown().await;
 }
 
-/// A push refused with the credentials (401) stops: the rest is closed as not sent, the journal
-/// holds nothing open, and the same changes are pushed once the token is right.
+/// A push refused with the credentials (401) part-way stops: the operation it hit is refused,
+/// what is left is closed as not sent, the journal holds nothing open, and the same changes are
+/// pushed once Targetprocess takes the token again.
 #[tokio::test]
 async fn a_push_refused_with_the_credentials_stops_and_leaves_nothing_open() {
     let dir = tempfile::tempdir().unwrap();
@@ -232,26 +233,36 @@ async fn a_push_refused_with_the_credentials_stops_and_leaves_nothing_open() {
         p.objectives[0].name = "Renamed first".into();
         p.objectives[0].features.push(new_feature(NAME, &user));
     });
-    let wrong = pi_targetprocess::TpClient::new(
-        pi_targetprocess::TpConfig::new(
-            &sim.base_url(),
-            pi_targetprocess::Credentials::AccessToken("not-the-token".into()),
-        )
-        .unwrap(),
-    )
-    .unwrap();
-    let refused = push(&at(&wrong, &me, 1), &ws, PushOptions::default()).await;
+    sim.control().refuse(pi_sim::Refusal {
+        resource: "TeamPIObjectives".into(),
+        id: None,
+        field: Some("Name".into()),
+        status: 401,
+        times: None,
+        message: "Access token revoked".into(),
+    });
+    let report = pushed(
+        push(&at(&tp, &me, 1), &ws, PushOptions::default())
+            .await
+            .unwrap(),
+    );
+    let errors: Vec<&str> = report
+        .ops
+        .iter()
+        .filter_map(|r| r.result.as_ref().err().map(String::as_str))
+        .collect();
+    assert_eq!(errors.len(), 2, "{report:?}");
+    assert!(errors[0].contains("401"), "{errors:?}");
+    assert!(errors[1].starts_with("not sent"), "{errors:?}");
     assert!(
-        refused.is_err(),
-        "nothing can be read with a wrong token: {refused:?}"
+        features_named(&sim, NAME).is_empty(),
+        "nothing after the 401 was sent"
     );
     let journal = open_journal(&ws).unwrap();
-    let left = journal
-        .unfinished(&ws.names.plan_slug())
-        .unwrap()
-        .map_or(0, |r| r.open_ops());
-    assert_eq!(left, 0, "nothing is left open to replay");
+    assert_eq!(journal.unfinished(&ws.names.plan_slug()).unwrap(), None);
     drop(journal);
+
+    sim.control().clear_refusals();
     crate::pull(&at(&tp, &me, 2), &ws, &crate::PullOptions::default())
         .await
         .unwrap();
@@ -262,5 +273,12 @@ async fn a_push_refused_with_the_credentials_stops_and_leaves_nothing_open() {
     );
     assert!(report.ops.iter().all(|r| r.result.is_ok()), "{report:?}");
     assert_eq!(features_named(&sim, NAME).len(), 1);
+    let objective = ws.local().unwrap().objectives[0].id.tp().unwrap();
+    assert_eq!(
+        sim.control()
+            .get_entity("TeamPIObjectives", objective)
+            .unwrap()["Name"],
+        "Renamed first"
+    );
     sim.shutdown().await;
 }
