@@ -213,6 +213,13 @@ impl From<pi_engine::EngineError> for UiError {
             )
             .hint("Finish the interrupted push, then pull again.")
             .hint("Nothing is lost: your edits stay in the plan."),
+            E::AccountChanged { to, .. } => UiError::new(
+                ErrorCode::Rejected,
+                format!(
+                    "A teammate's copy of this plan names another Targetprocess address ({to}); nothing of it was taken in and no request went there."
+                ),
+            )
+            .hint("If your team's Targetprocess really moved, connect to the new address; otherwise ask who shared it."),
             E::Io(e) => file_error("the plan's folder", &e),
             E::Approval(e) => approval_error(&e),
             E::Template(e) => template_error(&e),

@@ -118,7 +118,8 @@ impl Session {
     /// Tests the connection, then keeps the token in the OS keychain and uses the account.
     pub async fn connect(&self, req: &ConnectRequest) -> Result<AppStatus, UiError> {
         self.test_connection(req).await?;
-        let url = req.url.trim().trim_end_matches('/').to_owned();
+        // The shown form: a user name, password or query typed into the URL is never stored.
+        let url = pi_targetprocess::config::shown_url(&req.url);
         self.credentials.save(&url, req.token.trim())?;
         let mut inner = self.inner.lock().await;
         inner.demo = None;

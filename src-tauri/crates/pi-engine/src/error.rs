@@ -71,6 +71,16 @@ pub enum EngineError {
         "a push was interrupted with {ops_left} operation(s) not confirmed by Targetprocess; run `tpcli plan resume` (or push) to finish it, then pull"
     )]
     InterruptedPush { ops_left: usize },
+    /// A teammate's branch on the shared remote names another Targetprocess account than this
+    /// clone's: nothing of it was taken in, and no request (or token) went to that address.
+    #[error(
+        "the plan's Targetprocess address changed on the shared remote ({branch}): from {from} to {to}. Nothing of it was taken in and no request went to {to}. If your team's Targetprocess really moved, run again with --tp-url {to} to accept it; otherwise ask who pushed it"
+    )]
+    AccountChanged {
+        branch: String,
+        from: String,
+        to: String,
+    },
     #[error("{0}")]
     Io(#[from] std::io::Error),
 }

@@ -42,20 +42,15 @@ pub const LOCK_WAIT: Duration = Duration::from_secs(30);
 pub async fn init(ctx: &Context<'_>, req: &InitRequest) -> Result<InitReport> {
     let (release_id, team_id) = locate(ctx.tp, &req.release, &req.team).await?;
     let mut remote = ctx.tp.fetch_team_plan(release_id, team_id).await?;
-    remote.plan.meta.tp_url = Some(
-        ctx.tp
-            .config()
-            .base_url
-            .as_str()
-            .trim_end_matches('/')
-            .to_owned(),
-    );
+    // The shown form: a user name, password or query never reaches the front matter.
+    remote.plan.meta.tp_url = Some(ctx.tp.config().account_url());
     std::fs::create_dir_all(&req.dir)?;
     let repo = open_or_init(&req.dir)?;
     let names = BranchNames::for_plan(&remote.plan.release.name, &remote.plan.team.name);
     let _lock = RepoLock::acquire(&repo, LOCK_WAIT)?;
+    crate::account::record_for(&repo, &names.plan_slug(), &ctx.tp.config().account_url())?;
     if let Some(url) = &req.remote
-        && join(&repo, &names, url)?
+        && join(ctx, &repo, &names, url)?
     {
         return report(&repo, &names, &remote, Some(url.clone()), true);
     }
@@ -126,7 +121,7 @@ fn report(
 
 /// When the shared remote already holds this plan (a teammate started it), takes its branches
 /// and op log instead of starting a second history. Returns whether it did.
-fn join(repo: &PlanRepo, names: &BranchNames, url: &str) -> Result<bool> {
+fn join(ctx: &Context<'_>, repo: &PlanRepo, names: &BranchNames, url: &str) -> Result<bool> {
     if repo.git().find_remote(crate::remote::ORIGIN).is_err() {
         repo.add_remote(crate::remote::ORIGIN, url)?;
     }
@@ -140,6 +135,8 @@ fn join(repo: &PlanRepo, names: &BranchNames, url: &str) -> Result<bool> {
     if repo.branch_tip(&names.working())?.is_some() {
         return Ok(false);
     }
+    let (file, branch) = (names.plan_file(), names.tracking());
+    crate::account::check_theirs(ctx, repo, &file, &branch, None, tracking)?;
     repo.fast_forward(&names.tracking(), tracking)?;
     repo.fast_forward(&names.working(), working)?;
     repo.checkout_branch(&names.working())?;

@@ -5,6 +5,7 @@
 //! It deliberately does no printing and reads no environment or clock: the caller passes the
 //! Targetprocess client, the acting identity and the time, and renders the results it returns.
 
+pub mod account;
 mod apply;
 pub mod approvals;
 pub mod audit;

@@ -25,6 +25,7 @@ pub(crate) fn integrate(ctx: &Context<'_>, ws: &Workspace) -> Result<Vec<Conflic
         return Ok(Vec::new());
     }
     ws.repo.fetch(ORIGIN)?;
+    check_accounts(ctx, ws)?;
     let log = ws.names.oplog_ref();
     ws.repo.integrate_log(&log, &remote_pi_ref(ORIGIN, &log))?;
     // Approvals and overrides (see `approvals`) are shared like the op log.
@@ -36,6 +37,19 @@ pub(crate) fn integrate(ctx: &Context<'_>, ws: &Workspace) -> Result<Vec<Conflic
     let ours_seen = ws.repo.branch_tip(&ws.names.tracking())?;
     integrate_tracking(ctx, ws)?;
     integrate_working(ctx, ws, ours_seen)
+}
+
+/// Before anything is taken in: neither of the teammate's plan branches names another
+/// Targetprocess account (see `account`).
+fn check_accounts(ctx: &Context<'_>, ws: &Workspace) -> Result<()> {
+    for branch in [ws.names.tracking(), ws.names.working()] {
+        let Some(theirs) = ws.repo.ref_target(&remote_branch_ref(ORIGIN, &branch))? else {
+            continue;
+        };
+        let ours = ws.repo.branch_tip(&branch)?;
+        crate::account::check_theirs(ctx, &ws.repo, &ws.plan_file(), &branch, ours, theirs)?;
+    }
+    Ok(())
 }
 
 /// Both clones' tracking branches are Targetprocess snapshots: take theirs when it is ahead;

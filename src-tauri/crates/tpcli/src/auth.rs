@@ -64,9 +64,10 @@ pub fn run(args: AuthArgs) -> Result<u8> {
     }
 }
 
-/// The keychain account of a Targetprocess URL, as the app writes it: trimmed, no trailing `/`.
+/// The keychain account of a Targetprocess URL, as the app writes it: the URL's shown form
+/// (no user name, password or query; no trailing `/`).
 pub fn account(url: &str) -> String {
-    url.trim().trim_end_matches('/').to_owned()
+    pi_targetprocess::config::shown_url(url)
 }
 
 /// Why the keychain could not be used, by kind only.
@@ -114,13 +115,18 @@ pub fn stored_token(url: &str) -> Result<Option<String>, KeychainProblem> {
 }
 
 fn url_of(args: &UrlArgs) -> Result<String> {
-    let url = args
+    let given = args
         .tp_url
         .as_deref()
-        .map(account)
-        .filter(|u| !u.is_empty())
+        .filter(|u| !u.trim().is_empty())
         .context("which Targetprocess? pass --tp-url URL or set TP_URL")?;
-    Ok(url)
+    if pi_targetprocess::config::clean_base_url(given).is_ok_and(|(_, dropped)| dropped.any()) {
+        eprintln!(
+            "warning: the Targetprocess URL carried a user name, password or query; dropped, using {} (the token is read from the terminal or stdin, never from the URL)",
+            account(given)
+        );
+    }
+    Ok(account(given))
 }
 
 fn login(args: &UrlArgs) -> Result<u8> {

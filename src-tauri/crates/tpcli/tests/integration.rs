@@ -15,4 +15,5 @@ mod sync_cli;
 mod sync_cli_crash;
 mod sync_cli_keychain;
 mod sync_cli_support;
+mod token_binding_cli;
 mod verify_cli;

@@ -70,12 +70,11 @@ impl Session {
     }
 }
 
-/// The workspace in `repo`, a client for its Targetprocess account (the plan's URL unless
-/// `--tp-url`/`TP_URL` says otherwise) and the acting git identity.
+/// The workspace in `repo`, a client for its Targetprocess account (`--tp-url`/`TP_URL`, else
+/// the URL the clone was set up for, see `connect`) and the acting git identity.
 pub fn open(repo: &RepoArgs, tp: &connect::TpArgs) -> anyhow::Result<Session> {
     let ws = pi_engine::Workspace::open(&repo.repo)?;
-    let url = ws.base()?.plan.meta.tp_url;
-    let tp = connect::client(tp, url.as_deref())?;
+    let tp = connect::client(tp, Some(&ws))?;
     let me = connect::identity(&repo.repo)?;
     Ok(Session { ws, tp, me })
 }

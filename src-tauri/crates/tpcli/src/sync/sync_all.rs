@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use anyhow::{Result, bail};
+use anyhow::Result;
 use clap::Args;
 use pi_engine::{EngineError, PlanSync, PullReport, TrainOptions, Workspace};
 
@@ -50,23 +50,17 @@ pub struct SyncAllArgs {
 
 pub fn run(args: SyncAllArgs) -> Result<u8> {
     let mut plans = Vec::with_capacity(args.dirs.len());
-    let mut account: Option<(String, PathBuf)> = None;
     for dir in &args.dirs {
         let ws = Workspace::open(dir).map_err(|e| anyhow::anyhow!("{}: {e}", dir.display()))?;
-        let url = ws.base()?.plan.meta.tp_url.unwrap_or_default();
-        match &account {
-            Some((first, first_dir)) if args.tp.tp_url.is_none() && *first != url => bail!(
-                "{} is a plan of {url:?} but {} of {first:?}: sync each Targetprocess account on its own",
-                dir.display(),
-                first_dir.display()
-            ),
-            Some(_) => {}
-            None => account = Some((url, dir.clone())),
-        }
         plans.push(ws);
     }
-    let url = account.map(|(url, _)| url).filter(|u| !u.is_empty());
-    let tp = connect::client(&args.tp, url.as_deref())?;
+    let pairs: Vec<_> = args
+        .dirs
+        .iter()
+        .map(PathBuf::as_path)
+        .zip(plans.iter())
+        .collect();
+    let tp = connect::client_at(&connect::common_target(&args.tp, &pairs)?)?;
     let me = connect::identity(&args.dirs[0])?;
     let ctx = pi_engine::Context {
         tp: &tp,
