@@ -32,6 +32,7 @@ pub enum Discarded {
 
 /// Puts `entity` (all its fields when `fields` is empty, else those) back to the last pulled
 /// Targetprocess state and commits the plan file as `me` at `now`.
+#[tracing::instrument(name = "discard", skip_all, fields(plan = %ws.names.plan_slug(), item = %entity))]
 pub fn discard(
     me: &pi_git::Identity,
     now: chrono::DateTime<chrono::Utc>,

@@ -7,12 +7,24 @@ use pi_format::ParseErrors;
 pub enum EngineError {
     #[error(transparent)]
     Git(#[from] pi_git::GitError),
+    /// Not a `#[source]`: the message already holds the client's, once.
     #[error("Targetprocess: {0}")]
-    Tp(#[from] pi_targetprocess::TpError),
+    Tp(pi_targetprocess::TpError),
     #[error(transparent)]
     Journal(#[from] crate::journal::JournalError),
     #[error("{}", located(file, errors))]
     Parse { file: String, errors: ParseErrors },
+    /// Plan text the operation was about to commit does not read back as a plan: nothing was
+    /// committed and the operation stopped (see `snapshot`).
+    #[error(
+        "{what} would not read back as a plan, so nothing was committed:\n{}",
+        located(file, errors)
+    )]
+    UnreadableSnapshot {
+        what: String,
+        file: String,
+        errors: ParseErrors,
+    },
     #[error("{0}")]
     NoPlan(String),
     #[error("{what} {name:?} was not found in Targetprocess; known: {known}")]
@@ -83,6 +95,12 @@ pub enum EngineError {
     },
     #[error("{0}")]
     Io(#[from] std::io::Error),
+}
+
+impl From<pi_targetprocess::TpError> for EngineError {
+    fn from(e: pi_targetprocess::TpError) -> Self {
+        EngineError::Tp(e)
+    }
 }
 
 fn located(file: &str, errors: &ParseErrors) -> String {

@@ -34,11 +34,15 @@ pub struct InitReport {
     pub pushed_to: Option<String>,
     /// The shared remote already had this plan: its history was taken instead of a new one.
     pub joined: bool,
+    /// What the inbound boundary had to cut or flatten in Targetprocess's data (see
+    /// `RemotePlan::warnings`), for the planner to see.
+    pub warnings: Vec<String>,
 }
 
 /// How long a second process waits for the repository lock.
 pub const LOCK_WAIT: Duration = Duration::from_secs(30);
 
+#[tracing::instrument(name = "init", skip_all, fields(release = %req.release, team = %req.team))]
 pub async fn init(ctx: &Context<'_>, req: &InitRequest) -> Result<InitReport> {
     let (release_id, team_id) = locate(ctx.tp, &req.release, &req.team).await?;
     let mut remote = ctx.tp.fetch_team_plan(release_id, team_id).await?;
@@ -116,6 +120,7 @@ fn report(
         features: remote.plan.features().count(),
         pushed_to,
         joined,
+        warnings: remote.warnings.clone(),
     })
 }
 
@@ -156,7 +161,8 @@ fn open_or_init(dir: &Path) -> Result<PlanRepo> {
 /// Commits the fetched plan and its versions onto the tracking branch, authored by
 /// Targetprocess, with a `Tp-Editor` trailer for each TP user who last edited an entity that
 /// changed since the previous snapshot. Returns the tip (unchanged when TP's state is the same)
-/// and those editors.
+/// and those editors. A rendered plan that does not read back is not committed
+/// ([`EngineError::UnreadableSnapshot`](crate::EngineError::UnreadableSnapshot)).
 pub(crate) fn commit_tracking(
     repo: &PlanRepo,
     names: &BranchNames,
@@ -165,6 +171,8 @@ pub(crate) fn commit_tracking(
     subject: &str,
 ) -> Result<(pi_git::Oid, Vec<String>)> {
     let text = pi_format::render(&remote.plan);
+    let where_ = format!("{}:{}", names.tracking(), names.plan_file());
+    crate::snapshot::check(&text, "Targetprocess's state", &where_)?;
     let versions = Versions::from_remote(remote);
     let (plan_file, versions_file) = (names.plan_file(), versions_path(&names.plan_slug()));
     let editors = changed_editors(repo, names, &versions_file, &versions, remote)?;

@@ -28,8 +28,12 @@ pub struct PullReport {
     pub conflicts: Vec<Conflict>,
     /// False when Targetprocess had not changed since the last pull.
     pub tp_changed: bool,
+    /// What the inbound boundary had to cut or flatten in Targetprocess's data (see
+    /// `RemotePlan::warnings`), for the planner to see.
+    pub warnings: Vec<String>,
 }
 
+#[tracing::instrument(name = "pull", skip_all, fields(plan = %ws.names.plan_slug()))]
 pub async fn pull(ctx: &Context<'_>, ws: &Workspace, opts: &PullOptions) -> Result<PullReport> {
     let _lock = RepoLock::acquire(&ws.repo, LOCK_WAIT)?;
     // An interrupted push must be completed first: its creates may have reached Targetprocess,
@@ -65,6 +69,9 @@ pub async fn pull(ctx: &Context<'_>, ws: &Workspace, opts: &PullOptions) -> Resu
         .chain(shared)
         .chain(outcome.conflicts.iter().cloned())
         .collect::<Vec<_>>();
+    // The plan must read back; with markers, the file reads once they are resolved.
+    let where_ = format!("{}:{}", ws.names.working(), ws.plan_file());
+    let plain = crate::snapshot::render_checked(&outcome.merged, "the merged plan", &where_)?;
     let text = if opts.markers && !conflicts.is_empty() {
         let labels = pi_format::MarkerLabels {
             local: "yours",
@@ -73,7 +80,7 @@ pub async fn pull(ctx: &Context<'_>, ws: &Workspace, opts: &PullOptions) -> Resu
         };
         pi_format::render_with_markers(&outcome.merged, &conflicts, labels)
     } else {
-        pi_format::render(&outcome.merged)
+        plain
     };
     let message = CommitMessage::new("Merge Targetprocess changes into the plan")
         .with_trailers(Trailers::new().with_source(ctx.source()));
@@ -111,6 +118,7 @@ pub async fn pull(ctx: &Context<'_>, ws: &Workspace, opts: &PullOptions) -> Resu
         local: kept,
         conflicts,
         tp_changed,
+        warnings: remote.warnings.clone(),
     })
 }
 

@@ -97,6 +97,7 @@ pub async fn push(ctx: &Context<'_>, ws: &Workspace, opts: PushOptions) -> Resul
 
 /// [`push`], sent even when the `[approvals]` policy is not met: the override and its `reason`
 /// are recorded in the approvals log (the audit trail). `None` behaves exactly like `push`.
+#[tracing::instrument(name = "push", skip_all, fields(plan = %ws.names.plan_slug(), dry_run = opts.dry_run))]
 pub async fn push_overriding(
     ctx: &Context<'_>,
     ws: &Workspace,
@@ -178,6 +179,7 @@ pub async fn push_overriding(
 }
 
 /// Completes an interrupted push, if there is one (`tpcli plan resume`).
+#[tracing::instrument(name = "resume", skip_all, fields(plan = %ws.names.plan_slug()))]
 pub async fn resume(ctx: &Context<'_>, ws: &Workspace) -> Result<Option<PushReport>> {
     let _lock = RepoLock::acquire(&ws.repo, LOCK_WAIT)?;
     let mut journal = open_journal(ws)?;
@@ -588,6 +590,7 @@ enum Sent {
 
 /// Sends one open operation and records its end in the journal. Trouble that may pass is an
 /// `Err`: the operation stays open (`sending`) and resume sends it again.
+#[tracing::instrument(name = "send", level = "debug", skip_all, fields(push = push, seq = jop.seq))]
 async fn send_one(
     ctx: &Context<'_>,
     target: &crate::apply::Target<'_>,
@@ -615,10 +618,12 @@ async fn send_one(
             Ok(Sent::Done(tp_id))
         }
         Err(OpError::Refused(reason)) => {
+            tracing::warn!(%reason, "Targetprocess refused an operation; the push goes on");
             journal.set_state(push, jop.seq, OpState::Failed, None, Some(&reason))?;
             Ok(Sent::Refused(reason))
         }
         Err(OpError::RefusedAll(reason)) => {
+            tracing::warn!(%reason, "Targetprocess refused the credentials; the push stops");
             journal.set_state(push, jop.seq, OpState::Failed, None, Some(&reason))?;
             Ok(Sent::RefusedAll(reason))
         }

@@ -26,6 +26,7 @@ pub struct ResolveReport {
     pub remaining: usize,
 }
 
+#[tracing::instrument(name = "resolve", skip_all, fields(plan = %ws.names.plan_slug()))]
 pub fn resolve(
     ctx_me: &pi_git::Identity,
     now: chrono::DateTime<chrono::Utc>,

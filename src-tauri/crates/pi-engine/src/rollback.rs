@@ -94,6 +94,7 @@ pub enum RollbackError {
 }
 
 /// Rolls back the push `op_id` of the op log (`None`: the latest push).
+#[tracing::instrument(name = "rollback", skip_all, fields(plan = %ws.names.plan_slug()))]
 pub async fn rollback(
     ctx: &Context<'_>,
     ws: &Workspace,

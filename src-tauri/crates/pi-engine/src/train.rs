@@ -35,6 +35,7 @@ pub struct PlanSync {
 /// Pulls, then pushes (with `opts.push`), every plan of `plans`, all at once on the caller's
 /// task; results in the order of `plans`. Two plans checked out in one repository are refused
 /// before anything runs (each takes the repository's lock for its whole operation).
+#[tracing::instrument(name = "sync_train", skip_all)]
 pub async fn sync_train(
     ctx: &Context<'_>,
     plans: &[Workspace],

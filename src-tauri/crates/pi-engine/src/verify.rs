@@ -1,9 +1,11 @@
 //! `verify`: a consistency check between the plan file, the tracking branch and Targetprocess,
 //! reported entity by entity, with an optional repair of what is safe to repair.
 //!
-//! It deliberately repairs only two things: it completes an unfinished push (resume) and refreshes
-//! a stale tracking branch when a pull cannot touch a local edit. Everything else is advice; it
-//! never writes to Targetprocess beyond the resume and never edits the plan file by itself.
+//! It deliberately repairs only three things: it rebuilds a tracking branch whose snapshot does
+//! not read (see `rebuild`), completes an unfinished push (resume) and refreshes a stale tracking
+//! branch when a pull cannot touch a local edit. Everything else is advice; it never writes to
+//! Targetprocess beyond the resume and never edits the plan file by itself beyond merging a
+//! rebuilt snapshot into it.
 
 use std::collections::BTreeMap;
 
@@ -45,6 +47,9 @@ pub enum Finding {
     DuplicateId { entity: EntityId, count: usize },
     /// The plan file does not parse; each error says where.
     Unparsable { file: String, errors: Vec<String> },
+    /// The tracking branch's Targetprocess snapshot does not parse (written by an earlier
+    /// version); nothing can be compared until it is rebuilt (`verify --repair`).
+    UnreadableSnapshot { file: String, errors: Vec<String> },
     /// A conflict of an earlier pull still unresolved.
     Conflict { conflict: Conflict },
     /// An interrupted push with operations still to complete.
@@ -68,6 +73,9 @@ pub enum Repair {
     ResumedPush { operations: usize },
     /// The tracking branch was refreshed by a pull that had no local edit to merge.
     RefreshedTracking { changes: usize },
+    /// A snapshot that did not read was replaced by a fresh one from Targetprocess, merged into
+    /// the plan; `conflicts` are open after that merge.
+    RebuiltSnapshot { conflicts: usize },
 }
 
 /// Drift found (after repairs, when asked for), what was repaired and what to do by hand.
@@ -88,8 +96,13 @@ impl VerifyReport {
 
 /// Checks the plan; with `repair`, first completes an unfinished push and refreshes a stale
 /// tracking branch when that is safe, then reports what is left.
+#[tracing::instrument(name = "verify", skip_all, fields(plan = %ws.names.plan_slug(), repair))]
 pub async fn verify(ctx: &Context<'_>, ws: &Workspace, repair: bool) -> Result<VerifyReport> {
     let mut repairs = Vec::new();
+    if repair && crate::rebuild::unreadable_base(ws)?.is_some() {
+        let conflicts = crate::rebuild::rebuild(ctx, ws).await?;
+        repairs.push(Repair::RebuiltSnapshot { conflicts });
+    }
     if repair {
         let unfinished = unfinished_push(ws)?;
         if unfinished > 0 && crate::push::resume(ctx, ws).await?.is_some() {
@@ -147,6 +160,10 @@ fn advice(findings: &[Finding]) -> Vec<String> {
             Finding::Unparsable { .. } | Finding::DuplicateId { .. } => {
                 say(true, "fix the plan file by hand, then verify again")
             }
+            Finding::UnreadableSnapshot { .. } => say(
+                true,
+                "rebuild the Targetprocess snapshot: `tpcli plan verify --repair`",
+            ),
             Finding::UnknownTpId { .. } => say(
                 true,
                 "remove or re-create entities Targetprocess does not know, then push",
@@ -169,6 +186,19 @@ fn unfinished_push(ws: &Workspace) -> Result<usize> {
 
 /// Every finding, without changing anything.
 async fn inspect(ctx: &Context<'_>, ws: &Workspace) -> Result<Vec<Finding>> {
+    if let Some((file, errors)) = crate::rebuild::unreadable_base(ws)? {
+        let mut findings = vec![Finding::UnreadableSnapshot {
+            file,
+            errors: errors.0.iter().map(ToString::to_string).collect(),
+        }];
+        if let Err(EngineError::Parse { file, errors }) = ws.local() {
+            findings.push(Finding::Unparsable {
+                file,
+                errors: errors.0.iter().map(ToString::to_string).collect(),
+            });
+        }
+        return Ok(findings);
+    }
     let base = ws.base()?;
     let (release, team) = plan_ids(&base.plan)?;
     let mut remote = ctx.tp.fetch_team_plan(release, team).await?;

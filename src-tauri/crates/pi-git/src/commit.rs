@@ -29,6 +29,7 @@ impl PlanRepo {
     /// If `branch` is checked out, the working-tree file and index are updated too; otherwise
     /// they are not touched. Returns the new tip, or the unchanged tip when the file already has
     /// this content (no empty commit is made).
+    #[tracing::instrument(level = "debug", skip_all, fields(branch = branch))]
     pub fn commit_file(&self, branch: &str, change: &FileChange<'_>, stamp: &Stamp) -> Result<Oid> {
         self.commit_files(
             branch,
@@ -85,6 +86,7 @@ impl PlanRepo {
     /// Creates a merge commit on `branch` with parents (tip of `branch`, `other`) whose tree is
     /// the tip's tree with `change.path` set to the merged content. Updates the working tree and
     /// index when `branch` is checked out.
+    #[tracing::instrument(level = "debug", skip_all, fields(branch = branch, other = other))]
     pub fn merge_commit(
         &self,
         branch: &str,

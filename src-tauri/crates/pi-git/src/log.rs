@@ -124,6 +124,7 @@ impl PlanRepo {
     /// a compare-and-swap on the remote. `Ok(Some(entry))` when the remote took it, `Ok(None)`
     /// when someone else moved the remote log since `tip` was fetched. The local `log_ref` is set
     /// to the new entry either way (it only ever mirrors the remote's log).
+    #[tracing::instrument(level = "debug", skip_all)]
     pub fn append_remote(
         &self,
         remote: &str,

@@ -69,6 +69,7 @@ impl PlanRepo {
     }
 
     /// Fetches all branches, all `refs/pi/*` refs and the baseline tags of `remote`.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub fn fetch(&self, remote: &str) -> Result<()> {
         let mut remote_handle = self
             .repo
@@ -84,6 +85,7 @@ impl PlanRepo {
     /// Pushes each ref in `refs` (full names such as `refs/heads/pi/plan/x` or
     /// `refs/pi/oplog/x`) to the same name on `remote`, never forcing. Each ref is pushed on its
     /// own so one rejection does not block the others.
+    #[tracing::instrument(level = "debug", skip_all, fields(refs = refs.len()))]
     pub fn push(&self, remote: &str, refs: &[&str]) -> Result<PushReport> {
         let mut report = PushReport::default();
         for name in refs {

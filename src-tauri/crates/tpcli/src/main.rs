@@ -8,9 +8,11 @@ use clap::{Parser, Subcommand};
 
 mod auth;
 mod files;
+mod logging;
 mod plan;
 mod sim;
 mod sync;
+mod term;
 
 /// Exit codes, documented in `tpcli --help`.
 mod exit {
@@ -37,6 +39,8 @@ Exit codes:
     after_help = EXIT_CODES
 )]
 struct Cli {
+    #[command(flatten)]
+    log: logging::LogArgs,
     #[command(subcommand)]
     command: Command,
 }
@@ -53,6 +57,13 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if let Err(err) = logging::install(&cli.log) {
+        eprintln!("error: {err:#}");
+        return ExitCode::from(exit::USAGE);
+    }
+    if cli.log.quiet {
+        sync::progress::set_quiet();
+    }
     let result: anyhow::Result<u8> = match cli.command {
         Command::Plan(args) => plan::run(args),
         Command::Sim(args) => sim::run(args),
@@ -61,7 +72,7 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => ExitCode::from(code),
         Err(err) => {
-            eprintln!("error: {err:#}");
+            eprintln!("error: {}", term::safe(&format!("{err:#}")));
             ExitCode::from(exit::USAGE)
         }
     }

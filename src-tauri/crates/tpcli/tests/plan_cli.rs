@@ -342,6 +342,29 @@ fn show_summary_reads_like_a_plan() {
     );
 }
 
+/// A plan file is anyone's text: escape sequences and bidi overrides in its names are printed as
+/// visible escapes, never sent to the terminal raw.
+#[test]
+fn show_escapes_control_and_bidi_characters_for_the_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut p = plan();
+    p.objectives[0].name = "Gov\u{1b}]0;pwned\u{7}\u{1b}[2J\u{202E}ecnanrev".into();
+    p.objectives[0].features[0].name = "Roll\u{0}out\u{9b}31m".into();
+    write(dir.path(), "plan.md", &pi_format::render(&p));
+    let out = tpcli(dir.path(), &["plan", "show", "plan.md"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        !text.contains(['\u{1b}', '\u{7}', '\u{0}', '\u{9b}', '\u{202E}']),
+        "{text:?}"
+    );
+    assert!(
+        text.contains("Gov\\u{1b}]0;pwned\\u{7}\\u{1b}[2J\\u{202e}ecnanrev"),
+        "{text}"
+    );
+    assert!(text.contains("Roll\\u{0}out\\u{9b}31m"), "{text}");
+}
+
 #[test]
 fn validate_without_files_checks_every_plan_here_and_says_when_there_is_none() {
     let dir = tempfile::tempdir().unwrap();

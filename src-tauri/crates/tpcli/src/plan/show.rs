@@ -31,7 +31,7 @@ pub fn run(args: ShowArgs) -> Result<u8> {
         Ok(p) => p.plan,
         Err(errors) => {
             for e in &errors.0 {
-                eprintln!("{name}:{e}");
+                eprintln!("{}", crate::term::safe(&format!("{name}:{e}")));
             }
             bail!("{name} is not a readable plan");
         }
@@ -39,7 +39,7 @@ pub fn run(args: ShowArgs) -> Result<u8> {
     if args.json {
         println!("{}", serde_json::to_string_pretty(&plan)?);
     } else {
-        print!("{}", summary(&plan));
+        print!("{}", crate::term::safe(&summary(&plan)));
     }
     Ok(exit::OK)
 }

@@ -56,6 +56,9 @@ pub fn run(args: DiffArgs) -> Result<u8> {
     } else {
         Format::Text
     };
-    print!("{}", render_comparison(&comparison, format));
+    print!(
+        "{}",
+        crate::term::safe(&render_comparison(&comparison, format))
+    );
     Ok(exit::OK)
 }

@@ -81,6 +81,7 @@ pub fn run(args: InitArgs) -> Result<u8> {
                 "remote": report.pushed_to,
                 "joined": report.joined,
                 "template_objectives": templated,
+                "warnings": report.warnings,
             })
         );
     } else {
@@ -109,6 +110,9 @@ pub fn run(args: InitArgs) -> Result<u8> {
             println!(
                 "  from template:   {templated} new objectives (sent to Targetprocess by the next push)"
             );
+        }
+        for warning in &report.warnings {
+            crate::term::line(format!("  note: {warning}"));
         }
     }
     Ok(exit::OK)

@@ -64,35 +64,40 @@ pub fn run(args: LogArgs) -> Result<u8> {
             Actor::Targetprocess { editors } => format!("Targetprocess ({})", editors.join(", ")),
             Actor::AutoSync => "auto-sync".to_owned(),
         };
-        println!("{}  {}  {who}\n  {}", e.at, e.id, e.summary);
+        crate::term::line(format!("{}  {}  {who}\n  {}", e.at, e.id, e.summary));
         for w in e
             .writes
             .iter()
             .filter(|w| args.objective.as_ref().is_none_or(|id| &w.entity == id))
         {
             let field = w.field.map_or_else(|| "item".to_owned(), |f| f.to_string());
-            println!(
+            crate::term::line(format!(
                 "    {field} of \"{}\": {} → {}",
                 w.name,
                 short(&w.before),
                 short(&w.after)
-            );
+            ));
         }
     }
     if entries.is_empty() && history.is_none() {
-        println!("No operations logged yet.");
+        crate::term::line("No operations logged yet.");
     }
     Ok(exit::OK)
 }
 
 /// Versions in which one objective or feature changed, newest first.
 fn print_history(id: &EntityId, history: &[pi_engine::history::VersionChange]) {
-    println!("History of {id} ({} versions):", history.len());
+    crate::term::line(format!("History of {id} ({} versions):", history.len()));
     for v in history {
         let c = &v.commit;
         let who = pi_engine::report::actor(&c.who);
         let merge = if c.is_merge() { " (merge)" } else { "" };
-        println!("{}  {}{merge}  {who}\n  {}", c.at, c.short_id(), c.subject);
+        crate::term::line(format!(
+            "{}  {}{merge}  {who}\n  {}",
+            c.at,
+            c.short_id(),
+            c.subject
+        ));
         for e in &v.changes {
             let what = match e.presence {
                 Presence::Added => "added".to_owned(),
@@ -102,16 +107,16 @@ fn print_history(id: &EntityId, history: &[pi_engine::history::VersionChange]) {
                 }),
             };
             if !what.is_empty() {
-                println!("    \"{}\" {what}", e.name);
+                crate::term::line(format!("    \"{}\" {what}", e.name));
             }
             for f in e.fields.iter().filter(|_| e.presence == Presence::Changed) {
-                println!(
+                crate::term::line(format!(
                     "    {} of \"{}\": {} → {}",
                     f.field,
                     e.name,
                     short(&f.before),
                     short(&f.after)
-                );
+                ));
             }
         }
     }

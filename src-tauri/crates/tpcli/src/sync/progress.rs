@@ -14,6 +14,14 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use pi_engine::journal::Journal;
 use pi_git::{GitError, RepoLock};
 
+/// Set by `-q`: no progress at all for the rest of the process.
+static QUIET: AtomicBool = AtomicBool::new(false);
+
+/// Turns progress off for the whole run (`tpcli -q`).
+pub fn set_quiet() {
+    QUIET.store(true, Ordering::Relaxed);
+}
+
 /// Where progress goes.
 #[derive(Debug, Clone)]
 pub struct Progress {
@@ -30,7 +38,7 @@ enum Mode {
 impl Progress {
     /// A bar on a terminal stderr, plain lines on another stderr, nothing with `json`.
     pub fn new(json: bool) -> Self {
-        let mode = if json {
+        let mode = if json || QUIET.load(Ordering::Relaxed) {
             Mode::Quiet
         } else if std::io::stderr().is_terminal() {
             let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());

@@ -65,7 +65,7 @@ pub fn run(args: PullArgs) -> Result<u8> {
                 let json = serde_json::json!({"result": "interrupted_push", "unconfirmed": ops_left, "message": message});
                 println!("{json}");
             } else {
-                println!("{message}");
+                crate::term::line(&message);
             }
             return Ok(exit::FINDINGS);
         }
@@ -75,7 +75,7 @@ pub fn run(args: PullArgs) -> Result<u8> {
         println!("{}", json(&report));
     } else {
         if !report.tp_changed {
-            println!("Targetprocess has not changed since your last pull.");
+            crate::term::line("Targetprocess has not changed since your last pull.");
         }
         section("From Targetprocess", report.from_tp.iter().map(change));
         section(
@@ -83,11 +83,15 @@ pub fn run(args: PullArgs) -> Result<u8> {
             report.local.iter().map(change),
         );
         section("Conflicts", report.conflicts.iter().map(conflict));
+        section(
+            "Cut or simplified on the way in",
+            report.warnings.iter().cloned(),
+        );
         if !report.conflicts.is_empty() {
-            println!(
+            crate::term::line(format!(
                 "\n{} to resolve: `tpcli plan resolve --keep local|remote|both --all` (or per objective with --objective ID).",
                 plural(report.conflicts.len(), "conflict", "conflicts")
-            );
+            ));
         }
     }
     Ok(if report.conflicts.is_empty() {
@@ -104,6 +108,7 @@ pub(super) fn json(report: &pi_engine::PullReport) -> serde_json::Value {
         "from_targetprocess": report.from_tp,
         "kept_local": report.local,
         "conflicts": report.conflicts,
+        "warnings": report.warnings,
     })
 }
 
@@ -112,8 +117,8 @@ fn section(title: &str, lines: impl Iterator<Item = String>) {
     if lines.is_empty() {
         return;
     }
-    println!("{title} ({}):", lines.len());
+    crate::term::line(format!("{title} ({}):", lines.len()));
     for l in lines {
-        println!("  {l}");
+        crate::term::line(format!("  {l}"));
     }
 }

@@ -64,23 +64,23 @@ pub fn run(args: VerifyArgs) -> Result<u8> {
 
 fn print_text(report: &VerifyReport) {
     for r in &report.repairs {
-        println!("Repaired: {}", repair(r));
+        crate::term::line(format!("Repaired: {}", repair(r)));
     }
     if report.consistent() {
-        println!("Consistent: the plan file, your last pull and Targetprocess agree.");
+        crate::term::line("Consistent: the plan file, your last pull and Targetprocess agree.");
         return;
     }
-    println!(
+    crate::term::line(format!(
         "{} found:",
         plural(report.findings.len(), "difference", "differences")
-    );
+    ));
     for f in &report.findings {
         for (i, line) in finding(f).lines().enumerate() {
-            println!("{}{line}", if i == 0 { "  - " } else { "    " });
+            crate::term::line(format!("{}{line}", if i == 0 { "  - " } else { "    " }));
         }
     }
     for a in &report.advice {
-        println!("Next: {a}");
+        crate::term::line(format!("Next: {a}"));
     }
 }
 
@@ -93,6 +93,10 @@ fn repair(r: &Repair) -> String {
         Repair::RefreshedTracking { changes } => format!(
             "pulled {} from Targetprocess (no local edits were involved)",
             plural(*changes, "change", "changes")
+        ),
+        Repair::RebuiltSnapshot { conflicts } => format!(
+            "rebuilt the Targetprocess snapshot that did not read and merged it into the plan ({} open)",
+            plural(*conflicts, "conflict", "conflicts")
         ),
     }
 }
@@ -127,6 +131,10 @@ fn finding(f: &Finding) -> String {
         Finding::Unparsable { file, errors } => {
             format!("{file} cannot be read:\n{}", errors.join("\n"))
         }
+        Finding::UnreadableSnapshot { file, errors } => format!(
+            "the Targetprocess snapshot {file} cannot be read (written by an earlier version):\n{}",
+            errors.join("\n")
+        ),
         Finding::Conflict { conflict: c } => format!("unresolved conflict: {}", conflict(c)),
         Finding::UnfinishedPush { operations } => format!(
             "an interrupted push has {} left",
