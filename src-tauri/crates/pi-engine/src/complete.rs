@@ -16,6 +16,7 @@ use crate::journal::{Journal, PushRecord};
 use crate::oplog::{self, FieldWrite, OpEntry, OpKind};
 use crate::pull::plan_ids;
 use crate::push::{Mismatch, OpResult, PushReport};
+use crate::snapshot::render_checked;
 use crate::state;
 use crate::workspace::{Base, Workspace};
 
@@ -30,7 +31,8 @@ pub(crate) async fn complete(
 ) -> Result<PushReport> {
     let mut local = ws.local()?;
     replace_ids(&mut local, &created);
-    let with_ids = pi_format::render(&local);
+    let where_ = format!("{}:{}", ws.names.working(), ws.plan_file());
+    let with_ids = render_checked(&local, "the plan with the new Targetprocess ids", &where_)?;
     let message = CommitMessage::new("Record the Targetprocess ids of new plan items")
         .with_trailers(Trailers::new().with_source(ctx.source()));
     let file = ws.plan_file();
@@ -63,7 +65,7 @@ pub(crate) async fn complete(
         "Targetprocess after push",
     )?;
     let outcome = merge::merge(&base_plan, &local, &remote.plan);
-    let merged = pi_format::render(&outcome.merged);
+    let merged = render_checked(&outcome.merged, "the merged plan", &where_)?;
     let message = CommitMessage::new("Merge Targetprocess state after push")
         .with_trailers(Trailers::new().with_source(ctx.source()));
     let change = pi_git::FileChange {

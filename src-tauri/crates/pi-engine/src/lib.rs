@@ -22,17 +22,21 @@ pub mod lease;
 pub mod oplog;
 pub mod pull;
 pub mod push;
+mod rebuild;
 mod remote;
 pub mod report;
 pub mod resolve;
 pub mod rollback;
 pub mod save;
+mod snapshot;
 pub mod state;
 pub mod status;
 pub mod templates;
 #[cfg(test)]
 mod testing;
 pub mod train;
+#[cfg(test)]
+mod trust_tests;
 pub mod verify;
 pub mod workspace;
 

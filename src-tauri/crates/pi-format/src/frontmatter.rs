@@ -105,6 +105,32 @@ pub(crate) fn parse(yaml: &str, first_line: usize) -> Result<Header, ParseError>
     })
 }
 
+/// The header of a current-layout file whose body may not read: the YAML between the first
+/// two `---` lines, parsed.
+pub(crate) fn header_of(text: &str) -> Result<Header, ParseError> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut lines = text.lines();
+    let opened = lines.next().is_some_and(|l| l.trim_end() == "---");
+    let mut yaml = String::new();
+    for line in lines.by_ref() {
+        if matches!(line.trim_end(), "---" | "...") {
+            return parse(&yaml, 2);
+        }
+        yaml.push_str(line);
+        yaml.push('\n');
+    }
+    let message = if opened {
+        "the front matter opened on line 1 is never closed with a `---` line"
+    } else {
+        "missing front matter: a plan file starts with a `---` block"
+    };
+    Err(ParseError {
+        kind: ParseErrorKind::FrontMatter,
+        at: Position { line: 1, column: 1 },
+        message: message.to_owned(),
+    })
+}
+
 fn yaml_error(e: &serde_saphyr::Error, first_line: usize) -> ParseError {
     let inner = e.without_snippet();
     let at = inner.location().map_or(
@@ -195,6 +221,15 @@ mod tests {
         let h = parse(&yaml, 2).expect("parses");
         assert_eq!(h.team.name, "yes");
         assert_eq!(h.release.id, None);
+    }
+
+    #[test]
+    fn the_header_reads_when_the_body_does_not() {
+        let text = format!("---\n{}---\n# broken\nbody line\n", render(&plan()));
+        let h = header_of(&text).expect("header");
+        assert_eq!((h.art.id, h.team.id), (Some(7), Some(9)));
+        assert!(header_of("# no front matter").is_err());
+        assert!(header_of("---\nformat: pi-plan/1\n").is_err());
     }
 
     #[test]

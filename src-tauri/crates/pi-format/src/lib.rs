@@ -59,6 +59,20 @@ pub fn parse(text: &str) -> Result<Parsed, ParseErrors> {
     }
 }
 
+/// The header of a current-layout plan file (ART, release, team, site URLs) as a plan without
+/// objectives, notes or program objectives; it reads when only the body after the front matter
+/// is broken, so a repair can tell which plan a file that no longer parses belongs to.
+pub fn header(text: &str) -> Result<pi_model::Plan, ParseErrors> {
+    let h = frontmatter::header_of(text).map_err(|e| ParseErrors(vec![e]))?;
+    Ok(pi_model::Plan {
+        art: h.art,
+        release: h.release,
+        team: h.team,
+        meta: h.meta,
+        ..pi_model::Plan::default()
+    })
+}
+
 enum Detected {
     Current,
     Legacy,
