@@ -278,6 +278,87 @@ test("sync: push with preview, a conflicting edit in Targetprocess, the notifica
   }
 });
 
+/**
+ * The element, scrolled to the middle of the window: a long plan puts the newest feature under
+ * the sticky Save bar and the sync bar under the header.
+ */
+async function inView(wd, xpath) {
+  const element = await wd.find(xpath, 30000);
+  await wd.script("arguments[0].scrollIntoView({ block: 'center' });", [{ "element-6066-11e4-a52e-4f735466cecf": element.id }]);
+  return element;
+}
+
+/** Presses the element `xpath` finds, once it is in view. */
+async function press(wd, xpath) {
+  await (await inView(wd, xpath)).click();
+}
+
+/** Replaces the text of the last field labelled `label` (the newest feature's). */
+async function fillLast(wd, label, text) {
+  const labels = await wd.findAll(`//label[starts-with(normalize-space(.), ${lit(label)})]`);
+  assert.ok(labels.length > 0, `a field labelled ${label}`);
+  const id = await labels[labels.length - 1].attribute("for");
+  const input = await inView(wd, `//*[@id=${lit(id)}]`);
+  await input.click();
+  await input.type("\uE009a\uE000\uE003");
+  if (text) await input.type(text);
+}
+
+test("refused push: an owner Targetprocess does not know is refused in words, fixed, retried and pushed", async () => {
+  const controlFile = join(mkdtempSync(join(tmpdir(), "pi-planner-sim-")), "sim.json");
+  const { wd, stop } = await launch({ PI_PLANNER_SIM_CONTROL_FILE: controlFile });
+  const feature = "Audit log export";
+  try {
+    await openDemoPlan(wd);
+    const planFile = (await (await wd.find("//*[@data-testid='plan-file']")).text()).replace(/^Plan file: /, "");
+    await press(wd, button("Add feature"));
+    await wd.find("//section[@aria-label='Feature New feature']");
+    await fillLast(wd, "Feature name", feature);
+    await fillLast(wd, "Feature owner", "Mara Lind");
+    await press(wd, button("Save"));
+    await wd.find("//*[@data-testid='changes-to-push'][normalize-space(.)='1 change to push']");
+    await press(wd, button("Push…"));
+    await press(wd, "//*[@role='dialog']//button[starts-with(normalize-space(.), 'Push 1 change')]");
+    const refused = await wd.find("//*[@data-testid='refused-change']", 30000);
+    const text = await refused.property("textContent");
+    assert.match(text, /Create feature "Audit log export"/);
+    assert.match(text, /Why: Owner of "Audit log export": no Targetprocess user is called "Mara Lind"/);
+    assert.doesNotMatch(text, /tp:|new:/);
+    await wd.find("//*[@data-testid='refused-change']//button[normalize-space(.)='Discard this change']");
+    await wd.script("window.scrollTo(0, 0);");
+    await shot(wd, "18-push-refused");
+
+    // The plan is not stuck: a pull goes through.
+    await press(wd, button("Pull"));
+    await wd.find("//*[@data-testid='sync-bar']//*[contains(., 'Targetprocess had no changes') or contains(., 'Brought in from Targetprocess') or contains(., 'Targetprocess changes merged')]", 30000);
+    assert.equal((await wd.findAll("//*[@data-code]")).length, 0, "the pull is not refused");
+
+    await fillLast(wd, "Feature owner", "Mira Ostrava");
+    await press(wd, button("Save"));
+    await press(wd, "//*[@data-testid='refused-changes']//button[normalize-space(.)='Retry']");
+    await press(wd, "//*[@role='dialog']//button[starts-with(normalize-space(.), 'Push 1 change')]");
+    await wd.find("//*[@data-testid='push-result'][contains(., 'Pushed to Targetprocess')][contains(., 'Create feature')]", 30000);
+    await wd.until("no refused change is left", async () => (await wd.findAll("//*[@data-testid='refused-changes']")).length === 0);
+    await wd.script("window.scrollTo(0, 0);");
+    await shot(wd, "19-push-refused-fixed");
+
+    const section = readFileSync(planFile, "utf8").split("\n### ").find((s) => s.includes(feature));
+    const id = Number(/\*\*ID\*\*: tp:(\d+)/.exec(section ?? "")?.[1]);
+    assert.ok(id > 0, `the feature got a Targetprocess id:\n${section}`);
+    const { url, token } = JSON.parse(readFileSync(controlFile, "utf8"));
+    const r = await fetch(`${url}/api/v1/Features/${id}?access_token=${token}&format=json`, { headers: { Accept: "application/json" } });
+    assert.equal(r.status, 200);
+    const tp = await r.json();
+    assert.equal(tp.Name, feature);
+    assert.equal(tp.Owner?.FullName, "Mira Ostrava", "Targetprocess holds the corrected owner");
+  } catch (e) {
+    await shot(wd, "failed-refused");
+    throw e;
+  } finally {
+    await stop();
+  }
+});
+
 test("connect: a wrong token is a coded error, a right one lands in the OS keychain", async (t) => {
   assert.ok(TPCLI, "TPCLI must name the built tpcli (its simulator plays Targetprocess)");
   const sim = spawn(TPCLI, ["sim", "--port", "0"], { stdio: ["ignore", "pipe", "ignore"] });
