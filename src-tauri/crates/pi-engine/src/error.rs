@@ -80,7 +80,8 @@ pub enum EngineError {
     /// A push was interrupted with operations that may or may not have reached Targetprocess:
     /// it must be completed (`tpcli plan resume`, or the next push) before a pull can merge.
     #[error(
-        "a push was interrupted with {ops_left} operation(s) not confirmed by Targetprocess; run `tpcli plan resume` (or push) to finish it, then pull"
+        "a push was interrupted with {} not confirmed by Targetprocess; run `tpcli plan resume` (or push) to finish it, then pull",
+        changes(*ops_left)
     )]
     InterruptedPush { ops_left: usize },
     /// A teammate's branch on the shared remote names another Targetprocess account than this
@@ -100,6 +101,13 @@ pub enum EngineError {
 impl From<pi_targetprocess::TpError> for EngineError {
     fn from(e: pi_targetprocess::TpError) -> Self {
         EngineError::Tp(e)
+    }
+}
+
+fn changes(n: usize) -> String {
+    match n {
+        1 => "1 change".to_owned(),
+        n => format!("{n} changes"),
     }
 }
 
