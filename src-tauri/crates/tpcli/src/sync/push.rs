@@ -118,7 +118,7 @@ pub(super) fn print_human(outcome: &PushOutcome) {
         PushOutcome::NeedsConfirmation { ops } => {
             println!("Not pushed: this push deletes in Targetprocess:");
             for op in ops.iter().filter(|o| o.is_delete()) {
-                println!("  {op}");
+                crate::term::line(format!("  {op}"));
             }
             println!("Run `tpcli plan push --yes` to confirm.");
         }
@@ -129,7 +129,7 @@ pub(super) fn print_human(outcome: &PushOutcome) {
             );
             for op in ops {
                 for line in op.to_string().lines() {
-                    println!("  {line}");
+                    crate::term::line(format!("  {line}"));
                 }
             }
         }
@@ -140,7 +140,7 @@ pub(super) fn print_human(outcome: &PushOutcome) {
                     || "the item was deleted".to_owned(),
                     |f| format!("{f}: {} → {}", short(&s.base), short(&s.remote)),
                 );
-                println!("  \"{}\" ({}): {what}", s.name, s.entity);
+                crate::term::line(format!("  \"{}\" ({}): {what}", s.name, s.entity));
             }
             println!("Run `tpcli plan pull`, then push again.");
         }
@@ -163,10 +163,10 @@ fn print_report(r: &pi_engine::PushReport) {
     for o in &r.ops {
         let mark = if o.result.is_ok() { "✓" } else { "✗" };
         for line in o.op.to_string().lines() {
-            println!("  {mark} {line}");
+            crate::term::line(format!("  {mark} {line}"));
         }
         if let Err(e) = &o.result {
-            println!("      refused: {e}");
+            crate::term::line(format!("      refused: {e}"));
         }
     }
     for (local, tp) in &r.created {

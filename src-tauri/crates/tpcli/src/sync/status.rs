@@ -108,9 +108,9 @@ pub fn run(args: StatusArgs) -> Result<u8> {
         );
         for r in &status.refused {
             for line in r.op.to_string().lines() {
-                println!("  {line}");
+                crate::term::line(format!("  {line}"));
             }
-            println!("      refused: {}", r.reason);
+            crate::term::line(format!("      refused: {}", r.reason));
         }
     }
     if status.unfinished_push > 0 {
