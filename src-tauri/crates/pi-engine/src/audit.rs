@@ -49,7 +49,7 @@ pub fn trail(ws: &Workspace) -> Result<Vec<AuditEvent>> {
             .into_iter()
             .filter_map(|e| {
                 let kind = match e.kind {
-                    OpKind::Push => AuditKind::Push,
+                    OpKind::Push | OpKind::PushFailed => AuditKind::Push,
                     OpKind::Rollback => AuditKind::Rollback,
                     _ => return None,
                 };

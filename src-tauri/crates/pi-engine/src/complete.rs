@@ -321,8 +321,9 @@ fn log_push(
         writes.extend(op_writes(&r.op, created));
     }
     let failed = results.iter().filter(|r| r.result.is_err()).count();
+    let count = |n: usize| format!("{n} {}", if n == 1 { "change" } else { "changes" });
     let refused = if failed > 0 {
-        format!("; {failed} refused")
+        format!("; Targetprocess refused {}", count(failed))
     } else {
         String::new()
     };
@@ -331,12 +332,12 @@ fn log_push(
         None => (
             OpKind::Push,
             format!("push-{}", ctx.now.timestamp_millis()),
-            format!("Pushed {done} operation(s) to Targetprocess{refused}"),
+            format!("Pushed {} to Targetprocess{refused}", count(done)),
         ),
         Some(op) => (
             OpKind::Rollback,
             format!("rollback-{}", ctx.now.timestamp_millis()),
-            format!("Rolled back {op}: {done} compensating operation(s){refused}"),
+            format!("Rolled back {op}: {} undone{refused}", count(done)),
         ),
     };
     let entry = OpEntry {

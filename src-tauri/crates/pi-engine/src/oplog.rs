@@ -15,6 +15,8 @@ pub enum OpKind {
     Init,
     Pull,
     Push,
+    /// A push that ended with an error before it completed: no field is listed as written.
+    PushFailed,
     Resolve,
     Rollback,
 }
@@ -71,6 +73,29 @@ pub fn append(repo: &PlanRepo, log_ref: &str, entry: &OpEntry, stamp: &Stamp) ->
             Err(pi_git::GitError::RefMoved { .. }) if attempts < 5 => attempts += 1,
             Err(e) => return Err(e.into()),
         }
+    }
+}
+
+/// Records a push that ended with `error` before it completed, so that the audit trail and the
+/// plan's history show the attempt (a push that completed, refused changes included, is logged
+/// by the push itself). Best effort: a failure to record is traced, never put in the place of the
+/// push's own error.
+pub(crate) fn record_failed_push(
+    ctx: &crate::context::Context<'_>,
+    ws: &crate::workspace::Workspace,
+    error: &EngineError,
+) {
+    let entry = OpEntry {
+        id: format!("push-failed-{}", ctx.now.timestamp_millis()),
+        kind: OpKind::PushFailed,
+        actor: ctx.actor(),
+        at: ctx.at(),
+        summary: format!("Push failed: {error}"),
+        writes: Vec::new(),
+        created: Vec::new(),
+    };
+    if let Err(e) = append(&ws.repo, &ws.names.oplog_ref(), &entry, &ctx.stamp()) {
+        tracing::warn!(error = %e, "the failed push could not be recorded in the operation log");
     }
 }
 

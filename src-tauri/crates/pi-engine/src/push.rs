@@ -97,8 +97,24 @@ pub async fn push(ctx: &Context<'_>, ws: &Workspace, opts: PushOptions) -> Resul
 
 /// [`push`], sent even when the `[approvals]` policy is not met: the override and its `reason`
 /// are recorded in the approvals log (the audit trail). `None` behaves exactly like `push`.
+/// A push (not a dry run) that ends with an error is recorded in the op log as a failed push.
 #[tracing::instrument(name = "push", skip_all, fields(plan = %ws.names.plan_slug(), dry_run = opts.dry_run))]
 pub async fn push_overriding(
+    ctx: &Context<'_>,
+    ws: &Workspace,
+    opts: PushOptions,
+    override_reason: Option<&str>,
+) -> Result<PushOutcome> {
+    let result = push_unrecorded(ctx, ws, opts, override_reason).await;
+    if let Err(error) = &result
+        && !opts.dry_run
+    {
+        crate::oplog::record_failed_push(ctx, ws, error);
+    }
+    result
+}
+
+async fn push_unrecorded(
     ctx: &Context<'_>,
     ws: &Workspace,
     opts: PushOptions,

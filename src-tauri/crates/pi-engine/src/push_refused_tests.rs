@@ -282,3 +282,82 @@ async fn a_push_refused_with_the_credentials_stops_and_leaves_nothing_open() {
     );
     sim.shutdown().await;
 }
+
+/// A push that ends with an error (here the approval gate) is recorded as a failed push, so the
+/// audit trail shows the attempt; a dry run that fails records nothing.
+#[tokio::test]
+async fn a_push_that_fails_is_recorded_in_the_op_log_and_the_audit_trail() {
+    let dir = tempfile::tempdir().unwrap();
+    let (sim, tp) = initialised_in(dir.path(), None).await;
+    let ws = Workspace::open(dir.path()).unwrap();
+    let me = jane();
+    std::fs::write(
+        dir.path().join("pi-planner.toml"),
+        "[approvals]\nrequired = 1\napprovers = [{ email = \"bo@example.com\" }]\n",
+    )
+    .unwrap();
+    edit(&ws, |p| {
+        p.objectives[0].effort = pi_model::Effort::new(34.0)
+    });
+    let failed_pushes = || {
+        crate::oplog::entries(&ws.repo, &ws.names.oplog_ref())
+            .unwrap()
+            .into_iter()
+            .filter(|e| e.kind == crate::oplog::OpKind::PushFailed)
+            .collect::<Vec<_>>()
+    };
+    let preview = PushOptions {
+        dry_run: true,
+        yes: false,
+    };
+    assert!(push(&at(&tp, &me, 1), &ws, preview).await.is_ok());
+    assert!(failed_pushes().is_empty(), "a preview is no push");
+
+    let error = push(&at(&tp, &me, 2), &ws, PushOptions::default())
+        .await
+        .unwrap_err();
+    let failed = failed_pushes();
+    assert_eq!(failed.len(), 1, "{failed:?}");
+    assert_eq!(failed[0].summary, format!("Push failed: {error}"));
+    assert!(failed[0].writes.is_empty());
+    assert_eq!(
+        failed[0].actor,
+        crate::oplog::Actor::Person {
+            name: "Jane Doe".into(),
+            email: "jane@example.com".into()
+        }
+    );
+    let trail = crate::audit::trail(&ws).unwrap();
+    let last = trail.last().unwrap();
+    assert_eq!(last.kind, crate::audit::AuditKind::Push);
+    assert!(last.summary.starts_with("Push failed: "), "{last:?}");
+    sim.shutdown().await;
+}
+
+/// A push Targetprocess refused in part says so in the op log, in counted words.
+#[tokio::test]
+async fn a_partly_refused_push_is_logged_with_what_was_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let (sim, tp) = initialised_in(dir.path(), None).await;
+    let ws = Workspace::open(dir.path()).unwrap();
+    let me = jane();
+    edit(&ws, |p| {
+        p.objectives[0]
+            .features
+            .push(new_feature(NAME, "Mara Lind"));
+        p.objectives[1].effort = pi_model::Effort::new(34.0);
+    });
+    pushed(
+        push(&at(&tp, &me, 1), &ws, PushOptions::default())
+            .await
+            .unwrap(),
+    );
+    let log = crate::oplog::entries(&ws.repo, &ws.names.oplog_ref()).unwrap();
+    let last = log.last().unwrap();
+    assert_eq!(last.kind, crate::oplog::OpKind::Push);
+    assert_eq!(
+        last.summary,
+        "Pushed 1 change to Targetprocess; Targetprocess refused 1 change"
+    );
+    sim.shutdown().await;
+}
