@@ -38,14 +38,7 @@ pub(crate) fn unreadable_base(ws: &Workspace) -> Result<Option<(String, pi_forma
 pub(crate) async fn rebuild(ctx: &Context<'_>, ws: &Workspace) -> Result<usize> {
     let _lock = RepoLock::acquire(&ws.repo, LOCK_WAIT)?;
     let (tracking, working, file) = (ws.names.tracking(), ws.names.working(), ws.plan_file());
-    let tip = ws.repo.resolve(&tracking)?;
-    let header = read_at(ws, tip, &file)
-        .and_then(|text| pi_format::header(&text).ok())
-        .ok_or_else(|| {
-            EngineError::NoPlan(format!(
-                "the snapshot on {tracking} names no Targetprocess release and team; start the plan again with `tpcli plan init`"
-            ))
-        })?;
+    let header = ws.base_header()?;
     let (release, team) = crate::pull::plan_ids(&header)?;
     let local = local_plan(ctx, ws)?;
     let mut remote = ctx.tp.fetch_team_plan(release, team).await?;

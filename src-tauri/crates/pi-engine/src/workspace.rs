@@ -91,6 +91,20 @@ impl Workspace {
         })
     }
 
+    /// The front matter (ART, release, team, site URLs) of [`Workspace::base`]'s snapshot, as a
+    /// plan without entities. It reads even when the snapshot's body does not (as an earlier
+    /// version could write), so a repair can still tell where the plan belongs.
+    pub fn base_header(&self) -> Result<Plan> {
+        let tracking = self.names.tracking();
+        let commit = self.merged_snapshot(self.repo.resolve(&tracking)?)?;
+        let file = self.plan_file();
+        let text = self.read_at(commit, &file)?;
+        pi_format::header(&text).map_err(|errors| EngineError::Parse {
+            file: format!("{tracking}:{file}"),
+            errors,
+        })
+    }
+
     /// The newest Targetprocess snapshot the working branch has merged: the tracking branch's
     /// tip, or — when a process stopped between committing a new snapshot and merging it into
     /// the plan — the snapshot before it. Comparing the plan with a snapshot it never took in

@@ -66,3 +66,55 @@ fn verify_reports_tp_drift_repairs_it_and_leaves_local_edits_alone() {
         pi_model::Effort::new(8.0)
     );
 }
+
+/// What an earlier version committed for a Targetprocess name with a line break: a snapshot on
+/// the tracking branch that does not read, merged into the plan file.
+fn break_snapshot(bench: &Bench) {
+    let ws = pi_engine::Workspace::open(bench.repo()).unwrap();
+    let mut plan = ws.base().unwrap().plan;
+    plan.objectives[0].name = "Ship\nit".to_owned();
+    let text = pi_format::render(&plan);
+    let file = ws.plan_file();
+    let stamp = pi_git::Stamp::new(
+        pi_git::Identity::new("Jane Doe", "jane@example.com"),
+        pi_git::When::utc(1_790_000_000),
+    );
+    let message = pi_git::CommitMessage::new("Pull from Targetprocess");
+    let files: [(&str, &[u8]); 1] = [(file.as_str(), text.as_bytes())];
+    ws.repo
+        .commit_files(&ws.names.tracking(), &files, &message, &stamp)
+        .unwrap();
+    let change = pi_git::FileChange {
+        path: &file,
+        content: text.as_bytes(),
+        message: &message,
+    };
+    ws.repo
+        .merge_commit(&ws.names.working(), &ws.names.tracking(), &change, &stamp)
+        .unwrap();
+}
+
+#[test]
+fn verify_repair_recovers_a_plan_whose_snapshot_does_not_read() {
+    let bench = Bench::start();
+    let file = bench.init();
+    break_snapshot(&bench);
+    let stuck = bench.run(&["plan", "pull"]);
+    assert_eq!(stuck.status.code(), Some(2));
+
+    let out = verify(&bench, 1, &[]);
+    assert!(
+        out.contains("cannot be read (written by an earlier version)")
+            && out
+                .contains("Next: rebuild the Targetprocess snapshot: `tpcli plan verify --repair`"),
+        "{out}"
+    );
+    let out = verify(&bench, 0, &["--repair"]);
+    assert!(
+        out.starts_with("Repaired: rebuilt the Targetprocess snapshot that did not read"),
+        "{out}"
+    );
+    assert!(read_plan(&file).objectives[0].name.len() > 1);
+    bench.ok(&["plan", "pull"]);
+    bench.ok(&["plan", "status"]);
+}

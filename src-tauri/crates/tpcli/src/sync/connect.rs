@@ -73,7 +73,12 @@ pub fn target(args: &TpArgs, ws: Option<&Workspace>) -> Result<Target> {
         });
     }
     let ws = ws.context("no Targetprocess URL: pass --tp-url URL or set TP_URL")?;
-    let plan = ws.base()?.plan.meta.tp_url.filter(|u| !u.trim().is_empty());
+    // The front matter alone: it reads even when a snapshot's body does not (verify --repair).
+    let plan = ws
+        .base_header()?
+        .meta
+        .tp_url
+        .filter(|u| !u.trim().is_empty());
     match (pi_engine::account::configured_url(ws)?, plan) {
         (Some(recorded), Some(plan)) if !same_account(&recorded, &plan) => bail!(
             "the plan names Targetprocess {} but this clone was set up for {recorded}; the plan's address comes from the shared repository, so no token is sent to it. To use it deliberately, run again with --tp-url {}",
