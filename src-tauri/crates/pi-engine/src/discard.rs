@@ -50,8 +50,7 @@ pub fn discard(
     if done == Discarded::Nothing {
         return Ok(done);
     }
-    let text = pi_format::render(&plan);
-    crate::workspace::parse(&ws.plan_file(), &text)?;
+    let text = crate::snapshot::render_checked(&plan, "the plan", &ws.plan_file())?;
     crate::save::write_atomic(&ws.plan_path()?, &text)?;
     let message = CommitMessage::new(DISCARD_SUBJECT)
         .with_trailers(Trailers::new().with_source(pi_git::Source::Local));

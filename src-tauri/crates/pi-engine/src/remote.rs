@@ -69,7 +69,11 @@ fn integrate_tracking(ctx: &Context<'_>, ws: &Workspace) -> Result<()> {
         Some(ours) if !ws.repo.is_ancestor(ours, theirs)? => {
             let (plan, versions) = merge_snapshots(ws, ours, theirs)?;
             let file = ws.plan_file();
-            let text = pi_format::render(&plan);
+            let text = crate::snapshot::render_checked(
+                &plan,
+                "a teammate's Targetprocess snapshot",
+                &format!("{branch}:{file}"),
+            )?;
             let message = CommitMessage::new("Integrate a teammate's Targetprocess snapshot")
                 .with_trailers(Trailers::new().with_source(pi_git::Source::Targetprocess));
             let change = FileChange {
@@ -220,7 +224,11 @@ fn integrate_working(
         let overridden = seen.overridden_edits(&mut outcome.merged, &outcome.changes);
         outcome.conflicts.extend(overridden);
     }
-    let text = pi_format::render(&outcome.merged);
+    let text = crate::snapshot::render_checked(
+        &outcome.merged,
+        "the plan merged with a teammate's edits",
+        &format!("{branch}:{file}"),
+    )?;
     let message = CommitMessage::new("Merge a teammate's plan edits")
         .with_trailers(Trailers::new().with_source(ctx.source()));
     let change = FileChange {

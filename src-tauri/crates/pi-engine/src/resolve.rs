@@ -61,7 +61,7 @@ pub fn resolve(
         merge::resolve(&mut plan, c, resolution)
             .map_err(|e| EngineError::NoPlan(format!("cannot resolve {}: {e}", describe(c))))?;
     }
-    let text = pi_format::render(&plan);
+    let text = crate::snapshot::render_checked(&plan, "the resolved plan", &ws.plan_file())?;
     let message = CommitMessage::new(&format!("Resolve {} conflict(s)", chosen.len()))
         .with_trailers(Trailers::new().with_source(pi_git::Source::Local));
     let file = ws.plan_file();
