@@ -89,6 +89,8 @@ function toDto(c: StoredConflict): ConflictDto {
 export interface SyncState {
   plan(): PlanDto | null;
   setPlan(plan: PlanDto): void;
+  /** The account's users now (TP_USERS unless given). */
+  users?(): string[];
 }
 
 export function browserSync(state: SyncState) {
@@ -152,7 +154,7 @@ export function browserSync(state: SyncState) {
   const opsOf = (local: PlanDto, from: PlanDto): OpDto[] => planned(local, from).map((p) => p.dto);
   /** Why Targetprocess refuses a write, if it does: an owner it does not know. */
   const refusal = (p: Planned): string | null =>
-    p.owner && !TP_USERS.includes(p.owner) ? `Owner of "${p.name}": no Targetprocess user is called "${p.owner}"` : null;
+    p.owner && !(state.users?.() ?? TP_USERS).includes(p.owner) ? `Owner of "${p.name}": no Targetprocess user is called "${p.owner}"` : null;
   /** Puts `entity` (or its `fields`) in `plan` back as it is in `from`. */
   const revert = (plan: PlanDto, from: PlanDto, entity: string, fields: string[]) => {
     const o = byId(plan, entity);
