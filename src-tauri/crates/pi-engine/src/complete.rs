@@ -269,7 +269,7 @@ fn verify(ops: &[Op], created: &HashMap<EntityId, i64>, remote: &Plan) -> Vec<Mi
             continue;
         };
         for c in fields {
-            let Some(found) = current(remote, &id, c.field) else {
+            let Some(found) = pi_model::lookup::field_value(remote, &id, c.field) else {
                 continue;
             };
             if !same(&c.to, &found) {
@@ -284,17 +284,6 @@ fn verify(ops: &[Op], created: &HashMap<EntityId, i64>, remote: &Plan) -> Vec<Mi
         }
     }
     out
-}
-
-pub(crate) fn current(plan: &Plan, id: &EntityId, field: Field) -> Option<FieldValue> {
-    if let Some(o) = plan.objectives.iter().find(|o| &o.id == id) {
-        return Some(merge::objective_get(o, field));
-    }
-    plan.objectives
-        .iter()
-        .flat_map(|o| &o.features)
-        .find(|f| &f.id == id)
-        .map(|f| merge::feature_get(f, field))
 }
 
 /// Equal, with rich text compared after Targetprocess's HTML round trip is normalised.

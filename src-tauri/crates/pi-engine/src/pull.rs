@@ -1,8 +1,10 @@
 //! `pull`: Targetprocess → tracking branch → field-level three-way merge into the working branch.
 
 use pi_git::{CommitMessage, RepoLock, Trailers};
-use pi_model::merge::{self, Change, Conflict, EntityKind, FieldValue, Origin};
-use pi_model::{EntityId, Plan};
+use pi_model::Plan;
+use pi_model::merge::{self, Change, Conflict, Origin};
+
+use pi_model::lookup::conflict_value;
 
 use crate::context::Context;
 use crate::error::{EngineError, Result};
@@ -163,13 +165,14 @@ fn still_open(earlier: Vec<Conflict>, merged: &Plan, remote: &Plan) -> Vec<Confl
     earlier
         .into_iter()
         .filter(|c| {
-            let (Some(now), Some(tp)) = (field_value(merged, c), field_value(remote, c)) else {
+            let (Some(now), Some(tp)) = (conflict_value(merged, c), conflict_value(remote, c))
+            else {
                 return false;
             };
             now == c.local && tp != c.local
         })
         .map(|mut c| {
-            if let Some(tp) = field_value(remote, &c) {
+            if let Some(tp) = conflict_value(remote, &c) {
                 c.remote = tp;
             }
             c
@@ -178,31 +181,6 @@ fn still_open(earlier: Vec<Conflict>, merged: &Plan, remote: &Plan) -> Vec<Confl
 }
 
 /// The current value of a conflict's field (or the entity's presence) in `plan`.
-pub(crate) fn field_value(plan: &Plan, c: &Conflict) -> Option<FieldValue> {
-    let find_o = |id: &EntityId| plan.objectives.iter().find(|o| &o.id == id);
-    let find_f = |id: &EntityId| {
-        plan.objectives
-            .iter()
-            .flat_map(|o| &o.features)
-            .find(|f| &f.id == id)
-    };
-    match (c.kind, c.field) {
-        (EntityKind::Objective, Some(f)) => find_o(&c.entity).map(|o| merge::objective_get(o, f)),
-        (EntityKind::Feature, Some(pi_model::Field::Objective)) => plan
-            .objectives
-            .iter()
-            .find(|o| o.features.iter().any(|f| f.id == c.entity))
-            .map(|o| FieldValue::Link(Some(o.id.clone()))),
-        (EntityKind::Feature, Some(f)) => find_f(&c.entity).map(|x| merge::feature_get(x, f)),
-        (EntityKind::Objective, None) => Some(presence(find_o(&c.entity).map(|o| &o.name))),
-        (EntityKind::Feature, None) => Some(presence(find_f(&c.entity).map(|f| &f.name))),
-    }
-}
-
-fn presence(name: Option<&String>) -> FieldValue {
-    name.map_or(FieldValue::Missing, |n| FieldValue::Text(n.clone()))
-}
-
 fn log_pull(
     ctx: &Context<'_>,
     ws: &Workspace,

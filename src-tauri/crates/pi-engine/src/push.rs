@@ -6,7 +6,8 @@ use std::collections::{BTreeMap, HashMap};
 
 use pi_git::RepoLock;
 use pi_model::changeset::{self, Op};
-use pi_model::merge::{FEATURE_FIELDS, FieldValue, OBJECTIVE_FIELDS, feature_get, objective_get};
+use pi_model::lookup::Entity;
+use pi_model::merge::{FEATURE_FIELDS, FieldValue, OBJECTIVE_FIELDS};
 use pi_model::{EntityId, Field, Plan};
 use pi_targetprocess::{Kind, Placement};
 
@@ -289,7 +290,7 @@ async fn reconcile(
         let maybe_sent = jop.state == OpState::Sending;
         match &jop.op {
             Op::UpdateObjective { id, changes, .. } | Op::UpdateFeature { id, changes, .. } => {
-                let Some(now) = value_of(&remote.plan, id) else {
+                let Some(now) = Entity::find(&remote.plan, id) else {
                     continue; // gone from Targetprocess: the update reports it
                 };
                 // Moved since the push was planned: someone else wrote to the entity (or this
@@ -302,21 +303,21 @@ async fn reconcile(
                     };
                     &Version::from(v) != planned
                 });
-                let wanted = local.as_ref().and_then(|l| value_of(l, id));
+                let wanted = local.as_ref().and_then(|l| Entity::find(l, id));
                 let (mut landed, mut rest) = (Vec::new(), Vec::new());
                 for c in changes {
-                    let there = crate::complete::same(&now(c.field), &c.to);
+                    let there = crate::complete::same(&now.get(c.field), &c.to);
                     // A value the planner has since changed again in the plan file is not
                     // sent: the file's value is the next push's business.
                     let still_wanted = local.is_none()
                         || wanted
                             .as_ref()
-                            .is_some_and(|w| crate::complete::same(&w(c.field), &c.to));
+                            .is_some_and(|w| crate::complete::same(&w.get(c.field), &c.to));
                     if there {
                         if maybe_sent {
                             landed.push(c.clone());
                         }
-                    } else if still_wanted && crate::complete::same(&now(c.field), &c.from) {
+                    } else if still_wanted && crate::complete::same(&now.get(c.field), &c.from) {
                         if maybe_sent && moved {
                             doubtful.push((jop.op.clone(), c.clone()));
                         } else {
@@ -345,10 +346,10 @@ async fn reconcile(
                 journal.split_op(record.id, jop.seq, &with(rest), state, landed.as_ref())?;
             }
             delete => {
-                let gone = value_of(&remote.plan, delete.entity()).is_none();
+                let gone = Entity::find(&remote.plan, delete.entity()).is_none();
                 let kept = local
                     .as_ref()
-                    .is_some_and(|l| value_of(l, delete.entity()).is_some());
+                    .is_some_and(|l| Entity::find(l, delete.entity()).is_some());
                 let state = if gone && maybe_sent {
                     OpState::Done
                 } else if gone || kept || !stale_fields(&base.plan, &remote.plan, delete).is_empty()
@@ -465,7 +466,7 @@ fn stale_fields(base: &Plan, remote: &Plan, op: &Op) -> Vec<Stale> {
         }
         Op::CreateObjective { .. } | Op::CreateFeature { .. } => return vec![],
     };
-    let (b, r) = (value_of(base, id), value_of(remote, id));
+    let (b, r) = (Entity::find(base, id), Entity::find(remote, id));
     let Some(r) = r else {
         return vec![Stale {
             entity: id.clone(),
@@ -478,7 +479,7 @@ fn stale_fields(base: &Plan, remote: &Plan, op: &Op) -> Vec<Stale> {
     fields
         .into_iter()
         .filter_map(|f| {
-            let (bv, rv) = (b.as_ref().map(|b| b(f)), r(f));
+            let (bv, rv) = (b.map(|b| b.get(f)), r.get(f));
             (bv.as_ref() != Some(&rv)).then(|| Stale {
                 entity: id.clone(),
                 name: name.to_owned(),
@@ -488,24 +489,6 @@ fn stale_fields(base: &Plan, remote: &Plan, op: &Op) -> Vec<Stale> {
             })
         })
         .collect()
-}
-
-type Getter<'a> = Box<dyn Fn(Field) -> FieldValue + 'a>;
-
-/// A field reader for the objective or feature `id` of `plan`.
-fn value_of<'a>(plan: &'a Plan, id: &EntityId) -> Option<Getter<'a>> {
-    if let Some(o) = plan.objectives.iter().find(|o| &o.id == id) {
-        return Some(Box::new(move |f| objective_get(o, f)));
-    }
-    plan.objectives.iter().find_map(|o| {
-        o.features.iter().find(|f| &f.id == id).map(|feature| {
-            let parent = o.id.clone();
-            Box::new(move |f| match f {
-                Field::Objective => FieldValue::Link(Some(parent.clone())),
-                f => feature_get(feature, f),
-            }) as Getter<'a>
-        })
-    })
 }
 
 /// Sends every operation of `record` that is not done yet, then completes the push.

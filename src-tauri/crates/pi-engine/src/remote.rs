@@ -272,7 +272,7 @@ impl Snapshots {
                 kept.push(c);
                 continue;
             };
-            let get = |plan: &Plan| field_value(plan, &c, field);
+            let get = |plan: &Plan| pi_model::lookup::field_value(plan, &c.entity, field);
             let (Some(l), Some(r), Some(seen_l), Some(seen_r), Some(now)) =
                 (get(local), get(remote), get(ours), get(theirs), get(newest))
             else {
@@ -320,8 +320,8 @@ impl Snapshots {
                 remote: c.to.clone(),
             };
             let (Some(seen), Some(now)) = (
-                field_value(ours, &conflict, field),
-                field_value(newest, &conflict, field),
+                pi_model::lookup::field_value(ours, &conflict.entity, field),
+                pi_model::lookup::field_value(newest, &conflict.entity, field),
             ) else {
                 continue;
             };
@@ -329,7 +329,7 @@ impl Snapshots {
             let theirs_seen = self
                 .theirs
                 .as_ref()
-                .and_then(|t| field_value(t, &conflict, field));
+                .and_then(|t| pi_model::lookup::field_value(t, &conflict.entity, field));
             let from_tp = c.to == now || theirs_seen.as_ref() == Some(&c.to);
             let unpushed = c.from != seen;
             if unpushed && c.to != seen && from_tp {
@@ -344,23 +344,6 @@ impl Snapshots {
             }
         }
         found
-    }
-}
-
-/// The value of a conflict's field in `plan`, when the entity is there.
-fn field_value(plan: &Plan, c: &Conflict, field: pi_model::Field) -> Option<merge::FieldValue> {
-    match c.kind {
-        merge::EntityKind::Objective => plan
-            .objectives
-            .iter()
-            .find(|o| o.id == c.entity)
-            .map(|o| merge::objective_get(o, field)),
-        merge::EntityKind::Feature => plan
-            .objectives
-            .iter()
-            .flat_map(|o| o.features.iter())
-            .find(|f| f.id == c.entity)
-            .map(|f| merge::feature_get(f, field)),
     }
 }
 

@@ -88,7 +88,8 @@ pub fn resolve(
                 name: c.name.clone(),
                 field: c.field,
                 before: c.local.clone(),
-                after: crate::pull::field_value(&plan, c).unwrap_or(merge::FieldValue::Missing),
+                after: pi_model::lookup::conflict_value(&plan, c)
+                    .unwrap_or(merge::FieldValue::Missing),
             })
             .collect(),
         created: vec![],
@@ -105,7 +106,7 @@ pub fn resolve(
 /// holding the conflict's local value; an item deleted locally that is in the file and differs
 /// from Targetprocess's last pulled version of it (`synced`).
 fn edited_since(plan: &pi_model::Plan, synced: &pi_model::Plan, c: &Conflict) -> bool {
-    let Some(now) = crate::pull::field_value(plan, c) else {
+    let Some(now) = pi_model::lookup::conflict_value(plan, c) else {
         return false;
     };
     if c.field.is_some() {

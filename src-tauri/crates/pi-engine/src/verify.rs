@@ -21,6 +21,7 @@ use crate::oplog::{self, OpKind};
 use crate::pull::{PullOptions, plan_ids};
 use crate::state::{self, Versions};
 use crate::workspace::Workspace;
+use pi_model::lookup::field_value;
 
 /// One inconsistency found by [`verify`].
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -296,19 +297,6 @@ fn contains(plan: &Plan, id: &EntityId) -> bool {
     entities(plan).any(|(e, _)| e == id)
 }
 
-/// The value of one field of an objective or feature in `plan`, if the entity is there.
-fn value_of(plan: &Plan, id: &EntityId, field: Field) -> Option<FieldValue> {
-    for o in &plan.objectives {
-        if &o.id == id {
-            return Some(merge::objective_get(o, field));
-        }
-        if let Some(f) = o.features.iter().find(|f| &f.id == id) {
-            return Some(merge::feature_get(f, field));
-        }
-    }
-    None
-}
-
 /// Fields written by the last push that the plan file still holds but Targetprocess does not,
 /// on entities whose Targetprocess version has not moved since the last pull.
 fn lost_writes(
@@ -332,8 +320,10 @@ fn lost_writes(
             .map_or_else(|| w.entity.clone(), |(_, tp)| EntityId::Tp(*tp));
         let Some(tp_id) = id.tp() else { continue };
         let untouched = tracked.entities.get(&tp_id) == now.entities.get(&tp_id);
-        let (Some(file), Some(in_tp)) = (value_of(local, &id, field), value_of(remote, &id, field))
-        else {
+        let (Some(file), Some(in_tp)) = (
+            field_value(local, &id, field),
+            field_value(remote, &id, field),
+        ) else {
             continue;
         };
         if untouched && file == w.after && in_tp != w.after {

@@ -11,6 +11,7 @@ pub mod diff;
 mod effort;
 mod id;
 pub mod inbound;
+pub mod lookup;
 pub mod merge;
 mod plan;
 pub mod validate;
