@@ -263,3 +263,44 @@ async fn the_status_says_why_the_author_cannot_approve_and_an_override_is_record
     assert_eq!(trail[1].note.as_deref(), Some("Release deadline"));
     assert_eq!(trail[2].sent.len(), 1, "{:?}", trail[2]);
 }
+
+/// A push that fails (here for missing approvals) shows in the audit trail, in History beside
+/// the versions, and in the exported trail; Settings says where the plans are kept.
+#[tokio::test]
+async fn a_failed_push_is_in_the_audit_trail_and_the_history() {
+    let (f, view) = demo_with_plan().await;
+    let dir = workspace_dir_of(&view);
+    std::fs::write(dir.join("pi-planner.toml"), "[approvals]\nrequired = 1\n").expect("policy");
+    let mut edited = view.plan.clone();
+    edited.objectives[0].effort = Some(edited.objectives[0].effort.unwrap_or(0.0) + 1.0);
+    f.session.save_plan(edited).await.expect("saved");
+    assert!(f.session.audit_trail().await.expect("trail").is_empty());
+
+    let error = f
+        .session
+        .push(false, &|_| {})
+        .await
+        .expect_err("not approved");
+    assert_eq!(error.code, ErrorCode::NotApproved);
+    let trail = f.session.audit_trail().await.expect("trail");
+    assert_eq!(trail.len(), 1, "{trail:?}");
+    assert_eq!(trail[0].kind, "push");
+    assert!(trail[0].summary.starts_with("Push failed: "), "{trail:?}");
+    assert!(trail[0].who.contains("Ann Planner"), "{trail:?}");
+
+    let history = f.session.history().await.expect("history");
+    assert_eq!(
+        history.failed_pushes, trail,
+        "History lists the failed push"
+    );
+
+    let settings = f.session.settings().await;
+    assert!(
+        Path::new(&settings.plans_folder)
+            .join("")
+            .starts_with(dir.parent().expect("a parent")),
+        "{} holds {}",
+        settings.plans_folder,
+        dir.display()
+    );
+}

@@ -124,7 +124,24 @@ fn versions(ws: &Workspace, me: Option<&str>, limit: usize) -> Result<HistoryDto
         capped,
         limit: count(limit),
         uncommitted: on_disk.is_some() && on_disk != committed,
+        failed_pushes: failed_pushes(ws)?,
     })
+}
+
+/// The pushes of the op log that failed with an error or of which Targetprocess refused a
+/// change, newest first.
+fn failed_pushes(ws: &Workspace) -> Result<Vec<crate::dto::AuditEventDto>, UiError> {
+    use pi_engine::audit::AuditKind;
+    let mut out: Vec<_> = pi_engine::audit::trail(ws)?
+        .iter()
+        .filter(|e| {
+            e.kind == AuditKind::Push
+                && (e.summary.starts_with("Push failed") || e.summary.contains("refused"))
+        })
+        .map(crate::dto::AuditEventDto::from)
+        .collect();
+    out.reverse();
+    Ok(out)
 }
 
 /// One point per version of the working branch's first-parent line, newest `limit` ones; each

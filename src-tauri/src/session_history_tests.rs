@@ -188,7 +188,11 @@ async fn comparing_two_versions_gives_field_changes_word_highlights_and_effort()
         .await
         .expect("compared");
     assert_eq!(c.before.short_id.as_deref(), Some(import.short_id.as_str()));
-    assert_eq!(c.before.label, format!("version {}", import.short_id));
+    assert_eq!(
+        c.before.label, "the version by Targetprocess",
+        "no commit id"
+    );
+    assert_eq!(c.after.label, "the version by Ann Planner");
     assert_eq!(c.after.who.as_deref(), Some("Ann Planner"));
     assert_eq!(c.entities.len(), 1, "{:#?}", c.entities);
     let e = &c.entities[0];

@@ -102,7 +102,15 @@ async fn an_unknown_owner_is_refused_in_words_then_fixed_and_pushed() {
     f.session.save_plan(fixed).await.expect("saved");
     let summary = pushed(&f).await;
     assert!(summary.refused.is_empty(), "{summary:?}");
-    assert_eq!(summary.sent, vec![format!("Create feature \"{NAME}\"")]);
+    assert_eq!(summary.sent.len(), 1, "one change: {summary:?}");
+    assert_eq!(
+        summary.sent[0].lines[0],
+        format!("Create feature \"{NAME}\"")
+    );
+    assert!(
+        summary.sent[0].lines.contains(&format!("Owner: {user}")),
+        "a new item shows its fields: {summary:?}"
+    );
     assert_eq!(owners_in_tp(&f).await, vec![Some(user)]);
     let status = f.session.sync_status().await.expect("status");
     assert!(

@@ -253,6 +253,10 @@ impl Session {
             identity: status.identity,
             remote: inner.settings.remote.clone(),
             poll_minutes: inner.settings.poll_minutes,
+            plans_folder: self
+                .workspace_folder(&inner.settings.connection)
+                .display()
+                .to_string(),
         }
     }
 

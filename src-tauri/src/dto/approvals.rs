@@ -70,7 +70,11 @@ impl From<&ApprovalStatus> for ApprovalsStatusDto {
                 .map(|op| OpDto::new(op, &names))
                 .collect(),
             hash: s.change.hash.clone(),
-            progress: s.missing(),
+            progress: if s.required == 0 {
+                "No sign-off required".to_owned()
+            } else {
+                s.missing()
+            },
             met: s.is_met(),
             approvals: s.approvals.iter().map(ApprovalDto::from).collect(),
             required: s.required,
@@ -141,7 +145,8 @@ pub struct AuditEventDto {
     pub summary: String,
     /// The approval's comment or the override's reason.
     pub note: Option<String>,
-    /// For a push or rollback: each field written (`tp:123 "name": Effort 13 → 21`).
+    /// For a push or rollback: each item created or deleted and each field written, in planner
+    /// words (`Effort 13 points → 21 points on "Checkout"`, `Created "Audit log export"`).
     pub sent: Vec<String>,
 }
 
@@ -158,11 +163,59 @@ impl From<&AuditEvent> for AuditEventDto {
             kind: kind.to_owned(),
             who: e.actor.clone(),
             change: e.change.clone(),
-            summary: e.summary.clone(),
+            summary: summary_words(&e.summary),
             note: e.note.clone(),
-            sent: e.sent.iter().map(pi_engine::audit::write_text).collect(),
+            sent: sent_words(&e.sent),
         }
     }
+}
+
+/// An event's summary without "operation(s)": the op log of earlier versions counted
+/// operations; planners count changes.
+fn summary_words(summary: &str) -> String {
+    let mut out = summary.replace("1 operation(s)", "1 change");
+    for (from, to) in [
+        ("operation(s)", "changes"),
+        (" operations", " changes"),
+        (" operation", " change"),
+    ] {
+        out = out.replace(from, to);
+    }
+    out
+}
+
+/// The fields a push or rollback wrote, in planner words: a new item as created (its fields as
+/// `Owner: Mara Lind`), a deleted one as deleted, a change as `Effort 13 points → 21 points on
+/// "Checkout"`; no ids, long values shortened with "…".
+fn sent_words(writes: &[pi_engine::oplog::FieldWrite]) -> Vec<String> {
+    use pi_model::merge::FieldValue;
+    let names = super::Names::of_writes(writes);
+    let created: Vec<&pi_model::EntityId> = writes
+        .iter()
+        .filter(|w| w.field.is_none() && w.before == FieldValue::Missing)
+        .map(|w| &w.entity)
+        .collect();
+    let value = |v: &FieldValue| super::refused::value_words(v, &names);
+    writes
+        .iter()
+        .filter_map(|w| {
+            let name = super::refused::shorten(&w.name, super::refused::VALUE_CHARS);
+            Some(match w.field {
+                None if w.before == FieldValue::Missing => format!("Created \"{name}\""),
+                None => format!("Deleted \"{name}\""),
+                Some(pi_model::Field::Name) if created.contains(&&w.entity) => return None,
+                Some(f) if created.contains(&&w.entity) => {
+                    format!("{} of new \"{name}\": {}", f.label(), value(&w.after))
+                }
+                Some(f) => format!(
+                    "{} {} → {} on \"{name}\"",
+                    f.label(),
+                    value(&w.before),
+                    value(&w.after)
+                ),
+            })
+        })
+        .collect()
 }
 
 /// The format of an exported audit trail.
@@ -205,6 +258,8 @@ pub struct TemplatesDto {
 #[cfg(test)]
 mod tests {
     use pi_engine::approvals::{Approval, ChangeSet, Person};
+    use pi_engine::oplog::FieldWrite;
+    use pi_model::merge::FieldValue;
 
     use super::*;
 
@@ -249,5 +304,103 @@ mod tests {
         assert_eq!(dto.ops.len(), 1);
         assert_eq!(dto.approvals[0].standing, "stale");
         assert_eq!(dto.approvals[0].comment.as_deref(), Some("fine"));
+
+        let free = ApprovalStatus {
+            required: 0,
+            required_roles: Vec::new(),
+            approvals: Vec::new(),
+            ..status
+        };
+        assert_eq!(
+            ApprovalsStatusDto::from(&free).progress,
+            "No sign-off required"
+        );
+    }
+
+    fn write(field: Option<pi_model::Field>, before: FieldValue, after: FieldValue) -> FieldWrite {
+        FieldWrite {
+            entity: "tp:2203".parse().expect("an id"),
+            name: "Audit log export".into(),
+            field,
+            before,
+            after,
+        }
+    }
+
+    /// A new item reads as created with its fields, long values are cut with "…", and no id or
+    /// "operation(s)" reaches the audit view.
+    #[test]
+    fn audit_events_read_in_planner_words() {
+        use pi_model::Field;
+        let long = "word ".repeat(2_000);
+        let created = vec![
+            write(
+                None,
+                FieldValue::Missing,
+                FieldValue::Text("Audit log export".into()),
+            ),
+            write(
+                Some(Field::Name),
+                FieldValue::Missing,
+                FieldValue::Text("Audit log export".into()),
+            ),
+            write(
+                Some(Field::Description),
+                FieldValue::Missing,
+                FieldValue::Text(long),
+            ),
+            write(
+                Some(Field::Owner),
+                FieldValue::Missing,
+                FieldValue::OptText(Some("Mara Lind".into())),
+            ),
+        ];
+        let event = AuditEvent {
+            at: "2026-01-01T00:00:00Z".into(),
+            kind: AuditKind::Push,
+            actor: "Ann Planner <ann@example.com>".into(),
+            change: None,
+            summary: "Pushed 1 operation(s) to Targetprocess; 1 refused".into(),
+            note: None,
+            sent: created,
+        };
+        let dto = AuditEventDto::from(&event);
+        assert_eq!(dto.summary, "Pushed 1 change to Targetprocess; 1 refused");
+        assert_eq!(dto.sent[0], "Created \"Audit log export\"");
+        assert_eq!(
+            dto.sent.len(),
+            3,
+            "the name is the created line: {:?}",
+            dto.sent
+        );
+        assert!(dto.sent[1].starts_with("Description of new \"Audit log export\": word word"));
+        assert!(
+            dto.sent[1].ends_with('…') && dto.sent[1].chars().count() < 140,
+            "{}",
+            dto.sent[1]
+        );
+        assert_eq!(dto.sent[2], "Owner of new \"Audit log export\": Mara Lind");
+        for line in &dto.sent {
+            assert!(
+                !line.contains("tp:") && !line.contains("(deleted)"),
+                "{line}"
+            );
+        }
+
+        let changed = AuditEvent {
+            sent: vec![write(
+                Some(Field::Effort),
+                FieldValue::Effort(pi_model::Effort::new(13.0)),
+                FieldValue::Effort(pi_model::Effort::new(21.0)),
+            )],
+            summary: "Pushed 3 operation(s) to Targetprocess".into(),
+            ..event
+        };
+        let dto = AuditEventDto::from(&changed);
+        assert_eq!(dto.summary, "Pushed 3 changes to Targetprocess");
+        assert_eq!(
+            dto.sent,
+            vec!["Effort 13 points → 21 points on \"Audit log export\"".to_owned()]
+        );
     }
 }

@@ -85,6 +85,9 @@ pub struct HistoryDto {
     pub limit: u32,
     /// The plan file on disk differs from the newest version (edits not committed).
     pub uncommitted: bool,
+    /// Pushes that failed or that Targetprocess refused in part, newest first: they changed no
+    /// version, so they are listed beside the versions.
+    pub failed_pushes: Vec<super::AuditEventDto>,
 }
 
 /// One side of a comparison.
@@ -93,8 +96,8 @@ pub struct HistoryDto {
 pub struct SideInfoDto {
     /// The version as asked for: `working`, `tp`, `baseline:NAME` or a commit id.
     pub rev: String,
-    /// In planner words: `the plan file on disk`, `Targetprocess (last pull)`, `baseline NAME`,
-    /// `version 1a2b3c4d`.
+    /// In planner words: `your working plan`, `Targetprocess (last pull)`, `baseline NAME`,
+    /// `the version by Ann Planner` (with `at` to tell versions apart; no commit ids).
     pub label: String,
     pub short_id: Option<String>,
     pub at: Option<String>,
@@ -361,9 +364,9 @@ fn totals(t: Totals) -> TotalsDto {
 }
 
 fn side(v: &VersionInfo) -> SideInfoDto {
-    let short = v.commit.as_ref().map(|c| c.short_id().to_owned());
-    let label = match (&v.rev, &short) {
-        (pi_engine::history::Rev::Git(_), Some(short)) => format!("version {short}"),
+    let label = match (&v.rev, &v.commit) {
+        (pi_engine::history::Rev::Git(_), Some(c)) => format!("the version by {}", who(&c.who)),
+        (pi_engine::history::Rev::Working, _) => "your working plan".to_owned(),
         _ => v.label.clone(),
     };
     SideInfoDto {

@@ -59,6 +59,15 @@ impl Names {
         names
     }
 
+    /// The names the fields written by a push carry for their items.
+    pub fn of_writes(writes: &[pi_engine::oplog::FieldWrite]) -> Self {
+        let mut names = Self::default();
+        for w in writes {
+            names.0.insert(w.entity.to_string(), w.name.clone());
+        }
+        names
+    }
+
     /// Adds the items `ops` name (kept where a plan named them already).
     pub fn with_ops<'a>(mut self, ops: impl IntoIterator<Item = &'a Op>) -> Self {
         for op in ops {
@@ -134,6 +143,41 @@ pub fn op_lines(op: &Op, names: &Names) -> Vec<String> {
         .collect()
 }
 
+/// An operation in planner words: [`op_lines`], and for a new item every field it is created
+/// with (`Owner: Mara Lind`, `Effort: 5 points`), long values shortened.
+pub fn op_words(op: &Op, names: &Names) -> Vec<String> {
+    let mut lines = op_lines(op, names);
+    if let Op::CreateObjective { fields, .. } | Op::CreateFeature { fields, .. } = op {
+        lines.extend(
+            fields
+                .iter()
+                .filter(|c| c.field != Field::Name)
+                .map(|c| format!("{}: {}", c.field.label(), value_words(&c.to, names))),
+        );
+    }
+    lines
+}
+
+/// At most this many characters of a value are shown; the rest is "…".
+pub const VALUE_CHARS: usize = 80;
+
+/// A field's value as a planner reads it, on one line, ids as names, at most [`VALUE_CHARS`]
+/// characters.
+pub fn value_words(v: &pi_model::merge::FieldValue, names: &Names) -> String {
+    shorten(&names.words(&v.to_string()), VALUE_CHARS)
+}
+
+/// `text` on one line, cut to `max` characters with "…" when longer.
+pub fn shorten(text: &str, max: usize) -> String {
+    let one_line = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if one_line.chars().count() > max {
+        let cut: String = one_line.chars().take(max.saturating_sub(1)).collect();
+        format!("{}…", cut.trim_end())
+    } else {
+        one_line
+    }
+}
+
 /// The fields "Discard this change" puts back for a refused `op`: an update's changed fields, a
 /// move's objective, and the whole item (none listed) for a create or a delete.
 pub fn discarded_fields(op: &Op) -> Vec<Field> {
@@ -178,7 +222,7 @@ pub fn refused(op: &Op, reason: &str, names: &Names) -> RefusedDto {
         fields: discarded_fields(op).into_iter().map(field_name).collect(),
         kind: kind.to_owned(),
         name: op_name(op).to_owned(),
-        change: op_lines(op, names),
+        change: op_words(op, names),
         reason: reason_words(reason, names),
     }
 }

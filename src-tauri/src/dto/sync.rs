@@ -9,7 +9,7 @@ use pi_model::merge::{Change, Conflict, EntityKind, FieldValue};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::refused::{Names, RefusedDto, op_lines, refused};
+use super::refused::{Names, RefusedDto, op_words, refused};
 use super::{ConnectionDto, IdentityDto};
 
 /// One step of a running pull or push, sent through a channel while it runs.
@@ -22,7 +22,8 @@ pub struct ProgressDto {
     pub message: String,
 }
 
-/// One planned write to Targetprocess, in planner words (one line per field).
+/// One planned write to Targetprocess (one change), in planner words: one line per field changed,
+/// or the item created followed by one line per field it is created with.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct OpDto {
@@ -65,7 +66,7 @@ pub enum PushOutcomeDto {
 #[serde(rename_all = "camelCase")]
 pub struct PushSummaryDto {
     /// Changes Targetprocess accepted, in planner words.
-    pub sent: Vec<String>,
+    pub sent: Vec<OpDto>,
     /// Changes Targetprocess refused, with the reasons; they stay in the plan to be fixed and
     /// pushed again, or discarded.
     pub refused: Vec<RefusedDto>,
@@ -165,6 +166,8 @@ pub struct SettingsDto {
     pub remote: Option<String>,
     /// Minutes between background pulls; 0 turns them off.
     pub poll_minutes: u32,
+    /// The folder the plans of this connection are kept in (one folder per team and PI).
+    pub plans_folder: String,
 }
 
 /// What the settings screen saves (the connection has its own commands).
@@ -192,7 +195,7 @@ fn count(n: usize) -> u32 {
 impl OpDto {
     pub fn new(op: &Op, names: &Names) -> Self {
         Self {
-            lines: op_lines(op, names),
+            lines: op_words(op, names),
             delete: op.is_delete(),
         }
     }
@@ -257,7 +260,7 @@ fn summary(r: &PushReport, names: &Names) -> PushSummaryDto {
             .ops
             .iter()
             .filter(|o| o.result.is_ok())
-            .flat_map(|o| op_lines(&o.op, names))
+            .map(|o| OpDto::new(&o.op, names))
             .collect(),
         refused: r
             .ops

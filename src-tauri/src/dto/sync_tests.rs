@@ -68,3 +68,53 @@ fn changes_name_the_field_and_both_values() {
     };
     assert_eq!(change_text(&added), "Added \"SSO\"");
 }
+
+/// A new feature's preview is one change that lists the fields it is created with; long values
+/// are cut with "…".
+#[test]
+fn a_create_in_the_preview_shows_its_fields() {
+    use pi_model::changeset::{FieldChange, Op};
+    let op = Op::CreateFeature {
+        id: "new:c845cf3a".parse().expect("an id"),
+        objective: "tp:2203".parse().expect("an id"),
+        name: "Audit log export".into(),
+        fields: vec![
+            FieldChange {
+                field: Field::Name,
+                from: FieldValue::Missing,
+                to: FieldValue::Text("Audit log export".into()),
+            },
+            FieldChange {
+                field: Field::Owner,
+                from: FieldValue::Missing,
+                to: FieldValue::OptText(Some("Mara Lind".into())),
+            },
+            FieldChange {
+                field: Field::Effort,
+                from: FieldValue::Missing,
+                to: FieldValue::Effort(Effort::new(5.0)),
+            },
+            FieldChange {
+                field: Field::AcceptanceCriteria,
+                from: FieldValue::Missing,
+                to: FieldValue::Criteria(vec![Criterion {
+                    text: "Exports the last 90 days ".repeat(20),
+                    done: false,
+                }]),
+            },
+        ],
+    };
+    let dto = OpDto::new(&op, &Names::default());
+    assert_eq!(
+        dto.lines[..3],
+        [
+            "Create feature \"Audit log export\"".to_owned(),
+            "Owner: Mara Lind".to_owned(),
+            "Effort: 5 points".to_owned(),
+        ]
+    );
+    assert!(dto.lines[3].starts_with("Acceptance Criteria: [ ] Exports the last 90 days"));
+    assert!(dto.lines[3].ends_with('…'), "{}", dto.lines[3]);
+    assert_eq!(dto.lines.len(), 4);
+    assert!(!dto.delete);
+}
