@@ -223,7 +223,7 @@ pub fn approve(
     comment: Option<String>,
     signing: &Signing,
 ) -> Result<ApprovalStatus> {
-    let _lock = pi_git::RepoLock::acquire(&ws.repo, crate::init::LOCK_WAIT)?;
+    let _lock = pi_git::RepoLock::acquire(&ws.repo, crate::workspace::LOCK_WAIT)?;
     crate::remote::commit_and_integrate(ctx, ws)?;
     let policy = repo_config(ws)?.approvals;
     let before = status(ws, &policy, signing)?;

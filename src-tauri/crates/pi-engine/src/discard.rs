@@ -11,7 +11,7 @@ use pi_model::merge::{self, OBJECTIVE_FIELDS};
 use pi_model::{EntityId, Feature, Field, Plan, TeamObjective};
 
 use crate::error::{EngineError, Result};
-use crate::init::LOCK_WAIT;
+use crate::workspace::LOCK_WAIT;
 use crate::workspace::Workspace;
 
 /// Commit subject of a discarded change.
@@ -44,7 +44,7 @@ pub fn discard(
     let stamp = Stamp::new(me.clone(), When::utc(now.timestamp()));
     let typed = ws.local_text()?;
     let mut plan = crate::workspace::parse(&ws.plan_file(), &typed)?;
-    crate::pull::commit_typed(ws, &typed, pi_git::Source::Local, &stamp)?;
+    crate::save::commit_typed(ws, &typed, pi_git::Source::Local, &stamp)?;
     let base = ws.base()?.plan;
     let done = revert(&mut plan, &base, entity, fields)?;
     if done == Discarded::Nothing {

@@ -2,15 +2,15 @@
 //! around it — tracking branch (TP's state), working branch (the team's), first op-log entry.
 
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
-use pi_git::{BranchNames, CommitMessage, PlanRepo, RepoLock, Source, Trailers};
+use pi_git::{BranchNames, PlanRepo, RepoLock};
 use pi_targetprocess::{RemotePlan, Summary, TpClient};
 
 use crate::context::Context;
 use crate::error::{EngineError, Result};
-use crate::oplog::{self, Actor, OpEntry, OpKind};
-use crate::state::{Versions, versions_path};
+use crate::oplog::{self, OpEntry, OpKind};
+use crate::tracking::commit_tracking;
+use crate::workspace::LOCK_WAIT;
 
 /// What to initialise.
 #[derive(Debug, Clone)]
@@ -38,9 +38,6 @@ pub struct InitReport {
     /// `RemotePlan::warnings`), for the planner to see.
     pub warnings: Vec<String>,
 }
-
-/// How long a second process waits for the repository lock.
-pub const LOCK_WAIT: Duration = Duration::from_secs(30);
 
 #[tracing::instrument(name = "init", skip_all, fields(release = %req.release, team = %req.team))]
 pub async fn init(ctx: &Context<'_>, req: &InitRequest) -> Result<InitReport> {
@@ -158,64 +155,6 @@ fn open_or_init(dir: &Path) -> Result<PlanRepo> {
     }
 }
 
-/// Commits the fetched plan and its versions onto the tracking branch, authored by
-/// Targetprocess, with a `Tp-Editor` trailer for each TP user who last edited an entity that
-/// changed since the previous snapshot. Returns the tip (unchanged when TP's state is the same)
-/// and those editors. A rendered plan that does not read back is not committed
-/// ([`EngineError::UnreadableSnapshot`](crate::EngineError::UnreadableSnapshot)).
-pub(crate) fn commit_tracking(
-    repo: &PlanRepo,
-    names: &BranchNames,
-    remote: &RemotePlan,
-    ctx: &Context<'_>,
-    subject: &str,
-) -> Result<(pi_git::Oid, Vec<String>)> {
-    let text = pi_format::render(&remote.plan);
-    let where_ = format!("{}:{}", names.tracking(), names.plan_file());
-    crate::snapshot::check(&text, "Targetprocess's state", &where_)?;
-    let versions = Versions::from_remote(remote);
-    let (plan_file, versions_file) = (names.plan_file(), versions_path(&names.plan_slug()));
-    let editors = changed_editors(repo, names, &versions_file, &versions, remote)?;
-    let mut trailers = Trailers::new().with_source(Source::Targetprocess);
-    for editor in &editors {
-        trailers.push(pi_git::keys::TP_EDITOR, editor);
-    }
-    let message = CommitMessage::new(subject).with_trailers(trailers);
-    let versions = versions.to_json();
-    let files: [(&str, &[u8]); 2] = [
-        (plan_file.as_str(), text.as_bytes()),
-        (versions_file.as_str(), versions.as_bytes()),
-    ];
-    let tip = repo.commit_files(&names.tracking(), &files, &message, &ctx.tp_stamp())?;
-    Ok((tip, editors))
-}
-
-/// Distinct TP editors of the entities whose version differs from the tracking branch's.
-fn changed_editors(
-    repo: &PlanRepo,
-    names: &BranchNames,
-    versions_file: &str,
-    now: &Versions,
-    remote: &RemotePlan,
-) -> Result<Vec<String>> {
-    let Some(tip) = repo.branch_tip(&names.tracking())? else {
-        return Ok(Vec::new());
-    };
-    let Some(bytes) = repo.read_file_at(tip, versions_file)? else {
-        return Ok(Vec::new());
-    };
-    let before = Versions::from_json(versions_file, &String::from_utf8_lossy(&bytes))?;
-    let mut editors: Vec<String> = now
-        .entities
-        .iter()
-        .filter(|(id, v)| before.entities.get(id) != Some(v))
-        .filter_map(|(id, _)| remote.editors.get(id).cloned())
-        .collect();
-    editors.sort();
-    editors.dedup();
-    Ok(editors)
-}
-
 /// Adds `url` as `origin` (if missing) and pushes the plan's branches and op log there.
 pub(crate) fn publish(repo: &PlanRepo, names: &BranchNames, url: &str) -> Result<String> {
     if repo.git().find_remote("origin").is_err() {
@@ -267,9 +206,4 @@ fn names(items: &[Summary]) -> String {
         .map(|s| s.name.as_str())
         .collect::<Vec<_>>()
         .join(", ")
-}
-
-/// Entries written by Targetprocess state are attributed to it and the TP users who edited.
-pub(crate) fn tp_actor(editors: Vec<String>) -> Actor {
-    Actor::Targetprocess { editors }
 }

@@ -6,12 +6,9 @@
 //! Targetprocess client, the acting identity and the time, and renders the results it returns.
 
 pub mod account;
-mod apply;
 pub mod approvals;
 pub mod audit;
 pub mod baseline;
-mod batch;
-mod complete;
 pub mod context;
 pub mod discard;
 pub mod error;
@@ -28,12 +25,14 @@ pub mod report;
 pub mod resolve;
 pub mod rollback;
 pub mod save;
+mod sending;
 mod snapshot;
 pub mod state;
 pub mod status;
 pub mod templates;
 #[cfg(test)]
 mod testing;
+mod tracking;
 pub mod train;
 #[cfg(test)]
 mod trust_tests;

@@ -8,10 +8,11 @@ use pi_model::lookup::conflict_value;
 
 use crate::context::Context;
 use crate::error::{EngineError, Result};
-use crate::init::{LOCK_WAIT, commit_tracking, tp_actor};
 use crate::oplog::{self, FieldWrite, OpEntry, OpKind};
+use crate::save::commit_local_edits;
 use crate::state;
-use crate::workspace::Workspace;
+use crate::tracking::{commit_tracking, tp_actor};
+use crate::workspace::{LOCK_WAIT, Workspace, plan_ids};
 
 #[derive(Debug, Clone, Default)]
 pub struct PullOptions {
@@ -48,7 +49,7 @@ pub async fn pull(ctx: &Context<'_>, ws: &Workspace, opts: &PullOptions) -> Resu
         if ops_left > 0 {
             return Err(EngineError::InterruptedPush { ops_left });
         }
-        crate::push::finish_closed(ctx, ws, &mut journal, record).await?;
+        crate::sending::finish_closed(ctx, ws, &mut journal, record).await?;
     }
     drop(journal);
     let edited = ws.local_text()?;
@@ -122,41 +123,6 @@ pub async fn pull(ctx: &Context<'_>, ws: &Workspace, opts: &PullOptions) -> Resu
         tp_changed,
         warnings: remote.warnings.clone(),
     })
-}
-
-/// Uncommitted edits of the plan file are committed first (attributed to the user), so the merge
-/// commit has clean parents and nothing typed is lost.
-pub(crate) fn commit_local_edits(ctx: &Context<'_>, ws: &Workspace, text: &str) -> Result<()> {
-    commit_typed(ws, text, ctx.source(), &ctx.stamp())
-}
-
-/// Commits `text`, the plan file as typed, on the working branch ("Edit the plan"; nothing when
-/// the branch already holds it).
-pub(crate) fn commit_typed(
-    ws: &Workspace,
-    text: &str,
-    source: pi_git::Source,
-    stamp: &pi_git::Stamp,
-) -> Result<()> {
-    let message =
-        CommitMessage::new("Edit the plan").with_trailers(Trailers::new().with_source(source));
-    let change = pi_git::FileChange {
-        path: &ws.plan_file(),
-        content: text.as_bytes(),
-        message: &message,
-    };
-    ws.repo.commit_file(&ws.names.working(), &change, stamp)?;
-    Ok(())
-}
-
-/// The TP ids of the plan's release and team (in the front matter since init).
-pub(crate) fn plan_ids(plan: &Plan) -> Result<(i64, i64)> {
-    match (plan.release.id, plan.team.id) {
-        (Some(r), Some(t)) => Ok((r, t)),
-        _ => Err(EngineError::NoPlan(
-            "the plan on the tracking branch has no Targetprocess release/team ids".to_owned(),
-        )),
-    }
 }
 
 /// Earlier conflicts that a new merge would otherwise hide: the file still holds the local side

@@ -2,23 +2,18 @@
 //! preflight re-read (optimistic locking), journaled before sending, and followed by id
 //! write-back, a tracking-branch refresh, verification and an op-log entry.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use pi_git::RepoLock;
 use pi_model::changeset::{self, Op};
-use pi_model::lookup::Entity;
-use pi_model::merge::{FEATURE_FIELDS, FieldValue, OBJECTIVE_FIELDS};
-use pi_model::{EntityId, Field, Plan};
-use pi_targetprocess::{Kind, Placement};
+use pi_targetprocess::Kind;
 
-use crate::apply::OpError;
 use crate::context::Context;
 use crate::error::Result;
-use crate::init::LOCK_WAIT;
-use crate::journal::{Journal, OpState, PushRecord};
-use crate::pull::plan_ids;
+pub use crate::sending::{Mismatch, OpResult, PushReport, Stale, resume};
+use crate::sending::{op_marker, open_journal, run, stale_fields};
 use crate::state::{self, Version};
-use crate::workspace::{Base, Workspace};
+use crate::workspace::{Base, LOCK_WAIT, Workspace, plan_ids};
 
 #[derive(Debug, Clone, Copy, Default)]
 pub struct PushOptions {
@@ -26,45 +21,6 @@ pub struct PushOptions {
     pub dry_run: bool,
     /// Confirms deletions in Targetprocess.
     pub yes: bool,
-}
-
-/// A field Targetprocess changed since the last pull that the push would overwrite.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Stale {
-    pub entity: EntityId,
-    pub name: String,
-    /// `None`: the entity was deleted in Targetprocess.
-    pub field: Option<Field>,
-    pub base: FieldValue,
-    pub remote: FieldValue,
-}
-
-/// How one operation ended.
-#[derive(Debug, Clone, PartialEq)]
-pub struct OpResult {
-    pub op: Op,
-    /// `Err` holds Targetprocess's refusal; the change stays local for the next push.
-    pub result: std::result::Result<(), String>,
-}
-
-/// A field whose value in Targetprocess after the push differs from what was sent.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Mismatch {
-    pub entity: EntityId,
-    pub name: String,
-    pub field: Field,
-    pub sent: FieldValue,
-    pub found: FieldValue,
-}
-
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PushReport {
-    pub ops: Vec<OpResult>,
-    /// Local ids and the Targetprocess ids their creates got.
-    pub created: Vec<(EntityId, i64)>,
-    pub mismatches: Vec<Mismatch>,
-    /// Operations of an interrupted earlier push that this run completed first.
-    pub resumed: usize,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -134,9 +90,10 @@ async fn push_unrecorded(
     if !opts.dry_run {
         let mut journal = open_journal(ws)?;
         if let Some(record) = journal.unfinished(&ws.names.plan_slug())? {
-            keep_local_edits(ctx, ws)?;
-            let record = reconcile(ctx, ws, &mut journal, record).await?;
-            resumed = run(ctx, ws, &mut journal, record).await?.ops.len();
+            resumed = crate::sending::complete_open(ctx, ws, &mut journal, record)
+                .await?
+                .ops
+                .len();
         }
     }
     let dir = ws.local_dir()?;
@@ -195,216 +152,6 @@ async fn push_unrecorded(
     Ok(PushOutcome::Pushed(report))
 }
 
-/// Completes an interrupted push, if there is one (`tpcli plan resume`).
-#[tracing::instrument(name = "resume", skip_all, fields(plan = %ws.names.plan_slug()))]
-pub async fn resume(ctx: &Context<'_>, ws: &Workspace) -> Result<Option<PushReport>> {
-    let _lock = RepoLock::acquire(&ws.repo, LOCK_WAIT)?;
-    let mut journal = open_journal(ws)?;
-    let unfinished = journal.unfinished(&ws.names.plan_slug())?;
-    let _lease = match unfinished {
-        Some(_) => crate::lease::acquire(ctx, ws).await?,
-        None => None,
-    };
-    match unfinished {
-        Some(record) => {
-            keep_local_edits(ctx, ws)?;
-            let record = reconcile(ctx, ws, &mut journal, record).await?;
-            Ok(Some(run(ctx, ws, &mut journal, record).await?))
-        }
-        None => Ok(None),
-    }
-}
-
-/// Ends a push whose operations are all closed (sent, refused or skipped) but whose end (ids
-/// written back, Targetprocess's state merged, the log) was not reached: nothing is sent. The
-/// caller holds the repository lock.
-pub(crate) async fn finish_closed(
-    ctx: &Context<'_>,
-    ws: &Workspace,
-    journal: &mut Journal,
-    record: PushRecord,
-) -> Result<PushReport> {
-    debug_assert_eq!(
-        record.open_ops(),
-        0,
-        "only a push with nothing left to send"
-    );
-    keep_local_edits(ctx, ws)?;
-    run(ctx, ws, journal, record).await
-}
-
-/// Edits typed into the plan file since the interrupted push are committed first (as a pull
-/// does), so completing the push writes the new ids around them instead of refusing to
-/// overwrite them.
-fn keep_local_edits(ctx: &Context<'_>, ws: &Workspace) -> Result<()> {
-    let text = ws.local_text()?;
-    crate::workspace::parse(&ws.plan_file(), &text)?;
-    crate::pull::commit_local_edits(ctx, ws, &text)
-}
-
-/// Before an interrupted push is completed, Targetprocess may have changed since its preflight.
-/// An update is sent again only for the fields that still hold the value it was planned
-/// against; a field that already holds the sent value landed before the interruption (if the
-/// operation was ever sent: otherwise someone else wrote that value, and the merge treats it as
-/// theirs); a field another planner changed meanwhile is not overwritten: the merge after the
-/// push takes their later edit when the tracking branch had already seen ours land, and reports a
-/// conflict otherwise. A field back at the planned-against value although the entity's version
-/// moved since the preflight, while the update may have been sent, is ambiguous (it may have
-/// landed and been set back by someone else): it is not sent but reported as a conflict. Likewise
-/// a delete is not sent when the entity is gone already (it landed) or was changed since the last
-/// pull (the merge reports the edit/delete conflict). What the planner has changed again in the
-/// plan file since (a value, a deleted item put back) is not sent either. Every decision is
-/// written to the journal before anything is sent: what landed becomes an operation of its own,
-/// done; an operation left with nothing to send is skipped.
-async fn reconcile(
-    ctx: &Context<'_>,
-    ws: &Workspace,
-    journal: &mut Journal,
-    record: PushRecord,
-) -> Result<PushRecord> {
-    let unsent = |o: &crate::journal::JournalOp| {
-        o.state.is_open()
-            && matches!(
-                o.op,
-                Op::UpdateObjective { .. }
-                    | Op::UpdateFeature { .. }
-                    | Op::DeleteObjective { .. }
-                    | Op::DeleteFeature { .. }
-            )
-            && o.op.entity().tp().is_some()
-    };
-    if !record.ops.iter().any(unsent) {
-        return Ok(record);
-    }
-    let base = ws.base()?;
-    // A rollback's operations undo values the plan file still holds: only a push is compared
-    // with the file.
-    let local = match record.rollback_of {
-        None => Some(ws.local()?),
-        Some(_) => None,
-    };
-    let (release, team) = plan_ids(&base.plan)?;
-    let remote = ctx.tp.fetch_team_plan(release, team).await?;
-    let mut doubtful = Vec::new();
-    for jop in record.ops.iter().filter(|o| unsent(o)) {
-        let maybe_sent = jop.state == OpState::Sending;
-        match &jop.op {
-            Op::UpdateObjective { id, changes, .. } | Op::UpdateFeature { id, changes, .. } => {
-                let Some(now) = Entity::find(&remote.plan, id) else {
-                    continue; // gone from Targetprocess: the update reports it
-                };
-                // Moved since the push was planned: someone else wrote to the entity (or this
-                // push did, when it was sent).
-                let moved = id.tp().is_some_and(|tp| {
-                    let (Some(planned), Some(v)) =
-                        (record.planned.get(&tp), remote.versions.get(&tp))
-                    else {
-                        return false;
-                    };
-                    &Version::from(v) != planned
-                });
-                let wanted = local.as_ref().and_then(|l| Entity::find(l, id));
-                let (mut landed, mut rest) = (Vec::new(), Vec::new());
-                for c in changes {
-                    let there = crate::complete::same(&now.get(c.field), &c.to);
-                    // A value the planner has since changed again in the plan file is not
-                    // sent: the file's value is the next push's business.
-                    let still_wanted = local.is_none()
-                        || wanted
-                            .as_ref()
-                            .is_some_and(|w| crate::complete::same(&w.get(c.field), &c.to));
-                    if there {
-                        if maybe_sent {
-                            landed.push(c.clone());
-                        }
-                    } else if still_wanted && crate::complete::same(&now.get(c.field), &c.from) {
-                        if maybe_sent && moved {
-                            doubtful.push((jop.op.clone(), c.clone()));
-                        } else {
-                            rest.push(c.clone());
-                        }
-                    }
-                }
-                if landed.is_empty() && rest.len() == changes.len() {
-                    continue; // sent as planned
-                }
-                let with = |changes: Vec<pi_model::changeset::FieldChange>| {
-                    let mut op = jop.op.clone();
-                    if let Op::UpdateObjective { changes: c, .. }
-                    | Op::UpdateFeature { changes: c, .. } = &mut op
-                    {
-                        *c = changes;
-                    }
-                    op
-                };
-                let state = if rest.is_empty() {
-                    OpState::Skipped
-                } else {
-                    jop.state
-                };
-                let landed = (!landed.is_empty()).then(|| with(landed));
-                journal.split_op(record.id, jop.seq, &with(rest), state, landed.as_ref())?;
-            }
-            delete => {
-                let gone = Entity::find(&remote.plan, delete.entity()).is_none();
-                let kept = local
-                    .as_ref()
-                    .is_some_and(|l| Entity::find(l, delete.entity()).is_some());
-                let state = if gone && maybe_sent {
-                    OpState::Done
-                } else if gone || kept || !stale_fields(&base.plan, &remote.plan, delete).is_empty()
-                {
-                    OpState::Skipped
-                } else {
-                    continue;
-                };
-                journal.set_state(record.id, jop.seq, state, None, None)?;
-            }
-        }
-    }
-    if !doubtful.is_empty() {
-        report_doubtful(ws, &doubtful)?;
-    }
-    Ok(journal.push(record.id)?)
-}
-
-/// Records a conflict for each field an interrupted update may have written before someone
-/// set it back: the plan file keeps the planner's value until they resolve it.
-fn report_doubtful(
-    ws: &Workspace,
-    doubtful: &[(Op, pi_model::changeset::FieldChange)],
-) -> Result<()> {
-    let dir = ws.local_dir()?;
-    let mut conflicts = state::load_conflicts(&dir)?;
-    for (op, c) in doubtful {
-        let (kind, name) = match op {
-            Op::UpdateObjective { name, .. } => (pi_model::merge::EntityKind::Objective, name),
-            Op::UpdateFeature { name, .. } => (pi_model::merge::EntityKind::Feature, name),
-            _ => continue,
-        };
-        let conflict = pi_model::merge::Conflict {
-            kind,
-            entity: op.entity().clone(),
-            name: name.clone(),
-            field: Some(c.field),
-            base: c.from.clone(),
-            local: c.to.clone(),
-            remote: c.from.clone(),
-        };
-        if !conflicts
-            .iter()
-            .any(|k| k.entity == conflict.entity && k.field == conflict.field)
-        {
-            conflicts.push(conflict);
-        }
-    }
-    state::save_conflicts(&dir, &conflicts)
-}
-
-fn open_journal(ws: &Workspace) -> Result<Journal> {
-    Ok(Journal::open(&ws.local_dir()?.join("journal.sqlite"))?)
-}
-
 /// Re-reads every entity the operations touch; where its version moved since the base, compares
 /// the touched fields with Targetprocess's values now. Returns the stale fields and the version
 /// of every touched entity the push is planned against.
@@ -449,249 +196,15 @@ async fn preflight(
     Ok((stale, now))
 }
 
-fn stale_fields(base: &Plan, remote: &Plan, op: &Op) -> Vec<Stale> {
-    let id = op.entity();
-    let (fields, name): (Vec<Field>, &str) = match op {
-        Op::UpdateObjective { changes, name, .. } | Op::UpdateFeature { changes, name, .. } => {
-            (changes.iter().map(|c| c.field).collect(), name)
-        }
-        Op::RelinkFeature { name, .. } => (vec![Field::Objective], name),
-        // A delete would also discard every edit Targetprocess made to the entity since the
-        // last pull: each is stale, so the pull shows the edit/delete conflict first.
-        Op::DeleteObjective { name, .. } => (OBJECTIVE_FIELDS.to_vec(), name),
-        Op::DeleteFeature { name, .. } => {
-            let mut fields = FEATURE_FIELDS.to_vec();
-            fields.push(Field::Objective);
-            (fields, name)
-        }
-        Op::CreateObjective { .. } | Op::CreateFeature { .. } => return vec![],
-    };
-    let (b, r) = (Entity::find(base, id), Entity::find(remote, id));
-    let Some(r) = r else {
-        return vec![Stale {
-            entity: id.clone(),
-            name: name.to_owned(),
-            field: None,
-            base: FieldValue::Text(name.to_owned()),
-            remote: FieldValue::Missing,
-        }];
-    };
-    fields
-        .into_iter()
-        .filter_map(|f| {
-            let (bv, rv) = (b.map(|b| b.get(f)), r.get(f));
-            (bv.as_ref() != Some(&rv)).then(|| Stale {
-                entity: id.clone(),
-                name: name.to_owned(),
-                field: Some(f),
-                base: bv.unwrap_or(FieldValue::Missing),
-                remote: rv,
-            })
-        })
-        .collect()
-}
-
-/// Sends every operation of `record` that is not done yet, then completes the push.
-async fn run(
-    ctx: &Context<'_>,
-    ws: &Workspace,
-    journal: &mut Journal,
-    record: PushRecord,
-) -> Result<PushReport> {
-    let base = ws.base()?;
-    let (release, team) = plan_ids(&base.plan)?;
-    let needs_users = record
-        .ops
-        .iter()
-        .any(|o| o.state.is_open() && mentions_owner(&o.op));
-    let users = if needs_users {
-        ctx.tp.list_users().await?
-    } else {
-        Vec::new()
-    };
-    let mut created: HashMap<EntityId, i64> = record
-        .ops
-        .iter()
-        .filter_map(|o| o.tp_id.map(|id| (o.op.entity().clone(), id)))
-        .collect();
-    let placement = Placement { team, release };
-    let batch_target = crate::apply::Target {
-        tp: ctx.tp,
-        placement,
-        users: &users,
-        created: &created,
-    };
-    let mut batched: HashMap<u32, OpResult> =
-        crate::batch::send_updates(&batch_target, journal, &record)
-            .await?
-            .into_iter()
-            .collect();
-    let mut results = Vec::new();
-    let mut refused_all: Option<String> = None;
-    for jop in &record.ops {
-        if let Some(sent) = batched.remove(&jop.seq) {
-            results.push(sent);
-            continue;
-        }
-        // Sent by the interrupted run before it stopped: part of this push's report and log.
-        let result = match jop.state {
-            OpState::Done => Ok(()),
-            OpState::Failed => Err(jop.error.clone().unwrap_or_default()),
-            // Closed by a resume without sending: not part of what the push wrote.
-            OpState::Skipped => continue,
-            OpState::Pending | OpState::Sending => match &refused_all {
-                // Targetprocess refuses every request: the rest is closed, not sent.
-                Some(reason) => {
-                    let why = format!("not sent: {reason}");
-                    journal.set_state(record.id, jop.seq, OpState::Skipped, None, Some(&why))?;
-                    Err(why)
-                }
-                None => {
-                    let target = crate::apply::Target {
-                        tp: ctx.tp,
-                        placement,
-                        users: &users,
-                        created: &created,
-                    };
-                    match send_one(ctx, &target, journal, record.id, jop).await? {
-                        Sent::Done(tp_id) => {
-                            if let Some(id) = tp_id {
-                                created.insert(jop.op.entity().clone(), id);
-                            }
-                            Ok(())
-                        }
-                        Sent::Refused(reason) => Err(reason),
-                        Sent::RefusedAll(reason) => {
-                            refused_all = Some(reason.clone());
-                            Err(reason)
-                        }
-                    }
-                }
-            },
-        };
-        results.push(OpResult {
-            op: jop.op.clone(),
-            result,
-        });
-    }
-    crate::complete::complete(ctx, ws, journal, &record, &base, created, results).await
-}
-
-/// How one operation sent by [`send_one`] ended; each is recorded in the journal already.
-enum Sent {
-    /// Done, with the Targetprocess id of a created entity.
-    Done(Option<i64>),
-    /// Refused by Targetprocess, with its reason: closed, the push goes on.
-    Refused(String),
-    /// Refused with the credentials: closed, and nothing more is sent.
-    RefusedAll(String),
-}
-
-/// Sends one open operation and records its end in the journal. Trouble that may pass is an
-/// `Err`: the operation stays open (`sending`) and resume sends it again.
-#[tracing::instrument(name = "send", level = "debug", skip_all, fields(push = push, seq = jop.seq))]
-async fn send_one(
-    ctx: &Context<'_>,
-    target: &crate::apply::Target<'_>,
-    journal: &mut Journal,
-    push: i64,
-    jop: &crate::journal::JournalOp,
-) -> Result<Sent> {
-    // Before any create: an entity already carrying its marker was created by an interrupted
-    // run, or by a teammate who pushed the same new entity first (the plan is shared through
-    // git before it is pushed): take it, do not create it again.
-    if let Some(id) = recover_create(ctx, &jop.op, &jop.marker).await? {
-        journal.set_state(push, jop.seq, OpState::Done, Some(id), None)?;
-        return Ok(Sent::Done(Some(id)));
-    }
-    journal.set_state(push, jop.seq, OpState::Sending, None, None)?;
-    match crate::apply::apply(target, &jop.op, &jop.marker).await {
-        Ok(applied) => {
-            let tp_id = match applied {
-                crate::apply::Applied::Created { id, .. } => {
-                    Some(keep_oldest_create(ctx, &jop.op, &jop.marker, id).await?)
-                }
-                crate::apply::Applied::Done => None,
-            };
-            journal.set_state(push, jop.seq, OpState::Done, tp_id, None)?;
-            Ok(Sent::Done(tp_id))
-        }
-        Err(OpError::Refused(reason)) => {
-            tracing::warn!(%reason, "Targetprocess refused an operation; the push goes on");
-            journal.set_state(push, jop.seq, OpState::Failed, None, Some(&reason))?;
-            Ok(Sent::Refused(reason))
-        }
-        Err(OpError::RefusedAll(reason)) => {
-            tracing::warn!(%reason, "Targetprocess refused the credentials; the push stops");
-            journal.set_state(push, jop.seq, OpState::Failed, None, Some(&reason))?;
-            Ok(Sent::RefusedAll(reason))
-        }
-        Err(OpError::Interrupted(e)) => Err(e),
-    }
-}
-
-/// The idempotency marker of an operation. A create's marker is the plan's and the new entity's
-/// local id, the same in every clone and every push, so the entity is created once however many
-/// teammates push it; other operations carry `<plan>-<push time>-<index>` for the journal.
-fn op_marker(plan: &str, op: &Op, key: i64, index: usize) -> String {
-    match (op, op.entity()) {
-        (Op::CreateObjective { .. } | Op::CreateFeature { .. }, EntityId::Local(local)) => {
-            format!("{plan}-new-{}", local.as_str())
-        }
-        _ => format!("{plan}-{key}-{index}"),
-    }
-}
-
-/// After a create: when a teammate's push created the same new entity at the same moment (both
-/// looked before either created), the oldest copy (lowest id) is kept. Ids grow with creation
-/// time, so the later creator always sees the earlier one.
-async fn keep_oldest_create(ctx: &Context<'_>, op: &Op, marker: &str, mine: i64) -> Result<i64> {
-    Ok(settle_marker(ctx, op, marker).await?.unwrap_or(mine))
-}
-
-/// For a create: the entity already carrying its marker, if an earlier run or a teammate's push
-/// created it.
-async fn recover_create(ctx: &Context<'_>, op: &Op, marker: &str) -> Result<Option<i64>> {
-    settle_marker(ctx, op, marker).await
-}
-
-/// The oldest entity carrying a create's marker; younger copies (two clones creating the same
-/// new entity at once, or a run that stopped between creating and this check) are deleted, so
-/// Targetprocess ends with one whichever clone checks first.
-async fn settle_marker(ctx: &Context<'_>, op: &Op, marker: &str) -> Result<Option<i64>> {
-    let kind = match op {
-        Op::CreateObjective { .. } => Kind::TeamObjective,
-        Op::CreateFeature { .. } => Kind::Feature,
-        _ => return Ok(None),
-    };
-    let marker = pi_targetprocess::IdempotencyMarker::for_operation(marker);
-    let found = ctx.tp.find_all_by_marker(kind, &marker).await?;
-    let Some(((oldest, _), younger)) = found.split_first() else {
-        return Ok(None);
-    };
-    for (id, _) in younger {
-        match ctx.tp.delete(kind, *id).await {
-            Ok(()) | Err(pi_targetprocess::TpError::NotFound { .. }) => {}
-            Err(e) => return Err(e.into()),
-        }
-    }
-    Ok(Some(*oldest))
-}
-
-fn mentions_owner(op: &Op) -> bool {
-    let fields = match op {
-        Op::CreateObjective { fields, .. } | Op::CreateFeature { fields, .. } => fields,
-        Op::UpdateObjective { changes, .. } | Op::UpdateFeature { changes, .. } => changes,
-        _ => return false,
-    };
-    fields.iter().any(|c| c.field == Field::Owner)
-}
-
 #[cfg(test)]
 mod tests {
-    use pi_model::{EntityId, Feature, FeatureKind, TeamObjective};
+    use pi_model::merge::FieldValue;
+    use pi_model::{EntityId, Feature, FeatureKind, Field, Plan, TeamObjective};
+    use pi_targetprocess::Placement;
 
     use super::*;
+    use crate::journal::OpState;
+    use crate::sending::reconcile::reconcile;
 
     fn plan(feature_status: &str) -> Plan {
         let feature = Feature {
@@ -1254,7 +767,7 @@ mod tests {
         let (release, team) = plan_ids(&plan).unwrap();
         let mut remote = tp.fetch_team_plan(release, team).await.unwrap();
         remote.plan.meta = plan.meta.clone();
-        crate::init::commit_tracking(&ws.repo, &ws.names, &remote, &at(&tp, &me, 1), "Pull")
+        crate::tracking::commit_tracking(&ws.repo, &ws.names, &remote, &at(&tp, &me, 1), "Pull")
             .unwrap();
         let merged = ws.base().unwrap();
         assert_eq!(

@@ -7,6 +7,7 @@
 use pi_model::{EntityId, Feature, FeatureKind, Plan};
 
 use super::*;
+use crate::journal::OpState;
 use crate::testing::{at, initialised_in, jane};
 
 fn new_feature(name: &str, owner: &str) -> Feature {

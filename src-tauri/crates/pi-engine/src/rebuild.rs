@@ -13,9 +13,10 @@ use pi_model::{Plan, merge};
 
 use crate::context::Context;
 use crate::error::{EngineError, Result};
-use crate::init::{LOCK_WAIT, commit_tracking};
 use crate::snapshot::render_checked;
 use crate::state;
+use crate::tracking::commit_tracking;
+use crate::workspace::LOCK_WAIT;
 use crate::workspace::Workspace;
 
 /// Versions searched back for a readable plan, per branch.
@@ -39,7 +40,7 @@ pub(crate) async fn rebuild(ctx: &Context<'_>, ws: &Workspace) -> Result<usize> 
     let _lock = RepoLock::acquire(&ws.repo, LOCK_WAIT)?;
     let (tracking, working, file) = (ws.names.tracking(), ws.names.working(), ws.plan_file());
     let header = ws.base_header()?;
-    let (release, team) = crate::pull::plan_ids(&header)?;
+    let (release, team) = crate::workspace::plan_ids(&header)?;
     let local = local_plan(ctx, ws)?;
     let mut remote = ctx.tp.fetch_team_plan(release, team).await?;
     remote.plan.meta = header.meta;
@@ -80,7 +81,7 @@ pub(crate) async fn rebuild(ctx: &Context<'_>, ws: &Workspace) -> Result<usize> 
 fn local_plan(ctx: &Context<'_>, ws: &Workspace) -> Result<Option<Plan>> {
     let text = ws.local_text()?;
     if let Ok(parsed) = pi_format::parse(&text) {
-        crate::pull::commit_local_edits(ctx, ws, &text)?;
+        crate::save::commit_local_edits(ctx, ws, &text)?;
         return Ok(Some(parsed.plan));
     }
     let working = ws.names.working();

@@ -353,7 +353,7 @@ impl Snapshots {
 pub(crate) fn commit_and_integrate(ctx: &Context<'_>, ws: &Workspace) -> Result<()> {
     let text = ws.local_text()?;
     parse(&ws.plan_file(), &text)?;
-    crate::pull::commit_local_edits(ctx, ws, &text)?;
+    crate::save::commit_local_edits(ctx, ws, &text)?;
     let shared = integrate(ctx, ws)?;
     if !shared.is_empty() {
         let dir = ws.local_dir()?;

@@ -6,9 +6,9 @@ use pi_model::merge::{self, Conflict, Resolution};
 use pi_model::{EntityId, Field};
 
 use crate::error::{EngineError, Result};
-use crate::init::LOCK_WAIT;
 use crate::oplog::{self, FieldWrite, OpEntry, OpKind};
 use crate::state;
+use crate::workspace::LOCK_WAIT;
 use crate::workspace::Workspace;
 
 /// Which stored conflicts to resolve.
@@ -51,7 +51,7 @@ pub fn resolve(
     // resolution is written on top of it.
     let typed = ws.local_text()?;
     let mut plan = crate::workspace::parse(&ws.plan_file(), &typed)?;
-    crate::pull::commit_typed(ws, &typed, pi_git::Source::Local, &stamp)?;
+    crate::save::commit_typed(ws, &typed, pi_git::Source::Local, &stamp)?;
     let synced = ws.base()?.plan;
     for c in &chosen {
         if *resolution == Resolution::KeepLocal && edited_since(&plan, &synced, c) {

@@ -17,12 +17,12 @@ use pi_model::{EntityId, Field};
 
 use crate::context::Context;
 use crate::error::Result;
-use crate::init::LOCK_WAIT;
 use crate::journal::Journal;
 use crate::oplog::{self, OpEntry, OpKind};
-use crate::pull::plan_ids;
-use crate::push::PushReport;
+use crate::sending::PushReport;
 use crate::state;
+use crate::workspace::LOCK_WAIT;
+use crate::workspace::plan_ids;
 use crate::workspace::{Base, Workspace};
 
 #[derive(Debug, Clone, Copy, Default)]
@@ -103,7 +103,7 @@ pub async fn rollback(
 ) -> Result<RollbackOutcome> {
     if !opts.dry_run {
         // An interrupted push or rollback is completed first: its writes are part of history.
-        crate::push::resume(ctx, ws).await?;
+        crate::sending::resume(ctx, ws).await?;
     }
     let lock = if opts.dry_run {
         None
@@ -138,7 +138,7 @@ pub async fn rollback(
     // The push machinery takes the lock and the lease itself: the recorded rollback is its
     // unfinished entry.
     drop(lock);
-    let report = crate::push::resume(ctx, ws).await?.unwrap_or_default();
+    let report = crate::sending::resume(ctx, ws).await?.unwrap_or_default();
     Ok(RollbackOutcome::RolledBack { plan, report })
 }
 

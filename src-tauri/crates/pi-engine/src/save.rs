@@ -7,8 +7,9 @@
 use chrono::{DateTime, Utc};
 use pi_git::{CommitMessage, Identity, Oid, RepoLock, Source, Stamp, Trailers, When};
 
+use crate::context::Context;
 use crate::error::{EngineError, Result};
-use crate::init::LOCK_WAIT;
+use crate::workspace::LOCK_WAIT;
 use crate::workspace::{self, Workspace};
 
 /// Commit subject of a saved edit.
@@ -60,6 +61,31 @@ pub(crate) fn write_atomic(path: &std::path::Path, text: &str) -> Result<()> {
         ))
     };
     crate::state::write_atomic(path, text.as_bytes()).map_err(io)
+}
+
+/// Uncommitted edits of the plan file are committed first (attributed to the user), so the merge
+/// commit has clean parents and nothing typed is lost.
+pub(crate) fn commit_local_edits(ctx: &Context<'_>, ws: &Workspace, text: &str) -> Result<()> {
+    commit_typed(ws, text, ctx.source(), &ctx.stamp())
+}
+
+/// Commits `text`, the plan file as typed, on the working branch ("Edit the plan"; nothing when
+/// the branch already holds it).
+pub(crate) fn commit_typed(
+    ws: &Workspace,
+    text: &str,
+    source: pi_git::Source,
+    stamp: &pi_git::Stamp,
+) -> Result<()> {
+    let message =
+        CommitMessage::new("Edit the plan").with_trailers(Trailers::new().with_source(source));
+    let change = pi_git::FileChange {
+        path: &ws.plan_file(),
+        content: text.as_bytes(),
+        message: &message,
+    };
+    ws.repo.commit_file(&ws.names.working(), &change, stamp)?;
+    Ok(())
 }
 
 #[cfg(test)]

@@ -7,9 +7,9 @@ use pi_model::merge::Conflict;
 use crate::context::Context;
 use crate::error::Result;
 use crate::journal::{Journal, OpState};
-use crate::pull::plan_ids;
 use crate::state;
 use crate::workspace::Workspace;
+use crate::workspace::plan_ids;
 
 /// A change of the last push that Targetprocess refused.
 #[derive(Debug, Clone, PartialEq)]

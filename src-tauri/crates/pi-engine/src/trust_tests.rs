@@ -165,7 +165,7 @@ async fn verify_repair_rebuilds_a_tracking_branch_holding_an_unreadable_snapshot
     let mut plan = ws.local().unwrap();
     plan.objectives[1].description = "Kept through the rebuild".to_owned();
     let edited = pi_format::render(&plan);
-    crate::pull::commit_typed(
+    crate::save::commit_typed(
         &ws,
         &edited,
         pi_git::Source::Local,
@@ -228,13 +228,13 @@ async fn a_snapshot_that_does_not_read_back_is_never_committed() {
     let me = jane();
     let ws = Workspace::open(dir.path()).unwrap();
     let base = ws.base().unwrap();
-    let (release, team) = crate::pull::plan_ids(&base.plan).unwrap();
+    let (release, team) = crate::workspace::plan_ids(&base.plan).unwrap();
     let mut remote = tp.fetch_team_plan(release, team).await.unwrap();
     // Past the inbound boundary, as a future bug might let it through.
     remote.plan.objectives[0].name = "Ship\nit".to_owned();
     let tip = ws.repo.branch_tip(&ws.names.tracking()).unwrap();
     let refused =
-        crate::init::commit_tracking(&ws.repo, &ws.names, &remote, &at(&tp, &me, 1), "Pull");
+        crate::tracking::commit_tracking(&ws.repo, &ws.names, &remote, &at(&tp, &me, 1), "Pull");
     let Err(crate::EngineError::UnreadableSnapshot { what, file, .. }) = refused else {
         panic!("expected a refusal, got {refused:?}");
     };

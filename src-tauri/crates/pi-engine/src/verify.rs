@@ -18,9 +18,10 @@ use crate::context::Context;
 use crate::error::{EngineError, Result};
 use crate::journal::Journal;
 use crate::oplog::{self, OpKind};
-use crate::pull::{PullOptions, plan_ids};
+use crate::pull::PullOptions;
 use crate::state::{self, Versions};
 use crate::workspace::Workspace;
+use crate::workspace::plan_ids;
 use pi_model::lookup::field_value;
 
 /// One inconsistency found by [`verify`].
@@ -106,7 +107,7 @@ pub async fn verify(ctx: &Context<'_>, ws: &Workspace, repair: bool) -> Result<V
     }
     if repair {
         let unfinished = unfinished_push(ws)?;
-        if unfinished > 0 && crate::push::resume(ctx, ws).await?.is_some() {
+        if unfinished > 0 && crate::sending::resume(ctx, ws).await?.is_some() {
             repairs.push(Repair::ResumedPush {
                 operations: unfinished,
             });

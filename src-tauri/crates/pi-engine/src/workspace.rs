@@ -5,6 +5,8 @@ use std::path::{Path, PathBuf};
 use pi_git::{BranchNames, Oid, PlanRepo, TRACKING_PREFIX, WORKING_PREFIX};
 use pi_model::Plan;
 
+use std::time::Duration;
+
 use crate::error::{EngineError, Result};
 use crate::state::{self, Versions};
 
@@ -153,4 +155,17 @@ fn names_of(branch: &str) -> Option<BranchNames> {
 /// The tracking branch of every plan in the repository.
 pub fn tracking_branches(repo: &PlanRepo) -> Result<Vec<String>> {
     Ok(repo.branches(TRACKING_PREFIX)?)
+}
+
+/// How long a second process waits for the repository lock.
+pub const LOCK_WAIT: Duration = Duration::from_secs(30);
+
+/// The TP ids of the plan's release and team (in the front matter since init).
+pub(crate) fn plan_ids(plan: &Plan) -> Result<(i64, i64)> {
+    match (plan.release.id, plan.team.id) {
+        (Some(r), Some(t)) => Ok((r, t)),
+        _ => Err(EngineError::NoPlan(
+            "the plan on the tracking branch has no Targetprocess release/team ids".to_owned(),
+        )),
+    }
 }

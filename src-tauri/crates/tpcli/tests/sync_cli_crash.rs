@@ -134,7 +134,7 @@ fn a_push_that_cannot_get_the_lock_names_its_holder() {
     let out = bench.run(&["plan", "push"]);
     drop(held);
     assert_eq!(out.status.code(), Some(2));
-    assert!(started.elapsed() >= pi_engine::init::LOCK_WAIT);
+    assert!(started.elapsed() >= pi_engine::workspace::LOCK_WAIT);
     let stderr = String::from_utf8(out.stderr).unwrap();
     let me = std::process::id();
     let error = stderr.lines().find(|l| l.starts_with("error:")).unwrap();

@@ -10,8 +10,8 @@ use pi_model::merge::{FieldValue, feature_get, objective_get};
 use pi_model::{EntityId, Feature, Field, Plan, TeamObjective};
 
 use super::{Irreversible, RollbackConflict, RollbackPlan};
-use crate::complete::same;
 use crate::oplog::{FieldWrite, OpEntry};
+use crate::sending::complete::same;
 
 /// An objective or feature as Targetprocess holds it now.
 enum Found<'a> {

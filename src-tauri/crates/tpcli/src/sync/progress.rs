@@ -192,7 +192,7 @@ pub fn watch_push(
                 progress.phase(&format!(
                     "Waiting for another tpcli ({who}) to finish with this repository…"
                 ));
-                RepoLock::acquire(&ws.repo, pi_engine::init::LOCK_WAIT)?
+                RepoLock::acquire(&ws.repo, pi_engine::workspace::LOCK_WAIT)?
             }
             Err(e) => return Err(e.into()),
         };

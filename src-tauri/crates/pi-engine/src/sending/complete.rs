@@ -11,13 +11,13 @@ use pi_model::{EntityId, Field, Plan};
 
 use crate::context::Context;
 use crate::error::Result;
-use crate::init::commit_tracking;
 use crate::journal::{Journal, PushRecord};
 use crate::oplog::{self, FieldWrite, OpEntry, OpKind};
-use crate::pull::plan_ids;
-use crate::push::{Mismatch, OpResult, PushReport};
+use crate::sending::{Mismatch, OpResult, PushReport};
 use crate::snapshot::render_checked;
 use crate::state;
+use crate::tracking::commit_tracking;
+use crate::workspace::plan_ids;
 use crate::workspace::{Base, Workspace};
 
 pub(crate) async fn complete(

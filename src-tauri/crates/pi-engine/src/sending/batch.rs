@@ -12,10 +12,10 @@
 use pi_model::changeset::{FieldChange as Change, Op};
 use pi_targetprocess::{FieldChange, Kind};
 
-use crate::apply::{OpError, Target};
 use crate::error::Result;
 use crate::journal::{Journal, JournalOp, OpState, PushRecord};
-use crate::push::OpResult;
+use crate::sending::OpResult;
+use crate::sending::apply::{OpError, Target};
 
 /// Largest batch sent in one request (Targetprocess's documented default limit).
 const BATCH_MAX: usize = 100;
@@ -70,7 +70,7 @@ async fn writable(
     kind: Kind,
     (name, changes): (&str, &[Change]),
 ) -> Option<Vec<FieldChange>> {
-    let body = crate::apply::changes(target, name, changes).ok()?;
+    let body = crate::sending::apply::changes(target, name, changes).ok()?;
     for c in &body {
         if let FieldChange::Status(state) = c {
             target.tp.state_id(kind, state).await.ok()?;
