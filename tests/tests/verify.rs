@@ -213,7 +213,7 @@ async fn a_pushed_value_missing_in_tp_is_a_lost_write() {
     let entry = OpEntry {
         id: "push-lost".into(),
         kind: OpKind::Push,
-        actor: c.actor(),
+        actor: pi_engine::oplog::Actor::of(&c),
         at: c.at(),
         summary: "Pushed 1 change".into(),
         writes: vec![FieldWrite {

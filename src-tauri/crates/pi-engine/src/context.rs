@@ -42,17 +42,6 @@ impl Context<'_> {
             pi_git::Source::Local
         }
     }
-
-    pub fn actor(&self) -> crate::oplog::Actor {
-        if self.auto_sync {
-            crate::oplog::Actor::AutoSync
-        } else {
-            crate::oplog::Actor::Person {
-                name: self.me.name.clone(),
-                email: self.me.email.clone(),
-            }
-        }
-    }
 }
 
 /// `Targetprocess <targetprocess@HOST>` for the account the client talks to.

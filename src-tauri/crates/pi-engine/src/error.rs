@@ -2,6 +2,7 @@
 //! push" and "Targetprocess changed" are results of the operations, not errors.
 
 use pi_format::ParseErrors;
+use pi_model::EntityId;
 
 #[derive(Debug, thiserror::Error)]
 pub enum EngineError {
@@ -11,7 +12,7 @@ pub enum EngineError {
     #[error("Targetprocess: {0}")]
     Tp(pi_targetprocess::TpError),
     #[error(transparent)]
-    Journal(#[from] crate::journal::JournalError),
+    Journal(#[from] JournalError),
     #[error("{}", located(file, errors))]
     Parse { file: String, errors: ParseErrors },
     /// Plan text the operation was about to commit does not read back as a plan: nothing was
@@ -46,12 +47,12 @@ pub enum EngineError {
         source: pi_targetprocess::OwnerError,
     },
     #[error(transparent)]
-    Rollback(#[from] crate::rollback::RollbackError),
+    Rollback(#[from] RollbackError),
     /// The approval policy refused an approval or a push (see `approvals`).
     #[error(transparent)]
     Approval(Box<crate::approvals::ApprovalError>),
     #[error(transparent)]
-    Template(#[from] crate::templates::TemplateError),
+    Template(#[from] TemplateError),
     #[error(transparent)]
     Changeset(#[from] pi_model::changeset::ChangesetError),
     #[error("{path}: {message}")]
@@ -121,3 +122,45 @@ fn located(file: &str, errors: &ParseErrors) -> String {
 }
 
 pub type Result<T, E = EngineError> = std::result::Result<T, E>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum JournalError {
+    #[error("the push journal {path} cannot be opened: {source}")]
+    Open {
+        path: String,
+        #[source]
+        source: rusqlite::Error,
+    },
+    #[error("the push journal is damaged: {0}")]
+    Corrupt(String),
+    #[error("push journal: {0}")]
+    Sql(#[from] rusqlite::Error),
+}
+
+/// Why a push cannot be chosen for rollback.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RollbackError {
+    #[error("the operation log has no push to roll back")]
+    NoPush,
+    #[error("no operation {id:?} in the operation log (recent pushes: {known})")]
+    UnknownOp { id: String, known: String },
+    #[error("{id} is not a push but a log entry of kind {kind}; only pushes can be rolled back")]
+    NotAPush { id: String, kind: String },
+}
+
+/// A template that cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TemplateError {
+    #[error("no {kind} template {name:?}; known: {known}")]
+    Unknown {
+        kind: &'static str,
+        name: String,
+        known: String,
+    },
+    #[error("the plan has no objective {0}")]
+    NoObjective(EntityId),
+    #[error("ids cannot be made from the template name and seed {0:?}")]
+    BadSeed(String),
+    #[error("the plan would not pass validation: {}", .0.join("; "))]
+    Invalid(Vec<String>),
+}

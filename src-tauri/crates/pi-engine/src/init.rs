@@ -84,7 +84,7 @@ pub async fn init(ctx: &Context<'_>, req: &InitRequest) -> Result<InitReport> {
     let entry = OpEntry {
         id: format!("init-{}", ctx.now.timestamp()),
         kind: OpKind::Init,
-        actor: ctx.actor(),
+        actor: crate::oplog::Actor::of(ctx),
         at: ctx.at(),
         summary: format!(
             "Started the plan of {} for {} from Targetprocess",

@@ -11,6 +11,7 @@ use std::path::Path;
 use pi_model::changeset::Op;
 use rusqlite::{Connection, OptionalExtension, params};
 
+pub use crate::error::JournalError;
 use crate::state::Version;
 
 /// Where an operation is in its life.
@@ -93,20 +94,6 @@ impl PushRecord {
     pub fn open_ops(&self) -> usize {
         self.ops.iter().filter(|o| o.state.is_open()).count()
     }
-}
-
-#[derive(Debug, thiserror::Error)]
-pub enum JournalError {
-    #[error("the push journal {path} cannot be opened: {source}")]
-    Open {
-        path: String,
-        #[source]
-        source: rusqlite::Error,
-    },
-    #[error("the push journal is damaged: {0}")]
-    Corrupt(String),
-    #[error("push journal: {0}")]
-    Sql(#[from] rusqlite::Error),
 }
 
 /// Schema versions, applied in order (`PRAGMA user_version` holds how many are applied).

@@ -15,6 +15,8 @@ pub mod error;
 pub mod history;
 pub mod init;
 pub mod journal;
+#[cfg(test)]
+mod layers_tests;
 pub mod lease;
 pub mod oplog;
 pub mod pull;

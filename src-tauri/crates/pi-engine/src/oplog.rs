@@ -33,6 +33,20 @@ pub enum Actor {
     AutoSync,
 }
 
+impl Actor {
+    /// Who acts in `ctx`: the person, or an unattended sync.
+    pub fn of(ctx: &crate::context::Context<'_>) -> Self {
+        if ctx.auto_sync {
+            Actor::AutoSync
+        } else {
+            Actor::Person {
+                name: ctx.me.name.clone(),
+                email: ctx.me.email.clone(),
+            }
+        }
+    }
+}
+
 /// One field written to (or, for a pull, received from) Targetprocess.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct FieldWrite {
@@ -88,7 +102,7 @@ pub(crate) fn record_failed_push(
     let entry = OpEntry {
         id: format!("push-failed-{}", ctx.now.timestamp_millis()),
         kind: OpKind::PushFailed,
-        actor: ctx.actor(),
+        actor: Actor::of(ctx),
         at: ctx.at(),
         summary: format!("Push failed: {error}"),
         writes: Vec::new(),

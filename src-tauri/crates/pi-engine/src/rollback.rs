@@ -17,6 +17,7 @@ use pi_model::{EntityId, Field};
 
 use crate::context::Context;
 use crate::error::Result;
+pub use crate::error::RollbackError;
 use crate::journal::Journal;
 use crate::oplog::{self, OpEntry, OpKind};
 use crate::sending::PushReport;
@@ -80,17 +81,6 @@ pub enum RollbackOutcome {
         plan: RollbackPlan,
         report: PushReport,
     },
-}
-
-/// Why a push cannot be chosen for rollback.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum RollbackError {
-    #[error("the operation log has no push to roll back")]
-    NoPush,
-    #[error("no operation {id:?} in the operation log (recent pushes: {known})")]
-    UnknownOp { id: String, known: String },
-    #[error("{id} is not a push but a log entry of kind {kind}; only pushes can be rolled back")]
-    NotAPush { id: String, kind: String },
 }
 
 /// Rolls back the push `op_id` of the op log (`None`: the latest push).

@@ -13,24 +13,8 @@ use pi_model::{
 };
 
 use crate::error::Result;
+pub use crate::error::TemplateError;
 use crate::workspace::Workspace;
-
-/// A template that cannot be used.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum TemplateError {
-    #[error("no {kind} template {name:?}; known: {known}")]
-    Unknown {
-        kind: &'static str,
-        name: String,
-        known: String,
-    },
-    #[error("the plan has no objective {0}")]
-    NoObjective(EntityId),
-    #[error("ids cannot be made from the template name and seed {0:?}")]
-    BadSeed(String),
-    #[error("the plan would not pass validation: {}", .0.join("; "))]
-    Invalid(Vec<String>),
-}
 
 /// Makes the local ids of one instantiation: `<template>-<seed>`, then `-2`, `-3`, ...
 #[derive(Debug)]

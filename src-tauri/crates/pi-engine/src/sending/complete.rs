@@ -332,7 +332,7 @@ fn log_push(
     let entry = OpEntry {
         id,
         kind,
-        actor: ctx.actor(),
+        actor: crate::oplog::Actor::of(ctx),
         at: ctx.at(),
         summary,
         writes,
