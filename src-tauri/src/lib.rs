@@ -75,6 +75,8 @@ pub fn run(options: RunOptions) {
             commands::plan_get,
             commands::plan_save,
             commands::plan_undo,
+            commands::plan_undo_preview,
+            commands::users_list,
             commands::sync_pull,
             commands::push_preview,
             commands::sync_push,

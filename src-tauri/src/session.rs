@@ -200,6 +200,7 @@ impl Session {
             plan_file
         };
         let text = read_plan(&path)?;
+        edit::refresh_users_quietly(&client, &path).await;
         inner.undo.clear();
         inner.settings.workspace = Some(WorkspaceDto {
             art: req.art,
@@ -220,12 +221,18 @@ impl Session {
     }
 
     /// Writes the edited plan to its file (atomically) and commits it on the plan's working
-    /// branch in the planner's name; the previous text is kept for undo.
+    /// branch in the planner's name; the previous text is kept for undo. A plan a push could
+    /// not send (no name, an empty criterion, an owner who is not a Targetprocess user) is
+    /// refused before anything is written.
     pub async fn save_plan(&self, plan: PlanDto) -> Result<PlanView, UiError> {
         let mut inner = self.inner.lock().await;
         let path = plan_path(&inner.settings)?;
         let before = read_plan(&path)?;
-        let text = pi_format::render(&plan.into_plan(&mut RandomIds)?);
+        let plan = plan.into_plan(&mut RandomIds)?;
+        let users = self.users_for_save(&mut inner, &path).await;
+        let on_disk = pi_format::parse(&before).ok().map(|p| p.plan);
+        edit::check_save(on_disk.as_ref(), &plan, users.as_deref())?;
+        let text = pi_format::render(&plan);
         if text != before {
             let me = identity_of(&inner.settings)?;
             pi_engine::save(&workspace_of(&path)?, &me, chrono::Utc::now(), &text)?;
@@ -469,6 +476,9 @@ mod recover;
 
 #[path = "session_history.rs"]
 mod history;
+
+#[path = "session_edit.rs"]
+mod edit;
 
 #[cfg(test)]
 #[path = "session_tests.rs"]

@@ -43,12 +43,16 @@ impl Session {
         let mut inner = self.inner.lock().await;
         let (client, me, dir) = self.engine(&mut inner).await?;
         step(progress, 1, 2, "Reading the team's plan from Targetprocess");
+        let users_from = client.clone();
         let result = in_workspace(dir, move |ws, rt| {
             let ctx = context(&client, &me, unattended);
             let report = rt.block_on(pi_engine::pull(&ctx, ws, &PullOptions::default()))?;
             Ok(PullResultDto::from(&report))
         })
         .await?;
+        if let Ok(path) = super::plan_path(&inner.settings) {
+            super::edit::refresh_users_quietly(&users_from, &path).await;
+        }
         inner.undo.clear();
         step(progress, 2, 2, pulled_words(&result));
         Ok(result)
@@ -385,7 +389,10 @@ fn settle(
 ) -> Result<(), UiError> {
     match pi_engine::resolve(me, chrono::Utc::now(), ws, selector, resolution) {
         Ok(_) => Ok(()),
-        Err(pi_engine::EngineError::NoPlan(_)) => Err(UiError::new(
+        Err(
+            pi_engine::EngineError::CannotResolve { .. }
+            | pi_engine::EngineError::NoMatchingConflict,
+        ) => Err(UiError::new(
             ErrorCode::CannotResolve,
             "This conflict cannot be settled that way.",
         )

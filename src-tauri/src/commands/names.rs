@@ -14,6 +14,8 @@ pub const NAMES: &[&str] = &[
     "plan_get",
     "plan_save",
     "plan_undo",
+    "plan_undo_preview",
+    "users_list",
     "sync_pull",
     "push_preview",
     "sync_push",

@@ -2,7 +2,7 @@
 
 use tauri::State;
 
-use crate::dto::{OpenRequest, PickItem, PlanDto, PlanView};
+use crate::dto::{OpenRequest, PickItem, PlanDto, PlanView, UndoPreviewDto, UserDto};
 use crate::error::UiError;
 use crate::session::Session;
 
@@ -45,4 +45,14 @@ pub async fn plan_save(session: State<'_, Session>, plan: PlanDto) -> Result<Pla
 #[tauri::command]
 pub async fn plan_undo(session: State<'_, Session>) -> Result<PlanView, UiError> {
     session.undo().await
+}
+
+#[tauri::command]
+pub async fn users_list(session: State<'_, Session>) -> Result<Vec<UserDto>, UiError> {
+    session.users().await
+}
+
+#[tauri::command]
+pub async fn plan_undo_preview(session: State<'_, Session>) -> Result<UndoPreviewDto, UiError> {
+    session.undo_preview().await
 }

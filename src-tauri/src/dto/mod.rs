@@ -5,6 +5,7 @@
 //! libraries.
 
 mod approvals;
+mod edit;
 mod history;
 mod plan;
 mod refused;
@@ -17,6 +18,7 @@ pub use approvals::{
     ApprovalDto, ApprovalsStatusDto, AuditEventDto, AuditExportDto, ExportFormat,
     TemplateAddRequest, TemplatesDto,
 };
+pub use edit::{UndoPreviewDto, UserDto};
 pub use history::{
     BaselineDto, ComparisonDto, EffortPointDto, EffortSeriesDto, EffortTotalsDto, EntityChangeDto,
     FieldChangeDto, HistoryDto, ProgramEffortDto, SideInfoDto, SpanTagDto, SyncChangeDto,
@@ -210,6 +212,8 @@ pub fn typescript_declarations() -> String {
         SyncChangeDto::decl(),
         EffortPointDto::decl(),
         EffortSeriesDto::decl(),
+        UserDto::decl(),
+        UndoPreviewDto::decl(),
     ];
     let mut out = String::from(
         "// Generated from the Rust DTOs of src-tauri (src/dto). Do not edit by hand:\n\

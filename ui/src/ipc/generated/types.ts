@@ -115,7 +115,7 @@ export type PushSummaryDto = {
 /**
  * Changes Targetprocess accepted, in planner words.
  */
-sent: Array<string>, 
+sent: Array<OpDto>, 
 /**
  * Changes Targetprocess refused, with the reasons; they stay in the plan to be fixed and
  * pushed again, or discarded.
@@ -231,7 +231,11 @@ remote: string | null,
 /**
  * Minutes between background pulls; 0 turns them off.
  */
-pollMinutes: number, };
+pollMinutes: number, 
+/**
+ * The folder the plans of this connection are kept in (one folder per team and PI).
+ */
+plansFolder: string, };
 
 export type SettingsUpdate = { remote: string | null, pollMinutes: number, };
 
@@ -332,7 +336,8 @@ change: string | null, summary: string,
  */
 note: string | null, 
 /**
- * For a push or rollback: each field written (`tp:123 "name": Effort 13 → 21`).
+ * For a push or rollback: each item created or deleted and each field written, in planner
+ * words (`Effort 13 points → 21 points on "Checkout"`, `Created "Audit log export"`).
  */
 sent: Array<string>, };
 
@@ -415,7 +420,12 @@ capped: boolean, limit: number,
 /**
  * The plan file on disk differs from the newest version (edits not committed).
  */
-uncommitted: boolean, };
+uncommitted: boolean, 
+/**
+ * Pushes that failed or that Targetprocess refused in part, newest first: they changed no
+ * version, so they are listed beside the versions.
+ */
+failedPushes: Array<AuditEventDto>, };
 
 export type SideInfoDto = { 
 /**
@@ -423,8 +433,8 @@ export type SideInfoDto = {
  */
 rev: string, 
 /**
- * In planner words: `the plan file on disk`, `Targetprocess (last pull)`, `baseline NAME`,
- * `version 1a2b3c4d`.
+ * In planner words: `your working plan`, `Targetprocess (last pull)`, `baseline NAME`,
+ * `the version by Ann Planner` (with `at` to tell versions apart; no commit ids).
  */
 label: string, shortId: string | null, at: string | null, who: string | null, };
 
@@ -517,3 +527,16 @@ export type EffortSeriesDto = { team: string, points: Array<EffortPointDto>,
  * True when older versions exist than the ones in the series (it stops at `limit`).
  */
 capped: boolean, limit: number, };
+
+export type UserDto = { 
+/**
+ * The name plans show (and owner fields hold).
+ */
+name: string, login: string | null, };
+
+export type UndoPreviewDto = { 
+/**
+ * One line per item the save changed, e.g. `"Sign-up": Effort 3 → 5, Owner` or
+ * `new feature "Audit log"`.
+ */
+changes: Array<string>, };
