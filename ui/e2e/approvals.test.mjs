@@ -20,7 +20,7 @@ async function becomes(page, name, email) {
 async function setEffort(page, value) {
   const effort = page.getByLabel("Effort", { exact: true });
   await effort.fill(String(value));
-  await page.getByRole("button", { name: "Save" }).click();
+  await page.getByRole("button", { name: "Save", exact: true }).click();
   await page.getByTestId("objective-item").first().getByText(`${value} pts`).waitFor();
 }
 

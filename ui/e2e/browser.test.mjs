@@ -33,14 +33,17 @@ test("a planner tries the demo, opens a team plan, edits, sees findings and undo
   assert.equal(await items.count(), 3);
   await shot(page, "browser-editor");
 
+  // A negative effort is refused at the field; a valid one is saved and undone.
   const effort = page.getByLabel("Effort", { exact: true });
   await effort.fill("-4");
-  await page.getByRole("button", { name: "Save" }).click();
-  await page.getByText("effort must not be negative, found -4").waitFor();
-  assert.match(await items.first().textContent(), /-4 pts/);
+  await page.getByText("Enter 0 or more").waitFor();
+  await effort.fill("21");
+  await page.getByRole("button", { name: "Save", exact: true }).click();
+  await page.getByTestId("save-state").getByText("Saved").waitFor();
+  assert.match(await items.first().textContent(), /21 pts/);
 
-  await page.getByRole("button", { name: "Undo last edit" }).click();
-  await page.getByText("effort must not be negative").waitFor({ state: "detached" });
+  await page.getByRole("button", { name: "Undo last save" }).click();
+  await page.getByTestId("undone").waitFor();
   assert.match(await items.first().textContent(), /8 pts/);
 
   await page.getByRole("switch", { name: /Committed/ }).first().waitFor();
@@ -75,7 +78,7 @@ test("push preview, a conflicting edit in Targetprocess, the conflicts view and 
 
   const effort = page.getByLabel("Effort", { exact: true });
   await effort.fill("21");
-  await page.getByRole("button", { name: "Save" }).click();
+  await page.getByRole("button", { name: "Save", exact: true }).click();
   await page.getByText("21 pts").waitFor();
   await page.getByRole("button", { name: "Push…" }).click();
   const ops = page.getByTestId("push-ops");
@@ -89,7 +92,7 @@ test("push preview, a conflicting edit in Targetprocess, the conflicts view and 
 
   await page.evaluate(() => globalThis.piPlannerBrowserHost.sync.editInTargetprocess(0, { effort: 99 }));
   await effort.fill("13");
-  await page.getByRole("button", { name: "Save" }).click();
+  await page.getByRole("button", { name: "Save", exact: true }).click();
   await page.getByText("13 pts").waitFor();
   await page.getByRole("button", { name: "Pull", exact: true }).click();
   await page.getByRole("heading", { name: "Conflicts (1)" }).waitFor();

@@ -27,7 +27,7 @@ test("history lists who changed the plan and compares two versions word by word"
   const items = page.getByTestId("objective-item");
 
   await page.getByLabel("Effort", { exact: true }).fill("21");
-  await page.getByRole("button", { name: "Save" }).click();
+  await page.getByRole("button", { name: "Save", exact: true }).click();
   await items.first().getByTestId("sync-badge").waitFor();
   assert.equal(await items.first().getByTestId("sync-badge").textContent(), "changed since sync (Effort)");
   assert.equal(await items.nth(1).getByTestId("sync-badge").count(), 0);
@@ -42,7 +42,7 @@ test("history lists who changed the plan and compares two versions word by word"
 
   const description = page.getByLabel("Description", { exact: true });
   await description.fill("Why self-service sign-up matters for partners this PI.");
-  await page.getByRole("button", { name: "Save" }).click();
+  await page.getByRole("button", { name: "Save", exact: true }).click();
   await items.first().getByTestId("sync-badge").waitFor();
   await items.first().getByTestId("sync-badge").hover();
   await page.getByRole("tooltip").getByText("Changed since the last sync: Description").waitFor();

@@ -129,15 +129,16 @@ test("keyboard only: open the demo plan, edit an effort, save, reorder", async (
   await page.keyboard.press("Enter");
   await page.getByTestId("objective-item").first().waitFor();
 
-  // Objectives in the list are reached with Tab and opened with Enter or Space.
-  const second = await tabTo(page, /^Single sign-on for partners/);
-  assert.equal(second.tag, "button");
-  await page.keyboard.press("Enter");
+  // The objective list is one tab stop (the selected objective); the arrow keys move in it.
+  const first = await tabTo(page, /^Self-service sign-up/);
+  assert.equal(first.tag, "div");
+  await page.keyboard.press("ArrowDown");
   await page.getByRole("heading", { name: "Objective 2 of 3" }).waitFor();
-  const first = await tabTo(page, /^Self-service sign-up/, { back: true });
-  assert.equal(first.tag, "button");
-  await page.keyboard.press("Space");
+  await page.waitForFunction(() => document.activeElement?.id === "objective-item-1");
+  assert.ok((await focused(page)).visible, "the focus ring follows the arrow keys");
+  await page.keyboard.press("ArrowUp");
   await page.getByRole("heading", { name: "Objective 1 of 3" }).waitFor();
+  await page.waitForFunction(() => document.activeElement?.id === "objective-item-0");
 
   assert.deepEqual(await unlabelled(page), [], "every control has a name");
   const width = await page.evaluate(() => document.documentElement.scrollWidth);

@@ -23,13 +23,22 @@ async function openDemo(page) {
   await page.getByTestId("objective-item").first().waitFor();
 }
 
-/** Adds FEATURE owned by "Mara Lind", who is no Targetprocess user, saves and pushes. */
+/**
+ * Adds FEATURE owned by "Mara Lind", saves, and pushes after she has left Targetprocess (an owner
+ * who is no user is refused at save, so she is one when the plan is saved).
+ */
 async function pushUnknownOwner(page) {
+  await page.evaluate(() => globalThis.piPlannerBrowserHost.users.push("Mara Lind"));
   await page.getByRole("button", { name: "Add feature" }).click();
   const card = page.getByRole("region", { name: "Feature New feature" });
   await card.getByLabel(/^Feature name/).fill(FEATURE);
   await page.getByRole("region", { name: `Feature ${FEATURE}` }).getByLabel("Feature owner").fill("Mara Lind");
-  await page.getByRole("button", { name: "Save" }).click();
+  await page.getByRole("button", { name: "Save", exact: true }).click();
+  await page.getByTestId("save-state").getByText("Saved").waitFor();
+  await page.evaluate(() => {
+    const users = globalThis.piPlannerBrowserHost.users;
+    users.splice(users.indexOf("Mara Lind"), 1);
+  });
   await page.getByTestId("changes-to-push").getByText("1 change to push").waitFor();
   await page.getByRole("button", { name: "Push…" }).click();
   await page.getByRole("dialog", { name: "Push to Targetprocess" }).getByRole("button", { name: /^Push 1 change/ }).click();
@@ -59,7 +68,7 @@ test("a refused owner is shown with its reason; fixed in the form, Retry pushes 
 
   const card = page.getByRole("region", { name: `Feature ${FEATURE}` });
   await card.getByLabel("Feature owner").fill("Bo Builder");
-  await page.getByRole("button", { name: "Save" }).click();
+  await page.getByRole("button", { name: "Save", exact: true }).click();
   await page.getByTestId("refused-changes").getByRole("button", { name: "Retry" }).click();
   await page.getByRole("dialog", { name: "Push to Targetprocess" }).getByRole("button", { name: /^Push 1 change/ }).click();
   await page.getByTestId("push-result").getByText("Pushed to Targetprocess", { exact: true }).waitFor();

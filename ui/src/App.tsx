@@ -21,6 +21,7 @@ import { useClient, useStatus } from "./data";
 import { AuditView } from "./approvals/AuditView";
 import { SignoffPanel } from "./approvals/SignoffPanel";
 import { PlanEditor } from "./editor/PlanEditor";
+import { useUnsavedGuard } from "./editor/unsaved";
 import { HistoryView } from "./history/HistoryView";
 import type { AppStatus } from "./ipc";
 import { IdentityScreen } from "./screens/IdentityScreen";
@@ -108,7 +109,10 @@ function useSyncEvents(setView: (v: View) => void) {
 export function App() {
   const status = useStatus();
   const [picking, setPicking] = useState(false);
-  const [view, setView] = useState<View>("plan");
+  const [view, showView] = useState<View>("plan");
+  // Unsaved edits are saved or discarded (the planner is asked) before any switch.
+  const guard = useUnsavedGuard();
+  const setView = (v: View) => guard(() => showView(v));
   useSyncEvents(setView);
   const ws = status.data?.workspace;
   const editing = !!status.data?.identity && !!ws && !picking;
@@ -140,7 +144,7 @@ export function App() {
                 </Button>
               ))}
             {editing && (
-              <Button size="xs" variant="default" onClick={() => setPicking(true)}>
+              <Button size="xs" variant="default" onClick={() => guard(() => setPicking(true))}>
                 Change team
               </Button>
             )}

@@ -7,6 +7,7 @@ import { useState } from "react";
 
 import { App } from "./App";
 import { ClientContext } from "./data";
+import { UnsavedEditsProvider } from "./editor/unsaved";
 import type { PlannerClient } from "./ipc";
 
 const theme = createTheme({
@@ -32,7 +33,9 @@ export function Root({ client }: { client: PlannerClient }) {
     <MantineProvider theme={theme} defaultColorScheme="auto" colorSchemeManager={colorSchemeManager}>
       <QueryClientProvider client={queryClient}>
         <ClientContext.Provider value={client}>
-          <App />
+          <UnsavedEditsProvider>
+            <App />
+          </UnsavedEditsProvider>
         </ClientContext.Provider>
       </QueryClientProvider>
     </MantineProvider>

@@ -23,16 +23,15 @@ describe("plan editor", () => {
     const client = browserClient({ plan: plan() });
     const user = userEvent.setup();
     renderApp(client);
-    const effort = await screen.findByLabelText("Effort");
-    await user.clear(effort);
-    await user.type(effort, "-3");
+    const owner = await screen.findByRole("combobox", { name: "Owner" });
+    await user.clear(owner);
     await user.click(screen.getByRole("button", { name: "Save" }));
-    expect(await screen.findByText("effort must not be negative, found -3")).toBeTruthy();
-    expect((await client.planGet()).plan.objectives[0]?.effort).toBe(-3);
+    expect(await screen.findByText('committed objective "Self-service sign-up" has no owner')).toBeTruthy();
+    expect((await client.planGet()).plan.objectives[0]?.owner).toBeNull();
 
-    await user.click(screen.getByRole("button", { name: "Undo last edit" }));
-    await waitFor(() => expect(screen.queryByText(/effort must not be negative/)).toBeNull());
-    expect((await client.planGet()).plan.objectives[0]?.effort).toBe(8);
+    await user.click(screen.getByRole("button", { name: "Undo last save" }));
+    await waitFor(() => expect(screen.queryByText(/has no owner/)).toBeNull());
+    expect((await client.planGet()).plan.objectives[0]?.owner).toBe("Ann Planner");
   });
 
   it("adds a feature with an acceptance criterion and saves it with a new id", async () => {
@@ -62,6 +61,7 @@ describe("plan editor", () => {
     await waitFor(async () => expect((await client.planGet()).plan.objectives).toHaveLength(4));
     expect(((await screen.findByRole("textbox", { name: /^Name/ })) as HTMLInputElement).value).toBe("New objective");
     await user.click(screen.getByRole("button", { name: "Remove objective" }));
+    await user.click(within(await screen.findByRole("dialog", { name: "Remove this objective?" })).getByRole("button", { name: "Remove objective" }));
     await waitFor(async () => expect((await client.planGet()).plan.objectives).toHaveLength(3));
   });
 });

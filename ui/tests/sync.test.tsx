@@ -38,6 +38,7 @@ describe("push", () => {
     const user = userEvent.setup();
     renderApp(client);
     await user.click(await screen.findByRole("button", { name: "Remove objective" }));
+    await user.click(within(await screen.findByRole("dialog", { name: "Remove this objective?" })).getByRole("button", { name: /^Remove objective/ }));
     await waitFor(() => expect(screen.getAllByTestId("objective-item")).toHaveLength(2));
     await user.click(screen.getByRole("button", { name: "Push…" }));
     const dialog = await screen.findByRole("dialog", { name: "Push to Targetprocess" });

@@ -19,7 +19,7 @@ import { SyncBadge } from "../history/SyncBadge";
 import type { FeatureDto, FindingDto, SyncChangeDto } from "../ipc";
 import { MoveButtons } from "./MoveButtons";
 import type { Direction } from "./order";
-import { ChoiceField, NumberField, TextField } from "./fields";
+import { ChoiceField, NumberField, OwnerField, TextField } from "./fields";
 import { fieldFindings } from "./findings";
 
 interface Props {
@@ -30,6 +30,16 @@ interface Props {
   count: number;
   findings: FindingDto[];
   statuses: string[];
+  /** The account's Targetprocess users (owner names). */
+  users: string[];
+  /** What the form refuses to save at this feature's `name`, `effort`, `owner` or `c0`, `c1`… */
+  problem: (key: string) => string | null;
+  /** Text typed into a number field that is not a number (or `null` once it is). */
+  onTypedProblem: (key: string, problem: string | null) => void;
+  /** The planner left criterion `j` (its problem shows from then on). */
+  onLeftCriterion: (j: number) => void;
+  /** Criterion `j` was just added. */
+  onAddedCriterion: (j: number) => void;
   onChange: (f: FeatureDto) => void;
   onRemove: () => void;
   onMove: (delta: -1 | 1, direction: Direction) => void;
@@ -37,7 +47,21 @@ interface Props {
   syncChange?: SyncChangeDto;
 }
 
-function Criteria({ feature, onChange }: { feature: FeatureDto; onChange: (f: FeatureDto) => void }) {
+function Criteria({
+  feature,
+  index,
+  onChange,
+  problem,
+  onLeft,
+  onAdded,
+}: {
+  feature: FeatureDto;
+  index: number;
+  onChange: (f: FeatureDto) => void;
+  problem: (key: string) => string | null;
+  onLeft: (j: number) => void;
+  onAdded: (j: number) => void;
+}) {
   const set = (i: number, patch: Partial<FeatureDto["acceptanceCriteria"][number]>) =>
     onChange({
       ...feature,
@@ -54,22 +78,26 @@ function Criteria({ feature, onChange }: { feature: FeatureDto; onChange: (f: Fe
         </Text>
       )}
       {feature.acceptanceCriteria.map((c, i) => (
-        <Group key={i} gap="xs" wrap="nowrap">
+        <Group key={i} gap="xs" wrap="nowrap" align="flex-start">
           <Checkbox
             aria-label={`Criterion ${i + 1} met`}
             checked={c.done}
             onChange={(e) => set(i, { done: e.currentTarget.checked })}
           />
           <TextInput
+            id={`feature-${index}-criterion-${i}`}
             aria-label={`Criterion ${i + 1}`}
             value={c.text}
             onChange={(e) => set(i, { text: e.currentTarget.value })}
+            onBlur={() => onLeft(i)}
+            error={problem(`c${i}`)}
             style={{ flex: 1 }}
             size="xs"
           />
           <ActionIcon
             variant="subtle"
-            color="gray"
+            color="red"
+            className="pi-danger"
             aria-label={`Remove criterion ${i + 1}`}
             onClick={() =>
               onChange({ ...feature, acceptanceCriteria: feature.acceptanceCriteria.filter((_, j) => j !== i) })
@@ -83,7 +111,10 @@ function Criteria({ feature, onChange }: { feature: FeatureDto; onChange: (f: Fe
         size="xs"
         variant="subtle"
         style={{ alignSelf: "flex-start" }}
-        onClick={() => onChange({ ...feature, acceptanceCriteria: [...feature.acceptanceCriteria, { text: "", done: false }] })}
+        onClick={() => {
+          onChange({ ...feature, acceptanceCriteria: [...feature.acceptanceCriteria, { text: "", done: false }] });
+          onAdded(feature.acceptanceCriteria.length);
+        }}
       >
         Add criterion
       </Button>
@@ -91,7 +122,8 @@ function Criteria({ feature, onChange }: { feature: FeatureDto; onChange: (f: Fe
   );
 }
 
-export function FeatureCard({ feature, objective, index, count, findings, statuses, onChange, onRemove, onMove, syncChange }: Props) {
+export function FeatureCard(props: Props) {
+  const { feature, objective, index, count, findings, statuses, users, problem, onTypedProblem, onChange, onRemove, onMove, syncChange } = props;
   const at = (field: string) => fieldFindings(findings, objective, index, field);
   const set = (patch: Partial<FeatureDto>) => onChange({ ...feature, ...patch });
   return (
@@ -109,13 +141,21 @@ export function FeatureCard({ feature, objective, index, count, findings, status
           </Group>
           <Group gap="xs" wrap="nowrap">
             <MoveButtons what="feature" index={index} length={count} id={`feature-${index}`} onMove={onMove} />
-            <Button size="xs" variant="subtle" color="red" onClick={onRemove}>
+            <Button size="xs" variant="subtle" color="red" className="pi-danger" onClick={onRemove}>
               Remove feature
             </Button>
           </Group>
         </Group>
-        <TextField label="Feature name" value={feature.name} onChange={(v) => set({ name: v ?? "" })} findings={at("name")} required />
-        <SimpleGrid cols={3} spacing="sm">
+        <TextField
+          id={`feature-${index}-name`}
+          label="Feature name"
+          value={feature.name}
+          onChange={(v) => set({ name: v ?? "" })}
+          findings={at("name")}
+          problem={problem("name")}
+          required
+        />
+        <SimpleGrid cols={{ base: 2, md: 3 }} spacing="sm">
           <ChoiceField
             label="Feature status"
             value={feature.status}
@@ -123,8 +163,23 @@ export function FeatureCard({ feature, objective, index, count, findings, status
             onChange={(v) => set({ status: v })}
             findings={at("status")}
           />
-          <NumberField label="Feature effort" suffix=" pts" value={feature.effort} onChange={(v) => set({ effort: v })} findings={at("effort")} />
-          <TextField label="Feature owner" value={feature.owner} onChange={(v) => set({ owner: v })} findings={at("owner")} />
+          <NumberField
+            label="Feature effort"
+            suffix=" pts"
+            value={feature.effort}
+            onChange={(v) => set({ effort: v })}
+            onProblem={(p) => onTypedProblem("effort", p)}
+            findings={at("effort")}
+            problem={problem("effort")}
+          />
+          <OwnerField
+            label="Feature owner"
+            value={feature.owner}
+            users={users}
+            onChange={(v) => set({ owner: v })}
+            findings={at("owner")}
+            problem={problem("owner")}
+          />
         </SimpleGrid>
         <Group gap="sm" align="flex-end">
           <SegmentedControl
@@ -152,7 +207,14 @@ export function FeatureCard({ feature, objective, index, count, findings, status
           value={feature.description}
           onChange={(e) => set({ description: e.currentTarget.value })}
         />
-        <Criteria feature={feature} onChange={onChange} />
+        <Criteria
+          feature={feature}
+          index={index}
+          onChange={onChange}
+          problem={problem}
+          onLeft={props.onLeftCriterion}
+          onAdded={props.onAddedCriterion}
+        />
         {at("acceptance_criteria").warning && (
           <Text size="xs" c="orange.8" role="note">
             {at("acceptance_criteria").warning}

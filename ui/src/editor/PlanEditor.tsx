@@ -1,7 +1,10 @@
-// The plan editor: objectives on the left, the selected objective's form on the right, undo of
-// the last edit and the plan file's location. Every save writes the plan file.
+// The plan editor: objectives on the left (one tab stop; the arrow keys move between them), the
+// selected objective's form on the right, undo of the last save and the plan file's location.
+// Every save writes the plan file; a switch to another objective with unsaved edits asks first.
+import "./editor.css";
+
 import { Alert, Badge, Button, Center, Grid, Group, Loader, NavLink, ScrollArea, Stack, Text, Title } from "@mantine/core";
-import { useState } from "react";
+import { useState, type KeyboardEvent } from "react";
 
 import { ErrorAlert } from "../ErrorAlert";
 import { usePlan, usePlanSave, usePlanUndo } from "../data";
@@ -12,7 +15,9 @@ import { useFocusAfterMove } from "./MoveButtons";
 import { ObjectiveForm } from "./ObjectiveForm";
 import { TemplateMenu } from "./TemplateMenu";
 import { errorCount } from "./findings";
+import { useUndoPreview, useUsers } from "./hooks";
 import { focusAfterMove, moved } from "./order";
+import { useUnsavedGuard } from "./unsaved";
 
 function newObjective(): ObjectiveDto {
   return {
@@ -30,6 +35,7 @@ function newObjective(): ObjectiveDto {
   };
 }
 
+/** The objectives as a single-select list box: one tab stop, arrows, Home and End move. */
 function ObjectiveList({
   view,
   selected,
@@ -38,34 +44,56 @@ function ObjectiveList({
 }: {
   view: PlanView;
   selected: number;
-  onSelect: (i: number) => void;
+  onSelect: (i: number, focus: boolean) => void;
   syncChanges: Map<string, SyncChangeDto>;
 }) {
+  const count = view.plan.objectives.length;
+  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
+    const to = { ArrowDown: selected + 1, ArrowUp: selected - 1, Home: 0, End: count - 1 }[e.key];
+    if (to === undefined) return;
+    e.preventDefault();
+    const next = Math.max(0, Math.min(count - 1, to));
+    if (next !== selected) onSelect(next, true);
+  };
   return (
     <nav aria-label="Objectives">
-      {view.plan.objectives.map((o, i) => {
-        const errors = errorCount(view.findings, i);
-        const facts = [o.effort !== null ? `${o.effort} pts` : "no effort", o.committed ? "committed" : "uncommitted", o.status ?? "no status"];
-        return (
-          <NavLink
-            key={o.id ?? i}
-            component="button"
-            type="button"
-            aria-current={i === selected ? "true" : undefined}
-            active={i === selected}
-            label={o.name || "(no name)"}
-            description={facts.join(" · ")}
-            onClick={() => onSelect(i)}
-            rightSection={
-              <Group gap={4} wrap="nowrap">
-                <SyncBadge change={o.id ? syncChanges.get(o.id) : undefined} />
-                {errors > 0 && <Badge color="red" size="sm" aria-label={`${errors} problems`}>{errors}</Badge>}
-              </Group>
-            }
-            data-testid="objective-item"
-          />
-        );
-      })}
+      <div role="listbox" aria-label="Objectives" aria-orientation="vertical" onKeyDown={onKeyDown} className="pi-objective-list">
+        {view.plan.objectives.map((o, i) => {
+          const errors = errorCount(view.findings, i);
+          const facts = [o.effort !== null ? `${o.effort} pts` : "no effort", o.committed ? "committed" : "uncommitted", o.status ?? "no status"];
+          return (
+            <NavLink
+              key={o.id ?? i}
+              component="div"
+              role="option"
+              id={`objective-item-${i}`}
+              aria-selected={i === selected}
+              tabIndex={i === selected ? 0 : -1}
+              active={i === selected}
+              label={o.name || "(no name)"}
+              description={facts.join(" · ")}
+              onClick={() => i !== selected && onSelect(i, true)}
+              onKeyDown={(e: KeyboardEvent<HTMLDivElement>) => {
+                if (e.key === "Enter" || e.key === " ") {
+                  e.preventDefault();
+                  document.querySelector<HTMLElement>("form[aria-label=Objective] input")?.focus();
+                }
+              }}
+              rightSection={
+                <Group gap={4} wrap="nowrap">
+                  <SyncBadge change={o.id ? syncChanges.get(o.id) : undefined} />
+                  {errors > 0 && (
+                    <Badge color="red" size="sm" aria-label={`${errors} problems`}>
+                      {errors}
+                    </Badge>
+                  )}
+                </Group>
+              }
+              data-testid="objective-item"
+            />
+          );
+        })}
+      </div>
     </nav>
   );
 }
@@ -84,43 +112,86 @@ function PlanLevelFindings({ view }: { view: PlanView }) {
   );
 }
 
+/** "Undo last save" with what it will undo, and what the last undo undid. */
+function UndoLastSave({ view, dataVersion, onUndone }: { view: PlanView; dataVersion: number; onUndone: () => void }) {
+  const undo = usePlanUndo();
+  const guard = useUnsavedGuard();
+  const preview = useUndoPreview(dataVersion, view.canUndo);
+  const [undone, setUndone] = useState<string[] | null>(null);
+  const changes = view.canUndo ? (preview.data?.changes ?? []) : [];
+  return (
+    <Stack gap={4}>
+      <Button
+        size="xs"
+        variant="default"
+        disabled={!view.canUndo || undo.isPending}
+        aria-describedby={changes.length > 0 ? "undo-what" : undefined}
+        onClick={() =>
+          guard(async () => {
+            const what = changes;
+            await undo.mutateAsync();
+            setUndone(what);
+            onUndone();
+          })
+        }
+      >
+        Undo last save
+      </Button>
+      {changes.length > 0 && (
+        <Text size="xs" c="dimmed" id="undo-what" data-testid="undo-what">
+          Undo last save: {changes.join("; ")}
+        </Text>
+      )}
+      {undone && (
+        <Text size="xs" c="teal" role="status" data-testid="undone">
+          Undone: {undone.join("; ")}
+        </Text>
+      )}
+      <ErrorAlert error={undo.error} />
+    </Stack>
+  );
+}
+
 function Editor({ view, dataVersion }: { view: PlanView; dataVersion: number }) {
   const [selected, setSelected] = useState(0);
+  const [notice, setNotice] = useState<string | null>(null);
   const focusLater = useFocusAfterMove(dataVersion);
+  const guard = useUnsavedGuard();
   const save = usePlanSave();
-  const undo = usePlanUndo();
+  const users = useUsers(dataVersion).data?.map((u) => u.name);
   const syncChanges = byId(useSyncChanges(dataVersion).data);
   const count = view.plan.objectives.length;
   const index = Math.min(selected, Math.max(0, count - 1));
   const savePlan = (plan: PlanDto) => save.mutateAsync(plan);
   const replace = (objectives: ObjectiveDto[]) => ({ ...view.plan, objectives });
+  const select = (i: number, focus: boolean) =>
+    guard(() => {
+      setSelected(i);
+      setNotice(null);
+      if (focus) requestAnimationFrame(() => document.getElementById(`objective-item-${i}`)?.focus());
+    });
   return (
-    <Grid gap="lg">
+    <Grid gap="lg" className="pi-editor">
       <Grid.Col span={{ base: 12, sm: 4 }}>
         <Stack gap="sm">
-          <Group justify="space-between">
+          <Group justify="space-between" align="flex-start" wrap="nowrap">
             <Title order={2} size="h4">
               Objectives ({count})
             </Title>
-            <Button
-              size="xs"
-              variant="default"
-              disabled={!view.canUndo || undo.isPending}
-              onClick={() => undo.mutate()}
-              title="Put the plan back as it was before the last save"
-            >
-              Undo last edit
-            </Button>
           </Group>
-          <ScrollArea.Autosize mah="calc(100vh - 240px)">
-            <ObjectiveList view={view} selected={index} onSelect={setSelected} syncChanges={syncChanges} />
+          <UndoLastSave view={view} dataVersion={dataVersion} onUndone={() => setNotice(null)} />
+          <ScrollArea.Autosize mah="calc(100vh - 280px)" offsetScrollbars>
+            <ObjectiveList view={view} selected={index} onSelect={select} syncChanges={syncChanges} />
           </ScrollArea.Autosize>
           <Button
             variant="light"
-            onClick={async () => {
-              await savePlan(replace([...view.plan.objectives, newObjective()]));
-              setSelected(count);
-            }}
+            onClick={() =>
+              guard(async () => {
+                await savePlan(replace([...view.plan.objectives, newObjective()]));
+                setSelected(count);
+                requestAnimationFrame(() => document.querySelector<HTMLElement>("form[aria-label=Objective] input")?.focus());
+              })
+            }
             loading={save.isPending}
           >
             Add objective
@@ -134,7 +205,7 @@ function Editor({ view, dataVersion }: { view: PlanView; dataVersion: number }) 
       <Grid.Col span={{ base: 12, sm: 8 }}>
         <Stack gap="md">
           <PlanLevelFindings view={view} />
-          <ErrorAlert error={save.error ?? undo.error} />
+          <ErrorAlert error={save.error} />
           {count === 0 ? (
             <Text c="dimmed">This plan has no objectives yet. Add the first one.</Text>
           ) : (
@@ -143,10 +214,21 @@ function Editor({ view, dataVersion }: { view: PlanView; dataVersion: number }) 
               view={view}
               index={index}
               saving={save.isPending}
-              onSave={(o) => savePlan(replace(view.plan.objectives.map((x, i) => (i === index ? o : x))))}
+              users={users}
+              notice={notice}
+              onSave={async (o) => {
+                try {
+                  await savePlan(replace(view.plan.objectives.map((x, i) => (i === index ? o : x))));
+                  setNotice("Saved");
+                  return true;
+                } catch {
+                  return false;
+                }
+              }}
               onRemove={async () => {
                 await savePlan(replace(view.plan.objectives.filter((_, i) => i !== index)));
                 setSelected(Math.max(0, index - 1));
+                setNotice("Objective removed");
               }}
               syncChanges={syncChanges}
               onMove={async (delta, direction) => {

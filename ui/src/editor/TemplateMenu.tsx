@@ -23,7 +23,8 @@ export function TemplateMenu({ kind, objective = null, disabled, disabledWhy, on
   const none = templates.isSuccess && names.length === 0;
   return (
     <>
-      <Menu position="bottom-start" withinPortal hideDetached={false}>
+      {/* Opens upwards when there is no room below, and scrolls when neither way has room. */}
+      <Menu position="bottom-start" withinPortal hideDetached={false} middlewares={{ flip: true, shift: true, size: true }}>
         <Menu.Target>
           <Button
             size="xs"
@@ -35,7 +36,11 @@ export function TemplateMenu({ kind, objective = null, disabled, disabledWhy, on
             New from template
           </Button>
         </Menu.Target>
-        <Menu.Dropdown aria-label={kind === "objective" ? "Objective templates" : "Feature templates"}>
+        <Menu.Dropdown
+          aria-label={kind === "objective" ? "Objective templates" : "Feature templates"}
+          style={{ overflowY: "auto" }}
+          data-testid="template-menu"
+        >
           <Menu.Label>{kind === "objective" ? "Objective templates" : "Feature templates"}</Menu.Label>
           {names.map((name) => (
             <Menu.Item

@@ -15,7 +15,8 @@ import {
   type PlannerClient,
 } from "./client";
 import { browserHistory, comparePlans, syncChanges } from "./browserHistory";
-import { browserSync, type BrowserSync } from "./browserSync";
+import { checkSave, describeSave } from "./browserEdit";
+import { TP_USERS, browserSync, type BrowserSync } from "./browserSync";
 import { browserApprovals, type DemoPolicy } from "./browserApprovals";
 import { templateNames, withTemplate } from "./browserTemplates";
 
@@ -27,6 +28,8 @@ export interface BrowserHostOptions {
   latencyMs?: number;
   /** The plan's `[approvals]` policy; by default the demo team "Identity" needs 2 approvals. */
   approvals?: DemoPolicy;
+  /** The names of the account's Targetprocess users (TP_USERS unless given). */
+  users?: string[];
 }
 
 const ARTS: PickItem[] = [
@@ -133,6 +136,8 @@ export type BrowserClient = PlannerClient & {
   sync: BrowserSync;
   /** Files the audit export "saved" (name and content), for tests. */
   downloaded: { name: string; text: string }[];
+  /** The account's users: tests add and remove people here. */
+  users: string[];
 };
 
 export function browserClient(options: BrowserHostOptions = {}): BrowserClient {
@@ -153,7 +158,9 @@ export function browserClient(options: BrowserHostOptions = {}): BrowserClient {
   let undo: PlanDto[] = [];
   let nextId = 1;
   let settings = { remote: null as string | null, pollMinutes: 15 };
+  const users = [...(options.users ?? TP_USERS)];
   const sync = browserSync({
+    users: () => users,
     plan: () => (plan ? structuredClone(plan) : null),
     setPlan: (p) => {
       plan = structuredClone(p);
@@ -225,6 +232,7 @@ export function browserClient(options: BrowserHostOptions = {}): BrowserClient {
   const client: BrowserClient = {
     sync,
     downloaded,
+    users,
     async appStatus() {
       await wait();
       return structuredClone(status);
@@ -291,6 +299,7 @@ export function browserClient(options: BrowserHostOptions = {}): BrowserClient {
     async planSave(next) {
       await wait();
       if (!plan) return fail("no_plan", "No plan is open.");
+      checkSave(plan, next, users);
       const saved = withIds(structuredClone(next));
       if (JSON.stringify(saved) !== JSON.stringify(plan)) {
         undo.push(plan);
@@ -299,6 +308,16 @@ export function browserClient(options: BrowserHostOptions = {}): BrowserClient {
         history.record("save", plan, me());
       }
       return view();
+    },
+    async planUndoPreview() {
+      await wait();
+      const previous = undo[undo.length - 1];
+      return { changes: previous && plan ? describeSave(previous, plan) : [] };
+    },
+    async usersList() {
+      await wait();
+      view();
+      return [...users].sort((a, b) => a.localeCompare(b)).map((name) => ({ name, login: null }));
     },
     async planUndo() {
       await wait();

@@ -33,6 +33,8 @@ import type {
   PlanDto,
   PlanView,
   UiError,
+  UndoPreviewDto,
+  UserDto,
 } from "./generated/types";
 
 export type * from "./generated/types";
@@ -51,6 +53,10 @@ export interface PlannerClient {
   planGet(): Promise<PlanView>;
   planSave(plan: PlanDto): Promise<PlanView>;
   planUndo(): Promise<PlanView>;
+  /** What the last save changed, which "Undo last save" would put back. */
+  planUndoPreview(): Promise<UndoPreviewDto>;
+  /** The account's Targetprocess users (kept with the plan, refreshed on open and pull). */
+  usersList(): Promise<UserDto[]>;
   /** Targetprocess → the plan; `onProgress` hears each step. */
   syncPull(onProgress: (p: ProgressDto) => void): Promise<PullResultDto>;
   /** What a push would send; nothing is sent. */

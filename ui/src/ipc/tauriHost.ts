@@ -38,6 +38,8 @@ export function tauriClient(): PlannerClient {
     planGet: () => call("plan_get"),
     planSave: (plan) => call("plan_save", { plan }),
     planUndo: () => call("plan_undo"),
+    planUndoPreview: () => call("plan_undo_preview"),
+    usersList: () => call("users_list"),
     syncPull: (onProgress) => call("sync_pull", { progress: progressChannel(onProgress) }),
     pushPreview: () => call("push_preview"),
     syncPush: (confirmDeletes, onProgress) =>

@@ -39,6 +39,8 @@ export function PickerScreen({ current, onOpened }: { current: WorkspaceDto | nu
   const releases = useReleases(art);
   const teams = useTeams(art);
   const open = useWorkspaceOpen();
+  // Opening reads the plan and then the app's status: the spinner covers both.
+  const [opening, setOpening] = useState(false);
   const find = (items: PickItem[] | undefined, id: number | null) => items?.find((i) => i.id === id);
   const chosen = {
     art: find(arts.data, art),
@@ -53,7 +55,13 @@ export function PickerScreen({ current, onOpened }: { current: WorkspaceDto | nu
           onSubmit={async (e) => {
             e.preventDefault();
             if (!chosen.art || !chosen.release || !chosen.team) return;
-            await open.mutateAsync({ art: chosen.art, release: chosen.release, team: chosen.team });
+            setOpening(true);
+            try {
+              await open.mutateAsync({ art: chosen.art, release: chosen.release, team: chosen.team });
+            } catch {
+              setOpening(false);
+              return;
+            }
             onOpened();
           }}
         >
@@ -79,7 +87,7 @@ export function PickerScreen({ current, onOpened }: { current: WorkspaceDto | nu
             <Picker label="Team" items={teams.data} value={team} loading={teams.isFetching} onChange={setTeam} />
             <ErrorAlert error={arts.error ?? releases.error ?? teams.error ?? open.error} />
             <Group>
-              <Button type="submit" disabled={!ready} loading={open.isPending}>
+              <Button type="submit" disabled={!ready} loading={opening}>
                 Open plan
               </Button>
               {current && (

@@ -1,0 +1,133 @@
+// Browser tests of editing: the objective list is one tab stop with arrow keys and a visible
+// focus ring, unsaved edits are asked about in a dialog the keyboard answers, a field refuses
+// what a push could not send, owners come from a type-ahead of Targetprocess users, remove
+// buttons stay red in the dark theme and "New from template" opens where it can be seen.
+// Screenshots go to PI_PLANNER_SHOTS_DIR when it is set.
+/* global document, getComputedStyle, localStorage, window -- used in functions run in the page */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+
+import { serveUi, shot, ui } from "./support.mjs";
+
+serveUi();
+
+async function openDemo(page, { dark = false } = {}) {
+  await page.goto(ui.base);
+  if (dark) {
+    await page.evaluate(() => localStorage.setItem("pi-planner-color-scheme", "dark"));
+    await page.reload();
+  }
+  await page.getByRole("button", { name: "Try the demo" }).click();
+  await page.getByLabel("Your name").fill("Ann Planner");
+  await page.getByLabel("Your e-mail address").fill("ann@example.com");
+  await page.getByRole("button", { name: "Continue" }).click();
+  await page.getByLabel("Release train (ART)").selectOption({ label: "Platform ART" });
+  await page.getByLabel("Release (PI)").selectOption({ label: "PI-1/26" });
+  await page.getByLabel("Team").selectOption({ label: "Platform Eco" });
+  await page.getByRole("button", { name: "Open plan" }).click();
+  await page.getByTestId("objective-item").first().waitFor();
+  await page.addStyleTag({ content: "*, *::before, *::after { transition: none !important; }" });
+}
+
+/** The focused element's id, accessible name and whether an outline or shadow is drawn. */
+const focusInfo = (page) =>
+  page.evaluate(() => {
+    const el = document.activeElement;
+    const st = getComputedStyle(el);
+    return {
+      id: el.id,
+      text: (el.getAttribute("aria-label") ?? el.textContent ?? "").trim(),
+      ring: (st.outlineStyle !== "none" && st.outlineWidth !== "0px") || st.boxShadow !== "none",
+    };
+  });
+
+test("the objective list is one tab stop; arrows move; unsaved edits are asked about from the keyboard", async () => {
+  const page = await ui.browser.newPage({ viewport: { width: 1280, height: 800 } });
+  await openDemo(page);
+  const tabbable = await page.getByTestId("objective-item").evaluateAll((els) => els.map((e) => e.tabIndex));
+  assert.deepEqual(tabbable, [0, -1, -1], "only the selected objective is a tab stop");
+
+  // A mouse click, then the keyboard: the focus ring shows where focus is.
+  await page.getByTestId("objective-item").first().click();
+  assert.equal((await focusInfo(page)).ring, true, "focus ring after a mouse click");
+  await page.keyboard.press("Tab");
+  assert.equal((await focusInfo(page)).text, "Add objective", "one Tab leaves the list");
+  await page.keyboard.press("Shift+Tab");
+  await page.keyboard.press("ArrowDown");
+  await page.getByRole("heading", { name: "Objective 2 of 3" }).waitFor();
+  const moved = await focusInfo(page);
+  assert.equal(moved.id, "objective-item-1");
+  assert.equal(moved.ring, true, "focus ring on the objective reached with the arrow key");
+
+  // An unsaved edit, then ArrowUp: the dialog asks, Save has the focus, Enter saves and moves.
+  await page.getByLabel("Effort", { exact: true }).fill("34");
+  await page.getByTestId("objective-item").nth(1).focus();
+  await page.keyboard.press("ArrowUp");
+  const dialog = page.getByRole("dialog", { name: "Save your changes?" });
+  await dialog.waitFor();
+  await page.waitForFunction(() => document.activeElement?.textContent === "Save");
+  await shot(page, "editing-unsaved-dialog");
+  await page.keyboard.press("Enter");
+  await page.getByRole("heading", { name: "Objective 1 of 3" }).waitFor();
+  const saved = await page.evaluate(() => globalThis.piPlannerBrowserHost.planGet());
+  assert.equal(saved.plan.objectives[1].effort, 34);
+  await page.close();
+});
+
+test("fields refuse what a push could not send; owners are typed ahead from Targetprocess users", async () => {
+  const page = await ui.browser.newPage({ viewport: { width: 1280, height: 900 } });
+  await openDemo(page);
+  await page.getByLabel("Effort", { exact: true }).fill("lots");
+  await page.getByText("Enter a number of points, like 5 or 2.5").waitFor();
+  await page.getByRole("textbox", { name: /^Name/ }).fill("");
+  await page.getByText("Give the objective a name").waitFor();
+  const owner = page.getByRole("combobox", { name: "Owner", exact: true });
+  await owner.fill("Mara Lind");
+  await page.getByText("Not a Targetprocess user — pick one from the list").waitFor();
+  await page.getByRole("button", { name: "Save", exact: true }).click();
+  await page.getByTestId("save-state").getByText("Not saved: 3 fields need fixing").waitFor();
+  await shot(page, "editing-refused-fields");
+  const stored = await page.evaluate(() => globalThis.piPlannerBrowserHost.planGet());
+  assert.equal(stored.plan.objectives[0].effort, 8, "nothing was saved");
+
+  await page.getByRole("textbox", { name: /^Name/ }).fill("Self-service sign-up");
+  await page.getByLabel("Effort", { exact: true }).fill("13");
+  await owner.fill("Ilse");
+  await page.getByRole("option", { name: "Ilse Vantree" }).waitFor();
+  await shot(page, "editing-owner-typeahead");
+  await page.getByRole("option", { name: "Ilse Vantree" }).click();
+  await page.getByRole("button", { name: "Save", exact: true }).click();
+  await page.getByTestId("save-state").getByText("Saved").waitFor();
+  await page.getByTestId("undo-what").getByText('Undo last save: "Self-service sign-up": Effort 8 → 13, Owner').waitFor();
+  await shot(page, "editing-saved-undo");
+  await page.close();
+});
+
+test("remove buttons stay red in the dark theme; New from template opens where it is seen", async () => {
+  const page = await ui.browser.newPage({ viewport: { width: 1024, height: 700 } });
+  await openDemo(page, { dark: true });
+  await page.getByRole("button", { name: "Add feature" }).click();
+  await page.getByRole("button", { name: "Add criterion" }).last().click();
+  const red = async (locator) => {
+    const color = await locator.evaluate((el) => getComputedStyle(el).color);
+    const [r, g, b] = color.match(/\d+/g).map(Number);
+    return r > g + 60 && r > b + 60;
+  };
+  assert.ok(await red(page.getByRole("button", { name: "Remove objective" })), "Remove objective is red");
+  assert.ok(await red(page.getByRole("button", { name: "Remove feature" }).last()), "Remove feature is red");
+  assert.ok(await red(page.getByRole("button", { name: "Remove criterion 1" }).last()), "Remove criterion is red");
+  await shot(page, "editing-dark");
+  await page.getByRole("button", { name: "Discard changes" }).click();
+
+  // "New from template" at the bottom of a 700 px window: its menu is wholly in the window.
+  const template = page.getByRole("button", { name: "New from template" }).first();
+  await template.scrollIntoViewIfNeeded();
+  await page.evaluate(() => window.scrollBy(0, 10000));
+  await template.click();
+  const menu = page.getByRole("menu");
+  await menu.waitFor();
+  const box = await menu.boundingBox();
+  assert.ok(box.y >= 0 && box.y + box.height <= 700, `the template menu fits the window: ${JSON.stringify(box)}`);
+  await shot(page, "editing-template-menu");
+  await page.close();
+});
