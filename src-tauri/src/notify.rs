@@ -27,7 +27,10 @@ pub fn pull_message(r: &PullResultDto, background: bool) -> Option<SyncEventDto>
             .collect();
         return Some(SyncEventDto {
             view: "conflicts".to_owned(),
-            title: format!("{} conflict(s) in your plan", r.conflicts.len()),
+            title: format!(
+                "{} in your plan",
+                crate::words::count(r.conflicts.len(), "conflict", "conflicts")
+            ),
             body: format!(
                 "Targetprocess and you changed the same thing: {}. Open PI Planner to choose.",
                 names.join(", ")
@@ -135,7 +138,7 @@ mod tests {
     fn conflicts_are_announced_and_lead_to_the_conflicts_view() {
         let m = pull_message(&pulled(1, &[]), false).expect("announced");
         assert_eq!(m.view, "conflicts");
-        assert_eq!(m.title, "1 conflict(s) in your plan");
+        assert_eq!(m.title, "1 conflict in your plan");
         assert!(
             m.body.contains("Effort of \"Platform governance\""),
             "{}",

@@ -8,12 +8,14 @@ import {
   Center,
   Group,
   Loader,
+  Menu,
   SegmentedControl,
   Text,
   Title,
   useMantineColorScheme,
   type MantineColorScheme,
 } from "@mantine/core";
+import { useMediaQuery } from "@mantine/hooks";
 import { useEffect, useState } from "react";
 
 import { ErrorAlert } from "./ErrorAlert";
@@ -23,7 +25,7 @@ import { SignoffPanel } from "./approvals/SignoffPanel";
 import { PlanEditor } from "./editor/PlanEditor";
 import { useUnsavedGuard } from "./editor/unsaved";
 import { HistoryView } from "./history/HistoryView";
-import type { AppStatus } from "./ipc";
+import type { AppStatus, WorkspaceDto } from "./ipc";
 import { IdentityScreen } from "./screens/IdentityScreen";
 import { PickerScreen } from "./screens/PickerScreen";
 import { WelcomeScreen } from "./screens/WelcomeScreen";
@@ -51,13 +53,42 @@ function ThemeSwitch() {
   );
 }
 
-function ConnectionBadge({ status }: { status: AppStatus }) {
+function ConnectionBadge({ status, compact }: { status: AppStatus; compact: boolean }) {
   const c = status.connection;
   if (c.kind === "none") return null;
+  const label = c.kind === "demo" ? (compact ? "Demo" : "Demo Targetprocess") : "Targetprocess";
   return (
-    <Badge variant="light" color={c.kind === "demo" ? "grape" : "teal"} title={c.kind === "targetprocess" ? c.url : undefined}>
-      {c.kind === "demo" ? "Demo Targetprocess" : "Targetprocess"}
+    <Badge
+      variant="light"
+      color={c.kind === "demo" ? "grape" : "teal"}
+      title={c.kind === "targetprocess" ? c.url : "Demo Targetprocess"}
+      style={{ flexShrink: 0 }}
+    >
+      {label}
     </Badge>
+  );
+}
+
+/** Where the planner is: the release train (shortened first when space runs out) › PI › team. */
+function Breadcrumb({ ws }: { ws: WorkspaceDto }) {
+  return (
+    <Group
+      gap={0}
+      wrap="nowrap"
+      style={{ minWidth: 0, flex: 1 }}
+      data-testid="workspace-title"
+      aria-label={`${ws.art.name}, ${ws.release.name}, ${ws.team.name}`}
+    >
+      <Text size="sm" c="dimmed" truncate="end" title={ws.art.name} style={{ minWidth: 24, flexShrink: 1 }} data-testid="crumb-art">
+        {ws.art.name}
+      </Text>
+      <Text size="sm" c="dimmed" style={{ whiteSpace: "pre", flexShrink: 0 }} data-testid="crumb-pi">
+        {` › ${ws.release.name} › `}
+      </Text>
+      <Text size="sm" c="dimmed" truncate="end" title={ws.team.name} style={{ minWidth: 0, flexShrink: 0, maxWidth: 200 }} data-testid="crumb-team">
+        {ws.team.name}
+      </Text>
+    </Group>
   );
 }
 
@@ -115,43 +146,65 @@ export function App() {
   const setView = (v: View) => guard(() => showView(v));
   useSyncEvents(setView);
   const ws = status.data?.workspace;
+  // Below this width the secondary buttons go into a menu, so the header never wraps.
+  const compact = useMediaQuery("(max-width: 1279px)") ?? false;
   const editing = !!status.data?.identity && !!ws && !picking;
+  const views: { view: View; label: string }[] = editing
+    ? [
+        { view: "history", label: "History" },
+        { view: "signoff", label: "Sign-off" },
+        { view: "audit", label: "Audit" },
+      ]
+    : [];
+  const connected = !!status.data && status.data.connection.kind !== "none";
+  const toggle = (v: View) => setView(view === v ? "plan" : v);
   return (
     <AppShell header={{ height: 56 }} padding="md">
       <AppShell.Header>
-        <Group h="100%" px="md" justify="space-between" wrap="nowrap">
-          <Group gap="sm" wrap="nowrap">
-            <Title order={1} size="h4">
+        <Group h="100%" px="md" justify="space-between" wrap="nowrap" gap="sm" data-testid="app-header">
+          <Group gap="sm" wrap="nowrap" style={{ minWidth: 0, flex: 1 }}>
+            <Title order={1} size="h4" style={{ whiteSpace: "nowrap", flexShrink: 0 }} data-testid="app-title">
               PI Planner
             </Title>
-            {status.data && <ConnectionBadge status={status.data} />}
-            {editing && ws && (
-              <Text size="sm" c="dimmed" truncate="end" data-testid="workspace-title">
-                {ws.art.name} › {ws.release.name} › {ws.team.name}
-              </Text>
-            )}
+            {status.data && <ConnectionBadge status={status.data} compact={compact} />}
+            {editing && ws && <Breadcrumb ws={ws} />}
           </Group>
-          <Group gap="sm" wrap="nowrap">
-            {editing && (
-              <Button size="xs" variant={view === "history" ? "filled" : "default"} onClick={() => setView(view === "history" ? "plan" : "history")}>
-                History
-              </Button>
-            )}
-            {editing &&
-              (["signoff", "audit"] as const).map((v) => (
-                <Button key={v} size="xs" variant={view === v ? "filled" : "default"} onClick={() => setView(view === v ? "plan" : v)}>
-                  {v === "signoff" ? "Sign-off" : "Audit"}
+          <Group gap="sm" wrap="nowrap" style={{ flexShrink: 0 }}>
+            {!compact &&
+              views.map(({ view: v, label }) => (
+                <Button key={v} size="xs" variant={view === v ? "filled" : "default"} onClick={() => toggle(v)}>
+                  {label}
                 </Button>
               ))}
-            {editing && (
+            {!compact && editing && (
               <Button size="xs" variant="default" onClick={() => guard(() => setPicking(true))}>
                 Change team
               </Button>
             )}
-            {status.data && status.data.connection.kind !== "none" && (
-              <Button size="xs" variant="default" onClick={() => setView(view === "settings" ? "plan" : "settings")}>
+            {!compact && connected && (
+              <Button size="xs" variant="default" onClick={() => toggle("settings")}>
                 Settings
               </Button>
+            )}
+            {compact && connected && (
+              <Menu position="bottom-end" withinPortal>
+                <Menu.Target>
+                  <Button size="xs" variant="default" data-testid="header-menu">
+                    Menu ▾
+                  </Button>
+                </Menu.Target>
+                <Menu.Dropdown>
+                  {views.map(({ view: v, label }) => (
+                    <Menu.Item key={v} onClick={() => toggle(v)} fw={view === v ? 700 : undefined}>
+                      {label}
+                    </Menu.Item>
+                  ))}
+                  {editing && <Menu.Item onClick={() => guard(() => setPicking(true))}>Change team</Menu.Item>}
+                  <Menu.Item onClick={() => toggle("settings")} fw={view === "settings" ? 700 : undefined}>
+                    Settings
+                  </Menu.Item>
+                </Menu.Dropdown>
+              </Menu>
             )}
             <ThemeSwitch />
           </Group>

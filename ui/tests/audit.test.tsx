@@ -62,7 +62,7 @@ describe("audit view", () => {
     await user.click(screen.getByRole("button", { name: "Export CSV" }));
     const result = await screen.findByTestId("export-result");
     expect(spy).toHaveBeenCalledWith("csv");
-    expect(result.textContent).toMatch(/3 event\(s\) saved to Downloads\/audit-[a-z0-9]+\.csv/);
+    expect(result.textContent).toMatch(/3 events saved to Downloads\/audit-[a-z0-9]+\.csv/);
     const csv = client.downloaded[0]!.text.split("\r\n");
     expect(csv[0]).toBe("at,kind,actor,change,summary,note,sent");
     expect(csv[1]).toContain(",approval,Bo Owner <bo@example.com>,");

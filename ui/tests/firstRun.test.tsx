@@ -21,7 +21,7 @@ describe("first run", () => {
     await choose("Release (PI)", "PI-1/26");
     await choose("Team", "Checkout");
     await user.click(screen.getByRole("button", { name: "Open plan" }));
-    expect(await screen.findByText("Customer ART › PI-1/26 › Checkout")).toBeTruthy();
+    expect((await screen.findByTestId("workspace-title")).textContent).toBe("Customer ART › PI-1/26 › Checkout");
     expect(await screen.findAllByTestId("objective-item")).toHaveLength(3);
   });
 

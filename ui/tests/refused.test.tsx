@@ -38,7 +38,7 @@ async function push(user: UserEvent) {
   await user.click(screen.getByRole("button", { name: "Push…" }));
   const dialog = await screen.findByRole("dialog", { name: "Push to Targetprocess" });
   await user.click(within(dialog).getByRole("button", { name: /^Push \d+ change/ }));
-  return screen.findByTestId("push-result");
+  return screen.findByTestId(/^(push-result|refused-changes)$/);
 }
 
 /** These tests type names and owners key by key; on a busy machine that takes a while. */
@@ -53,7 +53,11 @@ describe("a change Targetprocess refuses", slow, () => {
     renderApp(client);
     await addFeature(user, client, "Mara Lind");
     const result = await push(user);
-    expect(result.textContent).toContain("Not pushed: Targetprocess refused 1 change");
+    // One honest result: what was refused (and that nothing else was sent), not two banners.
+    expect(result.getAttribute("data-testid")).toBe("refused-changes");
+    expect(result.textContent).toContain("Targetprocess refused 1 change; nothing else was sent");
+    expect(screen.queryByTestId("push-result")).toBeNull();
+    expect(screen.getAllByTestId("refused-changes")).toHaveLength(1);
     const change = await screen.findByTestId("refused-change");
     expect(change.textContent).toContain(`Create feature "${FEATURE}"`);
     expect(change.textContent).toContain(`Why: Owner of "${FEATURE}": no Targetprocess user is called "Mara Lind"`);
@@ -86,7 +90,7 @@ describe("a change Targetprocess refuses", slow, () => {
     await user.click(within(screen.getByTestId("refused-changes")).getByRole("button", { name: "Retry" }));
     const dialog = await screen.findByRole("dialog", { name: "Push to Targetprocess" });
     await user.click(within(dialog).getByRole("button", { name: /^Push 1 change/ }));
-    await waitFor(() => expect(screen.getByTestId("push-result").textContent).toContain("Pushed to Targetprocess"));
+    await waitFor(() => expect(screen.getByTestId("push-result").textContent).toContain("Pushed 1 change to Targetprocess"));
     expect(screen.getByTestId("push-result").textContent).toContain(`Create feature "${FEATURE}"`);
     await waitFor(() => expect(screen.queryByTestId("refused-changes")).toBeNull());
     expect(tpFeatures(client)).toContain(FEATURE);
@@ -115,7 +119,7 @@ describe("an interrupted push", slow, () => {
     expect(coded()?.textContent).toContain("A push was interrupted before Targetprocess confirmed 1 change.");
     expect(coded()?.textContent).not.toMatch(/folder/);
     await user.click(within(screen.getByTestId("next-step")).getByRole("button", { name: "Finish the interrupted push" }));
-    await waitFor(() => expect(screen.getByTestId("push-result").textContent).toContain("Pushed to Targetprocess"));
+    await waitFor(() => expect(screen.getByTestId("push-result").textContent).toContain("Pushed 1 change to Targetprocess"));
     expect(client.sync.targetprocess()?.objectives[0]?.effort).toBe(21);
     await waitFor(() => expect(screen.queryByTestId("interrupted-push")).toBeNull());
     await user.click(screen.getByRole("button", { name: "Pull" }));

@@ -4,6 +4,11 @@ import { afterEach } from "vitest";
 
 afterEach(() => cleanup());
 
+// The window of the planner's walkthrough (1366 × 850); a test of a narrow window sets its own.
+const viewport = (globalThis as { happyDOM?: { setViewport(v: { width: number; height: number }): void } }).happyDOM;
+viewport?.setViewport({ width: 1366, height: 850 });
+afterEach(() => viewport?.setViewport({ width: 1366, height: 850 }));
+
 if (!window.matchMedia) {
   window.matchMedia = (query: string) =>
     ({

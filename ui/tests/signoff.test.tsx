@@ -86,7 +86,7 @@ describe("sign-off panel", () => {
     const user = userEvent.setup();
     await user.click(await screen.findByRole("button", { name: "Push…" }));
     const dialog = await screen.findByRole("dialog", { name: "Push to Targetprocess" });
-    await user.click(within(dialog).getByRole("button", { name: "Push 1 change(s)" }));
+    await user.click(within(dialog).getByRole("button", { name: "Push 1 change" }));
     const alert = await screen.findByRole("alert");
     expect(alert.getAttribute("data-code")).toBe("not_approved");
     expect(alert.textContent).toContain("Not pushed: 0 of 2 approvals.");
@@ -102,9 +102,11 @@ describe("sign-off panel", () => {
     expect(client.sync.targetprocess()?.objectives[0]?.effort).toBe(21);
     const trail = await client.auditTrail();
     expect(trail.map((e) => [e.kind, e.note])).toEqual([
+      ["push", null],
       ["override", "Deadline today"],
       ["push", null],
     ]);
+    expect(trail[0]!.summary).toBe("Push failed: Not pushed: 0 of 2 approvals.");
   });
 });
 

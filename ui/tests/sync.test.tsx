@@ -27,9 +27,9 @@ describe("push", () => {
     const dialog = await screen.findByRole("dialog", { name: "Push to Targetprocess" });
     expect(within(dialog).getByTestId("push-ops").textContent).toBe('Effort 8 points → 21 points on "Self-service sign-up"');
     expect(client.sync.targetprocess()?.objectives[0]?.effort).toBe(8);
-    await user.click(within(dialog).getByRole("button", { name: "Push 1 change(s)" }));
+    await user.click(within(dialog).getByRole("button", { name: "Push 1 change" }));
     const result = await screen.findByTestId("push-result");
-    expect(result.textContent).toContain("Pushed to Targetprocess");
+    expect(result.textContent).toContain("Pushed 1 change to Targetprocess");
     expect(client.sync.targetprocess()?.objectives[0]?.effort).toBe(21);
   });
 
@@ -42,7 +42,7 @@ describe("push", () => {
     await waitFor(() => expect(screen.getAllByTestId("objective-item")).toHaveLength(2));
     await user.click(screen.getByRole("button", { name: "Push…" }));
     const dialog = await screen.findByRole("dialog", { name: "Push to Targetprocess" });
-    const push = within(dialog).getByRole("button", { name: "Push 1 change(s)" }) as HTMLButtonElement;
+    const push = within(dialog).getByRole("button", { name: "Push 1 change" }) as HTMLButtonElement;
     expect(push.disabled).toBe(true);
     await user.click(within(dialog).getByLabelText("Yes, delete these items in Targetprocess"));
     await user.click(push);
@@ -56,7 +56,7 @@ describe("push", () => {
     const user = await editEffort("21");
     client.sync.editInTargetprocess(0, { effort: 99 });
     await user.click(screen.getByRole("button", { name: "Push…" }));
-    await user.click(await screen.findByRole("button", { name: "Push 1 change(s)" }));
+    await user.click(await screen.findByRole("button", { name: "Push 1 change" }));
     const result = await screen.findByTestId("push-result");
     expect(result.textContent).toContain("Targetprocess changed since your last pull");
     expect(result.textContent).toContain('Effort of "Self-service sign-up" is now 99 points in Targetprocess');

@@ -18,10 +18,16 @@ const KINDS = [
 ];
 
 const COLORS: Record<string, string> = { approval: "green", override: "orange", push: "blue", rollback: "grape" };
+const LABELS: Record<string, string> = { approval: "Approval", override: "Override", push: "Push", rollback: "Rollback" };
+
+/** A push that failed with an error or of which Targetprocess refused a change. */
+export function failed(e: AuditEventDto): boolean {
+  return e.kind === "push" && (e.summary.startsWith("Push failed") || e.summary.includes("refused"));
+}
 
 function Row({ e, index }: { e: AuditEventDto; index: number }) {
   const [open, setOpen] = useState(false);
-  const details = e.sent.length > 0 || !!e.change;
+  const details = e.sent.length > 0;
   return (
     <Fragment>
       <Table.Tr data-testid="audit-row" data-kind={e.kind}>
@@ -40,8 +46,8 @@ function Row({ e, index }: { e: AuditEventDto; index: number }) {
         </Table.Td>
         <Table.Td style={{ whiteSpace: "nowrap" }}>{when(e.at)}</Table.Td>
         <Table.Td>
-          <Badge color={COLORS[e.kind] ?? "gray"} variant="light">
-            {e.kind}
+          <Badge color={failed(e) ? "red" : (COLORS[e.kind] ?? "gray")} variant="light">
+            {failed(e) ? "Push failed" : (LABELS[e.kind] ?? e.kind)}
           </Badge>
         </Table.Td>
         <Table.Td>{e.who}</Table.Td>
@@ -53,11 +59,6 @@ function Row({ e, index }: { e: AuditEventDto; index: number }) {
           <Table.Td />
           <Table.Td colSpan={5}>
             <Stack gap={4}>
-              {e.change && (
-                <Text size="xs" c="dimmed">
-                  Change set: {e.change}
-                </Text>
-              )}
               {e.sent.length > 0 && (
                 <>
                   <Text size="sm">Sent to Targetprocess:</Text>
@@ -103,7 +104,7 @@ export function AuditView({ onDone }: { onDone: () => void }) {
       </Group>
       {exporter.data && (
         <Alert color="green" variant="light" title="Audit trail exported" data-testid="export-result" withCloseButton onClose={() => exporter.reset()}>
-          {exporter.data.events} event(s) saved to {exporter.data.path}
+          {exporter.data.events === 1 ? "1 event" : `${exporter.data.events} events`} saved to {exporter.data.path}
         </Alert>
       )}
       <ErrorAlert error={exporter.error} title="Export failed" />

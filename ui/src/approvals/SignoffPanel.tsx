@@ -8,9 +8,7 @@ import {
   Button,
   Center,
   Checkbox,
-  Code,
   Group,
-  List,
   Loader,
   Paper,
   Progress,
@@ -24,6 +22,8 @@ import { useState } from "react";
 
 import { ErrorAlert } from "../ErrorAlert";
 import type { ApprovalDto, ApprovalsStatusDto, PushOutcomeDto } from "../ipc";
+import { changes } from "../plural";
+import { OpList } from "../sync/OpList";
 import { useApprovalsStatus, useApprove, usePushOverride } from "./hooks";
 
 /** "24 Nov 2026, 09:15" in the planner's locale; the raw text when it is not a time. */
@@ -107,7 +107,7 @@ function OverrideResult({ push }: { push: OverridePush }) {
       <ErrorAlert error={push.error} title="Push failed" />
       {outcome?.kind === "pushed" && (
         <Alert color="green" title="Pushed to Targetprocess" data-testid="override-result">
-          {outcome.summary.sent.length} change(s) sent; the override is recorded in the audit trail.
+          {changes(outcome.summary.sent.length)} sent; the override is recorded in the audit trail.
         </Alert>
       )}
       {outcome?.kind === "remoteChanged" && (
@@ -178,7 +178,7 @@ export function SignoffBody({ status }: { status: ApprovalsStatusDto }) {
         <Title order={2} size="h4">
           Sign-off before push
         </Title>
-        <Badge size="lg" color={status.met ? "green" : "orange"} data-testid="signoff-progress">
+        <Badge size="lg" color={!gated ? "gray" : status.met ? "green" : "orange"} data-testid="signoff-progress">
           {status.progress}
         </Badge>
       </Group>
@@ -187,7 +187,8 @@ export function SignoffBody({ status }: { status: ApprovalsStatusDto }) {
       )}
       {!gated && (
         <Text size="sm" c="dimmed">
-          This plan's policy asks for no approvals before a push ([approvals] in pi-planner.toml).
+          No sign-off is required for this plan: anyone can push. Your team can ask for approvals in the plan's settings
+          file (see the user guide).
         </Text>
       )}
       <Paper withBorder p="md">
@@ -201,18 +202,9 @@ export function SignoffBody({ status }: { status: ApprovalsStatusDto }) {
             </Text>
           ) : (
             <>
-              <List size="sm" spacing={4} data-testid="signoff-ops">
-                {status.ops.flatMap((op, i) =>
-                  op.lines.map((line, j) => (
-                    <List.Item key={`${i}-${j}`} c={op.delete ? "red" : undefined}>
-                      {line}
-                    </List.Item>
-                  )),
-                )}
-              </List>
+              <OpList ops={status.ops} testId="signoff-ops" />
               <Text size="xs" c="dimmed">
-                Approvals are bound to exactly this change: <Code>{status.hash.slice(0, 19)}…</Code> Any edit or pull
-                makes them stale.
+                Approvals are for exactly this change: any edit or pull makes them stale.
               </Text>
             </>
           )}

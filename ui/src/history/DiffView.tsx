@@ -219,8 +219,7 @@ export function EffortTable({ effort }: { effort: EffortTotalsDto }) {
 }
 
 function Side({ title, side }: { title: string; side: ComparisonDto["before"] }) {
-  const shortId = side.shortId && !side.label.includes(side.shortId) ? side.shortId : null;
-  const facts = [side.who, when(side.at), shortId].filter(Boolean).join(" · ");
+  const facts = [side.who, when(side.at)].filter(Boolean).join(" · ");
   const label = side.label.charAt(0).toUpperCase() + side.label.slice(1);
   return (
     <Paper withBorder p="xs" style={{ flex: 1 }}>

@@ -22,7 +22,7 @@ import {
 import { useState } from "react";
 
 import { ErrorAlert } from "../ErrorAlert";
-import type { HistoryDto, VersionDto } from "../ipc";
+import type { AuditEventDto, HistoryDto, VersionDto } from "../ipc";
 import { DiffView, type DiffMode } from "./DiffView";
 import { EffortChart } from "./EffortChart";
 import { useCompare, useHistory } from "./hooks";
@@ -36,7 +36,7 @@ function options(history: HistoryDto) {
     {
       group: "Now",
       items: [
-        { value: WORKING, label: "Working plan (the plan file)" },
+        { value: WORKING, label: "Working plan (with your latest edits)" },
         { value: TRACKING, label: "Targetprocess (last pull)" },
       ],
     },
@@ -77,7 +77,7 @@ function VersionItem({
             size="compact-xs"
             variant={before === v.rev ? "filled" : "default"}
             aria-pressed={before === v.rev}
-            aria-label={`Before: compare from version ${v.shortId}`}
+            aria-label={`Before: compare from ${versionName(v)}`}
             onClick={() => onPick("before", v.rev)}
           >
             Before
@@ -86,7 +86,7 @@ function VersionItem({
             size="compact-xs"
             variant={after === v.rev ? "filled" : "default"}
             aria-pressed={after === v.rev}
-            aria-label={`After: compare to version ${v.shortId}`}
+            aria-label={`After: compare to ${versionName(v)}`}
             onClick={() => onPick("after", v.rev)}
           >
             After
@@ -95,7 +95,7 @@ function VersionItem({
       </Group>
       <Text size="sm">{attribution(v)}</Text>
       <Text size="xs" c="dimmed">
-        {when(v.at)} · {v.shortId}
+        {when(v.at)}
       </Text>
       {v.changes.map((c) => (
         <Text key={c} size="xs" style={{ overflowWrap: "anywhere" }}>
@@ -109,6 +109,39 @@ function VersionItem({
       )}
     </Stack>
   );
+}
+
+/** A push that failed or that Targetprocess refused in part: it made no version, but it happened. */
+function FailedPush({ e }: { e: AuditEventDto }) {
+  const refusedOnly = !e.summary.startsWith("Push failed");
+  return (
+    <Stack gap={4} data-testid="failed-push">
+      <Group gap={6}>
+        <Badge size="sm" variant="light" color={refusedOnly ? "orange" : "red"}>
+          {refusedOnly ? "Push partly refused" : "Push failed"}
+        </Badge>
+      </Group>
+      <Text size="sm">{e.who.replace(/ <[^>]*>$/, "")}</Text>
+      <Text size="xs" c="dimmed">
+        {when(e.at)}
+      </Text>
+      <Text size="xs" style={{ overflowWrap: "anywhere" }}>
+        {e.summary}
+      </Text>
+    </Stack>
+  );
+}
+
+type TimelineItem = { kind: "version"; v: VersionDto; at: number } | { kind: "failed"; e: AuditEventDto; at: number };
+
+/** Versions and failed pushes, newest first. */
+function timeline(history: HistoryDto): TimelineItem[] {
+  const t = (at: string) => new Date(at).getTime() || 0;
+  const items: TimelineItem[] = [
+    ...history.versions.map((v) => ({ kind: "version" as const, v, at: t(v.at) })),
+    ...history.failedPushes.map((e) => ({ kind: "failed" as const, e, at: t(e.at) })),
+  ];
+  return items.sort((a, b) => b.at - a.at);
 }
 
 function Versions({
@@ -135,16 +168,22 @@ function Versions({
         )}
         {history.uncommitted && (
           <Text size="xs" c="orange">
-            The plan file has edits that are not in any version yet (compare with the working plan).
+            Your plan has edits that are not in any version yet (compare with the working plan).
           </Text>
         )}
         <ScrollArea.Autosize mah="calc(100vh - 280px)" type="auto" offsetScrollbars>
           <Timeline bulletSize={14} lineWidth={2} aria-label="Versions of the plan">
-            {history.versions.map((v) => (
-              <Timeline.Item key={v.rev} color={KIND_COLORS[v.kind]} lineVariant={v.kind === "pull" ? "dashed" : "solid"}>
-                <VersionItem v={v} before={before} after={after} onPick={onPick} />
-              </Timeline.Item>
-            ))}
+            {timeline(history).map((item) =>
+              item.kind === "version" ? (
+                <Timeline.Item key={item.v.rev} color={KIND_COLORS[item.v.kind]} lineVariant={item.v.kind === "pull" ? "dashed" : "solid"}>
+                  <VersionItem v={item.v} before={before} after={after} onPick={onPick} />
+                </Timeline.Item>
+              ) : (
+                <Timeline.Item key={`push-${item.e.at}-${item.e.summary}`} color="red" lineVariant="dotted">
+                  <FailedPush e={item.e} />
+                </Timeline.Item>
+              ),
+            )}
           </Timeline>
         </ScrollArea.Autosize>
       </Stack>

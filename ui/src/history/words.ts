@@ -36,7 +36,7 @@ export function when(at: string | null): string {
 
 /** The name of a version in the Before / After pickers. */
 export function versionName(v: VersionDto): string {
-  return `${KIND_LABELS[v.kind]} · ${v.who} · ${when(v.at)} (${v.shortId})`;
+  return `${KIND_LABELS[v.kind]} · ${v.who} · ${when(v.at)}`;
 }
 
 /** Who made a version, with the Targetprocess users and the planner who ran a pull or push. */

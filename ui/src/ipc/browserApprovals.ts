@@ -11,7 +11,9 @@ import {
   type ExportFormat,
   type IdentityDto,
   type OpDto,
+  type PushSummaryDto,
 } from "./client";
+import { changes } from "../plural";
 
 /** The `[approvals]` policy of a demo plan. */
 export interface DemoPolicy {
@@ -91,7 +93,7 @@ export function browserApprovals(now: () => Date = () => new Date()) {
     return {
       ops,
       hash,
-      progress: met ? `approved (${count})` : count,
+      progress: policy.required === 0 ? "No sign-off required" : met ? `approved (${count})` : count,
       met,
       approvals: list,
       required: policy.required,
@@ -159,11 +161,32 @@ export function browserApprovals(now: () => Date = () => new Date()) {
         note: reason.trim(),
       });
     },
-    /** A push was sent: the authors' change is in Targetprocess now. */
-    pushed(sent: string[], me: IdentityDto | null) {
+    /** A push was sent: the authors' change is in Targetprocess now (but what it refused). */
+    pushed(summary: PushSummaryDto, me: IdentityDto | null) {
       authors = [];
-      record({ kind: "push", who: me ? who(me) : "unknown", change: null, summary: `Pushed ${sent.length} change(s)`, note: null, sent });
+      const refused = summary.refused.length > 0 ? `; Targetprocess refused ${changes(summary.refused.length)}` : "";
+      record({
+        kind: "push",
+        who: me ? who(me) : "unknown",
+        change: null,
+        summary: `Pushed ${changes(summary.sent.length)} to Targetprocess${refused}`,
+        note: null,
+        sent: summary.sent.flatMap((op) => op.lines),
+      });
     },
+    /** Runs a push; one that fails with an error is recorded as a failed push, as the app does. */
+    attempt<T>(me: IdentityDto | null, push: () => T): T {
+      try {
+        return push();
+      } catch (e) {
+        const why = e instanceof ClientError ? e.message : "the push stopped unexpectedly.";
+        record({ kind: "push", who: me ? who(me) : "unknown", change: null, summary: `Push failed: ${why}`, note: null });
+        throw e;
+      }
+    },
+    /** Pushes that failed or that Targetprocess refused in part, newest first (History lists them). */
+    failedPushes: () =>
+      structuredClone(events.filter((e) => e.kind === "push" && (e.summary.startsWith("Push failed") || e.summary.includes("refused"))).reverse()),
     trail: () => structuredClone(events),
     /** The trail as the app exports it: CSV (RFC 4180) or JSON. */
     export(format: ExportFormat): string {

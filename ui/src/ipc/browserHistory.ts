@@ -289,15 +289,15 @@ export function browserHistory(now: () => Date = () => new Date()) {
           changed: entities.length,
         };
       });
-      return { versions: out.reverse(), baselines: [], capped: dropped, limit: HISTORY_LIMIT, uncommitted: false };
+      return { versions: out.reverse(), baselines: [], capped: dropped, limit: HISTORY_LIMIT, uncommitted: false, failedPushes: [] };
     },
     /** The plan at `rev` (`working`, `tp` or a recorded version), with its label. */
     resolve(rev: string, working: PlanDto, tp: PlanDto) {
-      if (rev === "working") return { plan: working, side: { rev, label: "the plan file on disk", shortId: null, at: null, who: null } };
+      if (rev === "working") return { plan: working, side: { rev, label: "your working plan", shortId: null, at: null, who: null } };
       if (rev === "tp") return { plan: tp, side: { rev, label: "Targetprocess (last pull)", shortId: null, at: null, who: null } };
       const v = find(rev);
       if (!v) return null;
-      return { plan: v.plan, side: { rev, label: `version ${rev.slice(0, 8)}`, shortId: rev.slice(0, 8), at: v.at, who: v.who } };
+      return { plan: v.plan, side: { rev, label: `the version by ${v.who}`, shortId: rev.slice(0, 8), at: v.at, who: v.who } };
     },
     series(team: string): EffortSeriesDto {
       return {

@@ -51,6 +51,8 @@ const TEAMS: Record<number, PickItem[]> = {
   2: [{ id: 201, name: "Checkout" }],
 };
 const DEMO_TOKEN = "demo-token";
+/** Where the browser host says the plans are kept (as the app's data folder would be). */
+const PLANS_FOLDER = "/home/planner/.local/share/dev.piplanner.app/workspaces/demo";
 const STATUSES = {
   objective: ["Pending", "Draft", "Accepted", "In Progress", "Done"],
   feature: ["Funnel", "Analyzing", "Backlog", "Implementing", "Done"],
@@ -344,9 +346,11 @@ export function browserClient(options: BrowserHostOptions = {}): BrowserClient {
       await wait();
       view();
       const tracking = sync.tracking();
-      gate(confirmDeletes, null);
-      const outcome = sync.push(confirmDeletes, onProgress);
-      if (outcome.kind === "pushed") signoff.pushed(outcome.summary.sent, status.identity);
+      const outcome = signoff.attempt(status.identity, () => {
+        gate(confirmDeletes, null);
+        return sync.push(confirmDeletes, onProgress);
+      });
+      if (outcome.kind === "pushed") signoff.pushed(outcome.summary, status.identity);
       if (outcome.kind === "pushed" && plan && tracking)
         history.record("push", plan, "Targetprocess", { by: me(), against: tracking });
       return outcome;
@@ -392,12 +396,12 @@ export function browserClient(options: BrowserHostOptions = {}): BrowserClient {
     },
     async settingsGet() {
       await wait();
-      return { connection: status.connection, identity: status.identity, ...settings };
+      return { connection: status.connection, identity: status.identity, plansFolder: PLANS_FOLDER, ...settings };
     },
     async settingsSave(update) {
       await wait();
       settings = { remote: update.remote?.trim() || null, pollMinutes: update.pollMinutes };
-      return { connection: status.connection, identity: status.identity, ...settings };
+      return { connection: status.connection, identity: status.identity, plansFolder: PLANS_FOLDER, ...settings };
     },
     async signOut() {
       await wait();
@@ -408,7 +412,7 @@ export function browserClient(options: BrowserHostOptions = {}): BrowserClient {
     async historyList() {
       await wait();
       view();
-      return history.list();
+      return { ...history.list(), failedPushes: signoff.failedPushes() };
     },
     async planCompare(before, after) {
       await wait();
@@ -446,9 +450,11 @@ export function browserClient(options: BrowserHostOptions = {}): BrowserClient {
       await wait();
       view();
       if (!reason.trim()) fail("invalid_input", "An override needs a reason.");
-      gate(confirmDeletes, reason);
-      const outcome = sync.push(confirmDeletes, onProgress);
-      if (outcome.kind === "pushed") signoff.pushed(outcome.summary.sent, status.identity);
+      const outcome = signoff.attempt(status.identity, () => {
+        gate(confirmDeletes, reason);
+        return sync.push(confirmDeletes, onProgress);
+      });
+      if (outcome.kind === "pushed") signoff.pushed(outcome.summary, status.identity);
       return outcome;
     },
     async auditTrail() {

@@ -57,6 +57,22 @@ function words(field: Field, v: Value): string {
   return String(v);
 }
 
+/** The fields a new item is created with, as the app's preview lists them (long values cut). */
+function createdWith(item: ObjectiveDto | FeatureDto): string[] {
+  const cut = (t: string) => {
+    const line = t.split(/\s+/).join(" ").trim();
+    return line.length > 80 ? `${line.slice(0, 79).trimEnd()}…` : line;
+  };
+  const out: string[] = [];
+  if (item.status) out.push(`Status: ${item.status}`);
+  if (item.effort !== null) out.push(`Effort: ${item.effort} points`);
+  if (item.owner) out.push(`Owner: ${item.owner}`);
+  if (item.description) out.push(`Description: ${cut(item.description)}`);
+  if ("acceptanceCriteria" in item && item.acceptanceCriteria.length > 0)
+    out.push(`Acceptance Criteria: ${cut(item.acceptanceCriteria.map((c) => `[${c.done ? "x" : " "}] ${c.text}`).join("; "))}`);
+  return out;
+}
+
 function label(field: Field): string {
   return FIELDS.find((f) => f.key === field)?.label ?? field;
 }
@@ -121,7 +137,7 @@ export function browserSync(state: SyncState) {
       const b = byId(from, o.id);
       const base = { entity: o.id ?? "", kind: "objective" as const, name: o.name };
       if (!b) {
-        op({ ...base, fields: [], owner: o.owner }, [`Create objective "${o.name}"`]);
+        op({ ...base, fields: [], owner: o.owner }, [`Create objective "${o.name}"`, ...createdWith(o)]);
         continue;
       }
       const changed = FIELDS.filter((f) => o[f.key] !== b[f.key]);
@@ -134,7 +150,7 @@ export function browserSync(state: SyncState) {
         const b = featureOf(from, f.id)?.feature;
         const base = { entity: f.id ?? "", kind: "feature" as const, name: f.name };
         if (!b) {
-          op({ ...base, fields: [], owner: f.owner }, [`Create feature "${f.name}"`]);
+          op({ ...base, fields: [], owner: f.owner }, [`Create feature "${f.name}"`, ...createdWith(f)]);
           continue;
         }
         const changed = featureLines(f, b);
@@ -254,7 +270,7 @@ export function browserSync(state: SyncState) {
       });
       const result = { fromTp, local: 0, conflicts: conflicts.map(toDto), tpChanged: changed };
       if (conflicts.length > 0)
-        this.announce({ view: "conflicts", title: `${conflicts.length} conflict(s) in your plan`, body: "Open PI Planner to choose." });
+        this.announce({ view: "conflicts", title: `${conflicts.length === 1 ? "1 conflict" : `${conflicts.length} conflicts`} in your plan`, body: "Open PI Planner to choose." });
       return result;
     },
     preview(): PushOutcomeDto {
@@ -315,7 +331,7 @@ export function browserSync(state: SyncState) {
       }));
       unfinished = 0;
       onProgress({ step: 2, of: 2, message: "Done" });
-      const sent = all.filter((p) => !refusal(p)).flatMap((p) => p.dto.lines);
+      const sent = all.filter((p) => !refusal(p)).map((p) => p.dto);
       return {
         kind: "pushed",
         summary: { sent, refused: lastRefused, created: 0, mismatches: [], resumed: 0 },

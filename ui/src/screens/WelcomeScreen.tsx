@@ -1,6 +1,6 @@
 // First run: try the demo, or connect to a Targetprocess account (URL + access token; the token
 // goes to the OS keychain, in Rust).
-import { Button, Card, Container, Group, PasswordInput, SimpleGrid, Stack, Text, TextInput, Title } from "@mantine/core";
+import { Button, Card, Container, Group, Loader, PasswordInput, SimpleGrid, Stack, Text, TextInput, Title } from "@mantine/core";
 import { useState } from "react";
 
 import { ErrorAlert } from "../ErrorAlert";
@@ -20,9 +20,19 @@ function DemoCard() {
         </Text>
         <ErrorAlert error={demo.error} />
         <Group>
-          <Button onClick={() => demo.mutate()} loading={demo.isPending}>
-            Try the demo
+          <Button
+            onClick={() => demo.mutate()}
+            disabled={demo.isPending}
+            leftSection={demo.isPending ? <Loader size={14} color="white" aria-hidden /> : null}
+            data-testid="demo-start"
+          >
+            {demo.isPending ? "Starting the demo…" : "Try the demo"}
           </Button>
+          {demo.isPending && (
+            <Text size="sm" c="dimmed" role="status">
+              Preparing the demo Targetprocess on this computer
+            </Text>
+          )}
         </Group>
       </Stack>
     </Card>

@@ -4,33 +4,52 @@
 import { Alert, Button, Group, Stack, Text } from "@mantine/core";
 
 import { ErrorAlert } from "../ErrorAlert";
-import { ClientError, type RefusedDto } from "../ipc";
+import { ClientError, type OpDto, type RefusedDto } from "../ipc";
 import { changes } from "../plural";
 import { useDiscard } from "./hooks";
+import { OpList } from "./OpList";
 
 /** The refused changes the plan still holds, each with "Discard this change"; "Retry" pushes again. */
 export function RefusedChanges({
   refused,
+  sent,
   onRetry,
   busy,
 }: {
   refused: RefusedDto[];
+  /** What the push just made accepted, when this follows a push: one result says both. */
+  sent?: OpDto[];
   onRetry: () => void;
   busy: boolean;
 }) {
   const discard = useDiscard();
   if (refused.length === 0) return null;
+  const title =
+    sent === undefined
+      ? `Targetprocess refused ${changes(refused.length)}`
+      : sent.length === 0
+        ? `Targetprocess refused ${changes(refused.length)}; nothing else was sent`
+        : `Pushed ${changes(sent.length)}; Targetprocess refused ${changes(refused.length)}`;
   return (
-    <Alert color="orange" variant="light" title={`Targetprocess refused ${changes(refused.length)}`} data-testid="refused-changes">
+    <Alert color="orange" variant="light" title={title} data-testid="refused-changes">
       <Stack gap="sm">
+        {sent && sent.length > 0 && (
+          <Stack gap={2}>
+            <Text size="sm">Targetprocess accepted:</Text>
+            <OpList ops={sent} testId="push-sent" />
+          </Stack>
+        )}
         <Text size="sm">
           Fix it in the form, save and press Retry, or discard the change to keep what Targetprocess has.
         </Text>
         {refused.map((r) => (
           <Group key={`${r.entity}:${r.fields.join(",")}`} justify="space-between" align="flex-start" wrap="nowrap" data-testid="refused-change">
             <Stack gap={2}>
-              {r.change.map((line) => (
-                <Text key={line} size="sm" fw={500}>
+              <Text size="sm" fw={500}>
+                {r.change[0]}
+              </Text>
+              {r.change.slice(1).map((line) => (
+                <Text key={line} size="xs" c="dimmed">
                   {line}
                 </Text>
               ))}

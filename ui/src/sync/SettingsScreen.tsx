@@ -1,5 +1,6 @@
-// Settings: the Targetprocess connection (change, sign out), the git identity, the shared
-// remote, the background pull interval and the theme.
+// Settings: the Targetprocess connection (change, sign out), who edits are attributed to, the
+// shared remote, the background pull interval, where the plans are kept and the theme (Cancel
+// puts the theme back).
 import { Button, Card, Group, NumberInput, SegmentedControl, Stack, Text, TextInput, Title, useMantineColorScheme, type MantineColorScheme } from "@mantine/core";
 import { useState } from "react";
 
@@ -13,6 +14,9 @@ function Form({ settings, onDone }: { settings: SettingsDto; onDone: () => void 
   const identity = useIdentitySave();
   const signOut = useSignOut();
   const { colorScheme, setColorScheme } = useMantineColorScheme();
+  // Cancel puts the theme back as it was when Settings opened.
+  const [themeAtOpen] = useState(colorScheme);
+  const [copied, setCopied] = useState(false);
   const [name, setName] = useState(settings.identity?.name ?? "");
   const [email, setEmail] = useState(settings.identity?.email ?? "");
   const [remote, setRemote] = useState(settings.remote ?? "");
@@ -52,7 +56,7 @@ function Form({ settings, onDone }: { settings: SettingsDto; onDone: () => void 
           <Text fw={600}>Sync</Text>
           <TextInput
             label="Shared remote"
-            description="A git address new plans are published to, so the team shares history. Leave empty for none."
+            description="The address of your team's shared copy of the plans (ask whoever set it up), so the team shares the history. Leave empty for none."
             value={remote}
             onChange={(e) => setRemote(e.currentTarget.value)}
           />
@@ -65,6 +69,30 @@ function Form({ settings, onDone }: { settings: SettingsDto; onDone: () => void 
             onChange={(v) => setPoll(Math.max(0, Math.round(Number(v) || 0)))}
           />
           <ErrorAlert error={save.error} />
+        </Stack>
+      </Card>
+      <Card withBorder>
+        <Stack gap="xs">
+          <Text fw={600}>Where your plans are kept</Text>
+          <Text size="sm">
+            Your plans are kept on this computer, one folder per team and PI, in:
+          </Text>
+          <Group gap="xs" wrap="nowrap" align="center">
+            <Text size="sm" ff="monospace" style={{ overflowWrap: "anywhere" }} data-testid="plans-folder">
+              {settings.plansFolder}
+            </Text>
+            <Button
+              size="xs"
+              variant="default"
+              style={{ flexShrink: 0 }}
+              onClick={async () => {
+                await navigator.clipboard?.writeText(settings.plansFolder).catch(() => undefined);
+                setCopied(true);
+              }}
+            >
+              {copied ? "Copied" : "Copy the folder's location"}
+            </Button>
+          </Group>
         </Stack>
       </Card>
       <Card withBorder>
@@ -93,7 +121,13 @@ function Form({ settings, onDone }: { settings: SettingsDto; onDone: () => void 
         >
           Save settings
         </Button>
-        <Button variant="default" onClick={onDone}>
+        <Button
+          variant="default"
+          onClick={() => {
+            setColorScheme(themeAtOpen);
+            onDone();
+          }}
+        >
           Cancel
         </Button>
       </Group>

@@ -2,28 +2,15 @@
 // the result summary, "Targetprocess changed since your last pull" with a pull offered,
 // deletions that need an explicit confirm, and the ways out of a push that did not go through
 // (refused changes, an interrupted push, a failure to retry).
-import { Alert, Badge, Button, Checkbox, Group, List, Modal, Progress, Stack, Text } from "@mantine/core";
+import { Alert, Badge, Button, Checkbox, Group, List, Loader, Modal, Progress, Stack, Text } from "@mantine/core";
 import { useState } from "react";
 
 import { ErrorAlert } from "../ErrorAlert";
-import { ClientError, type OpDto, type PullResultDto, type PushOutcomeDto } from "../ipc";
+import { ClientError, type ProgressDto, type PullResultDto, type PushOutcomeDto } from "../ipc";
 import { changes } from "../plural";
 import { usePull, usePush, usePushPreview, useResume, useSyncStatus } from "./hooks";
+import { OpList } from "./OpList";
 import { InterruptedPush, NextStep, RefusedChanges } from "./Recovery";
-
-function OpList({ ops }: { ops: OpDto[] }) {
-  return (
-    <List size="sm" spacing={4} data-testid="push-ops">
-      {ops.flatMap((op, i) =>
-        op.lines.map((line, j) => (
-          <List.Item key={`${i}-${j}`} c={op.delete ? "red" : undefined}>
-            {line}
-          </List.Item>
-        )),
-      )}
-    </List>
-  );
-}
 
 function PullSummary({ result }: { result: PullResultDto }) {
   if (result.conflicts.length > 0) return null;
@@ -45,24 +32,11 @@ function PushResult({ outcome, onPull }: { outcome: PushOutcomeDto; onPull: () =
   switch (outcome.kind) {
     case "pushed": {
       const { sent, refused } = outcome.summary;
-      const title =
-        refused.length === 0
-          ? "Pushed to Targetprocess"
-          : sent.length === 0
-            ? `Not pushed: Targetprocess refused ${changes(refused.length)}`
-            : `Pushed to Targetprocess, except ${changes(refused.length)}`;
+      // A push with refused changes is one result, with the ways out: RefusedChanges below.
+      if (refused.length > 0) return null;
       return (
-        <Alert color={refused.length ? "orange" : "green"} title={title} data-testid="push-result">
-          <List size="sm">
-            {sent.map((s) => (
-              <List.Item key={s}>{s}</List.Item>
-            ))}
-          </List>
-          {refused.length > 0 && (
-            <Text size="sm" mt="xs">
-              What Targetprocess refused stays in your plan; see below why.
-            </Text>
-          )}
+        <Alert color="green" title={`Pushed ${changes(sent.length)} to Targetprocess`} data-testid="push-result">
+          <OpList ops={sent} testId="push-sent" />
         </Alert>
       );
     }
@@ -82,7 +56,7 @@ function PushResult({ outcome, onPull }: { outcome: PushOutcomeDto; onPull: () =
     case "blocked":
       return (
         <Alert color="orange" title="Resolve the conflicts first" data-testid="push-result">
-          {outcome.conflicts} conflict(s) are open.
+          {outcome.conflicts === 1 ? "1 conflict is open." : `${outcome.conflicts} conflicts are open.`}
         </Alert>
       );
     case "nothingToPush":
@@ -92,15 +66,18 @@ function PushResult({ outcome, onPull }: { outcome: PushOutcomeDto; onPull: () =
   }
 }
 
-/** The preview dialog: what will be sent, a confirmation for deletions, then Push. */
+/** The preview dialog: what will be sent, a confirmation for deletions, then Push. Push has the
+ * focus (Enter pushes, Escape cancels); while sending it says so, with the progress. */
 function PushDialog({
   outcome,
   pushing,
+  progress,
   onPush,
   onClose,
 }: {
   outcome: PushOutcomeDto | null;
   pushing: boolean;
+  progress: ProgressDto | null;
   onPush: (confirmDeletes: boolean) => void;
   onClose: () => void;
 }) {
@@ -108,9 +85,22 @@ function PushDialog({
   const ops = outcome && (outcome.kind === "preview" || outcome.kind === "needsConfirmation") ? outcome.ops : [];
   const deletes = ops.some((o) => o.delete);
   return (
-    <Modal opened={ops.length > 0} onClose={onClose} title="Push to Targetprocess" size="lg">
+    <Modal
+      opened={ops.length > 0 || pushing}
+      onClose={() => !pushing && onClose()}
+      title="Push to Targetprocess"
+      size="lg"
+      trapFocus
+      returnFocus
+      closeOnEscape={!pushing}
+      closeOnClickOutside={!pushing}
+      withCloseButton={!pushing}
+      closeButtonProps={{ "aria-label": "Close without pushing", tabIndex: -1 }}
+    >
       <Stack>
-        <Text size="sm">These changes will be written to Targetprocess:</Text>
+        <Text size="sm">
+          {ops.length === 1 ? "This change" : `These ${ops.length} changes`} will be written to Targetprocess:
+        </Text>
         <OpList ops={ops} />
         {deletes && (
           <Checkbox
@@ -118,14 +108,30 @@ function PushDialog({
             label="Yes, delete these items in Targetprocess"
             checked={deletesOk}
             onChange={(e) => setDeletesOk(e.currentTarget.checked)}
+            disabled={pushing}
+            data-autofocus
           />
         )}
+        {pushing && (
+          <Stack gap={2} data-testid="push-dialog-progress">
+            <Progress value={progress ? (progress.step / progress.of) * 100 : 10} size="sm" animated />
+            <Text size="xs" c="dimmed" role="status">
+              {progress?.message ?? "Connecting to Targetprocess"}
+            </Text>
+          </Stack>
+        )}
         <Group justify="flex-end">
-          <Button variant="default" onClick={onClose}>
+          <Button variant="default" onClick={onClose} disabled={pushing}>
             Cancel
           </Button>
-          <Button onClick={() => onPush(deletesOk)} loading={pushing} disabled={deletes && !deletesOk}>
-            Push {ops.length} change(s)
+          <Button
+            onClick={() => onPush(deletesOk)}
+            disabled={pushing || (deletes && !deletesOk)}
+            leftSection={pushing ? <Loader size={14} color="white" aria-hidden /> : null}
+            data-autofocus={deletes ? undefined : true}
+            data-testid="push-confirm"
+          >
+            {pushing ? "Pushing…" : `Push ${changes(ops.length)}`}
           </Button>
         </Group>
       </Stack>
@@ -159,10 +165,10 @@ export function SyncBar({ onConflicts, onSignoff }: { onConflicts: () => void; o
     if (p && p.kind !== "preview" && p.kind !== "needsConfirmation") setShown("push");
   };
   const doPush = async (confirmDeletes: boolean) => {
-    preview.reset();
     setShown("push");
     setConfirmed(confirmDeletes);
     await push.mutateAsync(confirmDeletes).catch(() => null);
+    preview.reset();
   };
   const doResume = async () => {
     setShown("resume");
@@ -211,7 +217,12 @@ export function SyncBar({ onConflicts, onSignoff }: { onConflicts: () => void; o
       {!(shown === "pull" && pull.error instanceof ClientError && pull.error.code === "interrupted_push") && (
         <InterruptedPush left={unfinished} onResume={doResume} busy={resume.isPending} />
       )}
-      <RefusedChanges refused={refused} onRetry={doPreview} busy={busy} />
+      <RefusedChanges
+        refused={refused}
+        sent={shown === "push" && push.data?.kind === "pushed" ? push.data.summary.sent : undefined}
+        onRetry={doPreview}
+        busy={busy}
+      />
       {shown === "push" && onSignoff && push.error instanceof ClientError && push.error.code === "not_approved" && (
         <Button size="xs" variant="light" color="orange" onClick={onSignoff} style={{ alignSelf: "flex-start" }}>
           Open the sign-off panel
@@ -219,7 +230,13 @@ export function SyncBar({ onConflicts, onSignoff }: { onConflicts: () => void; o
       )}
       <ErrorAlert error={preview.error} title="Push preview failed" />
       <NextStep error={preview.error} onRetry={doPreview} onResume={doResume} busy={busy} />
-      <PushDialog outcome={preview.data ?? null} pushing={push.isPending} onPush={doPush} onClose={() => preview.reset()} />
+      <PushDialog
+        outcome={preview.data ?? null}
+        pushing={push.isPending}
+        progress={push.progress}
+        onPush={doPush}
+        onClose={() => preview.reset()}
+      />
     </Stack>
   );
 }
