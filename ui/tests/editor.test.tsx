@@ -8,7 +8,8 @@ import { renderApp } from "./render";
 const plan = () =>
   demoPlan({ id: 1, name: "Platform ART" }, { id: 11, name: "PI-1/26" }, { id: 101, name: "Platform Eco" });
 
-describe("plan editor", () => {
+/** These tests type key by key; on a busy machine that takes a while. */
+describe("plan editor", { timeout: 20000 }, () => {
   it("lists the objectives of the open plan", async () => {
     renderApp(browserClient({ plan: plan() }));
     const nav = await screen.findByRole("navigation", { name: "Objectives" });
