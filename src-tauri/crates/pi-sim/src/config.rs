@@ -78,6 +78,11 @@ pub enum DataSource {
     File(PathBuf),
     /// Only the fixed workflows, custom field definitions and users.
     Empty,
+    /// The inner data set with names and descriptions drawn from the hostile corpus
+    /// (`pi_sim::hostile`): line breaks, control and bidi characters, conflict markers, values
+    /// past the inbound bounds, deeply nested HTML, scripts, formula prefixes, markdown. Seeded
+    /// like the rest: the same seed gives the same values.
+    Hostile(Box<DataSource>),
 }
 
 /// Size of a generated data set. Objectives are per team and release.

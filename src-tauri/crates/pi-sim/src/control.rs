@@ -108,6 +108,34 @@ impl SimControl {
         Ok(ops::get(&self.shared, ty, id, None)?)
     }
 
+    /// Writes a hostile value into `Name` or `Description` of an entity as another planner
+    /// (see [`SimControl::update_entity`]): the name `pick` selects from the hostile corpus,
+    /// built around the entity's current name, or the description it selects. Returns the new
+    /// wire JSON.
+    pub fn set_hostile(
+        &self,
+        resource: &str,
+        id: i64,
+        field: &str,
+        pick: u64,
+    ) -> Result<Value, ControlError> {
+        let value = match field {
+            "Name" => {
+                let current = self
+                    .get_entity(resource, id)
+                    .ok_or_else(|| ControlError::NotFound(format!("{resource} {id} not found")))?;
+                crate::hostile::name(pick, current["Name"].as_str().unwrap_or_default())
+            }
+            "Description" => crate::hostile::description(pick),
+            other => {
+                return Err(ControlError::Invalid(format!(
+                    "hostile values go into Name or Description, not {other:?}"
+                )));
+            }
+        };
+        self.update_entity(resource, id, serde_json::json!({ field: value }))
+    }
+
     /// One entity as the API serves it (default fields), or `None`.
     pub fn get_entity(&self, resource: &str, id: i64) -> Option<Value> {
         let ty = self.shared.schema.resolve(resource)?;

@@ -25,6 +25,7 @@ mod date;
 mod editor;
 mod errors;
 mod faults;
+pub mod hostile;
 mod jira;
 mod misbehave;
 mod mutator;

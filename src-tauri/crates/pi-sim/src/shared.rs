@@ -145,5 +145,10 @@ pub fn seeded(schema: &Schema, seed: u64, source: &DataSource) -> Result<World, 
         DataSource::Generated(spec) => data::generated(schema, seed, *spec),
         DataSource::File(path) => persist::load(path)?,
         DataSource::Empty => data::empty(schema, seed),
+        DataSource::Hostile(inner) => {
+            let mut world = seeded(schema, seed, inner)?;
+            crate::hostile::apply(&mut world, schema, seed);
+            world
+        }
     })
 }

@@ -4,6 +4,7 @@
 mod contract;
 mod data;
 mod faults;
+mod hostile;
 mod jira_contract;
 mod misbehaving;
 mod quotas;

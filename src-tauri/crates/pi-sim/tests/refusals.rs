@@ -96,8 +96,17 @@ async fn an_entity_rule_refuses_its_writes_and_deletes_but_not_control_edits() {
     )
     .await;
     assert_eq!(status, 403, "an atomic batch is refused whole: {body}");
-    assert!(body["Message"].as_str().unwrap().starts_with("Bulk item 0:"), "{body}");
-    let kept = sim.control().get_entity("TeamPIObjectives", ids[1]).unwrap();
+    assert!(
+        body["Message"]
+            .as_str()
+            .unwrap()
+            .starts_with("Bulk item 0:"),
+        "{body}"
+    );
+    let kept = sim
+        .control()
+        .get_entity("TeamPIObjectives", ids[1])
+        .unwrap();
     assert_eq!(kept["Effort"], 3.0, "nothing of a refused batch is kept");
     let delete = reqwest::Client::new()
         .delete(format!(

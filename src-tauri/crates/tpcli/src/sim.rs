@@ -17,6 +17,7 @@ Examples:
   tpcli sim --port 8080 --seed 7             fixed port, other demo data
   tpcli sim --data plan-state.json           serve a saved state file
   tpcli sim --data empty                     only workflows, users and custom field definitions
+  tpcli sim --hostile --seed 3               demo data with hostile names and descriptions
   tpcli sim --latency-ms 200 --error-rate 0.05 --rate-limit 120/min
   tpcli sim --tz -0600                       dates as /Date(ms-0600)/
   tpcli sim --control --state demo.json      control API on /_sim/, keep edits between runs";
@@ -35,6 +36,11 @@ pub struct SimArgs {
     /// Example: --data plan-state.json
     #[arg(long, default_value = "demo")]
     data: String,
+    /// Names and descriptions drawn from the hostile corpus (line breaks, control and bidi
+    /// characters, conflict markers, huge and deeply nested HTML, scripts, formula prefixes),
+    /// seeded by --seed. Example: --hostile
+    #[arg(long)]
+    hostile: bool,
     /// Delay added to every API answer, in milliseconds. Example: --latency-ms 200
     #[arg(long, default_value_t = 0)]
     latency_ms: u64,
@@ -88,6 +94,11 @@ fn config(args: SimArgs) -> anyhow::Result<SimConfig> {
         "demo" => DataSource::Demo,
         "empty" => DataSource::Empty,
         path => DataSource::File(PathBuf::from(path)),
+    };
+    let data = if args.hostile {
+        DataSource::Hostile(Box::new(data))
+    } else {
+        data
     };
     Ok(SimConfig {
         port: args.port,
@@ -164,5 +175,23 @@ mod tests {
         assert_eq!(parse_tz("-05:30"), Ok(-330));
         assert!(parse_tz("0100").is_err());
         assert!(parse_tz("+1").is_err());
+    }
+
+    #[test]
+    fn hostile_wraps_the_chosen_data() {
+        let args = |extra: &[&str]| {
+            #[derive(clap::Parser)]
+            struct Cli {
+                #[command(flatten)]
+                sim: SimArgs,
+            }
+            let argv = ["sim"].iter().chain(extra).copied();
+            config(<Cli as clap::Parser>::parse_from(argv).sim).unwrap()
+        };
+        assert_eq!(args(&[]).data, DataSource::Demo);
+        assert_eq!(
+            args(&["--hostile", "--data", "empty"]).data,
+            DataSource::Hostile(Box::new(DataSource::Empty))
+        );
     }
 }

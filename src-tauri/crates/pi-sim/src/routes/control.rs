@@ -1,7 +1,8 @@
 //! The control API under `/_sim/` (404 unless enabled): `GET|PUT /_sim/faults`,
 //! `POST /_sim/reset`, `GET|DELETE /_sim/requests`, `POST /_sim/entities/{resource}/{id}`,
 //! `POST /_sim/save` (to the configured state file), `GET|POST|DELETE /_sim/refusals` (the
-//! refusal rules: list, add one, lift all).
+//! refusal rules: list, add one, lift all), `POST /_sim/hostile/{resource}/{id}` (a hostile
+//! value into a name or description).
 //!
 //! Not authenticated and never subject to faults; it exists for tests and demos on loopback.
 
@@ -26,6 +27,7 @@ pub fn routes() -> Router<Arc<Shared>> {
         .route("/_sim/requests", get(requests).delete(clear))
         .route("/_sim/entities/{resource}/{id}", post(edit))
         .route("/_sim/save", post(save))
+        .route("/_sim/hostile/{resource}/{id}", post(hostile))
         .route(
             "/_sim/refusals",
             get(get_refusals).post(add_refusal).delete(clear_refusals),
@@ -112,6 +114,32 @@ async fn edit(
         return errors::tp_bad_request("Error during deserializing resource: invalid JSON");
     };
     match c.update_entity(&resource, id, fields) {
+        Ok(v) => Json(v).into_response(),
+        Err(e) => error(e),
+    }
+}
+
+/// Body: `{"field": "Name" | "Description", "pick": n}`.
+#[derive(serde::Deserialize)]
+struct HostileEdit {
+    field: String,
+    pick: u64,
+}
+
+async fn hostile(
+    State(s): State<Arc<Shared>>,
+    Path((resource, id)): Path<(String, i64)>,
+    body: axum::body::Bytes,
+) -> Response {
+    let c = match control(&s) {
+        Ok(c) => c,
+        Err(r) => return *r,
+    };
+    let edit = match serde_json::from_slice::<HostileEdit>(&body) {
+        Ok(edit) => edit,
+        Err(e) => return errors::tp_bad_request(format!("Invalid hostile edit: {e}")),
+    };
+    match c.set_hostile(&resource, id, &edit.field, edit.pick) {
         Ok(v) => Json(v).into_response(),
         Err(e) => error(e),
     }
