@@ -277,7 +277,7 @@ impl TpClient {
 
 /// Builds the plan from the team's objectives and the release's features: a feature goes under
 /// the first of the team's objectives it is linked to (plan order).
-fn assemble(
+pub(crate) fn assemble(
     schema: &pi_model::TpSchema,
     objectives: &[&WorkItem],
     features: &[WorkItem],
@@ -344,7 +344,7 @@ fn editor(item: &WorkItem) -> Option<(i64, String)> {
     item.last_editor.as_ref().map(|u| (item.id, u.display()))
 }
 
-fn named(v: &Value) -> Named {
+pub(crate) fn named(v: &Value) -> Named {
     Named {
         id: v.get("Id").and_then(Value::as_i64),
         name: v

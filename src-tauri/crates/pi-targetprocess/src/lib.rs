@@ -36,6 +36,7 @@ pub use client::TpClient;
 pub use config::{Credentials, Limits, RetryPolicy, TpConfig};
 pub use discover::SchemaCheck;
 pub use error::{ConfigError, TpError};
+pub use mapping::plan_from_answers;
 pub use model::{
     BulkItem, Created, FieldChange, IdempotencyMarker, Kind, Placement, RemotePlan, Summary,
     SyncVersion,

@@ -26,6 +26,39 @@ pub(crate) fn inbound(remote: &mut RemotePlan) {
     }
 }
 
+/// The plan that Targetprocess's answers to a team plan's reads make, through the same mapping
+/// and inbound boundary as [`TpClient::fetch_team_plan`](crate::TpClient::fetch_team_plan):
+/// `answers` are, in order, the `TeamPIObjectives`, `Features` and `ProgramPIObjectives`
+/// collection pages (`{"Items": [...]}`), then the `Releases/{id}` and `Teams/{id}` entities;
+/// a missing answer is an empty one. Pure: for tests and fuzzing of the wire → plan mapping.
+pub fn plan_from_answers(
+    schema: &TpSchema,
+    answers: &[&[u8]],
+) -> Result<RemotePlan, serde_json::Error> {
+    #[derive(serde::Deserialize)]
+    struct Page {
+        #[serde(rename = "Items", default)]
+        items: Vec<WorkItem>,
+    }
+    let answer = |i: usize| answers.get(i).copied().unwrap_or(b"{}");
+    let objectives: Page = serde_json::from_slice(answer(0))?;
+    let features: Page = serde_json::from_slice(answer(1))?;
+    let programs: Page = serde_json::from_slice(answer(2))?;
+    let release: Value = serde_json::from_slice(answer(3))?;
+    let team: Value = serde_json::from_slice(answer(4))?;
+    let own: Vec<&WorkItem> = objectives.items.iter().collect();
+    let mut remote = crate::client::assemble(schema, &own, &features.items);
+    remote.plan.release = crate::client::named(&release);
+    remote.plan.team = crate::client::named(&team);
+    remote.plan.art = release
+        .get("AgileReleaseTrain")
+        .map(crate::client::named)
+        .unwrap_or_default();
+    remote.plan.program_objectives = programs.items.iter().map(program_objective).collect();
+    inbound(&mut remote);
+    Ok(remote)
+}
+
 /// A picker item's name in the inbound normal form.
 pub(crate) fn summary(id: i64, name: Option<String>) -> Summary {
     let mut name = name.unwrap_or_default();

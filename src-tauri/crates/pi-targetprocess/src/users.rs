@@ -35,12 +35,18 @@ impl TpClient {
             )
             .order_by("Id");
         let users: Vec<UserRef> = self.all(&query).await?;
+        // In the inbound normal form, as the owners of a fetched plan: a name picked from this
+        // list is the name a pull shows back, and an owner read from a plan is found in it.
         Ok(users
             .into_iter()
-            .map(|u| User {
-                id: u.id,
-                name: u.display(),
-                login: u.login.clone(),
+            .map(|u| {
+                let mut name = u.display();
+                pi_model::inbound::clean_line(&mut name, pi_model::inbound::MAX_NAME_CHARS);
+                User {
+                    id: u.id,
+                    name,
+                    login: u.login.clone(),
+                }
             })
             .collect())
     }

@@ -207,6 +207,44 @@ async fn every_owner_in_a_fetched_plan_resolves_to_a_user_id() {
     assert!(checked > 0, "the demo plan names owners");
 }
 
+/// Users' names are listed in the inbound normal form, as a plan names owners: with hostile
+/// full names (line breaks, NUL, bidi, past the length bound) every owner of a fetched plan is
+/// found in the list, and a name picked from it is the name a pull shows back.
+#[tokio::test]
+async fn hostile_user_names_are_listed_as_a_plan_names_owners() {
+    let sim = common::sim_with(pi_sim::SimConfig {
+        seed: 5,
+        data: pi_sim::DataSource::Hostile(Box::new(pi_sim::DataSource::Demo)),
+        ..pi_sim::SimConfig::default()
+    })
+    .await;
+    let client = common::client(&sim);
+    let (release, team) = common::first_plan_ids(&client).await;
+    let remote = client.fetch_team_plan(release, team).await.expect("plan");
+    let users = client.list_users().await.expect("users");
+    for u in &users {
+        let mut normal = u.name.clone();
+        pi_model::inbound::clean_line(&mut normal, pi_model::inbound::MAX_NAME_CHARS);
+        assert_eq!(u.name, normal, "user {} is listed in normal form", u.id);
+    }
+    let raw = |id: i64| sim.control().get_entity("Users", id).expect("user")["FullName"].clone();
+    assert!(
+        users
+            .iter()
+            .any(|u| raw(u.id).as_str() != Some(u.name.as_str())),
+        "the seed gives some user a hostile name"
+    );
+    let owners = remote
+        .plan
+        .objectives
+        .iter()
+        .filter_map(|o| o.owner.as_ref());
+    for owner in owners {
+        pi_targetprocess::find_owner(&users, owner).expect("every owner is a listed user");
+    }
+    sim.shutdown().await;
+}
+
 #[tokio::test]
 async fn editors_name_who_last_changed_each_entity() {
     let sim = common::sim().await;
