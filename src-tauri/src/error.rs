@@ -228,6 +228,24 @@ impl From<pi_engine::EngineError> for UiError {
                 "The plan holds a change Targetprocess cannot take.",
             )
             .hint("Check the items marked with problems in the editor, then push again."),
+            E::PlanFile { source, .. } => file_error("the plan file", &source),
+            E::UnreadableSnapshot { .. } | E::History { .. } | E::UnreadableEdits { .. } => {
+                UiError::new(
+                    ErrorCode::PlanUnreadable,
+                    "The plan's saved history holds a version PI Planner cannot read.",
+                )
+                .hint("Nothing was changed and your edits are kept.")
+                .hint("Ask whoever looks after your plans to repair it (tpcli plan verify --repair): it keeps every readable edit.")
+            }
+            E::UnknownItem(_) => UiError::new(
+                ErrorCode::InvalidInput,
+                "That item is no longer in the plan.",
+            )
+            .hint("Pull to see the plan as it is now."),
+            E::CannotResolve { .. } | E::NoMatchingConflict => UiError::new(
+                ErrorCode::CannotResolve,
+                "This conflict cannot be settled that way.",
+            ),
             // Journal, state files, a missing or doubly started plan branch, rollbacks.
             _ => workspace_problem(),
         }

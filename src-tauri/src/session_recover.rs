@@ -52,7 +52,7 @@ impl Session {
             let done = in_workspace(dir, move |ws, _| {
                 match pi_engine::discard(&me, chrono::Utc::now(), ws, &entity, &fields) {
                     Ok(done) => Ok(done),
-                    Err(pi_engine::EngineError::NoPlan(_)) => Err(not_in_plan()),
+                    Err(pi_engine::EngineError::UnknownItem(_)) => Err(not_in_plan()),
                     Err(e) => Err(e.into()),
                 }
             })

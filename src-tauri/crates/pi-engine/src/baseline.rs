@@ -61,9 +61,8 @@ pub fn create(
     } else {
         false
     };
-    let baseline = find(ws, &name)?.ok_or_else(|| {
-        crate::EngineError::NoPlan(format!("baseline {name} vanished after it was created"))
-    })?;
+    let baseline =
+        find(ws, &name)?.ok_or_else(|| crate::EngineError::BaselineVanished(name.clone()))?;
     Ok(BaselineCreated {
         baseline,
         uncommitted_edits: on_disk.is_some() && on_disk != committed,

@@ -73,9 +73,7 @@ pub fn revert(
     let in_base = find(base, entity);
     let in_plan = find(plan, entity);
     match (in_base, in_plan) {
-        (None, None) => Err(EngineError::NoPlan(format!(
-            "the plan has no item {entity}"
-        ))),
+        (None, None) => Err(EngineError::UnknownItem(entity.clone())),
         (None, Some(_)) => {
             remove_new(plan, base, entity);
             Ok(Discarded::Removed)

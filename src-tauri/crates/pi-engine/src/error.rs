@@ -26,8 +26,50 @@ pub enum EngineError {
         file: String,
         errors: ParseErrors,
     },
-    #[error("{0}")]
-    NoPlan(String),
+    /// The checked-out branch is not a plan's working branch.
+    #[error(
+        "the checked-out branch {branch:?} is not a plan's working branch; {}",
+        plan_hint(plans)
+    )]
+    NotAPlanBranch { branch: String, plans: Vec<String> },
+    #[error("the repository has no working tree (a bare repository holds no plan file)")]
+    NoWorkingTree,
+    /// The plan file (or another file of the plan) could not be read or written.
+    #[error("cannot {} the plan file {path}: {source}", if *.writing { "write" } else { "read" })]
+    PlanFile {
+        path: String,
+        writing: bool,
+        #[source]
+        source: std::io::Error,
+    },
+    /// A file of the plan's history is missing from a commit or is not text: the repository was
+    /// changed by something else than PI Planner (`tpcli plan verify` says more).
+    #[error("{file} at {commit} {}", if *.missing { "is missing" } else { "is not UTF-8 text" })]
+    History {
+        file: String,
+        commit: String,
+        missing: bool,
+    },
+    #[error("the plan on the tracking branch has no Targetprocess release/team ids")]
+    NoTargetprocessIds,
+    #[error("no unresolved conflict matches")]
+    NoMatchingConflict,
+    #[error("cannot resolve {conflict}: {reason}")]
+    CannotResolve { conflict: String, reason: String },
+    #[error("the plan has no item {0}")]
+    UnknownItem(pi_model::EntityId),
+    /// The plan file has edits that do not parse, so the repair cannot keep them.
+    #[error(
+        "{file} has edits that do not read as a plan; fix them (`tpcli plan validate` shows where) or undo them, then run `tpcli plan verify --repair` again"
+    )]
+    UnreadableEdits { file: String },
+    #[error("baseline {0} vanished after it was created")]
+    BaselineVanished(String),
+    /// A train sync was given one repository twice.
+    #[error(
+        "{0} is given twice (one repository holds one checked-out plan): sync each plan once, from a clone of its own"
+    )]
+    RepositoryTwice(String),
     #[error("{what} {name:?} was not found in Targetprocess; known: {known}")]
     NotFound {
         what: &'static str,
@@ -102,6 +144,14 @@ pub enum EngineError {
 impl From<pi_targetprocess::TpError> for EngineError {
     fn from(e: pi_targetprocess::TpError) -> Self {
         EngineError::Tp(e)
+    }
+}
+
+fn plan_hint(plans: &[String]) -> String {
+    if plans.is_empty() {
+        "run `tpcli plan init --release NAME --team NAME` first".to_owned()
+    } else {
+        format!("check out one of: {}", plans.join(", "))
     }
 }
 

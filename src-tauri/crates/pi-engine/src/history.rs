@@ -111,9 +111,16 @@ pub fn plan_at(ws: &Workspace, id: Oid) -> Result<Plan> {
     let bytes = ws
         .repo
         .read_file_at(id, &file)?
-        .ok_or_else(|| EngineError::NoPlan(format!("{file} is not in commit {id}")))?;
-    let text = String::from_utf8(bytes)
-        .map_err(|_| EngineError::NoPlan(format!("{file} at {id} is not UTF-8 text")))?;
+        .ok_or_else(|| EngineError::History {
+            file: file.clone(),
+            commit: id.to_string(),
+            missing: true,
+        })?;
+    let text = String::from_utf8(bytes).map_err(|_| EngineError::History {
+        file: file.clone(),
+        commit: id.to_string(),
+        missing: false,
+    })?;
     workspace::parse(&format!("{id}:{file}"), &text)
 }
 

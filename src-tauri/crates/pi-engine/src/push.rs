@@ -9,7 +9,7 @@ use pi_model::changeset::{self, Op};
 use pi_targetprocess::Kind;
 
 use crate::context::Context;
-use crate::error::Result;
+use crate::error::{EngineError, Result};
 pub use crate::sending::{Mismatch, OpResult, PushReport, Stale, resume};
 use crate::sending::{op_marker, open_journal, run, stale_fields};
 use crate::state::{self, Version};
@@ -63,8 +63,14 @@ pub async fn push_overriding(
     override_reason: Option<&str>,
 ) -> Result<PushOutcome> {
     let result = push_unrecorded(ctx, ws, opts, override_reason).await;
+    // Waiting for sign-off, or for a teammate's push, is no failed attempt: nothing was tried.
+    let waiting = matches!(
+        result,
+        Err(EngineError::Approval(_) | EngineError::PlanBusy { .. })
+    );
     if let Err(error) = &result
         && !opts.dry_run
+        && !waiting
     {
         crate::oplog::record_failed_push(ctx, ws, error);
     }

@@ -87,10 +87,9 @@ fn local_plan(ctx: &Context<'_>, ws: &Workspace) -> Result<Option<Plan>> {
     let working = ws.names.working();
     let committed = ws.repo.read_file(&working, &ws.plan_file())?;
     if committed.as_deref() != Some(text.as_bytes()) {
-        return Err(EngineError::NoPlan(format!(
-            "{} has edits that do not read as a plan; fix them (`tpcli plan validate` shows where) or undo them, then run `tpcli plan verify --repair` again",
-            ws.plan_file()
-        )));
+        return Err(EngineError::UnreadableEdits {
+            file: ws.plan_file(),
+        });
     }
     newest_readable(ws, &working)
 }

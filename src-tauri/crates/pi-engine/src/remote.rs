@@ -198,8 +198,11 @@ fn integrate_working(
         Some(id) => read(id)?.unwrap_or_default(),
         None => Plan::default(),
     };
-    let local =
-        read(ours)?.ok_or_else(|| EngineError::NoPlan(format!("{file} is missing on {branch}")))?;
+    let local = read(ours)?.ok_or_else(|| EngineError::History {
+        file: file.clone(),
+        commit: branch.clone(),
+        missing: true,
+    })?;
     let Some(remote) = read(theirs)? else {
         return Ok(Vec::new());
     };

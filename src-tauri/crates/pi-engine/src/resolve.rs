@@ -42,9 +42,7 @@ pub fn resolve(
             && selector.field.is_none_or(|f| c.field == Some(f))
     });
     if chosen.is_empty() {
-        return Err(EngineError::NoPlan(
-            "no unresolved conflict matches".to_owned(),
-        ));
+        return Err(EngineError::NoMatchingConflict);
     }
     let stamp = pi_git::Stamp::new(ctx_me.clone(), pi_git::When::utc(now.timestamp()));
     // What the planner typed since the conflict is committed first (as a pull does), so the
@@ -58,8 +56,10 @@ pub fn resolve(
             // "Mine" is what the plan file says now: the planner changed it after the conflict.
             continue;
         }
-        merge::resolve(&mut plan, c, resolution)
-            .map_err(|e| EngineError::NoPlan(format!("cannot resolve {}: {e}", describe(c))))?;
+        merge::resolve(&mut plan, c, resolution).map_err(|e| EngineError::CannotResolve {
+            conflict: describe(c),
+            reason: e.to_string(),
+        })?;
     }
     let text = crate::snapshot::render_checked(&plan, "the resolved plan", &ws.plan_file())?;
     let message = CommitMessage::new(&format!("Resolve {} conflict(s)", chosen.len()))

@@ -54,11 +54,10 @@ fn commit_text(
 
 /// Writes through a temporary file in the same folder and renames it over `path`.
 pub(crate) fn write_atomic(path: &std::path::Path, text: &str) -> Result<()> {
-    let io = |e: std::io::Error| {
-        EngineError::NoPlan(format!(
-            "cannot write the plan file {}: {e}",
-            path.display()
-        ))
+    let io = |source: std::io::Error| EngineError::PlanFile {
+        path: path.display().to_string(),
+        writing: true,
+        source,
     };
     crate::state::write_atomic(path, text.as_bytes()).map_err(io)
 }

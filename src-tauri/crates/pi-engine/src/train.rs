@@ -46,10 +46,7 @@ pub async fn sync_train(
         let dir = ws.repo.git_dir();
         let key = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
         if !repos.insert(key) {
-            return Err(EngineError::NoPlan(format!(
-                "{} is given twice (one repository holds one checked-out plan): sync each plan once, from a clone of its own",
-                dir.display()
-            )));
+            return Err(EngineError::RepositoryTwice(dir.display().to_string()));
         }
     }
     let members = ctx.tp.share_reads(plans.len());

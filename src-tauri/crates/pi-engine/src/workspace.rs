@@ -30,16 +30,9 @@ impl Workspace {
     pub fn open(dir: &Path) -> Result<Self> {
         let repo = PlanRepo::discover(dir)?;
         let branch = repo.current_branch()?.unwrap_or_default();
-        let names = names_of(&branch).ok_or_else(|| {
-            let plans = repo.branches(WORKING_PREFIX).unwrap_or_default();
-            let hint = if plans.is_empty() {
-                "run `tpcli plan init --release NAME --team NAME` first".to_owned()
-            } else {
-                format!("check out one of: {}", plans.join(", "))
-            };
-            EngineError::NoPlan(format!(
-                "the checked-out branch {branch:?} is not a plan's working branch; {hint}"
-            ))
+        let names = names_of(&branch).ok_or_else(|| EngineError::NotAPlanBranch {
+            plans: repo.branches(WORKING_PREFIX).unwrap_or_default(),
+            branch: branch.clone(),
         })?;
         Ok(Self { repo, names })
     }
@@ -49,10 +42,7 @@ impl Workspace {
     }
 
     pub fn plan_path(&self) -> Result<PathBuf> {
-        let workdir = self
-            .repo
-            .workdir()
-            .ok_or_else(|| EngineError::NoPlan("the repository has no working tree".to_owned()))?;
+        let workdir = self.repo.workdir().ok_or(EngineError::NoWorkingTree)?;
         Ok(workdir.join(self.plan_file()))
     }
 
@@ -64,8 +54,10 @@ impl Workspace {
     /// The plan file as it is on disk now.
     pub fn local_text(&self) -> Result<String> {
         let path = self.plan_path()?;
-        std::fs::read_to_string(&path).map_err(|e| {
-            EngineError::NoPlan(format!("cannot read the plan file {}: {e}", path.display()))
+        std::fs::read_to_string(&path).map_err(|e| EngineError::PlanFile {
+            path: path.display().to_string(),
+            writing: false,
+            source: e,
         })
     }
 
@@ -122,11 +114,19 @@ impl Workspace {
     }
 
     fn read_at(&self, commit: Oid, path: &str) -> Result<String> {
-        let bytes = self.repo.read_file_at(commit, path)?.ok_or_else(|| {
-            EngineError::NoPlan(format!("{path} is missing from commit {commit}"))
-        })?;
-        String::from_utf8(bytes)
-            .map_err(|_| EngineError::NoPlan(format!("{path} at {commit} is not UTF-8 text")))
+        let bytes = self
+            .repo
+            .read_file_at(commit, path)?
+            .ok_or_else(|| EngineError::History {
+                file: path.to_owned(),
+                commit: commit.to_string(),
+                missing: true,
+            })?;
+        String::from_utf8(bytes).map_err(|_| EngineError::History {
+            file: path.to_owned(),
+            commit: commit.to_string(),
+            missing: false,
+        })
     }
 }
 
@@ -164,8 +164,6 @@ pub const LOCK_WAIT: Duration = Duration::from_secs(30);
 pub(crate) fn plan_ids(plan: &Plan) -> Result<(i64, i64)> {
     match (plan.release.id, plan.team.id) {
         (Some(r), Some(t)) => Ok((r, t)),
-        _ => Err(EngineError::NoPlan(
-            "the plan on the tracking branch has no Targetprocess release/team ids".to_owned(),
-        )),
+        _ => Err(EngineError::NoTargetprocessIds),
     }
 }

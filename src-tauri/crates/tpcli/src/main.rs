@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod auth;
+mod errors;
 mod files;
 mod logging;
 mod plan;
@@ -72,8 +73,12 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => ExitCode::from(code),
         Err(err) => {
+            let (code, hint) = errors::triage(&err);
             eprintln!("error: {}", term::safe(&format!("{err:#}")));
-            ExitCode::from(exit::USAGE)
+            if let Some(hint) = hint {
+                eprintln!("hint: {hint}");
+            }
+            ExitCode::from(code)
         }
     }
 }

@@ -119,8 +119,11 @@ impl<'a> Versions<'a> {
     }
 
     fn parse(&self, id: Oid, file: &str, bytes: &[u8]) -> Result<Plan> {
-        let text = std::str::from_utf8(bytes)
-            .map_err(|_| EngineError::NoPlan(format!("{file} at {id} is not UTF-8 text")))?;
+        let text = std::str::from_utf8(bytes).map_err(|_| EngineError::History {
+            file: file.to_owned(),
+            commit: id.to_string(),
+            missing: false,
+        })?;
         let plan = workspace::parse(&format!("{id}:{file}"), text)?;
         Ok(match self.focus {
             Some(focus) => focus.cut(&plan),
