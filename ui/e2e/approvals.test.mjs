@@ -63,7 +63,7 @@ test("a change needs two approvals: author blocked, a stale approval, progress, 
   // A push is refused and leads back to the sign-off panel.
   await page.getByRole("button", { name: "Back to the plan" }).click();
   await page.getByRole("button", { name: "Push…" }).click();
-  await page.getByRole("button", { name: "Push 1 change(s)" }).click();
+  await page.getByRole("button", { name: "Push 1 change" }).click();
   await page.getByRole("button", { name: "Open the sign-off panel" }).click();
   await page.getByTestId("signoff-progress").waitFor();
 
@@ -100,24 +100,27 @@ test("a change needs two approvals: author blocked, a stale approval, progress, 
   await page.getByRole("button", { name: "Override and push" }).click();
   await page.getByTestId("override-result").waitFor();
 
-  // The audit trail: the push, the override and both approvals (the stale one too), newest first.
+  // The audit trail: the push, the override, both approvals (the stale one too) and the push
+  // that failed for want of approvals, newest first.
   await page.getByRole("button", { name: "Audit" }).click();
   const rows = page.getByTestId("audit-row");
   await rows.first().waitFor();
   assert.deepEqual(
     await rows.evaluateAll((rs) => rs.map((r) => r.getAttribute("data-kind"))),
-    ["push", "override", "approval", "approval"],
+    ["push", "override", "approval", "approval", "push"],
   );
+  // The push refused for missing approvals is in the trail too.
+  assert.match(await rows.last().textContent(), /Push failed/);
   assert.match(await rows.nth(1).textContent(), /Ann Planner <ann@example.com>.*Release deadline; Bo is away/);
   assert.match(await rows.nth(2).textContent(), /Cy Lead <cy@example.com>.*Fine for the PI/);
   await page.getByRole("button", { name: "Show the details of event 1" }).click();
   assert.match(await page.getByTestId("audit-details").textContent(), /Effort 8 points → 21 points/);
   await page.getByRole("button", { name: "Export CSV" }).click();
-  assert.match(await page.getByTestId("export-result").textContent(), /4 event\(s\) saved to Downloads\/audit-.*\.csv/);
+  assert.match(await page.getByTestId("export-result").textContent(), /5 events saved to Downloads\/audit-.*\.csv/);
   await page.getByText("Approvals", { exact: true }).click();
   await countIs(rows, 2);
   await page.getByText("All", { exact: true }).click();
-  await countIs(rows, 4);
+  await countIs(rows, 5);
   await page.getByRole("button", { name: "Show the details of event 1" }).click();
   await shot(page, "16-audit");
 

@@ -85,8 +85,8 @@ test("push preview, a conflicting edit in Targetprocess, the conflicts view and 
   await ops.waitFor();
   assert.equal((await ops.textContent()).trim(), 'Effort 8 points → 21 points on "Self-service sign-up"');
   await shot(page, "browser-push-preview");
-  await page.getByRole("button", { name: "Push 1 change(s)" }).click();
-  await page.getByTestId("push-result").getByText("Pushed to Targetprocess").waitFor();
+  await page.getByRole("button", { name: "Push 1 change" }).click();
+  await page.getByTestId("push-result").getByText("Pushed 1 change to Targetprocess").waitFor();
   const tpEffort = () => page.evaluate(() => globalThis.piPlannerBrowserHost.sync.targetprocess().objectives[0].effort);
   assert.equal(await tpEffort(), 21);
 
@@ -103,8 +103,8 @@ test("push preview, a conflicting edit in Targetprocess, the conflicts view and 
   await page.getByTestId("no-conflicts").waitFor();
   await page.getByRole("button", { name: "Back to the plan" }).click();
   await page.getByRole("button", { name: "Push…" }).click();
-  await page.getByRole("button", { name: "Push 1 change(s)" }).click();
-  await page.getByTestId("push-result").getByText("Pushed to Targetprocess").waitFor();
+  await page.getByRole("button", { name: "Push 1 change" }).click();
+  await page.getByTestId("push-result").getByText("Pushed 1 change to Targetprocess").waitFor();
   assert.equal(await tpEffort(), 13);
   await page.close();
 });

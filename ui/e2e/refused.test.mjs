@@ -57,7 +57,9 @@ test("a refused owner is shown with its reason; fixed in the form, Retry pushes 
   const page = await ui.browser.newPage({ viewport: { width: 1280, height: 900 } });
   await openDemo(page);
   const refused = await pushUnknownOwner(page);
-  assert.match(await page.getByTestId("push-result").textContent(), /Not pushed: Targetprocess refused 1 change/);
+  // One result, not two banners.
+  assert.equal(await page.getByTestId("push-result").count(), 0);
+  assert.match(await page.getByTestId("refused-changes").textContent(), /Targetprocess refused 1 change; nothing else was sent/);
   const text = await refused.textContent();
   assert.match(text, new RegExp(`Create feature "${FEATURE}"`));
   assert.match(text, /Why: Owner of "Audit log export": no Targetprocess user is called "Mara Lind"/);
@@ -71,7 +73,7 @@ test("a refused owner is shown with its reason; fixed in the form, Retry pushes 
   await page.getByRole("button", { name: "Save", exact: true }).click();
   await page.getByTestId("refused-changes").getByRole("button", { name: "Retry" }).click();
   await page.getByRole("dialog", { name: "Push to Targetprocess" }).getByRole("button", { name: /^Push 1 change/ }).click();
-  await page.getByTestId("push-result").getByText("Pushed to Targetprocess", { exact: true }).waitFor();
+  await page.getByTestId("push-result").getByText("Pushed 1 change to Targetprocess", { exact: true }).waitFor();
   await page.getByTestId("refused-changes").waitFor({ state: "detached" });
   assert.equal(await inTargetprocess(page), true);
   assert.equal(await page.getByTestId("changes-to-push").count(), 0);
