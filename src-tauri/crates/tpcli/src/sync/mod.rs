@@ -34,13 +34,20 @@ pub struct RepoArgs {
     pub repo: PathBuf,
 }
 
-/// A runtime for one command.
+/// Runs `f` on the process's one async runtime (two worker threads, built on first use): every
+/// engine call of a command — and of a train's several plans — shares it. The engine is async
+/// (HTTP); tpcli's commands are plain functions that block here, the one boundary between the two
+/// (docs/decisions/0007-one-runtime-per-process.md).
 pub fn block_on<F: std::future::Future>(f: F) -> anyhow::Result<F::Output> {
-    let rt = tokio::runtime::Builder::new_multi_thread()
+    static RUNTIME: std::sync::OnceLock<tokio::runtime::Runtime> = std::sync::OnceLock::new();
+    if let Some(rt) = RUNTIME.get() {
+        return Ok(rt.block_on(f));
+    }
+    let built = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()?;
-    Ok(rt.block_on(f))
+    Ok(RUNTIME.get_or_init(|| built).block_on(f))
 }
 
 /// A plan workspace, a client for its Targetprocess account, and who acts.
