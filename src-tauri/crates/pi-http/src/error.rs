@@ -51,11 +51,91 @@ pub enum ErrorKind {
 }
 
 impl HttpError {
-    pub(crate) fn new(method: &reqwest::Method, path: &str, kind: ErrorKind) -> Self {
+    /// An error of `kind` for a request; `path` must already be free of credentials (a client
+    /// uses this for the bounds of its paged reads, see [`crate::PageBudget`]).
+    pub fn new(method: &reqwest::Method, path: &str, kind: ErrorKind) -> Self {
         Self {
             method: method.to_string(),
             path: path.to_owned(),
             kind,
         }
     }
+}
+
+/// Implements `From<HttpError>` for a client's error enum that follows the clients' shape:
+/// variants `Auth { method, path, status }`, `Validation { method, path, status, message }`,
+/// `RateLimited { method, path, retry_after }`, `Server { method, path, status, message }`,
+/// `Network`/`Decode { method, path, message }`, `Redirected { method, path, status, to }` and
+/// `LimitExceeded { method, path, what, limit, setting }`. The client gives what is its own: how
+/// its server's error body reads (`message: fn(&str) -> String`, the body already redacted) and
+/// its not-found variant (`not_found: fn(method, path, message) -> Error`).
+#[macro_export]
+macro_rules! client_error_from_http {
+    ($error:ident, message: $message:expr, not_found: $not_found:expr $(,)?) => {
+        impl ::core::convert::From<$crate::HttpError> for $error {
+            fn from(e: $crate::HttpError) -> Self {
+                use $crate::ErrorKind as K;
+                let message: fn(&str) -> String = $message;
+                let not_found: fn(String, String, String) -> $error = $not_found;
+                let $crate::HttpError { method, path, kind } = e;
+                match kind {
+                    K::Auth { status } => Self::Auth {
+                        method,
+                        path,
+                        status,
+                    },
+                    K::NotFound { body } => not_found(method, path, message(&body)),
+                    K::Rejected { status, body } => {
+                        let message = message(&body);
+                        Self::Validation {
+                            method,
+                            path,
+                            status,
+                            message,
+                        }
+                    }
+                    K::RateLimited { retry_after } => Self::RateLimited {
+                        method,
+                        path,
+                        retry_after,
+                    },
+                    K::Server { status, body } => {
+                        let message = message(&body);
+                        Self::Server {
+                            method,
+                            path,
+                            status,
+                            message,
+                        }
+                    }
+                    K::Network { message } => Self::Network {
+                        method,
+                        path,
+                        message,
+                    },
+                    K::Decode { message } => Self::Decode {
+                        method,
+                        path,
+                        message,
+                    },
+                    K::Redirected { status, to } => Self::Redirected {
+                        method,
+                        path,
+                        status,
+                        to,
+                    },
+                    K::LimitExceeded(x) => {
+                        let (what, limit, setting) = (x.what, x.limit, x.setting);
+                        Self::LimitExceeded {
+                            method,
+                            path,
+                            what,
+                            limit,
+                            setting,
+                        }
+                    }
+                }
+            }
+        }
+    };
 }

@@ -3,6 +3,7 @@
 
 use std::collections::HashSet;
 
+use pi_http::{ErrorKind, HttpError, PageBudget};
 use pi_model::{Effort, Story};
 use reqwest::Method;
 use serde::Deserialize;
@@ -66,7 +67,17 @@ impl JiraClient {
 
     /// Requests sent so far (every attempt counts).
     pub fn requests_sent(&self) -> u64 {
-        self.http.sent()
+        self.http.layer.counters().requests
+    }
+
+    /// Requests, retries and waits since the client was created.
+    pub fn counters(&self) -> pi_http::Counters {
+        self.http.layer.counters()
+    }
+
+    /// The latest rate-limit information Jira sent (`X-RateLimit-*`, `Retry-After`).
+    pub fn quota(&self) -> pi_http::Quota {
+        self.http.layer.quota()
     }
 
     /// The story points field id: the configured one, else found by name via `GET /field`
@@ -104,7 +115,7 @@ impl JiraClient {
         let mut out = Vec::new();
         for chunk in epics.chunks(self.config.keys_per_query.max(1)) {
             let jql = parent_jql(chunk);
-            let mut cursor = Cursor::new(self.http.limits());
+            let mut cursor = Cursor::new(self.http.layer.limits());
             let mut token: Option<String> = None;
             loop {
                 let page = self.search(&jql, &points, token.as_deref()).await?;
@@ -177,18 +188,14 @@ impl JiraClient {
 /// The pages of one search: their number and the issues they bring are bounded by the
 /// [`Limits`], and a `nextPageToken` may not come back (a cursor that repeats never ends).
 struct Cursor<'a> {
-    limits: &'a Limits,
-    pages: u32,
-    items: usize,
+    budget: PageBudget<'a>,
     seen: HashSet<String>,
 }
 
 impl<'a> Cursor<'a> {
     fn new(limits: &'a Limits) -> Self {
         Self {
-            limits,
-            pages: 0,
-            items: 0,
+            budget: PageBudget::new(limits, "the number of issues"),
             seen: HashSet::new(),
         }
     }
@@ -200,27 +207,13 @@ impl<'a> Cursor<'a> {
         is_last: Option<bool>,
         next: Option<String>,
     ) -> Result<Option<String>, JiraError> {
-        self.pages += 1;
-        self.items = self.items.saturating_add(issues);
         let next = match (is_last, next) {
             (Some(true), _) | (_, None) => return Ok(None),
             (_, Some(next)) => next,
         };
-        let over = |what, limit, setting| JiraError::LimitExceeded {
-            method: "POST".into(),
-            path: SEARCH_PATH.into(),
-            what,
-            limit,
-            setting,
-        };
-        if self.pages >= self.limits.max_pages {
-            let limit = self.limits.max_pages.into();
-            return Err(over("the number of pages", limit, "Limits::max_pages"));
-        }
-        if self.items >= self.limits.max_items {
-            let limit = self.limits.max_items as u64;
-            return Err(over("the number of issues", limit, "Limits::max_items"));
-        }
+        self.budget
+            .another(issues)
+            .map_err(|x| HttpError::new(&Method::POST, SEARCH_PATH, ErrorKind::LimitExceeded(x)))?;
         if !self.seen.insert(next.clone()) {
             return Err(JiraError::Decode {
                 method: "POST".into(),

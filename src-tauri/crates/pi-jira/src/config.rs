@@ -20,48 +20,7 @@ impl fmt::Debug for JiraCredentials {
     }
 }
 
-/// Retry policy for Jira reads (all of them are safe to repeat).
-#[derive(Clone, Debug, PartialEq)]
-pub struct RetryPolicy {
-    pub max_retries: usize,
-    pub initial_backoff: Duration,
-    pub max_backoff: Duration,
-    /// Cap on the total time waited between attempts of one request.
-    pub max_total_wait: Duration,
-}
-
-impl Default for RetryPolicy {
-    fn default() -> Self {
-        Self {
-            max_retries: 5,
-            initial_backoff: Duration::from_millis(200),
-            max_backoff: Duration::from_secs(10),
-            max_total_wait: Duration::from_secs(60),
-        }
-    }
-}
-
-/// Bounds on what one read may bring in (see `pi_targetprocess::Limits`): generous, and an
-/// error past them instead of an endless loop or an endless buffer.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Limits {
-    /// Largest response body read, in bytes (default 64 MiB), counted while it arrives.
-    pub max_response_bytes: u64,
-    /// Pages one search follows (default 10,000).
-    pub max_pages: u32,
-    /// Issues one search collects (default 1,000,000).
-    pub max_items: usize,
-}
-
-impl Default for Limits {
-    fn default() -> Self {
-        Self {
-            max_response_bytes: 64 * 1024 * 1024,
-            max_pages: 10_000,
-            max_items: 1_000_000,
-        }
-    }
-}
+pub use pi_http::{Limits, RetryPolicy};
 
 /// Everything [`crate::JiraClient`] needs.
 #[derive(Clone, Debug)]
@@ -116,6 +75,18 @@ impl JiraConfig {
             keys_per_query: 50,
             limits: Limits::default(),
         })
+    }
+
+    /// The shared HTTP layer's settings (concurrency, rate, timeouts, retries, limits).
+    pub(crate) fn http_settings(&self) -> pi_http::Settings {
+        pi_http::Settings {
+            concurrency: self.concurrency,
+            requests_per_second: self.requests_per_second,
+            connect_timeout: self.connect_timeout,
+            request_timeout: self.request_timeout,
+            retry: self.retry.clone(),
+            limits: self.limits.clone(),
+        }
     }
 
     /// `{base}/rest/api/3/`.

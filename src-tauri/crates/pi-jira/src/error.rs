@@ -90,3 +90,53 @@ fn hint(retry_after: Option<Duration>) -> String {
         format!("; retry after {} s", d.as_secs_f64().ceil())
     })
 }
+
+// The shared layer's classification in Jira's terms; error bodies give Jira's `errorMessages`
+// and `errors`.
+pi_http::client_error_from_http!(
+    JiraError,
+    message: jira_message,
+    not_found: |method, path, message| JiraError::NotFound {
+        method,
+        path,
+        message,
+    },
+);
+
+/// Jira's `errorMessages` and `errors` joined, else the start of the body. The layer has
+/// already removed credentials from the body.
+fn jira_message(body: &str) -> String {
+    let Ok(json) = serde_json::from_str::<serde_json::Value>(body) else {
+        return body.chars().take(300).collect();
+    };
+    let mut parts: Vec<String> = json
+        .get("errorMessages")
+        .and_then(serde_json::Value::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(serde_json::Value::as_str)
+                .map(str::to_owned)
+                .collect()
+        })
+        .unwrap_or_default();
+    if let Some(errors) = json.get("errors").and_then(serde_json::Value::as_object) {
+        parts.extend(
+            errors
+                .iter()
+                .map(|(k, v)| format!("{k}: {}", v.as_str().unwrap_or_default())),
+        );
+    }
+    parts.join("; ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn joins_jira_error_bodies() {
+        let body = r#"{"errorMessages":["Bad JQL"],"errors":{"jql":"unbounded"}}"#;
+        assert_eq!(jira_message(body), "Bad JQL; jql: unbounded");
+        assert_eq!(jira_message("oops"), "oops");
+    }
+}

@@ -16,7 +16,6 @@ mod client;
 pub mod config;
 pub mod error;
 mod http;
-mod response;
 
 pub use client::{JiraClient, JiraStory};
 pub use config::{JiraConfig, JiraCredentials, Limits, RetryPolicy};

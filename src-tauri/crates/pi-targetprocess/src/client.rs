@@ -46,7 +46,17 @@ impl TpClient {
 
     /// Requests sent since the client was created (every attempt counts).
     pub fn requests_sent(&self) -> u64 {
-        self.http.sent()
+        self.http.layer.counters().requests
+    }
+
+    /// Requests, retries and waits since the client was created.
+    pub fn counters(&self) -> pi_http::Counters {
+        self.http.layer.counters()
+    }
+
+    /// The latest rate-limit information Targetprocess sent (if it sends any).
+    pub fn quota(&self) -> pi_http::Quota {
+        self.http.layer.quota()
     }
 
     /// TP resource name of a write kind.
@@ -180,7 +190,7 @@ impl TpClient {
         release: i64,
         teams: &[i64],
     ) -> Result<BTreeMap<i64, RemotePlan>, TpError> {
-        let before = self.http.sent();
+        let before = self.http.layer.counters().requests;
         let schema = &self.config.schema;
         let (release_inc, team_inc) = (release_include(), [Include::field("Name")]);
         let mut teams = teams.to_vec();
@@ -233,7 +243,7 @@ impl TpClient {
             self.all::<WorkItem>(&program_q),
             self.all::<WorkItem>(&features_q),
         )?;
-        let requests = self.http.sent() - before;
+        let requests = self.http.layer.counters().requests - before;
         let programs: Vec<_> = programs.iter().map(mapping::program_objective).collect();
         let art = release_v
             .get("AgileReleaseTrain")

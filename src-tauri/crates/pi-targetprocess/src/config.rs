@@ -31,53 +31,7 @@ impl fmt::Debug for Credentials {
     }
 }
 
-/// When and how often idempotent requests are retried.
-#[derive(Clone, Debug, PartialEq)]
-pub struct RetryPolicy {
-    /// Retries after the first attempt (0 disables retrying).
-    pub max_retries: usize,
-    /// First back-off delay; doubles each retry, with jitter.
-    pub initial_backoff: Duration,
-    /// Upper bound of one computed back-off delay (a server `Retry-After` may exceed it).
-    pub max_backoff: Duration,
-    /// Cap on the total time spent waiting between attempts of one request.
-    pub max_total_wait: Duration,
-}
-
-impl Default for RetryPolicy {
-    fn default() -> Self {
-        Self {
-            max_retries: 5,
-            initial_backoff: Duration::from_millis(200),
-            max_backoff: Duration::from_secs(10),
-            max_total_wait: Duration::from_secs(60),
-        }
-    }
-}
-
-/// Bounds on what one read may bring in, so that a misbehaving server (a `Next` link that never
-/// ends, an endless body) costs an error instead of the machine's memory or an endless loop.
-/// Generous by default: a release with thousands of objectives is far below them.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Limits {
-    /// Largest response body read, in bytes (default 64 MiB); the body is counted while it
-    /// arrives, so a larger one is refused without being held.
-    pub max_response_bytes: u64,
-    /// Pages one collection read follows (default 10,000).
-    pub max_pages: u32,
-    /// Items one collection read collects (default 1,000,000).
-    pub max_items: usize,
-}
-
-impl Default for Limits {
-    fn default() -> Self {
-        Self {
-            max_response_bytes: 64 * 1024 * 1024,
-            max_pages: 10_000,
-            max_items: 1_000_000,
-        }
-    }
-}
+pub use pi_http::{Limits, RetryPolicy};
 
 /// Everything [`crate::TpClient`] needs.
 #[derive(Clone, Debug)]
@@ -125,6 +79,18 @@ impl TpConfig {
     /// The account URL as it may be stored and shown (see [`display_url`]).
     pub fn account_url(&self) -> String {
         display_url(&self.base_url)
+    }
+
+    /// The shared HTTP layer's settings (concurrency, rate, timeouts, retries, limits).
+    pub(crate) fn http_settings(&self) -> pi_http::Settings {
+        pi_http::Settings {
+            concurrency: self.concurrency,
+            requests_per_second: self.requests_per_second,
+            connect_timeout: self.connect_timeout,
+            request_timeout: self.request_timeout,
+            retry: self.retry.clone(),
+            limits: self.limits.clone(),
+        }
     }
 
     /// `{base}/api/v1/` with exactly one slash between the prefix and `api`.

@@ -115,3 +115,47 @@ impl TpError {
         )
     }
 }
+
+// The shared layer's classification in Targetprocess's terms; error bodies give TP's `Message`.
+pi_http::client_error_from_http!(
+    TpError,
+    message: tp_message,
+    not_found: |method, path, _| TpError::NotFound { method, path },
+);
+
+/// TP's `Message` from an error body, else the body text (shortened). The layer has already
+/// removed credentials from the body.
+fn tp_message(body: &str) -> String {
+    if let Ok(json) = serde_json::from_str::<serde_json::Value>(body)
+        && let Some(msg) = json.get("Message").and_then(serde_json::Value::as_str)
+    {
+        return msg.to_owned();
+    }
+    body.chars().take(300).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn error_bodies_give_tp_s_message() {
+        assert_eq!(
+            tp_message(r#"{"Status":"BadRequest","Message":"Bad where"}"#),
+            "Bad where"
+        );
+        assert_eq!(tp_message(&"x".repeat(400)).len(), 300);
+        let e = pi_http::HttpError {
+            method: "POST".into(),
+            path: "Features?format=json".into(),
+            kind: pi_http::ErrorKind::Rejected {
+                status: 400,
+                body: r#"{"Message":"Name is required"}"#.into(),
+            },
+        };
+        assert_eq!(
+            TpError::from(e).to_string(),
+            "POST Features?format=json: rejected by Targetprocess (HTTP 400): Name is required"
+        );
+    }
+}

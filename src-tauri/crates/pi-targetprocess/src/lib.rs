@@ -24,8 +24,6 @@ mod model;
 mod paging;
 pub mod query;
 pub mod redact;
-mod response;
-mod retry_after;
 mod shared;
 pub mod text;
 mod users;

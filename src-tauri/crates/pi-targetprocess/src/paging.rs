@@ -3,11 +3,11 @@
 //! link does no harm: a `Next` link is never requested as such). Every `Next` must move `skip`
 //! forward, and the pages and items of one read are bounded by [`crate::Limits`].
 
+use pi_http::{ErrorKind, HttpError, PageBudget};
 use reqwest::Method;
 use serde_json::Value;
 use url::Url;
 
-use crate::config::Limits;
 use crate::error::TpError;
 use crate::http::{Http, Replay, decode};
 use crate::query::Query;
@@ -22,8 +22,8 @@ pub(crate) async fn get_all(
 ) -> Result<Vec<Value>, TpError> {
     let mut items = Vec::new();
     let (mut take, mut skip) = (page_size, 0_u64);
-    let limits = http.limits();
-    for pages in 1_u32.. {
+    let mut budget = PageBudget::new(http.layer.limits(), "the number of items");
+    loop {
         let mut params = query.params(take, skip);
         params.extend_from_slice(extra);
         let json = http
@@ -36,9 +36,12 @@ pub(crate) async fn get_all(
                 format!("not a collection: {e}"),
             )
         })?;
+        let on_page = page.items.len();
         items.extend(page.items);
         let Some(next) = page.next else { break };
-        check_bounds(limits, &query.resource, pages, items.len())?;
+        budget.another(on_page).map_err(|x| {
+            HttpError::new(&Method::GET, &query.resource, ErrorKind::LimitExceeded(x))
+        })?;
         (take, skip) = next_page(&query.resource, &next, take, skip)?;
     }
     Ok(items)
@@ -58,37 +61,6 @@ fn next_page(resource: &str, next: &str, take: u32, skip: u64) -> Result<(u32, u
         ));
     }
     Ok((next_take.unwrap_or(take), next_skip))
-}
-
-/// Before another page is read: the pages read and the items collected stay within `limits`.
-fn check_bounds(limits: &Limits, resource: &str, pages: u32, items: usize) -> Result<(), TpError> {
-    if pages >= limits.max_pages {
-        return Err(over(
-            resource,
-            "the number of pages",
-            limits.max_pages.into(),
-            "Limits::max_pages",
-        ));
-    }
-    if items >= limits.max_items {
-        return Err(over(
-            resource,
-            "the number of items",
-            limits.max_items as u64,
-            "Limits::max_items",
-        ));
-    }
-    Ok(())
-}
-
-fn over(resource: &str, what: &'static str, limit: u64, setting: &'static str) -> TpError {
-    TpError::LimitExceeded {
-        method: Method::GET.to_string(),
-        path: resource.to_owned(),
-        what,
-        limit,
-        setting,
-    }
 }
 
 /// `take` and `skip` of a `Next` link.
@@ -139,19 +111,5 @@ mod tests {
                 "{stuck}"
             );
         }
-    }
-
-    #[test]
-    fn pages_and_items_are_bounded() {
-        let limits = Limits {
-            max_pages: 3,
-            max_items: 100,
-            ..Limits::default()
-        };
-        assert!(check_bounds(&limits, "Features", 2, 99).is_ok());
-        let pages = check_bounds(&limits, "Features", 3, 10).unwrap_err();
-        assert!(pages.to_string().contains("Limits::max_pages"), "{pages}");
-        let items = check_bounds(&limits, "Features", 1, 100).unwrap_err();
-        assert!(items.to_string().contains("Limits::max_items"), "{items}");
     }
 }
