@@ -13,6 +13,7 @@ const LAYERS: &[(&str, &[&str])] = &[
         "floor",
         &[
             "error",
+            "parsed",
             "state",
             "snapshot",
             "journal",

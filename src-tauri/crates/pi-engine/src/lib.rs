@@ -19,6 +19,7 @@ pub mod journal;
 mod layers_tests;
 pub mod lease;
 pub mod oplog;
+mod parsed;
 pub mod pull;
 pub mod push;
 mod rebuild;

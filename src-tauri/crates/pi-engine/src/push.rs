@@ -113,7 +113,7 @@ async fn push_unrecorded(
         });
     }
     let local_text = ws.local_text()?;
-    let local = crate::workspace::parse(&ws.plan_file(), &local_text)?;
+    let local = ws.parse(&local_text)?;
     let base = ws.base()?;
     let ops = changeset::push_plan(&base.plan, &local)?;
     if ops.is_empty() {

@@ -355,7 +355,7 @@ impl Snapshots {
 /// block the operation like a pull's.
 pub(crate) fn commit_and_integrate(ctx: &Context<'_>, ws: &Workspace) -> Result<()> {
     let text = ws.local_text()?;
-    parse(&ws.plan_file(), &text)?;
+    ws.parse(&text)?;
     crate::save::commit_local_edits(ctx, ws, &text)?;
     let shared = integrate(ctx, ws)?;
     if !shared.is_empty() {

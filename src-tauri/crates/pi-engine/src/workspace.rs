@@ -7,6 +7,8 @@ use pi_model::Plan;
 
 use std::time::Duration;
 
+pub use crate::parsed::parse;
+
 use crate::error::{EngineError, Result};
 use crate::state::{self, Versions};
 
@@ -23,6 +25,8 @@ pub struct Base {
 pub struct Workspace {
     pub repo: PlanRepo,
     pub names: BranchNames,
+    /// The plan versions this workspace has parsed (see `parsed`).
+    parsed: crate::parsed::Parsed,
 }
 
 impl Workspace {
@@ -34,7 +38,11 @@ impl Workspace {
             plans: repo.branches(WORKING_PREFIX).unwrap_or_default(),
             branch: branch.clone(),
         })?;
-        Ok(Self { repo, names })
+        Ok(Self {
+            repo,
+            names,
+            parsed: crate::parsed::Parsed::default(),
+        })
     }
 
     pub fn plan_file(&self) -> String {
@@ -63,7 +71,12 @@ impl Workspace {
 
     /// The plan file on disk, parsed.
     pub fn local(&self) -> Result<Plan> {
-        parse(&self.plan_file(), &self.local_text()?)
+        self.parse(&self.local_text()?)
+    }
+
+    /// `text`, a version of this plan's file, parsed (once while the workspace remembers it).
+    pub fn parse(&self, text: &str) -> Result<Plan> {
+        self.parsed.plan(&self.plan_file(), text)
     }
 
     /// The last Targetprocess state the plan took in: the tracking branch's newest snapshot that
@@ -80,7 +93,7 @@ impl Workspace {
         };
         Ok(Base {
             commit,
-            plan: parse(&format!("{tracking}:{file}"), &text)?,
+            plan: self.parsed.plan(&format!("{tracking}:{file}"), &text)?,
             versions,
         })
     }
@@ -128,16 +141,6 @@ impl Workspace {
             missing: false,
         })
     }
-}
-
-/// Parses a plan file, naming it in errors.
-pub fn parse(file: &str, text: &str) -> Result<Plan> {
-    pi_format::parse(text)
-        .map(|p| p.plan)
-        .map_err(|errors| EngineError::Parse {
-            file: file.to_owned(),
-            errors,
-        })
 }
 
 /// The plan names of a working branch `pi/plan/<release>/<team>`.

@@ -122,7 +122,7 @@ pub(crate) async fn finish_closed(
 /// overwrite them.
 pub(crate) fn keep_local_edits(ctx: &Context<'_>, ws: &Workspace) -> Result<()> {
     let text = ws.local_text()?;
-    crate::workspace::parse(&ws.plan_file(), &text)?;
+    ws.parse(&text)?;
     crate::save::commit_local_edits(ctx, ws, &text)
 }
 
