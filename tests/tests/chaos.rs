@@ -7,6 +7,7 @@
 
 #![allow(clippy::unwrap_used)]
 
+use std::panic::AssertUnwindSafe;
 use std::path::PathBuf;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -17,8 +18,10 @@ use pi_model::{Effort, EntityId, Field, Plan};
 use pi_scenarios::chaos::model::{Ledger, Reported, Slot, TpEdit};
 use pi_scenarios::chaos::{self, FAULT_KINDS, Options, Stats};
 
+mod tp_json_replay;
+
 /// Scenarios of a default run (CI): sized to stay within a few minutes of a debug build.
-const DEFAULT_SCENARIOS: u64 = 300;
+const DEFAULT_SCENARIOS: u64 = 200;
 const DEFAULT_BASE: u64 = 1;
 /// Scenarios run at once (each on its own thread, simulator and repository).
 const DEFAULT_JOBS: usize = 2;
@@ -58,6 +61,13 @@ impl Drop for ReplayOnPanic {
     }
 }
 
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
 /// Runs `seeds` on `jobs` threads, each with its own runtime (a scenario's simulator and
 /// repository are its own); the statistics of the passed ones and the failures by seed.
 fn run_all(
@@ -72,10 +82,7 @@ fn run_all(
     std::thread::scope(|scope| {
         for _ in 0..jobs.max(1) {
             scope.spawn(|| {
-                let rt = tokio::runtime::Builder::new_current_thread()
-                    .enable_all()
-                    .build()
-                    .unwrap();
+                let mut rt = runtime();
                 loop {
                     let i = next.fetch_add(1, Ordering::SeqCst);
                     if i >= seeds.len() || stop.load(Ordering::SeqCst) {
@@ -83,14 +90,27 @@ fn run_all(
                     }
                     let seed = seeds[i];
                     let guard = ReplayOnPanic(seed);
-                    let outcome = rt.block_on(async {
-                        tokio::time::timeout(SCENARIO_TIMEOUT, chaos::run(seed, opts)).await
-                    });
+                    // A panic anywhere in the scenario (engine, client, simulator: all on this
+                    // thread) fails it with its seed; the runtime is built afresh after one.
+                    let outcome = std::panic::catch_unwind(AssertUnwindSafe(|| {
+                        rt.block_on(async {
+                            tokio::time::timeout(SCENARIO_TIMEOUT, chaos::run(seed, opts)).await
+                        })
+                    }));
                     drop(guard);
                     let result = match outcome {
-                        Ok(Ok(stats)) => Ok(stats),
-                        Ok(Err(failure)) => Err(failure.to_string()),
-                        Err(_) => Err(format!(
+                        Ok(Ok(Ok(stats))) => Ok(stats),
+                        Ok(Ok(Err(failure))) => Err(failure.to_string()),
+                        Err(_) => {
+                            rt = runtime();
+                            Err(format!(
+                                "chaos: scenario seed {seed} panicked: {}; replay with \
+                                 PI_CHAOS_SEED={seed} cargo test -p pi-scenarios --test chaos \
+                                 -- --nocapture",
+                                chaos::boundary::panics().1
+                            ))
+                        }
+                        Ok(Err(_)) => Err(format!(
                             "chaos: scenario seed {seed} hung for {SCENARIO_TIMEOUT:?}; replay \
                              with PI_CHAOS_SEED={seed} cargo test -p pi-scenarios --test chaos \
                              -- --nocapture"
@@ -166,7 +186,11 @@ fn chaos_scenarios_recover_and_keep_every_invariant() {
                     "no {kind} was injected: {total:?}"
                 );
             }
-            for kind in [FAULT_KINDS[0], FAULT_KINDS[1], FAULT_KINDS[5]] {
+            // The misbehaving servers stop every operation that reads (all but a resolve).
+            for kind in [FAULT_KINDS[0], FAULT_KINDS[1], FAULT_KINDS[5]]
+                .iter()
+                .chain(&FAULT_KINDS[9..])
+            {
                 assert!(
                     total.interrupted.get(kind).copied().unwrap_or(0) > 0,
                     "no operation was stopped by a {kind}: {total:?}"
@@ -174,6 +198,11 @@ fn chaos_scenarios_recover_and_keep_every_invariant() {
             }
             assert!(total.conflicts > 0, "no conflict was reported: {total:?}");
             assert!(total.refused > 0, "no operation was refused: {total:?}");
+            assert!(
+                total.hostile_starts > 0,
+                "no scenario started hostile: {total:?}"
+            );
+            assert!(total.hostile_edits > 0, "no hostile TP edit: {total:?}");
         }
     }
 }
@@ -183,14 +212,17 @@ fn print_summary(passed: u64, total: &Stats, took: Duration, tpcli: bool) {
     let interrupted: usize = total.interrupted.values().sum();
     println!(
         "chaos: {passed} scenario(s) passed in {:.1} s: {} steps, {} local edits, {} TP edits, \
-         {} pushes completed, {} conflict(s) reported, {} operation(s) refused",
+         {} pushes completed, {} conflict(s) reported, {} operation(s) refused; {} started from \
+         hostile data, {} hostile TP edits",
         took.as_secs_f64(),
         total.steps,
         total.local_edits,
         total.tp_edits,
         total.pushes,
         total.conflicts,
-        total.refused
+        total.refused,
+        total.hostile_starts,
+        total.hostile_edits
     );
     println!(
         "chaos: {injected} faults injected, {interrupted} of them stopped the operation; all \

@@ -2,6 +2,7 @@
 //! Targetprocess edits, pulls, pushes, resolves and resumes under random faults, then recovery
 //! and the invariant checks. See `docs/chaos.md`.
 
+pub mod boundary;
 pub mod model;
 pub mod rng;
 pub mod run;

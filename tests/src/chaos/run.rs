@@ -22,12 +22,13 @@ use pi_sim::{DataSource, Faults, GenSpec, SimConfig};
 use pi_targetprocess::{Credentials, TpClient, TpConfig};
 use serde_json::{Value, json};
 
+use super::boundary::{self, Misbehaving, OtherOrigin};
 use super::model::{Ledger, Reported, Slot, TpEdit, same};
 use super::rng::Rng;
 use crate::{Tp, at};
 
 /// The kinds of fault injected around an engine operation.
-pub const FAULT_KINDS: [&str; 9] = [
+pub const FAULT_KINDS: [&str; 13] = [
     "429 storm",
     "503 storm",
     "random 5xx",
@@ -37,7 +38,16 @@ pub const FAULT_KINDS: [&str; 9] = [
     "tpcli killed (SIGKILL)",
     "refused until fixed",
     "refused a few times",
+    "redirect to another origin",
+    "endless paging",
+    "oversized body",
+    "absurd Retry-After",
 ];
+
+/// Share of scenarios (percent) whose data starts hostile (`DataSource::Hostile`).
+pub const HOSTILE_START_PERCENT: usize = 30;
+/// Share of Targetprocess name and description edits (percent) that write a hostile value.
+pub const HOSTILE_EDIT_PERCENT: usize = 25;
 
 /// A planner's owner name that is no Targetprocess user: every write of it is refused.
 pub const UNKNOWN_OWNER: &str = "Mara Lind";
@@ -56,6 +66,10 @@ pub struct Stats {
     pub pushes: usize,
     /// Operations Targetprocess refused (closed with a reason, the change kept in the plan).
     pub refused: usize,
+    /// Scenarios that started from hostile data.
+    pub hostile_starts: usize,
+    /// Targetprocess edits that wrote a hostile name or description.
+    pub hostile_edits: usize,
 }
 
 impl Stats {
@@ -72,6 +86,8 @@ impl Stats {
         self.tp_edits += other.tp_edits;
         self.pushes += other.pushes;
         self.refused += other.refused;
+        self.hostile_starts += other.hostile_starts;
+        self.hostile_edits += other.hostile_edits;
     }
 }
 
@@ -133,6 +149,8 @@ enum Fault {
         status: u16,
         times: Option<u32>,
     },
+    /// A misbehaving server: every request of the operation meets it.
+    Misbehave(Misbehaving),
 }
 
 impl Fault {
@@ -148,13 +166,19 @@ impl Fault {
             Fault::Kill(_) => FAULT_KINDS[6],
             Fault::Refuse { times: None, .. } => FAULT_KINDS[7],
             Fault::Refuse { .. } => FAULT_KINDS[8],
+            Fault::Misbehave(Misbehaving::Redirect) => FAULT_KINDS[9],
+            Fault::Misbehave(Misbehaving::EndlessPaging) => FAULT_KINDS[10],
+            Fault::Misbehave(Misbehaving::Oversized) => FAULT_KINDS[11],
+            Fault::Misbehave(Misbehaving::RetryAfter(_)) => FAULT_KINDS[12],
         })
     }
 
-    fn faults(self) -> Faults {
+    /// The simulator's faults; `other` is the origin a redirect points to.
+    fn faults(self, other: &str) -> Faults {
         let mut f = Faults::default();
         match self {
             Fault::None | Fault::Kill(_) | Fault::Refuse { .. } => {}
+            Fault::Misbehave(m) => f = m.faults(other),
             Fault::Throttle { status, per_min } => {
                 f.rate_limit_per_min = Some(per_min);
                 f.throttle_status = status;
@@ -219,10 +243,20 @@ struct Scenario {
     /// Entities in Targetprocess before the scenario.
     initial_count: usize,
     opts: Options,
+    /// Another origin, where a redirect fault points: it must hear nothing.
+    other: OtherOrigin,
+    /// Requests of the simulator's log already checked for an unredacted token.
+    log_checked: usize,
+    /// A `tpcli` run that panicked (exit code 101).
+    tpcli_panicked: bool,
+    /// Targetprocess's raw names and descriptions when the scenario started.
+    raw_initial: BTreeMap<(EntityId, Field), String>,
 }
 
 /// Runs the scenario of `seed` to the end; its statistics, or the invariant it broke.
 pub async fn run(seed: u64, opts: &Options) -> Result<Stats, Failure> {
+    boundary::count_panics();
+    let panics_before = boundary::panics().0;
     let mut s = Scenario::start(seed, opts.clone()).await;
     let steps = s.rng.range(6, 16);
     for _ in 0..steps {
@@ -231,10 +265,16 @@ pub async fn run(seed: u64, opts: &Options) -> Result<Stats, Failure> {
         if s.opts.verbose {
             s.trace_differences().await;
         }
+        if let Err(e) = s.step_invariants(panics_before) {
+            return Err(s.fail(e));
+        }
     }
     s.step += 1;
     s.trace.push(format!("step {}: recovery", s.step));
     if let Err(e) = s.recover().await {
+        return Err(s.fail(e));
+    }
+    if let Err(e) = s.step_invariants(panics_before) {
         return Err(s.fail(e));
     }
     if let Err(e) = s.check().await {
@@ -254,10 +294,17 @@ impl Scenario {
             features_per_objective: rng.range(1, 2),
             releases: 1,
         };
+        // A share of scenarios start from hostile names and descriptions.
+        let hostile = rng.chance(HOSTILE_START_PERCENT);
+        let data = if hostile {
+            DataSource::Hostile(Box::new(DataSource::Generated(spec)))
+        } else {
+            DataSource::Generated(spec)
+        };
         let sim = pi_sim::start(SimConfig {
             control_api: true,
             seed,
-            data: DataSource::Generated(spec),
+            data,
             ..SimConfig::default()
         })
         .await
@@ -283,6 +330,8 @@ impl Scenario {
         let user_names: Vec<String> = people.into_iter().map(|u| u.name).collect();
         let initial_count =
             tp.sim.control().count("TeamPIObjectives") + tp.sim.control().count("Features");
+        let control = tp.sim.control();
+        let raw_initial = boundary::raw_texts(&plan, &|r, id| control.get_entity(r, id));
         Self {
             seed,
             rng,
@@ -300,12 +349,21 @@ impl Scenario {
             next_new: 0,
             ledger,
             trace: vec![format!(
-                "seed {seed}: {} objectives x {} features",
-                spec.objectives_per_team, spec.features_per_objective
+                "seed {seed}: {} objectives x {} features{}",
+                spec.objectives_per_team,
+                spec.features_per_objective,
+                if hostile { ", hostile data" } else { "" }
             )],
-            stats: Stats::default(),
+            stats: Stats {
+                hostile_starts: usize::from(hostile),
+                ..Stats::default()
+            },
             initial_count,
             opts,
+            other: OtherOrigin::start().await,
+            log_checked: 0,
+            tpcli_panicked: false,
+            raw_initial,
         }
     }
 
@@ -344,6 +402,25 @@ impl Scenario {
             }
         }
         self.trace.extend(lines);
+    }
+
+    /// The invariants that hold after every step: no panic (in process, or a `tpcli` run), every
+    /// plan file parses, no credential went to another origin or into the request log.
+    fn step_invariants(&mut self, panics_before: usize) -> Result<(), String> {
+        let (panics, last) = boundary::panics();
+        if panics > panics_before {
+            return Err(format!("panic: {last}"));
+        }
+        if self.tpcli_panicked {
+            return Err("a tpcli run panicked (exit code 101)".into());
+        }
+        boundary::check_plans_parse(&self.ws())?;
+        let token = self.tp.sim.access_token().to_owned();
+        self.other.check(&token)?;
+        let log = self.tp.sim.control().request_log();
+        boundary::check_request_log(log.get(self.log_checked..).unwrap_or_default(), &token)?;
+        self.log_checked = log.len();
+        Ok(())
     }
 
     fn fail(&self, invariant: String) -> Failure {
@@ -694,6 +771,17 @@ impl Scenario {
         } else {
             "TeamPIObjectives"
         };
+        // Now and then another planner types a hostile name or description.
+        let hostile = match field {
+            Field::Name if self.rng.chance(HOSTILE_EDIT_PERCENT) => {
+                Some(("Name", pi_sim::hostile::NAME_COUNT * 3))
+            }
+            Field::Description if self.rng.chance(HOSTILE_EDIT_PERCENT) => {
+                Some(("Description", pi_sim::hostile::DESCRIPTION_COUNT))
+            }
+            _ => None,
+        }
+        .map(|(wire, count)| (wire, self.rng.below(count as usize) as u64));
         let body = match field {
             Field::Name => json!({"Name": format!("Chaos name {}", self.rng.below(3))}),
             Field::Description => {
@@ -709,12 +797,12 @@ impl Scenario {
             }
             _ => criteria_rewrite(&self.tp, n),
         };
-        if let Err(e) = self
-            .tp
-            .sim
-            .control()
-            .update_entity(resource, n, body.clone())
-        {
+        let control = self.tp.sim.control();
+        let edited = match hostile {
+            Some((wire, pick)) => control.set_hostile(resource, n, wire, pick),
+            None => control.update_entity(resource, n, body),
+        };
+        if let Err(e) = edited {
             self.log(format!("tp edit of {id} refused: {e}"));
             return;
         }
@@ -737,7 +825,19 @@ impl Scenario {
             return;
         };
         let handle = handles.get(&n).cloned().unwrap_or(id);
-        self.log(format!("TP edit: {field} of {handle} {was:?} -> {now:?}"));
+        let shown = |v: &FieldValue| {
+            let text = format!("{v:?}");
+            match text.char_indices().nth(120) {
+                Some((cut, _)) => format!("{}… ({} chars)", &text[..cut], text.chars().count()),
+                None => text,
+            }
+        };
+        self.log(format!(
+            "TP edit{}: {field} of {handle} {} -> {}",
+            if hostile.is_some() { " (hostile)" } else { "" },
+            shown(&was),
+            shown(&now)
+        ));
         self.ledger.tp_edit(
             handle.clone(),
             field,
@@ -748,6 +848,7 @@ impl Scenario {
             },
         );
         self.stats.tp_edits += 1;
+        self.stats.hostile_edits += usize::from(hostile.is_some());
         // Back to the value of the plan's last sync: the engine sees no change of the field in
         // Targetprocess since then.
         if back_to_sync(&self.ws(), &EntityId::Tp(n), field, &now) {
@@ -816,7 +917,7 @@ impl Scenario {
         if self.rng.chance(45) {
             return Fault::None;
         }
-        match self.rng.below(8) {
+        match self.rng.below(9) {
             0 => Fault::Throttle {
                 status: 429,
                 per_min: u32::try_from(self.rng.range(2, 12)).unwrap_or(5),
@@ -835,6 +936,14 @@ impl Scenario {
                 Fault::Kill(self.rng.range(1, 12))
             }
             6 => self.pick_refusal(),
+            7 => Fault::Misbehave(match self.rng.below(4) {
+                0 => Misbehaving::Redirect,
+                1 => Misbehaving::EndlessPaging,
+                2 => Misbehaving::Oversized,
+                _ => Misbehaving::RetryAfter(
+                    boundary::RETRY_AFTER_TEXTS[self.rng.below(boundary::RETRY_AFTER_TEXTS.len())],
+                ),
+            }),
             _ => Fault::Crash(self.rng.range(1, 12)),
         }
     }
@@ -933,7 +1042,10 @@ impl Scenario {
                 message: format!("Refused by the chaos run ({status})"),
             });
         }
-        self.tp.sim.control().set_faults(fault.faults());
+        self.tp
+            .sim
+            .control()
+            .set_faults(fault.faults(self.other.url()));
         let ws = self.ws();
         let ctx = Context {
             tp: &self.tp.client,
@@ -1057,6 +1169,8 @@ impl Scenario {
             // Resolving with nothing to resolve is refused; not a fault's doing.
             Ended::Resolve(Err(_)) => false,
             Ended::Exited(code) => {
+                // Rust's exit code of a panic.
+                self.tpcli_panicked |= *code == Some(101);
                 // A clean `tpcli pull` / `push` merged Targetprocess's state: a sync. (Its
                 // conflicts are read from the stored state right after.)
                 if *code == Some(0) && matches!(op, EngineOp::Pull | EngineOp::Push) {
@@ -1237,6 +1351,23 @@ impl Scenario {
             .plan;
         let file = ws.local().map_err(|e| format!("plan file: {e}"))?;
         converged("plan file", &file, &remote)?;
+        let control = self.tp.sim.control();
+        let raw = |resource: &str, id: i64| {
+            control
+                .get_entity(resource, id)
+                .and_then(|e| e["Name"].as_str().map(str::to_owned))
+        };
+        boundary::check_names(&file, &raw)?;
+        let raw_now = boundary::raw_texts(&file, &|r, id| control.get_entity(r, id));
+        let ledger = &self.ledger;
+        let edited = |id: &EntityId, field: Field| {
+            let key = (id.clone(), Slot::Field(field));
+            ledger.local_history.contains_key(&key)
+                || ledger.tp_history.contains_key(&key)
+                || ledger.local.contains_key(&key)
+                || ledger.tp.contains_key(&key)
+        };
+        boundary::check_untouched(&self.raw_initial, &raw_now, &edited)?;
         let base = ws.base().map_err(|e| format!("tracking branch: {e}"))?;
         converged("tracking branch", &base.plan, &remote)?;
         let journal = journal(&ws).map_err(|e| format!("journal: {e}"))?;
@@ -1269,6 +1400,9 @@ pub fn chaos_client(base_url: &str, token: &str) -> TpClient {
     config.retry.initial_backoff = Duration::from_millis(5);
     config.retry.max_backoff = Duration::from_millis(40);
     config.retry.max_total_wait = Duration::from_millis(300);
+    // Small enough that the misbehaving-server faults end fast.
+    config.limits.max_response_bytes = boundary::MAX_RESPONSE_BYTES;
+    config.limits.max_pages = boundary::MAX_PAGES;
     TpClient::new(config).expect("client")
 }
 
@@ -1519,7 +1653,8 @@ pub fn journal(ws: &Workspace) -> Result<JournalDump, String> {
 
 /// No push left unfinished, every operation in a terminal state, every create that was not
 /// refused with the id it got. An update or delete a resume closed without sending ("skipped") is
-/// terminal; a create never is skipped. A refused ("failed") operation carries Targetprocess's
+/// terminal; a create is skipped only when a 401 refusal closed the rest of its push as not sent
+/// (it has no id; a later push sends it). A refused ("failed") operation carries Targetprocess's
 /// reason, and is allowed only when `refusals` (refusal rules were injected, or an owner unknown
 /// to Targetprocess typed): transport trouble never closes an operation as refused.
 pub fn check_journal(j: &JournalDump, refusals: bool) -> Result<(), String> {
@@ -1537,13 +1672,16 @@ pub fn check_journal(j: &JournalDump, refusals: bool) -> Result<(), String> {
             }
             continue;
         }
-        if o.state != "done" && (create || o.state != "skipped") {
+        // A 401 refusal closes the rest of its push as not sent (`skipped`), creates too: a
+        // later push sends them again.
+        let not_sent = o.state == "skipped" && o.tp_id.is_none() && refusals;
+        if o.state != "done" && (create && !not_sent || o.state != "skipped") {
             return Err(format!(
                 "journal: operation {} of push {} ended {:?}",
                 o.marker, o.push, o.state
             ));
         }
-        if create && o.tp_id.is_none() {
+        if create && o.tp_id.is_none() && !not_sent {
             return Err(format!(
                 "journal: create {} of push {} has no Targetprocess id",
                 o.marker, o.push
@@ -1597,6 +1735,8 @@ fn check_no_duplicates(
         .ops
         .iter()
         .filter(|o| matches!(o.op, Op::CreateObjective { .. } | Op::CreateFeature { .. }))
+        // A create closed as not sent (after a 401) created nothing.
+        .filter(|o| o.state != "skipped")
         .map(|o| {
             let tag = pi_targetprocess::IdempotencyMarker::for_operation(&o.marker);
             (tag.tag().to_owned(), o.tp_id)
