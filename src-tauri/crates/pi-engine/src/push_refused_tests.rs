@@ -284,19 +284,15 @@ async fn a_push_refused_with_the_credentials_stops_and_leaves_nothing_open() {
     sim.shutdown().await;
 }
 
-/// A push that ends with an error (here the approval gate) is recorded as a failed push, so the
-/// audit trail shows the attempt; a dry run that fails records nothing.
+/// A push that ends with an error (here Targetprocess failing every request) is recorded as a
+/// failed push, so the audit trail shows the attempt; a dry run that fails records nothing, and
+/// a push waiting for sign-off is no failed attempt.
 #[tokio::test]
 async fn a_push_that_fails_is_recorded_in_the_op_log_and_the_audit_trail() {
     let dir = tempfile::tempdir().unwrap();
     let (sim, tp) = initialised_in(dir.path(), None).await;
     let ws = Workspace::open(dir.path()).unwrap();
     let me = jane();
-    std::fs::write(
-        dir.path().join("pi-planner.toml"),
-        "[approvals]\nrequired = 1\napprovers = [{ email = \"bo@example.com\" }]\n",
-    )
-    .unwrap();
     edit(&ws, |p| {
         p.objectives[0].effort = pi_model::Effort::new(34.0)
     });
@@ -314,9 +310,14 @@ async fn a_push_that_fails_is_recorded_in_the_op_log_and_the_audit_trail() {
     assert!(push(&at(&tp, &me, 1), &ws, preview).await.is_ok());
     assert!(failed_pushes().is_empty(), "a preview is no push");
 
+    sim.control().set_faults(pi_sim::Faults {
+        error_rate: 1.0,
+        ..pi_sim::Faults::default()
+    });
     let error = push(&at(&tp, &me, 2), &ws, PushOptions::default())
         .await
         .unwrap_err();
+    sim.control().set_faults(pi_sim::Faults::default());
     let failed = failed_pushes();
     assert_eq!(failed.len(), 1, "{failed:?}");
     assert_eq!(failed[0].summary, format!("Push failed: {error}"));
@@ -332,6 +333,22 @@ async fn a_push_that_fails_is_recorded_in_the_op_log_and_the_audit_trail() {
     let last = trail.last().unwrap();
     assert_eq!(last.kind, crate::audit::AuditKind::Push);
     assert!(last.summary.starts_with("Push failed: "), "{last:?}");
+
+    std::fs::write(
+        dir.path().join("pi-planner.toml"),
+        "[approvals]\nrequired = 1\napprovers = [{ email = \"bo@example.com\" }]\n",
+    )
+    .unwrap();
+    let waiting = push(&at(&tp, &me, 3), &ws, PushOptions::default()).await;
+    assert!(
+        matches!(waiting, Err(crate::EngineError::Approval(_))),
+        "{waiting:?}"
+    );
+    assert_eq!(
+        failed_pushes().len(),
+        1,
+        "waiting for sign-off is no failed push"
+    );
     sim.shutdown().await;
 }
 
