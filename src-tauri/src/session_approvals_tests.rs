@@ -264,24 +264,33 @@ async fn the_status_says_why_the_author_cannot_approve_and_an_override_is_record
     assert_eq!(trail[2].sent.len(), 1, "{:?}", trail[2]);
 }
 
-/// A push that fails (here for missing approvals) shows in the audit trail, in History beside
-/// the versions, and in the exported trail; Settings says where the plans are kept.
+/// A push that fails (here Targetprocess failing every request) shows in the audit trail, in
+/// History beside the versions, and in the exported trail; a push waiting for sign-off is no
+/// failed push; Settings says where the plans are kept.
 #[tokio::test]
 async fn a_failed_push_is_in_the_audit_trail_and_the_history() {
     let (f, view) = demo_with_plan().await;
     let dir = workspace_dir_of(&view);
-    std::fs::write(dir.join("pi-planner.toml"), "[approvals]\nrequired = 1\n").expect("policy");
     let mut edited = view.plan.clone();
     edited.objectives[0].effort = Some(edited.objectives[0].effort.unwrap_or(0.0) + 1.0);
     f.session.save_plan(edited).await.expect("saved");
     assert!(f.session.audit_trail().await.expect("trail").is_empty());
 
+    let normal = set_demo_faults(&f, |normal| pi_sim::Faults {
+        error_rate: 1.0,
+        ..normal
+    })
+    .await;
     let error = f
         .session
         .push(false, &|_| {})
         .await
-        .expect_err("not approved");
-    assert_eq!(error.code, ErrorCode::NotApproved);
+        .expect_err("Targetprocess fails");
+    assert_eq!(error.code, ErrorCode::ServerError);
+    set_demo_faults(&f, |_| normal).await;
+    std::fs::write(dir.join("pi-planner.toml"), "[approvals]\nrequired = 1\n").expect("policy");
+    let waiting = f.session.push(false, &|_| {}).await.expect_err("not approved");
+    assert_eq!(waiting.code, ErrorCode::NotApproved);
     let trail = f.session.audit_trail().await.expect("trail");
     assert_eq!(trail.len(), 1, "{trail:?}");
     assert_eq!(trail[0].kind, "push");
@@ -303,4 +312,16 @@ async fn a_failed_push_is_in_the_audit_trail_and_the_history() {
         settings.plans_folder,
         dir.display()
     );
+}
+
+/// Sets the demo simulator's faults to `change(current)`; returns the faults it had.
+async fn set_demo_faults(
+    f: &crate::session_fixture::Fixture,
+    change: impl FnOnce(pi_sim::Faults) -> pi_sim::Faults,
+) -> pi_sim::Faults {
+    let inner = f.session.inner.lock().await;
+    let control = inner.demo.as_ref().expect("the demo runs").control();
+    let before = control.faults();
+    control.set_faults(change(before.clone()));
+    before
 }
