@@ -214,8 +214,8 @@ test("sync: push with preview, a conflicting edit in Targetprocess, the notifica
     assert.equal(await preview.property("textContent"), `Effort ${await sim.effort(id)} → 34 points on "${name}"`);
     await sleep(700); // the dialog fades in
     await shot(wd, "07-push-preview");
-    await (await wd.find(button("Push 1 change(s)"))).click();
-    await wd.find("//*[@data-testid='push-result'][contains(., 'Pushed to Targetprocess')]", 30000);
+    await (await wd.find(button("Push 1 change"))).click();
+    await wd.find("//*[@data-testid='push-result'][contains(., 'Pushed 1 change to Targetprocess')]", 30000);
     await shot(wd, "08-push-result");
     await wd.until("a push clears the mark", async () => (await wd.findAll("//*[@data-testid='sync-badge']")).length === 0);
     assert.equal(await sim.effort(id), 34, "Targetprocess holds the pushed effort");
@@ -234,15 +234,15 @@ test("sync: push with preview, a conflicting edit in Targetprocess, the notifica
     await shot(wd, "09-conflicts");
     await wd.until("the notification reached the desktop", async () => {
       const log = readFileSync(notifyLog, "utf8");
-      return log.includes("1 conflict(s) in your plan") && log.includes(`Effort of "${name}"`);
+      return log.includes("1 conflict in your plan") && log.includes(`Effort of "${name}"`);
     }, 10000);
 
     await (await wd.find(button("Keep mine"))).click();
     await wd.find("//*[@data-testid='no-conflicts']");
     await (await wd.find(button("Back to the plan"))).click();
     await (await wd.find(button("Push…"))).click();
-    await (await wd.find(button("Push 1 change(s)"))).click();
-    await wd.find("//*[@data-testid='push-result'][contains(., 'Pushed to Targetprocess')]", 30000);
+    await (await wd.find(button("Push 1 change"))).click();
+    await wd.find("//*[@data-testid='push-result'][contains(., 'Pushed 1 change to Targetprocess')]", 30000);
     assert.equal(await sim.effort(id), 40, "Targetprocess holds mine");
 
     // History: who changed the plan, and two versions compared word by word.
@@ -337,7 +337,7 @@ test("refused push: an owner Targetprocess does not know is refused in words, fi
     await press(wd, button("Save"));
     await press(wd, "//*[@data-testid='refused-changes']//button[normalize-space(.)='Retry']");
     await press(wd, "//*[@role='dialog']//button[starts-with(normalize-space(.), 'Push 1 change')]");
-    await wd.find("//*[@data-testid='push-result'][contains(., 'Pushed to Targetprocess')][contains(., 'Create feature')]", 30000);
+    await wd.find("//*[@data-testid='push-result'][contains(., 'Pushed 1 change to Targetprocess')][contains(., 'Create feature')]", 30000);
     await wd.until("no refused change is left", async () => (await wd.findAll("//*[@data-testid='refused-changes']")).length === 0);
     await wd.script("window.scrollTo(0, 0);");
     await shot(wd, "19-push-refused-fixed");
@@ -353,6 +353,46 @@ test("refused push: an owner Targetprocess does not know is refused in words, fi
     assert.equal(tp.Owner?.FullName, "Mira Ostrava", "Targetprocess holds the corrected owner");
   } catch (e) {
     await shot(wd, "failed-refused");
+    throw e;
+  } finally {
+    await stop();
+  }
+});
+
+test("1024×700: the header stays on one line and a push goes from preview to result", async () => {
+  const { wd, stop } = await launch();
+  try {
+    await wd.cmd("POST", "/window/rect", { width: 1024, height: 700 });
+    await openDemoPlan(wd);
+    const header = await wd.script(`
+      const h = document.querySelector("[data-testid=app-header]").getBoundingClientRect();
+      const parts = ["app-title", "crumb-pi", "crumb-team"].map((id) => document.querySelector("[data-testid=" + id + "]"));
+      const controls = [...document.querySelectorAll("[data-testid=app-header] button, [data-testid=app-header] [role=radiogroup]")];
+      return {
+        oneLine: [...parts, ...controls].every((e) => { const r = e.getBoundingClientRect(); return r.top >= h.top - 1 && r.bottom <= h.bottom + 1; }),
+        inFull: parts.every((e) => e.scrollWidth <= e.clientWidth + 1),
+        inWindow: controls.every((e) => e.getBoundingClientRect().right <= window.innerWidth + 1),
+      };
+    `);
+    assert.deepEqual(header, { oneLine: true, inFull: true, inWindow: true }, "the header at 1024 px");
+    await wd.find("//*[@data-testid='header-menu']");
+    await fill(wd, "Effort", "42");
+    await (await wd.find(button("Save"))).click();
+    await (await wd.find(button("Push…"))).click();
+    const push = await wd.find(button("Push 1 change"), 30000);
+    await sleep(700); // the dialog fades in
+    const focused = await wd.script("return document.activeElement && document.activeElement.textContent");
+    assert.equal(focused, "Push 1 change", "Push has the focus");
+    const inWindow = await wd.script(
+      "const r = document.querySelector('[data-testid=push-confirm]').getBoundingClientRect(); return r.right <= window.innerWidth && r.bottom <= window.innerHeight;",
+    );
+    assert.ok(inWindow, "Push is in the window");
+    await shot(wd, "07b-push-preview-1024");
+    await push.click();
+    await wd.find("//*[@data-testid='push-result'][contains(., 'Pushed 1 change to Targetprocess')]", 30000);
+    await shot(wd, "08b-push-result-1024");
+  } catch (e) {
+    await shot(wd, "failed-push-1024");
     throw e;
   } finally {
     await stop();
