@@ -2,14 +2,18 @@
 //! again: what landed is recorded as done, what someone else changed meanwhile is not
 //! overwritten, and what is ambiguous becomes a conflict.
 
-use pi_model::changeset::Op;
+use std::collections::BTreeMap;
+
+use pi_model::changeset::{FieldChange, Op};
 use pi_model::lookup::Entity;
+use pi_model::{EntityId, Plan};
+use pi_targetprocess::RemotePlan;
 
 use super::complete::same;
 use super::stale_fields;
 use crate::context::Context;
 use crate::error::Result;
-use crate::journal::{Journal, OpState, PushRecord};
+use crate::journal::{Journal, JournalOp, OpState, PushRecord};
 use crate::state::{self, Version};
 use crate::workspace::{Workspace, plan_ids};
 
@@ -33,7 +37,7 @@ pub(crate) async fn reconcile(
     journal: &mut Journal,
     record: PushRecord,
 ) -> Result<PushRecord> {
-    let unsent = |o: &crate::journal::JournalOp| {
+    let unsent = |o: &JournalOp| {
         o.state.is_open()
             && matches!(
                 o.op,
@@ -56,80 +60,31 @@ pub(crate) async fn reconcile(
     };
     let (release, team) = plan_ids(&base.plan)?;
     let remote = ctx.tp.fetch_team_plan(release, team).await?;
+    let seen = Seen {
+        base: &base.plan,
+        local: local.as_ref(),
+        remote: &remote,
+        planned: &record.planned,
+    };
     let mut doubtful = Vec::new();
     for jop in record.ops.iter().filter(|o| unsent(o)) {
-        let maybe_sent = jop.state == OpState::Sending;
         match &jop.op {
             Op::UpdateObjective { id, changes, .. } | Op::UpdateFeature { id, changes, .. } => {
-                let Some(now) = Entity::find(&remote.plan, id) else {
-                    continue; // gone from Targetprocess: the update reports it
-                };
-                // Moved since the push was planned: someone else wrote to the entity (or this
-                // push did, when it was sent).
-                let moved = id.tp().is_some_and(|tp| {
-                    let (Some(planned), Some(v)) =
-                        (record.planned.get(&tp), remote.versions.get(&tp))
-                    else {
-                        return false;
-                    };
-                    &Version::from(v) != planned
-                });
-                let wanted = local.as_ref().and_then(|l| Entity::find(l, id));
-                let (mut landed, mut rest) = (Vec::new(), Vec::new());
-                for c in changes {
-                    let there = same(&now.get(c.field), &c.to);
-                    // A value the planner has since changed again in the plan file is not
-                    // sent: the file's value is the next push's business.
-                    let still_wanted = local.is_none()
-                        || wanted
-                            .as_ref()
-                            .is_some_and(|w| same(&w.get(c.field), &c.to));
-                    if there {
-                        if maybe_sent {
-                            landed.push(c.clone());
-                        }
-                    } else if still_wanted && same(&now.get(c.field), &c.from) {
-                        if maybe_sent && moved {
-                            doubtful.push((jop.op.clone(), c.clone()));
-                        } else {
-                            rest.push(c.clone());
-                        }
-                    }
-                }
-                if landed.is_empty() && rest.len() == changes.len() {
-                    continue; // sent as planned
-                }
-                let with = |changes: Vec<pi_model::changeset::FieldChange>| {
-                    let mut op = jop.op.clone();
-                    if let Op::UpdateObjective { changes: c, .. }
-                    | Op::UpdateFeature { changes: c, .. } = &mut op
-                    {
-                        *c = changes;
-                    }
-                    op
-                };
-                let state = if rest.is_empty() {
-                    OpState::Skipped
-                } else {
-                    jop.state
-                };
-                let landed = (!landed.is_empty()).then(|| with(landed));
-                journal.split_op(record.id, jop.seq, &with(rest), state, landed.as_ref())?;
-            }
-            delete => {
-                let gone = Entity::find(&remote.plan, delete.entity()).is_none();
-                let kept = local
-                    .as_ref()
-                    .is_some_and(|l| Entity::find(l, delete.entity()).is_some());
-                let state = if gone && maybe_sent {
-                    OpState::Done
-                } else if gone || kept || !stale_fields(&base.plan, &remote.plan, delete).is_empty()
-                {
-                    OpState::Skipped
-                } else {
+                let Some(split) = seen.update(jop, id, changes, &mut doubtful) else {
                     continue;
                 };
-                journal.set_state(record.id, jop.seq, state, None, None)?;
+                journal.split_op(
+                    record.id,
+                    jop.seq,
+                    &split.rest,
+                    split.state,
+                    split.landed.as_ref(),
+                )?;
+            }
+            delete => {
+                if let Some(state) = seen.delete(jop, delete) {
+                    journal.set_state(record.id, jop.seq, state, None, None)?;
+                }
             }
         }
     }
@@ -137,6 +92,109 @@ pub(crate) async fn reconcile(
         report_doubtful(ws, &doubtful)?;
     }
     Ok(journal.push(record.id)?)
+}
+
+/// What a reconciliation compares: the last pulled state, the plan file (not for a rollback),
+/// Targetprocess now, and the versions the push was planned against.
+struct Seen<'a> {
+    base: &'a Plan,
+    local: Option<&'a Plan>,
+    remote: &'a RemotePlan,
+    planned: &'a BTreeMap<i64, Version>,
+}
+
+/// An update divided: what is still to send (and its state), and what had landed.
+struct Split {
+    rest: Op,
+    state: OpState,
+    landed: Option<Op>,
+}
+
+impl Seen<'_> {
+    /// The split of an open update, or `None` when it goes as planned (or its entity is gone
+    /// from Targetprocess: the update reports it). Fields that may have landed and been set
+    /// back go to `doubtful`.
+    fn update(
+        &self,
+        jop: &JournalOp,
+        id: &EntityId,
+        changes: &[FieldChange],
+        doubtful: &mut Vec<(Op, FieldChange)>,
+    ) -> Option<Split> {
+        let maybe_sent = jop.state == OpState::Sending;
+        let now = Entity::find(&self.remote.plan, id)?;
+        let moved = self.moved(id);
+        let wanted = self.local.and_then(|l| Entity::find(l, id));
+        let (mut landed, mut rest) = (Vec::new(), Vec::new());
+        for c in changes {
+            let there = same(&now.get(c.field), &c.to);
+            // A value the planner has since changed again in the plan file is not sent: the
+            // file's value is the next push's business.
+            let still_wanted =
+                self.local.is_none() || wanted.is_some_and(|w| same(&w.get(c.field), &c.to));
+            if there {
+                if maybe_sent {
+                    landed.push(c.clone());
+                }
+            } else if still_wanted && same(&now.get(c.field), &c.from) {
+                if maybe_sent && moved {
+                    doubtful.push((jop.op.clone(), c.clone()));
+                } else {
+                    rest.push(c.clone());
+                }
+            }
+        }
+        if landed.is_empty() && rest.len() == changes.len() {
+            return None; // sent as planned
+        }
+        let state = if rest.is_empty() {
+            OpState::Skipped
+        } else {
+            jop.state
+        };
+        Some(Split {
+            rest: with_changes(&jop.op, rest),
+            state,
+            landed: (!landed.is_empty()).then(|| with_changes(&jop.op, landed)),
+        })
+    }
+
+    /// Moved since the push was planned: someone else wrote to the entity (or this push did,
+    /// when it was sent).
+    fn moved(&self, id: &EntityId) -> bool {
+        id.tp().is_some_and(|tp| {
+            let (Some(planned), Some(v)) = (self.planned.get(&tp), self.remote.versions.get(&tp))
+            else {
+                return false;
+            };
+            &Version::from(v) != planned
+        })
+    }
+
+    /// The state an open delete is closed with, or `None` to send it.
+    fn delete(&self, jop: &JournalOp, delete: &Op) -> Option<OpState> {
+        let maybe_sent = jop.state == OpState::Sending;
+        let gone = Entity::find(&self.remote.plan, delete.entity()).is_none();
+        let kept = self
+            .local
+            .is_some_and(|l| Entity::find(l, delete.entity()).is_some());
+        if gone && maybe_sent {
+            Some(OpState::Done)
+        } else if gone || kept || !stale_fields(self.base, &self.remote.plan, delete).is_empty() {
+            Some(OpState::Skipped)
+        } else {
+            None
+        }
+    }
+}
+
+/// `op` (an update) with `changes` instead of its own.
+fn with_changes(op: &Op, changes: Vec<FieldChange>) -> Op {
+    let mut op = op.clone();
+    if let Op::UpdateObjective { changes: c, .. } | Op::UpdateFeature { changes: c, .. } = &mut op {
+        *c = changes;
+    }
+    op
 }
 
 /// Records a conflict for each field an interrupted update may have written before someone
