@@ -191,6 +191,10 @@ describe("undo last save", slow, () => {
     await user.click(undo);
     expect((await screen.findByTestId("undone")).textContent).toBe(`Undone: ${what}`);
     expect((await saved(client)).objectives[0]!.features).toHaveLength(1);
+    // The next save is another story: what was undone is no longer shown.
+    await editEffort(user, "21");
+    await user.click(screen.getByRole("button", { name: "Save" }));
+    await waitFor(() => expect(screen.queryByTestId("undone")).toBeNull());
   });
 });
 

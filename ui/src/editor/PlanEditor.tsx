@@ -113,11 +113,21 @@ function PlanLevelFindings({ view }: { view: PlanView }) {
 }
 
 /** "Undo last save" with what it will undo, and what the last undo undid. */
-function UndoLastSave({ view, dataVersion, onUndone }: { view: PlanView; dataVersion: number; onUndone: () => void }) {
+function UndoLastSave({
+  view,
+  dataVersion,
+  undone,
+  onUndone,
+}: {
+  view: PlanView;
+  dataVersion: number;
+  /** What the last undo undid, until the next save. */
+  undone: string[] | null;
+  onUndone: (what: string[]) => void;
+}) {
   const undo = usePlanUndo();
   const guard = useUnsavedGuard();
   const preview = useUndoPreview(dataVersion, view.canUndo);
-  const [undone, setUndone] = useState<string[] | null>(null);
   const changes = view.canUndo ? (preview.data?.changes ?? []) : [];
   return (
     <Stack gap={4}>
@@ -130,8 +140,7 @@ function UndoLastSave({ view, dataVersion, onUndone }: { view: PlanView; dataVer
           guard(async () => {
             const what = changes;
             await undo.mutateAsync();
-            setUndone(what);
-            onUndone();
+            onUndone(what);
           })
         }
       >
@@ -155,6 +164,7 @@ function UndoLastSave({ view, dataVersion, onUndone }: { view: PlanView; dataVer
 function Editor({ view, dataVersion }: { view: PlanView; dataVersion: number }) {
   const [selected, setSelected] = useState(0);
   const [notice, setNotice] = useState<string | null>(null);
+  const [undone, setUndone] = useState<string[] | null>(null);
   const focusLater = useFocusAfterMove(dataVersion);
   const guard = useUnsavedGuard();
   const save = usePlanSave();
@@ -162,7 +172,10 @@ function Editor({ view, dataVersion }: { view: PlanView; dataVersion: number }) 
   const syncChanges = byId(useSyncChanges(dataVersion).data);
   const count = view.plan.objectives.length;
   const index = Math.min(selected, Math.max(0, count - 1));
-  const savePlan = (plan: PlanDto) => save.mutateAsync(plan);
+  const savePlan = (plan: PlanDto) => {
+    setUndone(null);
+    return save.mutateAsync(plan);
+  };
   const replace = (objectives: ObjectiveDto[]) => ({ ...view.plan, objectives });
   const select = (i: number, focus: boolean) =>
     guard(() => {
@@ -179,7 +192,15 @@ function Editor({ view, dataVersion }: { view: PlanView; dataVersion: number }) 
               Objectives ({count})
             </Title>
           </Group>
-          <UndoLastSave view={view} dataVersion={dataVersion} onUndone={() => setNotice(null)} />
+          <UndoLastSave
+            view={view}
+            dataVersion={dataVersion}
+            undone={undone}
+            onUndone={(what) => {
+              setNotice(null);
+              setUndone(what);
+            }}
+          />
           <ScrollArea.Autosize mah="calc(100vh - 280px)" offsetScrollbars>
             <ObjectiveList view={view} selected={index} onSelect={select} syncChanges={syncChanges} />
           </ScrollArea.Autosize>
