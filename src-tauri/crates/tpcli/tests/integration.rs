@@ -10,6 +10,7 @@ mod merge_file_support;
 mod plan_cli;
 mod refused_cli;
 mod rollback_cli;
+mod schema_cli;
 mod sim_cli;
 mod sync_all_cli;
 mod sync_cli;

@@ -14,6 +14,7 @@ use anyhow::{Context as _, Result, bail};
 use clap::Args;
 use pi_engine::Workspace;
 use pi_git::Identity;
+use pi_model::TpSchema;
 use pi_targetprocess::config::{clean_base_url, display_url, same_account, shown_url};
 use pi_targetprocess::{Credentials, TpClient, TpConfig};
 
@@ -46,17 +47,37 @@ pub struct Target {
     source: Source,
 }
 
-/// A client for the Targetprocess URL of `ws` (see [`target`]); for init, `ws` is `None`.
-pub fn client(args: &TpArgs, ws: Option<&Workspace>) -> Result<TpClient> {
-    client_at(&target(args, ws)?)
+/// A client for the Targetprocess URL of `ws` (see [`target`]) with the schema names of its
+/// repository's `[tp]` section.
+pub fn client(args: &TpArgs, ws: &Workspace) -> Result<TpClient> {
+    client_at(&target(args, Some(ws))?, schema_of(ws)?)
 }
 
-/// A client for `target`, with the token that may go there.
-pub fn client_at(target: &Target) -> Result<TpClient> {
+/// A client for `target` with the token that may go there, speaking `schema`.
+pub fn client_at(target: &Target, schema: TpSchema) -> Result<TpClient> {
     let token = token_for(target)?;
-    let config = TpConfig::new(&target.url, Credentials::AccessToken(token))
+    let mut config = TpConfig::new(&target.url, Credentials::AccessToken(token))
         .with_context(|| format!("bad Targetprocess URL {}", target.url))?;
+    config.schema = schema;
     Ok(TpClient::new(config)?)
+}
+
+/// The `[tp]` schema names of the plan's repository (`pi-planner.toml`; the defaults without it).
+pub fn schema_of(ws: &Workspace) -> Result<TpSchema> {
+    Ok(pi_engine::approvals::repo_config(ws)?.tp)
+}
+
+/// The `[tp]` schema names of the repository that `dir` will be (init): its `pi-planner.toml`
+/// when there is one already.
+pub fn schema_at(dir: &Path) -> Result<TpSchema> {
+    let path = dir.join(pi_model::CONFIG_FILE_NAME);
+    match std::fs::read_to_string(&path) {
+        Ok(text) => Ok(pi_model::RepoConfig::from_toml_str(&text)
+            .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?
+            .tp),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(TpSchema::default()),
+        Err(e) => Err(e).with_context(|| format!("cannot read {}", path.display())),
+    }
 }
 
 /// The URL for `ws`: the given one (recorded for the clone), else the recorded one, else the

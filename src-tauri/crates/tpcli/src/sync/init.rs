@@ -43,7 +43,8 @@ pub struct InitArgs {
 }
 
 pub fn run(args: InitArgs) -> Result<u8> {
-    let tp = connect::client(&args.tp, None)?;
+    let schema = connect::schema_at(&args.repo.repo)?;
+    let tp = connect::client_at(&connect::target(&args.tp, None)?, schema)?;
     let me = connect::identity(&args.repo.repo)?;
     let ctx = Context {
         tp: &tp,

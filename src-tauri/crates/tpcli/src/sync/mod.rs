@@ -81,7 +81,7 @@ impl Session {
 /// the URL the clone was set up for, see `connect`) and the acting git identity.
 pub fn open(repo: &RepoArgs, tp: &connect::TpArgs) -> anyhow::Result<Session> {
     let ws = pi_engine::Workspace::open(&repo.repo)?;
-    let tp = connect::client(tp, Some(&ws))?;
+    let tp = connect::client(tp, &ws)?;
     let me = connect::identity(&repo.repo)?;
     Ok(Session { ws, tp, me })
 }

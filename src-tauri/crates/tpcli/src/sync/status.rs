@@ -35,7 +35,7 @@ pub fn run(args: StatusArgs) -> Result<u8> {
     let status = if args.offline {
         block_on(pi_engine::status(None, &ws))??
     } else {
-        let tp = connect::client(&args.tp, Some(&ws))?;
+        let tp = connect::client(&args.tp, &ws)?;
         let me = connect::identity(&args.repo.repo)?;
         let ctx = Context {
             tp: &tp,

@@ -1,6 +1,6 @@
 //! `tpcli plan sync-all`: a whole train's plans, pulled then pushed together.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::Result;
 use clap::Args;
@@ -60,7 +60,10 @@ pub fn run(args: SyncAllArgs) -> Result<u8> {
         .map(PathBuf::as_path)
         .zip(plans.iter())
         .collect();
-    let tp = connect::client_at(&connect::common_target(&args.tp, &pairs)?)?;
+    let tp = connect::client_at(
+        &connect::common_target(&args.tp, &pairs)?,
+        common_schema(&pairs)?,
+    )?;
     let me = connect::identity(&args.dirs[0])?;
     let ctx = pi_engine::Context {
         tp: &tp,
@@ -174,4 +177,22 @@ fn json(dir: &std::path::Path, s: &PlanSync) -> serde_json::Value {
         "pull": pull,
         "push": push,
     })
+}
+
+/// The `[tp]` schema names every plan's repository agrees on: one client reads for all of them.
+fn common_schema(pairs: &[(&Path, &Workspace)]) -> Result<pi_model::TpSchema> {
+    let Some((first_dir, first_ws)) = pairs.first() else {
+        return Ok(pi_model::TpSchema::default());
+    };
+    let first = connect::schema_of(first_ws)?;
+    for (dir, ws) in &pairs[1..] {
+        if connect::schema_of(ws)? != first {
+            anyhow::bail!(
+                "{} and {} name Targetprocess's resources differently ([tp] in pi-planner.toml): sync them apart, or give them the same [tp] section",
+                first_dir.display(),
+                dir.display()
+            );
+        }
+    }
+    Ok(first)
 }

@@ -27,17 +27,20 @@ pub struct Bench {
 
 impl Bench {
     pub fn start() -> Self {
+        Self::start_with(SimConfig {
+            control_api: true,
+            ..SimConfig::default()
+        })
+    }
+
+    /// A bench whose simulator runs `config` (e.g. an account with other schema names).
+    pub fn start_with(config: SimConfig) -> Self {
         let rt = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
             .build()
             .unwrap();
-        let sim = rt
-            .block_on(pi_sim::start(SimConfig {
-                control_api: true,
-                ..SimConfig::default()
-            }))
-            .unwrap();
+        let sim = rt.block_on(pi_sim::start(config)).unwrap();
         let config = TpConfig::new(
             &sim.base_url(),
             Credentials::AccessToken(sim.access_token().to_owned()),
