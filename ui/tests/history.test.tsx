@@ -172,6 +172,7 @@ describe("history", () => {
     await user.click(afters[1]!);
     expect(afters[1]!.getAttribute("aria-pressed")).toBe("true");
     await waitFor(() => expect(screen.getByTestId("diff-view").textContent).toContain("removed: 8 pointsadded: 21 points"));
+    expect(screen.getByTestId("diff-view").textContent).not.toMatch(/tp:|new:/);
     const totals = screen.getByTestId("effort-totals");
     const all = within(totals).getByRole("rowheader", { name: "All objectives" }).closest("tr")!;
     expect(within(all).getAllByRole("cell").map((c) => c.textContent)).toEqual(["48", "61", "+13"]);

@@ -136,9 +136,6 @@ function EntityCard({ e, mode }: { e: EntityChangeDto; mode: DiffMode }) {
               in “{e.objective}”
             </Text>
           )}
-          <Text size="xs" c="dimmed">
-            {e.id}
-          </Text>
         </Group>
         {e.movedFrom && (
           <Text size="sm">

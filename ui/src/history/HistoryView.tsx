@@ -36,7 +36,7 @@ function options(history: HistoryDto) {
     {
       group: "Now",
       items: [
-        { value: WORKING, label: "Working plan (with your latest edits)" },
+        { value: WORKING, label: "Working plan" },
         { value: TRACKING, label: "Targetprocess (last pull)" },
       ],
     },

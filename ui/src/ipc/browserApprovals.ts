@@ -131,7 +131,7 @@ export function browserApprovals(now: () => Date = () => new Date()) {
         kind: "approval",
         who: who(me),
         change: before.hash,
-        summary: `Approved ${ops.length} ${ops.length === 1 ? "operation" : "operations"}`,
+        summary: `Approved ${changes(ops.length)}`,
         note,
       });
       return status(ops, me);
