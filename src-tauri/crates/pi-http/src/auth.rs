@@ -44,7 +44,7 @@ impl Attach {
         let header = |text: String, redactor: &mut Redactor| {
             redactor.add(&text);
             let mut value = HeaderValue::from_str(&text)
-                .map_err(|_| "the credential cannot be sent in a header".to_owned())?;
+                .map_err(|_| "it holds a character an HTTP header cannot carry".to_owned())?;
             value.set_sensitive(true);
             Ok::<_, String>(Some(value))
         };
@@ -116,5 +116,13 @@ mod tests {
         let encoded = base64::engine::general_purpose::STANDARD.encode("ann:pw-123456");
         let text = format!("a pw-123456 b {encoded} c");
         assert_eq!(redactor.apply(&text), "a *** b *** c");
+    }
+
+    #[test]
+    fn a_credential_a_header_cannot_carry_is_refused_without_showing_it() {
+        let err = Attach::new(&Auth::Bearer("pat\nX".into()), &mut Redactor::default())
+            .err()
+            .unwrap();
+        assert!(!err.contains("pat"), "{err}");
     }
 }

@@ -22,11 +22,12 @@ use crate::request::{Answer, Request};
 use crate::response::Failure;
 use crate::settings::{Limits, Settings};
 
-/// The client could not be built.
+/// The client could not be built. The texts are short, for a client's own configuration error
+/// to wrap ("could not build the HTTP client: ...").
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum BuildError {
     /// The TLS or HTTP stack refused the settings.
-    #[error("could not build the HTTP client: {0}")]
+    #[error("{0}")]
     Http(String),
     /// The credential cannot be sent (e.g. a line break in a token).
     #[error("unusable credential: {0}")]

@@ -3,8 +3,9 @@
 //! Searches with `POST /rest/api/3/search/jql` (`parent in (...)`, keys chunked so the JQL stays
 //! bounded) following the `nextPageToken` cursor until `isLast`, maps issues to
 //! `pi_model::Story` (status name and category, assignee display name, story points from a field
-//! discovered by name and cached). Requests go through bounded concurrency, a client-side rate
-//! limit and retries honouring `Retry-After` / `X-RateLimit-Reset` (checked and capped). The API
+//! discovered by name and cached). Requests go through the shared HTTP layer (`pi-http`:
+//! bounded concurrency, a client-side rate limit, retries honouring `Retry-After` /
+//! `X-RateLimit-Reset`, checked and capped, quota and counters, a tracing span each). The API
 //! token never appears in errors, logs or `Debug` and never leaves the configured origin
 //! (redirects elsewhere are not followed, no `Referer`); bodies, pages and issues per search are
 //! bounded by [`Limits`].

@@ -2,10 +2,12 @@
 //!
 //! A typed client over reqwest ([`TpClient`]): reads every page, maps TP's wire JSON to
 //! `pi-model` at the edge (wire structs stay private), converts rich text HTML ↔ markdown,
-//! parses TP dates, resolves state names, writes with idempotency markers and optimistic-lock
-//! versions, and wraps every call in bounded concurrency, a client-side rate limit, retries with
-//! back-off for idempotent requests and `Retry-After` handling. Credentials never appear in
-//! errors, logs or `Debug` output.
+//! parses TP dates, resolves state names and writes with idempotency markers and
+//! optimistic-lock versions. Every call goes through the shared HTTP layer (`pi-http`: bounded
+//! concurrency, a client-side rate limit, retries with back-off for requests safe to repeat,
+//! `Retry-After`, quota and counters, a tracing span per request); what is TP's own is here: the
+//! token in the query, `format=json`, TP's error `Message` and `Next`-link paging. Credentials
+//! never appear in errors, logs or `Debug` output.
 //!
 //! It deliberately does not decide what to write (that is the sync engine), keep state across
 //! runs, read the environment, or install a tracing subscriber.

@@ -75,10 +75,11 @@ impl LogArgs {
     }
 }
 
-const OWN_CRATES: [&str; 7] = [
+const OWN_CRATES: [&str; 8] = [
     "tpcli",
     "pi_engine",
     "pi_git",
+    "pi_http",
     "pi_targetprocess",
     "pi_jira",
     "pi_format",
