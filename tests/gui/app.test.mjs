@@ -264,11 +264,11 @@ test("sync: push with preview, a conflicting edit in Targetprocess, the notifica
     );
     assert.ok(texts.some((t) => t.startsWith("Saved edit") && t.includes(`Effort 34 points → 40 points on "${name}"`)), texts.join("\n"));
     assert.match(texts[texts.length - 1], /^Opened from Targetprocess/);
-    const short = async (xpath) => (await (await wd.find(xpath)).attribute("data-rev")).slice(0, 8);
-    const opened = await short(`(${versions})[last()]`);
-    const newest = await short(`(${versions})[1]`);
-    await (await wd.find(`//button[@aria-label=${lit(`Before: compare from version ${opened}`)}]`)).click();
-    await (await wd.find(`//button[@aria-label=${lit(`After: compare to version ${newest}`)}]`)).click();
+    // Versions are named by what made them, who and when, never by a commit id.
+    const newestRev = await (await wd.find(`(${versions})[1]`)).attribute("data-rev");
+    assert.ok(!texts[0].includes(newestRev.slice(0, 7)), texts[0]);
+    await (await wd.find(`(${versions})[last()]//button[starts-with(@aria-label, 'Before: compare from')]`)).click();
+    await (await wd.find(`(${versions})[1]//button[starts-with(@aria-label, 'After: compare to')]`)).click();
     const row = `//*[@role='group'][@aria-label=${lit(`Objective ${name}: changed`)}]//tr[th[normalize-space(.)='Effort']]`;
     await wd.until("the comparison shows the effort change", async () =>
       (await (await wd.find(row, 30000)).property("textContent")).endsWith("added: 40 points"),
