@@ -11,6 +11,28 @@ use crate::session_fixture::{Fixture, demo_with_plan};
 const NAME: &str = "Audit log export";
 const NOBODY: &str = "Mara Lind";
 
+/// Makes [`NOBODY`] one of the account's users in the plan's cached list, as when she was a
+/// Targetprocess user at the save and left the account before the push.
+async fn nobody_was_a_user(f: &Fixture) {
+    let users = f.session.users().await.expect("users");
+    let inner = f.session.inner.lock().await;
+    let path = plan_path(&inner.settings).expect("plan open");
+    let dir = pi_engine::Workspace::open(path.parent().expect("folder"))
+        .expect("workspace")
+        .local_dir()
+        .expect("local state");
+    let mut users = users;
+    users.push(crate::dto::UserDto {
+        name: NOBODY.into(),
+        login: None,
+    });
+    std::fs::write(
+        dir.join("users.json"),
+        serde_json::to_string(&users).expect("json"),
+    )
+    .expect("users cached");
+}
+
 fn new_feature(owner: &str) -> FeatureDto {
     FeatureDto {
         id: None,
@@ -51,6 +73,7 @@ async fn known_user(f: &Fixture) -> String {
 
 /// Adds the new feature with `owner` under the first objective and pushes.
 async fn add_and_push(f: &Fixture, view: &PlanView, owner: &str) -> PushSummaryDto {
+    nobody_was_a_user(f).await;
     let mut edited = view.plan.clone();
     edited.objectives[0].features.push(new_feature(owner));
     f.session.save_plan(edited).await.expect("saved");
@@ -75,7 +98,11 @@ async fn an_unknown_owner_is_refused_in_words_then_fixed_and_pushed() {
     let summary = add_and_push(&f, &view, NOBODY).await;
     let r = the_refusal(&summary.refused);
     assert_eq!((r.kind.as_str(), r.name.as_str()), ("feature", NAME));
-    assert_eq!(r.change, vec![format!("Create feature \"{NAME}\"")]);
+    assert_eq!(r.change[0], format!("Create feature \"{NAME}\""), "{r:?}");
+    assert!(
+        r.change.contains(&format!("Owner: {NOBODY}")),
+        "the new item's fields: {r:?}"
+    );
     assert!(r.fields.is_empty(), "a refused create is discarded whole");
     assert!(r.reason.contains(NOBODY), "{}", r.reason);
     assert!(!r.reason.contains("tp:") && !r.reason.contains("new:") && !r.reason.contains("/api"));
@@ -170,6 +197,7 @@ async fn a_refused_owner_of_an_objective_is_discarded_field_by_field() {
     let before = edited.objectives[0].owner.clone();
     edited.objectives[0].owner = Some(NOBODY.into());
     edited.objectives[0].description = format!("{} More.", edited.objectives[0].description);
+    nobody_was_a_user(&f).await;
     f.session.save_plan(edited).await.expect("saved");
     let summary = pushed(&f).await;
     let r = the_refusal(&summary.refused).clone();
