@@ -289,7 +289,11 @@ async fn a_failed_push_is_in_the_audit_trail_and_the_history() {
     assert_eq!(error.code, ErrorCode::ServerError);
     set_demo_faults(&f, |_| normal).await;
     std::fs::write(dir.join("pi-planner.toml"), "[approvals]\nrequired = 1\n").expect("policy");
-    let waiting = f.session.push(false, &|_| {}).await.expect_err("not approved");
+    let waiting = f
+        .session
+        .push(false, &|_| {})
+        .await
+        .expect_err("not approved");
     assert_eq!(waiting.code, ErrorCode::NotApproved);
     let trail = f.session.audit_trail().await.expect("trail");
     assert_eq!(trail.len(), 1, "{trail:?}");
