@@ -43,16 +43,17 @@ describe("sign-off", () => {
 
 describe("a failed push", () => {
   it("is in the audit trail and in History, and the export counts it", async () => {
-    const client = browserClient({ plan: plan(), approvals: { required: 1, selfApproval: false } });
+    const client = browserClient({ plan: plan() });
     const p: PlanDto = structuredClone((await client.planGet()).plan);
     p.objectives[0]!.effort = 34;
     await client.planSave(p);
-    await expect(client.syncPush(false, () => {})).rejects.toThrow();
+    client.sync.cutNextPush();
+    await expect(client.syncPush(false, () => {})).rejects.toThrow("could not be reached");
     const user = userEvent.setup();
     renderApp(client);
     await user.click(await screen.findByRole("button", { name: "Audit" }));
     const row = await screen.findByTestId("audit-row");
-    expect(row.textContent).toContain("Push failed");
+    expect(row.textContent).toContain("Push failed: Targetprocess could not be reached.");
     await user.click(screen.getByRole("button", { name: "Export CSV" }));
     expect((await screen.findByTestId("export-result")).textContent).toContain("1 event saved");
     await user.click(screen.getByRole("button", { name: "History" }));

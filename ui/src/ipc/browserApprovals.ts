@@ -174,11 +174,14 @@ export function browserApprovals(now: () => Date = () => new Date()) {
         sent: summary.sent.flatMap((op) => op.lines),
       });
     },
-    /** Runs a push; one that fails with an error is recorded as a failed push, as the app does. */
+    /** Runs a push; one that fails with an error is recorded as a failed push, as the app does
+     * (a push waiting for sign-off or for another sync is not a failure). */
     attempt<T>(me: IdentityDto | null, push: () => T): T {
       try {
         return push();
       } catch (e) {
+        const waiting = e instanceof ClientError && ["not_approved", "approval_refused", "busy"].includes(e.code);
+        if (waiting) throw e;
         const why = e instanceof ClientError ? e.message : "the push stopped unexpectedly.";
         record({ kind: "push", who: me ? who(me) : "unknown", change: null, summary: `Push failed: ${why}`, note: null });
         throw e;
