@@ -42,6 +42,34 @@ fn features_named(sim: &pi_sim::RunningSim, name: &str) -> Vec<serde_json::Value
         .collect()
 }
 
+/// A simulator, a client and a plan initialised from it by Jane.
+async fn plan() -> (
+    tempfile::TempDir,
+    pi_sim::RunningSim,
+    pi_targetprocess::TpClient,
+    Workspace,
+    pi_git::Identity,
+) {
+    let dir = tempfile::tempdir().unwrap();
+    let (sim, tp) = initialised_in(dir.path(), None).await;
+    let ws = Workspace::open(dir.path()).unwrap();
+    (dir, sim, tp, ws, jane())
+}
+
+/// Jane's push at `minute`, which must send.
+async fn push_at(
+    tp: &pi_targetprocess::TpClient,
+    me: &pi_git::Identity,
+    ws: &Workspace,
+    minute: i64,
+) -> PushReport {
+    pushed(
+        push(&at(tp, me, minute), ws, PushOptions::default())
+            .await
+            .unwrap(),
+    )
+}
+
 fn pushed(outcome: PushOutcome) -> PushReport {
     match outcome {
         PushOutcome::Pushed(report) => report,
@@ -56,21 +84,14 @@ const NAME: &str = "Audit log export";
 /// pull works; the planner fixes the owner and the next push creates the feature once.
 #[tokio::test]
 async fn a_refused_owner_is_closed_and_the_fixed_plan_is_pushed() {
-    let dir = tempfile::tempdir().unwrap();
-    let (sim, tp) = initialised_in(dir.path(), None).await;
-    let ws = Workspace::open(dir.path()).unwrap();
-    let me = jane();
+    let (_dir, sim, tp, ws, me) = plan().await;
     edit(&ws, |p| {
         p.objectives[0]
             .features
             .push(new_feature(NAME, "Mara Lind"));
         p.objectives[1].effort = pi_model::Effort::new(34.0);
     });
-    let report = pushed(
-        push(&at(&tp, &me, 1), &ws, PushOptions::default())
-            .await
-            .unwrap(),
-    );
+    let report = push_at(&tp, &me, &ws, 1).await;
     let refused: Vec<&str> = report
         .ops
         .iter()
@@ -111,11 +132,7 @@ async fn a_refused_owner_is_closed_and_the_fixed_plan_is_pushed() {
             .unwrap();
         f.owner = Some(user.clone());
     });
-    let report = pushed(
-        push(&at(&tp, &me, 3), &ws, PushOptions::default())
-            .await
-            .unwrap(),
-    );
+    let report = push_at(&tp, &me, &ws, 3).await;
     assert!(report.ops.iter().all(|r| r.result.is_ok()), "{report:?}");
     assert_eq!(report.ops.len(), 1, "only the create, computed afresh");
     let found = features_named(&sim, NAME);
@@ -129,20 +146,13 @@ async fn a_refused_owner_is_closed_and_the_fixed_plan_is_pushed() {
 /// The other way out: the planner discards the refused change; nothing is left to push.
 #[tokio::test]
 async fn a_refused_create_can_be_discarded() {
-    let dir = tempfile::tempdir().unwrap();
-    let (sim, tp) = initialised_in(dir.path(), None).await;
-    let ws = Workspace::open(dir.path()).unwrap();
-    let me = jane();
+    let (_dir, sim, tp, ws, me) = plan().await;
     edit(&ws, |p| {
         p.objectives[0]
             .features
             .push(new_feature(NAME, "Mara Lind"))
     });
-    pushed(
-        push(&at(&tp, &me, 1), &ws, PushOptions::default())
-            .await
-            .unwrap(),
-    );
+    push_at(&tp, &me, &ws, 1).await;
     let id: EntityId = "new:mara".parse().unwrap();
     let done = crate::discard(&me, at(&tp, &me, 2).now, &ws, &id, &[]).unwrap();
     assert_eq!(done, crate::Discarded::Removed);
@@ -163,10 +173,7 @@ async fn a_refused_create_can_be_discarded() {
 /// plan as it is now.
 #[tokio::test]
 async fn a_journal_wedged_by_a_refused_create_is_closed_and_the_plan_pushed() {
-    let dir = tempfile::tempdir().unwrap();
-    let (sim, tp) = initialised_in(dir.path(), None).await;
-    let ws = Workspace::open(dir.path()).unwrap();
-    let me = jane();
+    let (_dir, sim, tp, ws, me) = plan().await;
     edit(&ws, |p| {
         p.objectives[0]
             .features
@@ -197,11 +204,7 @@ async fn a_journal_wedged_by_a_refused_create_is_closed_and_the_plan_pushed() {
         p.objectives[0].features.last_mut().unwrap().owner = Some(user.clone())
     });
 
-    let report = pushed(
-        push(&at(&tp, &me, 1), &ws, PushOptions::default())
-            .await
-            .unwrap(),
-    );
+    let report = push_at(&tp, &me, &ws, 1).await;
     assert_eq!(report.resumed, 1);
     let found = features_named(&sim, NAME);
     assert_eq!(found.len(), 1, "{found:?}");
@@ -225,10 +228,7 @@ async fn a_journal_wedged_by_a_refused_create_is_closed_and_the_plan_pushed() {
 /// pushed once Targetprocess takes the token again.
 #[tokio::test]
 async fn a_push_refused_with_the_credentials_stops_and_leaves_nothing_open() {
-    let dir = tempfile::tempdir().unwrap();
-    let (sim, tp) = initialised_in(dir.path(), None).await;
-    let ws = Workspace::open(dir.path()).unwrap();
-    let me = jane();
+    let (_dir, sim, tp, ws, me) = plan().await;
     let user = tp.list_users().await.unwrap()[1].name.clone();
     edit(&ws, |p| {
         p.objectives[0].name = "Renamed first".into();
@@ -242,11 +242,7 @@ async fn a_push_refused_with_the_credentials_stops_and_leaves_nothing_open() {
         times: None,
         message: "Access token revoked".into(),
     });
-    let report = pushed(
-        push(&at(&tp, &me, 1), &ws, PushOptions::default())
-            .await
-            .unwrap(),
-    );
+    let report = push_at(&tp, &me, &ws, 1).await;
     let errors: Vec<&str> = report
         .ops
         .iter()
@@ -267,11 +263,7 @@ async fn a_push_refused_with_the_credentials_stops_and_leaves_nothing_open() {
     crate::pull(&at(&tp, &me, 2), &ws, &crate::PullOptions::default())
         .await
         .unwrap();
-    let report = pushed(
-        push(&at(&tp, &me, 3), &ws, PushOptions::default())
-            .await
-            .unwrap(),
-    );
+    let report = push_at(&tp, &me, &ws, 3).await;
     assert!(report.ops.iter().all(|r| r.result.is_ok()), "{report:?}");
     assert_eq!(features_named(&sim, NAME).len(), 1);
     let objective = ws.local().unwrap().objectives[0].id.tp().unwrap();
@@ -289,10 +281,7 @@ async fn a_push_refused_with_the_credentials_stops_and_leaves_nothing_open() {
 /// a push waiting for sign-off is no failed attempt.
 #[tokio::test]
 async fn a_push_that_fails_is_recorded_in_the_op_log_and_the_audit_trail() {
-    let dir = tempfile::tempdir().unwrap();
-    let (sim, tp) = initialised_in(dir.path(), None).await;
-    let ws = Workspace::open(dir.path()).unwrap();
-    let me = jane();
+    let (dir, sim, tp, ws, me) = plan().await;
     edit(&ws, |p| {
         p.objectives[0].effort = pi_model::Effort::new(34.0)
     });
@@ -355,21 +344,14 @@ async fn a_push_that_fails_is_recorded_in_the_op_log_and_the_audit_trail() {
 /// A push Targetprocess refused in part says so in the op log, in counted words.
 #[tokio::test]
 async fn a_partly_refused_push_is_logged_with_what_was_refused() {
-    let dir = tempfile::tempdir().unwrap();
-    let (sim, tp) = initialised_in(dir.path(), None).await;
-    let ws = Workspace::open(dir.path()).unwrap();
-    let me = jane();
+    let (_dir, sim, tp, ws, me) = plan().await;
     edit(&ws, |p| {
         p.objectives[0]
             .features
             .push(new_feature(NAME, "Mara Lind"));
         p.objectives[1].effort = pi_model::Effort::new(34.0);
     });
-    pushed(
-        push(&at(&tp, &me, 1), &ws, PushOptions::default())
-            .await
-            .unwrap(),
-    );
+    push_at(&tp, &me, &ws, 1).await;
     let log = crate::oplog::entries(&ws.repo, &ws.names.oplog_ref()).unwrap();
     let last = log.last().unwrap();
     assert_eq!(last.kind, crate::oplog::OpKind::Push);
