@@ -251,6 +251,9 @@ struct Scenario {
     tpcli_panicked: bool,
     /// Targetprocess's raw names and descriptions when the scenario started.
     raw_initial: BTreeMap<(EntityId, Field), String>,
+    /// Fields another planner wrote in Targetprocess, also where the plan cannot tell (a hostile
+    /// value whose normal form is the old one).
+    tp_written: BTreeSet<(EntityId, Field)>,
 }
 
 /// Runs the scenario of `seed` to the end; its statistics, or the invariant it broke.
@@ -364,6 +367,7 @@ impl Scenario {
             log_checked: 0,
             tpcli_panicked: false,
             raw_initial,
+            tp_written: BTreeSet::new(),
         }
     }
 
@@ -806,6 +810,7 @@ impl Scenario {
             self.log(format!("tp edit of {id} refused: {e}"));
             return;
         }
+        self.tp_written.insert((EntityId::Tp(n), field));
         let Ok(after) = self
             .tp
             .client
@@ -1359,10 +1364,11 @@ impl Scenario {
         };
         boundary::check_names(&file, &raw)?;
         let raw_now = boundary::raw_texts(&file, &|r, id| control.get_entity(r, id));
-        let ledger = &self.ledger;
+        let (ledger, written) = (&self.ledger, &self.tp_written);
         let edited = |id: &EntityId, field: Field| {
             let key = (id.clone(), Slot::Field(field));
-            ledger.local_history.contains_key(&key)
+            written.contains(&(id.clone(), field))
+                || ledger.local_history.contains_key(&key)
                 || ledger.tp_history.contains_key(&key)
                 || ledger.local.contains_key(&key)
                 || ledger.tp.contains_key(&key)
