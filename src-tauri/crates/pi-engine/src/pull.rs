@@ -39,25 +39,13 @@ pub struct PullReport {
 #[tracing::instrument(name = "pull", skip_all, fields(plan = %ws.names.plan_slug()))]
 pub async fn pull(ctx: &Context<'_>, ws: &Workspace, opts: &PullOptions) -> Result<PullReport> {
     let _lock = RepoLock::acquire(&ws.repo, LOCK_WAIT)?;
-    // An interrupted push must be completed first: its creates may have reached Targetprocess,
-    // and merged in as "added there" they would sit in the plan twice (once with their local id).
-    // A push whose every operation is closed (sent, refused or skipped) only has its end left
-    // (ids written back, Targetprocess's state merged): that is done here, sending nothing.
-    let mut journal = crate::journal::Journal::open(&ws.local_dir()?.join("journal.sqlite"))?;
-    if let Some(record) = journal.unfinished(&ws.names.plan_slug())? {
-        let ops_left = record.open_ops();
-        if ops_left > 0 {
-            return Err(EngineError::InterruptedPush { ops_left });
-        }
-        crate::sending::finish_closed(ctx, ws, &mut journal, record).await?;
-    }
-    drop(journal);
+    let finished = finish_closed_push(ctx, ws).await?;
     let edited = ws.local_text()?;
-    crate::workspace::parse(&ws.plan_file(), &edited)?;
+    ws.parse(&edited)?;
     commit_local_edits(ctx, ws, &edited)?;
     let shared = crate::remote::integrate(ctx, ws)?;
     let local_text = ws.local_text()?;
-    let local = crate::workspace::parse(&ws.plan_file(), &local_text)?;
+    let local = ws.parse(&local_text)?;
     let base = ws.base()?;
     let (release, team) = plan_ids(&base.plan)?;
     let mut remote = ctx.tp.fetch_team_plan(release, team).await?;
@@ -67,8 +55,13 @@ pub async fn pull(ctx: &Context<'_>, ws: &Workspace, opts: &PullOptions) -> Resu
     let tp_changed = tip != base.commit;
     let outcome = merge::merge(&base.plan, &local, &remote.plan);
     let dir = ws.local_dir()?;
-    let mut conflicts = still_open(state::load_conflicts(&dir)?, &outcome.merged, &remote.plan)
+    let earlier: Vec<Conflict> = state::load_conflicts(&dir)?
         .into_iter()
+        .filter(|c| !finished.contains(c))
+        .collect();
+    let mut conflicts = still_open(earlier, &outcome.merged, &remote.plan)
+        .into_iter()
+        .chain(finished)
         .chain(shared)
         .chain(outcome.conflicts.iter().cloned())
         .collect::<Vec<_>>();
@@ -123,6 +116,30 @@ pub async fn pull(ctx: &Context<'_>, ws: &Workspace, opts: &PullOptions) -> Resu
         tp_changed,
         warnings: remote.warnings.clone(),
     })
+}
+
+/// Ends an interrupted push whose operations are all closed (sent, refused or skipped): only its
+/// end is left (ids written back, Targetprocess's state merged), done here sending nothing.
+/// Returns the conflicts that end found: new to the planner, they are this pull's to report (the
+/// merge after it no longer sees them). A push with open operations must be resumed first: its
+/// creates may have reached Targetprocess, and merged in as "added there" they would sit in the
+/// plan twice.
+async fn finish_closed_push(ctx: &Context<'_>, ws: &Workspace) -> Result<Vec<Conflict>> {
+    let mut journal = crate::journal::Journal::open(&ws.local_dir()?.join("journal.sqlite"))?;
+    let Some(record) = journal.unfinished(&ws.names.plan_slug())? else {
+        return Ok(Vec::new());
+    };
+    let ops_left = record.open_ops();
+    if ops_left > 0 {
+        return Err(EngineError::InterruptedPush { ops_left });
+    }
+    let dir = ws.local_dir()?;
+    let before = state::load_conflicts(&dir)?;
+    crate::sending::finish_closed(ctx, ws, &mut journal, record).await?;
+    Ok(state::load_conflicts(&dir)?
+        .into_iter()
+        .filter(|c| !before.contains(c))
+        .collect())
 }
 
 /// Earlier conflicts that a new merge would otherwise hide: the file still holds the local side

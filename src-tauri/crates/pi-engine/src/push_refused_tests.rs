@@ -361,3 +361,71 @@ async fn a_partly_refused_push_is_logged_with_what_was_refused() {
     );
     sim.shutdown().await;
 }
+
+/// Found by the chaos run (seed 692): a push's operations all landed but its end (Targetprocess's
+/// state merged into the plan) failed; the planner then deleted a feature another planner had
+/// edited in Targetprocess. The next pull ends the push and must show the edit/delete conflict
+/// its merge finds — it was found and then dropped as "resolved", so the delete was lost silently.
+#[tokio::test]
+async fn a_pull_that_ends_a_closed_push_reports_the_conflicts_its_end_found() {
+    let (_dir, sim, tp, ws, me) = plan().await;
+    edit(&ws, |p| {
+        p.objectives[0].effort = pi_model::Effort::new(34.0)
+    });
+    let base = ws.base().unwrap();
+    let ops = changeset::push_plan(&base.plan, &ws.local().unwrap()).unwrap();
+    let recorded: Vec<(Op, String)> = ops.into_iter().map(|op| (op, "m-0".into())).collect();
+    let mut journal = open_journal(&ws).unwrap();
+    let id = journal
+        .begin_push(
+            &ws.names.plan_slug(),
+            &base.commit.to_string(),
+            "t",
+            "Jane",
+            &recorded,
+        )
+        .unwrap();
+    // The update landed and was confirmed; the push stopped before its end.
+    let objective = ws.local().unwrap().objectives[0].id.tp().unwrap();
+    tp.update(
+        Kind::TeamObjective,
+        objective,
+        &[pi_targetprocess::FieldChange::Effort(
+            pi_model::Effort::new(34.0),
+        )],
+    )
+    .await
+    .unwrap();
+    journal.set_state(id, 0, OpState::Done, None, None).unwrap();
+    drop(journal);
+    let feature = base.plan.objectives[0].features[0].id.clone();
+    sim.control()
+        .update_entity(
+            "Features",
+            feature.tp().unwrap(),
+            serde_json::json!({"Description": "Edited in Targetprocess"}),
+        )
+        .unwrap();
+    edit(&ws, |p| {
+        p.objectives[0].features.retain(|f| f.id != feature)
+    });
+
+    let report = crate::pull(&at(&tp, &me, 1), &ws, &crate::PullOptions::default())
+        .await
+        .unwrap();
+    assert!(
+        report
+            .conflicts
+            .iter()
+            .any(|c| c.entity == feature && c.field.is_none()),
+        "the edit/delete conflict is shown: {report:?}"
+    );
+    assert_eq!(
+        open_journal(&ws)
+            .unwrap()
+            .unfinished(&ws.names.plan_slug())
+            .unwrap(),
+        None
+    );
+    sim.shutdown().await;
+}
