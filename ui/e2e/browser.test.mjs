@@ -39,7 +39,7 @@ test("a planner tries the demo, opens a team plan, edits, sees findings and undo
   await page.getByText("Enter 0 or more").waitFor();
   await effort.fill("21");
   await page.getByRole("button", { name: "Save", exact: true }).click();
-  await page.getByTestId("save-state").getByText("Saved").waitFor();
+  await page.getByTestId("save-state").getByText("Saved", { exact: true }).waitFor();
   assert.match(await items.first().textContent(), /21 pts/);
 
   await page.getByRole("button", { name: "Undo last save" }).click();

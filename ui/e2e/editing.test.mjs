@@ -97,7 +97,7 @@ test("fields refuse what a push could not send; owners are typed ahead from Targ
   await shot(page, "editing-owner-typeahead");
   await page.getByRole("option", { name: "Ilse Vantree" }).click();
   await page.getByRole("button", { name: "Save", exact: true }).click();
-  await page.getByTestId("save-state").getByText("Saved").waitFor();
+  await page.getByTestId("save-state").getByText("Saved", { exact: true }).waitFor();
   await page.getByTestId("undo-what").getByText('Undo last save: "Self-service sign-up": Effort 8 → 13, Owner').waitFor();
   await shot(page, "editing-saved-undo");
   await page.close();

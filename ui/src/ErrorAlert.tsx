@@ -1,5 +1,5 @@
-// Shows a failed call: the app's message, its hints (the next step) and its error code (to
-// quote when asking for help), never raw details.
+// Shows a failed call: the app's message and its hints (the next step); the error code, for
+// whoever helps, only under "Details for support". Never raw details.
 import { Alert, List, Text } from "@mantine/core";
 
 import { ClientError } from "./ipc";
@@ -20,9 +20,12 @@ export function ErrorAlert({ error, title }: { error: unknown; title?: string })
           ))}
         </List>
       )}
-      <Text size="xs" c="dimmed" mt="xs" data-testid="error-code">
-        Error code: {e.code}
-      </Text>
+      <details style={{ marginTop: 8 }}>
+        <summary style={{ fontSize: "var(--mantine-font-size-xs)", cursor: "pointer" }}>Details for support</summary>
+        <Text size="xs" c="dimmed" data-testid="error-code">
+          {e.code}
+        </Text>
+      </details>
     </Alert>
   );
 }

@@ -218,9 +218,6 @@ function Editor({ view, dataVersion }: { view: PlanView; dataVersion: number }) 
             Add objective
           </Button>
           <TemplateMenu kind="objective" onAdded={(v) => setSelected(v.plan.objectives.length - 1)} />
-          <Text size="xs" c="dimmed" data-testid="plan-file" style={{ wordBreak: "break-all" }}>
-            Plan file: {view.planFile}
-          </Text>
         </Stack>
       </Grid.Col>
       <Grid.Col span={{ base: 12, sm: 8 }}>
