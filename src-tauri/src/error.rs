@@ -336,7 +336,7 @@ fn workspace_problem() -> UiError {
         "PI Planner could not read or write the plan's history.",
     )
     .hint("Try again; your edits are kept in the plan.")
-    .hint("If it keeps failing, pick the team again with \"Change team\" and open "Details for support" when you ask for help.")
+    .hint("If it keeps failing, pick the team again with \"Change team\" and open \"Details for support\" when you ask for help.")
 }
 
 /// A file operation on `what` (a name for the planner, e.g. the plan file name) failed.
