@@ -31,6 +31,7 @@ dbus-monitor --session "interface='org.freedesktop.Notifications',member='Notify
 MONITOR=$!
 trap 'kill "$MONITOR" "$DUNST" 2>/dev/null || true' EXIT
 
-export PI_PLANNER_APP="$PWD/target/debug/pi-planner"
-export TPCLI="$PWD/target/debug/tpcli"
+target_dir="${CARGO_TARGET_DIR:-$PWD/target}"
+export PI_PLANNER_APP="$target_dir/debug/pi-planner"
+export TPCLI="$target_dir/debug/tpcli"
 node --test --test-concurrency=1 tests/gui/
