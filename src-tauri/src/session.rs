@@ -154,7 +154,7 @@ impl Session {
 
     pub async fn releases(&self, art: i64) -> Result<Vec<PickItem>, UiError> {
         let client = self.client(&mut *self.inner.lock().await).await?;
-        Ok(picks(client.list_releases(art).await?))
+        Ok(picks(client.list_releases_by_start(art).await?))
     }
 
     pub async fn teams(&self, art: i64) -> Result<Vec<PickItem>, UiError> {

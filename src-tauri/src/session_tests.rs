@@ -303,3 +303,55 @@ async fn sign_out_deletes_the_token_from_the_store() {
     assert_eq!(err.code, ErrorCode::NotConnected);
     sim.shutdown().await;
 }
+
+/// The release picker lists PIs oldest first, by Targetprocess's start dates (not by name:
+/// "PI-4/25" comes before "PI-1/26").
+#[tokio::test]
+async fn releases_are_listed_by_start_date() {
+    let f = fixture();
+    f.session.start_demo().await.expect("demo starts");
+    let art = f.session.arts().await.expect("arts").remove(0);
+    let listed: Vec<String> = f
+        .session
+        .releases(art.id)
+        .await
+        .expect("releases")
+        .into_iter()
+        .map(|r| r.name)
+        .collect();
+    let by_start = {
+        let inner = f.session.inner.lock().await;
+        let control = inner.demo.as_ref().expect("the demo runs").control();
+        let mut releases: Vec<(String, String)> = control
+            .ids("Releases")
+            .into_iter()
+            .filter_map(|id| control.get_entity("Releases", id))
+            .filter(|r| r["AgileReleaseTrain"]["Id"].as_i64() == Some(art.id))
+            .map(|r| {
+                let start = r["StartDate"].as_str().unwrap_or_default();
+                // `/Date(ms+hhmm)/`: the milliseconds, zero-padded to sort as text.
+                let ms: String = start
+                    .chars()
+                    .filter(char::is_ascii_digit)
+                    .take(13)
+                    .collect();
+                (
+                    format!("{ms:0>13}"),
+                    r["Name"].as_str().unwrap_or_default().to_owned(),
+                )
+            })
+            .collect();
+        releases.sort();
+        releases
+            .into_iter()
+            .map(|(_, name)| name)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(listed, by_start);
+    let mut by_name = listed.clone();
+    by_name.sort();
+    assert_ne!(
+        listed, by_name,
+        "the demo's PIs are not in name order by date"
+    );
+}

@@ -13,33 +13,6 @@ const pickWords: Record<string, string> = {
   Team: "a team",
 };
 
-/** A PI's place in time from its name ("PI-4/25" is the 4th PI of 2025; "2026 Q1", "PI 26.2"),
- * or null when the name says nothing of it. */
-export function piOrder(name: string): number | null {
-  const m = /(\d+)\s*[/.-]\s*(\d{2,4})\b/.exec(name.replace(/^\D*/, ""));
-  const q = /\b(\d{4}|\d{2})\s*(?:Q|PI)\s*(\d)\b/i.exec(name);
-  const year = (y: string) => (y.length === 2 ? 2000 + Number(y) : Number(y));
-  if (m) {
-    const [a, b] = [m[1]!, m[2]!];
-    // "4/25": number then year; "26.2": year then number.
-    return Number(a) <= 12 && b.length >= 2 && Number(b) > 12 ? year(b) * 100 + Number(a) : year(a) * 100 + Number(b);
-  }
-  if (q) return year(q[1]!) * 100 + Number(q[2]);
-  return null;
-}
-
-/** PIs oldest first by the time their names give, the rest after them by name. */
-export function sortPis(items: PickItem[]): PickItem[] {
-  return [...items].sort((x, y) => {
-    const a = piOrder(x.name);
-    const b = piOrder(y.name);
-    if (a !== null && b !== null && a !== b) return a - b;
-    if (a === null && b !== null) return 1;
-    if (a !== null && b === null) return -1;
-    return x.name.localeCompare(y.name, undefined, { numeric: true });
-  });
-}
-
 function Picker({
   label,
   items,
@@ -117,7 +90,7 @@ export function PickerScreen({ current, onOpened }: { current: WorkspaceDto | nu
                 setTeam(null);
               }}
             />
-            <Picker label="Release (PI)" items={releases.data && sortPis(releases.data)} value={release} loading={releases.isFetching} onChange={setRelease} />
+            <Picker label="Release (PI)" items={releases.data} value={release} loading={releases.isFetching} onChange={setRelease} />
             <Picker label="Team" items={teams.data} value={team} loading={teams.isFetching} onChange={setTeam} />
             <ErrorAlert error={arts.error ?? releases.error ?? teams.error ?? open.error} />
             <Group>

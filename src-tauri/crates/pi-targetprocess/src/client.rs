@@ -84,7 +84,12 @@ impl TpClient {
     }
 
     async fn summaries(&self, query: Query) -> Result<Vec<Summary>, TpError> {
-        let query = query.include(vec![Include::field("Name")]).order_by("Name");
+        self.summaries_by(query, "Name").await
+    }
+
+    /// Ids and names of `query`'s entities, in `order` (a field TP sorts on).
+    async fn summaries_by(&self, query: Query, order: &str) -> Result<Vec<Summary>, TpError> {
+        let query = query.include(vec![Include::field("Name")]).order_by(order);
         let refs: Vec<Ref> = self.all(&query).await?;
         Ok(refs
             .into_iter()
@@ -101,6 +106,13 @@ impl TpClient {
     pub async fn list_releases(&self, art: i64) -> Result<Vec<Summary>, TpError> {
         let filter = Where::new().id_eq("AgileReleaseTrain.Id", art);
         self.summaries(Query::new("Releases").filter(filter)).await
+    }
+
+    /// The releases (PIs) of an ART, oldest first: by start date, as planners pick a PI.
+    pub async fn list_releases_by_start(&self, art: i64) -> Result<Vec<Summary>, TpError> {
+        let filter = Where::new().id_eq("AgileReleaseTrain.Id", art);
+        self.summaries_by(Query::new("Releases").filter(filter), "StartDate")
+            .await
     }
 
     /// The teams of an ART, by name.
