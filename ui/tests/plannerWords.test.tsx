@@ -118,3 +118,17 @@ describe("settings", () => {
     expect(screen.queryByText(/(Git address|a git address)/i)).toBeNull();
   });
 });
+
+describe("the editor", () => {
+  it("shows no Targetprocess or local ids, and says when an item is not in Targetprocess yet", async () => {
+    setViewport(1366);
+    const user = userEvent.setup();
+    renderApp(browserClient({ plan: plan() }));
+    await screen.findAllByTestId("objective-item");
+    expect(document.body.textContent).not.toMatch(/tp:\d|new:[a-z0-9]/);
+    expect(screen.queryByTestId("not-in-tp")).toBeNull();
+    await user.click(screen.getByRole("button", { name: "Add objective" }));
+    await waitFor(() => expect(screen.getByTestId("not-in-tp").textContent).toBe("not in Targetprocess yet"));
+    expect(document.body.textContent).not.toMatch(/tp:\d|new:[a-z0-9]/);
+  });
+});

@@ -21,6 +21,7 @@ import { MoveButtons } from "./MoveButtons";
 import type { Direction } from "./order";
 import { ChoiceField, NumberField, OwnerField, TextField } from "./fields";
 import { fieldFindings } from "./findings";
+import { notInTargetprocess } from "./order";
 
 interface Props {
   feature: FeatureDto;
@@ -134,9 +135,17 @@ export function FeatureCard(props: Props) {
             <Badge variant="light" color={feature.kind === "epic" ? "violet" : "blue"}>
               {feature.kind}
             </Badge>
-            <Text size="xs" c="dimmed">
-              {feature.id ?? "not saved yet"}
-            </Text>
+            {!feature.id ? (
+              <Text size="xs" c="dimmed">
+                not saved yet
+              </Text>
+            ) : (
+              notInTargetprocess(feature.id) && (
+                <Text size="xs" c="dimmed" data-testid="not-in-tp">
+                  not in Targetprocess yet
+                </Text>
+              )
+            )}
             <SyncBadge change={syncChange} />
           </Group>
           <Group gap="xs" wrap="nowrap">

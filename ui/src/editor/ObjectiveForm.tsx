@@ -12,7 +12,7 @@ import { count } from "../plural";
 import { FeatureCard } from "./FeatureCard";
 import { TemplateMenu } from "./TemplateMenu";
 import { MoveButtons, useFocusAfterMove } from "./MoveButtons";
-import { focusAfterMove, moved, type Direction } from "./order";
+import { focusAfterMove, moved, notInTargetprocess, type Direction } from "./order";
 import { ChoiceField, NumberField, OwnerField, TextField } from "./fields";
 import { fieldFindings } from "./findings";
 import { problemsOf, type Problems } from "./problems";
@@ -177,9 +177,11 @@ export function ObjectiveForm({ view, index, saving, onSave, onRemove, onMove, s
                 <Title order={2} size="h4">
                   Objective {index + 1} of {view.plan.objectives.length}
                 </Title>
-                <Text size="xs" c="dimmed">
-                  {saved.id}
-                </Text>
+                {notInTargetprocess(saved.id) && (
+                  <Text size="xs" c="dimmed" data-testid="not-in-tp">
+                    not in Targetprocess yet
+                  </Text>
+                )}
                 <SyncBadge change={saved.id ? syncChanges?.get(saved.id) : undefined} />
               </Group>
               <MoveButtons

@@ -25,3 +25,8 @@ export function focusAfterMove(length: number, index: number, direction: Directi
   const delta = direction === "up" ? -1 : 1;
   return canMove(length, index, delta) ? direction : direction === "up" ? "down" : "up";
 }
+
+/** An item created in the plan and not pushed to Targetprocess yet (a local id, `new:…`). */
+export function notInTargetprocess(id: string | null | undefined): boolean {
+  return id?.startsWith("new:") ?? false;
+}
