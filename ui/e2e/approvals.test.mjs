@@ -5,7 +5,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 
-import { serveUi, shot, ui } from "./support.mjs";
+import { openDemoPlan, serveUi, shot, ui } from "./support.mjs";
 
 serveUi();
 
@@ -42,16 +42,7 @@ async function openSignoff(page) {
 
 test("a change needs two approvals: author blocked, a stale approval, progress, audit and templates", async () => {
   const page = await ui.browser.newPage({ viewport: { width: 1280, height: 900 } });
-  await page.goto(ui.base);
-  await page.getByRole("button", { name: "Try the demo" }).click();
-  await page.getByLabel("Your name").fill("Ann Planner");
-  await page.getByLabel("Your e-mail address").fill("ann@example.com");
-  await page.getByRole("button", { name: "Continue" }).click();
-  await page.getByLabel("Release train (ART)").selectOption({ label: "Platform ART" });
-  await page.getByLabel("Release (PI)").selectOption({ label: "PI-1/26" });
-  await page.getByLabel("Team").selectOption({ label: "Identity" });
-  await page.getByRole("button", { name: "Open plan" }).click();
-  await page.getByTestId("objective-item").first().waitFor();
+  await openDemoPlan(page, { team: "Identity" });
 
   // Ann edits; she is the author and may not approve.
   await setEffort(page, 13);

@@ -3,7 +3,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 
-import { serveUi, shot, ui } from "./support.mjs";
+import { openDemoPlan, serveUi, shot, ui } from "./support.mjs";
 
 serveUi();
 
@@ -65,16 +65,7 @@ test("a wrong access token shows a coded error with hints", async () => {
 
 test("push preview, a conflicting edit in Targetprocess, the conflicts view and keep mine", async () => {
   const page = await ui.browser.newPage({ viewport: { width: 1280, height: 800 } });
-  await page.goto(ui.base);
-  await page.getByRole("button", { name: "Try the demo" }).click();
-  await page.getByLabel("Your name").fill("Ann Planner");
-  await page.getByLabel("Your e-mail address").fill("ann@example.com");
-  await page.getByRole("button", { name: "Continue" }).click();
-  await page.getByLabel("Release train (ART)").selectOption({ label: "Platform ART" });
-  await page.getByLabel("Release (PI)").selectOption({ label: "PI-1/26" });
-  await page.getByLabel("Team").selectOption({ label: "Platform Eco" });
-  await page.getByRole("button", { name: "Open plan" }).click();
-  await page.getByTestId("objective-item").first().waitFor();
+  await openDemoPlan(page);
 
   const effort = page.getByLabel("Effort", { exact: true });
   await effort.fill("21");

@@ -7,25 +7,16 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 
-import { serveUi, shot, ui } from "./support.mjs";
+import { openDemoPlan, serveUi, shot, ui } from "./support.mjs";
 
 serveUi();
 
 async function openDemo(page, { dark = false } = {}) {
-  await page.goto(ui.base);
-  if (dark) {
-    await page.evaluate(() => localStorage.setItem("pi-planner-color-scheme", "dark"));
-    await page.reload();
-  }
-  await page.getByRole("button", { name: "Try the demo" }).click();
-  await page.getByLabel("Your name").fill("Ann Planner");
-  await page.getByLabel("Your e-mail address").fill("ann@example.com");
-  await page.getByRole("button", { name: "Continue" }).click();
-  await page.getByLabel("Release train (ART)").selectOption({ label: "Platform ART" });
-  await page.getByLabel("Release (PI)").selectOption({ label: "PI-1/26" });
-  await page.getByLabel("Team").selectOption({ label: "Platform Eco" });
-  await page.getByRole("button", { name: "Open plan" }).click();
-  await page.getByTestId("objective-item").first().waitFor();
+  const darkScheme = async (p) => {
+    await p.evaluate(() => localStorage.setItem("pi-planner-color-scheme", "dark"));
+    await p.reload();
+  };
+  await openDemoPlan(page, { prepare: dark ? darkScheme : undefined });
   await page.addStyleTag({ content: "*, *::before, *::after { transition: none !important; }" });
 }
 

@@ -6,22 +6,9 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 
-import { serveUi, shot, ui } from "./support.mjs";
+import { openDemoPlan, serveUi, shot, ui } from "./support.mjs";
 
 serveUi();
-
-async function openDemo(page) {
-  await page.goto(ui.base);
-  await page.getByRole("button", { name: "Try the demo" }).click();
-  await page.getByLabel("Your name").fill("Ann Planner");
-  await page.getByLabel("Your e-mail address").fill("ann@example.com");
-  await page.getByRole("button", { name: "Continue" }).click();
-  await page.getByLabel("Release train (ART)").selectOption({ label: "Platform ART" });
-  await page.getByLabel("Release (PI)").selectOption({ label: "PI-1/26" });
-  await page.getByLabel("Team").selectOption({ label: "Platform Eco" });
-  await page.getByRole("button", { name: "Open plan" }).click();
-  await page.getByTestId("objective-item").first().waitFor();
-}
 
 /** The boxes of the header's parts, and whether each text fits its box. */
 const headerBoxes = (page) =>
@@ -48,7 +35,7 @@ const headerBoxes = (page) =>
 for (const width of [960, 1024, 1366]) {
   test(`at ${width} px the header is one line with PI and team in full and nothing cut off`, async () => {
     const page = await ui.browser.newPage({ viewport: { width, height: 700 } });
-    await openDemo(page);
+    await openDemoPlan(page);
     const b = await headerBoxes(page);
     assert.equal(b.titleLines, 1, "PI Planner on one line");
     assert.ok(b.title.fits, "the title is not cut");
@@ -87,7 +74,7 @@ for (const width of [960, 1024, 1366]) {
 
 test("the push dialog opened from the keyboard: Enter pushes, Escape cancels, focus returns", async () => {
   const page = await ui.browser.newPage({ viewport: { width: 1024, height: 700 } });
-  await openDemo(page);
+  await openDemoPlan(page);
   await page.getByLabel("Effort", { exact: true }).fill("21");
   await page.getByRole("button", { name: "Save", exact: true }).click();
   await page.getByRole("button", { name: "Push…" }).focus();

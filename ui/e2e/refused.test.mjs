@@ -4,26 +4,15 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 
-import { serveUi, shot, ui } from "./support.mjs";
+import { openDemoPlan, serveUi, shot, ui } from "./support.mjs";
 
 serveUi();
 
 const FEATURE = "Audit log export";
 
-async function openDemo(page) {
-  await page.goto(ui.base);
-  // Mara Lind is one of the account's users when the plan is opened (the owner list is read then).
-  await page.evaluate(() => globalThis.piPlannerBrowserHost.users.push("Mara Lind"));
-  await page.getByRole("button", { name: "Try the demo" }).click();
-  await page.getByLabel("Your name").fill("Ann Planner");
-  await page.getByLabel("Your e-mail address").fill("ann@example.com");
-  await page.getByRole("button", { name: "Continue" }).click();
-  await page.getByLabel("Release train (ART)").selectOption({ label: "Platform ART" });
-  await page.getByLabel("Release (PI)").selectOption({ label: "PI-1/26" });
-  await page.getByLabel("Team").selectOption({ label: "Platform Eco" });
-  await page.getByRole("button", { name: "Open plan" }).click();
-  await page.getByTestId("objective-item").first().waitFor();
-}
+/** Mara Lind is one of the account's users when the plan is opened (the owner list is read then). */
+const openDemo = (page) =>
+  openDemoPlan(page, { prepare: (p) => p.evaluate(() => globalThis.piPlannerBrowserHost.users.push("Mara Lind")) });
 
 /**
  * Adds FEATURE owned by "Mara Lind", saves, and pushes after she has left Targetprocess (an owner

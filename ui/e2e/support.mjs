@@ -64,6 +64,24 @@ export function serveUi() {
   });
 }
 
+/**
+ * Opens a demo plan as Ann Planner (Platform ART, PI-1/26, `team`). `prepare` runs on the page
+ * after it loads and before the demo starts (a colour scheme, the browser host's users).
+ */
+export async function openDemoPlan(page, { team = "Platform Eco", prepare } = {}) {
+  await page.goto(ui.base);
+  if (prepare) await prepare(page);
+  await page.getByRole("button", { name: "Try the demo" }).click();
+  await page.getByLabel("Your name").fill("Ann Planner");
+  await page.getByLabel("Your e-mail address").fill("ann@example.com");
+  await page.getByRole("button", { name: "Continue" }).click();
+  await page.getByLabel("Release train (ART)").selectOption({ label: "Platform ART" });
+  await page.getByLabel("Release (PI)").selectOption({ label: "PI-1/26" });
+  await page.getByLabel("Team").selectOption({ label: team });
+  await page.getByRole("button", { name: "Open plan" }).click();
+  await page.getByTestId("objective-item").first().waitFor();
+}
+
 /** Saves a screenshot when PI_PLANNER_SHOTS_DIR is set. */
 export async function shot(page, name) {
   const shots = process.env.PI_PLANNER_SHOTS_DIR;

@@ -6,7 +6,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 
 import { keys, useClient, useStatus } from "../data";
-import type { ChoiceDto, DiscardRequest, ProgressDto, ResolveRequest, SettingsUpdate } from "../ipc";
+import type { ChoiceDto, DiscardRequest, PlannerClient, ProgressDto, ResolveRequest, SettingsUpdate } from "../ipc";
 
 export const syncKeys = {
   /** Every plan's sync status (to re-read them all). */
@@ -50,20 +50,26 @@ export function useSettings() {
   return useQuery({ queryKey: syncKeys.settings, queryFn: () => client.settingsGet() });
 }
 
-/** A pull with its latest progress step. */
-export function usePull() {
+/** A sync operation of the client with its latest progress step; the plan's data is read again
+ * when it settles. */
+function useSyncWithProgress<A, R>(
+  run: (client: PlannerClient, arg: A, onProgress: (p: ProgressDto) => void) => Promise<R>,
+) {
   const client = useClient();
   const refresh = useRefreshAfterSync();
   const [progress, setProgress] = useState<ProgressDto | null>(null);
   const mutation = useMutation({
-    mutationFn: () => {
+    mutationFn: (arg: A) => {
       setProgress(null);
-      return client.syncPull(setProgress);
+      return run(client, arg, setProgress);
     },
     onSettled: refresh,
   });
   return { ...mutation, progress };
 }
+
+/** A pull with its latest progress step. */
+export const usePull = () => useSyncWithProgress((c, _arg: void, on) => c.syncPull(on));
 
 export function usePushPreview() {
   const client = useClient();
@@ -71,34 +77,11 @@ export function usePushPreview() {
 }
 
 /** A push with its latest progress step. */
-export function usePush() {
-  const client = useClient();
-  const refresh = useRefreshAfterSync();
-  const [progress, setProgress] = useState<ProgressDto | null>(null);
-  const mutation = useMutation({
-    mutationFn: (confirmDeletes: boolean) => {
-      setProgress(null);
-      return client.syncPush(confirmDeletes, setProgress);
-    },
-    onSettled: refresh,
-  });
-  return { ...mutation, progress };
-}
+export const usePush = () =>
+  useSyncWithProgress((c, confirmDeletes: boolean, on) => c.syncPush(confirmDeletes, on));
 
 /** "Finish the interrupted push", with its latest progress step. */
-export function useResume() {
-  const client = useClient();
-  const refresh = useRefreshAfterSync();
-  const [progress, setProgress] = useState<ProgressDto | null>(null);
-  const mutation = useMutation({
-    mutationFn: () => {
-      setProgress(null);
-      return client.syncResume(setProgress);
-    },
-    onSettled: refresh,
-  });
-  return { ...mutation, progress };
-}
+export const useResume = () => useSyncWithProgress((c, _arg: void, on) => c.syncResume(on));
 
 /** "Discard this change": the plan it leaves becomes the cached plan. */
 export function useDiscard() {
