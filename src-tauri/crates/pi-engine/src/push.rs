@@ -442,23 +442,7 @@ mod tests {
         let mut plan = ws.local().unwrap();
         edit(&mut plan);
         std::fs::write(ws.plan_path().unwrap(), pi_format::render(&plan)).unwrap();
-        let base = ws.base().unwrap();
-        let ops = changeset::push_plan(&base.plan, &plan).unwrap();
-        let recorded: Vec<(Op, String)> = ops
-            .into_iter()
-            .enumerate()
-            .map(|(i, op)| (op, format!("killed-{i}")))
-            .collect();
-        open_journal(&ws)
-            .unwrap()
-            .begin_push(
-                &ws.names.plan_slug(),
-                &base.commit.to_string(),
-                "t",
-                "Jane",
-                &recorded,
-            )
-            .unwrap();
+        crate::testing::journal_unsent_push(&ws, |i| format!("killed-{i}"));
         drop(ws);
         (sim, tp, dir)
     }

@@ -8,7 +8,7 @@ use pi_model::{EntityId, Feature, FeatureKind, Plan};
 
 use super::*;
 use crate::journal::OpState;
-use crate::testing::{at, initialised_in, jane};
+use crate::testing::{at, initialised_in, jane, journal_unsent_push};
 
 fn new_feature(name: &str, owner: &str) -> Feature {
     Feature {
@@ -179,22 +179,8 @@ async fn a_journal_wedged_by_a_refused_create_is_closed_and_the_plan_pushed() {
             .features
             .push(new_feature(NAME, "Mara Lind"))
     });
-    let base = ws.base().unwrap();
-    let ops = changeset::push_plan(&base.plan, &ws.local().unwrap()).unwrap();
-    let recorded: Vec<(Op, String)> = ops
-        .into_iter()
-        .map(|op| (op, format!("{}-new-mara", ws.names.plan_slug())))
-        .collect();
+    let id = journal_unsent_push(&ws, |_| format!("{}-new-mara", ws.names.plan_slug()));
     let mut journal = open_journal(&ws).unwrap();
-    let id = journal
-        .begin_push(
-            &ws.names.plan_slug(),
-            &base.commit.to_string(),
-            "t",
-            "Jane",
-            &recorded,
-        )
-        .unwrap();
     journal
         .set_state(id, 0, OpState::Sending, None, None)
         .unwrap();
@@ -373,18 +359,8 @@ async fn a_pull_that_ends_a_closed_push_reports_the_conflicts_its_end_found() {
         p.objectives[0].effort = pi_model::Effort::new(34.0)
     });
     let base = ws.base().unwrap();
-    let ops = changeset::push_plan(&base.plan, &ws.local().unwrap()).unwrap();
-    let recorded: Vec<(Op, String)> = ops.into_iter().map(|op| (op, "m-0".into())).collect();
+    let id = journal_unsent_push(&ws, |i| format!("m-{i}"));
     let mut journal = open_journal(&ws).unwrap();
-    let id = journal
-        .begin_push(
-            &ws.names.plan_slug(),
-            &base.commit.to_string(),
-            "t",
-            "Jane",
-            &recorded,
-        )
-        .unwrap();
     // The update landed and was confirmed; the push stopped before its end.
     let objective = ws.local().unwrap().objectives[0].id.tp().unwrap();
     tp.update(

@@ -49,3 +49,28 @@ pub(crate) async fn initialised_in(
     crate::init(&at(&tp, &me, 0), &req).await.unwrap();
     (sim, tp)
 }
+
+/// Journals the push of the plan file's edits as a push stopped before sending anything: each
+/// operation gets the marker `marker(i)`. Returns the push's journal id.
+pub(crate) fn journal_unsent_push(
+    ws: &crate::workspace::Workspace,
+    marker: impl Fn(usize) -> String,
+) -> i64 {
+    let base = ws.base().unwrap();
+    let ops = pi_model::changeset::push_plan(&base.plan, &ws.local().unwrap()).unwrap();
+    let recorded: Vec<(pi_model::changeset::Op, String)> = ops
+        .into_iter()
+        .enumerate()
+        .map(|(i, op)| (op, marker(i)))
+        .collect();
+    crate::journal::Journal::open(&ws.local_dir().unwrap().join("journal.sqlite"))
+        .unwrap()
+        .begin_push(
+            &ws.names.plan_slug(),
+            &base.commit.to_string(),
+            "t",
+            "Jane",
+            &recorded,
+        )
+        .unwrap()
+}
