@@ -127,13 +127,19 @@ pub struct TpSchema {
     pub program_objective_resource: String,
     /// Reference field on a team objective pointing at its program objective.
     pub objective_program_objective_field: String,
-    /// Collection on a feature listing the team objectives it delivers (many-to-many).
+    /// Field on a feature linking it to the team objectives it delivers: a collection
+    /// (many-to-many, `TeamPIObjectives`) or a single reference (`TeamPIObjective`), as
+    /// `feature_objectives_link` says.
     pub feature_objectives_collection: String,
-    /// Boolean field on a team objective: committed (true) or uncommitted.
+    /// Whether `feature_objectives_collection` is a `collection` (default) or a single
+    /// `reference`.
+    pub feature_objectives_link: ObjectiveLink,
+    /// Boolean field on a team objective: committed (true) or uncommitted. A name starting
+    /// with `CustomFields.` is a custom field (see [`TpSchema::custom_field`]).
     pub committed_field: String,
-    /// Number field on a team objective: planned business value.
+    /// Number field on a team objective: planned business value (or `CustomFields.Name`).
     pub business_value_field: String,
-    /// Number field on a team objective: actual business value.
+    /// Number field on a team objective: actual business value (or `CustomFields.Name`).
     pub actual_business_value_field: String,
     /// Custom field (TemplatedURL) on a feature holding its Jira key.
     pub jira_key_field: String,
@@ -148,6 +154,7 @@ impl Default for TpSchema {
             program_objective_resource: "ProgramPIObjectives".into(),
             objective_program_objective_field: "ProgramPIObjective".into(),
             feature_objectives_collection: "TeamPIObjectives".into(),
+            feature_objectives_link: ObjectiveLink::Collection,
             committed_field: "Committed".into(),
             business_value_field: "BusinessValue".into(),
             actual_business_value_field: "ActualBusinessValue".into(),
@@ -157,23 +164,40 @@ impl Default for TpSchema {
     }
 }
 
-/// Known status names. The built-in "known status" check uses these; the defaults are the
-/// workflows of the demo Targetprocess (pi-sim).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct StatusConfig {
-    pub objective: Vec<String>,
-    pub feature: Vec<String>,
+impl TpSchema {
+    /// The custom field a configured field name means: `CustomFields.Business Value` →
+    /// `Business Value` (Targetprocess's own path form); `None` for a top-level field.
+    pub fn custom_field(configured: &str) -> Option<&str> {
+        configured
+            .strip_prefix("CustomFields.")
+            .map(str::trim)
+            .filter(|name| !name.is_empty())
+    }
+
+    /// Whether a feature links to one team objective (a single reference) rather than many.
+    pub fn single_objective_link(&self) -> bool {
+        self.feature_objectives_link == ObjectiveLink::Reference
+    }
 }
 
-impl Default for StatusConfig {
-    fn default() -> Self {
-        let names = |v: &[&str]| v.iter().map(|s| (*s).to_owned()).collect();
-        Self {
-            objective: names(&["Pending", "Draft", "Accepted", "In Progress", "Done"]),
-            feature: names(&["Funnel", "Analyzing", "Backlog", "Implementing", "Done"]),
-        }
-    }
+/// How a feature links to the team objectives it delivers.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ObjectiveLink {
+    /// A many-to-many collection (`{"Items": [{"Id": 1}]}`), added to and removed from.
+    #[default]
+    Collection,
+    /// One reference (`{"Id": 1}`), set and cleared.
+    Reference,
+}
+
+/// `[statuses]`: the status (TP state) names that exist, per entity kind. A kind left out uses
+/// the account's workflows read from Targetprocess (see [`crate::workflow`]).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct StatusConfig {
+    pub objective: Option<Vec<String>>,
+    pub feature: Option<Vec<String>>,
 }
 
 /// How a configurable rule reports: as an error (fails `validate`), a warning, or not at all.
@@ -332,7 +356,7 @@ mod tests {
         let c = RepoConfig::from_toml_str("").unwrap();
         assert_eq!(c, RepoConfig::default());
         assert_eq!(c.validation.owner_required_on_committed, RuleLevel::Warning);
-        assert!(c.statuses.objective.iter().any(|s| s == "Accepted"));
+        assert_eq!(c.statuses.objective, None, "the account's workflows decide");
         assert_eq!(c.tp.team_objective_resource, "TeamPIObjectives");
     }
 
@@ -345,6 +369,26 @@ mod tests {
         assert_eq!(c.tp.team_objective_resource, "Objectives");
         assert_eq!(c.tp.jira_key_field, "Jira");
         assert_eq!(c.tp.program_objective_resource, "ProgramPIObjectives");
+        assert!(!c.tp.single_objective_link());
+    }
+
+    #[test]
+    fn a_single_reference_link_and_custom_business_value_are_configurable() {
+        let c = RepoConfig::from_toml_str(
+            "[tp]\nfeature_objectives_collection = \"TeamPIObjective\"\n\
+             feature_objectives_link = \"reference\"\n\
+             business_value_field = \"CustomFields.Business Value\"\n",
+        )
+        .unwrap();
+        assert!(c.tp.single_objective_link());
+        assert_eq!(
+            TpSchema::custom_field(&c.tp.business_value_field),
+            Some("Business Value")
+        );
+        assert_eq!(TpSchema::custom_field(&c.tp.committed_field), None);
+        let bad = RepoConfig::from_toml_str("[tp]\nfeature_objectives_link = \"single\"\n");
+        let err = bad.expect_err("an unknown link kind is refused");
+        assert_eq!(err.line, 2, "{err:?}");
     }
 
     #[test]
@@ -363,8 +407,11 @@ allowed_statuses = { objective = ["Pending"], level = "warning" }
 "#,
         )
         .unwrap();
-        assert_eq!(c.statuses.objective, vec!["Pending", "Accepted"]);
-        assert_eq!(c.statuses.feature, StatusConfig::default().feature);
+        assert_eq!(
+            c.statuses.objective.as_deref(),
+            Some(&["Pending".to_owned(), "Accepted".to_owned()][..])
+        );
+        assert_eq!(c.statuses.feature, None);
         let r = c.validation.effort_range.unwrap();
         assert_eq!(
             (r.min, r.max, r.level),

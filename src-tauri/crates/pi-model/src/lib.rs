@@ -18,7 +18,7 @@ pub mod validate;
 
 pub use config::{
     ApprovalPolicy, Approver, CONFIG_FILE_NAME, ConfigError, EffortRangeRule, FeatureTemplate,
-    MaxObjectivesRule, ObjectiveTemplate, PlanTemplate, RepoConfig, RuleLevel, SignatureRule,
+    MaxObjectivesRule, ObjectiveLink, ObjectiveTemplate, PlanTemplate, RepoConfig, RuleLevel, SignatureRule,
     StatusConfig, TemplatesConfig, TpSchema, ValidationConfig,
 };
 pub use effort::{Effort, EffortError};
