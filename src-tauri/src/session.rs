@@ -416,13 +416,14 @@ fn view(path: &Path, text: &str, can_undo: bool) -> Result<PlanView, UiError> {
         .hint("Fix it in a text editor, or undo the last edit.")
     })?;
     let config = repo_config(path);
-    let findings = pi_model::validate::validate(&parsed.plan, &config);
+    let known = pi_model::KnownStatuses::resolve(&config.statuses, None);
+    let findings = pi_model::validate::validate_with(&parsed.plan, &config, &known);
     Ok(PlanView {
         plan: PlanDto::from(&parsed.plan),
         findings: findings.iter().map(FindingDto::from).collect(),
         statuses: StatusOptions {
-            objective: config.statuses.objective.clone(),
-            feature: config.statuses.feature.clone(),
+            objective: known.objective.names,
+            feature: known.feature.names,
         },
         plan_file: path.to_string_lossy().into_owned(),
         can_undo,

@@ -15,6 +15,7 @@ pub mod lookup;
 pub mod merge;
 mod plan;
 pub mod validate;
+pub mod workflow;
 
 pub use config::{
     ApprovalPolicy, Approver, CONFIG_FILE_NAME, ConfigError, EffortRangeRule, FeatureTemplate,
@@ -23,6 +24,7 @@ pub use config::{
 };
 pub use effort::{Effort, EffortError};
 pub use id::{EntityId, IdError, LocalId};
+pub use workflow::{KnownStatuses, StatusKind, StatusList, StatusSource, WorkflowState, Workflows};
 pub use plan::{
     Criterion, EntityPath, Feature, FeatureKind, Field, JiraLink, Named, Plan, PlanMeta,
     ProgramObjective, Story, TeamObjective,

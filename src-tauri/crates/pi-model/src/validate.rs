@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use serde::Serialize;
 
 use crate::config::{RepoConfig, RuleLevel};
+use crate::workflow::{KnownStatuses, StatusList, StatusSource};
 use crate::{EntityId, EntityPath, Field, Plan};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -27,8 +28,19 @@ pub struct Finding {
     pub message: String,
 }
 
-/// Runs every built-in check and every configured rule, in file order.
+/// Runs every built-in check and every configured rule, in file order, with the statuses of
+/// `[statuses]` (or, where not configured, the usual names, whose misses are warnings).
 pub fn validate(plan: &Plan, config: &RepoConfig) -> Vec<Finding> {
+    validate_with(
+        plan,
+        config,
+        &KnownStatuses::resolve(&config.statuses, None),
+    )
+}
+
+/// [`validate`] with the known statuses given, e.g. resolved with the account's workflows kept
+/// beside the tracking snapshot ([`KnownStatuses::resolve`]).
+pub fn validate_with(plan: &Plan, config: &RepoConfig, statuses: &KnownStatuses) -> Vec<Finding> {
     let mut out = Vec::new();
     check_header(plan, &mut out);
     check_unique_ids(plan, &mut out);
@@ -44,7 +56,7 @@ pub fn validate(plan: &Plan, config: &RepoConfig) -> Vec<Finding> {
                 description: &objective.description,
                 status: objective.status.as_deref(),
                 effort: objective.effort.map(|e| e.points()),
-                known_statuses: &config.statuses.objective,
+                known_statuses: &statuses.objective,
                 allowed_statuses: config
                     .validation
                     .allowed_statuses
@@ -66,7 +78,7 @@ pub fn validate(plan: &Plan, config: &RepoConfig) -> Vec<Finding> {
                 description: &feature.description,
                 status: feature.status.as_deref(),
                 effort: feature.effort.map(|e| e.points()),
-                known_statuses: &config.statuses.feature,
+                known_statuses: &statuses.feature,
                 allowed_statuses: config
                     .validation
                     .allowed_statuses
@@ -214,7 +226,7 @@ struct Common<'a> {
     description: &'a str,
     status: Option<&'a str>,
     effort: Option<f64>,
-    known_statuses: &'a [String],
+    known_statuses: &'a StatusList,
     allowed_statuses: Option<(&'a [String], RuleLevel)>,
 }
 
@@ -252,22 +264,16 @@ fn check_common(c: &Common<'_>, config: &RepoConfig, out: &mut Vec<Finding>) {
 }
 
 fn check_status(c: &Common<'_>, status: &str, out: &mut Vec<Finding>) {
-    let known = c
-        .known_statuses
-        .iter()
-        .any(|s| s.eq_ignore_ascii_case(status));
-    if !known {
+    let known = c.known_statuses;
+    if !known.contains(status) {
+        let (severity, message) = unknown_status(c, status);
         push(
             out,
-            Severity::Error,
+            severity,
             "known-status",
             c.path,
             Some(Field::Status),
-            format!(
-                "{} has status {status:?}, which is not one of: {}",
-                c.what,
-                c.known_statuses.join(", ")
-            ),
+            message,
         );
     } else if let Some((allowed, level)) = c.allowed_statuses
         && !allowed.iter().any(|s| s.eq_ignore_ascii_case(status))
@@ -284,6 +290,34 @@ fn check_status(c: &Common<'_>, status: &str, out: &mut Vec<Finding>) {
                 allowed.join(", ")
             ),
         );
+    }
+}
+
+/// The finding for a status outside the known list: an error against a configured or the
+/// account's list, a warning against the usual names (the account's workflow unknown here).
+fn unknown_status(c: &Common<'_>, status: &str) -> (Severity, String) {
+    let known = c.known_statuses;
+    let names = known.names.join(", ");
+    let what = c.what;
+    match known.source {
+        StatusSource::Configured => (
+            Severity::Error,
+            format!(
+                "{what} has status {status:?}, which is not one of pi-planner.toml's [statuses]: {names}"
+            ),
+        ),
+        StatusSource::Account => (
+            Severity::Error,
+            format!(
+                "{what} has status {status:?}, which is not a state of Targetprocess's workflow: {names}"
+            ),
+        ),
+        StatusSource::Usual => (
+            Severity::Warning,
+            format!(
+                "{what} has status {status:?}, which is not one of the usual states ({names}); this account's workflow is not known here, so it is not checked: pull from Targetprocess (or run `tpcli tp schema`), or list the states under [statuses] in pi-planner.toml"
+            ),
+        ),
     }
 }
 

@@ -385,7 +385,7 @@ async fn delete_bulk_inner_collections_and_meta() {
         .iter()
         .map(|s| s["Name"].as_str().unwrap())
         .collect();
-    assert_eq!(names, pi_model::StatusConfig::default().feature);
+    assert_eq!(names, pi_model::workflow::USUAL_FEATURE_STATES);
 }
 
 const EDITOR: &str = "include=[EntityVersion,LastEditor[Id,FirstName,LastName,FullName,Login]]";

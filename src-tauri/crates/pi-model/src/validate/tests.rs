@@ -111,7 +111,7 @@ fn duplicate_ids_are_errors_on_the_second_use() {
 }
 
 #[test]
-fn negative_effort_unknown_status_and_missing_name_are_errors() {
+fn negative_effort_and_missing_name_are_errors_an_unusual_status_a_warning() {
     let mut p = plan();
     p.objectives[0].effort = Effort::new(-1.0);
     p.objectives[0].features[0].status = Some("Shipped".into());
@@ -127,7 +127,7 @@ fn negative_effort_unknown_status_and_missing_name_are_errors() {
             ),
             (
                 "known-status",
-                Severity::Error,
+                Severity::Warning,
                 EntityPath::Feature {
                     objective: 0,
                     index: 0
