@@ -4,13 +4,19 @@
 //! Entities are matched by id, never by name or position. Per entity and per field: a change on
 //! one side is taken; the same change on both sides is taken once; different changes of one field
 //! are a [`Conflict`] — data, not an error — and the merged plan keeps the local value so nothing
-//! the team typed is lost. Free text merges line by line and acceptance criteria item by item
-//! (diff3), so edits of different lines or criteria never conflict. Two features added to one
-//! objective never conflict. A feature moved between objectives keeps its identity.
+//! the team typed is lost. Free text merges line by line (diff3), so edits of different lines
+//! never conflict; acceptance criteria merge item by item (`items`), so edits of different
+//! criteria never conflict and criteria both sides append are all kept, local's first. Two
+//! features (or objectives) added at one place never conflict and come local's first. A feature
+//! moved between objectives keeps its identity; moved on one side and deleted on the other, it
+//! is an edit/delete conflict. Entities whose ids a file did not carry (derived from names by the
+//! legacy importer) are matched first by [`align_derived_ids`].
 //!
 //! It deliberately knows nothing of files, git or Targetprocess: it maps three plans to one.
 
+mod align;
 mod diff3;
+mod items;
 mod order;
 mod resolve;
 mod value;
@@ -19,6 +25,7 @@ use std::collections::{HashMap, HashSet};
 
 use serde::Serialize;
 
+pub use align::{Derived, align_derived_ids};
 pub use diff3::{Merged, merge as merge_sequences, merge_text};
 pub use resolve::{Resolution, ResolveError, resolve};
 pub use value::{
@@ -29,7 +36,9 @@ pub use value::{
 use crate::{EntityId, Feature, Field, Plan, TeamObjective};
 
 /// Objective or feature.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, serde::Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum EntityKind {
     Objective,
@@ -38,7 +47,7 @@ pub enum EntityKind {
 
 /// A field changed differently on both sides (or an entity edited on one side and deleted on the
 /// other, with `field: None`).
-#[derive(Clone, Debug, PartialEq, Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, serde::Deserialize, schemars::JsonSchema)]
 pub struct Conflict {
     pub kind: EntityKind,
     pub entity: EntityId,
@@ -51,7 +60,7 @@ pub struct Conflict {
 }
 
 /// Which side a change in the merged plan came from.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Origin {
     /// Made locally, not in Targetprocess yet.
@@ -63,7 +72,7 @@ pub enum Origin {
 }
 
 /// One difference between the base and the merged plan, with where it came from.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Change {
     pub kind: EntityKind,
     pub entity: EntityId,
@@ -254,7 +263,8 @@ impl Merger {
                 local: l.map(|x| x.1),
                 remote: r.map(|x| x.1),
             };
-            let Some(feature) = self.entity(&id, &sides, &FEATURE) else {
+            let kept = self.moved_and_deleted(&id, b, l, r);
+            let Some(feature) = kept.or_else(|| self.entity(&id, &sides, &FEATURE)) else {
                 continue;
             };
             let parent = self.parent(&feature, b, l, r, &merged);
@@ -263,6 +273,38 @@ impl Merger {
             }
         }
         out
+    }
+
+    /// A feature moved to another objective on one side, unchanged there, and deleted on the
+    /// other: the move is an edit, so this is an edit/delete conflict and the moved feature is
+    /// kept (as for any other edit against a delete).
+    fn moved_and_deleted(
+        &mut self,
+        id: &EntityId,
+        b: Option<&(&EntityId, &Feature)>,
+        l: Option<&(&EntityId, &Feature)>,
+        r: Option<&(&EntityId, &Feature)>,
+    ) -> Option<Feature> {
+        let (base, kept) = match (b, l, r) {
+            (Some(b), Some(k), None) | (Some(b), None, Some(k)) => (b, k),
+            _ => return None,
+        };
+        if base.0 == kept.0 || base.1 != kept.1 {
+            return None;
+        }
+        let presence = |side: Option<&(&EntityId, &Feature)>| {
+            side.map_or(FieldValue::Missing, |x| FieldValue::Text(x.1.name.clone()))
+        };
+        self.conflicts.push(Conflict {
+            kind: EntityKind::Feature,
+            entity: id.clone(),
+            name: kept.1.name.clone(),
+            field: None,
+            base: FieldValue::Text(base.1.name.clone()),
+            local: presence(l),
+            remote: presence(r),
+        });
+        Some(kept.1.clone())
     }
 
     /// The merged objective of a feature: a move on one side is taken; different moves conflict
@@ -439,17 +481,17 @@ fn merge_value(
             merge_text(b, l, r).map(FieldValue::Text)
         }
         (FieldValue::Criteria(b), FieldValue::Criteria(l), FieldValue::Criteria(r)) => {
-            match diff3::merge(&keyed(b), &keyed(l), &keyed(r)) {
-                Merged::Clean(items) => Some(FieldValue::Criteria(unkeyed(items))),
-                Merged::Conflict => None,
-            }
+            items::merge_items(&keyed(b), &keyed(l), &keyed(r), |x, y| {
+                items::alike_text(&x.0, &y.0)
+            })
+            .map(|items| FieldValue::Criteria(unkeyed(items)))
         }
         _ => None,
     }?;
     Some((merged, Some(Origin::Both)))
 }
 
-/// Criteria as orderable, hashable items for diff3.
+/// Criteria as orderable, hashable items for the item-wise merge.
 fn keyed(items: &[crate::Criterion]) -> Vec<(String, bool)> {
     items.iter().map(|c| (c.text.clone(), c.done)).collect()
 }

@@ -1,32 +1,40 @@
 //! The order of entities in a merged plan: the local order, with entities that only the remote
-//! side has placed after the entity that precedes them remotely.
+//! side has placed after the entity that precedes them remotely — and after what local added
+//! there, so that additions of both sides at one place come local's first.
 
 use std::collections::{HashMap, HashSet};
 use std::hash::Hash;
 
 /// Every id of the three sides once: local order first, then remote-only ids inserted after their
-/// remote predecessor, then ids only the base has (the merge decides whether they survive).
+/// remote predecessor (past the ids local added right after it), then ids only the base has (the
+/// merge decides whether they survive).
 ///
 /// Linear in the number of ids: remote-only ids are collected as runs hanging off the id that
-/// precedes them remotely (or off the start), and the runs are spliced in while the local order is
-/// written out.
+/// precedes them remotely (or off the start), and each run is spliced in before the next local id
+/// that is not a local addition (or at the end) while the local order is written out.
 pub fn union<T: Clone + Eq + Hash>(base: &[T], local: &[T], remote: &[T]) -> Vec<T> {
+    let known: HashSet<&T> = remote.iter().chain(base).collect();
     let mut seen: HashSet<&T> = HashSet::with_capacity(local.len() + remote.len());
     let local: Vec<&T> = local.iter().filter(|id| seen.insert(*id)).collect();
     let runs = remote_runs(remote, &mut seen);
     let mut out: Vec<T> = Vec::with_capacity(seen.len() + base.len());
-    let emit = |out: &mut Vec<T>, id: &T| {
-        out.push(id.clone());
-        if let Some(run) = runs.get(&Some(id)) {
+    let mut pending: Option<&Vec<&T>> = runs.get(&None);
+    let flush = |out: &mut Vec<T>, pending: &mut Option<&Vec<&T>>| {
+        if let Some(run) = pending.take() {
             out.extend(run.iter().map(|x| (*x).clone()));
         }
     };
-    if let Some(run) = runs.get(&None) {
-        out.extend(run.iter().map(|x| (*x).clone()));
-    }
     for id in local {
-        emit(&mut out, id);
+        if known.contains(id) {
+            flush(&mut out, &mut pending);
+        }
+        out.push(id.clone());
+        if let Some(run) = runs.get(&Some(id)) {
+            flush(&mut out, &mut pending);
+            pending = Some(run);
+        }
     }
+    flush(&mut out, &mut pending);
     for id in base {
         if seen.insert(id) {
             out.push(id.clone());
@@ -69,8 +77,9 @@ mod tests {
     fn remote_additions_follow_their_remote_predecessor() {
         assert_eq!(
             union(&[1, 2, 3], &[1, 2, 3, 9], &[1, 7, 2, 3, 8]),
-            vec![1, 7, 2, 3, 8, 9]
+            vec![1, 7, 2, 3, 9, 8]
         );
+        assert_eq!(union(&[1, 2], &[1, 5, 2], &[1, 6, 2]), vec![1, 5, 6, 2]);
         assert_eq!(union(&[1], &[1], &[0, 1]), vec![0, 1]);
         assert_eq!(union(&[1, 2], &[2], &[1]), vec![1, 2]);
         assert_eq!(union(&[], &[5], &[7, 8, 5, 9]), vec![7, 8, 5, 9]);
@@ -91,7 +100,11 @@ mod tests {
                 last_pos = Some(pos);
                 continue;
             }
-            let at = last_pos.map_or(0, |p| p + 1);
+            let mut at = last_pos.map_or(0, |p| p + 1);
+            // Past what local added at that place: local's additions come first.
+            while at < out.len() && !remote.contains(&out[at]) && !base.contains(&out[at]) {
+                at += 1;
+            }
             out.insert(at, *id);
             last_pos = Some(at);
         }

@@ -177,7 +177,8 @@ fn both_add_different_epics_to_one_objective() {
         .iter()
         .map(|f| f.name.clone())
         .collect();
-    assert_eq!(names, vec!["Epic old", "B", "A"]);
+    // Both added at one place: local's first, then Targetprocess's.
+    assert_eq!(names, vec!["Epic old", "A", "B"]);
 }
 
 #[test]
