@@ -3,14 +3,14 @@
 use std::fmt;
 
 /// A 1-based line and column (column counted in characters).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, schemars::JsonSchema)]
 pub struct Position {
     pub line: usize,
     pub column: usize,
 }
 
 /// What kind of problem stopped the parse; callers act on these.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ParseErrorKind {
     /// Unresolved git conflict markers (`<<<<<<<` … `>>>>>>>`) are in the file.
@@ -25,7 +25,7 @@ pub enum ParseErrorKind {
 
 /// One located problem. Displayed as `LINE:COLUMN: MESSAGE`; the caller puts the file name in
 /// front (`plan.md:27:13: Effort must be a number of points, found "thirty-four"`).
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
 pub struct ParseError {
     pub kind: ParseErrorKind,
     #[serde(flatten)]

@@ -101,7 +101,7 @@ fn detect(text: &str) -> Detected {
 }
 
 /// Which layout a parsed file was written in.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Layout {
     /// The current format (`format: pi-plan/1` in the front matter).

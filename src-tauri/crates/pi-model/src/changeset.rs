@@ -14,7 +14,7 @@ use crate::merge::{FEATURE_FIELDS, FieldValue, OBJECTIVE_FIELDS, feature_get, ob
 use crate::{EntityId, Feature, Field, Plan, TeamObjective};
 
 /// One field going from one value to another.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct FieldChange {
     pub field: Field,
     pub from: FieldValue,
@@ -22,7 +22,7 @@ pub struct FieldChange {
 }
 
 /// One operation against Targetprocess.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "op", rename_all = "snake_case")]
 pub enum Op {
     /// A new objective; `id` is its local id until TP assigns one.

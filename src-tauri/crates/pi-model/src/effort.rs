@@ -65,6 +65,20 @@ impl Serialize for Effort {
     }
 }
 
+/// Effort is written as a plain number of points.
+impl schemars::JsonSchema for Effort {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Effort".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "number",
+            "description": "Effort in points",
+        })
+    }
+}
+
 impl<'de> Deserialize<'de> for Effort {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let v = f64::deserialize(deserializer)?;

@@ -100,6 +100,21 @@ impl Serialize for EntityId {
     }
 }
 
+/// An id is written as `tp:<number>` or `new:<local id>`.
+impl schemars::JsonSchema for EntityId {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "EntityId".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "string",
+            "pattern": "^(tp:[0-9]+|new:.+)$",
+            "description": "A Targetprocess id (tp:123) or the local id of an item not created yet (new:…)",
+        })
+    }
+}
+
 impl<'de> Deserialize<'de> for EntityId {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let s = String::deserialize(deserializer)?;

@@ -8,7 +8,7 @@ use crate::{Effort, EntityId};
 
 /// A named Targetprocess entity the plan belongs to (ART, release, team), with its TP id once
 /// known.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Named {
     pub id: Option<i64>,
     pub name: String,
@@ -16,7 +16,7 @@ pub struct Named {
 
 /// Stable facts about where a plan comes from. Nothing volatile (no timestamps): the per-entity
 /// sync base lives on the tracking branch, not in the file the planner edits.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct PlanMeta {
     /// The Targetprocess account the plan is synced with, e.g. `https://acme.tpondemand.com`.
     pub tp_url: Option<String>,
@@ -25,7 +25,7 @@ pub struct PlanMeta {
 }
 
 /// A team's PI plan for one release.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Plan {
     pub art: Named,
     pub release: Named,
@@ -40,7 +40,7 @@ pub struct Plan {
 }
 
 /// A program PI objective, shown for reference; never edited through a team plan.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ProgramObjective {
     /// TP id; a local id only for program objectives known by name alone (legacy imports).
     pub id: EntityId,
@@ -48,7 +48,7 @@ pub struct ProgramObjective {
 }
 
 /// A team PI objective.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct TeamObjective {
     pub id: EntityId,
     pub name: String,
@@ -70,7 +70,7 @@ pub struct TeamObjective {
 }
 
 /// Which Targetprocess work item a [`Feature`] is.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum FeatureKind {
     #[default]
@@ -79,7 +79,7 @@ pub enum FeatureKind {
 }
 
 /// A feature (or epic) delivering a team objective.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Feature {
     pub id: EntityId,
     pub kind: FeatureKind,
@@ -96,7 +96,7 @@ pub struct Feature {
 }
 
 /// A Jira story decomposing a feature. Read-only in the plan.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Story {
     pub key: String,
     pub url: Option<String>,
@@ -108,14 +108,14 @@ pub struct Story {
 }
 
 /// One acceptance criterion: a single line of inline markdown and whether it is met.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Criterion {
     pub text: String,
     pub done: bool,
 }
 
 /// The Jira issue (usually an epic) a feature is synced with.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct JiraLink {
     pub key: String,
     /// Browse URL; `None` when it is derived from the plan's Jira site.
@@ -133,7 +133,7 @@ impl JiraLink {
 
 /// Where in a plan an entity sits, by position. Unambiguous even when ids are duplicated, so
 /// findings and parse locations can point at the right section.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum EntityPath {
     /// The plan as a whole (front matter, title).
@@ -151,7 +151,7 @@ pub enum EntityPath {
 }
 
 /// An editable (or identifying) field of an objective or feature.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Field {
     Id,

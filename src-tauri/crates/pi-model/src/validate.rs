@@ -10,7 +10,7 @@ use crate::config::{RepoConfig, RuleLevel};
 use crate::workflow::{KnownStatuses, StatusList, StatusSource};
 use crate::{EntityId, EntityPath, Field, Plan};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Error,
@@ -18,7 +18,7 @@ pub enum Severity {
 }
 
 /// One problem found in a plan.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Finding {
     pub severity: Severity,
     /// Stable rule name, e.g. `unique-ids`, `effort-range`.

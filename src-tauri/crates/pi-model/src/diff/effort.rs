@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use crate::{EntityId, Plan};
 
 /// One sum of effort points before and after.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Totals {
     pub before: f64,
     pub after: f64,
@@ -20,7 +20,7 @@ impl Totals {
 }
 
 /// The team's effort: objective effort (all and committed only) and feature effort.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct TeamEffort {
     pub team: String,
     pub objectives: Totals,
@@ -29,7 +29,7 @@ pub struct TeamEffort {
 }
 
 /// Objective effort supporting one program objective (`id: None`: objectives linked to none).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ProgramEffort {
     pub id: Option<EntityId>,
     pub name: String,
@@ -37,7 +37,7 @@ pub struct ProgramEffort {
 }
 
 /// Effort before and after, per team and per program objective.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct EffortTotals {
     pub team: TeamEffort,
     /// In the order of the new plan's program objectives, then ones only the old plan had, then

@@ -22,7 +22,7 @@ use crate::merge::{
 use crate::{EntityId, Feature, Field, Plan, TeamObjective};
 
 /// Whether an entity is new, gone, or present in both versions.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Presence {
     Added,
@@ -32,7 +32,7 @@ pub enum Presence {
 }
 
 /// One field's old and new value; for free text, the words that changed.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct FieldDiff {
     pub field: Field,
     pub before: FieldValue,
@@ -43,21 +43,21 @@ pub struct FieldDiff {
 }
 
 /// An objective referenced from a feature, by id and name.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ObjectiveRef {
     pub id: EntityId,
     pub name: String,
 }
 
 /// A feature moved from one objective to another.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Move {
     pub from: ObjectiveRef,
     pub to: ObjectiveRef,
 }
 
 /// How one objective or feature differs between the versions.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct EntityDiff {
     pub kind: EntityKind,
     pub id: EntityId,
@@ -82,7 +82,7 @@ impl EntityDiff {
 }
 
 /// Everything that differs between two plans.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct PlanDiff {
     /// In the new plan's order, each objective followed by its features; removed features after
     /// the features of their old objective, removed objectives last.

@@ -8,7 +8,7 @@ use similar::{ChangeTag, TextDiff};
 use crate::Criterion;
 
 /// What a span of words is in the comparison.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum SpanTag {
     /// In both texts.
@@ -20,7 +20,7 @@ pub enum SpanTag {
 }
 
 /// A run of words (with the whitespace between them) sharing one tag.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct WordSpan {
     pub tag: SpanTag,
     pub text: String,

@@ -6,7 +6,7 @@ use super::{Conflict, EntityKind, FieldValue, feature_set, objective_set};
 use crate::{Criterion, Plan};
 
 /// How to settle one conflict.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "strategy", content = "value", rename_all = "snake_case")]
 pub enum Resolution {
     KeepLocal,

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::{Criterion, Effort, EntityId, Feature, Field, JiraLink, TeamObjective};
 
 /// One field's value on one side of a merge.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "type", content = "value", rename_all = "snake_case")]
 pub enum FieldValue {
     /// The entity does not exist on this side (added on another, or deleted here).
