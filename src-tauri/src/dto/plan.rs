@@ -100,6 +100,9 @@ pub struct StoryDto {
     pub url: Option<String>,
     pub summary: String,
     pub status: Option<String>,
+    /// Jira's status category key: `new`, `indeterminate` or `done`.
+    #[serde(default)]
+    pub status_category: Option<String>,
     pub assignee: Option<String>,
     pub points: Option<f64>,
     pub acceptance_criteria: Vec<CriterionDto>,
@@ -225,6 +228,7 @@ fn story_dto(s: &Story) -> StoryDto {
         url: s.url.clone(),
         summary: s.summary.clone(),
         status: s.status.clone(),
+        status_category: s.status_category.clone(),
         assignee: s.assignee.clone(),
         points: s.points.map(Effort::points),
         acceptance_criteria: s.acceptance_criteria.iter().map(criterion_dto).collect(),
@@ -331,6 +335,7 @@ fn story_from(s: StoryDto) -> Result<Story, UiError> {
         url: s.url,
         summary: s.summary,
         status: s.status,
+        status_category: s.status_category,
         assignee: s.assignee,
         points: effort(s.points)?,
         acceptance_criteria: s

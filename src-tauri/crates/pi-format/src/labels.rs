@@ -11,6 +11,7 @@ pub(crate) const STORY: &str = "Story:";
 /// Story-only field labels (stories are read-only; these are not [`pi_model::Field`]s).
 pub(crate) const ASSIGNEE: &str = "Assignee";
 pub(crate) const POINTS: &str = "Points";
+pub(crate) const STATUS_CATEGORY: &str = "Status Category";
 
 /// The title line's text: `{release} Plan - {team}`, trimmed.
 pub(crate) fn title(release: &str, team: &str) -> String {

@@ -217,6 +217,7 @@ fn story(out: &mut Out, s: &Story) {
     };
     out.jira(Some(&link));
     out.text_field(Field::Status.label(), s.status.as_deref());
+    out.text_field(labels::STATUS_CATEGORY, s.status_category.as_deref());
     out.text_field(labels::ASSIGNEE, s.assignee.as_deref());
     out.effort(labels::POINTS, s.points);
     out.criteria(&s.acceptance_criteria);

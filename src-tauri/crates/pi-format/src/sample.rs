@@ -177,6 +177,7 @@ fn story(rng: &mut Rng, epic: &str) -> Vec<Story> {
             url: None,
             summary: format!("{} {}", rng.pick(VERBS), rng.pick(THINGS)),
             status: Some(rng.pick(STATES).into()),
+            status_category: None,
             assignee: Some(rng.pick(PEOPLE).into()),
             points: Effort::new(3.0),
             acceptance_criteria: Vec::new(),

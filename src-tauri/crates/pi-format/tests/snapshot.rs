@@ -29,6 +29,7 @@ fn sample() -> Plan {
             url: None,
             summary: "Signup form".into(),
             status: Some("In Progress".into()),
+            status_category: Some("indeterminate".into()),
             assignee: Some("Mei Chen".into()),
             points: Effort::new(3.0),
             acceptance_criteria: vec![],
@@ -166,6 +167,8 @@ fn rendered_sample() {
     **Jira**: DAD-2701
 
     **Status**: In Progress
+
+    **Status Category**: indeterminate
 
     **Assignee**: Mei Chen
 

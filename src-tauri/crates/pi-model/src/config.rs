@@ -27,6 +27,8 @@ pub struct RepoConfig {
     pub approvals: ApprovalPolicy,
     /// Reusable objective, feature and whole-plan templates.
     pub templates: TemplatesConfig,
+    /// Where the features' Jira epics and their stories are read from; absent: no Jira.
+    pub jira: Option<crate::JiraSettings>,
 }
 
 /// `[approvals]`: the sign-off policy. Off (`required = 0`) unless configured.
@@ -312,6 +314,9 @@ impl RepoConfig {
             ));
         }
         if let Some(message) = self.templates.dangling_reference() {
+            return bad(message);
+        }
+        if let Some(message) = self.jira.as_ref().and_then(crate::JiraSettings::problem) {
             return bad(message);
         }
         Ok(())

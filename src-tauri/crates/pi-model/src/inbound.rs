@@ -226,6 +226,9 @@ impl Boundary {
         self.opt_line(&mut s.url, MAX_URL_CHARS, || of("link"));
         self.line(&mut s.summary, MAX_NAME_CHARS, || of("summary"));
         self.opt_line(&mut s.status, MAX_NAME_CHARS, || of("status"));
+        self.opt_line(&mut s.status_category, MAX_NAME_CHARS, || {
+            of("status category")
+        });
         self.opt_line(&mut s.assignee, MAX_NAME_CHARS, || of("assignee"));
         self.criteria(&mut s.acceptance_criteria, &of("acceptance criteria"));
     }

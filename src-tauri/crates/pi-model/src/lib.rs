@@ -11,6 +11,7 @@ pub mod diff;
 mod effort;
 mod id;
 pub mod inbound;
+mod jira_config;
 pub mod lookup;
 pub mod merge;
 mod plan;
@@ -19,13 +20,14 @@ pub mod workflow;
 
 pub use config::{
     ApprovalPolicy, Approver, CONFIG_FILE_NAME, ConfigError, EffortRangeRule, FeatureTemplate,
-    MaxObjectivesRule, ObjectiveLink, ObjectiveTemplate, PlanTemplate, RepoConfig, RuleLevel, SignatureRule,
-    StatusConfig, TemplatesConfig, TpSchema, ValidationConfig,
+    MaxObjectivesRule, ObjectiveLink, ObjectiveTemplate, PlanTemplate, RepoConfig, RuleLevel,
+    SignatureRule, StatusConfig, TemplatesConfig, TpSchema, ValidationConfig,
 };
 pub use effort::{Effort, EffortError};
 pub use id::{EntityId, IdError, LocalId};
-pub use workflow::{KnownStatuses, StatusKind, StatusList, StatusSource, WorkflowState, Workflows};
+pub use jira_config::{JiraDeployment, JiraSettings};
 pub use plan::{
     Criterion, EntityPath, Feature, FeatureKind, Field, JiraLink, Named, Plan, PlanMeta,
     ProgramObjective, Story, TeamObjective,
 };
+pub use workflow::{KnownStatuses, StatusKind, StatusList, StatusSource, WorkflowState, Workflows};

@@ -70,7 +70,9 @@ pub struct TeamObjective {
 }
 
 /// Which Targetprocess work item a [`Feature`] is.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum FeatureKind {
     #[default]
@@ -102,6 +104,10 @@ pub struct Story {
     pub url: Option<String>,
     pub summary: String,
     pub status: Option<String>,
+    /// Jira's status category key (`new`, `indeterminate` or `done`): the status's meaning for
+    /// logic, since status names differ per workflow. `None` in files written before it was kept.
+    #[serde(default)]
+    pub status_category: Option<String>,
     pub assignee: Option<String>,
     pub points: Option<Effort>,
     pub acceptance_criteria: Vec<Criterion>,
@@ -133,7 +139,19 @@ impl JiraLink {
 
 /// Where in a plan an entity sits, by position. Unambiguous even when ids are duplicated, so
 /// findings and parse locations can point at the right section.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, schemars::JsonSchema)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum EntityPath {
     /// The plan as a whole (front matter, title).
@@ -151,7 +169,19 @@ pub enum EntityPath {
 }
 
 /// An editable (or identifying) field of an objective or feature.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, schemars::JsonSchema)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Field {
     Id,

@@ -79,7 +79,11 @@ stories: Array<StoryDto>, };
 
 export type CriterionDto = { text: string, done: boolean, };
 
-export type StoryDto = { key: string, url: string | null, summary: string, status: string | null, assignee: string | null, points: number | null, acceptanceCriteria: Array<CriterionDto>, };
+export type StoryDto = { key: string, url: string | null, summary: string, status: string | null, 
+/**
+ * Jira's status category key: `new`, `indeterminate` or `done`.
+ */
+statusCategory: string | null, assignee: string | null, points: number | null, acceptanceCriteria: Array<CriterionDto>, };
 
 export type FindingDto = { severity: SeverityDto, rule: string, 
 /**

@@ -393,6 +393,7 @@ impl<'a> Builder<'a> {
             url: head.url,
             summary: head.summary,
             status: None,
+            status_category: None,
             assignee: None,
             points: None,
             acceptance_criteria: Vec::new(),

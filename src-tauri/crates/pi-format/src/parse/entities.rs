@@ -268,6 +268,7 @@ impl<'a> Ctx<'a> {
             url: None,
             summary: escape::unescape_inline(rest.trim()),
             status: None,
+            status_category: None,
             assignee: None,
             points: None,
             acceptance_criteria: Vec::new(),
@@ -280,6 +281,7 @@ impl<'a> Ctx<'a> {
                 Item::Description(..) => {}
                 Item::Field(v) => match v.label {
                     "Status" => s.status = Some(fields::text(&v)),
+                    labels::STATUS_CATEGORY => s.status_category = Some(fields::text(&v)),
                     "Assignee" => s.assignee = Some(fields::text(&v)),
                     "Points" => s.points = self.check(fields::effort(&v)),
                     _ => {

@@ -57,6 +57,7 @@ impl Kind {
                 "Assignee",
                 "Points",
                 "Acceptance Criteria",
+                "Status Category",
             ],
         }
     }
@@ -112,6 +113,7 @@ fn label_index(kind: Kind, label: &str) -> Option<usize> {
         (Kind::Story, "Assignee") => 2,
         (Kind::Story, "Points") => 3,
         (Kind::Story, "Acceptance Criteria") => 4,
+        (Kind::Story, "Status Category") => 5,
         _ => return None,
     })
 }

@@ -107,15 +107,17 @@ fn story() -> impl Strategy<Value = Story> {
         line(),
         option::of(line()),
         option::of(line()),
+        option::of(line()),
         option::of(effort()),
         criteria(),
     )
         .prop_map(
-            |(j, summary, status, assignee, points, acceptance_criteria)| Story {
+            |(j, summary, status, status_category, assignee, points, acceptance_criteria)| Story {
                 key: j.key,
                 url: j.url,
                 summary,
                 status,
+                status_category,
                 assignee,
                 points,
                 acceptance_criteria,

@@ -110,6 +110,7 @@ fn stories_from_jira_are_cleaned() {
         url: None,
         summary: "Log\u{1b}]0;pwned\u{7} in".to_owned(),
         status: None,
+        status_category: Some("done\u{202e}".to_owned()),
         assignee: None,
         points: None,
         acceptance_criteria: Vec::new(),
@@ -119,6 +120,7 @@ fn stories_from_jira_are_cleaned() {
         (s.key.as_str(), s.summary.as_str()),
         ("DAD-1", "Log ]0;pwned  in")
     );
+    assert_eq!(s.status_category.as_deref(), Some("done"));
 }
 
 fn awkward() -> impl Strategy<Value = String> {
