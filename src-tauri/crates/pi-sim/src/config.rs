@@ -18,6 +18,9 @@ pub struct SimConfig {
     pub data: DataSource,
     /// Resource, link and custom-field names to serve.
     pub schema: pi_model::TpSchema,
+    /// The account profile: demo (default) or another company's account (`Profile`); set it
+    /// with [`SimConfig::for_profile`], which also sets `schema` to the profile's names.
+    pub profile: crate::Profile,
     /// Faults active from the start.
     pub faults: Faults,
     /// Server UTC offset shown in `/Date(ms±hhmm)/` values.
@@ -45,6 +48,7 @@ impl Default for SimConfig {
             seed: 42,
             data: DataSource::Demo,
             schema: pi_model::TpSchema::default(),
+            profile: crate::Profile::Demo,
             faults: Faults::default(),
             tz_offset_minutes: 60,
             control_api: false,
@@ -54,6 +58,17 @@ impl Default for SimConfig {
             bulk_atomic: true,
             bulk_max: 100,
             clock: SimClock::System,
+        }
+    }
+}
+
+impl SimConfig {
+    /// The default settings for an account profile: its names (`schema`) and its data.
+    pub fn for_profile(profile: crate::Profile) -> Self {
+        Self {
+            schema: profile.tp_schema(),
+            profile,
+            ..Self::default()
         }
     }
 }

@@ -90,6 +90,8 @@ fn field(
                 .collect();
             json!({ "Items": items })
         }
+        // TP answers an entity without custom field values with an empty list.
+        FieldKind::CustomFields if v.is_null() => json!([]),
         _ => v.clone(),
     }
 }

@@ -39,8 +39,6 @@ pub struct TypeDef {
     pub resource_type: String,
     /// Plural, canonical path segment (e.g. `Features`).
     pub plural: String,
-    /// Id of the type's `EntityType` (TP numbers entity types).
-    pub entity_type_id: i64,
     pub fields: Vec<FieldDef>,
     /// Types whose entities cannot be written through the API (states, users, definitions).
     pub read_only: bool,
@@ -61,6 +59,8 @@ impl TypeDef {
 pub struct Schema {
     pub tp: TpSchema,
     pub types: Vec<TypeDef>,
+    /// The account profile served (names, workflows, page size).
+    pub profile: crate::profile::Profile,
 }
 
 /// `Teams` → `Team`, `AgileReleaseTrains` → `AgileReleaseTrain`, `Stories` → `Story`.
@@ -107,13 +107,12 @@ fn common() -> Vec<FieldDef> {
         .collect()
 }
 
-fn ty(plural: &str, entity_type_id: i64, fields: Vec<FieldDef>) -> TypeDef {
+fn ty(plural: &str, fields: Vec<FieldDef>) -> TypeDef {
     let mut all = common();
     all.extend(fields);
     TypeDef {
         resource_type: singular(plural),
         plural: plural.to_owned(),
-        entity_type_id,
         fields: all,
         read_only: false,
     }
@@ -148,12 +147,10 @@ fn structure_types() -> Vec<TypeDef> {
     vec![
         ty(
             "AgileReleaseTrains",
-            1001,
             vec![req("Name", Text), f("Description", Html)],
         ),
         ty(
             "Releases",
-            1002,
             vec![
                 req("Name", Text),
                 f("StartDate", Date),
@@ -164,7 +161,6 @@ fn structure_types() -> Vec<TypeDef> {
         ),
         ty(
             "Teams",
-            1003,
             vec![
                 req("Name", Text),
                 f("Abbreviation", Text),
@@ -176,46 +172,67 @@ fn structure_types() -> Vec<TypeDef> {
     ]
 }
 
+/// Top-level fields of the configured names, and `CustomFields` (every TP work item has them;
+/// a name of the `CustomFields.Name` form is one of them).
+fn configured(fields: &mut Vec<FieldDef>, names: &[(&str, FieldKind)]) {
+    for (name, kind) in names {
+        if TpSchema::custom_field(name).is_none() {
+            fields.push(f(name, kind.clone()));
+        }
+    }
+    fields.push(f("CustomFields", FieldKind::CustomFields));
+}
+
 /// Objectives, epics and features, with the configurable names.
-fn planning_types(tp: &TpSchema) -> Vec<TypeDef> {
+fn planning_types(tp: &TpSchema, profile: crate::profile::Profile) -> Vec<TypeDef> {
     use FieldKind::*;
     let art = || f("AgileReleaseTrain", r("AgileReleaseTrain"));
-    let team_objective = work(vec![
+    let mut objective_fields = vec![
         req("Team", r("Team")),
         req("Release", r("Release")),
-        f(&tp.committed_field, Bool),
-        f(&tp.business_value_field, Number),
-        f(&tp.actual_business_value_field, Number),
         f(
             &tp.objective_program_objective_field,
             r(&singular(&tp.program_objective_resource)),
         ),
-    ]);
-    let program_objective = work(vec![
-        req("Release", r("Release")),
-        art(),
-        f(&tp.business_value_field, Number),
-    ]);
-    let feature = work(vec![
+    ];
+    configured(
+        &mut objective_fields,
+        &[
+            (&tp.committed_field, Bool),
+            (&tp.business_value_field, Number),
+            (&tp.actual_business_value_field, Number),
+        ],
+    );
+    for name in profile.unused_objective_fields() {
+        objective_fields.push(f(name, Number));
+    }
+    let team_objective = work(objective_fields);
+    let mut program_fields = vec![req("Release", r("Release")), art()];
+    configured(&mut program_fields, &[(&tp.business_value_field, Number)]);
+    let program_objective = work(program_fields);
+    let objective_type = singular(&tp.team_objective_resource);
+    let link = if tp.single_objective_link() {
+        r(&objective_type)
+    } else {
+        Collection(objective_type.clone())
+    };
+    let mut feature_fields = vec![
         f("Team", r("Team")),
         f("Release", r("Release")),
         art(),
         f("Epic", r("Epic")),
-        f(
-            &tp.feature_objectives_collection,
-            Collection(singular(&tp.team_objective_resource)),
-        ),
+        f(&tp.feature_objectives_collection, link),
         f("CustomFields", CustomFields),
-    ]);
+    ];
+    for name in profile.unused_feature_collections() {
+        feature_fields.push(f(name, Collection(objective_type.clone())));
+    }
+    let feature = work(feature_fields);
     vec![
-        ty(&tp.team_objective_resource, 1004, team_objective),
-        ty(&tp.program_objective_resource, 1005, program_objective),
-        ty(
-            "Epics",
-            27,
-            work(vec![art(), f("CustomFields", CustomFields)]),
-        ),
-        ty("Features", 9, feature),
+        ty(&tp.team_objective_resource, team_objective),
+        ty(&tp.program_objective_resource, program_objective),
+        ty("Epics", work(vec![art(), f("CustomFields", CustomFields)])),
+        ty("Features", feature),
     ]
 }
 
@@ -243,9 +260,9 @@ fn reference_types() -> Vec<TypeDef> {
         f("Value", Text),
     ];
     [
-        ty("EntityStates", 1006, states),
-        ty("Users", 1007, users),
-        ty("CustomFields", 1008, defs),
+        ty("EntityStates", states),
+        ty("Users", users),
+        ty("CustomFields", defs),
     ]
     .into_iter()
     .map(|t| TypeDef {
@@ -256,11 +273,17 @@ fn reference_types() -> Vec<TypeDef> {
 }
 
 impl Schema {
+    #[cfg(test)]
     pub fn new(tp: TpSchema) -> Self {
+        Self::with_profile(tp, crate::profile::Profile::Demo)
+    }
+
+    /// The types of an account profile with the given names.
+    pub fn with_profile(tp: TpSchema, profile: crate::profile::Profile) -> Self {
         let mut types = structure_types();
-        types.extend(planning_types(&tp));
+        types.extend(planning_types(&tp, profile));
         types.extend(reference_types());
-        Self { tp, types }
+        Self { tp, types, profile }
     }
 
     /// Finds a type by a path segment: singular or plural, any case.

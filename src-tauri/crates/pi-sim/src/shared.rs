@@ -80,7 +80,7 @@ pub fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 
 impl Shared {
     pub fn new(config: &SimConfig, base_url: String) -> Result<Self, SimError> {
-        let schema = Schema::new(config.schema.clone());
+        let schema = Schema::with_profile(config.schema.clone(), config.profile);
         let world = match config.state_file.as_deref().filter(|p| p.exists()) {
             Some(path) => persist::load(path)?,
             None => seeded(&schema, config.seed, &config.data)?,
@@ -141,6 +141,9 @@ impl Shared {
 /// Builds the data of a source.
 pub fn seeded(schema: &Schema, seed: u64, source: &DataSource) -> Result<World, SimError> {
     Ok(match source {
+        DataSource::Demo if schema.profile == crate::Profile::Enterprise => {
+            crate::profile::enterprise(schema, seed)
+        }
         DataSource::Demo => data::demo(schema, seed),
         DataSource::Generated(spec) => data::generated(schema, seed, *spec),
         DataSource::File(path) => persist::load(path)?,

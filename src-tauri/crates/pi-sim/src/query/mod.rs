@@ -78,7 +78,7 @@ pub fn parse(
         None => Vec::new(),
     };
     let order = order(pairs, schema, ty)?;
-    let take = number(pairs, "take", DEFAULT_TAKE)?.min(MAX_TAKE);
+    let take = number(pairs, "take", DEFAULT_TAKE)?.min(schema.profile.max_take());
     let skip = number(pairs, "skip", 0)?;
     Ok(ListQuery {
         filter,
