@@ -32,10 +32,20 @@ pub(crate) fn write_body(
                 put(&mut body, "Effort", json!(e.map_or(0.0, |e| e.points())))
             }
             FieldChange::Owner(o) => put(&mut body, "Owner", reference(*o)),
-            FieldChange::Committed(c) => put(&mut body, &schema.committed_field, json!(c)),
-            FieldChange::BusinessValue(v) => put(&mut body, &schema.business_value_field, json!(v)),
+            FieldChange::Committed(c) => {
+                put_configured(&mut body, &mut custom, &schema.committed_field, json!(c));
+            }
+            FieldChange::BusinessValue(v) => {
+                put_configured(
+                    &mut body,
+                    &mut custom,
+                    &schema.business_value_field,
+                    json!(v),
+                );
+            }
             FieldChange::ActualBusinessValue(v) => {
-                put(&mut body, &schema.actual_business_value_field, json!(v));
+                let name = &schema.actual_business_value_field;
+                put_configured(&mut body, &mut custom, name, json!(v));
             }
             FieldChange::ProgramObjective(p) => {
                 put(
@@ -51,11 +61,10 @@ pub(crate) fn write_body(
                 "Name": schema.jira_key_field, "Value": k
             })),
             FieldChange::Objectives(ids) if kind == Kind::Feature => {
-                let items: Vec<Value> = ids.iter().map(|id| json!({ "Id": id })).collect();
                 put(
                     &mut body,
                     &schema.feature_objectives_collection,
-                    json!({ "Items": items }),
+                    link(schema, ids),
                 );
             }
             FieldChange::Objectives(_) => {}
@@ -69,6 +78,30 @@ pub(crate) fn write_body(
 
 fn put(body: &mut Map<String, Value>, name: &str, value: Value) {
     body.insert(name.to_owned(), value);
+}
+
+/// A configured field: into `CustomFields` when it names one (`CustomFields.Name`), else at the
+/// top level.
+fn put_configured(
+    body: &mut Map<String, Value>,
+    custom: &mut Vec<Value>,
+    name: &str,
+    value: Value,
+) {
+    match TpSchema::custom_field(name) {
+        Some(name) => custom.push(json!({ "Name": name, "Value": value })),
+        None => put(body, name, value),
+    }
+}
+
+/// The objective link of a feature: items added to a collection, or the single reference set to
+/// the first objective (a single reference holds one).
+fn link(schema: &TpSchema, ids: &[i64]) -> Value {
+    if schema.single_objective_link() {
+        return reference(ids.first().copied());
+    }
+    let items: Vec<Value> = ids.iter().map(|id| json!({ "Id": id })).collect();
+    json!({ "Items": items })
 }
 
 fn reference(id: Option<i64>) -> Value {
@@ -124,6 +157,56 @@ mod tests {
               }
             ]
           }
+        }
+        "#);
+    }
+
+    #[test]
+    fn a_single_reference_link_and_custom_business_values_change_the_body() {
+        let schema = TpSchema {
+            feature_objectives_collection: "TeamPIObjective".into(),
+            feature_objectives_link: pi_model::ObjectiveLink::Reference,
+            business_value_field: "CustomFields.Business Value".into(),
+            actual_business_value_field: "CustomFields.Actual Value".into(),
+            committed_field: "IsCommitted".into(),
+            ..TpSchema::default()
+        };
+        let feature = write_body(
+            Kind::Feature,
+            &[FieldChange::Objectives(vec![4])],
+            &schema,
+            None,
+        );
+        insta::assert_json_snapshot!(Value::Object(feature), @r#"
+        {
+          "TeamPIObjective": {
+            "Id": 4
+          }
+        }
+        "#);
+        let objective = write_body(
+            Kind::TeamObjective,
+            &[
+                FieldChange::Committed(true),
+                FieldChange::BusinessValue(Some(8)),
+                FieldChange::ActualBusinessValue(None),
+            ],
+            &schema,
+            None,
+        );
+        insta::assert_json_snapshot!(Value::Object(objective), @r#"
+        {
+          "CustomFields": [
+            {
+              "Name": "Business Value",
+              "Value": 8
+            },
+            {
+              "Name": "Actual Value",
+              "Value": null
+            }
+          ],
+          "IsCommitted": true
         }
         "#);
     }

@@ -14,6 +14,7 @@ use crate::error::{ConfigError, TpError};
 use crate::http::{Http, Replay, decode};
 use crate::mapping;
 use crate::model::{Kind, RemotePlan, Summary, SyncVersion};
+use crate::notices::{self, LinkHint};
 use crate::paging::get_all;
 use crate::query::{Include, Query, Where};
 use crate::wire::{Ref, WorkItem};
@@ -228,10 +229,7 @@ impl TpClient {
             .filter(Where::new().id_eq("Release.Id", release))
             .include(vec![Include::field("Name")])
             .order_by("Id");
-        let features_q = Query::new("Features")
-            .filter(Where::new().id_eq("Release.Id", release))
-            .include(feature_include(schema))
-            .order_by("Id");
+        let features_q = features_query(schema, release, &teams);
         let team_names = async {
             match one {
                 Some(team) => Ok(vec![named(&self.get_one("Teams", team, &team_inc).await?)]),
@@ -255,6 +253,7 @@ impl TpClient {
             self.all::<WorkItem>(&program_q),
             self.all::<WorkItem>(&features_q),
         )?;
+        let hint = self.link_hint(&features).await;
         let requests = self.http.layer.counters().requests - before;
         let programs: Vec<_> = programs.iter().map(mapping::program_objective).collect();
         let art = release_v
@@ -276,7 +275,8 @@ impl TpClient {
         for team in team_names {
             let Some(id) = team.id else { continue };
             let own = by_team.get(&id).map_or(&[][..], Vec::as_slice);
-            let mut remote = assemble(schema, own, &features);
+            let mut remote = assemble(schema, own, &features, hint.as_ref());
+            self.say_no_features(&mut remote, release, own).await;
             remote.plan.release = named(&release_v);
             remote.plan.team = team;
             remote.plan.art = art.clone();
@@ -298,11 +298,13 @@ impl TpClient {
 }
 
 /// Builds the plan from the team's objectives and the release's features: a feature goes under
-/// the first of the team's objectives it is linked to (plan order).
+/// the first of the team's objectives it is linked to (plan order). What could not be placed or
+/// mapped is in the plan's notices.
 pub(crate) fn assemble(
     schema: &pi_model::TpSchema,
     objectives: &[&WorkItem],
     features: &[WorkItem],
+    hint: Option<&LinkHint>,
 ) -> RemotePlan {
     let position: HashMap<i64, usize> = objectives
         .iter()
@@ -321,6 +323,7 @@ pub(crate) fn assemble(
     let mut editors: BTreeMap<i64, String> = objectives.iter().filter_map(|o| editor(o)).collect();
     let mut feature_links = BTreeMap::new();
     let mut multi_linked = Vec::new();
+    let mut placed = Vec::new();
     for f in features {
         let mut linked: Vec<i64> = f
             .ref_ids(&schema.feature_objectives_collection)
@@ -342,11 +345,19 @@ pub(crate) fn assemble(
             ));
         versions.insert(f.id, mapping::version(f));
         editors.extend(editor(f));
+        placed.push(f);
         if linked.len() > 1 {
             multi_linked.push(f.id);
         }
         feature_links.insert(f.id, linked);
     }
+    let notices = notices::plan_notices(&notices::ReadFacts {
+        schema,
+        objectives,
+        features,
+        placed: &placed,
+        hint,
+    });
     RemotePlan {
         plan: Plan {
             objectives: plan_objectives,
@@ -358,6 +369,7 @@ pub(crate) fn assemble(
         editors,
         requests: 0,
         warnings,
+        notices,
     }
 }
 
@@ -407,14 +419,44 @@ fn work_item_include() -> Vec<Include> {
 
 fn objective_include(schema: &pi_model::TpSchema) -> Vec<Include> {
     let mut v = work_item_include();
-    v.push(Include::field(&schema.committed_field));
-    v.push(Include::field(&schema.business_value_field));
-    v.push(Include::field(&schema.actual_business_value_field));
+    let configured = [
+        &schema.committed_field,
+        &schema.business_value_field,
+        &schema.actual_business_value_field,
+    ];
+    for name in configured {
+        if pi_model::TpSchema::custom_field(name).is_none() {
+            v.push(Include::field(name));
+        }
+    }
+    // Always: a configured custom field is read from it, and a value kept in a custom field
+    // while the configured top-level field is empty is found (see `notices`).
+    v.push(Include::field("CustomFields"));
     v.push(Include::nested(
         &schema.objective_program_objective_field,
         &["Id", "Name"],
     ));
     v
+}
+
+/// The features a read of `teams`' plans needs. Through a collection: every feature of the
+/// release (v1 cannot filter on a collection's contents). Through a single reference: the
+/// features whose objective is one of the teams' in the release, whatever their own `Release`.
+fn features_query(schema: &pi_model::TpSchema, release: i64, teams: &[i64]) -> Query {
+    let filter = if schema.single_objective_link() {
+        let link = &schema.feature_objectives_collection;
+        let by_team = match teams {
+            [team] => Where::new().id_eq(&format!("{link}.Team.Id"), *team),
+            many => Where::new().id_in(&format!("{link}.Team.Id"), many),
+        };
+        by_team.id_eq(&format!("{link}.Release.Id"), release)
+    } else {
+        Where::new().id_eq("Release.Id", release)
+    };
+    Query::new("Features")
+        .filter(filter)
+        .include(feature_include(schema))
+        .order_by("Id")
 }
 
 fn feature_include(schema: &pi_model::TpSchema) -> Vec<Include> {
@@ -453,7 +495,7 @@ mod tests {
             ),
         ];
         let objectives: Vec<&WorkItem> = objectives.iter().collect();
-        let remote = assemble(&pi_model::TpSchema::default(), &objectives, &features);
+        let remote = assemble(&pi_model::TpSchema::default(), &objectives, &features, None);
         let expected: BTreeMap<i64, String> =
             [(1, "Ann Lee".to_owned()), (3, "Bo Ek".to_owned())].into();
         assert_eq!(remote.editors, expected);

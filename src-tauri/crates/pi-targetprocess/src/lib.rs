@@ -23,7 +23,9 @@ mod http;
 mod links;
 mod mapping;
 mod model;
+mod notices;
 mod paging;
+mod probe;
 pub mod query;
 pub mod redact;
 mod shared;
@@ -37,6 +39,7 @@ pub use config::{Credentials, Limits, RetryPolicy, TpConfig};
 pub use discover::SchemaCheck;
 pub use error::{ConfigError, TpError};
 pub use mapping::plan_from_answers;
+pub use notices::{Notice, NoticeKind};
 pub use model::{
     BulkItem, Created, FieldChange, IdempotencyMarker, Kind, Placement, RemotePlan, Summary,
     SyncVersion,

@@ -47,7 +47,7 @@ pub fn plan_from_answers(
     let release: Value = serde_json::from_slice(answer(3))?;
     let team: Value = serde_json::from_slice(answer(4))?;
     let own: Vec<&WorkItem> = objectives.items.iter().collect();
-    let mut remote = crate::client::assemble(schema, &own, &features.items);
+    let mut remote = crate::client::assemble(schema, &own, &features.items, None);
     remote.plan.release = crate::client::named(&release);
     remote.plan.team = crate::client::named(&team);
     remote.plan.art = release
@@ -95,12 +95,14 @@ pub(crate) fn team_objective(
         effort: item.effort.and_then(Effort::new),
         owner: item.owner.as_ref().map(|o| o.display()),
         committed: item
-            .field(&schema.committed_field)
+            .configured(&schema.committed_field)
             .and_then(as_bool)
             .unwrap_or(false),
-        business_value: item.field(&schema.business_value_field).and_then(as_u32),
+        business_value: item
+            .configured(&schema.business_value_field)
+            .and_then(as_u32),
         actual_business_value: item
-            .field(&schema.actual_business_value_field)
+            .configured(&schema.actual_business_value_field)
             .and_then(as_u32),
         program_objective: item
             .ref_ids(&schema.objective_program_objective_field)

@@ -34,6 +34,10 @@ pub struct RemotePlan {
     /// their length bound, descriptions whose HTML was too deep or too large to convert with
     /// their structure. For the caller to show; the plan is usable as it is.
     pub warnings: Vec<String>,
+    /// What the read could not place or map (features linked to no objective, a plan without
+    /// features while the release has some, unnamed states and owners, configured fields no
+    /// entity carries), with the likely cause. For the caller to show.
+    pub notices: Vec<crate::Notice>,
 }
 
 /// An item of a picker (ART, release, team).

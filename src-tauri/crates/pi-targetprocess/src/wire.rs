@@ -105,6 +105,23 @@ impl WorkItem {
             .filter(|v| !v.is_null())
     }
 
+    /// A configured field: a custom field when the name is `CustomFields.Name` (see
+    /// [`pi_model::TpSchema::custom_field`]), else a top-level field.
+    pub fn configured(&self, configured: &str) -> Option<&Value> {
+        match pi_model::TpSchema::custom_field(configured) {
+            Some(name) => self.custom(name),
+            None => self.field(configured),
+        }
+    }
+
+    /// Whether the answer carries a configured field at all (null counts as carried).
+    pub fn carries(&self, configured: &str) -> bool {
+        match pi_model::TpSchema::custom_field(configured) {
+            Some(name) => self.custom_fields.iter().any(|c| c.name == name),
+            None => self.rest.contains_key(configured),
+        }
+    }
+
     /// The ids of a reference (`{Id}`) or collection (`{Items: [{Id}]}`) field.
     pub fn ref_ids(&self, name: &str) -> Vec<i64> {
         match self.field(name) {

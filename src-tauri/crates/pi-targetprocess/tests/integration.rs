@@ -6,5 +6,6 @@ mod faults;
 mod fetch;
 mod misbehaving;
 mod objectives;
+mod profiles;
 mod shared_reads;
 mod writes;
