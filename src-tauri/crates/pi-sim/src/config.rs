@@ -31,8 +31,16 @@ pub struct SimConfig {
     pub state_file: Option<PathBuf>,
     /// TP access token; `None` derives one from the seed.
     pub access_token: Option<String>,
-    /// Jira page size cap for `search/jql`.
+    /// Jira page size cap for `search/jql` and Data Center's `search` (`maxResults` above it is
+    /// cut to it, as Jira does).
     pub page_size_jira: usize,
+    /// Which Jira to simulate: Cloud (REST v3 and v2, Basic e-mail:token, `search/jql` with a
+    /// cursor, the old `search` answering 410) or Data Center (REST v2 only, a Bearer personal
+    /// access token, `search` with `startAt`/`total`, stories linked by the "Epic Link" field).
+    pub jira_deployment: pi_model::JiraDeployment,
+    /// Generated data only: every feature's Jira key becomes an epic with this many stories
+    /// (0: no Jira issues).
+    pub jira_stories_per_feature: usize,
     /// Bulk: reject the whole batch on the first invalid item (true) or answer per item (false).
     pub bulk_atomic: bool,
     /// Largest accepted bulk batch.
@@ -55,6 +63,8 @@ impl Default for SimConfig {
             state_file: None,
             access_token: None,
             page_size_jira: 50,
+            jira_deployment: pi_model::JiraDeployment::Cloud,
+            jira_stories_per_feature: 0,
             bulk_atomic: true,
             bulk_max: 100,
             clock: SimClock::System,

@@ -83,6 +83,12 @@ impl SimControl {
 
     pub fn clear_request_log(&self) {
         lock(&self.shared.log).clear();
+        lock(&self.shared.jira_log).clear();
+    }
+
+    /// Every request to a Jira route so far, with headers (no credentials) and JSON body.
+    pub fn jira_requests(&self) -> Vec<crate::JiraRequest> {
+        lock(&self.shared.jira_log).clone()
     }
 
     /// Back to the seeded data (or the configured data file).

@@ -8,9 +8,22 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-/// Id of the story points custom field (found by name through `GET /rest/api/3/field`).
-pub const STORY_POINTS_FIELD: &str = "customfield_10016";
-pub const STORY_POINTS_NAME: &str = "Story point estimate";
+/// The story points custom field (found by name through `GET /rest/api/N/field`): Cloud's
+/// (id, name), then Data Center's.
+const STORY_POINTS_CLOUD: (&str, &str) = ("customfield_10016", "Story point estimate");
+const STORY_POINTS_DC: (&str, &str) = ("customfield_10106", "Story Points");
+/// Data Center's epic link field: its value on a story is the epic's key.
+pub const EPIC_LINK_FIELD: &str = "customfield_10014";
+pub const EPIC_LINK_NAME: &str = "Epic Link";
+
+/// The story points field (id, display name) of Cloud or (`dc`) Data Center.
+pub fn points_field(dc: bool) -> (&'static str, &'static str) {
+    if dc {
+        STORY_POINTS_DC
+    } else {
+        STORY_POINTS_CLOUD
+    }
+}
 
 /// The workflow: (status id, name, category key, category id, category name).
 pub const STATUSES: [(&str, &str, &str, u32, &str); 3] = [
@@ -144,7 +157,10 @@ fn unquote(v: &str) -> String {
 
 fn clause(part: &str) -> Result<Clause, String> {
     let lower = part.to_ascii_lowercase();
-    let field_end = lower.find([' ', '=']).unwrap_or(lower.len());
+    let field_end = match lower.strip_prefix('"') {
+        Some(quoted) => quoted.find('"').map_or(lower.len(), |i| i + 2),
+        None => lower.find([' ', '=']).unwrap_or(lower.len()),
+    };
     let field = &lower[..field_end];
     let rest = part[field_end..].trim();
     let rest_lower = rest.to_ascii_lowercase();
@@ -167,7 +183,10 @@ fn clause(part: &str) -> Result<Clause, String> {
     };
     match field {
         "project" => single().map(Clause::Project),
-        "parent" if rest_lower.starts_with("in") => Some(Clause::Parent(list()?)),
+        "parent" | "\"epic link\"" | "cf[10014]" if rest_lower.starts_with("in") => {
+            Some(Clause::Parent(list()?))
+        }
+        "\"epic link\"" | "cf[10014]" => single().map(|p| Clause::Parent(vec![p])),
         "parent" => single().map(|p| Clause::Parent(vec![p])),
         "key" | "issuekey" if rest_lower.starts_with("in") => Some(Clause::Key(list()?)),
         "key" | "issuekey" => single().map(|k| Clause::Key(vec![k])),
@@ -175,6 +194,20 @@ fn clause(part: &str) -> Result<Clause, String> {
         _ => None,
     }
     .ok_or_else(|| format!("Error in the JQL Query: unsupported clause '{part}'"))
+}
+
+/// The issues matching every clause, in key order (reversed when `desc`).
+pub fn search<'a>(store: &'a JiraStore, clauses: &[Clause], desc: bool) -> Vec<&'a JiraIssue> {
+    let mut hits: Vec<&JiraIssue> = store
+        .issues
+        .values()
+        .filter(|i| matches(i, clauses))
+        .collect();
+    hits.sort_by_key(|i| key_order(&i.key));
+    if desc {
+        hits.reverse();
+    }
+    hits
 }
 
 /// True when the issue satisfies every clause.
@@ -212,6 +245,11 @@ mod tests {
         assert!(desc);
         let (c, _) = parse_jql("key in (A-1,A-2) and parent = A-0").unwrap();
         assert_eq!(c.len(), 2);
+        let epic = vec![Clause::Parent(vec!["A-1".into(), "A-2".into()])];
+        let (c, _) = parse_jql("\"Epic Link\" in (\"A-1\", \"A-2\") ORDER BY key ASC").unwrap();
+        assert_eq!(c, epic);
+        let (c, _) = parse_jql("cf[10014] in (A-1, A-2)").unwrap();
+        assert_eq!(c, epic);
     }
 
     #[test]

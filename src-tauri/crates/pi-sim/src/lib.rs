@@ -1,4 +1,5 @@
-//! `pi-sim`: a local simulator of the Targetprocess REST v1 and Jira Cloud REST v3 APIs, with
+//! `pi-sim`: a local simulator of the Targetprocess REST v1 and Jira (Cloud REST v3, Data Center
+//! REST v2) APIs, with
 //! seeded demo data, fault injection and a control API. It serves the desktop app's demo mode,
 //! the end-to-end tests and the benchmarks.
 //!
@@ -11,7 +12,7 @@
 //! # Ok(()) }
 //! ```
 //!
-//! TP lives under `/api/v1`, Jira under `/rest/api/3`, the control API (off by default) under
+//! TP lives under `/api/v1`, Jira under `/rest/api/{2,3}`, the control API (off by default) under
 //! `/_sim`. Names that differ between TP accounts come from [`pi_model::TpSchema`]. See
 //! `docs/simulator.md` for the full behaviour.
 //!
@@ -27,6 +28,9 @@ mod errors;
 mod faults;
 pub mod hostile;
 mod jira;
+mod jira_auth;
+mod jira_data;
+mod jira_log;
 mod misbehave;
 mod mutator;
 mod ops;
@@ -46,6 +50,8 @@ mod write;
 pub use config::{DataSource, Faults, GenSpec, MutatorSpec, SimClock, SimConfig};
 pub use control::{ControlError, SimControl};
 pub use editor::{CONTROL_EDITOR_LOGIN, TOKEN_USER_LOGIN};
+pub use jira_data::MISSING_EPIC_INDEX;
+pub use jira_log::JiraRequest;
 pub use profile::{ENTERPRISE_FEATURE_STATES, ENTERPRISE_OBJECTIVE_STATES, Profile};
 pub use refusals::Refusal;
 pub use reqlog::LoggedRequest;

@@ -85,12 +85,17 @@ impl RunningSim {
         )
     }
 
-    /// Jira Basic auth: (email, API token).
+    /// Jira Cloud Basic auth: (email, API token).
     pub fn jira_credentials(&self) -> (String, String) {
         (
             self.shared.creds.jira_email.clone(),
             self.shared.creds.jira_token.clone(),
         )
+    }
+
+    /// Jira Data Center's personal access token (`Authorization: Bearer`).
+    pub fn jira_pat(&self) -> &str {
+        &self.shared.creds.jira_pat
     }
 
     /// In-process control with the same powers as `/_sim/`.
@@ -216,6 +221,7 @@ fn client_key(req: &Request<Incoming>) -> String {
         .find(|(k, _)| k.eq_ignore_ascii_case("access_token") || k.eq_ignore_ascii_case("token"))
         .map(|(_, v)| format!("token:{v}"))
         .or_else(|| basic(req).map(|(user, _)| format!("basic:{user}")))
+        .or_else(|| crate::jira_auth::client_key(req.headers()))
         .unwrap_or_default()
 }
 
@@ -353,9 +359,7 @@ fn basic(req: &Request<Incoming>) -> Option<(String, String)> {
 fn authorized(req: &Request<Incoming>, shared: &Shared, jira: bool) -> Option<Editor> {
     let creds = &shared.creds;
     if jira {
-        return basic(req)
-            .is_some_and(|(u, p)| u == creds.jira_email && p == creds.jira_token)
-            .then_some(Editor(None));
+        return crate::jira_auth::authorized(req.headers(), shared).then_some(Editor(None));
     }
     let query = req.uri().query().unwrap_or_default();
     let token_ok = url::form_urlencoded::parse(query.as_bytes()).any(|(k, v)| {

@@ -27,6 +27,8 @@ pub struct Credentials {
     pub basic_password: String,
     pub jira_email: String,
     pub jira_token: String,
+    /// Data Center's personal access token (Bearer).
+    pub jira_pat: String,
 }
 
 impl std::fmt::Debug for Credentials {
@@ -46,6 +48,7 @@ impl Credentials {
             basic_password: format!("sim-{}", &secret()[..12]),
             jira_email: "planner@example.com".into(),
             jira_token: format!("ATATT{}", secret()),
+            jira_pat: format!("NjQ{}", secret()),
         }
     }
 }
@@ -59,6 +62,10 @@ pub struct Shared {
     pub tz_offset_minutes: i32,
     pub control_api: bool,
     pub page_size_jira: usize,
+    pub jira_deployment: pi_model::JiraDeployment,
+    pub jira_stories_per_feature: usize,
+    /// Jira requests with their bodies (see `jira_log`).
+    pub jira_log: Mutex<Vec<crate::jira_log::JiraRequest>>,
     pub bulk_atomic: bool,
     pub bulk_max: usize,
     pub clock: SimClock,
@@ -83,7 +90,12 @@ impl Shared {
         let schema = Schema::with_profile(config.schema.clone(), config.profile);
         let world = match config.state_file.as_deref().filter(|p| p.exists()) {
             Some(path) => persist::load(path)?,
-            None => seeded(&schema, config.seed, &config.data)?,
+            None => {
+                let mut world = seeded(&schema, config.seed, &config.data)?;
+                let n = config.jira_stories_per_feature;
+                crate::jira_data::prepare(&mut world, &config.data, n, config.seed);
+                world
+            }
         };
         Ok(Self {
             creds: Credentials::new(config.seed, config.access_token.clone()),
@@ -93,6 +105,9 @@ impl Shared {
             tz_offset_minutes: config.tz_offset_minutes,
             control_api: config.control_api,
             page_size_jira: config.page_size_jira.max(1),
+            jira_deployment: config.jira_deployment,
+            jira_stories_per_feature: config.jira_stories_per_feature,
+            jira_log: Mutex::new(Vec::new()),
             bulk_atomic: config.bulk_atomic,
             bulk_max: config.bulk_max,
             clock: config.clock,
@@ -122,7 +137,9 @@ impl Shared {
 
     /// Back to the data of the configured source.
     pub fn reset(&self) -> Result<(), SimError> {
-        let world = seeded(&self.schema, self.seed, &self.data_source)?;
+        let mut world = seeded(&self.schema, self.seed, &self.data_source)?;
+        let n = self.jira_stories_per_feature;
+        crate::jira_data::prepare(&mut world, &self.data_source, n, self.seed);
         *lock(&self.world) = world;
         self.persist();
         Ok(())

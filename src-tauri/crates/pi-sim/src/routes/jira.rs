@@ -1,6 +1,8 @@
-//! Jira Cloud REST v3 routes: `search/jql` (GET and POST, cursor paging with `nextPageToken` and
-//! `isLast`), `issue/{key}`, `field`, and `issue/{key}/transitions` (GET, POST → 204), with ADF
-//! descriptions and Jira's `{errorMessages, errors}` error body.
+//! Jira routes under `/rest/api/{2,3}`: `search/jql` (Cloud; GET and POST, cursor paging with
+//! `nextPageToken` and `isLast`), `issue/{key}`, and `issue/{key}/transitions` (GET, POST → 204),
+//! with ADF descriptions in Cloud's v3, plain text in v2, and Jira's `{errorMessages, errors}`
+//! error body. Data Center's classic search, `serverInfo` and the field list are in `jira_dc`.
+//! Every request is recorded with its body (`jira_log`).
 //!
 //! Issue create/update are not simulated; PI Planner only reads Jira and moves statuses.
 
@@ -10,7 +12,7 @@ use std::sync::Arc;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{any, get};
 use axum::{Json, Router};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -18,29 +20,66 @@ use serde_json::{Map, Value, json};
 
 use crate::date;
 use crate::errors;
-use crate::jira::{self, JiraIssue, STATUSES, STORY_POINTS_FIELD, STORY_POINTS_NAME, TRANSITIONS};
+use pi_model::JiraDeployment;
+
+use crate::jira::{self, JiraIssue, STATUSES, TRANSITIONS};
 use crate::shared::{Shared, lock};
 
-pub fn routes() -> Router<Arc<Shared>> {
+pub fn routes(shared: Arc<Shared>) -> Router<Arc<Shared>> {
     Router::new()
-        .route("/rest/api/3/search/jql", get(search_get).post(search_post))
-        .route("/rest/api/3/issue/{key}", get(issue))
         .route(
-            "/rest/api/3/issue/{key}/transitions",
+            "/rest/api/{v}/search/jql",
+            get(search_get).post(search_post),
+        )
+        .route("/rest/api/{v}/search", any(super::jira_dc::classic_search))
+        .route("/rest/api/{v}/serverInfo", get(super::jira_dc::server_info))
+        .route("/rest/api/{v}/issue/{key}", get(issue))
+        .route(
+            "/rest/api/{v}/issue/{key}/transitions",
             get(transitions).post(transition),
         )
-        .route("/rest/api/3/field", get(fields))
+        .route("/rest/api/{v}/field", get(super::jira_dc::fields))
         .route(
-            "/rest/api/3/{*rest}",
-            axum::routing::any(|| async { not_found("No such resource") }),
+            "/rest/api/{v}/{*rest}",
+            any(|| async { not_found("No such resource") }),
         )
+        .layer(axum::middleware::from_fn_with_state(
+            shared,
+            crate::jira_log::record,
+        ))
 }
 
-fn not_found(msg: &str) -> Response {
+/// The REST version a request names, if this deployment serves it: Cloud serves 3 and 2, Data
+/// Center 2 only.
+pub(super) fn served(shared: &Shared, v: &str) -> Option<Api> {
+    match (shared.jira_deployment, v) {
+        (JiraDeployment::Cloud, "3") => Some(Api::CloudV3),
+        (JiraDeployment::Cloud, "2") => Some(Api::CloudV2),
+        (JiraDeployment::Datacenter, "2") => Some(Api::DataCenter),
+        _ => None,
+    }
+}
+
+/// How an answer is shaped.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Api {
+    /// ADF descriptions, `parent` for the epic.
+    CloudV3,
+    /// Plain-text descriptions, `parent` for the epic.
+    CloudV2,
+    /// Plain-text descriptions, the epic link field for the epic.
+    DataCenter,
+}
+
+pub(super) fn no_such_api() -> Response {
+    not_found("No such resource")
+}
+
+pub(super) fn not_found(msg: &str) -> Response {
     errors::jira(StatusCode::NOT_FOUND, &[msg], json!({}))
 }
 
-fn bad(msg: &str) -> Response {
+pub(super) fn bad(msg: &str) -> Response {
     errors::jira(StatusCode::BAD_REQUEST, &[msg], json!({}))
 }
 
@@ -67,8 +106,8 @@ fn issuetype(name: &str) -> Value {
     json!({"id": id, "name": name, "subtask": false, "hierarchyLevel": level})
 }
 
-/// All fields of an issue, by field id.
-fn all_fields(store: &jira::JiraStore, i: &JiraIssue) -> Map<String, Value> {
+/// All fields of an issue, by field id, as `api` shows them.
+fn all_fields(store: &jira::JiraStore, i: &JiraIssue, api: Api) -> Map<String, Value> {
     let mut f = Map::new();
     f.insert("summary".into(), i.summary.clone().into());
     f.insert("status".into(), status_json(&i.status_id));
@@ -87,33 +126,53 @@ fn all_fields(store: &jira::JiraStore, i: &JiraIssue) -> Map<String, Value> {
     );
     f.insert("created".into(), date::format_jira(i.created).into());
     f.insert("updated".into(), date::format_jira(i.updated).into());
-    f.insert("description".into(), adf(&i.description));
+    let description = match api {
+        Api::CloudV3 => adf(&i.description),
+        Api::CloudV2 | Api::DataCenter => i.description.clone().into(),
+    };
+    f.insert("description".into(), description);
+    let points = jira::points_field(api == Api::DataCenter).0;
     f.insert(
-        STORY_POINTS_FIELD.into(),
+        points.into(),
         i.story_points.map_or(Value::Null, Value::from),
     );
-    if let Some(p) = i.parent.as_deref().and_then(|k| store.get(k)) {
-        f.insert("parent".into(), json!({"id": p.id, "key": p.key, "fields": {
-            "summary": p.summary, "status": status_json(&p.status_id), "issuetype": issuetype(&p.issue_type)}}));
+    let parent = i.parent.as_deref().and_then(|k| store.get(k));
+    match (api, parent) {
+        (Api::DataCenter, _) => {
+            let link = i.parent.clone().map_or(Value::Null, Value::from);
+            f.insert(jira::EPIC_LINK_FIELD.into(), link);
+        }
+        (_, Some(p)) => {
+            f.insert("parent".into(), json!({"id": p.id, "key": p.key, "fields": {
+                "summary": p.summary, "status": status_json(&p.status_id), "issuetype": issuetype(&p.issue_type)}}));
+        }
+        (_, None) => {}
     }
     f
 }
 
-fn render(shared: &Shared, store: &jira::JiraStore, i: &JiraIssue, wanted: &[String]) -> Value {
-    let all = all_fields(store, i);
+pub(super) fn render(
+    shared: &Shared,
+    store: &jira::JiraStore,
+    i: &JiraIssue,
+    wanted: &[String],
+    api: Api,
+) -> Value {
+    let all = all_fields(store, i, api);
     let everything = wanted.iter().any(|w| w == "*all" || w == "*navigable");
     let fields: Map<String, Value> = all
         .into_iter()
         .filter(|(k, _)| everything || wanted.iter().any(|w| w == k))
         .collect();
-    let mut out = json!({"id": i.id, "key": i.key, "self": format!("{}/rest/api/3/issue/{}", shared.base_url, i.id)});
+    let v = if api == Api::CloudV3 { 3 } else { 2 };
+    let mut out = json!({"id": i.id, "key": i.key, "self": format!("{}/rest/api/{v}/issue/{}", shared.base_url, i.id)});
     if !wanted.is_empty() {
         out["fields"] = Value::Object(fields);
     }
     out
 }
 
-fn split_fields(raw: Option<&str>) -> Vec<String> {
+pub(super) fn split_fields(raw: Option<&str>) -> Vec<String> {
     raw.unwrap_or_default()
         .split(',')
         .map(|s| s.trim().to_owned())
@@ -123,9 +182,12 @@ fn split_fields(raw: Option<&str>) -> Vec<String> {
 
 async fn issue(
     State(shared): State<Arc<Shared>>,
-    Path(key): Path<String>,
+    Path((v, key)): Path<(String, String)>,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
+    let Some(api) = served(&shared, &v) else {
+        return no_such_api();
+    };
     let world = lock(&shared.world);
     let Some(i) = world.jira.get(&key) else {
         return not_found("Issue does not exist or you do not have permission to see it.");
@@ -134,7 +196,7 @@ async fn issue(
         Some(f) => split_fields(Some(f)),
         None => vec!["*all".to_owned()],
     };
-    Json(render(&shared, &world.jira, i, &wanted)).into_response()
+    Json(render(&shared, &world.jira, i, &wanted, api)).into_response()
 }
 
 struct Search {
@@ -146,8 +208,12 @@ struct Search {
 
 async fn search_get(
     State(shared): State<Arc<Shared>>,
+    Path(v): Path<String>,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
+    let Some(api) = served(&shared, &v).filter(|a| *a != Api::DataCenter) else {
+        return no_such_api();
+    };
     let max_results = match q.get("maxResults").map(|m| m.parse()) {
         Some(Ok(m)) => Some(m),
         Some(Err(_)) => return bad("maxResults must be a number"),
@@ -159,10 +225,17 @@ async fn search_get(
         max_results,
         token: q.get("nextPageToken").cloned(),
     };
-    search(&shared, s)
+    search(&shared, s, api)
 }
 
-async fn search_post(State(shared): State<Arc<Shared>>, body: axum::body::Bytes) -> Response {
+async fn search_post(
+    State(shared): State<Arc<Shared>>,
+    Path(version): Path<String>,
+    body: axum::body::Bytes,
+) -> Response {
+    let Some(api) = served(&shared, &version).filter(|a| *a != Api::DataCenter) else {
+        return no_such_api();
+    };
     let Ok(v) = serde_json::from_slice::<Value>(&body) else {
         return bad("Invalid request payload. Refer to the REST API documentation and try again.");
     };
@@ -183,10 +256,10 @@ async fn search_post(State(shared): State<Arc<Shared>>, body: axum::body::Bytes)
             .and_then(|m| usize::try_from(m).ok()),
         token: v["nextPageToken"].as_str().map(str::to_owned),
     };
-    search(&shared, s)
+    search(&shared, s, api)
 }
 
-fn search(shared: &Shared, s: Search) -> Response {
+fn search(shared: &Shared, s: Search, api: Api) -> Response {
     let (clauses, desc) = match jira::parse_jql(&s.jql) {
         Ok(c) => c,
         Err(e) => return bad(&e),
@@ -202,21 +275,12 @@ fn search(shared: &Shared, s: Search) -> Response {
         .clamp(1, shared.page_size_jira);
     let endless = lock(&shared.faults).faults.endless_paging;
     let world = lock(&shared.world);
-    let mut hits: Vec<&JiraIssue> = world
-        .jira
-        .issues
-        .values()
-        .filter(|i| jira::matches(i, &clauses))
-        .collect();
-    hits.sort_by_key(|i| jira::key_order(&i.key));
-    if desc {
-        hits.reverse();
-    }
+    let hits = jira::search(&world.jira, &clauses, desc);
     let issues: Vec<Value> = hits
         .iter()
         .skip(offset)
         .take(page)
-        .map(|i| render(shared, &world.jira, i, &s.fields))
+        .map(|i| render(shared, &world.jira, i, &s.fields, api))
         .collect();
     // Endless paging (a fault): never the last page.
     let is_last = !endless && offset + page >= hits.len();
@@ -234,25 +298,13 @@ fn decode_token(token: &str) -> Option<usize> {
     raw.strip_prefix("pi-sim:")?.parse().ok()
 }
 
-async fn fields() -> Response {
-    let std = |id: &str, name: &str, ty: &str| json!({"id": id, "key": id, "name": name, "custom": false, "schema": {"type": ty, "system": id}});
-    Json(json!([
-        std("summary", "Summary", "string"),
-        std("status", "Status", "status"),
-        std("assignee", "Assignee", "user"),
-        std("issuetype", "Issue Type", "issuetype"),
-        std("parent", "Parent", "issuelink"),
-        std("labels", "Labels", "array"),
-        std("created", "Created", "datetime"),
-        std("updated", "Updated", "datetime"),
-        std("description", "Description", "string"),
-        {"id": STORY_POINTS_FIELD, "key": STORY_POINTS_FIELD, "name": STORY_POINTS_NAME, "custom": true,
-         "schema": {"type": "number", "custom": "com.atlassian.jira.plugin.system.customfieldtypes:float", "customId": 10016}},
-    ]))
-    .into_response()
-}
-
-async fn transitions(State(shared): State<Arc<Shared>>, Path(key): Path<String>) -> Response {
+async fn transitions(
+    State(shared): State<Arc<Shared>>,
+    Path((v, key)): Path<(String, String)>,
+) -> Response {
+    if served(&shared, &v).is_none() {
+        return no_such_api();
+    }
     let world = lock(&shared.world);
     let Some(i) = world.jira.get(&key) else {
         return not_found("Issue does not exist or you do not have permission to see it.");
@@ -267,9 +319,12 @@ async fn transitions(State(shared): State<Arc<Shared>>, Path(key): Path<String>)
 
 async fn transition(
     State(shared): State<Arc<Shared>>,
-    Path(key): Path<String>,
+    Path((v, key)): Path<(String, String)>,
     body: axum::body::Bytes,
 ) -> Response {
+    if served(&shared, &v).is_none() {
+        return no_such_api();
+    }
     let wanted = serde_json::from_slice::<Value>(&body)
         .ok()
         .and_then(|v| v["transition"]["id"].as_str().map(str::to_owned));

@@ -1,10 +1,11 @@
-//! The axum router: TP under `/api/v1`, Jira under `/rest/api/3`, control under `/_sim`.
+//! The axum router: TP under `/api/v1`, Jira under `/rest/api/{2,3}`, control under `/_sim`.
 //!
 //! Auth, faults and the request log are applied by `server` before a request gets here.
 
 mod bulk;
 mod control;
 mod jira;
+mod jira_dc;
 mod meta;
 mod tp;
 
@@ -22,7 +23,7 @@ use crate::shared::Shared;
 pub fn router(shared: Arc<Shared>) -> Router {
     Router::new()
         .route("/api/v1/{*rest}", any(tp::dispatch))
-        .merge(jira::routes())
+        .merge(jira::routes(shared.clone()))
         .merge(control::routes())
         .fallback(|| async { errors::tp_not_found("Not found") })
         .with_state(shared)
