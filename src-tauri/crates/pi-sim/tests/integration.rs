@@ -6,6 +6,7 @@ mod data;
 mod faults;
 mod hostile;
 mod jira_contract;
+mod jira_deployments;
 mod misbehaving;
 mod quotas;
 mod refusals;
