@@ -1,51 +1,54 @@
-//! [`JiraClient`]: read the stories under epics, with their status, assignee and story points.
-//! Every story passes the inbound boundary (`pi_model::inbound`) before it is returned.
+//! [`JiraClient`]: the deployment (configured or read from `serverInfo`), the field ids behind
+//! the configured display names, and the stories under epics with their status, status
+//! category, assignee and story points. Every story passes the inbound boundary
+//! (`pi_model::inbound`) before it is returned.
 
-use std::collections::HashSet;
-
-use pi_http::{ErrorKind, HttpError, PageBudget};
-use pi_model::{Effort, Story};
+use pi_model::{JiraDeployment, Story};
 use reqwest::Method;
 use serde::Deserialize;
-use serde_json::{Value, json};
+use serde_json::Value;
 use tokio::sync::Mutex;
 
-use crate::config::{JiraConfig, Limits};
+use crate::config::JiraConfig;
 use crate::error::{ConfigError, JiraError};
 use crate::http::Http;
+use crate::search::{Fields, Search};
 
 /// A story with what `pi_model::Story` has no place for.
 #[derive(Clone, Debug, PartialEq)]
 pub struct JiraStory {
-    /// The epic (parent) key the story was found under.
+    /// The epic key the story was found under (`parent` on Cloud, the epic link on Data Center).
     pub epic: String,
     pub story: Story,
+}
+
+impl JiraStory {
     /// `new`, `indeterminate` or `done`: the status category, for logic (names are per workflow).
-    pub status_category: Option<String>,
+    pub fn status_category(&self) -> Option<&str> {
+        self.story.status_category.as_deref()
+    }
+}
+
+/// What `serverInfo` says about the instance.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ServerInfo {
+    pub deployment: JiraDeployment,
+    /// `version` as sent, e.g. `9.12.4` or `1001.0.0-SNAPSHOT`.
+    pub version: String,
+}
+
+/// The instance's facts a search needs, resolved once per client.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Resolved {
+    pub deployment: JiraDeployment,
+    pub fields: Fields,
 }
 
 #[derive(Debug)]
 pub struct JiraClient {
-    config: JiraConfig,
-    http: Http,
-    points_field: Mutex<Option<String>>,
-}
-
-#[derive(Deserialize)]
-struct SearchPage {
-    #[serde(default)]
-    issues: Vec<Issue>,
-    #[serde(default, rename = "nextPageToken")]
-    next_page_token: Option<String>,
-    #[serde(default, rename = "isLast")]
-    is_last: Option<bool>,
-}
-
-#[derive(Deserialize)]
-struct Issue {
-    key: String,
-    #[serde(default)]
-    fields: serde_json::Map<String, Value>,
+    pub(crate) config: JiraConfig,
+    pub(crate) http: Http,
+    resolved: Mutex<Option<Resolved>>,
 }
 
 #[derive(Deserialize)]
@@ -57,11 +60,10 @@ struct FieldDef {
 impl JiraClient {
     pub fn new(config: JiraConfig) -> Result<Self, ConfigError> {
         let http = Http::new(&config)?;
-        let points_field = Mutex::new(config.story_points_field.clone());
         Ok(Self {
             config,
             http,
-            points_field,
+            resolved: Mutex::new(None),
         })
     }
 
@@ -80,162 +82,118 @@ impl JiraClient {
         self.http.layer.quota()
     }
 
-    /// The story points field id: the configured one, else found by name via `GET /field`
-    /// (once, then cached).
-    pub async fn story_points_field(&self) -> Result<String, JiraError> {
-        let mut cached = self.points_field.lock().await;
-        if let Some(id) = cached.as_ref() {
-            return Ok(id.clone());
-        }
-        let json = self.http.send(Method::GET, "field", None).await?;
-        let fields: Vec<FieldDef> =
-            serde_json::from_value(json).map_err(|e| JiraError::Decode {
-                method: "GET".into(),
-                path: "/rest/api/3/field".into(),
-                message: e.to_string(),
-            })?;
-        let names = &self.config.story_points_names;
-        let found = names
-            .iter()
-            .find_map(|n| fields.iter().find(|f| f.name.eq_ignore_ascii_case(n)))
-            .map(|f| f.id.clone())
-            .ok_or_else(|| JiraError::NoStoryPointsField {
-                names: names.clone(),
-            })?;
-        *cached = Some(found.clone());
-        Ok(found)
+    /// `GET /rest/api/2/serverInfo` (served by Cloud and Data Center alike).
+    pub async fn server_info(&self) -> Result<ServerInfo, JiraError> {
+        let json = self.http.send(Method::GET, "2/serverInfo", None).await?;
+        let text = |k: &str| json.get(k).and_then(Value::as_str).unwrap_or_default();
+        let deployment = match text("deploymentType").to_ascii_lowercase().as_str() {
+            "cloud" => JiraDeployment::Cloud,
+            "server" | "datacenter" | "data center" => JiraDeployment::Datacenter,
+            other => {
+                return Err(JiraError::UnknownDeployment {
+                    found: other.to_owned(),
+                });
+            }
+        };
+        Ok(ServerInfo {
+            deployment,
+            version: text("version").to_owned(),
+        })
     }
 
-    /// Every story whose parent is one of `epics`, in key order per query chunk.
+    /// The deployment: the configured one, else what `serverInfo` says (asked once).
+    pub async fn deployment(&self) -> Result<JiraDeployment, JiraError> {
+        Ok(self.resolve().await?.deployment)
+    }
+
+    /// The story points field id behind the configured names (the field list is read once).
+    pub async fn story_points_field(&self) -> Result<String, JiraError> {
+        Ok(self.resolve().await?.fields.points)
+    }
+
+    /// Checks the address, the credentials and the fields: what "Test connection" shows.
+    pub async fn check(&self) -> Result<(JiraDeployment, String), JiraError> {
+        let r = self.resolve().await?;
+        Ok((r.deployment, r.fields.points))
+    }
+
+    /// Every story under one of `epics`: Cloud searches `parent in (...)` with the
+    /// `nextPageToken` cursor, Data Center the epic link field with `startAt`. Epic keys go in
+    /// chunks of [`JiraConfig::keys_per_query`], searched side by side.
     pub async fn stories_under_epics(&self, epics: &[String]) -> Result<Vec<JiraStory>, JiraError> {
         if epics.is_empty() {
             return Ok(Vec::new());
         }
-        let points = self.story_points_field().await?;
-        let mut out = Vec::new();
-        for chunk in epics.chunks(self.config.keys_per_query.max(1)) {
-            let jql = parent_jql(chunk);
-            let mut cursor = Cursor::new(self.http.layer.limits());
-            let mut token: Option<String> = None;
-            loop {
-                let page = self.search(&jql, &points, token.as_deref()).await?;
-                out.extend(page.issues.iter().map(|i| self.story(i, &points)));
-                token = cursor.advance(page.issues.len(), page.is_last, page.next_page_token)?;
-                if token.is_none() {
-                    break;
-                }
-            }
-        }
-        Ok(out)
+        let resolved = self.resolve().await?;
+        let searches = epics
+            .chunks(self.config.keys_per_query.max(1))
+            .map(|chunk| Search::new(self, &resolved, chunk).run());
+        let pages = futures::future::try_join_all(searches).await?;
+        Ok(pages.into_iter().flatten().collect())
     }
 
-    async fn search(
-        &self,
-        jql: &str,
-        points: &str,
-        token: Option<&str>,
-    ) -> Result<SearchPage, JiraError> {
-        let body = json!({
-            "jql": jql,
-            "fields": ["summary", "status", "assignee", "parent", points],
-            "maxResults": self.config.page_size,
-            "nextPageToken": token,
-        });
-        let json = self
-            .http
-            .send(Method::POST, "search/jql", Some(&body))
-            .await?;
-        serde_json::from_value(json).map_err(|e| JiraError::Decode {
-            method: "POST".into(),
-            path: SEARCH_PATH.into(),
+    pub(crate) async fn resolve(&self) -> Result<Resolved, JiraError> {
+        let mut cached = self.resolved.lock().await;
+        if let Some(r) = cached.as_ref() {
+            return Ok(r.clone());
+        }
+        let deployment = match self.config.deployment {
+            Some(d) => d,
+            None => self.server_info().await?.deployment,
+        };
+        let fields = self.fields(deployment).await?;
+        let r = Resolved { deployment, fields };
+        *cached = Some(r.clone());
+        Ok(r)
+    }
+
+    async fn fields(&self, deployment: JiraDeployment) -> Result<Fields, JiraError> {
+        let path = format!("{}/field", version(deployment));
+        let json = self.http.send(Method::GET, &path, None).await?;
+        let defs: Vec<FieldDef> = serde_json::from_value(json).map_err(|e| JiraError::Decode {
+            method: "GET".into(),
+            path: format!("/rest/api/{path}"),
             message: e.to_string(),
-        })
-    }
-
-    fn story(&self, issue: &Issue, points: &str) -> JiraStory {
-        let f = &issue.fields;
-        let text = |v: Option<&Value>, key: &str| {
-            v.and_then(|v| v.get(key))
-                .and_then(Value::as_str)
-                .map(str::to_owned)
+        })?;
+        let points = find_field(&defs, &self.config.story_points_names).ok_or_else(|| {
+            JiraError::NoField {
+                what: "story points",
+                setting: "story_points_field",
+                names: self.config.story_points_names.clone(),
+            }
+        })?;
+        let epic_link = match deployment {
+            JiraDeployment::Cloud => None,
+            JiraDeployment::Datacenter => Some(
+                find_field(&defs, &self.config.epic_link_names).ok_or_else(|| {
+                    JiraError::NoField {
+                        what: "epic link",
+                        setting: "epic_link_field",
+                        names: self.config.epic_link_names.clone(),
+                    }
+                })?,
+            ),
         };
-        let status = f.get("status");
-        let mut story = JiraStory {
-            epic: text(f.get("parent"), "key").unwrap_or_default(),
-            status_category: text(status.and_then(|s| s.get("statusCategory")), "key"),
-            story: Story {
-                key: issue.key.clone(),
-                url: Some(self.config.browse_url(&issue.key)),
-                summary: f
-                    .get("summary")
-                    .and_then(Value::as_str)
-                    .unwrap_or_default()
-                    .to_owned(),
-                status: text(status, "name"),
-                assignee: text(f.get("assignee"), "displayName"),
-                points: f.get(points).and_then(Value::as_f64).and_then(Effort::new),
-                acceptance_criteria: Vec::new(),
-            },
-        };
-        // The inbound boundary: Jira's values in the plan's normal form (values past a length
-        // bound are cut visibly; the story carries no warnings, its summary shows the cut).
-        let _cut = pi_model::inbound::story(&mut story.story);
-        pi_model::inbound::clean_line(&mut story.epic, pi_model::inbound::MAX_NAME_CHARS);
-        story
+        Ok(Fields { points, epic_link })
     }
 }
 
-/// The pages of one search: their number and the issues they bring are bounded by the
-/// [`Limits`], and a `nextPageToken` may not come back (a cursor that repeats never ends).
-struct Cursor<'a> {
-    budget: PageBudget<'a>,
-    seen: HashSet<String>,
-}
-
-impl<'a> Cursor<'a> {
-    fn new(limits: &'a Limits) -> Self {
-        Self {
-            budget: PageBudget::new(limits, "the number of issues"),
-            seen: HashSet::new(),
-        }
-    }
-
-    /// After a page of `issues` issues: the token of the next page, `None` after the last.
-    fn advance(
-        &mut self,
-        issues: usize,
-        is_last: Option<bool>,
-        next: Option<String>,
-    ) -> Result<Option<String>, JiraError> {
-        let next = match (is_last, next) {
-            (Some(true), _) | (_, None) => return Ok(None),
-            (_, Some(next)) => next,
-        };
-        self.budget
-            .another(issues)
-            .map_err(|x| HttpError::new(&Method::POST, SEARCH_PATH, ErrorKind::LimitExceeded(x)))?;
-        if !self.seen.insert(next.clone()) {
-            return Err(JiraError::Decode {
-                method: "POST".into(),
-                path: SEARCH_PATH.into(),
-                message:
-                    "nextPageToken came back to a page already read: the server's paging is broken"
-                        .into(),
-            });
-        }
-        Ok(Some(next))
+/// The REST version a deployment is read with: 3 on Cloud, 2 on Data Center.
+pub(crate) fn version(d: JiraDeployment) -> &'static str {
+    match d {
+        JiraDeployment::Cloud => "3",
+        JiraDeployment::Datacenter => "2",
     }
 }
 
-const SEARCH_PATH: &str = "/rest/api/3/search/jql";
-
-/// `parent in ("A-1", "B-2") ORDER BY key ASC`, keys quoted with `"` and `\` escaped.
-pub(crate) fn parent_jql(keys: &[String]) -> String {
-    let quoted: Vec<String> = keys
-        .iter()
-        .map(|k| format!("\"{}\"", k.replace('\\', "\\\\").replace('"', "\\\"")))
-        .collect();
-    format!("parent in ({}) ORDER BY key ASC", quoted.join(", "))
+/// The id of the first name that matches a field's id or (ignoring case) its display name.
+fn find_field(defs: &[FieldDef], names: &[String]) -> Option<String> {
+    names.iter().find_map(|n| {
+        let n = n.trim();
+        defs.iter()
+            .find(|f| f.id == n || f.name.trim().eq_ignore_ascii_case(n))
+            .map(|f| f.id.clone())
+    })
 }
 
 #[cfg(test)]
@@ -243,46 +201,35 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_cursor_ends_repeats_and_bounds() {
-        let limits = Limits {
-            max_pages: 3,
-            max_items: 1000,
-            ..Limits::default()
+    fn fields_are_found_by_name_or_id_in_order() {
+        let defs = vec![
+            FieldDef {
+                id: "customfield_10028".into(),
+                name: "Story Points".into(),
+            },
+            FieldDef {
+                id: "customfield_10016".into(),
+                name: "Story point estimate".into(),
+            },
+        ];
+        let find = |names: &[&str]| {
+            find_field(
+                &defs,
+                &names.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>(),
+            )
         };
-        let mut c = Cursor::new(&limits);
         assert_eq!(
-            c.advance(5, Some(false), Some("a".into())).unwrap(),
-            Some("a".into())
+            find(&["story points"]).as_deref(),
+            Some("customfield_10028")
         );
-        assert!(matches!(
-            c.advance(5, Some(false), Some("a".into())),
-            Err(JiraError::Decode { .. })
-        ));
-        let mut c = Cursor::new(&limits);
-        assert_eq!(c.advance(5, Some(true), Some("a".into())).unwrap(), None);
-        assert_eq!(c.advance(5, None, None).unwrap(), None);
-        let mut c = Cursor::new(&limits);
-        for t in ["a", "b"] {
-            assert!(c.advance(1, None, Some(t.into())).unwrap().is_some());
-        }
-        let err = c.advance(1, None, Some("c".into())).unwrap_err();
-        assert!(err.to_string().contains("Limits::max_pages"), "{err}");
-        let few = Limits {
-            max_items: 10,
-            ..Limits::default()
-        };
-        let err = Cursor::new(&few)
-            .advance(10, None, Some("a".into()))
-            .unwrap_err();
-        assert!(err.to_string().contains("Limits::max_items"), "{err}");
-    }
-
-    #[test]
-    fn builds_bounded_jql() {
-        let keys = vec!["PIP-7".to_owned(), "X\"Y".to_owned()];
         assert_eq!(
-            parent_jql(&keys),
-            r#"parent in ("PIP-7", "X\"Y") ORDER BY key ASC"#
+            find(&["Velocity", "Story point estimate"]).as_deref(),
+            Some("customfield_10016")
         );
+        assert_eq!(
+            find(&["customfield_10016"]).as_deref(),
+            Some("customfield_10016")
+        );
+        assert_eq!(find(&["Velocity"]), None);
     }
 }

@@ -1,22 +1,28 @@
-//! Jira client configuration. Everything is a parameter; nothing is read from the environment.
+//! Jira client configuration (Cloud or Data Center). Everything is a parameter; nothing is read from the environment.
 
 use std::fmt;
 use std::time::Duration;
 
+use pi_model::JiraDeployment;
 use url::Url;
 
 use crate::error::ConfigError;
 
-/// Jira Cloud credentials: account e-mail and API token (Basic auth). `Debug` hides the token.
+/// How the client signs in. `Debug` hides the secret.
 #[derive(Clone, PartialEq, Eq)]
-pub struct JiraCredentials {
-    pub email: String,
-    pub api_token: String,
+pub enum JiraCredentials {
+    /// Jira Cloud: the account e-mail and an API token, sent as Basic auth.
+    Cloud { email: String, api_token: String },
+    /// Jira Data Center / Server: a personal access token, sent as `Bearer`.
+    Pat { token: String },
 }
 
 impl fmt::Debug for JiraCredentials {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "JiraCredentials({}:<redacted>)", self.email)
+        match self {
+            Self::Cloud { email, .. } => write!(f, "JiraCredentials({email}:<redacted>)"),
+            Self::Pat { .. } => f.write_str("JiraCredentials(Bearer <redacted>)"),
+        }
     }
 }
 
@@ -30,10 +36,14 @@ pub struct JiraConfig {
     /// removes them: credentials come from `credentials` only).
     pub base_url: Url,
     pub credentials: JiraCredentials,
-    /// Story points field id (`customfield_10016`); `None` discovers it by name.
-    pub story_points_field: Option<String>,
-    /// Field names tried, in order, when discovering the story points field.
+    /// Cloud (REST v3, `search/jql`, `parent`) or Data Center (REST v2, `search` with
+    /// `startAt`, the epic link field); `None` asks the server (`serverInfo`) once.
+    pub deployment: Option<JiraDeployment>,
+    /// The story points field's display names tried in order (an entry that is a field id, such
+    /// as `customfield_10016`, matches that id), resolved through the field list.
     pub story_points_names: Vec<String>,
+    /// Data Center's epic link field's display names (or id), resolved like story points.
+    pub epic_link_names: Vec<String>,
     pub concurrency: usize,
     pub requests_per_second: u32,
     pub connect_timeout: Duration,
@@ -64,8 +74,9 @@ impl JiraConfig {
         Ok(Self {
             base_url,
             credentials,
-            story_points_field: None,
+            deployment: None,
             story_points_names: vec!["Story Points".into(), "Story point estimate".into()],
+            epic_link_names: vec!["Epic Link".into()],
             concurrency: 4,
             requests_per_second: 10,
             connect_timeout: Duration::from_secs(10),
@@ -89,13 +100,13 @@ impl JiraConfig {
         }
     }
 
-    /// `{base}/rest/api/3/`.
+    /// `{base}/rest/api/`: requests name their version (`3/search/jql`, `2/search`).
     pub(crate) fn api_root(&self) -> Url {
         let mut url = self.base_url.clone();
         url.set_query(None);
         url.set_fragment(None);
         let prefix = url.path().trim_end_matches('/').to_owned();
-        url.set_path(&format!("{prefix}/rest/api/3/"));
+        url.set_path(&format!("{prefix}/rest/api/"));
         url
     }
 
@@ -114,20 +125,24 @@ mod tests {
 
     #[test]
     fn urls_and_redacted_debug() {
-        let creds = JiraCredentials {
+        let creds = JiraCredentials::Cloud {
             email: "a@b.c".into(),
             api_token: "tok-123".into(),
         };
         let c = JiraConfig::new("https://x.atlassian.net/jira/", creds.clone()).unwrap();
         assert_eq!(
             c.api_root().as_str(),
-            "https://x.atlassian.net/jira/rest/api/3/"
+            "https://x.atlassian.net/jira/rest/api/"
         );
         assert_eq!(
             c.browse_url("PIP-1"),
             "https://x.atlassian.net/jira/browse/PIP-1"
         );
         assert!(!format!("{c:?}").contains("tok-123"));
+        let pat = JiraCredentials::Pat {
+            token: "pat-456".into(),
+        };
+        assert!(!format!("{pat:?}").contains("pat-456"));
         let c = JiraConfig::new("https://me:pw@x.atlassian.net/?token=q#f", creds.clone()).unwrap();
         assert_eq!(c.base_url.as_str(), "https://x.atlassian.net/");
         assert!(JiraConfig::new("file:///x", creds).is_err());

@@ -13,7 +13,9 @@ pub enum ConfigError {
 /// A failed Jira call. `message` texts come from Jira's `errorMessages` / `errors`.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum JiraError {
-    #[error("{method} {path}: not authorised (HTTP {status}); check the e-mail and API token")]
+    #[error(
+        "{method} {path}: not authorised (HTTP {status}); check the Jira credentials (the e-mail and API token on Cloud, the personal access token on Data Center)"
+    )]
     Auth {
         method: String,
         path: String,
@@ -80,9 +82,53 @@ pub enum JiraError {
         limit: u64,
         setting: &'static str,
     },
-    /// No field matches the configured story points names.
-    #[error("no Jira field named {names:?}; set the story points field id in the configuration")]
-    NoStoryPointsField { names: Vec<String> },
+    /// An endpoint this Jira no longer has (410 Gone): Jira Cloud removed the old
+    /// `/rest/api/{2,3}/search`, so a Cloud site configured as Data Center lands here.
+    #[error(
+        "{method} {path}: this Jira no longer serves this endpoint (HTTP 410 Gone); if the site is Jira Cloud, set deployment = \"cloud\" under [jira] (or leave it out to detect it)"
+    )]
+    Gone { method: String, path: String },
+    /// No field of the instance matches the configured names (story points, epic link).
+    #[error(
+        "Jira has no field named {names:?} (looked for the {what} field in GET /rest/api/N/field); set {setting} under [jira] to the field's name as Jira shows it"
+    )]
+    NoField {
+        what: &'static str,
+        setting: &'static str,
+        names: Vec<String>,
+    },
+    /// `serverInfo` named a deployment type this client does not know.
+    #[error(
+        "Jira's serverInfo says deploymentType {found:?}; set deployment = \"cloud\" or \"datacenter\" under [jira]"
+    )]
+    UnknownDeployment { found: String },
+}
+
+impl JiraError {
+    /// The shared layer's error in Jira's terms, with 410 Gone told apart.
+    pub(crate) fn from_http(e: pi_http::HttpError) -> Self {
+        match Self::from(e) {
+            Self::Validation {
+                method,
+                path,
+                status: 410,
+                ..
+            } => Self::Gone { method, path },
+            other => other,
+        }
+    }
+
+    /// Whether the cause is likely outside the plan: Jira down, unreachable, throttling past the
+    /// wait budget, or the credentials refused. Callers keep the stories they have.
+    pub fn is_unreachable(&self) -> bool {
+        matches!(
+            self,
+            Self::Auth { .. }
+                | Self::Network { .. }
+                | Self::Server { .. }
+                | Self::RateLimited { .. }
+        )
+    }
 }
 
 fn hint(retry_after: Option<Duration>) -> String {

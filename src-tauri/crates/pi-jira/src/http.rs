@@ -1,12 +1,13 @@
 //! Jira over the shared HTTP layer (`pi-http`, which retries, waits, limits, counts, redacts and
-//! traces): what is Jira's own is here — Basic auth with the account e-mail and API token, and
-//! that every call this crate makes is a read, so all are safe to repeat (the search is a POST).
+//! traces): what is Jira's own is here — Basic auth with the account e-mail and API token on
+//! Cloud, a personal access token as `Bearer` on Data Center, and that every call this crate
+//! makes is a read, so all are safe to repeat (the search is a POST).
 
 use pi_http::{Auth, Request};
 use reqwest::Method;
 use serde_json::Value;
 
-use crate::config::JiraConfig;
+use crate::config::{JiraConfig, JiraCredentials};
 use crate::error::{ConfigError, JiraError};
 
 /// The layer's client with Jira's way of sending; counters, quota and limits are read from
@@ -18,10 +19,12 @@ pub(crate) struct Http {
 
 impl Http {
     pub(crate) fn new(config: &JiraConfig) -> Result<Self, ConfigError> {
-        let c = &config.credentials;
-        let auth = Auth::Basic {
-            user: c.email.clone(),
-            password: c.api_token.clone(),
+        let auth = match &config.credentials {
+            JiraCredentials::Cloud { email, api_token } => Auth::Basic {
+                user: email.clone(),
+                password: api_token.clone(),
+            },
+            JiraCredentials::Pat { token } => Auth::Bearer(token.clone()),
         };
         let client = pi_http::Client::new(
             "Jira",
@@ -45,6 +48,9 @@ impl Http {
         if let Some(json) = body {
             request = request.json(json);
         }
-        Ok(self.layer.json(&request).await?)
+        self.layer
+            .json(&request)
+            .await
+            .map_err(JiraError::from_http)
     }
 }

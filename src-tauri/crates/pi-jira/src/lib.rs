@@ -1,23 +1,29 @@
-//! `pi-jira`: a read-only Jira Cloud REST v3 client for the stories under a plan's epics.
+//! `pi-jira`: a read-only Jira client (Cloud and Data Center) for the stories under a plan's
+//! epics.
 //!
-//! Searches with `POST /rest/api/3/search/jql` (`parent in (...)`, keys chunked so the JQL stays
-//! bounded) following the `nextPageToken` cursor until `isLast`, maps issues to
-//! `pi_model::Story` (status name and category, assignee display name, story points from a field
-//! discovered by name and cached). Requests go through the shared HTTP layer (`pi-http`:
+//! The deployment is configured or read from `serverInfo`. On Cloud (REST v3, Basic auth with
+//! e-mail and API token) it searches `POST /rest/api/3/search/jql` (`parent in (...)`) following
+//! the `nextPageToken` cursor until `isLast`; on Data Center (REST v2, a personal access token as
+//! Bearer) `POST /rest/api/2/search` on the epic link field, moving `startAt` until `total`. Epic
+//! keys are chunked so the JQL stays bounded and the chunks are searched side by side. Issues map
+//! to `pi_model::Story` (status name and category, assignee display name, story points); the
+//! story points and epic link fields are found by display name in the field list, once. Requests go through the shared HTTP layer (`pi-http`:
 //! bounded concurrency, a client-side rate limit, retries honouring `Retry-After` /
 //! `X-RateLimit-Reset`, checked and capped, quota and counters, a tracing span each). The API
 //! token never appears in errors, logs or `Debug` and never leaves the configured origin
 //! (redirects elsewhere are not followed, no `Referer`); bodies, pages and issues per search are
 //! bounded by [`Limits`].
 //!
-//! It deliberately does not write to Jira, parse ADF descriptions, support Data Center's
-//! `/rest/api/2/search`, read the environment or install a tracing subscriber.
+//! It deliberately does not write to Jira, parse ADF descriptions, read the environment or
+//! install a tracing subscriber.
 
 mod client;
 pub mod config;
 pub mod error;
 mod http;
+mod search;
 
-pub use client::{JiraClient, JiraStory};
+pub use client::{JiraClient, JiraStory, ServerInfo};
 pub use config::{JiraConfig, JiraCredentials, Limits, RetryPolicy};
 pub use error::{ConfigError, JiraError};
+pub use pi_model::JiraDeployment;
