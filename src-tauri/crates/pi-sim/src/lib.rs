@@ -1,7 +1,6 @@
 //! `pi-sim`: a local simulator of the Targetprocess REST v1 and Jira (Cloud REST v3, Data Center
-//! REST v2) APIs, with
-//! seeded demo data, fault injection and a control API. It serves the desktop app's demo mode,
-//! the end-to-end tests and the benchmarks.
+//! REST v2) APIs, with seeded demo data, fault injection and a control API. It serves the
+//! desktop app's demo mode, the end-to-end tests and the benchmarks.
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), pi_sim::SimError> {
