@@ -37,6 +37,9 @@ pub struct InitReport {
     /// What the inbound boundary had to cut or flatten in Targetprocess's data (see
     /// `RemotePlan::warnings`), for the planner to see.
     pub warnings: Vec<String>,
+    /// What Targetprocess had that the plan could not place or map (see
+    /// `RemotePlan::notices`): never left out without a word.
+    pub notices: Vec<pi_targetprocess::Notice>,
 }
 
 #[tracing::instrument(name = "init", skip_all, fields(release = %req.release, team = %req.team))]
@@ -118,6 +121,7 @@ fn report(
         pushed_to,
         joined,
         warnings: remote.warnings.clone(),
+        notices: remote.notices.clone(),
     })
 }
 

@@ -34,6 +34,9 @@ pub struct PullReport {
     /// What the inbound boundary had to cut or flatten in Targetprocess's data (see
     /// `RemotePlan::warnings`), for the planner to see.
     pub warnings: Vec<String>,
+    /// What Targetprocess had that the plan could not place or map (see
+    /// `RemotePlan::notices`): never left out without a word.
+    pub notices: Vec<pi_targetprocess::Notice>,
 }
 
 #[tracing::instrument(name = "pull", skip_all, fields(plan = %ws.names.plan_slug()))]
@@ -115,6 +118,7 @@ pub async fn pull(ctx: &Context<'_>, ws: &Workspace, opts: &PullOptions) -> Resu
         conflicts,
         tp_changed,
         warnings: remote.warnings.clone(),
+        notices: remote.notices.clone(),
     })
 }
 
