@@ -84,7 +84,7 @@ pub(crate) fn check_theirs(
     let Some(their_url) = url_at(repo, theirs, file)? else {
         return Ok(());
     };
-    let configured = ctx.tp.config().account_url();
+    let configured = ctx.tp.account_url();
     let our_url = match ours {
         Some(id) => url_at(repo, id, file)?,
         None => None,

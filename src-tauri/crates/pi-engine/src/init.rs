@@ -4,11 +4,12 @@
 use std::path::{Path, PathBuf};
 
 use pi_git::{BranchNames, PlanRepo, RepoLock};
-use pi_targetprocess::{RemotePlan, Summary, TpClient};
+use pi_targetprocess::{RemotePlan, Summary};
 
 use crate::context::Context;
 use crate::error::{EngineError, Result};
 use crate::oplog::{self, OpEntry, OpKind};
+use crate::tracker::Tracker;
 use crate::tracking::commit_tracking;
 use crate::workspace::LOCK_WAIT;
 
@@ -47,12 +48,12 @@ pub async fn init(ctx: &Context<'_>, req: &InitRequest) -> Result<InitReport> {
     let (release_id, team_id) = locate(ctx.tp, &req.release, &req.team).await?;
     let mut remote = ctx.tp.fetch_team_plan(release_id, team_id).await?;
     // The shown form: a user name, password or query never reaches the front matter.
-    remote.plan.meta.tp_url = Some(ctx.tp.config().account_url());
+    remote.plan.meta.tp_url = Some(ctx.tp.account_url());
     std::fs::create_dir_all(&req.dir)?;
     let repo = open_or_init(&req.dir)?;
     let names = BranchNames::for_plan(&remote.plan.release.name, &remote.plan.team.name);
     let _lock = RepoLock::acquire(&repo, LOCK_WAIT)?;
-    crate::account::record_for(&repo, &names.plan_slug(), &ctx.tp.config().account_url())?;
+    crate::account::record_for(&repo, &names.plan_slug(), &ctx.tp.account_url())?;
     if let Some(url) = &req.remote
         && join(ctx, &repo, &names, url)?
     {
@@ -175,7 +176,7 @@ pub(crate) fn publish(repo: &PlanRepo, names: &BranchNames, url: &str) -> Result
 }
 
 /// The TP ids of a release and a team given by name (case-insensitive), searched across ARTs.
-pub async fn locate(tp: &TpClient, release: &str, team: &str) -> Result<(i64, i64)> {
+pub async fn locate(tp: &dyn Tracker, release: &str, team: &str) -> Result<(i64, i64)> {
     let arts = tp.list_arts().await?;
     let mut all_teams = Vec::new();
     for art in &arts {

@@ -27,6 +27,8 @@ const LAYERS: &[(&str, &[&str])] = &[
             "lease",
         ],
     ),
+            "tracker",
+            "progress",
     ("machinery", &["sending", "approvals", "rebuild"]),
     (
         "commands",
@@ -53,6 +55,8 @@ const OPEN_LAYERS: &[&str] = &["floor", "machinery", "reports"];
 /// The engine error names the approval gate's refusal, which holds the approval status; the one
 /// reference downward-pointing rules allow from the floor upward.
 const ALLOWED: &[(&str, &str)] = &[("error", "approvals")];
+    "memory",
+    "memory_tests",
 
 /// Test-only modules: set-up and scenario tests may use anything.
 const TEST_ONLY: &[&str] = &[

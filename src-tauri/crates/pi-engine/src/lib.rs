@@ -15,8 +15,13 @@ pub mod error;
 pub mod history;
 pub mod init;
 pub mod journal;
+#[cfg(any(test, feature = "testing"))]
+pub mod memory;
+#[cfg(test)]
+mod memory_tests;
 #[cfg(test)]
 mod layers_tests;
+pub mod progress;
 pub mod lease;
 pub mod oplog;
 mod parsed;
@@ -31,6 +36,7 @@ pub mod save;
 mod sending;
 mod snapshot;
 pub mod state;
+pub mod tracker;
 pub mod status;
 pub mod templates;
 #[cfg(test)]
@@ -42,6 +48,7 @@ mod trust_tests;
 pub mod verify;
 pub mod workspace;
 
+pub use progress::{Progress, ProgressSink};
 pub use context::Context;
 pub use discard::{Discarded, discard};
 pub use error::{EngineError, Result};
@@ -54,6 +61,7 @@ pub use resolve::{ResolveReport, Selector, resolve};
 pub use rollback::{
     Irreversible, RollbackConflict, RollbackError, RollbackOptions, RollbackOutcome, RollbackPlan,
     rollback,
+pub use tracker::{ReadShare, Tracker};
 };
 pub use save::{restore, save};
 pub use status::{Status, status};

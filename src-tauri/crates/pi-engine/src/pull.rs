@@ -9,6 +9,7 @@ use pi_model::lookup::conflict_value;
 use crate::context::Context;
 use crate::error::{EngineError, Result};
 use crate::oplog::{self, FieldWrite, OpEntry, OpKind};
+use crate::progress::Progress;
 use crate::save::commit_local_edits;
 use crate::state;
 use crate::tracking::{commit_tracking, tp_actor};
@@ -46,6 +47,7 @@ pub async fn pull(ctx: &Context<'_>, ws: &Workspace, opts: &PullOptions) -> Resu
     let edited = ws.local_text()?;
     ws.parse(&edited)?;
     commit_local_edits(ctx, ws, &edited)?;
+    ctx.report(Progress::ReadingPlan);
     let shared = crate::remote::integrate(ctx, ws)?;
     let local_text = ws.local_text()?;
     let local = ws.parse(&local_text)?;
@@ -54,11 +56,13 @@ pub async fn pull(ctx: &Context<'_>, ws: &Workspace, opts: &PullOptions) -> Resu
     let mut remote = ctx.tp.fetch_team_plan(release, team).await?;
     remote.plan.meta = base.plan.meta.clone();
     let (tip, editors) =
+    ctx.report(Progress::Fetching);
         commit_tracking(&ws.repo, &ws.names, &remote, ctx, "Pull from Targetprocess")?;
     let tp_changed = tip != base.commit;
     let outcome = merge::merge(&base.plan, &local, &remote.plan);
     let dir = ws.local_dir()?;
     let earlier: Vec<Conflict> = state::load_conflicts(&dir)?
+    ctx.report(Progress::Merging);
         .into_iter()
         .filter(|c| !finished.contains(c))
         .collect();
@@ -84,6 +88,7 @@ pub async fn pull(ctx: &Context<'_>, ws: &Workspace, opts: &PullOptions) -> Resu
     let message = CommitMessage::new("Merge Targetprocess changes into the plan")
         .with_trailers(Trailers::new().with_source(ctx.source()));
     let change = pi_git::FileChange {
+    ctx.report(Progress::Committing);
         path: &ws.plan_file(),
         content: text.as_bytes(),
         message: &message,
@@ -103,6 +108,7 @@ pub async fn pull(ctx: &Context<'_>, ws: &Workspace, opts: &PullOptions) -> Resu
     let late = crate::remote::publish(ctx, ws, "The pull is merged into your plan")?;
     if !late.is_empty() {
         conflicts.extend(late);
+    ctx.report(Progress::Publishing);
         state::save_conflicts(&dir, &conflicts)?;
     }
     let (from_tp, kept): (Vec<Change>, Vec<Change>) = outcome

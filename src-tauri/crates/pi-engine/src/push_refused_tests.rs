@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used)] // tests: a failure is a broken test
 
 use pi_model::{EntityId, Feature, FeatureKind, Plan};
+use pi_targetprocess::Kind;
 
 use super::*;
 use crate::journal::OpState;
@@ -316,7 +317,7 @@ async fn a_push_that_fails_is_recorded_in_the_op_log_and_the_audit_trail() {
     .unwrap();
     let waiting = push(&at(&tp, &me, 3), &ws, PushOptions::default()).await;
     assert!(
-        matches!(waiting, Err(crate::EngineError::Approval(_))),
+        matches!(waiting, Ok(PushOutcome::AwaitingApproval { .. })),
         "{waiting:?}"
     );
     assert_eq!(

@@ -13,7 +13,7 @@ pub(crate) fn jane() -> pi_git::Identity {
 
 /// A context `minute` minutes after a fixed start.
 pub(crate) fn at<'a>(
-    tp: &'a pi_targetprocess::TpClient,
+    tp: &'a dyn crate::tracker::Tracker,
     me: &'a pi_git::Identity,
     minute: i64,
 ) -> Context<'a> {
@@ -22,6 +22,7 @@ pub(crate) fn at<'a>(
         me,
         now: chrono::DateTime::from_timestamp(1_790_000_000 + minute * 60, 0).unwrap(),
         auto_sync: false,
+        progress: None,
     }
 }
 

@@ -61,6 +61,7 @@ pub fn ctx<'a>(tp: &'a TpClient, me: &'a Identity, minute: i64) -> Context<'a> {
         now: chrono::DateTime::from_timestamp(1_790_000_000 + minute * 60, 0)
             .expect("a fixed instant is in range"),
         auto_sync: false,
+        progress: None,
     }
 }
 

@@ -11,9 +11,10 @@ use std::collections::HashMap;
 use pi_model::changeset::{FieldChange as Change, Op};
 use pi_model::merge::FieldValue;
 use pi_model::{EntityId, Field};
-use pi_targetprocess::{FieldChange, IdempotencyMarker, Kind, Placement, TpClient, User};
+use pi_targetprocess::{FieldChange, IdempotencyMarker, Kind, Placement, User};
 
 use crate::error::EngineError;
+use crate::tracker::Tracker;
 
 /// Why one operation was not applied.
 #[derive(Debug)]
@@ -67,11 +68,13 @@ pub enum Applied {
 
 /// Everything an operation needs besides itself.
 pub struct Target<'a> {
-    pub tp: &'a TpClient,
+    pub tp: &'a dyn Tracker,
     pub placement: Placement,
     pub users: &'a [User],
     /// Local ids already created in TP (this push and earlier ones).
     pub created: &'a HashMap<EntityId, i64>,
+    /// Counts what is sent, for the caller's progress.
+    pub tally: &'a crate::sending::Tally<'a>,
 }
 
 /// Sends one operation; a failure says whether it was refused or may be sent again.

@@ -119,6 +119,7 @@ async fn send(
         })
         .collect();
     journal.set_states(push, &states)?;
+    target.tally.add(results.len());
     match transient {
         Some(e) => Err(e),
         None => Ok(results),
@@ -199,6 +200,7 @@ mod tests {
             },
             users: &[],
             created: &created,
+            tally: &crate::sending::Tally::new(None, ids.len()),
         };
         sim.control().clear_request_log();
         let results = send_updates(&target, &mut journal, &record).await.unwrap();

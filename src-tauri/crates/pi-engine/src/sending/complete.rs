@@ -13,6 +13,7 @@ use crate::context::Context;
 use crate::error::Result;
 use crate::journal::{Journal, PushRecord};
 use crate::oplog::{self, FieldWrite, OpEntry, OpKind};
+use crate::progress::Progress;
 use crate::sending::{Mismatch, OpResult, PushReport};
 use crate::snapshot::render_checked;
 use crate::state;
@@ -45,6 +46,7 @@ pub(crate) async fn complete(
         .commit_file(&ws.names.working(), &change, &ctx.stamp())?;
 
     let (release, team) = plan_ids(&base.plan)?;
+    ctx.report(Progress::Fetching);
     let mut remote = ctx.tp.fetch_team_plan(release, team).await?;
     remote.plan.meta = base.plan.meta.clone();
     let mut base_plan = base.plan.clone();
@@ -64,10 +66,12 @@ pub(crate) async fn complete(
         ctx,
         "Targetprocess after push",
     )?;
+    ctx.report(Progress::Merging);
     let outcome = merge::merge(&base_plan, &local, &remote.plan);
     let merged = render_checked(&outcome.merged, "the merged plan", &where_)?;
     let message = CommitMessage::new("Merge Targetprocess state after push")
         .with_trailers(Trailers::new().with_source(ctx.source()));
+    ctx.report(Progress::Committing);
     let change = pi_git::FileChange {
         path: &file,
         content: merged.as_bytes(),
@@ -97,6 +101,7 @@ pub(crate) async fn complete(
     let created: Vec<(EntityId, i64)> = sorted(created);
     log_push(ctx, ws, record.rollback_of.as_deref(), &results, &created)?;
     journal.finish_push(record.id, &ctx.at())?;
+    ctx.report(Progress::Publishing);
     let late = crate::remote::publish(ctx, ws, "The push reached Targetprocess and is recorded")?;
     if !late.is_empty() {
         let mut stored = state::load_conflicts(&dir)?;

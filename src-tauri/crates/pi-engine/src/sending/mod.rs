@@ -24,6 +24,7 @@ use self::apply::OpError;
 use crate::context::Context;
 use crate::error::Result;
 use crate::journal::{Journal, OpState, PushRecord};
+use crate::progress::{Progress, ProgressSink};
 use crate::workspace::{LOCK_WAIT, Workspace, plan_ids};
 
 /// A field Targetprocess changed since the last pull that the push would overwrite.
@@ -87,6 +88,7 @@ pub(crate) async fn complete_open(
 #[tracing::instrument(name = "resume", skip_all, fields(plan = %ws.names.plan_slug()))]
 pub async fn resume(ctx: &Context<'_>, ws: &Workspace) -> Result<Option<PushReport>> {
     let _lock = RepoLock::acquire(&ws.repo, LOCK_WAIT)?;
+    ctx.report(Progress::ReadingPlan);
     let mut journal = open_journal(ws)?;
     let unfinished = journal.unfinished(&ws.names.plan_slug())?;
     let _lease = match unfinished {
@@ -192,11 +194,13 @@ pub(crate) async fn run(
         .filter_map(|o| o.tp_id.map(|id| (o.op.entity().clone(), id)))
         .collect();
     let placement = Placement { team, release };
+    let tally = Tally::new(ctx.progress, record.open_ops());
     let batch_target = apply::Target {
         tp: ctx.tp,
         placement,
         users: &users,
         created: &created,
+        tally: &tally,
     };
     let mut batched: HashMap<u32, OpResult> = batch::send_updates(&batch_target, journal, &record)
         .await?
@@ -220,6 +224,7 @@ pub(crate) async fn run(
                 Some(reason) => {
                     let why = format!("not sent: {reason}");
                     journal.set_state(record.id, jop.seq, OpState::Skipped, None, Some(&why))?;
+                    tally.add(1);
                     Err(why)
                 }
                 None => {
@@ -228,8 +233,11 @@ pub(crate) async fn run(
                         placement,
                         users: &users,
                         created: &created,
+                        tally: &tally,
                     };
-                    match send_one(ctx, &target, journal, record.id, jop).await? {
+                    let sent = send_one(ctx, &target, journal, record.id, jop).await?;
+                    tally.add(1);
+                    match sent {
                         Sent::Done(tp_id) => {
                             if let Some(id) = tp_id {
                                 created.insert(jop.op.entity().clone(), id);
@@ -251,6 +259,38 @@ pub(crate) async fn run(
         });
     }
     complete::complete(ctx, ws, journal, &record, &base, created, results).await
+}
+
+/// Counts the operations of a push as they are sent, and tells the caller's progress sink after
+/// each batch and each operation sent on its own.
+pub(crate) struct Tally<'a> {
+    sink: Option<ProgressSink<'a>>,
+    sent: std::sync::atomic::AtomicUsize,
+    total: usize,
+}
+
+impl<'a> Tally<'a> {
+    pub(crate) fn new(sink: Option<ProgressSink<'a>>, total: usize) -> Self {
+        Self {
+            sink,
+            sent: std::sync::atomic::AtomicUsize::new(0),
+            total,
+        }
+    }
+
+    /// `n` more operations are closed (landed, refused, or not sent after a refusal of all).
+    pub(crate) fn add(&self, n: usize) {
+        use std::sync::atomic::Ordering;
+        let sent = self.sent.fetch_add(n, Ordering::Relaxed) + n;
+        let step = Progress::Sent {
+            sent,
+            total: self.total,
+        };
+        tracing::info!("{step}");
+        if let Some(sink) = self.sink {
+            sink(step);
+        }
+    }
 }
 
 /// How one operation sent by [`send_one`] ended; each is recorded in the journal already.

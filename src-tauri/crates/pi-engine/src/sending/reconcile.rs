@@ -59,6 +59,7 @@ pub(crate) async fn reconcile(
         Some(_) => None,
     };
     let (release, team) = plan_ids(&base.plan)?;
+    ctx.report(crate::progress::Progress::Fetching);
     let remote = ctx.tp.fetch_team_plan(release, team).await?;
     let seen = Seen {
         base: &base.plan,
