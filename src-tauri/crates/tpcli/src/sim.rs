@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use anyhow::{Context, bail};
 use clap::Args;
-use pi_sim::{DataSource, Faults, SimConfig};
+use pi_sim::{DataSource, Faults, Profile, SimConfig};
 
 const EXAMPLES: &str = "\
 Examples:
@@ -17,6 +17,9 @@ Examples:
   tpcli sim --port 8080 --seed 7             fixed port, other demo data
   tpcli sim --data plan-state.json           serve a saved state file
   tpcli sim --data empty                     only workflows, users and custom field definitions
+  tpcli sim --profile enterprise             another company's account: single-reference objective
+                                             link, business value in custom fields, other states
+                                             (its [tp] section: docs/simulator.md)
   tpcli sim --hostile --seed 3               demo data with hostile names and descriptions
   tpcli sim --latency-ms 200 --error-rate 0.05 --rate-limit 120/min
   tpcli sim --tz -0600                       dates as /Date(ms-0600)/
@@ -36,6 +39,11 @@ pub struct SimArgs {
     /// Example: --data plan-state.json
     #[arg(long, default_value = "demo")]
     data: String,
+    /// Which account to be: `demo` (the demo account, default) or `enterprise` (features link
+    /// to one objective through TeamPIObjective, business value in custom fields, other state
+    /// and custom field names, pages of 25). Example: --profile enterprise
+    #[arg(long, default_value = "demo", value_parser = Profile::parse)]
+    profile: Profile,
     /// Names and descriptions drawn from the hostile corpus (line breaks, control and bidi
     /// characters, conflict markers, huge and deeply nested HTML, scripts, formula prefixes),
     /// seeded by --seed. Example: --hostile
@@ -101,6 +109,8 @@ fn config(args: SimArgs) -> anyhow::Result<SimConfig> {
         data
     };
     Ok(SimConfig {
+        schema: args.profile.tp_schema(),
+        profile: args.profile,
         port: args.port,
         seed: args.seed,
         data,
@@ -189,6 +199,10 @@ mod tests {
             config(<Cli as clap::Parser>::parse_from(argv).sim).unwrap()
         };
         assert_eq!(args(&[]).data, DataSource::Demo);
+        assert_eq!(args(&[]).profile, Profile::Demo);
+        let enterprise = args(&["--profile", "enterprise"]);
+        assert_eq!(enterprise.profile, Profile::Enterprise);
+        assert_eq!(enterprise.schema, Profile::Enterprise.tp_schema());
         assert_eq!(
             args(&["--hostile", "--data", "empty"]).data,
             DataSource::Hostile(Box::new(DataSource::Empty))
