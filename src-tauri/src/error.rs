@@ -252,15 +252,20 @@ impl From<pi_engine::EngineError> for UiError {
     }
 }
 
+/// A push waiting for the sign-off the plan's `[approvals]` policy asks for.
+pub fn awaiting_approval(status: &pi_engine::push::ApprovalStatus) -> UiError {
+    UiError::new(
+        ErrorCode::NotApproved,
+        format!("Not pushed: {}.", status.missing()),
+    )
+    .hint("Open the sign-off panel to see the change and who has approved it.")
+}
+
 fn approval_error(e: &pi_engine::approvals::ApprovalError) -> UiError {
     use pi_engine::approvals::ApprovalError as A;
     let refused = |message: String| UiError::new(ErrorCode::ApprovalRefused, message);
     match e {
-        A::NotApproved(status) => UiError::new(
-            ErrorCode::NotApproved,
-            format!("Not pushed: {}.", status.missing()),
-        )
-        .hint("Open the sign-off panel to see the change and who has approved it."),
+        A::NotApproved(status) => awaiting_approval(status),
         A::NothingToApprove => refused(
             "There is nothing to approve: the plan matches what was last pulled from Targetprocess."
                 .to_owned(),

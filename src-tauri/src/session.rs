@@ -176,10 +176,11 @@ impl Session {
             pi_engine::Workspace::open(&dir)?.plan_path()?
         } else {
             let ctx = pi_engine::Context {
-                tp: &client,
+                tp: client.as_ref(),
                 me: &me,
                 now: chrono::Utc::now(),
                 auto_sync: false,
+                progress: None,
             };
             let init = pi_engine::InitRequest {
                 dir: dir.clone(),

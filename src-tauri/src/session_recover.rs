@@ -23,10 +23,10 @@ impl Session {
         let outcome = in_workspace(dir, move |ws, rt| {
             let ctx = context(&client, &me, false);
             let report = rt.block_on(pi_engine::push::resume(&ctx, ws))?;
-            Ok(match report {
+            match report {
                 Some(report) => PushOutcomeDto::new(&PushOutcome::Pushed(report), &names_of(ws)),
-                None => PushOutcomeDto::NothingToPush { resumed: 0 },
-            })
+                None => Ok(PushOutcomeDto::NothingToPush { resumed: 0 }),
+            }
         })
         .await?;
         inner.undo.clear();

@@ -64,7 +64,7 @@ impl Session {
         let (client, me, dir) = self.engine(&mut inner).await?;
         in_workspace(dir, move |ws, rt| {
             let outcome = dry_run(&client, &me, ws, rt)?;
-            Ok(PushOutcomeDto::new(&outcome, &names_of(ws)))
+            PushOutcomeDto::new(&outcome, &names_of(ws))
         })
         .await
     }
@@ -116,7 +116,7 @@ impl Session {
             let ctx = context(&client, &me, false);
             let reason = override_reason.as_deref();
             let outcome = rt.block_on(pi_engine::push_overriding(&ctx, ws, opts, reason))?;
-            Ok(PushOutcomeDto::new(&outcome, &names_of(ws)))
+            PushOutcomeDto::new(&outcome, &names_of(ws))
         })
         .await?;
         if matches!(outcome, PushOutcomeDto::Pushed { .. }) {
@@ -330,6 +330,7 @@ pub(super) fn context<'a>(
         me,
         now: chrono::Utc::now(),
         auto_sync: unattended,
+        progress: None,
     }
 }
 

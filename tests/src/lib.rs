@@ -61,6 +61,7 @@ pub fn ctx<'a>(tp: &'a Tp, me: &'a Identity, minute: i64) -> Context<'a> {
         me,
         now: at(minute),
         auto_sync: false,
+        progress: None,
     }
 }
 

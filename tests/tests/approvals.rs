@@ -37,6 +37,8 @@ fn set_policy(ws: &Workspace, toml: &str) {
 fn refusal(result: Result<PushOutcome, EngineError>) -> ApprovalError {
     match result {
         Err(EngineError::Approval(e)) => *e,
+        // Waiting for sign-off is an outcome; the test reads it as the refusal it stands for.
+        Ok(PushOutcome::AwaitingApproval { status }) => ApprovalError::NotApproved(status),
         other => panic!("expected an approval refusal, got {other:?}"),
     }
 }

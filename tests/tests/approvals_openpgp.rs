@@ -149,6 +149,8 @@ const POLICY: &str = "[approvals]\nrequired = 1\napprovers = [{ email = \"ana@ex
 
 fn refusal(result: Result<PushOutcome, EngineError>) -> ApprovalError {
     match result {
+        // Waiting for sign-off is an outcome; the test reads it as the refusal it stands for.
+        Ok(PushOutcome::AwaitingApproval { status }) => ApprovalError::NotApproved(status),
         Err(EngineError::Approval(e)) => *e,
         other => panic!("expected an approval refusal, got {other:?}"),
     }

@@ -205,17 +205,12 @@ fn ops(ops: &[Op], names: &Names) -> Vec<OpDto> {
     ops.iter().map(|op| OpDto::new(op, names)).collect()
 }
 
-impl From<&PushOutcome> for PushOutcomeDto {
-    fn from(o: &PushOutcome) -> Self {
-        Self::new(o, &Names::default())
-    }
-}
-
 impl PushOutcomeDto {
     /// The outcome in planner words, items named by `names` (and by the operations themselves).
-    pub fn new(o: &PushOutcome, names: &Names) -> Self {
+    /// A push waiting for sign-off is the `NotApproved` error the sign-off panel answers.
+    pub fn new(o: &PushOutcome, names: &Names) -> Result<Self, crate::error::UiError> {
         let names = &names.clone().with_ops(outcome_ops(o));
-        match o {
+        Ok(match o {
             PushOutcome::NothingToPush { resumed } => Self::NothingToPush {
                 resumed: count(*resumed),
             },
@@ -240,7 +235,10 @@ impl PushOutcomeDto {
             PushOutcome::Pushed(report) => Self::Pushed {
                 summary: summary(report, names),
             },
-        }
+            PushOutcome::AwaitingApproval { status } => {
+                return Err(crate::error::awaiting_approval(status));
+            }
+        })
     }
 }
 

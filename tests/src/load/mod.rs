@@ -158,6 +158,7 @@ fn ctx<'a>(tp: &'a TpClient, me: &'a Identity) -> Context<'a> {
         me,
         now: chrono::Utc::now(),
         auto_sync: false,
+        progress: None,
     }
 }
 

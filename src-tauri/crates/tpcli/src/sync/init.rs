@@ -51,6 +51,7 @@ pub fn run(args: InitArgs) -> Result<u8> {
         me: &me,
         now: chrono::Utc::now(),
         auto_sync: false,
+        progress: None,
     };
     let req = InitRequest {
         dir: args.repo.repo.clone(),

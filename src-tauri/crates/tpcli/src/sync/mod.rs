@@ -73,6 +73,7 @@ impl Session {
             me: &self.me,
             now: chrono::Utc::now(),
             auto_sync,
+            progress: None,
         }
     }
 }

@@ -69,21 +69,7 @@ pub fn run(args: PushArgs) -> Result<u8> {
     let outcome = block_on(pi_engine::push_overriding(&ctx, ws, opts, reason));
     drop(watch);
     progress.finish();
-    let outcome = match outcome? {
-        // The approval gate: not an error of the run, a result to act on.
-        Err(pi_engine::EngineError::Approval(refusal)) => {
-            if args.json {
-                println!(
-                    "{}",
-                    serde_json::json!({ "outcome": "awaiting_approval", "message": refusal.to_string() })
-                );
-            } else {
-                println!("Not pushed: {refusal}.");
-            }
-            return Ok(exit::FINDINGS);
-        }
-        outcome => outcome?,
-    };
+    let outcome = outcome??;
     if args.json {
         println!("{}", json(&outcome));
     } else {
@@ -100,8 +86,20 @@ pub(super) fn code(outcome: &PushOutcome) -> u8 {
     }
 }
 
+/// What a push waiting for sign-off tells the planner (the approval gate: not an error of the
+/// run, a result to act on).
+pub(crate) fn awaiting_approval(status: &pi_engine::push::ApprovalStatus) -> String {
+    format!(
+        "{}; run `tpcli plan approvals` to see them, or push with --override REASON",
+        status.missing()
+    )
+}
+
 pub(super) fn print_human(outcome: &PushOutcome) {
     match outcome {
+        PushOutcome::AwaitingApproval { status } => {
+            println!("Not pushed: {}.", awaiting_approval(status));
+        }
         PushOutcome::NothingToPush { resumed } => {
             if *resumed > 0 {
                 println!(
@@ -193,6 +191,10 @@ fn print_report(r: &pi_engine::PushReport) {
 pub(super) fn json(outcome: &PushOutcome) -> serde_json::Value {
     use serde_json::json;
     match outcome {
+        PushOutcome::AwaitingApproval { status } => json!({
+            "outcome": "awaiting_approval",
+            "message": awaiting_approval(status),
+        }),
         PushOutcome::NothingToPush { resumed } => {
             json!({"result": "nothing_to_push", "resumed": resumed})
         }

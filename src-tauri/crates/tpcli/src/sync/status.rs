@@ -42,6 +42,7 @@ pub fn run(args: StatusArgs) -> Result<u8> {
             me: &me,
             now: chrono::Utc::now(),
             auto_sync: false,
+            progress: None,
         };
         let progress = Progress::new(args.json);
         progress.phase("Asking Targetprocess whether it changed…");

@@ -71,6 +71,7 @@ pub fn run(args: SyncAllArgs) -> Result<u8> {
         now: chrono::Utc::now(),
         auto_sync: args.auto_sync,
     };
+        progress: None,
     let opts = TrainOptions {
         push: !args.pull_only,
         yes: args.yes,
