@@ -8,6 +8,7 @@ mod merge_file;
 mod merge_file_git;
 mod merge_file_support;
 mod plan_cli;
+mod profiles_cli;
 mod refused_cli;
 mod rollback_cli;
 mod schema_cli;

@@ -84,6 +84,7 @@ pub fn run(args: InitArgs) -> Result<u8> {
                 "joined": report.joined,
                 "template_objectives": templated,
                 "warnings": report.warnings,
+                "notices": report.notices,
             })
         );
     } else {
@@ -115,6 +116,9 @@ pub fn run(args: InitArgs) -> Result<u8> {
         }
         for warning in &report.warnings {
             crate::term::line(format!("  note: {warning}"));
+        }
+        for notice in &report.notices {
+            crate::term::line(format!("  not in the plan: {}", notice.message));
         }
     }
     Ok(exit::OK)

@@ -87,6 +87,10 @@ pub fn run(args: PullArgs) -> Result<u8> {
             "Cut or simplified on the way in",
             report.warnings.iter().cloned(),
         );
+        section(
+            "Not in the plan",
+            report.notices.iter().map(|n| n.message.clone()),
+        );
         if !report.conflicts.is_empty() {
             crate::term::line(format!(
                 "\n{} to resolve: `tpcli plan resolve --keep local|remote|both --all` (or per objective with --objective ID).",
@@ -109,6 +113,7 @@ pub(super) fn json(report: &pi_engine::PullReport) -> serde_json::Value {
         "kept_local": report.local,
         "conflicts": report.conflicts,
         "warnings": report.warnings,
+        "notices": report.notices,
     })
 }
 
