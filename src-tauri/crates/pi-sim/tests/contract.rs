@@ -348,31 +348,43 @@ async fn delete_bulk_inner_collections_and_meta() {
         .await
         .unwrap();
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
-    let (s, meta) = get(&tp(&sim, "Index/meta")).await;
+    let (s, feature) = get(&tp(&sim, "Features/meta")).await;
     assert_eq!(s, StatusCode::OK);
-    assert_eq!(
-        meta["PiPlanner"]["TeamObjectiveResource"],
-        "TeamPIObjectives"
-    );
-    let feature = meta["Items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|t| t["Name"] == "Feature")
-        .unwrap();
-    let link = feature["Fields"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["Name"] == "TeamPIObjectives")
-        .unwrap();
-    assert_eq!(link["Kind"], "Collection");
-    assert!(
-        feature["CustomFields"]
+    let group = |name: &str| -> Vec<(String, String)> {
+        feature["ResourceMetadataPropertiesDescription"][name]["Items"]
             .as_array()
             .unwrap()
             .iter()
-            .any(|c| c["Name"] == "Jira Key")
+            .map(|f| {
+                (
+                    f["Name"].as_str().unwrap().to_owned(),
+                    f["Type"].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect()
+    };
+    let collections = group("ResourceMetadataPropertiesResourceCollectionsDescription");
+    assert!(
+        collections.contains(&("TeamPIObjectives".into(), "TeamPIObjective".into())),
+        "{collections:?}"
+    );
+    assert!(
+        collections.contains(&("CustomFields".into(), "CustomField".into())),
+        "{collections:?}"
+    );
+    let references = group("ResourceMetadataPropertiesResourceReferencesDescription");
+    assert!(
+        references.contains(&("Team".into(), "Team".into())),
+        "{references:?}"
+    );
+    let values = group("ResourceMetadataPropertiesResourceValuesDescription");
+    assert!(
+        values.contains(&("Effort".into(), "Decimal".into())),
+        "{values:?}"
+    );
+    assert!(
+        feature.get("PiPlanner").is_none(),
+        "nothing names PI Planner's keys"
     );
     let (_, states) = get(&tp(
         &sim,
@@ -403,11 +415,14 @@ async fn last_editor_is_seeded_listed_and_set_on_create() {
         }
     }
     let (_, meta) = get(&tp(&sim, "TeamPIObjectives/meta")).await;
-    let fields = meta["Fields"].as_array().unwrap();
+    let fields = meta["ResourceMetadataPropertiesDescription"]
+        ["ResourceMetadataPropertiesResourceReferencesDescription"]["Items"]
+        .as_array()
+        .unwrap();
     let field = fields.iter().find(|f| f["Name"] == "LastEditor").unwrap();
     assert_eq!(
-        (&field["ResourceType"], &field["ReadOnly"]),
-        (&json!("User"), &json!(true))
+        (&field["Type"], &field["CanSet"]),
+        (&json!("User"), &json!(false))
     );
     let url = format!(
         "{}/api/v1/Features?token={}&{EDITOR}",

@@ -7,6 +7,7 @@ mod faults;
 mod hostile;
 mod jira_contract;
 mod jira_deployments;
+mod meta;
 mod misbehaving;
 mod quotas;
 mod refusals;

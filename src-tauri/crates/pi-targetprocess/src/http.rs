@@ -63,6 +63,25 @@ impl Http {
         }
         Ok(self.layer.json(&request).await?)
     }
+
+    /// A `GET`-like request whose answer is read as bytes, for answers a JSON object cannot hold
+    /// (metadata repeats keys).
+    pub(crate) async fn send_raw(
+        &self,
+        method: Method,
+        rel: &str,
+        query: &[(String, String)],
+        replay: Replay,
+    ) -> Result<Vec<u8>, TpError> {
+        let mut params = Vec::with_capacity(query.len() + 1);
+        params.push(("format".to_owned(), "json".to_owned()));
+        params.extend_from_slice(query);
+        let mut request = Request::new(method, rel).query(&params);
+        if replay == Replay::Safe {
+            request = request.replay_safe();
+        }
+        Ok(self.layer.send(&request).await?.body)
+    }
 }
 
 /// TP documents the personal access token only as the `access_token` query parameter.

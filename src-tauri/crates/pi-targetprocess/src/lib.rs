@@ -36,14 +36,14 @@ mod write;
 
 pub use client::TpClient;
 pub use config::{Credentials, Limits, RetryPolicy, TpConfig};
-pub use discover::SchemaCheck;
+pub use discover::{Discovery, Finding as DiscoveryFinding, FindingSource, SchemaCheck};
 pub use error::{ConfigError, TpError};
 pub use mapping::plan_from_answers;
-pub use notices::{Notice, NoticeKind};
 pub use model::{
     BulkItem, Created, FieldChange, IdempotencyMarker, Kind, Placement, RemotePlan, Summary,
     SyncVersion,
 };
+pub use notices::{Notice, NoticeKind};
 pub use shared::ReadMember;
 pub use users::{OwnerError, User, find_owner};
 

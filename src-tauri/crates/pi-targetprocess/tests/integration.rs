@@ -2,6 +2,7 @@
 //! (one test binary for the crate: each module is one former test file).
 
 mod common;
+mod discovery;
 mod faults;
 mod fetch;
 mod misbehaving;
