@@ -200,10 +200,12 @@ fn status(args: &StatusArgs) -> Result<u8> {
             Ok(s) => (Some(s), "available".to_owned()),
             Err(p) => (None, format!("{p:?}").to_lowercase()),
         };
-        println!(
-            "{}",
-            serde_json::json!({"url": url, "stored": stored, "keychain": keychain, "tp_token_set": env_token})
-        );
+        crate::output::print(&crate::output::views::AuthStatusView {
+            url: url.to_string(),
+            stored,
+            keychain,
+            tp_token_set: env_token,
+        })?;
     } else {
         match &stored {
             Ok(true) => println!("A token for {url} is stored in your keychain."),

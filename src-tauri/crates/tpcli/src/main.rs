@@ -10,6 +10,7 @@ mod auth;
 mod errors;
 mod files;
 mod logging;
+mod output;
 mod plan;
 mod sim;
 mod sync;
@@ -54,6 +55,9 @@ enum Command {
     Sim(sim::SimArgs),
     /// Log in to Targetprocess: keep the access token in the OS keychain (login, logout, status).
     Auth(auth::AuthArgs),
+    /// Print the JSON Schema of a command's `--json` output (docs/json-output.md).
+    #[command(hide = true)]
+    JsonSchema(output::SchemaArgs),
 }
 
 fn main() -> ExitCode {
@@ -69,6 +73,7 @@ fn main() -> ExitCode {
         Command::Plan(args) => plan::run(args),
         Command::Sim(args) => sim::run(args),
         Command::Auth(args) => auth::run(args),
+        Command::JsonSchema(args) => output::run(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

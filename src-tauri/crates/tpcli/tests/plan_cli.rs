@@ -11,11 +11,13 @@ use pi_model::{
 };
 
 fn tpcli(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_tpcli"))
+    let out = Command::new(env!("CARGO_BIN_EXE_tpcli"))
         .args(args)
         .current_dir(dir)
         .output()
-        .expect("tpcli runs")
+        .expect("tpcli runs");
+    crate::json_output_support::check(args, &out.stdout);
+    out
 }
 
 fn stdout(o: &Output) -> String {

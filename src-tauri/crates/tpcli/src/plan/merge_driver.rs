@@ -68,8 +68,10 @@ pub fn run(args: InstallArgs) -> Result<u8> {
     };
     let added = add_attributes(&top.join(".gitattributes"), &patterns)?;
     if args.json {
-        let json = serde_json::json!({"driver": command, "added_attributes": added});
-        println!("{json}");
+        crate::output::print(&crate::output::views::MergeDriverView {
+            driver: command,
+            added_attributes: added,
+        })?;
         return Ok(exit::OK);
     }
     println!("merge.{DRIVER}.driver = {command}");

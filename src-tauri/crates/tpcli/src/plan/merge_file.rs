@@ -1,6 +1,7 @@
 //! `tpcli plan merge-file`: a field-level three-way merge of plan files, usable as a git merge
 //! driver (`%O %A %B`, the result written over %A). Conflicts are written with markers around
-//! just the conflicting fields; everything else merges by entity id and field.
+//! just the conflicting fields; everything else merges by entity id and field. Entities a legacy
+//! file wrote no id for are first matched to the base by place and content (`align_derived_ids`).
 //!
 //! It does not fall back to a line merge: a file that does not parse as a plan is reported with
 //! its location and nothing is written.
@@ -19,9 +20,11 @@ use crate::files;
 /// Merge three versions of a plan file field by field (a git merge driver).
 ///
 /// Objectives and features are matched by id; each field merges on its own, descriptions line
-/// by line and acceptance criteria item by item. Only a field changed differently on both sides
-/// is a conflict: the result then holds diff3-style markers around that field's lines alone.
-/// Files in any layout are read; the result is written in the current layout.
+/// by line and acceptance criteria item by item (criteria both sides add are all kept, local's
+/// first). Only a field changed differently on both sides is a conflict: the result then holds
+/// diff3-style markers around that field's lines alone. Files in any layout are read; epics an
+/// old tpcli file wrote no id for are matched by their place and fields, so an epic renamed on
+/// both sides is a name conflict, never two epics. The result is written in the current layout.
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:
   tpcli plan merge-file base.md ours.md theirs.md           # result written over ours.md
@@ -52,8 +55,9 @@ pub struct MergeFileArgs {
     json: bool,
 }
 
-#[derive(Debug, Serialize)]
-struct Report<'a> {
+/// `tpcli plan merge-file --json`.
+#[derive(Debug, Serialize, schemars::JsonSchema)]
+pub(crate) struct Report<'a> {
     clean: bool,
     output: String,
     conflicts: &'a [Conflict],
@@ -70,7 +74,8 @@ pub fn run(args: MergeFileArgs) -> Result<u8> {
     let (Some(base), Some(local), Some(remote)) = (base, local, remote) else {
         return Ok(exit::USAGE);
     };
-    let out = merge::merge(&base.plan, &local.plan, &remote.plan);
+    let (local_plan, remote_plan) = (aligned(&base, local), aligned(&base, remote));
+    let out = merge::merge(&base.plan, &local_plan, &remote_plan);
     let labels = MarkerLabels {
         local: label(&args.labels, 0, "local"),
         base: label(&args.labels, 1, "base"),
@@ -92,6 +97,21 @@ pub fn run(args: MergeFileArgs) -> Result<u8> {
         print_human(target, &text, &out.conflicts, out.changes.len());
     }
     Ok(if clean { exit::OK } else { exit::FINDINGS })
+}
+
+/// `side`'s plan with the entities whose ids its file did not carry (legacy epics, derived from
+/// their names) given their base ids where a rename or move changed them, so that a rename is a
+/// rename (a name conflict when both sides renamed differently), never a second entity.
+fn aligned(base: &Parsed, mut side: Parsed) -> pi_model::Plan {
+    let mut plan = std::mem::take(&mut side.plan);
+    let base_derived = |id: &pi_model::EntityId| pi_format::is_legacy_id(id);
+    let side_derived = |id: &pi_model::EntityId| side.is_derived_id(id);
+    let derived = merge::Derived {
+        base: &base_derived,
+        side: &side_derived,
+    };
+    merge::align_derived_ids(&base.plan, &mut plan, &derived);
+    plan
 }
 
 fn label<'a>(labels: &'a [String], i: usize, default: &'a str) -> &'a str {

@@ -61,14 +61,13 @@ pub fn run(args: MigrateArgs) -> Result<u8> {
         files::write_atomic(&target, &rendered)?;
     }
     if args.json {
-        let json = serde_json::json!({
-            "written": (!unchanged).then(|| target.display().to_string()),
-            "layout": parsed.layout,
-            "objectives": parsed.plan.objectives.len(),
-            "features": parsed.plan.features().count(),
-            "warnings": parsed.warnings,
-        });
-        println!("{json}");
+        crate::output::print(&crate::output::views::MigrateView {
+            written: (!unchanged).then(|| target.display().to_string()),
+            layout: parsed.layout,
+            objectives: parsed.plan.objectives.len(),
+            features: parsed.plan.features().count(),
+            warnings: parsed.warnings,
+        })?;
         return Ok(exit::OK);
     }
     if unchanged {

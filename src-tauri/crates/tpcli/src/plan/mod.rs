@@ -1,10 +1,10 @@
 //! `tpcli plan ...`: work with a team's plan file and keep it in sync with Targetprocess.
 
 mod merge_driver;
-mod merge_file;
+pub(crate) mod merge_file;
 mod migrate;
 mod show;
-mod validate;
+pub(crate) mod validate;
 
 use clap::{Args, Subcommand};
 

@@ -6,6 +6,7 @@ use anyhow::Result;
 use clap::Args;
 use pi_format::{Layout, Parsed};
 use pi_model::validate::{self, Severity};
+use schemars::JsonSchema;
 use serde::Serialize;
 
 use crate::exit;
@@ -34,14 +35,14 @@ pub struct ValidateArgs {
     config: Option<PathBuf>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, JsonSchema)]
 struct FileReport {
     file: String,
     layout: Option<Layout>,
     findings: Vec<Located>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, JsonSchema)]
 struct Located {
     severity: Severity,
     rule: String,
@@ -50,8 +51,9 @@ struct Located {
     message: String,
 }
 
-#[derive(Debug, Serialize)]
-struct Report {
+/// `tpcli plan validate --json`.
+#[derive(Debug, Serialize, JsonSchema)]
+pub(crate) struct Report {
     files: Vec<FileReport>,
     errors: usize,
     warnings: usize,

@@ -3,11 +3,13 @@
 
 use anyhow::Result;
 use clap::Args;
-use pi_engine::approvals::{self, ApprovalStatus, Rejection, Reviewed, Signing, Standing};
+use pi_approvals::{ApprovalStatus, Rejection, Reviewed, Signing, Standing};
+use pi_engine::approvals;
 
 use super::connect::TpArgs;
 use super::{RepoArgs, open};
 use crate::exit;
+use crate::output::views::{ApprovalsView, ApproveOutput};
 
 /// Approve the plan change that a push would send now (as your git identity).
 ///
@@ -41,13 +43,19 @@ pub fn run(args: ApproveArgs) -> Result<u8> {
     let signing = Signing::from_repo(&session.ws.repo);
     let ctx = session.ctx(false);
     match approvals::approve(&ctx, &session.ws, args.comment, &signing) {
+        Ok(status) if args.json => {
+            crate::output::print_pretty(&ApproveOutput::Approved(ApprovalsView::from(&status)))?;
+            Ok(exit::OK)
+        }
         Ok(status) => {
-            print(&status, args.json)?;
+            print(&status, false)?;
             Ok(exit::OK)
         }
         Err(pi_engine::EngineError::Approval(refusal)) => {
             if args.json {
-                println!("{}", serde_json::json!({ "refused": refusal.to_string() }));
+                crate::output::print(&ApproveOutput::Refused {
+                    refused: refusal.to_string(),
+                })?;
             } else {
                 println!("Not approved: {refusal}.");
             }
@@ -85,10 +93,7 @@ pub fn list(args: ApprovalsArgs) -> Result<u8> {
 
 fn print(status: &ApprovalStatus, json: bool) -> Result<()> {
     if json {
-        let mut value = serde_json::to_value(status)?;
-        value["met"] = status.is_met().into();
-        value["summary"] = status.missing().into();
-        println!("{}", serde_json::to_string_pretty(&value)?);
+        crate::output::print_pretty(&ApprovalsView::from(status))?;
         return Ok(());
     }
     if status.change.ops.is_empty() {

@@ -3,7 +3,7 @@
 
 use anyhow::Result;
 use clap::Args;
-use pi_engine::audit;
+use pi_reports::audit;
 
 use super::RepoArgs;
 use crate::exit;

@@ -32,7 +32,7 @@ pub struct BaselineArgs {
 pub fn run(args: BaselineArgs) -> Result<u8> {
     let ws = pi_engine::Workspace::open(&args.repo.repo)?;
     if args.list {
-        let all = pi_engine::baseline::list(&ws)?;
+        let all = pi_reports::baseline::list(&ws)?;
         if args.json {
             println!("{}", serde_json::to_string_pretty(&all)?);
         } else if all.is_empty() {
@@ -45,7 +45,7 @@ pub fn run(args: BaselineArgs) -> Result<u8> {
         return Ok(exit::OK);
     }
     let me = connect::identity(&args.repo.repo)?;
-    let made = pi_engine::baseline::create(&ws, args.name.as_deref(), &me, chrono::Utc::now())?;
+    let made = pi_reports::baseline::create(&ws, args.name.as_deref(), &me, chrono::Utc::now())?;
     if args.json {
         println!("{}", serde_json::to_string_pretty(&made)?);
         return Ok(exit::OK);

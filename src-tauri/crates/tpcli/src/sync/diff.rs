@@ -2,8 +2,8 @@
 
 use anyhow::Result;
 use clap::Args;
-use pi_engine::history::{self, Rev};
-use pi_engine::report::{Format, render_comparison};
+use pi_reports::history::{self, Rev};
+use pi_reports::report::{Format, render_comparison};
 
 use super::RepoArgs;
 use crate::exit;

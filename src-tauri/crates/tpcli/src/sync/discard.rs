@@ -11,6 +11,7 @@ use super::RepoArgs;
 use super::connect;
 use super::words::plural;
 use crate::exit;
+use crate::output::views::{DiscardView, DiscardedItem};
 
 /// Give up a change that is not in Targetprocess: the item (or the fields named) goes back to
 /// Targetprocess's values as of your last pull. A new item is removed; a deleted one is put
@@ -60,11 +61,14 @@ pub fn run(args: DiscardArgs) -> Result<u8> {
         done.push((item.clone(), result));
     }
     if args.json {
-        let items: Vec<_> = done
+        let discarded = done
             .iter()
-            .map(|(item, r)| serde_json::json!({"item": item, "result": describe(r)}))
+            .map(|(item, r)| DiscardedItem {
+                item: item.clone(),
+                result: describe(r),
+            })
             .collect();
-        println!("{}", serde_json::json!({ "discarded": items }));
+        crate::output::print(&DiscardView { discarded })?;
         return Ok(exit::OK);
     }
     if done.is_empty() {

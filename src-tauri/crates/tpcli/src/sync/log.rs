@@ -9,6 +9,7 @@ use pi_model::diff::Presence;
 use super::RepoArgs;
 use super::words::short;
 use crate::exit;
+use crate::output::views::LogOutput;
 
 /// The operation log: who changed what and when — pulls (Targetprocess), pushes, resolutions —
 /// with the before and after value of every field, shared with the team through git.
@@ -39,19 +40,19 @@ pub fn run(args: LogArgs) -> Result<u8> {
         .filter(|e| args.objective.as_ref().is_none_or(|id| e.touches(id)))
         .collect();
     let history = match &args.objective {
-        Some(id) => Some(pi_engine::history::objective_history(&ws, id)?),
+        Some(id) => Some(pi_reports::history::objective_history(&ws, id)?),
         None => None,
     };
     if args.json {
-        let out = match (&args.objective, &history) {
-            (Some(id), Some(history)) => serde_json::to_string_pretty(&serde_json::json!({
-                "objective": id.to_string(),
-                "history": history,
-                "operations": entries,
-            }))?,
-            _ => serde_json::to_string_pretty(&entries)?,
+        let out = match (&args.objective, history) {
+            (Some(id), Some(history)) => LogOutput::Objective {
+                objective: id.to_string(),
+                history,
+                operations: entries,
+            },
+            _ => LogOutput::Operations(entries),
         };
-        println!("{out}");
+        crate::output::print_pretty(&out)?;
         return Ok(exit::OK);
     }
     if let (Some(id), Some(history)) = (&args.objective, &history) {
@@ -86,11 +87,11 @@ pub fn run(args: LogArgs) -> Result<u8> {
 }
 
 /// Versions in which one objective or feature changed, newest first.
-fn print_history(id: &EntityId, history: &[pi_engine::history::VersionChange]) {
+fn print_history(id: &EntityId, history: &[pi_reports::history::VersionChange]) {
     crate::term::line(format!("History of {id} ({} versions):", history.len()));
     for v in history {
         let c = &v.commit;
-        let who = pi_engine::report::actor(&c.who);
+        let who = pi_reports::report::actor(&c.who);
         let merge = if c.is_merge() { " (merge)" } else { "" };
         crate::term::line(format!(
             "{}  {}{merge}  {who}\n  {}",

@@ -2,8 +2,8 @@
 
 use anyhow::Result;
 use clap::{Args, ValueEnum};
-use pi_engine::history::Rev;
-use pi_engine::report::{self, Format, render_report};
+use pi_reports::history::Rev;
+use pi_reports::report::{self, Format, render_report};
 
 use super::RepoArgs;
 use crate::exit;

@@ -67,8 +67,7 @@ pub fn run(args: ResolveArgs) -> Result<u8> {
     };
     let report = pi_engine::resolve(&me, chrono::Utc::now(), &ws, &selector, &resolution)?;
     if args.json {
-        let json = serde_json::json!({"resolved": report.resolved, "remaining": report.remaining});
-        println!("{json}");
+        crate::output::print(&report)?;
         return Ok(exit::OK);
     }
     println!(

@@ -3,7 +3,6 @@
 use anyhow::Result;
 use clap::Args;
 use pi_engine::{RollbackOptions, RollbackOutcome, RollbackPlan};
-use serde_json::{Value, json};
 
 use super::connect::TpArgs;
 use super::progress::{self, Progress};
@@ -65,7 +64,7 @@ pub fn run(args: RollbackArgs) -> Result<u8> {
     progress.finish();
     let outcome = outcome??;
     if args.json {
-        println!("{}", json(&outcome));
+        crate::output::print(&crate::output::views::RollbackView::from(&outcome))?;
     } else {
         print_human(&outcome);
     }
@@ -176,53 +175,4 @@ fn print_left(plan: &RollbackPlan) {
             Some(f) => println!("  {f} of \"{}\" ({})", i.name, i.entity),
         }
     }
-}
-
-fn plan_json(p: &RollbackPlan) -> Value {
-    json!({
-        "op_id": p.op_id,
-        "operations": p.ops,
-        "summary": p.ops.iter().map(ToString::to_string).collect::<Vec<_>>(),
-        "conflicts": p.conflicts.iter().map(|c| json!({
-            "entity": c.entity, "name": c.name, "field": c.field,
-            "pushed": c.pushed, "current": c.current,
-        })).collect::<Vec<_>>(),
-        "irreversible": p.irreversible.iter().map(|i| json!({
-            "entity": i.entity, "name": i.name, "field": i.field,
-        })).collect::<Vec<_>>(),
-    })
-}
-
-fn json(outcome: &RollbackOutcome) -> Value {
-    let (result, plan) = match outcome {
-        RollbackOutcome::Blocked { conflicts } => {
-            return json!({"result": "blocked_by_conflicts", "conflicts": conflicts});
-        }
-        RollbackOutcome::NothingToRollBack(p) => ("nothing_to_roll_back", p),
-        RollbackOutcome::NeedsConfirmation(p) => ("needs_confirmation", p),
-        RollbackOutcome::Preview(p) => ("dry_run", p),
-        RollbackOutcome::RolledBack { plan, report } => {
-            let mut v = plan_json(plan);
-            v["result"] = json!("rolled_back");
-            v["errors"] = report
-                .ops
-                .iter()
-                .filter_map(|o| {
-                    o.result
-                        .as_ref()
-                        .err()
-                        .map(|e| json!({"operation": o.op, "error": e}))
-                })
-                .collect();
-            v["mismatches"] = report
-                .mismatches
-                .iter()
-                .map(|m| json!({"entity": m.entity, "name": m.name, "field": m.field, "sent": m.sent, "found": m.found}))
-                .collect();
-            return v;
-        }
-    };
-    let mut v = plan_json(plan);
-    v["result"] = json!(result);
-    v
 }

@@ -51,21 +51,7 @@ pub fn run(args: StatusArgs) -> Result<u8> {
         status??
     };
     if args.json {
-        println!(
-            "{}",
-            serde_json::json!({
-                "working_branch": status.working_branch,
-                "plan_file": status.plan_file,
-                "local_changes": status.local_changes.iter().map(ToString::to_string).collect::<Vec<_>>(),
-                "targetprocess_changed": status.tp_changed,
-                "conflicts": status.conflicts,
-                "unfinished_push_operations": status.unfinished_push,
-                "refused": status.refused.iter().map(|r| serde_json::json!({
-                    "operation": r.op, "summary": r.op.to_string(), "reason": r.reason,
-                })).collect::<Vec<_>>(),
-                "file_problem": status.file_problem,
-            })
-        );
+        crate::output::print(&crate::output::views::StatusView::from(&status))?;
         return Ok(exit::OK);
     }
     println!(

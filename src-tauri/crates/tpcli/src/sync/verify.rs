@@ -43,15 +43,10 @@ pub fn run(args: VerifyArgs) -> Result<u8> {
     progress.finish();
     let report = report??;
     if args.json {
-        println!(
-            "{}",
-            serde_json::json!({
-                "consistent": report.consistent(),
-                "findings": report.findings,
-                "repairs": report.repairs,
-                "advice": report.advice,
-            })
-        );
+        crate::output::print(&crate::output::views::VerifyView {
+            consistent: report.consistent(),
+            report: report.clone(),
+        })?;
     } else {
         print_text(&report);
     }

@@ -9,11 +9,13 @@ use std::process::{Command, Output};
 use pi_model::{Criterion, Effort, EntityId, Feature, FeatureKind, Named, Plan, TeamObjective};
 
 pub fn tpcli(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_tpcli"))
+    let out = Command::new(env!("CARGO_BIN_EXE_tpcli"))
         .args(args)
         .current_dir(dir)
         .output()
-        .expect("tpcli runs")
+        .expect("tpcli runs");
+    crate::json_output_support::check(args, &out.stdout);
+    out
 }
 
 /// Runs git in `dir` with a fixed identity and no user or system config.

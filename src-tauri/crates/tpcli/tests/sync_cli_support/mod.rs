@@ -87,6 +87,7 @@ impl Bench {
     pub fn run(&self, args: &[&str]) -> Output {
         let out = self.tpcli(args).output().unwrap();
         self.assert_no_token(&out);
+        crate::json_output_support::check(args, &out.stdout);
         out
     }
 
