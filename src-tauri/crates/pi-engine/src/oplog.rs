@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{EngineError, Result};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum OpKind {
     Init,
@@ -22,7 +22,7 @@ pub enum OpKind {
 }
 
 /// Who an entry is attributed to.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Actor {
     /// A person, by git identity.
@@ -48,7 +48,7 @@ impl Actor {
 }
 
 /// One field written to (or, for a pull, received from) Targetprocess.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct FieldWrite {
     pub entity: EntityId,
     pub name: String,
@@ -59,7 +59,7 @@ pub struct FieldWrite {
 }
 
 /// One entry of the operation log.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct OpEntry {
     /// Unique, sortable: `<kind>-<unix seconds>-<plan commit prefix>`.
     pub id: String,

@@ -22,11 +22,13 @@ pub struct PullOptions {
 }
 
 /// What a pull brought in, what stayed local, and what conflicts.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, schemars::JsonSchema)]
 pub struct PullReport {
     /// Changes that came from Targetprocess into the plan file.
+    #[serde(rename = "from_targetprocess")]
     pub from_tp: Vec<Change>,
     /// Local changes not in Targetprocess yet (kept).
+    #[serde(rename = "kept_local")]
     pub local: Vec<Change>,
     /// Every unresolved conflict after this pull (new ones and still-open earlier ones).
     pub conflicts: Vec<Conflict>,

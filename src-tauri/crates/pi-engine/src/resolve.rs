@@ -20,7 +20,7 @@ pub struct Selector {
     pub field: Option<Field>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, schemars::JsonSchema)]
 pub struct ResolveReport {
     pub resolved: Vec<Conflict>,
     pub remaining: usize,

@@ -35,7 +35,7 @@ pub struct RollbackOptions {
 }
 
 /// A write of the push that Targetprocess no longer holds: not rolled back.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, schemars::JsonSchema)]
 pub struct RollbackConflict {
     pub entity: EntityId,
     pub name: String,
@@ -48,7 +48,7 @@ pub struct RollbackConflict {
 }
 
 /// A write of the push that cannot be undone automatically.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, schemars::JsonSchema)]
 pub struct Irreversible {
     pub entity: EntityId,
     pub name: String,

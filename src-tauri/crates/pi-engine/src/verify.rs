@@ -25,7 +25,7 @@ use crate::workspace::plan_ids;
 use pi_model::lookup::field_value;
 
 /// One inconsistency found by [`verify`].
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Finding {
     /// Targetprocess moved since the last pull (`field: None`: the entity was added or removed).
@@ -68,7 +68,7 @@ pub enum Finding {
 }
 
 /// What [`verify`] repaired.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Repair {
     /// The unfinished push was completed.
@@ -81,7 +81,7 @@ pub enum Repair {
 }
 
 /// Drift found (after repairs, when asked for), what was repaired and what to do by hand.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct VerifyReport {
     pub findings: Vec<Finding>,
     pub repairs: Vec<Repair>,

@@ -28,7 +28,7 @@ use crate::progress::{Progress, ProgressSink};
 use crate::workspace::{LOCK_WAIT, Workspace, plan_ids};
 
 /// A field Targetprocess changed since the last pull that the push would overwrite.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, schemars::JsonSchema)]
 pub struct Stale {
     pub entity: EntityId,
     pub name: String,
@@ -47,7 +47,7 @@ pub struct OpResult {
 }
 
 /// A field whose value in Targetprocess after the push differs from what was sent.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, schemars::JsonSchema)]
 pub struct Mismatch {
     pub entity: EntityId,
     pub name: String,
