@@ -39,6 +39,7 @@ pub struct PullReport {
     pub warnings: Vec<String>,
     /// What Targetprocess had that the plan could not place or map (see
     /// `RemotePlan::notices`): never left out without a word.
+    #[schemars(with = "Vec<serde_json::Value>")]
     pub notices: Vec<pi_targetprocess::Notice>,
 }
 
