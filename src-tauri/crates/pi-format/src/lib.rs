@@ -121,3 +121,18 @@ pub struct Parsed {
     /// Non-fatal notes about the input (e.g. legacy fields that were dropped as volatile).
     pub warnings: Vec<ParseError>,
 }
+
+impl Parsed {
+    /// Whether the file wrote no id for this entity and the legacy importer derived it from the
+    /// entity's name (and its objective's id): renaming the entity in the file changes it. Legacy
+    /// files write only Targetprocess ids, so there every `new:legacy-…` id is derived.
+    pub fn is_derived_id(&self, id: &pi_model::EntityId) -> bool {
+        self.layout != Layout::Current && is_legacy_id(id)
+    }
+}
+
+/// Whether `id` has the shape the legacy importer gives entities without a Targetprocess id
+/// (`new:legacy-…`), derived in this file or written into a current-layout file by a migration.
+pub fn is_legacy_id(id: &pi_model::EntityId) -> bool {
+    matches!(id, pi_model::EntityId::Local(l) if l.as_str().starts_with(legacy::ID_PREFIX))
+}

@@ -72,7 +72,7 @@ impl IdAllocator {
             if salt > 1 {
                 salted.push(&salt_text);
             }
-            let id = local(&format!("legacy-{}", hash8(&salted)));
+            let id = local(&format!("{}{}", super::ID_PREFIX, hash8(&salted)));
             if self.used.insert(id.clone()) {
                 return id;
             }

@@ -20,6 +20,9 @@ mod values;
 
 use crate::{ParseErrors, Parsed};
 
+/// The start of every local id this importer derives (`new:legacy-<8 hex>`).
+pub(crate) const ID_PREFIX: &str = "legacy-";
+
 /// Parses a legacy tpcli plan file (either layout) into a plan, with a source map and warnings.
 ///
 /// Never panics. On failure, returns every located problem found, in file order.

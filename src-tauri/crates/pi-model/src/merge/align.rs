@@ -5,14 +5,16 @@
 //! they are, an epic renamed on both sides would be two new epics and its base gone — a silent
 //! duplicate. Before merging, each side's entities with such derived ids that match no base id
 //! are matched to the base entities that lost theirs, by structure: the same objective, the same
-//! place between entities matched by id, and most other fields alike (a lone pair at one place
-//! with nothing but a name is matched too). A feature moved to another objective is matched when
-//! its name and most fields are unchanged and no other candidate has that name. A matched entity
-//! takes the base's id, and the merge then sees a rename (a conflict when both sides renamed it
-//! differently). Entities with ids written in the file are never re-identified.
+//! place between entities matched by id, and half the fields alike (a third for the one entity
+//! gone and the one come at a place; a lone pair with nothing but a name is matched by place).
+//! A feature moved to another objective is matched when its name and half its fields are alike
+//! and no other candidate is. A matched entity takes the base's id, and the merge then sees a
+//! rename (a conflict when both sides renamed it differently). Entities with ids written in the
+//! file are never re-identified.
 
 use std::collections::{HashMap, HashSet};
 
+use super::items::alike_text;
 use super::value::{FEATURE_FIELDS, FieldValue, OBJECTIVE_FIELDS, feature_get, objective_get};
 use crate::{EntityId, Feature, Field, Plan, TeamObjective};
 
@@ -181,6 +183,14 @@ fn same_place(
         .copied()
         .filter(|&bi| !taken.contains(&bi) && b[bi].place == item.place)
         .collect();
+    let lone_side = open_s.iter().filter(|&&i| s[i].place == item.place).count() == 1;
+    if let ([bi], true) = (here.as_slice(), lone_side) {
+        // One entity gone and one come at the same place: a third alike is enough (a delete and
+        // an add taken for a rename can only add a conflict, never hide one).
+        let (same, total) = likeness(&b[*bi], item);
+        let named_only = only_named(&b[*bi]) && only_named(item);
+        return (3 * same >= total || named_only).then_some(*bi);
+    }
     let mut best: Option<(usize, usize, usize)> = None;
     for &bi in &here {
         let (same, total) = likeness(&b[bi], item);
@@ -188,39 +198,46 @@ fn same_place(
             best = Some((bi, same, total));
         }
     }
-    if let Some((bi, _, _)) = best {
-        return Some(bi);
-    }
-    let lone_side = open_s.iter().filter(|&&i| s[i].place == item.place).count() == 1;
-    match here.as_slice() {
-        [bi] if lone_side && only_named(&b[*bi]) && only_named(item) => Some(*bi),
-        _ => None,
-    }
+    best.map(|(bi, _, _)| bi)
 }
 
-/// An open base item elsewhere with the same name and mostly the same fields, when it is the
-/// only one.
+/// An open base item elsewhere with an alike name and at least half the fields alike (the name
+/// counted), when it is the only one.
 fn moved(b: &[Item], item: &Item, open_b: &[usize], taken: &HashSet<usize>) -> Option<usize> {
     let mut found = open_b.iter().copied().filter(|&bi| {
         let (same, total) = likeness(&b[bi], item);
-        !taken.contains(&bi) && b[bi].name == item.name && 2 * same > total
+        !taken.contains(&bi) && alike_text(&b[bi].name, &item.name) && 2 * same >= total
     });
     let first = found.next()?;
     found.next().is_none().then_some(first)
 }
 
-/// (fields alike, fields counted): the name and every other field set on either side.
+/// (fields alike, fields counted): the name and every other field set on either side. Names
+/// are alike when half their words are shared, criteria when half of them are.
 fn likeness(a: &Item, b: &Item) -> (usize, usize) {
-    let mut same = usize::from(a.name.trim() == b.name.trim());
+    let mut same = usize::from(alike_text(&a.name, &b.name));
     let mut total = 1;
     for (x, y) in a.values.iter().zip(&b.values) {
         if is_empty(x) && is_empty(y) {
             continue;
         }
         total += 1;
-        same += usize::from(x == y);
+        same += usize::from(alike_value(x, y));
     }
     (same, total)
+}
+
+fn alike_value(x: &FieldValue, y: &FieldValue) -> bool {
+    match (x, y) {
+        (FieldValue::Criteria(a), FieldValue::Criteria(b)) => {
+            let common = a
+                .iter()
+                .filter(|c| b.iter().any(|d| d.text == c.text))
+                .count();
+            common * 2 >= a.len().max(b.len())
+        }
+        _ => x == y,
+    }
 }
 
 fn only_named(item: &Item) -> bool {
