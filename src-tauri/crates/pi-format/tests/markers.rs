@@ -174,7 +174,12 @@ fn field_missing_locally_is_inserted_with_an_empty_local_side() {
 
 #[test]
 fn multi_line_description_and_criteria_conflicts() {
-    let b = base();
+    let mut b = base();
+    // One criterion both sides rewrote differently (criteria only added on both sides merge).
+    b.objectives[0].features[0].acceptance_criteria = vec![pi_model::Criterion {
+        text: "quick".into(),
+        done: false,
+    }];
     let (mut l, mut r) = (b.clone(), b.clone());
     l.objectives[0].features[0].description = "Line one.\n\n# escaped heading".into();
     r.objectives[0].features[0].description = "Other text.".into();
@@ -201,6 +206,9 @@ fn multi_line_description_and_criteria_conflicts() {
 
     - [ ] fast
     ||||||| base
+    **Acceptance Criteria**:
+
+    - [ ] quick
     =======
     **Acceptance Criteria**:
 
