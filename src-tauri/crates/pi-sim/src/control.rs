@@ -84,6 +84,13 @@ impl SimControl {
     pub fn clear_request_log(&self) {
         lock(&self.shared.log).clear();
         lock(&self.shared.jira_log).clear();
+        lock(&self.shared.unchanged_writes).clear();
+    }
+
+    /// API updates that sent a field the value it already held, oldest first (cleared with the
+    /// request log); control and mutator edits are not counted.
+    pub fn unchanged_writes(&self) -> Vec<crate::UnchangedWrite> {
+        lock(&self.shared.unchanged_writes).clone()
     }
 
     /// Every request to a Jira route so far, with headers (no credentials) and JSON body.

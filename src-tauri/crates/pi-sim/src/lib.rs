@@ -53,7 +53,7 @@ pub use jira_data::MISSING_EPIC_INDEX;
 pub use jira_log::JiraRequest;
 pub use profile::{ENTERPRISE_FEATURE_STATES, ENTERPRISE_OBJECTIVE_STATES, Profile};
 pub use refusals::Refusal;
-pub use reqlog::LoggedRequest;
+pub use reqlog::{LoggedRequest, UnchangedWrite};
 pub use server::{RunningSim, start};
 
 /// Why a simulator could not start or save.

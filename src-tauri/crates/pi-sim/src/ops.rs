@@ -78,7 +78,7 @@ pub fn upsert(
         Some(Value::Number(n)) => {
             let id = n.as_i64().ok_or_else(|| OpError::bad("Invalid Id"))?;
             refused(shared, ty, Some(id), Some(body))?;
-            update(shared, ty, id, body, by).map(|()| (id, false))
+            api_update(shared, ty, id, body, by).map(|()| (id, false))
         }
         Some(Value::Null) | None => {
             refused(shared, ty, None, Some(body))?;
@@ -120,7 +120,38 @@ pub fn update(
     body: &Value,
     by: Editor,
 ) -> Result<(), OpError> {
-    {
+    update_noting(shared, ty, id, body, by).map(|_| ())
+}
+
+/// [`update`] sent through the API: a write that sends a field the value it already holds is
+/// recorded (see [`crate::UnchangedWrite`]).
+pub fn api_update(
+    shared: &Shared,
+    ty: &TypeDef,
+    id: i64,
+    body: &Value,
+    by: Editor,
+) -> Result<(), OpError> {
+    let fields = update_noting(shared, ty, id, body, by)?;
+    if !fields.is_empty() {
+        lock(&shared.unchanged_writes).push(crate::UnchangedWrite {
+            resource_type: ty.resource_type.clone(),
+            id,
+            fields,
+        });
+    }
+    Ok(())
+}
+
+/// Updates; returns the fields of the write whose value was already the stored one.
+fn update_noting(
+    shared: &Shared,
+    ty: &TypeDef,
+    id: i64,
+    body: &Value,
+    by: Editor,
+) -> Result<Vec<String>, OpError> {
+    let unchanged = {
         let mut world = lock(&shared.world);
         let existing = world
             .tp
@@ -128,13 +159,19 @@ pub fn update(
             .ok_or_else(|| missing(ty, id))?;
         let mut fields =
             write::prepare(&world.tp, ty, body, Some(existing)).map_err(OpError::bad)?;
+        let unchanged: Vec<String> = fields
+            .iter()
+            .filter(|(k, v)| existing.get(k.as_str()) == Some(*v))
+            .map(|(k, _)| k.clone())
+            .collect();
         editor::stamp(ty, &mut fields, by);
         world
             .tp
             .update(&ty.resource_type, id, fields, shared.now_ms());
-    }
+        unchanged
+    };
     shared.persist();
-    Ok(())
+    Ok(unchanged)
 }
 
 pub fn delete(shared: &Shared, ty: &TypeDef, id: i64) -> Result<(), OpError> {

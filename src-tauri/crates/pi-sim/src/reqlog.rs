@@ -22,6 +22,17 @@ pub struct LoggedRequest {
     pub applied_then_dropped: bool,
 }
 
+/// An API update that sent one or more fields the value Targetprocess already held: a redundant
+/// write, which a sync should never send (the live sync's ping-pong check reads these).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UnchangedWrite {
+    /// `Feature`, `TeamPIObjective`, ...
+    pub resource_type: String,
+    pub id: i64,
+    /// The fields that already held the value sent.
+    pub fields: Vec<String>,
+}
+
 /// Replaces secret query values (`access_token`, `token`) by `REDACTED`, keeping the rest as sent.
 pub fn redact_query(query: &str) -> String {
     query

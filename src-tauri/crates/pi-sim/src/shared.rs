@@ -74,6 +74,8 @@ pub struct Shared {
     pub world: Mutex<World>,
     pub faults: Mutex<FaultState>,
     pub log: Mutex<Vec<LoggedRequest>>,
+    /// API writes that sent fields the values they already held (see `UnchangedWrite`).
+    pub unchanged_writes: Mutex<Vec<crate::UnchangedWrite>>,
     /// Writes to refuse (see `refusals`).
     pub refusals: Mutex<Vec<crate::refusals::Refusal>>,
     /// Start of the run; request log times count from here.
@@ -120,6 +122,7 @@ impl Shared {
                 Instant::now(),
             )),
             log: Mutex::new(Vec::new()),
+            unchanged_writes: Mutex::new(Vec::new()),
             refusals: Mutex::new(Vec::new()),
             started: Instant::now(),
         })

@@ -443,7 +443,15 @@ fn objective_include(schema: &pi_model::TpSchema) -> Vec<Include> {
 /// release (v1 cannot filter on a collection's contents). Through a single reference: the
 /// features whose objective is one of the teams' in the release, whatever their own `Release`.
 fn features_query(schema: &pi_model::TpSchema, release: i64, teams: &[i64]) -> Query {
-    let filter = if schema.single_objective_link() {
+    Query::new("Features")
+        .filter(features_filter(schema, release, teams))
+        .include(feature_include(schema))
+        .order_by("Id")
+}
+
+/// The filter of [`features_query`].
+pub(crate) fn features_filter(schema: &pi_model::TpSchema, release: i64, teams: &[i64]) -> Where {
+    if schema.single_objective_link() {
         let link = &schema.feature_objectives_collection;
         let by_team = match teams {
             [team] => Where::new().id_eq(&format!("{link}.Team.Id"), *team),
@@ -452,11 +460,7 @@ fn features_query(schema: &pi_model::TpSchema, release: i64, teams: &[i64]) -> Q
         by_team.id_eq(&format!("{link}.Release.Id"), release)
     } else {
         Where::new().id_eq("Release.Id", release)
-    };
-    Query::new("Features")
-        .filter(filter)
-        .include(feature_include(schema))
-        .order_by("Id")
+    }
 }
 
 fn feature_include(schema: &pi_model::TpSchema) -> Vec<Include> {

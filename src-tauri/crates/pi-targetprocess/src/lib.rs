@@ -13,6 +13,7 @@
 //! runs, read the environment, or install a tracing subscriber.
 
 mod body;
+mod changes;
 mod client;
 pub mod config;
 pub mod criteria;
@@ -34,6 +35,7 @@ mod users;
 mod wire;
 mod write;
 
+pub use changes::Changed;
 pub use client::TpClient;
 pub use config::{Credentials, Limits, RetryPolicy, TpConfig};
 pub use discover::{Discovery, Finding as DiscoveryFinding, FindingSource, SchemaCheck};

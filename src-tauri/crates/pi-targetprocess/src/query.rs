@@ -48,6 +48,13 @@ impl Where {
         self
     }
 
+    /// `path gt 'YYYY-MM-DD'`: a date in the form Targetprocess documents for `where` literals.
+    pub fn date_gt(mut self, path: &str, date: chrono::NaiveDate) -> Self {
+        self.0
+            .push(format!("{path} gt '{}'", date.format("%Y-%m-%d")));
+        self
+    }
+
     /// `path contains 'text'`.
     pub fn contains(mut self, path: &str, value: &str) -> Self {
         self.0.push(format!("{path} contains {}", quote(value)));

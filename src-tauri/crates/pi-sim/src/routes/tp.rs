@@ -197,7 +197,7 @@ fn post_update(
     let value = parse_body(body)?;
     let inc = include_param(shared, ty, q, "resultInclude")?;
     ops::refused(shared, ty, Some(id), Some(&value))?;
-    ops::update(shared, ty, id, &value, by)?;
+    ops::api_update(shared, ty, id, &value, by)?;
     Ok(axum::Json(ops::get(shared, ty, id, inc.as_deref())?).into_response())
 }
 
@@ -341,7 +341,7 @@ fn link(
         }
         other => vec![other],
     };
-    ops::update(
+    ops::api_update(
         shared,
         ty,
         id,
