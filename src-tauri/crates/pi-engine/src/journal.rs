@@ -3,13 +3,18 @@
 //! and completed: operations marked done are skipped, a create that was being sent is first looked
 //! up in Targetprocess by its idempotency marker, so nothing is created twice and nothing is lost.
 //!
-//! It deliberately knows nothing of HTTP or git: it records and answers.
+//! It deliberately knows nothing of HTTP or git: it records and answers. Here: the records and
+//! the writes made while a push runs; `schema` creates and upgrades the file, `read` reads a
+//! push back.
 
 use std::collections::BTreeMap;
 use std::path::Path;
 
 use pi_model::changeset::Op;
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{Connection, params};
+
+mod read;
+mod schema;
 
 pub use crate::error::JournalError;
 use crate::state::Version;
@@ -96,40 +101,6 @@ impl PushRecord {
     }
 }
 
-/// Schema versions, applied in order (`PRAGMA user_version` holds how many are applied).
-const MIGRATIONS: &[&str] = &[
-    "
-    CREATE TABLE pushes (
-        id INTEGER PRIMARY KEY,
-        plan TEXT NOT NULL,
-        base_commit TEXT NOT NULL,
-        started_at TEXT NOT NULL,
-        actor TEXT NOT NULL,
-        finished_at TEXT
-    );
-    CREATE TABLE ops (
-        push_id INTEGER NOT NULL REFERENCES pushes(id),
-        seq INTEGER NOT NULL,
-        op TEXT NOT NULL,
-        marker TEXT NOT NULL,
-        state TEXT NOT NULL,
-        tp_id INTEGER,
-        error TEXT,
-        PRIMARY KEY (push_id, seq)
-    );
-",
-    "ALTER TABLE pushes ADD COLUMN rollback_of TEXT;",
-    "
-    CREATE TABLE planned_versions (
-        push_id INTEGER NOT NULL REFERENCES pushes(id),
-        tp_id INTEGER NOT NULL,
-        modify_date TEXT,
-        entity_version INTEGER,
-        PRIMARY KEY (push_id, tp_id)
-    );
-",
-];
-
 #[derive(Debug)]
 pub struct Journal {
     conn: Connection,
@@ -151,27 +122,7 @@ impl Journal {
     }
 
     fn with_connection(conn: Connection) -> Result<Self, JournalError> {
-        // FULL: a row we wrote survives a power cut before we send the request it describes.
-        conn.execute_batch(
-            "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;",
-        )?;
-        let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-        let version = usize::try_from(version).unwrap_or(usize::MAX);
-        if version > MIGRATIONS.len() {
-            return Err(JournalError::Corrupt(format!(
-                "written by a newer PI Planner (schema {version})"
-            )));
-        }
-        for (i, sql) in MIGRATIONS.iter().enumerate().skip(version) {
-            let tx = conn.unchecked_transaction()?;
-            tx.execute_batch(sql)?;
-            tx.pragma_update(
-                None,
-                "user_version",
-                i64::try_from(i + 1).unwrap_or(i64::MAX),
-            )?;
-            tx.commit()?;
-        }
+        schema::prepare(&conn)?;
         Ok(Self { conn })
     }
 
@@ -338,88 +289,6 @@ impl Journal {
         )?;
         Ok(())
     }
-
-    /// The unfinished push of `plan`, if a previous run stopped in the middle of one.
-    pub fn unfinished(&self, plan: &str) -> Result<Option<PushRecord>, JournalError> {
-        let id: Option<i64> = self
-            .conn
-            .query_row(
-                "SELECT id FROM pushes WHERE plan = ?1 AND finished_at IS NULL ORDER BY id LIMIT 1",
-                params![plan],
-                |r| r.get(0),
-            )
-            .optional()?;
-        id.map(|id| self.push(id)).transpose()
-    }
-
-    /// The id of the newest push of `plan`, finished or not.
-    pub fn latest_id(&self, plan: &str) -> Result<Option<i64>, JournalError> {
-        Ok(self.conn.query_row(
-            "SELECT MAX(id) FROM pushes WHERE plan = ?1",
-            params![plan],
-            |r| r.get(0),
-        )?)
-    }
-
-    /// A recorded push with its operations in order.
-    pub fn push(&self, id: i64) -> Result<PushRecord, JournalError> {
-        let (plan, base_commit, started_at, actor, rollback_of) = self.conn.query_row(
-            "SELECT plan, base_commit, started_at, actor, rollback_of FROM pushes WHERE id = ?1",
-            params![id],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
-        )?;
-        let mut stmt = self.conn.prepare(
-            "SELECT seq, op, marker, state, tp_id, error FROM ops WHERE push_id = ?1 ORDER BY seq",
-        )?;
-        let rows = stmt.query_map(params![id], |r| {
-            Ok((
-                r.get::<_, u32>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, String>(3)?,
-                r.get::<_, Option<i64>>(4)?,
-                r.get::<_, Option<String>>(5)?,
-            ))
-        })?;
-        let mut ops = Vec::new();
-        for row in rows {
-            let (seq, json, marker, state, tp_id, error) = row?;
-            let op = serde_json::from_str(&json)
-                .map_err(|e| JournalError::Corrupt(format!("operation {seq} of push {id}: {e}")))?;
-            ops.push(JournalOp {
-                seq,
-                op,
-                marker,
-                state: OpState::parse(&state)?,
-                tp_id,
-                error,
-            });
-        }
-        let mut stmt = self.conn.prepare(
-            "SELECT tp_id, modify_date, entity_version FROM planned_versions WHERE push_id = ?1",
-        )?;
-        let planned = stmt
-            .query_map(params![id], |r| {
-                Ok((
-                    r.get::<_, i64>(0)?,
-                    Version {
-                        modify_date: r.get(1)?,
-                        entity_version: r.get(2)?,
-                    },
-                ))
-            })?
-            .collect::<Result<BTreeMap<_, _>, _>>()?;
-        Ok(PushRecord {
-            id,
-            plan,
-            base_commit,
-            started_at,
-            actor,
-            rollback_of,
-            ops,
-            planned,
-        })
-    }
 }
 
 #[cfg(test)]
@@ -534,7 +403,7 @@ mod tests {
         let path = dir.path().join("journal.sqlite");
         {
             let conn = Connection::open(&path).unwrap();
-            conn.execute_batch(MIGRATIONS[0]).unwrap();
+            conn.execute_batch(schema::MIGRATIONS[0]).unwrap();
             conn.pragma_update(None, "user_version", 1).unwrap();
             conn.execute(
                 "INSERT INTO pushes (plan, base_commit, started_at, actor) VALUES ('p', 'c', 't', 'a')",
