@@ -261,8 +261,8 @@ pub fn awaiting_approval(status: &pi_engine::push::ApprovalStatus) -> UiError {
     .hint("Open the sign-off panel to see the change and who has approved it.")
 }
 
-fn approval_error(e: &pi_engine::approvals::ApprovalError) -> UiError {
-    use pi_engine::approvals::ApprovalError as A;
+fn approval_error(e: &pi_approvals::ApprovalError) -> UiError {
+    use pi_approvals::ApprovalError as A;
     let refused = |message: String| UiError::new(ErrorCode::ApprovalRefused, message);
     match e {
         A::NotApproved(status) => awaiting_approval(status),
@@ -388,13 +388,13 @@ mod tests {
         assert_eq!(down.code, ErrorCode::Unreachable);
     }
 
-    fn waiting_status() -> pi_engine::approvals::ApprovalStatus {
+    fn waiting_status() -> pi_approvals::ApprovalStatus {
         let op = pi_model::changeset::Op::DeleteObjective {
             id: "tp:7".parse().expect("a valid id"),
             name: "Checkout".into(),
         };
-        pi_engine::approvals::ApprovalStatus {
-            change: pi_engine::approvals::ChangeSet {
+        pi_approvals::ApprovalStatus {
+            change: pi_approvals::ChangeSet {
                 base: "abc".into(),
                 ops: vec![op],
                 hash: "sha256:00".into(),
@@ -410,7 +410,7 @@ mod tests {
 
     #[test]
     fn a_push_waiting_for_approval_points_at_the_sign_off_panel() {
-        use pi_engine::approvals::ApprovalError as A;
+        use pi_approvals::ApprovalError as A;
         let e = UiError::from(pi_engine::EngineError::from(A::NotApproved(Box::new(
             waiting_status(),
         ))));

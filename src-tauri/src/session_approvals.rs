@@ -8,7 +8,8 @@
 
 use std::path::{Path, PathBuf};
 
-use pi_engine::approvals::{self, Signing};
+use pi_approvals::Signing;
+use pi_engine::approvals;
 use pi_engine::templates::{Addition, Ids};
 use pi_model::{EntityId, SignatureRule};
 
@@ -35,7 +36,7 @@ impl Session {
             dto.approve_blocked = if status.change.ops.is_empty() {
                 Some("There is nothing to approve: the plan matches Targetprocess.".to_owned())
             } else if let Some(me) = &me {
-                match approvals::may_approve(&status, &policy, me) {
+                match pi_approvals::may_approve(&status, &policy, me) {
                     Err(e) => Some(UiError::from(pi_engine::EngineError::from(e)).message),
                     Ok(())
                         if policy.signatures == SignatureRule::Required && !signing.can_sign() =>
@@ -102,10 +103,10 @@ impl Session {
             .map(|w| slug(&format!("audit {} {}", w.release.name, w.team.name)))
             .unwrap_or_else(|| "audit".to_owned());
         let (text, events) = in_workspace(dir, move |ws, _| {
-            let events = pi_engine::audit::trail(ws)?;
+            let events = pi_reports::audit::trail(ws)?;
             let text = match format {
-                ExportFormat::Csv => pi_engine::audit::to_csv(&events),
-                ExportFormat::Json => pi_engine::audit::to_json(&events),
+                ExportFormat::Csv => pi_reports::audit::to_csv(&events),
+                ExportFormat::Json => pi_reports::audit::to_json(&events),
             };
             Ok((text, events.len()))
         })

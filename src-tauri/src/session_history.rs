@@ -9,7 +9,7 @@
 use std::collections::HashMap;
 
 use pi_engine::Workspace;
-use pi_engine::history::{self, CommitRef, Rev};
+use pi_reports::history::{self, CommitRef, Rev};
 use pi_git::{CommitInfo, Oid, Source};
 use pi_model::Plan;
 use pi_model::diff::effort_totals;
@@ -86,7 +86,7 @@ fn versions(ws: &Workspace, me: Option<&str>, limit: usize) -> Result<HistoryDto
     let since = touched.get(limit).map(|c| c.id);
     let mut changes = history::changes(ws, &working, since, None)?;
     changes.truncate(limit);
-    let baselines = pi_engine::baseline::list(ws)?;
+    let baselines = pi_reports::baseline::list(ws)?;
     let mut out = Vec::with_capacity(changes.len());
     for v in &changes {
         let info = git(ws.repo.commit_info(&v.commit.id))?;
@@ -131,8 +131,8 @@ fn versions(ws: &Workspace, me: Option<&str>, limit: usize) -> Result<HistoryDto
 /// The pushes of the op log that failed with an error or of which Targetprocess refused a
 /// change, newest first.
 fn failed_pushes(ws: &Workspace) -> Result<Vec<crate::dto::AuditEventDto>, UiError> {
-    use pi_engine::audit::AuditKind;
-    let mut out: Vec<_> = pi_engine::audit::trail(ws)?
+    use pi_reports::audit::AuditKind;
+    let mut out: Vec<_> = pi_reports::audit::trail(ws)?
         .iter()
         .filter(|e| {
             e.kind == AuditKind::Push
@@ -148,7 +148,7 @@ fn failed_pushes(ws: &Workspace) -> Result<Vec<crate::dto::AuditEventDto>, UiErr
 /// distinct plan text is parsed once.
 fn series(ws: &Workspace, me: Option<&str>, limit: usize) -> Result<EffortSeriesDto, UiError> {
     let file = ws.plan_file();
-    let baselines = pi_engine::baseline::list(ws)?;
+    let baselines = pi_reports::baseline::list(ws)?;
     let mut sums: HashMap<Vec<u8>, (f64, f64)> = HashMap::new();
     let mut points: Vec<EffortPointDto> = Vec::new();
     let mut newer: Option<Vec<u8>> = None;
@@ -202,7 +202,7 @@ fn series(ws: &Workspace, me: Option<&str>, limit: usize) -> Result<EffortSeries
 fn point(
     info: &CommitInfo,
     me: Option<&str>,
-    baselines: &[pi_engine::baseline::BaselineInfo],
+    baselines: &[pi_reports::baseline::BaselineInfo],
     committed: f64,
     total: f64,
 ) -> EffortPointDto {
@@ -270,7 +270,7 @@ fn editors(c: &CommitRef) -> Vec<String> {
     }
 }
 
-fn tagging(baselines: &[pi_engine::baseline::BaselineInfo], commit: &str) -> Vec<String> {
+fn tagging(baselines: &[pi_reports::baseline::BaselineInfo], commit: &str) -> Vec<String> {
     baselines
         .iter()
         .filter(|b| b.commit == commit)
@@ -299,7 +299,7 @@ fn parse_rev(ws: &Workspace, text: &str) -> Result<Rev, UiError> {
     };
     match Rev::parse(t) {
         Rev::Baseline(name) => {
-            if pi_engine::baseline::find(ws, &name)?.is_none() {
+            if pi_reports::baseline::find(ws, &name)?.is_none() {
                 return Err(unknown());
             }
             Ok(Rev::Baseline(name))

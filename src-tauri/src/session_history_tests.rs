@@ -311,7 +311,7 @@ async fn effort_series_sums_committed_and_total_effort_per_version() {
         .expect("in a folder");
     let ws = pi_engine::Workspace::open(dir).expect("workspace");
     let me = pi_git::Identity::new("Ann Planner", "ann@example.com");
-    pi_engine::baseline::create(&ws, Some("pi-start"), &me, chrono::Utc::now()).expect("baseline");
+    pi_reports::baseline::create(&ws, Some("pi-start"), &me, chrono::Utc::now()).expect("baseline");
     let mut second = first.clone();
     second.objectives[1].committed = false;
     second.objectives[1].effort = Some(second.objectives[1].effort.unwrap_or(0.0) + 4.0);

@@ -189,7 +189,7 @@ impl Session {
         &self,
         comment: String,
     ) -> Result<crate::dto::ApprovalsStatusDto, UiError> {
-        use pi_engine::approvals::Signing;
+        use pi_approvals::Signing;
         let comment = Some(comment.trim().to_owned()).filter(|c| !c.is_empty());
         let mut inner = self.inner.lock().await;
         let (client, me, dir) = self.engine(&mut inner).await?;
@@ -207,7 +207,7 @@ impl Session {
         let inner = self.inner.lock().await;
         let dir = workspace_dir(&inner)?;
         in_workspace(dir, |ws, _| {
-            let events = pi_engine::audit::trail(ws)?;
+            let events = pi_reports::audit::trail(ws)?;
             Ok(events.iter().map(crate::dto::AuditEventDto::from).collect())
         })
         .await

@@ -3,8 +3,9 @@
 
 #![allow(clippy::unwrap_used)]
 
-use pi_engine::approvals::{self, ApprovalError, Signing, Standing};
-use pi_engine::audit::{self, AuditKind};
+use pi_approvals::{ApprovalError, Signing, Standing};
+use pi_engine::approvals;
+use pi_reports::audit::{self, AuditKind};
 use pi_engine::{EngineError, PushOptions, PushOutcome, Workspace};
 use pi_git::Identity;
 use pi_model::Effort;
@@ -36,9 +37,9 @@ fn set_policy(ws: &Workspace, toml: &str) {
 
 fn refusal(result: Result<PushOutcome, EngineError>) -> ApprovalError {
     match result {
-        Err(EngineError::Approval(e)) => *e,
         // Waiting for sign-off is an outcome; the test reads it as the refusal it stands for.
         Ok(PushOutcome::AwaitingApproval { status }) => ApprovalError::NotApproved(status),
+        Err(EngineError::Approval(e)) => *e,
         other => panic!("expected an approval refusal, got {other:?}"),
     }
 }

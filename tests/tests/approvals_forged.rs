@@ -8,7 +8,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use pi_engine::Workspace;
-use pi_engine::approvals::{self, Approval, Person, Record, Rejection, Signing, Standing};
+use pi_approvals::{Approval, Person, Record, Rejection, Signing, Standing};
+use pi_engine::approvals;
 use pi_model::Effort;
 use pi_scenarios::*;
 
@@ -208,13 +209,12 @@ async fn approve_signs_with_the_configured_ssh_key_and_the_gate_verifies_it() {
     let (ana_key, ana_pub) = key(keys.path(), "ana");
     let allowed = keys.path().join("allowed_signers");
     std::fs::write(&allowed, format!("ana@example.com {ana_pub}\n")).unwrap();
-    let mut config = ws.repo.git().config().unwrap();
-    config.set_str("gpg.format", "ssh").unwrap();
-    config
-        .set_str("user.signingkey", ana_key.to_str().unwrap())
+    ws.repo.set_config("gpg.format", "ssh").unwrap();
+    ws.repo
+        .set_config("user.signingkey", ana_key.to_str().unwrap())
         .unwrap();
-    config
-        .set_str("gpg.ssh.allowedSignersFile", allowed.to_str().unwrap())
+    ws.repo
+        .set_config("gpg.ssh.allowedSignersFile", allowed.to_str().unwrap())
         .unwrap();
     let signing = Signing::from_repo(&ws.repo);
     assert_eq!(signing.key.as_deref(), Some(ana_key.as_path()));

@@ -12,10 +12,10 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use pi_engine::approvals::{
-    self, Approval, ApprovalError, OpenPgp, Person, Record, Rejection, SignFormat, Signing,
-    Standing,
+use pi_approvals::{
+    Approval, ApprovalError, OpenPgp, Person, Record, Rejection, SignFormat, Signing, Standing,
 };
+use pi_engine::approvals;
 use pi_engine::{EngineError, PushOptions, PushOutcome, Workspace};
 use pi_git::Identity;
 use pi_model::Effort;
@@ -169,11 +169,10 @@ async fn an_openpgp_signed_approval_from_another_clone_verifies_and_lets_the_pus
     jane_ring.import_from(&ana_ring, &fpr);
 
     // Ana's clone signs like git does with OpenPGP: gpg.format unset, user.signingkey set.
-    let mut config = ws_b.repo.git().config().unwrap();
-    config.set_str("user.signingkey", &fpr).unwrap();
+    ws_b.repo.set_config("user.signingkey", &fpr).unwrap();
     let wrapper = ana_ring.wrapper(root.path());
-    config
-        .set_str("gpg.program", wrapper.to_str().unwrap())
+    ws_b.repo
+        .set_config("gpg.program", wrapper.to_str().unwrap())
         .unwrap();
     let ana_signing = Signing::from_repo(&ws_b.repo);
     assert_eq!(ana_signing.format(), Some(SignFormat::Openpgp));
@@ -182,9 +181,8 @@ async fn an_openpgp_signed_approval_from_another_clone_verifies_and_lets_the_pus
     // Jane's clone verifies with her keyring, which holds Ana's public key.
     let jane_wrapper_dir = root.path().join("jane");
     std::fs::create_dir_all(&jane_wrapper_dir).unwrap();
-    let mut config_a = ws_a.repo.git().config().unwrap();
-    config_a
-        .set_str(
+    ws_a.repo
+        .set_config(
             "gpg.program",
             jane_ring.wrapper(&jane_wrapper_dir).to_str().unwrap(),
         )
@@ -221,7 +219,7 @@ async fn an_openpgp_signed_approval_from_another_clone_verifies_and_lets_the_pus
         .await
         .unwrap();
     assert!(matches!(out, PushOutcome::Pushed(_)), "{out:?}");
-    let trail = pi_engine::audit::trail(&ws_a).unwrap();
+    let trail = pi_reports::audit::trail(&ws_a).unwrap();
     assert_eq!(trail[0].summary, "Approved 1 operation (signed)");
 }
 
@@ -341,5 +339,5 @@ async fn approve_refuses_to_record_an_approval_gpg_cannot_sign() {
         matches!(&err, EngineError::Approval(e) if matches!(**e, ApprovalError::Sign(_))),
         "{err:?}"
     );
-    assert!(approvals::records(&ws).unwrap().is_empty());
+    assert!(pi_approvals::records(&ws.repo, &ws.names).unwrap().is_empty());
 }

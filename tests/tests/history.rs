@@ -5,7 +5,7 @@
 
 #![allow(clippy::unwrap_used)]
 
-use pi_engine::history::{Rev, compare, objective_history};
+use pi_reports::history::{Rev, compare, objective_history};
 use pi_engine::oplog::Actor;
 use pi_engine::{PullOptions, PushOptions, PushOutcome};
 use pi_model::{Effort, Field};

@@ -3,8 +3,8 @@
 //!
 //! Plain data and wording only: what counts as an approval is pi-engine's business.
 
-use pi_engine::approvals::{ApprovalStatus, Rejection, Reviewed, Standing};
-use pi_engine::audit::{AuditEvent, AuditKind};
+use pi_approvals::{ApprovalStatus, Rejection, Reviewed, Standing};
+use pi_reports::audit::{AuditEvent, AuditKind};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -257,7 +257,7 @@ pub struct TemplatesDto {
 
 #[cfg(test)]
 mod tests {
-    use pi_engine::approvals::{Approval, ChangeSet, Person};
+    use pi_approvals::{Approval, ChangeSet, Person};
     use pi_engine::oplog::FieldWrite;
     use pi_model::merge::FieldValue;
 

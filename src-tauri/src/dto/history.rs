@@ -4,7 +4,7 @@
 //!
 //! Plain data and wording only: versions, diffs and attribution are pi-engine's and pi-model's.
 
-use pi_engine::history::{Comparison, VersionInfo};
+use pi_reports::history::{Comparison, VersionInfo};
 use pi_engine::oplog::Actor;
 use pi_model::diff::{EntityDiff, FieldDiff, PlanDiff, Presence, SpanTag, Totals, criteria_text};
 use pi_model::merge::{EntityKind, FieldValue};
@@ -365,8 +365,8 @@ fn totals(t: Totals) -> TotalsDto {
 
 fn side(v: &VersionInfo) -> SideInfoDto {
     let label = match (&v.rev, &v.commit) {
-        (pi_engine::history::Rev::Git(_), Some(c)) => format!("the version by {}", who(&c.who)),
-        (pi_engine::history::Rev::Working, _) => "your working plan".to_owned(),
+        (pi_reports::history::Rev::Git(_), Some(c)) => format!("the version by {}", who(&c.who)),
+        (pi_reports::history::Rev::Working, _) => "your working plan".to_owned(),
         _ => v.label.clone(),
     };
     SideInfoDto {

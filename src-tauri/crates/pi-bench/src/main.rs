@@ -22,7 +22,7 @@ const BENCHES: &[(&str, &str)] = &[
     ("pi-git", "history"),
     ("pi-targetprocess", "fetch"),
     ("pi-engine", "sync"),
-    ("pi-engine", "history"),
+    ("pi-reports", "history"),
 ];
 
 const USAGE: &str =

@@ -118,14 +118,14 @@ pub const TARGETS: &[Target] = &[
         label: "diff of two 1,000-objective plans",
         old_tool: "—",
         ours_ms: Some(50.0),
-        command: "cargo bench -p pi-engine --bench history -- diff",
+        command: "cargo bench -p pi-reports --bench history -- diff",
     },
     Target {
         id: "history.objective",
         label: "history of one objective across 500 commits",
         old_tool: "—",
         ours_ms: Some(200.0),
-        command: "cargo bench -p pi-engine --bench history -- history",
+        command: "cargo bench -p pi-reports --bench history -- history",
     },
     Target {
         id: "git.history",

@@ -90,9 +90,9 @@ pub enum EngineError {
     },
     #[error(transparent)]
     Rollback(#[from] RollbackError),
-    /// The approval policy refused an approval or a push (see `approvals`).
+    /// The approval policy refused an approval or a push (see `pi_approvals`).
     #[error(transparent)]
-    Approval(Box<crate::approvals::ApprovalError>),
+    Approval(Box<pi_approvals::ApprovalError>),
     #[error(transparent)]
     Template(#[from] TemplateError),
     #[error(transparent)]
@@ -139,6 +139,25 @@ pub enum EngineError {
     },
     #[error("{0}")]
     Io(#[from] std::io::Error),
+}
+
+impl From<pi_approvals::ApprovalError> for EngineError {
+    fn from(e: pi_approvals::ApprovalError) -> Self {
+        EngineError::Approval(Box::new(e))
+    }
+}
+
+/// A refusal stays a refusal; the repository, log and file failures of approvals are the
+/// engine's own kinds, so callers map them as they map any other.
+impl From<pi_approvals::Error> for EngineError {
+    fn from(e: pi_approvals::Error) -> Self {
+        match e {
+            pi_approvals::Error::Refused(refusal) => refusal.into(),
+            pi_approvals::Error::Git(e) => EngineError::Git(e),
+            pi_approvals::Error::Log { path, message } => EngineError::State { path, message },
+            pi_approvals::Error::Io(e) => EngineError::Io(e),
+        }
+    }
 }
 
 impl From<pi_targetprocess::TpError> for EngineError {

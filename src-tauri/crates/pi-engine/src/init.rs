@@ -9,6 +9,7 @@ use pi_targetprocess::{RemotePlan, Summary};
 use crate::context::Context;
 use crate::error::{EngineError, Result};
 use crate::oplog::{self, OpEntry, OpKind};
+use crate::stories::{self, StoriesRefresh, StorySource};
 use crate::tracker::Tracker;
 use crate::tracking::commit_tracking;
 use crate::workspace::LOCK_WAIT;
@@ -41,10 +42,23 @@ pub struct InitReport {
     /// What Targetprocess had that the plan could not place or map (see
     /// `RemotePlan::notices`): never left out without a word.
     pub notices: Vec<pi_targetprocess::Notice>,
+    /// The stories under the features' Jira epics: read, or why not. `None`: no story source,
+    /// or a teammate's plan was joined (its stories come with its history).
+    pub jira: Option<StoriesRefresh>,
 }
 
-#[tracing::instrument(name = "init", skip_all, fields(release = %req.release, team = %req.team))]
 pub async fn init(ctx: &Context<'_>, req: &InitRequest) -> Result<InitReport> {
+    init_with(ctx, req, None).await
+}
+
+/// [`init`], with the stories under the features' Jira epics read from `stories` and written
+/// under the features.
+#[tracing::instrument(name = "init", skip_all, fields(release = %req.release, team = %req.team))]
+pub async fn init_with(
+    ctx: &Context<'_>,
+    req: &InitRequest,
+    stories: Option<&dyn StorySource>,
+) -> Result<InitReport> {
     let (release_id, team_id) = locate(ctx.tp, &req.release, &req.team).await?;
     let mut remote = ctx.tp.fetch_team_plan(release_id, team_id).await?;
     // The shown form: a user name, password or query never reaches the front matter.
@@ -57,7 +71,7 @@ pub async fn init(ctx: &Context<'_>, req: &InitRequest) -> Result<InitReport> {
     if let Some(url) = &req.remote
         && join(ctx, &repo, &names, url)?
     {
-        return report(&repo, &names, &remote, Some(url.clone()), true);
+        return report(&repo, &names, &remote, Some(url.clone()), true, None);
     }
     if repo.branch_tip(&names.tracking())?.is_some() {
         return Err(EngineError::AlreadyInitialized {
@@ -76,6 +90,9 @@ pub async fn init(ctx: &Context<'_>, req: &InitRequest) -> Result<InitReport> {
     if repo.try_resolve("HEAD")?.is_some() {
         repo.create_branch(&names.tracking(), "HEAD")?;
     }
+    let fetched = stories::fetch(stories, &remote.plan).await;
+    let read = fetched.as_ref().map(|f| &f.0);
+    stories::settle(&mut remote.plan, &pi_model::Plan::default(), read);
     commit_tracking(
         &repo,
         &names,
@@ -102,7 +119,14 @@ pub async fn init(ctx: &Context<'_>, req: &InitRequest) -> Result<InitReport> {
         Some(url) => Some(publish(&repo, &names, url)?),
         None => None,
     };
-    report(&repo, &names, &remote, pushed_to, false)
+    report(
+        &repo,
+        &names,
+        &remote,
+        pushed_to,
+        false,
+        fetched.map(|f| f.1),
+    )
 }
 
 fn report(
@@ -111,6 +135,7 @@ fn report(
     remote: &RemotePlan,
     pushed_to: Option<String>,
     joined: bool,
+    jira: Option<StoriesRefresh>,
 ) -> Result<InitReport> {
     let workdir = repo.workdir().map(Path::to_path_buf).unwrap_or_default();
     Ok(InitReport {
@@ -123,13 +148,14 @@ fn report(
         joined,
         warnings: remote.warnings.clone(),
         notices: remote.notices.clone(),
+        jira,
     })
 }
 
 /// When the shared remote already holds this plan (a teammate started it), takes its branches
 /// and op log instead of starting a second history. Returns whether it did.
 fn join(ctx: &Context<'_>, repo: &PlanRepo, names: &BranchNames, url: &str) -> Result<bool> {
-    if repo.git().find_remote(crate::remote::ORIGIN).is_err() {
+    if !repo.has_remote(crate::remote::ORIGIN) {
         repo.add_remote(crate::remote::ORIGIN, url)?;
     }
     repo.fetch(crate::remote::ORIGIN)?;
@@ -162,8 +188,8 @@ fn open_or_init(dir: &Path) -> Result<PlanRepo> {
 
 /// Adds `url` as `origin` (if missing) and pushes the plan's branches and op log there.
 pub(crate) fn publish(repo: &PlanRepo, names: &BranchNames, url: &str) -> Result<String> {
-    if repo.git().find_remote("origin").is_err() {
-        repo.add_remote("origin", url)?;
+    if !repo.has_remote(crate::remote::ORIGIN) {
+        repo.add_remote(crate::remote::ORIGIN, url)?;
     }
     let refs = [
         format!("refs/heads/{}", names.tracking()),
@@ -171,7 +197,7 @@ pub(crate) fn publish(repo: &PlanRepo, names: &BranchNames, url: &str) -> Result
         names.oplog_ref(),
     ];
     let refs: Vec<&str> = refs.iter().map(String::as_str).collect();
-    repo.push("origin", &refs)?.into_result()?;
+    repo.push(crate::remote::ORIGIN, &refs)?.into_result()?;
     Ok(url.to_owned())
 }
 

@@ -333,7 +333,7 @@ mod tests {
     #[tokio::test]
     async fn without_a_remote_there_is_no_lease() {
         let s = shared().await;
-        s.ws.repo.git().remote_delete(ORIGIN).unwrap();
+        s.ws.repo.remove_remote(ORIGIN).unwrap();
         assert!(acquire(&s.ctx(), &s.ws).await.unwrap().is_none());
     }
 }

@@ -7,64 +7,64 @@
 
 pub mod account;
 pub mod approvals;
-pub mod audit;
-pub mod baseline;
 pub mod context;
 pub mod discard;
 pub mod error;
-pub mod history;
 pub mod init;
 pub mod journal;
+#[cfg(test)]
+mod layers_tests;
+pub mod lease;
 #[cfg(any(test, feature = "testing"))]
 pub mod memory;
 #[cfg(test)]
 mod memory_tests;
-#[cfg(test)]
-mod layers_tests;
-pub mod progress;
-pub mod lease;
 pub mod oplog;
 mod parsed;
+pub mod progress;
 pub mod pull;
 pub mod push;
 mod rebuild;
 mod remote;
-pub mod report;
 pub mod resolve;
 pub mod rollback;
 pub mod save;
 mod sending;
 mod snapshot;
 pub mod state;
-pub mod tracker;
 pub mod status;
+pub mod stories;
 pub mod templates;
 #[cfg(test)]
 mod testing;
+pub mod tracker;
 mod tracking;
 pub mod train;
 #[cfg(test)]
 mod trust_tests;
 pub mod verify;
+pub mod watch;
 pub mod workspace;
 
-pub use progress::{Progress, ProgressSink};
 pub use context::Context;
 pub use discard::{Discarded, discard};
 pub use error::{EngineError, Result};
-pub use init::{InitReport, InitRequest, init};
+pub use init::{InitReport, InitRequest, init, init_with};
+pub use progress::{Progress, ProgressSink};
 pub use pull::{PullOptions, PullReport, pull};
 pub use push::{
     Mismatch, OpResult, PushOptions, PushOutcome, PushReport, Stale, push, push_overriding,
 };
+pub use remote::ORIGIN;
 pub use resolve::{ResolveReport, Selector, resolve};
 pub use rollback::{
     Irreversible, RollbackConflict, RollbackError, RollbackOptions, RollbackOutcome, RollbackPlan,
     rollback,
-pub use tracker::{ReadShare, Tracker};
 };
 pub use save::{restore, save};
 pub use status::{Status, status};
+pub use stories::{EditedStories, StoriesRefresh, StorySource};
+pub use tracker::{ReadShare, Tracker};
 pub use train::{PlanSync, TrainOptions, sync_train};
 pub use verify::{Finding, Repair, VerifyReport, verify};
 pub use workspace::Workspace;

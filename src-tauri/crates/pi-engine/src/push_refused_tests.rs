@@ -305,9 +305,10 @@ async fn a_push_that_fails_is_recorded_in_the_op_log_and_the_audit_trail() {
             email: "jane@example.com".into()
         }
     );
-    let trail = crate::audit::trail(&ws).unwrap();
-    let last = trail.last().unwrap();
-    assert_eq!(last.kind, crate::audit::AuditKind::Push);
+    // The newest op-log entry, so the audit trail (`pi-reports`) ends with it.
+    let log = crate::oplog::entries(&ws.repo, &ws.names.oplog_ref()).unwrap();
+    let last = log.last().unwrap();
+    assert_eq!(last.kind, crate::oplog::OpKind::PushFailed);
     assert!(last.summary.starts_with("Push failed: "), "{last:?}");
 
     std::fs::write(

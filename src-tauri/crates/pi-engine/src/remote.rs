@@ -12,10 +12,11 @@ use crate::context::Context;
 use crate::error::{EngineError, Result};
 use crate::workspace::{Workspace, parse};
 
-pub(crate) const ORIGIN: &str = "origin";
+/// The git remote a plan is shared through.
+pub const ORIGIN: &str = "origin";
 
 pub(crate) fn has_origin(repo: &PlanRepo) -> bool {
-    repo.git().find_remote(ORIGIN).is_ok()
+    repo.has_remote(ORIGIN)
 }
 
 /// Fetches `origin` and integrates it; returns conflicts between our plan and a teammate's.

@@ -137,14 +137,8 @@ mod tests {
         assert_eq!(subjects, [RESTORE_SUBJECT, SAVE_SUBJECT, "Start"]);
         assert_eq!(history[0].id, undone);
         assert_eq!(ws.local_text().expect("file"), PLAN);
-        let status = ws
-            .repo
-            .git()
-            .status_file(std::path::Path::new(&ws.plan_file()));
-        assert!(
-            status.expect("status").is_empty(),
-            "nothing left uncommitted"
-        );
+        let uncommitted = ws.repo.has_uncommitted(&ws.plan_file());
+        assert!(!uncommitted.expect("status"), "nothing left uncommitted");
     }
 
     #[test]

@@ -144,7 +144,8 @@ fn bench_large(recorder: &Recorder) {
             .branch_tip(BRANCH)
             .expect("tip")
             .expect("the branch exists");
-        repo.git()
+        git2::Repository::open(repo.git_dir())
+            .expect("open with libgit2")
             .reference(
                 &format!("refs/heads/{other}"),
                 base,

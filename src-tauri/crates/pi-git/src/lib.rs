@@ -15,6 +15,7 @@
 mod ancestry;
 mod baseline;
 mod commit;
+mod config;
 mod error;
 mod history;
 mod lock;

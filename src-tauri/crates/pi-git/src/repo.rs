@@ -65,11 +65,6 @@ impl PlanRepo {
         })
     }
 
-    /// The underlying libgit2 repository, for callers that need more than this crate offers.
-    pub fn git(&self) -> &Repository {
-        &self.repo
-    }
-
     /// The `.git` directory (or the bare repository itself).
     pub fn git_dir(&self) -> &Path {
         self.repo.path()

@@ -2,6 +2,7 @@
 //! (one test binary for the crate: each module is one former test file).
 
 mod common;
+mod config_status;
 mod history_remote;
 mod log_lock;
 mod repo_commit;

@@ -16,7 +16,7 @@ pub use crate::sending::{Mismatch, OpResult, PushReport, Stale, resume};
 use crate::sending::{op_marker, open_journal, run};
 use crate::state;
 use crate::workspace::{Base, LOCK_WAIT, Workspace};
-pub use crate::approvals::ApprovalStatus;
+pub use pi_approvals::ApprovalStatus;
 
 #[derive(Debug, Clone, Copy, Default)]
 pub struct PushOptions {
@@ -166,11 +166,11 @@ fn approval_gate(
     ops: &[Op],
     override_reason: Option<&str>,
 ) -> Result<Option<Box<ApprovalStatus>>> {
-    let change = crate::approvals::ChangeSet::new(base.commit, ops.to_vec());
+    let change = pi_approvals::ChangeSet::new(base.commit, ops.to_vec());
     match crate::approvals::gate(ctx, ws, change, override_reason) {
         Ok(()) => Ok(None),
         Err(EngineError::Approval(refusal)) => match *refusal {
-            crate::approvals::ApprovalError::NotApproved(status) => Ok(Some(status)),
+            pi_approvals::ApprovalError::NotApproved(status) => Ok(Some(status)),
             other => Err(other.into()),
         },
         Err(e) => Err(e),

@@ -5,7 +5,7 @@
 use pi_model::diff::EntityDiff;
 use pi_model::{EntityId, Plan, TeamObjective};
 
-use crate::oplog::OpEntry;
+use pi_engine::oplog::OpEntry;
 
 /// The entity a history is about, with the other ids it had.
 #[derive(Clone, Debug, PartialEq, Eq)]

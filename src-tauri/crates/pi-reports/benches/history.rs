@@ -2,7 +2,7 @@
 //! objective across 500 commits of the plan file in a real git repository. Each prints the
 //! median of several runs.
 //!
-//! Run with `cargo bench -p pi-engine --bench history`; with `PI_BENCH_JSON=<file>` each result
+//! Run with `cargo bench -p pi-reports --bench history`; with `PI_BENCH_JSON=<file>` each result
 //! is also appended to that file as a JSON line (`pi-bench report` gathers them). It deliberately asserts only that the
 //! results are what the set-up made; the targets are compared by reading the printed numbers.
 
@@ -10,10 +10,10 @@ use std::time::{Duration, Instant};
 
 use pi_bench::{Record, Recorder, memory};
 use pi_engine::Workspace;
-use pi_engine::history::objective_history;
 use pi_git::{BranchNames, CommitMessage, FileChange, Identity, PlanRepo, Stamp, When};
 use pi_model::diff::diff;
 use pi_model::{Effort, Plan};
+use pi_reports::history::objective_history;
 
 fn median(mut runs: Vec<Duration>) -> String {
     runs.sort();

@@ -4,7 +4,7 @@
 //!   against `gpg.ssh.allowedSignersFile` with the approver's e-mail as the principal;
 //! - OpenPGP (`gpg.format` unset or `openpgp`, with `user.signingkey` or `commit.gpgsign`): a
 //!   detached armored `gpg` signature, verified with `gpg` against the verifier's keyring, and
-//!   only when the signing key has a user id with the approver's e-mail (see [`super::gpg`]).
+//!   only when the signing key has a user id with the approver's e-mail (see `gpg`).
 //!
 //! It deliberately does not do X.509 (`gpg.format = x509`): approvals are then not signed, and a
 //! signature in a format this machine cannot check does not verify.
@@ -16,14 +16,13 @@ use std::process::{Command, Stdio};
 use pi_git::PlanRepo;
 use serde::{Deserialize, Serialize};
 
-use super::ApprovalError;
-use super::gpg;
-use crate::error::Result;
+use crate::error::{ApprovalError, Result};
+use crate::gpg;
 
 /// The namespace (`-n`) of SSH approval signatures, so a commit signature cannot pass as one.
 pub const NAMESPACE: &str = "pi-planner-approval";
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum SignFormat {
     Ssh,
@@ -31,7 +30,7 @@ pub enum SignFormat {
 }
 
 /// A detached signature.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Signature {
     pub format: SignFormat,
     /// The armored signature (`-----BEGIN SSH SIGNATURE-----` or
@@ -85,8 +84,8 @@ impl Signing {
     ///
     /// Signatures of either format are verified whatever the format this machine signs with.
     pub fn from_repo(repo: &PlanRepo) -> Self {
-        let config = repo.git().config().ok();
-        let get = |key: &str| config.as_ref().and_then(|c| c.get_string(key).ok());
+        // An unreadable setting counts as unset, as git itself signs nothing it cannot read.
+        let get = |key: &str| repo.config_string(key).ok().flatten();
         let format = get("gpg.format");
         let ssh = format.as_deref() == Some("ssh");
         let openpgp = format.as_deref().is_none_or(|f| f == "openpgp");
@@ -95,9 +94,10 @@ impl Signing {
             .clone()
             .filter(|_| ssh)
             .map(|k| PathBuf::from(k.strip_prefix("key::").unwrap_or(&k)));
-        let gpgsign = config
-            .as_ref()
-            .and_then(|c| c.get_bool("commit.gpgsign").ok())
+        let gpgsign = repo
+            .config_bool("commit.gpgsign")
+            .ok()
+            .flatten()
             .unwrap_or(false);
         let pgp_key = match signing_key {
             Some(k) => Some(k),
@@ -242,7 +242,7 @@ fn run_verify(
     }
 }
 
-pub(super) fn stderr_line(stderr: &[u8]) -> String {
+pub(crate) fn stderr_line(stderr: &[u8]) -> String {
     String::from_utf8_lossy(stderr)
         .lines()
         .find(|l| !l.trim().is_empty())

@@ -7,10 +7,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::approvals::{self, Record};
-use crate::error::Result;
-use crate::oplog::{self, Actor, FieldWrite, OpKind};
-use crate::workspace::Workspace;
+use pi_approvals::Record;
+use pi_engine::error::Result;
+use pi_engine::oplog::{self, Actor, FieldWrite, OpEntry, OpKind};
+use pi_engine::workspace::Workspace;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -40,29 +40,14 @@ pub struct AuditEvent {
 
 /// The trail of the workspace's plan, oldest first.
 pub fn trail(ws: &Workspace) -> Result<Vec<AuditEvent>> {
-    let mut events: Vec<AuditEvent> = approvals::records(ws)?
+    let mut events: Vec<AuditEvent> = pi_approvals::records(&ws.repo, &ws.names)?
         .into_iter()
         .map(from_record)
         .collect();
     events.extend(
         oplog::entries(&ws.repo, &ws.names.oplog_ref())?
             .into_iter()
-            .filter_map(|e| {
-                let kind = match e.kind {
-                    OpKind::Push | OpKind::PushFailed => AuditKind::Push,
-                    OpKind::Rollback => AuditKind::Rollback,
-                    _ => return None,
-                };
-                Some(AuditEvent {
-                    at: e.at,
-                    kind,
-                    actor: actor(&e.actor),
-                    change: None,
-                    summary: e.summary,
-                    note: None,
-                    sent: e.writes,
-                })
-            }),
+            .filter_map(from_entry),
     );
     // Stable: events at the same instant keep approvals before the push they allowed.
     events.sort_by_key(|e| instant(&e.at));
@@ -73,6 +58,24 @@ fn instant(at: &str) -> Option<chrono::DateTime<chrono::Utc>> {
     chrono::DateTime::parse_from_rfc3339(at)
         .ok()
         .map(|t| t.to_utc())
+}
+
+/// A push (also one that failed) or a rollback of the op log; `None` for the other entries.
+fn from_entry(e: OpEntry) -> Option<AuditEvent> {
+    let kind = match e.kind {
+        OpKind::Push | OpKind::PushFailed => AuditKind::Push,
+        OpKind::Rollback => AuditKind::Rollback,
+        _ => return None,
+    };
+    Some(AuditEvent {
+        at: e.at,
+        kind,
+        actor: actor(&e.actor),
+        change: None,
+        summary: e.summary,
+        note: None,
+        sent: e.writes,
+    })
 }
 
 fn from_record(record: Record) -> AuditEvent {
@@ -198,6 +201,32 @@ mod tests {
             note: Some(note.into()),
             sent: Vec::new(),
         }
+    }
+
+    fn entry(kind: OpKind, summary: &str) -> OpEntry {
+        OpEntry {
+            id: format!("{kind:?}-1772359200-abc"),
+            kind,
+            actor: Actor::Person {
+                name: "Jane Doe".into(),
+                email: "jane@example.com".into(),
+            },
+            at: "2026-03-01T10:00:00Z".into(),
+            summary: summary.into(),
+            writes: Vec::new(),
+            created: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_failed_push_is_in_the_trail_as_a_push_and_a_pull_is_not() {
+        let failed = from_entry(entry(OpKind::PushFailed, "Push failed: refused")).unwrap();
+        assert_eq!(failed.kind, AuditKind::Push);
+        assert_eq!(failed.summary, "Push failed: refused");
+        assert_eq!(failed.actor, "Jane Doe <jane@example.com>");
+        let rollback = from_entry(entry(OpKind::Rollback, "Rolled back")).unwrap();
+        assert_eq!(rollback.kind, AuditKind::Rollback);
+        assert!(from_entry(entry(OpKind::Pull, "Pulled")).is_none());
     }
 
     #[test]

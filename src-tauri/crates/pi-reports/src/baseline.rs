@@ -8,10 +8,10 @@ use chrono::{DateTime, Utc};
 use pi_git::{Identity, Stamp, When};
 use serde::{Deserialize, Serialize};
 
-use crate::error::Result;
 use crate::history::rfc3339;
-use crate::remote::{ORIGIN, has_origin};
-use crate::workspace::Workspace;
+use pi_engine::ORIGIN;
+use pi_engine::error::Result;
+use pi_engine::workspace::Workspace;
 
 /// One baseline of the plan.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -54,7 +54,7 @@ pub fn create(
     ws.repo.create_baseline(&name, &working, &message, &stamp)?;
     let committed = ws.repo.read_file(&working, &ws.plan_file())?;
     let on_disk = std::fs::read(ws.plan_path()?).ok();
-    let published = if has_origin(&ws.repo) {
+    let published = if ws.repo.has_remote(ORIGIN) {
         let full = pi_git::baseline_ref(&name);
         ws.repo.push(ORIGIN, &[full.as_str()])?.into_result()?;
         true
@@ -62,7 +62,7 @@ pub fn create(
         false
     };
     let baseline =
-        find(ws, &name)?.ok_or_else(|| crate::EngineError::BaselineVanished(name.clone()))?;
+        find(ws, &name)?.ok_or_else(|| pi_engine::EngineError::BaselineVanished(name.clone()))?;
     Ok(BaselineCreated {
         baseline,
         uncommitted_edits: on_disk.is_some() && on_disk != committed,

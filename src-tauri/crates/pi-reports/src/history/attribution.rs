@@ -5,10 +5,10 @@
 use pi_git::{CommitInfo, Source, When, keys};
 use serde::{Deserialize, Serialize};
 
-use crate::oplog::Actor;
+use pi_engine::oplog::Actor;
 
 /// A commit as history shows it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct CommitRef {
     pub id: String,
     pub parents: Vec<String>,

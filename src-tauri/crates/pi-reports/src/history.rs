@@ -15,15 +15,15 @@ use pi_model::Plan;
 use pi_model::diff::{PlanDiff, diff};
 use serde::{Deserialize, Serialize};
 
-use crate::error::{EngineError, Result};
-use crate::workspace::{self, Workspace};
+use pi_engine::error::{EngineError, Result};
+use pi_engine::workspace::{self, Workspace};
 
 pub use attribution::{CommitRef, actor_of, rfc3339};
 pub use focus::Focus;
 pub use walk::{VersionChange, changes, objective_history};
 
 /// A plan version, as named on the command line or in the app.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "kind", content = "name", rename_all = "snake_case")]
 pub enum Rev {
     /// The plan file on disk, with edits not committed yet.
@@ -62,7 +62,7 @@ impl std::fmt::Display for Rev {
 }
 
 /// Which version a plan was loaded from.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct VersionInfo {
     pub rev: Rev,
     /// In planner words: `the plan file on disk`, `Targetprocess (last pull)`, `baseline X`, ...
@@ -125,7 +125,7 @@ pub fn plan_at(ws: &Workspace, id: Oid) -> Result<Plan> {
 }
 
 /// Two versions and what differs from the first to the second.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Comparison {
     pub before: VersionInfo,
     pub after: VersionInfo,

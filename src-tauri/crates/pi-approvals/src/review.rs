@@ -5,17 +5,17 @@
 
 use std::collections::BTreeSet;
 
-use pi_git::{Identity, Source};
+use pi_git::{BranchNames, Identity, PlanRepo, Source};
 use pi_model::changeset::Op;
 use pi_model::{ApprovalPolicy, SignatureRule};
 use serde::{Deserialize, Serialize};
 
-use super::{Approval, ApprovalError, ChangeSet, Override, Record, Signing, change_hash};
-use crate::error::Result;
-use crate::workspace::Workspace;
+use crate::error::{ApprovalError, Result};
+use crate::gate::Reviewer;
+use crate::{Approval, ChangeSet, Override, Record, change_hash};
 
 /// Where one approval stands for the current change set.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "standing", content = "why", rename_all = "snake_case")]
 pub enum Standing {
     /// Counts towards the policy.
@@ -26,7 +26,7 @@ pub enum Standing {
 }
 
 /// Why an approval does not count.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Rejection {
     /// Its hash is not the hash of the operations it lists.
@@ -44,7 +44,7 @@ pub enum Rejection {
 }
 
 /// An approval from the log and where it stands.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Reviewed {
     pub approval: Approval,
     pub standing: Standing,
@@ -58,7 +58,7 @@ pub struct Reviewed {
 }
 
 /// The approvals of one change set under the policy.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ApprovalStatus {
     pub change: ChangeSet,
     pub required: u32,
@@ -126,15 +126,14 @@ fn article(word: &str) -> &'static str {
     }
 }
 
-pub(super) fn review(
-    ws: &Workspace,
-    policy: &ApprovalPolicy,
-    signing: &Signing,
+/// Reviews every record of the log against `change` under the reviewer's policy.
+pub(crate) fn review(
+    r: &Reviewer<'_>,
     change: ChangeSet,
     records: &[Record],
 ) -> Result<ApprovalStatus> {
-    let authors = authors(ws)?;
-    let scratch = ws.local_dir()?;
+    let (policy, signing, scratch) = (r.policy, r.signing, r.scratch);
+    let authors = authors(r.repo, r.names)?;
     let mut counted: BTreeSet<String> = BTreeSet::new();
     let mut approvals = Vec::new();
     let mut overrides = Vec::new();
@@ -146,7 +145,7 @@ pub(super) fn review(
                 let verified = a
                     .signature
                     .as_ref()
-                    .map(|s| signing.verify(&a.signed_bytes(), s, &a.approver.email, &scratch));
+                    .map(|s| signing.verify(&a.signed_bytes(), s, &a.approver.email, scratch));
                 let signer = verified.clone().and_then(|v| v.ok());
                 let verified = verified.map(|v| v.map(|_| ()));
                 let standing = standing(a, &change, policy, &authors, &counted, verified.clone());
@@ -239,27 +238,20 @@ fn exempt(policy: &ApprovalPolicy, ops: &[Op]) -> bool {
 
 /// Who edited the plan since the last pull: authors of the non-merge commits on the working
 /// branch that the tracking branch does not contain (Targetprocess's own commits aside).
-fn authors(ws: &Workspace) -> Result<BTreeSet<String>> {
-    let git = ws.repo.git();
-    let working = ws.repo.resolve(&ws.names.working())?;
-    let tracking = ws.repo.resolve(&ws.names.tracking())?;
-    let mut walk = git.revwalk().map_err(pi_git::GitError::from)?;
-    walk.push(working).map_err(pi_git::GitError::from)?;
-    walk.hide(tracking).map_err(pi_git::GitError::from)?;
-    let mut emails = BTreeSet::new();
-    for id in walk {
-        let info = ws
-            .repo
-            .commit_info(&id.map_err(pi_git::GitError::from)?.to_string())?;
-        if info.parents.len() == 1 && info.trailers.source() != Some(Source::Targetprocess) {
-            emails.insert(info.author.email.to_lowercase());
-        }
-    }
-    Ok(emails)
+fn authors(repo: &PlanRepo, names: &BranchNames) -> Result<BTreeSet<String>> {
+    let working = repo.resolve(&names.working())?;
+    let tracking = repo.resolve(&names.tracking())?;
+    Ok(repo
+        .commits_between(tracking, working)?
+        .into_iter()
+        .filter(|c| c.parents.len() == 1 && c.trailers.source() != Some(Source::Targetprocess))
+        .map(|c| c.author.email.to_lowercase())
+        .collect())
 }
 
-/// Refuses an approval by `me` that could not count.
-pub(super) fn may_approve(
+/// Why `me` could not give an approval that counts for `status` (not an approver, an author
+/// where self-approval is off, already approved); `Ok` when they can.
+pub fn may_approve(
     status: &ApprovalStatus,
     policy: &ApprovalPolicy,
     me: &Identity,

@@ -6,7 +6,7 @@ use pi_model::merge::{EntityKind, FieldValue};
 use super::doc::{Block, Doc, Section, Span};
 use super::{ChangeReport, Item};
 use crate::history::Comparison;
-use crate::oplog::Actor;
+use pi_engine::oplog::Actor;
 
 fn title(c: &Comparison) -> String {
     format!("Plan changes: {} → {}", c.before.label, c.after.label)

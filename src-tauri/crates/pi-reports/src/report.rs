@@ -13,10 +13,10 @@ use pi_model::merge::{EntityKind, FieldValue};
 use pi_model::{EntityId, Field};
 use serde::{Deserialize, Serialize};
 
-use crate::error::Result;
 use crate::history::{self, Comparison, Rev};
-use crate::oplog::{self, Actor, OpKind};
-use crate::workspace::Workspace;
+use pi_engine::error::Result;
+use pi_engine::oplog::{self, Actor, OpKind};
+use pi_engine::workspace::Workspace;
 
 pub use doc::{Block, Doc, Section, Span, html_escape, md_escape};
 pub use sections::actor;

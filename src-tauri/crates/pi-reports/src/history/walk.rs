@@ -17,12 +17,12 @@ use serde::{Deserialize, Serialize};
 
 use super::CommitRef;
 use super::focus::Focus;
-use crate::error::{EngineError, Result};
-use crate::oplog;
-use crate::workspace::{self, Workspace};
+use pi_engine::error::{EngineError, Result};
+use pi_engine::oplog;
+use pi_engine::workspace::{self, Workspace};
 
 /// One commit and what it changed.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct VersionChange {
     pub commit: CommitRef,
     pub changes: Vec<EntityDiff>,

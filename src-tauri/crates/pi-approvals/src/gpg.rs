@@ -10,9 +10,8 @@ use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
-use super::ApprovalError;
-use super::sign::{OpenPgp, SignFormat, Signature, stderr_line};
-use crate::error::Result;
+use crate::error::{ApprovalError, Result};
+use crate::sign::{OpenPgp, SignFormat, Signature, stderr_line};
 
 fn gpg(config: &OpenPgp) -> Command {
     let mut cmd = Command::new(&config.program);
@@ -38,7 +37,7 @@ fn run(mut cmd: Command, input: &[u8], program: &Path) -> std::result::Result<Ou
 }
 
 /// Signs `data` with `config.key`.
-pub(super) fn sign(config: &OpenPgp, data: &[u8]) -> Result<Signature> {
+pub(crate) fn sign(config: &OpenPgp, data: &[u8]) -> Result<Signature> {
     let key = config.key.as_ref().ok_or(ApprovalError::SigningRequired)?;
     let mut cmd = gpg(config);
     cmd.args(["--armor", "--detach-sign", "--local-user"])
@@ -60,7 +59,7 @@ pub(super) fn sign(config: &OpenPgp, data: &[u8]) -> Result<Signature> {
 
 /// `Ok("OpenPGP key <fingerprint>")` when `signature` is a good signature of `data` by a key of
 /// the keyring with a user id for `email`; `scratch` holds the signature file gpg reads.
-pub(super) fn verify(
+pub(crate) fn verify(
     config: &OpenPgp,
     data: &[u8],
     signature: &Signature,
