@@ -16,8 +16,8 @@ use std::collections::BTreeMap;
 
 use futures::future::BoxFuture;
 use pi_targetprocess::{
-    BulkItem, Created, FieldChange, IdempotencyMarker, Kind, Placement, RemotePlan, Summary,
-    SyncVersion, TpClient, TpError, User,
+    BulkItem, Created, FieldChange, IdempotencyMarker, Kind, Placement, ReleasePeriod, RemotePlan,
+    Summary, SyncVersion, TpClient, TpError, User,
 };
 
 /// The answer of a tracker call.
@@ -57,6 +57,9 @@ pub trait Tracker: Send + Sync {
 
     /// The releases (PIs) of an ART, by name.
     fn list_releases(&self, art: i64) -> TrackerResult<'_, Vec<Summary>>;
+
+    /// The releases (PIs) of an ART with their dates, oldest first (picking the current PI).
+    fn list_release_periods(&self, art: i64) -> TrackerResult<'_, Vec<ReleasePeriod>>;
 
     /// The teams of an ART, by name.
     fn list_teams(&self, art: i64) -> TrackerResult<'_, Vec<Summary>>;
@@ -146,6 +149,10 @@ impl Tracker for TpClient {
 
     fn list_releases(&self, art: i64) -> TrackerResult<'_, Vec<Summary>> {
         Box::pin(TpClient::list_releases(self, art))
+    }
+
+    fn list_release_periods(&self, art: i64) -> TrackerResult<'_, Vec<ReleasePeriod>> {
+        Box::pin(TpClient::list_release_periods(self, art))
     }
 
     fn list_teams(&self, art: i64) -> TrackerResult<'_, Vec<Summary>> {

@@ -8,6 +8,10 @@
 
 use std::collections::BTreeSet;
 
+pub mod art;
+
+pub use art::{ArtRequest, ArtTrain, ReleaseChoice, Setup, TeamSync, find_train, sync_art};
+
 use crate::context::Context;
 use crate::error::{EngineError, Result};
 use crate::pull::{PullOptions, PullReport, pull};

@@ -29,6 +29,7 @@ mod paging;
 mod probe;
 pub mod query;
 pub mod redact;
+mod releases;
 mod shared;
 pub mod text;
 mod users;
@@ -42,8 +43,8 @@ pub use discover::{Discovery, Finding as DiscoveryFinding, FindingSource, Schema
 pub use error::{ConfigError, TpError};
 pub use mapping::plan_from_answers;
 pub use model::{
-    BulkItem, Created, FieldChange, IdempotencyMarker, Kind, Placement, RemotePlan, Summary,
-    SyncVersion,
+    BulkItem, Created, FieldChange, IdempotencyMarker, Kind, Placement, ReleasePeriod, RemotePlan,
+    Summary, SyncVersion,
 };
 pub use notices::{Notice, NoticeKind};
 pub use shared::ReadMember;

@@ -47,6 +47,18 @@ pub struct Summary {
     pub name: String,
 }
 
+/// A release (PI) with its dates, as a train picks its current PI.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReleasePeriod {
+    pub release: Summary,
+    /// `StartDate`, when set.
+    pub start: Option<DateTime<Utc>>,
+    /// `EndDate`, when set.
+    pub end: Option<DateTime<Utc>>,
+    /// Targetprocess's own `IsCurrent` flag.
+    pub is_current: bool,
+}
+
 /// Which TP entity type a write addresses.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Kind {

@@ -17,8 +17,8 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 use futures::future::BoxFuture;
 use pi_model::{Feature, TeamObjective};
 use pi_targetprocess::{
-    BulkItem, Created, FieldChange, IdempotencyMarker, Kind, Placement, RemotePlan, Summary,
-    SyncVersion, TpError, User,
+    BulkItem, Created, FieldChange, IdempotencyMarker, Kind, Placement, ReleasePeriod, RemotePlan,
+    Summary, SyncVersion, TpError, User,
 };
 
 use self::faults::Faults;
@@ -379,6 +379,21 @@ impl Tracker for MemoryTracker {
 
     fn list_releases(&self, art: i64) -> TrackerResult<'_, Vec<Summary>> {
         ready(self.read(Call::ListReleases, "Releases", |s| of_art(&s.releases, art)))
+    }
+
+    /// The releases of an ART without dates: the memory tracker keeps none.
+    fn list_release_periods(&self, art: i64) -> TrackerResult<'_, Vec<ReleasePeriod>> {
+        ready(self.read(Call::ListReleases, "Releases", |s| {
+            of_art(&s.releases, art)
+                .into_iter()
+                .map(|release| ReleasePeriod {
+                    release,
+                    start: None,
+                    end: None,
+                    is_current: false,
+                })
+                .collect()
+        }))
     }
 
     fn list_teams(&self, art: i64) -> TrackerResult<'_, Vec<Summary>> {
