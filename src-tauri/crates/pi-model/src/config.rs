@@ -29,6 +29,24 @@ pub struct RepoConfig {
     pub templates: TemplatesConfig,
     /// Where the features' Jira epics and their stories are read from; absent: no Jira.
     pub jira: Option<crate::JiraSettings>,
+    /// How long the clone's sync metrics are kept.
+    pub metrics: MetricsConfig,
+}
+
+/// `[metrics]`: the clone's local sync metrics (`.git/pi-planner/metrics.sqlite`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct MetricsConfig {
+    /// Days an operation's metrics are kept; older ones are removed after each operation.
+    pub retention_days: u32,
+}
+
+impl Default for MetricsConfig {
+    fn default() -> Self {
+        Self {
+            retention_days: 180,
+        }
+    }
 }
 
 /// `[approvals]`: the sign-off policy. Off (`required = 0`) unless configured.
@@ -319,6 +337,12 @@ impl RepoConfig {
         if let Some(message) = self.jira.as_ref().and_then(crate::JiraSettings::problem) {
             return bad(message);
         }
+        if self.metrics.retention_days == 0 {
+            return bad(
+                "metrics.retention_days: must be at least 1 (it is how many days of sync metrics are kept)"
+                    .to_owned(),
+            );
+        }
         Ok(())
     }
 }
@@ -363,6 +387,21 @@ mod tests {
         assert_eq!(c.validation.owner_required_on_committed, RuleLevel::Warning);
         assert_eq!(c.statuses.objective, None, "the account's workflows decide");
         assert_eq!(c.tp.team_objective_resource, "TeamPIObjectives");
+    }
+
+    #[test]
+    fn metrics_retention_is_configurable_and_never_zero() {
+        assert_eq!(RepoConfig::default().metrics.retention_days, 180);
+        let c = RepoConfig::from_toml_str("[metrics]\nretention_days = 30\n").unwrap();
+        assert_eq!(c.metrics.retention_days, 30);
+        let err = RepoConfig::from_toml_str("[metrics]\nretention_days = 0\n").unwrap_err();
+        assert!(
+            err.message.contains("metrics.retention_days"),
+            "{}",
+            err.message
+        );
+        let err = RepoConfig::from_toml_str("[metrics]\nretention = 30\n").unwrap_err();
+        assert_eq!(err.line, 2, "{}", err.message);
     }
 
     #[test]

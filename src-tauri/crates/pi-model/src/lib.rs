@@ -20,8 +20,8 @@ pub mod workflow;
 
 pub use config::{
     ApprovalPolicy, Approver, CONFIG_FILE_NAME, ConfigError, EffortRangeRule, FeatureTemplate,
-    MaxObjectivesRule, ObjectiveLink, ObjectiveTemplate, PlanTemplate, RepoConfig, RuleLevel,
-    SignatureRule, StatusConfig, TemplatesConfig, TpSchema, ValidationConfig,
+    MaxObjectivesRule, MetricsConfig, ObjectiveLink, ObjectiveTemplate, PlanTemplate, RepoConfig,
+    RuleLevel, SignatureRule, StatusConfig, TemplatesConfig, TpSchema, ValidationConfig,
 };
 pub use effort::{Effort, EffortError};
 pub use id::{EntityId, IdError, LocalId};
