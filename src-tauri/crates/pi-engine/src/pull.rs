@@ -12,13 +12,26 @@ use crate::oplog::{self, FieldWrite, OpEntry, OpKind};
 use crate::progress::Progress;
 use crate::save::commit_local_edits;
 use crate::state;
+use crate::stories::{self, StoriesRefresh, StorySource};
 use crate::tracking::{commit_tracking, tp_actor};
 use crate::workspace::{LOCK_WAIT, Workspace, plan_ids};
 
-#[derive(Debug, Clone, Default)]
-pub struct PullOptions {
+#[derive(Clone, Default)]
+pub struct PullOptions<'a> {
     /// Write git-style conflict markers into the plan file around conflicting fields.
     pub markers: bool,
+    /// Where the stories under the features' Jira epics are read from; `None`: the plan's
+    /// stories are left as they are.
+    pub stories: Option<&'a dyn StorySource>,
+}
+
+impl std::fmt::Debug for PullOptions<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PullOptions")
+            .field("markers", &self.markers)
+            .field("stories", &self.stories.is_some())
+            .finish()
+    }
 }
 
 /// What a pull brought in, what stayed local, and what conflicts.
@@ -41,31 +54,39 @@ pub struct PullReport {
     /// `RemotePlan::notices`): never left out without a word.
     #[schemars(with = "Vec<serde_json::Value>")]
     pub notices: Vec<pi_targetprocess::Notice>,
+    /// The stories under the features' Jira epics: read, or why not (the plan keeps the ones
+    /// it had). `None`: the pull had no story source (no `[jira]`).
+    pub jira: Option<StoriesRefresh>,
 }
 
 #[tracing::instrument(name = "pull", skip_all, fields(plan = %ws.names.plan_slug()))]
-pub async fn pull(ctx: &Context<'_>, ws: &Workspace, opts: &PullOptions) -> Result<PullReport> {
+pub async fn pull(ctx: &Context<'_>, ws: &Workspace, opts: &PullOptions<'_>) -> Result<PullReport> {
     let _lock = RepoLock::acquire(&ws.repo, LOCK_WAIT)?;
     let finished = finish_closed_push(ctx, ws).await?;
+    ctx.report(Progress::ReadingPlan);
     let edited = ws.local_text()?;
     ws.parse(&edited)?;
     commit_local_edits(ctx, ws, &edited)?;
-    ctx.report(Progress::ReadingPlan);
     let shared = crate::remote::integrate(ctx, ws)?;
     let local_text = ws.local_text()?;
     let local = ws.parse(&local_text)?;
     let base = ws.base()?;
     let (release, team) = plan_ids(&base.plan)?;
+    ctx.report(Progress::Fetching);
     let mut remote = ctx.tp.fetch_team_plan(release, team).await?;
     remote.plan.meta = base.plan.meta.clone();
+    let fetched = stories::fetch(opts.stories, &remote.plan).await;
+    stories::settle(&mut remote.plan, &base.plan, fetched.as_ref().map(|f| &f.0));
     let (tip, editors) =
-    ctx.report(Progress::Fetching);
         commit_tracking(&ws.repo, &ws.names, &remote, ctx, "Pull from Targetprocess")?;
     let tp_changed = tip != base.commit;
-    let outcome = merge::merge(&base.plan, &local, &remote.plan);
+    ctx.report(Progress::Merging);
+    let mut outcome = merge::merge(&base.plan, &local, &remote.plan);
+    if let Some((read, _)) = &fetched {
+        stories::apply(&mut outcome.merged, read);
+    }
     let dir = ws.local_dir()?;
     let earlier: Vec<Conflict> = state::load_conflicts(&dir)?
-    ctx.report(Progress::Merging);
         .into_iter()
         .filter(|c| !finished.contains(c))
         .collect();
@@ -88,10 +109,10 @@ pub async fn pull(ctx: &Context<'_>, ws: &Workspace, opts: &PullOptions) -> Resu
     } else {
         plain
     };
+    ctx.report(Progress::Committing);
     let message = CommitMessage::new("Merge Targetprocess changes into the plan")
         .with_trailers(Trailers::new().with_source(ctx.source()));
     let change = pi_git::FileChange {
-    ctx.report(Progress::Committing);
         path: &ws.plan_file(),
         content: text.as_bytes(),
         message: &message,
@@ -108,10 +129,10 @@ pub async fn pull(ctx: &Context<'_>, ws: &Workspace, opts: &PullOptions) -> Resu
             .commit_file(&ws.names.working(), &change, &ctx.stamp())?;
     }
     state::save_conflicts(&dir, &conflicts)?;
+    ctx.report(Progress::Publishing);
     let late = crate::remote::publish(ctx, ws, "The pull is merged into your plan")?;
     if !late.is_empty() {
         conflicts.extend(late);
-    ctx.report(Progress::Publishing);
         state::save_conflicts(&dir, &conflicts)?;
     }
     let (from_tp, kept): (Vec<Change>, Vec<Change>) = outcome
@@ -128,6 +149,7 @@ pub async fn pull(ctx: &Context<'_>, ws: &Workspace, opts: &PullOptions) -> Resu
         tp_changed,
         warnings: remote.warnings.clone(),
         notices: remote.notices.clone(),
+        jira: fetched.map(|f| f.1),
     })
 }
 

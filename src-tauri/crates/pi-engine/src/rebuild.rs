@@ -45,6 +45,8 @@ pub(crate) async fn rebuild(ctx: &Context<'_>, ws: &Workspace) -> Result<usize> 
     let mut remote = ctx.tp.fetch_team_plan(release, team).await?;
     remote.plan.meta = header.meta;
     let base = newest_readable(ws, &tracking)?.unwrap_or_else(|| remote.plan.clone());
+    // Stories come from Jira at pulls; the rebuilt snapshot keeps the readable one's.
+    crate::stories::settle(&mut remote.plan, &base, None);
     let local = local.unwrap_or_else(|| remote.plan.clone());
     commit_tracking(
         &ws.repo,

@@ -34,6 +34,9 @@ pub struct Status {
     pub refused: Vec<Refused>,
     /// The plan file cannot be read (e.g. conflict markers); the message says where.
     pub file_problem: Option<String>,
+    /// Stories edited in the plan file: read-only, never pushed, replaced by Jira's at the next
+    /// pull that reads Jira.
+    pub stories_edited: Vec<crate::stories::EditedStories>,
 }
 
 pub async fn status(ctx: Option<&Context<'_>>, ws: &Workspace) -> Result<Status> {
@@ -41,7 +44,12 @@ pub async fn status(ctx: Option<&Context<'_>>, ws: &Workspace) -> Result<Status>
     let dir = ws.local_dir()?;
     let journal = Journal::open(&dir.join("journal.sqlite"))?;
     let interrupted = journal.unfinished(&ws.names.plan_slug())?;
-    let (local_changes, file_problem) = match ws.local() {
+    let local = ws.local();
+    let stories_edited = local
+        .as_ref()
+        .map(|l| crate::stories::edited(&base.plan, l))
+        .unwrap_or_default();
+    let (local_changes, file_problem) = match local {
         Ok(local) => match changeset::push_plan(&base.plan, &local) {
             Ok(ops) => (ops, None),
             // A push stopped after writing the new items' ids into the plan but before
@@ -57,6 +65,8 @@ pub async fn status(ctx: Option<&Context<'_>>, ws: &Workspace) -> Result<Status>
             let (release, team) = plan_ids(&base.plan)?;
             let mut remote = ctx.tp.fetch_team_plan(release, team).await?;
             remote.plan.meta = base.plan.meta.clone();
+            // Stories come from Jira, not Targetprocess: the snapshot's are not a TP change.
+            crate::stories::settle(&mut remote.plan, &base.plan, None);
             let versions = state::Versions::from_remote(&remote);
             Some(remote.plan != base.plan || versions != base.versions)
         }
@@ -73,6 +83,7 @@ pub async fn status(ctx: Option<&Context<'_>>, ws: &Workspace) -> Result<Status>
         unfinished_push,
         refused,
         file_problem,
+        stories_edited,
     })
 }
 

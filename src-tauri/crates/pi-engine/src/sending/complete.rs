@@ -49,6 +49,8 @@ pub(crate) async fn complete(
     ctx.report(Progress::Fetching);
     let mut remote = ctx.tp.fetch_team_plan(release, team).await?;
     remote.plan.meta = base.plan.meta.clone();
+    // Stories come from Jira at pulls; the snapshot keeps the ones it had.
+    crate::stories::settle(&mut remote.plan, &base.plan, None);
     let mut base_plan = base.plan.clone();
     replace_ids(&mut base_plan, &created);
     // What this push wrote is Targetprocess's state as far as the plan is concerned: a value
