@@ -3,6 +3,9 @@
 //! Targetprocess URL under the service `pi-planner` — the same entry the desktop app uses, so one
 //! login serves both.
 //!
+//! With `--jira URL`, login and logout keep Jira credentials instead (the e-mail and API token of
+//! Jira Cloud, or a Data Center personal access token) under the same service (`sync::jira`).
+//!
 //! It deliberately never takes the token as an argument and never prints, logs or writes it
 //! anywhere but the keychain; keychain errors are named by kind only (platform messages can quote
 //! more than we want to show).
@@ -32,10 +35,17 @@ enum AuthCommand {
   tpcli auth login --tp-url https://acme.tpondemand.com
   printf '%s\\n' \"$TOKEN\" | tpcli auth login --tp-url https://acme.tpondemand.com
 
-Create a token in Targetprocess under your profile → Access Tokens.")]
-    Login(UrlArgs),
-    /// Delete the stored token of a Targetprocess URL from the OS keychain.
-    Logout(UrlArgs),
+Create a token in Targetprocess under your profile → Access Tokens.
+
+With --jira URL, store Jira credentials for the [jira] site instead, after checking them: the
+e-mail is asked first (Jira Cloud; leave it empty for a Data Center personal access token), then
+the API token or personal access token. From stdin: the e-mail on the first line (may be
+empty), the token on the second.
+  tpcli auth login --jira https://acme.atlassian.net")]
+    Login(LoginArgs),
+    /// Delete the stored token of a Targetprocess URL (or, with --jira URL, the Jira
+    /// credentials of a Jira site) from the OS keychain.
+    Logout(LoginArgs),
     /// Say whether a token is stored for a Targetprocess URL (never prints it).
     Status(StatusArgs),
 }
@@ -45,6 +55,16 @@ struct UrlArgs {
     /// Targetprocess account URL, e.g. https://acme.tpondemand.com. Default: $TP_URL.
     #[arg(long, value_name = "URL", env = "TP_URL")]
     tp_url: Option<String>,
+}
+
+#[derive(Debug, Args)]
+struct LoginArgs {
+    #[command(flatten)]
+    url: UrlArgs,
+    /// A Jira site (the url of [jira] in pi-planner.toml): log in to or out of Jira instead of
+    /// Targetprocess.
+    #[arg(long, value_name = "URL")]
+    jira: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -58,8 +78,14 @@ struct StatusArgs {
 
 pub fn run(args: AuthArgs) -> Result<u8> {
     match args.command {
-        AuthCommand::Login(a) => login(&a),
-        AuthCommand::Logout(a) => logout(&a),
+        AuthCommand::Login(LoginArgs {
+            jira: Some(url), ..
+        }) => jira_login(&url),
+        AuthCommand::Logout(LoginArgs {
+            jira: Some(url), ..
+        }) => jira_logout(&url),
+        AuthCommand::Login(a) => login(&a.url),
+        AuthCommand::Logout(a) => logout(&a.url),
         AuthCommand::Status(a) => status(&a),
     }
 }
@@ -93,7 +119,7 @@ impl std::fmt::Display for KeychainProblem {
 
 impl std::error::Error for KeychainProblem {}
 
-fn problem(e: &keyring::Error) -> KeychainProblem {
+pub(crate) fn problem(e: &keyring::Error) -> KeychainProblem {
     match e {
         keyring::Error::PlatformFailure(_) => KeychainProblem::Unavailable,
         keyring::Error::NoStorageAccess(_) => KeychainProblem::Locked,
@@ -141,6 +167,70 @@ fn login(args: &UrlArgs) -> Result<u8> {
     println!(
         "Logged in to {url}: the token is kept in your keychain (service {KEYCHAIN_SERVICE}) and used when TP_TOKEN is not set."
     );
+    Ok(exit::OK)
+}
+
+fn jira_login(given: &str) -> Result<u8> {
+    use crate::sync::jira;
+    let url = jira::account(given);
+    let (email, token) = read_jira_credentials(&url)?;
+    let value = jira::Stored { email, token };
+    let kind = jira::check(given, &value)?;
+    jira::store(&url, &value).map_err(|p| {
+        anyhow!("could not store the Jira credentials: {p}. Without a keychain, set JIRA_TOKEN (and JIRA_EMAIL on Jira Cloud) instead")
+    })?;
+    println!(
+        "Logged in to {kind} at {url}: the credentials are kept in your keychain (service {KEYCHAIN_SERVICE}) and used when JIRA_TOKEN is not set."
+    );
+    Ok(exit::OK)
+}
+
+/// The e-mail (empty: a Data Center personal access token) and the token, from the terminal
+/// (the token without echo), else the first two lines of stdin.
+fn read_jira_credentials(url: &str) -> Result<(Option<String>, String)> {
+    let (email, token) = if std::io::stdin().is_terminal() {
+        eprint!(
+            "E-mail for {url} (Jira Cloud; leave empty for a Data Center personal access token): "
+        );
+        let mut email = String::new();
+        std::io::stdin()
+            .lock()
+            .read_line(&mut email)
+            .context("cannot read the e-mail from the terminal")?;
+        let token =
+            rpassword::prompt_password(format!("API token or personal access token for {url}: "))
+                .context("cannot read the token from the terminal")?;
+        (email, token)
+    } else {
+        let mut lines = std::io::stdin().lock().lines();
+        let mut next = |what: &str| {
+            lines
+                .next()
+                .transpose()
+                .with_context(|| format!("cannot read the {what} from stdin"))
+                .map(Option::unwrap_or_default)
+        };
+        (next("e-mail")?, next("token")?)
+    };
+    let email = Some(email.trim().to_owned()).filter(|e| !e.is_empty());
+    let token = token.trim().to_owned();
+    if token.is_empty() {
+        bail!(
+            "no token given: paste the Jira API token (id.atlassian.com → Security → API tokens) or the Data Center personal access token (profile → Personal Access Tokens)"
+        );
+    }
+    Ok((email, token))
+}
+
+fn jira_logout(given: &str) -> Result<u8> {
+    let url = crate::sync::jira::account(given);
+    let removed = crate::sync::jira::remove(&url)
+        .map_err(|p| anyhow!("could not remove the Jira credentials: {p}"))?;
+    if removed {
+        println!("Logged out of Jira at {url}: the credentials are removed from your keychain.");
+    } else {
+        println!("No Jira credentials were stored for {url}.");
+    }
     Ok(exit::OK)
 }
 

@@ -3,6 +3,7 @@
 
 mod approve_cli;
 mod diff_cli;
+mod jira_cli;
 mod logging_cli;
 mod merge_file;
 mod merge_file_git;

@@ -33,6 +33,8 @@ pub struct InitView {
     /// What Targetprocess had that the plan could not place or map.
     #[schemars(with = "Vec<serde_json::Value>")]
     pub notices: Vec<pi_targetprocess::Notice>,
+    /// The stories under the features' Jira epics: read, or why not; null without `[jira]`.
+    pub jira: Option<pi_engine::StoriesRefresh>,
 }
 
 /// `tpcli plan pull --json`: the pull's report, or why nothing was pulled.

@@ -45,6 +45,7 @@ pub struct InitArgs {
 pub fn run(args: InitArgs) -> Result<u8> {
     let schema = connect::schema_at(&args.repo.repo)?;
     let tp = connect::client_at(&connect::target(&args.tp, None)?, schema)?;
+    let jira = super::jira::access_at(&args.repo.repo)?;
     let me = connect::identity(&args.repo.repo)?;
     let ctx = Context {
         tp: &tp,
@@ -64,9 +65,12 @@ pub fn run(args: InitArgs) -> Result<u8> {
         "Fetching the plan of {} for {} from Targetprocess…",
         args.team, args.release
     ));
-    let report = block_on(pi_engine::init(&ctx, &req));
+    let report = block_on(pi_engine::init_with(&ctx, &req, jira.source()));
     progress.finish();
-    let report = report??;
+    let mut report = report??;
+    if !report.joined {
+        report.jira = jira.outcome(report.jira);
+    }
     let templated = match &args.template {
         Some(name) if !report.joined => apply_template(&args.repo, &me, name)?,
         _ => 0,
@@ -85,6 +89,7 @@ pub fn run(args: InitArgs) -> Result<u8> {
                 "template_objectives": templated,
                 "warnings": report.warnings,
                 "notices": report.notices,
+                "jira": report.jira,
             })
         );
     } else {
@@ -120,6 +125,7 @@ pub fn run(args: InitArgs) -> Result<u8> {
         for notice in &report.notices {
             crate::term::line(format!("  not in the plan: {}", notice.message));
         }
+        super::pull::print_stories(report.jira.as_ref());
     }
     Ok(exit::OK)
 }

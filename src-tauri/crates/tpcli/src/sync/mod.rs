@@ -9,6 +9,7 @@ pub mod connect;
 pub mod diff;
 pub mod discard;
 pub mod init;
+pub mod jira;
 pub mod log;
 pub mod new;
 pub mod progress;

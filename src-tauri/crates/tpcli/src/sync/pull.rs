@@ -44,6 +44,7 @@ pub struct PullArgs {
 pub fn run(args: PullArgs) -> Result<u8> {
     let session = open(&args.repo, &args.tp)?;
     let (ws, ctx) = (&session.ws, session.ctx(args.auto_sync));
+    let jira = super::jira::access(ws)?;
     let progress = Progress::new(args.json);
     progress.phase("Fetching from Targetprocess and merging…");
     let report = block_on(pi_engine::pull(
@@ -51,6 +52,7 @@ pub fn run(args: PullArgs) -> Result<u8> {
         ws,
         &PullOptions {
             markers: args.markers,
+            stories: jira.source(),
         },
     ));
     progress.finish();
@@ -70,6 +72,10 @@ pub fn run(args: PullArgs) -> Result<u8> {
             return Ok(exit::FINDINGS);
         }
         report => report?,
+    };
+    let report = pi_engine::PullReport {
+        jira: jira.outcome(report.jira),
+        ..report
     };
     if args.json {
         println!("{}", json(&report));
@@ -91,6 +97,7 @@ pub fn run(args: PullArgs) -> Result<u8> {
             "Not in the plan",
             report.notices.iter().map(|n| n.message.clone()),
         );
+        print_stories(report.jira.as_ref());
         if !report.conflicts.is_empty() {
             crate::term::line(format!(
                 "\n{} to resolve: `tpcli plan resolve --keep local|remote|both --all` (or per objective with --objective ID).",
@@ -114,7 +121,25 @@ pub(super) fn json(report: &pi_engine::PullReport) -> serde_json::Value {
         "conflicts": report.conflicts,
         "warnings": report.warnings,
         "notices": report.notices,
+        "jira": report.jira,
     })
+}
+
+/// What became of the stories under the features' Jira epics.
+pub(super) fn print_stories(jira: Option<&pi_engine::StoriesRefresh>) {
+    match jira {
+        None => {}
+        Some(pi_engine::StoriesRefresh::Refreshed { epics, stories }) => {
+            crate::term::line(format!(
+                "Jira: {} under {}.",
+                plural(*stories, "story", "stories"),
+                plural(*epics, "epic", "epics")
+            ));
+        }
+        Some(pi_engine::StoriesRefresh::NotRefreshed { message, detail }) => {
+            crate::term::line(format!("{message} ({detail})"));
+        }
+    }
 }
 
 fn section(title: &str, lines: impl Iterator<Item = String>) {
