@@ -3,11 +3,12 @@
 
 mod approve_cli;
 mod diff_cli;
-mod jira_cli;
 mod logging_cli;
 mod merge_file;
 mod merge_file_git;
 mod merge_file_support;
+mod merge_gen;
+mod merge_generated;
 mod plan_cli;
 mod profiles_cli;
 mod refused_cli;
