@@ -460,3 +460,6 @@ async fn a_push_the_approval_policy_does_not_allow_yet_awaits_approval() {
     );
     assert_eq!(effort_of(&a, a.objectives[0]), Some(13.0));
 }
+
+#[cfg(test)]
+mod watch;

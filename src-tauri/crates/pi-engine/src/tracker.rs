@@ -14,10 +14,11 @@
 
 use std::collections::BTreeMap;
 
+use chrono::{DateTime, Utc};
 use futures::future::BoxFuture;
 use pi_targetprocess::{
-    BulkItem, Created, FieldChange, IdempotencyMarker, Kind, Placement, ReleasePeriod, RemotePlan,
-    Summary, SyncVersion, TpClient, TpError, User,
+    BulkItem, Changed, Created, FieldChange, IdempotencyMarker, Kind, Placement, ReleasePeriod,
+    RemotePlan, Summary, SyncVersion, TpClient, TpError, User,
 };
 
 /// The answer of a tracker call.
@@ -74,6 +75,16 @@ pub trait Tracker: Send + Sync {
         release: i64,
         teams: &'a [i64],
     ) -> TrackerResult<'a, BTreeMap<i64, RemotePlan>>;
+
+    /// The entities of a team's plan modified after `since` (ids and versions only; the
+    /// release's program objectives too): what the live sync asks every poll before it reads
+    /// the whole plan. Deletions do not show here.
+    fn changed_since(
+        &self,
+        release: i64,
+        team: i64,
+        since: DateTime<Utc>,
+    ) -> TrackerResult<'_, Changed>;
 
     /// Current versions of the given entities; ids missing from the answer were deleted.
     fn reread_versions<'a>(
@@ -169,6 +180,15 @@ impl Tracker for TpClient {
         teams: &'a [i64],
     ) -> TrackerResult<'a, BTreeMap<i64, RemotePlan>> {
         Box::pin(TpClient::fetch_team_plans(self, release, teams))
+    }
+
+    fn changed_since(
+        &self,
+        release: i64,
+        team: i64,
+        since: DateTime<Utc>,
+    ) -> TrackerResult<'_, Changed> {
+        Box::pin(TpClient::changed_since(self, release, team, since))
     }
 
     fn reread_versions<'a>(

@@ -16,6 +16,8 @@ pub enum Call {
     ListTeams,
     /// A team's plan read (a read of several plans counts once per plan).
     Fetch,
+    /// A look for what changed since an instant (`changed_since`).
+    Changes,
     Reread,
     Create,
     Update,

@@ -14,11 +14,12 @@ mod store;
 use std::collections::BTreeMap;
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
+use chrono::{DateTime, Utc};
 use futures::future::BoxFuture;
 use pi_model::{Feature, TeamObjective};
 use pi_targetprocess::{
-    BulkItem, Created, FieldChange, IdempotencyMarker, Kind, Placement, ReleasePeriod, RemotePlan,
-    Summary, SyncVersion, TpError, User,
+    BulkItem, Changed, Created, FieldChange, IdempotencyMarker, Kind, Placement, ReleasePeriod,
+    RemotePlan, Summary, SyncVersion, TpError, User,
 };
 
 use self::faults::Faults;
@@ -420,6 +421,30 @@ impl Tracker for MemoryTracker {
             }
         }
         ready(Ok(out))
+    }
+
+    fn changed_since(
+        &self,
+        release: i64,
+        team: i64,
+        since: DateTime<Utc>,
+    ) -> TrackerResult<'_, Changed> {
+        let path = format!("Teams/{team}");
+        let answer = self.read(Call::Changes, &path, |s| s.team_plan(release, team));
+        let changed = answer.map(|plan| {
+            let work_items: BTreeMap<i64, SyncVersion> = plan
+                .into_iter()
+                .flat_map(|p| p.versions)
+                .filter(|(_, v)| v.modify_date.is_some_and(|d| d > since))
+                .collect();
+            Changed {
+                newest: work_items.values().filter_map(|v| v.modify_date).max(),
+                work_items,
+                program_objectives: Vec::new(),
+                requests: 1,
+            }
+        });
+        ready(changed)
     }
 
     fn reread_versions<'a>(

@@ -1,0 +1,135 @@
+//! The live sync's steps (`watch`) on the in-memory tracker: a Targetprocess edit pulled once
+//! and never pushed back, a saved edit committed and pushed once and never pulled back, a
+//! conflict told once however many polls see it.
+
+use super::*;
+use crate::watch::{Event, Held, PushMode, Watch, WatchOptions};
+
+fn auto() -> Watch {
+    Watch::new(WatchOptions {
+        push: PushMode::Auto,
+        ..WatchOptions::default()
+    })
+}
+
+/// One poll at `minute`; its events.
+async fn poll(w: &mut Watch, a: &Account, ws: &Workspace, minute: i64) -> Vec<Event> {
+    let me = jane();
+    let mut events = Vec::new();
+    w.poll(&at(&a.tp, &me, minute), ws, None, &mut |e| events.push(e))
+        .await
+        .unwrap();
+    events
+}
+
+async fn started(a: &Account, ws: &Workspace) -> Watch {
+    let mut w = auto();
+    let me = jane();
+    w.start(&at(&a.tp, &me, 1), ws, &mut |_| {}).await.unwrap();
+    poll(&mut w, a, ws, 1).await;
+    w
+}
+
+#[tokio::test]
+async fn a_targetprocess_edit_is_pulled_once_and_never_pushed_back() {
+    let a = account();
+    let dir = tempfile::tempdir().unwrap();
+    let ws = initialised(&a, dir.path()).await;
+    let mut w = started(&a, &ws).await;
+    let (fetches, updates) = (a.tp.calls(Call::Fetch), a.tp.calls(Call::Update));
+
+    assert!(poll(&mut w, &a, &ws, 2).await.is_empty());
+    assert_eq!(
+        a.tp.calls(Call::Fetch),
+        fetches,
+        "nothing changed: no read of the plan"
+    );
+    assert!(a.tp.calls(Call::Changes) >= 1);
+
+    a.tp.edit_objective(a.objectives[0], |o| o.effort = Effort::new(5.0));
+    let events = poll(&mut w, &a, &ws, 3).await;
+    assert!(
+        matches!(events.as_slice(), [Event::Pulled(_)]),
+        "{events:?}"
+    );
+    assert_eq!(ws.local().unwrap().objectives[0].effort, Effort::new(5.0));
+    assert!(poll(&mut w, &a, &ws, 4).await.is_empty());
+    assert_eq!(a.tp.calls(Call::Fetch), fetches + 1, "pulled exactly once");
+    assert_eq!(a.tp.calls(Call::Update), updates, "nothing pushed back");
+}
+
+#[tokio::test]
+async fn a_saved_edit_is_committed_pushed_once_and_not_pulled_back() {
+    let a = account();
+    let dir = tempfile::tempdir().unwrap();
+    let ws = initialised(&a, dir.path()).await;
+    let mut w = started(&a, &ws).await;
+
+    edit(&ws, |p| p.objectives[1].effort = Effort::new(34.0));
+    let me = jane();
+    let mut events = Vec::new();
+    w.saved(&at(&a.tp, &me, 2), &ws, None, &mut |e| events.push(e))
+        .await
+        .unwrap();
+    assert!(
+        matches!(events.as_slice(), [Event::Committed, Event::Pushed(_)]),
+        "{events:?}"
+    );
+    let history = ws
+        .repo
+        .history(&ws.names.working(), &ws.plan_file(), None)
+        .unwrap();
+    let saved = history
+        .iter()
+        .find(|c| c.subject == crate::save::SAVE_SUBJECT)
+        .expect("the saved edit's commit");
+    assert_eq!(
+        saved.author,
+        jane(),
+        "committed as the app's save commits it"
+    );
+    assert_eq!(effort_of(&a, a.objectives[1]), Some(34.0));
+    // The push's own end reads Targetprocess back; nothing after it reads the plan again.
+    let (fetches, updates) = (a.tp.calls(Call::Fetch), a.tp.calls(Call::Update));
+    for minute in 3..6 {
+        let events = poll(&mut w, &a, &ws, minute).await;
+        assert!(events.is_empty(), "minute {minute}: {events:?}");
+    }
+    assert_eq!(a.tp.calls(Call::Update), updates, "no second write");
+    assert_eq!(
+        a.tp.calls(Call::Fetch),
+        fetches,
+        "our own write is not pulled back"
+    );
+}
+
+#[tokio::test]
+async fn a_conflict_holds_the_push_and_is_told_once() {
+    let a = account();
+    let dir = tempfile::tempdir().unwrap();
+    let ws = initialised(&a, dir.path()).await;
+    let mut w = Watch::new(WatchOptions {
+        push: PushMode::Auto,
+        ..WatchOptions::default()
+    });
+    let me = jane();
+    w.start(&at(&a.tp, &me, 1), &ws, &mut |_| {}).await.unwrap();
+    poll(&mut w, &a, &ws, 1).await;
+
+    a.tp.edit_objective(a.objectives[0], |o| o.effort = Effort::new(3.0));
+    edit(&ws, |p| p.objectives[0].effort = Effort::new(40.0));
+    let mut told = Vec::new();
+    for minute in 2..6 {
+        for event in poll(&mut w, &a, &ws, minute).await {
+            if let Event::Held(reason) = event {
+                told.push(reason);
+            }
+        }
+    }
+    assert_eq!(told, vec![Held::Conflicts(1)]);
+    assert_eq!(
+        effort_of(&a, a.objectives[0]),
+        Some(3.0),
+        "nothing overwritten"
+    );
+}
