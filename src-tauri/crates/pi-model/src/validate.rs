@@ -38,8 +38,8 @@ pub fn validate(plan: &Plan, config: &RepoConfig) -> Vec<Finding> {
     )
 }
 
-/// [`validate`] with the known statuses given, e.g. resolved with the account's workflows kept
-/// beside the tracking snapshot ([`KnownStatuses::resolve`]).
+/// [`validate`] with the known statuses given, e.g. resolved with the account's workflows
+/// ([`KnownStatuses::resolve`]).
 pub fn validate_with(plan: &Plan, config: &RepoConfig, statuses: &KnownStatuses) -> Vec<Finding> {
     let mut out = Vec::new();
     check_header(plan, &mut out);

@@ -2,9 +2,9 @@
 //! which status names validation and the status pickers accept.
 //!
 //! The names come, in this order, from `[statuses]` in `pi-planner.toml`, from the states read
-//! from Targetprocess and kept with the tracking snapshot ([`Workflows`]), or — offline, with
-//! neither — from the usual names of the demo workflows, which validation then treats as a hint
-//! (a warning), not as the account's truth.
+//! from Targetprocess when the caller has them ([`Workflows`]), or — offline, with neither —
+//! from the usual names of the demo workflows, which validation then treats as a hint (a
+//! warning), not as the account's truth.
 
 use serde::{Deserialize, Serialize};
 
@@ -42,8 +42,8 @@ pub struct WorkflowState {
 }
 
 /// The states of the account's team objective and feature workflows, in Targetprocess's order
-/// (by process, then by the state's position in its workflow). Kept beside the tracking
-/// snapshot as JSON ([`Workflows::to_json`]).
+/// (by process, then by the state's position in its workflow), storable as JSON
+/// ([`Workflows::to_json`]).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Workflows {
@@ -90,7 +90,7 @@ impl Workflows {
 pub enum StatusSource {
     /// `[statuses]` in `pi-planner.toml`.
     Configured,
-    /// The states read from Targetprocess, kept with the tracking snapshot.
+    /// The states read from Targetprocess.
     Account,
     /// Neither is known here: the usual names of the demo workflows, a hint only.
     Usual,

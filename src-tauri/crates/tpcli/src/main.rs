@@ -15,6 +15,7 @@ mod plan;
 mod sim;
 mod sync;
 mod term;
+mod tp;
 
 /// Exit codes, documented in `tpcli --help`.
 mod exit {
@@ -55,6 +56,8 @@ enum Command {
     Sim(sim::SimArgs),
     /// Log in to Targetprocess: keep the access token in the OS keychain (login, logout, status).
     Auth(auth::AuthArgs),
+    /// Look at the Targetprocess account: discover its names and workflows (schema).
+    Tp(tp::TpArgs),
     /// Print the JSON Schema of a command's `--json` output (docs/json-output.md).
     #[command(hide = true)]
     JsonSchema(output::SchemaArgs),
@@ -73,6 +76,7 @@ fn main() -> ExitCode {
         Command::Plan(args) => plan::run(args),
         Command::Sim(args) => sim::run(args),
         Command::Auth(args) => auth::run(args),
+        Command::Tp(args) => tp::run(args),
         Command::JsonSchema(args) => output::run(args),
     };
     match result {

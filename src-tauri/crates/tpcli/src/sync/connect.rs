@@ -47,6 +47,13 @@ pub struct Target {
     source: Source,
 }
 
+impl Target {
+    /// The URL, in its shown form.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+}
+
 /// A client for the Targetprocess URL of `ws` (see [`target`]) with the schema names of its
 /// repository's `[tp]` section.
 pub fn client(args: &TpArgs, ws: &Workspace) -> Result<TpClient> {
