@@ -147,7 +147,7 @@ impl Watch {
     pub async fn run<'a>(
         &mut self,
         ws: &Workspace,
-        ctx: &(dyn Fn() -> Context<'a> + Sync),
+        ctx: &dyn Fn() -> Context<'a>,
         inbox: &mut Receiver<Signal>,
         confirm: Option<Confirm<'_>>,
         tell: &mut (dyn FnMut(Event) + Send),

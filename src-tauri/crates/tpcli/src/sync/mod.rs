@@ -21,6 +21,7 @@ pub mod rollback;
 pub mod status;
 pub mod sync_all;
 pub mod verify;
+pub mod watch;
 mod words;
 
 use std::path::PathBuf;

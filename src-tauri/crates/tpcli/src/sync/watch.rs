@@ -1,0 +1,223 @@
+//! `tpcli plan watch`: live sync of the plan in this folder. The file watching (notify with the
+//! full debouncer: editors that save by rename, swap files, several saves in a row) and the
+//! signals (Ctrl-C, SIGTERM) are here; the loop is pi-engine's `watch`.
+
+use std::io::{BufRead as _, IsTerminal as _, Write as _};
+use std::path::PathBuf;
+use std::time::Duration;
+
+use anyhow::{Context as _, Result, bail};
+use clap::{Args, ValueEnum};
+use notify_debouncer_full::notify::RecursiveMode;
+use notify_debouncer_full::{DebounceEventResult, new_debouncer};
+use pi_engine::watch::{Event, Held, PushMode, Signal, Watch, WatchOptions};
+use tokio::sync::mpsc::Sender;
+
+use super::connect::TpArgs;
+use super::words::plural;
+use super::{RepoArgs, block_on, open};
+use crate::exit;
+
+/// Keep the plan in sync while you work: commits each saved edit after a quiet period, asks
+/// Targetprocess every --poll seconds only for what changed and pulls when something did, and
+/// pushes as --push says. Stops cleanly on Ctrl-C or SIGTERM, after the step under way.
+///
+/// A push waits while the plan has validation errors, conflicts, deletions, missing approvals,
+/// or a teammate's push holds the plan; the watch says why, once per reason. An interrupted push
+/// (a killed watch) is completed when the watch starts again.
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  tpcli plan watch                      # pull and commit only
+  tpcli plan watch --push auto          # also push whenever nothing holds the push back
+  tpcli plan watch --push ask --poll 10 # ask before each push, look every 10 seconds
+
+Exit codes: 0 stopped by Ctrl-C or SIGTERM, 2 error.")]
+pub struct WatchArgs {
+    /// When to push saved edits: auto (whenever nothing holds it back), ask (prompt on the
+    /// terminal), never (pull and commit only).
+    #[arg(long, value_enum, default_value_t = PushArg::Never)]
+    push: PushArg,
+    /// Seconds between two looks at Targetprocess.
+    #[arg(long, value_name = "SECONDS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=86_400))]
+    poll: u64,
+    /// Seconds the plan file must stay unchanged before a saved edit is committed.
+    #[arg(long, value_name = "SECONDS", default_value_t = 2.0)]
+    quiet: f64,
+    #[command(flatten)]
+    repo: RepoArgs,
+    #[command(flatten)]
+    tp: TpArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum PushArg {
+    Auto,
+    Ask,
+    Never,
+}
+
+pub fn run(args: WatchArgs) -> Result<u8> {
+    if !(0.05..=3600.0).contains(&args.quiet) {
+        bail!("--quiet must be between 0.05 and 3600 seconds, not {}", args.quiet);
+    }
+    let push = match args.push {
+        PushArg::Auto => PushMode::Auto,
+        PushArg::Ask if !std::io::stdin().is_terminal() => {
+            bail!("--push ask needs a terminal to ask on; use --push auto or --push never")
+        }
+        PushArg::Ask => PushMode::Ask,
+        PushArg::Never => PushMode::Never,
+    };
+    let session = open(&args.repo, &args.tp)?;
+    let plan_path = session.ws.plan_path()?;
+    let opts = WatchOptions {
+        push,
+        poll: Duration::from_secs(args.poll),
+        ..WatchOptions::default()
+    };
+    let (tx, mut inbox) = tokio::sync::mpsc::channel(16);
+    let quiet = Duration::from_secs_f64(args.quiet);
+    let _debouncer = watch_file(&plan_path, quiet, tx.clone())?;
+    println!(
+        "Watching {} (push: {}, a look every {}s). Ctrl-C stops.",
+        plan_path.display(),
+        format!("{:?}", args.push).to_lowercase(),
+        args.poll
+    );
+    let ctx = || session.ctx(true);
+    let confirm = |ops: &[pi_model::changeset::Op]| ask(ops);
+    let mut watch = Watch::new(opts);
+    block_on(async {
+        tokio::spawn(stop_on_signals(tx));
+        let confirm: Option<pi_engine::watch::Confirm<'_>> =
+            (push == PushMode::Ask).then_some(&confirm);
+        watch
+            .run(&session.ws, &ctx, &mut inbox, confirm, &mut show)
+            .await
+    })??;
+    println!("Stopped.");
+    Ok(exit::OK)
+}
+
+/// Watches the plan file's folder (editors replace the file by rename) and sends `Saved` once
+/// the file has been quiet for `quiet`.
+fn watch_file(
+    plan: &std::path::Path,
+    quiet: Duration,
+    tx: Sender<Signal>,
+) -> Result<notify_debouncer_full::Debouncer<notify_debouncer_full::notify::RecommendedWatcher, notify_debouncer_full::RecommendedCache>>
+{
+    let dir = plan
+        .parent()
+        .map(PathBuf::from)
+        .context("the plan file has no folder")?;
+    let name = plan.file_name().map(ToOwned::to_owned);
+    let mut debouncer = new_debouncer(quiet, None, move |result: DebounceEventResult| {
+        let Ok(events) = result else { return };
+        let touched = events
+            .iter()
+            .flat_map(|e| e.paths.iter())
+            .any(|p| p.file_name() == name.as_deref());
+        if touched {
+            // A full inbox already holds a `Saved`: nothing is lost by dropping this one.
+            let _ = tx.try_send(Signal::Saved);
+        }
+    })
+    .context("cannot watch the plan file")?;
+    debouncer
+        .watch(&dir, RecursiveMode::NonRecursive)
+        .with_context(|| format!("cannot watch {}", dir.display()))?;
+    Ok(debouncer)
+}
+
+/// Sends `Stop` on Ctrl-C or SIGTERM; the loop stops after the step under way.
+async fn stop_on_signals(tx: Sender<Signal>) {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let Ok(mut term) = signal(SignalKind::terminate()) else {
+            let _ = tokio::signal::ctrl_c().await;
+            let _ = tx.send(Signal::Stop).await;
+            return;
+        };
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+    eprintln!("Stopping after the step under way…");
+    let _ = tx.send(Signal::Stop).await;
+}
+
+/// Asks on the terminal whether to send `ops`.
+fn ask(ops: &[pi_model::changeset::Op]) -> bool {
+    println!("Push {}?", plural(ops.len(), "operation", "operations"));
+    for op in ops {
+        crate::term::line(format!("  {op}"));
+    }
+    print!("Send them to Targetprocess? [y/N] ");
+    let _ = std::io::stdout().flush();
+    let mut answer = String::new();
+    if std::io::stdin().lock().read_line(&mut answer).is_err() {
+        return false;
+    }
+    matches!(answer.trim(), "y" | "Y" | "yes" | "Yes")
+}
+
+fn show(event: Event) {
+    let now = chrono::Local::now().format("%H:%M:%S");
+    let text = match event {
+        Event::Committed => "Committed your saved edit.".to_owned(),
+        Event::Pulled(r) => format!(
+            "Pulled from Targetprocess: {}{}.",
+            plural(r.from_tp.len(), "change", "changes"),
+            match r.conflicts.len() {
+                0 => String::new(),
+                n => format!(", {} to resolve", plural(n, "conflict", "conflicts")),
+            }
+        ),
+        Event::Pushed(r) => format!(
+            "Pushed {} to Targetprocess.",
+            plural(r.ops.len(), "operation", "operations")
+        ),
+        Event::Resumed(r) => format!(
+            "Completed an interrupted push ({}).",
+            plural(r.ops.len(), "operation", "operations")
+        ),
+        Event::Held(reason) => format!("Not pushing: {}.", held(&reason)),
+        Event::LookFailed { error, retry_in } => format!(
+            "Could not reach Targetprocess ({error}); trying again in {}s.",
+            retry_in.as_secs()
+        ),
+    };
+    crate::term::line(format!("[{now}] {text}"));
+}
+
+fn held(reason: &Held) -> String {
+    match reason {
+        Held::Unreadable(e) => format!("the plan file does not read ({e}); fix it and save"),
+        Held::Invalid(errors) => format!(
+            "{} (`tpcli plan validate`): {}",
+            plural(errors.len(), "validation error", "validation errors"),
+            errors.join("; ")
+        ),
+        Held::Conflicts(n) => format!(
+            "{} to resolve (`tpcli plan status`, `tpcli plan resolve`)",
+            plural(*n, "conflict", "conflicts")
+        ),
+        Held::AwaitingApproval(missing) => {
+            format!("{missing}; run `tpcli plan approvals` to see them")
+        }
+        Held::LeaseBusy { by } => format!("{by} is pushing this plan; trying again later"),
+        Held::Deletes(n) => format!(
+            "the push deletes {} in Targetprocess; confirm with `tpcli plan push --yes`",
+            plural(*n, "item", "items")
+        ),
+        Held::RemoteChanged => "Targetprocess changed what you changed; pulling first".to_owned(),
+        Held::Declined => "you declined these operations; asking again when they change".to_owned(),
+    }
+}
