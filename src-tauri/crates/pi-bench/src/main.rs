@@ -21,6 +21,7 @@ const BENCHES: &[(&str, &str)] = &[
     ("pi-format", "format"),
     ("pi-git", "history"),
     ("pi-targetprocess", "fetch"),
+    ("pi-jira", "stories"),
     ("pi-engine", "sync"),
     ("pi-reports", "history"),
 ];

@@ -65,6 +65,13 @@ pub const TARGETS: &[Target] = &[
         command: "cargo bench -p pi-targetprocess",
     },
     Target {
+        id: "jira.stories",
+        label: "stories of 100 epics (600 stories), Jira Cloud, 50 ms latency",
+        old_tool: "—",
+        ours_ms: Some(1000.0),
+        command: "cargo bench -p pi-jira",
+    },
+    Target {
         id: "sync.push",
         label: "push 50 changed fields (20 objectives), 50 ms latency",
         old_tool: "< 10 s for 50 changes",
