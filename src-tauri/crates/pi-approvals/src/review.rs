@@ -132,7 +132,6 @@ pub(crate) fn review(
     change: ChangeSet,
     records: &[Record],
 ) -> Result<ApprovalStatus> {
-    let (policy, signing, scratch) = (r.policy, r.signing, r.scratch);
     let authors = authors(r.repo, r.names)?;
     let mut counted: BTreeSet<String> = BTreeSet::new();
     let mut approvals = Vec::new();
@@ -142,35 +141,48 @@ pub(crate) fn review(
             Record::Override(o) if o.change.hash == change.hash => overrides.push(o.clone()),
             Record::Override(_) => {}
             Record::Approval(a) => {
-                let verified = a
-                    .signature
-                    .as_ref()
-                    .map(|s| signing.verify(&a.signed_bytes(), s, &a.approver.email, scratch));
-                let signer = verified.clone().and_then(|v| v.ok());
-                let verified = verified.map(|v| v.map(|_| ()));
-                let standing = standing(a, &change, policy, &authors, &counted, verified.clone());
-                if standing == Standing::Valid {
+                let reviewed = review_one(r, a, &change, &authors, &counted);
+                if reviewed.standing == Standing::Valid {
                     counted.insert(a.approver.email.to_lowercase());
                 }
-                approvals.push(Reviewed {
-                    approval: a.clone(),
-                    standing,
-                    verified: matches!(verified, Some(Ok(()))),
-                    signer,
-                    role: role_of(policy, &a.approver.email),
-                });
+                approvals.push(reviewed);
             }
         }
     }
     Ok(ApprovalStatus {
-        exempt: exempt(policy, &change.ops),
+        exempt: exempt(r.policy, &change.ops),
         change,
-        required: policy.required,
-        required_roles: policy.required_roles.clone(),
+        required: r.policy.required,
+        required_roles: r.policy.required_roles.clone(),
         authors: authors.into_iter().collect(),
         approvals,
         overrides,
     })
+}
+
+/// One approval of the log against `change`: its signature verified, its standing decided
+/// given the `authors` of the change and the approvers `counted` so far.
+fn review_one(
+    r: &Reviewer<'_>,
+    a: &Approval,
+    change: &ChangeSet,
+    authors: &BTreeSet<String>,
+    counted: &BTreeSet<String>,
+) -> Reviewed {
+    let verified = a.signature.as_ref().map(|s| {
+        r.signing
+            .verify(&a.signed_bytes(), s, &a.approver.email, r.scratch)
+    });
+    let signer = verified.clone().and_then(|v| v.ok());
+    let verified = verified.map(|v| v.map(|_| ()));
+    let standing = standing(a, change, r.policy, authors, counted, verified.clone());
+    Reviewed {
+        approval: a.clone(),
+        standing,
+        verified: matches!(verified, Some(Ok(()))),
+        signer,
+        role: role_of(r.policy, &a.approver.email),
+    }
 }
 
 fn standing(

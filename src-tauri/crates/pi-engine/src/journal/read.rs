@@ -38,6 +38,20 @@ impl Journal {
             params![id],
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
         )?;
+        Ok(PushRecord {
+            id,
+            plan,
+            base_commit,
+            started_at,
+            actor,
+            rollback_of,
+            ops: self.ops(id)?,
+            planned: self.planned(id)?,
+        })
+    }
+
+    /// The operations of push `id`, in order.
+    fn ops(&self, id: i64) -> Result<Vec<JournalOp>, JournalError> {
         let mut stmt = self.conn.prepare(
             "SELECT seq, op, marker, state, tp_id, error FROM ops WHERE push_id = ?1 ORDER BY seq",
         )?;
@@ -65,6 +79,11 @@ impl Journal {
                 error,
             });
         }
+        Ok(ops)
+    }
+
+    /// The version of each entity push `id` was planned against.
+    fn planned(&self, id: i64) -> Result<BTreeMap<i64, Version>, JournalError> {
         let mut stmt = self.conn.prepare(
             "SELECT tp_id, modify_date, entity_version FROM planned_versions WHERE push_id = ?1",
         )?;
@@ -79,15 +98,6 @@ impl Journal {
                 ))
             })?
             .collect::<Result<BTreeMap<_, _>, _>>()?;
-        Ok(PushRecord {
-            id,
-            plan,
-            base_commit,
-            started_at,
-            actor,
-            rollback_of,
-            ops,
-            planned,
-        })
+        Ok(planned)
     }
 }
