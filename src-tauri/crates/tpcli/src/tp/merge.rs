@@ -125,14 +125,13 @@ fn merge_into(doc: &mut DocumentMut, keys: &[(String, Value)], force: bool) -> R
                 m.added.push(key.clone());
             }
             Some(old) if old.to_string() == value.to_string() => m.unchanged.push(key.clone()),
-            Some(old) if force => {
+            Some(_) if force => {
                 if let Some(slot) = tp.get_mut(key).and_then(Item::as_value_mut) {
                     let decor = slot.decor().clone();
                     *slot = value.clone();
                     *slot.decor_mut() = decor;
                 }
                 m.replaced.push(key.clone());
-                let _ = old;
             }
             Some(old) => m.conflicts.push(Conflict {
                 key: key.clone(),
