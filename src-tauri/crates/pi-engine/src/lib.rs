@@ -2,6 +2,10 @@
 //! three-way merge, push with a preview, optimistic locking, a crash-safe journal with resume,
 //! conflict resolution, rollback of a push and the shared operation log.
 //!
+//! Approvals (policy review, sign-off log, signatures) are `pi-approvals`', below it: this crate
+//! only orders the lock, the remote and the push gate around them (`approvals`). Reading
+//! history — versions, change reports, the audit trail, baselines — is `pi-reports`', above it.
+//!
 //! It deliberately does no printing and reads no environment or clock: the caller passes the
 //! Targetprocess client, the acting identity and the time, and renders the results it returns.
 
