@@ -155,6 +155,34 @@ fn pull_brings_the_600_stories_of_100_epics_from_jira_cloud() {
         "{text}"
     );
     assert_eq!(std::fs::read_to_string(&file).unwrap(), before);
+
+    // A story edited in the file: a warning, nothing to push, Jira's back at the next pull.
+    crate::sync_cli_support::edit_plan(&file, |p| {
+        p.objectives[0].features[0].stories[0].summary = "Edited here".into();
+    });
+    let status = json(&run(&bench, &["plan", "status", "--json"], creds));
+    assert_eq!(
+        status["local_changes"].as_array().unwrap().len(),
+        0,
+        "{status}"
+    );
+    assert_eq!(
+        status["stories_edited"][0]["keys"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1,
+        "{status}"
+    );
+    let text = String::from_utf8(run(&bench, &["plan", "status"], creds).stdout).unwrap();
+    assert!(text.contains("stories edited in the plan file"), "{text}");
+    let pushed = String::from_utf8(run(&bench, &["plan", "push", "--yes"], creds).stdout).unwrap();
+    assert!(
+        pushed.to_lowercase().contains("nothing to push"),
+        "{pushed}"
+    );
+    run(&bench, &["plan", "pull"], creds);
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), before);
 }
 
 #[test]

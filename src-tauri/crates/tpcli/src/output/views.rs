@@ -255,6 +255,8 @@ pub struct StatusView {
     pub refused: Vec<RefusedView>,
     /// Why the plan file cannot be read (e.g. conflict markers), with where.
     pub file_problem: Option<String>,
+    /// Stories edited in the plan file: read-only, never pushed, Jira's back at the next pull.
+    pub stories_edited: Vec<pi_engine::EditedStories>,
 }
 
 impl From<&pi_engine::Status> for StatusView {
@@ -276,6 +278,7 @@ impl From<&pi_engine::Status> for StatusView {
                 })
                 .collect(),
             file_problem: s.file_problem.clone(),
+            stories_edited: s.stories_edited.clone(),
         }
     }
 }

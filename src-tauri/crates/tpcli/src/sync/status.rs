@@ -100,6 +100,19 @@ pub fn run(args: StatusArgs) -> Result<u8> {
             crate::term::line(format!("      refused: {}", r.reason));
         }
     }
+    if !status.stories_edited.is_empty() {
+        println!(
+            "warning: stories edited in the plan file (stories are read-only: not pushed, and Jira's come back at the next pull):"
+        );
+        for s in &status.stories_edited {
+            crate::term::line(format!(
+                "  {} {}: {}",
+                s.feature,
+                s.feature_name,
+                s.keys.join(", ")
+            ));
+        }
+    }
     if status.unfinished_push > 0 {
         println!(
             "An interrupted push has {} left: run `tpcli plan resume`.",
