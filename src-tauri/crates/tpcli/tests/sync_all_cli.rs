@@ -140,3 +140,170 @@ fn pull_only_and_the_errors_of_bad_folders() {
     let out = bench.run(&["plan", "sync-all"]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// The name of the ART of the simulator's first team.
+fn art_name(bench: &Bench) -> String {
+    let control = bench.sim.control();
+    let team = control
+        .ids("Teams")
+        .into_iter()
+        .map(|id| control.get_entity("Teams", id).unwrap())
+        .find(|t| t["Name"] == bench.team.as_str())
+        .unwrap();
+    let art = team["AgileReleaseTrain"]["Id"].as_i64().unwrap();
+    let art = control.get_entity("AgileReleaseTrains", art).unwrap();
+    art["Name"].as_str().unwrap().to_owned()
+}
+
+/// How many objectives, features and program objectives Targetprocess holds.
+fn counts(bench: &Bench) -> [usize; 3] {
+    let control = bench.sim.control();
+    ["TeamPIObjectives", "Features", "ProgramPIObjectives"].map(|r| control.ids(r).len())
+}
+
+#[test]
+fn an_art_from_nothing_to_synced_in_one_command_and_again_without_duplicates() {
+    let bench = Bench::start();
+    let (art, names) = (art_name(&bench), teams(&bench));
+    let before = counts(&bench);
+    let out = bench.run(&[
+        "plan",
+        "sync-all",
+        "--art",
+        &art.to_uppercase(),
+        "--root",
+        "train",
+        "--json",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report = json(&String::from_utf8_lossy(&out.stdout));
+    let train = &report["train"];
+    assert_eq!(train["art"], art.as_str());
+    assert_ne!(train["release_chosen"], "given");
+    let teams = train["teams"].as_array().unwrap();
+    assert_eq!(teams.len(), names.len());
+    assert!(
+        teams
+            .iter()
+            .all(|t| t["setup"] == "started" && t["exit_code"] == 0),
+        "{train}"
+    );
+    assert_eq!(report["plans"].as_array().unwrap().len(), names.len());
+    for t in teams {
+        let dir = bench.repo().join(t["dir"].as_str().unwrap());
+        assert!(dir.join(t["plan_file"].as_str().unwrap()).is_file(), "{t}");
+    }
+    assert_eq!(counts(&bench), before);
+
+    // Again, in words: every plan is opened where the first run left it, nothing is created.
+    let out = bench.ok(&["plan", "sync-all", "--art", &art, "--root", "train"]);
+    assert!(out.starts_with(&format!("{art}, ")), "{out}");
+    assert!(out.contains(&format!("== {} (train/", names[0])), "{out}");
+    assert!(!out.contains("started"), "{out}");
+    assert_eq!(counts(&bench), before);
+    assert_eq!(
+        std::fs::read_dir(bench.repo().join("train"))
+            .unwrap()
+            .count(),
+        names.len()
+    );
+}
+
+#[test]
+fn through_a_shared_remote_a_fresh_root_joins_and_a_broken_plan_fails_alone() {
+    let bench = Bench::start();
+    let (art, names) = (art_name(&bench), teams(&bench));
+    let shared = bench.repo().join("shared.git");
+    git2::Repository::init_bare(&shared).unwrap();
+    let shared = shared.to_str().unwrap();
+    let (first, second) = (names[0].as_str(), names[1].as_str());
+    let picked = format!("{first},{second}");
+    let args = |root: &'static str| {
+        let mut a = vec!["plan", "sync-all", "--art", art.as_str(), "--release"];
+        a.extend([
+            bench.release.as_str(),
+            "--teams",
+            picked.as_str(),
+            "--root",
+            root,
+        ]);
+        a.extend(["--remote", shared, "--json"]);
+        a
+    };
+    let out = bench.run(&args("runner-1"));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let before = counts(&bench);
+
+    // A second runner starts from nothing: it joins both plans from the shared repository.
+    let out = bench.run(&args("runner-2"));
+    let report = json(&String::from_utf8_lossy(&out.stdout));
+    let teams = report["train"]["teams"].as_array().unwrap();
+    assert_eq!(report["train"]["release_chosen"], "given");
+    assert!(teams.iter().all(|t| t["setup"] == "joined"), "{report}");
+
+    // The first team's plan is edited, the second's is broken: the first is pushed anyway.
+    let dir_of = |t: &serde_json::Value| bench.repo().join(t["dir"].as_str().unwrap());
+    let plan_a = dir_of(&teams[0]).join(teams[0]["plan_file"].as_str().unwrap());
+    let plan_b = dir_of(&teams[1]).join(teams[1]["plan_file"].as_str().unwrap());
+    let (id, effort) = first_objective(&plan_a);
+    set_effort(&plan_a, effort + 2.0);
+    let broken = std::fs::read_to_string(&plan_b).unwrap()
+        + "\n<<<<<<< ours\nleft by a merge\n>>>>>>> theirs\n";
+    std::fs::write(&plan_b, &broken).unwrap();
+    let out = bench.run(&args("runner-2"));
+    assert_eq!(out.status.code(), Some(2));
+    let report = json(&String::from_utf8_lossy(&out.stdout));
+    let teams = report["train"]["teams"].as_array().unwrap();
+    assert_eq!(
+        (
+            teams[0]["exit_code"].as_u64(),
+            teams[1]["exit_code"].as_u64()
+        ),
+        (Some(0), Some(2))
+    );
+    let plans = report["plans"].as_array().unwrap();
+    assert_eq!(plans[0]["push"]["result"], "pushed", "{report}");
+    assert!(plans[1]["pull"]["error"].is_string(), "{report}");
+    assert_eq!(bench.objective(id)["Effort"], effort + 2.0);
+    assert_eq!(
+        std::fs::read_to_string(&plan_b).unwrap(),
+        broken,
+        "the broken plan is kept"
+    );
+    assert_eq!(counts(&bench), before);
+}
+
+#[test]
+fn an_art_release_or_team_not_found_is_bad_usage_naming_the_known_ones() {
+    let bench = Bench::start();
+    let art = art_name(&bench);
+    let out = bench.run(&["plan", "sync-all", "--art", "Kepler Train"]);
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("ART \"Kepler Train\"") && err.contains(&art),
+        "{err}"
+    );
+    let out = bench.run(&["plan", "sync-all", "--art", &art, "--teams", "Nobody"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("team \"Nobody\""));
+    let out = bench.run(&["plan", "sync-all", "--art", &art, "--release", "PI-9/99"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("release \"PI-9/99\""));
+    // Folders and --art together, or --release without --art: bad usage.
+    let out = bench.run(&["plan", "sync-all", "--art", &art, "team-a"]);
+    assert_eq!(out.status.code(), Some(2));
+    let out = bench.run(&["plan", "sync-all", "--release", "PI-1/26", "team-a"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(!bench.repo().join("nobody").exists());
+}

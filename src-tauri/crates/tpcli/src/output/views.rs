@@ -228,7 +228,45 @@ pub struct PlanSyncView {
 /// `tpcli plan sync-all --json`.
 #[derive(Debug, Serialize, JsonSchema)]
 pub struct SyncAllView {
+    /// With `--art`: the train, its release and every team's setup; absent for folders.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub train: Option<TrainView>,
+    /// Every plan that was synced (with `--art`: every team whose plan could be set up).
     pub plans: Vec<PlanSyncView>,
+}
+
+/// The train of `tpcli plan sync-all --art --json`.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct TrainView {
+    pub art: String,
+    pub release: String,
+    /// How the release was chosen: `given` (--release), `running` (its dates hold today),
+    /// `marked_current` (none runs; Targetprocess marks it current), `next` (none runs; it
+    /// starts next).
+    pub release_chosen: String,
+    /// The folder holding one folder per team.
+    pub root: String,
+    /// The train's shared plan repository, when given.
+    pub remote: Option<String>,
+    /// Every team of the train (or of `--teams`), in the ART's order.
+    pub teams: Vec<TeamView>,
+}
+
+/// One team of `tpcli plan sync-all --art --json`.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct TeamView {
+    pub team: String,
+    /// The team's plan folder, `ROOT/<team slug>`.
+    pub dir: String,
+    /// `opened` (was there), `switched` (checked out), `started` (from Targetprocess), `joined`
+    /// (from the shared remote) or `failed`.
+    pub setup: String,
+    /// Why the plan could not be set up (`setup` is `failed`).
+    pub error: Option<String>,
+    /// The plan file, when set up; its pull and push are under `plans`.
+    pub plan_file: Option<String>,
+    /// This team's exit code (0 synced, 1 something to act on, 2 an error).
+    pub exit_code: u8,
 }
 
 /// A change of the last push that Targetprocess refused.

@@ -20,6 +20,7 @@ pub mod resolve;
 pub mod rollback;
 pub mod status;
 pub mod sync_all;
+pub mod sync_art;
 pub mod verify;
 pub mod watch;
 mod words;

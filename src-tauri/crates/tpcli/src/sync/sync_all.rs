@@ -11,44 +11,64 @@ use super::progress::Progress;
 use super::words::{change, conflict, plural};
 use super::{block_on, push};
 use crate::exit;
+use crate::output::views::{ErrorView, PlanSyncView, PullPart, PushPart, SyncAllView};
 
 /// Sync every team plan of a release train: each plan is pulled, then pushed, exactly as `tpcli
 /// plan pull` and `tpcli plan push` would, with Targetprocess read once per round for all of
 /// them instead of once per team (a team's plan needs every feature of the release).
 ///
-/// Give each plan's folder (a clone with the plan checked out, one plan per clone). A plan's
-/// conflicts, missing approvals or errors are reported for that plan and stop none of the
-/// others. All plans must be in one Targetprocess account.
+/// Give each plan's folder (a clone with the plan checked out, one plan per clone), or name the
+/// ART with `--art`: its teams are looked up in Targetprocess and each team's plan is opened,
+/// started or joined in ROOT/<team> first. A plan's conflicts, missing approvals or errors are
+/// reported for that plan and stop none of the others. All plans must be in one Targetprocess
+/// account.
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:
   tpcli plan sync-all plans/*/                 # every team's clone under plans/
   tpcli plan sync-all --pull-only team-a team-b
   tpcli plan sync-all --auto-sync --json plans/*/   # in a scheduled CI job
+  tpcli plan sync-all --art \"Orbit Train\" --root plans   # every team of the ART, current PI
+  tpcli plan sync-all --art \"Orbit Train\" --release \"PI-2/25\" --teams \"Apollo,Gemini\"
+  tpcli plan sync-all --art \"Orbit Train\" --root plans --remote git@git.example.com:art/plans.git
+
+With --art, each team's plan lives in a git repository of its own, ROOT/<team slug> (made by
+the first run); with --remote they are clones of the train's one shared plan repository, and a
+fresh ROOT (a CI runner) joins the plans already there. The [tp] names come from
+ROOT/pi-planner.toml when it exists. The Targetprocess URL is --tp-url or $TP_URL.
 
 Exit codes: 0 every plan synced cleanly, 1 a plan has something to act on (conflicts,
 Targetprocess changed, deletions to confirm, approvals missing, an operation refused), 2 a plan
-could not be synced (an error) or bad usage.")]
+could not be set up or synced (an error), or bad usage (an ART, release or team not found).")]
 pub struct SyncAllArgs {
     /// The plans' folders (each a plan repository, or a folder inside one).
-    #[arg(required = true, value_name = "DIR")]
+    #[arg(
+        value_name = "DIR",
+        required_unless_present = "art",
+        conflicts_with = "art"
+    )]
     dirs: Vec<PathBuf>,
+    #[command(flatten)]
+    pub(super) train: super::sync_art::ArtArgs,
     /// Pull every plan, push none.
     #[arg(long)]
-    pull_only: bool,
+    pub(super) pull_only: bool,
     /// Confirm deletions of objectives or features in Targetprocess.
     #[arg(long)]
-    yes: bool,
+    pub(super) yes: bool,
     /// Attribute the syncs to an unattended sync (CI) instead of you.
     #[arg(long)]
-    auto_sync: bool,
+    pub(super) auto_sync: bool,
     #[command(flatten)]
-    tp: TpArgs,
+    pub(super) tp: TpArgs,
     /// Print the results as JSON.
     #[arg(long)]
-    json: bool,
+    pub(super) json: bool,
 }
 
 pub fn run(args: SyncAllArgs) -> Result<u8> {
+    if args.train.art.is_some() {
+        return super::sync_art::run(&args);
+    }
     let mut plans = Vec::with_capacity(args.dirs.len());
     for dir in &args.dirs {
         let ws = Workspace::open(dir).map_err(|e| anyhow::anyhow!("{}: {e}", dir.display()))?;
@@ -70,8 +90,8 @@ pub fn run(args: SyncAllArgs) -> Result<u8> {
         me: &me,
         now: chrono::Utc::now(),
         auto_sync: args.auto_sync,
-    };
         progress: None,
+    };
     let opts = TrainOptions {
         push: !args.pull_only,
         yes: args.yes,
@@ -85,13 +105,13 @@ pub fn run(args: SyncAllArgs) -> Result<u8> {
     progress.finish();
     let synced = synced??;
     if args.json {
-        let plans: Vec<_> = args
+        let plans = args
             .dirs
             .iter()
             .zip(&synced)
-            .map(|(d, s)| json(d, s))
+            .map(|(d, s)| view(d, s))
             .collect();
-        println!("{}", serde_json::json!({ "plans": plans }));
+        crate::output::print(&SyncAllView { train: None, plans })?;
     } else {
         for (dir, s) in args.dirs.iter().zip(&synced) {
             print_human(dir, s);
@@ -101,13 +121,11 @@ pub fn run(args: SyncAllArgs) -> Result<u8> {
 }
 
 /// `exit::USAGE` for an error, `exit::FINDINGS` for something to act on, else `exit::OK`.
-fn code(s: &PlanSync) -> u8 {
+pub(super) fn code(s: &PlanSync) -> u8 {
     let Ok(pull) = &s.pull else {
         return exit::USAGE;
     };
     match &s.push {
-        // The approval gate is a result to act on, as for `tpcli plan push`.
-        Some(Err(EngineError::Approval(_))) => exit::FINDINGS,
         Some(Err(_)) => exit::USAGE,
         _ if !pull.conflicts.is_empty() => exit::FINDINGS,
         Some(Ok(outcome)) => push::code(outcome),
@@ -117,6 +135,12 @@ fn code(s: &PlanSync) -> u8 {
 
 fn print_human(dir: &std::path::Path, s: &PlanSync) {
     println!("== {} ({})", s.plan, dir.display());
+    print_sync(s);
+    println!();
+}
+
+/// A plan's pull and push, in words.
+pub(super) fn print_sync(s: &PlanSync) {
     match &s.pull {
         Err(e) => {
             println!("Not synced: {e}");
@@ -126,11 +150,9 @@ fn print_human(dir: &std::path::Path, s: &PlanSync) {
     }
     match &s.push {
         None => {}
-        Some(Err(EngineError::Approval(refusal))) => println!("Not pushed: {refusal}."),
         Some(Err(e)) => println!("Not pushed: {e}"),
         Some(Ok(outcome)) => push::print_human(outcome),
     }
-    println!();
 }
 
 fn print_pull(pull: &PullReport) {
@@ -156,28 +178,25 @@ fn print_pull(pull: &PullReport) {
     }
 }
 
-fn json(dir: &std::path::Path, s: &PlanSync) -> serde_json::Value {
-    use serde_json::json;
-    let error = |e: &EngineError| json!({ "error": e.to_string() });
+pub(super) fn view(dir: &Path, s: &PlanSync) -> PlanSyncView {
+    let error = |e: &EngineError| ErrorView {
+        error: e.to_string(),
+    };
     let pull = match &s.pull {
-        Ok(p) => super::pull::json(p),
-        Err(e) => error(e),
+        Ok(p) => PullPart::Pulled(p.clone()),
+        Err(e) => PullPart::Failed(error(e)),
     };
-    let push = match &s.push {
-        None => serde_json::Value::Null,
-        Some(Err(EngineError::Approval(refusal))) => {
-            json!({ "result": "awaiting_approval", "message": refusal.to_string() })
-        }
-        Some(Err(e)) => error(e),
-        Some(Ok(outcome)) => push::json(outcome),
-    };
-    json!({
-        "dir": dir.display().to_string(),
-        "plan_file": s.plan,
-        "exit_code": code(s),
-        "pull": pull,
-        "push": push,
-    })
+    let push = s.push.as_ref().map(|push| match push {
+        Err(e) => PushPart::Failed(error(e)),
+        Ok(outcome) => PushPart::Pushed(outcome.into()),
+    });
+    PlanSyncView {
+        dir: dir.display().to_string(),
+        plan_file: s.plan.clone(),
+        exit_code: code(s),
+        pull,
+        push,
+    }
 }
 
 /// The `[tp]` schema names every plan's repository agrees on: one client reads for all of them.
