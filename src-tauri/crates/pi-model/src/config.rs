@@ -246,6 +246,9 @@ pub struct ValidationConfig {
     /// `allowed_statuses = { objective = [...], feature = [...], level = "error" }`: a narrower
     /// list than the known statuses (e.g. no `Done` during planning).
     pub allowed_statuses: Option<AllowedStatusesRule>,
+    /// `block_push = false`: a plan with validation errors is pushed anyway. On by default: a
+    /// push refuses such a plan unless it is given an override reason.
+    pub block_push: bool,
 }
 
 impl Default for ValidationConfig {
@@ -256,6 +259,7 @@ impl Default for ValidationConfig {
             acceptance_criteria_required_on_committed: RuleLevel::Warning,
             max_objectives_per_team: None,
             allowed_statuses: None,
+            block_push: true,
         }
     }
 }
@@ -402,6 +406,16 @@ mod tests {
         );
         let err = RepoConfig::from_toml_str("[metrics]\nretention = 30\n").unwrap_err();
         assert_eq!(err.line, 2, "{}", err.message);
+    }
+
+    #[test]
+    fn the_push_gate_is_on_unless_turned_off_and_a_bad_value_is_located() {
+        assert!(RepoConfig::default().validation.block_push);
+        let c = RepoConfig::from_toml_str("[validation]\nblock_push = false\n").unwrap();
+        assert!(!c.validation.block_push);
+        let err = RepoConfig::from_toml_str("[validation]\n\nblock_push = \"no\"\n").unwrap_err();
+        assert_eq!((err.line, err.column), (3, 14), "{}", err.message);
+        assert!(err.message.contains("bool"), "{}", err.message);
     }
 
     #[test]
