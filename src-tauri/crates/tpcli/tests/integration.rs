@@ -15,6 +15,7 @@ mod refused_cli;
 mod rollback_cli;
 mod schema_cli;
 mod sim_cli;
+mod stats_cli;
 mod sync_all_cli;
 mod sync_cli;
 mod sync_cli_crash;

@@ -78,6 +78,7 @@ pub const OUTPUTS: &[Output] = &[
     output::<views::ResumeOutput>(&["plan", "resume"]),
     output::<views::DiscardView>(&["plan", "discard"]),
     output::<views::LogOutput>(&["plan", "log"]),
+    output::<pi_metrics::Stats>(&["plan", "stats"]),
     output::<views::VerifyView>(&["plan", "verify"]),
     output::<pi_reports::history::Comparison>(&["plan", "diff"]),
     output::<views::ApproveOutput>(&["plan", "approve"]),

@@ -8,7 +8,10 @@ pub(crate) mod validate;
 
 use clap::{Args, Subcommand};
 
+use pi_metrics::OperationKind;
+
 use crate::sync;
+use crate::sync::meter::measure;
 
 #[derive(Debug, Args)]
 pub struct PlanArgs {
@@ -28,6 +31,7 @@ enum PlanCommand {
     Resume(sync::push::ResumeArgs),
     Discard(sync::discard::DiscardArgs),
     Log(sync::log::LogArgs),
+    Stats(sync::stats::StatsArgs),
     Verify(sync::verify::VerifyArgs),
     Watch(sync::watch::WatchArgs),
     Diff(sync::diff::DiffArgs),
@@ -47,15 +51,16 @@ enum PlanCommand {
 pub fn run(args: PlanArgs) -> anyhow::Result<u8> {
     match args.command {
         PlanCommand::Init(a) => sync::init::run(a),
-        PlanCommand::Pull(a) => sync::pull::run(a),
-        PlanCommand::Push(a) => sync::push::run(a),
+        PlanCommand::Pull(a) => measure(OperationKind::Pull, || sync::pull::run(a)),
+        PlanCommand::Push(a) => measure(OperationKind::Push, || sync::push::run(a)),
         PlanCommand::SyncAll(a) => sync::sync_all::run(a),
         PlanCommand::Status(a) => sync::status::run(a),
-        PlanCommand::Resolve(a) => sync::resolve::run(a),
-        PlanCommand::Rollback(a) => sync::rollback::run(a),
-        PlanCommand::Resume(a) => sync::push::resume(a),
+        PlanCommand::Resolve(a) => measure(OperationKind::Resolve, || sync::resolve::run(a)),
+        PlanCommand::Rollback(a) => measure(OperationKind::Rollback, || sync::rollback::run(a)),
+        PlanCommand::Resume(a) => measure(OperationKind::Resume, || sync::push::resume(a)),
         PlanCommand::Discard(a) => sync::discard::run(a),
         PlanCommand::Log(a) => sync::log::run(a),
+        PlanCommand::Stats(a) => sync::stats::run(a),
         PlanCommand::Verify(a) => sync::verify::run(a),
         PlanCommand::Watch(a) => sync::watch::run(a),
         PlanCommand::Diff(a) => sync::diff::run(a),

@@ -11,6 +11,7 @@ pub mod discard;
 pub mod init;
 pub mod jira;
 pub mod log;
+pub mod meter;
 pub mod new;
 pub mod progress;
 pub mod pull;
@@ -18,6 +19,7 @@ pub mod push;
 pub mod report;
 pub mod resolve;
 pub mod rollback;
+pub mod stats;
 pub mod status;
 pub mod sync_all;
 pub mod sync_art;
@@ -68,6 +70,13 @@ impl std::fmt::Debug for Session {
     }
 }
 
+impl Drop for Session {
+    /// The operation's metrics take the client's counters when the session ends, however it ends.
+    fn drop(&mut self) {
+        meter::tp_used(&self.tp);
+    }
+}
+
 impl Session {
     /// The engine context for an operation starting now.
     pub fn ctx(&self, auto_sync: bool) -> pi_engine::Context<'_> {
@@ -85,6 +94,7 @@ impl Session {
 /// the URL the clone was set up for, see `connect`) and the acting git identity.
 pub fn open(repo: &RepoArgs, tp: &connect::TpArgs) -> anyhow::Result<Session> {
     let ws = pi_engine::Workspace::open(&repo.repo)?;
+    meter::opened(&ws);
     let tp = connect::client(tp, &ws)?;
     let me = connect::identity(&repo.repo)?;
     Ok(Session { ws, tp, me })
