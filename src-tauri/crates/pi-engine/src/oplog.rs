@@ -19,6 +19,9 @@ pub enum OpKind {
     PushFailed,
     Resolve,
     Rollback,
+    /// A push let through with validation errors; the summary names them and ends with the
+    /// reason given (see `push::override_reason`).
+    ValidationOverride,
 }
 
 /// Who an entry is attributed to.

@@ -390,6 +390,9 @@ impl Watch {
             }
             Ok(PushOutcome::NothingToPush { .. } | PushOutcome::Preview { .. }) => return Ok(()),
             Ok(PushOutcome::Blocked { conflicts }) => Held::Conflicts(conflicts),
+            Ok(PushOutcome::BlockedByValidation { findings }) => {
+                Held::Invalid(findings.into_iter().map(|f| f.message).collect())
+            }
             Ok(PushOutcome::NeedsConfirmation { ops }) => {
                 Held::Deletes(ops.iter().filter(|o| o.is_delete()).count())
             }

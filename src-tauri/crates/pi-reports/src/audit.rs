@@ -60,20 +60,30 @@ fn instant(at: &str) -> Option<chrono::DateTime<chrono::Utc>> {
         .map(|t| t.to_utc())
 }
 
-/// A push (also one that failed) or a rollback of the op log; `None` for the other entries.
+/// A push (also one that failed), a rollback or a push let through with validation errors of
+/// the op log; `None` for the other entries.
 fn from_entry(e: OpEntry) -> Option<AuditEvent> {
     let kind = match e.kind {
         OpKind::Push | OpKind::PushFailed => AuditKind::Push,
         OpKind::Rollback => AuditKind::Rollback,
+        OpKind::ValidationOverride => AuditKind::Override,
         _ => return None,
+    };
+    let note = pi_engine::push::override_reason(&e).map(str::to_owned);
+    let summary = match &note {
+        Some(_) => e
+            .summary
+            .rsplit_once(pi_engine::push::OVERRIDE_REASON)
+            .map_or(e.summary.clone(), |(s, _)| s.to_owned()),
+        None => e.summary,
     };
     Some(AuditEvent {
         at: e.at,
         kind,
         actor: actor(&e.actor),
         change: None,
-        summary: e.summary,
-        note: None,
+        summary,
+        note,
         sent: e.writes,
     })
 }
@@ -227,6 +237,22 @@ mod tests {
         let rollback = from_entry(entry(OpKind::Rollback, "Rolled back")).unwrap();
         assert_eq!(rollback.kind, AuditKind::Rollback);
         assert!(from_entry(entry(OpKind::Pull, "Pulled")).is_none());
+    }
+
+    #[test]
+    fn a_push_let_through_with_validation_errors_is_an_override_with_its_reason() {
+        let summary = format!(
+            "Push allowed with 1 validation error (first: effort 30 is above 20){}agreed at the PO sync",
+            pi_engine::push::OVERRIDE_REASON
+        );
+        let e = from_entry(entry(OpKind::ValidationOverride, &summary)).unwrap();
+        assert_eq!(e.kind, AuditKind::Override);
+        assert_eq!(
+            e.summary,
+            "Push allowed with 1 validation error (first: effort 30 is above 20)"
+        );
+        assert_eq!(e.note.as_deref(), Some("agreed at the PO sync"));
+        assert_eq!(e.actor, "Jane Doe <jane@example.com>");
     }
 
     #[test]

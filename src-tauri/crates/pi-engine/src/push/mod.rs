@@ -4,6 +4,7 @@
 //! op-log entry (the push machinery, `sending`).
 
 mod preflight;
+mod validation;
 
 use pi_git::RepoLock;
 use pi_model::changeset::{self, Op};
@@ -17,6 +18,7 @@ use crate::sending::{op_marker, open_journal, run};
 use crate::state;
 use crate::workspace::{Base, LOCK_WAIT, Workspace};
 pub use pi_approvals::ApprovalStatus;
+pub use validation::{BlockingFinding, REASON as OVERRIDE_REASON, blocking_findings, override_reason};
 
 #[derive(Debug, Clone, Copy, Default)]
 pub struct PushOptions {
@@ -35,6 +37,11 @@ pub enum PushOutcome {
     /// Unresolved conflicts must be resolved first.
     Blocked {
         conflicts: usize,
+    },
+    /// The plan has validation errors (`[validation] block_push`): nothing was sent. Fix them,
+    /// or push with an override reason.
+    BlockedByValidation {
+        findings: Vec<BlockingFinding>,
     },
     /// The push deletes in Targetprocess; run again with `yes`.
     NeedsConfirmation {
@@ -60,8 +67,9 @@ pub async fn push(ctx: &Context<'_>, ws: &Workspace, opts: PushOptions) -> Resul
     push_overriding(ctx, ws, opts, None).await
 }
 
-/// [`push`], sent even when the `[approvals]` policy is not met: the override and its `reason`
-/// are recorded in the approvals log (the audit trail). `None` behaves exactly like `push`.
+/// [`push`], sent even when the `[approvals]` policy is not met or the plan has validation
+/// errors: the override and its `reason` are recorded in the approvals log, and a validation
+/// override in the op log (both in the audit trail). `None` behaves exactly like `push`.
 /// A push (not a dry run) that ends with an error is recorded in the op log as a failed push.
 #[tracing::instrument(name = "push", skip_all, fields(plan = %ws.names.plan_slug(), dry_run = opts.dry_run))]
 pub async fn push_overriding(
@@ -124,6 +132,9 @@ async fn push_unrecorded(
     }
     if opts.dry_run {
         return Ok(PushOutcome::Preview { ops });
+    }
+    if let validation::Gate::Closed(findings) = validation::gate(ctx, ws, override_reason)? {
+        return Ok(PushOutcome::BlockedByValidation { findings });
     }
     if !opts.yes && ops.iter().any(Op::is_delete) {
         return Ok(PushOutcome::NeedsConfirmation { ops });
