@@ -1,7 +1,10 @@
 //! Jira data beyond the demo builder's: epics and stories for generated data sets (every
 //! feature's Jira key becomes an epic with a fixed number of stories, for the scale tests and
-//! benchmarks), and the demo's deliberately missing epic (a feature whose Jira key names no
-//! issue). Seeded: the same seed gives the same issues.
+//! benchmarks), and the demo's deliberate inconsistencies between Targetprocess and Jira, so
+//! that `tpcli plan lint` has something of each kind to find in the first plan: a feature whose
+//! Jira key names no issue, a Done feature with open stories, an open feature whose stories are
+//! all done, effort far from its stories' points, and stories without points. Seeded: the same
+//! seed gives the same issues.
 
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -14,10 +17,30 @@ use crate::store::World;
 /// The demo feature whose epic does not exist in Jira: the 3rd feature with a Jira key.
 pub const MISSING_EPIC_INDEX: usize = 2;
 
+/// The demo feature (by position among the features with a Jira key) that is Done in
+/// Targetprocess while its first story is still to do.
+pub const DONE_WITH_OPEN_STORIES_INDEX: usize = 0;
+/// The demo feature that is open while every story of its epic is done.
+pub const STORIES_DONE_INDEX: usize = 1;
+/// The demo feature whose effort is far below its stories' points (its first story: 40).
+pub const POINTS_OVER_EFFORT_INDEX: usize = 3;
+/// The demo feature whose stories have no points.
+pub const NO_POINTS_INDEX: usize = 4;
+
+/// Targetprocess's Done and Implementing feature states in the demo's workflow.
+const FEATURE_DONE: i64 = 125;
+const FEATURE_IMPLEMENTING: i64 = 124;
+/// Jira's To Do and Done status ids.
+const TO_DO: &str = "10000";
+const DONE: &str = "10001";
+
 /// Applies the Jira extras the data source calls for.
 pub fn prepare(world: &mut World, source: &DataSource, stories_per_feature: usize, seed: u64) {
     match source {
-        DataSource::Demo => remove_one_epic(world),
+        DataSource::Demo => {
+            remove_one_epic(world);
+            inconsistencies(world);
+        }
         DataSource::Generated(_) if stories_per_feature > 0 => {
             epics_for_features(world, stories_per_feature, seed);
         }
@@ -33,6 +56,51 @@ fn remove_one_epic(world: &mut World) {
         .jira
         .issues
         .retain(|_, i| i.key != epic && i.parent.as_deref() != Some(epic.as_str()));
+}
+
+/// Makes the demo's first features disagree with their epics, one kind each (see the
+/// `*_INDEX` constants).
+fn inconsistencies(world: &mut World) {
+    let features: Vec<(i64, String)> = world
+        .tp
+        .all("Feature")
+        .filter_map(|(id, f)| Some((*id, jira_key(f)?)))
+        .collect();
+    // Set as seeded (no new version): the demo starts this way.
+    let mut set_state = |index: usize, state: i64| {
+        let feature = features
+            .get(index)
+            .and_then(|(id, _)| world.tp.entities.get_mut("Feature")?.get_mut(id));
+        if let Some(feature) = feature {
+            feature.insert("EntityState".into(), state.into());
+        }
+    };
+    set_state(DONE_WITH_OPEN_STORIES_INDEX, FEATURE_DONE);
+    set_state(STORIES_DONE_INDEX, FEATURE_IMPLEMENTING);
+    let epic = |index: usize| features.get(index).map(|(_, key)| key.clone());
+    let mut stories = |index: usize, change: &mut dyn FnMut(usize, &mut JiraIssue)| {
+        let Some(epic) = epic(index) else { return };
+        let under = world
+            .jira
+            .issues
+            .values_mut()
+            .filter(|i| i.parent.as_deref() == Some(epic.as_str()));
+        for (n, story) in under.enumerate() {
+            change(n, story);
+        }
+    };
+    stories(DONE_WITH_OPEN_STORIES_INDEX, &mut |n, s| {
+        s.status_id = (if n == 0 { TO_DO } else { DONE }).to_owned();
+    });
+    stories(STORIES_DONE_INDEX, &mut |_, s| {
+        s.status_id = DONE.to_owned()
+    });
+    stories(POINTS_OVER_EFFORT_INDEX, &mut |n, s| {
+        if n == 0 {
+            s.story_points = Some(40.0);
+        }
+    });
+    stories(NO_POINTS_INDEX, &mut |_, s| s.story_points = None);
 }
 
 /// The features' Jira keys, in feature id order.
