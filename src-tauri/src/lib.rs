@@ -10,6 +10,7 @@
 //! adds what needs the window: progress channels, OS notifications ([`notify`]) and the
 //! background pull.
 
+pub mod bridge;
 pub mod commands;
 pub mod credentials;
 pub mod demo_config;

@@ -4,11 +4,13 @@
 //! session and the libraries, so it is tested without a window.
 
 mod connection;
+mod dispatch;
 mod history;
 mod plan;
 mod sync;
 
 pub use connection::*;
+pub use dispatch::{Host, dispatch};
 pub use history::*;
 pub use plan::*;
 pub use sync::*;

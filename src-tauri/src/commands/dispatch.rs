@@ -1,0 +1,145 @@
+//! Every command by name, with its arguments as JSON: the app's commands for a host without a
+//! window (the loopback bridge, [`crate::bridge`]). Each arm is the same one session call as the
+//! Tauri command of that name, with the arguments under the names the UI sends over IPC.
+//!
+//! What a window does around a command (notifications, the Downloads folder) is the [`Host`]'s.
+
+use std::path::PathBuf;
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use crate::dto::{ProgressDto, PullResultDto, PushOutcomeDto};
+use crate::error::{ErrorCode, UiError};
+use crate::session::Session;
+
+/// What a command needs from the host it runs in.
+pub trait Host: Send + Sync {
+    /// One step of a pull or push.
+    fn progress(&self, progress: ProgressDto);
+    /// A pull's result, to announce what is worth announcing.
+    fn pulled(&self, result: &PullResultDto);
+    /// A push's or resume's outcome, to announce a failure.
+    fn pushed(&self, outcome: &Result<PushOutcomeDto, UiError>);
+    /// Where an audit export is saved.
+    fn downloads(&self) -> Result<PathBuf, UiError>;
+}
+
+/// Runs command `name` with `args` (an object of the command's arguments, camelCase, as the
+/// UI's IPC sends them) and returns its result as JSON.
+pub async fn dispatch(
+    session: &Session,
+    host: &dyn Host,
+    name: &str,
+    args: &Value,
+) -> Result<Value, UiError> {
+    let progress = |p: ProgressDto| host.progress(p);
+    match name {
+        "app_status" => json(Ok(session.status().await)),
+        "demo_start" => json(session.start_demo().await),
+        "connection_test" => json(session.test_connection(&arg(name, args, "req")?).await),
+        "connection_save" => json(session.connect(&arg(name, args, "req")?).await),
+        "identity_suggest" => json(Ok(crate::identity::suggest())),
+        "identity_save" => json(session.save_identity(arg(name, args, "identity")?).await),
+        "arts_list" => json(session.arts().await),
+        "releases_list" => json(session.releases(arg(name, args, "art")?).await),
+        "teams_list" => json(session.teams(arg(name, args, "art")?).await),
+        "workspace_open" => json(session.open(arg(name, args, "req")?).await),
+        "plan_get" => json(session.plan().await),
+        "plan_save" => json(session.save_plan(arg(name, args, "plan")?).await),
+        "plan_undo" => json(session.undo().await),
+        "plan_undo_preview" => json(session.undo_preview().await),
+        "users_list" => json(session.users().await),
+        "sync_pull" => {
+            let result = session.pull(false, &progress).await;
+            if let Ok(r) = &result {
+                host.pulled(r);
+            }
+            json(result)
+        }
+        "push_preview" => json(session.push_preview().await),
+        "sync_push" => {
+            let confirm = arg(name, args, "confirmDeletes")?;
+            pushed(host, session.push(confirm, &progress).await)
+        }
+        "sync_resume" => pushed(host, session.resume(&progress).await),
+        "sync_push_override" => {
+            let reason = arg(name, args, "reason")?;
+            let confirm = arg(name, args, "confirmDeletes")?;
+            pushed(
+                host,
+                session.push_override(reason, confirm, &progress).await,
+            )
+        }
+        _ => plan_commands(session, host, name, args).await,
+    }
+}
+
+/// The commands after the sync's: changes, conflicts, settings, sign-off, templates, history.
+async fn plan_commands(
+    session: &Session,
+    host: &dyn Host,
+    name: &str,
+    args: &Value,
+) -> Result<Value, UiError> {
+    match name {
+        "change_discard" => json(session.discard(arg(name, args, "req")?).await),
+        "sync_status" => json(session.sync_status().await),
+        "conflicts_list" => json(session.conflicts().await),
+        "conflict_resolve" => json(session.resolve(arg(name, args, "req")?).await),
+        "conflicts_resolve_all" => json(session.resolve_all(arg(name, args, "choice")?).await),
+        "settings_get" => json(Ok(session.settings().await)),
+        "settings_save" => json(session.save_settings(arg(name, args, "update")?).await),
+        "sign_out" => json(session.sign_out().await),
+        "approvals_status" => json(session.approvals_status().await),
+        "approve" => json(session.approve(arg(name, args, "comment")?).await),
+        "audit_trail" => json(session.audit_trail().await),
+        "audit_export" => {
+            let format = arg(name, args, "format")?;
+            json(session.audit_export(format, &host.downloads()?).await)
+        }
+        "templates_list" => json(session.templates().await),
+        "template_add" => json(session.template_add(arg(name, args, "req")?).await),
+        "history_list" => json(session.history().await),
+        "plan_compare" => {
+            let before = arg(name, args, "before")?;
+            json(session.compare(before, arg(name, args, "after")?).await)
+        }
+        "sync_changes" => json(session.sync_changes().await),
+        "effort_series" => json(session.effort_series().await),
+        _ => Err(UiError::new(
+            ErrorCode::InvalidInput,
+            format!("PI Planner has no command \"{name}\"."),
+        )
+        .hint("The page and the app may be of different versions: reload the page.")),
+    }
+}
+
+fn pushed(host: &dyn Host, outcome: Result<PushOutcomeDto, UiError>) -> Result<Value, UiError> {
+    host.pushed(&outcome);
+    json(outcome)
+}
+
+/// Argument `key` of command `name`, read from `args`. The error does not quote the value: it
+/// may hold an access token.
+fn arg<T: DeserializeOwned>(name: &str, args: &Value, key: &str) -> Result<T, UiError> {
+    let value = args.get(key).cloned().unwrap_or(Value::Null);
+    serde_json::from_value(value).map_err(|_| {
+        UiError::new(
+            ErrorCode::InvalidInput,
+            format!("The command \"{name}\" got no usable \"{key}\"."),
+        )
+        .hint("The page and the app may be of different versions: reload the page.")
+    })
+}
+
+fn json<T: Serialize>(result: Result<T, UiError>) -> Result<Value, UiError> {
+    let value = result?;
+    serde_json::to_value(value).map_err(|e| {
+        UiError::new(
+            ErrorCode::InvalidInput,
+            format!("PI Planner could not write the command's result: {e}."),
+        )
+    })
+}
