@@ -233,6 +233,14 @@ async fn the_status_says_why_the_author_cannot_approve_and_an_override_is_record
     assert_eq!(status.approve_blocked, None);
     let status = f.session.approve("ok".into()).await.expect("approved");
     assert_eq!(status.approvals[0].signature, "unsigned");
+    // The answer of the approval itself says it cannot be given twice (the panel shows it).
+    assert!(
+        status
+            .approve_blocked
+            .as_deref()
+            .is_some_and(|b| b.contains("already approved")),
+        "{status:?}"
+    );
     let status = f.session.approvals_status().await.expect("status");
     assert!(
         status

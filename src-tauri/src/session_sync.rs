@@ -191,15 +191,19 @@ impl Session {
     ) -> Result<crate::dto::ApprovalsStatusDto, UiError> {
         use pi_approvals::Signing;
         let comment = Some(comment.trim().to_owned()).filter(|c| !c.is_empty());
-        let mut inner = self.inner.lock().await;
-        let (client, me, dir) = self.engine(&mut inner).await?;
-        in_workspace(dir, move |ws, _| {
-            let ctx = context(&client, &me, false);
-            let signing = Signing::from_repo(&ws.repo);
-            let status = pi_engine::approvals::approve(&ctx, ws, comment, &signing)?;
-            Ok(crate::dto::ApprovalsStatusDto::from(&status))
-        })
-        .await
+        {
+            let mut inner = self.inner.lock().await;
+            let (client, me, dir) = self.engine(&mut inner).await?;
+            in_workspace(dir, move |ws, _| {
+                let ctx = context(&client, &me, false);
+                let signing = Signing::from_repo(&ws.repo);
+                pi_engine::approvals::approve(&ctx, ws, comment, &signing)?;
+                Ok(())
+            })
+            .await?;
+        }
+        // As the panel shows it: with why this planner may not approve it again.
+        self.approvals_status().await
     }
 
     /// The audit trail (approvals, overrides, pushes, rollbacks), oldest first.
