@@ -31,6 +31,8 @@ pub struct RepoConfig {
     pub jira: Option<crate::JiraSettings>,
     /// How long the clone's sync metrics are kept.
     pub metrics: MetricsConfig,
+    /// Which events reach which channels (Slack, e-mail); secrets never live here.
+    pub notify: crate::NotifyConfig,
 }
 
 /// `[metrics]`: the clone's local sync metrics (`.git/pi-planner/metrics.sqlite`).
@@ -316,6 +318,9 @@ impl RepoConfig {
             }
         })?;
         config.check()?;
+        if let Some(e) = config.notify.problem(text) {
+            return Err(e);
+        }
         Ok(config)
     }
 

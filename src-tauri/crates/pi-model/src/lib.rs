@@ -12,6 +12,7 @@ mod effort;
 mod id;
 pub mod inbound;
 mod jira_config;
+mod notify_config;
 pub mod lookup;
 pub mod merge;
 mod plan;
@@ -26,6 +27,10 @@ pub use config::{
 pub use effort::{Effort, EffortError};
 pub use id::{EntityId, IdError, LocalId};
 pub use jira_config::{JiraDeployment, JiraSettings};
+pub use notify_config::{
+    EmailSettings, NotifyChannel, NotifyConfig, NotifyEvent, SlackSettings, SmtpSecurity,
+    is_loopback, looks_like_slack_secret,
+};
 pub use plan::{
     Criterion, EntityPath, Feature, FeatureKind, Field, JiraLink, Named, Plan, PlanMeta,
     ProgramObjective, Story, TeamObjective,
