@@ -14,6 +14,7 @@ use tokio::sync::Semaphore;
 use url::Url;
 
 use crate::auth::{Attach, Auth};
+use crate::clock::ServerDate;
 use crate::counters::{Counters, Tally};
 use crate::error::{ErrorKind, HttpError};
 use crate::quota::Quota;
@@ -49,6 +50,7 @@ pub struct Client {
     pub(crate) settings: Settings,
     pub(crate) tally: Tally,
     pub(crate) quota: Mutex<Quota>,
+    pub(crate) server_date: Mutex<Option<ServerDate>>,
 }
 
 impl std::fmt::Debug for Client {
@@ -97,6 +99,7 @@ impl Client {
             settings: settings.clone(),
             tally: Tally::default(),
             quota: Mutex::new(Quota::default()),
+            server_date: Mutex::new(None),
         })
     }
 
@@ -119,6 +122,15 @@ impl Client {
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
             .clone()
+    }
+
+    /// The server's clock from the newest answer with a `Date` header (any status), and when it
+    /// came; `None` before any such answer.
+    pub fn server_date(&self) -> Option<ServerDate> {
+        *self
+            .server_date
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// `text` without this client's secrets and without credential parameters or user

@@ -6,8 +6,8 @@
 //! (semaphore) and their steady rate (governor), retries requests safe to repeat with
 //! exponential back-off and jitter, honours `Retry-After` (seconds or HTTP date) and rate-limit
 //! reset headers with checked arithmetic under a total wait budget, reads bodies chunk by chunk
-//! within [`Limits`], records the server's quota headers ([`Client::quota`]) and its own
-//! counters ([`Client::counters`]), classifies failures into [`ErrorKind`], and keeps every
+//! within [`Limits`], records the server's quota headers ([`Client::quota`]), its clock
+//! ([`Client::server_date`], from `Date`) and its own counters ([`Client::counters`]), classifies failures into [`ErrorKind`], and keeps every
 //! credential out of errors, `Debug` output and log lines ([`redact`], [`Redactor`]). Every
 //! request runs in a `tracing` span with method, redacted path, status, duration, retries and
 //! waits; retries are logged at warn, each request at debug.
@@ -19,6 +19,7 @@
 
 mod auth;
 mod client;
+mod clock;
 mod counters;
 mod error;
 mod quota;
@@ -30,6 +31,7 @@ mod settings;
 
 pub use auth::Auth;
 pub use client::{BuildError, Client};
+pub use clock::ServerDate;
 pub use counters::Counters;
 pub use error::{ErrorKind, HttpError};
 pub use quota::Quota;

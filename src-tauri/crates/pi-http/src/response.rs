@@ -8,6 +8,7 @@ use std::time::Duration;
 use reqwest::Method;
 
 use crate::client::Client;
+use crate::clock::ServerDate;
 use crate::error::{ErrorKind, HttpError};
 use crate::quota::Quota;
 use crate::request::Answer;
@@ -80,6 +81,12 @@ impl Client {
     fn record(&self, headers: &reqwest::header::HeaderMap, status: u16, wait: Option<Duration>) {
         if matches!(status, 429 | 503) {
             self.tally.throttled();
+        }
+        if let Some(date) = ServerDate::from_headers(headers) {
+            *self
+                .server_date
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(date);
         }
         if let Some(quota) = Quota::from_headers(headers, wait) {
             *self

@@ -60,6 +60,11 @@ impl TpClient {
         self.http.layer.quota()
     }
 
+    /// Targetprocess's clock from its newest answer's `Date` header, and when it came.
+    pub fn server_date(&self) -> Option<pi_http::ServerDate> {
+        self.http.layer.server_date()
+    }
+
     /// TP resource name of a write kind.
     pub(crate) fn resource(&self, kind: Kind) -> &str {
         match kind {
