@@ -24,6 +24,7 @@ const BENCHES: &[(&str, &str)] = &[
     ("pi-jira", "stories"),
     ("pi-engine", "sync"),
     ("pi-reports", "history"),
+    ("tpcli", "merge"),
 ];
 
 const USAGE: &str =

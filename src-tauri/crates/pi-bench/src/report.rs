@@ -169,6 +169,27 @@ pub const TARGETS: &[Target] = &[
         ours_ms: None,
         command: "cargo bench -p pi-git",
     },
+    Target {
+        id: "merge.tpcli",
+        label: "merge of one old-format plan-file triple by `tpcli plan merge-file` (1,000 generated; false and missed conflicts, duplicates and lost edits in the record)",
+        old_tool: "—",
+        ours_ms: None,
+        command: "cargo bench -p tpcli --bench merge",
+    },
+    Target {
+        id: "merge.git",
+        label: "the same triples by `git merge-file --diff3`, for comparison",
+        old_tool: "—",
+        ours_ms: None,
+        command: "cargo bench -p tpcli --bench merge",
+    },
+    Target {
+        id: "merge.mergiraf",
+        label: "the same triples by mergiraf (when on PATH), for comparison",
+        old_tool: "—",
+        ours_ms: None,
+        command: "cargo bench -p tpcli --bench merge",
+    },
 ];
 
 /// The machine the numbers were taken on.

@@ -4,6 +4,8 @@
 //! and under 1% false conflicts. A failure prints the seeds; `MERGE_GEN_SEED=N` replays one and
 //! prints its files (with `--nocapture`).
 
+#![allow(clippy::unwrap_used)] // test code: a failure is the test's answer
+
 use std::path::Path;
 
 use pi_model::merge::Conflict;

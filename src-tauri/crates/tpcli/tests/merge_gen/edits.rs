@@ -127,6 +127,7 @@ pub enum Target {
 }
 
 #[derive(Clone, Debug)]
+#[allow(clippy::enum_variant_names)] // criterion edits among the other edits
 pub enum Edit {
     Set(Target, Field, String),
     CriterionAppend(u32, Crit),

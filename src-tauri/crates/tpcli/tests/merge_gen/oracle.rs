@@ -58,10 +58,10 @@ pub fn merge(base: &Model, local: &Model, remote: &Model) -> Outcome {
     );
     for key in keys {
         let (b, l, r) = (placed(base, key), placed(local, key), placed(remote, key));
-        if let Some((parent, f)) = merge_feature(key, b, l, r, &mut conflicts) {
-            if let Some(o) = objectives.iter_mut().find(|o| o.key == parent) {
-                o.features.push(f);
-            }
+        if let Some((parent, f)) = merge_feature(key, b, l, r, &mut conflicts)
+            && let Some(o) = objectives.iter_mut().find(|o| o.key == parent)
+        {
+            o.features.push(f);
         }
     }
     Outcome {
