@@ -132,6 +132,25 @@ impl JiraClient {
         Ok(pages.into_iter().flatten().collect())
     }
 
+    /// Which of `keys` name no issue this account can see (Jira answers 404 to both): one
+    /// `GET issue/{key}` per key, side by side within the layer's bounds.
+    pub async fn missing_issues(&self, keys: &[String]) -> Result<Vec<String>, JiraError> {
+        if keys.is_empty() {
+            return Ok(Vec::new());
+        }
+        let v = version(self.resolve().await?.deployment);
+        let reads = keys.iter().map(|key| async move {
+            let path = format!("{v}/issue/{}", encode_key(key));
+            match self.http.send(Method::GET, &path, None).await {
+                Ok(_) => Ok(None),
+                Err(JiraError::NotFound { .. }) => Ok(Some(key.clone())),
+                Err(e) => Err(e),
+            }
+        });
+        let found = futures::future::try_join_all(reads).await?;
+        Ok(found.into_iter().flatten().collect())
+    }
+
     pub(crate) async fn resolve(&self) -> Result<Resolved, JiraError> {
         let mut cached = self.resolved.lock().await;
         if let Some(r) = cached.as_ref() {
@@ -232,4 +251,15 @@ mod tests {
         );
         assert_eq!(find(&["Velocity"]), None);
     }
+}
+
+/// A key as one path segment: anything but letters, digits, `-` and `_` percent-encoded, so a
+/// key from the plan file can never name another path.
+fn encode_key(key: &str) -> String {
+    key.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
 }

@@ -192,3 +192,31 @@ async fn a_missing_field_names_the_setting_to_change() {
     assert!(err.to_string().contains("epic_link_field"), "{err}");
     assert!(err.to_string().contains("Epic Lnk"), "{err}");
 }
+
+#[tokio::test]
+async fn an_epic_jira_does_not_have_is_told_apart_from_one_without_stories() {
+    for deployment in [JiraDeployment::Cloud, JiraDeployment::Datacenter] {
+        let sim = sim(deployment, 2, generated(), 1).await;
+        let creds = match deployment {
+            JiraDeployment::Cloud => cloud(&sim),
+            JiraDeployment::Datacenter => pat(&sim),
+        };
+        let mut c = config(&sim, creds);
+        c.deployment = Some(deployment);
+        let client = JiraClient::new(c).expect("client");
+        let keys = vec![
+            "GEN-1".to_owned(),
+            "GEN-999".to_owned(),
+            "GEN/../x".to_owned(),
+        ];
+        let missing = client.missing_issues(&keys).await.expect("read");
+        assert_eq!(missing, vec!["GEN-999".to_owned(), "GEN/../x".to_owned()]);
+        // A search alone cannot tell: the missing epic has no stories, as an empty one would.
+        let stories = client
+            .stories_under_epics(&keys[1..2])
+            .await
+            .expect("search");
+        assert!(stories.is_empty(), "{deployment:?}");
+        assert!(client.missing_issues(&[]).await.expect("none").is_empty());
+    }
+}
