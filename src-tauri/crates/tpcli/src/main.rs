@@ -17,6 +17,9 @@ mod sync;
 mod term;
 mod tp;
 
+#[cfg(test)]
+mod ci_examples_tests;
+
 /// Exit codes, documented in `tpcli --help`.
 mod exit {
     /// Success; for `validate`, no errors were found.
