@@ -215,6 +215,17 @@ fn find_field(defs: &[FieldDef], names: &[String]) -> Option<String> {
     })
 }
 
+/// A key as one path segment: anything but letters, digits, `-` and `_` percent-encoded, so a
+/// key from the plan file can never name another path.
+fn encode_key(key: &str) -> String {
+    key.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -253,13 +264,3 @@ mod tests {
     }
 }
 
-/// A key as one path segment: anything but letters, digits, `-` and `_` percent-encoded, so a
-/// key from the plan file can never name another path.
-fn encode_key(key: &str) -> String {
-    key.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
