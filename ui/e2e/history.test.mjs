@@ -4,16 +4,24 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 
-import { openDemoPlan, serveUi, shot, ui } from "./support.mjs";
+import { demoTp, fillNewEffort, held, literally, openDemoPlan, serveApp, shot, tpId, ui } from "./support.mjs";
 
-serveUi();
+serveApp();
+
+/** Committed and total objective effort of `objectives`. */
+const totals = (objectives) => ({
+  committed: objectives.filter((o) => o.committed).reduce((n, o) => n + (o.effort ?? 0), 0),
+  total: objectives.reduce((n, o) => n + (o.effort ?? 0), 0),
+});
 
 test("history lists who changed the plan and compares two versions word by word", async () => {
   const page = await ui.browser.newPage({ viewport: { width: 1280, height: 900 } });
   await openDemoPlan(page);
   const items = page.getByTestId("objective-item");
+  const opened = (await held(page)).plan.objectives;
+  const [o0, o1] = opened;
 
-  await page.getByLabel("Effort", { exact: true }).fill("21");
+  const e0 = await fillNewEffort(page);
   await page.getByRole("button", { name: "Save", exact: true }).click();
   await items.first().getByTestId("sync-badge").waitFor();
   assert.equal(await items.first().getByTestId("sync-badge").textContent(), "changed since sync (Effort)");
@@ -23,13 +31,16 @@ test("history lists who changed the plan and compares two versions word by word"
   await page.getByTestId("push-result").getByText("Pushed 1 change to Targetprocess").waitFor();
   await items.first().getByTestId("sync-badge").waitFor({ state: "detached" });
 
-  await page.evaluate(() => globalThis.piPlannerBrowserHost.sync.editInTargetprocess(1, { effort: 30 }, "Mira Ostrava"));
+  const e1 = (o1.effort ?? 0) + 17;
+  const mira = await demoTp.userId("Mira Ostrava");
+  await demoTp.edit("TeamPIObjectives", tpId(o1.id), { Effort: e1, LastEditor: { Id: mira } });
   await page.getByRole("button", { name: "Pull", exact: true }).click();
-  await items.nth(1).getByText("30 pts", { exact: false }).waitFor();
+  await items.nth(1).getByText(`${e1} pts`, { exact: false }).waitFor();
 
   const description = page.getByLabel("Description", { exact: true });
-  await description.fill("Why self-service sign-up matters for partners this PI.");
+  await description.fill(`${o0.description} Now for partners too.`);
   await page.getByRole("button", { name: "Save", exact: true }).click();
+  await page.getByTestId("save-state").getByText("Saved", { exact: true }).waitFor();
   await items.first().getByTestId("sync-badge").waitFor();
   await items.first().getByTestId("sync-badge").hover();
   await page.getByRole("tooltip").getByText("Changed since the last sync: Description").waitFor();
@@ -41,10 +52,11 @@ test("history lists who changed the plan and compares two versions word by word"
   await versions.first().waitFor();
   const texts = await versions.allTextContents();
   assert.equal(texts.length, 5, texts.join("\n"));
-  assert.match(texts[0], /^Saved edit.*Ann Planner.*Description edited on "Self-service sign-up"/);
+  const effortChange = `Effort ${o0.effort} points → ${e0} points`;
+  assert.match(texts[0], new RegExp(`^Saved edit.*Ann Planner.*Description edited on "${literally(o0.name)}"`));
   assert.match(texts[1], /^Pull from Targetprocess.*Targetprocess \(edited by Mira Ostrava\) · pulled by Ann Planner/);
-  assert.match(texts[2], /^Push to Targetprocess.*pushed by Ann Planner.*Effort 8 points → 21 points/);
-  assert.match(texts[3], /^Saved edit.*Effort 8 points → 21 points/);
+  assert.match(texts[2], new RegExp(`^Push to Targetprocess.*pushed by Ann Planner.*${effortChange}`));
+  assert.match(texts[3], new RegExp(`^Saved edit.*${effortChange}`));
   assert.match(texts[4], /^Opened from Targetprocess/);
   await shot(page, "11-history");
 
@@ -53,29 +65,38 @@ test("history lists who changed the plan and compares two versions word by word"
     assert.ok(!texts[i].includes((await versions.nth(i).getAttribute("data-rev")).slice(0, 7)), texts[i]);
   await versions.nth(4).getByRole("button", { name: /^Before: compare from/ }).click();
   await versions.nth(0).getByRole("button", { name: /^After: compare to/ }).click();
-  const card = page.getByRole("group", { name: "Objective Self-service sign-up: changed" });
+  const card = page.getByRole("group", { name: `Objective ${o0.name}: changed` });
   await card.waitFor();
   const inserted = card.locator("ins");
   await inserted.first().waitFor();
-  assert.deepEqual(await inserted.allTextContents(), ["added: for partners ", "added: 21 points"]);
+  assert.deepEqual(await inserted.allTextContents(), ["added:  Now for partners too.", `added: ${e0} points`]);
   const effortRow = card.getByRole("row").filter({ has: page.getByRole("rowheader", { name: "Effort" }) });
-  assert.deepEqual(await effortRow.getByRole("cell").allTextContents(), ["removed: 8 points", "added: 21 points"]);
+  assert.deepEqual(await effortRow.getByRole("cell").allTextContents(), [`removed: ${o0.effort} points`, `added: ${e0} points`]);
+  const before = totals(opened);
+  const now = totals((await held(page)).plan.objectives);
   const committed = page.getByTestId("effort-totals").getByRole("row").filter({ hasText: "Committed objectives" });
-  assert.deepEqual(await committed.getByRole("cell").allTextContents(), ["24", "51", "+27"]);
+  const delta = now.committed - before.committed;
+  assert.deepEqual(await committed.getByRole("cell").allTextContents(), [
+    String(before.committed),
+    String(now.committed),
+    `${delta >= 0 ? "+" : ""}${delta}`,
+  ]);
   await shot(page, "12-diff-side-by-side");
 
   await page.getByText("Inline", { exact: true }).click();
   await page.locator('[data-testid="diff-view"][data-mode="inline"]').waitFor();
-  assert.deepEqual(await effortRow.locator("del").allTextContents(), ["removed: 8 points"]);
-  assert.deepEqual(await effortRow.locator("ins").allTextContents(), ["added: 21 points"]);
+  assert.deepEqual(await effortRow.locator("del").allTextContents(), [`removed: ${o0.effort} points`]);
+  assert.deepEqual(await effortRow.locator("ins").allTextContents(), [`added: ${e0} points`]);
   await shot(page, "13-diff-inline");
 
   await page.getByRole("tab", { name: "Effort over time" }).click();
   await page.getByTestId("effort-chart").locator('path[data-series="committed"]').waitFor();
-  assert.equal(await page.getByTestId("effort-chart").locator("svg[role=img] circle").count(), 10, "two points per version");
+  // One row per plan version (the push left the plan as saved, so it is no version of its own).
   const rows = await page.getByTestId("effort-table").getByRole("row").allTextContents();
-  assert.equal(rows.length, 6, rows.join("\n"));
-  assert.match(rows[5], /Saved edit5175$/);
+  assert.equal(rows.length, 5, rows.join("\n"));
+  const circles = page.getByTestId("effort-chart").locator("svg[role=img] circle");
+  assert.equal(await circles.count(), 2 * (rows.length - 1), "two points per version");
+  assert.match(rows[4], new RegExp(`Saved edit${now.committed}${now.total}$`));
   await shot(page, "14-effort-chart");
   await page.close();
 });

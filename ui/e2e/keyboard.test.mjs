@@ -6,9 +6,9 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 
-import { serveUi, shot, ui } from "./support.mjs";
+import { held, literally, serveApp, shot, ui } from "./support.mjs";
 
-serveUi();
+serveApp();
 
 /** The focused element: its accessible name, tag, and whether focus is drawn around it. */
 function focused(page) {
@@ -44,10 +44,10 @@ function focused(page) {
   });
 }
 
-/** Presses Tab (Shift+Tab when `back`) until the focused element's name matches; at most 80. */
+/** Presses Tab (Shift+Tab when `back`) until the focused element's name matches; at most 400. */
 async function tabTo(page, name, { back = false } = {}) {
   const seen = [];
-  for (let i = 0; i < 80; i++) {
+  for (let i = 0; i < 400; i++) {
     await page.keyboard.press(back ? "Shift+Tab" : "Tab");
     const f = await focused(page);
     if (!f) continue;
@@ -118,26 +118,29 @@ test("keyboard only: open the demo plan, edit an effort, save, reorder", async (
 
   await page.getByLabel("Release train (ART)").waitFor();
   await tabTo(page, "Release train (ART)");
-  await chooseWithArrows(page, "Platform ART");
+  await chooseWithArrows(page, "Orbit Train");
   await tabTo(page, "Release (PI)");
-  await page.getByRole("option", { name: "PI-1/26" }).waitFor({ state: "attached" });
-  await chooseWithArrows(page, "PI-1/26");
+  await page.getByRole("option", { name: "PI-4/25" }).waitFor({ state: "attached" });
+  await chooseWithArrows(page, "PI-4/25");
   await tabTo(page, "Team");
-  await page.getByRole("option", { name: "Platform Eco" }).waitFor({ state: "attached" });
-  await chooseWithArrows(page, "Platform Eco");
+  await page.getByRole("option", { name: "Comets" }).waitFor({ state: "attached" });
+  await chooseWithArrows(page, "Comets");
   await tabTo(page, "Open plan");
   await page.keyboard.press("Enter");
   await page.getByTestId("objective-item").first().waitFor();
+  const opened = (await held(page)).plan.objectives;
+  const n = opened.length;
+  const [o0, o1, o2, ...rest] = opened.map((o) => o.name);
 
   // The objective list is one tab stop (the selected objective); the arrow keys move in it.
-  const first = await tabTo(page, /^Self-service sign-up/);
+  const first = await tabTo(page, new RegExp(`^${literally(o0)}`));
   assert.equal(first.tag, "div");
   await page.keyboard.press("ArrowDown");
-  await page.getByRole("heading", { name: "Objective 2 of 3" }).waitFor();
+  await page.getByRole("heading", { name: `Objective 2 of ${n}` }).waitFor();
   await page.waitForFunction(() => document.activeElement?.id === "objective-item-1");
   assert.ok((await focused(page)).visible, "the focus ring follows the arrow keys");
   await page.keyboard.press("ArrowUp");
-  await page.getByRole("heading", { name: "Objective 1 of 3" }).waitFor();
+  await page.getByRole("heading", { name: `Objective 1 of ${n}` }).waitFor();
   await page.waitForFunction(() => document.activeElement?.id === "objective-item-0");
 
   assert.deepEqual(await unlabelled(page), [], "every control has a name");
@@ -148,39 +151,54 @@ test("keyboard only: open the demo plan, edit an effort, save, reorder", async (
   // Edit the effort and save, keyboard only; the Save button does not move while editing.
   const save = page.getByRole("button", { name: "Save", exact: true });
   const before = await save.boundingBox();
+  const effort = (opened[0].effort ?? 0) + 13;
   await tabTo(page, /^Effort/);
   await page.keyboard.press("Control+A");
-  await page.keyboard.type("21");
+  await page.keyboard.type(String(effort));
   await page.getByText("Unsaved changes").waitFor();
   assert.deepEqual(await save.boundingBox(), before, "Save stays where it was");
   await tabTo(page, "Save");
   await page.keyboard.press("Enter");
-  await page.getByTestId("objective-item").first().getByText(/21 pts/).waitFor();
-  const saved = await page.evaluate(() => globalThis.piPlannerBrowserHost.planGet());
-  assert.equal(saved.plan.objectives[0].effort, 21);
+  await page.getByTestId("objective-item").first().getByText(`${effort} pts`).waitFor();
+  const saved = await held(page);
+  assert.equal(saved.plan.objectives[0].effort, effort);
 
   // Move the objective down with the keyboard; focus stays on the move buttons.
   await tabTo(page, "Move objective down", { back: true });
   await page.keyboard.press("Enter");
-  await page.getByRole("heading", { name: "Objective 2 of 3" }).waitFor();
-  assert.deepEqual(await names(page), ["Single sign-on for partners", "Self-service sign-up", "Usage dashboard"]);
+  await page.getByRole("heading", { name: `Objective 2 of ${n}` }).waitFor();
+  assert.deepEqual(await names(page), [o1, o0, o2, ...rest]);
   await page.waitForFunction(() => document.activeElement?.getAttribute("aria-label")?.startsWith("Move objective"));
   await page.keyboard.press("Enter");
-  await page.getByRole("heading", { name: "Objective 3 of 3" }).waitFor();
-  assert.deepEqual(await names(page), ["Single sign-on for partners", "Usage dashboard", "Self-service sign-up"]);
-  const after = await page.evaluate(() => globalThis.piPlannerBrowserHost.planGet());
+  await page.getByRole("heading", { name: `Objective 3 of ${n}` }).waitFor();
+  assert.deepEqual(await names(page), [o1, o2, o0, ...rest]);
+  const after = await held(page);
   assert.deepEqual(
     after.plan.objectives.map((o) => o.name),
-    ["Single sign-on for partners", "Usage dashboard", "Self-service sign-up"],
+    [o1, o2, o0, ...rest],
   );
 
   // Add a feature and move it to the top with the keyboard, then save.
   await tabTo(page, "Add feature");
   await page.keyboard.press("Enter");
   const cards = page.getByRole("region", { name: /^Feature / });
-  await cards.nth(1).waitFor();
-  await tabTo(page, "Move feature up");
-  await page.keyboard.press("Enter");
+  const features = opened[0].features.length;
+  await cards.nth(features).waitFor();
+  // The new feature is last: its "Move feature up" is the last before Save. Each Enter moves it
+  // one up, and focus stays on its move buttons.
+  await tabTo(page, "Save");
+  await tabTo(page, "Move feature up", { back: true });
+  for (let at = features - 1; at >= 0; at--) {
+    await page.waitForFunction(() => document.activeElement?.getAttribute("aria-label") === "Move feature up");
+    await page.keyboard.press("Enter");
+    await page.waitForFunction(
+      (want) =>
+        [...document.querySelectorAll("[aria-label^='Feature ']")]
+          .filter((el) => el.getAttribute("role") === "region" || el.tagName === "SECTION")
+          .findIndex((el) => el.getAttribute("aria-label") === "Feature New feature") === want,
+      at,
+    );
+  }
   const label = async (i) => cards.nth(i).getAttribute("aria-label");
   assert.equal(await label(0), "Feature New feature", "the new feature moved to the top");
   await shot(page, "keyboard-reorder");

@@ -6,9 +6,9 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 
-import { openDemoPlan, serveUi, shot, ui } from "./support.mjs";
+import { fillNewEffort, openDemoPlan, serveApp, shot, ui } from "./support.mjs";
 
-serveUi();
+serveApp();
 
 /** The boxes of the header's parts, and whether each text fits its box. */
 const headerBoxes = (page) =>
@@ -57,7 +57,7 @@ for (const width of [960, 1024, 1366]) {
     }
     await shot(page, `browser-header-${width}`);
 
-    await page.getByLabel("Effort", { exact: true }).fill("21");
+    await fillNewEffort(page);
     await page.getByRole("button", { name: "Save", exact: true }).click();
     await page.getByRole("button", { name: "Push…" }).click();
     const dialog = page.getByRole("dialog", { name: "Push to Targetprocess" });
@@ -75,8 +75,9 @@ for (const width of [960, 1024, 1366]) {
 test("the push dialog opened from the keyboard: Enter pushes, Escape cancels, focus returns", async () => {
   const page = await ui.browser.newPage({ viewport: { width: 1024, height: 700 } });
   await openDemoPlan(page);
-  await page.getByLabel("Effort", { exact: true }).fill("21");
+  await fillNewEffort(page);
   await page.getByRole("button", { name: "Save", exact: true }).click();
+  await page.getByTestId("changes-to-push").getByText("1 change to push").waitFor();
   await page.getByRole("button", { name: "Push…" }).focus();
   await page.keyboard.press("Enter");
   const dialog = page.getByRole("dialog", { name: "Push to Targetprocess" });

@@ -1,23 +1,35 @@
 // Browser tests of a push Targetprocess refuses in part: the refused change is shown in words
 // with its reason, "Discard this change" and "Retry"; fixing the owner and retrying pushes it,
 // discarding takes it out of the plan. Screenshots go to PI_PLANNER_SHOTS_DIR when it is set.
+import { existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { test } from "node:test";
 import assert from "node:assert/strict";
 
-import { openDemoPlan, serveUi, shot, ui } from "./support.mjs";
+import { demoTp, held, openDemoPlan, planFolder, serveApp, shot, tpId, ui } from "./support.mjs";
 
-serveUi();
+serveApp();
 
 const FEATURE = "Audit log export";
 
-/** Mara Lind is one of the account's users when the plan is opened (the owner list is read then). */
-const openDemo = (page) =>
-  openDemoPlan(page, { prepare: (p) => p.evaluate(() => globalThis.piPlannerBrowserHost.users.push("Mara Lind")) });
-
 /**
- * Adds FEATURE owned by "Mara Lind", saves, and pushes after she has left Targetprocess (an owner
- * who is no user is refused at save, so she is one when the plan is saved).
+ * Opens the demo plan with Mara Lind among the account's users kept with the plan: she was a
+ * Targetprocess user when PI Planner last read them and has left since (an owner who is no user
+ * is refused at save), so Targetprocess refuses her at the push.
  */
+async function openDemo(page) {
+  await openDemoPlan(page);
+  const kept = join(await planFolder(page), ".git", "pi-planner");
+  const users = readdirSync(kept)
+    .map((d) => join(kept, d, "users.json"))
+    .find((f) => existsSync(f));
+  assert.ok(users, "the account's users are kept with the plan");
+  writeFileSync(users, JSON.stringify([...JSON.parse(readFileSync(users, "utf8")), { name: "Mara Lind", login: null }]));
+  await page.reload();
+  await page.getByTestId("objective-item").first().waitFor();
+}
+
+/** Adds FEATURE owned by "Mara Lind", saves, and pushes. */
 async function pushUnknownOwner(page) {
   await page.getByRole("button", { name: "Add feature" }).click();
   const card = page.getByRole("region", { name: "Feature New feature" });
@@ -25,10 +37,6 @@ async function pushUnknownOwner(page) {
   await page.getByRole("region", { name: `Feature ${FEATURE}` }).getByLabel("Feature owner").fill("Mara Lind");
   await page.getByRole("button", { name: "Save", exact: true }).click();
   await page.getByTestId("save-state").getByText("Saved", { exact: true }).waitFor();
-  await page.evaluate(() => {
-    const users = globalThis.piPlannerBrowserHost.users;
-    users.splice(users.indexOf("Mara Lind"), 1);
-  });
   await page.getByTestId("changes-to-push").getByText("1 change to push").waitFor();
   await page.getByRole("button", { name: "Push…" }).click();
   await page.getByRole("dialog", { name: "Push to Targetprocess" }).getByRole("button", { name: /^Push 1 change/ }).click();
@@ -37,11 +45,13 @@ async function pushUnknownOwner(page) {
   return refused;
 }
 
-const inTargetprocess = (page) =>
-  page.evaluate(
-    (name) => globalThis.piPlannerBrowserHost.sync.targetprocess().objectives[0].features.some((f) => f.name === name),
-    FEATURE,
-  );
+/** Whether FEATURE is in Targetprocess: it has a Targetprocess id, under which Targetprocess has it. */
+async function inTargetprocess(page) {
+  const feature = (await held(page)).plan.objectives.flatMap((o) => o.features).find((f) => f.name === FEATURE);
+  if (!feature?.id?.startsWith("tp:")) return false;
+  const tp = await demoTp.read("Features", tpId(feature.id));
+  return tp.Name === FEATURE;
+}
 
 test("a refused owner is shown with its reason; fixed in the form, Retry pushes it", async () => {
   const page = await ui.browser.newPage({ viewport: { width: 1280, height: 900 } });
@@ -59,7 +69,7 @@ test("a refused owner is shown with its reason; fixed in the form, Retry pushes 
   await shot(page, "browser-push-refused");
 
   const card = page.getByRole("region", { name: `Feature ${FEATURE}` });
-  await card.getByLabel("Feature owner").fill("Bo Builder");
+  await card.getByLabel("Feature owner").fill("Mira Ostrava");
   await page.getByRole("button", { name: "Save", exact: true }).click();
   await page.getByTestId("refused-changes").getByRole("button", { name: "Retry" }).click();
   await page.getByRole("dialog", { name: "Push to Targetprocess" }).getByRole("button", { name: /^Push 1 change/ }).click();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { ClientError, browserClient, demoPlan, findingsOf, isUiError } from "../src/ipc";
+import { ClientError, browserClient, demoPlan, findingsOf, isUiError } from "./memoryHost";
 
 const plan = () => demoPlan({ id: 1, name: "A" }, { id: 2, name: "R" }, { id: 3, name: "T" });
 

@@ -2,7 +2,7 @@ import { screen } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
 
-import { browserClient } from "../src/ipc";
+import { browserClient } from "./memoryHost";
 import { renderApp } from "./render";
 
 describe("first run", () => {

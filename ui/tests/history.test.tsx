@@ -4,8 +4,8 @@ import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
 
 import { DiffView } from "../src/history/DiffView";
-import { browserClient, demoPlan, type ComparisonDto } from "../src/ipc";
-import { wordDiff } from "../src/ipc/browserHistory";
+import { browserClient, demoPlan, type ComparisonDto } from "./memoryHost";
+import { wordDiff } from "./memoryHost/browserHistory";
 import { renderApp } from "./render";
 
 const plan = () =>

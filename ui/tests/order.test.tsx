@@ -3,7 +3,7 @@ import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
 
 import { focusAfterMove, moved } from "../src/editor/order";
-import { browserClient, demoPlan } from "../src/ipc";
+import { browserClient, demoPlan } from "./memoryHost";
 import { renderApp } from "./render";
 
 const plan = () =>

@@ -6,7 +6,7 @@ import { act, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
 
-import { browserClient, demoPlan, type PlanDto } from "../src/ipc";
+import { browserClient, demoPlan, type PlanDto } from "./memoryHost";
 import { renderApp } from "./render";
 
 const plan = () =>

@@ -5,7 +5,7 @@ import { screen, waitFor, within } from "@testing-library/react";
 import userEvent, { type UserEvent } from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
 
-import { browserClient, demoPlan, type BrowserClient } from "../src/ipc";
+import { browserClient, demoPlan, type BrowserClient } from "./memoryHost";
 import { renderApp } from "./render";
 
 const plan = () =>

@@ -7,7 +7,7 @@ import { describe, expect, it, vi } from "vitest";
 import { newQueryClient } from "../src/Root";
 import { SignoffBody } from "../src/approvals/SignoffPanel";
 import { ClientContext } from "../src/data";
-import { browserClient, demoPlan, type ApprovalsStatusDto, type BrowserClient } from "../src/ipc";
+import { browserClient, demoPlan, type ApprovalsStatusDto, type BrowserClient } from "./memoryHost";
 import { renderApp } from "./render";
 
 const plan = () =>

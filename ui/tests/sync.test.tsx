@@ -2,7 +2,7 @@ import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
 
-import { browserClient, demoPlan } from "../src/ipc";
+import { browserClient, demoPlan } from "./memoryHost";
 import { renderApp } from "./render";
 
 const plan = () =>

@@ -1,6 +1,6 @@
 // The typed client interface: everything the UI asks of the app. Components only ever see this
-// interface; src/ipc/tauriHost.ts implements it over Tauri IPC and src/ipc/browserHost.ts in
-// memory, for component and browser tests.
+// interface; src/ipc/tauriHost.ts implements it over Tauri IPC and src/ipc/bridgeHost.ts over the
+// app's loopback bridge (the UI in a browser), both as the app's commands (commands.ts).
 import type {
   ApprovalsStatusDto,
   AuditEventDto,

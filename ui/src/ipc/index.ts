@@ -1,15 +1,19 @@
-// Picks the host: Tauri IPC inside the app, the in-memory browser host anywhere else.
-import { browserClient, type BrowserClient } from "./browserHost";
+// Picks the host: Tauri IPC inside the app; in a plain browser, the app's loopback bridge named
+// by the page address (`?bridge=<url>#token=<token>`, as `pi-planner-bridge` prints it).
+import { bridgeClient, bridgeFromLocation, noHostClient } from "./bridgeHost";
 import type { PlannerClient } from "./client";
 import { insideTauri, tauriClient } from "./tauriHost";
 
 export * from "./client";
-export { browserClient, demoPlan, findingsOf, type BrowserClient, type BrowserHostOptions } from "./browserHost";
+export { bridgeClient, bridgeFromLocation, type BridgeAddress } from "./bridgeHost";
+export { commandClient, type Call } from "./commands";
 
 export function createClient(): PlannerClient {
   if (insideTauri()) return tauriClient();
-  const client = browserClient();
-  // Browser tests play another planner through the host's Targetprocess copy.
-  (window as unknown as { piPlannerBrowserHost?: BrowserClient }).piPlannerBrowserHost = client;
+  const bridge = bridgeFromLocation(window.location);
+  if (!bridge) return noHostClient();
+  const client = bridgeClient(bridge);
+  // Browser tests read what the app holds through the same commands.
+  (window as unknown as { piPlannerBrowserHost?: PlannerClient }).piPlannerBrowserHost = client;
   return client;
 }

@@ -3,7 +3,7 @@
 // deletions that need an explicit confirm, and the ways out of a push that did not go through
 // (refused changes, an interrupted push, a failure to retry).
 import { Alert, Badge, Button, Checkbox, Group, List, Loader, Modal, Progress, Stack, Text } from "@mantine/core";
-import { useState } from "react";
+import { useRef, useState } from "react";
 
 import { ErrorAlert } from "../ErrorAlert";
 import { ClientError, type ProgressDto, type PullResultDto, type PushOutcomeDto } from "../ipc";
@@ -91,7 +91,7 @@ function PushDialog({
       title="Push to Targetprocess"
       size="lg"
       trapFocus
-      returnFocus
+      returnFocus={false}
       closeOnEscape={!pushing}
       closeOnClickOutside={!pushing}
       withCloseButton={!pushing}
@@ -147,6 +147,9 @@ export function SyncBar({ onConflicts, onSignoff }: { onConflicts: () => void; o
   const resume = useResume();
   const [shown, setShown] = useState<"pull" | "push" | "resume" | null>(null);
   const [confirmed, setConfirmed] = useState(false);
+  // Push… shows a loader (and is disabled) while the preview loads, which takes its focus away;
+  // closing the dialog gives the focus back to it explicitly.
+  const pushButton = useRef<HTMLButtonElement>(null);
   const conflicts = status.data?.conflicts ?? 0;
   const refused = status.data?.refused ?? [];
   const unfinished = status.data?.unfinishedPush ?? 0;
@@ -181,7 +184,13 @@ export function SyncBar({ onConflicts, onSignoff }: { onConflicts: () => void; o
         <Button size="xs" variant="default" onClick={doPull} loading={pull.isPending} disabled={busy}>
           Pull
         </Button>
-        <Button size="xs" onClick={doPreview} loading={preview.isPending || push.isPending} disabled={busy || conflicts > 0}>
+        <Button
+          ref={pushButton}
+          size="xs"
+          onClick={doPreview}
+          loading={preview.isPending || push.isPending}
+          disabled={busy || conflicts > 0}
+        >
           Push…
         </Button>
         {conflicts > 0 && (
@@ -235,7 +244,10 @@ export function SyncBar({ onConflicts, onSignoff }: { onConflicts: () => void; o
         pushing={push.isPending}
         progress={push.progress}
         onPush={doPush}
-        onClose={() => preview.reset()}
+        onClose={() => {
+          preview.reset();
+          pushButton.current?.focus();
+        }}
       />
     </Stack>
   );

@@ -1,6 +1,6 @@
 // The browser host's side of editing, as the app does it in Rust (src-tauri/src/session_edit.rs):
 // a save refuses what a push could not send, and "Undo last save" says what it will undo.
-import { ClientError, type FeatureDto, type ObjectiveDto, type PlanDto } from "./client";
+import { ClientError, type FeatureDto, type ObjectiveDto, type PlanDto } from "../../src/ipc/client";
 
 function refuse(code: ClientError["code"], message: string, hint: string): never {
   throw new ClientError({ code, message, hints: [hint] });

@@ -12,8 +12,8 @@ import {
   type IdentityDto,
   type OpDto,
   type PushSummaryDto,
-} from "./client";
-import { changes } from "../plural";
+} from "../../src/ipc/client";
+import { changes } from "../../src/plural";
 
 /** The `[approvals]` policy of a demo plan. */
 export interface DemoPolicy {

@@ -13,7 +13,7 @@ import {
   type PlanDto,
   type PlanView,
   type PlannerClient,
-} from "./client";
+} from "../../src/ipc/client";
 import { browserHistory, comparePlans, syncChanges } from "./browserHistory";
 import { checkSave, describeSave } from "./browserEdit";
 import { TP_USERS, browserSync, type BrowserSync } from "./browserSync";

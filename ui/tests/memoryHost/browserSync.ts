@@ -17,8 +17,8 @@ import {
   type PushOutcomeDto,
   type RefusedDto,
   type SyncEventDto,
-} from "./client";
-import { changes } from "../plural";
+} from "../../src/ipc/client";
+import { changes } from "../../src/plural";
 
 type Field = "name" | "description" | "status" | "effort" | "owner" | "committed";
 const FIELDS: { key: Field; label: string }[] = [

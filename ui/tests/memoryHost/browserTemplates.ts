@@ -1,6 +1,6 @@
 // The browser host's templates: the `[templates]` of the demo plans' pi-planner.toml, and adding
 // an objective or a feature from one, as "New from template" does in the app.
-import { ClientError, type FeatureDto, type ObjectiveDto, type PlanDto, type TemplateAddRequest, type TemplatesDto } from "./client";
+import { ClientError, type FeatureDto, type ObjectiveDto, type PlanDto, type TemplateAddRequest, type TemplatesDto } from "../../src/ipc/client";
 
 interface FeatureTemplate {
   name: string;

@@ -19,7 +19,7 @@ import type {
   VersionDto,
   VersionKindDto,
   WordSpanDto,
-} from "./generated/types";
+} from "../../src/ipc/generated/types";
 
 interface Version {
   rev: string;
