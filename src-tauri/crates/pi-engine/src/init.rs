@@ -11,7 +11,7 @@ use crate::error::{EngineError, Result};
 use crate::oplog::{self, OpEntry, OpKind};
 use crate::stories::{self, StoriesRefresh, StorySource};
 use crate::tracker::Tracker;
-use crate::tracking::commit_tracking;
+use crate::tracking::commit_tracking_with;
 use crate::workspace::LOCK_WAIT;
 
 /// What to initialise.
@@ -60,7 +60,12 @@ pub async fn init_with(
     stories: Option<&dyn StorySource>,
 ) -> Result<InitReport> {
     let (release_id, team_id) = locate(ctx.tp, &req.release, &req.team).await?;
-    let mut remote = ctx.tp.fetch_team_plan(release_id, team_id).await?;
+    let (remote, states) = futures::join!(
+        ctx.tp.fetch_team_plan(release_id, team_id),
+        ctx.tp.workflows()
+    );
+    let mut remote = remote?;
+    let states = crate::workflows::settle(states, &mut remote);
     // The shown form: a user name, password or query never reaches the front matter.
     remote.plan.meta.tp_url = Some(ctx.tp.account_url());
     std::fs::create_dir_all(&req.dir)?;
@@ -93,10 +98,11 @@ pub async fn init_with(
     let fetched = stories::fetch(stories, &remote.plan).await;
     let read = fetched.as_ref().map(|f| &f.0);
     stories::settle(&mut remote.plan, &pi_model::Plan::default(), read);
-    commit_tracking(
+    commit_tracking_with(
         &repo,
         &names,
         &remote,
+        states.as_ref(),
         ctx,
         "Initial plan from Targetprocess",
     )?;

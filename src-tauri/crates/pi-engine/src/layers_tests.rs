@@ -30,6 +30,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "tracker",
             "progress",
             "stories",
+            "workflows",
         ],
     ),
     ("machinery", &["sending", "approvals", "rebuild"]),

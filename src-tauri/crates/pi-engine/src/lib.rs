@@ -48,6 +48,7 @@ pub mod train;
 mod trust_tests;
 pub mod verify;
 pub mod watch;
+pub mod workflows;
 pub mod workspace;
 
 pub use context::Context;

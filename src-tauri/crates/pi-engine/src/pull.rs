@@ -13,7 +13,7 @@ use crate::progress::Progress;
 use crate::save::commit_local_edits;
 use crate::state;
 use crate::stories::{self, StoriesRefresh, StorySource};
-use crate::tracking::{commit_tracking, tp_actor};
+use crate::tracking::{commit_tracking_with, tp_actor};
 use crate::workspace::{LOCK_WAIT, Workspace, plan_ids};
 
 #[derive(Clone, Default)]
@@ -73,12 +73,21 @@ pub async fn pull(ctx: &Context<'_>, ws: &Workspace, opts: &PullOptions<'_>) -> 
     let base = ws.base()?;
     let (release, team) = plan_ids(&base.plan)?;
     ctx.report(Progress::Fetching);
-    let mut remote = ctx.tp.fetch_team_plan(release, team).await?;
+    let (remote, states) =
+        futures::join!(ctx.tp.fetch_team_plan(release, team), ctx.tp.workflows());
+    let mut remote = remote?;
+    let states = crate::workflows::settle(states, &mut remote);
     remote.plan.meta = base.plan.meta.clone();
     let fetched = stories::fetch(opts.stories, &remote.plan).await;
     stories::settle(&mut remote.plan, &base.plan, fetched.as_ref().map(|f| &f.0));
-    let (tip, editors) =
-        commit_tracking(&ws.repo, &ws.names, &remote, ctx, "Pull from Targetprocess")?;
+    let (tip, editors) = commit_tracking_with(
+        &ws.repo,
+        &ws.names,
+        &remote,
+        states.as_ref(),
+        ctx,
+        "Pull from Targetprocess",
+    )?;
     let tp_changed = tip != base.commit;
     ctx.report(Progress::Merging);
     let mut outcome = merge::merge(&base.plan, &local, &remote.plan);

@@ -8,8 +8,8 @@
 
 use pi_model::validate::{self, Severity};
 use pi_model::{
-    Criterion, Effort, EntityId, Feature, FeatureKind, FeatureTemplate, LocalId, ObjectiveTemplate,
-    Plan, RepoConfig, TeamObjective,
+    Criterion, Effort, EntityId, Feature, FeatureKind, FeatureTemplate, KnownStatuses, LocalId,
+    ObjectiveTemplate, Plan, RepoConfig, TeamObjective,
 };
 
 use crate::error::Result;
@@ -138,7 +138,21 @@ pub fn apply_plan_template(
 
 /// Errors `validate` finds in `plan` under `config`, refused as [`TemplateError::Invalid`].
 pub fn check(plan: &Plan, config: &RepoConfig) -> Result<(), TemplateError> {
-    let errors: Vec<String> = validate::validate(plan, config)
+    check_with(
+        plan,
+        config,
+        &KnownStatuses::resolve(&config.statuses, None),
+    )
+}
+
+/// [`check`] with the statuses the plan may use (e.g. the account's, kept on the tracking
+/// branch: `crate::workflows::known_statuses`).
+pub fn check_with(
+    plan: &Plan,
+    config: &RepoConfig,
+    known: &KnownStatuses,
+) -> Result<(), TemplateError> {
+    let errors: Vec<String> = validate::validate_with(plan, config, known)
         .into_iter()
         .filter(|f| f.severity == Severity::Error)
         .map(|f| format!("{}: {}", f.rule, f.message))
@@ -181,7 +195,8 @@ pub fn add(
     let config = crate::approvals::repo_config(ws)?;
     let mut plan = ws.local()?;
     let added = add_to(&mut plan, &config, addition, ids)?;
-    check(&plan, &config)?;
+    let known = crate::workflows::known_statuses(&ws.repo, &ws.names, &config.statuses)?;
+    check_with(&plan, &config, &known)?;
     crate::save::save(ws, me, now, &pi_format::render(&plan))?;
     Ok(added)
 }

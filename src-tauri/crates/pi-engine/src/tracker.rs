@@ -1,8 +1,8 @@
 //! [`Tracker`]: what the engine needs from the source of truth a plan is synced with — a team's
-//! plan and the entities' versions, writes with idempotency markers, users and state names —
-//! and nothing of how it is reached. `pi_targetprocess::TpClient` is the tracker of every real
-//! run; [`crate::memory::MemoryTracker`] (feature `testing`) holds the entities in memory for
-//! fast engine tests with fault injection.
+//! plan and the entities' versions, writes with idempotency markers, users, state names and
+//! the account's workflows — and nothing of how it is reached. `pi_targetprocess::TpClient` is
+//! the tracker of every real run; [`crate::memory::MemoryTracker`] (feature `testing`) holds the
+//! entities in memory for fast engine tests with fault injection.
 //!
 //! The engine holds a `&dyn Tracker` (see docs/decisions/0009-tracker-trait-object.md): the
 //! methods return boxed futures, one allocation per call next to a network round trip, so that
@@ -16,6 +16,7 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 use futures::future::BoxFuture;
+use pi_model::Workflows;
 use pi_targetprocess::{
     BulkItem, Changed, Created, FieldChange, IdempotencyMarker, Kind, Placement, ReleasePeriod,
     RemotePlan, Summary, SyncVersion, TpClient, TpError, User,
@@ -137,6 +138,10 @@ pub trait Tracker: Send + Sync {
     /// The id of the state `name` of `kind`'s workflow.
     fn state_id<'a>(&'a self, kind: Kind, name: &'a str) -> TrackerResult<'a, i64>;
 
+    /// The states of the account's team objective and feature workflows (kept with the
+    /// tracking snapshot, see `workflows`).
+    fn workflows(&self) -> TrackerResult<'_, Workflows>;
+
     /// Forms a group of `members` sharing plan reads while a train is synced: one per member,
     /// each to be dropped when its member has made its last read. A tracker whose reads are
     /// cheap shares nothing and hands out empty places.
@@ -248,6 +253,10 @@ impl Tracker for TpClient {
 
     fn state_id<'a>(&'a self, kind: Kind, name: &'a str) -> TrackerResult<'a, i64> {
         Box::pin(TpClient::state_id(self, kind, name))
+    }
+
+    fn workflows(&self) -> TrackerResult<'_, Workflows> {
+        Box::pin(TpClient::workflows(self))
     }
 
     fn share_reads(&self, members: usize) -> Vec<ReadShare> {

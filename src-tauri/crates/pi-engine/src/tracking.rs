@@ -2,12 +2,14 @@
 //! entity versions, authored by Targetprocess and attributed to the TP users who edited.
 
 use pi_git::{BranchNames, CommitMessage, PlanRepo, Source, Trailers};
+use pi_model::Workflows;
 use pi_targetprocess::RemotePlan;
 
 use crate::context::Context;
 use crate::error::Result;
 use crate::oplog::Actor;
 use crate::state::{Versions, versions_path};
+use crate::workflows::states_path;
 
 /// Commits the fetched plan and its versions onto the tracking branch, authored by
 /// Targetprocess, with a `Tp-Editor` trailer for each TP user who last edited an entity that
@@ -18,6 +20,19 @@ pub(crate) fn commit_tracking(
     repo: &PlanRepo,
     names: &BranchNames,
     remote: &RemotePlan,
+    ctx: &Context<'_>,
+    subject: &str,
+) -> Result<(pi_git::Oid, Vec<String>)> {
+    commit_tracking_with(repo, names, remote, None, ctx, subject)
+}
+
+/// [`commit_tracking`], with the account's workflows as read with the plan written beside it
+/// (`.pi/<plan>.states.json`, see `workflows`); `None` keeps the states file the branch has.
+pub(crate) fn commit_tracking_with(
+    repo: &PlanRepo,
+    names: &BranchNames,
+    remote: &RemotePlan,
+    states: Option<&Workflows>,
     ctx: &Context<'_>,
     subject: &str,
 ) -> Result<(pi_git::Oid, Vec<String>)> {
@@ -33,10 +48,17 @@ pub(crate) fn commit_tracking(
     }
     let message = CommitMessage::new(subject).with_trailers(trailers);
     let versions = versions.to_json();
-    let files: [(&str, &[u8]); 2] = [
+    let mut files: Vec<(&str, &[u8])> = vec![
         (plan_file.as_str(), text.as_bytes()),
         (versions_file.as_str(), versions.as_bytes()),
     ];
+    let (states_file, states) = (
+        states_path(&names.plan_slug()),
+        states.map(Workflows::to_json),
+    );
+    if let Some(states) = &states {
+        files.push((states_file.as_str(), states.as_bytes()));
+    }
     let tip = repo.commit_files(&names.tracking(), &files, &message, &ctx.tp_stamp())?;
     Ok((tip, editors))
 }

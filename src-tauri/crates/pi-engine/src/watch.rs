@@ -358,7 +358,8 @@ impl Watch {
     fn before_push(&self, ws: &Workspace, ops: &[Op]) -> Result<Option<Held>> {
         let plan = ws.local()?;
         let config = crate::approvals::repo_config(ws)?;
-        let errors: Vec<String> = pi_model::validate::validate(&plan, &config)
+        let known = crate::workflows::known_statuses(&ws.repo, &ws.names, &config.statuses)?;
+        let errors: Vec<String> = pi_model::validate::validate_with(&plan, &config, &known)
             .into_iter()
             .filter(|f| f.severity == Severity::Error)
             .map(|f| f.message)

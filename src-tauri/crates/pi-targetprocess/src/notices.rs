@@ -39,6 +39,9 @@ pub enum NoticeKind {
     MissingCustomField,
     /// A configured top-level field that no entity carries.
     MissingField,
+    /// The account's workflows could not be read: the states kept from an earlier read (if
+    /// any) stay the ones plans are checked against.
+    WorkflowsUnread,
 }
 
 /// The field a sample feature links to team objectives through, when it is not the configured

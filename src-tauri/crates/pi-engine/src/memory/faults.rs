@@ -26,6 +26,8 @@ pub enum Call {
     FindByMarker,
     ListUsers,
     StateId,
+    /// A read of the account's workflows.
+    Workflows,
 }
 
 /// What an injected fault does to its call.

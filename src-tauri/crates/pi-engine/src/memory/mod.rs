@@ -16,7 +16,7 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use chrono::{DateTime, Utc};
 use futures::future::BoxFuture;
-use pi_model::{Feature, TeamObjective};
+use pi_model::{Feature, TeamObjective, Workflows};
 use pi_targetprocess::{
     BulkItem, Changed, Created, FieldChange, IdempotencyMarker, Kind, Placement, ReleasePeriod,
     RemotePlan, Summary, SyncVersion, TpError, User,
@@ -526,5 +526,9 @@ impl Tracker for MemoryTracker {
             self.read(Call::StateId, "EntityStates", |s| s.state_id(kind, name))
                 .and_then(|r| r),
         )
+    }
+
+    fn workflows(&self) -> TrackerResult<'_, Workflows> {
+        ready(self.read(Call::Workflows, "EntityStates", Store::workflows))
     }
 }

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 use pi_model::{EntityId, Feature, FeatureKind, JiraLink, Named, Plan, ProgramObjective};
-use pi_model::{PlanMeta, TeamObjective};
+use pi_model::{PlanMeta, TeamObjective, WorkflowState, Workflows};
 use pi_targetprocess::User;
 use pi_targetprocess::{FieldChange, Kind, Placement, RemotePlan, Summary, SyncVersion, TpError};
 
@@ -174,6 +174,31 @@ impl Store {
             }
         }
         Ok(())
+    }
+
+    /// The states set per kind ([`super::MemoryTracker::set_states`]), in order: the first is
+    /// where new items start, the last where they end.
+    pub fn workflows(&self) -> Workflows {
+        let of = |kind: Kind| {
+            let names = self
+                .states
+                .get(kind_name(kind))
+                .map_or(&[][..], Vec::as_slice);
+            names
+                .iter()
+                .enumerate()
+                .map(|(i, name)| WorkflowState {
+                    name: name.clone(),
+                    process: None,
+                    initial: i == 0,
+                    is_final: i + 1 == names.len(),
+                })
+                .collect()
+        };
+        Workflows {
+            objective: of(Kind::TeamObjective),
+            feature: of(Kind::Feature),
+        }
     }
 
     pub fn state_id(&self, kind: Kind, name: &str) -> Result<i64, TpError> {

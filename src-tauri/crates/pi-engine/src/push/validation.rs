@@ -44,7 +44,8 @@ pub(super) fn gate(
     if !config.validation.block_push {
         return Ok(Gate::Open);
     }
-    let findings = blocking_findings(&ws.local_text()?, &config);
+    let known = crate::workflows::known_statuses(&ws.repo, &ws.names, &config.statuses)?;
+    let findings = blocking_findings(&ws.local_text()?, &config, &known);
     if findings.is_empty() {
         return Ok(Gate::Open);
     }
@@ -57,13 +58,19 @@ pub(super) fn gate(
     }
 }
 
-/// The errors of `text` under `config`, located in the file, in file order. A text that does
-/// not parse has none here: the push reads it first and reports that.
-pub fn blocking_findings(text: &str, config: &pi_model::RepoConfig) -> Vec<BlockingFinding> {
+/// The errors of `text` under `config`, its statuses checked against `known` (`[statuses]`, else
+/// the account's states kept on the tracking branch: `crate::workflows::known_statuses`),
+/// located in the file, in file order. A text that does not parse has none here: the push reads
+/// it first and reports that.
+pub fn blocking_findings(
+    text: &str,
+    config: &pi_model::RepoConfig,
+    known: &pi_model::KnownStatuses,
+) -> Vec<BlockingFinding> {
     let Ok(parsed) = pi_format::parse(text) else {
         return Vec::new();
     };
-    let mut out: Vec<BlockingFinding> = validate::validate(&parsed.plan, config)
+    let mut out: Vec<BlockingFinding> = validate::validate_with(&parsed.plan, config, known)
         .into_iter()
         .filter(|f| f.severity == Severity::Error)
         .map(|f| {
