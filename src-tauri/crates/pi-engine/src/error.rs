@@ -127,6 +127,15 @@ pub enum EngineError {
         changes(*ops_left)
     )]
     InterruptedPush { ops_left: usize },
+    /// The planner saved the plan file while a pull was merging Targetprocess's changes, and the
+    /// save did not read as a plan (`readable: false`) or kept changing: the pull wrote nothing
+    /// over it (Targetprocess's state is kept on the tracking branch for the next pull).
+    #[error(
+        "{path} was saved while the pull was merging Targetprocess's changes and {}; the pull wrote nothing over your save: {}",
+        if *.readable { "kept changing" } else { "does not read as a plan" },
+        if *.readable { "pull again" } else { "fix the file (`tpcli plan validate` shows where), then pull again" }
+    )]
+    SavedDuringPull { path: String, readable: bool },
     /// A teammate's branch on the shared remote names another Targetprocess account than this
     /// clone's: nothing of it was taken in, and no request (or token) went to that address.
     #[error(

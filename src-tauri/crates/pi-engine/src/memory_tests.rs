@@ -463,3 +463,6 @@ async fn a_push_the_approval_policy_does_not_allow_yet_awaits_approval() {
 
 #[cfg(test)]
 mod watch;
+
+#[cfg(test)]
+mod saved_during_pull;

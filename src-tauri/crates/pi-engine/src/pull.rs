@@ -69,7 +69,7 @@ pub async fn pull(ctx: &Context<'_>, ws: &Workspace, opts: &PullOptions<'_>) -> 
     commit_local_edits(ctx, ws, &edited)?;
     let shared = crate::remote::integrate(ctx, ws)?;
     let local_text = ws.local_text()?;
-    let local = ws.parse(&local_text)?;
+    ws.parse(&local_text)?;
     let base = ws.base()?;
     let (release, team) = plan_ids(&base.plan)?;
     ctx.report(Progress::Fetching);
@@ -90,25 +90,106 @@ pub async fn pull(ctx: &Context<'_>, ws: &Workspace, opts: &PullOptions<'_>) -> 
     )?;
     let tp_changed = tip != base.commit;
     ctx.report(Progress::Merging);
-    let mut outcome = merge::merge(&base.plan, &local, &remote.plan);
-    if let Some((read, _)) = &fetched {
+    let inputs = Inputs {
+        base: &base.plan,
+        remote: &remote.plan,
+        stories: fetched.as_ref().map(|f| &f.0),
+        earlier: finished.into_iter().chain(shared).collect(),
+        markers: opts.markers,
+    };
+    let merged = merge_into_file(ctx, ws, &inputs, local_text, tp_changed)?;
+    let mut conflicts = merged.conflicts;
+    ctx.report(Progress::Publishing);
+    let late = crate::remote::publish(ctx, ws, "The pull is merged into your plan")?;
+    if !late.is_empty() {
+        conflicts.extend(late);
+        state::save_conflicts(&ws.local_dir()?, &conflicts)?;
+    }
+    let (from_tp, kept): (Vec<Change>, Vec<Change>) = merged
+        .changes
+        .into_iter()
+        .partition(|c| c.origin == Origin::Remote);
+    if tp_changed {
+        log_pull(ctx, ws, &from_tp, conflicts.len(), editors)?;
+    }
+    Ok(PullReport {
+        from_tp,
+        local: kept,
+        conflicts,
+        tp_changed,
+        warnings: remote.warnings.clone(),
+        notices: remote.notices.clone(),
+        jira: fetched.map(|f| f.1),
+    })
+}
+
+/// How many saves made while one pull runs are merged again before the pull gives up (and
+/// writes nothing): a planner saving that often is better served by the next pull.
+const SAVES_DURING_PULL: usize = 3;
+
+/// What a pull merges into the plan file, whatever the file holds when it is merged.
+struct Inputs<'a> {
+    base: &'a Plan,
+    remote: &'a Plan,
+    stories: Option<&'a stories::Fetched>,
+    /// Conflicts found before the merge (an interrupted push's end, the shared remote's).
+    earlier: Vec<Conflict>,
+    markers: bool,
+}
+
+/// One merge of the plan file with Targetprocess's plan.
+struct Merged {
+    changes: Vec<Change>,
+    conflicts: Vec<Conflict>,
+    text: String,
+}
+
+/// Merges Targetprocess's plan into `local_text` (the plan file as last committed) and writes
+/// the merge as the plan file and its commit. Just before writing, the file is read again: a
+/// save the planner made while the pull fetched is never overwritten but committed (as any
+/// typed edit is) and merged again; after [`SAVES_DURING_PULL`] such saves, or a save that does
+/// not read as a plan, the pull writes nothing and says so ([`EngineError::SavedDuringPull`]).
+fn merge_into_file(
+    ctx: &Context<'_>,
+    ws: &Workspace,
+    inputs: &Inputs<'_>,
+    mut local_text: String,
+    tp_changed: bool,
+) -> Result<Merged> {
+    for _ in 0..=SAVES_DURING_PULL {
+        let merged = merge_text(ws, inputs, &local_text)?;
+        if ws.local_text()? == local_text
+            && written(write_merge(ctx, ws, &merged.text, &local_text, tp_changed))?
+        {
+            state::save_conflicts(&ws.local_dir()?, &merged.conflicts)?;
+            return Ok(merged);
+        }
+        local_text = take_save(ctx, ws)?;
+    }
+    Err(saved_during_pull(ws, true))
+}
+
+/// The merge of `local_text` with Targetprocess's plan, its conflicts (with those still open
+/// from earlier pulls) and the text to write.
+fn merge_text(ws: &Workspace, inputs: &Inputs<'_>, local_text: &str) -> Result<Merged> {
+    let local = ws.parse(local_text)?;
+    let mut outcome = merge::merge(inputs.base, &local, inputs.remote);
+    if let Some(read) = inputs.stories {
         stories::apply(&mut outcome.merged, read);
     }
-    let dir = ws.local_dir()?;
-    let earlier: Vec<Conflict> = state::load_conflicts(&dir)?
+    let earlier: Vec<Conflict> = state::load_conflicts(&ws.local_dir()?)?
         .into_iter()
-        .filter(|c| !finished.contains(c))
+        .filter(|c| !inputs.earlier.contains(c))
         .collect();
-    let mut conflicts = still_open(earlier, &outcome.merged, &remote.plan)
+    let conflicts = still_open(earlier, &outcome.merged, inputs.remote)
         .into_iter()
-        .chain(finished)
-        .chain(shared)
+        .chain(inputs.earlier.iter().cloned())
         .chain(outcome.conflicts.iter().cloned())
         .collect::<Vec<_>>();
     // The plan must read back; with markers, the file reads once they are resolved.
     let where_ = format!("{}:{}", ws.names.working(), ws.plan_file());
     let plain = crate::snapshot::render_checked(&outcome.merged, "the merged plan", &where_)?;
-    let text = if opts.markers && !conflicts.is_empty() {
+    let text = if inputs.markers && !conflicts.is_empty() {
         let labels = pi_format::MarkerLabels {
             local: "yours",
             base: "last pull",
@@ -118,6 +199,22 @@ pub async fn pull(ctx: &Context<'_>, ws: &Workspace, opts: &PullOptions<'_>) -> 
     } else {
         plain
     };
+    Ok(Merged {
+        changes: outcome.changes,
+        conflicts,
+        text,
+    })
+}
+
+/// Commits the merged `text` on the working branch (a merge of the tracking branch when
+/// Targetprocess changed) and writes it as the plan file.
+fn write_merge(
+    ctx: &Context<'_>,
+    ws: &Workspace,
+    text: &str,
+    local_text: &str,
+    tp_changed: bool,
+) -> Result<()> {
     ctx.report(Progress::Committing);
     let message = CommitMessage::new("Merge Targetprocess changes into the plan")
         .with_trailers(Trailers::new().with_source(ctx.source()));
@@ -137,29 +234,36 @@ pub async fn pull(ctx: &Context<'_>, ws: &Workspace, opts: &PullOptions<'_>) -> 
         ws.repo
             .commit_file(&ws.names.working(), &change, &ctx.stamp())?;
     }
-    state::save_conflicts(&dir, &conflicts)?;
-    ctx.report(Progress::Publishing);
-    let late = crate::remote::publish(ctx, ws, "The pull is merged into your plan")?;
-    if !late.is_empty() {
-        conflicts.extend(late);
-        state::save_conflicts(&dir, &conflicts)?;
+    Ok(())
+}
+
+/// Whether the merge was written: `false` when the plan file was saved between the last read
+/// and the write (git found it changed and wrote nothing).
+fn written(result: Result<()>) -> Result<bool> {
+    match result {
+        Ok(()) => Ok(true),
+        Err(EngineError::Git(pi_git::GitError::DirtyWorktree { .. })) => Ok(false),
+        Err(e) => Err(e),
     }
-    let (from_tp, kept): (Vec<Change>, Vec<Change>) = outcome
-        .changes
-        .into_iter()
-        .partition(|c| c.origin == Origin::Remote);
-    if tp_changed {
-        log_pull(ctx, ws, &from_tp, conflicts.len(), editors)?;
+}
+
+/// The plan file as the planner saved it during the pull, committed as a typed edit. A save
+/// that does not read as a plan stops the pull (nothing written); one saved yet again before it
+/// could be committed is left for the next merge's read.
+fn take_save(ctx: &Context<'_>, ws: &Workspace) -> Result<String> {
+    let text = ws.local_text()?;
+    if ws.parse(&text).is_err() {
+        return Err(saved_during_pull(ws, false));
     }
-    Ok(PullReport {
-        from_tp,
-        local: kept,
-        conflicts,
-        tp_changed,
-        warnings: remote.warnings.clone(),
-        notices: remote.notices.clone(),
-        jira: fetched.map(|f| f.1),
-    })
+    written(commit_local_edits(ctx, ws, &text))?;
+    Ok(text)
+}
+
+fn saved_during_pull(ws: &Workspace, readable: bool) -> EngineError {
+    EngineError::SavedDuringPull {
+        path: ws.plan_file(),
+        readable,
+    }
 }
 
 /// Ends an interrupted push whose operations are all closed (sent, refused or skipped): only its

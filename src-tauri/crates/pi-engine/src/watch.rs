@@ -18,6 +18,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use pi_model::changeset::Op;
+use pi_model::merge::Conflict;
 use pi_model::validate::Severity;
 use tokio::sync::mpsc::Receiver;
 
@@ -99,6 +100,9 @@ pub enum Event {
     Committed,
     /// Targetprocess changed and was merged into the plan.
     Pulled(Box<PullReport>),
+    /// Conflicts a pull found that were not open at the last pull: each is told once, until it
+    /// is resolved (a later conflict on the same field is told again).
+    Conflicts(Vec<Conflict>),
     Pushed(Box<PushReport>),
     /// An interrupted push was completed.
     Resumed(Box<PushReport>),
@@ -125,6 +129,8 @@ pub struct Watch {
     told: BTreeSet<Held>,
     declined: Option<Vec<Op>>,
     failures: u32,
+    /// The conflicts open at the last pull, already told.
+    open: Vec<Conflict>,
 }
 
 impl Watch {
@@ -137,6 +143,7 @@ impl Watch {
             told: BTreeSet::new(),
             declined: None,
             failures: 0,
+            open: Vec::new(),
         }
     }
 
@@ -308,15 +315,34 @@ impl Watch {
                 if let Some(done) = resume(ctx, ws).await? {
                     tell(Event::Resumed(Box::new(done)));
                 }
-                pull(ctx, ws, &PullOptions::default()).await?
+                pull(ctx, ws, &PullOptions::default()).await
+            }
+            other => other,
+        };
+        let report = match report {
+            // The planner saved while the pull merged, and kept saving (or saved a file that
+            // does not read): nothing was written over it; the next look pulls again.
+            Err(EngineError::SavedDuringPull { .. }) => {
+                self.pull_next = true;
+                return Ok(());
             }
             other => other?,
         };
         self.pull_next = false;
         self.since = newest_version(ws)?.max(self.since);
         self.told.retain(|h| !matches!(h, Held::RemoteChanged));
-        if report.tp_changed || !report.conflicts.is_empty() {
+        let new: Vec<Conflict> = report
+            .conflicts
+            .iter()
+            .filter(|c| !self.open.iter().any(|o| same_field(o, c)))
+            .cloned()
+            .collect();
+        self.open.clone_from(&report.conflicts);
+        if report.tp_changed {
             tell(Event::Pulled(Box::new(report)));
+        }
+        if !new.is_empty() {
+            tell(Event::Conflicts(new));
         }
         Ok(())
     }
@@ -417,6 +443,12 @@ impl Watch {
             tell(Event::Held(reason));
         }
     }
+}
+
+/// Whether two conflicts are about the same field of the same entity (their values may differ
+/// as either side edits it again).
+fn same_field(a: &Conflict, b: &Conflict) -> bool {
+    a.kind == b.kind && a.entity == b.entity && a.field == b.field
 }
 
 /// A look that failed for a reason that passes (rate limit, server error, network): waited out.

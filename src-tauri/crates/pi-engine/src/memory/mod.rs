@@ -33,6 +33,18 @@ pub struct MemoryTracker {
     url: String,
     store: Mutex<Store>,
     faults: Mutex<Faults>,
+    fetch_hooks: FetchHooks,
+}
+
+/// What runs while a plan is being read ([`MemoryTracker::during_next_fetch`]): one hook per
+/// read, in the order given.
+#[derive(Default)]
+struct FetchHooks(Mutex<std::collections::VecDeque<Box<dyn FnOnce() + Send>>>);
+
+impl std::fmt::Debug for FetchHooks {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "FetchHooks({})", lock(&self.0).len())
+    }
 }
 
 fn ready<'a, T: Send + 'a>(value: Result<T, TpError>) -> TrackerResult<'a, T> {
@@ -50,6 +62,7 @@ impl MemoryTracker {
             url: url.trim_end_matches('/').to_owned(),
             store: Mutex::new(Store::new()),
             faults: Mutex::new(Faults::default()),
+            fetch_hooks: FetchHooks::default(),
         }
     }
 
@@ -221,6 +234,13 @@ impl MemoryTracker {
         lock(&self.faults).plan(call, nth, failure);
     }
 
+    /// Runs `hook` during the next read of a team's plan, before its answer is made (as a
+    /// planner saving the plan file while a pull waits for Targetprocess). Several hooks run
+    /// one per read, in the order given.
+    pub fn during_next_fetch(&self, hook: impl FnOnce() + Send + 'static) {
+        lock(&self.fetch_hooks.0).push_back(Box::new(hook));
+    }
+
     /// How many calls of kind `call` were made.
     pub fn calls(&self, call: Call) -> usize {
         lock(&self.faults).calls(call)
@@ -251,6 +271,10 @@ impl MemoryTracker {
         let path = format!("Teams/{team}");
         if let Some(late) = self.enter(Call::Fetch, Some(team), "GET", &path)? {
             return Err(late);
+        }
+        let hook = lock(&self.fetch_hooks.0).pop_front();
+        if let Some(hook) = hook {
+            hook();
         }
         lock(&self.store)
             .team_plan(release, team)

@@ -118,18 +118,64 @@ async fn a_conflict_holds_the_push_and_is_told_once() {
 
     a.tp.edit_objective(a.objectives[0], |o| o.effort = Effort::new(3.0));
     edit(&ws, |p| p.objectives[0].effort = Effort::new(40.0));
-    let mut told = Vec::new();
+    let (mut told, mut conflicts) = (Vec::new(), Vec::new());
     for minute in 2..6 {
+        if minute == 4 {
+            // Targetprocess changes another field: pulled, the open conflict not told again.
+            a.tp.edit_objective(a.objectives[1], |o| o.effort = Effort::new(2.0));
+        }
         for event in poll(&mut w, &a, &ws, minute).await {
-            if let Event::Held(reason) = event {
-                told.push(reason);
+            match event {
+                Event::Held(reason) => told.push(reason),
+                Event::Conflicts(found) => conflicts.extend(found),
+                _ => {}
             }
         }
     }
     assert_eq!(told, vec![Held::Conflicts(1)]);
+    assert_eq!(conflicts.len(), 1, "{conflicts:?}");
+    assert_eq!(conflicts[0].field, Some(pi_model::Field::Effort));
+    assert_eq!(ws.local().unwrap().objectives[1].effort, Effort::new(2.0));
     assert_eq!(
         effort_of(&a, a.objectives[0]),
         Some(3.0),
         "nothing overwritten"
+    );
+}
+
+#[tokio::test]
+async fn a_save_during_the_watchs_pull_is_kept_and_pushed() {
+    let a = account();
+    let dir = tempfile::tempdir().unwrap();
+    let ws = initialised(&a, dir.path()).await;
+    let mut w = started(&a, &ws).await;
+
+    a.tp.edit_objective(a.objectives[0], |o| o.effort = Effort::new(5.0));
+    let path = ws.plan_path().unwrap();
+    a.tp.during_next_fetch(move || {
+        let mut plan = pi_format::parse(&std::fs::read_to_string(&path).unwrap())
+            .unwrap()
+            .plan;
+        plan.objectives[1].effort = Effort::new(34.0);
+        std::fs::write(&path, pi_format::render(&plan)).unwrap();
+    });
+    let events = poll(&mut w, &a, &ws, 2).await;
+
+    assert!(
+        matches!(events.as_slice(), [Event::Pulled(_), Event::Pushed(_)]),
+        "{events:?}"
+    );
+    let plan = ws.local().unwrap();
+    assert_eq!(plan.objectives[0].effort, Effort::new(5.0));
+    assert_eq!(plan.objectives[1].effort, Effort::new(34.0));
+    assert_eq!(
+        effort_of(&a, a.objectives[1]),
+        Some(34.0),
+        "the save pushed"
+    );
+    assert_eq!(
+        effort_of(&a, a.objectives[0]),
+        Some(5.0),
+        "and nothing else"
     );
 }
