@@ -58,7 +58,10 @@ enum PushArg {
 
 pub fn run(args: WatchArgs) -> Result<u8> {
     if !(0.05..=3600.0).contains(&args.quiet) {
-        bail!("--quiet must be between 0.05 and 3600 seconds, not {}", args.quiet);
+        bail!(
+            "--quiet must be between 0.05 and 3600 seconds, not {}",
+            args.quiet
+        );
     }
     let push = match args.push {
         PushArg::Auto => PushMode::Auto,
@@ -105,8 +108,12 @@ fn watch_file(
     plan: &std::path::Path,
     quiet: Duration,
     tx: Sender<Signal>,
-) -> Result<notify_debouncer_full::Debouncer<notify_debouncer_full::notify::RecommendedWatcher, notify_debouncer_full::RecommendedCache>>
-{
+) -> Result<
+    notify_debouncer_full::Debouncer<
+        notify_debouncer_full::notify::RecommendedWatcher,
+        notify_debouncer_full::RecommendedCache,
+    >,
+> {
     let dir = plan
         .parent()
         .map(PathBuf::from)
@@ -173,13 +180,22 @@ fn show(event: Event) {
     let text = match event {
         Event::Committed => "Committed your saved edit.".to_owned(),
         Event::Pulled(r) => format!(
-            "Pulled from Targetprocess: {}{}.",
-            plural(r.from_tp.len(), "change", "changes"),
-            match r.conflicts.len() {
-                0 => String::new(),
-                n => format!(", {} to resolve", plural(n, "conflict", "conflicts")),
-            }
+            "Pulled from Targetprocess: {}.",
+            plural(r.from_tp.len(), "change", "changes")
         ),
+        Event::Conflicts(found) => found
+            .iter()
+            .map(|c| {
+                let field = c
+                    .field
+                    .map_or_else(|| "presence".to_owned(), |f| f.to_string());
+                format!(
+                    "Conflict on {} ({}), {field}: yours {}, Targetprocess {} (`tpcli plan resolve`).",
+                    c.name, c.entity, c.local, c.remote
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(&format!("\n[{now}] ")),
         Event::Pushed(r) => format!(
             "Pushed {} to Targetprocess.",
             plural(r.ops.len(), "operation", "operations")
