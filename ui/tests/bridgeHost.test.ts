@@ -3,6 +3,8 @@ import { describe, expect, it } from "vitest";
 import { ClientError, bridgeClient, bridgeFromLocation, type ProgressDto, type SyncEventDto } from "../src/ipc";
 
 const address = { url: "http://127.0.0.1:4000", token: "t0ken" };
+/** A progress step as the app sends it; the host passes it on untouched. */
+const step = { step: 1, of: 2, message: "Reading" } as unknown as ProgressDto;
 
 /** A fetch that answers with `lines` (JSON lines, sent in two chunks) and records the request. */
 function answering(lines: unknown[], status = 200) {
@@ -34,7 +36,6 @@ describe("bridge host", () => {
   });
 
   it("hands each progress step and announcement over before the result", async () => {
-    const step: ProgressDto = { step: 1, of: 2, message: "Reading" };
     const event: SyncEventDto = { view: "conflicts", title: "1 conflict in your plan", body: "…" };
     const { fetchImpl, seen } = answering([{ progress: step }, { event }, { ok: { kind: "upToDate" } }]);
     const client = bridgeClient(address, fetchImpl);
@@ -62,7 +63,7 @@ describe("bridge host", () => {
     const refusal = { code: "unauthorized", message: "This request did not carry the bridge's token.", hints: [] };
     const refused = answering([{ error: refusal }], 401).fetchImpl;
     await expect(bridgeClient(address, refused).appStatus()).rejects.toMatchObject({ code: "unauthorized" });
-    const cut = answering([{ progress: { step: 1, of: 2, message: "Reading" } }]).fetchImpl;
+    const cut = answering([{ progress: step }]).fetchImpl;
     await expect(bridgeClient(address, cut).syncPull(() => {})).rejects.toMatchObject({ code: "invalid_input" });
     const down = (async () => {
       throw new TypeError("connection refused");
