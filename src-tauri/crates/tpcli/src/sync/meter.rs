@@ -102,38 +102,9 @@ fn outcome_of(result: &anyhow::Result<u8>) -> (Outcome, Option<String>) {
     }
 }
 
-/// A stable code for an error: the engine's or the Targetprocess client's variant, in snake case.
+/// A stable code for an error: its entry in `errors::CODES` (docs/operations/troubleshooting.md).
 fn error_code(err: &anyhow::Error) -> String {
-    let engine = err
-        .chain()
-        .find_map(|e| e.downcast_ref::<pi_engine::EngineError>());
-    let tp = match engine {
-        Some(pi_engine::EngineError::Tp(tp)) => Some(tp),
-        _ => err
-            .chain()
-            .find_map(|e| e.downcast_ref::<pi_targetprocess::TpError>()),
-    };
-    match (tp, engine) {
-        (Some(tp), _) => format!("targetprocess_{}", variant(&format!("{tp:?}"))),
-        (None, Some(e)) => variant(&format!("{e:?}")),
-        (None, None) => "other".to_owned(),
-    }
-}
-
-/// `SomeVariant { .. }` → `some_variant`: the variant's name only, none of its values.
-fn variant(debug: &str) -> String {
-    let name: String = debug
-        .chars()
-        .take_while(char::is_ascii_alphanumeric)
-        .collect();
-    let mut code = String::new();
-    for (i, ch) in name.chars().enumerate() {
-        if ch.is_ascii_uppercase() && i > 0 {
-            code.push('_');
-        }
-        code.push(ch.to_ascii_lowercase());
-    }
-    code
+    crate::errors::code_of(err).to_owned()
 }
 
 fn record(
