@@ -22,6 +22,13 @@ pub trait StorySource: Send + Sync {
         &'a self,
         epics: &'a [String],
     ) -> BoxFuture<'a, Result<Vec<JiraStory>, JiraError>>;
+
+    /// Which of `epics` Jira has no issue for: an epic that is missing, unlike one that merely
+    /// has no stories yet (a search alone cannot tell them apart).
+    fn missing_epics<'a>(
+        &'a self,
+        epics: &'a [String],
+    ) -> BoxFuture<'a, Result<Vec<String>, JiraError>>;
 }
 
 impl StorySource for JiraClient {
@@ -30,6 +37,13 @@ impl StorySource for JiraClient {
         epics: &'a [String],
     ) -> BoxFuture<'a, Result<Vec<JiraStory>, JiraError>> {
         Box::pin(self.stories_under_epics(epics))
+    }
+
+    fn missing_epics<'a>(
+        &'a self,
+        epics: &'a [String],
+    ) -> BoxFuture<'a, Result<Vec<String>, JiraError>> {
+        Box::pin(self.missing_issues(epics))
     }
 }
 

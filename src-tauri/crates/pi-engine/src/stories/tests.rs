@@ -44,6 +44,20 @@ impl StorySource for Jira {
                 .collect())
         })
     }
+
+    fn missing_epics<'a>(
+        &'a self,
+        epics: &'a [String],
+    ) -> BoxFuture<'a, Result<Vec<String>, JiraError>> {
+        Box::pin(async move {
+            let stories = self.stories.lock().unwrap();
+            Ok(epics
+                .iter()
+                .filter(|e| !stories.iter().any(|s| &s.epic == *e))
+                .cloned()
+                .collect())
+        })
+    }
 }
 
 fn story(epic: &str, key: &str, summary: &str) -> JiraStory {
