@@ -2,7 +2,9 @@ import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
 
-import { browserClient, demoPlan } from "./memoryHost";
+import type { FindingDto, PlanDto } from "../src/ipc";
+import { openPlanApp } from "./fakeClient";
+import { demoPlan } from "./memoryHost";
 import { renderApp } from "./render";
 
 const plan = () =>
@@ -11,7 +13,7 @@ const plan = () =>
 /** These tests type key by key; on a busy machine that takes a while. */
 describe("plan editor", { timeout: 20000 }, () => {
   it("lists the objectives of the open plan", async () => {
-    renderApp(browserClient({ plan: plan() }));
+    renderApp(openPlanApp(plan()).client);
     const nav = await screen.findByRole("navigation", { name: "Objectives" });
     const names = within(nav)
       .getAllByTestId("objective-item")
@@ -20,25 +22,34 @@ describe("plan editor", { timeout: 20000 }, () => {
     expect(screen.getByTestId("workspace-title").textContent).toBe("Platform ART › PI-1/26 › Platform Eco");
   });
 
-  it("saves an edit, shows the finding next to the field, and undoes it", async () => {
-    const client = browserClient({ plan: plan() });
+  it("saves an edit, shows the app's finding next to the field, and undoes it", async () => {
+    // The app finds a committed objective without owner (its rule; here its answer).
+    const noOwner = (p: PlanDto): FindingDto[] =>
+      p.objectives[0]?.owner
+        ? []
+        : [{ severity: "warning", rule: "owner-required-on-committed", objective: 0, feature: null, field: "owner", message: 'committed objective "Self-service sign-up" has no owner' }];
+    const app = openPlanApp(plan(), noOwner);
+    app.answer("plan_undo", () => {
+      app.answer("plan_get", { ...app.saved(), plan: plan() });
+      return { plan: plan(), findings: [], statuses: { objective: [], feature: [] }, planFile: "/plans/plan.md", canUndo: false };
+    });
     const user = userEvent.setup();
-    renderApp(client);
+    renderApp(app.client);
     const owner = await screen.findByRole("combobox", { name: "Owner" });
     await user.clear(owner);
     await user.click(screen.getByRole("button", { name: "Save" }));
     expect(await screen.findByText('committed objective "Self-service sign-up" has no owner')).toBeTruthy();
-    expect((await client.planGet()).plan.objectives[0]?.owner).toBeNull();
+    expect(app.saved().objectives[0]?.owner).toBeNull();
 
     await user.click(screen.getByRole("button", { name: "Undo last save" }));
     await waitFor(() => expect(screen.queryByText(/has no owner/)).toBeNull());
-    expect((await client.planGet()).plan.objectives[0]?.owner).toBe("Ann Planner");
+    expect(app.calls.some((c) => c.command === "plan_undo")).toBe(true);
   });
 
-  it("adds a feature with an acceptance criterion and saves it with a new id", async () => {
-    const client = browserClient({ plan: plan() });
+  it("adds a feature with an acceptance criterion and saves it", async () => {
+    const app = openPlanApp(plan());
     const user = userEvent.setup();
-    renderApp(client);
+    renderApp(app.client);
     await user.click(await screen.findByRole("button", { name: "Add feature" }));
     const cards = screen.getAllByRole("region", { name: /^Feature / });
     const added = cards[cards.length - 1]!;
@@ -46,23 +57,23 @@ describe("plan editor", { timeout: 20000 }, () => {
     await user.type(within(added).getByLabelText("Criterion 1"), "Signed off by the PO");
     await user.click(within(added).getByLabelText("Criterion 1 met"));
     await user.click(screen.getByRole("button", { name: "Save" }));
-    await waitFor(async () => {
-      const saved = (await client.planGet()).plan.objectives[0]!.features;
+    await waitFor(() => {
+      const saved = app.saved().objectives[0]!.features;
       expect(saved).toHaveLength(2);
-      expect(saved[1]!.id).toMatch(/^new:/);
+      expect(saved[1]!.id).toBeNull();
       expect(saved[1]!.acceptanceCriteria).toEqual([{ text: "Signed off by the PO", done: true }]);
     });
   });
 
   it("adds and removes objectives, each a saved edit", async () => {
-    const client = browserClient({ plan: plan() });
+    const app = openPlanApp(plan());
     const user = userEvent.setup();
-    renderApp(client);
+    renderApp(app.client);
     await user.click(await screen.findByRole("button", { name: "Add objective" }));
-    await waitFor(async () => expect((await client.planGet()).plan.objectives).toHaveLength(4));
+    await waitFor(() => expect(app.saved().objectives).toHaveLength(4));
     expect(((await screen.findByRole("textbox", { name: /^Name/ })) as HTMLInputElement).value).toBe("New objective");
     await user.click(screen.getByRole("button", { name: "Remove objective" }));
     await user.click(within(await screen.findByRole("dialog", { name: "Remove this objective?" })).getByRole("button", { name: "Remove objective" }));
-    await waitFor(async () => expect((await client.planGet()).plan.objectives).toHaveLength(3));
+    await waitFor(() => expect(app.saved().objectives).toHaveLength(3));
   });
 });

@@ -1,7 +1,16 @@
 // A fake of the app for component tests: data only, no rules. Each command answers what the
 // test set for it (a value, a function of the command's arguments, or an error), and every call
 // is recorded, so a test states what the app answers and checks what the UI asked.
-import { ClientError, commandClient, type PlannerClient, type SyncEventDto, type UiError } from "../src/ipc";
+import {
+  ClientError,
+  commandClient,
+  type FindingDto,
+  type PlanDto,
+  type PlanView,
+  type PlannerClient,
+  type SyncEventDto,
+  type UiError,
+} from "../src/ipc";
 
 type Args = Record<string, unknown>;
 /** A command's answer: data, or a function of the command's arguments giving it. */
@@ -51,4 +60,42 @@ export function fakeApp(answers: Record<string, Answer> = {}): FakeApp {
     announce: (event) => handlers.forEach((h) => h(event)),
   };
   return fake;
+}
+
+/**
+ * The app with `plan` open for Ann Planner: the plan as the app holds it is the last one the UI
+ * saved (`saved()`); its findings are `findings(plan)` (none unless given). Nothing to sync.
+ */
+export function openPlanApp(plan: PlanDto, findings: (plan: PlanDto) => FindingDto[] = () => []): FakeApp & {
+  saved: () => PlanDto;
+} {
+  let held = structuredClone(plan);
+  const planFile = "/plans/plan.md";
+  const view = (canUndo: boolean): PlanView => ({
+    plan: structuredClone(held),
+    findings: findings(held),
+    statuses: { objective: ["Pending", "Accepted", "Done"], feature: ["Funnel", "Backlog", "Done"] },
+    planFile,
+    canUndo,
+  });
+  const ref = (e: { id: number | null; name: string }) => ({ id: e.id ?? 0, name: e.name });
+  const app = fakeApp({
+    app_status: {
+      connection: { kind: "demo" },
+      identity: { name: "Ann Planner", email: "ann@example.com" },
+      workspace: { art: ref(plan.art), release: ref(plan.release), team: ref(plan.team), planFile },
+    },
+    plan_get: () => view(false),
+    plan_save: ({ plan: next }) => {
+      held = structuredClone(next as PlanDto);
+      return view(true);
+    },
+    plan_undo_preview: { changes: [] },
+    users_list: [{ name: "Ann Planner", login: null }, { name: "Bo Builder", login: null }],
+    sync_status: { localChanges: 0, conflicts: 0, unfinishedPush: 0, refused: [] },
+    sync_changes: [],
+    templates_list: { objectives: [], features: [] },
+    settings_get: { connection: { kind: "demo" }, identity: null, plansFolder: "/plans", remote: null, pollMinutes: 15 },
+  });
+  return Object.assign(app, { saved: () => structuredClone(held) });
 }

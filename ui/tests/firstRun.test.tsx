@@ -38,7 +38,7 @@ describe("first run", () => {
         return view;
       })
       .answer("users_list", [])
-      .answer("sync_status", { conflicts: 0, toPush: 0, refused: [], unfinishedPush: 0 })
+      .answer("sync_status", { localChanges: 0, conflicts: 0, unfinishedPush: 0, refused: [] })
       .answer("sync_changes", [])
       .answer("templates_list", { objectives: [], features: [] })
       .answer("plan_undo_preview", { changes: [] });
