@@ -3,7 +3,7 @@
 // (`pi-planner-bridge`: the real app's commands, a fresh temporary folder and HOME per test, the
 // demo Targetprocess on loopback), and helpers that play another planner in that Targetprocess.
 import { spawn } from "node:child_process";
-import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { createInterface } from "node:readline";
@@ -20,21 +20,27 @@ export const ui = { browser: undefined, base: undefined, origin: undefined, brid
 
 const uiDir = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 
-/** The bridge binary: PI_PLANNER_BRIDGE, else the debug build in CARGO_TARGET_DIR or target/. */
+/**
+ * The bridge binary: PI_PLANNER_BRIDGE, else the debug build in CARGO_TARGET_DIR (relative to the
+ * repository root, where scripts/test.sh builds it) or target/.
+ */
 function bridgeBinary() {
   if (process.env.PI_PLANNER_BRIDGE) return process.env.PI_PLANNER_BRIDGE;
-  const target = process.env.CARGO_TARGET_DIR ?? join(uiDir, "..", "target");
-  return join(resolve(uiDir, target), "debug", "pi-planner-bridge");
+  const target = resolve(uiDir, "..", process.env.CARGO_TARGET_DIR ?? "target");
+  return join(target, "debug", "pi-planner-bridge");
 }
 
 /** Starts the bridge on 127.0.0.1, port 0, in a new temporary folder; resolves when it listens. */
 async function startBridge() {
+  const binary = bridgeBinary();
+  if (!existsSync(binary))
+    throw new Error(`no pi-planner-bridge at ${binary}: run cargo build -p pi-planner --bin pi-planner-bridge first`);
   const dir = mkdtempSync(join(tmpdir(), "pi-planner-bridge-"));
   const home = join(dir, "home");
   mkdirSync(home);
   const controlFile = join(dir, "sim.json");
   const args = ["--listen", "127.0.0.1:0", "--dir", join(dir, "app"), "--ui", join(uiDir, "dist")];
-  const child = spawn(bridgeBinary(), [...args, "--sim-control-file", controlFile], {
+  const child = spawn(binary, [...args, "--sim-control-file", controlFile], {
     stdio: ["ignore", "pipe", "inherit"],
     env: { ...process.env, HOME: home, XDG_CONFIG_HOME: join(home, ".config"), GIT_CONFIG_NOSYSTEM: "1" },
   });
