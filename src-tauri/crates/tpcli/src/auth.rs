@@ -40,7 +40,9 @@ Create a token in Targetprocess under your profile → Access Tokens.
 With --jira URL, store Jira credentials for the [jira] site instead, after checking them: the
 e-mail is asked first (Jira Cloud; leave it empty for a Data Center personal access token), then
 the API token or personal access token. From stdin: the e-mail on the first line (may be
-empty), the token on the second.
+empty), the token on the second. Run inside the plan's clone, login also records the site
+as the one this clone sends Jira credentials to: a [jira] url that a teammate changed in the
+shared repository is refused until you confirm it this way (or with JIRA_URL=URL).
   tpcli auth login --jira https://acme.atlassian.net")]
     Login(LoginArgs),
     /// Delete the stored token of a Targetprocess URL (or, with --jira URL, the Jira
@@ -176,6 +178,13 @@ fn jira_login(given: &str) -> Result<u8> {
     let (email, token) = read_jira_credentials(&url)?;
     let value = jira::Stored { email, token };
     let kind = jira::check(given, &value)?;
+    let cwd = std::env::current_dir().context("cannot tell the current folder")?;
+    if let Some(clone) = jira::confirm_site(&cwd, &url)? {
+        println!(
+            "The clone at {} now sends Jira credentials to {url}.",
+            clone.display()
+        );
+    }
     jira::store(&url, &value).map_err(|p| {
         anyhow!("could not store the Jira credentials: {p}. Without a keychain, set JIRA_TOKEN (and JIRA_EMAIL on Jira Cloud) instead")
     })?;

@@ -41,11 +41,41 @@ fn write_config(dir: &Path, jira_url: &str, deployment: Option<&str>) {
 
 /// `tpcli ARGS` with the Jira credentials `creds` (e-mail, token) in the environment.
 fn run(bench: &Bench, args: &[&str], creds: (Option<&str>, &str)) -> Output {
+    run_with(bench, args, creds, |_| {})
+}
+
+/// [`run`] with the command adjusted by `adjust` (more environment) first.
+fn run_with(
+    bench: &Bench,
+    args: &[&str],
+    creds: (Option<&str>, &str),
+    adjust: impl FnOnce(&mut Command),
+) -> Output {
+    let out = attempt(bench, args, creds, adjust);
+    assert!(
+        out.status.success(),
+        "tpcli {args:?} failed:\n{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+/// `tpcli ARGS` as [`run_with`] runs it, which may fail; the token is never printed.
+fn attempt(
+    bench: &Bench,
+    args: &[&str],
+    creds: (Option<&str>, &str),
+    adjust: impl FnOnce(&mut Command),
+) -> Output {
     let mut cmd: Command = bench.tpcli(args);
-    cmd.env("JIRA_TOKEN", creds.1).env_remove("JIRA_EMAIL");
+    cmd.env("JIRA_TOKEN", creds.1)
+        .env_remove("JIRA_EMAIL")
+        .env_remove("JIRA_URL");
     if let Some(email) = creds.0 {
         cmd.env("JIRA_EMAIL", email);
     }
+    adjust(&mut cmd);
     let out = cmd.output().unwrap();
     bench.assert_no_token(&out);
     for stream in [&out.stdout, &out.stderr] {
@@ -55,12 +85,6 @@ fn run(bench: &Bench, args: &[&str], creds: (Option<&str>, &str)) -> Output {
         );
     }
     crate::json_output_support::check(args, &out.stdout);
-    assert!(
-        out.status.success(),
-        "tpcli {args:?} failed:\n{}\n{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
     out
 }
 
@@ -254,6 +278,10 @@ fn a_jira_outage_or_a_wrong_token_leaves_the_targetprocess_pull_whole() {
         }))
         .unwrap();
     write_config(bench.repo(), &down.base_url(), Some("cloud"));
+    // The planner confirms the new site (a changed [jira] url gets no credentials otherwise).
+    let confirm = |cmd: &mut Command| {
+        cmd.env("JIRA_URL", down.base_url());
+    };
     control
         .update_entity(
             "Features",
@@ -261,7 +289,8 @@ fn a_jira_outage_or_a_wrong_token_leaves_the_targetprocess_pull_whole() {
             serde_json::json!({"Name": "Renamed again"}),
         )
         .unwrap();
-    let text = String::from_utf8(run(&bench, &["plan", "pull"], creds).stdout).unwrap();
+    let text =
+        String::from_utf8(run_with(&bench, &["plan", "pull"], creds, confirm).stdout).unwrap();
     assert!(text.contains(UNREACHABLE), "{text}");
     assert!(
         read_plan(&file)
@@ -269,4 +298,73 @@ fn a_jira_outage_or_a_wrong_token_leaves_the_targetprocess_pull_whole() {
             .any(|(_, f)| f.name == "Renamed again")
     );
     assert_all_stories(&file);
+}
+
+#[test]
+fn a_jira_url_changed_in_the_repository_gets_no_credentials_until_confirmed() {
+    let bench = Bench::start_with(SimConfig {
+        control_api: true,
+        ..SimConfig::default()
+    });
+    let (email, token) = bench.sim.jira_credentials();
+    let creds = (Some(email.as_str()), token.as_str());
+    write_config(bench.repo(), &bench.sim.base_url(), Some("cloud"));
+    let (report, _) = init(&bench, creds);
+    assert_eq!(report["jira"]["result"], "refreshed", "{report}");
+
+    // A teammate points [jira] url at another site (another simulator stands for it).
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
+    let other = rt
+        .block_on(pi_sim::start(SimConfig {
+            control_api: true,
+            ..SimConfig::default()
+        }))
+        .unwrap();
+    write_config(bench.repo(), &other.base_url(), Some("cloud"));
+    let pulled = json(&run(&bench, &["plan", "pull", "--json"], creds));
+    assert_eq!(pulled["jira"]["result"], "not_refreshed", "{pulled}");
+    let detail = pulled["jira"]["detail"].as_str().unwrap();
+    assert!(
+        detail.contains("this clone was set up for Jira")
+            && detail.contains(&format!("tpcli auth login --jira {}", other.base_url())),
+        "{detail}"
+    );
+    assert!(
+        other.control().jira_requests().is_empty(),
+        "nothing, least of all the token, went to the changed site"
+    );
+
+    // JIRA_URL naming yet another site than [jira] url: refused, still nothing sent.
+    let mismatch = |cmd: &mut Command| {
+        cmd.env("JIRA_URL", "https://elsewhere.example");
+    };
+    let pulled = json(&run_with(
+        &bench,
+        &["plan", "pull", "--json"],
+        creds,
+        mismatch,
+    ));
+    assert_eq!(pulled["jira"]["result"], "not_refreshed", "{pulled}");
+    assert!(other.control().jira_requests().is_empty());
+
+    // Confirmed once with JIRA_URL: read, and remembered by the clone from then on.
+    let confirm = |cmd: &mut Command| {
+        cmd.env("JIRA_URL", other.base_url());
+    };
+    let (email, token) = other.jira_credentials();
+    let theirs = (Some(email.as_str()), token.as_str());
+    let pulled = json(&run_with(
+        &bench,
+        &["plan", "pull", "--json"],
+        theirs,
+        confirm,
+    ));
+    assert_eq!(pulled["jira"]["result"], "refreshed", "{pulled}");
+    assert!(!other.control().jira_requests().is_empty());
+    let pulled = json(&run(&bench, &["plan", "pull", "--json"], theirs));
+    assert_eq!(pulled["jira"]["result"], "refreshed", "{pulled}");
 }

@@ -68,6 +68,7 @@ pub fn run(args: InitArgs) -> Result<u8> {
     let report = block_on(pi_engine::init_with(&ctx, &req, jira.source()));
     progress.finish();
     let mut report = report??;
+    super::jira::remember_after_init(&args.repo.repo, &jira)?;
     if !report.joined {
         report.jira = jira.outcome(report.jira);
     }
