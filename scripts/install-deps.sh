@@ -6,7 +6,8 @@ set -euo pipefail
 need_apt=()
 have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
 # openssh-client and gnupg: ssh-keygen and gpg sign and verify approvals (docs/approvals.md).
-for pkg in build-essential pkg-config git curl ca-certificates openssh-client gnupg; do
+# python3-venv: the SMTP test server's venv (below).
+for pkg in build-essential pkg-config git curl ca-certificates openssh-client gnupg python3-venv; do
     have_pkg "$pkg" || need_apt+=("$pkg")
 done
 # The desktop app (Tauri 2 on WebKitGTK), its keychain (Secret Service) and its tests: Xvfb,
@@ -53,4 +54,12 @@ fi
 # WebDriver bridge for the real-window app tests.
 if ! command -v tauri-driver >/dev/null 2>&1; then
     cargo install --locked tauri-driver --version '^2'
+fi
+
+# The SMTP server the e-mail notification tests deliver to (aiosmtpd, pinned), in a venv of its
+# own; the tests look for it there (or PI_SMTP_TEST_PYTHON, or a python3 that has it).
+smtp_venv="${PI_PLANNER_CACHE:-$HOME/.cache/pi-planner}/venv"
+if ! "$smtp_venv/bin/python" -c 'import aiosmtpd, sys; sys.exit(aiosmtpd.__version__ != "1.4.6")' >/dev/null 2>&1; then
+    python3 -m venv "$smtp_venv"
+    "$smtp_venv/bin/pip" install --quiet --disable-pip-version-check 'aiosmtpd==1.4.6'
 fi

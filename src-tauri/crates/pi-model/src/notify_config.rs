@@ -185,7 +185,7 @@ impl NotifyConfig {
             line,
             column,
             message: format!(
-                "{key}: secrets are never kept in pi-planner.toml (it is committed); remove it and set {var} or store it with `tpcli auth notify`"
+                "{key}: secrets are never kept in pi-planner.toml (it is committed); remove it and set {var} or keep it in the OS keychain (see docs/integrations.md)"
             ),
         })
     }

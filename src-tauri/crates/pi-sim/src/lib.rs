@@ -43,6 +43,7 @@ mod routes;
 mod schema;
 mod server;
 mod shared;
+mod slack;
 mod store;
 mod write;
 
@@ -58,6 +59,7 @@ pub use profile::{ENTERPRISE_FEATURE_STATES, ENTERPRISE_OBJECTIVE_STATES, Profil
 pub use refusals::Refusal;
 pub use reqlog::{LoggedRequest, UnchangedWrite};
 pub use server::{RunningSim, start};
+pub use slack::{SlackControl, SlackRequest};
 
 /// Why a simulator could not start or save.
 #[derive(Debug, thiserror::Error)]

@@ -98,6 +98,11 @@ impl RunningSim {
         &self.shared.creds.jira_pat
     }
 
+    /// The simulated Slack: webhooks, the bot token, faults and the request log.
+    pub fn slack(&self) -> crate::SlackControl {
+        crate::SlackControl::new(self.shared.clone())
+    }
+
     /// In-process control with the same powers as `/_sim/`.
     pub fn control(&self) -> SimControl {
         SimControl::new(self.shared.clone())

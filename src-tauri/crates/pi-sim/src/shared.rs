@@ -78,6 +78,8 @@ pub struct Shared {
     pub unchanged_writes: Mutex<Vec<crate::UnchangedWrite>>,
     /// Writes to refuse (see `refusals`).
     pub refusals: Mutex<Vec<crate::refusals::Refusal>>,
+    /// The simulated Slack (see `slack`).
+    pub slack: crate::slack::SlackState,
     /// Start of the run; request log times count from here.
     pub started: Instant,
 }
@@ -124,6 +126,7 @@ impl Shared {
             log: Mutex::new(Vec::new()),
             unchanged_writes: Mutex::new(Vec::new()),
             refusals: Mutex::new(Vec::new()),
+            slack: crate::slack::SlackState::new(config.seed),
             started: Instant::now(),
         })
     }

@@ -25,6 +25,7 @@ pub fn router(shared: Arc<Shared>) -> Router {
         .route("/api/v1/{*rest}", any(tp::dispatch))
         .merge(jira::routes(shared.clone()))
         .merge(control::routes())
+        .merge(crate::slack::routes())
         .fallback(|| async { errors::tp_not_found("Not found") })
         .with_state(shared)
 }

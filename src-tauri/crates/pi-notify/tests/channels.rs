@@ -1,0 +1,7 @@
+//! pi-notify's channels against real servers on loopback: the simulator's Slack and aiosmtpd.
+
+#![allow(clippy::unwrap_used)]
+
+mod email_smtp;
+mod slack_sim;
+mod support;
