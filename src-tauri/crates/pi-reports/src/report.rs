@@ -5,7 +5,7 @@
 //!
 //! It deliberately prints nothing and writes nothing.
 
-mod doc;
+pub(crate) mod doc;
 mod sections;
 
 use pi_model::diff::{EntityDiff, Presence};
