@@ -83,6 +83,12 @@ pub enum PushView {
     BlockedByConflicts {
         conflicts: usize,
     },
+    /// The plan has validation errors (`[validation] block_push`); nothing was sent.
+    BlockedByValidation {
+        findings: Vec<pi_engine::push::BlockingFinding>,
+        /// What to do: fix them, or push with `--override REASON`, or turn the check off.
+        hint: String,
+    },
     NeedsConfirmation {
         operations: Vec<Op>,
     },
@@ -145,6 +151,10 @@ impl From<&PushOutcome> for PushView {
             PushOutcome::NothingToPush { resumed } => Self::NothingToPush { resumed: *resumed },
             PushOutcome::Blocked { conflicts } => Self::BlockedByConflicts {
                 conflicts: *conflicts,
+            },
+            PushOutcome::BlockedByValidation { findings } => Self::BlockedByValidation {
+                findings: findings.clone(),
+                hint: crate::sync::push::INVALID_HINT.to_owned(),
             },
             PushOutcome::NeedsConfirmation { ops } => Self::NeedsConfirmation {
                 operations: ops.clone(),

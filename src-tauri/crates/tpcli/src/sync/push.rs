@@ -23,8 +23,12 @@ use crate::exit;
   tpcli plan push --yes         # also confirm deletions in Targetprocess
   tpcli plan push --override \"owners away, agreed by phone\"   # without the approvals (recorded)
 
-Exit codes: 0 pushed (or nothing to push), 1 not pushed (conflicts, Targetprocess changed,
-deletions to confirm, approvals missing, or an operation refused), 2 error.")]
+A plan with validation errors (as `tpcli plan validate` reports them) is not pushed: each is
+printed with its line, item and field. --override REASON pushes it anyway and records the reason
+in the audit trail; `block_push = false` under [validation] in pi-planner.toml turns the check off.
+
+Exit codes: 0 pushed (or nothing to push), 1 not pushed (conflicts, validation errors,
+Targetprocess changed, deletions to confirm, approvals missing, or an operation refused), 2 error.")]
 pub struct PushArgs {
     /// Print the operations a push would send and change nothing.
     #[arg(long)]
@@ -32,7 +36,8 @@ pub struct PushArgs {
     /// Confirm deletions of objectives or features in Targetprocess.
     #[arg(long)]
     yes: bool,
-    /// Push even though the [approvals] policy is not met; REASON is recorded in the audit trail.
+    /// Push even though the [approvals] policy is not met or the plan has validation errors;
+    /// REASON is recorded in the audit trail.
     #[arg(long = "override", value_name = "REASON")]
     override_reason: Option<String>,
     /// Attribute the push to an unattended sync (CI) instead of you.
@@ -86,6 +91,34 @@ pub(super) fn code(outcome: &PushOutcome) -> u8 {
     }
 }
 
+/// What to do about a push the validation gate stopped.
+pub(crate) const INVALID_HINT: &str = "fix them (`tpcli plan validate` lists them too), or push with \
+--override REASON (recorded in the audit trail); `block_push = false` under [validation] in \
+pi-planner.toml turns this check off";
+
+/// One blocking finding in words: where it is (line, item, field), what and which rule.
+pub(crate) fn invalid_line(f: &pi_engine::push::BlockingFinding) -> String {
+    let mut at = format!("line {}:{}", f.line, f.column);
+    if let (Some(id), Some(name)) = (&f.item, &f.item_name) {
+        at.push_str(&format!(", {} ({id})", short(name)));
+    }
+    if let Some(field) = f.field {
+        at.push_str(&format!(", {}", field.label()));
+    }
+    format!("{at}: {} [{}]", f.message, f.rule)
+}
+
+fn print_invalid(findings: &[pi_engine::push::BlockingFinding]) {
+    println!(
+        "Not pushed: the plan has {}:",
+        plural(findings.len(), "validation error", "validation errors")
+    );
+    for f in findings {
+        crate::term::line(format!("  {}", invalid_line(f)));
+    }
+    println!("To push: {INVALID_HINT}.");
+}
+
 /// What a push waiting for sign-off tells the planner (the approval gate: not an error of the
 /// run, a result to act on).
 pub(crate) fn awaiting_approval(status: &pi_engine::push::ApprovalStatus) -> String {
@@ -113,6 +146,7 @@ pub(super) fn print_human(outcome: &PushOutcome) {
             "Not pushed: {} to resolve first (`tpcli plan status`, `tpcli plan resolve`).",
             plural(*conflicts, "conflict", "conflicts")
         ),
+        PushOutcome::BlockedByValidation { findings } => print_invalid(findings),
         PushOutcome::NeedsConfirmation { ops } => {
             println!("Not pushed: this push deletes in Targetprocess:");
             for op in ops.iter().filter(|o| o.is_delete()) {
@@ -200,6 +234,10 @@ pub(super) fn json(outcome: &PushOutcome) -> serde_json::Value {
         }
         PushOutcome::Blocked { conflicts } => {
             json!({"result": "blocked_by_conflicts", "conflicts": conflicts})
+        }
+        PushOutcome::BlockedByValidation { .. } => {
+            serde_json::to_value(crate::output::views::PushView::from(outcome))
+                .unwrap_or_default()
         }
         PushOutcome::NeedsConfirmation { ops } => {
             json!({"result": "needs_confirmation", "operations": ops})
