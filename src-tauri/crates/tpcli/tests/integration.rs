@@ -23,3 +23,4 @@ mod sync_cli_keychain;
 mod sync_cli_support;
 mod token_binding_cli;
 mod verify_cli;
+mod train_cli;

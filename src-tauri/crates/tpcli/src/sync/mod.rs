@@ -23,6 +23,7 @@ pub mod stats;
 pub mod status;
 pub mod sync_all;
 pub mod sync_art;
+pub mod train;
 pub mod verify;
 pub mod watch;
 mod words;

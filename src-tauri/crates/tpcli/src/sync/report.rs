@@ -11,6 +11,7 @@ use crate::exit;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum OutputFormat {
     Text,
+    #[value(alias = "markdown")]
     Md,
     Html,
     Json,
@@ -24,7 +25,13 @@ enum OutputFormat {
 #[command(after_help = "Examples:
   tpcli plan report
   tpcli plan report --since pi-4-25.platform-eco-committed --format md
-  tpcli plan report --since HEAD~10 --format html > report.html")]
+  tpcli plan report --since HEAD~10 --format html > report.html
+  tpcli plan report --art \"Orbit Train\" --root train --format markdown
+
+With --art: the train's report over every team plan under --root (the layout of
+`sync-all --art`), one row per team (as `tpcli plan status --art`); --format json prints the
+same document as `tpcli plan status --art --json`. Reads only. Exit 1 when a team needs
+attention.")]
 pub struct ReportArgs {
     /// The version to start from (a baseline name, `tp`, or a git revision).
     #[arg(long, value_name = "REV")]
@@ -34,11 +41,26 @@ pub struct ReportArgs {
     until: Option<String>,
     #[arg(long, value_enum, default_value = "text")]
     format: OutputFormat,
+    /// The release train (ART) whose team plans are under --root: the train's report.
+    #[arg(long, value_name = "NAME", conflicts_with_all = ["since", "until"])]
+    art: Option<String>,
+    /// With --art: the folder holding one folder per team (default: the current folder).
+    #[arg(long, value_name = "DIR", requires = "art", default_value = ".")]
+    root: std::path::PathBuf,
     #[command(flatten)]
     repo: RepoArgs,
 }
 
 pub fn run(args: ReportArgs) -> Result<u8> {
+    if let Some(art) = &args.art {
+        let format = match args.format {
+            OutputFormat::Json => None,
+            OutputFormat::Text => Some(Format::Text),
+            OutputFormat::Md => Some(Format::Markdown),
+            OutputFormat::Html => Some(Format::Html),
+        };
+        return super::train::report(&args.root, art, format);
+    }
     let ws = pi_engine::Workspace::open(&args.repo.repo)?;
     let since = match args.since.as_deref() {
         Some(rev) => Rev::parse(rev),

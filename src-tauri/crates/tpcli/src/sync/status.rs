@@ -16,11 +16,23 @@ use crate::exit;
 #[command(after_help = "Examples:
   tpcli plan status             # asks Targetprocess whether it changed
   tpcli plan status --offline   # no network: local state only
-  tpcli plan status --json")]
+  tpcli plan status --json
+  tpcli plan status --art \"Orbit Train\" --root train   # every team plan of the train
+
+With --art: one row per team plan under --root (the layout of `sync-all --art`): changes to
+push, conflicts, the last pull and push (who, when), approvals, validation errors, committed
+effort (capacity unknown: plans carry none) and drift since the latest baseline. Reads only:
+no Targetprocess, nothing written. Exit 1 when a team needs attention.")]
 pub struct StatusArgs {
     /// Do not ask Targetprocess whether it changed.
     #[arg(long)]
     offline: bool,
+    /// The release train (ART) whose team plans are under --root: the whole train's status.
+    #[arg(long, value_name = "NAME", conflicts_with = "offline")]
+    art: Option<String>,
+    /// With --art: the folder holding one folder per team (default: the current folder).
+    #[arg(long, value_name = "DIR", requires = "art", default_value = ".")]
+    root: std::path::PathBuf,
     #[command(flatten)]
     repo: RepoArgs,
     #[command(flatten)]
@@ -31,6 +43,9 @@ pub struct StatusArgs {
 }
 
 pub fn run(args: StatusArgs) -> Result<u8> {
+    if let Some(art) = &args.art {
+        return super::train::status(&args.root, art, args.json);
+    }
     let ws = pi_engine::Workspace::open(&args.repo.repo)?;
     let status = if args.offline {
         block_on(pi_engine::status(None, &ws))??
@@ -51,7 +66,8 @@ pub fn run(args: StatusArgs) -> Result<u8> {
         status??
     };
     if args.json {
-        crate::output::print(&crate::output::views::StatusView::from(&status))?;
+        let view = crate::output::views::StatusView::from(&status);
+        crate::output::print(&super::train::StatusOutput::Plan(view))?;
         return Ok(exit::OK);
     }
     println!(
