@@ -3,7 +3,8 @@ import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
 
 import { focusAfterMove, moved } from "../src/editor/order";
-import { browserClient, demoPlan } from "./memoryHost";
+import { openPlanApp } from "./fakeClient";
+import { demoPlan } from "./memoryHost";
 import { renderApp } from "./render";
 
 const plan = () =>
@@ -30,21 +31,21 @@ describe("moving items", () => {
 
 describe("reordering in the editor", () => {
   it("moves an objective down and up, each a saved edit, keeping it selected", async () => {
-    const client = browserClient({ plan: plan() });
+    const app = openPlanApp(plan());
     const user = userEvent.setup();
-    renderApp(client);
+    renderApp(app.client);
     await screen.findByRole("navigation", { name: "Objectives" });
     expect(screen.getByRole("button", { name: "Move objective up" })).toHaveProperty("disabled", true);
     await user.click(screen.getByRole("button", { name: "Move objective down" }));
     await waitFor(() => expect(listed()).toEqual(["Single sign-on for partners", "Self-service sign-up", "Usage dashboard"]));
-    const saved = (await client.planGet()).plan.objectives.map((o) => o.name);
+    const saved = app.saved().objectives.map((o) => o.name);
     expect(saved).toEqual(["Single sign-on for partners", "Self-service sign-up", "Usage dashboard"]);
     expect(((await screen.findByRole("textbox", { name: /^Name/ })) as HTMLInputElement).value).toBe("Self-service sign-up");
     expect(screen.getByRole("heading", { name: "Objective 2 of 3" })).toBeTruthy();
 
     await user.click(screen.getByRole("button", { name: "Move objective up" }));
-    await waitFor(async () =>
-      expect((await client.planGet()).plan.objectives.map((o) => o.name)).toEqual([
+    await waitFor(() =>
+      expect(app.saved().objectives.map((o) => o.name)).toEqual([
         "Self-service sign-up",
         "Single sign-on for partners",
         "Usage dashboard",
@@ -53,24 +54,24 @@ describe("reordering in the editor", () => {
   });
 
   it("does not move an objective with unsaved changes", async () => {
-    renderApp(browserClient({ plan: plan() }));
+    renderApp(openPlanApp(plan()).client);
     const name = await screen.findByRole("textbox", { name: /^Name/ });
     await userEvent.setup().type(name, " (draft)");
     expect(screen.getByRole("button", { name: "Move objective down" })).toHaveProperty("disabled", true);
   });
 
   it("moves a feature within its objective and saves the order", async () => {
-    const client = browserClient({ plan: plan() });
+    const app = openPlanApp(plan());
     const user = userEvent.setup();
-    renderApp(client);
+    renderApp(app.client);
     await user.click(await screen.findByRole("button", { name: "Add feature" }));
     const cards = () => screen.getAllByRole("region", { name: /^Feature / });
     const last = cards()[cards().length - 1]!;
     await user.click(within(last).getByRole("button", { name: "Move feature up" }));
     expect(cards().map((c) => c.getAttribute("aria-label"))[0]).toBe("Feature New feature");
     await user.click(screen.getByRole("button", { name: "Save" }));
-    await waitFor(async () => {
-      const features = (await client.planGet()).plan.objectives[0]!.features;
+    await waitFor(() => {
+      const features = app.saved().objectives[0]!.features;
       expect(features.map((f) => f.name)[0]).toBe("New feature");
       expect(features).toHaveLength(2);
     });
