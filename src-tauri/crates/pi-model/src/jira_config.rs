@@ -3,7 +3,10 @@
 //! Fields are named by their display names, as an administrator sees them; the Jira client
 //! resolves them to the instance's ids through the field list. Credentials never live here.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
+
+use crate::Field;
+use crate::lint::Tolerance;
 
 /// Which kind of Jira the plan's issues live in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -42,9 +45,75 @@ pub struct JiraSettings {
     /// where a story's epic is its `parent`.
     #[serde(default)]
     pub epic_link_field: Option<String>,
+    /// How far a feature's effort may be from its stories' points before lint reports it:
+    /// `"20%"` (a share of the larger) or `3` / `"3"` (points); absent: 20%.
+    #[serde(default, deserialize_with = "tolerance_text")]
+    pub points_tolerance: Option<String>,
+    /// The feature fields Jira owns (Targetprocess's own Jira integration writes them): push
+    /// never sends them and lint never proposes an edit to them. Each one of `OWNABLE`.
+    #[serde(default, deserialize_with = "owned_fields")]
+    pub owns: Vec<Field>,
+}
+
+/// The feature fields `[jira] owns` may name, as written there.
+pub(crate) const OWNABLE: [(&str, Field); 6] = [
+    ("status", Field::Status),
+    ("effort", Field::Effort),
+    ("name", Field::Name),
+    ("description", Field::Description),
+    ("owner", Field::Owner),
+    ("acceptance_criteria", Field::AcceptanceCriteria),
+];
+
+fn tolerance_text<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Raw {
+        Text(String),
+        Whole(i64),
+        Number(f64),
+    }
+    let text = match Raw::deserialize(d)? {
+        Raw::Text(t) => t,
+        Raw::Whole(n) => n.to_string(),
+        Raw::Number(n) => n.to_string(),
+    };
+    Tolerance::parse(&text).map_err(serde::de::Error::custom)?;
+    Ok(Some(text.trim().to_owned()))
+}
+
+fn owned_fields<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Field>, D::Error> {
+    let names = Vec::<String>::deserialize(d)?;
+    let mut out = Vec::new();
+    for name in names {
+        let Some((_, field)) = OWNABLE.iter().find(|(n, _)| *n == name.trim()) else {
+            let known: Vec<&str> = OWNABLE.iter().map(|(n, _)| *n).collect();
+            return Err(serde::de::Error::custom(format!(
+                "{name:?} is not a feature field Jira can own; write any of {}",
+                known.join(", ")
+            )));
+        };
+        if !out.contains(field) {
+            out.push(*field);
+        }
+    }
+    Ok(out)
 }
 
 impl JiraSettings {
+    /// The tolerance of `points-vs-effort` (20% when not set).
+    pub fn tolerance(&self) -> Tolerance {
+        self.points_tolerance
+            .as_deref()
+            .and_then(|t| Tolerance::parse(t).ok())
+            .unwrap_or_default()
+    }
+
+    /// Whether Jira owns the feature field `field`.
+    pub fn owns(&self, field: Field) -> bool {
+        self.owns.contains(&field)
+    }
+
     /// Why the settings cannot be used, if they cannot.
     pub(crate) fn problem(&self) -> Option<String> {
         let url = self.url.trim();
@@ -70,7 +139,8 @@ impl JiraSettings {
 
 #[cfg(test)]
 mod tests {
-    use crate::{JiraDeployment, RepoConfig};
+    use crate::lint::Tolerance;
+    use crate::{Field, JiraDeployment, RepoConfig};
 
     #[test]
     fn reads_the_jira_section() {
@@ -102,5 +172,44 @@ mod tests {
                 .unwrap_err();
         assert!(e.to_string().contains("story_points_field"), "{e}");
         assert!(RepoConfig::from_toml_str("[jira]\ndeployment = \"cloud\"\n").is_err());
+    }
+
+    #[test]
+    fn reads_the_tolerance_and_the_fields_jira_owns() {
+        let c = RepoConfig::from_toml_str(
+            "[jira]\nurl = \"https://x.atlassian.net\"\npoints_tolerance = \"10%\"\nowns = [\"status\", \"acceptance_criteria\"]\n",
+        )
+        .unwrap();
+        let j = c.jira.unwrap();
+        assert_eq!(j.tolerance(), Tolerance::Percent(10.0));
+        assert!(j.owns(Field::Status) && j.owns(Field::AcceptanceCriteria));
+        assert!(!j.owns(Field::Effort));
+        let points =
+            RepoConfig::from_toml_str("[jira]\nurl = \"https://x\"\npoints_tolerance = 3\n")
+                .unwrap();
+        assert_eq!(points.jira.unwrap().tolerance(), Tolerance::Points(3.0));
+        let plain = RepoConfig::from_toml_str("[jira]\nurl = \"https://x\"\n").unwrap();
+        assert_eq!(plain.jira.unwrap().tolerance(), Tolerance::Percent(20.0));
+    }
+
+    #[test]
+    fn refuses_a_bad_tolerance_or_owned_field_at_its_line() {
+        let e =
+            RepoConfig::from_toml_str("[jira]\nurl = \"https://x\"\npoints_tolerance = \"lots\"\n")
+                .unwrap_err();
+        assert_eq!(e.line, 3, "{e}");
+        assert!(e.message.contains("20%"), "{e}");
+        let e = RepoConfig::from_toml_str("[jira]\nurl = \"https://x\"\npoints_tolerance = -2\n")
+            .unwrap_err();
+        assert_eq!(e.line, 3, "{e}");
+        let e = RepoConfig::from_toml_str(
+            "[jira]\nurl = \"https://x\"\n\nowns = [\"status\", \"team\"]\n",
+        )
+        .unwrap_err();
+        assert_eq!(e.line, 4, "{e}");
+        assert!(
+            e.message.contains("\"team\"") && e.message.contains("effort"),
+            "{e}"
+        );
     }
 }
