@@ -8,7 +8,10 @@
 use pi_engine::{Discarded, PushOutcome};
 use pi_model::{EntityId, Field};
 
-use super::sync::{Progress, context, in_workspace, names_of, step, workspace_dir};
+use super::sync::{
+    Progress, ReportingTo as _, context, in_workspace, in_workspace_reporting, names_of,
+    workspace_dir,
+};
 use super::{Session, UNDO_DEPTH, identity_of, plan_path, read_plan};
 use crate::dto::{DiscardRequest, PlanView, PushOutcomeDto};
 use crate::error::{ErrorCode, UiError};
@@ -19,9 +22,8 @@ impl Session {
     pub async fn resume(&self, progress: Progress<'_>) -> Result<PushOutcomeDto, UiError> {
         let mut inner = self.inner.lock().await;
         let (client, me, dir) = self.engine(&mut inner).await?;
-        step(progress, 1, 2, "Finishing the interrupted push");
-        let outcome = in_workspace(dir, move |ws, rt| {
-            let ctx = context(&client, &me, false);
+        let outcome = in_workspace_reporting(dir, progress, move |ws, rt, sink| {
+            let ctx = context(&client, &me, false).reporting_to(sink);
             let report = rt.block_on(pi_engine::push::resume(&ctx, ws))?;
             match report {
                 Some(report) => PushOutcomeDto::new(&PushOutcome::Pushed(report), &names_of(ws)),
@@ -30,7 +32,6 @@ impl Session {
         })
         .await?;
         inner.undo.clear();
-        step(progress, 2, 2, "Done");
         Ok(outcome)
     }
 

@@ -21,16 +21,8 @@ use crate::dto::{
 use crate::error::{ErrorCode, UiError};
 use crate::files::SavedConnection;
 
-/// Receives the steps of a running pull or push.
+/// Receives the steps of a running pull, push or resume.
 pub type Progress<'a> = &'a (dyn Fn(ProgressDto) + Send + Sync);
-
-pub(super) fn step(progress: Progress<'_>, step: u32, of: u32, message: impl Into<String>) {
-    progress(ProgressDto {
-        step,
-        of,
-        message: message.into(),
-    });
-}
 
 impl Session {
     /// Targetprocess → the plan: commits the planner's unsaved edits, fetches the team's plan and
@@ -42,10 +34,9 @@ impl Session {
     ) -> Result<PullResultDto, UiError> {
         let mut inner = self.inner.lock().await;
         let (client, me, dir) = self.engine(&mut inner).await?;
-        step(progress, 1, 2, "Reading the team's plan from Targetprocess");
         let users_from = client.clone();
-        let result = in_workspace(dir, move |ws, rt| {
-            let ctx = context(&client, &me, unattended);
+        let result = in_workspace_reporting(dir, progress, move |ws, rt, sink| {
+            let ctx = context(&client, &me, unattended).reporting_to(sink);
             let report = rt.block_on(pi_engine::pull(&ctx, ws, &PullOptions::default()))?;
             Ok(PullResultDto::from(&report))
         })
@@ -54,7 +45,6 @@ impl Session {
             super::edit::refresh_users_quietly(&users_from, &path).await;
         }
         inner.undo.clear();
-        step(progress, 2, 2, pulled_words(&result));
         Ok(result)
     }
 
@@ -88,32 +78,12 @@ impl Session {
     ) -> Result<PushOutcomeDto, UiError> {
         let mut inner = self.inner.lock().await;
         let (client, me, dir) = self.engine(&mut inner).await?;
-        let (c, m) = (client.clone(), me.clone());
-        let preview = in_workspace(dir.clone(), move |ws, rt| dry_run(&c, &m, ws, rt)).await?;
-        let planned = match &preview {
-            PushOutcome::Preview { ops } => ops.len(),
-            _ => 0,
-        };
-        let without = if override_reason.is_some() {
-            " without the approvals"
-        } else {
-            ""
-        };
-        step(
-            progress,
-            1,
-            2,
-            format!(
-                "Sending {} to Targetprocess{without}",
-                crate::words::changes(planned)
-            ),
-        );
         let opts = PushOptions {
             dry_run: false,
             yes: confirm_deletes,
         };
-        let outcome = in_workspace(dir, move |ws, rt| {
-            let ctx = context(&client, &me, false);
+        let outcome = in_workspace_reporting(dir, progress, move |ws, rt, sink| {
+            let ctx = context(&client, &me, false).reporting_to(sink);
             let reason = override_reason.as_deref();
             let outcome = rt.block_on(pi_engine::push_overriding(&ctx, ws, opts, reason))?;
             PushOutcomeDto::new(&outcome, &names_of(ws))
@@ -122,48 +92,42 @@ impl Session {
         if matches!(outcome, PushOutcomeDto::Pushed { .. }) {
             inner.undo.clear();
         }
-        step(progress, 2, 2, "Done");
         Ok(outcome)
     }
 
     /// The unresolved conflicts of the last pull.
     pub async fn conflicts(&self) -> Result<Vec<ConflictDto>, UiError> {
         let inner = self.inner.lock().await;
-        let ws = open_workspace(&inner)?;
-        Ok(stored_conflicts(&ws)?
-            .iter()
-            .map(ConflictDto::from)
-            .collect())
+        in_workspace(workspace_dir(&inner)?, |ws, _| open_conflicts(ws)).await
     }
 
     /// Settles one conflict; returns the ones left.
     pub async fn resolve(&self, req: ResolveRequest) -> Result<Vec<ConflictDto>, UiError> {
         let mut inner = self.inner.lock().await;
-        let ws = open_workspace(&inner)?;
         let me = identity_of(&inner.settings)?;
         let entity: EntityId = req.entity.parse().map_err(|_| bad_conflict())?;
         let field = req.field.as_deref().map(parse_field).transpose()?;
-        let conflict = stored_conflicts(&ws)?
-            .into_iter()
-            .find(|c| c.entity == entity && c.field == field)
-            .ok_or_else(bad_conflict)?;
-        let resolution = resolution(&req.choice, &conflict)?;
-        let selector = Selector {
-            entity: Some(entity),
-            field,
-        };
-        settle(&me, &ws, &selector, &resolution)?;
+        let left = in_workspace(workspace_dir(&inner)?, move |ws, _| {
+            let conflict = stored_conflicts(ws)?
+                .into_iter()
+                .find(|c| c.entity == entity && c.field == field)
+                .ok_or_else(bad_conflict)?;
+            let resolution = resolution(&req.choice, &conflict)?;
+            let selector = Selector {
+                entity: Some(entity),
+                field,
+            };
+            settle(&me, ws, &selector, &resolution)?;
+            open_conflicts(ws)
+        })
+        .await?;
         inner.undo.clear();
-        Ok(stored_conflicts(&ws)?
-            .iter()
-            .map(ConflictDto::from)
-            .collect())
+        Ok(left)
     }
 
     /// Settles every conflict the same way (keep mine or keep theirs).
     pub async fn resolve_all(&self, choice: ChoiceDto) -> Result<Vec<ConflictDto>, UiError> {
         let mut inner = self.inner.lock().await;
-        let ws = open_workspace(&inner)?;
         let me = identity_of(&inner.settings)?;
         let resolution = match choice {
             ChoiceDto::KeepMine => Resolution::KeepLocal,
@@ -176,12 +140,13 @@ impl Session {
                 .hint("Settle the others one by one."));
             }
         };
-        settle(&me, &ws, &Selector::default(), &resolution)?;
+        let left = in_workspace(workspace_dir(&inner)?, move |ws, _| {
+            settle(&me, ws, &Selector::default(), &resolution)?;
+            open_conflicts(ws)
+        })
+        .await?;
         inner.undo.clear();
-        Ok(stored_conflicts(&ws)?
-            .iter()
-            .map(ConflictDto::from)
-            .collect())
+        Ok(left)
     }
 
     /// Signs off the change set a push would send now in the planner's name, with a comment.
@@ -338,6 +303,20 @@ pub(super) fn context<'a>(
     }
 }
 
+/// A context that tells `sink` each step.
+pub(super) trait ReportingTo<'a> {
+    fn reporting_to(self, sink: pi_engine::ProgressSink<'a>) -> Self;
+}
+
+impl<'a> ReportingTo<'a> for Context<'a> {
+    fn reporting_to(self, sink: pi_engine::ProgressSink<'a>) -> Self {
+        Context {
+            progress: Some(sink),
+            ..self
+        }
+    }
+}
+
 pub(super) fn workspace_dir(inner: &Inner) -> Result<PathBuf, UiError> {
     let path = plan_path(&inner.settings)?;
     Ok(path
@@ -345,19 +324,27 @@ pub(super) fn workspace_dir(inner: &Inner) -> Result<PathBuf, UiError> {
         .map_or_else(|| path.clone(), Path::to_path_buf))
 }
 
-fn open_workspace(inner: &Inner) -> Result<Workspace, UiError> {
-    Ok(Workspace::open(&workspace_dir(inner)?)?)
-}
-
-/// Runs `f` on the workspace in `dir` on a blocking thread: the repository handle may not be
-/// shared between threads, so engine futures that hold it are driven there with `Handle::block_on`.
+/// Runs `f` on the workspace in `dir` on a blocking thread (decision 0016): the repository
+/// handle may not be shared between threads, so an engine future that borrows the workspace is
+/// not `Send` and is driven there with `Handle::block_on`. With [`blocking`], the only place
+/// the app leaves the runtime.
 pub(super) async fn in_workspace<T, F>(dir: PathBuf, f: F) -> Result<T, UiError>
 where
     T: Send + 'static,
     F: FnOnce(&Workspace, &tokio::runtime::Handle) -> Result<T, UiError> + Send + 'static,
 {
+    blocking(move |rt| f(&Workspace::open(&dir)?, rt)).await
+}
+
+/// Runs `f`, which works on git repositories or drives an engine future that does, on a
+/// blocking thread, with the runtime's handle for the engine's futures.
+pub(super) async fn blocking<T, F>(f: F) -> Result<T, UiError>
+where
+    T: Send + 'static,
+    F: FnOnce(&tokio::runtime::Handle) -> Result<T, UiError> + Send + 'static,
+{
     let rt = tokio::runtime::Handle::current();
-    tokio::task::spawn_blocking(move || f(&Workspace::open(&dir)?, &rt))
+    tokio::task::spawn_blocking(move || f(&rt))
         .await
         .map_err(|_| {
             UiError::new(
@@ -366,6 +353,42 @@ where
             )
             .hint("Try again; your edits are kept in the plan file.")
         })?
+}
+
+/// [`in_workspace`] for an engine operation that reports its steps: `f` gets a sink for the
+/// engine's [`pi_engine::Progress`], and each step reaches `progress` (on this task, in order)
+/// while the operation runs.
+pub(super) async fn in_workspace_reporting<T, F>(
+    dir: PathBuf,
+    progress: Progress<'_>,
+    f: F,
+) -> Result<T, UiError>
+where
+    T: Send + 'static,
+    F: FnOnce(
+            &Workspace,
+            &tokio::runtime::Handle,
+            pi_engine::ProgressSink<'_>,
+        ) -> Result<T, UiError>
+        + Send
+        + 'static,
+{
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<pi_engine::Progress>();
+    let work = in_workspace(dir, move |ws, rt| {
+        let sink = move |step: pi_engine::Progress| {
+            // The receiver lives until the operation ends; nothing is lost before that.
+            let _ = tx.send(step);
+        };
+        f(ws, rt, &sink)
+    });
+    let forward = async {
+        // Ends when the operation's closure (holding the sender) is done.
+        while let Some(step) = rx.recv().await {
+            progress(ProgressDto::from(&step));
+        }
+    };
+    let (result, ()) = tokio::join!(work, forward);
+    result
 }
 
 fn dry_run(
@@ -379,6 +402,13 @@ fn dry_run(
         yes: false,
     };
     Ok(rt.block_on(pi_engine::push(&context(client, me, false), ws, opts))?)
+}
+
+fn open_conflicts(ws: &Workspace) -> Result<Vec<ConflictDto>, UiError> {
+    Ok(stored_conflicts(ws)?
+        .iter()
+        .map(ConflictDto::from)
+        .collect())
 }
 
 fn stored_conflicts(ws: &Workspace) -> Result<Vec<Conflict>, UiError> {
@@ -403,19 +433,6 @@ fn settle(
         )
         .hint("\"Keep both\" works for texts and lists only; choose another way.")),
         Err(e) => Err(e.into()),
-    }
-}
-
-fn pulled_words(r: &PullResultDto) -> String {
-    use crate::words::{changes, count};
-    match (r.from_tp.len(), r.conflicts.len()) {
-        (0, 0) if !r.tp_changed => "Targetprocess had no changes".to_owned(),
-        (n, 0) => format!("{} from Targetprocess", changes(n)),
-        (n, c) => format!(
-            "{} from Targetprocess, {}",
-            changes(n),
-            count(c, "conflict", "conflicts")
-        ),
     }
 }
 

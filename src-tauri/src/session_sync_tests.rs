@@ -3,16 +3,17 @@ use std::sync::Mutex;
 use super::*;
 use crate::dto::{IdentityDto, OpenRequest, PlanView};
 
-use crate::session_fixture::demo_with_plan;
+use crate::session_fixture::{demo_with_plan, demo_with_plan_where};
 
-/// Collects progress messages.
-fn recorder() -> (Arc<Mutex<Vec<String>>>, impl Fn(ProgressDto) + Send + Sync) {
+/// Collects the progress steps.
+fn recorder() -> (
+    Arc<Mutex<Vec<ProgressDto>>>,
+    impl Fn(ProgressDto) + Send + Sync,
+) {
     let seen = Arc::new(Mutex::new(Vec::new()));
     let sink = seen.clone();
     (seen, move |p: ProgressDto| {
-        sink.lock()
-            .expect("not poisoned")
-            .push(format!("{}/{} {}", p.step, p.of, p.message));
+        sink.lock().expect("not poisoned").push(p);
     })
 }
 
@@ -106,15 +107,65 @@ async fn an_edit_is_previewed_in_planner_words_then_pushed_with_progress() {
     assert_eq!(summary.sent.len(), 1);
     assert!(summary.refused.is_empty());
     assert_eq!(effort_in_sim(&f.session, id).await, before + 8.0);
-    assert_eq!(
-        *seen.lock().expect("not poisoned"),
-        vec![
-            "1/2 Sending 1 change to Targetprocess".to_owned(),
-            "2/2 Done".to_owned()
-        ]
+    let steps = seen.lock().expect("not poisoned").clone();
+    assert_eq!(steps.first(), Some(&ProgressDto::ReadingPlan), "{steps:?}");
+    assert!(
+        steps.contains(&ProgressDto::Sent { sent: 1, total: 1 }),
+        "{steps:?}"
     );
     let again = f.session.push_preview().await.expect("preview");
     assert_eq!(again, PushOutcomeDto::NothingToPush { resumed: 0 });
+}
+
+#[tokio::test]
+async fn a_push_reports_each_batch_sent_in_order_between_reading_and_committing() {
+    let (f, view) = demo_with_plan_where(|v| v.plan.objectives.len() >= 2).await;
+    let mut edited = view.plan.clone();
+    for o in &mut edited.objectives {
+        o.effort = Some(o.effort.unwrap_or(0.0) + 3.0);
+    }
+    let mut added = edited.objectives[0].clone();
+    added.id = None;
+    added.name = "Audit log export".into();
+    added.features.clear();
+    edited.objectives.push(added);
+    f.session.save_plan(edited).await.expect("saved");
+    let PushOutcomeDto::Preview { ops } = f.session.push_preview().await.expect("preview") else {
+        panic!("a preview")
+    };
+    let total = u32::try_from(ops.len()).expect("few");
+
+    let (seen, progress) = recorder();
+    let outcome = f.session.push(false, &progress).await.expect("pushed");
+    assert!(
+        matches!(outcome, PushOutcomeDto::Pushed { .. }),
+        "{outcome:?}"
+    );
+    let steps = seen.lock().expect("not poisoned").clone();
+    let sent: Vec<u32> = steps
+        .iter()
+        .filter_map(|s| match s {
+            ProgressDto::Sent { sent, total: t } => {
+                assert_eq!(*t, total, "every batch counts against the whole push");
+                Some(*sent)
+            }
+            _ => None,
+        })
+        .collect();
+    assert!(
+        sent.len() >= 2,
+        "the updates' batch and the create: {steps:?}"
+    );
+    assert!(sent.windows(2).all(|w| w[0] < w[1]), "in order: {sent:?}");
+    assert_eq!(sent.last(), Some(&total), "{steps:?}");
+    let at = |step: &ProgressDto| steps.iter().position(|s| s == step);
+    let first_sent = steps
+        .iter()
+        .position(|s| matches!(s, ProgressDto::Sent { .. }))
+        .expect("sent");
+    assert_eq!(at(&ProgressDto::ReadingPlan), Some(0), "{steps:?}");
+    assert!(at(&ProgressDto::Fetching).expect("fetching") < first_sent);
+    assert!(at(&ProgressDto::Committing).expect("committing") > first_sent);
 }
 
 #[tokio::test]
@@ -173,12 +224,15 @@ async fn remote_change_then_pull_conflict_keep_mine_and_push() {
         ),
         ("Effort", format!("{mine} points").as_str(), "99 points")
     );
+    let steps = seen.lock().expect("not poisoned").clone();
     assert_eq!(
-        seen.lock()
-            .expect("not poisoned")
-            .last()
-            .map(String::as_str),
-        Some("2/2 0 changes from Targetprocess, 1 conflict")
+        &steps[..3],
+        &[
+            ProgressDto::ReadingPlan,
+            ProgressDto::Fetching,
+            ProgressDto::Merging
+        ],
+        "a pull reads, fetches, then merges"
     );
     let blocked = f.session.push_preview().await.expect("blocked");
     assert_eq!(blocked, PushOutcomeDto::Blocked { conflicts: 1 });

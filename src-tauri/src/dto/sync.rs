@@ -12,14 +12,42 @@ use ts_rs::TS;
 use super::refused::{Names, RefusedDto, op_words, refused};
 use super::{ConnectionDto, IdentityDto};
 
-/// One step of a running pull or push, sent through a channel while it runs.
+/// One step of a running pull, push or resume as the engine reports it (`pi_engine::Progress`),
+/// sent through a channel as it begins; the UI words it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct ProgressDto {
-    /// 1-based number of this step.
-    pub step: u32,
-    pub of: u32,
-    pub message: String,
+#[serde(tag = "step", rename_all = "camelCase")]
+pub enum ProgressDto {
+    /// Reading the plan file and the last pulled state.
+    ReadingPlan,
+    /// Reading the team's plan (or the changed items) from Targetprocess.
+    Fetching,
+    /// Merging Targetprocess's state with the plan, field by field.
+    Merging,
+    /// `sent` of the push's `total` changes are sent (after each batch and each change sent
+    /// alone).
+    Sent { sent: u32, total: u32 },
+    /// Committing the result to the plan's history.
+    Committing,
+    /// Sharing the result through the git remote.
+    Publishing,
+}
+
+impl From<&pi_engine::Progress> for ProgressDto {
+    fn from(p: &pi_engine::Progress) -> Self {
+        use pi_engine::Progress as P;
+        let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        match p {
+            P::ReadingPlan => Self::ReadingPlan,
+            P::Fetching => Self::Fetching,
+            P::Merging => Self::Merging,
+            P::Sent { sent, total } => Self::Sent {
+                sent: count(*sent),
+                total: count(*total),
+            },
+            P::Committing => Self::Committing,
+            P::Publishing => Self::Publishing,
+        }
+    }
 }
 
 /// One planned write to Targetprocess (one change), in planner words: one line per field changed,
@@ -238,8 +266,36 @@ impl PushOutcomeDto {
             PushOutcome::AwaitingApproval { status } => {
                 return Err(crate::error::awaiting_approval(status));
             }
+            PushOutcome::BlockedByValidation { findings } => {
+                return Err(blocked_by_validation(findings));
+            }
         })
     }
+}
+
+/// A push the plan's validation errors stopped: the first error, located, and how many there are.
+fn blocked_by_validation(findings: &[pi_engine::push::BlockingFinding]) -> crate::error::UiError {
+    use crate::error::{ErrorCode, UiError};
+    let first = findings.first().map_or_else(String::new, |f| {
+        let on = f
+            .item_name
+            .as_deref()
+            .map(|n| format!(" on \"{n}\""))
+            .unwrap_or_default();
+        format!(
+            " {}{on} (line {}).",
+            f.message.trim_end_matches('.'),
+            f.line
+        )
+    });
+    UiError::new(
+        ErrorCode::InvalidInput,
+        format!(
+            "Nothing was sent: the plan has {} to fix first.{first}",
+            crate::words::count(findings.len(), "error", "errors")
+        ),
+    )
+    .hint("Fix the plan's errors shown in the editor, then push again.")
 }
 
 fn outcome_ops(o: &PushOutcome) -> Vec<&Op> {

@@ -24,6 +24,7 @@ import { ErrorAlert } from "../ErrorAlert";
 import type { ApprovalDto, ApprovalsStatusDto, PushOutcomeDto } from "../ipc";
 import { changes } from "../plural";
 import { OpList } from "../sync/OpList";
+import { progressWords } from "../sync/SyncProgress";
 import { useApprovalsStatus, useApprove, usePushOverride } from "./hooks";
 
 /** "24 Nov 2026, 09:15" in the planner's locale; the raw text when it is not a time. */
@@ -157,7 +158,7 @@ function OverrideForm({ status, push }: { status: ApprovalsStatusDto; push: Over
           </Button>
           {push.isPending && push.progress && (
             <Text size="xs" c="dimmed">
-              {push.progress.message}
+              {progressWords(push.progress)}
             </Text>
           )}
         </Group>

@@ -2,7 +2,7 @@
 // the result summary, "Targetprocess changed since your last pull" with a pull offered,
 // deletions that need an explicit confirm, and the ways out of a push that did not go through
 // (refused changes, an interrupted push, a failure to retry).
-import { Alert, Badge, Button, Checkbox, Group, List, Loader, Modal, Progress, Stack, Text } from "@mantine/core";
+import { Alert, Badge, Button, Checkbox, Group, List, Loader, Modal, Stack, Text } from "@mantine/core";
 import { useRef, useState } from "react";
 
 import { ErrorAlert } from "../ErrorAlert";
@@ -11,6 +11,7 @@ import { changes } from "../plural";
 import { usePull, usePush, usePushPreview, useResume, useSyncStatus } from "./hooks";
 import { OpList } from "./OpList";
 import { InterruptedPush, NextStep, RefusedChanges } from "./Recovery";
+import { SyncProgress } from "./SyncProgress";
 
 function PullSummary({ result }: { result: PullResultDto }) {
   if (result.conflicts.length > 0) return null;
@@ -112,14 +113,7 @@ function PushDialog({
             data-autofocus
           />
         )}
-        {pushing && (
-          <Stack gap={2} data-testid="push-dialog-progress">
-            <Progress value={progress ? (progress.step / progress.of) * 100 : 10} size="sm" animated />
-            <Text size="xs" c="dimmed" role="status">
-              {progress?.message ?? "Connecting to Targetprocess"}
-            </Text>
-          </Stack>
-        )}
+        {pushing && <SyncProgress progress={progress} waiting="Connecting to Targetprocess…" testId="push-dialog-progress" />}
         <Group justify="flex-end">
           <Button variant="default" onClick={onClose} disabled={pushing}>
             Cancel
@@ -204,14 +198,7 @@ export function SyncBar({ onConflicts, onSignoff }: { onConflicts: () => void; o
           </Badge>
         )}
       </Group>
-      {progress && (
-        <Stack gap={2} data-testid="sync-progress">
-          <Progress value={(progress.step / progress.of) * 100} size="sm" animated />
-          <Text size="xs" c="dimmed">
-            {progress.message}
-          </Text>
-        </Stack>
-      )}
+      {progress && <SyncProgress progress={progress} waiting="" testId="sync-progress" />}
       {shown === "pull" && pull.data && <PullSummary result={pull.data} />}
       {shown === "pull" && <ErrorAlert error={pull.error} title="Pull failed" />}
       {shown === "pull" && <NextStep error={pull.error} onRetry={doPull} onResume={doResume} busy={busy} />}

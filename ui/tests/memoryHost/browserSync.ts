@@ -243,7 +243,9 @@ export function browserSync(state: SyncState) {
           message: `A push was interrupted before Targetprocess confirmed ${changes(unfinished)}.`,
           hints: ["Finish the interrupted push, then pull again.", "Nothing is lost: your edits stay in the plan."],
         });
-      onProgress({ step: 1, of: 2, message: "Reading the team's plan from Targetprocess" });
+      onProgress({ step: "readingPlan" });
+      onProgress({ step: "fetching" });
+      onProgress({ step: "merging" });
       const fromTp: string[] = [];
       const merged = structuredClone(local);
       for (const o of merged.objectives) {
@@ -263,11 +265,7 @@ export function browserSync(state: SyncState) {
       const changed = JSON.stringify(tp) !== JSON.stringify(base);
       base = structuredClone(tp);
       state.setPlan(merged);
-      onProgress({
-        step: 2,
-        of: 2,
-        message: `${changes(fromTp.length)} from Targetprocess, ${conflicts.length === 1 ? "1 conflict" : `${conflicts.length} conflicts`}`,
-      });
+      onProgress({ step: "committing" });
       const result = { fromTp, local: 0, conflicts: conflicts.map(toDto), tpChanged: changed };
       if (conflicts.length > 0)
         this.announce({ view: "conflicts", title: `${conflicts.length === 1 ? "1 conflict" : `${conflicts.length} conflicts`} in your plan`, body: "Open PI Planner to choose." });
@@ -297,7 +295,8 @@ export function browserSync(state: SyncState) {
             stale.push(`${label(key)} of "${o.name}" is now ${words(key, r[key])} in Targetprocess`);
       }
       if (stale.length > 0) return { kind: "remoteChanged", stale };
-      onProgress({ step: 1, of: 2, message: `Sending ${changes(first.ops.length)} to Targetprocess` });
+      onProgress({ step: "readingPlan" });
+      onProgress({ step: "fetching" });
       if (cutNextPush) {
         cutNextPush = false;
         unfinished = first.ops.length;
@@ -330,7 +329,8 @@ export function browserSync(state: SyncState) {
         reason: why,
       }));
       unfinished = 0;
-      onProgress({ step: 2, of: 2, message: "Done" });
+      onProgress({ step: "sent", sent: all.length, total: all.length });
+      onProgress({ step: "committing" });
       const sent = all.filter((p) => !refusal(p)).map((p) => p.dto);
       return {
         kind: "pushed",
@@ -341,7 +341,7 @@ export function browserSync(state: SyncState) {
     resume(onProgress: (p: ProgressDto) => void): PushOutcomeDto {
       const local = state.plan();
       if (unfinished === 0 || !local) return { kind: "nothingToPush", resumed: 0 };
-      onProgress({ step: 1, of: 2, message: "Finishing the interrupted push" });
+      onProgress({ step: "fetching" });
       return this.send(local, onProgress);
     },
     /** "Discard this change": the item, or its fields, as Targetprocess had it at the last sync. */

@@ -101,11 +101,7 @@ field: string | null, message: string, };
 
 export type SeverityDto = "error" | "warning";
 
-export type ProgressDto = { 
-/**
- * 1-based number of this step.
- */
-step: number, of: number, message: string, };
+export type ProgressDto = { "step": "readingPlan" } | { "step": "fetching" } | { "step": "merging" } | { "step": "sent", sent: number, total: number, } | { "step": "committing" } | { "step": "publishing" };
 
 export type OpDto = { lines: Array<string>, 
 /**
