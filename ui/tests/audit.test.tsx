@@ -1,27 +1,24 @@
 import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import { describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 
-import { browserClient, demoPlan, type BrowserClient } from "./memoryHost";
+import type { AuditEventDto, PlanDto } from "../src/ipc";
+import { openPlanApp } from "./fakeClient";
+import { demoPlan } from "./memoryHost";
 import { renderApp } from "./render";
 
 const plan = () =>
   demoPlan({ id: 1, name: "Platform ART" }, { id: 11, name: "PI-1/26" }, { id: 101, name: "Platform Eco" });
 
-/** Two approvals by Bo and Cy of Ann's edit, then Ann's push. */
-async function approvedAndPushed(): Promise<BrowserClient> {
-  const client = browserClient({ plan: plan(), approvals: { required: 2, selfApproval: false } });
-  const p = (await client.planGet()).plan;
-  p.objectives[0]!.effort = 13;
-  await client.planSave(p);
-  await client.identitySave({ name: "Bo Owner", email: "bo@example.com" });
-  await client.approve("Checked with the PO");
-  await client.identitySave({ name: "Cy Lead", email: "cy@example.com" });
-  await client.approve("");
-  await client.identitySave({ name: "Ann Planner", email: "ann@example.com" });
-  await client.syncPush(false, () => {});
-  return client;
-}
+/** The app's audit trail, oldest first: Bo's and Cy's approvals of Ann's edit, then her push. */
+const TRAIL: AuditEventDto[] = [
+  { at: "2026-03-02T09:00:00Z", kind: "approval", who: "Bo Owner <bo@example.com>", change: "sha256:ab12", summary: "Approved", note: "Checked with the PO", sent: [] },
+  { at: "2026-03-02T09:05:00Z", kind: "approval", who: "Cy Lead <cy@example.com>", change: "sha256:ab12", summary: "Approved", note: null, sent: [] },
+  { at: "2026-03-02T09:10:00Z", kind: "push", who: "Ann Planner <ann@example.com>", change: null, summary: "Pushed 1 change", note: null, sent: ['Effort 8 points → 13 points on "Self-service sign-up"'] },
+];
+
+/** The plan open, with TRAIL as its audit trail. */
+const approvedAndPushed = () => openPlanApp(plan()).answer("audit_trail", TRAIL);
 
 async function openAudit() {
   const user = userEvent.setup();
@@ -32,7 +29,7 @@ async function openAudit() {
 
 describe("audit view", () => {
   it("lists approvals and the push newest first, and a push opens to show what was sent", async () => {
-    renderApp(await approvedAndPushed());
+    renderApp(approvedAndPushed().client);
     const user = await openAudit();
     const rows = screen.getAllByTestId("audit-row");
     expect(rows.map((r) => r.getAttribute("data-kind"))).toEqual(["push", "approval", "approval"]);
@@ -44,7 +41,7 @@ describe("audit view", () => {
   });
 
   it("filters by kind", async () => {
-    renderApp(await approvedAndPushed());
+    renderApp(approvedAndPushed().client);
     const user = await openAudit();
     await user.click(screen.getByText("Approvals"));
     await waitFor(() => expect(screen.getAllByTestId("audit-row")).toHaveLength(2));
@@ -54,42 +51,57 @@ describe("audit view", () => {
     expect(screen.queryAllByTestId("audit-row")).toHaveLength(0);
   });
 
-  it("exports CSV and JSON and says where the file is", async () => {
-    const client = await approvedAndPushed();
-    const spy = vi.spyOn(client, "auditExport");
-    renderApp(client);
+  it("exports CSV and JSON and says where the app saved the file", async () => {
+    const app = approvedAndPushed().answer("audit_export", ({ format }) => ({
+      path: `/home/ann/Downloads/audit-pi-1-26-platform-eco.${String(format)}`,
+      events: 3,
+    }));
+    renderApp(app.client);
     const user = await openAudit();
     await user.click(screen.getByRole("button", { name: "Export CSV" }));
     const result = await screen.findByTestId("export-result");
-    expect(spy).toHaveBeenCalledWith("csv");
-    expect(result.textContent).toMatch(/3 events saved to Downloads\/audit-[a-z0-9]+\.csv/);
-    const csv = client.downloaded[0]!.text.split("\r\n");
-    expect(csv[0]).toBe("at,kind,actor,change,summary,note,sent");
-    expect(csv[1]).toContain(",approval,Bo Owner <bo@example.com>,");
+    expect(result.textContent).toContain("3 events saved to /home/ann/Downloads/audit-pi-1-26-platform-eco.csv");
     await user.click(screen.getByRole("button", { name: "Export JSON" }));
-    await waitFor(() => expect(spy).toHaveBeenLastCalledWith("json"));
-    await waitFor(() => expect(client.downloaded).toHaveLength(2));
-    expect(JSON.parse(client.downloaded[1]!.text)).toHaveLength(3);
+    await waitFor(() => expect(screen.getByTestId("export-result").textContent).toMatch(/\.json$/));
+    const exports = app.calls.filter((c) => c.command === "audit_export").map((c) => c.args);
+    expect(exports).toEqual([{ format: "csv" }, { format: "json" }]);
   });
 });
 
 describe("new from template", () => {
-  it("adds an objective with its features from a template and a feature under the objective", async () => {
-    const client = browserClient({ plan: plan() });
+  it("adds an objective from a template and a feature under it, as the app answers", async () => {
+    const app = openPlanApp(plan());
+    app.answer("templates_list", { objectives: ["enablement", "tech-debt"], features: ["spike"] });
+    // The app adds the template's items and saves; here, its answer.
+    app.answer("template_add", ({ req }) => {
+      const { template, objective } = req as { template: string; objective: string | null };
+      const next: PlanDto = app.saved();
+      if (objective === null) {
+        const base = next.objectives[0]!;
+        next.objectives.push({ ...base, id: "new:t1", name: "Platform enablement", features: [{ ...base.features[0]!, id: "new:t2", name: "Spike" }] });
+      } else {
+        const target = next.objectives.find((o) => o.id === objective)!;
+        target.features.push({ ...target.features[0]!, id: "new:t3", name: template === "spike" ? "Spike" : template });
+      }
+      const view = { plan: next, findings: [], statuses: { objective: [], feature: [] }, planFile: "/plans/plan.md", canUndo: true };
+      app.answer("plan_get", view);
+      return view;
+    });
     const user = userEvent.setup();
-    renderApp(client);
+    renderApp(app.client);
     const buttons = await screen.findAllByRole("button", { name: "New from template" });
     await user.click(buttons[0]!);
     await user.click(await screen.findByRole("menuitem", { name: "enablement" }));
-    await waitFor(async () => expect((await client.planGet()).plan.objectives).toHaveLength(4));
-    const added = (await client.planGet()).plan.objectives[3]!;
-    expect(added.name).toBe("Platform enablement");
-    expect(added.features.map((f) => f.name)).toEqual(["Spike", "Rollout"]);
     expect(((await screen.findByRole("textbox", { name: /^Name/ })) as HTMLInputElement).value).toBe("Platform enablement");
+    expect(app.calls.find((c) => c.command === "template_add")?.args).toEqual({ req: { template: "enablement", objective: null, name: null } });
 
     const featureMenu = screen.getAllByRole("button", { name: "New from template" })[1]!;
     await user.click(featureMenu);
     await user.click(await screen.findByRole("menuitem", { name: "spike" }));
-    await waitFor(async () => expect((await client.planGet()).plan.objectives[3]!.features).toHaveLength(3));
+    await waitFor(() =>
+      expect(app.calls.filter((c) => c.command === "template_add").map((c) => c.args)[1]).toEqual({
+        req: { template: "spike", objective: "new:t1", name: null },
+      }),
+    );
   });
 });
