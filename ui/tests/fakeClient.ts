@@ -8,13 +8,17 @@ import {
   type PlanDto,
   type PlanView,
   type PlannerClient,
+  type ProgressDto,
   type SyncEventDto,
   type UiError,
 } from "../src/ipc";
 
 type Args = Record<string, unknown>;
-/** A command's answer: data, or a function of the command's arguments giving it. */
-type Answer = ((args: Args) => unknown) | object | string | number | boolean | null;
+/**
+ * A command's answer: data, or a function of the command's arguments (and, for a pull or push,
+ * the UI's progress listener) giving it, or a promise of it.
+ */
+type Answer = ((args: Args, onProgress: (p: ProgressDto) => void) => unknown) | object | string | number | boolean | null;
 
 export interface FakeApp {
   client: PlannerClient;
@@ -33,14 +37,14 @@ export function fakeApp(answers: Record<string, Answer> = {}): FakeApp {
   const errors = new Map<string, UiError>();
   const handlers = new Set<(e: SyncEventDto) => void>();
   const calls: FakeApp["calls"] = [];
-  const call = async <T,>(command: string, args: Args = {}): Promise<T> => {
+  const call = async <T,>(command: string, args: Args = {}, onProgress?: (p: ProgressDto) => void): Promise<T> => {
     calls.push({ command, args });
     await Promise.resolve();
     const error = errors.get(command);
     if (error) throw new ClientError(error);
     if (!table.has(command)) throw new Error(`the test set no answer for ${command}`);
     const answer = table.get(command);
-    return (typeof answer === "function" ? answer(args) : structuredClone(answer)) as T;
+    return (typeof answer === "function" ? await answer(args, onProgress ?? (() => {})) : structuredClone(answer)) as T;
   };
   const fake: FakeApp = {
     client: commandClient(call, (handler) => {
