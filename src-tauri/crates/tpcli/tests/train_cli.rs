@@ -109,7 +109,9 @@ fn train_status_and_report_list_every_team_with_its_conflict_and_validation_erro
     conflict_in(&bench, &teams[0].1, &teams[0].2);
     invalid_effort(&teams[1].1, &teams[1].2);
     // The clean team pushes a change: its last push is Jane's.
-    edit_plan(&teams[2].2, |p| p.objectives[0].effort = pi_model::Effort::new(17.0));
+    edit_plan(&teams[2].2, |p| {
+        p.objectives[0].effort = pi_model::Effort::new(17.0)
+    });
     bench.ok(&["plan", "push", "--repo", teams[2].1.to_str().unwrap()]);
     let requests = bench.sim.control().request_log().len();
 
@@ -131,7 +133,12 @@ fn train_status_and_report_list_every_team_with_its_conflict_and_validation_erro
     assert_eq!(c["conflicts"].as_array().unwrap().len(), 0);
     assert_eq!(c["last_push"]["who"], "Jane Doe <jane@example.com>", "{c}");
     assert!(a["last_push"].is_null(), "never pushed: {a}");
-    assert!(a["last_pull"]["who"].as_str().unwrap().starts_with("Targetprocess"));
+    assert!(
+        a["last_pull"]["who"]
+            .as_str()
+            .unwrap()
+            .starts_with("Targetprocess")
+    );
     for r in rows {
         assert!(r["last_pull"]["at"].is_string(), "{r}");
         assert_eq!(r["approvals"]["state"], "not_required");
@@ -294,10 +301,15 @@ fn push_and_sync_all_stop_at_validation_errors_unless_overridden() {
     ]);
     assert_eq!(out.status.code(), Some(1));
     let report = json(&String::from_utf8_lossy(&out.stdout));
-    assert_eq!(
-        report["plans"][0]["push"]["result"], "blocked_by_validation",
-        "{report}"
-    );
+    let name = dir.file_name().unwrap().to_str().unwrap();
+    let ours = report["plans"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["dir"].as_str().unwrap().ends_with(name))
+        .unwrap();
+    assert_eq!(ours["push"]["result"], "blocked_by_validation", "{report}");
+    assert_eq!(ours["exit_code"], 1);
 
     bench.ok(&[
         "plan",
