@@ -152,6 +152,42 @@ impl Drop for Lease<'_> {
     }
 }
 
+/// The plan's lease as this clone last fetched it (`refs/pi/lease/<plan>` of the remote), for a
+/// health check: who holds it until when, and whether that is this clone.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+pub struct LeaseState {
+    /// Taken and not given back (it may have ended: compare `until` with the time).
+    pub held: bool,
+    /// Who took it last: `Name <email>`.
+    pub by: String,
+    pub at: DateTime<Utc>,
+    pub until: DateTime<Utc>,
+    /// The holder is this clone (a stopped push or resume of its own).
+    pub mine: bool,
+}
+
+/// The lease's last entry as fetched; `None` without a remote or before the first push.
+/// Reads only: nothing is fetched or written.
+pub fn last_seen(ws: &Workspace) -> Result<Option<LeaseState>> {
+    if !has_origin(&ws.repo) {
+        return Ok(None);
+    }
+    let upstream = remote_pi_ref(ORIGIN, &ws.names.lease_ref());
+    let Some(entry) = ws.repo.last_entry(&upstream)? else {
+        return Ok(None);
+    };
+    let entry: Entry = serde_json::from_slice(&entry.data).map_err(state_error)?;
+    let mine = std::fs::read_to_string(ws.repo.git_dir().join("pi-planner").join("clone-id"))
+        .is_ok_and(|id| id.trim() == entry.holder);
+    Ok(Some(LeaseState {
+        held: entry.state == State::Held,
+        by: entry.by,
+        at: entry.at,
+        until: entry.until,
+        mine,
+    }))
+}
+
 /// This clone's lasting name in leases: made once from its folder, the person and the time, and
 /// kept in `.git/pi-planner/clone-id`.
 fn clone_id(ctx: &Context<'_>, ws: &Workspace) -> Result<String> {

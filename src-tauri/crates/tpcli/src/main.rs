@@ -7,8 +7,11 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod auth;
+mod backup;
+mod doctor;
 mod errors;
 mod files;
+mod gitcli;
 mod logging;
 mod output;
 mod plan;
@@ -34,8 +37,10 @@ const EXIT_CODES: &str = "\
 Exit codes:
   0  success (validate: no errors; pull: merged cleanly; push: pushed or nothing to push)
   1  the command ran and found something to act on: validation errors, conflicts, Targetprocess
-     changed since your last pull, deletions to confirm, an operation refused by Targetprocess
-  2  bad usage, or input that cannot be read or parsed, or a Targetprocess or git error";
+     changed since your last pull, deletions to confirm, an operation refused by Targetprocess,
+     an interrupted push, a check of `tpcli doctor` that failed
+  2  bad usage, or input that cannot be read or parsed, or a Targetprocess or git error
+Every error code with its cause and fix: docs/operations/troubleshooting.md";
 
 #[derive(Debug, Parser)]
 #[command(
@@ -53,7 +58,7 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Work with a team's plan: init, pull, push, sync-all, status, resolve, rollback, resume, log, validate, show, migrate, merge-file.
+    /// Work with a team's plan: init, pull, push, sync-all, status, resolve, rollback, resume, log, stats, backup, restore, validate, show, migrate, merge-file.
     Plan(plan::PlanArgs),
     /// Run the local Targetprocess and Jira simulator with demo data and fault injection.
     Sim(sim::SimArgs),
@@ -61,6 +66,9 @@ enum Command {
     Auth(auth::AuthArgs),
     /// Look at the Targetprocess account: discover its names and workflows (schema).
     Tp(tp::TpArgs),
+    /// Check that this clone can sync: account, token, schema, clock, remote, keychain, disk,
+    /// lock, lease, unfinished pushes, conflicts; one line each with a fix.
+    Doctor(doctor::DoctorArgs),
     /// Print the JSON Schema of a command's `--json` output (docs/json-output.md).
     #[command(hide = true)]
     JsonSchema(output::SchemaArgs),
@@ -80,6 +88,7 @@ fn main() -> ExitCode {
         Command::Sim(args) => sim::run(args),
         Command::Auth(args) => auth::run(args),
         Command::Tp(args) => tp::run(args),
+        Command::Doctor(args) => doctor::run(args),
         Command::JsonSchema(args) => output::run(args),
     };
     match result {

@@ -2,7 +2,9 @@
 //! (one test binary for the crate: each module is one former test file).
 
 mod approve_cli;
+mod backup_cli;
 mod diff_cli;
+mod doctor_cli;
 mod logging_cli;
 mod merge_file;
 mod merge_file_git;
