@@ -26,7 +26,7 @@ pub enum StatusKind {
 }
 
 /// One state of a workflow, as Targetprocess lists it (`EntityStates`).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct WorkflowState {
     pub name: String,
@@ -44,7 +44,7 @@ pub struct WorkflowState {
 /// The states of the account's team objective and feature workflows, in Targetprocess's order
 /// (by process, then by the state's position in its workflow), storable as JSON
 /// ([`Workflows::to_json`]).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct Workflows {
     pub objective: Vec<WorkflowState>,

@@ -28,7 +28,7 @@ use meta::{FieldMeta, Resource};
 use tree::Node;
 
 /// What discovery found.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Discovery {
     /// The proposed `[tp]` section: the configured one with every name discovery decided.
     pub schema: TpSchema,
@@ -41,7 +41,7 @@ pub struct Discovery {
 }
 
 /// One thing discovery decided (or could not), and why.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Finding {
     /// The `[tp]` key it decides, when it decides one.
     pub key: Option<String>,
@@ -52,7 +52,7 @@ pub struct Finding {
 }
 
 /// Where a finding was learned.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum FindingSource {
     /// `Index/meta` or a resource's own metadata.

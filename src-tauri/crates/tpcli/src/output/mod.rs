@@ -89,7 +89,7 @@ pub const OUTPUTS: &[Output] = &[
     output::<crate::plan::merge_file::Report>(&["plan", "merge-file"]),
     output::<views::MergeDriverView>(&["plan", "install-merge-driver"]),
     output::<views::AuthStatusView>(&["auth", "status"]),
-    output::<crate::doctor::Report>(&["doctor"]),
+    output::<crate::tp::schema::Report<'static>>(&["tp", "schema"]),
 ];
 
 /// The output of the command named by its words joined with `-` (e.g. `plan-push`).

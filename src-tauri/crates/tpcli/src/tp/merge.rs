@@ -13,7 +13,7 @@ use toml_edit::{DocumentMut, Item, Table, Value};
 use crate::files;
 
 /// What `--write` did.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct Merge {
     pub path: PathBuf,
     pub written: bool,
@@ -25,7 +25,7 @@ pub struct Merge {
 }
 
 /// A `[tp]` key whose value in the file differs from the account's.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct Conflict {
     pub key: String,
     pub file: String,

@@ -7,6 +7,7 @@ use anyhow::{Context, Result};
 use clap::Args;
 use pi_model::StatusKind;
 use pi_targetprocess::{Discovery, FindingSource};
+use schemars::JsonSchema;
 use serde::Serialize;
 
 use super::merge::{self, Merge};
@@ -51,11 +52,13 @@ pub struct SchemaArgs {
     json: bool,
 }
 
-#[derive(Debug, Serialize)]
-struct Report<'a> {
+/// `tpcli tp schema --json`.
+#[derive(Debug, Serialize, JsonSchema)]
+pub(crate) struct Report<'a> {
+    /// The account read.
     url: &'a str,
     discovery: &'a Discovery,
-    /// What --write did (absent without --write).
+    /// What --write did (`null` without --write).
     write: Option<&'a Merge>,
 }
 
