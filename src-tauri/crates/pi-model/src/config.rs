@@ -33,6 +33,22 @@ pub struct RepoConfig {
     pub metrics: MetricsConfig,
     /// Which events reach which channels (Slack, e-mail); secrets never live here.
     pub notify: crate::NotifyConfig,
+    /// How many scheduled backups a backup folder keeps.
+    pub backup: BackupConfig,
+}
+
+/// `[backup]`: `tpcli plan backup --to DIR/` keeps the newest `keep` backups of the plan there.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct BackupConfig {
+    /// Backups of one plan kept in a backup folder; older ones are deleted after a backup.
+    pub keep: u32,
+}
+
+impl Default for BackupConfig {
+    fn default() -> Self {
+        Self { keep: 14 }
+    }
 }
 
 /// `[metrics]`: the clone's local sync metrics (`.git/pi-planner/metrics.sqlite`).
@@ -354,6 +370,12 @@ impl RepoConfig {
                     .to_owned(),
             );
         }
+        if self.backup.keep == 0 {
+            return bad(
+                "backup.keep: must be at least 1 (it is how many backups a backup folder keeps)"
+                    .to_owned(),
+            );
+        }
         Ok(())
     }
 }
@@ -398,6 +420,16 @@ mod tests {
         assert_eq!(c.validation.owner_required_on_committed, RuleLevel::Warning);
         assert_eq!(c.statuses.objective, None, "the account's workflows decide");
         assert_eq!(c.tp.team_objective_resource, "TeamPIObjectives");
+    }
+
+    #[test]
+    fn backup_keep_is_configurable_and_never_zero() {
+        assert_eq!(RepoConfig::default().backup.keep, 14);
+        let c = RepoConfig::from_toml_str("[backup]\nkeep = 3\n").unwrap();
+        assert_eq!(c.backup.keep, 3);
+        let e = RepoConfig::from_toml_str("[backup]\nkeep = 0\n").unwrap_err();
+        assert!(e.to_string().contains("backup.keep"), "{e}");
+        assert!(RepoConfig::from_toml_str("[backup]\nkeep = \"all\"\n").is_err());
     }
 
     #[test]

@@ -90,6 +90,7 @@ pub const OUTPUTS: &[Output] = &[
     output::<views::MergeDriverView>(&["plan", "install-merge-driver"]),
     output::<views::AuthStatusView>(&["auth", "status"]),
     output::<crate::tp::schema::Report<'static>>(&["tp", "schema"]),
+    output::<crate::doctor::Report>(&["doctor"]),
 ];
 
 /// The output of the command named by its words joined with `-` (e.g. `plan-push`).
