@@ -7,7 +7,6 @@
 //! `pi-approvals`'; this module gives it the workspace, who acts and when.
 
 use pi_approvals::{Actor, ApprovalError, ApprovalStatus, ChangeSet, Gate, Reviewer, Signing};
-use pi_model::changeset;
 use pi_model::{ApprovalPolicy, RepoConfig};
 
 use crate::context::Context;
@@ -25,7 +24,8 @@ pub fn repo_config(ws: &Workspace) -> Result<RepoConfig> {
 /// The change set a push would send now: the plan file on disk against the tracking branch.
 pub fn current_change(ws: &Workspace) -> Result<ChangeSet> {
     let base = ws.base()?;
-    let ops = changeset::push_plan(&base.plan, &ws.local()?)?;
+    let owned = crate::owned::owned_fields(ws)?;
+    let (ops, _) = crate::owned::push_plan(&base.plan, &ws.local()?, &owned)?;
     Ok(ChangeSet::new(base.commit, ops))
 }
 

@@ -31,6 +31,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "progress",
             "stories",
             "workflows",
+            "owned",
         ],
     ),
     ("machinery", &["sending", "approvals", "rebuild"]),

@@ -24,6 +24,7 @@ pub mod memory;
 #[cfg(test)]
 mod memory_tests;
 pub mod oplog;
+pub mod owned;
 mod parsed;
 pub mod progress;
 pub mod pull;

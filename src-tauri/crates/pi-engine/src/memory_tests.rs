@@ -466,3 +466,6 @@ mod watch;
 
 #[cfg(test)]
 mod saved_during_pull;
+
+#[cfg(test)]
+mod owned;

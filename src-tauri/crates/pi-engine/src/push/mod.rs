@@ -7,7 +7,7 @@ mod preflight;
 mod validation;
 
 use pi_git::RepoLock;
-use pi_model::changeset::{self, Op};
+use pi_model::changeset::Op;
 
 use crate::context::Context;
 use crate::error::{EngineError, Result};
@@ -18,7 +18,9 @@ use crate::sending::{op_marker, open_journal, run};
 use crate::state;
 use crate::workspace::{Base, LOCK_WAIT, Workspace};
 pub use pi_approvals::ApprovalStatus;
-pub use validation::{BlockingFinding, REASON as OVERRIDE_REASON, blocking_findings, override_reason};
+pub use validation::{
+    BlockingFinding, REASON as OVERRIDE_REASON, blocking_findings, override_reason,
+};
 
 #[derive(Debug, Clone, Copy, Default)]
 pub struct PushOptions {
@@ -126,7 +128,8 @@ async fn push_unrecorded(
     }
     let local = ws.parse(&ws.local_text()?)?;
     let base = ws.base()?;
-    let ops = changeset::push_plan(&base.plan, &local)?;
+    let owned = crate::owned::owned_fields(ws)?;
+    let (ops, _) = crate::owned::push_plan(&base.plan, &local, &owned)?;
     if ops.is_empty() {
         return Ok(PushOutcome::NothingToPush { resumed });
     }
