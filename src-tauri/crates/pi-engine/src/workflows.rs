@@ -1,6 +1,6 @@
 //! The account's workflows kept with the tracking snapshot: `.pi/<plan>.states.json` on the
 //! tracking branch, beside the plan file and its versions, written by init and pull from one
-//! read of Targetprocess's `EntityStates` (see docs/decisions/0012-workflows-on-the-tracking-branch.md).
+//! read of Targetprocess's `EntityStates` (decision record 0014).
 //!
 //! Every clone that has the tracking branch has them, versioned with what Targetprocess had, and
 //! validation and the status pickers use them when `[statuses]` does not list a kind. A read that

@@ -145,3 +145,91 @@ fn the_enterprise_account_with_the_default_tp_says_why_the_plan_has_no_features(
         .count();
     assert_eq!(keys, 50);
 }
+
+/// A repository whose `pi-planner.toml` has the enterprise account's `[tp]` but no `[statuses]`:
+/// plans are checked against the states kept from the account.
+fn repo_without_statuses(bench: &Bench) -> String {
+    let repo = bench.repo().join("no-statuses");
+    std::fs::create_dir_all(&repo).unwrap();
+    let toml = Profile::Enterprise.repo_config_toml();
+    let (statuses, tp) = toml.split_once("\n\n").unwrap();
+    assert!(statuses.starts_with("[statuses]"), "{toml}");
+    std::fs::write(repo.join("pi-planner.toml"), tp).unwrap();
+    repo.to_str().unwrap().to_owned()
+}
+
+fn set_first_feature_status(plan: &mut pi_model::Plan, status: &str) {
+    let feature = plan
+        .objectives
+        .iter_mut()
+        .flat_map(|o| &mut o.features)
+        .next()
+        .expect("a feature");
+    feature.status = Some(status.into());
+}
+
+/// `plan validate FILE --json`: the exit code and the `known-status` findings.
+fn validate(bench: &Bench, file: &std::path::Path) -> (Option<i32>, Vec<serde_json::Value>) {
+    let out = bench.run(&["plan", "validate", file.to_str().unwrap(), "--json"]);
+    let report = json(&String::from_utf8_lossy(&out.stdout));
+    let findings = report["files"][0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "known-status")
+        .cloned()
+        .collect();
+    (out.status.code(), findings)
+}
+
+#[test]
+fn plans_are_checked_against_the_accounts_states_kept_on_the_tracking_branch() {
+    let bench = bench(Profile::Enterprise);
+    let repo = repo_without_statuses(&bench);
+    let report = init(&bench, Profile::Enterprise, &repo);
+    let plan_file = std::path::PathBuf::from(report["plan_file"].as_str().unwrap());
+
+    // The states file is on the tracking branch, with the account's states.
+    let names = pi_git::BranchNames::for_plan("PI-2/27", "Harbor Ops");
+    let git = pi_git::PlanRepo::discover(std::path::Path::new(&repo)).unwrap();
+    let tip = git.branch_tip(&names.tracking()).unwrap().unwrap();
+    let path = pi_engine::workflows::states_path(&names.plan_slug());
+    let bytes = git.read_file_at(tip, &path).unwrap().expect("states file");
+    let states = pi_model::Workflows::from_json(&String::from_utf8_lossy(&bytes)).unwrap();
+    let features = states.names(pi_model::StatusKind::Feature);
+    assert_eq!(
+        features,
+        ["New", "Planned", "In Progress", "Implemented", "Closed"]
+    );
+
+    // A status the account lacks is an error naming the account's states.
+    edit_plan(&plan_file, |p| set_first_feature_status(p, "Funnel"));
+    let (code, findings) = validate(&bench, &plan_file);
+    assert_eq!(code, Some(1), "{findings:?}");
+    assert_eq!(findings.len(), 1, "{findings:?}");
+    assert_eq!(findings[0]["severity"], "error");
+    let message = findings[0]["message"].as_str().unwrap();
+    assert!(
+        message.contains("New, Planned, In Progress, Implemented, Closed"),
+        "{message}"
+    );
+
+    // One it has is fine.
+    edit_plan(&plan_file, |p| set_first_feature_status(p, "Planned"));
+    let (code, findings) = validate(&bench, &plan_file);
+    assert_eq!((code, findings.len()), (Some(0), 0), "{findings:?}");
+
+    // The same file outside the repository, with no snapshot: only a warning.
+    let elsewhere = tempfile::tempdir().unwrap();
+    let copy = elsewhere.path().join("plan.md");
+    std::fs::copy(&plan_file, &copy).unwrap();
+    edit_plan(&copy, |p| set_first_feature_status(p, "Shipped"));
+    let (code, findings) = validate(&bench, &copy);
+    assert_eq!(code, Some(0), "{findings:?}");
+    let shipped: Vec<_> = findings
+        .iter()
+        .filter(|f| f["message"].as_str().unwrap().contains("\"Shipped\""))
+        .collect();
+    assert_eq!(shipped.len(), 1, "{findings:?}");
+    assert!(findings.iter().all(|f| f["severity"] == "warning"));
+}

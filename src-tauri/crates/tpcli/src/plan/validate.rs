@@ -133,7 +133,12 @@ fn check_file(file: &Path, config: Option<&Path>) -> Result<FileReport> {
             ),
         });
     }
-    findings.extend(rule_findings(&parsed, &config));
+    // The account's states kept with the plan's Targetprocess snapshot, where this repository
+    // has one; `[statuses]` first; the usual names (a warning only) otherwise.
+    let statuses = &config.statuses;
+    let known = pi_engine::workflows::known_statuses_for_file(file, &parsed.plan, statuses)
+        .map_err(|e| anyhow::anyhow!("{name}: the account's workflows: {e}"))?;
+    findings.extend(rule_findings(&parsed, &config, &known));
     findings.sort_by_key(|f| (f.line, f.column));
     Ok(FileReport {
         file: name,
@@ -142,8 +147,12 @@ fn check_file(file: &Path, config: Option<&Path>) -> Result<FileReport> {
     })
 }
 
-fn rule_findings(parsed: &Parsed, config: &pi_model::RepoConfig) -> Vec<Located> {
-    validate::validate(&parsed.plan, config)
+fn rule_findings(
+    parsed: &Parsed,
+    config: &pi_model::RepoConfig,
+    known: &pi_model::KnownStatuses,
+) -> Vec<Located> {
+    validate::validate_with(&parsed.plan, config, known)
         .into_iter()
         .map(|f| {
             let at = parsed.source_map.locate(f.path, f.field);
