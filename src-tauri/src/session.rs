@@ -417,7 +417,9 @@ fn view(path: &Path, text: &str, can_undo: bool) -> Result<PlanView, UiError> {
         .hint("Fix it in a text editor, or undo the last edit.")
     })?;
     let config = repo_config(path);
-    let known = pi_model::KnownStatuses::resolve(&config.statuses, None);
+    // [statuses], else the account's states kept with the plan's Targetprocess snapshot.
+    let known =
+        pi_engine::workflows::known_statuses_for_file(path, &parsed.plan, &config.statuses)?;
     let findings = pi_model::validate::validate_with(&parsed.plan, &config, &known);
     Ok(PlanView {
         plan: PlanDto::from(&parsed.plan),
