@@ -166,13 +166,17 @@ impl Watch {
                 biased;
                 s = inbox.recv() => s.unwrap_or(Signal::Stop),
                 () = tokio::time::sleep(wait) => {
-                    wait = self.poll(&ctx(), ws, confirm, tell).await?;
+                    let polled = self.poll(&ctx(), ws, confirm, tell).await;
+                    wait = self.unless_saved_meanwhile(polled)?.unwrap_or(self.opts.poll);
                     continue;
                 }
             };
             match signal {
                 Signal::Stop => return Ok(()),
-                Signal::Saved => self.saved(&ctx(), ws, confirm, tell).await?,
+                Signal::Saved => {
+                    let saved = self.saved(&ctx(), ws, confirm, tell).await;
+                    self.unless_saved_meanwhile(saved)?;
+                }
             }
         }
     }
@@ -233,6 +237,20 @@ impl Watch {
                     retry_in,
                 });
                 Ok(retry_in)
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// A step the planner's save overtook (git found the plan file changed between the step's
+    /// read and its write, and wrote nothing): not an error of the watch. The save is committed
+    /// at its `Saved`, and the next look pulls again.
+    fn unless_saved_meanwhile<T>(&mut self, result: Result<T>) -> Result<Option<T>> {
+        match result {
+            Ok(value) => Ok(Some(value)),
+            Err(EngineError::Git(pi_git::GitError::DirtyWorktree { .. })) => {
+                self.pull_next = true;
+                Ok(None)
             }
             Err(e) => Err(e),
         }

@@ -41,8 +41,9 @@ pub struct WatchArgs {
     #[arg(long, value_name = "SECONDS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=86_400))]
     poll: u64,
     /// Seconds the plan file must stay unchanged before a saved edit is committed.
+    // Not `--quiet`: that is every command's flag for less output.
     #[arg(long, value_name = "SECONDS", default_value_t = 2.0)]
-    quiet: f64,
+    quiet_period: f64,
     #[command(flatten)]
     repo: RepoArgs,
     #[command(flatten)]
@@ -57,10 +58,10 @@ enum PushArg {
 }
 
 pub fn run(args: WatchArgs) -> Result<u8> {
-    if !(0.05..=3600.0).contains(&args.quiet) {
+    if !(0.05..=3600.0).contains(&args.quiet_period) {
         bail!(
-            "--quiet must be between 0.05 and 3600 seconds, not {}",
-            args.quiet
+            "--quiet-period must be between 0.05 and 3600 seconds, not {}",
+            args.quiet_period
         );
     }
     let push = match args.push {
@@ -79,7 +80,7 @@ pub fn run(args: WatchArgs) -> Result<u8> {
         ..WatchOptions::default()
     };
     let (tx, mut inbox) = tokio::sync::mpsc::channel(16);
-    let quiet = Duration::from_secs_f64(args.quiet);
+    let quiet = Duration::from_secs_f64(args.quiet_period);
     let _debouncer = watch_file(&plan_path, quiet, tx.clone())?;
     println!(
         "Watching {} (push: {}, a look every {}s). Ctrl-C stops.",
