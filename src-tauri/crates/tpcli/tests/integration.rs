@@ -25,4 +25,6 @@ mod sync_cli_keychain;
 mod sync_cli_support;
 mod token_binding_cli;
 mod verify_cli;
+mod watch_cli;
+mod watch_cli_support;
 mod train_cli;
