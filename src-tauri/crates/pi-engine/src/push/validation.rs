@@ -143,5 +143,4 @@ fn record_override(
 }
 
 #[cfg(test)]
-#[path = "validation_tests.rs"]
 mod tests;
