@@ -43,6 +43,8 @@ pub struct BridgeConfig {
     pub ui_dir: Option<PathBuf>,
     /// Where audit exports are saved.
     pub downloads: PathBuf,
+    /// The folder of the bridge's log files, shown and opened from Settings; `None`: no log.
+    pub logs: Option<PathBuf>,
 }
 
 /// A bridge serving on a loopback address until dropped.
@@ -165,6 +167,7 @@ async fn invoke(
         let host = LineHost {
             lines: lines.clone(),
             downloads: config.downloads.clone(),
+            logs: config.logs.clone(),
         };
         let result = match parse_args(&command, &body) {
             Ok(args) => dispatch(&config.session, &host, &command, &args).await,
@@ -209,6 +212,7 @@ fn line(value: &Value) -> String {
 struct LineHost {
     lines: mpsc::UnboundedSender<String>,
     downloads: PathBuf,
+    logs: Option<PathBuf>,
 }
 
 impl Host for LineHost {
@@ -236,6 +240,14 @@ impl Host for LineHost {
             )
         })?;
         Ok(self.downloads.clone())
+    }
+
+    fn log_folder(&self) -> Option<PathBuf> {
+        self.logs.clone()
+    }
+
+    fn open_folder(&self, folder: &std::path::Path) -> std::io::Result<()> {
+        crate::logging::open_folder(folder)
     }
 }
 

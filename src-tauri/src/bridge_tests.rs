@@ -37,6 +37,7 @@ async fn bridge_with_ui() -> Served {
         token: token.clone(),
         ui_dir: Some(ui),
         downloads: dir.path().join("Downloads"),
+        logs: None,
     };
     let bridge = serve("127.0.0.1:0".parse().expect("address"), config)
         .await
@@ -122,6 +123,7 @@ async fn only_loopback_addresses_are_served() {
         token: new_token(),
         ui_dir: None,
         downloads: dir.path().join("Downloads"),
+        logs: None,
     };
     for addr in ["0.0.0.0:0", "[::]:0", "192.0.2.1:0"] {
         let e = serve(addr.parse().expect("address"), config())
@@ -224,4 +226,13 @@ async fn the_ui_folder_is_served_and_nothing_outside_it() {
         assert_eq!(status, 404, "{outside}");
         assert!(!body.contains("not served"), "{outside}");
     }
+}
+
+#[tokio::test]
+async fn without_a_log_folder_settings_shows_none_and_opening_it_says_so() {
+    let served = bridge_with_ui().await;
+    let shown = served.invoke("log_folder_get", json!({})).await;
+    assert_eq!(shown, json!({ "ok": null }));
+    let opened = served.invoke("log_folder_open", json!({})).await;
+    assert_eq!(opened["error"]["code"], "file_access", "{opened}");
 }

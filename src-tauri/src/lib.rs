@@ -18,6 +18,7 @@ pub mod dto;
 pub mod error;
 pub mod files;
 pub mod identity;
+pub mod logging;
 pub mod notify;
 pub mod session;
 #[cfg(test)]
@@ -49,6 +50,7 @@ pub fn run(options: RunOptions) {
     let app = tauri::Builder::default()
         .plugin(tauri_plugin_notification::init())
         .setup(move |app| {
+            app.manage(AppLog::start(app.path().app_log_dir().ok()));
             let dirs = Dirs {
                 config: app.path().app_config_dir()?,
                 data: app.path().app_data_dir()?,
@@ -101,11 +103,46 @@ pub fn run(options: RunOptions) {
             commands::settings_get,
             commands::settings_save,
             commands::sign_out,
+            commands::log_folder_get,
+            commands::log_folder_open,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = app {
         eprintln!("PI Planner could not start: {e}");
         std::process::exit(1);
+    }
+}
+
+/// The app's log file, written as long as the app runs (the guard is kept with the app).
+#[derive(Debug)]
+pub struct AppLog {
+    folder: Option<std::path::PathBuf>,
+    _guard: Option<logging::LogGuard>,
+}
+
+impl AppLog {
+    /// Logs to `folder` (the platform's log folder for the app); the app runs on without a log
+    /// file when it cannot be written, and says why on stderr.
+    fn start(folder: Option<std::path::PathBuf>) -> Self {
+        let Some(folder) = folder else {
+            eprintln!("PI Planner: this platform gives the app no log folder; nothing is logged");
+            return Self {
+                folder: None,
+                _guard: None,
+            };
+        };
+        let guard = logging::install(&folder)
+            .inspect_err(|e| eprintln!("PI Planner: {e}"))
+            .ok();
+        Self {
+            folder: Some(folder),
+            _guard: guard,
+        }
+    }
+
+    /// The folder of the log files.
+    pub fn folder(&self) -> Option<std::path::PathBuf> {
+        self.folder.clone()
     }
 }
 

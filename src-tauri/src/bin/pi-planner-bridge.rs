@@ -24,7 +24,7 @@ struct Args {
     #[arg(long, default_value = "127.0.0.1:0")]
     listen: SocketAddr,
     /// Folder of the session: settings in `config/`, plans in `data/`, audit exports in
-    /// `Downloads/`. Created when missing.
+    /// `Downloads/`, log files in `logs/` (level from `PI_PLANNER_LOG`). Created when missing.
     #[arg(long)]
     dir: PathBuf,
     /// The built UI (`ui/dist`), served under `/`.
@@ -57,6 +57,11 @@ async fn run(args: Args) {
             ui.display()
         ));
     }
+    // The same log file as the app's, in the session's folder; written while the bridge runs.
+    let logs = args.dir.join("logs");
+    let _log = pi_planner::logging::install(&logs)
+        .inspect_err(|e| eprintln!("pi-planner-bridge: {e}"))
+        .ok();
     let dirs = Dirs {
         config: args.dir.join("config"),
         data: args.dir.join("data"),
@@ -74,6 +79,7 @@ async fn run(args: Args) {
         token: token.clone(),
         ui_dir: args.ui.clone(),
         downloads: args.dir.join("Downloads"),
+        logs: Some(logs),
     };
     let mut bridge = match serve(args.listen, config).await {
         Ok(bridge) => bridge,

@@ -4,13 +4,13 @@
 //!
 //! What a window does around a command (notifications, the Downloads folder) is the [`Host`]'s.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use crate::dto::{ProgressDto, PullResultDto, PushOutcomeDto};
+use crate::dto::{LogFolderDto, ProgressDto, PullResultDto, PushOutcomeDto};
 use crate::error::{ErrorCode, UiError};
 use crate::session::Session;
 
@@ -24,6 +24,10 @@ pub trait Host: Send + Sync {
     fn pushed(&self, outcome: &Result<PushOutcomeDto, UiError>);
     /// Where an audit export is saved.
     fn downloads(&self) -> Result<PathBuf, UiError>;
+    /// The folder of the app's log files; `None` when this host writes none.
+    fn log_folder(&self) -> Option<PathBuf>;
+    /// Shows `folder` in the platform's file manager.
+    fn open_folder(&self, folder: &Path) -> std::io::Result<()>;
 }
 
 /// Runs command `name` with `args` (an object of the command's arguments, camelCase, as the
@@ -100,6 +104,10 @@ async fn plan_commands(
             json(session.audit_export(format, &host.downloads()?).await)
         }
         "templates_list" => json(session.templates().await),
+        "log_folder_get" => json(Ok(host.log_folder().map(|f| LogFolderDto::of(&f)))),
+        "log_folder_open" => json(crate::logging::open_in(host.log_folder(), |f| {
+            host.open_folder(f)
+        })),
         "template_add" => json(session.template_add(arg(name, args, "req")?).await),
         "history_list" => json(session.history().await),
         "plan_compare" => {

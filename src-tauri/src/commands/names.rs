@@ -39,4 +39,6 @@ pub const NAMES: &[&str] = &[
     "plan_compare",
     "sync_changes",
     "effort_series",
+    "log_folder_get",
+    "log_folder_open",
 ];

@@ -6,8 +6,9 @@ use tauri::{AppHandle, Manager, State};
 
 use crate::dto::{
     AppStatus, ApprovalsStatusDto, AuditEventDto, AuditExportDto, ChoiceDto, ConflictDto,
-    DiscardRequest, ExportFormat, PlanView, ProgressDto, PullResultDto, PushOutcomeDto,
-    ResolveRequest, SettingsDto, SettingsUpdate, SyncStatusDto, TemplateAddRequest, TemplatesDto,
+    DiscardRequest, ExportFormat, LogFolderDto, PlanView, ProgressDto, PullResultDto,
+    PushOutcomeDto, ResolveRequest, SettingsDto, SettingsUpdate, SyncStatusDto, TemplateAddRequest,
+    TemplatesDto,
 };
 use crate::error::UiError;
 use crate::session::Session;
@@ -186,4 +187,18 @@ pub async fn template_add(
 #[tauri::command]
 pub async fn templates_list(session: State<'_, Session>) -> Result<TemplatesDto, UiError> {
     session.templates().await
+}
+
+/// The folder of the app's log files, for Settings to show.
+#[tauri::command]
+pub async fn log_folder_get(
+    log: State<'_, crate::AppLog>,
+) -> Result<Option<LogFolderDto>, UiError> {
+    Ok(log.folder().map(|f| LogFolderDto::of(&f)))
+}
+
+/// "Open log folder": shows the log files' folder in the platform's file manager.
+#[tauri::command]
+pub async fn log_folder_open(log: State<'_, crate::AppLog>) -> Result<LogFolderDto, UiError> {
+    crate::logging::open_in(log.folder(), crate::logging::open_folder)
 }

@@ -149,6 +149,21 @@ impl From<pi_targetprocess::Summary> for PickItem {
     }
 }
 
+/// Where the app writes its log files (Settings shows it and opens it).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct LogFolderDto {
+    pub path: String,
+}
+
+impl LogFolderDto {
+    pub fn of(folder: &std::path::Path) -> Self {
+        Self {
+            path: folder.display().to_string(),
+        }
+    }
+}
+
 /// Every TypeScript declaration the UI imports, in a stable order, as one file.
 pub fn typescript_declarations() -> String {
     let decls = [
@@ -214,6 +229,7 @@ pub fn typescript_declarations() -> String {
         EffortSeriesDto::decl(),
         UserDto::decl(),
         UndoPreviewDto::decl(),
+        LogFolderDto::decl(),
     ];
     let mut out = String::from(
         "// Generated from the Rust DTOs of src-tauri (src/dto). Do not edit by hand:\n\

@@ -16,6 +16,7 @@ import type {
   SyncChangeDto,
   ConflictDto,
   DiscardRequest,
+  LogFolderDto,
   ProgressDto,
   PullResultDto,
   PushOutcomeDto,
@@ -74,6 +75,10 @@ export interface PlannerClient {
   settingsGet(): Promise<SettingsDto>;
   settingsSave(update: SettingsUpdate): Promise<SettingsDto>;
   signOut(): Promise<AppStatus>;
+  /** The folder of the app's log files; null where the app writes none. */
+  logFolderGet(): Promise<LogFolderDto | null>;
+  /** Shows the log folder in the platform's file manager. */
+  logFolderOpen(): Promise<LogFolderDto>;
   /** The change set a push would send, its approvals and the progress against the policy. */
   approvalsStatus(): Promise<ApprovalsStatusDto>;
   /** Signs off the change set a push would send now, in the planner's name. */

@@ -41,6 +41,8 @@ export function commandClient(call: Call, subscribe: Subscribe): PlannerClient {
     settingsGet: () => call("settings_get"),
     settingsSave: (update) => call("settings_save", { update }),
     signOut: () => call("sign_out"),
+    logFolderGet: () => call("log_folder_get"),
+    logFolderOpen: () => call("log_folder_open"),
     approvalsStatus: () => call("approvals_status"),
     approve: (comment) => call("approve", { comment }),
     syncPushOverride: (reason, confirmDeletes, onProgress) =>

@@ -1,13 +1,42 @@
 // Settings: the Targetprocess connection (change, sign out), who edits are attributed to, the
-// shared remote, the background pull interval, where the plans are kept and the theme (Cancel
-// puts the theme back).
+// shared remote, the background pull interval, where the plans and the log files are kept ("Open
+// log folder") and the theme (Cancel puts the theme back).
 import { Button, Card, Group, NumberInput, SegmentedControl, Stack, Text, TextInput, Title, useMantineColorScheme, type MantineColorScheme } from "@mantine/core";
 import { useState } from "react";
 
 import { ErrorAlert } from "../ErrorAlert";
 import { useIdentitySave } from "../data";
 import type { SettingsDto } from "../ipc";
-import { useSettings, useSettingsSave, useSignOut } from "./hooks";
+import { useLogFolder, useOpenLogFolder, useSettings, useSettingsSave, useSignOut } from "./hooks";
+
+/** Where the log files are, with "Open log folder"; nothing where the app writes none. */
+function LogFiles() {
+  const folder = useLogFolder();
+  const open = useOpenLogFolder();
+  if (!folder.data) return null;
+  return (
+    <Card withBorder>
+      <Stack gap="xs">
+        <Text fw={600}>Log files</Text>
+        <Text size="sm">
+          PI Planner keeps a log of what it does (never your access token), one file a day for a week, in:
+        </Text>
+        <Group gap="xs" wrap="nowrap" align="center">
+          <Text size="sm" ff="monospace" style={{ overflowWrap: "anywhere" }} data-testid="log-folder">
+            {folder.data.path}
+          </Text>
+          <Button size="xs" variant="default" style={{ flexShrink: 0 }} loading={open.isPending} onClick={() => open.mutate()}>
+            Open log folder
+          </Button>
+        </Group>
+        <Text size="xs" c="dimmed">
+          Attach the latest file when you report a problem.
+        </Text>
+        <ErrorAlert error={open.error} />
+      </Stack>
+    </Card>
+  );
+}
 
 function Form({ settings, onDone }: { settings: SettingsDto; onDone: () => void }) {
   const save = useSettingsSave();
@@ -95,6 +124,7 @@ function Form({ settings, onDone }: { settings: SettingsDto; onDone: () => void 
           </Group>
         </Stack>
       </Card>
+      <LogFiles />
       <Card withBorder>
         <Stack gap="xs">
           <Text fw={600}>Theme</Text>

@@ -15,6 +15,7 @@ export const syncKeys = {
   conflicts: ["conflicts"] as const,
   conflictsOf: (plan: string | null) => ["conflicts", plan] as const,
   settings: ["settings"] as const,
+  logFolder: ["log-folder"] as const,
 };
 
 /** The open plan (its file), the key its sync data is cached under; null when none is open. */
@@ -114,6 +115,17 @@ export function useSettingsSave() {
     mutationFn: (update: SettingsUpdate) => client.settingsSave(update),
     onSuccess: (s) => queryClient.setQueryData(syncKeys.settings, s),
   });
+}
+
+/** The folder of the app's log files (null where there is none) and opening it. */
+export function useLogFolder() {
+  const client = useClient();
+  return useQuery({ queryKey: syncKeys.logFolder, queryFn: () => client.logFolderGet() });
+}
+
+export function useOpenLogFolder() {
+  const client = useClient();
+  return useMutation({ mutationFn: () => client.logFolderOpen() });
 }
 
 export function useSignOut() {

@@ -403,6 +403,14 @@ export function browserClient(options: BrowserHostOptions = {}): BrowserClient {
       settings = { remote: update.remote?.trim() || null, pollMinutes: update.pollMinutes };
       return { connection: status.connection, identity: status.identity, plansFolder: PLANS_FOLDER, ...settings };
     },
+    async logFolderGet() {
+      await wait();
+      return null;
+    },
+    async logFolderOpen() {
+      await wait();
+      return fail("file_access", "PI Planner keeps no log file in this window.");
+    },
     async signOut() {
       await wait();
       status = { ...status, connection: { kind: "none" }, workspace: null };

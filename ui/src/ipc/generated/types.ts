@@ -540,3 +540,5 @@ export type UndoPreviewDto = {
  * `new feature "Audit log"`.
  */
 changes: Array<string>, };
+
+export type LogFolderDto = { path: string, };
