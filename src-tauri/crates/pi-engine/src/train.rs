@@ -4,7 +4,8 @@
 //!
 //! Each plan goes through exactly the `pull` and `push` a planner would run on it, with the same
 //! locks, journal, conflicts and approvals; one plan's conflict or failure is that plan's
-//! result and stops nothing else.
+//! result and stops nothing else. Each pull reads its plan's stories from Jira as a single
+//! pull does, through the story source the caller gives for that plan.
 
 use std::collections::BTreeSet;
 
@@ -16,14 +17,31 @@ use crate::context::Context;
 use crate::error::{EngineError, Result};
 use crate::pull::{PullOptions, PullReport, pull};
 use crate::push::{PushOptions, PushOutcome, push};
+use crate::stories::StorySource;
 use crate::workspace::Workspace;
 
-#[derive(Debug, Clone, Default)]
-pub struct TrainOptions {
+/// The story source of a plan of the train (its repository's `[jira]`), if it has one.
+pub type StoriesFor<'a> = &'a (dyn Fn(&Workspace) -> Option<&'a dyn StorySource> + Sync);
+
+#[derive(Clone, Default)]
+pub struct TrainOptions<'a> {
     /// Push each plan after its pull (otherwise pull only).
     pub push: bool,
     /// Confirms deletions in Targetprocess (as `PushOptions::yes`).
     pub yes: bool,
+    /// Where each plan's pull reads the stories under its features' epics (as
+    /// `PullOptions::stories`); `None`: no plan's stories are read.
+    pub stories: Option<StoriesFor<'a>>,
+}
+
+impl std::fmt::Debug for TrainOptions<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TrainOptions")
+            .field("push", &self.push)
+            .field("yes", &self.yes)
+            .field("stories", &self.stories.is_some())
+            .finish()
+    }
 }
 
 /// One plan's part of a train sync.
@@ -43,7 +61,7 @@ pub struct PlanSync {
 pub async fn sync_train(
     ctx: &Context<'_>,
     plans: &[Workspace],
-    opts: &TrainOptions,
+    opts: &TrainOptions<'_>,
 ) -> Result<Vec<PlanSync>> {
     let mut repos = BTreeSet::new();
     for ws in plans {
@@ -55,7 +73,11 @@ pub async fn sync_train(
     }
     let members = ctx.tp.share_reads(plans.len());
     let runs = plans.iter().zip(members).map(|(ws, member)| async move {
-        let pulled = pull(ctx, ws, &PullOptions::default()).await;
+        let pull_opts = PullOptions {
+            markers: false,
+            stories: opts.stories.and_then(|of| of(ws)),
+        };
+        let pulled = pull(ctx, ws, &pull_opts).await;
         let pushed = match (&pulled, opts.push) {
             (Ok(_), true) => {
                 let push_opts = PushOptions {

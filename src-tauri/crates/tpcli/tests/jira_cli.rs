@@ -210,6 +210,22 @@ fn pull_brings_the_600_stories_of_100_epics_from_jira_cloud() {
 }
 
 #[test]
+fn a_train_sync_brings_the_stories_too() {
+    let bench = bench(JiraDeployment::Cloud);
+    let (email, token) = bench.sim.jira_credentials();
+    let creds = (Some(email.as_str()), token.as_str());
+    let (_, file) = init(&bench, creds);
+    write_config(bench.repo(), &bench.sim.base_url(), None);
+    let dir = bench.repo().display().to_string();
+    let args = ["plan", "sync-all", "--pull-only", "--json", dir.as_str()];
+    let synced = json(&run(&bench, &args, creds));
+    let jira = &synced["plans"][0]["pull"]["jira"];
+    assert_eq!(jira["result"], "refreshed", "{synced}");
+    assert_eq!(jira["stories"], 600);
+    assert_all_stories(&file);
+}
+
+#[test]
 fn init_brings_the_stories_from_jira_data_center() {
     let bench = bench(JiraDeployment::Datacenter);
     write_config(bench.repo(), &bench.sim.base_url(), Some("datacenter"));

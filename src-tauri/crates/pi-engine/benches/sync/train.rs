@@ -97,6 +97,7 @@ async fn train_sync(team_count: usize, runs: usize) -> (Timings, u64) {
     let opts = TrainOptions {
         push: true,
         yes: false,
+        ..TrainOptions::default()
     };
     for run in 1..=runs {
         for (ws, ids) in plans.iter().zip(&objective_ids) {

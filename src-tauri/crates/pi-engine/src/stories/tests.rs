@@ -294,6 +294,41 @@ async fn jira_unreachable_keeps_the_stories_and_the_tp_pull_completes() {
 }
 
 #[tokio::test]
+async fn a_train_sync_brings_each_plans_stories() {
+    let (tp, feature) = account();
+    let source = jira();
+    let dir = tempfile::tempdir().unwrap();
+    let req = InitRequest {
+        dir: dir.path().to_path_buf(),
+        release: "PI 2026.1".into(),
+        team: "Team Rocket".into(),
+        remote: None,
+    };
+    crate::init(&at(&tp, &jane(), 0), &req).await.unwrap();
+    let ws = Workspace::open(dir.path()).unwrap();
+    assert!(stories_of(&ws.local().unwrap(), feature).is_empty());
+
+    let of = |_: &Workspace| Some(&source as &dyn StorySource);
+    let opts = crate::TrainOptions {
+        stories: Some(&of),
+        ..crate::TrainOptions::default()
+    };
+    let synced = crate::sync_train(&at(&tp, &jane(), 1), std::slice::from_ref(&ws), &opts)
+        .await
+        .unwrap();
+    let report = synced[0].pull.as_ref().unwrap();
+    assert_eq!(
+        report.jira,
+        Some(StoriesRefresh::Refreshed {
+            epics: 1,
+            stories: 2
+        })
+    );
+    let stories = stories_of(&ws.local().unwrap(), feature);
+    assert_eq!(keys(&stories), ["PAY-9", "PAY-10"]);
+}
+
+#[tokio::test]
 async fn a_pull_without_a_story_source_leaves_the_stories_alone() {
     let (tp, feature) = account();
     let dir = tempfile::tempdir().unwrap();

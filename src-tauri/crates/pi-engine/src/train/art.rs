@@ -164,7 +164,7 @@ pub async fn sync_art(
     ctx: &Context<'_>,
     req: &ArtRequest,
     train: &ArtTrain,
-    opts: &TrainOptions,
+    opts: &TrainOptions<'_>,
 ) -> Result<Vec<TeamSync>> {
     let setups = train.teams.iter().map(|team| async move {
         let dir = team_dir(&req.root, &train.release.name, &team.name);

@@ -92,9 +92,22 @@ pub fn run(args: SyncAllArgs) -> Result<u8> {
         auto_sync: args.auto_sync,
         progress: None,
     };
+    let jira = plans
+        .iter()
+        .map(super::jira::access)
+        .collect::<Result<Vec<_>>>()?;
+    let git_dirs: Vec<PathBuf> = plans
+        .iter()
+        .map(|p| p.repo.git_dir().to_path_buf())
+        .collect();
+    let stories_of = |ws: &Workspace| {
+        let at = git_dirs.iter().position(|d| d == ws.repo.git_dir())?;
+        jira.get(at)?.source()
+    };
     let opts = TrainOptions {
         push: !args.pull_only,
         yes: args.yes,
+        stories: Some(&stories_of),
     };
     let progress = Progress::new(args.json);
     progress.phase(&format!(
@@ -103,7 +116,12 @@ pub fn run(args: SyncAllArgs) -> Result<u8> {
     ));
     let synced = block_on(pi_engine::sync_train(&ctx, &plans, &opts));
     progress.finish();
-    let synced = synced??;
+    let mut synced = synced??;
+    for (s, access) in synced.iter_mut().zip(&jira) {
+        if let Ok(pull) = &mut s.pull {
+            pull.jira = access.outcome(pull.jira.take());
+        }
+    }
     if args.json {
         let plans = args
             .dirs

@@ -51,9 +51,12 @@ pub fn run(args: &SyncAllArgs) -> Result<u8> {
         auto_sync: args.auto_sync,
         progress: None,
     };
+    let jira = super::jira::access_at(&req.root)?;
+    let stories_of = |_: &pi_engine::Workspace| jira.source();
     let opts = TrainOptions {
         push: !args.pull_only,
         yes: args.yes,
+        stories: Some(&stories_of),
     };
     let progress = Progress::new(args.json);
     progress.phase(&format!("Looking up {} in Targetprocess…", req.art));

@@ -134,6 +134,7 @@ async fn every_team_started_then_opened_and_nothing_created_twice() {
     let opts = TrainOptions {
         push: true,
         yes: false,
+        ..TrainOptions::default()
     };
     let first = sync_art(&ctx, &req, &train, &opts).await.unwrap();
     let dirs: Vec<PathBuf> = first.iter().map(|t| t.dir.clone()).collect();
@@ -174,6 +175,7 @@ async fn a_team_whose_folder_cannot_hold_its_plan_fails_alone() {
     let opts = TrainOptions {
         push: true,
         yes: false,
+        ..TrainOptions::default()
     };
     let teams = sync_art(&ctx, &req, &train, &opts).await.unwrap();
     assert!(teams[0].setup.is_err() && teams[0].sync.is_none());
