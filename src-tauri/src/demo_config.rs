@@ -1,7 +1,7 @@
-//! The demo team's repository settings: a `pi-planner.toml` with objective and feature templates,
-//! committed into every demo workspace when it is created, so "New from template" can be tried
-//! in the demo. A real team's repository brings its own file (docs/configuration.md); nothing
-//! is added there.
+//! The settings a new plan repository starts with: the plans folder's `pi-planner.toml` (its
+//! `[tp]` names, statuses, templates: docs/configuration.md) when there is one, and in the demo
+//! a file with objective and feature templates, so "New from template" can be tried. A plan
+//! repository that already has the file (a shared plan) keeps its own.
 
 use pi_git::{CommitMessage, Identity, RepoLock, Source, Stamp, Trailers, When};
 
@@ -33,15 +33,17 @@ description = "Uncommitted; delivered if capacity allows."
 business_value = 3
 "#;
 
-/// Commit subject of the demo settings.
-const SUBJECT: &str = "Add the demo's plan settings (templates)";
+/// Commit subject of the plan settings a new plan repository starts with.
+const SUBJECT: &str = "Add the plan settings of the plans folder (pi-planner.toml)";
 
-/// Commits [`DEMO_CONFIG`] as `pi-planner.toml` onto the workspace's working branch, unless the
-/// repository already has that file.
+/// Commits `text` (in the demo [`DEMO_CONFIG`], with the plans folder's settings) as
+/// `pi-planner.toml` onto the workspace's working branch, unless the repository already has
+/// that file (a shared plan brings its own).
 pub fn add_to(
     ws: &pi_engine::Workspace,
     me: &Identity,
     now: chrono::DateTime<chrono::Utc>,
+    text: &str,
 ) -> Result<(), String> {
     let dir = ws
         .repo
@@ -58,7 +60,7 @@ pub fn add_to(
     ws.repo
         .commit_files(
             &ws.names.working(),
-            &[(pi_model::CONFIG_FILE_NAME, DEMO_CONFIG.as_bytes())],
+            &[(pi_model::CONFIG_FILE_NAME, text.as_bytes())],
             &message,
             &stamp,
         )

@@ -42,6 +42,8 @@ pub struct Session {
     /// When set, the demo Targetprocess serves its control API and its address is written here
     /// (for the app's end-to-end tests, which play another planner through it).
     sim_control_file: Option<PathBuf>,
+    /// Which account the demo is (`PI_PLANNER_DEMO_PROFILE`).
+    demo_profile: pi_sim::Profile,
 }
 
 #[derive(Debug, Default)]
@@ -64,7 +66,14 @@ impl Session {
                 ..Inner::default()
             }),
             sim_control_file: None,
+            demo_profile: schema::demo_profile_from_env(),
         }
+    }
+
+    /// Makes the demo the given account (the enterprise one names things differently).
+    pub fn with_demo_profile(mut self, profile: pi_sim::Profile) -> Self {
+        self.demo_profile = profile;
+        self
     }
 
     /// Serves the demo's control API and writes its address to `path` when the demo starts.
@@ -85,6 +94,8 @@ impl Session {
         }
         inner.settings.connection = SavedConnection::Demo;
         inner.client = None;
+        inner.demo = None;
+        self.prepare_demo_folder()?;
         self.client(&mut inner).await?;
         self.persist(&inner.settings)?;
         Ok(status_of(&inner.settings))
@@ -123,7 +134,7 @@ impl Session {
         self.credentials.save(&url, req.token.trim())?;
         let mut inner = self.inner.lock().await;
         inner.demo = None;
-        inner.client = Some(Arc::new(tp_client(&url, req.token.trim())?));
+        inner.client = None;
         inner.settings.connection = SavedConnection::Targetprocess { url };
         inner.settings.workspace = None;
         inner.undo.clear();
@@ -167,11 +178,11 @@ impl Session {
     /// (published to the shared remote when one is set).
     pub async fn open(&self, req: OpenRequest) -> Result<PlanView, UiError> {
         let mut inner = self.inner.lock().await;
-        let client = self.client(&mut inner).await?;
         let me = identity_of(&inner.settings)?;
         let dir = self
             .workspace_folder(&inner.settings.connection)
             .join(slug(&format!("{} {}", req.release.name, req.team.name)));
+        let client = self.client_for(&mut inner, Some(&dir)).await?;
         let path = if dir.join(".git").exists() {
             pi_engine::Workspace::open(&dir)?.plan_path()?
         } else {
@@ -189,12 +200,12 @@ impl Session {
                 remote: inner.settings.remote.clone(),
             };
             let plan_file = pi_engine::init(&ctx, &init).await?.plan_file;
-            if matches!(inner.settings.connection, SavedConnection::Demo) {
+            if let Some(text) = self.new_repo_config(&inner.settings.connection) {
                 let ws = pi_engine::Workspace::open(&dir)?;
-                crate::demo_config::add_to(&ws, &me, ctx.now).map_err(|e| {
+                crate::demo_config::add_to(&ws, &me, ctx.now, &text).map_err(|e| {
                     UiError::new(
-                        ErrorCode::DemoFailed,
-                        format!("The demo's plan settings could not be added: {e}"),
+                        ErrorCode::WorkspaceProblem,
+                        format!("The plan settings could not be added to the plan: {e}"),
                     )
                 })?;
             }
@@ -261,12 +272,38 @@ impl Session {
         view(&path, &text, !inner.undo.is_empty())
     }
 
-    /// The Targetprocess client of the current connection, starting the demo if needed.
+    /// The Targetprocess client of the current connection for the open plan, starting the demo
+    /// if needed.
     async fn client(&self, inner: &mut Inner) -> Result<Arc<TpClient>, UiError> {
-        if let Some(client) = &inner.client {
+        self.client_for(inner, None).await
+    }
+
+    /// The client of the current connection speaking the `[tp]` names of the plan in
+    /// `plan_dir` (the open plan's when `None`; see `schema_for`).
+    async fn client_for(
+        &self,
+        inner: &mut Inner,
+        plan_dir: Option<&Path>,
+    ) -> Result<Arc<TpClient>, UiError> {
+        let schema = self.schema_for(inner, plan_dir)?;
+        if let Some(client) = inner
+            .client
+            .as_ref()
+            .filter(|c| c.config().schema == schema)
+        {
             return Ok(client.clone());
         }
-        let client = match inner.settings.connection.clone() {
+        let (url, token) = self.address(inner).await?;
+        let mut config = tp_config(&url, &token)?;
+        config.schema = schema;
+        let client = Arc::new(TpClient::new(config)?);
+        inner.client = Some(client.clone());
+        Ok(client)
+    }
+
+    /// The address and token of the current connection, starting the demo if needed.
+    async fn address(&self, inner: &mut Inner) -> Result<(String, String), UiError> {
+        match inner.settings.connection.clone() {
             SavedConnection::None => {
                 return Err(UiError::new(
                     ErrorCode::NotConnected,
@@ -275,10 +312,12 @@ impl Session {
                 .hint("Try the demo, or connect to your Targetprocess."));
             }
             SavedConnection::Demo => {
-                let sim = start_sim(self.sim_control_file.as_deref()).await?;
-                let client = tp_client(&sim.base_url(), sim.access_token())?;
-                inner.demo = Some(sim);
-                client
+                if inner.demo.is_none() {
+                    let control = self.sim_control_file.as_deref();
+                    inner.demo = Some(start_sim(control, self.demo_profile).await?);
+                }
+                let sim = inner.demo.as_ref().expect("the demo was started above");
+                Ok((sim.base_url(), sim.access_token().to_owned()))
             }
             SavedConnection::Targetprocess { url } => {
                 let token = self.credentials.load(&url)?.ok_or_else(|| {
@@ -288,19 +327,19 @@ impl Session {
                     )
                     .hint("Connect to Targetprocess again.")
                 })?;
-                tp_client(&url, &token)?
+                Ok((url, token))
             }
-        };
-        let client = Arc::new(client);
-        inner.client = Some(client.clone());
-        Ok(client)
+        }
     }
 
     fn workspace_folder(&self, connection: &SavedConnection) -> PathBuf {
         let base = self.dirs.data.join("workspaces");
         match connection {
             SavedConnection::Targetprocess { url } => base.join(slug(url)),
-            SavedConnection::None | SavedConnection::Demo => base.join("demo"),
+            SavedConnection::None | SavedConnection::Demo => match self.demo_profile {
+                pi_sim::Profile::Demo => base.join("demo"),
+                other => base.join(format!("demo-{}", other.name())),
+            },
         }
     }
 
@@ -325,10 +364,13 @@ fn status_of(settings: &Settings) -> AppStatus {
     }
 }
 
-async fn start_sim(control_file: Option<&Path>) -> Result<pi_sim::RunningSim, UiError> {
+async fn start_sim(
+    control_file: Option<&Path>,
+    profile: pi_sim::Profile,
+) -> Result<pi_sim::RunningSim, UiError> {
     let config = pi_sim::SimConfig {
         control_api: control_file.is_some(),
-        ..pi_sim::SimConfig::default()
+        ..pi_sim::SimConfig::for_profile(profile)
     };
     let sim = pi_sim::start(config).await.map_err(|_| {
         UiError::new(
@@ -371,10 +413,6 @@ fn tp_config(url: &str, token: &str) -> Result<TpConfig, UiError> {
         url,
         Credentials::AccessToken(token.to_owned()),
     )?)
-}
-
-fn tp_client(url: &str, token: &str) -> Result<TpClient, UiError> {
-    Ok(TpClient::new(tp_config(url, token)?)?)
 }
 
 fn picks(items: Vec<pi_targetprocess::Summary>) -> Vec<PickItem> {
@@ -483,6 +521,9 @@ mod history;
 
 #[path = "session_edit.rs"]
 mod edit;
+
+#[path = "session_schema.rs"]
+mod schema;
 
 #[cfg(test)]
 #[path = "session_tests.rs"]

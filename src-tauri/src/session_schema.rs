@@ -1,0 +1,121 @@
+//! The session's Targetprocess names: which `[tp]` section the app's client speaks (the open
+//! plan's repository's `pi-planner.toml`, else the one in the plans folder, else the defaults),
+//! which account the demo is (`PI_PLANNER_DEMO_PROFILE`), and the plans folder's settings a new
+//! plan repository starts with.
+//!
+//! It deliberately reads no Targetprocess data: discovery is pi-targetprocess, the names are
+//! pi-model's `TpSchema`.
+
+use std::path::{Path, PathBuf};
+
+use pi_model::{RepoConfig, TpSchema};
+
+use super::{Inner, Session, plan_path};
+use crate::error::{ErrorCode, UiError, file_error};
+use crate::files::SavedConnection;
+
+/// Names the demo account: `demo` (the default) or `enterprise` (another company's names).
+pub const DEMO_PROFILE_VARIABLE: &str = "PI_PLANNER_DEMO_PROFILE";
+
+/// The demo account named by [`DEMO_PROFILE_VARIABLE`]; the usual demo when it is unset or
+/// names no account (said on stderr).
+pub fn demo_profile_from_env() -> pi_sim::Profile {
+    let Ok(name) = std::env::var(DEMO_PROFILE_VARIABLE) else {
+        return pi_sim::Profile::Demo;
+    };
+    pi_sim::Profile::parse(&name).unwrap_or_else(|problem| {
+        eprintln!("PI Planner: {DEMO_PROFILE_VARIABLE}: {problem}; using the usual demo");
+        pi_sim::Profile::Demo
+    })
+}
+
+impl Session {
+    /// The `[tp]` names for the plan in `plan_dir` (or the open plan's, when `None`): its
+    /// repository's `pi-planner.toml`, else the plans folder's, else the defaults.
+    pub(super) fn schema_for(
+        &self,
+        inner: &Inner,
+        plan_dir: Option<&Path>,
+    ) -> Result<TpSchema, UiError> {
+        let open = || {
+            plan_path(&inner.settings)
+                .ok()?
+                .parent()
+                .map(Path::to_path_buf)
+        };
+        let plan_dir = plan_dir.map(Path::to_path_buf).or_else(open);
+        let folder = self.workspace_folder(&inner.settings.connection);
+        let candidates = plan_dir
+            .iter()
+            .map(|d| d.join(pi_model::CONFIG_FILE_NAME))
+            .chain([folder.join(pi_model::CONFIG_FILE_NAME)]);
+        for path in candidates {
+            if let Some(config) = read_config(&path)? {
+                return Ok(config.tp);
+            }
+        }
+        Ok(TpSchema::default())
+    }
+
+    /// The plans folder's `pi-planner.toml` (written there for the demo's enterprise account).
+    pub(super) fn folder_config_path(&self, connection: &SavedConnection) -> PathBuf {
+        self.workspace_folder(connection)
+            .join(pi_model::CONFIG_FILE_NAME)
+    }
+
+    /// Writes the demo account's settings into the demo's plans folder, once: the enterprise
+    /// account needs its `[tp]` names and states; the usual demo needs nothing.
+    pub(super) fn prepare_demo_folder(&self) -> Result<(), UiError> {
+        if self.demo_profile == pi_sim::Profile::Demo {
+            return Ok(());
+        }
+        let path = self.folder_config_path(&SavedConnection::Demo);
+        if path.exists() {
+            return Ok(());
+        }
+        let text = format!(
+            "# The demo's {} account names things differently (see docs/configuration.md).\n{}",
+            self.demo_profile.name(),
+            self.demo_profile.repo_config_toml()
+        );
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(|e| file_error("the plans folder", &e))?;
+        }
+        crate::files::write_atomic(&path, &text)
+            .map_err(|e| file_error("the plans folder's settings", &e))
+    }
+
+    /// What a new plan repository starts with: the plans folder's `pi-planner.toml` (and, in
+    /// the demo, the demo's templates before it); `None` when there is nothing to add.
+    pub(super) fn new_repo_config(&self, connection: &SavedConnection) -> Option<String> {
+        let folder = std::fs::read_to_string(self.folder_config_path(connection)).ok();
+        match (connection, folder) {
+            (SavedConnection::Demo, Some(f)) => {
+                Some(format!("{}\n{f}", crate::demo_config::DEMO_CONFIG))
+            }
+            (SavedConnection::Demo, None) => Some(crate::demo_config::DEMO_CONFIG.to_owned()),
+            (_, folder) => folder,
+        }
+    }
+}
+
+/// The configuration at `path`; `None` when there is no file there. A file with a mistake is
+/// an error: the plan would otherwise be read with names the team did not choose.
+fn read_config(path: &Path) -> Result<Option<RepoConfig>, UiError> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(file_error("pi-planner.toml", &e)),
+    };
+    RepoConfig::from_toml_str(&text).map(Some).map_err(|e| {
+        UiError::new(
+            ErrorCode::InvalidInput,
+            format!("The settings file {} has a mistake: {e}", path.display()),
+        )
+        .hint("Fix it in a text editor (see docs/configuration.md), then try again.")
+    })
+}
+
+#[cfg(test)]
+#[path = "session_schema_tests.rs"]
+mod tests;
