@@ -9,7 +9,7 @@
 
 use std::path::Path;
 
-use git2::{Commit, ErrorCode, Oid, Status};
+use git2::{Commit, ErrorCode, Oid};
 
 use crate::tree::{blob_id, path_components, with_blob};
 use crate::{CommitMessage, GitError, PlanRepo, Result, Stamp};
@@ -143,6 +143,8 @@ impl PlanRepo {
             .repo
             .commit(None, &author, &committer, &message.render(), &tree, parents)?;
         for (path, content) in worktree {
+            // Again just before the write: a save made while the commit was built is kept.
+            self.ensure_not_dirty(path, content)?;
             self.write_worktree_file(path, content)?;
         }
         let refname = format!("refs/heads/{branch}");
@@ -150,7 +152,12 @@ impl PlanRepo {
             // The branch did not move: put back what it holds (best effort; the error says why).
             if let Some(old) = parents.first() {
                 let old_tree = old.tree()?;
-                for (path, _) in worktree {
+                for (path, content) in worktree {
+                    // Only a file that still holds what was written here: a save since stays.
+                    let ours = std::fs::read(self.require_workdir()?.join(path));
+                    if ours.ok().as_deref() != Some(*content) {
+                        continue;
+                    }
                     if let Some(blob) = blob_id(&old_tree, path)? {
                         let content = self.repo.find_blob(blob)?.content().to_vec();
                         let _ = self.write_worktree_file(path, &content);
@@ -194,19 +201,11 @@ impl PlanRepo {
 
     /// Fails with `DirtyWorktree` when `path` has uncommitted changes (in the working tree or
     /// the index) that differ from `incoming`. Committing exactly what is on disk is allowed.
+    /// Decided by the file's content, never by its size and timestamp alone (see `worktree`).
     pub fn ensure_not_dirty(&self, path: &str, incoming: &[u8]) -> Result<()> {
-        let workdir = self.require_workdir()?;
-        let status = match self.repo.status_file(Path::new(path)) {
-            Ok(s) => s,
-            Err(e) if e.code() == ErrorCode::NotFound => return Ok(()),
-            Err(e) => return Err(e.into()),
-        };
-        if status.is_empty() || status.contains(Status::IGNORED) {
-            return Ok(());
-        }
+        let file = self.worktree_file(path)?;
         // What is on disk is the planner's latest intent; committing exactly that is fine.
-        let on_disk = std::fs::read(workdir.join(path)).ok();
-        if on_disk.as_deref() == Some(incoming) {
+        if !file.uncommitted || file.on_disk.as_deref() == Some(incoming) {
             return Ok(());
         }
         Err(GitError::DirtyWorktree {

@@ -5,8 +5,6 @@
 //! It deliberately offers no general access to the libgit2 repository: every use is a method
 //! with a name saying what it asks.
 
-use std::path::Path;
-
 use git2::{ErrorCode, Oid};
 
 use crate::history::CommitInfo;
@@ -61,14 +59,10 @@ impl PlanRepo {
     }
 
     /// Whether `path` (relative to the working tree) differs from the checked-out commit, in
-    /// the index or the working tree (an untracked file counts).
+    /// the index or the working tree (an untracked file counts), by content: a save that keeps
+    /// the file's size and timestamp is seen too.
     pub fn has_uncommitted(&self, path: &str) -> Result<bool> {
-        self.require_workdir()?;
-        match self.repo.status_file(Path::new(path)) {
-            Ok(status) => Ok(!status.is_empty()),
-            Err(e) if e.code() == ErrorCode::NotFound => Ok(false),
-            Err(e) => Err(e.into()),
-        }
+        Ok(self.worktree_file(path)?.uncommitted)
     }
 
     /// The commits reachable from `tip` that `hide` does not reach (`git log hide..tip`),

@@ -25,6 +25,7 @@ mod names;
 mod remote;
 mod repo;
 mod tree;
+mod worktree;
 
 pub use baseline::Baseline;
 pub use commit::FileChange;

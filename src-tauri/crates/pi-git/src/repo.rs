@@ -168,6 +168,7 @@ impl PlanRepo {
             rev: refname.clone(),
         })?;
         let tree = self.repo.find_commit(tip)?.tree()?;
+        self.ensure_checkout_keeps_edits(&tree)?;
         let mut conflict: Option<String> = None;
         let mut opts = git2::build::CheckoutBuilder::new();
         opts.safe()
@@ -187,6 +188,37 @@ impl PlanRepo {
             Err(e) => return Err(e.into()),
         }
         self.repo.set_head(&refname)?;
+        Ok(())
+    }
+
+    /// Fails with `DirtyWorktree` when a file the checkout of `tree` would write holds
+    /// uncommitted content, decided by content (libgit2's safe checkout trusts the index's stat
+    /// cache, which a same-size save in the same timestamp tick passes).
+    fn ensure_checkout_keeps_edits(&self, tree: &git2::Tree<'_>) -> Result<()> {
+        let head = match self.repo.head() {
+            Ok(head) => Some(head.peel_to_tree()?),
+            Err(e) if matches!(e.code(), ErrorCode::UnbornBranch | ErrorCode::NotFound) => None,
+            Err(e) => return Err(e.into()),
+        };
+        let diff = self
+            .repo
+            .diff_tree_to_tree(head.as_ref(), Some(tree), None)?;
+        for delta in diff.deltas() {
+            let Some(path) = delta.new_file().path().or(delta.old_file().path()) else {
+                continue;
+            };
+            let path = path.to_string_lossy().replace('\\', "/");
+            let file = self.worktree_file(&path)?;
+            let target = delta.new_file();
+            let wanted = if target.exists() {
+                Some(self.repo.find_blob(target.id())?.content().to_vec())
+            } else {
+                None
+            };
+            if file.uncommitted && file.on_disk != wanted {
+                return Err(GitError::DirtyWorktree { path });
+            }
+        }
         Ok(())
     }
 

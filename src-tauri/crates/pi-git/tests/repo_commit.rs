@@ -485,3 +485,60 @@ fn a_commit_whose_branch_cannot_move_leaves_the_file_as_the_branch_has_it() {
     );
     fsck(root);
 }
+
+/// A save of the same size as the committed text within the file system's timestamp
+/// granularity (git's "racily clean" entry): its size and modification time are those the index
+/// recorded, so only the content tells it apart. The check reads it; nothing overwrites it.
+#[test]
+fn a_same_size_save_within_the_timestamp_granularity_is_never_overwritten() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    let repo = PlanRepo::init(root).expect("init");
+    let file = root.join(PLAN);
+    let tip = put(&repo, "main", "revision 13\n", jane(), 0);
+    let committed = std::fs::metadata(&file)
+        .expect("stat")
+        .modified()
+        .expect("mtime");
+    // The planner's save, written in place as most editors do, in the same timestamp tick.
+    std::fs::write(&file, "revision 14\n").expect("save");
+    std::fs::File::options()
+        .write(true)
+        .open(&file)
+        .and_then(|f| f.set_modified(committed))
+        .expect("same mtime");
+
+    assert!(
+        repo.has_uncommitted(PLAN).expect("status"),
+        "the save is seen"
+    );
+    let msg = message("sync", Source::AutoSync);
+    let older = FileChange {
+        path: PLAN,
+        content: b"revision 12\n",
+        message: &msg,
+    };
+    let err = repo
+        .commit_file("main", &older, &stamp(bot(), 1))
+        .expect_err("the save is uncommitted");
+    assert!(matches!(err, GitError::DirtyWorktree { .. }), "{err}");
+    let err = repo
+        .merge_commit("main", "main", &older, &stamp(bot(), 1))
+        .expect_err("the save is uncommitted");
+    assert!(matches!(err, GitError::DirtyWorktree { .. }), "{err}");
+    put(&repo, "other", "other plan\n", jane(), 2);
+    let err = repo
+        .checkout_branch("other")
+        .expect_err("the save is uncommitted");
+    assert!(matches!(err, GitError::DirtyWorktree { .. }), "{err}");
+    assert_eq!(repo.resolve("main").expect("tip"), tip);
+    assert_eq!(
+        std::fs::read_to_string(&file).expect("read"),
+        "revision 14\n"
+    );
+
+    // The save itself commits, and then nothing is uncommitted.
+    put(&repo, "main", "revision 14\n", jane(), 3);
+    assert!(!repo.has_uncommitted(PLAN).expect("status"));
+    fsck(root);
+}
