@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 
 import type { FindingDto, PlanDto } from "../src/ipc";
 import { openPlanApp } from "./fakeClient";
-import { demoPlan } from "./memoryHost";
+import { demoPlan } from "./plans";
 import { renderApp } from "./render";
 
 const plan = () =>

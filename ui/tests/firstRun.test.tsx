@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 
 import type { AppStatus, PlanView } from "../src/ipc";
 import { fakeApp } from "./fakeClient";
-import { demoPlan } from "./memoryHost";
+import { demoPlan } from "./plans";
 import { renderApp } from "./render";
 
 const art = { id: 2, name: "Customer ART" };

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 
 import { focusAfterMove, moved } from "../src/editor/order";
 import { openPlanApp } from "./fakeClient";
-import { demoPlan } from "./memoryHost";
+import { demoPlan } from "./plans";
 import { renderApp } from "./render";
 
 const plan = () =>
