@@ -1,29 +1,56 @@
+// The sign-off panel as the app's approval status has it: the change, the progress (text and
+// bar), why this planner cannot approve, approving with a comment, stale approvals, and the way
+// from a push waiting for sign-off to an override with a reason.
 import { MantineProvider } from "@mantine/core";
 import { QueryClientProvider } from "@tanstack/react-query";
 import { render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import { describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 
 import { newQueryClient } from "../src/Root";
 import { SignoffBody } from "../src/approvals/SignoffPanel";
 import { ClientContext } from "../src/data";
-import { browserClient, demoPlan, type ApprovalsStatusDto, type BrowserClient } from "./memoryHost";
+import type { ApprovalDto, ApprovalsStatusDto, OpDto, PushOutcomeDto } from "../src/ipc";
+import { fakeApp, openPlanApp } from "./fakeClient";
+import { platformPlan } from "./plans";
 import { renderApp } from "./render";
 
-const plan = () =>
-  demoPlan({ id: 1, name: "Platform ART" }, { id: 11, name: "PI-1/26" }, { id: 101, name: "Platform Eco" });
+/** Ann's edit: the one change a push would send. */
+const EDIT: OpDto[] = [{ lines: ['Effort 8 points → 21 points on "Self-service sign-up"'], delete: false }];
 
-const ann = { name: "Ann Planner", email: "ann@example.com" };
-const bo = { name: "Bo Owner", email: "bo@example.com" };
+/** The app's approval status of EDIT under a policy of 2 approvals, Ann the author. */
+const waiting = (over: Partial<ApprovalsStatusDto> = {}): ApprovalsStatusDto => ({
+  ops: EDIT,
+  hash: "sha256:4f2a9c",
+  progress: "0 of 2 approvals",
+  met: false,
+  approvals: [],
+  required: 2,
+  valid: 0,
+  authors: ["ann@example.com"],
+  approveBlocked: null,
+  canOverride: true,
+  ...over,
+});
 
-/** A plan with a policy of 2 approvals whose first objective Ann has edited (she is the author). */
-async function editedByAnn(): Promise<BrowserClient> {
-  const client = browserClient({ plan: plan(), approvals: { required: 2, selfApproval: false } });
-  const p = (await client.planGet()).plan;
-  p.objectives[0]!.effort = 21;
-  await client.planSave(p);
-  return client;
-}
+const bosApproval: ApprovalDto = {
+  name: "Bo Owner",
+  email: "bo@example.com",
+  role: null,
+  at: "2026-03-02T09:00:00Z",
+  comment: "Numbers checked",
+  standing: "valid",
+  signed: false,
+  signature: "unsigned",
+  signer: null,
+  why: null,
+};
+
+/** The plan open with EDIT to push, and `status` as the app's approval status. */
+const editedApp = (status: ApprovalsStatusDto) =>
+  openPlanApp(platformPlan())
+    .answer("sync_status", { localChanges: 1, conflicts: 0, unfinishedPush: 0, refused: [] })
+    .answer("approvals_status", status);
 
 async function openSignoff() {
   const user = userEvent.setup();
@@ -32,57 +59,78 @@ async function openSignoff() {
   return user;
 }
 
+const bar = () => screen.getByRole("progressbar", { name: "Approvals" });
+
 describe("sign-off panel", () => {
   it("shows the change, the progress and why the author cannot approve", async () => {
-    renderApp(await editedByAnn());
+    renderApp(editedApp(waiting({ approveBlocked: "ann@example.com changed this plan and may not approve their own change." })).client);
     await openSignoff();
     expect(screen.getByTestId("signoff-progress").textContent).toBe("0 of 2 approvals");
+    expect(bar().getAttribute("aria-valuenow")).toBe("0");
     expect(screen.getByTestId("signoff-ops").textContent).toBe('Effort 8 points → 21 points on "Self-service sign-up"');
+    expect(screen.getByText("Changed by: ann@example.com")).toBeTruthy();
     const approve = screen.getByRole("button", { name: "Approve" }) as HTMLButtonElement;
     expect(approve.disabled).toBe(true);
     expect(screen.getByTestId("approve-blocked").textContent).toBe(
       "ann@example.com changed this plan and may not approve their own change.",
     );
+    expect(document.body.textContent).not.toContain("sha256");
   });
 
-  it("approves with a comment through the client and shows the progress and the approval", async () => {
-    const client = await editedByAnn();
-    await client.identitySave(bo);
-    const spy = vi.spyOn(client, "approve");
-    renderApp(client);
+  it("approves with the comment typed and shows what the app answers: 1 of 2, the bar half full", async () => {
+    const app = editedApp(waiting()).answer("approve", ({ comment }) => {
+      const approved = waiting({
+        progress: "1 of 2 approvals",
+        valid: 1,
+        approvals: [{ ...bosApproval, comment: comment as string }],
+        approveBlocked: "bo@example.com already approved this change.",
+      });
+      app.answer("approvals_status", approved);
+      return approved;
+    });
+    renderApp(app.client);
     const user = await openSignoff();
     await user.type(screen.getByLabelText("Comment (optional)"), "Numbers checked");
     await user.click(screen.getByRole("button", { name: "Approve" }));
-    expect(spy).toHaveBeenCalledWith("Numbers checked");
     await waitFor(() => expect(screen.getByTestId("signoff-progress").textContent).toBe("1 of 2 approvals"));
+    expect(app.calls.filter((c) => c.command === "approve").map((c) => c.args)).toEqual([{ comment: "Numbers checked" }]);
+    expect(bar().getAttribute("aria-valuenow")).toBe("50");
+    expect(bar().style.getPropertyValue("--progress-section-size")).toBe("50%");
     const row = screen.getByTestId("approval");
     expect(row.textContent).toContain("Bo Owner <bo@example.com>");
     expect(row.textContent).toContain("“Numbers checked”");
     expect(within(row).getByText("Unsigned")).toBeTruthy();
     expect(within(row).getByText("Counts")).toBeTruthy();
     expect(screen.getByTestId("approve-blocked").textContent).toBe("bo@example.com already approved this change.");
+    expect((screen.getByLabelText("Comment (optional)") as HTMLTextAreaElement).value).toBe("");
   });
 
   it("marks an approval of an earlier change as stale", async () => {
-    const client = await editedByAnn();
-    await client.identitySave(bo);
-    await client.approve("fine");
-    await client.identitySave(ann);
-    const p = (await client.planGet()).plan;
-    p.objectives[1]!.effort = 3;
-    await client.planSave(p);
-    renderApp(client);
+    const stale: ApprovalDto = { ...bosApproval, comment: "fine", standing: "stale", why: "stale — the plan changed since" };
+    renderApp(editedApp(waiting({ approvals: [stale] })).client);
     await openSignoff();
     expect(screen.getByTestId("signoff-progress").textContent).toBe("0 of 2 approvals");
     const row = screen.getByTestId("approval");
     expect(row.getAttribute("data-standing")).toBe("stale");
     expect(within(row).getByTestId("stale-notice").textContent).toContain("Stale — the plan changed since");
     expect(within(row).getByText(/Bo Owner/).style.textDecoration).toContain("line-through");
+    expect(within(row).queryByText("Counts")).toBeNull();
   });
 
-  it("a refused push leads to the panel, where an override needs a reason and is recorded", async () => {
-    const client = await editedByAnn();
-    renderApp(client);
+  it("a push waiting for sign-off leads to the panel, where an override needs a reason", async () => {
+    const pushed: PushOutcomeDto = { kind: "pushed", summary: { sent: EDIT, refused: [], created: 0, mismatches: [], resumed: 0 } };
+    const app = editedApp(waiting())
+      .answer("push_preview", { kind: "preview", ops: EDIT })
+      .fail("sync_push", {
+        code: "not_approved",
+        message: "Not pushed: 0 of 2 approvals.",
+        hints: ["Open the sign-off panel to see the change and who has approved it."],
+      })
+      .answer("sync_push_override", () => {
+        app.answer("sync_status", { localChanges: 0, conflicts: 0, unfinishedPush: 0, refused: [] });
+        return pushed;
+      });
+    renderApp(app.client);
     const user = userEvent.setup();
     await user.click(await screen.findByRole("button", { name: "Push…" }));
     const dialog = await screen.findByRole("dialog", { name: "Push to Targetprocess" });
@@ -98,36 +146,29 @@ describe("sign-off panel", () => {
     await user.type(screen.getByLabelText(/Reason for pushing without the approvals/), "Deadline today");
     expect(override.disabled).toBe(false);
     await user.click(override);
-    await screen.findByTestId("override-result");
-    expect(client.sync.targetprocess()?.objectives[0]?.effort).toBe(21);
-    const trail = await client.auditTrail();
-    // Waiting for sign-off is no failed push: only the override and its push are recorded.
-    expect(trail.map((e) => [e.kind, e.note])).toEqual([
-      ["override", "Deadline today"],
-      ["push", null],
+    expect((await screen.findByTestId("override-result")).textContent).toContain("1 change sent");
+    expect(app.calls.filter((c) => c.command === "sync_push_override").map((c) => c.args)).toEqual([
+      { reason: "Deadline today", confirmDeletes: false },
     ]);
   });
 });
 
 describe("sign-off panel, signatures", () => {
   it("names the key of a verified signature and marks an invalid one as not counted", () => {
-    const approval = {
+    const approval: ApprovalDto = {
+      ...bosApproval,
       name: "Ana Lee",
       email: "ana@example.com",
       role: "business owner",
       at: "2026-11-24T09:15:00Z",
       comment: null,
-      standing: "valid",
       signed: true,
       signature: "verified",
       signer: "OpenPGP key 0123456789ABCDEF0123456789ABCDEF01234567",
-      why: null,
     };
-    const status: ApprovalsStatusDto = {
-      ops: [{ lines: ['Effort 8 points → 21 points on "Self-service sign-up"'], delete: false }],
-      hash: "sha256:00112233445566778899",
+    const status = waiting({
       progress: "1 of 2 approvals",
-      met: false,
+      valid: 1,
       approvals: [
         approval,
         {
@@ -142,16 +183,11 @@ describe("sign-off panel, signatures", () => {
           why: "not counted: the signature does not verify for mallory@example.com: the signed content was changed",
         },
       ],
-      required: 2,
-      valid: 1,
-      authors: ["ann@example.com"],
-      approveBlocked: null,
-      canOverride: true,
-    };
+    });
     render(
       <MantineProvider>
         <QueryClientProvider client={newQueryClient()}>
-          <ClientContext.Provider value={browserClient()}>
+          <ClientContext.Provider value={fakeApp().client}>
             <SignoffBody status={status} />
           </ClientContext.Provider>
         </QueryClientProvider>
@@ -165,5 +201,6 @@ describe("sign-off panel, signatures", () => {
     expect(oldest!.textContent).toContain("signed by OpenPGP key 0123456789ABCDEF0123456789ABCDEF01234567");
     expect(within(oldest!).getByText("Signed")).toBeTruthy();
     expect((screen.getByRole("button", { name: "Approve" }) as HTMLButtonElement).disabled).toBe(false);
+    expect(bar().getAttribute("aria-valuenow")).toBe("50");
   });
 });
