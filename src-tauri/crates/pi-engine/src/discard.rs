@@ -44,22 +44,16 @@ pub fn discard(
     let stamp = Stamp::new(me.clone(), When::utc(now.timestamp()));
     let typed = ws.local_text()?;
     let mut plan = crate::workspace::parse(&ws.plan_file(), &typed)?;
-    crate::save::commit_typed(ws, &typed, pi_git::Source::Local, &stamp)?;
     let base = ws.base()?.plan;
     let done = revert(&mut plan, &base, entity, fields)?;
     if done == Discarded::Nothing {
+        crate::save::commit_typed(ws, &typed, pi_git::Source::Local, &stamp)?;
         return Ok(done);
     }
     let text = crate::snapshot::render_checked(&plan, "the plan", &ws.plan_file())?;
-    crate::save::write_atomic(&ws.plan_path()?, &text)?;
     let message = CommitMessage::new(DISCARD_SUBJECT)
         .with_trailers(Trailers::new().with_source(pi_git::Source::Local));
-    let change = pi_git::FileChange {
-        path: &ws.plan_file(),
-        content: text.as_bytes(),
-        message: &message,
-    };
-    ws.repo.commit_file(&ws.names.working(), &change, &stamp)?;
+    crate::save::commit_over_typed(ws, &typed, &text, &message, &stamp)?;
     Ok(done)
 }
 

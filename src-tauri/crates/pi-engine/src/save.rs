@@ -52,6 +52,27 @@ fn commit_text(
     Ok(ws.repo.commit_file(&ws.names.working(), &change, &stamp)?)
 }
 
+/// Writes `text` over `typed`, the plan file as just read (both under the repository lock):
+/// `typed` is committed first ("Edit the plan", so nothing typed is lost), then `text` is
+/// committed with `message` and written to the file only while it still holds `typed` (git
+/// compares contents): a save made since is never overwritten, the write fails with
+/// `DirtyWorktree` and the save stays for the next step.
+pub(crate) fn commit_over_typed(
+    ws: &Workspace,
+    typed: &str,
+    text: &str,
+    message: &CommitMessage,
+    stamp: &Stamp,
+) -> Result<Oid> {
+    commit_typed(ws, typed, Source::Local, stamp)?;
+    let change = pi_git::FileChange {
+        path: &ws.plan_file(),
+        content: text.as_bytes(),
+        message,
+    };
+    Ok(ws.repo.commit_file(&ws.names.working(), &change, stamp)?)
+}
+
 /// Writes through a temporary file in the same folder and renames it over `path`.
 pub(crate) fn write_atomic(path: &std::path::Path, text: &str) -> Result<()> {
     let io = |source: std::io::Error| EngineError::PlanFile {

@@ -193,11 +193,17 @@ pub fn add(
     ids: &mut Ids,
 ) -> Result<Vec<EntityId>> {
     let config = crate::approvals::repo_config(ws)?;
-    let mut plan = ws.local()?;
+    let _lock = pi_git::RepoLock::acquire(&ws.repo, crate::workspace::LOCK_WAIT)?;
+    let typed = ws.local_text()?;
+    let mut plan = ws.parse(&typed)?;
     let added = add_to(&mut plan, &config, addition, ids)?;
     let known = crate::workflows::known_statuses(&ws.repo, &ws.names, &config.statuses)?;
     check_with(&plan, &config, &known)?;
-    crate::save::save(ws, me, now, &pi_format::render(&plan))?;
+    let text = crate::snapshot::render_checked(&plan, "the plan", &ws.plan_file())?;
+    let message = pi_git::CommitMessage::new(crate::save::SAVE_SUBJECT)
+        .with_trailers(pi_git::Trailers::new().with_source(pi_git::Source::Local));
+    let stamp = pi_git::Stamp::new(me.clone(), pi_git::When::utc(now.timestamp()));
+    crate::save::commit_over_typed(ws, &typed, &text, &message, &stamp)?;
     Ok(added)
 }
 
