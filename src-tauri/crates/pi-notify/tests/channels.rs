@@ -2,6 +2,7 @@
 
 #![allow(clippy::unwrap_used)]
 
+mod digest_plans;
 mod email_smtp;
 mod slack_sim;
 mod support;

@@ -81,6 +81,7 @@ pub const OUTPUTS: &[Output] = &[
     output::<pi_metrics::Stats>(&["plan", "stats"]),
     output::<views::VerifyView>(&["plan", "verify"]),
     output::<pi_reports::history::Comparison>(&["plan", "diff"]),
+    output::<crate::sync::digest::DigestView>(&["plan", "digest"]),
     output::<views::ApproveOutput>(&["plan", "approve"]),
     output::<views::ApprovalsView>(&["plan", "approvals"]),
     output::<crate::plan::validate::Report>(&["plan", "validate"]),

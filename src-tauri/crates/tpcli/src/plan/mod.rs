@@ -12,6 +12,7 @@ use pi_metrics::OperationKind;
 
 use crate::sync;
 use crate::sync::meter::measure;
+use crate::sync::notify::around;
 
 #[derive(Debug, Args)]
 pub struct PlanArgs {
@@ -37,6 +38,7 @@ enum PlanCommand {
     Verify(sync::verify::VerifyArgs),
     Watch(sync::watch::WatchArgs),
     Diff(sync::diff::DiffArgs),
+    Digest(sync::digest::DigestArgs),
     Report(sync::report::ReportArgs),
     Baseline(sync::baseline::BaselineArgs),
     Approve(sync::approve::ApproveArgs),
@@ -53,11 +55,17 @@ enum PlanCommand {
 pub fn run(args: PlanArgs) -> anyhow::Result<u8> {
     match args.command {
         PlanCommand::Init(a) => sync::init::run(a),
-        PlanCommand::Pull(a) => measure(OperationKind::Pull, || sync::pull::run(a)),
-        PlanCommand::Push(a) => measure(OperationKind::Push, || sync::push::run(a)),
+        PlanCommand::Pull(a) => measure(OperationKind::Pull, || {
+            around("pull", || sync::pull::run(a))
+        }),
+        PlanCommand::Push(a) => measure(OperationKind::Push, || {
+            around("push", || sync::push::run(a))
+        }),
         PlanCommand::SyncAll(a) => sync::sync_all::run(a),
         PlanCommand::Status(a) => sync::status::run(a),
-        PlanCommand::Resolve(a) => measure(OperationKind::Resolve, || sync::resolve::run(a)),
+        PlanCommand::Resolve(a) => measure(OperationKind::Resolve, || {
+            around("resolve", || sync::resolve::run(a))
+        }),
         PlanCommand::Rollback(a) => measure(OperationKind::Rollback, || sync::rollback::run(a)),
         PlanCommand::Resume(a) => measure(OperationKind::Resume, || sync::push::resume(a)),
         PlanCommand::Discard(a) => sync::discard::run(a),
@@ -68,9 +76,10 @@ pub fn run(args: PlanArgs) -> anyhow::Result<u8> {
         PlanCommand::Verify(a) => sync::verify::run(a),
         PlanCommand::Watch(a) => sync::watch::run(a),
         PlanCommand::Diff(a) => sync::diff::run(a),
+        PlanCommand::Digest(a) => sync::digest::run(a),
         PlanCommand::Report(a) => sync::report::run(a),
         PlanCommand::Baseline(a) => sync::baseline::run(a),
-        PlanCommand::Approve(a) => sync::approve::run(a),
+        PlanCommand::Approve(a) => around("approve", || sync::approve::run(a)),
         PlanCommand::Approvals(a) => sync::approve::list(a),
         PlanCommand::Audit(a) => sync::audit::run(a),
         PlanCommand::New(a) => sync::new::run(a),

@@ -42,7 +42,9 @@ pub fn run(args: ApproveArgs) -> Result<u8> {
     let session = open(&args.repo, &args.tp)?;
     let signing = Signing::from_repo(&session.ws.repo);
     let ctx = session.ctx(false);
-    match approvals::approve(&ctx, &session.ws, args.comment, &signing) {
+    let approved = approvals::approve(&ctx, &session.ws, args.comment, &signing)
+        .inspect(|status| super::notify::approved(&session.me, status));
+    match approved {
         Ok(status) if args.json => {
             crate::output::print_pretty(&ApproveOutput::Approved(ApprovalsView::from(&status)))?;
             Ok(exit::OK)

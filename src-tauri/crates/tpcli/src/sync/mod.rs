@@ -7,12 +7,14 @@ pub mod audit;
 pub mod baseline;
 pub mod connect;
 pub mod diff;
+pub mod digest;
 pub mod discard;
 pub mod init;
 pub mod jira;
 pub mod log;
 pub mod meter;
 pub mod new;
+pub mod notify;
 pub mod progress;
 pub mod pull;
 pub mod push;
@@ -96,6 +98,7 @@ impl Session {
 pub fn open(repo: &RepoArgs, tp: &connect::TpArgs) -> anyhow::Result<Session> {
     let ws = pi_engine::Workspace::open(&repo.repo)?;
     meter::opened(&ws);
+    notify::opened(&ws);
     let tp = connect::client(tp, &ws)?;
     let me = connect::identity(&repo.repo)?;
     Ok(Session { ws, tp, me })

@@ -77,6 +77,7 @@ pub fn run(args: PullArgs) -> Result<u8> {
         jira: jira.outcome(report.jira),
         ..report
     };
+    super::notify::pulled(&report);
     if args.json {
         println!("{}", json(&report));
     } else {

@@ -75,6 +75,7 @@ pub fn run(args: PushArgs) -> Result<u8> {
     drop(watch);
     progress.finish();
     let outcome = outcome??;
+    super::notify::pushed(&outcome);
     if args.json {
         println!("{}", json(&outcome));
     } else {

@@ -113,6 +113,7 @@ pub fn run(args: ResolveArgs) -> Result<u8> {
     let field = args.field.as_deref().map(parse_field).transpose()?;
     let ws = pi_engine::Workspace::open(&args.repo.repo)?;
     super::meter::opened(&ws);
+    super::notify::opened(&ws);
     let me = connect::identity(&args.repo.repo)?;
     let resolution = resolution(args.keep);
     let selector = Selector {

@@ -1,0 +1,268 @@
+//! The team's notifications of tpcli's sync commands (`pi-notify`, `[notify]` in
+//! `pi-planner.toml`): a pull, new conflicts, a push, an approval given, and a pull, push or
+//! resolve that failed. Each command leaves its event here when it has its result ([`pulled`],
+//! [`pushed`], [`approved`]); [`around`], in the plan dispatch, sends them when the command has
+//! finished, and a failure event when it failed. Without a `[notify]` section nothing is sent.
+//! Notifying never changes a command's result: a message not delivered is a warning on stderr
+//! (the log's `notification not delivered` line).
+
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+use std::sync::{Mutex, MutexGuard, PoisonError};
+
+use pi_engine::{PullReport, PushOutcome, Workspace};
+use pi_notify::{ConflictLine, Event, Notifier, PlanRef, PushResult};
+
+use super::words::{change, conflict, plural};
+
+/// What the running command opened and the events it left.
+#[derive(Debug)]
+struct Pending {
+    plan_file: PathBuf,
+    plan: PlanRef,
+    /// The conflicts open before the command (`entity field`).
+    open_before: BTreeSet<String>,
+    events: Vec<Event>,
+}
+
+static PENDING: Mutex<Option<Pending>> = Mutex::new(None);
+
+fn pending() -> MutexGuard<'static, Option<Pending>> {
+    PENDING.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// The command works on the plan of `ws` (called where a sync command opens its workspace).
+pub fn opened(ws: &Workspace) {
+    let Ok(plan_file) = ws.plan_path() else {
+        return;
+    };
+    let open_before = ws
+        .local_dir()
+        .ok()
+        .and_then(|dir| pi_engine::state::load_conflicts(&dir).ok())
+        .unwrap_or_default()
+        .iter()
+        .map(conflict_key)
+        .collect();
+    *pending() = Some(Pending {
+        plan_file,
+        plan: plan_ref(ws),
+        open_before,
+        events: Vec::new(),
+    });
+}
+
+/// The plan's names for the messages, or the branch's slugs when its snapshot does not read;
+/// the plan is named `<release slug>/<team slug>` in the app's links.
+pub fn plan_ref(ws: &Workspace) -> PlanRef {
+    let slug = format!("{}/{}", ws.names.release_slug, ws.names.team_slug);
+    match ws.base_header() {
+        Ok(h) => PlanRef {
+            art: h.art.name,
+            release: h.release.name,
+            team: h.team.name,
+            plan: slug,
+        },
+        Err(_) => PlanRef {
+            art: String::new(),
+            release: ws.names.release_slug.clone(),
+            team: ws.names.team_slug.clone(),
+            plan: slug,
+        },
+    }
+}
+
+fn conflict_key(c: &pi_model::merge::Conflict) -> String {
+    let field = c.field.map(|f| f.to_string()).unwrap_or_default();
+    format!("{} {field}", c.entity)
+}
+
+fn leave(make: impl FnOnce(&Pending) -> Vec<Event>) {
+    if let Some(p) = pending().as_mut() {
+        let events = make(p);
+        p.events.extend(events);
+    }
+}
+
+/// A pull's summary, and an alert naming each conflict the pull found that was not open before.
+pub fn pulled(report: &PullReport) {
+    leave(|p| {
+        let mut events = vec![Event::Pull {
+            plan: p.plan.clone(),
+            from_tp: report.from_tp.iter().map(change).collect(),
+            kept_local: report.local.len(),
+            conflicts: report.conflicts.len(),
+        }];
+        let new: Vec<ConflictLine> = report
+            .conflicts
+            .iter()
+            .filter(|c| !p.open_before.contains(&conflict_key(c)))
+            .map(|c| ConflictLine {
+                id: c.entity.to_string(),
+                what: conflict(c),
+            })
+            .collect();
+        if !new.is_empty() {
+            events.push(Event::Conflict {
+                plan: p.plan.clone(),
+                conflicts: new,
+            });
+        }
+        events
+    });
+}
+
+/// A push's summary: what was sent, or why nothing was. A preview sends nothing, nor does a push
+/// with nothing to push.
+pub fn pushed(outcome: &PushOutcome) {
+    let Some((result, lines)) = push_summary(outcome) else {
+        return;
+    };
+    leave(|p| {
+        vec![Event::Push {
+            plan: p.plan.clone(),
+            result,
+            lines,
+        }]
+    });
+}
+
+fn push_summary(outcome: &PushOutcome) -> Option<(PushResult, Vec<String>)> {
+    let not_sent = |why: String| Some((PushResult::NotSent, vec![why]));
+    match outcome {
+        PushOutcome::Preview { .. } | PushOutcome::NothingToPush { .. } => None,
+        PushOutcome::Pushed(r) => {
+            let lines = r
+                .ops
+                .iter()
+                .map(|o| match &o.result {
+                    Ok(()) => first_line(&o.op.to_string()),
+                    Err(why) => format!("{} (refused: {why})", first_line(&o.op.to_string())),
+                })
+                .collect();
+            let refused = r.ops.iter().any(|o| o.result.is_err());
+            let result = if refused {
+                PushResult::PartlyRefused
+            } else {
+                PushResult::Pushed
+            };
+            Some((result, lines))
+        }
+        PushOutcome::Blocked { conflicts } => not_sent(format!(
+            "{} to resolve first",
+            plural(*conflicts, "conflict", "conflicts")
+        )),
+        PushOutcome::BlockedByValidation { findings } => not_sent(format!(
+            "the plan has {}",
+            plural(findings.len(), "validation error", "validation errors")
+        )),
+        PushOutcome::NeedsConfirmation { .. } => {
+            not_sent("it deletes in Targetprocess and waits for a confirmation".to_owned())
+        }
+        PushOutcome::RemoteChanged { stale } => not_sent(format!(
+            "Targetprocess changed {} since the last pull; pull first",
+            plural(stale.len(), "field", "fields")
+        )),
+        PushOutcome::AwaitingApproval { status } => not_sent(status.missing()),
+    }
+}
+
+fn first_line(text: &str) -> String {
+    text.lines().next().unwrap_or_default().to_owned()
+}
+
+/// `who` approved the change set a push would send; where its approvals stand now.
+pub fn approved(who: &pi_git::Identity, status: &pi_approvals::ApprovalStatus) {
+    let standing = if status.is_met() {
+        "the policy is met: the push can go".to_owned()
+    } else {
+        status.missing()
+    };
+    let detail = format!(
+        "{} approved {}; {} of {} approvals; {standing}",
+        who.email,
+        plural(status.change.ops.len(), "change", "changes"),
+        status.valid(),
+        status.required
+    );
+    leave(|p| {
+        vec![Event::Approval {
+            plan: p.plan.clone(),
+            given: true,
+            detail,
+        }]
+    });
+}
+
+/// Runs the sync command `operation` (`pull`, `push`, `resolve`, `approve`) and sends the events
+/// it left, or a failure event (pull, push and resolve) when it failed. The command's result is
+/// returned as it was.
+pub fn around(
+    operation: &'static str,
+    run: impl FnOnce() -> anyhow::Result<u8>,
+) -> anyhow::Result<u8> {
+    *pending() = None;
+    let result = run();
+    let Some(mut p) = pending().take() else {
+        return result;
+    };
+    if let Err(err) = &result
+        && operation != "approve"
+    {
+        p.events.clear();
+        p.events.push(failure(&p.plan, operation, err));
+    }
+    deliver(&p.plan_file, &p.events);
+    result
+}
+
+/// The failure event: the error, its code and what to do.
+fn failure(plan: &PlanRef, operation: &str, err: &anyhow::Error) -> Event {
+    let (_, hint) = crate::errors::triage(err);
+    let mut message = format!(
+        "{} (error code {})",
+        crate::term::safe(&format!("{err:#}")),
+        crate::errors::code_of(err)
+    );
+    if let Some(hint) = hint {
+        message.push_str(&format!(". What to do: {hint}"));
+    }
+    Event::Failure {
+        plan: plan.clone(),
+        operation: operation.to_owned(),
+        message,
+    }
+}
+
+/// Sends `events` to the channels `[notify]` of the plan's `pi-planner.toml` routes them to.
+fn deliver(plan_file: &std::path::Path, events: &[Event]) {
+    if events.is_empty() {
+        return;
+    }
+    let config = match crate::files::load_config(plan_file, None) {
+        Ok((config, _)) => config.notify,
+        Err(e) => {
+            warn(&format!("no notification sent: {e:#}"));
+            return;
+        }
+    };
+    if config.events.is_empty() {
+        return;
+    }
+    // The SMTP transport is made and dropped on the runtime it sends with.
+    // Each message not delivered is a warning on stderr from `Notifier::send` (its log line
+    // names the channel, the event and Slack's or the SMTP server's reason).
+    let sent = super::block_on(async {
+        let notifier = Notifier::new(&config, &pi_notify::EnvAndKeychain);
+        for event in events {
+            notifier.send(event).await;
+        }
+    });
+    if let Err(e) = sent {
+        warn(&format!("no notification sent: {e:#}"));
+    }
+}
+
+fn warn(line: &str) {
+    eprintln!("warning: {}", crate::term::safe(line));
+}
