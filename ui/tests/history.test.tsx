@@ -1,28 +1,17 @@
+// History as the app reports it: the versions named by what made them, who and when (never a
+// commit id), the comparison of two picked versions side by side or inline with the changed words
+// marked, a pull attributed to the Targetprocess user, committed effort over time, and the
+// "changed since sync" marks in the editor.
 import { MantineProvider } from "@mantine/core";
 import { render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
 
 import { DiffView } from "../src/history/DiffView";
-import { browserClient, demoPlan, type ComparisonDto } from "./memoryHost";
-import { wordDiff } from "./memoryHost/browserHistory";
+import type { ComparisonDto, HistoryDto, OpDto, VersionDto } from "../src/ipc";
+import { openPlanApp } from "./fakeClient";
+import { platformPlan } from "./plans";
 import { renderApp } from "./render";
-
-const plan = () =>
-  demoPlan({ id: 1, name: "Platform ART" }, { id: 11, name: "PI-1/26" }, { id: 101, name: "Platform Eco" });
-
-async function saveObjective(user: ReturnType<typeof userEvent.setup>, patch: { effort?: string; appendToDescription?: string }) {
-  if (patch.effort !== undefined) {
-    const effort = await screen.findByLabelText("Effort");
-    await user.clear(effort);
-    await user.type(effort, patch.effort);
-  }
-  if (patch.appendToDescription !== undefined) {
-    await user.type(await screen.findByLabelText("Description"), patch.appendToDescription);
-  }
-  await user.click(screen.getByRole("button", { name: "Save" }));
-  await waitFor(() => expect((screen.getByRole("button", { name: "Save" }) as HTMLButtonElement).disabled).toBe(true));
-}
 
 const comparison: ComparisonDto = {
   before: { rev: "tp", label: "Targetprocess (last pull)", shortId: "1a2b3c4d", at: "2026-11-24T05:00:00Z", who: "Targetprocess" },
@@ -124,36 +113,78 @@ describe("diff view", () => {
   });
 });
 
-describe("word diff of the browser host", () => {
-  it("marks the changed words only, and its spans spell both texts", () => {
-    expect(wordDiff("Cut cloud cost by 10%", "Cut cloud cost by 25% this PI")).toEqual([
-      { tag: "equal", text: "Cut cloud cost by " },
-      { tag: "delete", text: "10%" },
-      { tag: "insert", text: "25% this PI" },
-    ]);
-    const words = ["a", "b", "c", " ", " ", "\n", ","];
-    let seed = 7;
-    const random = () => {
-      seed = (seed * 1103515245 + 12345) % 2147483648;
-      return seed;
-    };
-    const text = () => Array.from({ length: random() % 30 }, () => words[random() % words.length]).join("");
-    for (let n = 0; n < 200; n++) {
-      const [a, b] = [text(), text()];
-      const spans = wordDiff(a, b);
-      expect(spans.filter((s) => s.tag !== "insert").map((s) => s.text).join("")).toBe(a);
-      expect(spans.filter((s) => s.tag !== "delete").map((s) => s.text).join("")).toBe(b);
-    }
-  });
+const version = (rev: string, kind: VersionDto["kind"], at: string, over: Partial<VersionDto> = {}): VersionDto => ({
+  rev,
+  shortId: rev.slice(0, 7),
+  at,
+  kind,
+  who: "Ann Planner",
+  editors: [],
+  by: null,
+  subject: "",
+  baselines: [],
+  changes: [],
+  changed: 0,
+  ...over,
 });
+
+/** Opened from Targetprocess, then two saved edits of the first objective's effort (8 → 21 → 13). */
+const VERSIONS: VersionDto[] = [
+  version("c3a9e0f1b2", "save", "2026-03-02T10:10:00Z", { changes: ['Effort 21 points → 13 points on "Self-service sign-up"'], changed: 1 }),
+  version("b7d41c2e9a", "save", "2026-03-02T10:05:00Z", { changes: ['Effort 8 points → 21 points on "Self-service sign-up"'], changed: 1 }),
+  version("a0f3b8d6c4", "import", "2026-03-02T10:00:00Z", {
+    who: "Targetprocess",
+    by: "Ann Planner",
+    changes: ['Added objective "Self-service sign-up"', 'Added objective "Single sign-on for partners"', 'Added objective "Usage dashboard"'],
+    changed: 3,
+  }),
+];
+const history = (versions: VersionDto[]): HistoryDto => ({ versions, baselines: [], capped: false, limit: 200, uncommitted: false, failedPushes: [] });
+
+/** The app's comparison of the first objective's effort `before` → `after` between two sides. */
+function effortChange(rev: [string, string], before: number, after: number): ComparisonDto {
+  return {
+    before: { rev: rev[0], label: "before", shortId: null, at: null, who: null },
+    after: { rev: rev[1], label: "after", shortId: null, at: null, who: null },
+    entities: [
+      {
+        kind: "objective",
+        id: "tp:10101",
+        name: "Self-service sign-up",
+        objective: null,
+        presence: "changed",
+        movedFrom: null,
+        movedTo: null,
+        fields: [{ field: "effort", label: "Effort", before: `${before} points`, after: `${after} points`, words: null }],
+      },
+    ],
+    effort: {
+      team: "Platform Eco",
+      objectives: { before: 40 + before, after: 40 + after },
+      committed: { before: 16 + before, after: 16 + after },
+      features: { before: 15, after: 15 },
+      programObjectives: [],
+    },
+  };
+}
+
+const calls = (app: ReturnType<typeof openPlanApp>, command: string) => app.calls.filter((c) => c.command === command).map((c) => c.args);
+
+async function openHistory() {
+  const user = userEvent.setup();
+  await user.click(await screen.findByRole("button", { name: "History" }));
+  return user;
+}
 
 describe("history", () => {
   it("lists the versions and compares two picked ones", async () => {
-    const user = userEvent.setup();
-    renderApp(browserClient({ plan: plan() }));
-    await saveObjective(user, { effort: "21" });
-    await saveObjective(user, { effort: "13" });
-    await user.click(screen.getByRole("button", { name: "History" }));
+    const app = openPlanApp(platformPlan())
+      .answer("history_list", history(VERSIONS))
+      .answer("plan_compare", ({ before, after }) =>
+        before === "tp" ? effortChange(["tp", String(after)], 8, 13) : effortChange([String(before), String(after)], 8, 21),
+      );
+    renderApp(app.client);
+    const user = await openHistory();
     const versions = await screen.findAllByTestId("version");
     expect(versions.map((v) => v.textContent)).toEqual([
       expect.stringMatching(/^Saved edit.*Ann Planner.*Effort 21 points → 13 points on "Self-service sign-up"/),
@@ -163,15 +194,17 @@ describe("history", () => {
     // By default: what a push would send (Targetprocess at the last pull → the working plan).
     const card = await screen.findByRole("group", { name: "Objective Self-service sign-up: changed" });
     expect(card.textContent).toContain("removed: 8 pointsadded: 13 points");
+    expect(calls(app, "plan_compare")[0]).toEqual({ before: "tp", after: "working" });
 
     // Versions are named by what made them, who and when; never by a commit id.
     for (const v of versions) expect(v.textContent).not.toContain(v.getAttribute("data-rev")!.slice(0, 7));
-    const befores = screen.getAllByRole("button", { name: /^Before: compare from Saved edit|^Before: compare from Opened/ });
+    const befores = screen.getAllByRole("button", { name: /^Before: compare from / });
     const afters = screen.getAllByRole("button", { name: /^After: compare to / });
     await user.click(befores[2]!);
     await user.click(afters[1]!);
     expect(afters[1]!.getAttribute("aria-pressed")).toBe("true");
     await waitFor(() => expect(screen.getByTestId("diff-view").textContent).toContain("removed: 8 pointsadded: 21 points"));
+    expect(calls(app, "plan_compare").at(-1)).toEqual({ before: "a0f3b8d6c4", after: "b7d41c2e9a" });
     expect(screen.getByTestId("diff-view").textContent).not.toMatch(/tp:|new:/);
     const totals = screen.getByTestId("effort-totals");
     const all = within(totals).getByRole("rowheader", { name: "All objectives" }).closest("tr")!;
@@ -183,48 +216,44 @@ describe("history", () => {
     expect(effort.getByText("8 points", { selector: "del *, del" })).toBeTruthy();
   });
 
-  it("highlights the words of an edited description against Targetprocess", async () => {
-    const user = userEvent.setup();
-    renderApp(browserClient({ plan: plan() }));
-    await saveObjective(user, { appendToDescription: " Pilot first." });
-    await user.click(screen.getByRole("button", { name: "History" }));
-    const card = await screen.findByRole("group", { name: "Objective Self-service sign-up: changed" });
-    const inserted = [...card.querySelectorAll("ins")].map((e) => e.textContent);
-    const deleted = [...card.querySelectorAll("del")].map((e) => e.textContent);
-    expect(inserted).toEqual(["added:  Pilot first."]);
-    expect(deleted).toEqual([]);
-    const row = within(card).getByRole("rowheader", { name: "Description" }).closest("tr")!;
-    expect(within(row).getAllByRole("cell").map((c) => c.textContent)).toEqual([
-      "Why self-service sign-up matters this PI.",
-      "Why self-service sign-up matters this PI.added:  Pilot first.",
-    ]);
-  });
-
   it("attributes a pull to the Targetprocess user who made the change", async () => {
-    const user = userEvent.setup();
-    const client = browserClient({ plan: plan() });
-    renderApp(client);
-    await screen.findAllByTestId("objective-item");
-    client.sync.editInTargetprocess(1, { effort: 30 }, "Mira Ostrava");
-    await user.click(screen.getByRole("button", { name: "Pull" }));
-    await waitFor(() => expect(screen.getAllByTestId("objective-item")[1]!.textContent).toContain("30 pts"));
-    await user.click(screen.getByRole("button", { name: "History" }));
-    const [pull] = await screen.findAllByTestId("version");
-    expect(pull!.textContent).toMatch(/^Pull from Targetprocess.*Targetprocess \(edited by Mira Ostrava\) · pulled by Ann Planner/);
+    const pull = version("d9e8f7a6b5", "pull", "2026-03-02T11:00:00Z", {
+      who: "Targetprocess",
+      editors: ["Mira Ostrava"],
+      by: "Ann Planner",
+      changes: ['Effort 16 points → 30 points on "Single sign-on for partners"'],
+      changed: 1,
+    });
+    const app = openPlanApp(platformPlan())
+      .answer("history_list", history([pull, ...VERSIONS]))
+      .answer("plan_compare", effortChange(["tp", "working"], 8, 13));
+    renderApp(app.client);
+    await openHistory();
+    const [first] = await screen.findAllByTestId("version");
+    expect(first!.textContent).toMatch(/^Pull from Targetprocess.*Targetprocess \(edited by Mira Ostrava\) · pulled by Ann Planner/);
   });
 
   it("charts committed effort per version with the numbers in a table", async () => {
-    const user = userEvent.setup();
-    renderApp(browserClient({ plan: plan() }));
-    await saveObjective(user, { effort: "20" });
-    await user.click(screen.getByRole("button", { name: "History" }));
+    const app = openPlanApp(platformPlan())
+      .answer("history_list", history(VERSIONS.slice(1)))
+      .answer("plan_compare", effortChange(["tp", "working"], 8, 20))
+      .answer("effort_series", {
+        team: "Platform Eco",
+        points: [
+          { rev: "a0f3b8d6c4", at: "2026-03-02T10:00:00Z", kind: "import", committed: 24, total: 48, baselines: [] },
+          { rev: "b7d41c2e9a", at: "2026-03-02T10:05:00Z", kind: "save", committed: 36, total: 60, baselines: [] },
+        ],
+        capped: false,
+        limit: 200,
+      });
+    renderApp(app.client);
+    const user = await openHistory();
     await user.click(await screen.findByRole("tab", { name: "Effort over time" }));
     const table = await screen.findByTestId("effort-table");
     const rows = within(table)
       .getAllByRole("row")
       .slice(1)
       .map((r) => within(r).getAllByRole("cell").map((c) => c.textContent));
-    // Committed: objectives 1 and 2 (8 + 16, then 20 + 16); all: 8 + 16 + 24, then 20 + 16 + 24.
     expect(rows.map((r) => [r[2], r[3], r[4]])).toEqual([
       ["Opened from Targetprocess", "24", "48"],
       ["Saved edit", "36", "60"],
@@ -238,16 +267,33 @@ describe("history", () => {
 });
 
 describe("changed since sync", () => {
-  it("marks the edited objective with its changed fields until it is pushed", async () => {
+  it("marks the objective the app names with its changed fields, until a push leaves none", async () => {
+    const EDIT: OpDto[] = [{ lines: ['Effort 8 points → 21 points on "Self-service sign-up"'], delete: false }];
+    const app = openPlanApp(platformPlan())
+      .answer("push_preview", { kind: "preview", ops: EDIT })
+      .answer("sync_push", () => {
+        app.answer("sync_changes", []).answer("sync_status", { localChanges: 0, conflicts: 0, unfinishedPush: 0, refused: [] });
+        return { kind: "pushed", summary: { sent: EDIT, refused: [], created: 0, mismatches: [], resumed: 0 } };
+      })
+      .answer("plan_save", ({ plan }) => {
+        // After the save the app finds the effort changed since the last sync.
+        app
+          .answer("sync_changes", [{ kind: "objective", id: "tp:10101", name: "Self-service sign-up", presence: "changed", fields: ["Effort"] }])
+          .answer("sync_status", { localChanges: 1, conflicts: 0, unfinishedPush: 0, refused: [] });
+        return { plan, findings: [], statuses: { objective: [], feature: [] }, planFile: "/plans/plan.md", canUndo: true };
+      });
     const user = userEvent.setup();
-    renderApp(browserClient({ plan: plan() }));
-    const items = await screen.findAllByTestId("objective-item");
+    renderApp(app.client);
+    await screen.findAllByTestId("objective-item");
     expect(screen.queryAllByTestId("sync-badge")).toHaveLength(0);
-    await saveObjective(user, { effort: "21" });
+    const effort = await screen.findByLabelText("Effort");
+    await user.clear(effort);
+    await user.type(effort, "21");
+    await user.click(screen.getByRole("button", { name: "Save" }));
     await waitFor(() => expect(within(screen.getAllByTestId("objective-item")[0]!).queryByTestId("sync-badge")).not.toBeNull());
     const badge = within(screen.getAllByTestId("objective-item")[0]!).getByTestId("sync-badge");
     expect(badge.textContent).toBe("changed since sync (Effort)");
-    expect(within(items[1]!).queryByTestId("sync-badge")).toBeNull();
+    expect(within(screen.getAllByTestId("objective-item")[1]!).queryByTestId("sync-badge")).toBeNull();
     expect(within(screen.getAllByTestId("objective-item")[2]!).queryByTestId("sync-badge")).toBeNull();
 
     await user.click(screen.getByRole("button", { name: "Push…" }));
