@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { ClientError, bridgeClient, bridgeFromLocation, type ProgressDto, type SyncEventDto } from "../src/ipc";
+import { ClientError, bridgeClient, bridgeFromLocation, isUiError, type ProgressDto, type SyncEventDto } from "../src/ipc";
 
 const address = { url: "http://127.0.0.1:4000", token: "t0ken" };
 /** A progress step as the app sends it; the host passes it on untouched. */
@@ -57,6 +57,14 @@ describe("bridge host", () => {
     const failed = bridgeClient(address, fetchImpl).planGet();
     await expect(failed).rejects.toBeInstanceOf(ClientError);
     await expect(failed).rejects.toMatchObject(error);
+  });
+
+  it("reads only the app's error shape as its error; anything else is an unreadable answer", async () => {
+    expect(isUiError({ code: "keychain", message: "m", hints: [] })).toBe(true);
+    expect(isUiError({ message: "m" })).toBe(false);
+    expect(isUiError("boom")).toBe(false);
+    const { fetchImpl } = answering([{ error: { message: "no code, no hints" } }]);
+    await expect(bridgeClient(address, fetchImpl).planGet()).rejects.toMatchObject({ code: "invalid_input", message: "PI Planner could not run this action." });
   });
 
   it("says so when the bridge refuses the token, cuts the answer short or does not answer", async () => {
