@@ -131,6 +131,7 @@ mod tests {
             local: 0,
             conflicts: vec![c; conflicts],
             tp_changed: true,
+            notices: vec![],
         }
     }
 

@@ -51,6 +51,8 @@ struct Inner {
     settings: Settings,
     demo: Option<pi_sim::RunningSim>,
     client: Option<Arc<TpClient>>,
+    /// Where pull and open read the features' Jira stories from (the demo's Jira).
+    jira: Option<Arc<pi_jira::JiraClient>>,
     /// Earlier texts of the open plan file, most recent last.
     undo: Vec<String>,
 }
@@ -95,6 +97,7 @@ impl Session {
         inner.settings.connection = SavedConnection::Demo;
         inner.client = None;
         inner.demo = None;
+        inner.jira = None;
         self.prepare_demo_folder()?;
         self.client(&mut inner).await?;
         self.persist(&inner.settings)?;
@@ -135,6 +138,7 @@ impl Session {
         let mut inner = self.inner.lock().await;
         inner.demo = None;
         inner.client = None;
+        inner.jira = None;
         inner.settings.connection = SavedConnection::Targetprocess { url };
         inner.settings.workspace = None;
         inner.undo.clear();
@@ -183,33 +187,16 @@ impl Session {
             .workspace_folder(&inner.settings.connection)
             .join(slug(&format!("{} {}", req.release.name, req.team.name)));
         let client = self.client_for(&mut inner, Some(&dir)).await?;
-        let path = if dir.join(".git").exists() {
-            pi_engine::Workspace::open(&dir)?.plan_path()?
+        let (path, notices) = if dir.join(".git").exists() {
+            (pi_engine::Workspace::open(&dir)?.plan_path()?, Vec::new())
         } else {
-            let ctx = pi_engine::Context {
-                tp: client.as_ref(),
-                me: &me,
-                now: chrono::Utc::now(),
-                auto_sync: false,
-                progress: None,
-            };
             let init = pi_engine::InitRequest {
                 dir: dir.clone(),
                 release: req.release.name.clone(),
                 team: req.team.name.clone(),
                 remote: inner.settings.remote.clone(),
             };
-            let plan_file = pi_engine::init(&ctx, &init).await?.plan_file;
-            if let Some(text) = self.new_repo_config(&inner.settings.connection) {
-                let ws = pi_engine::Workspace::open(&dir)?;
-                crate::demo_config::add_to(&ws, &me, ctx.now, &text).map_err(|e| {
-                    UiError::new(
-                        ErrorCode::WorkspaceProblem,
-                        format!("The plan settings could not be added to the plan: {e}"),
-                    )
-                })?;
-            }
-            plan_file
+            self.start_plan(&mut inner, &client, &me, &init).await?
         };
         let text = read_plan(&path)?;
         edit::refresh_users_quietly(&client, &path).await;
@@ -221,7 +208,8 @@ impl Session {
             plan_file: path.to_string_lossy().into_owned(),
         });
         self.persist(&inner.settings)?;
-        view(&path, &text, !inner.undo.is_empty())
+        let shown = view(&path, &text, !inner.undo.is_empty())?;
+        Ok(PlanView { notices, ..shown })
     }
 
     /// The open plan, read from its file.
@@ -304,13 +292,11 @@ impl Session {
     /// The address and token of the current connection, starting the demo if needed.
     async fn address(&self, inner: &mut Inner) -> Result<(String, String), UiError> {
         match inner.settings.connection.clone() {
-            SavedConnection::None => {
-                return Err(UiError::new(
-                    ErrorCode::NotConnected,
-                    "PI Planner is not connected yet.",
-                )
-                .hint("Try the demo, or connect to your Targetprocess."));
-            }
+            SavedConnection::None => Err(UiError::new(
+                ErrorCode::NotConnected,
+                "PI Planner is not connected yet.",
+            )
+            .hint("Try the demo, or connect to your Targetprocess.")),
             SavedConnection::Demo => {
                 if inner.demo.is_none() {
                     let control = self.sim_control_file.as_deref();
@@ -468,6 +454,7 @@ fn view(path: &Path, text: &str, can_undo: bool) -> Result<PlanView, UiError> {
         },
         plan_file: path.to_string_lossy().into_owned(),
         can_undo,
+        notices: Vec::new(),
     })
 }
 

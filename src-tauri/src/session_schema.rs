@@ -1,14 +1,17 @@
-//! The session's Targetprocess names: which `[tp]` section the app's client speaks (the open
-//! plan's repository's `pi-planner.toml`, else the one in the plans folder, else the defaults),
-//! which account the demo is (`PI_PLANNER_DEMO_PROFILE`), and the plans folder's settings a new
-//! plan repository starts with.
+//! The session's sources: which `[tp]` section the app's client speaks (the open plan's
+//! repository's `pi-planner.toml`, else the one in the plans folder, else the defaults), which
+//! account the demo is (`PI_PLANNER_DEMO_PROFILE`), where stories come from (the demo's Jira),
+//! and how a new plan is started (init with its notices, the plans folder's settings).
 //!
 //! It deliberately reads no Targetprocess data: discovery is pi-targetprocess, the names are
 //! pi-model's `TpSchema`.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
+use pi_jira::{JiraClient, JiraConfig, JiraCredentials};
 use pi_model::{RepoConfig, TpSchema};
+use pi_targetprocess::TpClient;
 
 use super::{Inner, Session, plan_path};
 use crate::error::{ErrorCode, UiError, file_error};
@@ -83,6 +86,64 @@ impl Session {
         }
         crate::files::write_atomic(&path, &text)
             .map_err(|e| file_error("the plans folder's settings", &e))
+    }
+
+    /// Starts the plan of `init` from Targetprocess (its stories from Jira when there is a
+    /// story source), adds the plans folder's settings, and says what could not be brought.
+    pub(super) async fn start_plan(
+        &self,
+        inner: &mut Inner,
+        client: &TpClient,
+        me: &pi_git::Identity,
+        init: &pi_engine::InitRequest,
+    ) -> Result<(PathBuf, Vec<String>), UiError> {
+        let ctx = pi_engine::Context {
+            tp: client,
+            me,
+            now: chrono::Utc::now(),
+            auto_sync: false,
+            progress: None,
+        };
+        let jira = self.story_source(inner)?;
+        let stories = jira.as_deref().map(|j| j as &dyn pi_engine::StorySource);
+        let report = pi_engine::init_with(&ctx, init, stories).await?;
+        if let Some(text) = self.new_repo_config(&inner.settings.connection) {
+            let ws = pi_engine::Workspace::open(&init.dir)?;
+            crate::demo_config::add_to(&ws, me, ctx.now, &text).map_err(|e| {
+                UiError::new(
+                    ErrorCode::WorkspaceProblem,
+                    format!("The plan settings could not be added to the plan: {e}"),
+                )
+            })?;
+        }
+        let notices = crate::dto::notices(&report.notices, report.jira.as_ref());
+        Ok((report.plan_file, notices))
+    }
+
+    /// Where the features' stories are read from: the demo's Jira in the demo; none otherwise.
+    pub(super) fn story_source(
+        &self,
+        inner: &mut Inner,
+    ) -> Result<Option<Arc<JiraClient>>, UiError> {
+        if let Some(jira) = &inner.jira {
+            return Ok(Some(jira.clone()));
+        }
+        let Some(sim) = inner.demo.as_ref() else {
+            return Ok(None);
+        };
+        let (email, api_token) = sim.jira_credentials();
+        let config = JiraConfig::new(&sim.base_url(), JiraCredentials::Cloud { email, api_token })
+            .and_then(JiraClient::new)
+            .map_err(|_| {
+                UiError::new(
+                    ErrorCode::DemoFailed,
+                    "The demo's Jira could not be reached.",
+                )
+                .hint("Restart PI Planner and try the demo again.")
+            })?;
+        let jira = Arc::new(config);
+        inner.jira = Some(jira.clone());
+        Ok(Some(jira))
     }
 
     /// What a new plan repository starts with: the plans folder's `pi-planner.toml` (and, in

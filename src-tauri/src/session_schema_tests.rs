@@ -99,3 +99,67 @@ async fn the_plan_repository_settings_come_before_the_folder_ones() {
         .expect_err("mistake");
     assert!(err.message.contains("has a mistake"), "{}", err.message);
 }
+
+fn features_of(view: &crate::dto::PlanView) -> Vec<&crate::dto::FeatureDto> {
+    view.plan
+        .objectives
+        .iter()
+        .flat_map(|o| &o.features)
+        .collect()
+}
+
+/// With the default names the enterprise account's features cannot be placed: opening the plan
+/// says so in plain words instead of showing a plan without features in silence.
+#[tokio::test]
+async fn opening_says_what_targetprocess_had_that_the_plan_could_not_place() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let session = session_in(dir.path(), pi_sim::Profile::Enterprise);
+    session.start_demo().await.expect("demo starts");
+    let folder_file = session.folder_config_path(&SavedConnection::Demo);
+    std::fs::remove_file(folder_file).expect("the enterprise names removed");
+    let view = open_team(&session, "PI-2/27", "Harbor Ops").await;
+    assert!(features_of(&view).is_empty());
+    assert!(
+        view.notices.iter().any(|n| n.contains("feature")),
+        "{:?}",
+        view.notices
+    );
+    let again = session.plan().await.expect("plan");
+    assert!(again.notices.is_empty(), "shown once, after opening");
+}
+
+/// The demo's features bring their Jira stories; when Jira cannot be reached the pull still
+/// completes, keeps the stories and says "Jira unreachable: stories not refreshed".
+#[tokio::test]
+async fn pull_keeps_the_stories_and_says_when_jira_is_unreachable() {
+    let (f, view) = crate::session_fixture::demo_with_plan_where(|v| {
+        features_of(v).iter().any(|f| !f.stories.is_empty())
+    })
+    .await;
+    let stories = |v: &crate::dto::PlanView| -> usize {
+        features_of(v).iter().map(|f| f.stories.len()).sum()
+    };
+    let before = stories(&view);
+    let pulled = f.session.pull(false, &|_| {}).await.expect("pull");
+    assert!(pulled.notices.is_empty(), "{:?}", pulled.notices);
+    {
+        let mut inner = f.session.inner.lock().await;
+        let mut config = JiraConfig::new(
+            "http://127.0.0.1:1",
+            JiraCredentials::Pat {
+                token: "unused".into(),
+            },
+        )
+        .expect("config");
+        config.retry.max_retries = 0;
+        inner.jira = Some(Arc::new(JiraClient::new(config).expect("client")));
+    }
+    let pulled = f
+        .session
+        .pull(false, &|_| {})
+        .await
+        .expect("pull completes");
+    assert_eq!(pulled.notices, [pi_engine::stories::UNREACHABLE.to_owned()]);
+    let after = f.session.plan().await.expect("plan");
+    assert_eq!(stories(&after), before);
+}

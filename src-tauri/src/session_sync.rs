@@ -26,7 +26,8 @@ pub type Progress<'a> = &'a (dyn Fn(ProgressDto) + Send + Sync);
 
 impl Session {
     /// Targetprocess → the plan: commits the planner's unsaved edits, fetches the team's plan and
-    /// merges it field by field. `unattended` marks a background pull in the history.
+    /// merges it field by field, with the features' stories when there is a story source (the
+    /// demo's Jira). `unattended` marks a background pull in the history.
     pub async fn pull(
         &self,
         unattended: bool,
@@ -35,9 +36,14 @@ impl Session {
         let mut inner = self.inner.lock().await;
         let (client, me, dir) = self.engine(&mut inner).await?;
         let users_from = client.clone();
+        let jira = self.story_source(&mut inner)?;
         let result = in_workspace_reporting(dir, progress, move |ws, rt, sink| {
             let ctx = context(&client, &me, unattended).reporting_to(sink);
-            let report = rt.block_on(pi_engine::pull(&ctx, ws, &PullOptions::default()))?;
+            let opts = PullOptions {
+                stories: jira.as_deref().map(|j| j as &dyn pi_engine::StorySource),
+                ..PullOptions::default()
+            };
+            let report = rt.block_on(pi_engine::pull(&ctx, ws, &opts))?;
             Ok(PullResultDto::from(&report))
         })
         .await?;

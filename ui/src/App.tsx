@@ -31,6 +31,7 @@ import { PickerScreen } from "./screens/PickerScreen";
 import { WelcomeScreen } from "./screens/WelcomeScreen";
 import { ConflictsView } from "./sync/ConflictsView";
 import { SettingsScreen } from "./sync/SettingsScreen";
+import { PlanNotices } from "./sync/PlanNotices";
 import { SyncBar } from "./sync/SyncBar";
 import { useRefreshAfterSync } from "./sync/hooks";
 
@@ -117,6 +118,7 @@ function Screen({
     <>
       <SyncBar onConflicts={() => setView("conflicts")} onSignoff={() => setView("signoff")} />
       <div style={{ height: 16 }} />
+      <PlanNotices />
       <PlanEditor />
     </>
   );

@@ -20,6 +20,8 @@ export const keys = {
   releases: (art: number) => ["releases", art] as const,
   teams: (art: number) => ["teams", art] as const,
   plan: ["plan"] as const,
+  /** What the last opening or pull could not bring (sync/PlanNotices.tsx). */
+  notices: ["notices"] as const,
   /** Every plan's sync status (src/sync/hooks.ts keys each by its plan under this prefix). */
   syncStatus: ["sync-status"] as const,
 };
@@ -111,6 +113,7 @@ export function useWorkspaceOpen() {
     ...mutation,
     mutateAsync: async (req: Parameters<PlannerClient["workspaceOpen"]>[0]) => {
       const view = await mutation.mutateAsync(req);
+      queryClient.setQueryData(keys.notices, view.notices);
       await queryClient.invalidateQueries({ queryKey: keys.status });
       return view;
     },

@@ -83,7 +83,7 @@ describe("new from template", () => {
         const target = next.objectives.find((o) => o.id === objective)!;
         target.features.push({ ...target.features[0]!, id: "new:t3", name: template === "spike" ? "Spike" : template });
       }
-      const view = { plan: next, findings: [], statuses: { objective: [], feature: [] }, planFile: "/plans/plan.md", canUndo: true };
+      const view = { plan: next, findings: [], statuses: { objective: [], feature: [] }, planFile: "/plans/plan.md", canUndo: true, notices: [] };
       app.answer("plan_get", view);
       return view;
     });

@@ -180,7 +180,7 @@ describe("undo last save", slow, () => {
     const changes = ['"Self-service sign-up": Effort 8 → 13, Owner', 'new feature "New feature"'];
     const app = openPlanApp(plan()).answer("plan_undo_preview", { changes });
     app.answer("plan_undo", () => {
-      const view: PlanView = { plan: plan(), findings: [], statuses: { objective: [], feature: [] }, planFile: "/plans/plan.md", canUndo: false };
+      const view: PlanView = { plan: plan(), findings: [], statuses: { objective: [], feature: [] }, planFile: "/plans/plan.md", canUndo: false, notices: [] };
       app.answer("plan_get", view);
       return view;
     });
@@ -263,7 +263,7 @@ describe("Open plan", slow, () => {
     const team = { id: 101, name: "Platform Eco" };
     const ann = { name: "Ann Planner", email: "ann@example.com" };
     const demo: AppStatus = { connection: { kind: "demo" }, identity: ann, workspace: null };
-    const view: PlanView = { plan: plan(), findings: [], statuses: { objective: [], feature: [] }, planFile: "/plans/plan.md", canUndo: false };
+    const view: PlanView = { plan: plan(), findings: [], statuses: { objective: [], feature: [] }, planFile: "/plans/plan.md", canUndo: false, notices: [] };
     // The app's status after the plan is read comes when the test lets it.
     let answerStatus = () => {};
     const app = fakeApp({

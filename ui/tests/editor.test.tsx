@@ -31,7 +31,7 @@ describe("plan editor", { timeout: 20000 }, () => {
     const app = openPlanApp(plan(), noOwner);
     app.answer("plan_undo", () => {
       app.answer("plan_get", { ...app.saved(), plan: plan() });
-      return { plan: plan(), findings: [], statuses: { objective: [], feature: [] }, planFile: "/plans/plan.md", canUndo: false };
+      return { plan: plan(), findings: [], statuses: { objective: [], feature: [] }, planFile: "/plans/plan.md", canUndo: false, notices: [] };
     });
     const user = userEvent.setup();
     renderApp(app.client);

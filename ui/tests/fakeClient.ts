@@ -81,6 +81,7 @@ export function openPlanApp(plan: PlanDto, findings: (plan: PlanDto) => FindingD
     statuses: { objective: ["Pending", "Accepted", "Done"], feature: ["Funnel", "Backlog", "Done"] },
     planFile,
     canUndo,
+    notices: [],
   });
   const ref = (e: { id: number | null; name: string }) => ({ id: e.id ?? 0, name: e.name });
   const app = fakeApp({

@@ -24,7 +24,7 @@ const firstRun = () =>
 describe("first run", () => {
   it("goes from the demo through identity and the picker to the plan", async () => {
     const plan = demoPlan(art, release, team);
-    const view: PlanView = { plan, findings: [], statuses: { objective: [], feature: [] }, planFile: "/plans/checkout.md", canUndo: false };
+    const view: PlanView = { plan, findings: [], statuses: { objective: [], feature: [] }, planFile: "/plans/checkout.md", canUndo: false, notices: [] };
     const opened: AppStatus = { ...demo, identity: ann, workspace: { art, release, team, planFile: view.planFile } };
     const app = firstRun()
       .answer("demo_start", demo)

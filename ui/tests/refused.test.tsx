@@ -34,7 +34,7 @@ const pushed = (sent: OpDto[], refused: RefusedDto[] = []): PushOutcomeDto => ({
   kind: "pushed",
   summary: { sent, refused, created: refused.length > 0 ? 0 : 1, mismatches: [], resumed: 0 },
 });
-const viewOf = (plan: PlanDto): PlanView => ({ plan, findings: [], statuses: { objective: [], feature: [] }, planFile: "/plans/plan.md", canUndo: false });
+const viewOf = (plan: PlanDto): PlanView => ({ plan, findings: [], statuses: { objective: [], feature: [] }, planFile: "/plans/plan.md", canUndo: false, notices: [] });
 
 /** The plan with FEATURE owned by Mara Lind, who is no Targetprocess user: a push refuses it. */
 function refusingApp() {
@@ -133,7 +133,7 @@ describe("an interrupted push", slow, () => {
       hints: ["Finish the interrupted push, then pull again.", "Nothing is lost: your edits stay in the plan."],
     });
     app.answer("sync_resume", () => {
-      app.answer("sync_status", status()).answer("sync_pull", { fromTp: [], local: 0, conflicts: [], tpChanged: false });
+      app.answer("sync_status", status()).answer("sync_pull", { fromTp: [], local: 0, conflicts: [], tpChanged: false, notices: [] });
       return pushed([EDIT]);
     });
     const user = userEvent.setup();

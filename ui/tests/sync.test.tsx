@@ -67,7 +67,7 @@ const conflict = (over: Partial<ConflictDto>): ConflictDto => ({
   canEdit: true,
   ...over,
 });
-const pulledWith = (conflicts: ConflictDto[]): PullResultDto => ({ fromTp: [], local: 1, conflicts, tpChanged: true });
+const pulledWith = (conflicts: ConflictDto[]): PullResultDto => ({ fromTp: [], local: 1, conflicts, tpChanged: true, notices: [] });
 
 describe("push", () => {
   it("previews the changes in planner words, pushes on confirm and summarises", async () => {

@@ -32,7 +32,7 @@ pub use refused::{DiscardRequest, Names, RefusedDto, refused};
 pub use sync::{
     ChoiceDto, ConflictDto, OpDto, ProgressDto, PullResultDto, PushOutcomeDto, PushSummaryDto,
     ResolveRequest, SettingsDto, SettingsUpdate, SideDto, SyncEventDto, SyncStatusDto, change_text,
-    field_name,
+    field_name, notices,
 };
 
 /// Where the app gets its Targetprocess data from.
@@ -138,6 +138,9 @@ pub struct PlanView {
     pub plan_file: String,
     /// True when the last edit can be undone.
     pub can_undo: bool,
+    /// What opening the plan could not bring, in plain words (Targetprocess items the plan
+    /// could not place, Jira unreachable); empty except right after a plan is started.
+    pub notices: Vec<String>,
 }
 
 impl From<pi_targetprocess::Summary> for PickItem {

@@ -168,6 +168,9 @@ pub struct PullResultDto {
     pub local: u32,
     pub conflicts: Vec<ConflictDto>,
     pub tp_changed: bool,
+    /// What the pull could not bring, in plain words: Targetprocess items the plan could not
+    /// place or map, and "Jira unreachable: stories not refreshed".
+    pub notices: Vec<String>,
 }
 
 /// Where the plan stands without asking Targetprocess.
@@ -403,8 +406,21 @@ impl From<&PullReport> for PullResultDto {
             local: count(r.local.len()),
             conflicts: r.conflicts.iter().map(ConflictDto::from).collect(),
             tp_changed: r.tp_changed,
+            notices: notices(&r.notices, r.jira.as_ref()),
         }
     }
+}
+
+/// The planner's words for what Targetprocess had that the plan could not place, and for a
+/// story refresh that did not happen.
+pub fn notices(
+    tp: &[pi_targetprocess::Notice],
+    jira: Option<&pi_engine::StoriesRefresh>,
+) -> Vec<String> {
+    tp.iter()
+        .map(|n| n.message.clone())
+        .chain(jira.and_then(|j| j.notice()).map(str::to_owned))
+        .collect()
 }
 
 #[cfg(test)]

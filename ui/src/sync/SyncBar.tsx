@@ -10,6 +10,7 @@ import { ClientError, type ProgressDto, type PullResultDto, type PushOutcomeDto 
 import { changes } from "../plural";
 import { usePull, usePush, usePushPreview, useResume, useSyncStatus } from "./hooks";
 import { OpList } from "./OpList";
+import { useSetNotices } from "./PlanNotices";
 import { InterruptedPush, NextStep, RefusedChanges } from "./Recovery";
 import { SyncProgress } from "./SyncProgress";
 
@@ -141,6 +142,7 @@ export function SyncBar({ onConflicts, onSignoff }: { onConflicts: () => void; o
   const resume = useResume();
   const [shown, setShown] = useState<"pull" | "push" | "resume" | null>(null);
   const [confirmed, setConfirmed] = useState(false);
+  const setNotices = useSetNotices();
   // Push… shows a loader (and is disabled) while the preview loads, which takes its focus away;
   // closing the dialog gives the focus back to it explicitly.
   const pushButton = useRef<HTMLButtonElement>(null);
@@ -154,6 +156,7 @@ export function SyncBar({ onConflicts, onSignoff }: { onConflicts: () => void; o
   const doPull = async () => {
     setShown("pull");
     const r = await pull.mutateAsync().catch(() => null);
+    if (r) setNotices(r.notices);
     if (r && r.conflicts.length > 0) onConflicts();
   };
   const doPreview = async () => {

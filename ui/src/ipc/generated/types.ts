@@ -43,7 +43,12 @@ planFile: string,
 /**
  * True when the last edit can be undone.
  */
-canUndo: boolean, };
+canUndo: boolean, 
+/**
+ * What opening the plan could not bring, in plain words (Targetprocess items the plan
+ * could not place, Jira unreachable); empty except right after a plan is started.
+ */
+notices: Array<string>, };
 
 export type NamedDto = { id: number | null, name: string, };
 
@@ -174,7 +179,12 @@ fromTp: Array<string>,
 /**
  * Local changes not pushed yet.
  */
-local: number, conflicts: Array<ConflictDto>, tpChanged: boolean, };
+local: number, conflicts: Array<ConflictDto>, tpChanged: boolean, 
+/**
+ * What the pull could not bring, in plain words: Targetprocess items the plan could not
+ * place or map, and "Jira unreachable: stories not refreshed".
+ */
+notices: Array<string>, };
 
 export type SyncStatusDto = { 
 /**
