@@ -11,7 +11,7 @@ use std::collections::BTreeSet;
 
 pub mod art;
 
-pub use art::{ArtRequest, ArtTrain, ReleaseChoice, Setup, TeamSync, find_train, sync_art};
+pub use art::{ArtRequest, ArtTrain, ReleaseChoice, Setup, TeamSync, find_train, set_up, sync_art};
 
 use crate::context::Context;
 use crate::error::{EngineError, Result};

@@ -201,8 +201,9 @@ pub async fn sync_art(
 }
 
 /// The plan of (`release`, `team`) checked out in `dir`: as it is, switched to, or started
-/// (joined from `remote` when it holds the plan).
-async fn set_up(
+/// (joined from `remote` when it holds the plan). `sync_art` and a train's watch set up each
+/// team's plan with it.
+pub async fn set_up(
     ctx: &Context<'_>,
     dir: &Path,
     release: &str,

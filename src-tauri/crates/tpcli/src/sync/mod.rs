@@ -11,6 +11,7 @@ pub mod digest;
 pub mod discard;
 pub mod init;
 pub mod jira;
+pub mod lint;
 pub mod log;
 pub mod meter;
 pub mod new;
@@ -28,6 +29,7 @@ pub mod sync_art;
 pub mod train;
 pub mod verify;
 pub mod watch;
+pub mod watch_train;
 mod words;
 
 use std::path::PathBuf;

@@ -14,6 +14,7 @@ use pi_engine::watch::{Event, Held, PushMode, Signal, Watch, WatchOptions};
 use tokio::sync::mpsc::Sender;
 
 use super::connect::TpArgs;
+use super::watch_train::TrainArgs;
 use super::words::plural;
 use super::{RepoArgs, block_on, open};
 use crate::exit;
@@ -30,6 +31,13 @@ use crate::exit;
   tpcli plan watch                      # pull and commit only
   tpcli plan watch --push auto          # also push whenever nothing holds the push back
   tpcli plan watch --push ask --poll 10 # ask before each push, look every 10 seconds
+  tpcli plan watch --art \"Space Train\" --root /srv/pi --push auto --listen 127.0.0.1:9464
+                                        # every team plan of a train, as a service
+
+With --art the watch keeps every team plan of the train (ROOT/<team slug>, set up as
+sync-all --art does) in sync in one process, serves /healthz and /metrics on --listen
+(loopback only) and reloads ROOT/pi-planner.toml on SIGHUP; it watches no file (edits in
+the team folders are committed at the next look).
 
 Exit codes: 0 stopped by Ctrl-C or SIGTERM, 2 error.")]
 pub struct WatchArgs {
@@ -48,6 +56,8 @@ pub struct WatchArgs {
     repo: RepoArgs,
     #[command(flatten)]
     tp: TpArgs,
+    #[command(flatten)]
+    train: TrainArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -72,6 +82,17 @@ pub fn run(args: WatchArgs) -> Result<u8> {
         PushArg::Ask => PushMode::Ask,
         PushArg::Never => PushMode::Never,
     };
+    if args.train.art.is_some() {
+        if push == PushMode::Ask {
+            bail!("--push ask needs a planner at a terminal; a train's watch takes auto or never");
+        }
+        let opts = WatchOptions {
+            push,
+            poll: Duration::from_secs(args.poll),
+            ..WatchOptions::default()
+        };
+        return super::watch_train::run(&args.train, &args.tp, opts);
+    }
     let session = open(&args.repo, &args.tp)?;
     let plan_path = session.ws.plan_path()?;
     let opts = WatchOptions {
@@ -178,25 +199,33 @@ fn ask(ops: &[pi_model::changeset::Op]) -> bool {
 
 fn show(event: Event) {
     let now = chrono::Local::now().format("%H:%M:%S");
+    for line in describe(&event) {
+        crate::term::line(format!("[{now}] {line}"));
+    }
+}
+
+/// What `event` says, in lines (one per conflict).
+pub(super) fn describe(event: &Event) -> Vec<String> {
     let text = match event {
         Event::Committed => "Committed your saved edit.".to_owned(),
         Event::Pulled(r) => format!(
             "Pulled from Targetprocess: {}.",
             plural(r.from_tp.len(), "change", "changes")
         ),
-        Event::Conflicts(found) => found
-            .iter()
-            .map(|c| {
-                let field = c
-                    .field
-                    .map_or_else(|| "presence".to_owned(), |f| f.to_string());
-                format!(
-                    "Conflict on {} ({}), {field}: yours {}, Targetprocess {} (`tpcli plan resolve`).",
-                    c.name, c.entity, c.local, c.remote
-                )
-            })
-            .collect::<Vec<_>>()
-            .join(&format!("\n[{now}] ")),
+        Event::Conflicts(found) => {
+            return found
+                .iter()
+                .map(|c| {
+                    let field = c
+                        .field
+                        .map_or_else(|| "presence".to_owned(), |f| f.to_string());
+                    format!(
+                        "Conflict on {} ({}), {field}: yours {}, Targetprocess {} (`tpcli plan resolve`).",
+                        c.name, c.entity, c.local, c.remote
+                    )
+                })
+                .collect();
+        }
         Event::Pushed(r) => format!(
             "Pushed {} to Targetprocess.",
             plural(r.ops.len(), "operation", "operations")
@@ -205,13 +234,13 @@ fn show(event: Event) {
             "Completed an interrupted push ({}).",
             plural(r.ops.len(), "operation", "operations")
         ),
-        Event::Held(reason) => format!("Not pushing: {}.", held(&reason)),
+        Event::Held(reason) => format!("Not pushing: {}.", held(reason)),
         Event::LookFailed { error, retry_in } => format!(
             "Could not reach Targetprocess ({error}); trying again in {}s.",
             retry_in.as_secs()
         ),
     };
-    crate::term::line(format!("[{now}] {text}"));
+    vec![text]
 }
 
 fn held(reason: &Held) -> String {
