@@ -54,7 +54,6 @@ fn tp_editor(bench: &Bench, ids: &[i64], stop: &AtomicBool) -> usize {
 }
 
 #[test]
-#[ignore = "finds a lost save: a write of the watch overwrites a same-size save made in the same instant (the dirty check trusts git status); run with --ignored"]
 fn rapid_edits_on_both_sides_never_ping_pong_and_converge_within_two_polls() {
     let bench = Bench::start();
     let plan_file = bench.init();
@@ -180,7 +179,6 @@ fn features_named(bench: &Bench, name: &str) -> usize {
 }
 
 #[test]
-#[ignore = "finds a lost save: a write of the watch overwrites a same-size save made in the same instant (the dirty check trusts git status); run with --ignored"]
 fn a_watch_killed_at_random_moments_loses_nothing_and_creates_nothing_twice() {
     let seed = std::env::var("WATCH_KILL_SEED")
         .ok()
