@@ -7,16 +7,15 @@ import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
 
 import type { AppStatus, PlanView } from "../src/ipc";
-import { fakeApp, openPlanApp } from "./fakeClient";
+import { fakeApp, openPlanApp, type FakeApp } from "./fakeClient";
 import { platformPlan as plan } from "./plans";
 import { renderApp } from "./render";
 
 /** These tests type key by key; on a busy machine that takes a while. */
 const slow = { timeout: 20000 };
 
-type App = ReturnType<typeof openPlanApp>;
 /** The plans the UI sent to the app to save, in order. */
-const saves = (app: App) => app.calls.filter((c) => c.command === "plan_save").map((c) => c.args.plan as ReturnType<typeof plan>);
+const saves = (app: FakeApp) => app.calls.filter((c) => c.command === "plan_save").map((c) => c.args.plan as ReturnType<typeof plan>);
 
 async function editEffort(user: ReturnType<typeof userEvent.setup>, text: string) {
   const effort = await screen.findByLabelText("Effort");
@@ -67,7 +66,8 @@ describe("unsaved edits", slow, () => {
 
   it("are kept when History, Sign-off, Audit, Change team or Settings is asked for", async () => {
     (window as unknown as { happyDOM: { setViewport(v: { width: number; height: number }): void } }).happyDOM.setViewport({ width: 1440, height: 900 });
-    const app = openPlanApp(plan())
+    const app = openPlanApp(plan());
+    app
       .answer("history_list", { versions: [], baselines: [], capped: false, limit: 200, uncommitted: false, failedPushes: [] })
       .answer("plan_compare", ({ before, after }) => ({
         before: { rev: before, label: "Targetprocess (last pull)", shortId: null, at: null, who: null },

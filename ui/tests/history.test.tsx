@@ -9,7 +9,7 @@ import { describe, expect, it } from "vitest";
 
 import { DiffView } from "../src/history/DiffView";
 import type { ComparisonDto, HistoryDto, OpDto, VersionDto } from "../src/ipc";
-import { openPlanApp } from "./fakeClient";
+import { openPlanApp, type FakeApp } from "./fakeClient";
 import { platformPlan } from "./plans";
 import { renderApp } from "./render";
 
@@ -168,7 +168,7 @@ function effortChange(rev: [string, string], before: number, after: number): Com
   };
 }
 
-const calls = (app: ReturnType<typeof openPlanApp>, command: string) => app.calls.filter((c) => c.command === command).map((c) => c.args);
+const calls = (app: FakeApp, command: string) => app.calls.filter((c) => c.command === command).map((c) => c.args);
 
 async function openHistory() {
   const user = userEvent.setup();

@@ -4,13 +4,13 @@ import { screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
 
-import { openPlanApp } from "./fakeClient";
+import { openPlanApp, type FakeApp } from "./fakeClient";
 import { platformPlan } from "./plans";
 import { renderApp } from "./render";
 
 const folder = { path: "/home/ann/.local/share/pi-planner/logs" };
 
-async function openSettings(app: ReturnType<typeof openPlanApp>) {
+async function openSettings(app: FakeApp) {
   const user = userEvent.setup();
   renderApp(app.client);
   await user.click(await screen.findByRole("button", { name: "Settings" }));

@@ -6,7 +6,7 @@ import userEvent, { type UserEvent } from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
 
 import { ClientError, type OpDto, type PlanDto, type PlanView, type PushOutcomeDto, type RefusedDto, type SyncStatusDto } from "../src/ipc";
-import { openPlanApp } from "./fakeClient";
+import { openPlanApp, type FakeApp } from "./fakeClient";
 import { platformPlan } from "./plans";
 import { renderApp } from "./render";
 
@@ -38,9 +38,8 @@ const viewOf = (plan: PlanDto): PlanView => ({ plan, findings: [], statuses: { o
 
 /** The plan with FEATURE owned by Mara Lind, who is no Targetprocess user: a push refuses it. */
 function refusingApp() {
-  const app = openPlanApp(withFeature("Mara Lind"))
-    .answer("sync_status", status({ localChanges: 1 }))
-    .answer("push_preview", { kind: "preview", ops: [CREATE] });
+  const app = openPlanApp(withFeature("Mara Lind"));
+  app.answer("sync_status", status({ localChanges: 1 })).answer("push_preview", { kind: "preview", ops: [CREATE] });
   app.answer("sync_push", () => {
     app.answer("sync_status", status({ localChanges: 1, refused: [REFUSED] }));
     return pushed([], [REFUSED]);
@@ -54,14 +53,15 @@ async function push(user: UserEvent) {
   await user.click(within(dialog).getByRole("button", { name: /^Push \d+ change/ }));
 }
 
-const calls = (app: ReturnType<typeof openPlanApp>, command: string) => app.calls.filter((c) => c.command === command).map((c) => c.args);
+const calls = (app: FakeApp, command: string) => app.calls.filter((c) => c.command === command).map((c) => c.args);
 
 /** These tests type owners key by key; on a busy machine that takes a while. */
 const slow = { timeout: 20000 };
 
 describe("a change Targetprocess refuses", slow, () => {
   it("is shown in words with its reason, Discard this change and Retry; discarding asks the app", async () => {
-    const app = refusingApp().answer("change_discard", () => {
+    const app = refusingApp();
+    app.answer("change_discard", () => {
       app.answer("sync_status", status());
       const view = viewOf(platformPlan());
       app.answer("plan_get", view);

@@ -7,7 +7,7 @@ import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
 
 import type { ConflictDto, OpDto, PullResultDto, PushOutcomeDto, ResolveRequest, SyncStatusDto } from "../src/ipc";
-import { openPlanApp } from "./fakeClient";
+import { openPlanApp, type FakeApp } from "./fakeClient";
 import { platformPlan } from "./plans";
 import { renderApp } from "./render";
 
@@ -27,7 +27,7 @@ const PLATFORM_ECO = {
   planFile: "/plans/plan.md",
 };
 
-const calls = (app: ReturnType<typeof openPlanApp>, command: string) => app.calls.filter((c) => c.command === command).map((c) => c.args);
+const calls = (app: FakeApp, command: string) => app.calls.filter((c) => c.command === command).map((c) => c.args);
 
 async function openPush(user: ReturnType<typeof userEvent.setup>) {
   await user.click(await screen.findByRole("button", { name: "Push…" }));
@@ -35,7 +35,7 @@ async function openPush(user: ReturnType<typeof userEvent.setup>) {
 }
 
 /** Sets the conflicts the app holds; resolving one takes it off, as the app answers. */
-function withConflicts(app: ReturnType<typeof openPlanApp>, open: ConflictDto[]) {
+function withConflicts(app: FakeApp, open: ConflictDto[]) {
   let left = [...open];
   const held = () => {
     app.answer("conflicts_list", left).answer("sync_status", status(1, left.length));
