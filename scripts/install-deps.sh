@@ -18,6 +18,10 @@ for pkg in libwebkit2gtk-4.1-dev libdbus-1-dev file libxdo-dev libssl-dev \
     have_pkg "$pkg" || need_apt+=("$pkg")
 done
 
+# prometheus (with promtool): the alert rules are checked and fired in tpcli's tests
+# (docs/operations/prometheus-rules.yml).
+have_pkg prometheus || need_apt+=(prometheus)
+
 if [ "${#need_apt[@]}" -gt 0 ]; then
     sudo_cmd=()
     [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
