@@ -126,7 +126,10 @@ impl TpClient {
 
     /// Updates several entities through `/{resource}/bulk`; when the bulk call fails or its
     /// answer cannot be matched to the items, each item is sent on its own. Every item's result
-    /// is verified by re-reading its version.
+    /// is confirmed with its new version: from the bulk answer when it carries the item (its
+    /// `Items`, by `Id`, with `ModifyDate` or `EntityVersion`, as a single update's answer is
+    /// trusted), otherwise by re-reading the versions of the items it does not carry (the
+    /// reference leaves the bulk answer's shape open).
     pub async fn bulk_update(
         &self,
         kind: Kind,
@@ -151,22 +154,32 @@ impl TpClient {
             }
         }
         let path = format!("{}/bulk", self.resource(kind));
-        let bulk_ok = match self.post(&path, &Value::Array(bodies), Replay::Safe).await {
-            Ok(_) => true,
+        let answered = match self.post(&path, &Value::Array(bodies), Replay::Safe).await {
+            Ok(answer) => Some(answered_versions(&answer)),
             Err(e) => {
                 tracing::warn!(error = %e, "bulk update failed; falling back to single updates");
-                false
+                None
             }
         };
-        let ids: Vec<i64> = items.iter().map(|(id, _)| *id).collect();
         let mut out = Vec::with_capacity(items.len());
-        let reread = if bulk_ok {
-            self.reread_versions(kind, &ids).await.ok()
-        } else {
-            None
+        let verified_all = match answered {
+            Some(mut versions) => {
+                let unanswered: Vec<i64> = items
+                    .iter()
+                    .map(|(id, _)| *id)
+                    .filter(|id| !versions.contains_key(id))
+                    .collect();
+                if !unanswered.is_empty()
+                    && let Ok(reread) = self.reread_versions(kind, &unanswered).await
+                {
+                    versions.extend(reread);
+                }
+                Some(versions)
+            }
+            None => None,
         };
         for (id, changes) in items {
-            let verified = reread.as_ref().and_then(|m| m.get(id)).cloned();
+            let verified = verified_all.as_ref().and_then(|m| m.get(id)).cloned();
             let result = match verified {
                 Some(v) => Ok(v),
                 None => self.update(kind, *id, changes).await,
@@ -222,6 +235,21 @@ impl TpClient {
             .send(Method::POST, path, &params, Some(body), replay)
             .await
     }
+}
+
+/// The versions a bulk answer carries, by id: each entity of its `Items` with an `Id` and a
+/// `ModifyDate` or `EntityVersion` (an item refused alone, `{"Error": ...}`, carries none).
+fn answered_versions(answer: &Value) -> HashMap<i64, SyncVersion> {
+    let Some(items) = answer.get("Items").and_then(Value::as_array) else {
+        return HashMap::new();
+    };
+    items
+        .iter()
+        .filter(|item| item.get("Error").is_none())
+        .filter_map(|item| serde_json::from_value::<WorkItem>(item.clone()).ok())
+        .map(|item| (item.id, mapping::version(&item)))
+        .filter(|(_, v)| v.modify_date.is_some() || v.entity_version.is_some())
+        .collect()
 }
 
 fn index_states(states: &[StateWire]) -> HashMap<(String, String), i64> {

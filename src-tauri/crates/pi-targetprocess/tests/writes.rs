@@ -116,6 +116,75 @@ async fn bulk_update_reports_each_item_and_delete_removes() {
     sim.shutdown().await;
 }
 
+/// The bulk answer carries each item's new version: nothing is read back. In per-item mode an
+/// item refused alone carries none and goes on its own (and fails alone).
+#[tokio::test]
+async fn bulk_update_takes_the_versions_from_its_answer() {
+    for atomic in [true, false] {
+        let sim = common::sim_with(pi_sim::SimConfig {
+            bulk_atomic: atomic,
+            ..pi_sim::SimConfig::default()
+        })
+        .await;
+        let client = common::client(&sim);
+        let (release, team) = common::first_plan_ids(&client).await;
+        let remote = client.fetch_team_plan(release, team).await.expect("fetch");
+        let mut ids: Vec<i64> = remote
+            .plan
+            .objectives
+            .iter()
+            .take(3)
+            .filter_map(|o| o.id.tp())
+            .collect();
+        if !atomic {
+            ids.push(999_999);
+        }
+        let items: Vec<(i64, Vec<FieldChange>)> = ids
+            .iter()
+            .map(|id| (*id, vec![FieldChange::Effort(Effort::new(13.0))]))
+            .collect();
+        let ctl = sim.control();
+        ctl.clear_request_log();
+        let results = client.bulk_update(Kind::TeamObjective, &items).await;
+        let requests: Vec<String> = ctl
+            .request_log()
+            .iter()
+            .map(|r| format!("{} {}", r.method, r.path))
+            .collect();
+        for item in results.iter().take(3) {
+            let version = item.result.as_ref().expect("applied");
+            assert_eq!(
+                Some(version),
+                client
+                    .reread_versions(Kind::TeamObjective, &[item.id])
+                    .await
+                    .expect("reread")
+                    .get(&item.id),
+                "the answer's version is the entity's"
+            );
+        }
+        if atomic {
+            assert_eq!(
+                requests,
+                vec!["POST /api/v1/TeamPIObjectives/bulk"],
+                "one request"
+            );
+        } else {
+            assert!(results[3].result.is_err(), "{results:?}");
+            assert_eq!(
+                requests,
+                vec![
+                    "POST /api/v1/TeamPIObjectives/bulk",
+                    "GET /api/v1/TeamPIObjectives",
+                    "POST /api/v1/TeamPIObjectives/999999",
+                ],
+                "only the refused item is read and sent again"
+            );
+        }
+        sim.shutdown().await;
+    }
+}
+
 #[tokio::test]
 async fn a_feature_moves_between_objectives_by_link_and_unlink() {
     let sim = common::sim().await;
