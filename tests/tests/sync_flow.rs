@@ -260,9 +260,16 @@ async fn markers_surround_only_the_conflicting_field_and_block_reading_until_edi
         .update_entity("TeamPIObjectives", id, json!({"Effort": 77}))
         .unwrap();
     edit_plan(&ws, |p| p.objectives[0].effort = Effort::new(123.5));
-    let report = pi_engine::pull(&ctx(&tp, &me, 1), &ws, &PullOptions { markers: true })
-        .await
-        .unwrap();
+    let report = pi_engine::pull(
+        &ctx(&tp, &me, 1),
+        &ws,
+        &PullOptions {
+            markers: true,
+            stories: None,
+        },
+    )
+    .await
+    .unwrap();
     assert_eq!(report.conflicts.len(), 1);
     let text = std::fs::read_to_string(plan_path(&ws)).unwrap();
     let start = text.find("<<<<<<<").unwrap();

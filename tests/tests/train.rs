@@ -64,6 +64,7 @@ async fn every_team_is_pulled_and_pushed_and_one_teams_trouble_stays_its_own() {
     let opts = TrainOptions {
         push: true,
         yes: false,
+        stories: None,
     };
     let synced = pi_engine::sync_train(&ctx(&tp, &me, 5), &plans, &opts)
         .await

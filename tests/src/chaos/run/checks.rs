@@ -99,6 +99,9 @@ pub(super) fn describe_push(o: &PushOutcome) -> String {
         PushOutcome::AwaitingApproval { status } => {
             format!("awaiting approval: {}", status.missing())
         }
+        PushOutcome::BlockedByValidation { findings } => {
+            format!("blocked by {} validation error(s)", findings.len())
+        }
     }
 }
 
