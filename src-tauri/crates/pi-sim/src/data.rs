@@ -256,6 +256,26 @@ impl<'a> Builder<'a> {
             .collect()
     }
 
+    /// Six two-week iterations per team and release, the PI's 12 weeks (the sixth is the IP
+    /// iteration), each ending on the last second of its Sunday as the releases do.
+    fn team_iterations(&mut self, releases: &[(i64, String)], teams: &[i64]) {
+        for (release, _) in releases {
+            let start = self
+                .world
+                .tp
+                .get("Release", *release)
+                .and_then(|r| r["StartDate"].as_i64());
+            let Some(start) = start else { continue };
+            for team in teams {
+                for n in 0..6 {
+                    let from = start + n * 2 * WEEK_MS;
+                    self.put("TeamIteration", json!({"Name": format!("Iteration {}", n + 1),
+                        "Team": team, "Release": release, "StartDate": from, "EndDate": from + 2 * WEEK_MS - 1000}));
+                }
+            }
+        }
+    }
+
     fn team(&mut self, name: &str, art: i64) -> i64 {
         let owner = self.user();
         let abbr: String = name.chars().take(3).collect::<String>().to_uppercase();
@@ -444,6 +464,7 @@ fn label(release: &str) -> String {
 /// each (with Jira keys and acceptance criteria), program objectives, Jira epics with stories.
 pub fn demo(schema: &Schema, seed: u64) -> World {
     let mut b = Builder::new(schema, seed);
+    let mut cadence = Vec::new();
     for (a, (art_name, project)) in ARTS.iter().enumerate() {
         let art = b.art(art_name);
         let releases = b.releases(art, 3);
@@ -451,6 +472,7 @@ pub fn demo(schema: &Schema, seed: u64) -> World {
             .iter()
             .map(|t| b.team(t, art))
             .collect();
+        cadence.push((releases.clone(), teams.clone()));
         let mut next_key = 0_u64;
         for (release, rname) in &releases {
             let programs = b.program_objectives(art, *release, 4);
@@ -477,6 +499,10 @@ pub fn demo(schema: &Schema, seed: u64) -> World {
                 }
             }
         }
+    }
+    // Last, so the ids of everything above stay as they were before teams had iterations.
+    for (releases, teams) in cadence {
+        b.team_iterations(&releases, &teams);
     }
     b.world
 }

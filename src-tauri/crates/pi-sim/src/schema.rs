@@ -140,7 +140,7 @@ fn work(extra: Vec<FieldDef>) -> Vec<FieldDef> {
     v
 }
 
-/// Trains, releases and teams.
+/// Trains, releases, teams and the teams' iterations (sprints) in a release.
 fn structure_types() -> Vec<TypeDef> {
     use FieldKind::*;
     let art = || f("AgileReleaseTrain", r("AgileReleaseTrain"));
@@ -167,6 +167,16 @@ fn structure_types() -> Vec<TypeDef> {
                 f("IsActive", Bool),
                 f("Owner", r("User")),
                 art(),
+            ],
+        ),
+        ty(
+            "TeamIterations",
+            vec![
+                req("Name", Text),
+                req("Team", r("Team")),
+                req("Release", r("Release")),
+                req("StartDate", Date),
+                req("EndDate", Date),
             ],
         ),
     ]

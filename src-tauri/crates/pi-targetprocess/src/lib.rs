@@ -44,7 +44,7 @@ pub use error::{ConfigError, TpError};
 pub use mapping::plan_from_answers;
 pub use model::{
     BulkItem, Created, FieldChange, IdempotencyMarker, Kind, Placement, ReleasePeriod, RemotePlan,
-    Summary, SyncVersion,
+    Summary, SyncVersion, TeamIteration,
 };
 pub use notices::{Notice, NoticeKind};
 pub use shared::ReadMember;

@@ -59,6 +59,16 @@ pub struct ReleasePeriod {
     pub is_current: bool,
 }
 
+/// A team iteration (`TeamIteration`) with its dates.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TeamIteration {
+    pub iteration: Summary,
+    /// The team's id, when the iteration names one.
+    pub team: Option<i64>,
+    pub start: DateTime<Utc>,
+    pub end: DateTime<Utc>,
+}
+
 /// Which TP entity type a write addresses.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Kind {

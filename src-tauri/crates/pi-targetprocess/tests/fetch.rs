@@ -377,3 +377,25 @@ async fn hostile_names_and_descriptions_arrive_normalised() {
             .all(|t| !t.name.contains('\n'))
     );
 }
+
+#[tokio::test]
+async fn team_iterations_of_a_release_come_with_their_team_and_dates_in_order() {
+    let sim = common::sim().await;
+    let client = common::client(&sim);
+    let (release, team) = common::first_plan_ids(&client).await;
+    let mine = client
+        .list_team_iterations(release, Some(team))
+        .await
+        .expect("team iterations");
+    assert_eq!(mine.len(), 6, "six two-week iterations per team and PI");
+    assert!(mine.iter().all(|i| i.team == Some(team)));
+    assert!(mine.windows(2).all(|w| w[0].end < w[1].start));
+    let days = (mine[0].end - mine[0].start).num_seconds();
+    assert_eq!(days, 14 * 86_400 - 1);
+    let all = client
+        .list_team_iterations(release, None)
+        .await
+        .expect("every team's iterations");
+    assert!(all.len() > mine.len() && all.len() % 6 == 0);
+    sim.shutdown().await;
+}
