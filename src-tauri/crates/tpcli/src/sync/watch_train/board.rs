@@ -166,6 +166,9 @@ impl Board {
     }
 }
 
+/// A family of one value per team: name, help, the value.
+type PerTeam<T> = (&'static str, &'static str, fn(&TeamHealth) -> T);
+
 fn write_teams(out: &mut String, teams: &[TeamHealth]) {
     let label = |t: &TeamHealth| format!("team=\"{}\"", escape(&t.slug));
     family(
@@ -189,24 +192,22 @@ fn write_teams(out: &mut String, teams: &[TeamHealth]) {
             t.failed as f64,
         );
     }
-    let gauges: [(&str, &str, fn(&TeamHealth) -> Option<f64>); 2] = [
+    let gauges: [PerTeam<f64>; 2] = [
         (
             "pi_watch_failure_streak",
             "Cycles failed in a row since the last success.",
-            |t| Some(f64::from(t.failure_streak)),
+            |t| f64::from(t.failure_streak),
         ),
         (
             "pi_watch_conflicts_open",
             "Conflicts stored by the plan's last pull.",
-            |t| Some(t.conflicts_open as f64),
+            |t| t.conflicts_open as f64,
         ),
     ];
     for (name, help, value) in gauges {
         family(out, name, "gauge", help);
         for t in teams {
-            if let Some(v) = value(t) {
-                sample(out, name, &label(t), v);
-            }
+            sample(out, name, &label(t), value(t));
         }
     }
     let name = "pi_watch_last_success_timestamp_seconds";
@@ -221,7 +222,7 @@ fn write_teams(out: &mut String, teams: &[TeamHealth]) {
             sample(out, name, &label(t), at.timestamp_millis() as f64 / 1000.0);
         }
     }
-    let counters: [(&str, &str, fn(&TeamHealth) -> u64); 3] = [
+    let counters: [PerTeam<u64>; 3] = [
         (
             "pi_watch_conflicts_found",
             "Conflicts found by the team's pulls.",
