@@ -39,7 +39,10 @@ mod write;
 pub use changes::Changed;
 pub use client::TpClient;
 pub use config::{Credentials, Limits, RetryPolicy, TpConfig};
-pub use discover::{Discovery, Finding as DiscoveryFinding, FindingSource, SchemaCheck};
+pub use discover::{
+    Discovery, Finding as DiscoveryFinding, FindingSource, SchemaCheck, SchemaConflict,
+    SchemaMerge, SchemaMergeError,
+};
 pub use error::{ConfigError, TpError};
 pub use mapping::plan_from_answers;
 pub use model::{

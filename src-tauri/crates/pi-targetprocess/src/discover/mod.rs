@@ -9,6 +9,7 @@
 
 mod check;
 mod decide;
+mod merge;
 mod meta;
 mod sample;
 mod states;
@@ -24,6 +25,7 @@ use crate::http::Replay;
 
 pub use check::SchemaCheck;
 use decide::{CustomDef, ObjectiveValue};
+pub use merge::{SchemaConflict, SchemaMerge, SchemaMergeError};
 use meta::{FieldMeta, Resource};
 use tree::Node;
 

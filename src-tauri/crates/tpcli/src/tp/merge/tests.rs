@@ -1,6 +1,6 @@
 use super::*;
 use pi_model::{ObjectiveLink, TpSchema, Workflows};
-use pi_targetprocess::DiscoveryFinding;
+use pi_targetprocess::{DiscoveryFinding, FindingSource};
 
 fn finding(key: &str, source: FindingSource) -> DiscoveryFinding {
     DiscoveryFinding {
