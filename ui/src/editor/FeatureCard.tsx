@@ -22,6 +22,7 @@ import type { Direction } from "./order";
 import { ChoiceField, NumberField, OwnerField, TextField } from "./fields";
 import { fieldFindings } from "./findings";
 import { notInTargetprocess } from "./order";
+import { Stories, points, storyPoints } from "./Stories";
 
 interface Props {
   feature: FeatureDto;
@@ -127,6 +128,7 @@ export function FeatureCard(props: Props) {
   const { feature, objective, index, count, findings, statuses, users, problem, onTypedProblem, onChange, onRemove, onMove, syncChange } = props;
   const at = (field: string) => fieldFindings(findings, objective, index, field);
   const set = (patch: Partial<FeatureDto>) => onChange({ ...feature, ...patch });
+  const storiesPoints = storyPoints(feature.stories);
   return (
     <Card withBorder padding="md" component="section" aria-label={`Feature ${feature.name || index + 1}`}>
       <Stack gap="sm">
@@ -180,6 +182,7 @@ export function FeatureCard(props: Props) {
             onProblem={(p) => onTypedProblem("effort", p)}
             findings={at("effort")}
             problem={problem("effort")}
+            description={storiesPoints === null ? undefined : `Stories: ${points(storiesPoints)}`}
           />
           <OwnerField
             label="Feature owner"
@@ -234,11 +237,7 @@ export function FeatureCard(props: Props) {
             {at("acceptance_criteria").error}
           </Text>
         )}
-        {feature.stories.length > 0 && (
-          <Text size="xs" c="dimmed">
-            {feature.stories.length} Jira stor{feature.stories.length === 1 ? "y" : "ies"} (read-only)
-          </Text>
-        )}
+        <Stories stories={feature.stories} />
       </Stack>
     </Card>
   );

@@ -16,6 +16,7 @@ import { focusAfterMove, moved, notInTargetprocess, type Direction } from "./ord
 import { ChoiceField, NumberField, OwnerField, TextField } from "./fields";
 import { fieldFindings } from "./findings";
 import { problemsOf, type Problems } from "./problems";
+import { featuresStoryPoints, points } from "./Stories";
 import { useRegisterUnsaved } from "./unsaved";
 
 interface Props {
@@ -159,6 +160,7 @@ export function ObjectiveForm({ view, index, saving, onSave, onRemove, onMove, s
     focusLater(`feature-${i + delta}-${focusAfterMove(features.length, i + delta, direction)}`);
   };
   const programOptions = view.plan.programObjectives.map((p) => ({ value: p.id, label: p.name }));
+  const storiesPoints = featuresStoryPoints(draft.features);
   return (
     <form
       ref={formRef}
@@ -177,6 +179,11 @@ export function ObjectiveForm({ view, index, saving, onSave, onRemove, onMove, s
                 <Title order={2} size="h4">
                   Objective {index + 1} of {view.plan.objectives.length}
                 </Title>
+                {storiesPoints !== null && (
+                  <Text size="sm" c="dimmed" data-testid="objective-story-points">
+                    Stories: {points(storiesPoints)}
+                  </Text>
+                )}
                 {notInTargetprocess(saved.id) && (
                   <Text size="xs" c="dimmed" data-testid="not-in-tp">
                     not in Targetprocess yet

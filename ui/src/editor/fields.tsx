@@ -65,6 +65,8 @@ export function NumberField(props: {
   problem?: string | null;
   suffix?: string;
   allowDecimal?: boolean;
+  /** A line under the field (e.g. the stories' points next to a feature's effort). */
+  description?: string;
 }) {
   const f = props.findings ?? {};
   const [text, setText] = useState(props.value === null ? "" : String(props.value));
@@ -91,7 +93,7 @@ export function NumberField(props: {
         ) : undefined
       }
       error={props.problem || f.error}
-      description={warningNote(f)}
+      description={warningNote(f) ?? props.description}
       inputWrapperOrder={["label", "input", "description", "error"]}
     />
   );
