@@ -70,7 +70,7 @@ const fn output<T: JsonSchema>(command: &'static [&'static str]) -> Output {
 pub const OUTPUTS: &[Output] = &[
     output::<views::InitView>(&["plan", "init"]),
     output::<views::PullOutput>(&["plan", "pull"]),
-    output::<views::PushView>(&["plan", "push"]),
+    output::<views::PushOutput>(&["plan", "push"]),
     output::<views::SyncAllView>(&["plan", "sync-all"]),
     output::<crate::sync::train::StatusOutput>(&["plan", "status"]),
     output::<crate::sync::train::ResolveOutput>(&["plan", "resolve"]),
@@ -85,6 +85,7 @@ pub const OUTPUTS: &[Output] = &[
     output::<views::ApproveOutput>(&["plan", "approve"]),
     output::<views::ApprovalsView>(&["plan", "approvals"]),
     output::<crate::plan::validate::Report>(&["plan", "validate"]),
+    output::<crate::sync::lint::LintView>(&["plan", "lint"]),
     output::<views::MigrateView>(&["plan", "migrate"]),
     output::<pi_model::Plan>(&["plan", "show"]),
     output::<crate::plan::merge_file::Report>(&["plan", "merge-file"]),

@@ -72,6 +72,17 @@ pub struct Created {
     pub tp: i64,
 }
 
+/// `tpcli plan push --json`: the push's result (tagged by `result`) and the edits it leaves out
+/// because Jira owns the field.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct PushOutput {
+    #[serde(flatten)]
+    pub view: PushView,
+    /// Edits to fields Jira owns (`[jira] owns`), never sent: "status is owned by Jira: not
+    /// sent". Empty without `[jira] owns`.
+    pub not_sent: Vec<pi_engine::owned::NotSent>,
+}
+
 /// `tpcli plan push --json` (and each plan's push in `sync-all`), tagged by `result`.
 #[derive(Debug, Serialize, JsonSchema)]
 #[serde(tag = "result", rename_all = "snake_case")]

@@ -9,6 +9,7 @@ use super::progress::{self, Progress};
 use super::words::{plural, short};
 use super::{RepoArgs, block_on, open};
 use crate::exit;
+use crate::output::views::{PushOutput, PushView};
 
 /// Send your plan changes to Targetprocess. Shows the operations first with --dry-run.
 ///
@@ -71,17 +72,42 @@ pub fn run(args: PushArgs) -> Result<u8> {
         "Checking Targetprocess for changes to what you changed…"
     });
     let reason = args.override_reason.as_deref();
+    let not_sent = owned_not_sent(ws);
     let outcome = block_on(pi_engine::push_overriding(&ctx, ws, opts, reason));
     drop(watch);
     progress.finish();
     let outcome = outcome??;
     super::notify::pushed(&outcome);
     if args.json {
-        println!("{}", json(&outcome));
+        crate::output::print(&PushOutput {
+            view: PushView::from(&outcome),
+            not_sent,
+        })?;
     } else {
         print_human(&outcome);
+        print_not_sent(&not_sent);
     }
     Ok(code(&outcome))
+}
+
+/// The edits a push leaves out because Jira owns the field; none when the plan cannot be read
+/// (the push says why).
+fn owned_not_sent(ws: &pi_engine::Workspace) -> Vec<pi_engine::owned::NotSent> {
+    pi_engine::owned::not_sent(ws).unwrap_or_else(|e| {
+        tracing::warn!(error = %e, "the fields Jira owns could not be compared");
+        Vec::new()
+    })
+}
+
+fn print_not_sent(notes: &[pi_engine::owned::NotSent]) {
+    for n in notes {
+        crate::term::line(format!(
+            "  \"{}\" ({}): {}",
+            short(&n.feature_name),
+            n.feature,
+            n.message
+        ));
+    }
 }
 
 pub(super) fn code(outcome: &PushOutcome) -> u8 {
