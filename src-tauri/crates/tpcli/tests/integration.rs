@@ -10,7 +10,6 @@ mod json_output_cli;
 mod json_output_support;
 mod legacy_status_cli;
 mod lint_cli;
-mod lint_cli;
 mod logging_cli;
 mod merge_file;
 mod merge_file_git;

@@ -12,7 +12,6 @@ pub mod discard;
 pub mod init;
 pub mod jira;
 pub mod lint;
-pub mod lint;
 pub mod log;
 pub mod meter;
 pub mod new;
