@@ -35,6 +35,8 @@ pub struct RepoConfig {
     pub notify: crate::NotifyConfig,
     /// How many scheduled backups a backup folder keeps.
     pub backup: BackupConfig,
+    /// The PI calendar's time zone, PI planning days, IP iteration and meetings.
+    pub calendar: crate::CalendarConfig,
 }
 
 /// `[backup]`: `tpcli plan backup --to DIR/` keeps the newest `keep` backups of the plan there.
@@ -326,7 +328,7 @@ pub struct ConfigError {
 impl RepoConfig {
     /// Parses `pi-planner.toml` text.
     pub fn from_toml_str(text: &str) -> Result<Self, ConfigError> {
-        let config: RepoConfig = toml::from_str(text).map_err(|e| {
+        let mut config: RepoConfig = toml::from_str(text).map_err(|e| {
             let offset = e.span().map_or(0, |s| s.start);
             let (line, column) = line_col(text, offset);
             ConfigError {
@@ -336,6 +338,7 @@ impl RepoConfig {
             }
         })?;
         config.check()?;
+        config.calendar.check(text)?;
         if let Some(e) = config.notify.problem(text) {
             return Err(e);
         }

@@ -6,6 +6,7 @@
 //! about markdown (see `pi-format`), Targetprocess wire JSON (see `pi-targetprocess`) or git.
 
 pub mod changeset;
+mod calendar_config;
 mod config;
 pub mod diff;
 mod effort;
@@ -21,10 +22,12 @@ pub mod validate;
 pub mod workflow;
 
 pub use config::{
-    ApprovalPolicy, Approver, CONFIG_FILE_NAME, ConfigError, EffortRangeRule, FeatureTemplate,
-    MaxObjectivesRule, MetricsConfig, ObjectiveLink, ObjectiveTemplate, PlanTemplate, RepoConfig,
-    RuleLevel, SignatureRule, StatusConfig, TemplatesConfig, TpSchema, ValidationConfig,
+    ApprovalPolicy, Approver, BackupConfig, CONFIG_FILE_NAME, ConfigError, EffortRangeRule,
+    FeatureTemplate, MaxObjectivesRule, MetricsConfig, ObjectiveLink, ObjectiveTemplate,
+    PlanTemplate, RepoConfig, RuleLevel, SignatureRule, StatusConfig, TemplatesConfig, TpSchema,
+    ValidationConfig,
 };
+pub use calendar_config::CalendarConfig;
 pub use effort::{Effort, EffortError};
 pub use id::{EntityId, IdError, LocalId};
 pub use jira_config::{JiraDeployment, JiraSettings};
