@@ -25,6 +25,7 @@ const BENCHES: &[(&str, &str)] = &[
     ("pi-engine", "sync"),
     ("pi-reports", "history"),
     ("tpcli", "merge"),
+    ("tpcli", "watch"),
 ];
 
 const USAGE: &str =

@@ -190,6 +190,20 @@ pub const TARGETS: &[Target] = &[
         ours_ms: None,
         command: "cargo bench -p tpcli --bench merge",
     },
+    Target {
+        id: "watch.tp_to_file",
+        label: "live sync: a Targetprocess change until the plan file holds it (`tpcli plan watch --poll 1`; median is p50, p95 in the record)",
+        old_tool: "—",
+        ours_ms: None,
+        command: "cargo bench -p tpcli --bench watch",
+    },
+    Target {
+        id: "watch.save_to_tp",
+        label: "live sync: a saved plan file until Targetprocess holds it (`--push auto --quiet-period 0.2`; p95 in the record)",
+        old_tool: "—",
+        ours_ms: None,
+        command: "cargo bench -p tpcli --bench watch",
+    },
 ];
 
 /// The machine the numbers were taken on.
