@@ -5,10 +5,14 @@
 //! baseline. A composition of the engine's status, op log and approvals and this crate's
 //! baselines and change report.
 //!
-//! It deliberately reads only: no Targetprocess, no remote, no commit. `tpcli plan status
+//! Batch resolution (`resolve.rs`) settles the conflicts a rule picks across the train, one
+//! attributed resolution per conflict through the engine's `resolve`.
+//!
+//! The status deliberately reads only: no Targetprocess, no remote, no commit. `tpcli plan status
 //! --art` and `tpcli plan report --art` print it.
 
 mod render;
+mod resolve;
 
 use std::path::Path;
 
@@ -22,6 +26,7 @@ use schemars::JsonSchema;
 use serde::Serialize;
 
 pub use render::render;
+pub use resolve::{BatchConflict, BatchFilter, Resolver, batch_resolve};
 
 use crate::history::Rev;
 
@@ -223,11 +228,14 @@ fn ready<F: std::future::Future<Output = Result<T>>, T>(f: F) -> Result<T> {
 
 /// The newest entry of one of `kinds` (a plan's start reads Targetprocess as a pull does).
 fn last(log: &[OpEntry], kinds: &[OpKind]) -> Option<LastOp> {
-    log.iter().rev().find(|e| kinds.contains(&e.kind)).map(|e| LastOp {
-        who: crate::report::actor(&e.actor),
-        at: e.at.clone(),
-        summary: e.summary.clone(),
-    })
+    log.iter()
+        .rev()
+        .find(|e| kinds.contains(&e.kind))
+        .map(|e| LastOp {
+            who: crate::report::actor(&e.actor),
+            at: e.at.clone(),
+            summary: e.summary.clone(),
+        })
 }
 
 fn approvals(ws: &Workspace, policy: &pi_model::ApprovalPolicy) -> Result<Approvals> {

@@ -4,10 +4,11 @@
 use std::path::Path;
 
 use anyhow::{Result, bail};
-use pi_engine::{Selector, Workspace};
-use pi_model::merge::{Conflict, EntityKind, Resolution};
+use pi_model::merge::Resolution;
 use pi_reports::report::Format;
-use pi_reports::train::{TeamStatus, TrainStatus, render, train_status};
+use pi_reports::train::{
+    BatchConflict, BatchFilter, Resolver, TrainStatus, batch_resolve, render, train_status,
+};
 use schemars::JsonSchema;
 use serde::Serialize;
 
@@ -70,36 +71,7 @@ fn code(train: &TrainStatus) -> u8 {
 }
 
 /// Which of the train's conflicts a batch resolution settles.
-#[derive(Debug, Clone, Default)]
-pub struct Filter {
-    pub field: Option<pi_model::Field>,
-    pub kind: Option<EntityKind>,
-    /// A team's name or folder (any case).
-    pub team: Option<String>,
-}
-
-impl Filter {
-    fn team(&self, t: &TeamStatus) -> bool {
-        self.team
-            .as_ref()
-            .is_none_or(|w| t.team.eq_ignore_ascii_case(w) || t.dir.eq_ignore_ascii_case(w))
-    }
-
-    fn conflict(&self, c: &Conflict) -> bool {
-        self.kind.is_none_or(|k| k == c.kind) && self.field.is_none_or(|f| c.field == Some(f))
-    }
-}
-
-/// One conflict of a batch resolution, and what became of it.
-#[derive(Debug, Serialize, JsonSchema)]
-pub struct BatchConflict {
-    pub team: String,
-    pub dir: String,
-    pub conflict: Conflict,
-    /// Settled (false in a dry run, or when it failed: see `error`).
-    pub resolved: bool,
-    pub error: Option<String>,
-}
+pub type Filter = BatchFilter;
 
 /// `tpcli plan resolve --art --json`.
 #[derive(Debug, Serialize, JsonSchema)]
@@ -122,47 +94,25 @@ pub fn resolve(
     json: bool,
 ) -> Result<u8> {
     let train = read(root, art)?;
-    let mut batch = BatchResolveView {
-        art: train.art.clone(),
-        dry_run,
-        conflicts: Vec::new(),
-    };
-    for t in train.teams.iter().filter(|t| filter.team(t)) {
-        let picked: Vec<&Conflict> = t.conflicts.iter().filter(|c| filter.conflict(c)).collect();
-        if !json && !picked.is_empty() {
-            println!("{} ({}):", t.team, t.dir);
-            for c in &picked {
-                println!("  {}", conflict(c));
+    let me_of = |dir: &Path| connect::identity(dir).map_err(|e| format!("{e:#}"));
+    let apply: Option<Resolver<'_>> = (!dry_run).then_some(&me_of);
+    let conflicts = batch_resolve(root, &train, filter, resolution, apply);
+    if !json {
+        let mut team = None;
+        for c in &conflicts {
+            if team != Some(&c.dir) {
+                println!("{} ({}):", c.team, c.dir);
+                team = Some(&c.dir);
             }
-        }
-        for c in picked {
-            let error = if dry_run {
-                None
-            } else {
-                resolve_one(&root.join(&t.dir), c, resolution).err()
-            };
-            batch.conflicts.push(BatchConflict {
-                team: t.team.clone(),
-                dir: t.dir.clone(),
-                conflict: c.clone(),
-                resolved: !dry_run && error.is_none(),
-                error: error.map(|e| format!("{e:#}")),
-            });
+            println!("  {}", conflict(&c.conflict));
         }
     }
-    print_batch(batch, json)
-}
-
-/// One conflict settled in its team's plan, attributed to the planner of that folder.
-fn resolve_one(dir: &Path, c: &Conflict, resolution: &Resolution) -> Result<()> {
-    let ws = Workspace::open(dir)?;
-    let me = connect::identity(dir)?;
-    let selector = Selector {
-        entity: Some(c.entity.clone()),
-        field: c.field,
+    let batch = BatchResolveView {
+        art: train.art.clone(),
+        dry_run,
+        conflicts,
     };
-    pi_engine::resolve(&me, chrono::Utc::now(), &ws, &selector, resolution)?;
-    Ok(())
+    print_batch(batch, json)
 }
 
 fn print_batch(batch: BatchResolveView, json: bool) -> Result<u8> {
