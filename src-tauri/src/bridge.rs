@@ -28,7 +28,7 @@ use serde_json::{Value, json};
 use tokio::sync::mpsc;
 
 use crate::commands::{Host, dispatch};
-use crate::dto::{ProgressDto, PullResultDto, PushOutcomeDto};
+use crate::dto::{ProgressDto, PullResultDto, PushOutcomeDto, TrainProgressDto};
 use crate::error::{ErrorCode, UiError};
 use crate::session::Session;
 
@@ -217,6 +217,10 @@ struct LineHost {
 
 impl Host for LineHost {
     fn progress(&self, progress: ProgressDto) {
+        let _ = self.lines.send(line(&json!({ "progress": progress })));
+    }
+
+    fn train_progress(&self, progress: TrainProgressDto) {
         let _ = self.lines.send(line(&json!({ "progress": progress })));
     }
 

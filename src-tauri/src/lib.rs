@@ -7,8 +7,8 @@
 //!
 //! It deliberately holds no domain rules and no sync logic: plans are rendered and parsed by
 //! pi-format, validated by pi-model, opened, pulled, pushed and resolved by pi-engine. The shell
-//! adds what needs the window: progress channels, OS notifications ([`notify`]) and the
-//! background pull.
+//! adds what needs the window: progress channels, OS notifications ([`notify`]) and live sync
+//! ([`live`]: the plan file watched, Targetprocess asked what changed).
 
 pub mod bridge;
 pub mod commands;
@@ -18,6 +18,7 @@ pub mod dto;
 pub mod error;
 pub mod files;
 pub mod identity;
+pub mod live;
 pub mod logging;
 pub mod notify;
 pub mod session;
@@ -61,7 +62,8 @@ pub fn run(options: RunOptions) {
                 tauri::async_runtime::block_on(session.start_demo_if_unconnected())?;
             }
             app.manage(session);
-            tauri::async_runtime::spawn(background_pulls(app.handle().clone()));
+            let live = AppLive(app.handle().clone());
+            tauri::async_runtime::spawn(live::run(live, live::QUIET));
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
@@ -69,6 +71,7 @@ pub fn run(options: RunOptions) {
             commands::demo_start,
             commands::connection_test,
             commands::connection_save,
+            commands::connection_use_names,
             commands::identity_suggest,
             commands::identity_save,
             commands::arts_list,
@@ -105,6 +108,12 @@ pub fn run(options: RunOptions) {
             commands::sign_out,
             commands::log_folder_get,
             commands::log_folder_open,
+            commands::train_status,
+            commands::train_sync,
+            commands::train_resolve_preview,
+            commands::train_resolve,
+            commands::train_team_open,
+            commands::live_status,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = app {
@@ -146,23 +155,16 @@ impl AppLog {
     }
 }
 
-/// Pulls the open plan every `poll_minutes` (re-read each round, 0 = off) and announces
-/// conflicts and Targetprocess changes.
-async fn background_pulls(app: tauri::AppHandle) {
-    let mut waited = 0u32;
-    loop {
-        tokio::time::sleep(std::time::Duration::from_secs(60)).await;
-        waited += 1;
-        let session = app.state::<Session>();
-        let (minutes, open) = session.poll_plan().await;
-        if minutes == 0 || !open || waited < minutes {
-            continue;
-        }
-        waited = 0;
-        match session.pull(true, &|_| {}).await {
-            Ok(result) => notify::pulled(&app, &result, true),
-            Err(e) => tracing::info!("background pull skipped: {}", e.message),
-        }
+/// Live sync in the app: the session of the app's state, announcements as OS notifications.
+struct AppLive(tauri::AppHandle);
+
+impl live::LiveHost for AppLive {
+    fn session(&self) -> &Session {
+        self.0.state::<Session>().inner()
+    }
+
+    fn announce(&self, event: &dto::SyncEventDto) {
+        notify::announce(&self.0, event);
     }
 }
 

@@ -44,6 +44,8 @@ pub struct Session {
     sim_control_file: Option<PathBuf>,
     /// Which account the demo is (`PI_PLANNER_DEMO_PROFILE`).
     demo_profile: pi_sim::Profile,
+    /// Live sync: the open plan's watch between looks, and the live indicator's state.
+    live: std::sync::Mutex<live::Live>,
 }
 
 #[derive(Debug, Default)]
@@ -69,6 +71,7 @@ impl Session {
             }),
             sim_control_file: None,
             demo_profile: schema::demo_profile_from_env(),
+            live: std::sync::Mutex::default(),
         }
     }
 
@@ -116,22 +119,20 @@ impl Session {
         Ok(())
     }
 
-    /// Checks that `req` reaches Targetprocess and the token is accepted; stores nothing.
+    /// Checks that `req` reaches Targetprocess and the token is accepted, and says what the
+    /// account calls things (`session_account.rs`); stores nothing.
     pub async fn test_connection(&self, req: &ConnectRequest) -> Result<ConnectionCheck, UiError> {
-        let mut config = tp_config(req.url.trim(), req.token.trim())?;
-        // The planner is waiting for an answer: one quick retry, not the sync's patient policy.
-        config.retry.max_retries = 1;
-        config.connect_timeout = std::time::Duration::from_secs(5);
-        config.request_timeout = std::time::Duration::from_secs(20);
-        let arts = TpClient::new(config)?.list_arts().await?;
+        let client = TpClient::new(quick_config(req)?)?;
+        let arts = client.list_arts().await?;
         Ok(ConnectionCheck {
             arts: u32::try_from(arts.len()).unwrap_or(u32::MAX),
+            names: self.account_names(req, &client).await,
         })
     }
 
     /// Tests the connection, then keeps the token in the OS keychain and uses the account.
     pub async fn connect(&self, req: &ConnectRequest) -> Result<AppStatus, UiError> {
-        self.test_connection(req).await?;
+        TpClient::new(quick_config(req)?)?.list_arts().await?;
         // The shown form: a user name, password or query typed into the URL is never stored.
         let url = pi_targetprocess::config::shown_url(&req.url);
         self.credentials.save(&url, req.token.trim())?;
@@ -388,6 +389,16 @@ fn identity_of(settings: &Settings) -> Result<pi_git::Identity, UiError> {
         })
 }
 
+/// The client settings of a connection the planner is waiting on: one quick retry, not the
+/// sync's patient policy.
+fn quick_config(req: &ConnectRequest) -> Result<TpConfig, UiError> {
+    let mut config = tp_config(req.url.trim(), req.token.trim())?;
+    config.retry.max_retries = 1;
+    config.connect_timeout = std::time::Duration::from_secs(5);
+    config.request_timeout = std::time::Duration::from_secs(20);
+    Ok(config)
+}
+
 fn tp_config(url: &str, token: &str) -> Result<TpConfig, UiError> {
     if token.is_empty() {
         return Err(UiError::new(
@@ -511,6 +522,17 @@ mod edit;
 
 #[path = "session_schema.rs"]
 mod schema;
+
+#[path = "session_account.rs"]
+mod account;
+
+#[path = "session_train.rs"]
+mod train;
+
+#[path = "session_live.rs"]
+mod live;
+
+pub use live::Look;
 
 #[cfg(test)]
 #[path = "session_tests.rs"]

@@ -16,6 +16,7 @@ import {
   type MantineColorScheme,
 } from "@mantine/core";
 import { useMediaQuery } from "@mantine/hooks";
+import { useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 
 import { ErrorAlert } from "./ErrorAlert";
@@ -31,11 +32,12 @@ import { PickerScreen } from "./screens/PickerScreen";
 import { WelcomeScreen } from "./screens/WelcomeScreen";
 import { ConflictsView } from "./sync/ConflictsView";
 import { SettingsScreen } from "./sync/SettingsScreen";
+import { LivePlanChanges, useLiveStatus } from "./sync/Live";
 import { PlanNotices } from "./sync/PlanNotices";
 import { SyncBar } from "./sync/SyncBar";
-import { useRefreshAfterSync } from "./sync/hooks";
+import { TrainView } from "./train/TrainView";
 
-type View = "plan" | "conflicts" | "settings" | "history" | "signoff" | "audit";
+type View = "plan" | "conflicts" | "settings" | "history" | "signoff" | "audit" | "train";
 
 function ThemeSwitch() {
   const { colorScheme, setColorScheme } = useMantineColorScheme();
@@ -114,24 +116,35 @@ function Screen({
   if (view === "signoff") return <SignoffPanel onDone={() => setView("plan")} />;
   if (view === "audit") return <AuditView onDone={() => setView("plan")} />;
   if (view === "history") return <HistoryView onDone={() => setView("plan")} />;
+  if (view === "train")
+    return <TrainView art={status.workspace.art} release={status.workspace.release} onOpened={(conflicts) => setView(conflicts ? "conflicts" : "plan")} />;
   return (
     <>
       <SyncBar onConflicts={() => setView("conflicts")} onSignoff={() => setView("signoff")} />
       <div style={{ height: 16 }} />
       <PlanNotices />
+      <LiveChanges />
       <PlanEditor />
     </>
   );
 }
 
-/** Switches to the view a sync event is about and re-reads the plan. */
+/** The plan screen's notice of a change that reached the plan file while it was shown. */
+function LiveChanges() {
+  return <LivePlanChanges status={useLiveStatus().data} />;
+}
+
+/**
+ * Switches to the view a sync event is about. The plan itself is re-read by `LivePlanChanges`,
+ * which asks first when the planner has unsaved edits.
+ */
 function useSyncEvents(setView: (v: View) => void) {
   const client = useClient();
-  const refresh = useRefreshAfterSync();
+  const queryClient = useQueryClient();
   useEffect(
     () =>
       client.onSyncEvent((e) => {
-        void refresh();
+        void queryClient.invalidateQueries({ queryKey: ["sync-status"] });
         if (e.view === "conflicts") setView("conflicts");
       }),
     // eslint-disable-next-line react-hooks/exhaustive-deps
@@ -153,6 +166,7 @@ export function App() {
   const editing = !!status.data?.identity && !!ws && !picking;
   const views: { view: View; label: string }[] = editing
     ? [
+        { view: "train", label: "Train" },
         { view: "history", label: "History" },
         { view: "signoff", label: "Sign-off" },
         { view: "audit", label: "Audit" },

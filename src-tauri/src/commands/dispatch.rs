@@ -10,7 +10,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use crate::dto::{LogFolderDto, ProgressDto, PullResultDto, PushOutcomeDto};
+use crate::dto::{LogFolderDto, ProgressDto, PullResultDto, PushOutcomeDto, TrainProgressDto};
 use crate::error::{ErrorCode, UiError};
 use crate::session::Session;
 
@@ -18,6 +18,8 @@ use crate::session::Session;
 pub trait Host: Send + Sync {
     /// One step of a pull or push.
     fn progress(&self, progress: ProgressDto);
+    /// One step of "Sync all" (a team's stage).
+    fn train_progress(&self, progress: TrainProgressDto);
     /// A pull's result, to announce what is worth announcing.
     fn pulled(&self, result: &PullResultDto);
     /// A push's or resume's outcome, to announce a failure.
@@ -44,6 +46,7 @@ pub async fn dispatch(
         "demo_start" => json(session.start_demo().await),
         "connection_test" => json(session.test_connection(&arg(name, args, "req")?).await),
         "connection_save" => json(session.connect(&arg(name, args, "req")?).await),
+        "connection_use_names" => json(session.use_account_names(&arg(name, args, "req")?).await),
         "identity_suggest" => json(Ok(crate::identity::suggest())),
         "identity_save" => json(session.save_identity(arg(name, args, "identity")?).await),
         "arts_list" => json(session.arts().await),
@@ -90,6 +93,7 @@ async fn plan_commands(
     match name {
         "change_discard" => json(session.discard(arg(name, args, "req")?).await),
         "sync_status" => json(session.sync_status().await),
+        "live_status" => json(Ok(session.live_status())),
         "conflicts_list" => json(session.conflicts().await),
         "conflict_resolve" => json(session.resolve(arg(name, args, "req")?).await),
         "conflicts_resolve_all" => json(session.resolve_all(arg(name, args, "choice")?).await),
@@ -116,6 +120,16 @@ async fn plan_commands(
         }
         "sync_changes" => json(session.sync_changes().await),
         "effort_series" => json(session.effort_series().await),
+        "train_status" => json(session.train_status(arg(name, args, "req")?).await),
+        "train_sync" => {
+            let req = arg(name, args, "req")?;
+            json(session.train_sync(req, &|p| host.train_progress(p)).await)
+        }
+        "train_resolve_preview" => {
+            json(session.train_resolve(arg(name, args, "req")?, false).await)
+        }
+        "train_resolve" => json(session.train_resolve(arg(name, args, "req")?, true).await),
+        "train_team_open" => json(session.train_team_open(arg(name, args, "req")?).await),
         _ => Err(UiError::new(
             ErrorCode::InvalidInput,
             format!("PI Planner has no command \"{name}\"."),

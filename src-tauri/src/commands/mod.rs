@@ -6,14 +6,18 @@
 mod connection;
 mod dispatch;
 mod history;
+mod live;
 mod plan;
 mod sync;
+mod train;
 
 pub use connection::*;
 pub use dispatch::{Host, dispatch};
 pub use history::*;
+pub use live::*;
 pub use plan::*;
 pub use sync::*;
+pub use train::*;
 
 /// Every command name (also read by `build.rs` for the app's permissions).
 pub const NAMES: &[&str] = names::NAMES;

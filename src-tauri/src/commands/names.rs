@@ -5,6 +5,7 @@ pub const NAMES: &[&str] = &[
     "demo_start",
     "connection_test",
     "connection_save",
+    "connection_use_names",
     "identity_suggest",
     "identity_save",
     "arts_list",
@@ -41,4 +42,10 @@ pub const NAMES: &[&str] = &[
     "effort_series",
     "log_folder_get",
     "log_folder_open",
+    "train_status",
+    "train_sync",
+    "train_resolve_preview",
+    "train_resolve",
+    "train_team_open",
+    "live_status",
 ];

@@ -7,9 +7,11 @@
 mod approvals;
 mod edit;
 mod history;
+mod live;
 mod plan;
 mod refused;
 mod sync;
+mod train;
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -24,6 +26,7 @@ pub use history::{
     FieldChangeDto, HistoryDto, ProgramEffortDto, SideInfoDto, SpanTagDto, SyncChangeDto,
     TotalsDto, VersionDto, VersionKindDto, WordSpanDto, change_line, who,
 };
+pub use live::{LiveStateDto, LiveStatusDto, PlanChangeDto};
 pub use plan::{
     CriterionDto, FeatureDto, FeatureKindDto, FindingDto, IdSource, NamedDto, ObjectiveDto,
     PlanDto, ProgramObjectiveDto, SeverityDto, StoryDto,
@@ -33,6 +36,10 @@ pub use sync::{
     ChoiceDto, ConflictDto, OpDto, ProgressDto, PullResultDto, PushOutcomeDto, PushSummaryDto,
     ResolveRequest, SettingsDto, SettingsUpdate, SideDto, SyncEventDto, SyncStatusDto, change_text,
     field_name, notices,
+};
+pub use train::{
+    BatchConflictDto, KeepDto, LastOpDto, TeamRowDto, TeamSyncDto, TrainProgressDto, TrainRequest,
+    TrainResolveDto, TrainResolveRequest, TrainStatusDto, TrainSyncDto,
 };
 
 /// Where the app gets its Targetprocess data from.
@@ -99,6 +106,26 @@ impl std::fmt::Debug for ConnectRequest {
 pub struct ConnectionCheck {
     /// How many Agile Release Trains the token can see.
     pub arts: u32,
+    /// What the account calls things; `None` when the account could not be looked at.
+    pub names: Option<AccountNamesDto>,
+}
+
+/// What a Targetprocess account calls the things PI Planner reads, as discovery found it, and
+/// how that compares with the plans folder's settings (`pi-planner.toml`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct AccountNamesDto {
+    /// What was found, one sentence each ("features link to objectives through …").
+    pub found: Vec<String>,
+    /// What could not be found; the settings' (or the usual) names are used for these.
+    pub not_found: Vec<String>,
+    /// Where the plans folder's settings are kept.
+    pub settings_file: String,
+    /// How the settings differ from the account's names, one sentence each; empty when they
+    /// already say the same.
+    pub differences: Vec<String>,
+    /// Why the settings cannot take the names (a mistake in the file), if they cannot.
+    pub problem: Option<String>,
 }
 
 /// One entry of the ART / release / team pickers.
@@ -178,6 +205,7 @@ pub fn typescript_declarations() -> String {
         AppStatus::decl(),
         ConnectRequest::decl(),
         ConnectionCheck::decl(),
+        AccountNamesDto::decl(),
         PickItem::decl(),
         OpenRequest::decl(),
         StatusOptions::decl(),
@@ -207,6 +235,20 @@ pub fn typescript_declarations() -> String {
         SettingsDto::decl(),
         SettingsUpdate::decl(),
         SyncEventDto::decl(),
+        LiveStateDto::decl(),
+        PlanChangeDto::decl(),
+        LiveStatusDto::decl(),
+        TrainRequest::decl(),
+        TrainStatusDto::decl(),
+        TeamRowDto::decl(),
+        LastOpDto::decl(),
+        TrainProgressDto::decl(),
+        TrainSyncDto::decl(),
+        TeamSyncDto::decl(),
+        KeepDto::decl(),
+        TrainResolveRequest::decl(),
+        TrainResolveDto::decl(),
+        BatchConflictDto::decl(),
         ApprovalsStatusDto::decl(),
         ApprovalDto::decl(),
         AuditEventDto::decl(),

@@ -16,6 +16,7 @@ import type {
   SyncChangeDto,
   ConflictDto,
   DiscardRequest,
+  LiveStatusDto,
   LogFolderDto,
   ProgressDto,
   PullResultDto,
@@ -36,6 +37,12 @@ import type {
   UiError,
   UndoPreviewDto,
   UserDto,
+  TrainProgressDto,
+  TrainRequest,
+  TrainResolveDto,
+  TrainResolveRequest,
+  TrainStatusDto,
+  TrainSyncDto,
 } from "./generated/types";
 
 export type * from "./generated/types";
@@ -45,6 +52,8 @@ export interface PlannerClient {
   demoStart(): Promise<AppStatus>;
   connectionTest(req: ConnectRequest): Promise<ConnectionCheck>;
   connectionSave(req: ConnectRequest): Promise<AppStatus>;
+  /** Writes the account's names into the plans folder's settings; the check as it stands then. */
+  connectionUseNames(req: ConnectRequest): Promise<ConnectionCheck>;
   identitySuggest(): Promise<IdentityDto>;
   identitySave(identity: IdentityDto): Promise<AppStatus>;
   artsList(): Promise<PickItem[]>;
@@ -79,6 +88,8 @@ export interface PlannerClient {
   logFolderGet(): Promise<LogFolderDto | null>;
   /** Shows the log folder in the platform's file manager. */
   logFolderOpen(): Promise<LogFolderDto>;
+  /** The live indicator, and the changes that reached the open plan file meanwhile. */
+  liveStatus(): Promise<LiveStatusDto>;
   /** The change set a push would send, its approvals and the progress against the policy. */
   approvalsStatus(): Promise<ApprovalsStatusDto>;
   /** Signs off the change set a push would send now, in the planner's name. */
@@ -101,6 +112,16 @@ export interface PlannerClient {
   syncChanges(): Promise<SyncChangeDto[]>;
   /** Committed and total objective effort at each version, oldest first. */
   effortSeries(): Promise<EffortSeriesDto>;
+  /** Every team of the ART for the PI, one row each (teams without a plan yet: not started). */
+  trainStatus(req: TrainRequest): Promise<TrainStatusDto>;
+  /** "Sync all": every team's plan started or opened, pulled and pushed; a step per team. */
+  trainSync(req: TrainRequest, onProgress: (p: TrainProgressDto) => void): Promise<TrainSyncDto>;
+  /** The conflicts a batch resolution would settle across the train; nothing is changed. */
+  trainResolvePreview(req: TrainResolveRequest): Promise<TrainResolveDto>;
+  /** Settles those conflicts, one attributed resolution each. */
+  trainResolve(req: TrainResolveRequest): Promise<TrainResolveDto>;
+  /** Opens a team's plan of the train in the editor. */
+  trainTeamOpen(req: OpenRequest): Promise<PlanView>;
   /** Calls `handler` when a background pull or a sync found something; returns the unsubscribe. */
   onSyncEvent(handler: (e: SyncEventDto) => void): () => void;
 }

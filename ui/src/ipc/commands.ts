@@ -18,6 +18,7 @@ export function commandClient(call: Call, subscribe: Subscribe): PlannerClient {
     demoStart: () => call("demo_start"),
     connectionTest: (req) => call("connection_test", { req }),
     connectionSave: (req) => call("connection_save", { req }),
+    connectionUseNames: (req) => call("connection_use_names", { req }),
     identitySuggest: () => call("identity_suggest"),
     identitySave: (identity) => call("identity_save", { identity }),
     artsList: () => call("arts_list"),
@@ -43,6 +44,7 @@ export function commandClient(call: Call, subscribe: Subscribe): PlannerClient {
     signOut: () => call("sign_out"),
     logFolderGet: () => call("log_folder_get"),
     logFolderOpen: () => call("log_folder_open"),
+    liveStatus: () => call("live_status"),
     approvalsStatus: () => call("approvals_status"),
     approve: (comment) => call("approve", { comment }),
     syncPushOverride: (reason, confirmDeletes, onProgress) =>
@@ -55,6 +57,12 @@ export function commandClient(call: Call, subscribe: Subscribe): PlannerClient {
     planCompare: (before, after) => call("plan_compare", { before, after }),
     syncChanges: () => call("sync_changes"),
     effortSeries: () => call("effort_series"),
+    trainStatus: (req) => call("train_status", { req }),
+    // The train's steps come through the same progress channel as a pull's.
+    trainSync: (req, onProgress) => call("train_sync", { req }, onProgress as unknown as (p: ProgressDto) => void),
+    trainResolvePreview: (req) => call("train_resolve_preview", { req }),
+    trainResolve: (req) => call("train_resolve", { req }),
+    trainTeamOpen: (req) => call("train_team_open", { req }),
     onSyncEvent: subscribe,
   };
 }

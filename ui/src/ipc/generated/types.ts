@@ -27,7 +27,34 @@ export type ConnectionCheck = {
 /**
  * How many Agile Release Trains the token can see.
  */
-arts: number, };
+arts: number, 
+/**
+ * What the account calls things; `None` when the account could not be looked at.
+ */
+names: AccountNamesDto | null, };
+
+export type AccountNamesDto = { 
+/**
+ * What was found, one sentence each ("features link to objectives through …").
+ */
+found: Array<string>, 
+/**
+ * What could not be found; the settings' (or the usual) names are used for these.
+ */
+notFound: Array<string>, 
+/**
+ * Where the plans folder's settings are kept.
+ */
+settingsFile: string, 
+/**
+ * How the settings differ from the account's names, one sentence each; empty when they
+ * already say the same.
+ */
+differences: Array<string>, 
+/**
+ * Why the settings cannot take the names (a mistake in the file), if they cannot.
+ */
+problem: string | null, };
 
 export type PickItem = { id: number, name: string, };
 
@@ -239,21 +266,122 @@ export type SettingsDto = { connection: ConnectionDto, identity: IdentityDto | n
  */
 remote: string | null, 
 /**
- * Minutes between background pulls; 0 turns them off.
+ * Seconds between two looks at what changed in Targetprocess; 0 turns them off.
  */
-pollMinutes: number, 
+pollSeconds: number, 
 /**
  * The folder the plans of this connection are kept in (one folder per team and PI).
  */
 plansFolder: string, };
 
-export type SettingsUpdate = { remote: string | null, pollMinutes: number, };
+export type SettingsUpdate = { remote: string | null, pollSeconds: number, };
 
 export type SyncEventDto = { 
 /**
  * The view to show: `conflicts` or `plan`.
  */
 view: string, title: string, body: string, };
+
+export type LiveStateDto = "live" | "offline" | "off";
+
+export type PlanChangeDto = "outside" | "pulled";
+
+export type LiveStatusDto = { state: LiveStateDto, 
+/**
+ * When Targetprocess last answered a look (RFC 3339).
+ */
+checkedAt: string | null, 
+/**
+ * Why the app is offline, in plain words.
+ */
+reason: string | null, 
+/**
+ * Seconds between two looks (the setting).
+ */
+pollSeconds: number, 
+/**
+ * Counts the changes that reached the plan file while it was open; the window reloads the
+ * plan when it moves (or asks first when the planner has unsaved edits).
+ */
+revision: number, 
+/**
+ * What the last of those changes was.
+ */
+lastChange: PlanChangeDto | null, };
+
+export type TrainRequest = { art: PickItem, release: PickItem, };
+
+export type TrainStatusDto = { art: string, release: string, 
+/**
+ * The folder holding one plan repository per team.
+ */
+folder: string, teams: Array<TeamRowDto>, };
+
+export type TeamRowDto = { team: PickItem, 
+/**
+ * False: the team's plan for this PI is not in the train's folder yet ("not started").
+ */
+started: boolean, 
+/**
+ * Changes a push would send now.
+ */
+pendingChanges: number, conflicts: number, lastPull: LastOpDto | null, lastPush: LastOpDto | null, 
+/**
+ * The approvals of the change a push would send, in words.
+ */
+approvals: string, validationErrors: number, committedEffort: number, 
+/**
+ * What is wrong with the plan, in words (an unreadable plan file, an interrupted push).
+ */
+problem: string | null, needsAttention: boolean, };
+
+export type LastOpDto = { who: string, 
+/**
+ * RFC 3339.
+ */
+at: string, };
+
+export type TrainProgressDto = { "stage": "lookingUp" } | { "stage": "settingUp", team: string, } | { "stage": "syncing", team: string, } | { "stage": "done", team: string, ok: boolean, message: string, };
+
+export type TrainSyncDto = { teams: Array<TeamSyncDto>, 
+/**
+ * E.g. "5 teams synced; 1 has conflicts to settle."
+ */
+summary: string, };
+
+export type TeamSyncDto = { team: string, 
+/**
+ * Synced with nothing left to do.
+ */
+ok: boolean, message: string, };
+
+export type KeepDto = "local" | "remote" | "both";
+
+export type TrainResolveRequest = { art: PickItem, release: PickItem, keep: KeepDto, 
+/**
+ * A field's name as the plan file has it (`effort`, `status`, ...); `None`: every field.
+ */
+field: string | null, 
+/**
+ * `objective` or `feature`; `None`: both.
+ */
+kind: string | null, 
+/**
+ * A team's name; `None`: every team.
+ */
+team: string | null, };
+
+export type TrainResolveDto = { applied: boolean, conflicts: Array<BatchConflictDto>, 
+/**
+ * E.g. "Would settle 3 conflicts in 3 teams."
+ */
+summary: string, };
+
+export type BatchConflictDto = { team: string, 
+/**
+ * What is in conflict, in words ("Effort of objective “Checkout”").
+ */
+what: string, resolved: boolean, error: string | null, };
 
 export type ApprovalsStatusDto = { 
 /**

@@ -1,0 +1,235 @@
+use std::sync::{Arc, Mutex};
+
+use super::*;
+use crate::credentials::MemoryStore;
+use crate::dto::IdentityDto;
+use crate::session::Dirs;
+
+/// The demo started, Ann Planner identified; the Orbit Train and its first PI.
+async fn demo_train() -> (tempfile::TempDir, Session, TrainRequest) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let dirs = Dirs {
+        config: dir.path().join("config"),
+        data: dir.path().join("data"),
+    };
+    let session = Session::new(dirs, Arc::new(MemoryStore::default()));
+    session.start_demo().await.expect("demo starts");
+    session
+        .save_identity(IdentityDto {
+            name: "Ann Planner".into(),
+            email: "ann@example.com".into(),
+        })
+        .await
+        .expect("identity");
+    let art = session
+        .arts()
+        .await
+        .expect("arts")
+        .into_iter()
+        .find(|a| a.name == "Orbit Train")
+        .expect("the demo has the Orbit Train");
+    let release = session.releases(art.id).await.expect("releases").remove(0);
+    (dir, session, TrainRequest { art, release })
+}
+
+async fn sync_all(session: &Session, req: &TrainRequest) -> (TrainSyncDto, Vec<TrainProgressDto>) {
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let sink = seen.clone();
+    let result = session
+        .train_sync(req.clone(), &move |p| {
+            sink.lock().expect("not poisoned").push(p);
+        })
+        .await
+        .expect("synced");
+    let steps = seen.lock().expect("not poisoned").clone();
+    (result, steps)
+}
+
+#[tokio::test]
+async fn status_lists_every_team_of_the_art_not_started_before_a_sync() {
+    let (_dir, session, req) = demo_train().await;
+    let teams = session.teams(req.art.id).await.expect("teams");
+    assert!(teams.len() >= 3, "the Orbit Train has several teams");
+    let status = session.train_status(req.clone()).await.expect("status");
+    let shown: Vec<&PickItem> = status.teams.iter().map(|t| &t.team).collect();
+    assert_eq!(shown, teams.iter().collect::<Vec<_>>());
+    assert!(
+        status
+            .teams
+            .iter()
+            .all(|t| !t.started && t.last_pull.is_none())
+    );
+    assert_eq!(
+        (status.art.as_str(), status.release),
+        ("Orbit Train", req.release.name)
+    );
+}
+
+#[tokio::test]
+async fn sync_all_brings_every_team_from_nothing_with_progress_per_team() {
+    let (_dir, session, req) = demo_train().await;
+    let teams = session.teams(req.art.id).await.expect("teams");
+    let (result, steps) = sync_all(&session, &req).await;
+    assert_eq!(result.teams.len(), teams.len());
+    assert!(result.teams.iter().all(|t| t.ok), "{result:?}");
+    assert!(
+        result.teams[0]
+            .message
+            .starts_with("Plan started from Targetprocess."),
+        "{result:?}"
+    );
+    assert_eq!(result.summary, format!("{} teams synced.", teams.len()));
+    assert_eq!(steps.first(), Some(&TrainProgressDto::LookingUp));
+    for team in &teams {
+        let done = |p: &TrainProgressDto| matches!(p, TrainProgressDto::Done { team: t, ok: true, .. } if t == &team.name);
+        let set_up = |p: &TrainProgressDto| matches!(p, TrainProgressDto::SettingUp { team: t } if t == &team.name);
+        assert!(steps.iter().any(set_up), "{} set up: {steps:?}", team.name);
+        assert!(steps.iter().any(done), "{} done: {steps:?}", team.name);
+    }
+
+    let status = session.train_status(req.clone()).await.expect("status");
+    for row in &status.teams {
+        assert!(row.started, "{row:?}");
+        assert_eq!((row.pending_changes, row.conflicts), (0, 0), "{row:?}");
+        assert!(row.last_pull.is_some(), "{row:?}");
+        assert_eq!(row.approvals, "Not required");
+    }
+
+    let again = sync_all(&session, &req).await.0;
+    assert!(
+        again.teams.iter().all(|t| t.message == "Up to date."),
+        "{again:?}"
+    );
+}
+
+/// Opens `team`'s plan of the train, raises its first objective's effort, and has another
+/// planner set it in Targetprocess meanwhile.
+async fn conflict_in(session: &Session, req: &TrainRequest, team: PickItem) -> bool {
+    let open = OpenRequest {
+        art: req.art.clone(),
+        release: req.release.clone(),
+        team,
+    };
+    let view = session.train_team_open(open).await.expect("opened");
+    let Some(first) = view.plan.objectives.first() else {
+        return false;
+    };
+    let id: pi_model::EntityId = first.id.as_deref().expect("id").parse().expect("valid");
+    let id = id.tp().expect("from Targetprocess");
+    let mut edited = view.plan.clone();
+    edited.objectives[0].effort = Some(first.effort.unwrap_or(0.0) + 0.5);
+    session.save_plan(edited).await.expect("saved");
+    let inner = session.inner.lock().await;
+    let sim = inner.demo.as_ref().expect("demo runs");
+    sim.control()
+        .update_entity("TeamPIObjectives", id, serde_json::json!({"Effort": 99}))
+        .expect("edited as another planner");
+    true
+}
+
+#[tokio::test]
+async fn one_batch_resolution_settles_conflicts_in_several_teams() {
+    let (_dir, session, req) = demo_train().await;
+    sync_all(&session, &req).await;
+    let mut in_conflict = Vec::new();
+    for team in session.teams(req.art.id).await.expect("teams") {
+        if in_conflict.len() < 3 && conflict_in(&session, &req, team.clone()).await {
+            in_conflict.push(team.name);
+        }
+    }
+    assert!(
+        in_conflict.len() >= 2,
+        "teams with objectives: {in_conflict:?}"
+    );
+    let (synced, _) = sync_all(&session, &req).await;
+    let waiting: Vec<&str> = synced
+        .teams
+        .iter()
+        .filter(|t| !t.ok)
+        .map(|t| t.team.as_str())
+        .collect();
+    assert_eq!(waiting, in_conflict);
+    assert!(synced.summary.ends_with("need attention."), "{synced:?}");
+
+    let ask = TrainResolveRequest {
+        art: req.art.clone(),
+        release: req.release.clone(),
+        keep: KeepDto::Remote,
+        field: Some("effort".into()),
+        kind: Some("objective".into()),
+        team: None,
+    };
+    let preview = session
+        .train_resolve(ask.clone(), false)
+        .await
+        .expect("preview");
+    assert!(!preview.applied);
+    assert_eq!(preview.conflicts.len(), in_conflict.len());
+    assert!(preview.conflicts.iter().all(|c| !c.resolved));
+    assert!(
+        preview.conflicts[0].what.starts_with("Effort of objective"),
+        "{preview:?}"
+    );
+    let n = in_conflict.len();
+    assert_eq!(
+        preview.summary,
+        format!("Would settle {n} conflicts in {n} teams.")
+    );
+    let status = session.train_status(req.clone()).await.expect("status");
+    assert_eq!(
+        status.teams.iter().map(|t| t.conflicts).sum::<u32>(),
+        n as u32
+    );
+
+    let none = TrainResolveRequest {
+        field: Some("status".into()),
+        ..ask.clone()
+    };
+    let nothing = session.train_resolve(none, true).await.expect("nothing");
+    assert_eq!(nothing.summary, "No conflict matches: nothing to settle.");
+
+    let done = session.train_resolve(ask, true).await.expect("applied");
+    assert!(
+        done.conflicts
+            .iter()
+            .all(|c| c.resolved && c.error.is_none()),
+        "{done:?}"
+    );
+    assert_eq!(
+        done.summary,
+        format!("Settled {n} of {n} conflicts in {n} teams.")
+    );
+    let status = session.train_status(req.clone()).await.expect("status");
+    assert!(status.teams.iter().all(|t| t.conflicts == 0), "{status:?}");
+    let (after, _) = sync_all(&session, &req).await;
+    assert!(after.teams.iter().all(|t| t.ok), "{after:?}");
+}
+
+#[tokio::test]
+async fn a_team_not_started_cannot_be_opened_and_a_bad_field_is_named() {
+    let (_dir, session, req) = demo_train().await;
+    let team = session.teams(req.art.id).await.expect("teams").remove(0);
+    let open = OpenRequest {
+        art: req.art.clone(),
+        release: req.release.clone(),
+        team,
+    };
+    let e = session
+        .train_team_open(open)
+        .await
+        .expect_err("not started");
+    assert!(e.message.contains("not in the train's folder yet"), "{e:?}");
+    let ask = TrainResolveRequest {
+        art: req.art.clone(),
+        release: req.release.clone(),
+        keep: KeepDto::Local,
+        field: Some("colour".into()),
+        kind: None,
+        team: None,
+    };
+    let e = session
+        .train_resolve(ask, false)
+        .await
+        .expect_err("no such field");
+    assert_eq!(e.message, "\"colour\" is not a field of a plan.");
+}
