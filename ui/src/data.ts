@@ -90,6 +90,11 @@ export function useConnectionTest() {
   return useMutation({ mutationFn: (req: { url: string; token: string }) => client.connectionTest(req) });
 }
 
+export function useConnectionUseNames() {
+  const client = useClient();
+  return useMutation({ mutationFn: (req: { url: string; token: string }) => client.connectionUseNames(req) });
+}
+
 /** A mutation whose result is the plan view; it becomes the cached plan. */
 function usePlanMutation<A>(run: (client: PlannerClient, arg: A) => Promise<PlanView>) {
   const client = useClient();

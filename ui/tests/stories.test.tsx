@@ -22,13 +22,16 @@ const story = (key: string, status: string, statusCategory: string | null, point
 
 function withStories(): PlanDto {
   const plan = platformPlan();
-  plan.objectives[0].features[0].stories = [
+  const objective = plan.objectives[0];
+  const first = objective?.features[0];
+  if (!objective || !first) throw new Error("the plan has a first feature");
+  first.stories = [
     story("DEMO-11", "Done", "done", 3, "Bo Builder"),
     story("DEMO-12", "In Progress", "indeterminate", 5, "Ann Planner"),
     story("DEMO-13", "To Do", "new", null, null),
   ];
-  plan.objectives[0].features.push({
-    ...plan.objectives[0].features[0],
+  objective.features.push({
+    ...first,
     id: "tp:101009",
     name: "Second slice",
     jiraKey: "DEMO-9",

@@ -33,6 +33,14 @@ pub async fn connection_save(
 }
 
 #[tauri::command]
+pub async fn connection_use_names(
+    session: State<'_, Session>,
+    req: ConnectRequest,
+) -> Result<ConnectionCheck, UiError> {
+    session.use_account_names(&req).await
+}
+
+#[tauri::command]
 pub async fn identity_suggest() -> Result<IdentityDto, UiError> {
     Ok(crate::identity::suggest())
 }

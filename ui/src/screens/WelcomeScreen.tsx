@@ -4,7 +4,8 @@ import { Button, Card, Container, Group, Loader, PasswordInput, SimpleGrid, Stac
 import { useState } from "react";
 
 import { ErrorAlert } from "../ErrorAlert";
-import { useConnectionSave, useConnectionTest, useDemoStart } from "../data";
+import { useConnectionSave, useConnectionTest, useConnectionUseNames, useDemoStart } from "../data";
+import { AccountNames } from "./AccountNames";
 
 function DemoCard() {
   const demo = useDemoStart();
@@ -44,7 +45,13 @@ function ConnectCard() {
   const [token, setToken] = useState("");
   const test = useConnectionTest();
   const save = useConnectionSave();
+  const useNames = useConnectionUseNames();
+  const checked = useNames.data ?? test.data;
   const req = { url, token };
+  const forget = () => {
+    test.reset();
+    useNames.reset();
+  };
   const ready = url.trim() !== "" && token.trim() !== "";
   return (
     <Card withBorder padding="lg">
@@ -64,7 +71,7 @@ function ConnectCard() {
             value={url}
             onChange={(e) => {
               setUrl(e.currentTarget.value);
-              test.reset();
+              forget();
             }}
             required
           />
@@ -74,18 +81,34 @@ function ConnectCard() {
             value={token}
             onChange={(e) => {
               setToken(e.currentTarget.value);
-              test.reset();
+              forget();
             }}
             required
           />
-          {test.data && (
+          {checked && (
             <Text size="sm" c="teal" role="status">
-              Connection works: {test.data.arts} release train{test.data.arts === 1 ? "" : "s"} visible.
+              Connection works: {checked.arts} release train{checked.arts === 1 ? "" : "s"} visible.
             </Text>
+          )}
+          {checked?.names && (
+            <AccountNames
+              names={checked.names}
+              onUse={() => useNames.mutate(req)}
+              using={useNames.isPending}
+              error={useNames.error}
+            />
           )}
           <ErrorAlert error={test.error ?? save.error} />
           <Group>
-            <Button variant="default" disabled={!ready} loading={test.isPending} onClick={() => test.mutate(req)}>
+            <Button
+              variant="default"
+              disabled={!ready}
+              loading={test.isPending}
+              onClick={() => {
+                useNames.reset();
+                test.mutate(req);
+              }}
+            >
               Test connection
             </Button>
             <Button type="submit" disabled={!ready} loading={save.isPending}>
