@@ -100,7 +100,15 @@ pub(super) fn describe_push(o: &PushOutcome) -> String {
             format!("awaiting approval: {}", status.missing())
         }
         PushOutcome::BlockedByValidation { findings } => {
-            format!("blocked by {} validation error(s)", findings.len())
+            let what: Vec<String> = findings
+                .iter()
+                .map(|f| format!("{} at {}:{} ({})", f.rule, f.line, f.column, f.message))
+                .collect();
+            format!(
+                "blocked by {} validation error(s): {}",
+                findings.len(),
+                what.join("; ")
+            )
         }
     }
 }

@@ -1,7 +1,11 @@
 //! The validation gate of a push: a plan with validation errors (as `tpcli plan validate`
 //! reports them; warnings never block) is not pushed unless the push carries an override
 //! reason, which is recorded in the op log (and so in the audit trail). `[validation]
-//! block_push = false` turns the gate off.
+//! block_push = false` turns the gate off. An error Targetprocess's own values already have (the
+//! plan as last pulled, e.g. a name it holds empty) does not hold the push: the push does not make
+//! it worse.
+
+use std::collections::BTreeSet;
 
 use pi_model::validate::{self, Severity};
 use pi_model::{EntityId, EntityPath, Field, Plan};
@@ -45,7 +49,11 @@ pub(super) fn gate(
         return Ok(Gate::Open);
     }
     let known = crate::workflows::known_statuses(&ws.repo, &ws.names, &config.statuses)?;
-    let findings = blocking_findings(&ws.local_text()?, &config, &known);
+    let mut findings = blocking_findings(&ws.local_text()?, &config, &known);
+    if let Ok(base) = ws.base() {
+        let held = held_by_targetprocess(&base.plan, &config, &known);
+        findings.retain(|f| !held.contains(&(f.rule.clone(), f.item.clone(), f.field)));
+    }
     if findings.is_empty() {
         return Ok(Gate::Open);
     }
@@ -89,6 +97,24 @@ pub fn blocking_findings(
         .collect();
     out.sort_by_key(|f| (f.line, f.column));
     out
+}
+
+/// The errors Targetprocess's own values already have (the plan as last pulled): a push that
+/// leaves such a value as it is does not make it worse, so it is not held for it — a name
+/// Targetprocess holds empty must not stop every other change from being sent.
+fn held_by_targetprocess(
+    base: &Plan,
+    config: &pi_model::RepoConfig,
+    known: &pi_model::KnownStatuses,
+) -> BTreeSet<(String, Option<EntityId>, Option<Field>)> {
+    validate::validate_with(base, config, known)
+        .into_iter()
+        .filter(|f| f.severity == Severity::Error)
+        .map(|f| {
+            let item = item_at(base, f.path).map(|(id, _)| id.clone());
+            (f.rule.to_owned(), item, f.field)
+        })
+        .collect()
 }
 
 fn item_at(plan: &Plan, path: EntityPath) -> Option<(&EntityId, &str)> {

@@ -134,3 +134,27 @@ async fn block_push_false_turns_the_gate_off_and_warnings_never_block() {
     let log = crate::oplog::entries(&ws.repo, &ws.names.oplog_ref()).unwrap();
     assert!(log.iter().all(|e| e.kind != OpKind::ValidationOverride));
 }
+
+#[tokio::test]
+async fn an_error_targetprocess_already_holds_does_not_hold_a_push_of_other_changes() {
+    let tp = MemoryTracker::new("https://acme.tpondemand.com");
+    let dir = tempfile::tempdir().unwrap();
+    // Targetprocess holds effort 30, over the configured maximum; the planner leaves it and
+    // renames the objective.
+    let id = edited(&tp, dir.path(), 8.0, NO_MORE_THAN_20).await;
+    tp.edit_objective(id, |o| o.effort = Effort::new(30.0));
+    let ws = Workspace::open(dir.path()).unwrap();
+    let pulled = crate::pull(&at(&tp, &jane(), 1), &ws, &crate::PullOptions::default())
+        .await
+        .unwrap();
+    assert!(pulled.conflicts.is_empty(), "{pulled:?}");
+    let mut plan = ws.local().unwrap();
+    assert_eq!(plan.objectives[0].effort, Effort::new(30.0));
+    plan.objectives[0].name = "Faster search, everywhere".into();
+    std::fs::write(ws.plan_path().unwrap(), pi_format::render(&plan)).unwrap();
+
+    let outcome = push(&tp, &ws, None).await;
+    assert!(matches!(outcome, PushOutcome::Pushed(_)), "{outcome:?}");
+    assert_eq!(tp.objective(id).unwrap().name, "Faster search, everywhere");
+    assert_eq!(effort(&tp, id), Some(30.0));
+}
