@@ -22,6 +22,8 @@ mod tp;
 
 #[cfg(test)]
 mod ci_examples_tests;
+#[cfg(test)]
+mod runbook_tests;
 
 /// Exit codes, documented in `tpcli --help`.
 mod exit {
