@@ -67,3 +67,9 @@ if ! "$smtp_venv/bin/python" -c 'import aiosmtpd, sys; sys.exit(aiosmtpd.__versi
     python3 -m venv "$smtp_venv"
     "$smtp_venv/bin/pip" install --quiet --disable-pip-version-check 'aiosmtpd==1.4.6'
 fi
+# The iCalendar parser the PI calendar tests read tpcli's .ics output with (icalendar, pinned),
+# in the same venv.
+if ! "$smtp_venv/bin/python" -c 'import icalendar, sys; sys.exit(icalendar.__version__ != "7.3.0")' >/dev/null 2>&1; then
+    [ -x "$smtp_venv/bin/python" ] || python3 -m venv "$smtp_venv"
+    "$smtp_venv/bin/pip" install --quiet --disable-pip-version-check 'icalendar==7.3.0'
+fi

@@ -3,6 +3,7 @@
 
 mod approve_cli;
 mod backup_cli;
+mod calendar_cli;
 mod diff_cli;
 mod doctor_cli;
 mod jira_cli;

@@ -5,6 +5,7 @@
 pub mod approve;
 pub mod audit;
 pub mod baseline;
+pub mod calendar;
 pub mod connect;
 pub mod diff;
 pub mod digest;
