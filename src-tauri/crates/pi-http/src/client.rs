@@ -51,6 +51,9 @@ pub struct Client {
     pub(crate) tally: Tally,
     pub(crate) quota: Mutex<Quota>,
     pub(crate) server_date: Mutex<Option<ServerDate>>,
+    /// Headers every request carries besides `Accept` and the credential (see
+    /// [`Client::with_headers`]); they replace a header of the same name.
+    headers: reqwest::header::HeaderMap,
 }
 
 impl std::fmt::Debug for Client {
@@ -100,7 +103,21 @@ impl Client {
             tally: Tally::default(),
             quota: Mutex::new(Quota::default()),
             server_date: Mutex::new(None),
+            headers: reqwest::header::HeaderMap::new(),
         })
+    }
+
+    /// The client, every request of which also carries `headers` (a server's required
+    /// `User-Agent`, its API version, its own `Accept`); each replaces a header of that name.
+    pub fn with_headers(mut self, headers: &[(&str, &str)]) -> Result<Self, BuildError> {
+        for (name, value) in headers {
+            let name = reqwest::header::HeaderName::from_bytes(name.as_bytes())
+                .map_err(|e| BuildError::Http(format!("header name {name:?}: {e}")))?;
+            let value = reqwest::header::HeaderValue::from_str(value)
+                .map_err(|e| BuildError::Http(format!("header {name}: {e}")))?;
+            self.headers.insert(name, value);
+        }
+        Ok(self)
     }
 
     pub fn root(&self) -> &Url {
@@ -238,7 +255,9 @@ impl Client {
         })?;
         self.limiter.until_ready().await;
         let builder = self.http.request(method.clone(), url.clone());
-        let builder = builder.header(reqwest::header::ACCEPT, "application/json");
+        let builder = builder
+            .header(reqwest::header::ACCEPT, "application/json")
+            .headers(self.headers.clone());
         let mut builder = self.attach.to(builder);
         if let Some(json) = request.body {
             builder = builder.json(json);

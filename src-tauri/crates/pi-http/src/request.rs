@@ -64,9 +64,15 @@ pub struct Answer {
     pub body: Vec<u8>,
     pub(crate) method: String,
     pub(crate) path: String,
+    pub(crate) headers: reqwest::header::HeaderMap,
 }
 
 impl Answer {
+    /// The value of the answer's header `name` (e.g. `link` for the next page), when it is text.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
     /// The body as JSON; an empty (or blank) body is `null`.
     pub fn json(&self) -> Result<Value, HttpError> {
         if self.body.iter().all(u8::is_ascii_whitespace) {

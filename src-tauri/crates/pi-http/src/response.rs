@@ -37,9 +37,10 @@ impl Failure {
         }
     }
 
-    /// A 429 or 503: the server asked to slow down.
+    /// A 429 or 503, or a 403 with a back-off signal: the server asked to slow down.
     pub(crate) fn throttled(&self) -> bool {
         matches!(self.status, Some(429 | 503))
+            || (self.status == Some(403) && self.retry_after.is_some())
     }
 }
 
@@ -59,6 +60,7 @@ impl Client {
             failure.status = Some(status);
             return Err(failure);
         }
+        let headers = response.headers().clone();
         let body = self.read_body(method, shown, response).await?;
         if (200..300).contains(&status) {
             let (method, path) = (method.to_string(), shown.to_owned());
@@ -67,19 +69,23 @@ impl Client {
                 body,
                 method,
                 path,
+                headers,
             });
         }
+        // A 403 with a back-off signal is a rate limit (GitHub's secondary limits, its primary
+        // limit once `X-RateLimit-Remaining` is 0), not a refusal of the credential.
+        let limited = status == 429 || (status == 403 && retry_after.is_some());
         let text = self.redact(&String::from_utf8_lossy(&body));
         Err(Failure {
             error: error(classify(status, text, retry_after)),
-            not_applied: status == 429,
+            not_applied: limited,
             retry_after,
             status: Some(status),
         })
     }
 
     fn record(&self, headers: &reqwest::header::HeaderMap, status: u16, wait: Option<Duration>) {
-        if matches!(status, 429 | 503) {
+        if matches!(status, 429 | 503) || (status == 403 && wait.is_some()) {
             self.tally.throttled();
         }
         if let Some(date) = ServerDate::from_headers(headers) {
@@ -172,6 +178,7 @@ fn redirected(response: &reqwest::Response) -> ErrorKind {
 
 fn classify(status: u16, body: String, retry_after: Option<Duration>) -> ErrorKind {
     match status {
+        403 if retry_after.is_some() => ErrorKind::RateLimited { retry_after },
         401 | 403 => ErrorKind::Auth { status },
         404 => ErrorKind::NotFound { body },
         429 => ErrorKind::RateLimited { retry_after },

@@ -50,9 +50,10 @@ pub fn parse_http_date(value: &str) -> Option<SystemTime> {
         .map(|d| SystemTime::from(d.with_timezone(&Utc)))
 }
 
-/// The server's back-off for one answer: `Retry-After` first; for a 429 without it, the reset of
-/// the rate-limit window (`X-RateLimit-Reset`, `RateLimit-Reset`). Measured from the answer's
-/// `Date` header when it has one.
+/// The server's back-off for one answer: `Retry-After` first; for a 429 without it, or a 403
+/// with `X-RateLimit-Remaining: 0` (GitHub's primary limit), the reset of the rate-limit window
+/// (`X-RateLimit-Reset`, `RateLimit-Reset`). Measured from the answer's `Date` header when it
+/// has one.
 pub fn server_wait(headers: &HeaderMap, status: u16) -> Option<Duration> {
     let text = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
     let now = text("date")
@@ -61,7 +62,8 @@ pub fn server_wait(headers: &HeaderMap, status: u16) -> Option<Duration> {
     if let Some(wait) = text("retry-after").and_then(|v| parse_retry_after(v, now)) {
         return Some(wait);
     }
-    if status != 429 {
+    let spent = text("x-ratelimit-remaining").is_some_and(|v| v.trim() == "0");
+    if status != 429 && !(status == 403 && spent) {
         return None;
     }
     text("x-ratelimit-reset")

@@ -110,3 +110,21 @@ fn retry_after_beats_reset_header_which_counts_only_for_a_429() {
         None
     );
 }
+
+#[test]
+fn a_403_waits_for_the_reset_only_when_the_quota_is_spent() {
+    let date = "Tue, 24 Nov 2026 10:04:00 GMT";
+    let reset = "1795514700"; // 2026-11-24T10:05:00Z in epoch seconds
+    let spent = headers(&[
+        ("date", date),
+        ("x-ratelimit-remaining", "0"),
+        ("x-ratelimit-reset", reset),
+    ]);
+    assert_eq!(server_wait(&spent, 403), Some(Duration::from_secs(60)));
+    let left = headers(&[
+        ("date", date),
+        ("x-ratelimit-remaining", "12"),
+        ("x-ratelimit-reset", reset),
+    ]);
+    assert_eq!(server_wait(&left, 403), None);
+}
