@@ -37,6 +37,8 @@ pub struct RepoConfig {
     pub backup: BackupConfig,
     /// The PI calendar's time zone, PI planning days, IP iteration and meetings.
     pub calendar: crate::CalendarConfig,
+    /// Where `tpcli plan propose` opens review pull requests; absent: no GitHub.
+    pub github: Option<crate::GithubConfig>,
 }
 
 /// `[backup]`: `tpcli plan backup --to DIR/` keeps the newest `keep` backups of the plan there.
@@ -339,6 +341,9 @@ impl RepoConfig {
         })?;
         config.check()?;
         config.calendar.check(text)?;
+        if let Some(github) = &config.github {
+            github.check(text)?;
+        }
         if let Some(e) = config.notify.problem(text) {
             return Err(e);
         }

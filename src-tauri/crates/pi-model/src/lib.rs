@@ -7,6 +7,7 @@
 
 pub mod changeset;
 mod calendar_config;
+mod github_config;
 mod config;
 pub mod diff;
 mod effort;
@@ -28,6 +29,7 @@ pub use config::{
     ValidationConfig,
 };
 pub use calendar_config::CalendarConfig;
+pub use github_config::{GITHUB_API_URL, GithubConfig};
 pub use effort::{Effort, EffortError};
 pub use id::{EntityId, IdError, LocalId};
 pub use jira_config::{JiraDeployment, JiraSettings};
