@@ -40,14 +40,15 @@ pub struct Settings {
     pub workspace: Option<WorkspaceDto>,
     /// Shared git remote new workspaces publish to.
     pub remote: Option<String>,
-    /// Minutes between background pulls; 0 turns them off.
-    #[serde(default = "default_poll_minutes")]
-    pub poll_minutes: u32,
+    /// Seconds between two looks at what changed in Targetprocess (live sync); 0 turns them
+    /// off. (An older settings file's `pollMinutes` is ignored: the look is a small request.)
+    #[serde(default = "default_poll_seconds")]
+    pub poll_seconds: u32,
 }
 
-/// Background pulls every quarter hour unless the planner changes it.
-pub fn default_poll_minutes() -> u32 {
-    15
+/// A look at Targetprocess every half minute unless the planner changes it.
+pub fn default_poll_seconds() -> u32 {
+    30
 }
 
 impl Default for Settings {
@@ -57,7 +58,7 @@ impl Default for Settings {
             identity: None,
             workspace: None,
             remote: None,
-            poll_minutes: default_poll_minutes(),
+            poll_seconds: default_poll_seconds(),
         }
     }
 }
@@ -122,7 +123,7 @@ mod tests {
             }),
             workspace: None,
             remote: Some("git@example.com:plans.git".into()),
-            poll_minutes: 5,
+            poll_seconds: 5,
         };
         settings.save(&path).expect("saved");
         assert_eq!(Settings::load(&path), settings);

@@ -87,7 +87,7 @@ pub fn pushed(app: &AppHandle, outcome: &Result<PushOutcomeDto, UiError>) {
     }
 }
 
-fn announce(app: &AppHandle, m: &SyncEventDto) {
+pub fn announce(app: &AppHandle, m: &SyncEventDto) {
     if let Err(e) = app
         .notification()
         .builder()

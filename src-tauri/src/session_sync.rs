@@ -231,7 +231,7 @@ impl Session {
             connection: status.connection,
             identity: status.identity,
             remote: inner.settings.remote.clone(),
-            poll_minutes: inner.settings.poll_minutes,
+            poll_seconds: inner.settings.poll_seconds,
             plans_folder: self
                 .workspace_folder(&inner.settings.connection)
                 .display()
@@ -246,7 +246,7 @@ impl Session {
                 .remote
                 .map(|r| r.trim().to_owned())
                 .filter(|r| !r.is_empty());
-            inner.settings.poll_minutes = update.poll_minutes.min(24 * 60);
+            inner.settings.poll_seconds = update.poll_seconds.min(24 * 60 * 60);
             self.persist(&inner.settings)?;
         }
         Ok(self.settings().await)
@@ -266,15 +266,6 @@ impl Session {
         inner.undo.clear();
         self.persist(&inner.settings)?;
         Ok(super::status_of(&inner.settings))
-    }
-
-    /// Minutes between background pulls (0: off), and whether a plan is open to pull.
-    pub async fn poll_plan(&self) -> (u32, bool) {
-        let inner = self.inner.lock().await;
-        (
-            inner.settings.poll_minutes,
-            inner.settings.workspace.is_some(),
-        )
     }
 
     pub(super) async fn engine(

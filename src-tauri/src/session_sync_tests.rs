@@ -304,11 +304,11 @@ async fn resolve_all_keeps_theirs_and_settings_sign_out_forgets_the_token() {
         .session
         .save_settings(SettingsUpdate {
             remote: Some("  ".into()),
-            poll_minutes: 5,
+            poll_seconds: 5,
         })
         .await
         .expect("saved");
-    assert_eq!((saved.remote, saved.poll_minutes), (None, 5));
+    assert_eq!((saved.remote, saved.poll_seconds), (None, 5));
     let signed_out = f.session.sign_out().await.expect("signed out");
     assert_eq!(signed_out.connection, crate::dto::ConnectionDto::None);
 }

@@ -276,7 +276,7 @@ describe("Open plan", slow, () => {
       sync_changes: [],
       templates_list: { objectives: [], features: [] },
       plan_undo_preview: { changes: [] },
-      settings_get: { connection: { kind: "demo" }, identity: ann, plansFolder: "/plans", remote: null, pollMinutes: 15 },
+      settings_get: { connection: { kind: "demo" }, identity: ann, plansFolder: "/plans", remote: null, pollSeconds: 30 },
     });
     let opened = false;
     app.answer("workspace_open", () => {

@@ -98,9 +98,10 @@ export function openPlanApp(plan: PlanDto, findings: (plan: PlanDto) => FindingD
     plan_undo_preview: { changes: [] },
     users_list: [{ name: "Ann Planner", login: null }, { name: "Bo Builder", login: null }],
     sync_status: { localChanges: 0, conflicts: 0, unfinishedPush: 0, refused: [] },
+    live_status: { state: "live", checkedAt: null, reason: null, pollSeconds: 30, revision: 0, lastChange: null },
     sync_changes: [],
     templates_list: { objectives: [], features: [] },
-    settings_get: { connection: { kind: "demo" }, identity: null, plansFolder: "/plans", remote: null, pollMinutes: 15 },
+    settings_get: { connection: { kind: "demo" }, identity: null, plansFolder: "/plans", remote: null, pollSeconds: 30 },
   });
   return Object.assign(app, { saved: () => structuredClone(held) });
 }

@@ -18,7 +18,7 @@ const demo: AppStatus = { ...none, connection: { kind: "demo" } };
 const firstRun = () =>
   fakeApp({
     app_status: none,
-    settings_get: { connection: { kind: "none" }, identity: null, plansFolder: "/plans", remote: null, pollMinutes: 15 },
+    settings_get: { connection: { kind: "none" }, identity: null, plansFolder: "/plans", remote: null, pollSeconds: 30 },
   });
 
 describe("first run", () => {

@@ -16,7 +16,7 @@ const none: AppStatus = { connection: { kind: "none" }, identity: null, workspac
 const firstRun = () =>
   fakeApp({
     app_status: none,
-    settings_get: { connection: { kind: "none" }, identity: null, plansFolder: "/plans", remote: null, pollMinutes: 15 },
+    settings_get: { connection: { kind: "none" }, identity: null, plansFolder: "/plans", remote: null, pollSeconds: 30 },
   });
 
 const setViewport = (width: number) =>
@@ -133,7 +133,7 @@ describe("settings", () => {
   it("says where the plans are kept, and Cancel undoes a theme change", async () => {
     const plansFolder = "/home/ann/.local/share/dev.piplanner.app/workspaces/demo";
     const app = openPlanApp(plan())
-      .answer("settings_get", { connection: { kind: "demo" }, identity: { name: "Ann Planner", email: "ann@example.com" }, plansFolder, remote: null, pollMinutes: 15 })
+      .answer("settings_get", { connection: { kind: "demo" }, identity: { name: "Ann Planner", email: "ann@example.com" }, plansFolder, remote: null, pollSeconds: 30 })
       .answer("log_folder_get", null);
     const user = userEvent.setup();
     renderApp(app.client);

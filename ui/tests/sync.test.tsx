@@ -195,7 +195,7 @@ describe("settings", () => {
     const ann = { name: "Ann Planner", email: "ann@example.com" };
     const app = openPlanApp(platformPlan())
       .answer("log_folder_get", null)
-      .answer("settings_get", { connection: { kind: "demo" }, identity: ann, plansFolder: "/plans", remote: null, pollMinutes: 15 })
+      .answer("settings_get", { connection: { kind: "demo" }, identity: ann, plansFolder: "/plans", remote: null, pollSeconds: 30 })
       .answer("identity_save", ({ identity }) => ({ connection: { kind: "demo" }, identity, workspace: PLATFORM_ECO }))
       .answer("settings_save", ({ update }) => ({
         connection: { kind: "demo" },
@@ -208,12 +208,12 @@ describe("settings", () => {
     renderApp(app.client);
     await user.click(await screen.findByRole("button", { name: "Settings" }));
     await user.type(await screen.findByLabelText(/Shared remote/), "git@example.com:team/plans.git");
-    const poll = screen.getByLabelText(/Pull in the background every/);
+    const poll = screen.getByLabelText(/Look for Targetprocess changes every/);
     await user.clear(poll);
     await user.type(poll, "5");
     await user.click(screen.getByRole("button", { name: "Save settings" }));
     await screen.findByRole("button", { name: "Pull" });
-    expect(calls(app, "settings_save")).toEqual([{ update: { remote: "git@example.com:team/plans.git", pollMinutes: 5 } }]);
+    expect(calls(app, "settings_save")).toEqual([{ update: { remote: "git@example.com:team/plans.git", pollSeconds: 5 } }]);
     expect(calls(app, "identity_save")).toEqual([{ identity: ann }]);
     await user.click(screen.getByRole("button", { name: "Settings" }));
     await user.click(await screen.findByRole("button", { name: "Leave the demo" }));

@@ -195,8 +195,8 @@ pub struct SettingsDto {
     pub identity: Option<IdentityDto>,
     /// A shared git remote new workspaces publish to (`origin`).
     pub remote: Option<String>,
-    /// Minutes between background pulls; 0 turns them off.
-    pub poll_minutes: u32,
+    /// Seconds between two looks at what changed in Targetprocess; 0 turns them off.
+    pub poll_seconds: u32,
     /// The folder the plans of this connection are kept in (one folder per team and PI).
     pub plans_folder: String,
 }
@@ -206,7 +206,7 @@ pub struct SettingsDto {
 #[serde(rename_all = "camelCase")]
 pub struct SettingsUpdate {
     pub remote: Option<String>,
-    pub poll_minutes: u32,
+    pub poll_seconds: u32,
 }
 
 /// Sent to the window when a background pull found something.

@@ -16,6 +16,8 @@ export interface UnsavedEdits {
 interface Guard {
   register(edits: UnsavedEdits | null): void;
   guard(action: () => void): void;
+  /** The unsaved edits held now, if any. */
+  pending(): UnsavedEdits | null;
 }
 
 const GuardContext = createContext<Guard | null>(null);
@@ -24,6 +26,12 @@ const GuardContext = createContext<Guard | null>(null);
 export function useUnsavedGuard(): (action: () => void) => void {
   const ctx = useContext(GuardContext);
   return ctx?.guard ?? ((action) => action());
+}
+
+/** The unsaved edits held now (read when needed, e.g. when the plan file changed meanwhile). */
+export function usePendingEdits(): () => UnsavedEdits | null {
+  const ctx = useContext(GuardContext);
+  return ctx?.pending ?? (() => null);
 }
 
 /** Registers `edits` (or none) while the calling component is mounted. */
@@ -59,7 +67,10 @@ export function UnsavedEditsProvider({ children }: { children: ReactNode }) {
     if (pending.current) setAsking({ action, what: pending.current.what });
     else action();
   }, []);
-  const ctx = useMemo<Guard>(() => ({ register: (e) => (pending.current = e), guard }), [guard]);
+  const ctx = useMemo<Guard>(
+    () => ({ register: (e) => (pending.current = e), guard, pending: () => pending.current }),
+    [guard],
+  );
 
   useEffect(() => {
     const onBeforeUnload = (e: BeforeUnloadEvent) => {

@@ -49,7 +49,7 @@ function Form({ settings, onDone }: { settings: SettingsDto; onDone: () => void 
   const [name, setName] = useState(settings.identity?.name ?? "");
   const [email, setEmail] = useState(settings.identity?.email ?? "");
   const [remote, setRemote] = useState(settings.remote ?? "");
-  const [poll, setPoll] = useState<number>(settings.pollMinutes);
+  const [poll, setPoll] = useState<number>(settings.pollSeconds);
   const c = settings.connection;
   const where = c.kind === "demo" ? "the demo Targetprocess" : c.kind === "targetprocess" ? c.url : "nothing";
   return (
@@ -90,10 +90,10 @@ function Form({ settings, onDone }: { settings: SettingsDto; onDone: () => void 
             onChange={(e) => setRemote(e.currentTarget.value)}
           />
           <NumberInput
-            label="Pull in the background every (minutes)"
-            description="0 turns background pulls off."
+            label="Look for Targetprocess changes every (seconds)"
+            description="A small request that asks only what changed; the plan is pulled when something did. 0 turns live updates off."
             min={0}
-            max={1440}
+            max={86400}
             value={poll}
             onChange={(v) => setPoll(Math.max(0, Math.round(Number(v) || 0)))}
           />
@@ -145,7 +145,7 @@ function Form({ settings, onDone }: { settings: SettingsDto; onDone: () => void 
           loading={save.isPending || identity.isPending}
           onClick={async () => {
             await identity.mutateAsync({ name, email });
-            await save.mutateAsync({ remote: remote || null, pollMinutes: poll });
+            await save.mutateAsync({ remote: remote || null, pollSeconds: poll });
             onDone();
           }}
         >

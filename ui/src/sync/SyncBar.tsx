@@ -11,6 +11,7 @@ import { changes } from "../plural";
 import { usePull, usePush, usePushPreview, useResume, useSyncStatus } from "./hooks";
 import { OpList } from "./OpList";
 import { useSetNotices } from "./PlanNotices";
+import { LiveIndicator, useLiveStatus } from "./Live";
 import { InterruptedPush, NextStep, RefusedChanges } from "./Recovery";
 import { SyncProgress } from "./SyncProgress";
 
@@ -136,6 +137,7 @@ function PushDialog({
 
 export function SyncBar({ onConflicts, onSignoff }: { onConflicts: () => void; onSignoff?: () => void }) {
   const status = useSyncStatus();
+  const live = useLiveStatus();
   const pull = usePull();
   const preview = usePushPreview();
   const push = usePush();
@@ -200,6 +202,7 @@ export function SyncBar({ onConflicts, onSignoff }: { onConflicts: () => void; o
             {changes(status.data.localChanges)} to push
           </Badge>
         )}
+        <LiveIndicator status={live.data} />
       </Group>
       {progress && <SyncProgress progress={progress} waiting="" testId="sync-progress" />}
       {shown === "pull" && pull.data && <PullSummary result={pull.data} />}
