@@ -18,7 +18,8 @@ use crate::error::{EngineError, Result};
 use crate::pull::{PullOptions, PullReport, pull};
 use crate::push::{PushOptions, PushOutcome, push};
 use crate::stories::StorySource;
-use crate::workspace::Workspace;
+use crate::tracker::ReadShare;
+use crate::workspace::{Place, Workspace};
 
 /// The story source of a plan of the train (its repository's `[jira]`), if it has one.
 pub type StoriesFor<'a> = &'a (dyn Fn(&Workspace) -> Option<&'a dyn StorySource> + Sync);
@@ -54,9 +55,14 @@ pub struct PlanSync {
     pub push: Option<Result<PushOutcome>>,
 }
 
-/// Pulls, then pushes (with `opts.push`), every plan of `plans`, all at once on the caller's
-/// task; results in the order of `plans`. Two plans checked out in one repository are refused
-/// before anything runs (each takes the repository's lock for its whole operation).
+/// Pulls, then pushes (with `opts.push`), every plan of `plans`, all at once; results in the
+/// order of `plans`. Two plans checked out in one repository are refused before anything runs
+/// (each takes the repository's lock for its whole operation).
+///
+/// On a multi-threaded runtime each plan runs on a thread of its own (decision 0019): its
+/// parse, merge, render and git work use every core, while its requests wait in the one
+/// client's budget like everyone's. On a current-thread runtime the plans run side by side on
+/// the caller's task.
 #[tracing::instrument(name = "sync_train", skip_all)]
 pub async fn sync_train(
     ctx: &Context<'_>,
@@ -71,29 +77,88 @@ pub async fn sync_train(
             return Err(EngineError::RepositoryTwice(dir.display().to_string()));
         }
     }
+    let multi_threaded = tokio::runtime::Handle::try_current()
+        .is_ok_and(|h| h.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread);
     let members = ctx.tp.share_reads(plans.len());
-    let runs = plans.iter().zip(members).map(|(ws, member)| async move {
-        let pull_opts = PullOptions {
-            markers: false,
-            stories: opts.stories.and_then(|of| of(ws)),
-        };
-        let pulled = pull(ctx, ws, &pull_opts).await;
-        let pushed = match (&pulled, opts.push) {
-            (Ok(_), true) => {
-                let push_opts = PushOptions {
-                    dry_run: false,
-                    yes: opts.yes,
-                };
-                Some(push(ctx, ws, push_opts).await)
-            }
-            _ => None,
-        };
-        drop(member);
-        PlanSync {
-            plan: ws.plan_file(),
-            pull: pulled,
-            push: pushed,
-        }
-    });
+    if multi_threaded && plans.len() > 1 {
+        let places: Vec<Place> = plans.iter().map(Workspace::place).collect();
+        return Ok(on_threads(ctx, &places, members, opts));
+    }
+    let runs = plans
+        .iter()
+        .zip(members)
+        .map(|(ws, member)| sync_plan(ctx, ws, member, opts));
     Ok(futures::future::join_all(runs).await)
+}
+
+/// Every plan on a scoped thread of its own that drives its pull and push with the runtime's
+/// handle. A thread waiting for Targetprocess is parked; the CPU work of the plans whose answers
+/// came runs on all cores at once. Not a pool of fewer threads: a plan waiting for a thread
+/// would hold back every other plan's shared read, which waits for all of them.
+fn on_threads(
+    ctx: &Context<'_>,
+    places: &[Place],
+    members: Vec<ReadShare>,
+    opts: &TrainOptions<'_>,
+) -> Vec<PlanSync> {
+    let handle = tokio::runtime::Handle::current();
+    tokio::task::block_in_place(|| {
+        std::thread::scope(|scope| {
+            let threads: Vec<_> = places
+                .iter()
+                .zip(members)
+                .map(|(place, member)| {
+                    let handle = &handle;
+                    scope.spawn(move || match place.open() {
+                        Ok(ws) => handle.block_on(sync_plan(ctx, &ws, member, opts)),
+                        Err(e) => {
+                            drop(member);
+                            PlanSync {
+                                plan: place.plan_file(),
+                                pull: Err(e),
+                                push: None,
+                            }
+                        }
+                    })
+                })
+                .collect();
+            threads
+                .into_iter()
+                .map(|t| {
+                    t.join()
+                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+                })
+                .collect()
+        })
+    })
+}
+
+/// One plan's pull, then its push; `member` leaves the shared reads when the plan is done.
+async fn sync_plan(
+    ctx: &Context<'_>,
+    ws: &Workspace,
+    member: ReadShare,
+    opts: &TrainOptions<'_>,
+) -> PlanSync {
+    let pull_opts = PullOptions {
+        markers: false,
+        stories: opts.stories.and_then(|of| of(ws)),
+    };
+    let pulled = pull(ctx, ws, &pull_opts).await;
+    let pushed = match (&pulled, opts.push) {
+        (Ok(_), true) => {
+            let push_opts = PushOptions {
+                dry_run: false,
+                yes: opts.yes,
+            };
+            Some(push(ctx, ws, push_opts).await)
+        }
+        _ => None,
+    };
+    drop(member);
+    PlanSync {
+        plan: ws.plan_file(),
+        pull: pulled,
+        push: pushed,
+    }
 }

@@ -45,6 +45,15 @@ impl Workspace {
         })
     }
 
+    /// Where this plan is, as a value another thread can open it from (`Workspace` is not
+    /// `Sync`: its repository handle stays on one thread).
+    pub(crate) fn place(&self) -> Place {
+        Place {
+            git_dir: self.repo.git_dir().to_path_buf(),
+            names: self.names.clone(),
+        }
+    }
+
     pub fn plan_file(&self) -> String {
         self.names.plan_file()
     }
@@ -168,5 +177,27 @@ pub(crate) fn plan_ids(plan: &Plan) -> Result<(i64, i64)> {
     match (plan.release.id, plan.team.id) {
         (Some(r), Some(t)) => Ok((r, t)),
         _ => Err(EngineError::NoTargetprocessIds),
+    }
+}
+
+/// A plan's repository and branches, to open it again on another thread ([`Workspace::place`]).
+#[derive(Debug, Clone)]
+pub(crate) struct Place {
+    git_dir: PathBuf,
+    names: BranchNames,
+}
+
+impl Place {
+    pub(crate) fn plan_file(&self) -> String {
+        self.names.plan_file()
+    }
+
+    /// The same plan, with a repository handle of its own.
+    pub(crate) fn open(&self) -> Result<Workspace> {
+        Ok(Workspace {
+            repo: PlanRepo::open(&self.git_dir)?,
+            names: self.names.clone(),
+            parsed: crate::parsed::Parsed::default(),
+        })
     }
 }

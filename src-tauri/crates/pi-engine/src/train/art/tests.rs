@@ -184,3 +184,49 @@ async fn a_team_whose_folder_cannot_hold_its_plan_fails_alone() {
     assert!(rocket.pull.is_ok(), "{rocket:?}");
     assert!(teams[1].dir.join(&rocket.plan).is_file());
 }
+
+/// On a multi-threaded runtime every plan runs on a thread of its own: each team's edit is
+/// pushed, and each plan's result comes back in its place.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_a_multi_threaded_runtime_every_plan_syncs_on_its_own_thread() {
+    let tp = account();
+    let me = jane();
+    let root = tempfile::tempdir().unwrap();
+    let req = request(root.path(), Some("PI 2026.1"), &[]);
+    let ctx = at(&tp, &me, 0);
+    let train = find_train(&tp, &req, ctx.now).await.unwrap();
+    let opts = TrainOptions {
+        push: true,
+        yes: false,
+        ..TrainOptions::default()
+    };
+    let first = sync_art(&ctx, &req, &train, &opts).await.unwrap();
+    for (i, team) in first.iter().enumerate() {
+        let ws = Workspace::open(&team.dir).unwrap();
+        let path = ws.plan_path().unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        let mut plan = ws.parse(&text).unwrap();
+        plan.objectives[0].effort = Effort::new(20.0 + f64::from(u8::try_from(i).unwrap()));
+        std::fs::write(&path, pi_format::render(&plan)).unwrap();
+    }
+    let second = sync_art(&at(&tp, &me, 1), &req, &train, &opts)
+        .await
+        .unwrap();
+    for (team, dir) in second.iter().zip(&first) {
+        let sync = team.sync.as_ref().unwrap();
+        let ws = Workspace::open(&dir.dir).unwrap();
+        assert_eq!(sync.plan, ws.plan_file(), "each result in its plan's place");
+        let Some(Ok(crate::PushOutcome::Pushed(report))) = &sync.push else {
+            panic!("{sync:?}");
+        };
+        assert_eq!(report.ops.len(), 1, "{report:?}");
+    }
+    let ids = tp.ids_named(Kind::TeamObjective, "Faster search");
+    let mut efforts: Vec<f64> = ids
+        .iter()
+        .filter_map(|id| tp.objective(*id).and_then(|o| o.effort))
+        .map(pi_model::Effort::points)
+        .collect();
+    efforts.sort_by(f64::total_cmp);
+    assert_eq!(efforts, [20.0, 21.0]);
+}
