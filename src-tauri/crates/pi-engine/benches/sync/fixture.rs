@@ -41,6 +41,17 @@ pub fn client(sim: &RunningSim) -> TpClient {
     TpClient::new(config).expect("client builds")
 }
 
+/// A client without the production rate limit, for setting benchmarks up.
+pub fn fast_client(sim: &RunningSim) -> TpClient {
+    let mut config = TpConfig::new(
+        &sim.base_url(),
+        Credentials::AccessToken(sim.access_token().to_owned()),
+    )
+    .expect("the simulator URL is valid");
+    config.requests_per_second = 1000;
+    TpClient::new(config).expect("client builds")
+}
+
 /// Every answer of the simulator is delayed by `latency` from now on.
 pub fn set_latency(sim: &RunningSim, latency: Duration) {
     sim.control().set_faults(Faults {

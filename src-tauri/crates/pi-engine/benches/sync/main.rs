@@ -4,8 +4,8 @@
 //! several runs (and the request count where Targetprocess is involved).
 //!
 //! It also times a per-team sync (pull then push of a typical 15-objective team plan) and a
-//! train-wide sync (12 teams × 100 objectives, pull then push of every team with
-//! `pi_engine::sync_train` through one client).
+//! train-wide sync (12, 50 and 100 teams × 100 objectives, pull then push of every team with
+//! `pi_engine::sync_train` through one client; `train12` runs the 12 teams alone).
 //!
 //! Run with `cargo bench -p pi-engine --bench sync`; a trailing word (`push`, `pull`, `merge`,
 //! `changeset`, `init`, `team`, `train`) runs only the benchmarks whose name contains it;
@@ -63,7 +63,7 @@ fn main() {
     }
     if selected("train") {
         memory::reset_peak();
-        runtime.block_on(train::run(&recorder));
+        runtime.block_on(train::run(&recorder, filter.as_deref() == Some("train12")));
     }
 }
 

@@ -21,26 +21,47 @@ const REMOTE_EDITS: usize = 5;
 const LOCAL_EDITS: usize = 10;
 const LATENCY: Duration = Duration::from_millis(50);
 
-pub async fn run(recorder: &pi_bench::Recorder) {
-    let (mut timings, requests) = train_sync(TEAMS, RUNS).await;
-    println!(
-        "train-wide sync (pull then push): {TEAMS} teams × {OBJECTIVES} objectives × 5 features, one client, {} ms latency: {}, {requests} requests",
-        LATENCY.as_millis(),
-        timings.summary(),
-    );
-    recorder.record(
-        timings
-            .record(
-                "sync.train",
-                "train-wide sync: 12 teams × 100 objectives, pull then push each, one client, 50 ms latency",
-            )
-            .with_extra(json!({
-                "teams": TEAMS,
-                "objectives_per_team": OBJECTIVES,
-                "requests": requests,
-                "latency_ms": LATENCY.as_millis(),
-            })),
-    );
+/// The train sizes timed by a full run: (teams, runs, record id).
+const SIZES: [(usize, usize, &str); 3] = [
+    (12, RUNS, "sync.train"),
+    (50, 2, "sync.train50"),
+    (100, 1, "sync.train100"),
+];
+
+/// The 12-team train, then 50 and 100 teams (`train12` runs only the first; a full run and
+/// `pi-bench report` run all three).
+pub async fn run(recorder: &pi_bench::Recorder, only_twelve: bool) {
+    for (teams, runs, id) in SIZES {
+        if only_twelve && teams != TEAMS {
+            continue;
+        }
+        let (mut timings, requests) = train_sync(teams, runs).await;
+        let per_team = timings.samples().iter().sum::<Duration>()
+            / u32::try_from(runs * teams).expect("small");
+        println!(
+            "train-wide sync (pull then push): {teams} teams × {OBJECTIVES} objectives × 5 features, one client, {} ms latency, {} threads available: {}, {requests} requests, {} ms per team",
+            LATENCY.as_millis(),
+            std::thread::available_parallelism().map_or(1, usize::from),
+            timings.summary(),
+            per_team.as_millis(),
+        );
+        recorder.record(
+            timings
+                .record(
+                    id,
+                    &format!(
+                        "train-wide sync: {teams} teams × 100 objectives, pull then push each, one client, 50 ms latency"
+                    ),
+                )
+                .with_extra(json!({
+                    "teams": teams,
+                    "objectives_per_team": OBJECTIVES,
+                    "requests": requests,
+                    "per_team_ms": per_team.as_millis(),
+                    "latency_ms": LATENCY.as_millis(),
+                })),
+        );
+    }
 }
 
 /// How the train-wide sync grows with the number of teams (`-- capacity`, not part of a full
@@ -75,22 +96,8 @@ async fn train_sync(team_count: usize, runs: usize) -> (Timings, u64) {
     let teams = tp.list_teams(art).await.expect("teams");
     assert_eq!(teams.len(), team_count);
     let me = fixture::me();
-    let (mut plans, mut objective_ids) = (Vec::new(), Vec::new());
-    for (i, team) in teams.iter().enumerate() {
-        let dir = root.path().join(format!("team-{i}"));
-        let req = InitRequest {
-            dir: dir.clone(),
-            release: release.clone(),
-            team: team.name.clone(),
-            remote: None,
-        };
-        pi_engine::init(&fixture::ctx(&tp, &me, 0), &req)
-            .await
-            .expect("init succeeds");
-        let ws = Workspace::open(&dir).expect("the initialised plan opens");
-        objective_ids.push(fixture::objective_ids(&ws));
-        plans.push(ws);
-    }
+    let plans = init_all(&sim, &release, &teams, root.path()).await;
+    let objective_ids: Vec<Vec<i64>> = plans.iter().map(fixture::objective_ids).collect();
     fixture::set_latency(&sim, LATENCY);
     let mut timings = Timings::default();
     let mut requests = 0;
@@ -136,6 +143,44 @@ async fn train_sync(team_count: usize, runs: usize) -> (Timings, u64) {
     }
     sim.shutdown().await;
     (timings, requests)
+}
+
+/// Every team's plan initialised in its own repository under `root`, side by side with their
+/// reads shared, through a client without the production rate limit (set-up, not timed).
+async fn init_all(
+    sim: &pi_sim::RunningSim,
+    release: &str,
+    teams: &[pi_targetprocess::Summary],
+    root: &std::path::Path,
+) -> Vec<Workspace> {
+    let tp = fixture::fast_client(sim);
+    let me = fixture::me();
+    let ctx = fixture::ctx(&tp, &me, 0);
+    let members = tp.share_reads(teams.len());
+    let dirs: Vec<std::path::PathBuf> = (0..teams.len())
+        .map(|i| root.join(format!("team-{i}")))
+        .collect();
+    let inits = teams
+        .iter()
+        .zip(&dirs)
+        .zip(members)
+        .map(|((team, dir), member)| {
+            let req = InitRequest {
+                dir: dir.clone(),
+                release: release.to_owned(),
+                team: team.name.clone(),
+                remote: None,
+            };
+            let ctx = &ctx;
+            async move {
+                pi_engine::init(ctx, &req).await.expect("init succeeds");
+                drop(member);
+            }
+        });
+    futures::future::join_all(inits).await;
+    dirs.iter()
+        .map(|dir| Workspace::open(dir).expect("the initialised plan opens"))
+        .collect()
 }
 
 /// Checks that a team's TP edits came in and its own went out.
