@@ -1,7 +1,8 @@
 //! Jira over the shared HTTP layer (`pi-http`, which retries, waits, limits, counts, redacts and
 //! traces): what is Jira's own is here — Basic auth with the account e-mail and API token on
-//! Cloud, a personal access token as `Bearer` on Data Center, and that every call this crate
-//! makes is a read, so all are safe to repeat (the search is a POST).
+//! Cloud, a personal access token as `Bearer` on Data Center, and which calls are safe to repeat:
+//! every read (the search is a POST) is; a create is not, so the layer sends it again only when
+//! the server surely did not take it (`Http::send_once`).
 
 use pi_http::{Auth, Request};
 use reqwest::Method;
@@ -48,6 +49,18 @@ impl Http {
         if let Some(json) = body {
             request = request.json(json);
         }
+        self.layer
+            .json(&request)
+            .await
+            .map_err(JiraError::from_http)
+    }
+
+    /// Sends a write that is not safe to repeat (`POST` of a new issue): the layer retries it
+    /// only when the server surely did not receive it (a refused connection, a throttled
+    /// answer); any other failure comes back, and the caller looks for the write's marker before
+    /// it sends it again.
+    pub(crate) async fn send_once(&self, rel: &str, body: &Value) -> Result<Value, JiraError> {
+        let request = Request::new(Method::POST, rel).json(body);
         self.layer
             .json(&request)
             .await

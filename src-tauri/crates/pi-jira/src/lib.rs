@@ -1,5 +1,5 @@
-//! `pi-jira`: a read-only Jira client (Cloud and Data Center) for the stories under a plan's
-//! epics.
+//! `pi-jira`: a Jira client (Cloud and Data Center) for the stories under a plan's epics, and
+//! for creating stories under an epic (`create`).
 //!
 //! The deployment is configured or read from `serverInfo`. On Cloud (REST v3, Basic auth with
 //! e-mail and API token) it searches `POST /rest/api/3/search/jql` (`parent in (...)`) following
@@ -14,16 +14,20 @@
 //! (redirects elsewhere are not followed, no `Referer`); bodies, pages and issues per search are
 //! bounded by [`Limits`].
 //!
-//! It deliberately does not write to Jira, parse ADF descriptions, read the environment or
-//! install a tracing subscriber.
+//! Its one write is a story's create ([`JiraClient::create_story`]): sent once, never retried
+//! blindly; the caller marks each create with a label and looks for it first
+//! ([`JiraClient::keys_with_label`]). It does not update or delete issues, parse ADF
+//! descriptions, read the environment or install a tracing subscriber.
 
 mod client;
 pub mod config;
+mod create;
 pub mod error;
 mod http;
 mod search;
 
 pub use client::{JiraClient, JiraStory, ServerInfo};
+pub use create::{Created, MAX_SUMMARY_CHARS, NewStory, adf, project_of};
 pub use config::{JiraConfig, JiraCredentials, Limits, RetryPolicy};
 pub use error::{ConfigError, JiraError};
 pub use pi_model::JiraDeployment;

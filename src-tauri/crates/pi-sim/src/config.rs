@@ -148,6 +148,9 @@ pub struct Faults {
     /// applied but its answer is dropped, and the count starts again: the client sees a lost
     /// connection although the change was made.
     pub drop_after_apply: Option<u64>,
+    /// The next this many Jira issue creates are answered `error_status` without creating
+    /// anything (each one answered so counts down).
+    pub jira_create_errors: u32,
     /// Background edits by "other planners" and the TP↔Jira sync.
     pub mutator: Option<MutatorSpec>,
     /// A misbehaving server: every API request is answered `302 Found` with `Location:` this
@@ -178,6 +181,7 @@ impl Default for Faults {
             retry_after_secs: 1,
             drop_after_requests: None,
             drop_after_apply: None,
+            jira_create_errors: 0,
             mutator: None,
             redirect_to: None,
             endless_paging: false,

@@ -4,7 +4,8 @@
 //! error body. Data Center's classic search, `serverInfo` and the field list are in `jira_dc`.
 //! Every request is recorded with its body (`jira_log`).
 //!
-//! Issue create/update are not simulated; PI Planner only reads Jira and moves statuses.
+//! Creating an issue (`POST issue`, with Jira's validation) is in `jira_create`; updating one is
+//! not simulated.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -33,6 +34,10 @@ pub fn routes(shared: Arc<Shared>) -> Router<Arc<Shared>> {
         )
         .route("/rest/api/{v}/search", any(super::jira_dc::classic_search))
         .route("/rest/api/{v}/serverInfo", get(super::jira_dc::server_info))
+        .route(
+            "/rest/api/{v}/issue",
+            axum::routing::post(super::jira_create::create),
+        )
         .route("/rest/api/{v}/issue/{key}", get(issue))
         .route(
             "/rest/api/{v}/issue/{key}/transitions",

@@ -5,6 +5,7 @@
 mod bulk;
 mod control;
 mod jira;
+mod jira_create;
 mod jira_dc;
 mod meta;
 mod tp;
