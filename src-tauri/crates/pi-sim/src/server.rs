@@ -103,6 +103,11 @@ impl RunningSim {
         crate::SlackControl::new(self.shared.clone())
     }
 
+    /// The simulated GitHub: its token, pull requests, faults and the request log.
+    pub fn github(&self) -> crate::GithubControl {
+        crate::GithubControl::new(self.shared.clone())
+    }
+
     /// In-process control with the same powers as `/_sim/`.
     pub fn control(&self) -> SimControl {
         SimControl::new(self.shared.clone())

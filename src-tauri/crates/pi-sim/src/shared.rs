@@ -80,6 +80,8 @@ pub struct Shared {
     pub refusals: Mutex<Vec<crate::refusals::Refusal>>,
     /// The simulated Slack (see `slack`).
     pub slack: crate::slack::SlackState,
+    /// The simulated GitHub (see `github`).
+    pub github: crate::github::GithubState,
     /// Start of the run; request log times count from here.
     pub started: Instant,
 }
@@ -127,6 +129,7 @@ impl Shared {
             unchanged_writes: Mutex::new(Vec::new()),
             refusals: Mutex::new(Vec::new()),
             slack: crate::slack::SlackState::new(config.seed),
+            github: crate::github::GithubState::new(config.seed),
             started: Instant::now(),
         })
     }

@@ -27,6 +27,7 @@ pub fn router(shared: Arc<Shared>) -> Router {
         .merge(jira::routes(shared.clone()))
         .merge(control::routes())
         .merge(crate::slack::routes())
+        .merge(crate::github::routes())
         .fallback(|| async { errors::tp_not_found("Not found") })
         .with_state(shared)
 }

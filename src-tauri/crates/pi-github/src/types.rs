@@ -1,0 +1,93 @@
+//! The parts of GitHub's answers PI Planner reads.
+
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::text;
+
+/// A pull request to open.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewPull {
+    pub title: String,
+    /// A branch of the repository.
+    pub head: String,
+    pub base: String,
+    /// Markdown.
+    pub body: String,
+}
+
+/// A pull request as GitHub describes it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct PullRequest {
+    pub number: u64,
+    pub html_url: String,
+    pub title: String,
+    pub body: String,
+    /// `open` or `closed`.
+    pub state: String,
+    pub draft: bool,
+    pub merged: bool,
+    /// `None` while GitHub is still computing it.
+    pub mergeable: Option<bool>,
+    pub head_ref: String,
+    pub head_sha: String,
+    pub base_ref: String,
+}
+
+impl PullRequest {
+    pub(crate) fn from_json(v: &Value) -> Option<Self> {
+        Some(Self {
+            number: v["number"].as_u64()?,
+            html_url: v["html_url"].as_str()?.to_owned(),
+            title: text(v, "title"),
+            body: text(v, "body"),
+            state: text(v, "state"),
+            draft: v["draft"].as_bool().unwrap_or(false),
+            merged: v["merged"].as_bool().unwrap_or(false),
+            mergeable: v["mergeable"].as_bool(),
+            head_ref: text(&v["head"], "ref"),
+            head_sha: text(&v["head"], "sha"),
+            base_ref: text(&v["base"], "ref"),
+        })
+    }
+}
+
+/// A review of a pull request.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Review {
+    pub id: u64,
+    /// The reviewer's login.
+    pub user: String,
+    /// `APPROVED`, `CHANGES_REQUESTED`, `COMMENTED`, `DISMISSED` or `PENDING`.
+    pub state: String,
+    pub commit_id: String,
+}
+
+impl Review {
+    pub(crate) fn from_json(v: &Value) -> Option<Self> {
+        Some(Self {
+            id: v["id"].as_u64()?,
+            user: text(&v["user"], "login"),
+            state: text(v, "state"),
+            commit_id: text(v, "commit_id"),
+        })
+    }
+}
+
+/// A conversation comment.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Comment {
+    pub id: u64,
+    pub html_url: String,
+    pub body: String,
+}
+
+impl Comment {
+    pub(crate) fn from_json(v: &Value) -> Option<Self> {
+        Some(Self {
+            id: v["id"].as_u64()?,
+            html_url: text(v, "html_url"),
+            body: text(v, "body"),
+        })
+    }
+}
