@@ -22,6 +22,9 @@ pub enum OpKind {
     /// A push let through with validation errors; the summary names them and ends with the
     /// reason given (see `push::override_reason`).
     ValidationOverride,
+    /// The plan proposed for review as a pull request (`tpcli plan propose`); the summary holds
+    /// the pull request's URL. Writes nothing to Targetprocess.
+    Proposed,
 }
 
 /// Who an entry is attributed to.

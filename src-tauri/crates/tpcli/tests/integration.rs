@@ -18,6 +18,7 @@ mod merge_file_support;
 mod merge_gen;
 mod merge_generated;
 mod notify_cli;
+mod propose_cli;
 mod plan_cli;
 mod profiles_cli;
 mod refused_cli;

@@ -82,6 +82,7 @@ pub const OUTPUTS: &[Output] = &[
     output::<views::VerifyView>(&["plan", "verify"]),
     output::<pi_reports::history::Comparison>(&["plan", "diff"]),
     output::<crate::sync::digest::DigestView>(&["plan", "digest"]),
+    output::<crate::sync::propose::ProposeView>(&["plan", "propose"]),
     output::<views::ApproveOutput>(&["plan", "approve"]),
     output::<views::ApprovalsView>(&["plan", "approvals"]),
     output::<crate::plan::validate::Report>(&["plan", "validate"]),

@@ -9,6 +9,8 @@ pub mod calendar;
 pub mod connect;
 pub mod diff;
 pub mod digest;
+pub mod propose;
+mod propose_body;
 pub mod discard;
 pub mod init;
 pub mod jira;
