@@ -4,6 +4,7 @@
 mod approve_cli;
 mod backup_cli;
 mod calendar_cli;
+mod decompose_cli;
 mod diff_cli;
 mod doctor_cli;
 mod jira_cli;

@@ -7,6 +7,7 @@ pub mod audit;
 pub mod baseline;
 pub mod calendar;
 pub mod connect;
+pub mod decompose;
 pub mod diff;
 pub mod digest;
 pub mod propose;
