@@ -211,6 +211,7 @@ fn a_file_of_every_documented_example_parses() {
     let all = documented();
     let required = [
         "jira.url",
+        "github.repository",
         "validation.max_objectives_per_team.max",
         "approvals.approvers[].email",
     ];
