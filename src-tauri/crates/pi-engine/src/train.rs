@@ -59,7 +59,7 @@ pub struct PlanSync {
 /// order of `plans`. Two plans checked out in one repository are refused before anything runs
 /// (each takes the repository's lock for its whole operation).
 ///
-/// On a multi-threaded runtime each plan runs on a thread of its own (decision 0019): its
+/// On a multi-threaded runtime each plan runs on a thread of its own (decision 0023): its
 /// parse, merge, render and git work use every core, while its requests wait in the one
 /// client's budget like everyone's. On a current-thread runtime the plans run side by side on
 /// the caller's task.

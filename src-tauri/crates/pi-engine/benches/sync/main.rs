@@ -61,9 +61,10 @@ fn main() {
         memory::reset_peak();
         runtime.block_on(team::run(&recorder));
     }
-    if selected("train") {
+    let only_twelve = filter.as_deref() == Some("train12");
+    if selected("train") || only_twelve {
         memory::reset_peak();
-        runtime.block_on(train::run(&recorder, filter.as_deref() == Some("train12")));
+        runtime.block_on(train::run(&recorder, only_twelve));
     }
 }
 
