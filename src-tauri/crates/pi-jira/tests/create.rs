@@ -3,6 +3,8 @@
 //! (missing summary, unknown epic) as validation errors, and a create that is never sent twice by
 //! the client — neither after its answer was lost (the story exists) nor after a 5xx.
 
+#![allow(clippy::unwrap_used)] // tests
+
 use std::time::Duration;
 
 use pi_jira::{JiraClient, JiraConfig, JiraCredentials, JiraDeployment, JiraError, NewStory};
