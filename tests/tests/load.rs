@@ -20,11 +20,20 @@ use pi_scenarios::load::{LATENCY, env_number, require_nothing_lost, run_load};
 /// plan through git as well.)
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_planner_and_a_targetprocess_user_editing_concurrently_lose_nothing() {
-    let summary = run_load(1, 8, LATENCY, 11, 8).await;
-    require_nothing_lost(&summary);
-    assert!(
-        summary.shown_as_conflict + summary.conflicts > 0,
-        "the Targetprocess user's edits met the planner's: {summary}"
+    // Whether an edit meets the Targetprocess user's depends on timing: on a loaded machine a
+    // run may see no meeting at all. Every run must lose nothing; one of three seeds must meet.
+    let mut runs = Vec::new();
+    for seed in [11, 12, 13] {
+        let summary = run_load(1, 8, LATENCY, seed, 8).await;
+        require_nothing_lost(&summary);
+        if summary.shown_as_conflict + summary.conflicts > 0 {
+            return;
+        }
+        runs.push(summary.to_string());
+    }
+    panic!(
+        "the Targetprocess user's edits never met the planner's: {}",
+        runs.join("\n")
     );
 }
 

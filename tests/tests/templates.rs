@@ -94,8 +94,9 @@ fn every_template_passes_validation() {
 
 #[test]
 fn a_template_that_breaks_a_rule_is_refused() {
+    // With the statuses configured, one outside them is an error (without, only a warning).
     let config = RepoConfig::from_toml_str(&format!(
-        "{TEMPLATES}\n[templates.objectives.bad]\nname = \"No owner\"\ncommitted = true\nstatus = \"Nonsense\"\n"
+        "{TEMPLATES}\n[statuses]\nobjective = [\"Draft\", \"Done\"]\n\n[templates.objectives.bad]\nname = \"No owner\"\ncommitted = true\nstatus = \"Nonsense\"\n"
     ))
     .unwrap();
     let mut plan = empty_plan();
