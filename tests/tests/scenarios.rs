@@ -6,6 +6,7 @@ mod approvals_forged;
 mod approvals_openpgp;
 mod history;
 mod push_lease;
+mod push_requests;
 mod resume;
 mod rollback;
 mod shared_creates;
