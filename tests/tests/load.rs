@@ -21,9 +21,10 @@ use pi_scenarios::load::{LATENCY, env_number, require_nothing_lost, run_load};
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_planner_and_a_targetprocess_user_editing_concurrently_lose_nothing() {
     // Whether an edit meets the Targetprocess user's depends on timing: on a loaded machine a
-    // run may see no meeting at all. Every run must lose nothing; one of three seeds must meet.
+    // run may see no meeting at all (about one in two: the planner edits a contested objective in
+    // 15 % of its edits). Every run must lose nothing; one of six seeds must meet.
     let mut runs = Vec::new();
-    for seed in [11, 12, 13] {
+    for seed in 11..=16 {
         let summary = run_load(1, 8, LATENCY, seed, 8).await;
         require_nothing_lost(&summary);
         if summary.shown_as_conflict + summary.conflicts > 0 {
