@@ -9,10 +9,10 @@
 use std::collections::HashMap;
 
 use pi_engine::Workspace;
-use pi_reports::history::{self, CommitRef, Rev};
 use pi_git::{CommitInfo, Oid, Source};
 use pi_model::Plan;
 use pi_model::diff::effort_totals;
+use pi_reports::history::{self, CommitRef, Rev};
 
 use super::Session;
 use super::sync::{in_workspace, workspace_dir};

@@ -4,10 +4,10 @@
 //!
 //! Plain data and wording only: versions, diffs and attribution are pi-engine's and pi-model's.
 
-use pi_reports::history::{Comparison, VersionInfo};
 use pi_engine::oplog::Actor;
 use pi_model::diff::{EntityDiff, FieldDiff, PlanDiff, Presence, SpanTag, Totals, criteria_text};
 use pi_model::merge::{EntityKind, FieldValue};
+use pi_reports::history::{Comparison, VersionInfo};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 

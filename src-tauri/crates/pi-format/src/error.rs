@@ -3,7 +3,9 @@
 use std::fmt;
 
 /// A 1-based line and column (column counted in characters).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, schemars::JsonSchema)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, schemars::JsonSchema,
+)]
 pub struct Position {
     pub line: usize,
     pub column: usize,

@@ -77,22 +77,19 @@ pub fn run(args: InitArgs) -> Result<u8> {
         _ => 0,
     };
     if args.json {
-        println!(
-            "{}",
-            serde_json::json!({
-                "plan_file": report.plan_file,
-                "tracking_branch": report.tracking,
-                "working_branch": report.working,
-                "objectives": report.objectives,
-                "features": report.features,
-                "remote": report.pushed_to,
-                "joined": report.joined,
-                "template_objectives": templated,
-                "warnings": report.warnings,
-                "notices": report.notices,
-                "jira": report.jira,
-            })
-        );
+        crate::output::print(&crate::output::views::InitView {
+            plan_file: report.plan_file.display().to_string(),
+            tracking_branch: report.tracking.clone(),
+            working_branch: report.working.clone(),
+            objectives: report.objectives,
+            features: report.features,
+            remote: report.pushed_to.clone(),
+            joined: report.joined,
+            template_objectives: templated,
+            warnings: report.warnings.clone(),
+            notices: report.notices.clone(),
+            jira: report.jira.clone(),
+        })?;
     } else {
         let verb = if report.joined {
             "Joined the team's shared plan of"

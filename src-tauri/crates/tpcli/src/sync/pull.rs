@@ -9,6 +9,7 @@ use super::progress::Progress;
 use super::words::{change, conflict, plural};
 use super::{RepoArgs, block_on, open};
 use crate::exit;
+use crate::output::views::{NotPulled, PullOutput};
 
 /// Bring Targetprocess's changes into your plan: fetch, merge field by field, report what came
 /// in, what stayed yours, and every conflict.
@@ -64,8 +65,10 @@ pub fn run(args: PullArgs) -> Result<u8> {
                 plural(ops_left, "change", "changes")
             );
             if args.json {
-                let json = serde_json::json!({"result": "interrupted_push", "unconfirmed": ops_left, "message": message});
-                println!("{json}");
+                crate::output::print(&PullOutput::NotPulled(NotPulled::InterruptedPush {
+                    unconfirmed: ops_left,
+                    message,
+                }))?;
             } else {
                 crate::term::line(&message);
             }
@@ -78,8 +81,13 @@ pub fn run(args: PullArgs) -> Result<u8> {
         ..report
     };
     super::notify::pulled(&report);
+    let code = if report.conflicts.is_empty() {
+        exit::OK
+    } else {
+        exit::FINDINGS
+    };
     if args.json {
-        println!("{}", json(&report));
+        crate::output::print(&PullOutput::Pulled(report))?;
     } else {
         if !report.tp_changed {
             crate::term::line("Targetprocess has not changed since your last pull.");
@@ -106,24 +114,7 @@ pub fn run(args: PullArgs) -> Result<u8> {
             ));
         }
     }
-    Ok(if report.conflicts.is_empty() {
-        exit::OK
-    } else {
-        exit::FINDINGS
-    })
-}
-
-/// A pull's report as JSON (also one plan's part of `sync-all --json`).
-pub(super) fn json(report: &pi_engine::PullReport) -> serde_json::Value {
-    serde_json::json!({
-        "tp_changed": report.tp_changed,
-        "from_targetprocess": report.from_tp,
-        "kept_local": report.local,
-        "conflicts": report.conflicts,
-        "warnings": report.warnings,
-        "notices": report.notices,
-        "jira": report.jira,
-    })
+    Ok(code)
 }
 
 /// What became of the stories under the features' Jira epics.

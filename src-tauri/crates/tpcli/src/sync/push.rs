@@ -9,7 +9,7 @@ use super::progress::{self, Progress};
 use super::words::{plural, short};
 use super::{RepoArgs, block_on, open};
 use crate::exit;
-use crate::output::views::{PushOutput, PushView};
+use crate::output::views::{NothingToResume, PushOutput, PushView, ResumeOutput};
 
 /// Send your plan changes to Targetprocess. Shows the operations first with --dry-run.
 ///
@@ -249,53 +249,6 @@ fn print_report(r: &pi_engine::PushReport) {
     }
 }
 
-pub(super) fn json(outcome: &PushOutcome) -> serde_json::Value {
-    use serde_json::json;
-    match outcome {
-        PushOutcome::AwaitingApproval { status } => json!({
-            "outcome": "awaiting_approval",
-            "message": awaiting_approval(status),
-        }),
-        PushOutcome::NothingToPush { resumed } => {
-            json!({"result": "nothing_to_push", "resumed": resumed})
-        }
-        PushOutcome::Blocked { conflicts } => {
-            json!({"result": "blocked_by_conflicts", "conflicts": conflicts})
-        }
-        PushOutcome::BlockedByValidation { .. } => {
-            serde_json::to_value(crate::output::views::PushView::from(outcome))
-                .unwrap_or_default()
-        }
-        PushOutcome::NeedsConfirmation { ops } => {
-            json!({"result": "needs_confirmation", "operations": ops})
-        }
-        PushOutcome::Preview { ops } => json!({
-            "result": "dry_run",
-            "operations": ops,
-            "summary": ops.iter().map(ToString::to_string).collect::<Vec<_>>(),
-        }),
-        PushOutcome::RemoteChanged { stale } => json!({
-            "result": "targetprocess_changed",
-            "stale": stale.iter().map(|s| json!({
-                "entity": s.entity, "name": s.name, "field": s.field, "base": s.base, "remote": s.remote
-            })).collect::<Vec<_>>(),
-        }),
-        PushOutcome::Pushed(r) => json!({
-            "result": "pushed",
-            "resumed": r.resumed,
-            "operations": r.ops.iter().map(|o| json!({
-                "operation": o.op,
-                "summary": o.op.to_string(),
-                "error": o.result.as_ref().err(),
-            })).collect::<Vec<_>>(),
-            "created": r.created.iter().map(|(l, t)| json!({"local": l, "tp": t})).collect::<Vec<_>>(),
-            "mismatches": r.mismatches.iter().map(|m| json!({
-                "entity": m.entity, "name": m.name, "field": m.field, "sent": m.sent, "found": m.found
-            })).collect::<Vec<_>>(),
-        }),
-    }
-}
-
 /// Complete an interrupted push: operations already applied are not sent again; a create whose
 /// answer was lost is found in Targetprocess by its marker instead of being created twice.
 #[derive(Debug, Args)]
@@ -324,7 +277,7 @@ pub fn resume(args: ResumeArgs) -> Result<u8> {
     match report {
         None => {
             if args.json {
-                println!("{}", serde_json::json!({"result": "nothing_to_resume"}));
+                crate::output::print(&ResumeOutput::Nothing(NothingToResume::NothingToResume))?;
             } else {
                 println!("No interrupted push to resume.");
             }
@@ -333,7 +286,7 @@ pub fn resume(args: ResumeArgs) -> Result<u8> {
         Some(r) => {
             let outcome = PushOutcome::Pushed(r);
             if args.json {
-                println!("{}", json(&outcome));
+                crate::output::print(&ResumeOutput::Resumed(PushView::from(&outcome)))?;
             } else {
                 print_human(&outcome);
             }
