@@ -5,10 +5,10 @@
 
 use pi_approvals::{ApprovalError, Signing, Standing};
 use pi_engine::approvals;
-use pi_reports::audit::{self, AuditKind};
 use pi_engine::{EngineError, PushOptions, PushOutcome, Workspace};
 use pi_git::Identity;
 use pi_model::Effort;
+use pi_reports::audit::{self, AuditKind};
 use pi_scenarios::*;
 
 const POLICY: &str = r#"

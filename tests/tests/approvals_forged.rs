@@ -7,8 +7,8 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use pi_engine::Workspace;
 use pi_approvals::{Approval, Person, Record, Rejection, Signing, Standing};
+use pi_engine::Workspace;
 use pi_engine::approvals;
 use pi_model::Effort;
 use pi_scenarios::*;

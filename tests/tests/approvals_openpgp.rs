@@ -339,5 +339,9 @@ async fn approve_refuses_to_record_an_approval_gpg_cannot_sign() {
         matches!(&err, EngineError::Approval(e) if matches!(**e, ApprovalError::Sign(_))),
         "{err:?}"
     );
-    assert!(pi_approvals::records(&ws.repo, &ws.names).unwrap().is_empty());
+    assert!(
+        pi_approvals::records(&ws.repo, &ws.names)
+            .unwrap()
+            .is_empty()
+    );
 }

@@ -5,10 +5,10 @@
 
 #![allow(clippy::unwrap_used)]
 
-use pi_reports::history::{Rev, compare, objective_history};
 use pi_engine::oplog::Actor;
 use pi_engine::{PullOptions, PushOptions, PushOutcome};
 use pi_model::{Effort, Field};
+use pi_reports::history::{Rev, compare, objective_history};
 use pi_scenarios::*;
 use serde_json::json;
 

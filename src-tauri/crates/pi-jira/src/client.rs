@@ -263,4 +263,3 @@ mod tests {
         assert_eq!(find(&["Velocity"]), None);
     }
 }
-

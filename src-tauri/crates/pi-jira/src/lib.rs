@@ -27,7 +27,7 @@ mod http;
 mod search;
 
 pub use client::{JiraClient, JiraStory, ServerInfo};
-pub use create::{Created, MAX_SUMMARY_CHARS, NewStory, adf, project_of};
 pub use config::{JiraConfig, JiraCredentials, Limits, RetryPolicy};
+pub use create::{Created, MAX_SUMMARY_CHARS, NewStory, adf, project_of};
 pub use error::{ConfigError, JiraError};
 pub use pi_model::JiraDeployment;

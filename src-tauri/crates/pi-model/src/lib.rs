@@ -5,12 +5,12 @@
 //! This crate is pure: no I/O, no clock, no environment, no printing. It deliberately knows nothing
 //! about markdown (see `pi-format`), Targetprocess wire JSON (see `pi-targetprocess`) or git.
 
-pub mod changeset;
 mod calendar_config;
-mod github_config;
+pub mod changeset;
 mod config;
 pub mod diff;
 mod effort;
+mod github_config;
 mod id;
 pub mod inbound;
 mod jira_config;
@@ -22,15 +22,15 @@ mod plan;
 pub mod validate;
 pub mod workflow;
 
+pub use calendar_config::CalendarConfig;
 pub use config::{
     ApprovalPolicy, Approver, BackupConfig, CONFIG_FILE_NAME, ConfigError, EffortRangeRule,
     FeatureTemplate, MaxObjectivesRule, MetricsConfig, ObjectiveLink, ObjectiveTemplate,
     PlanTemplate, RepoConfig, RuleLevel, SignatureRule, StatusConfig, TemplatesConfig, TpSchema,
     ValidationConfig,
 };
-pub use calendar_config::CalendarConfig;
-pub use github_config::{GITHUB_API_URL, GithubConfig};
 pub use effort::{Effort, EffortError};
+pub use github_config::{GITHUB_API_URL, GithubConfig};
 pub use id::{EntityId, IdError, LocalId};
 pub use jira_config::{JiraDeployment, JiraSettings};
 pub use notify_config::{

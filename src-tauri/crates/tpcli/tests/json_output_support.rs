@@ -33,7 +33,9 @@ pub fn json_command(args: &[&str]) -> Option<String> {
     if !args.contains(&"--json") {
         return None;
     }
-    let at = args.iter().position(|a| ["plan", "auth", "tp"].contains(a))?;
+    let at = args
+        .iter()
+        .position(|a| ["plan", "auth", "tp"].contains(a))?;
     let name = format!("{}-{}", args[at], args.get(at + 1)?);
     (!WITHOUT_SCHEMA.contains(&name.as_str())).then_some(name)
 }

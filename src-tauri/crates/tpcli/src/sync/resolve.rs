@@ -97,7 +97,14 @@ fn run_train(args: &ResolveArgs, art: &str) -> Result<u8> {
         team: args.team.clone(),
     };
     let resolution = resolution(args.keep);
-    super::train::resolve(&args.root, art, &filter, &resolution, args.dry_run, args.json)
+    super::train::resolve(
+        &args.root,
+        art,
+        &filter,
+        &resolution,
+        args.dry_run,
+        args.json,
+    )
 }
 
 pub fn run(args: ResolveArgs) -> Result<u8> {
