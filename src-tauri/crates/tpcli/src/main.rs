@@ -60,7 +60,7 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Work with a team's plan: init, pull, push, sync-all, status, resolve, rollback, resume, log, stats, backup, restore, validate, show, migrate, merge-file.
+    /// Work with a team's plan: init, pull, push, sync-all, watch, status, resolve, rollback, resume, discard, log, stats, verify, lint, decompose, digest, propose, calendar, report, backup, restore, validate, show, migrate, merge-file.
     Plan(plan::PlanArgs),
     /// Run the local Targetprocess and Jira simulator with demo data and fault injection.
     Sim(sim::SimArgs),
