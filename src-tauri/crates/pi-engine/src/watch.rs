@@ -248,7 +248,8 @@ impl Watch {
     fn unless_saved_meanwhile<T>(&mut self, result: Result<T>) -> Result<Option<T>> {
         match result {
             Ok(value) => Ok(Some(value)),
-            Err(EngineError::Git(pi_git::GitError::DirtyWorktree { .. })) => {
+            Err(e) if overtaken_by_a_save(&e) => {
+                tracing::info!("a save overtook the step ({e}); the next look takes it in");
                 self.pull_next = true;
                 Ok(None)
             }
@@ -470,6 +471,23 @@ fn same_field(a: &Conflict, b: &Conflict) -> bool {
 }
 
 /// A look that failed for a reason that passes (rate limit, server error, network): waited out.
+/// An editor's save under way when a step read the plan file: git found it changed between the
+/// step's read and its write, or the file was gone or half-replaced while git or the step read
+/// it (an editor that deletes and writes again, or replaces it). Nothing was written; the next
+/// look reads the file as saved.
+fn overtaken_by_a_save(e: &EngineError) -> bool {
+    match e {
+        EngineError::Git(pi_git::GitError::DirtyWorktree { .. }) => true,
+        EngineError::Git(g) => g.is_worktree_read_race(),
+        EngineError::PlanFile {
+            writing: false,
+            source,
+            ..
+        } => source.kind() == std::io::ErrorKind::NotFound,
+        _ => false,
+    }
+}
+
 fn passing(e: &EngineError) -> bool {
     use pi_targetprocess::TpError;
     matches!(

@@ -71,6 +71,18 @@ pub enum GitError {
     Git(#[from] git2::Error),
 }
 
+impl GitError {
+    /// A read of a working-tree file that failed because the file changed or vanished under it
+    /// (libgit2's operating-system class, or a file not found): an editor saving at that moment.
+    pub fn is_worktree_read_race(&self) -> bool {
+        match self {
+            GitError::Git(e) => e.class() == git2::ErrorClass::Os,
+            GitError::Io { source, .. } => source.kind() == std::io::ErrorKind::NotFound,
+            _ => false,
+        }
+    }
+}
+
 fn describe_rejected(refs: &[RejectedRef]) -> String {
     let parts: Vec<String> = refs
         .iter()
@@ -92,5 +104,30 @@ impl GitError {
             path: path.into(),
             source,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::GitError;
+
+    #[test]
+    fn a_file_gone_or_replaced_under_a_read_is_a_race_and_other_failures_are_not() {
+        let os = git2::Error::new(
+            git2::ErrorCode::GenericError,
+            git2::ErrorClass::Os,
+            "failed to read file into stream",
+        );
+        assert!(GitError::Git(os).is_worktree_read_race());
+        let gone = std::io::Error::from(std::io::ErrorKind::NotFound);
+        assert!(GitError::io("plan.md", gone).is_worktree_read_race());
+        let denied = std::io::Error::from(std::io::ErrorKind::PermissionDenied);
+        assert!(!GitError::io("plan.md", denied).is_worktree_read_race());
+        let odb = git2::Error::new(git2::ErrorCode::NotFound, git2::ErrorClass::Odb, "missing");
+        assert!(!GitError::Git(odb).is_worktree_read_race());
+        let dirty = GitError::DirtyWorktree {
+            path: "plan.md".into(),
+        };
+        assert!(!dirty.is_worktree_read_race());
     }
 }
