@@ -6,37 +6,24 @@
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 use serde_json::{Value, json};
 
-use crate::sync_cli_support::Bench;
+use crate::sync_cli_support::{Bench, python_with};
 
 const ICALENDAR: &str = "7.3.0";
 const STAMP: &str = "2026-01-01T08:00:00Z";
 
 /// A Python with icalendar: `PI_ICS_TEST_PYTHON`, the venv install-deps.sh makes, or python3.
 fn python() -> PathBuf {
-    let has = |p: &Path| {
-        Command::new(p)
-            .args(["-c", "import icalendar"])
-            .stderr(Stdio::null())
-            .status()
-            .is_ok_and(|s| s.success())
-    };
-    let home = std::env::var_os("HOME")
-        .map(PathBuf::from)
-        .unwrap_or_default();
-    let cache = std::env::var_os("PI_PLANNER_CACHE")
-        .map_or_else(|| home.join(".cache/pi-planner"), PathBuf::from);
-    let candidates = [
-        std::env::var_os("PI_ICS_TEST_PYTHON").map(PathBuf::from),
-        Some(cache.join("venv/bin/python")),
-        Some("python3".into()),
-    ];
-    candidates.into_iter().flatten().find(|p| has(p)).unwrap_or_else(|| {
-        panic!("the icalendar package is not installed: run scripts/install-deps.sh (it installs icalendar=={ICALENDAR} into ~/.cache/pi-planner/venv)")
-    })
+    python_with(
+        "icalendar",
+        "PI_ICS_TEST_PYTHON",
+        &format!(
+            "the icalendar package is not installed: run scripts/install-deps.sh (it installs icalendar=={ICALENDAR} into ~/.cache/pi-planner/venv)"
+        ),
+    )
 }
 
 /// The file as the icalendar package reads it (see `calendar/read_ics.py`).

@@ -7,39 +7,23 @@
 #![allow(clippy::unwrap_used)] // test set-up and assertions
 
 use std::net::TcpListener;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 use pi_sim::{Faults, SlackRequest};
 use serde_json::Value;
 
-use crate::sync_cli_support::{Bench, OBJECTIVES, edit_plan, json, read_plan};
+use crate::sync_cli_support::{Bench, OBJECTIVES, edit_plan, json, python_with, read_plan};
 
 /// A Python that has aiosmtpd: `PI_SMTP_TEST_PYTHON`, the venv scripts/install-deps.sh makes,
 /// or python3.
 fn python() -> PathBuf {
-    let has = |p: &Path| {
-        Command::new(p)
-            .args(["-c", "import aiosmtpd"])
-            .stderr(Stdio::null())
-            .status()
-            .is_ok_and(|s| s.success())
-    };
-    let home = std::env::var_os("HOME")
-        .map(PathBuf::from)
-        .unwrap_or_default();
-    let cache = std::env::var_os("PI_PLANNER_CACHE")
-        .map_or_else(|| home.join(".cache/pi-planner"), PathBuf::from);
-    [
-        std::env::var_os("PI_SMTP_TEST_PYTHON").map(PathBuf::from),
-        Some(cache.join("venv/bin/python")),
-        Some("python3".into()),
-    ]
-    .into_iter()
-    .flatten()
-    .find(|p| has(p))
-    .unwrap_or_else(|| panic!("aiosmtpd is not installed: run scripts/install-deps.sh"))
+    python_with(
+        "aiosmtpd",
+        "PI_SMTP_TEST_PYTHON",
+        "aiosmtpd is not installed: run scripts/install-deps.sh",
+    )
 }
 
 /// aiosmtpd on 127.0.0.1 delivering into a Maildir; stopped on drop.

@@ -5,7 +5,7 @@
 #![allow(dead_code, clippy::unwrap_used)] // shared by several test binaries; test set-up
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Command, Output, Stdio};
 use std::time::Duration;
 
 use pi_sim::{Faults, RunningSim, SimConfig};
@@ -219,4 +219,31 @@ pub fn assert_converged(bench: &Bench, plan_file: &Path, new_name: &str) {
 
 pub fn json(stdout: &str) -> serde_json::Value {
     serde_json::from_str(stdout).unwrap_or_else(|e| panic!("{e}: {stdout}"))
+}
+
+/// A Python that can import `module`: the one `env_var` names, the venv scripts/install-deps.sh
+/// makes (`$PI_PLANNER_CACHE` or ~/.cache/pi-planner), or python3; else the test fails with
+/// `missing`, which says how to install it.
+pub fn python_with(module: &str, env_var: &str, missing: &str) -> PathBuf {
+    let has = |p: &Path| {
+        Command::new(p)
+            .args(["-c", &format!("import {module}")])
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
+    };
+    let home = std::env::var_os("HOME")
+        .map(PathBuf::from)
+        .unwrap_or_default();
+    let cache = std::env::var_os("PI_PLANNER_CACHE")
+        .map_or_else(|| home.join(".cache/pi-planner"), PathBuf::from);
+    [
+        std::env::var_os(env_var).map(PathBuf::from),
+        Some(cache.join("venv/bin/python")),
+        Some("python3".into()),
+    ]
+    .into_iter()
+    .flatten()
+    .find(|p| has(p))
+    .unwrap_or_else(|| panic!("{missing}"))
 }
