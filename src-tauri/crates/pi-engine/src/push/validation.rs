@@ -50,7 +50,9 @@ pub(super) fn gate(
     }
     let known = crate::workflows::known_statuses(&ws.repo, &ws.names, &config.statuses)?;
     let mut findings = blocking_findings(&ws.local_text()?, &config, &known);
-    if let Ok(base) = ws.base() {
+    if !findings.is_empty()
+        && let Ok(base) = ws.base()
+    {
         let held = held_by_targetprocess(&base.plan, &config, &known);
         findings.retain(|f| !held.contains(&(f.rule.clone(), f.item.clone(), f.field)));
     }
