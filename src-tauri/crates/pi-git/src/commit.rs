@@ -184,10 +184,12 @@ impl PlanRepo {
         expected: Option<Oid>,
         log: &str,
     ) -> Result<()> {
-        let result = match expected {
-            Some(old) => self.repo.reference_matching(refname, new, true, old, log),
-            None => self.repo.reference(refname, new, false, log),
-        };
+        // A ref that must not exist yet is matched against the zero id, which libgit2 compares
+        // under the ref's lock. Creating it with `force = false` instead checks for it before
+        // taking the lock, so two creators racing could both succeed and the second would
+        // silently replace the first's commit.
+        let old = expected.unwrap_or_else(Oid::zero);
+        let result = self.repo.reference_matching(refname, new, true, old, log);
         match result {
             Ok(_) => Ok(()),
             Err(e) if matches!(e.code(), ErrorCode::Modified | ErrorCode::Exists) => {

@@ -150,11 +150,18 @@ impl PlanRepo {
     pub fn create_branch(&self, name: &str, start: &str) -> Result<Oid> {
         check_branch_name(name)?;
         let commit = self.repo.find_commit(self.resolve(start)?)?;
-        match self.repo.branch(name, &commit, false) {
+        // Matched against the zero id under the ref's lock, so of two processes creating the
+        // same branch at once exactly one wins (see `cas_ref`).
+        let refname = format!("refs/heads/{name}");
+        let log = format!("branch: Created from {start}");
+        match self
+            .repo
+            .reference_matching(&refname, commit.id(), true, Oid::zero(), &log)
+        {
             Ok(_) => Ok(commit.id()),
-            Err(e) if e.code() == ErrorCode::Exists => Err(GitError::AlreadyExists {
-                name: format!("refs/heads/{name}"),
-            }),
+            Err(e) if matches!(e.code(), ErrorCode::Exists | ErrorCode::Modified) => {
+                Err(GitError::AlreadyExists { name: refname })
+            }
             Err(e) => Err(e.into()),
         }
     }

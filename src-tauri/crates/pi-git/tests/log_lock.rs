@@ -77,6 +77,52 @@ fn log_refs_must_live_under_refs_pi() {
     }
 }
 
+/// Writers racing to create a log that does not exist yet: exactly one of them wins each time
+/// and the others are told the ref moved, never two "successes" of which one is overwritten.
+#[test]
+fn racing_first_appends_have_exactly_one_winner() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    PlanRepo::init(dir.path()).expect("init");
+    let writers = 4;
+    for round in 0..40 {
+        let log = format!("refs/pi/oplog/race-{round}");
+        let barrier = Arc::new(Barrier::new(writers));
+        let handles: Vec<_> = (0..writers)
+            .map(|w| {
+                let path = dir.path().to_path_buf();
+                let barrier = Arc::clone(&barrier);
+                let log = log.clone();
+                std::thread::spawn(move || {
+                    let repo = PlanRepo::open(&path).expect("open");
+                    barrier.wait();
+                    match repo.append_entry_at(
+                        &log,
+                        None,
+                        format!("w{w}").as_bytes(),
+                        &stamp(bot(), 0),
+                    ) {
+                        Ok(entry) => Some(entry.commit),
+                        Err(GitError::RefMoved { .. }) => None,
+                        Err(GitError::Git(e)) if e.code() == git2::ErrorCode::Locked => None,
+                        Err(e) => panic!("append failed: {e}"),
+                    }
+                })
+            })
+            .collect();
+        let winners: Vec<_> = handles
+            .into_iter()
+            .filter_map(|h| h.join().expect("writer"))
+            .collect();
+        assert_eq!(winners.len(), 1, "round {round}: {winners:?}");
+        let repo = PlanRepo::open(dir.path()).expect("open");
+        assert_eq!(
+            repo.ref_target(&log).expect("tip"),
+            Some(winners[0]),
+            "round {round}"
+        );
+    }
+}
+
 #[test]
 fn concurrent_writers_retry_and_lose_nothing() {
     let dir = tempfile::tempdir().expect("tempdir");
