@@ -188,7 +188,7 @@ impl PlanRepo {
         // under the ref's lock. Creating it with `force = false` instead checks for it before
         // taking the lock, so two creators racing could both succeed and the second would
         // silently replace the first's commit.
-        let old = expected.unwrap_or_else(Oid::zero);
+        let old = expected.unwrap_or(Oid::ZERO_SHA1);
         let result = self.repo.reference_matching(refname, new, true, old, log);
         match result {
             Ok(_) => Ok(()),

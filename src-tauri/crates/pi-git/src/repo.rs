@@ -156,7 +156,7 @@ impl PlanRepo {
         let log = format!("branch: Created from {start}");
         match self
             .repo
-            .reference_matching(&refname, commit.id(), true, Oid::zero(), &log)
+            .reference_matching(&refname, commit.id(), true, Oid::ZERO_SHA1, &log)
         {
             Ok(_) => Ok(commit.id()),
             Err(e) if matches!(e.code(), ErrorCode::Exists | ErrorCode::Modified) => {
