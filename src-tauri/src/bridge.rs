@@ -10,8 +10,9 @@
 //! ever allowed.
 //!
 //! It deliberately serves loopback addresses only, holds no command logic (each command is
-//! [`crate::commands::dispatch`], the same session call as the window's command) and runs no
-//! background pull.
+//! [`crate::commands::dispatch`], the same session call as the window's command). It runs no
+//! background pull of its own: the binary's `--live` runs the app's live loop ([`crate::live`])
+//! beside it, on the same session.
 
 use std::convert::Infallible;
 use std::net::SocketAddr;

@@ -30,8 +30,12 @@ function bridgeBinary() {
   return join(target, "debug", "pi-planner-bridge");
 }
 
-/** Starts the bridge on 127.0.0.1, port 0, in a new temporary folder; resolves when it listens. */
-async function startBridge() {
+/**
+ * Starts the bridge on 127.0.0.1, port 0, in a new temporary folder; resolves when it listens.
+ * With `live`, the bridge runs the app's live loop (`--live`: the plan file watched,
+ * Targetprocess asked what changed every poll).
+ */
+async function startBridge({ live = false } = {}) {
   const binary = bridgeBinary();
   if (!existsSync(binary))
     throw new Error(`no pi-planner-bridge at ${binary}: run cargo build -p pi-planner --bin pi-planner-bridge first`);
@@ -40,6 +44,7 @@ async function startBridge() {
   mkdirSync(home);
   const controlFile = join(dir, "sim.json");
   const args = ["--listen", "127.0.0.1:0", "--dir", join(dir, "app"), "--ui", join(uiDir, "dist")];
+  if (live) args.push("--live");
   const child = spawn(binary, [...args, "--sim-control-file", controlFile], {
     stdio: ["ignore", "pipe", "inherit"],
     env: { ...process.env, HOME: home, XDG_CONFIG_HOME: join(home, ".config"), GIT_CONFIG_NOSYSTEM: "1" },
@@ -62,15 +67,16 @@ async function startBridge() {
 
 /**
  * Starts the browser before the calling file's tests and a fresh bridge before each test (the
- * app's state starts empty each time); stops them after.
+ * app's state starts empty each time); stops them after. `live` runs the app's live loop in
+ * the bridge.
  */
-export function serveApp() {
+export function serveApp({ live = false } = {}) {
   let bridge;
   before(async () => {
     ui.browser = await launchBrowser();
   });
   beforeEach(async () => {
-    bridge = await startBridge();
+    bridge = await startBridge({ live });
     ui.bridge = bridge;
     ui.origin = bridge.url;
     ui.base = `${bridge.url}/?bridge=${encodeURIComponent(bridge.url)}#token=${bridge.token}`;

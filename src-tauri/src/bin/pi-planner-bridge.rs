@@ -9,6 +9,8 @@ use clap::Parser;
 
 use pi_planner::bridge::{BridgeConfig, new_token, serve};
 use pi_planner::credentials::MemoryStore;
+use pi_planner::dto::SyncEventDto;
+use pi_planner::live::{self, LiveHost};
 use pi_planner::session::{Dirs, Session};
 
 /// Serves PI Planner's commands on a loopback address for the UI in a browser.
@@ -37,6 +39,12 @@ struct Args {
     /// play another planner through it).
     #[arg(long)]
     sim_control_file: Option<PathBuf>,
+    /// Run the app's live loop, as the window does: the open plan file is watched (an edit
+    /// saved by another editor is committed and shown) and Targetprocess is asked what changed
+    /// every `pollSeconds` of the settings. Off by default, so a test without it sees no change
+    /// it did not ask for.
+    #[arg(long)]
+    live: bool,
 }
 
 fn main() {
@@ -73,9 +81,14 @@ async fn run(args: Args) {
     {
         fail(&e.message);
     }
+    let session = Arc::new(session);
+    let _live = args.live.then(|| {
+        let host = BridgeLive(Arc::clone(&session));
+        AbortOnDrop(tokio::spawn(live::run(host, live::QUIET)))
+    });
     let token = new_token();
     let config = BridgeConfig {
-        session: Arc::new(session),
+        session,
         token: token.clone(),
         ui_dir: args.ui.clone(),
         downloads: args.dir.join("Downloads"),
@@ -90,6 +103,29 @@ async fn run(args: Args) {
         serde_json::json!({ "url": bridge.url(), "token": token })
     );
     bridge.wait().await;
+}
+
+/// The live loop in the bridge: the bridge's session; what the app would announce as an OS
+/// notification is logged (the window shows the change through the live status either way).
+struct BridgeLive(Arc<Session>);
+
+impl LiveHost for BridgeLive {
+    fn session(&self) -> &Session {
+        &self.0
+    }
+
+    fn announce(&self, event: &SyncEventDto) {
+        tracing::info!(title = %event.title, body = %event.body, "live sync");
+    }
+}
+
+/// The live loop's task, ended with the bridge.
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
 }
 
 fn fail(message: &str) -> ! {
