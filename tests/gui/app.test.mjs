@@ -3,7 +3,7 @@
 // session with an unlocked keyring; every test gets its own data and config folders.
 import assert from "node:assert/strict";
 import { execFileSync, spawn } from "node:child_process";
-import { existsSync, mkdtempSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -607,6 +607,51 @@ test("1024×700: the editor fits, an edit is saved and the push preview fits the
     assert.ok(fits, "the push preview is as wide as the window at most");
   } catch (e) {
     await shot(wd, "failed-1024");
+    throw e;
+  } finally {
+    await stop();
+  }
+});
+
+test("live: a plan file saved by another editor and a change in Targetprocess appear in the window without a click", async () => {
+  const controlFile = join(mkdtempSync(join(tmpdir(), "pi-planner-sim-")), "sim.json");
+  const { wd, home, stop } = await launch({ PI_PLANNER_SIM_CONTROL_FILE: controlFile });
+  // Generous: a loaded machine may take a while to notice, commit and reload.
+  const LIVE_WAIT = 60000;
+  const firstItem = async () => (await wd.find("(//*[@data-testid='objective-item'])[1]")).property("textContent");
+  const notice = (text) => wd.find(`//*[@data-testid='live-notice'][contains(., ${lit(text)})]`, LIVE_WAIT);
+  try {
+    await openDemoPlan(wd);
+    await wd.find("//*[@data-testid='live-indicator'][starts-with(normalize-space(.), 'Live · checked')]", LIVE_WAIT);
+    const planFile = planFileIn(home);
+    const name = await (await wd.find("//label[starts-with(normalize-space(.), 'Name')]/following::input[1]")).property("value");
+    const id = Number(/\*\*ID\*\*: tp:(\d+)/.exec(objectiveSection(readFileSync(planFile, "utf8"), name))[1]);
+
+    // Another editor saves the plan file: the new text beside it, renamed over it.
+    const renamed = `${name} (typed in another editor)`;
+    const text = readFileSync(planFile, "utf8");
+    writeFileSync(`${planFile}.swp`, text.replace(`## Objective: ${name}\n`, `## Objective: ${renamed}\n`));
+    renameSync(`${planFile}.swp`, planFile);
+    await wd.until("the list shows the name typed in the other editor", async () => (await firstItem()).includes(renamed), LIVE_WAIT);
+    await notice("The plan file was changed outside the app — reloaded");
+    const git = (...args) => execFileSync("git", ["-C", dirname(planFile), ...args]).toString();
+    assert.equal(git("log", "-1", "--format=%an|%s").trim(), "Ann Planner|Edit the plan", "committed as a save");
+    await shot(wd, "30-live-outside-edit");
+
+    // Another planner changes the effort in Targetprocess; with a look every second it arrives.
+    await (await wd.find(button("Settings"))).click();
+    await fill(wd, "Look for Targetprocess changes every (seconds)", "1");
+    await (await wd.find(button("Save settings"))).click();
+    await wd.find("(//*[@data-testid='objective-item'])[1]", 30000);
+    const was = /\*\*Effort\*\*: (\d+)/.exec(objectiveSection(readFileSync(planFile, "utf8"), renamed));
+    const effort = Number(was?.[1] ?? 0) + 21;
+    await demoSim(controlFile).edit(id, { Effort: effort });
+    await wd.until("the list shows the effort set in Targetprocess", async () => (await firstItem()).includes(`${effort} pts`), LIVE_WAIT);
+    await notice("Targetprocess changes were pulled into the plan — reloaded");
+    assert.match(objectiveSection(readFileSync(planFile, "utf8"), renamed), new RegExp(`\\*\\*Effort\\*\\*: ${effort} points`));
+    await shot(wd, "31-live-targetprocess-change");
+  } catch (e) {
+    await shot(wd, "failed-live");
     throw e;
   } finally {
     await stop();
