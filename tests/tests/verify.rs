@@ -227,6 +227,7 @@ async fn a_pushed_value_missing_in_tp_is_a_lost_write() {
             ),
         }],
         created: Vec::new(),
+        conflicts: Vec::new(),
     };
     oplog::append(&ws.repo, &ws.names.oplog_ref(), &entry, &c.stamp()).unwrap();
 

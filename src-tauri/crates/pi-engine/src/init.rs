@@ -119,6 +119,7 @@ pub async fn init_with(
         ),
         writes: vec![],
         created: vec![],
+        conflicts: Vec::new(),
     };
     oplog::append(&repo, &names.oplog_ref(), &entry, &ctx.stamp())?;
     let pushed_to = match &req.remote {

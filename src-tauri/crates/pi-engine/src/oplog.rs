@@ -3,7 +3,7 @@
 //! `refs/pi/oplog/<plan>` so the whole team shares it; never rewritten.
 
 use pi_git::{PlanRepo, Stamp};
-use pi_model::merge::FieldValue;
+use pi_model::merge::{Conflict, FieldValue};
 use pi_model::{EntityId, Field};
 use serde::{Deserialize, Serialize};
 
@@ -78,6 +78,22 @@ pub struct OpEntry {
     /// Local ids replaced by the TP ids a push created.
     #[serde(default)]
     pub created: Vec<(EntityId, i64)>,
+    /// The conflicts a pull left open, as data (entries of other kinds, and of older versions,
+    /// have none).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub conflicts: Vec<ConflictRecord>,
+}
+
+/// A conflict as the op log keeps it, so every clone reads the same: the entity and field, the
+/// value at the last pull and each side's, and who made each side.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct ConflictRecord {
+    #[serde(flatten)]
+    pub conflict: Conflict,
+    /// The planner whose clone pulled (git identity, `Name <email>`): the plan's side.
+    pub local_by: Option<String>,
+    /// The Targetprocess user who last edited the entity: Targetprocess's side.
+    pub remote_by: Option<String>,
 }
 
 /// Appends `entry`, retrying when a concurrent writer moved the log ref.
@@ -113,6 +129,7 @@ pub(crate) fn record_failed_push(
         summary: format!("Push failed: {error}"),
         writes: Vec::new(),
         created: Vec::new(),
+        conflicts: Vec::new(),
     };
     if let Err(e) = append(&ws.repo, &ws.names.oplog_ref(), &entry, &ctx.stamp()) {
         tracing::warn!(error = %e, "the failed push could not be recorded in the operation log");
@@ -139,6 +156,7 @@ impl OpEntry {
     /// Whether the entry touched the objective or feature `id`.
     pub fn touches(&self, id: &EntityId) -> bool {
         self.writes.iter().any(|w| &w.entity == id)
+            || self.conflicts.iter().any(|c| &c.conflict.entity == id)
             || self
                 .created
                 .iter()

@@ -8,7 +8,7 @@ use pi_model::lookup::conflict_value;
 
 use crate::context::Context;
 use crate::error::{EngineError, Result};
-use crate::oplog::{self, FieldWrite, OpEntry, OpKind};
+use crate::oplog::{self, ConflictRecord, FieldWrite, OpEntry, OpKind};
 use crate::progress::Progress;
 use crate::save::commit_local_edits;
 use crate::state;
@@ -110,7 +110,8 @@ pub async fn pull(ctx: &Context<'_>, ws: &Workspace, opts: &PullOptions<'_>) -> 
         .into_iter()
         .partition(|c| c.origin == Origin::Remote);
     if tp_changed {
-        log_pull(ctx, ws, &from_tp, conflicts.len(), editors)?;
+        let records = conflict_records(ctx, &conflicts, &remote.editors);
+        log_pull(ctx, ws, &from_tp, records, editors)?;
     }
     Ok(PullReport {
         from_tp,
@@ -311,12 +312,30 @@ fn still_open(earlier: Vec<Conflict>, merged: &Plan, remote: &Plan) -> Vec<Confl
         .collect()
 }
 
-/// The current value of a conflict's field (or the entity's presence) in `plan`.
+/// The conflicts open after a pull, with who made each side: the planner who pulled, and the
+/// entity's last editor in Targetprocess.
+fn conflict_records(
+    ctx: &Context<'_>,
+    conflicts: &[Conflict],
+    editors: &std::collections::BTreeMap<i64, String>,
+) -> Vec<ConflictRecord> {
+    let me = format!("{} <{}>", ctx.me.name, ctx.me.email);
+    conflicts
+        .iter()
+        .map(|c| ConflictRecord {
+            conflict: c.clone(),
+            local_by: Some(me.clone()),
+            remote_by: c.entity.tp().and_then(|id| editors.get(&id).cloned()),
+        })
+        .collect()
+}
+
+/// Appends the pull's entry: the fields Targetprocess changed and the conflicts left open.
 fn log_pull(
     ctx: &Context<'_>,
     ws: &Workspace,
     from_tp: &[Change],
-    conflicts: usize,
+    conflicts: Vec<ConflictRecord>,
     editors: Vec<String>,
 ) -> Result<()> {
     let writes = from_tp
@@ -335,11 +354,13 @@ fn log_pull(
         actor: tp_actor(editors),
         at: ctx.at(),
         summary: format!(
-            "Pulled {} change(s) from Targetprocess; {conflicts} conflict(s) open",
-            from_tp.len()
+            "Pulled {} change(s) from Targetprocess; {} conflict(s) open",
+            from_tp.len(),
+            conflicts.len()
         ),
         writes,
         created: vec![],
+        conflicts,
     };
     oplog::append(&ws.repo, &ws.names.oplog_ref(), &entry, &ctx.stamp())
 }

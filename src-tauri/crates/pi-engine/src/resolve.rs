@@ -93,6 +93,7 @@ pub fn resolve(
             })
             .collect(),
         created: vec![],
+        conflicts: Vec::new(),
     };
     oplog::append(&ws.repo, &ws.names.oplog_ref(), &entry, &stamp)?;
     Ok(ResolveReport {

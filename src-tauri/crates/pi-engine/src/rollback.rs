@@ -202,6 +202,7 @@ mod tests {
             summary: String::new(),
             writes: vec![],
             created: vec![],
+            conflicts: Vec::new(),
         }
     }
 

@@ -225,6 +225,7 @@ mod tests {
             summary: summary.into(),
             writes: Vec::new(),
             created: Vec::new(),
+            conflicts: Vec::new(),
         }
     }
 

@@ -166,6 +166,7 @@ fn record_override(
         summary: override_summary(findings, reason),
         writes: Vec::new(),
         created: Vec::new(),
+        conflicts: Vec::new(),
     };
     oplog::append(&ws.repo, &ws.names.oplog_ref(), &entry, &ctx.stamp())
 }

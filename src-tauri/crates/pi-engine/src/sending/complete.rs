@@ -344,6 +344,7 @@ fn log_push(
         summary,
         writes,
         created: created.to_vec(),
+        conflicts: Vec::new(),
     };
     oplog::append(&ws.repo, &ws.names.oplog_ref(), &entry, &ctx.stamp())
 }

@@ -79,11 +79,38 @@ pub fn run(args: LogArgs) -> Result<u8> {
                 short(&w.after)
             ));
         }
+        for c in e.conflicts.iter().filter(|c| {
+            args.objective
+                .as_ref()
+                .is_none_or(|id| &c.conflict.entity == id)
+        }) {
+            crate::term::line(conflict_line(c));
+        }
     }
     if entries.is_empty() && history.is_none() {
         crate::term::line("No operations logged yet.");
     }
     Ok(exit::OK)
+}
+
+/// A conflict a pull left open: both sides' values and who made them.
+fn conflict_line(c: &oplog::ConflictRecord) -> String {
+    let k = &c.conflict;
+    let field = k.field.map_or_else(|| "item".to_owned(), |f| f.to_string());
+    let by = |who: &Option<String>| {
+        who.as_deref()
+            .map(|w| format!(" ({w})"))
+            .unwrap_or_default()
+    };
+    format!(
+        "    conflict on {field} of \"{}\": plan {}{}, Targetprocess {}{}, last pull {}",
+        k.name,
+        short(&k.local),
+        by(&c.local_by),
+        short(&k.remote),
+        by(&c.remote_by),
+        short(&k.base)
+    )
 }
 
 /// Versions in which one objective or feature changed, newest first.

@@ -203,6 +203,7 @@ fn record(ws: &Workspace, pr: &PullRequest, result: Proposal) -> Result<()> {
         summary: format!("{verb}: pull request #{} {}", pr.number, pr.html_url),
         writes: Vec::new(),
         created: Vec::new(),
+        conflicts: Vec::new(),
     };
     let stamp = pi_git::Stamp::new(me, pi_git::When::utc(now.timestamp()));
     pi_engine::oplog::append(&ws.repo, &ws.names.oplog_ref(), &entry, &stamp)?;

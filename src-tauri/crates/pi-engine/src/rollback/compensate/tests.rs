@@ -71,6 +71,7 @@ fn entry(writes: Vec<FieldWrite>) -> OpEntry {
         summary: String::new(),
         writes,
         created: vec![],
+        conflicts: Vec::new(),
     }
 }
 
