@@ -8,12 +8,14 @@
 //! takes the clock as a parameter. It is not the team's shared record: outcomes and conflicts
 //! also go into the op log in git, and this database is one clone's detailed view.
 
+mod alerts;
 mod error;
 mod record;
 mod schema;
 mod stats;
 mod store;
 
+pub use alerts::{Alert, AlertKind, Thresholds};
 pub use error::MetricsError;
 pub use record::{
     ConflictKey, FieldCount, Operation, OperationKind, Outcome, PlanKey, QuotaSeen, Traffic,

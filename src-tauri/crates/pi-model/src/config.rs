@@ -31,6 +31,9 @@ pub struct RepoConfig {
     pub jira: Option<crate::JiraSettings>,
     /// How long the clone's sync metrics are kept.
     pub metrics: MetricsConfig,
+    /// When a failure streak or a conflict spike raises an alert (sent as `[notify]` routes the
+    /// `alert` event).
+    pub alerts: AlertsConfig,
     /// Which events reach which channels (Slack, e-mail); secrets never live here.
     pub notify: crate::NotifyConfig,
     /// How many scheduled backups a backup folder keeps.
@@ -67,6 +70,28 @@ impl Default for MetricsConfig {
     fn default() -> Self {
         Self {
             retention_days: 180,
+        }
+    }
+}
+
+/// `[alerts]`: thresholds of the alerts raised after each measured operation (tpcli's sync
+/// commands, the watch); 0 turns one off.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AlertsConfig {
+    /// Failed operations of a plan in a row.
+    pub failure_streak: u32,
+    /// Conflicts found in a plan within `conflict_window_hours`.
+    pub conflict_spike: u32,
+    pub conflict_window_hours: u32,
+}
+
+impl Default for AlertsConfig {
+    fn default() -> Self {
+        Self {
+            failure_streak: 3,
+            conflict_spike: 5,
+            conflict_window_hours: 24,
         }
     }
 }
@@ -375,6 +400,12 @@ impl RepoConfig {
         if self.metrics.retention_days == 0 {
             return bad(
                 "metrics.retention_days: must be at least 1 (it is how many days of sync metrics are kept)"
+                    .to_owned(),
+            );
+        }
+        if self.alerts.conflict_window_hours == 0 {
+            return bad(
+                "alerts.conflict_window_hours: must be at least 1 (it is the window conflicts are counted in)"
                     .to_owned(),
             );
         }

@@ -29,10 +29,12 @@ pub enum NotifyEvent {
     ApprovalStale,
     /// The daily digest of the team's plan changes.
     Digest,
+    /// A failure streak or a conflict spike reached its `[alerts]` threshold.
+    Alert,
 }
 
 impl NotifyEvent {
-    pub const ALL: [NotifyEvent; 7] = [
+    pub const ALL: [NotifyEvent; 8] = [
         Self::Pull,
         Self::Push,
         Self::Conflict,
@@ -40,6 +42,7 @@ impl NotifyEvent {
         Self::ApprovalGiven,
         Self::ApprovalStale,
         Self::Digest,
+        Self::Alert,
     ];
 
     /// The word used in `pi-planner.toml`.
@@ -52,6 +55,7 @@ impl NotifyEvent {
             Self::ApprovalGiven => "approval_given",
             Self::ApprovalStale => "approval_stale",
             Self::Digest => "digest",
+            Self::Alert => "alert",
         }
     }
 }

@@ -74,6 +74,14 @@ pub enum Event {
         detail: String,
     },
     Digest(Box<Digest>),
+    /// A failure streak or a conflict spike reached its `[alerts]` threshold.
+    Alert {
+        plan: PlanRef,
+        /// `failure streak`, `conflict spike`.
+        what: String,
+        /// In plain words, with what to do.
+        message: String,
+    },
 }
 
 impl Event {
@@ -87,6 +95,7 @@ impl Event {
             Self::Approval { given: true, .. } => NotifyEvent::ApprovalGiven,
             Self::Approval { given: false, .. } => NotifyEvent::ApprovalStale,
             Self::Digest(_) => NotifyEvent::Digest,
+            Self::Alert { .. } => NotifyEvent::Alert,
         }
     }
 
@@ -96,7 +105,8 @@ impl Event {
             | Self::Push { plan, .. }
             | Self::Conflict { plan, .. }
             | Self::Failure { plan, .. }
-            | Self::Approval { plan, .. } => plan,
+            | Self::Approval { plan, .. }
+            | Self::Alert { plan, .. } => plan,
             Self::Digest(d) => &d.plan,
         }
     }
@@ -157,6 +167,7 @@ impl Event {
             Self::Approval { given: false, .. } => {
                 (":hourglass:", format!("Approvals of {title} are stale"))
             }
+            Self::Alert { what, .. } => (":rotating_light:", format!("Alert for {title}: {what}")),
             Self::Digest(d) => (
                 ":newspaper:",
                 format!("Plan changes of {title} since {}", d.since),

@@ -49,7 +49,7 @@ pub fn body_lines(event: &Event) -> Vec<String> {
         }
         Event::Push { lines, .. } => lines.clone(),
         Event::Conflict { conflicts, .. } => conflicts.iter().map(|c| c.what.clone()).collect(),
-        Event::Failure { message, .. } => vec![message.clone()],
+        Event::Failure { message, .. } | Event::Alert { message, .. } => vec![message.clone()],
         Event::Approval { detail, .. } => vec![detail.clone()],
         Event::Digest(d) => vec![format!(
             "{} objectives and {} features changed; total effort {} → {}",

@@ -223,6 +223,24 @@ fn a_train_sync_brings_the_stories_too() {
     assert_eq!(jira["result"], "refreshed", "{synced}");
     assert_eq!(jira["stories"], 600);
     assert_all_stories(&file);
+    // The train's Jira requests are in the metrics, with the plan's pull.
+    let stats = json(&run(&bench, &["plan", "stats", "--json"], creds));
+    assert_eq!(jira_requests(&stats), requests_to_jira(&bench), "{stats:#}");
+}
+
+/// The Jira requests `tpcli plan stats --json` counted.
+fn jira_requests(stats: &serde_json::Value) -> u64 {
+    stats["traffic"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["service"] == "jira")
+        .map_or(0, |t| t["requests"].as_u64().unwrap())
+}
+
+/// The requests the simulator's Jira answered.
+fn requests_to_jira(bench: &Bench) -> u64 {
+    bench.sim.control().jira_requests().len() as u64
 }
 
 #[test]
@@ -245,6 +263,10 @@ fn init_brings_the_stories_from_jira_data_center() {
         searches >= 600 / 25,
         "paged through capped pages: {searches}"
     );
+    // The init is measured, its Jira requests with it.
+    let stats = json(&run(&bench, &["plan", "stats", "--json"], (None, &pat)));
+    assert_eq!(stats["teams"][0]["operations"], 1, "{stats:#}");
+    assert_eq!(jira_requests(&stats), requests_to_jira(&bench), "{stats:#}");
 }
 
 #[test]

@@ -370,3 +370,75 @@ fn the_digest_is_sent_once_a_day_with_the_changed_effort() {
     );
     assert_eq!(s.smtp.messages().len(), 2);
 }
+
+#[test]
+fn a_failure_streak_and_a_conflict_spike_raise_one_alert_each_on_slack_and_email() {
+    let s = Setup::start();
+    let path = s.bench.repo().join("pi-planner.toml");
+    let config = std::fs::read_to_string(&path).unwrap().replace(
+        "[notify.events]\n",
+        "[alerts]\nfailure_streak = 2\nconflict_spike = 1\n\n[notify.events]\nalert = [\"slack\", \"email\"]\n",
+    );
+    std::fs::write(&path, config).unwrap();
+    let alerts = || -> Vec<(String, String)> {
+        s.slack()
+            .iter()
+            .map(blocks)
+            .filter(|(header, _)| header.starts_with(":rotating_light: Alert for "))
+            .collect()
+    };
+    s.bench.sim.control().set_faults(Faults {
+        error_rate: 1.0,
+        error_status: 503,
+        ..Faults::default()
+    });
+    assert_eq!(s.run(&["plan", "pull"]).status.code(), Some(2));
+    assert!(alerts().is_empty(), "one failure is no streak");
+    let out = s.run(&["plan", "pull"]);
+    assert_eq!(out.status.code(), Some(2), "the alert changes no exit code");
+    assert!(
+        stderr(&out).contains("alert: ")
+            && stderr(&out).contains("the last 2 sync operations failed"),
+        "{}",
+        stderr(&out)
+    );
+    let raised = alerts();
+    assert_eq!(raised.len(), 1, "{raised:?}");
+    assert!(raised[0].0.ends_with(": failure streak"), "{raised:?}");
+    assert!(
+        raised[0].1.contains("the last 2 sync operations failed")
+            && raised[0].1.contains("targetprocess_"),
+        "{raised:?}"
+    );
+    let mail = s.smtp.messages();
+    let alert_mail: Vec<&Value> = mail
+        .iter()
+        .filter(|m| m["subject"].as_str().unwrap().contains("failure streak"))
+        .collect();
+    assert_eq!(alert_mail.len(), 1, "{mail:#?}");
+    assert!(
+        parts(alert_mail[0])
+            .0
+            .contains("the last 2 sync operations failed")
+    );
+    // The streak goes on: no second alert.
+    assert_eq!(s.run(&["plan", "pull"]).status.code(), Some(2));
+    assert_eq!(alerts().len(), 1);
+
+    // Back up, and a conflict: the spike threshold (1) is reached.
+    s.bench.sim.control().set_faults(Faults::default());
+    let id = read_plan(&s.plan_file).objectives[0].id.tp().unwrap();
+    s.bench
+        .sim
+        .control()
+        .update_entity(OBJECTIVES, id, serde_json::json!({ "Effort": 61 }))
+        .unwrap();
+    edit_plan(&s.plan_file, |p| {
+        p.objectives[0].effort = pi_model::Effort::new(62.0)
+    });
+    assert_eq!(s.run(&["plan", "pull"]).status.code(), Some(1));
+    let raised = alerts();
+    assert_eq!(raised.len(), 2, "{raised:?}");
+    assert!(raised[1].0.ends_with(": conflict spike"), "{raised:?}");
+    assert!(raised[1].1.contains("1 conflict found since"), "{raised:?}");
+}

@@ -33,6 +33,26 @@ fn stats_count_the_syncs_conflicts_changes_and_failures_of_real_runs() {
         p.objectives[0].effort = pi_model::Effort::new(62.0)
     });
     assert_eq!(bench.run(&["plan", "pull"]).status.code(), Some(1));
+    // The pull's op log entry holds the conflict as data: field, both values, who.
+    let log = json(&bench.ok(&["plan", "log", "--json"]));
+    let pull = log
+        .as_array()
+        .unwrap()
+        .iter()
+        .rfind(|e| e["kind"] == "pull")
+        .unwrap();
+    let c = &pull["conflicts"][0];
+    assert_eq!(c["entity"], format!("tp:{id}"), "{pull:#}");
+    assert_eq!(c["field"], "effort", "{pull:#}");
+    assert_eq!(
+        (&c["local"]["value"], &c["remote"]["value"]),
+        (&62.0.into(), &61.0.into()),
+        "{pull:#}"
+    );
+    assert!(c["local_by"].as_str().unwrap().contains('@'), "{pull:#}");
+    assert!(c["remote_by"].is_string(), "{pull:#}");
+    let text = bench.ok(&["plan", "log"]);
+    assert!(text.contains("conflict on Effort of"), "{text}");
     std::thread::sleep(Duration::from_millis(1100));
     bench.ok(&["plan", "resolve", "--keep", "local", "--all"]);
     bench.ok(&["plan", "push"]);
@@ -50,14 +70,15 @@ fn stats_count_the_syncs_conflicts_changes_and_failures_of_real_runs() {
     assert_eq!(code, Some(1), "a plan is failing now: {s:#}");
     let team = &s["teams"][0];
     assert_eq!(team["team"], bench.team.as_str());
-    // pull, pull (conflict), resolve, push, failed pull: init is not measured.
-    assert_eq!(team["operations"], 5, "{s:#}");
+    // init, pull, pull (conflict), resolve, push, failed pull.
+    assert_eq!(team["operations"], 6, "{s:#}");
     assert_eq!(team["syncs"], 4, "{s:#}");
     assert_eq!(
         (&team["succeeded"], &team["findings"], &team["failed"]),
-        (&3.into(), &1.into(), &1.into())
+        (&4.into(), &1.into(), &1.into())
     );
-    assert_eq!(team["success_rate"], 0.8);
+    let rate = team["success_rate"].as_f64().unwrap();
+    assert!((rate - 5.0 / 6.0).abs() < 1e-9, "{s:#}");
     assert_eq!(team["failure_streak"], 1);
     assert!(team["failing_since"].is_string(), "{s:#}");
     assert_eq!(

@@ -66,6 +66,7 @@ fn two_teams_synced_in_one_run_with_one_conflict_reported() {
     let (a, b) = (bench.repo().join("team-a"), bench.repo().join("team-b"));
     let (plan_a, plan_b) = (init(&bench, &a, &names[0]), init(&bench, &b, &names[1]));
     let ((id_a, effort_a), (id_b, _)) = (first_objective(&plan_a), first_objective(&plan_b));
+    let (a_init, b_init) = (requests(&stats(&bench, &a)), requests(&stats(&bench, &b)));
     set_effort(&plan_a, effort_a + 3.0);
     // Team b's objective changed in Targetprocess and in the plan: a conflict.
     bench
@@ -111,6 +112,45 @@ fn two_teams_synced_in_one_run_with_one_conflict_reported() {
     assert_eq!(plans[1]["exit_code"], 1);
     assert_eq!(plans[1]["pull"]["conflicts"].as_array().unwrap().len(), 1);
     assert_eq!(plans[1]["push"]["result"], "blocked_by_conflicts");
+
+    // Each plan's pulls and pushes are in its own clone's metrics, after its init.
+    let (sa, sb) = (stats(&bench, &a), stats(&bench, &b));
+    assert_eq!(
+        sa["teams"][0]["operations"], 5,
+        "init, 2 pulls, 2 pushes: {sa:#}"
+    );
+    assert_eq!(sa["teams"][0]["syncs"], 4, "{sa:#}");
+    assert_eq!(sa["teams"][0]["failed"], 0, "{sa:#}");
+    assert_eq!(
+        sa["changes_by_field"],
+        serde_json::json!([{"field": "Effort", "count": 1}])
+    );
+    assert_eq!(
+        sb["teams"][0]["findings"], 4,
+        "conflicted pulls and blocked pushes: {sb:#}"
+    );
+    assert_eq!(
+        (&sb["conflicts_found"], &sb["conflicts_open"]),
+        (&1.into(), &1.into())
+    );
+    // The shared client's requests are filed once, with the first plan: b has its init's.
+    assert!(
+        sa["traffic"][0]["requests"].as_u64().unwrap() > a_init,
+        "{sa:#}"
+    );
+    assert_eq!(requests(&sb), b_init, "{sb:#}");
+}
+
+/// `tpcli plan stats --json` of the plan in `dir`.
+fn stats(bench: &Bench, dir: &Path) -> serde_json::Value {
+    let dir = dir.to_str().unwrap();
+    let out = bench.run(&["plan", "stats", "--json", "--repo", dir]);
+    json(&String::from_utf8_lossy(&out.stdout))
+}
+
+/// The Targetprocess requests in `stats`.
+fn requests(stats: &serde_json::Value) -> u64 {
+    stats["traffic"][0]["requests"].as_u64().unwrap()
 }
 
 #[test]

@@ -58,7 +58,7 @@ enum PlanCommand {
 
 pub fn run(args: PlanArgs) -> anyhow::Result<u8> {
     match args.command {
-        PlanCommand::Init(a) => sync::init::run(a),
+        PlanCommand::Init(a) => measure(OperationKind::Init, || sync::init::run(a)),
         PlanCommand::Pull(a) => measure(OperationKind::Pull, || {
             around("pull", || sync::pull::run(a))
         }),

@@ -47,6 +47,10 @@ pub fn run(args: InitArgs) -> Result<u8> {
     let tp = connect::client_at(&connect::target(&args.tp, None)?, schema)?;
     let jira = super::jira::access_at(&args.repo.repo)?;
     let me = connect::identity(&args.repo.repo)?;
+    let _used = super::meter::Used {
+        tp: Some(&tp),
+        jira: std::slice::from_ref(&jira),
+    };
     let ctx = Context {
         tp: &tp,
         me: &me,
@@ -68,6 +72,9 @@ pub fn run(args: InitArgs) -> Result<u8> {
     let report = block_on(pi_engine::init_with(&ctx, &req, jira.source()));
     progress.finish();
     let mut report = report??;
+    if let Ok(ws) = pi_engine::Workspace::open(&args.repo.repo) {
+        super::meter::opened(&ws);
+    }
     super::jira::remember_after_init(&args.repo.repo, &jira)?;
     if !report.joined {
         report.jira = jira.outcome(report.jira);

@@ -1,7 +1,8 @@
-//! The metrics of every sync operation tpcli runs (pull, push, resume, rollback, resolve),
+//! The metrics of every sync operation tpcli runs (init, pull, push, resume, rollback,
+//! resolve, and each plan's pull and push of `sync-all`),
 //! measured around the engine call and kept in the clone's metrics database
 //! (`.git/pi-planner/metrics.sqlite`, `pi-metrics`): outcome, duration, error code, the
-//! Targetprocess client's requests, retries, waits and quota headers, the conflicts the
+//! Targetprocess and Jira clients' requests, retries, waits and quota headers, the conflicts the
 //! operation opened and closed, and the field changes it wrote (read from the op log entries it
 //! appended). Measuring never changes an operation's result: a metrics failure is a warning.
 
@@ -12,8 +13,8 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
 use chrono::{DateTime, Utc};
-use pi_engine::Workspace;
 use pi_engine::oplog::{self, OpKind};
+use pi_engine::{PlanSync, Workspace};
 use pi_metrics::{
     ConflictKey, FieldCount, Operation, OperationKind, Outcome, PlanKey, QuotaSeen, Store, Traffic,
 };
@@ -52,14 +53,7 @@ pub fn tp_used(tp: &pi_targetprocess::TpClient) {
     let service = "targetprocess".to_owned();
     let mut seen = seen();
     let seen = seen.get_or_insert_with(Seen::default);
-    seen.traffic.push(Traffic {
-        service: service.clone(),
-        requests: c.requests,
-        retries: c.retries,
-        throttled: c.throttled,
-        waited: c.waited,
-        waited_throttled: c.waited_throttled,
-    });
+    add_traffic(&mut seen.traffic, &service, &c);
     if q.limit.is_some() || q.remaining.is_some() || q.near_limit {
         seen.quota.push(QuotaSeen {
             service,
@@ -68,6 +62,65 @@ pub fn tp_used(tp: &pi_targetprocess::TpClient) {
             reset: q.reset,
             near_limit: q.near_limit,
         });
+    }
+}
+
+/// The operation is done with its Jira client (`[jira]` set and credentials found): its
+/// counters and last quota headers, filed as the service `jira`.
+pub fn jira_used(access: &super::jira::Access) {
+    let super::jira::Access::Client(jira) = access else {
+        return;
+    };
+    let (c, q) = (jira.counters(), jira.quota());
+    let mut seen = seen();
+    let seen = seen.get_or_insert_with(Seen::default);
+    add_traffic(&mut seen.traffic, "jira", &c);
+    if q.limit.is_some() || q.remaining.is_some() || q.near_limit {
+        seen.quota.push(QuotaSeen {
+            service: "jira".to_owned(),
+            limit: q.limit,
+            remaining: q.remaining,
+            reset: q.reset,
+            near_limit: q.near_limit,
+        });
+    }
+}
+
+/// Adds a client's counters to the traffic of `service` (a train's several Jira clients add up).
+fn add_traffic(traffic: &mut Vec<Traffic>, service: &str, c: &pi_http::Counters) {
+    let at = match traffic.iter().position(|t| t.service == service) {
+        Some(at) => at,
+        None => {
+            traffic.push(Traffic {
+                service: service.to_owned(),
+                ..Traffic::default()
+            });
+            traffic.len() - 1
+        }
+    };
+    let t = &mut traffic[at];
+    t.requests += c.requests;
+    t.retries += c.retries;
+    t.throttled += c.throttled;
+    t.waited += c.waited;
+    t.waited_throttled += c.waited_throttled;
+}
+
+/// Files the clients' counters when it goes out of scope, however the command ends (an init
+/// or a pull's Jira access, which no `Session` holds).
+pub struct Used<'a> {
+    pub tp: Option<&'a pi_targetprocess::TpClient>,
+    pub jira: &'a [super::jira::Access],
+}
+
+impl Drop for Used<'_> {
+    fn drop(&mut self) {
+        if let Some(tp) = self.tp {
+            tp_used(tp);
+        }
+        for access in self.jira {
+            jira_used(access);
+        }
     }
 }
 
@@ -91,6 +144,87 @@ pub fn measure(
         }
     }
     result
+}
+
+/// The length of the op log of the plan in `dir` before a train's sync (0 for a folder the
+/// sync sets up itself).
+pub fn oplog_len(dir: &Path) -> usize {
+    Workspace::open(dir)
+        .ok()
+        .and_then(|ws| oplog::entries(&ws.repo, &ws.names.oplog_ref()).ok())
+        .map_or(0, |e| e.len())
+}
+
+/// One plan of a train's sync: its folder, its op log's length before, what the sync did.
+pub type TrainPlan<'a> = (&'a Path, usize, &'a PlanSync);
+
+/// Records each plan's pull and push of a train's sync (`plan sync-all`) as the plan's own
+/// operations, each with the train's wall clock as its duration (the plans ran side by side).
+/// The shared clients' requests are filed once, under the first plan's pull, so that the
+/// totals per service stay true.
+pub fn train_synced(
+    plans: &[TrainPlan<'_>],
+    tp: &pi_targetprocess::TpClient,
+    jira: &[super::jira::Access],
+    started_at: DateTime<Utc>,
+    duration: Duration,
+) {
+    *seen() = None;
+    tp_used(tp);
+    for access in jira {
+        jira_used(access);
+    }
+    let shared = seen().take().unwrap_or_default();
+    for (i, (dir, before, sync)) in plans.iter().enumerate() {
+        let pull = Seen {
+            dir: Some(dir.to_path_buf()),
+            // The pull writes nothing to Targetprocess: the push's entries are the push's.
+            oplog_len: usize::MAX,
+            traffic: if i == 0 {
+                shared.traffic.clone()
+            } else {
+                Vec::new()
+            },
+            quota: if i == 0 {
+                shared.quota.clone()
+            } else {
+                Vec::new()
+            },
+        };
+        let outcome = match &sync.pull {
+            Ok(p) if p.conflicts.is_empty() => (Outcome::Succeeded, None),
+            Ok(_) => (Outcome::Findings, None),
+            Err(e) => engine_outcome(e),
+        };
+        let mut runs = vec![(OperationKind::Pull, pull, outcome)];
+        if let Some(push) = &sync.push {
+            let outcome = match push {
+                Ok(o) if super::push::code(o) == exit::OK => (Outcome::Succeeded, None),
+                Ok(_) => (Outcome::Findings, None),
+                Err(e) => engine_outcome(e),
+            };
+            let seen = Seen {
+                dir: Some(dir.to_path_buf()),
+                oplog_len: *before,
+                ..Seen::default()
+            };
+            runs.push((OperationKind::Push, seen, outcome));
+        }
+        for (kind, seen, outcome) in runs {
+            if let Err(e) = record(dir, kind, &seen, started_at, duration, outcome) {
+                tracing::warn!(error = %format!("{e:#}"), plan = %dir.display(), "the operation's metrics were not recorded");
+            }
+        }
+    }
+}
+
+/// A train's plan ended with `e`: a finding (a teammate's push, one to resume) or a failure.
+fn engine_outcome(e: &pi_engine::EngineError) -> (Outcome, Option<String>) {
+    let code = crate::errors::engine_code(e);
+    match crate::errors::find(code) {
+        Some(c) if c.exit == exit::FINDINGS => (Outcome::Findings, None),
+        _ => (Outcome::Failed, Some(code.to_owned())),
+    }
 }
 
 fn outcome_of(result: &anyhow::Result<u8>) -> (Outcome, Option<String>) {
@@ -132,7 +266,7 @@ fn record(
         .collect();
     store.record(&Operation {
         kind,
-        plan,
+        plan: plan.clone(),
         started_at,
         duration,
         outcome,
@@ -143,9 +277,27 @@ fn record(
         conflicts_resolved: open.difference(&stored).cloned().collect(),
         changes: changes_written(&ws, seen.oplog_len)?,
     })?;
-    let days = retention_days(&ws);
+    let config = repo_config(&ws);
+    let alerts = store.alerts(&plan, &thresholds(&config), Utc::now())?;
+    if !alerts.is_empty() {
+        for a in &alerts {
+            eprintln!("alert: {}", crate::term::safe(&a.message()));
+        }
+        super::notify::alerts(&ws, &alerts);
+    }
+    let days = config.metrics.retention_days;
     store.prune(Utc::now() - chrono::Duration::days(i64::from(days)))?;
     Ok(())
+}
+
+/// `[alerts]` as the metrics store takes it.
+pub fn thresholds(config: &pi_model::RepoConfig) -> pi_metrics::Thresholds {
+    let alerts = &config.alerts;
+    pi_metrics::Thresholds {
+        failure_streak: alerts.failure_streak,
+        conflict_spike: alerts.conflict_spike,
+        conflict_window: chrono::Duration::hours(i64::from(alerts.conflict_window_hours)),
+    }
 }
 
 /// The clone's metrics database, beside the plans' journals.
@@ -193,14 +345,12 @@ fn changes_written(ws: &Workspace, before: usize) -> anyhow::Result<Vec<FieldCou
         .collect())
 }
 
-/// `[metrics] retention_days` of the repository's `pi-planner.toml`, else the default.
-fn retention_days(ws: &Workspace) -> u32 {
+/// The repository's `pi-planner.toml` (`[metrics]`, `[alerts]`), else the defaults.
+fn repo_config(ws: &Workspace) -> pi_model::RepoConfig {
     ws.plan_path()
         .context("the plan file")
         .and_then(|plan| crate::files::load_config(&plan, None))
-        .map_or(pi_metrics::DEFAULT_RETENTION_DAYS, |(config, _)| {
-            config.metrics.retention_days
-        })
+        .map_or_else(|_| pi_model::RepoConfig::default(), |(config, _)| config)
 }
 
 #[cfg(test)]

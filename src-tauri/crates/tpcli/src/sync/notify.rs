@@ -216,6 +216,27 @@ pub fn around(
     result
 }
 
+/// Sends the alerts an operation raised (`[alerts]`), as the `alert` event, now: they are
+/// found after the command's result is recorded.
+pub fn alerts(ws: &Workspace, alerts: &[pi_metrics::Alert]) {
+    let Ok(plan_file) = ws.plan_path() else {
+        return;
+    };
+    let plan = plan_ref(ws);
+    let events: Vec<Event> = alerts
+        .iter()
+        .map(|a| Event::Alert {
+            plan: plan.clone(),
+            what: match a.kind {
+                pi_metrics::AlertKind::FailureStreak => "failure streak".to_owned(),
+                pi_metrics::AlertKind::ConflictSpike => "conflict spike".to_owned(),
+            },
+            message: a.message(),
+        })
+        .collect();
+    deliver(&plan_file, &events);
+}
+
 /// The failure event: the error, its code and what to do.
 fn failure(plan: &PlanRef, operation: &str, err: &anyhow::Error) -> Event {
     let (_, hint) = crate::errors::triage(err);

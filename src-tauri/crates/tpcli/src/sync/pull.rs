@@ -46,6 +46,10 @@ pub fn run(args: PullArgs) -> Result<u8> {
     let session = open(&args.repo, &args.tp)?;
     let (ws, ctx) = (&session.ws, session.ctx(args.auto_sync));
     let jira = super::jira::access(ws)?;
+    let _used = super::meter::Used {
+        tp: None,
+        jira: std::slice::from_ref(&jira),
+    };
     let progress = Progress::new(args.json);
     progress.phase("Fetching from Targetprocess and merging…");
     let report = block_on(pi_engine::pull(

@@ -9,7 +9,7 @@ use pi_engine::{EngineError, PlanSync, PullReport, TrainOptions, Workspace};
 use super::connect::{self, TpArgs};
 use super::progress::Progress;
 use super::words::{change, conflict, plural};
-use super::{block_on, push};
+use super::{block_on, meter, push};
 use crate::exit;
 use crate::output::views::{ErrorView, PlanSyncView, PullPart, PushPart, SyncAllView};
 
@@ -114,9 +114,19 @@ pub fn run(args: SyncAllArgs) -> Result<u8> {
         "Syncing {} with Targetprocess…",
         plural(plans.len(), "plan", "plans")
     ));
+    let before: Vec<usize> = args.dirs.iter().map(|d| meter::oplog_len(d)).collect();
+    let (started_at, clock) = (chrono::Utc::now(), std::time::Instant::now());
     let synced = block_on(pi_engine::sync_train(&ctx, &plans, &opts));
     progress.finish();
     let mut synced = synced??;
+    let measured: Vec<meter::TrainPlan<'_>> = args
+        .dirs
+        .iter()
+        .zip(&before)
+        .zip(&synced)
+        .map(|((d, b), s)| (d.as_path(), *b, s))
+        .collect();
+    meter::train_synced(&measured, &tp, &jira, started_at, clock.elapsed());
     for (s, access) in synced.iter_mut().zip(&jira) {
         if let Ok(pull) = &mut s.pull {
             pull.jira = access.outcome(pull.jira.take());

@@ -74,9 +74,34 @@ pub fn run(args: &SyncAllArgs) -> Result<u8> {
         train.art.name,
         train.release.name
     ));
+    let dirs: Vec<PathBuf> = train
+        .teams
+        .iter()
+        .map(|t| pi_engine::train::art::team_dir(&req.root, &train.release.name, &t.name))
+        .collect();
+    let before: Vec<usize> = dirs.iter().map(|d| super::meter::oplog_len(d)).collect();
+    let (started_at, clock) = (chrono::Utc::now(), std::time::Instant::now());
     let teams = super::block_on(pi_engine::train::sync_art(&ctx, &req, &train, &opts));
     progress.finish();
     let teams = teams??;
+    let measured: Vec<super::meter::TrainPlan<'_>> = teams
+        .iter()
+        .filter_map(|t| {
+            let at = dirs.iter().position(|d| d == &t.dir);
+            Some((
+                t.dir.as_path(),
+                at.map_or(0, |i| before[i]),
+                t.sync.as_ref()?,
+            ))
+        })
+        .collect();
+    super::meter::train_synced(
+        &measured,
+        &tp,
+        std::slice::from_ref(&jira),
+        started_at,
+        clock.elapsed(),
+    );
     if args.json {
         crate::output::print(&json_view(&req, &train, &teams))?;
     } else {
