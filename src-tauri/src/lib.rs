@@ -114,6 +114,10 @@ pub fn run(options: RunOptions) {
             commands::train_resolve,
             commands::train_team_open,
             commands::live_status,
+            commands::change_report,
+            commands::plan_verify,
+            commands::rollback_preview,
+            commands::rollback,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = app {

@@ -532,6 +532,9 @@ mod train;
 #[path = "session_live.rs"]
 mod live;
 
+#[path = "session_checks.rs"]
+mod checks;
+
 pub use live::Look;
 
 #[cfg(test)]

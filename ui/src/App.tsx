@@ -22,6 +22,7 @@ import { useEffect, useState } from "react";
 import { ErrorAlert } from "./ErrorAlert";
 import { useClient, useStatus } from "./data";
 import { AuditView } from "./approvals/AuditView";
+import { ChecksView } from "./checks/ChecksView";
 import { SignoffPanel } from "./approvals/SignoffPanel";
 import { PlanEditor } from "./editor/PlanEditor";
 import { useUnsavedGuard } from "./editor/unsaved";
@@ -37,7 +38,7 @@ import { PlanNotices } from "./sync/PlanNotices";
 import { SyncBar } from "./sync/SyncBar";
 import { TrainView } from "./train/TrainView";
 
-type View = "plan" | "conflicts" | "settings" | "history" | "signoff" | "audit" | "train";
+type View = "plan" | "conflicts" | "settings" | "history" | "signoff" | "audit" | "train" | "checks";
 
 function ThemeSwitch() {
   const { colorScheme, setColorScheme } = useMantineColorScheme();
@@ -116,11 +117,12 @@ function Screen({
   if (view === "signoff") return <SignoffPanel onDone={() => setView("plan")} />;
   if (view === "audit") return <AuditView onDone={() => setView("plan")} />;
   if (view === "history") return <HistoryView onDone={() => setView("plan")} />;
+  if (view === "checks") return <ChecksView onDone={() => setView("plan")} />;
   if (view === "train")
     return <TrainView art={status.workspace.art} release={status.workspace.release} onOpened={(conflicts) => setView(conflicts ? "conflicts" : "plan")} />;
   return (
     <>
-      <SyncBar onConflicts={() => setView("conflicts")} onSignoff={() => setView("signoff")} />
+      <SyncBar onConflicts={() => setView("conflicts")} onSignoff={() => setView("signoff")} onChecks={() => setView("checks")} />
       <div style={{ height: 16 }} />
       <PlanNotices />
       <LiveChanges />

@@ -130,6 +130,14 @@ async fn plan_commands(
         }
         "train_resolve" => json(session.train_resolve(arg(name, args, "req")?, true).await),
         "train_team_open" => json(session.train_team_open(arg(name, args, "req")?).await),
+        "change_report" => json(session.change_report().await),
+        "plan_verify" => json(session.verify(arg(name, args, "repair")?).await),
+        "rollback_preview" => json(session.rollback(true, false).await),
+        "rollback" => json(
+            session
+                .rollback(false, arg(name, args, "confirmDeletes")?)
+                .await,
+        ),
         _ => Err(UiError::new(
             ErrorCode::InvalidInput,
             format!("PI Planner has no command \"{name}\"."),

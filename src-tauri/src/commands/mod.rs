@@ -3,6 +3,7 @@
 //! Deliberately no logic here beyond unpacking arguments: what a command does lives in the
 //! session and the libraries, so it is tested without a window.
 
+mod checks;
 mod connection;
 mod dispatch;
 mod history;
@@ -11,6 +12,7 @@ mod plan;
 mod sync;
 mod train;
 
+pub use checks::*;
 pub use connection::*;
 pub use dispatch::{Host, dispatch};
 pub use history::*;

@@ -48,4 +48,8 @@ pub const NAMES: &[&str] = &[
     "train_resolve",
     "train_team_open",
     "live_status",
+    "change_report",
+    "plan_verify",
+    "rollback_preview",
+    "rollback",
 ];

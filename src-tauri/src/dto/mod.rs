@@ -5,6 +5,7 @@
 //! libraries.
 
 mod approvals;
+mod checks;
 mod edit;
 mod history;
 mod live;
@@ -20,6 +21,10 @@ pub use approvals::{
     ApprovalDto, ApprovalsStatusDto, AuditEventDto, AuditExportDto, ExportFormat,
     TemplateAddRequest, TemplatesDto,
 };
+pub use checks::{
+    ChangeReportDto, PushRefDto, ReportBlockDto, ReportSectionDto, ReportSpanDto, RollbackDto,
+    VerifyDto,
+};
 pub use edit::{UndoPreviewDto, UserDto};
 pub use history::{
     BaselineDto, ComparisonDto, EffortPointDto, EffortSeriesDto, EffortTotalsDto, EntityChangeDto,
@@ -33,9 +38,9 @@ pub use plan::{
 };
 pub use refused::{DiscardRequest, Names, RefusedDto, refused};
 pub use sync::{
-    ChoiceDto, ConflictDto, OpDto, ProgressDto, PullResultDto, PushOutcomeDto, PushSummaryDto,
-    ResolveRequest, SettingsDto, SettingsUpdate, SideDto, SyncEventDto, SyncStatusDto, change_text,
-    field_name, notices,
+    BlockingFindingDto, ChoiceDto, ConflictDto, OpDto, ProgressDto, PullResultDto, PushOutcomeDto,
+    PushSummaryDto, ResolveRequest, SettingsDto, SettingsUpdate, SideDto, SyncEventDto,
+    SyncStatusDto, change_text, field_name, notices,
 };
 pub use train::{
     BatchConflictDto, KeepDto, LastOpDto, TeamRowDto, TeamSyncDto, TrainProgressDto, TrainRequest,
@@ -224,6 +229,14 @@ pub fn typescript_declarations() -> String {
         OpDto::decl(),
         PushOutcomeDto::decl(),
         PushSummaryDto::decl(),
+        BlockingFindingDto::decl(),
+        ChangeReportDto::decl(),
+        ReportSectionDto::decl(),
+        ReportBlockDto::decl(),
+        ReportSpanDto::decl(),
+        VerifyDto::decl(),
+        RollbackDto::decl(),
+        PushRefDto::decl(),
         SideDto::decl(),
         ConflictDto::decl(),
         ChoiceDto::decl(),

@@ -87,6 +87,44 @@ pub enum PushOutcomeDto {
     Pushed {
         summary: PushSummaryDto,
     },
+    /// The plan has validation errors (the push gate): nothing was sent. Each is shown at its
+    /// field in the editor.
+    BlockedByValidation {
+        findings: Vec<BlockingFindingDto>,
+    },
+}
+
+/// A validation error that stopped a push, located by its objective's or feature's id (the
+/// editor finds the item in the plan) and its field.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct BlockingFindingDto {
+    pub rule: String,
+    pub message: String,
+    /// The objective's or feature's id (`tp:12`, `new:…`); `None` for the plan as a whole.
+    pub item: Option<String>,
+    pub item_name: Option<String>,
+    /// The field, as the snake_case name of `pi_model::Field` (as in `FindingDto`).
+    pub field: Option<String>,
+    /// 1-based line of the plan file.
+    pub line: u32,
+}
+
+impl From<&pi_engine::push::BlockingFinding> for BlockingFindingDto {
+    fn from(f: &pi_engine::push::BlockingFinding) -> Self {
+        Self {
+            rule: f.rule.clone(),
+            message: f.message.clone(),
+            item: f.item.as_ref().map(ToString::to_string),
+            item_name: f.item_name.clone(),
+            field: f.field.and_then(|field| {
+                serde_json::to_value(field)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_owned))
+            }),
+            line: count(f.line),
+        }
+    }
 }
 
 /// The result summary of a push that ran.
@@ -269,36 +307,11 @@ impl PushOutcomeDto {
             PushOutcome::AwaitingApproval { status } => {
                 return Err(crate::error::awaiting_approval(status));
             }
-            PushOutcome::BlockedByValidation { findings } => {
-                return Err(blocked_by_validation(findings));
-            }
+            PushOutcome::BlockedByValidation { findings } => Self::BlockedByValidation {
+                findings: findings.iter().map(BlockingFindingDto::from).collect(),
+            },
         })
     }
-}
-
-/// A push the plan's validation errors stopped: the first error, located, and how many there are.
-fn blocked_by_validation(findings: &[pi_engine::push::BlockingFinding]) -> crate::error::UiError {
-    use crate::error::{ErrorCode, UiError};
-    let first = findings.first().map_or_else(String::new, |f| {
-        let on = f
-            .item_name
-            .as_deref()
-            .map(|n| format!(" on \"{n}\""))
-            .unwrap_or_default();
-        format!(
-            " {}{on} (line {}).",
-            f.message.trim_end_matches('.'),
-            f.line
-        )
-    });
-    UiError::new(
-        ErrorCode::InvalidInput,
-        format!(
-            "Nothing was sent: the plan has {} to fix first.{first}",
-            crate::words::count(findings.len(), "error", "errors")
-        ),
-    )
-    .hint("Fix the plan's errors shown in the editor, then push again.")
 }
 
 fn outcome_ops(o: &PushOutcome) -> Vec<&Op> {

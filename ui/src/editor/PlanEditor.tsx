@@ -3,18 +3,20 @@
 // Every save writes the plan file; a switch to another objective with unsaved edits asks first.
 import "./editor.css";
 
-import { Alert, Badge, Button, Center, Grid, Group, Loader, NavLink, ScrollArea, Stack, Text, Title } from "@mantine/core";
+import { Alert, Badge, Button, Center, Grid, Group, List, Loader, NavLink, ScrollArea, Stack, Text, Title } from "@mantine/core";
 import { useState, type KeyboardEvent } from "react";
 
 import { ErrorAlert } from "../ErrorAlert";
 import { usePlan, usePlanSave, usePlanUndo } from "../data";
 import { SyncBadge, byId } from "../history/SyncBadge";
 import { useSyncChanges } from "../history/hooks";
-import type { ObjectiveDto, PlanDto, PlanView, SyncChangeDto } from "../ipc";
+import type { FindingDto, ObjectiveDto, PlanDto, PlanView, SyncChangeDto } from "../ipc";
+import { count as counted } from "../plural";
+import { usePushGate } from "../sync/pushGate";
 import { useFocusAfterMove } from "./MoveButtons";
 import { ObjectiveForm } from "./ObjectiveForm";
 import { TemplateMenu } from "./TemplateMenu";
-import { errorCount } from "./findings";
+import { errorCount, locateBlocking, markBlocking, stillBlocking } from "./findings";
 import { useUndoPreview, useUsers } from "./hooks";
 import { focusAfterMove, moved } from "./order";
 import { useUnsavedGuard } from "./unsaved";
@@ -112,6 +114,62 @@ function PlanLevelFindings({ view }: { view: PlanView }) {
   );
 }
 
+/** The errors that stopped the last push, each with a button to its field; once fixed, says so. */
+function PushGateFindings({
+  view,
+  blocking,
+  onShow,
+}: {
+  view: PlanView;
+  blocking: FindingDto[];
+  onShow: (f: FindingDto) => void;
+}) {
+  if (blocking.length === 0) return null;
+  const left = stillBlocking(view.findings, blocking);
+  if (left.length === 0)
+    return (
+      <Alert color="green" variant="light" title="The errors that stopped the push are fixed" data-testid="push-gate">
+        <Text size="sm">Push again to send your changes to Targetprocess.</Text>
+      </Alert>
+    );
+  const where = (f: FindingDto) => {
+    if (f.objective === null) return "The plan";
+    const o = view.plan.objectives[f.objective];
+    const name = f.feature === null ? o?.name : o?.features[f.feature]?.name;
+    return `“${name || "(no name)"}”`;
+  };
+  return (
+    <Alert color="red" variant="light" title={`Not pushed: ${counted(left.length, "error stops", "errors stop")} the push`} data-testid="push-gate">
+      <Stack gap={4}>
+        <Text size="sm">Fix each one at its field (marked “this stops the push”), save, then push again.</Text>
+        <List size="sm">
+          {left.map((f) => (
+            <List.Item key={`${f.rule}:${f.objective}:${f.feature}:${f.field}`} data-testid="push-gate-finding">
+              {f.objective !== null ? (
+                <Button variant="subtle" size="compact-sm" px={2} onClick={() => onShow(f)}>
+                  {where(f)}
+                </Button>
+              ) : (
+                where(f)
+              )}
+              : {f.message}
+            </List.Item>
+          ))}
+        </List>
+      </Stack>
+    </Alert>
+  );
+}
+
+/** Focuses the first field marked with an error: of feature `feature` (its card), else of the form. */
+function focusFinding(feature: number | null) {
+  const form = document.querySelector<HTMLElement>("form[aria-label=Objective]");
+  const card = feature === null ? null : document.getElementById(`feature-${feature}-name`)?.closest("section");
+  const field = (card ?? form)?.querySelector<HTMLElement>("[aria-invalid=true]");
+  field?.scrollIntoView?.({ block: "center" });
+  field?.focus();
+}
+
 /** "Undo last save" with what it will undo, and what the last undo undid. */
 function UndoLastSave({
   view,
@@ -170,6 +228,8 @@ function Editor({ view, dataVersion }: { view: PlanView; dataVersion: number }) 
   const save = usePlanSave();
   const users = useUsers(dataVersion).data?.map((u) => u.name);
   const syncChanges = byId(useSyncChanges(dataVersion).data);
+  const blocking = locateBlocking(view.plan, usePushGate());
+  const shown: PlanView = { ...view, findings: markBlocking(view.findings, stillBlocking(view.findings, blocking)) };
   const count = view.plan.objectives.length;
   const index = Math.min(selected, Math.max(0, count - 1));
   const savePlan = (plan: PlanDto) => {
@@ -202,7 +262,7 @@ function Editor({ view, dataVersion }: { view: PlanView; dataVersion: number }) 
             }}
           />
           <ScrollArea.Autosize mah="calc(100vh - 280px)" offsetScrollbars>
-            <ObjectiveList view={view} selected={index} onSelect={select} syncChanges={syncChanges} />
+            <ObjectiveList view={shown} selected={index} onSelect={select} syncChanges={syncChanges} />
           </ScrollArea.Autosize>
           <Button
             variant="light"
@@ -222,6 +282,21 @@ function Editor({ view, dataVersion }: { view: PlanView; dataVersion: number }) 
       </Grid.Col>
       <Grid.Col span={{ base: 12, sm: 8 }}>
         <Stack gap="md">
+          <PushGateFindings
+            view={view}
+            blocking={blocking}
+            onShow={(f) => {
+              const at = f.objective;
+              if (at === null) return;
+              const focus = () => requestAnimationFrame(() => requestAnimationFrame(() => focusFinding(f.feature)));
+              if (at === index) return focus();
+              guard(() => {
+                setSelected(at);
+                setNotice(null);
+                focus();
+              });
+            }}
+          />
           <PlanLevelFindings view={view} />
           <ErrorAlert error={save.error} />
           {count === 0 ? (
@@ -229,7 +304,7 @@ function Editor({ view, dataVersion }: { view: PlanView; dataVersion: number }) 
           ) : (
             <ObjectiveForm
               key={`${index}:${dataVersion}`}
-              view={view}
+              view={shown}
               index={index}
               saving={save.isPending}
               users={users}

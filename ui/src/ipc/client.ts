@@ -43,6 +43,9 @@ import type {
   TrainResolveRequest,
   TrainStatusDto,
   TrainSyncDto,
+  ChangeReportDto,
+  RollbackDto,
+  VerifyDto,
 } from "./generated/types";
 
 export type * from "./generated/types";
@@ -122,6 +125,14 @@ export interface PlannerClient {
   trainResolve(req: TrainResolveRequest): Promise<TrainResolveDto>;
   /** Opens a team's plan of the train in the editor. */
   trainTeamOpen(req: OpenRequest): Promise<PlanView>;
+  /** The open plan's change report since its latest baseline, else since the last pull. */
+  changeReport(): Promise<ChangeReportDto>;
+  /** Compares the plan file, the last pull and Targetprocess; `repair`: first what is safe. */
+  planVerify(repair: boolean): Promise<VerifyDto>;
+  /** What undoing the latest push would write back to Targetprocess; nothing is sent. */
+  rollbackPreview(): Promise<RollbackDto>;
+  /** Undoes the latest push (deleting what it created only with `confirmDeletes`). */
+  rollback(confirmDeletes: boolean): Promise<RollbackDto>;
   /** Calls `handler` when a background pull or a sync found something; returns the unsubscribe. */
   onSyncEvent(handler: (e: SyncEventDto) => void): () => void;
 }

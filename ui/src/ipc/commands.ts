@@ -63,6 +63,10 @@ export function commandClient(call: Call, subscribe: Subscribe): PlannerClient {
     trainResolvePreview: (req) => call("train_resolve_preview", { req }),
     trainResolve: (req) => call("train_resolve", { req }),
     trainTeamOpen: (req) => call("train_team_open", { req }),
+    changeReport: () => call("change_report"),
+    planVerify: (repair) => call("plan_verify", { repair }),
+    rollbackPreview: () => call("rollback_preview"),
+    rollback: (confirmDeletes) => call("rollback", { confirmDeletes }),
     onSyncEvent: subscribe,
   };
 }

@@ -14,6 +14,7 @@ import { useSetNotices } from "./PlanNotices";
 import { LiveIndicator, useLiveStatus } from "./Live";
 import { InterruptedPush, NextStep, RefusedChanges } from "./Recovery";
 import { SyncProgress } from "./SyncProgress";
+import { useSetPushGate } from "./pushGate";
 
 function PullSummary({ result }: { result: PullResultDto }) {
   if (result.conflicts.length > 0) return null;
@@ -60,6 +61,15 @@ function PushResult({ outcome, onPull }: { outcome: PushOutcomeDto; onPull: () =
       return (
         <Alert color="orange" title="Resolve the conflicts first" data-testid="push-result">
           {outcome.conflicts === 1 ? "1 conflict is open." : `${outcome.conflicts} conflicts are open.`}
+        </Alert>
+      );
+    case "blockedByValidation":
+      return (
+        <Alert color="red" title="Not pushed: the plan has errors to fix first" data-testid="push-result">
+          {outcome.findings.length === 1
+            ? "1 error stops the push. It is marked at its field below."
+            : `${outcome.findings.length} errors stop the push. Each is marked at its field below.`}{" "}
+          Nothing was sent to Targetprocess.
         </Alert>
       );
     case "nothingToPush":
@@ -135,7 +145,16 @@ function PushDialog({
   );
 }
 
-export function SyncBar({ onConflicts, onSignoff }: { onConflicts: () => void; onSignoff?: () => void }) {
+export function SyncBar({
+  onConflicts,
+  onSignoff,
+  onChecks,
+}: {
+  onConflicts: () => void;
+  onSignoff?: () => void;
+  /** Opens the plan's change report, check against Targetprocess and undo of the last push. */
+  onChecks?: () => void;
+}) {
   const status = useSyncStatus();
   const live = useLiveStatus();
   const pull = usePull();
@@ -145,6 +164,7 @@ export function SyncBar({ onConflicts, onSignoff }: { onConflicts: () => void; o
   const [shown, setShown] = useState<"pull" | "push" | "resume" | null>(null);
   const [confirmed, setConfirmed] = useState(false);
   const setNotices = useSetNotices();
+  const setPushGate = useSetPushGate();
   // Push… shows a loader (and is disabled) while the preview loads, which takes its focus away;
   // closing the dialog gives the focus back to it explicitly.
   const pushButton = useRef<HTMLButtonElement>(null);
@@ -169,7 +189,8 @@ export function SyncBar({ onConflicts, onSignoff }: { onConflicts: () => void; o
   const doPush = async (confirmDeletes: boolean) => {
     setShown("push");
     setConfirmed(confirmDeletes);
-    await push.mutateAsync(confirmDeletes).catch(() => null);
+    const outcome = await push.mutateAsync(confirmDeletes).catch(() => null);
+    setPushGate(outcome?.kind === "blockedByValidation" ? outcome.findings : []);
     preview.reset();
   };
   const doResume = async () => {
@@ -203,6 +224,11 @@ export function SyncBar({ onConflicts, onSignoff }: { onConflicts: () => void; o
           </Badge>
         )}
         <LiveIndicator status={live.data} />
+        {onChecks && (
+          <Button size="xs" variant="subtle" onClick={onChecks} disabled={busy}>
+            Report and checks
+          </Button>
+        )}
       </Group>
       {progress && <SyncProgress progress={progress} waiting="" testId="sync-progress" />}
       {shown === "pull" && pull.data && <PullSummary result={pull.data} />}

@@ -19,7 +19,7 @@ use pi_engine::oplog::{self, Actor, OpKind};
 use pi_engine::workspace::Workspace;
 
 pub use doc::{Block, Doc, Section, Span, html_escape, md_escape};
-pub use sections::actor;
+pub use sections::{actor, report_doc};
 
 /// How many entities changed, by kind.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -141,7 +141,7 @@ export type OpDto = { lines: Array<string>,
  */
 delete: boolean, };
 
-export type PushOutcomeDto = { "kind": "nothingToPush", resumed: number, } | { "kind": "blocked", conflicts: number, } | { "kind": "preview", ops: Array<OpDto>, } | { "kind": "needsConfirmation", ops: Array<OpDto>, } | { "kind": "remoteChanged", stale: Array<string>, } | { "kind": "pushed", summary: PushSummaryDto, };
+export type PushOutcomeDto = { "kind": "nothingToPush", resumed: number, } | { "kind": "blocked", conflicts: number, } | { "kind": "preview", ops: Array<OpDto>, } | { "kind": "needsConfirmation", ops: Array<OpDto>, } | { "kind": "remoteChanged", stale: Array<string>, } | { "kind": "pushed", summary: PushSummaryDto, } | { "kind": "blockedByValidation", findings: Array<BlockingFindingDto>, };
 
 export type PushSummaryDto = { 
 /**
@@ -157,6 +157,58 @@ refused: Array<RefusedDto>, created: number,
  * Fields that read back differently from what was sent.
  */
 mismatches: Array<string>, resumed: number, };
+
+export type BlockingFindingDto = { rule: string, message: string, 
+/**
+ * The objective's or feature's id (`tp:12`, `new:…`); `None` for the plan as a whole.
+ */
+item: string | null, itemName: string | null, 
+/**
+ * The field, as the snake_case name of `pi_model::Field` (as in `FindingDto`).
+ */
+field: string | null, 
+/**
+ * 1-based line of the plan file.
+ */
+line: number, };
+
+export type ChangeReportDto = { title: string, 
+/**
+ * What the report starts from, in words.
+ */
+since: string, sections: Array<ReportSectionDto>, };
+
+export type ReportSectionDto = { heading: string, blocks: Array<ReportBlockDto>, };
+
+export type ReportBlockDto = { "kind": "line", spans: Array<ReportSpanDto>, } | { "kind": "item", level: number, spans: Array<ReportSpanDto>, } | { "kind": "table", header: Array<string>, rows: Array<Array<string>>, };
+
+export type ReportSpanDto = { 
+/**
+ * `text`, `strong`, `ins` or `del`.
+ */
+kind: string, text: string, };
+
+export type VerifyDto = { 
+/**
+ * The plan file, the last pull and Targetprocess agree.
+ */
+consistent: boolean, 
+/**
+ * Each difference, in words.
+ */
+differences: Array<string>, repaired: Array<string>, 
+/**
+ * What to do next, in words.
+ */
+advice: Array<string>, };
+
+export type RollbackDto = { "kind": "blocked", conflicts: number, } | { "kind": "nothingToUndo", push: PushRefDto, left: Array<string>, } | { "kind": "preview", push: PushRefDto, ops: Array<OpDto>, left: Array<string>, deletes: boolean, } | { "kind": "undone", push: PushRefDto, sent: Array<OpDto>, refused: Array<string>, left: Array<string>, };
+
+export type PushRefDto = { id: string, who: string, 
+/**
+ * RFC 3339.
+ */
+at: string, };
 
 export type SideDto = { 
 /**
