@@ -657,3 +657,40 @@ test("live: a plan file saved by another editor and a change in Targetprocess ap
     await stop();
   }
 });
+
+test("train: every team of the ART, Sync all with a line per team, a team's plan opened from its row", async () => {
+  const { wd, stop } = await launch();
+  try {
+    await openDemoPlan(wd);
+    await (await wd.find(button("Train"))).click();
+    await wd.find("//h2[normalize-space(.)='Orbit Train · PI-4/25']", 30000);
+    await wd.find("//*[@data-testid='train-row']", 30000);
+    const rows = await wd.findAll("//*[@data-testid='train-row']");
+    assert.ok(rows.length >= 2, "the ART's teams are listed");
+    for (const row of rows) assert.match(await row.text(), /Not started/);
+    await (await wd.find(button("Sync all"))).click();
+    const summary = `${rows.length} teams synced.`;
+    await wd.find(`//*[@data-testid='train-sync']//*[normalize-space(.)=${lit(summary)}]`, 120000);
+    const lines = await wd.findAll("//*[@data-testid='train-sync-line']");
+    assert.equal(lines.length, rows.length);
+    for (const line of lines) assert.match(await line.text(), /Plan started from Targetprocess/);
+    await wd.until("every row has its plan", async () => {
+      const opens = await wd.findAll("//button[starts-with(@aria-label, 'Open ')]");
+      return opens.length === rows.length;
+    });
+    await shot(wd, "23-train");
+
+    await (await wd.find(`//button[@aria-label=${lit("Open Nebula's plan")}]`)).click();
+    await wd.find("(//*[@data-testid='objective-item'])[1]", 30000);
+    assert.equal(await (await wd.find("//*[@data-testid='crumb-team']")).property("textContent"), "Nebula");
+    await (await wd.find(button("Report and checks"))).click();
+    await (await wd.find(button("Check now"))).click();
+    await wd.find(`//*[@data-testid='verify-result']//*[normalize-space(.)=${lit("Everything agrees: your plan file, your last pull and Targetprocess")}]`, 30000);
+    await shot(wd, "24-report-and-checks");
+  } catch (e) {
+    await shot(wd, "failed-train");
+    throw e;
+  } finally {
+    await stop();
+  }
+});
