@@ -157,6 +157,7 @@ impl From<&AuditEvent> for AuditEventDto {
             AuditKind::Override => "override",
             AuditKind::Push => "push",
             AuditKind::Rollback => "rollback",
+            AuditKind::Proposal => "proposal",
         };
         Self {
             at: e.at.clone(),
@@ -282,6 +283,7 @@ mod tests {
             comment: Some("fine".into()),
             change: change.clone(),
             signature: None,
+            via: None,
         };
         let status = ApprovalStatus {
             change,

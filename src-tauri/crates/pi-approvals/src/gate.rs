@@ -82,6 +82,7 @@ impl Reviewer<'_> {
             comment: comment.filter(|c| !c.trim().is_empty()),
             change: before.change,
             signature: None,
+            via: None,
         };
         if self.signing.can_sign() {
             approval.signature = Some(self.signing.sign(&approval.signed_bytes(), self.scratch)?);
@@ -94,6 +95,42 @@ impl Reviewer<'_> {
             &Record::Approval(approval),
             &actor.stamp(),
         )
+    }
+
+    /// Records an approval `approver` gave outside PI Planner at `at` (RFC 3339) — a review on
+    /// the plan's pull request, named by `via` — of `change`, unsigned, in `recorder`'s name. It
+    /// is reviewed like any approval (an approver of the policy, not an author, signatures).
+    /// Nothing is recorded for an empty change, or when an approval with the same `via` is in
+    /// the log already (`Ok(false)`). Publishing it is the caller's.
+    pub fn record_given(
+        &self,
+        recorder: Actor<'_>,
+        approver: Person,
+        at: String,
+        change: ChangeSet,
+        via: String,
+    ) -> Result<bool> {
+        let known = records(self.repo, self.names)?
+            .iter()
+            .any(|r| matches!(r, Record::Approval(a) if a.via.as_deref() == Some(via.as_str())));
+        if known || change.ops.is_empty() {
+            return Ok(false);
+        }
+        let approval = Approval {
+            approver,
+            at,
+            comment: None,
+            change,
+            signature: None,
+            via: Some(via),
+        };
+        append(
+            self.repo,
+            self.names,
+            &Record::Approval(approval),
+            &recorder.stamp(),
+        )?;
+        Ok(true)
     }
 
     /// The push gate for `change`: open when the policy asks for nothing or is met; with an

@@ -92,6 +92,10 @@ pub struct Approval {
     pub change: ChangeSet,
     /// Over [`Approval::signed_bytes`]; `None` for an unsigned approval.
     pub signature: Option<Signature>,
+    /// Where it was given when not in PI Planner: a review on the plan's pull request
+    /// (`github:<owner>/<repo>#<pull> review <id> by @<login>`). Such an approval is unsigned.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub via: Option<String>,
 }
 
 impl Approval {

@@ -195,6 +195,70 @@ fn an_approval_of_an_earlier_change_is_stale() {
 }
 
 #[test]
+fn an_approval_given_on_a_pull_request_counts_once_and_is_reviewed_like_any() {
+    let p = plan();
+    let (policy, signing) = (policy(1), Signing::default());
+    let r = reviewer(&p, &policy, &signing);
+    let change = ChangeSet::new(p.base, vec![effort_to("5")]);
+    let who = ana();
+    let recorder = Actor {
+        who: &who,
+        at: at(3),
+    };
+    let via = "github:acme/plans#1 review 5000 by @bob-gh".to_owned();
+    let bob_at = at(2).to_rfc3339();
+    let recorded = r
+        .record_given(
+            recorder,
+            (&bob()).into(),
+            bob_at.clone(),
+            change.clone(),
+            via.clone(),
+        )
+        .unwrap();
+    assert!(recorded);
+    let again = r
+        .record_given(
+            recorder,
+            (&bob()).into(),
+            bob_at.clone(),
+            change.clone(),
+            via.clone(),
+        )
+        .unwrap();
+    assert!(!again, "the same review is recorded once");
+    let status = r.review(change.clone()).unwrap();
+    assert!(status.is_met(), "{status:?}");
+    let given = &status.approvals[0];
+    assert_eq!(given.approval.via.as_deref(), Some(via.as_str()));
+    assert_eq!(given.approval.approver.email, "bob@example.com");
+    assert!(given.approval.signature.is_none());
+
+    // The author's own review does not count, and an empty change records nothing.
+    let own = "github:acme/plans#1 review 5001 by @ana-gh".to_owned();
+    r.record_given(
+        recorder,
+        (&ana()).into(),
+        bob_at.clone(),
+        change.clone(),
+        own,
+    )
+    .unwrap();
+    let status = r.review(change).unwrap();
+    assert_eq!(
+        status.approvals[1].standing,
+        Standing::Rejected(Rejection::SelfApproval)
+    );
+    let empty = ChangeSet::new(p.base, vec![]);
+    let via = "github:acme/plans#1 review 5002 by @bob-gh".to_owned();
+    assert!(
+        !r.record_given(recorder, (&bob()).into(), bob_at, empty, via)
+            .unwrap()
+    );
+    assert_eq!(pi_approvals::records(&p.repo, &p.names).unwrap().len(), 2);
+}
+
+#[test]
 fn an_override_needs_a_reason_and_is_recorded_with_what_was_missing() {
     let p = plan();
     let (policy, signing) = (policy(1), Signing::default());
@@ -267,6 +331,7 @@ fn a_forged_hash_is_rejected_and_an_empty_change_is_not_approved() {
         comment: None,
         change: forged,
         signature: None,
+        via: None,
     });
     let stamp = Stamp::new(bob(), When::utc(at(4).timestamp()));
     let data = serde_json::to_vec(&record).unwrap();

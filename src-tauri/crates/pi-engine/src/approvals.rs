@@ -6,7 +6,10 @@
 //! It deliberately holds no approval rule: the policy review, the log and the signatures are
 //! `pi-approvals`'; this module gives it the workspace, who acts and when.
 
-use pi_approvals::{Actor, ApprovalError, ApprovalStatus, ChangeSet, Gate, Reviewer, Signing};
+use pi_approvals::{
+    Actor, ApprovalError, ApprovalStatus, ChangeSet, Gate, Person, Reviewer, Signing,
+};
+use pi_git::Oid;
 use pi_model::{ApprovalPolicy, RepoConfig};
 
 use crate::context::Context;
@@ -27,6 +30,63 @@ pub fn current_change(ws: &Workspace) -> Result<ChangeSet> {
     let owned = crate::owned::owned_fields(ws)?;
     let (ops, _) = crate::owned::push_plan(&base.plan, &ws.local()?, &owned)?;
     Ok(ChangeSet::new(base.commit, ops))
+}
+
+/// The change set a push of the plan as committed in `commit` (a working-branch commit) would
+/// have sent: its plan against the newest Targetprocess snapshot it had merged. It equals
+/// [`current_change`] while the plan and the tracking branch are as they were in `commit`.
+pub fn change_at(ws: &Workspace, commit: Oid) -> Result<ChangeSet> {
+    let tracking = ws.repo.resolve(&ws.names.tracking())?;
+    let base = if ws.repo.is_ancestor(tracking, commit)? {
+        tracking
+    } else {
+        ws.repo.merge_base(tracking, commit)?.unwrap_or(tracking)
+    };
+    let owned = crate::owned::owned_fields(ws)?;
+    let (ops, _) = crate::owned::push_plan(&ws.plan_at(base)?, &ws.plan_at(commit)?, &owned)?;
+    Ok(ChangeSet::new(base, ops))
+}
+
+/// An approval given outside PI Planner: the plan version it approved (a working-branch
+/// commit), who gave it, when (RFC 3339) and where (`via`, unique per approval given).
+#[derive(Debug, Clone)]
+pub struct Given {
+    pub commit: Oid,
+    pub approver: Person,
+    pub at: String,
+    pub via: String,
+}
+
+/// Records approvals given outside PI Planner (reviews on the plan's pull request), each bound
+/// to the change set of the version it approved ([`change_at`]), as `ctx.me` under the
+/// repository lock after integrating the team's remote, and publishes them; one already in the
+/// log (the same `via`) is not recorded again. Returns how many were recorded.
+pub fn record_given(ctx: &Context<'_>, ws: &Workspace, given: &[Given]) -> Result<usize> {
+    if given.is_empty() {
+        return Ok(0);
+    }
+    let _lock = pi_git::RepoLock::acquire(&ws.repo, crate::workspace::LOCK_WAIT)?;
+    crate::remote::commit_and_integrate(ctx, ws)?;
+    let policy = repo_config(ws)?.approvals;
+    let signing = Signing::default();
+    let scratch = ws.local_dir()?;
+    let reviewer = reviewer(ws, &policy, &signing, &scratch);
+    let mut recorded = 0;
+    for g in given {
+        let change = change_at(ws, g.commit)?;
+        let new = reviewer.record_given(
+            actor(ctx),
+            g.approver.clone(),
+            g.at.clone(),
+            change,
+            g.via.clone(),
+        )?;
+        recorded += usize::from(new);
+    }
+    if recorded > 0 {
+        crate::remote::publish(ctx, ws, RECORDED)?;
+    }
+    Ok(recorded)
 }
 
 /// The approvals of the current change set under `policy`, as `tpcli plan approvals` shows them.

@@ -107,6 +107,13 @@ impl Workspace {
         })
     }
 
+    /// The plan file as committed in `commit` (a version of the working or tracking branch).
+    pub fn plan_at(&self, commit: Oid) -> Result<Plan> {
+        let file = self.plan_file();
+        let text = self.read_at(commit, &file)?;
+        self.parsed.plan(&format!("{commit}:{file}"), &text)
+    }
+
     /// The front matter (ART, release, team, site URLs) of [`Workspace::base`]'s snapshot, as a
     /// plan without entities. It reads even when the snapshot's body does not (as an earlier
     /// version could write), so a repair can still tell where the plan belongs.

@@ -1,6 +1,7 @@
 //! `pi-github`: the GitHub REST client PI Planner proposes plan changes with — create a pull
-//! request, find the open one of a head branch, get and update one, list its reviews (every page,
-//! following `Link: rel="next"` within the API's origin) and comment on it. It runs over
+//! request, find the open one (or the newest) of a head branch, get and update one, list its
+//! reviews (every page, following `Link: rel="next"` within the API's origin), submit a review
+//! and comment on it. It runs over
 //! `pi-http` (retries, `Retry-After`, quota headers, redaction): the token goes as
 //! `Authorization: Bearer`, every request carries `User-Agent: pi-planner/<version>`,
 //! `Accept: application/vnd.github+json` and the pinned `X-GitHub-Api-Version`. A 403 or 429
@@ -127,6 +128,25 @@ impl GithubClient {
         Ok(list.iter().find_map(PullRequest::from_json))
     }
 
+    /// The newest pull request from branch `head` of this repository into `base`, open, closed
+    /// or merged; `None` when there was never one.
+    pub async fn latest_pull(&self, head: &str, base: &str) -> Result<Option<PullRequest>> {
+        let path = self.path("pulls");
+        let query = [
+            ("head".to_owned(), format!("{}:{head}", self.owner)),
+            ("base".to_owned(), base.to_owned()),
+            ("state".to_owned(), "all".to_owned()),
+            ("sort".to_owned(), "created".to_owned()),
+            ("direction".to_owned(), "desc".to_owned()),
+        ];
+        let v = self.http.json(&Request::get(&path).query(&query)).await?;
+        let list = v.as_array().ok_or_else(|| decode("GET", &path))?;
+        Ok(list
+            .iter()
+            .filter_map(PullRequest::from_json)
+            .max_by_key(|p| p.number))
+    }
+
     /// Pull request `number`.
     pub async fn pull(&self, number: u64) -> Result<PullRequest> {
         let path = self.path(&format!("pulls/{number}"));
@@ -180,6 +200,22 @@ impl GithubClient {
                 })?;
             next = Some(link);
         }
+    }
+
+    /// Submits a review of pull request `number` at its head `commit_id` with `body` and no
+    /// line comments; `event` is `COMMENT`, `APPROVE` or `REQUEST_CHANGES`. Sent once (a review
+    /// is content: not repeated after an answer that did not come back).
+    pub async fn create_review(
+        &self,
+        number: u64,
+        commit_id: &str,
+        body: &str,
+        event: &str,
+    ) -> Result<Review> {
+        let path = self.path(&format!("pulls/{number}/reviews"));
+        let json = json!({ "commit_id": commit_id, "body": body, "event": event });
+        let v = self.http.json(&Request::post(&path).json(&json)).await?;
+        Review::from_json(&v).ok_or_else(|| decode("POST", &path))
     }
 
     /// Comments on pull request `number`'s conversation.

@@ -27,6 +27,8 @@ pub struct PullRequest {
     pub state: String,
     pub draft: bool,
     pub merged: bool,
+    /// When it was merged (ISO 8601), if it was.
+    pub merged_at: Option<String>,
     /// `None` while GitHub is still computing it.
     pub mergeable: Option<bool>,
     pub head_ref: String,
@@ -44,6 +46,7 @@ impl PullRequest {
             state: text(v, "state"),
             draft: v["draft"].as_bool().unwrap_or(false),
             merged: v["merged"].as_bool().unwrap_or(false),
+            merged_at: v["merged_at"].as_str().map(str::to_owned),
             mergeable: v["mergeable"].as_bool(),
             head_ref: text(&v["head"], "ref"),
             head_sha: text(&v["head"], "sha"),
@@ -60,7 +63,10 @@ pub struct Review {
     pub user: String,
     /// `APPROVED`, `CHANGES_REQUESTED`, `COMMENTED`, `DISMISSED` or `PENDING`.
     pub state: String,
+    /// The head commit the review was given on.
     pub commit_id: String,
+    /// When it was submitted (ISO 8601); empty for a pending review.
+    pub submitted_at: String,
 }
 
 impl Review {
@@ -70,6 +76,7 @@ impl Review {
             user: text(&v["user"], "login"),
             state: text(v, "state"),
             commit_id: text(v, "commit_id"),
+            submitted_at: text(v, "submitted_at"),
         })
     }
 }

@@ -131,3 +131,68 @@ async fn an_unknown_pull_request_is_not_found() {
     let err = gh.pull(42).await.unwrap_err();
     assert!(matches!(err, GithubError::NotFound { .. }), "{err:?}");
 }
+
+#[tokio::test]
+async fn reviews_carry_the_head_they_were_given_on_and_the_newest_pull_is_found_merged() {
+    let sim = sim().await;
+    let gh = client(&sim, &sim.github().token());
+    let first = "1".repeat(40);
+    sim.github()
+        .push_branch("acme/plans", "pi/review/x", &first);
+    let pr = gh.create_pull(&new_pull("pi/review/x")).await.unwrap();
+    assert_eq!(pr.head_sha, first);
+    sim.github().add_review(1, "octocat", "APPROVED");
+    let second = "2".repeat(40);
+    sim.github()
+        .push_branch("acme/plans", "pi/review/x", &second);
+    let mine = gh
+        .create_review(1, &second, "Conflict: Effort", "COMMENT")
+        .await
+        .unwrap();
+    assert_eq!(
+        (mine.state.as_str(), mine.commit_id.as_str()),
+        ("COMMENTED", second.as_str())
+    );
+    let own = gh
+        .create_review(1, &second, "", "APPROVE")
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(own, GithubError::Validation { status: 422, .. }),
+        "{own:?}"
+    );
+    let empty = gh
+        .create_review(1, &second, " ", "COMMENT")
+        .await
+        .unwrap_err();
+    assert!(matches!(empty, GithubError::Validation { .. }), "{empty:?}");
+
+    let reviews = gh.reviews(1).await.unwrap();
+    assert_eq!(reviews.len(), 2);
+    assert_eq!(
+        (reviews[0].user.as_str(), reviews[0].commit_id.as_str()),
+        ("octocat", first.as_str())
+    );
+    assert!(reviews[0].submitted_at.ends_with('Z'), "{:?}", reviews[0]);
+
+    assert_eq!(gh.latest_pull("pi/review/y", "main").await.unwrap(), None);
+    sim.github().close(1, true);
+    let merged = gh
+        .latest_pull("pi/review/x", "main")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((merged.number, merged.merged), (1, true));
+    assert!(merged.merged_at.is_some());
+    assert_eq!(
+        gh.find_open_pull("pi/review/x", "main").await.unwrap(),
+        None
+    );
+    gh.create_pull(&new_pull("pi/review/x")).await.unwrap();
+    let newest = gh
+        .latest_pull("pi/review/x", "main")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((newest.number, newest.state.as_str()), (2, "open"));
+}

@@ -1,7 +1,11 @@
 //! `[github]` in `pi-planner.toml`: where `tpcli plan propose` opens its review pull requests —
 //! the repository (`owner/name`), the REST API's root (github.com's, or an Enterprise Server's
-//! `https://HOST/api/v3`) and the branch the pull requests target. The token is never here: it
+//! `https://HOST/api/v3`) and the branch the pull requests target — and how their reviews count
+//! as sign-offs: the approver's e-mail of each GitHub login, and whether an approving review
+//! counts when given or once the pull request is merged. The token is never here: it
 //! comes from `GITHUB_TOKEN` or the OS keychain.
+
+use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
@@ -22,6 +26,25 @@ pub struct GithubConfig {
     /// The branch review pull requests target; default `main`.
     #[serde(default)]
     pub base: Option<toml::Spanned<String>>,
+    /// GitHub login → the e-mail the approver is known by in `[approvals]`: an approving review
+    /// by one of them is a sign-off; other logins' reviews are not.
+    #[serde(default)]
+    pub approvers: BTreeMap<String, String>,
+    /// When an approving review counts; default when it is given.
+    #[serde(default)]
+    pub sign_off: SignOff,
+}
+
+/// `github.sign_off`: when an approving review of the plan's pull request counts as a sign-off.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SignOff {
+    /// As soon as it is given.
+    #[default]
+    Approval,
+    /// Once the pull request is merged: the next sync after the merge takes its approvals in,
+    /// and pushes the plan they approved.
+    Merge,
 }
 
 impl GithubConfig {
@@ -42,6 +65,14 @@ impl GithubConfig {
     /// The branch review pull requests target.
     pub fn base(&self) -> &str {
         self.base.as_ref().map_or("main", |b| b.get_ref().trim())
+    }
+
+    /// The approver's e-mail of GitHub login `login` (GitHub logins ignore case).
+    pub fn approver_email(&self, login: &str) -> Option<&str> {
+        self.approvers
+            .iter()
+            .find(|(l, _)| l.eq_ignore_ascii_case(login))
+            .map(|(_, e)| e.trim())
     }
 
     /// Checks the values read from `text`, each error at its value.
@@ -103,6 +134,24 @@ impl GithubConfig {
                 );
             }
         }
+        for (login, email) in &self.approvers {
+            let login_ok =
+                !login.is_empty() && login.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+            let email = email.trim();
+            let email_ok = email.split_once('@').is_some_and(|(u, d)| {
+                !u.is_empty() && !d.is_empty() && !email.contains(char::is_whitespace)
+            });
+            if !login_ok || !email_ok {
+                let (line, column) = line_col(text, text.find(login.as_str()).unwrap_or(0));
+                return Err(ConfigError {
+                    line,
+                    column,
+                    message: format!(
+                        "github.approvers: {login:?} = {email:?} is not a GitHub login and an e-mail (e.g. octocat = \"bo@example.com\")"
+                    ),
+                });
+            }
+        }
         Ok(())
     }
 }
@@ -126,6 +175,16 @@ mod tests {
         assert_eq!(g.api_url(), "https://git.acme.test/api/v3");
         assert_eq!(g.base(), "plans");
         assert_eq!(RepoConfig::from_toml_str("").unwrap().github, None);
+        assert!(g.approvers.is_empty());
+        assert_eq!(g.sign_off, super::SignOff::Approval);
+        let c = RepoConfig::from_toml_str(
+            "[github]\nrepository = \"a/b\"\nsign_off = \"merge\"\napprovers = { OctoCat = \"bo@example.com\" }\n",
+        )
+        .unwrap();
+        let g = c.github.unwrap();
+        assert_eq!(g.approver_email("octocat"), Some("bo@example.com"));
+        assert_eq!(g.approver_email("hubot"), None);
+        assert_eq!(g.sign_off, super::SignOff::Merge);
     }
 
     #[test]
@@ -141,6 +200,12 @@ mod tests {
         let e = RepoConfig::from_toml_str("[github]\nrepository = \"a/b\"\nbase = \"a b\"\n")
             .unwrap_err();
         assert_eq!((e.line, e.column), (3, 8), "{e}");
+        let e = RepoConfig::from_toml_str(
+            "[github]\nrepository = \"a/b\"\napprovers = { octocat = \"not an e-mail\" }\n",
+        )
+        .unwrap_err();
+        assert_eq!(e.line, 3, "{e}");
+        assert!(e.message.contains("github.approvers"), "{e}");
         let e = RepoConfig::from_toml_str("[github]\nrepository = \"a/b\"\ntoken = \"x\"\n")
             .unwrap_err();
         assert_eq!(e.line, 3, "{e}");

@@ -30,7 +30,7 @@ pub use config::{
     ValidationConfig,
 };
 pub use effort::{Effort, EffortError};
-pub use github_config::{GITHUB_API_URL, GithubConfig};
+pub use github_config::{GITHUB_API_URL, GithubConfig, SignOff};
 pub use id::{EntityId, IdError, LocalId};
 pub use jira_config::{JiraDeployment, JiraSettings};
 pub use notify_config::{

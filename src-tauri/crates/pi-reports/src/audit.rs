@@ -19,6 +19,8 @@ pub enum AuditKind {
     Override,
     Push,
     Rollback,
+    /// The plan proposed for review: the pull request's link.
+    Proposal,
 }
 
 /// One event of the trail.
@@ -67,6 +69,7 @@ fn from_entry(e: OpEntry) -> Option<AuditEvent> {
         OpKind::Push | OpKind::PushFailed => AuditKind::Push,
         OpKind::Rollback => AuditKind::Rollback,
         OpKind::ValidationOverride => AuditKind::Override,
+        OpKind::Proposed => AuditKind::Proposal,
         _ => return None,
     };
     let note = pi_engine::push::override_reason(&e).map(str::to_owned);
@@ -102,10 +105,10 @@ fn from_record(record: Record) -> AuditEvent {
                 } else {
                     "operations"
                 },
-                if a.signature.is_some() {
-                    " (signed)"
-                } else {
-                    ""
+                match (&a.signature, &a.via) {
+                    (Some(_), _) => " (signed)".to_owned(),
+                    (None, Some(via)) => format!(" (a review: {via})"),
+                    (None, None) => String::new(),
                 }
             ),
             change: Some(a.change.hash),

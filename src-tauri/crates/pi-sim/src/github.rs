@@ -1,13 +1,17 @@
 //! GitHub's REST API, as PI Planner uses it, under `/github/` (the `api_url` to configure):
 //! pull requests (`POST|GET /repos/{o}/{r}/pulls`, `GET|PATCH /repos/{o}/{r}/pulls/{n}`), their
 //! reviews (`GET .../pulls/{n}/reviews`, paged with `per_page`, `page` and a `Link` header) and
-//! conversation comments (`POST .../issues/{n}/comments`). Checked as GitHub checks: a
+//! conversation comments (`POST .../issues/{n}/comments`); reviews are also submitted
+//! (`POST .../pulls/{n}/reviews`: `COMMENT` and `REQUEST_CHANGES` need a body, the author cannot
+//! approve their own pull request). Checked as GitHub checks: a
 //! `User-Agent` (403 without), `Authorization: Bearer` with the simulator's token (401 `Bad
 //! credentials`), a duplicate open pull request of a head and base or a missing field (422 with
 //! `errors[]`); every answer carries the `X-RateLimit-*` headers and echoes
 //! `X-GitHub-Api-Version`. Each request is logged with its JSON body. Faults: the next requests
 //! refused by a secondary rate limit (403 with `Retry-After`), the primary limit spent (403,
-//! remaining 0, a reset), a revoked token. Controls add reviews and merge or close a pull request.
+//! remaining 0, a reset), a revoked token. Controls move a branch's head (`push_branch`: a pull
+//! request's `head.sha`, and the commit a review is given on), add reviews and merge or close a
+//! pull request.
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
@@ -50,9 +54,27 @@ pub struct SimPull {
     /// `open` or `closed`.
     pub state: String,
     pub merged: bool,
-    /// (login, state) of each review, oldest first.
-    pub reviews: Vec<(String, String)>,
+    /// When it was merged (RFC 3339).
+    pub merged_at: Option<String>,
+    /// Who opened it (the token's user).
+    pub user: String,
+    /// Its reviews, oldest first.
+    pub reviews: Vec<SimReview>,
     pub comments: Vec<String>,
+}
+
+/// A review of a simulated pull request.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SimReview {
+    pub id: u64,
+    pub login: String,
+    /// `APPROVED`, `CHANGES_REQUESTED`, `COMMENTED`, ...
+    pub state: String,
+    /// The pull request's head when it was given.
+    pub commit_id: String,
+    pub body: String,
+    /// RFC 3339.
+    pub submitted_at: String,
 }
 
 /// GitHub's state in one simulator.
@@ -66,6 +88,8 @@ struct Inner {
     token: String,
     revoked: bool,
     pulls: BTreeMap<u64, SimPull>,
+    /// `owner/repo` and branch → its head commit, as pushed (`GithubControl::push_branch`).
+    branches: BTreeMap<(String, String), String>,
     next_number: u64,
     next_id: u64,
     /// The next this many requests are refused by a secondary limit, asking to wait `retry_after`.
@@ -84,6 +108,7 @@ impl GithubState {
                 token: format!("ghp_sim{seed:016x}"),
                 revoked: false,
                 pulls: BTreeMap::new(),
+                branches: BTreeMap::new(),
                 next_number: 1,
                 next_id: 1000,
                 secondary_next: 0,
@@ -137,11 +162,34 @@ impl GithubControl {
         self.with(|s| (s.primary_next, s.retry_after) = (n, secs));
     }
 
-    /// A review by `login` (`APPROVED`, `CHANGES_REQUESTED`, `COMMENTED`, ...) on pull `number`.
+    /// Branch `branch` of `repo` (`owner/name`) now points at `sha`, as a `git push` to GitHub
+    /// leaves it: the head of pull requests from it.
+    pub fn push_branch(&self, repo: &str, branch: &str, sha: &str) {
+        self.with(|s| {
+            s.branches
+                .insert((repo.to_owned(), branch.to_owned()), sha.to_owned())
+        });
+    }
+
+    /// A review by `login` (`APPROVED`, `CHANGES_REQUESTED`, `COMMENTED`, ...) on pull `number`,
+    /// given on its head commit now.
     pub fn add_review(&self, number: u64, login: &str, state: &str) {
         self.with(|s| {
+            s.next_id += 1;
+            let id = s.next_id;
+            let Some(p) = s.pulls.get(&number) else {
+                return;
+            };
+            let commit_id = head_sha(&s.branches, p);
             if let Some(p) = s.pulls.get_mut(&number) {
-                p.reviews.push((login.to_owned(), state.to_owned()));
+                p.reviews.push(SimReview {
+                    id,
+                    login: login.to_owned(),
+                    state: state.to_owned(),
+                    commit_id,
+                    body: String::new(),
+                    submitted_at: now_rfc3339(),
+                });
             }
         });
     }
@@ -152,6 +200,7 @@ impl GithubControl {
             if let Some(p) = s.pulls.get_mut(&number) {
                 p.state = "closed".into();
                 p.merged = merged;
+                p.merged_at = merged.then(now_rfc3339);
             }
         });
     }
@@ -176,7 +225,7 @@ pub fn routes() -> Router<Arc<Shared>> {
         )
         .route(
             "/github/repos/{owner}/{repo}/pulls/{number}/reviews",
-            get(reviews),
+            get(reviews).post(submit_review),
         )
         .route(
             "/github/repos/{owner}/{repo}/issues/{number}/comments",
@@ -262,15 +311,40 @@ fn serve(
     resp
 }
 
-fn pull_json(base_url: &str, p: &SimPull) -> Value {
+/// The token's user: who opens pull requests and submits reviews through the API.
+const TOKEN_USER: &str = "pi-planner-sim";
+
+fn now_rfc3339() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+/// A pull request's head commit: its branch's as pushed, else one made up from its number.
+fn head_sha(branches: &BTreeMap<(String, String), String>, p: &SimPull) -> String {
+    branches
+        .get(&(p.repo.clone(), p.head.clone()))
+        .cloned()
+        .unwrap_or_else(|| format!("{:040x}", p.number))
+}
+
+fn review_json(r: &SimReview) -> Value {
+    json!({
+        "id": r.id, "user": { "login": r.login }, "state": r.state, "body": r.body,
+        "commit_id": r.commit_id,
+        "submitted_at": (!r.submitted_at.is_empty()).then_some(&r.submitted_at),
+    })
+}
+
+fn pull_json(base_url: &str, branches: &BTreeMap<(String, String), String>, p: &SimPull) -> Value {
     let (owner, _) = p.repo.split_once('/').unwrap_or((&p.repo, ""));
+    let sha = head_sha(branches, p);
     json!({
         "number": p.number, "node_id": format!("PR_sim{}", p.number),
         "html_url": format!("{base_url}/github-web/{}/pull/{}", p.repo, p.number),
         "title": p.title, "body": p.body, "state": p.state, "draft": false,
-        "merged": p.merged, "mergeable": if p.state == "open" { json!(true) } else { Value::Null },
+        "merged": p.merged, "merged_at": p.merged_at, "user": { "login": p.user },
+        "mergeable": if p.state == "open" { json!(true) } else { Value::Null },
         "mergeable_state": "clean",
-        "head": { "ref": p.head, "sha": format!("{:040x}", p.number), "label": format!("{owner}:{}", p.head) },
+        "head": { "ref": p.head, "sha": sha, "label": format!("{owner}:{}", p.head) },
         "base": { "ref": p.base },
     })
 }
@@ -334,10 +408,12 @@ async fn create(
             base,
             state: "open".into(),
             merged: false,
+            merged_at: None,
+            user: TOKEN_USER.to_owned(),
             reviews: Vec::new(),
             comments: Vec::new(),
         };
-        let json = pull_json(&base_url, &pull);
+        let json = pull_json(&base_url, &s.branches, &pull);
         s.pulls.insert(number, pull);
         (StatusCode::CREATED, json, vec![])
     })
@@ -371,7 +447,7 @@ async fn list(
                 .filter(|p| p.repo == repo_name && (state == "all" || p.state == state))
                 .filter(|p| head.is_none_or(|h| p.head == h))
                 .filter(|p| q.get("base").is_none_or(|b| &p.base == b))
-                .map(|p| pull_json(&base_url, p))
+                .map(|p| pull_json(&base_url, &s.branches, p))
                 .collect();
             (StatusCode::OK, Value::Array(found), vec![])
         },
@@ -397,7 +473,7 @@ async fn one(
             .get(&number)
             .filter(|p| p.repo == format!("{owner}/{repo}"))
         {
-            Some(p) => (StatusCode::OK, pull_json(&base_url, p), vec![]),
+            Some(p) => (StatusCode::OK, pull_json(&base_url, &s.branches, p), vec![]),
             None => not_found(),
         },
     )
@@ -438,7 +514,7 @@ async fn update(
             {
                 p.state = t.to_owned();
             }
-            (StatusCode::OK, pull_json(&base_url, p), vec![])
+            (StatusCode::OK, pull_json(&base_url, &s.branches, p), vec![])
         },
     )
 }
@@ -480,15 +556,9 @@ async fn reviews(
             let items: Vec<Value> = p
                 .reviews
                 .iter()
-                .enumerate()
                 .skip((page - 1) * per_page)
                 .take(per_page)
-                .map(|(i, (login, state))| {
-                    json!({
-                        "id": 5000 + i as u64, "user": { "login": login }, "state": state,
-                        "commit_id": format!("{:040x}", p.number), "body": "",
-                    })
-                })
+                .map(review_json)
                 .collect();
             let mut extra = Vec::new();
             if page * per_page < p.reviews.len() {
@@ -498,6 +568,66 @@ async fn reviews(
             (StatusCode::OK, Value::Array(items), extra)
         },
     )
+}
+
+async fn submit_review(
+    State(shared): State<Arc<Shared>>,
+    Path((owner, repo, number)): Path<(String, String, u64)>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let path = format!("/github/repos/{owner}/{repo}/pulls/{number}/reviews");
+    serve(&shared, Method::POST, &path, "", &headers, &body, |s, b| {
+        let Some(p) = s
+            .pulls
+            .get(&number)
+            .filter(|p| p.repo == format!("{owner}/{repo}"))
+        else {
+            return not_found();
+        };
+        let event = b["event"].as_str().unwrap_or_default();
+        let text = b["body"].as_str().unwrap_or_default().to_owned();
+        let refuse = |message: &str| {
+            let body = json!({ "message": "Unprocessable Entity", "errors": [message],
+                "documentation_url": "https://docs.github.com/rest/pulls/reviews#create-a-review-for-a-pull-request" });
+            (StatusCode::UNPROCESSABLE_ENTITY, body, vec![])
+        };
+        let state = match event {
+            "APPROVE" if p.user == TOKEN_USER => {
+                return refuse("Can not approve your own pull request");
+            }
+            "APPROVE" => "APPROVED",
+            "REQUEST_CHANGES" | "COMMENT" if text.trim().is_empty() => {
+                return refuse("Body is required for this event");
+            }
+            "REQUEST_CHANGES" => "CHANGES_REQUESTED",
+            "COMMENT" => "COMMENTED",
+            // Without an event the review stays pending (not submitted).
+            "" => "PENDING",
+            _ => return refuse("Unknown review event"),
+        };
+        let commit_id = b["commit_id"]
+            .as_str()
+            .map_or_else(|| head_sha(&s.branches, p), str::to_owned);
+        s.next_id += 1;
+        let review = SimReview {
+            id: s.next_id,
+            login: TOKEN_USER.to_owned(),
+            state: state.to_owned(),
+            commit_id,
+            body: text,
+            submitted_at: if state == "PENDING" {
+                String::new()
+            } else {
+                now_rfc3339()
+            },
+        };
+        let json = review_json(&review);
+        if let Some(p) = s.pulls.get_mut(&number) {
+            p.reviews.push(review);
+        }
+        (StatusCode::OK, json, vec![])
+    })
 }
 
 async fn comment(

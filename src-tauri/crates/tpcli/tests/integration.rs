@@ -23,6 +23,7 @@ mod plan_cli;
 mod profiles_cli;
 mod propose_cli;
 mod refused_cli;
+mod review_cli;
 mod rollback_cli;
 mod schema_cli;
 mod sim_cli;

@@ -25,6 +25,7 @@ pub mod pull;
 pub mod push;
 pub mod report;
 pub mod resolve;
+pub mod review;
 pub mod rollback;
 pub mod stats;
 pub mod status;

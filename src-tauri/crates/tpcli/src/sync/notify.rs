@@ -36,14 +36,7 @@ pub fn opened(ws: &Workspace) {
     let Ok(plan_file) = ws.plan_path() else {
         return;
     };
-    let open_before = ws
-        .local_dir()
-        .ok()
-        .and_then(|dir| pi_engine::state::load_conflicts(&dir).ok())
-        .unwrap_or_default()
-        .iter()
-        .map(conflict_key)
-        .collect();
+    let open_before = open_conflicts(ws);
     *pending() = Some(Pending {
         plan_file,
         plan: plan_ref(ws),
@@ -72,6 +65,30 @@ pub fn plan_ref(ws: &Workspace) -> PlanRef {
     }
 }
 
+/// The conflicts open in `ws` now (`entity field`), to tell a later pull's new ones by.
+pub fn open_conflicts(ws: &Workspace) -> BTreeSet<String> {
+    ws.local_dir()
+        .ok()
+        .and_then(|dir| pi_engine::state::load_conflicts(&dir).ok())
+        .unwrap_or_default()
+        .iter()
+        .map(conflict_key)
+        .collect()
+}
+
+/// The conflicts of `report` that were not open `before`, in words.
+pub fn conflicts_not_in(before: &BTreeSet<String>, report: &PullReport) -> Vec<ConflictLine> {
+    report
+        .conflicts
+        .iter()
+        .filter(|c| !before.contains(&conflict_key(c)))
+        .map(|c| ConflictLine {
+            id: c.entity.to_string(),
+            what: conflict(c),
+        })
+        .collect()
+}
+
 fn conflict_key(c: &pi_model::merge::Conflict) -> String {
     let field = c.field.map(|f| f.to_string()).unwrap_or_default();
     format!("{} {field}", c.entity)
@@ -84,6 +101,20 @@ fn leave(make: impl FnOnce(&Pending) -> Vec<Event>) {
     }
 }
 
+/// The conflicts of `report` that were not open before the command, in words.
+fn new_conflicts(p: &Pending, report: &PullReport) -> Vec<ConflictLine> {
+    conflicts_not_in(&p.open_before, report)
+}
+
+/// The plan's name in links and the conflicts the pull found that were not open before it; none
+/// outside a sync command.
+pub fn found(report: &PullReport) -> (String, Vec<ConflictLine>) {
+    match pending().as_ref() {
+        Some(p) => (p.plan.plan.clone(), new_conflicts(p, report)),
+        None => (String::new(), Vec::new()),
+    }
+}
+
 /// A pull's summary, and an alert naming each conflict the pull found that was not open before.
 pub fn pulled(report: &PullReport) {
     leave(|p| {
@@ -93,15 +124,7 @@ pub fn pulled(report: &PullReport) {
             kept_local: report.local.len(),
             conflicts: report.conflicts.len(),
         }];
-        let new: Vec<ConflictLine> = report
-            .conflicts
-            .iter()
-            .filter(|c| !p.open_before.contains(&conflict_key(c)))
-            .map(|c| ConflictLine {
-                id: c.entity.to_string(),
-                what: conflict(c),
-            })
-            .collect();
+        let new = new_conflicts(p, report);
         if !new.is_empty() {
             events.push(Event::Conflict {
                 plan: p.plan.clone(),

@@ -79,7 +79,7 @@ pub fn run(args: ProposeArgs) -> Result<u8> {
     let tracking = ws.names.tracking();
     let after = plan_of(&ws, &working)?;
     let before = plan_of(&ws, &tracking)?;
-    let branch = format!("pi/review/{}/{}", ws.names.release_slug, ws.names.team_slug);
+    let branch = review_branch(&ws);
     let dir = ws.repo.workdir().unwrap_or(ws.repo.git_dir()).to_path_buf();
     crate::gitcli::run(
         &dir,
@@ -159,8 +159,13 @@ async fn open_or_update(
     }
 }
 
+/// The plan's review branch, `pi/review/<release>/<team>`: the head of its pull requests.
+pub fn review_branch(ws: &Workspace) -> String {
+    format!("pi/review/{}/{}", ws.names.release_slug, ws.names.team_slug)
+}
+
 /// `GITHUB_TOKEN`, else the keychain.
-fn token() -> Result<String> {
+pub fn token() -> Result<String> {
     if let Some(t) = std::env::var("GITHUB_TOKEN")
         .ok()
         .filter(|t| !t.trim().is_empty())

@@ -16,7 +16,9 @@ use crate::output::views::{NotPulled, PullOutput};
 ///
 /// Different fields never conflict, even on neighbouring lines; two features added to one
 /// objective never conflict. A conflict (the same field changed differently on both sides) keeps
-/// your value in the file and blocks push until you resolve it.
+/// your value in the file and blocks push until you resolve it. With [github] in
+/// pi-planner.toml, new conflicts are posted on the plan's open pull request and its approving
+/// reviews by [github] approvers are recorded as sign-offs.
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:
   tpcli plan pull
@@ -85,6 +87,9 @@ pub fn run(args: PullArgs) -> Result<u8> {
         ..report
     };
     super::notify::pulled(&report);
+    let (plan, found) = super::notify::found(&report);
+    super::review::post_conflicts(ws, &plan, &found);
+    super::review::take_in_approvals(&ctx, ws);
     let code = if report.conflicts.is_empty() {
         exit::OK
     } else {

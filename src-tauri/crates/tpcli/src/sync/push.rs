@@ -16,7 +16,8 @@ use crate::output::views::{NothingToResume, PushOutput, PushView, ResumeOutput};
 /// Before writing, every touched item is re-read: if Targetprocess changed a field you changed
 /// since your last pull, nothing is written and you are asked to pull. Every operation is
 /// journaled before it is sent, so an interrupted push is completed by `tpcli plan resume` (or
-/// the next push) without duplicates.
+/// the next push) without duplicates. With [github] in pi-planner.toml, approving reviews of the
+/// plan's pull request by [github] approvers are first recorded as sign-offs.
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:
   tpcli plan push --dry-run     # what would be sent, in planner words
@@ -71,6 +72,9 @@ pub fn run(args: PushArgs) -> Result<u8> {
     } else {
         "Checking Targetprocess for changes to what you changed…"
     });
+    if !args.dry_run {
+        super::review::take_in_approvals(&ctx, ws);
+    }
     let reason = args.override_reason.as_deref();
     let not_sent = owned_not_sent(ws);
     let outcome = block_on(pi_engine::push_overriding(&ctx, ws, opts, reason));

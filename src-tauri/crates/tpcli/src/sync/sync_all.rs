@@ -21,7 +21,9 @@ use crate::output::views::{ErrorView, PlanSyncView, PullPart, PushPart, SyncAllV
 /// ART with `--art`: its teams are looked up in Targetprocess and each team's plan is opened,
 /// started or joined in ROOT/<team> first. A plan's conflicts, missing approvals or errors are
 /// reported for that plan and stop none of the others. All plans must be in one Targetprocess
-/// account.
+/// account. With [github] in a plan's pi-planner.toml, approving reviews of its pull request are
+/// recorded as sign-offs before the pushes (once merged, with sign_off = "merge") and new
+/// conflicts are posted on it.
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:
   tpcli plan sync-all plans/*/                 # every team's clone under plans/
@@ -109,6 +111,12 @@ pub fn run(args: SyncAllArgs) -> Result<u8> {
         yes: args.yes,
         stories: Some(&stories_of),
     };
+    let open_before: Vec<_> = plans.iter().map(super::notify::open_conflicts).collect();
+    if !args.pull_only {
+        for ws in &plans {
+            super::review::take_in_approvals(&ctx, ws);
+        }
+    }
     let progress = Progress::new(args.json);
     progress.phase(&format!(
         "Syncing {} with Targetprocess…",
@@ -130,6 +138,13 @@ pub fn run(args: SyncAllArgs) -> Result<u8> {
     for (s, access) in synced.iter_mut().zip(&jira) {
         if let Ok(pull) = &mut s.pull {
             pull.jira = access.outcome(pull.jira.take());
+        }
+    }
+    for ((s, ws), before) in synced.iter().zip(&plans).zip(&open_before) {
+        if let Ok(pull) = &s.pull {
+            let plan = super::notify::plan_ref(ws).plan;
+            let found = super::notify::conflicts_not_in(before, pull);
+            super::review::post_conflicts(ws, &plan, &found);
         }
     }
     if args.json {
