@@ -107,6 +107,7 @@ pub fn run(options: RunOptions) {
             commands::settings_save,
             commands::sign_out,
             commands::log_folder_get,
+            commands::sync_health_get,
             commands::log_folder_open,
             commands::train_status,
             commands::train_sync,

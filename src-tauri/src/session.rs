@@ -535,6 +535,9 @@ mod live;
 #[path = "session_checks.rs"]
 mod checks;
 
+#[path = "session_health.rs"]
+mod health;
+
 pub use live::Look;
 
 #[cfg(test)]

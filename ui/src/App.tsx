@@ -26,6 +26,7 @@ import { ChecksView } from "./checks/ChecksView";
 import { SignoffPanel } from "./approvals/SignoffPanel";
 import { PlanEditor } from "./editor/PlanEditor";
 import { useUnsavedGuard } from "./editor/unsaved";
+import { HealthView } from "./health/HealthView";
 import { HistoryView } from "./history/HistoryView";
 import type { AppStatus, WorkspaceDto } from "./ipc";
 import { IdentityScreen } from "./screens/IdentityScreen";
@@ -38,7 +39,7 @@ import { PlanNotices } from "./sync/PlanNotices";
 import { SyncBar } from "./sync/SyncBar";
 import { TrainView } from "./train/TrainView";
 
-type View = "plan" | "conflicts" | "settings" | "history" | "signoff" | "audit" | "train" | "checks";
+type View = "plan" | "conflicts" | "settings" | "history" | "signoff" | "audit" | "train" | "checks" | "health";
 
 function ThemeSwitch() {
   const { colorScheme, setColorScheme } = useMantineColorScheme();
@@ -117,6 +118,7 @@ function Screen({
   if (view === "signoff") return <SignoffPanel onDone={() => setView("plan")} />;
   if (view === "audit") return <AuditView onDone={() => setView("plan")} />;
   if (view === "history") return <HistoryView onDone={() => setView("plan")} />;
+  if (view === "health") return <HealthView onDone={() => setView("plan")} />;
   if (view === "checks") return <ChecksView onDone={() => setView("plan")} />;
   if (view === "train")
     return <TrainView art={status.workspace.art} release={status.workspace.release} onOpened={(conflicts) => setView(conflicts ? "conflicts" : "plan")} />;
@@ -172,6 +174,7 @@ export function App() {
         { view: "history", label: "History" },
         { view: "signoff", label: "Sign-off" },
         { view: "audit", label: "Audit" },
+        { view: "health", label: "Sync health" },
       ]
     : [];
   const connected = !!status.data && status.data.connection.kind !== "none";

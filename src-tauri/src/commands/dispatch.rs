@@ -108,6 +108,7 @@ async fn plan_commands(
             json(session.audit_export(format, &host.downloads()?).await)
         }
         "templates_list" => json(session.templates().await),
+        "sync_health_get" => json(session.sync_health().await),
         "log_folder_get" => json(Ok(host.log_folder().map(|f| LogFolderDto::of(&f)))),
         "log_folder_open" => json(crate::logging::open_in(host.log_folder(), |f| {
             host.open_folder(f)

@@ -6,6 +6,7 @@
 mod checks;
 mod connection;
 mod dispatch;
+mod health;
 mod history;
 mod live;
 mod plan;
@@ -15,6 +16,7 @@ mod train;
 pub use checks::*;
 pub use connection::*;
 pub use dispatch::{Host, dispatch};
+pub use health::*;
 pub use history::*;
 pub use live::*;
 pub use plan::*;

@@ -41,6 +41,7 @@ pub const NAMES: &[&str] = &[
     "sync_changes",
     "effort_series",
     "log_folder_get",
+    "sync_health_get",
     "log_folder_open",
     "train_status",
     "train_sync",

@@ -7,6 +7,7 @@
 mod approvals;
 mod checks;
 mod edit;
+mod health;
 mod history;
 mod live;
 mod plan;
@@ -26,6 +27,9 @@ pub use checks::{
     VerifyDto,
 };
 pub use edit::{UndoPreviewDto, UserDto};
+pub use health::{
+    HealthCountDto, HealthTeamDto, HealthTrafficDto, HealthWeekDto, SyncHealthDto,
+};
 pub use history::{
     BaselineDto, ComparisonDto, EffortPointDto, EffortSeriesDto, EffortTotalsDto, EntityChangeDto,
     FieldChangeDto, HistoryDto, ProgramEffortDto, SideInfoDto, SpanTagDto, SyncChangeDto,
@@ -204,6 +208,11 @@ pub fn typescript_declarations() -> String {
     let decls = [
         crate::error::ErrorCode::decl(),
         crate::error::UiError::decl(),
+        SyncHealthDto::decl(),
+        HealthWeekDto::decl(),
+        HealthTeamDto::decl(),
+        HealthCountDto::decl(),
+        HealthTrafficDto::decl(),
         ConnectionDto::decl(),
         IdentityDto::decl(),
         WorkspaceDto::decl(),

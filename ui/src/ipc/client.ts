@@ -18,6 +18,7 @@ import type {
   DiscardRequest,
   LiveStatusDto,
   LogFolderDto,
+  SyncHealthDto,
   ProgressDto,
   PullResultDto,
   PushOutcomeDto,
@@ -89,6 +90,8 @@ export interface PlannerClient {
   signOut(): Promise<AppStatus>;
   /** The folder of the app's log files; null where the app writes none. */
   logFolderGet(): Promise<LogFolderDto | null>;
+  /** The sync health of the open plan's folder over the last weeks (its sync metrics). */
+  syncHealthGet(): Promise<SyncHealthDto>;
   /** Shows the log folder in the platform's file manager. */
   logFolderOpen(): Promise<LogFolderDto>;
   /** The live indicator, and the changes that reached the open plan file meanwhile. */

@@ -43,6 +43,7 @@ export function commandClient(call: Call, subscribe: Subscribe): PlannerClient {
     settingsSave: (update) => call("settings_save", { update }),
     signOut: () => call("sign_out"),
     logFolderGet: () => call("log_folder_get"),
+    syncHealthGet: () => call("sync_health_get"),
     logFolderOpen: () => call("log_folder_open"),
     liveStatus: () => call("live_status"),
     approvalsStatus: () => call("approvals_status"),

@@ -5,6 +5,76 @@ export type ErrorCode = "bad_url" | "unauthorized" | "unreachable" | "rate_limit
 
 export type UiError = { code: ErrorCode, message: string, hints: Array<string>, };
 
+export type SyncHealthDto = { 
+/**
+ * False when nothing was measured in this plan's folder yet.
+ */
+recorded: boolean, 
+/**
+ * `healthy`, `failing` or `none` (nothing measured).
+ */
+state: string, 
+/**
+ * One sentence: is sync healthy, and since when not.
+ */
+headline: string, 
+/**
+ * The window's start (RFC 3339).
+ */
+since: string, operations: number, weeks: Array<HealthWeekDto>, teams: Array<HealthTeamDto>, 
+/**
+ * `rising`, `falling` or `flat`.
+ */
+trend: string, 
+/**
+ * The conflict trend in words.
+ */
+trendWords: string, conflictsFound: number, conflictsResolved: number, conflictsOpen: number, 
+/**
+ * Mean time to resolve a conflict, in words; `None` when none was resolved.
+ */
+meanTimeToResolve: string | null, conflictsByField: Array<HealthCountDto>, changesByField: Array<HealthCountDto>, errors: Array<HealthCountDto>, traffic: Array<HealthTrafficDto>, };
+
+export type HealthWeekDto = { 
+/**
+ * `2026-W05`.
+ */
+week: string, 
+/**
+ * Pulls, pushes and resumes.
+ */
+syncs: number, 
+/**
+ * Operations of any kind that failed.
+ */
+failed: number, pulls: number, conflictsFound: number, 
+/**
+ * Conflicts found per pull.
+ */
+conflictRate: number, };
+
+export type HealthTeamDto = { team: string, release: string, syncs: number, syncsPerWeek: number, operations: number, failed: number, 
+/**
+ * 0 to 1.
+ */
+successRate: number, lastSuccess: string | null, failureStreak: number, failingSince: string | null, };
+
+export type HealthCountDto = { name: string, count: number, };
+
+export type HealthTrafficDto = { 
+/**
+ * `targetprocess`, `jira`.
+ */
+service: string, requests: number, retries: number, 
+/**
+ * 429 and 503 answers.
+ */
+throttled: number, 
+/**
+ * The quota left in the newest rate-limit headers, in words; `None` when none were sent.
+ */
+quota: string | null, };
+
 export type ConnectionDto = { "kind": "none" } | { "kind": "demo" } | { "kind": "targetprocess", url: string, };
 
 export type IdentityDto = { name: string, email: string, };
