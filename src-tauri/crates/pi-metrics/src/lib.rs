@@ -14,6 +14,7 @@ mod record;
 mod schema;
 mod stats;
 mod store;
+mod watch;
 
 pub use alerts::{Alert, AlertKind, Thresholds};
 pub use error::MetricsError;
@@ -24,6 +25,7 @@ pub use stats::{
     ErrorCount, Filter, ServiceTraffic, Stats, TeamStats, Trend, TrendDirection, WeekStats,
 };
 pub use store::{DEFAULT_RETENTION_DAYS, FILE_NAME, Store};
+pub use watch::{CycleSeen, CycleStep, LATEST, WatchCycle, WatchKind, WatchPlanStats, WatchStats};
 
 /// A result of this crate.
 pub type Result<T, E = MetricsError> = std::result::Result<T, E>;

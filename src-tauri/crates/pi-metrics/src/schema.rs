@@ -55,6 +55,24 @@ const MIGRATIONS: &[&str] = &[
         resolved_ms INTEGER
     );
     CREATE INDEX conflicts_open ON conflicts (release, team, entity, field, resolved_ms);",
+    // 2: live sync's cycles (`plan watch`, `plan watch --art`).
+    "CREATE TABLE watch_cycles (
+        id INTEGER PRIMARY KEY,
+        watch TEXT NOT NULL,
+        step TEXT NOT NULL,
+        art TEXT NOT NULL,
+        release TEXT NOT NULL,
+        team TEXT NOT NULL,
+        started_ms INTEGER NOT NULL,
+        duration_ms INTEGER NOT NULL,
+        committed INTEGER NOT NULL,
+        pulled INTEGER NOT NULL,
+        pushed INTEGER NOT NULL,
+        conflicts INTEGER NOT NULL,
+        held TEXT,
+        error TEXT
+    );
+    CREATE INDEX watch_cycles_started ON watch_cycles (started_ms);",
 ];
 
 /// The schema version this build writes.

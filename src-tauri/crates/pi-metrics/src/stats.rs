@@ -48,6 +48,8 @@ pub struct Stats {
     pub errors: Vec<ErrorCount>,
     /// Requests and throttling per service.
     pub traffic: Vec<ServiceTraffic>,
+    /// Live sync's cycles (`plan watch`, `plan watch --art`).
+    pub watch: crate::WatchStats,
 }
 
 /// One team's plan.
@@ -173,6 +175,7 @@ impl Store {
             )?,
             errors: self.errors(filter)?,
             traffic: self.traffic(filter)?,
+            watch: self.watch_stats(filter)?,
         })
     }
 

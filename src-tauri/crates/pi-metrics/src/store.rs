@@ -89,7 +89,8 @@ impl Store {
         Ok(id)
     }
 
-    /// Removes operations that started before `cutoff`, and conflicts resolved before it.
+    /// Removes operations and watch cycles that started before `cutoff`, and conflicts resolved
+    /// before it.
     /// Returns how many operations went.
     pub fn prune(&mut self, cutoff: DateTime<Utc>) -> Result<usize> {
         let at = millis(cutoff);
@@ -107,6 +108,8 @@ impl Store {
             [at],
         )
         .map_err(sqlite)?;
+        tx.execute("DELETE FROM watch_cycles WHERE started_ms < ?1", [at])
+            .map_err(sqlite)?;
         tx.commit().map_err(sqlite)?;
         Ok(gone)
     }

@@ -57,14 +57,14 @@ fn a_new_file_is_migrated_and_reopens_with_its_rows() {
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("nested").join(FILE_NAME);
     let mut store = Store::open(&path).expect("opens a new file");
-    assert_eq!(store.version().expect("version"), 1);
+    assert_eq!(store.version().expect("version"), 2);
     let p = plan("Rocket", "Alpha");
     store
         .record(&op(OperationKind::Pull, &p, at(2, 9), Outcome::Succeeded))
         .expect("records");
     drop(store);
     let store = Store::open(&path).expect("reopens");
-    assert_eq!(store.version().expect("version"), 1);
+    assert_eq!(store.version().expect("version"), 2);
     assert_eq!(store.stats(&filter(at(3, 0))).expect("stats").operations, 1);
 }
 
@@ -81,7 +81,7 @@ fn a_file_from_a_newer_version_is_refused_and_left_alone() {
             err,
             MetricsError::TooNew {
                 found: 7,
-                known: 1,
+                known: 2,
                 ..
             }
         ),
