@@ -19,6 +19,7 @@ mod merge_file_support;
 mod merge_gen;
 mod merge_generated;
 mod notify_cli;
+mod notify_sync_cli;
 mod plan_cli;
 mod profiles_cli;
 mod propose_cli;

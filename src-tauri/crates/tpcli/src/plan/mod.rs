@@ -71,7 +71,9 @@ pub fn run(args: PlanArgs) -> anyhow::Result<u8> {
             around("resolve", || sync::resolve::run(a))
         }),
         PlanCommand::Rollback(a) => measure(OperationKind::Rollback, || sync::rollback::run(a)),
-        PlanCommand::Resume(a) => measure(OperationKind::Resume, || sync::push::resume(a)),
+        PlanCommand::Resume(a) => measure(OperationKind::Resume, || {
+            around("resume", || sync::push::resume(a))
+        }),
         PlanCommand::Discard(a) => sync::discard::run(a),
         PlanCommand::Log(a) => sync::log::run(a),
         PlanCommand::Stats(a) => sync::stats::run(a),

@@ -235,8 +235,205 @@ pub fn around(
         p.events.clear();
         p.events.push(failure(&p.plan, operation, err));
     }
+    let stale = p
+        .plan_file
+        .parent()
+        .and_then(|dir| Workspace::open(dir).ok())
+        .map(|ws| stale_approvals(&ws, &p.plan))
+        .unwrap_or_default();
+    p.events.extend(stale);
     deliver(&p.plan_file, &p.events);
     result
+}
+
+/// Sends one plan's events of a `sync-all`: its pull's summary and new conflicts (those not
+/// open `before`), its push's, a failed pull or push, and approvals gone stale.
+pub fn synced(ws: &Workspace, before: &BTreeSet<String>, s: &pi_engine::PlanSync) {
+    let plan = plan_ref(ws);
+    let mut events = Vec::new();
+    match &s.pull {
+        Ok(report) => {
+            events.push(Event::Pull {
+                plan: plan.clone(),
+                from_tp: report.from_tp.iter().map(change).collect(),
+                kept_local: report.local.len(),
+                conflicts: report.conflicts.len(),
+            });
+            let new = conflicts_not_in(before, report);
+            if !new.is_empty() {
+                events.push(Event::Conflict {
+                    plan: plan.clone(),
+                    conflicts: new,
+                });
+            }
+        }
+        Err(e) => events.push(engine_failure(&plan, "pull", e)),
+    }
+    match &s.push {
+        Some(Ok(outcome)) => {
+            events.extend(push_summary(outcome).map(|(result, lines)| Event::Push {
+                plan: plan.clone(),
+                result,
+                lines,
+            }))
+        }
+        Some(Err(e)) => events.push(engine_failure(&plan, "push", e)),
+        None => {}
+    }
+    events.extend(stale_approvals(ws, &plan));
+    send(ws, &events);
+}
+
+/// The event of one step of `tpcli plan watch`: a pull, new conflicts, a push (or a completed
+/// interrupted push), and the first failed look of a run of them (`failing`: the look before
+/// failed too).
+pub fn watched(plan: &PlanRef, event: &pi_engine::watch::Event, failing: bool) -> Option<Event> {
+    use pi_engine::watch::Event as Watched;
+    let plan = plan.clone();
+    match event {
+        Watched::Pulled(report) => Some(Event::Pull {
+            plan,
+            from_tp: report.from_tp.iter().map(change).collect(),
+            kept_local: report.local.len(),
+            conflicts: report.conflicts.len(),
+        }),
+        Watched::Conflicts(conflicts) => Some(Event::Conflict {
+            plan,
+            conflicts: conflicts
+                .iter()
+                .map(|c| ConflictLine {
+                    id: c.entity.to_string(),
+                    what: conflict(c),
+                })
+                .collect(),
+        }),
+        Watched::Pushed(report) | Watched::Resumed(report) => {
+            let outcome = PushOutcome::Pushed(report.as_ref().clone());
+            push_summary(&outcome).map(|(result, lines)| Event::Push {
+                plan,
+                result,
+                lines,
+            })
+        }
+        Watched::LookFailed { error, .. } if !failing => Some(Event::Failure {
+            plan,
+            operation: "watch".to_owned(),
+            message: crate::term::safe(error).into_owned(),
+        }),
+        _ => None,
+    }
+}
+
+/// Sends `events` of the plan of `ws`, with the approvals that went stale since the last look.
+pub fn send(ws: &Workspace, events: &[Event]) {
+    let Ok(plan_file) = ws.plan_path() else {
+        return;
+    };
+    let mut events = events.to_vec();
+    events.extend(stale_approvals(ws, &plan_ref(ws)));
+    deliver(&plan_file, &events);
+}
+
+/// [`send`] from a task already on the runtime (the watch's loop).
+pub async fn send_async(ws: &Workspace, events: &[Event]) {
+    let mut events = events.to_vec();
+    events.extend(stale_approvals(ws, &plan_ref(ws)));
+    if events.is_empty() {
+        return;
+    }
+    let config = match ws
+        .plan_path()
+        .map_err(anyhow::Error::from)
+        .and_then(|file| crate::files::load_config(&file, None))
+    {
+        Ok((config, _)) => config.notify,
+        Err(e) => {
+            warn(&format!("no notification sent: {e:#}"));
+            return;
+        }
+    };
+    if config.events.is_empty() {
+        return;
+    }
+    let notifier = Notifier::new(&config, &pi_notify::EnvAndKeychain);
+    for event in &events {
+        notifier.send(event).await;
+    }
+}
+
+fn engine_failure(plan: &PlanRef, operation: &str, e: &pi_engine::EngineError) -> Event {
+    Event::Failure {
+        plan: plan.clone(),
+        operation: operation.to_owned(),
+        message: crate::term::safe(&e.to_string()).into_owned(),
+    }
+}
+
+/// `approval_stale` for each approval that counted when PI Planner last looked (the record in
+/// `.git/pi-planner/approvals-valid.json`) and is stale now: the plan was edited or pulled
+/// since. Looked at only when `approval_stale` is routed somewhere; nothing is stale while there
+/// is nothing to push (a push used the approvals).
+fn stale_approvals(ws: &Workspace, plan: &PlanRef) -> Vec<Event> {
+    let Ok(plan_file) = ws.plan_path() else {
+        return Vec::new();
+    };
+    let routed = crate::files::load_config(&plan_file, None).is_ok_and(|(c, _)| {
+        !c.notify
+            .channels_of(pi_model::NotifyEvent::ApprovalStale)
+            .is_empty()
+    });
+    if !routed {
+        return Vec::new();
+    }
+    let record = ws
+        .repo
+        .git_dir()
+        .join("pi-planner")
+        .join("approvals-valid.json");
+    let Ok(policy) = pi_engine::approvals::repo_config(ws).map(|c| c.approvals) else {
+        return Vec::new();
+    };
+    let signing = pi_approvals::Signing::from_repo(&ws.repo);
+    let Ok(status) = pi_engine::approvals::status(ws, &policy, &signing) else {
+        return Vec::new();
+    };
+    let key = |a: &pi_approvals::Approval| format!("{} {}", a.approver.email, a.change.hash);
+    let before: BTreeSet<String> = std::fs::read(&record)
+        .ok()
+        .and_then(|b| serde_json::from_slice(&b).ok())
+        .unwrap_or_default();
+    let valid: BTreeSet<String> = status
+        .approvals
+        .iter()
+        .filter(|r| r.standing == pi_approvals::Standing::Valid)
+        .map(|r| key(&r.approval))
+        .collect();
+    if valid != before
+        && let Ok(bytes) = serde_json::to_vec(&valid)
+    {
+        let _ = std::fs::create_dir_all(record.parent().unwrap_or(ws.repo.git_dir()));
+        let _ = std::fs::write(&record, bytes);
+    }
+    if status.change.ops.is_empty() {
+        return Vec::new();
+    }
+    status
+        .approvals
+        .iter()
+        .filter(|r| {
+            r.standing == pi_approvals::Standing::Stale && before.contains(&key(&r.approval))
+        })
+        .map(|r| Event::Approval {
+            plan: plan.clone(),
+            given: false,
+            detail: format!(
+                "{}'s approval of {} no longer counts: the plan was edited or pulled since; {}",
+                r.approval.approver.email,
+                r.approval.at,
+                status.missing()
+            ),
+        })
+        .collect()
 }
 
 /// Sends the alerts an operation raised (`[alerts]`), as the `alert` event, now: they are

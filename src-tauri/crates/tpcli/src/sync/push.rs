@@ -289,6 +289,7 @@ pub fn resume(args: ResumeArgs) -> Result<u8> {
         }
         Some(r) => {
             let outcome = PushOutcome::Pushed(r);
+            super::notify::pushed(&outcome);
             if args.json {
                 crate::output::print(&ResumeOutput::Resumed(PushView::from(&outcome)))?;
             } else {

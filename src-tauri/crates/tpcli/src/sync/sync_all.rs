@@ -146,6 +146,7 @@ pub fn run(args: SyncAllArgs) -> Result<u8> {
             let found = super::notify::conflicts_not_in(before, pull);
             super::review::post_conflicts(ws, &plan, &found);
         }
+        super::notify::synced(ws, before, s);
     }
     if args.json {
         let plans = args
