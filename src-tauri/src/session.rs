@@ -57,6 +57,8 @@ struct Inner {
     jira: Option<Arc<pi_jira::JiraClient>>,
     /// Earlier texts of the open plan file, most recent last.
     undo: Vec<String>,
+    /// Alerts the app's pulls and pushes raised, for the window to announce (`take_alerts`).
+    alerts: Vec<crate::dto::SyncEventDto>,
 }
 
 impl Session {

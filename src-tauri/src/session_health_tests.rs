@@ -77,3 +77,73 @@ async fn the_dashboard_reads_the_plan_folders_metrics_and_says_since_when_sync_f
     assert_eq!(health.conflicts_by_field[0].name, "Effort");
     assert_eq!(health.errors[0].name, "targetprocess_server");
 }
+
+#[tokio::test]
+async fn the_apps_pulls_are_measured_and_a_failure_streak_raises_one_alert() {
+    let (f, view) = demo_with_plan().await;
+    let dir = std::path::Path::new(&view.plan_file)
+        .parent()
+        .expect("in a folder")
+        .to_path_buf();
+    std::fs::write(
+        dir.join(pi_model::CONFIG_FILE_NAME),
+        "[alerts]\nfailure_streak = 2\n",
+    )
+    .expect("written");
+    f.session.pull(false, &|_| {}).await.expect("pulled");
+    assert!(f.session.take_alerts().await.is_empty());
+    let session = &f.session;
+    let set_faults = |faults: pi_sim::Faults| async move {
+        let inner = session.inner.lock().await;
+        inner
+            .demo
+            .as_ref()
+            .expect("demo runs")
+            .control()
+            .set_faults(faults);
+    };
+    set_faults(pi_sim::Faults {
+        error_rate: 1.0,
+        error_status: 500,
+        ..pi_sim::Faults::default()
+    })
+    .await;
+    f.session
+        .pull(false, &|_| {})
+        .await
+        .expect_err("Targetprocess fails");
+    assert!(
+        f.session.take_alerts().await.is_empty(),
+        "one failure is no streak"
+    );
+    f.session
+        .pull(false, &|_| {})
+        .await
+        .expect_err("Targetprocess fails");
+    let alerts = f.session.take_alerts().await;
+    assert_eq!(alerts.len(), 1, "{alerts:?}");
+    assert_eq!(
+        (alerts[0].view.as_str(), alerts[0].title.as_str()),
+        ("health", "Sync keeps failing")
+    );
+    assert!(
+        alerts[0].body.contains("the last 2 sync operations failed"),
+        "{}",
+        alerts[0].body
+    );
+    f.session
+        .pull(false, &|_| {})
+        .await
+        .expect_err("Targetprocess fails");
+    assert!(
+        f.session.take_alerts().await.is_empty(),
+        "the streak goes on: no second alert"
+    );
+    set_faults(pi_sim::Faults::default()).await;
+
+    let health = f.session.sync_health().await.expect("answers");
+    assert_eq!(health.operations, 4);
+    assert_eq!(health.teams[0].failed, 3);
+    assert_eq!(health.errors.len(), 1, "{:?}", health.errors);
+    assert!(health.traffic[0].requests > 0);
+}

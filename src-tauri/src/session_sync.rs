@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use pi_engine::{Context, PullOptions, PushOptions, PushOutcome, Selector, Workspace};
+use pi_metrics::OperationKind;
 use pi_model::merge::{Conflict, FieldValue, Resolution};
 use pi_model::{Effort, EntityId, Field};
 use pi_targetprocess::TpClient;
@@ -37,6 +38,7 @@ impl Session {
         let (client, me, dir) = self.engine(&mut inner).await?;
         let users_from = client.clone();
         let jira = self.story_source(&mut inner)?;
+        let measuring = super::health::Measuring::start(&dir, &client);
         let result = in_workspace_reporting(dir, progress, move |ws, rt, sink| {
             let ctx = context(&client, &me, unattended).reporting_to(sink);
             let opts = PullOptions {
@@ -46,7 +48,11 @@ impl Session {
             let report = rt.block_on(pi_engine::pull(&ctx, ws, &opts))?;
             Ok(PullResultDto::from(&report))
         })
-        .await?;
+        .await;
+        let ended = result.as_ref().map(|r| !r.conflicts.is_empty());
+        let alerts = measuring.done(OperationKind::Pull, ended).await;
+        inner.alerts.extend(alerts);
+        let result = result?;
         if let Ok(path) = super::plan_path(&inner.settings) {
             super::edit::refresh_users_quietly(&users_from, &path).await;
         }
@@ -88,13 +94,22 @@ impl Session {
             dry_run: false,
             yes: confirm_deletes,
         };
+        let measuring = super::health::Measuring::start(&dir, &client);
         let outcome = in_workspace_reporting(dir, progress, move |ws, rt, sink| {
             let ctx = context(&client, &me, false).reporting_to(sink);
             let reason = override_reason.as_deref();
             let outcome = rt.block_on(pi_engine::push_overriding(&ctx, ws, opts, reason))?;
             PushOutcomeDto::new(&outcome, &names_of(ws))
         })
-        .await?;
+        .await;
+        let ended = outcome.as_ref().map(|o| match o {
+            PushOutcomeDto::Pushed { summary } => !summary.refused.is_empty(),
+            PushOutcomeDto::NothingToPush { .. } => false,
+            _ => true,
+        });
+        let alerts = measuring.done(OperationKind::Push, ended).await;
+        inner.alerts.extend(alerts);
+        let outcome = outcome?;
         if matches!(outcome, PushOutcomeDto::Pushed { .. }) {
             inner.undo.clear();
         }

@@ -150,6 +150,7 @@ function useSyncEvents(setView: (v: View) => void) {
       client.onSyncEvent((e) => {
         void queryClient.invalidateQueries({ queryKey: ["sync-status"] });
         if (e.view === "conflicts") setView("conflicts");
+        else if (e.view === "health") setView("health");
       }),
     // eslint-disable-next-line react-hooks/exhaustive-deps
     [client],

@@ -23,7 +23,11 @@ pub async fn sync_pull(
         .pull(false, &|p| {
             let _ = progress.send(p);
         })
-        .await?;
+        .await;
+    for alert in session.take_alerts().await {
+        crate::notify::announce(&app, &alert);
+    }
+    let result = result?;
     crate::notify::pulled(&app, &result, false);
     Ok(result)
 }
@@ -46,6 +50,9 @@ pub async fn sync_push(
         })
         .await;
     crate::notify::pushed(&app, &outcome);
+    for alert in session.take_alerts().await {
+        crate::notify::announce(&app, &alert);
+    }
     outcome
 }
 
@@ -173,6 +180,9 @@ pub async fn sync_push_override(
         })
         .await;
     crate::notify::pushed(&app, &outcome);
+    for alert in session.take_alerts().await {
+        crate::notify::announce(&app, &alert);
+    }
     outcome
 }
 
