@@ -276,11 +276,13 @@ impl TpClient {
                 by_team.entry(team).or_default().push(o);
             }
         }
+        // The features' links and the release's notices, once for every team.
+        let index = FeatureIndex::new(schema, &features, hint.as_ref());
         let mut plans = BTreeMap::new();
         for team in team_names {
             let Some(id) = team.id else { continue };
             let own = by_team.get(&id).map_or(&[][..], Vec::as_slice);
-            let mut remote = assemble(schema, own, &features, hint.as_ref());
+            let mut remote = index.assemble(own);
             self.say_no_features(&mut remote, release, own).await;
             remote.plan.release = named(&release_v);
             remote.plan.team = team;
@@ -311,6 +313,99 @@ pub(crate) fn assemble(
     features: &[WorkItem],
     hint: Option<&LinkHint>,
 ) -> RemotePlan {
+    FeatureIndex::new(schema, features, hint).assemble(objectives)
+}
+
+/// The release's features as one read returned them, indexed once for the plans of every team
+/// that read serves: each feature's linked objectives, the features linked to each objective,
+/// and the notices about the release's features as a whole. Assembling a team's plan then
+/// looks only at the features linked to its objectives, not at every feature of the release.
+pub(crate) struct FeatureIndex<'a> {
+    schema: &'a pi_model::TpSchema,
+    features: &'a [WorkItem],
+    hint: Option<&'a LinkHint>,
+    /// Per feature (same index): the ids of the objectives it is linked to.
+    links: Vec<Vec<i64>>,
+    /// Objective id → the features linked to it, by index, in the read's order.
+    by_objective: HashMap<i64, Vec<usize>>,
+    /// The notices that are the same for every team (features linked to no objective).
+    release_notices: Vec<crate::Notice>,
+}
+
+impl<'a> FeatureIndex<'a> {
+    pub(crate) fn new(
+        schema: &'a pi_model::TpSchema,
+        features: &'a [WorkItem],
+        hint: Option<&'a LinkHint>,
+    ) -> Self {
+        let links: Vec<Vec<i64>> = features
+            .iter()
+            .map(|f| f.ref_ids(&schema.feature_objectives_collection))
+            .collect();
+        let mut by_objective: HashMap<i64, Vec<usize>> = HashMap::new();
+        for (i, linked) in links.iter().enumerate() {
+            for o in linked {
+                let at = by_objective.entry(*o).or_default();
+                if at.last() != Some(&i) {
+                    at.push(i);
+                }
+            }
+        }
+        let release_notices = notices::release_notices(&notices::ReadFacts {
+            schema,
+            objectives: &[],
+            features,
+            placed: &[],
+            hint,
+        });
+        Self {
+            schema,
+            features,
+            hint,
+            links,
+            by_objective,
+            release_notices,
+        }
+    }
+
+    /// The plan of the team whose objectives are `objectives` (see [`assemble`]).
+    pub(crate) fn assemble(&self, objectives: &[&WorkItem]) -> RemotePlan {
+        let mut linked_here: Vec<usize> = objectives
+            .iter()
+            .filter_map(|o| self.by_objective.get(&o.id))
+            .flatten()
+            .copied()
+            .collect();
+        linked_here.sort_unstable();
+        linked_here.dedup();
+        let (mut remote, placed) = place(
+            self.schema,
+            objectives,
+            linked_here
+                .into_iter()
+                .map(|i| (&self.features[i], self.links[i].as_slice())),
+        );
+        let mut notices = self.release_notices.clone();
+        notices.extend(notices::team_notices(&notices::ReadFacts {
+            schema: self.schema,
+            objectives,
+            features: self.features,
+            placed: &placed,
+            hint: self.hint,
+        }));
+        remote.notices = notices;
+        remote
+    }
+}
+
+/// The team's objectives with the `features` linked to them (each with the ids of the
+/// objectives it is linked to), in the order given, and the features placed; notices are left to
+/// the caller.
+fn place<'f>(
+    schema: &pi_model::TpSchema,
+    objectives: &[&WorkItem],
+    features: impl Iterator<Item = (&'f WorkItem, &'f [i64])>,
+) -> (RemotePlan, Vec<&'f WorkItem>) {
     let position: HashMap<i64, usize> = objectives
         .iter()
         .enumerate()
@@ -329,10 +424,10 @@ pub(crate) fn assemble(
     let mut feature_links = BTreeMap::new();
     let mut multi_linked = Vec::new();
     let mut placed = Vec::new();
-    for f in features {
-        let mut linked: Vec<i64> = f
-            .ref_ids(&schema.feature_objectives_collection)
-            .into_iter()
+    for (f, links) in features {
+        let mut linked: Vec<i64> = links
+            .iter()
+            .copied()
             .filter(|id| position.contains_key(id))
             .collect();
         linked.sort_by_key(|id| position[id]);
@@ -356,14 +451,7 @@ pub(crate) fn assemble(
         }
         feature_links.insert(f.id, linked);
     }
-    let notices = notices::plan_notices(&notices::ReadFacts {
-        schema,
-        objectives,
-        features,
-        placed: &placed,
-        hint,
-    });
-    RemotePlan {
+    let remote = RemotePlan {
         plan: Plan {
             objectives: plan_objectives,
             ..Plan::default()
@@ -374,8 +462,9 @@ pub(crate) fn assemble(
         editors,
         requests: 0,
         warnings,
-        notices,
-    }
+        notices: Vec::new(),
+    };
+    (remote, placed)
 }
 
 /// (id, display name of the `LastEditor`) of a work item that has one.
@@ -422,7 +511,7 @@ fn work_item_include() -> Vec<Include> {
     ]
 }
 
-fn objective_include(schema: &pi_model::TpSchema) -> Vec<Include> {
+pub(crate) fn objective_include(schema: &pi_model::TpSchema) -> Vec<Include> {
     let mut v = work_item_include();
     let configured = [
         &schema.committed_field,
@@ -468,7 +557,7 @@ pub(crate) fn features_filter(schema: &pi_model::TpSchema, release: i64, teams: 
     }
 }
 
-fn feature_include(schema: &pi_model::TpSchema) -> Vec<Include> {
+pub(crate) fn feature_include(schema: &pi_model::TpSchema) -> Vec<Include> {
     let mut v = work_item_include();
     v.push(Include::field("CustomFields"));
     v.push(Include::nested(

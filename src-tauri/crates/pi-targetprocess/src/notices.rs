@@ -104,9 +104,21 @@ pub(crate) struct ReadFacts<'a> {
 }
 
 /// Every notice of one team's plan.
+#[cfg(test)]
 pub(crate) fn plan_notices(facts: &ReadFacts<'_>) -> Vec<Notice> {
+    let mut out = release_notices(facts);
+    out.extend(team_notices(facts));
+    out
+}
+
+/// The notices that depend only on the release's features (the same for every team's plan).
+pub(crate) fn release_notices(facts: &ReadFacts<'_>) -> Vec<Notice> {
+    unlinked(facts).into_iter().collect()
+}
+
+/// The notices about one team's objectives and the features placed in its plan.
+pub(crate) fn team_notices(facts: &ReadFacts<'_>) -> Vec<Notice> {
     let mut out = Vec::new();
-    out.extend(unlinked(facts));
     out.extend(no_features(facts));
     let items: Vec<&WorkItem> = facts
         .objectives

@@ -10,11 +10,14 @@
 //! fresh as a read of its own would have been: sharing changes how many requests are sent, never
 //! what a caller sees. A member that finishes leaves the group (its [`ReadMember`] is dropped), so
 //! the others never wait for it.
+//!
+//! The account's workflows (its `EntityStates`: configuration, not plan content) are read once
+//! per group, by the first member that asks, instead of once per team.
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
-use tokio::sync::{Notify, oneshot};
+use tokio::sync::{Notify, OnceCell, oneshot};
 
 use crate::client::TpClient;
 use crate::error::TpError;
@@ -29,6 +32,8 @@ pub(crate) struct Group {
     state: Mutex<State>,
     /// Signalled when a member leaves: the rest may all be waiting now.
     left: Notify,
+    /// The account's workflows, read once for the whole group (see [`TpClient::workflows`]).
+    workflows: OnceCell<pi_model::Workflows>,
 }
 
 #[derive(Debug, Default)]
@@ -120,6 +125,16 @@ impl Group {
                 () = &mut left => {}
             }
         }
+    }
+
+    /// The account's workflows: the first member to ask reads them, every other member gets
+    /// that read (waiting for it when it is under way). A read that fails is not kept: the next
+    /// member to ask reads again.
+    pub(crate) async fn workflows(&self, tp: &TpClient) -> Result<pi_model::Workflows, TpError> {
+        self.workflows
+            .get_or_try_init(|| crate::discover::read_workflows(tp))
+            .await
+            .cloned()
     }
 
     /// Every waiting member, once each member still in the group is waiting.

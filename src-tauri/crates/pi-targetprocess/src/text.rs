@@ -86,8 +86,8 @@ pub fn convert_html(html: &str) -> Converted {
     } else if !trimmed.contains('<') {
         trimmed.to_owned()
     } else {
-        converter()
-            .convert(trimmed)
+        CONVERTER
+            .with(|converter| converter.convert(trimmed))
             .map(|md| md.trim().to_owned())
             .unwrap_or_else(|_| trimmed.to_owned())
     };
@@ -95,6 +95,14 @@ pub fn convert_html(html: &str) -> Converted {
         markdown,
         flattened,
     }
+}
+
+thread_local! {
+    /// The converter, built once per thread: building it (its element handlers) cost more than
+    /// converting a typical description, once per description of every read. A thread runs one
+    /// conversion at a time, and `flatten_nested`'s counters are back at zero after each, so
+    /// every conversion starts as with a new converter.
+    static CONVERTER: HtmlToMarkdown = converter();
 }
 
 fn converter() -> HtmlToMarkdown {

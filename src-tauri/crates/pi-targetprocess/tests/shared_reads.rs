@@ -157,3 +157,31 @@ async fn a_shared_read_sees_a_change_made_before_it_was_asked_for() {
         .unwrap();
     assert_eq!(objective.effort.map(|e| e.points()), Some(77.0));
 }
+
+#[tokio::test]
+async fn the_members_of_a_group_read_the_workflows_once() {
+    let sim = common::sim().await;
+    let client = common::client(&sim);
+    let (_, teams) = train(&client).await;
+    let alone = client.workflows().await.expect("workflows");
+    assert!(!alone.objective.is_empty() && !alone.feature.is_empty());
+    let members = client.share_reads(teams.len());
+    let before = client.requests_sent();
+    let reads = members.into_iter().map(|member| {
+        let client = &client;
+        async move {
+            let workflows = client.workflows().await;
+            drop(member);
+            workflows
+        }
+    });
+    let got = futures::future::join_all(reads).await;
+    assert_eq!(client.requests_sent() - before, 1, "one read for the group");
+    for workflows in got {
+        assert_eq!(workflows.unwrap(), alone);
+    }
+    // The group is gone with its members: each call reads again.
+    let before = client.requests_sent();
+    client.workflows().await.unwrap();
+    assert_eq!(client.requests_sent() - before, 1);
+}

@@ -117,9 +117,14 @@ impl TpClient {
         })
     }
 
-    /// The states of the team objective and feature workflows of the configured schema.
+    /// The states of the team objective and feature workflows of the configured schema. While
+    /// the client shares its reads ([`TpClient::share_reads`], a train), the group reads them
+    /// once: the first member to ask reads, the others get that read.
     pub async fn workflows(&self) -> Result<Workflows, TpError> {
-        states::read(self, &self.config.schema).await
+        match self.read_group() {
+            Some(group) => group.workflows(self).await,
+            None => read_workflows(self).await,
+        }
     }
 
     /// Everything decided after the resource names: fields, custom fields, states, a sample.
@@ -392,4 +397,9 @@ fn schema_value_mut<'a>(schema: &'a mut TpSchema, key: &str) -> &'a mut String {
         "business_value_field" => &mut schema.business_value_field,
         _ => &mut schema.actual_business_value_field,
     }
+}
+
+/// The account's workflows, read now (see [`TpClient::workflows`]).
+pub(crate) async fn read_workflows(client: &TpClient) -> Result<Workflows, TpError> {
+    states::read(client, &client.config.schema).await
 }

@@ -42,6 +42,31 @@ fn nested_emphasis_blank_code_and_strikethrough_have_stable_markdown() {
     }
 }
 
+/// The converter is built once per thread: a conversion after others on the same thread (nested
+/// emphasis among them) gives what it gives on a thread of its own.
+#[test]
+fn conversions_in_a_row_on_one_thread_give_what_each_gives_alone() {
+    let inputs = [
+        "<p>*<em><em>,A</em>a</em></p>",
+        "<p><strong>a <b>b</b></strong> <em>x</em></p>",
+        "<ul><li>one <em>two</em></li><li><code> </code></li></ul>",
+        "<p><del>gone</del> kept</p>",
+    ];
+    let alone: Vec<String> = inputs
+        .iter()
+        .map(|html| {
+            let html = (*html).to_owned();
+            std::thread::spawn(move || html_to_markdown(&html))
+                .join()
+                .unwrap()
+        })
+        .collect();
+    for _ in 0..3 {
+        let in_a_row: Vec<String> = inputs.iter().map(|html| html_to_markdown(html)).collect();
+        assert_eq!(in_a_row, alone);
+    }
+}
+
 #[test]
 fn tp_html_becomes_markdown() {
     assert_eq!(
