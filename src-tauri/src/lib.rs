@@ -108,6 +108,7 @@ pub fn run(options: RunOptions) {
             commands::sign_out,
             commands::log_folder_get,
             commands::sync_health_get,
+            commands::health_checks,
             commands::log_folder_open,
             commands::train_status,
             commands::train_sync,

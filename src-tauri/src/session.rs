@@ -540,6 +540,9 @@ mod checks;
 #[path = "session_health.rs"]
 mod health;
 
+#[path = "session_doctor.rs"]
+mod doctor;
+
 pub use live::Look;
 
 #[cfg(test)]

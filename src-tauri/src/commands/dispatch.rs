@@ -109,6 +109,7 @@ async fn plan_commands(
         }
         "templates_list" => json(session.templates().await),
         "sync_health_get" => json(session.sync_health().await),
+        "health_checks" => json(session.health_checks().await),
         "log_folder_get" => json(Ok(host.log_folder().map(|f| LogFolderDto::of(&f)))),
         "log_folder_open" => json(crate::logging::open_in(host.log_folder(), |f| {
             host.open_folder(f)

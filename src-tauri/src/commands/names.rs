@@ -42,6 +42,7 @@ pub const NAMES: &[&str] = &[
     "effort_series",
     "log_folder_get",
     "sync_health_get",
+    "health_checks",
     "log_folder_open",
     "train_status",
     "train_sync",

@@ -6,6 +6,7 @@
 
 mod approvals;
 mod checks;
+mod doctor;
 mod edit;
 mod health;
 mod history;
@@ -26,6 +27,7 @@ pub use checks::{
     ChangeReportDto, PushRefDto, ReportBlockDto, ReportSectionDto, ReportSpanDto, RollbackDto,
     VerifyDto,
 };
+pub use doctor::{HealthCheckDto, HealthChecksDto};
 pub use edit::{UndoPreviewDto, UserDto};
 pub use health::{
     HealthCountDto, HealthTeamDto, HealthTrafficDto, HealthWeekDto, SyncHealthDto,
@@ -213,6 +215,8 @@ pub fn typescript_declarations() -> String {
         HealthTeamDto::decl(),
         HealthCountDto::decl(),
         HealthTrafficDto::decl(),
+        HealthChecksDto::decl(),
+        HealthCheckDto::decl(),
         ConnectionDto::decl(),
         IdentityDto::decl(),
         WorkspaceDto::decl(),

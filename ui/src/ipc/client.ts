@@ -19,6 +19,7 @@ import type {
   LiveStatusDto,
   LogFolderDto,
   SyncHealthDto,
+  HealthChecksDto,
   ProgressDto,
   PullResultDto,
   PushOutcomeDto,
@@ -92,6 +93,8 @@ export interface PlannerClient {
   logFolderGet(): Promise<LogFolderDto | null>;
   /** The sync health of the open plan's folder over the last weeks (its sync metrics). */
   syncHealthGet(): Promise<SyncHealthDto>;
+  /** Settings → Health: the checks of `tpcli doctor` on the open plan and the connection. */
+  healthChecks(): Promise<HealthChecksDto>;
   /** Shows the log folder in the platform's file manager. */
   logFolderOpen(): Promise<LogFolderDto>;
   /** The live indicator, and the changes that reached the open plan file meanwhile. */

@@ -44,6 +44,7 @@ export function commandClient(call: Call, subscribe: Subscribe): PlannerClient {
     signOut: () => call("sign_out"),
     logFolderGet: () => call("log_folder_get"),
     syncHealthGet: () => call("sync_health_get"),
+    healthChecks: () => call("health_checks"),
     logFolderOpen: () => call("log_folder_open"),
     liveStatus: () => call("live_status"),
     approvalsStatus: () => call("approvals_status"),

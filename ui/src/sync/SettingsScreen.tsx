@@ -7,6 +7,7 @@ import { useState } from "react";
 import { ErrorAlert } from "../ErrorAlert";
 import { useIdentitySave } from "../data";
 import type { SettingsDto } from "../ipc";
+import { HealthChecks } from "./HealthChecks";
 import { useLogFolder, useOpenLogFolder, useSettings, useSettingsSave, useSignOut } from "./hooks";
 
 /** Where the log files are, with "Open log folder"; nothing where the app writes none. */
@@ -124,6 +125,7 @@ function Form({ settings, onDone }: { settings: SettingsDto; onDone: () => void 
           </Group>
         </Stack>
       </Card>
+      <HealthChecks />
       <LogFiles />
       <Card withBorder>
         <Stack gap="xs">

@@ -75,6 +75,34 @@ throttled: number,
  */
 quota: string | null, };
 
+export type HealthChecksDto = { 
+/**
+ * No check failed (warnings allowed).
+ */
+healthy: boolean, checks: Array<HealthCheckDto>, };
+
+export type HealthCheckDto = { 
+/**
+ * pi-doctor's name (`targetprocess`, `clock`, `remote`, ...).
+ */
+name: string, 
+/**
+ * What is checked, in words (`Targetprocess`, `This computer's clock`, ...).
+ */
+label: string, 
+/**
+ * `ok`, `warn`, `fail` or `skipped`.
+ */
+level: string, 
+/**
+ * What was found.
+ */
+detail: string, 
+/**
+ * What to do, in plain words; `None` when nothing is to be done.
+ */
+fix: string | null, };
+
 export type ConnectionDto = { "kind": "none" } | { "kind": "demo" } | { "kind": "targetprocess", url: string, };
 
 export type IdentityDto = { name: string, email: string, };

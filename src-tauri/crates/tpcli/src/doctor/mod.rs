@@ -6,12 +6,9 @@
 //! the repository lock is taken for an instant only to see whether it is free.
 
 mod account;
-mod local;
 
 use anyhow::Result;
 use clap::Args;
-use schemars::JsonSchema;
-use serde::Serialize;
 
 use crate::exit;
 use crate::sync::RepoArgs;
@@ -41,59 +38,7 @@ pub struct DoctorArgs {
     json: bool,
 }
 
-/// How a check came out.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Level {
-    Ok,
-    /// Works, but worth a look.
-    Warn,
-    /// Needs fixing before sync works (or works safely).
-    Fail,
-    /// Not checked: what it needs is missing (no plan folder, no `[jira]`, no remote).
-    Skipped,
-}
-
-/// One check's result.
-#[derive(Debug, Clone, Serialize, JsonSchema)]
-pub struct Check {
-    /// `targetprocess`, `schema`, `clock`, `jira`, `keychain`, `plan`, `remote`, `disk`, `lock`,
-    /// `lease`, `unfinished_push`, `conflicts`.
-    pub name: &'static str,
-    pub level: Level,
-    /// What was found.
-    pub detail: String,
-    /// What to do (absent when nothing is to be done).
-    pub fix: Option<String>,
-}
-
-impl Check {
-    fn new(name: &'static str, level: Level, detail: impl Into<String>) -> Self {
-        Self {
-            name,
-            level,
-            detail: detail.into(),
-            fix: None,
-        }
-    }
-
-    fn ok(name: &'static str, detail: impl Into<String>) -> Self {
-        Self::new(name, Level::Ok, detail)
-    }
-
-    fn fix(mut self, fix: impl Into<String>) -> Self {
-        self.fix = Some(fix.into());
-        self
-    }
-}
-
-/// `tpcli doctor --json`.
-#[derive(Debug, Serialize, JsonSchema)]
-pub struct Report {
-    /// True when no check failed (warnings allowed): the exit code is 0.
-    pub healthy: bool,
-    pub checks: Vec<Check>,
-}
+pub use pi_doctor::{Check, Level, Report};
 
 pub fn run(args: DoctorArgs) -> Result<u8> {
     let report = examine(&args);
@@ -138,12 +83,19 @@ fn examine(args: &DoctorArgs) -> Report {
     };
     checks.extend(account::checks(&args.tp, ws.as_ref()));
     if let Some(ws) = &ws {
-        checks.extend(local::checks(ws));
+        let git = |dir: &std::path::Path, args: &[&str]| {
+            crate::gitcli::run(dir, args)
+                .map(|_| ())
+                .map_err(|e| format!("{e:#}"))
+        };
+        checks.extend(pi_doctor::local_checks(ws, &git));
     }
-    Report {
-        healthy: checks.iter().all(|c| c.level != Level::Fail),
-        checks,
+    // What a server or git said is shown on a terminal: no control characters.
+    for c in &mut checks {
+        c.detail = crate::term::safe(&c.detail).into_owned();
+        c.fix = c.fix.as_deref().map(|f| crate::term::safe(f).into_owned());
     }
+    Report::new(checks)
 }
 
 fn render(report: &Report) -> String {

@@ -1,5 +1,5 @@
-//! The plan-folder checks of `tpcli doctor`: the git remote, disk space, the repository lock,
-//! the push lease, unfinished pushes and stored conflicts.
+//! The plan-folder checks: the git remote, disk space, the repository lock, the push lease,
+//! unfinished pushes and stored conflicts.
 
 use std::path::Path;
 use std::time::Duration;
@@ -7,16 +7,19 @@ use std::time::Duration;
 use pi_engine::Workspace;
 use pi_engine::journal::Journal;
 
-use super::{Check, Level};
-use crate::term::safe;
+use crate::{Check, Level};
 
 /// Less free space than this in the plan folder's file system is a failure, less than ten
 /// times it a warning: a push journals, commits and writes metrics.
 const MIN_FREE_BYTES: u64 = 50 * 1024 * 1024;
 
-pub(super) fn checks(ws: &Workspace) -> Vec<Check> {
+/// Runs `git ARGS` in a folder, never prompting; `Err` carries what git said.
+pub type GitRunner<'a> = &'a (dyn Fn(&Path, &[&str]) -> Result<(), String> + Sync);
+
+/// The checks of the plan folder of `ws`; `git` asks the remote.
+pub fn local_checks(ws: &Workspace, git: GitRunner<'_>) -> Vec<Check> {
     vec![
-        remote(ws),
+        remote(ws, git),
         disk(ws.repo.git_dir()),
         lock(ws),
         lease(ws),
@@ -25,7 +28,7 @@ pub(super) fn checks(ws: &Workspace) -> Vec<Check> {
     ]
 }
 
-fn remote(ws: &Workspace) -> Check {
+fn remote(ws: &Workspace, git: GitRunner<'_>) -> Check {
     if !ws.repo.has_remote(pi_engine::ORIGIN) {
         return Check::new(
             "remote",
@@ -35,17 +38,17 @@ fn remote(ws: &Workspace) -> Check {
     }
     let dir = ws.repo.workdir().unwrap_or(ws.repo.git_dir());
     let fix = "check `git remote get-url origin`, the network and your git credentials (ssh key, credential helper)";
-    if let Err(e) = crate::gitcli::run(dir, &["ls-remote", "--heads", "origin"]) {
+    if let Err(e) = git(dir, &["ls-remote", "--heads", "origin"]) {
         return Check::new(
             "remote",
             Level::Fail,
-            format!("origin cannot be reached: {}", safe(&format!("{e:#}"))),
+            format!("origin cannot be reached: {}", e),
         )
         .fix(fix);
     }
     // A dry run asks the remote to take the working branch without sending anything.
     let refspec = format!("HEAD:refs/heads/{}", ws.names.working());
-    match crate::gitcli::run(
+    match git(
         dir,
         &["push", "--dry-run", "--porcelain", "origin", &refspec],
     ) {
@@ -56,10 +59,7 @@ fn remote(ws: &Workspace) -> Check {
         Err(e) => Check::new(
             "remote",
             Level::Fail,
-            format!(
-                "origin answers but would refuse a push: {}",
-                safe(&format!("{e:#}"))
-            ),
+            format!("origin answers but would refuse a push: {}", e),
         )
         .fix("pull first if the branch moved on; else check your write access to the remote"),
     }
@@ -109,7 +109,7 @@ fn lock(ws: &Workspace) -> Check {
             )
             .fix("wait for it to finish; the lock is released when that process exits")
         }
-        Err(e) => Check::new("lock", Level::Fail, safe(&e.to_string()).into_owned())
+        Err(e) => Check::new("lock", Level::Fail, e.to_string())
             .fix("check the permissions of the .git folder"),
     }
 }
@@ -122,7 +122,7 @@ fn lease(ws: &Workspace) -> Check {
             return Check::new(
                 "lease",
                 Level::Warn,
-                format!("the lease log does not read: {}", safe(&e.to_string())),
+                format!("the lease log does not read: {}", e),
             );
         }
     };
@@ -138,15 +138,17 @@ fn lease(ws: &Workspace) -> Check {
 }
 
 fn unfinished_push(ws: &Workspace) -> Check {
-    let found = ws.local_dir().map_err(anyhow::Error::from).and_then(|dir| {
-        let journal = Journal::open(&dir.join("journal.sqlite"))?;
-        Ok(journal.unfinished(&ws.names.plan_slug())?)
+    let found = ws.local_dir().map_err(|e| e.to_string()).and_then(|dir| {
+        let journal = Journal::open(&dir.join("journal.sqlite")).map_err(|e| e.to_string())?;
+        journal
+            .unfinished(&ws.names.plan_slug())
+            .map_err(|e| e.to_string())
     });
     match found {
         Ok(None) => Check::ok("unfinished_push", "none"),
         Ok(Some(push)) => Check::new("unfinished_push", Level::Fail, format!("a push was interrupted with {} operation(s) not confirmed by Targetprocess", push.open_ops()))
             .fix("`tpcli plan resume` completes it (nothing is sent twice)"),
-        Err(e) => Check::new("unfinished_push", Level::Fail, format!("the push journal does not read: {}", safe(&format!("{e:#}"))))
+        Err(e) => Check::new("unfinished_push", Level::Fail, format!("the push journal does not read: {}", e))
             .fix("restore the clone's local files from a backup (`tpcli plan restore`), see docs/operations.md"),
     }
 }
@@ -166,7 +168,7 @@ fn conflicts(ws: &Workspace) -> Check {
         Err(e) => Check::new(
             "conflicts",
             Level::Fail,
-            format!("the stored conflicts do not read: {}", safe(&e.to_string())),
+            format!("the stored conflicts do not read: {}", e),
         )
         .fix("`tpcli plan pull` stores them again"),
     }
