@@ -190,16 +190,28 @@ impl Session {
             .workspace_folder(&inner.settings.connection)
             .join(slug(&format!("{} {}", req.release.name, req.team.name)));
         let client = self.client_for(&mut inner, Some(&dir)).await?;
-        let (path, notices) = if dir.join(".git").exists() {
-            (pi_engine::Workspace::open(&dir)?.plan_path()?, Vec::new())
-        } else {
-            let init = pi_engine::InitRequest {
-                dir: dir.clone(),
-                release: req.release.name.clone(),
-                team: req.team.name.clone(),
-                remote: inner.settings.remote.clone(),
-            };
-            self.start_plan(&mut inner, &client, &me, &init).await?
+        let reopened = {
+            let dir = dir.clone();
+            sync::blocking(move |_| {
+                if !dir.join(".git").exists() {
+                    return Ok(None);
+                }
+                Ok(Some(pi_engine::Workspace::open(&dir)?.plan_path()?))
+            })
+            .await?
+        };
+        let (path, notices) = match reopened {
+            Some(path) => (path, Vec::new()),
+            None => {
+                let init = pi_engine::InitRequest {
+                    dir,
+                    release: req.release.name.clone(),
+                    team: req.team.name.clone(),
+                    remote: inner.settings.remote.clone(),
+                };
+                self.start_plan(&mut inner, client.clone(), me, init)
+                    .await?
+            }
         };
         let text = read_plan(&path)?;
         edit::refresh_users_quietly(&client, &path).await;
@@ -211,7 +223,7 @@ impl Session {
             plan_file: path.to_string_lossy().into_owned(),
         });
         self.persist(&inner.settings)?;
-        let shown = view(&path, &text, !inner.undo.is_empty())?;
+        let shown = view_of(path, text, !inner.undo.is_empty()).await?;
         Ok(PlanView { notices, ..shown })
     }
 
@@ -220,13 +232,13 @@ impl Session {
         let inner = self.inner.lock().await;
         let path = plan_path(&inner.settings)?;
         let text = read_plan(&path)?;
-        view(&path, &text, !inner.undo.is_empty())
+        view_of(path, text, !inner.undo.is_empty()).await
     }
 
     /// Writes the edited plan to its file (atomically) and commits it on the plan's working
     /// branch in the planner's name; the previous text is kept for undo. A plan a push could
     /// not send (no name, an empty criterion, an owner who is not a Targetprocess user) is
-    /// refused before anything is written.
+    /// refused before anything is written. The commit runs on a blocking thread (decision 0016).
     pub async fn save_plan(&self, plan: PlanDto) -> Result<PlanView, UiError> {
         let mut inner = self.inner.lock().await;
         let path = plan_path(&inner.settings)?;
@@ -236,18 +248,30 @@ impl Session {
         let on_disk = pi_format::parse(&before).ok().map(|p| p.plan);
         edit::check_save(on_disk.as_ref(), &plan, users.as_deref())?;
         let text = pi_format::render(&plan);
-        if text != before {
-            let me = identity_of(&inner.settings)?;
-            pi_engine::save(&workspace_of(&path)?, &me, chrono::Utc::now(), &text)?;
+        let changed = text != before;
+        let me = if changed {
+            Some(identity_of(&inner.settings)?)
+        } else {
+            None
+        };
+        let can_undo = changed || !inner.undo.is_empty();
+        let shown = sync::blocking(move |_| {
+            if let Some(me) = me {
+                pi_engine::save(&workspace_of(&path)?, &me, chrono::Utc::now(), &text)?;
+            }
+            Ok(view(&path, &text, can_undo))
+        })
+        .await?;
+        if changed {
             inner.undo.push(before);
             let excess = inner.undo.len().saturating_sub(UNDO_DEPTH);
             inner.undo.drain(..excess);
         }
-        view(&path, &text, !inner.undo.is_empty())
+        shown
     }
 
     /// Puts the plan file back as it was before the last saved edit, as a new commit (history
-    /// is never rewritten).
+    /// is never rewritten), on a blocking thread (decision 0016).
     pub async fn undo(&self) -> Result<PlanView, UiError> {
         let mut inner = self.inner.lock().await;
         let path = plan_path(&inner.settings)?;
@@ -258,9 +282,14 @@ impl Session {
                 "There is no edit to undo.",
             ));
         };
-        pi_engine::restore(&workspace_of(&path)?, &me, chrono::Utc::now(), &text)?;
+        let can_undo = inner.undo.len() > 1;
+        let shown = sync::blocking(move |_| {
+            pi_engine::restore(&workspace_of(&path)?, &me, chrono::Utc::now(), &text)?;
+            Ok(view(&path, &text, can_undo))
+        })
+        .await?;
         inner.undo.pop();
-        view(&path, &text, !inner.undo.is_empty())
+        shown
     }
 
     /// The Targetprocess client of the current connection for the open plan, starting the demo
@@ -439,7 +468,14 @@ fn read_plan(path: &Path) -> Result<String, UiError> {
     std::fs::read_to_string(path).map_err(|e| file_error("the plan file", &e))
 }
 
+/// [`view`] on a blocking thread: the known statuses are read from the plan's Targetprocess
+/// snapshot in git (decision 0016).
+async fn view_of(path: PathBuf, text: String, can_undo: bool) -> Result<PlanView, UiError> {
+    sync::blocking(move |_| view(&path, &text, can_undo)).await
+}
+
 /// The editor's view of a plan file's text, validated with the workspace's `pi-planner.toml`.
+/// It reads git: call it on a blocking thread ([`view_of`]).
 fn view(path: &Path, text: &str, can_undo: bool) -> Result<PlanView, UiError> {
     let parsed = pi_format::parse(text).map_err(|errors| {
         let at = errors

@@ -13,7 +13,7 @@ use pi_engine::approvals;
 use pi_engine::templates::{Addition, Ids};
 use pi_model::{EntityId, SignatureRule};
 
-use super::sync::{Progress, in_workspace, workspace_dir};
+use super::sync::{Progress, blocking, in_workspace, workspace_dir};
 use super::{Session, UNDO_DEPTH, identity_of, plan_path, read_plan, slug, view, workspace_of};
 use crate::dto::{
     ApprovalsStatusDto, AuditExportDto, ExportFormat, PlanView, PushOutcomeDto, TemplateAddRequest,
@@ -156,18 +156,23 @@ impl Session {
         let before = read_plan(&path)?;
         let now = chrono::Utc::now();
         let seed = base36(u64::try_from(now.timestamp_millis()).unwrap_or_default());
-        pi_engine::templates::add(
-            &workspace_of(&path)?,
-            &me,
-            now,
-            &addition,
-            &mut Ids::new(&seed),
-        )?;
-        let text = read_plan(&path)?;
+        // The commit and the view (which reads git) run on a blocking thread (decision 0016).
+        let shown = blocking(move |_| {
+            pi_engine::templates::add(
+                &workspace_of(&path)?,
+                &me,
+                now,
+                &addition,
+                &mut Ids::new(&seed),
+            )?;
+            let text = read_plan(&path)?;
+            Ok(view(&path, &text, true))
+        })
+        .await?;
         inner.undo.push(before);
         let excess = inner.undo.len().saturating_sub(UNDO_DEPTH);
         inner.undo.drain(..excess);
-        view(&path, &text, true)
+        shown
     }
 }
 

@@ -15,6 +15,7 @@ use pi_model::merge::{EntityKind, FieldValue};
 use pi_model::{EntityId, Field, Plan};
 use pi_targetprocess::{OwnerError, TpClient, User, find_owner};
 
+use super::sync::blocking;
 use super::{Inner, Session, plan_path, read_plan, workspace_of};
 use crate::dto::{UndoPreviewDto, UserDto};
 use crate::error::{ErrorCode, UiError, file_error};
@@ -29,7 +30,7 @@ impl Session {
     pub async fn users(&self) -> Result<Vec<UserDto>, UiError> {
         let mut inner = self.inner.lock().await;
         let path = plan_path(&inner.settings)?;
-        if let Some(users) = cached_users(&path) {
+        if let Some(users) = kept_users(&path).await {
             return Ok(users);
         }
         let client = self.client(&mut inner).await?;
@@ -59,7 +60,7 @@ impl Session {
         inner: &mut Inner,
         plan_file: &Path,
     ) -> Option<Vec<UserDto>> {
-        if let Some(users) = cached_users(plan_file) {
+        if let Some(users) = kept_users(plan_file).await {
             return Some(users);
         }
         let client = self.client(inner).await.ok()?;
@@ -83,11 +84,16 @@ pub(super) async fn refresh_users(
         })
         .collect();
     users.sort_by_key(|u| u.name.to_lowercase());
-    if let Some(file) = users_file(plan_file) {
-        let text = serde_json::to_string_pretty(&users).unwrap_or_default();
-        write_atomic(&file, &text)
-            .map_err(|e| file_error("the list of Targetprocess users", &e))?;
-    }
+    let text = serde_json::to_string_pretty(&users).unwrap_or_default();
+    let plan_file = plan_file.to_path_buf();
+    blocking(move |_| {
+        if let Some(file) = users_file(&plan_file) {
+            write_atomic(&file, &text)
+                .map_err(|e| file_error("the list of Targetprocess users", &e))?;
+        }
+        Ok(())
+    })
+    .await?;
     Ok(users)
 }
 
@@ -101,9 +107,20 @@ pub(super) async fn refresh_users_quietly(client: &TpClient, plan_file: &Path) {
     }
 }
 
+/// Where the users are kept: the plan's local state folder, found through its git repository
+/// (call it on a blocking thread).
 fn users_file(plan_file: &Path) -> Option<PathBuf> {
     let dir = workspace_of(plan_file).ok()?.local_dir().ok()?;
     Some(dir.join(USERS_FILE))
+}
+
+/// [`cached_users`] on a blocking thread (decision 0016).
+async fn kept_users(plan_file: &Path) -> Option<Vec<UserDto>> {
+    let plan_file = plan_file.to_path_buf();
+    blocking(move |_| Ok(cached_users(&plan_file)))
+        .await
+        .ok()
+        .flatten()
 }
 
 pub(super) fn cached_users(plan_file: &Path) -> Option<Vec<UserDto>> {

@@ -90,34 +90,39 @@ impl Session {
 
     /// Starts the plan of `init` from Targetprocess (its stories from Jira when there is a
     /// story source), adds the plans folder's settings, and says what could not be brought.
+    /// The new repository is written on a blocking thread (decision 0016).
     pub(super) async fn start_plan(
         &self,
         inner: &mut Inner,
-        client: &TpClient,
-        me: &pi_git::Identity,
-        init: &pi_engine::InitRequest,
+        client: Arc<TpClient>,
+        me: pi_git::Identity,
+        init: pi_engine::InitRequest,
     ) -> Result<(PathBuf, Vec<String>), UiError> {
-        let ctx = pi_engine::Context {
-            tp: client,
-            me,
-            now: chrono::Utc::now(),
-            auto_sync: false,
-            progress: None,
-        };
         let jira = self.story_source(inner)?;
-        let stories = jira.as_deref().map(|j| j as &dyn pi_engine::StorySource);
-        let report = pi_engine::init_with(&ctx, init, stories).await?;
-        if let Some(text) = self.new_repo_config(&inner.settings.connection) {
-            let ws = pi_engine::Workspace::open(&init.dir)?;
-            crate::demo_config::add_to(&ws, me, ctx.now, &text).map_err(|e| {
-                UiError::new(
-                    ErrorCode::WorkspaceProblem,
-                    format!("The plan settings could not be added to the plan: {e}"),
-                )
-            })?;
-        }
-        let notices = crate::dto::notices(&report.notices, report.jira.as_ref());
-        Ok((report.plan_file, notices))
+        let repo_config = self.new_repo_config(&inner.settings.connection);
+        super::sync::blocking(move |rt| {
+            let ctx = pi_engine::Context {
+                tp: &*client,
+                me: &me,
+                now: chrono::Utc::now(),
+                auto_sync: false,
+                progress: None,
+            };
+            let stories = jira.as_deref().map(|j| j as &dyn pi_engine::StorySource);
+            let report = rt.block_on(pi_engine::init_with(&ctx, &init, stories))?;
+            if let Some(text) = repo_config {
+                let ws = pi_engine::Workspace::open(&init.dir)?;
+                crate::demo_config::add_to(&ws, &me, ctx.now, &text).map_err(|e| {
+                    UiError::new(
+                        ErrorCode::WorkspaceProblem,
+                        format!("The plan settings could not be added to the plan: {e}"),
+                    )
+                })?;
+            }
+            let notices = crate::dto::notices(&report.notices, report.jira.as_ref());
+            Ok((report.plan_file, notices))
+        })
+        .await
     }
 
     /// Where the features' stories are read from: the demo's Jira in the demo; none otherwise.

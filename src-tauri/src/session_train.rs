@@ -240,7 +240,7 @@ impl Session {
             plan_file: path.to_string_lossy().into_owned(),
         });
         self.persist(&inner.settings)?;
-        view(&path, &text, false)
+        blocking(move |_| view(&path, &text, false)).await
     }
 }
 
