@@ -1,7 +1,8 @@
 use pi_model::EntityId;
+use pi_model::diff::SpanTag;
 
 use super::*;
-use crate::dto::{PlanView, PushOutcomeDto, SpanTagDto};
+use crate::dto::{PlanView, PushOutcomeDto};
 use crate::session_fixture::Fixture;
 
 /// The demo started, Ann Planner identified, and the first team plan with two or more objectives
@@ -215,11 +216,11 @@ async fn comparing_two_versions_gives_field_changes_word_highlights_and_effort()
     let words = e.fields[0].words.as_ref().expect("a word diff");
     let inserted: String = words
         .iter()
-        .filter(|s| s.tag == SpanTagDto::Insert)
+        .filter(|s| s.tag == SpanTag::Insert)
         .map(|s| s.text.as_str())
         .collect();
     assert_eq!(inserted.trim(), "Includes audit logging.");
-    assert!(words.iter().all(|s| s.tag != SpanTagDto::Delete));
+    assert!(words.iter().all(|s| s.tag != SpanTag::Delete));
     let committed = view.plan.objectives[0].committed;
     let shift = if committed { 3.0 } else { 0.0 };
     assert_eq!(c.effort.objectives.after - c.effort.objectives.before, 3.0);

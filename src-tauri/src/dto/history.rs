@@ -5,7 +5,7 @@
 //! Plain data and wording only: versions, diffs and attribution are pi-engine's and pi-model's.
 
 use pi_engine::oplog::Actor;
-use pi_model::diff::{EntityDiff, FieldDiff, PlanDiff, Presence, SpanTag, Totals, criteria_text};
+use pi_model::diff::{EntityDiff, FieldDiff, PlanDiff, Presence, Totals, WordSpan, criteria_text};
 use pi_model::merge::{EntityKind, FieldValue};
 use pi_reports::history::{Comparison, VersionInfo};
 use serde::{Deserialize, Serialize};
@@ -104,23 +104,6 @@ pub struct SideInfoDto {
     pub who: Option<String>,
 }
 
-/// How a span of words fares between the two texts.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub enum SpanTagDto {
-    Equal,
-    Insert,
-    Delete,
-}
-
-/// A run of words with one tag; `equal` + `delete` spell the old text, `equal` + `insert` the new.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct WordSpanDto {
-    pub tag: SpanTagDto,
-    pub text: String,
-}
-
 /// One field's old and new value.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -132,8 +115,9 @@ pub struct FieldChangeDto {
     /// Planner words (`13 points`, `(none)`); acceptance criteria one `[x] text` per line.
     pub before: String,
     pub after: String,
-    /// Word-level difference of descriptions and acceptance criteria.
-    pub words: Option<Vec<WordSpanDto>>,
+    /// Word-level difference of descriptions and acceptance criteria (pi-model's spans:
+    /// `equal` + `delete` spell the old text, `equal` + `insert` the new).
+    pub words: Option<Vec<WordSpan>>,
 }
 
 /// An objective or feature that differs between the two versions.
@@ -154,14 +138,6 @@ pub struct EntityChangeDto {
     pub fields: Vec<FieldChangeDto>,
 }
 
-/// A sum of effort points before and after.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct TotalsDto {
-    pub before: f64,
-    pub after: f64,
-}
-
 /// Objective effort supporting one program objective.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -169,7 +145,7 @@ pub struct ProgramEffortDto {
     /// `None` for objectives linked to no program objective.
     pub id: Option<String>,
     pub name: String,
-    pub effort: TotalsDto,
+    pub effort: Totals,
 }
 
 /// Effort totals before and after, for the team and per program objective.
@@ -177,9 +153,9 @@ pub struct ProgramEffortDto {
 #[serde(rename_all = "camelCase")]
 pub struct EffortTotalsDto {
     pub team: String,
-    pub objectives: TotalsDto,
-    pub committed: TotalsDto,
-    pub features: TotalsDto,
+    pub objectives: Totals,
+    pub committed: Totals,
+    pub features: Totals,
     pub program_objectives: Vec<ProgramEffortDto>,
 }
 
@@ -276,19 +252,7 @@ impl From<&FieldDiff> for FieldChangeDto {
             label: f.field.label().to_owned(),
             before: value_text(&f.before),
             after: value_text(&f.after),
-            words: f.words.as_ref().map(|spans| {
-                spans
-                    .iter()
-                    .map(|s| WordSpanDto {
-                        tag: match s.tag {
-                            SpanTag::Equal => SpanTagDto::Equal,
-                            SpanTag::Insert => SpanTagDto::Insert,
-                            SpanTag::Delete => SpanTagDto::Delete,
-                        },
-                        text: s.text.clone(),
-                    })
-                    .collect()
-            }),
+            words: f.words.clone(),
         }
     }
 }
@@ -356,13 +320,6 @@ pub fn change_line(e: &EntityDiff) -> String {
     }
 }
 
-fn totals(t: Totals) -> TotalsDto {
-    TotalsDto {
-        before: t.before,
-        after: t.after,
-    }
-}
-
 fn side(v: &VersionInfo) -> SideInfoDto {
     let label = match (&v.rev, &v.commit) {
         (pi_reports::history::Rev::Git(_), Some(c)) => format!("the version by {}", who(&c.who)),
@@ -383,16 +340,16 @@ impl From<&PlanDiff> for EffortTotalsDto {
         let e = &d.effort;
         Self {
             team: e.team.team.clone(),
-            objectives: totals(e.team.objectives),
-            committed: totals(e.team.committed),
-            features: totals(e.team.features),
+            objectives: e.team.objectives,
+            committed: e.team.committed,
+            features: e.team.features,
             program_objectives: e
                 .program_objectives
                 .iter()
                 .map(|p| ProgramEffortDto {
                     id: p.id.as_ref().map(ToString::to_string),
                     name: p.name.clone(),
-                    effort: totals(p.effort),
+                    effort: p.effort,
                 })
                 .collect(),
         }

@@ -34,13 +34,13 @@ pub use health::{
 };
 pub use history::{
     BaselineDto, ComparisonDto, EffortPointDto, EffortSeriesDto, EffortTotalsDto, EntityChangeDto,
-    FieldChangeDto, HistoryDto, ProgramEffortDto, SideInfoDto, SpanTagDto, SyncChangeDto,
-    TotalsDto, VersionDto, VersionKindDto, WordSpanDto, change_line, who,
+    FieldChangeDto, HistoryDto, ProgramEffortDto, SideInfoDto, SyncChangeDto, VersionDto,
+    VersionKindDto, change_line, who,
 };
 pub use live::{LiveStateDto, LiveStatusDto, PlanChangeDto};
 pub use plan::{
     CriterionDto, FeatureDto, FeatureKindDto, FindingDto, IdSource, NamedDto, ObjectiveDto,
-    PlanDto, ProgramObjectiveDto, SeverityDto, StoryDto,
+    PlanDto, ProgramObjectiveDto, StoryDto,
 };
 pub use refused::{DiscardRequest, Names, RefusedDto, refused};
 pub use sync::{
@@ -237,7 +237,7 @@ pub fn typescript_declarations() -> String {
         CriterionDto::decl(),
         StoryDto::decl(),
         FindingDto::decl(),
-        SeverityDto::decl(),
+        pi_model::validate::Severity::decl(),
         ProgressDto::decl(),
         OpDto::decl(),
         PushOutcomeDto::decl(),
@@ -287,11 +287,11 @@ pub fn typescript_declarations() -> String {
         BaselineDto::decl(),
         HistoryDto::decl(),
         SideInfoDto::decl(),
-        SpanTagDto::decl(),
-        WordSpanDto::decl(),
+        pi_model::diff::SpanTag::decl(),
+        pi_model::diff::WordSpan::decl(),
         FieldChangeDto::decl(),
         EntityChangeDto::decl(),
-        TotalsDto::decl(),
+        pi_model::diff::Totals::decl(),
         ProgramEffortDto::decl(),
         EffortTotalsDto::decl(),
         ComparisonDto::decl(),

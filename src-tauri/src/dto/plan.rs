@@ -6,7 +6,7 @@
 
 use pi_model::{
     Criterion, Effort, EntityId, EntityPath, Feature, FeatureKind, JiraLink, LocalId, Named, Plan,
-    PlanMeta, ProgramObjective, Story, TeamObjective,
+    PlanMeta, ProgramObjective, Story, TeamObjective, validate::Severity,
 };
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -112,7 +112,7 @@ pub struct StoryDto {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct FindingDto {
-    pub severity: SeverityDto,
+    pub severity: Severity,
     pub rule: String,
     /// Index of the objective the finding is about (also set for its features).
     pub objective: Option<u32>,
@@ -121,13 +121,6 @@ pub struct FindingDto {
     /// The field, as the snake_case name of `pi_model::Field` (e.g. `effort`, `owner`).
     pub field: Option<String>,
     pub message: String,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "lowercase")]
-pub enum SeverityDto {
-    Error,
-    Warning,
 }
 
 impl From<&Named> for NamedDto {
@@ -393,10 +386,7 @@ impl From<&pi_model::validate::Finding> for FindingDto {
             EntityPath::Plan | EntityPath::ProgramObjective { .. } => (None, None),
         };
         Self {
-            severity: match f.severity {
-                pi_model::validate::Severity::Error => SeverityDto::Error,
-                pi_model::validate::Severity::Warning => SeverityDto::Warning,
-            },
+            severity: f.severity,
             rule: f.rule.to_owned(),
             objective,
             feature,

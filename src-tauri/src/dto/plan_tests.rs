@@ -75,5 +75,5 @@ fn findings_point_at_objective_feature_and_field() {
         (effort.objective, effort.feature, effort.field.as_deref()),
         (Some(1), Some(1), Some("effort"))
     );
-    assert_eq!(effort.severity, SeverityDto::Error);
+    assert_eq!(effort.severity, Severity::Error);
 }

@@ -6,7 +6,7 @@
 import { Badge, Group, Paper, Stack, Table, Text, Title, VisuallyHidden } from "@mantine/core";
 import type { CSSProperties, ReactNode } from "react";
 
-import type { ComparisonDto, EffortTotalsDto, EntityChangeDto, FieldChangeDto, WordSpanDto } from "../ipc";
+import type { ComparisonDto, EffortTotalsDto, EntityChangeDto, FieldChangeDto, WordSpan } from "../ipc";
 import { delta, when } from "./words";
 
 export type DiffMode = "sideBySide" | "inline";
@@ -44,7 +44,7 @@ function Removed({ children }: { children: ReactNode }) {
 
 /** Word spans of one side (`before`: equal and deleted words; `after`: equal and inserted) or
  * all of them interleaved (`both`). */
-function Words({ spans, side }: { spans: WordSpanDto[]; side: "before" | "after" | "both" }) {
+function Words({ spans, side }: { spans: WordSpan[]; side: "before" | "after" | "both" }) {
   return (
     <span style={TEXT}>
       {spans.map((s, i) => {

@@ -215,7 +215,7 @@ export type StoryDto = { key: string, url: string | null, summary: string, statu
  */
 statusCategory: string | null, assignee: string | null, points: number | null, acceptanceCriteria: Array<CriterionDto>, };
 
-export type FindingDto = { severity: SeverityDto, rule: string, 
+export type FindingDto = { severity: Severity, rule: string, 
 /**
  * Index of the objective the finding is about (also set for its features).
  */
@@ -229,7 +229,7 @@ feature: number | null,
  */
 field: string | null, message: string, };
 
-export type SeverityDto = "error" | "warning";
+export type Severity = "error" | "warning";
 
 export type ProgressDto = { "step": "readingPlan" } | { "step": "fetching" } | { "step": "merging" } | { "step": "sent", sent: number, total: number, } | { "step": "committing" } | { "step": "publishing" };
 
@@ -726,9 +726,9 @@ rev: string,
  */
 label: string, shortId: string | null, at: string | null, who: string | null, };
 
-export type SpanTagDto = "equal" | "insert" | "delete";
+export type SpanTag = "equal" | "insert" | "delete";
 
-export type WordSpanDto = { tag: SpanTagDto, text: string, };
+export type WordSpan = { tag: SpanTag, text: string, };
 
 export type FieldChangeDto = { 
 /**
@@ -744,9 +744,10 @@ label: string,
  */
 before: string, after: string, 
 /**
- * Word-level difference of descriptions and acceptance criteria.
+ * Word-level difference of descriptions and acceptance criteria (pi-model's spans:
+ * `equal` + `delete` spell the old text, `equal` + `insert` the new).
  */
-words: Array<WordSpanDto> | null, };
+words: Array<WordSpan> | null, };
 
 export type EntityChangeDto = { 
 /**
@@ -766,15 +767,15 @@ presence: string,
  */
 movedFrom: string | null, movedTo: string | null, fields: Array<FieldChangeDto>, };
 
-export type TotalsDto = { before: number, after: number, };
+export type Totals = { before: number, after: number, };
 
 export type ProgramEffortDto = { 
 /**
  * `None` for objectives linked to no program objective.
  */
-id: string | null, name: string, effort: TotalsDto, };
+id: string | null, name: string, effort: Totals, };
 
-export type EffortTotalsDto = { team: string, objectives: TotalsDto, committed: TotalsDto, features: TotalsDto, programObjectives: Array<ProgramEffortDto>, };
+export type EffortTotalsDto = { team: string, objectives: Totals, committed: Totals, features: Totals, programObjectives: Array<ProgramEffortDto>, };
 
 export type ComparisonDto = { before: SideInfoDto, after: SideInfoDto, entities: Array<EntityChangeDto>, effort: EffortTotalsDto, };
 

@@ -7,6 +7,7 @@ use crate::{EntityId, Plan};
 
 /// One sum of effort points before and after.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Totals {
     pub before: f64,
     pub after: f64,

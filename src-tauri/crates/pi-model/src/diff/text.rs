@@ -9,6 +9,7 @@ use crate::Criterion;
 
 /// What a span of words is in the comparison.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum SpanTag {
     /// In both texts.
@@ -21,6 +22,7 @@ pub enum SpanTag {
 
 /// A run of words (with the whitespace between them) sharing one tag.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct WordSpan {
     pub tag: SpanTag,
     pub text: String,
