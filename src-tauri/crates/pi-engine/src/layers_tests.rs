@@ -46,6 +46,8 @@ const LAYERS: &[(&str, &[&str])] = &[
             "discard",
             "status",
             "templates",
+            "lint",
+            "decompose",
         ],
     ),
     // Built from whole commands: the train's pull-then-push, verify's repair (resume, pull).

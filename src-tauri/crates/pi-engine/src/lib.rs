@@ -12,6 +12,7 @@
 pub mod account;
 pub mod approvals;
 pub mod context;
+pub mod decompose;
 pub mod discard;
 pub mod error;
 pub mod init;
@@ -19,6 +20,7 @@ pub mod journal;
 #[cfg(test)]
 mod layers_tests;
 pub mod lease;
+pub mod lint;
 #[cfg(any(test, feature = "testing"))]
 pub mod memory;
 #[cfg(test)]

@@ -87,7 +87,7 @@ pub const OUTPUTS: &[Output] = &[
     output::<views::ApprovalsView>(&["plan", "approvals"]),
     output::<crate::plan::validate::Report>(&["plan", "validate"]),
     output::<crate::sync::lint::LintView>(&["plan", "lint"]),
-    output::<crate::sync::decompose::DecomposeView>(&["plan", "decompose"]),
+    output::<pi_engine::decompose::DecomposeView>(&["plan", "decompose"]),
     output::<views::MigrateView>(&["plan", "migrate"]),
     output::<pi_model::Plan>(&["plan", "show"]),
     output::<crate::plan::merge_file::Report>(&["plan", "merge-file"]),

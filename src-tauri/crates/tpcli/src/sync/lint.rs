@@ -2,12 +2,12 @@
 //! disagree (`pi_model::lint`), each finding with its code, where it is and a fix. The stories
 //! are the plan file's, as the last pull brought them; Jira is asked only which epics it does
 //! not have. `--fix` applies the fixes that are plan edits as an ordinary saved edit
-//! (`pi_engine::save`), which the next push previews, gets approved and journals like any other.
+//! (`pi_engine::lint`), which the next push previews, gets approved and journals like any other.
 
 use anyhow::{Result, bail};
 use clap::Args;
-use pi_model::lint::{self, LintCode, LintFinding, LintSettings, Tolerance};
-use pi_model::{Plan, StatusKind, Workflows};
+use pi_model::Plan;
+use pi_model::lint::{self, LintCode, LintFinding};
 use schemars::JsonSchema;
 use serde::Serialize;
 
@@ -75,7 +75,7 @@ pub fn run(args: LintArgs) -> Result<u8> {
     let codes = args.fix.as_deref().map(fix_codes).transpose()?;
     let ws = pi_engine::Workspace::open(&args.repo.repo)?;
     let mut plan = ws.local()?;
-    let settings = settings(&ws)?;
+    let settings = pi_engine::lint::settings(&ws)?;
     let (missing, epics_note) = missing_epics(&ws, &plan)?;
     let mut findings = lint::lint(&plan, &settings, &missing);
     let fixed = match codes {
@@ -127,53 +127,6 @@ fn fix_codes(text: &str) -> Result<Vec<LintCode>> {
     Ok(codes)
 }
 
-/// Tolerance and owned fields from `[jira]`; done and reopening statuses from the account's
-/// workflow kept on the tracking branch, else the usual names.
-fn settings(ws: &pi_engine::Workspace) -> Result<LintSettings> {
-    let config = pi_engine::approvals::repo_config(ws)?;
-    let jira = config.jira.as_ref();
-    let tolerance = match jira.and_then(|j| j.points_tolerance.as_deref()) {
-        Some(text) => Tolerance::parse(text).map_err(anyhow::Error::msg)?,
-        None => Tolerance::default(),
-    };
-    let jira_owns = jira
-        .map(|j| j.owns.iter().map(|f| f.label().to_lowercase()).collect())
-        .unwrap_or_default();
-    let stored = pi_engine::workflows::stored(&ws.repo, &ws.names)?;
-    let (done_statuses, done_status, open_status) = statuses(stored.as_ref());
-    Ok(LintSettings {
-        tolerance,
-        jira_owns,
-        done_statuses,
-        done_status,
-        open_status,
-    })
-}
-
-/// The feature workflow's final states, the first of them, and the state before it.
-fn statuses(stored: Option<&Workflows>) -> (Vec<String>, Option<String>, Option<String>) {
-    let states = stored.map_or(&[][..], |w| w.states(StatusKind::Feature));
-    let Some(first_final) = states.iter().position(|s| s.is_final) else {
-        return (
-            Vec::new(),
-            Some("Done".to_owned()),
-            Some("Implementing".to_owned()),
-        );
-    };
-    let done: Vec<String> = states
-        .iter()
-        .filter(|s| s.is_final)
-        .map(|s| s.name.clone())
-        .collect();
-    let open = states[..first_final]
-        .iter()
-        .rev()
-        .find(|s| !s.is_final)
-        .map(|s| s.name.clone());
-    let first = Some(states[first_final].name.clone());
-    (done, first, open)
-}
-
 /// The epics Jira lacks among those of features that have no stories, or why Jira was not
 /// asked.
 fn missing_epics(ws: &pi_engine::Workspace, plan: &Plan) -> Result<(Vec<String>, Option<String>)> {
@@ -194,14 +147,7 @@ fn missing_epics(ws: &pi_engine::Workspace, plan: &Plan) -> Result<(Vec<String>,
             return Ok((Vec::new(), Some(not_checked(&detail))));
         }
     };
-    let mut epics: Vec<String> = plan
-        .features()
-        .filter(|(_, f)| f.stories.is_empty())
-        .filter_map(|(_, f)| Some(f.jira.as_ref()?.key.trim().to_owned()))
-        .filter(|k| !k.is_empty())
-        .collect();
-    epics.sort();
-    epics.dedup();
+    let epics = pi_engine::lint::epics_to_check(plan);
     if epics.is_empty() {
         return Ok((Vec::new(), None));
     }
@@ -223,20 +169,22 @@ fn apply(
     findings: &[LintFinding],
     codes: Vec<LintCode>,
 ) -> Result<Fixed> {
-    let applied = lint::apply(plan, findings, &codes);
-    let commit = if applied > 0 {
-        let me = super::connect::identity(&repo.repo)?;
-        let text = pi_format::render(plan);
-        let before = ws.repo.resolve(&ws.names.working())?;
-        let tip = pi_engine::save(ws, &me, chrono::Utc::now(), &text)?;
-        (tip != before).then(|| tip.to_string())
-    } else {
-        None
-    };
+    let edits = findings
+        .iter()
+        .any(|f| codes.contains(&f.code) && f.fix.edit.is_some());
+    if !edits {
+        return Ok(Fixed {
+            codes,
+            applied: 0,
+            commit: None,
+        });
+    }
+    let me = super::connect::identity(&repo.repo)?;
+    let applied = pi_engine::lint::fix(ws, &me, chrono::Utc::now(), plan, findings, &codes)?;
     Ok(Fixed {
         codes,
-        applied,
-        commit,
+        applied: applied.edits,
+        commit: applied.commit.map(|c| c.to_string()),
     })
 }
 
