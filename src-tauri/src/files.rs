@@ -44,6 +44,8 @@ pub struct Settings {
     /// off. (An older settings file's `pollMinutes` is ignored: the look is a small request.)
     #[serde(default = "default_poll_seconds")]
     pub poll_seconds: u32,
+    /// The Jira site connected on this computer (its credentials are in the keychain).
+    pub jira: Option<String>,
 }
 
 /// A look at Targetprocess every half minute unless the planner changes it.
@@ -59,6 +61,7 @@ impl Default for Settings {
             workspace: None,
             remote: None,
             poll_seconds: default_poll_seconds(),
+            jira: None,
         }
     }
 }
@@ -124,6 +127,7 @@ mod tests {
             workspace: None,
             remote: Some("git@example.com:plans.git".into()),
             poll_seconds: 5,
+            jira: Some("https://acme.atlassian.net".into()),
         };
         settings.save(&path).expect("saved");
         assert_eq!(Settings::load(&path), settings);

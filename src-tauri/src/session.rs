@@ -398,7 +398,15 @@ async fn start_sim(
         .hint("Another program may block local connections; restart PI Planner and try again.")
     })?;
     if let Some(path) = control_file {
-        let address = serde_json::json!({ "url": sim.base_url(), "token": sim.access_token() });
+        // The demo Jira's credentials too: the browser tests connect to it as a planner would.
+        let (jira_email, jira_token) = sim.jira_credentials();
+        let address = serde_json::json!({
+            "url": sim.base_url(),
+            "token": sim.access_token(),
+            "jiraEmail": jira_email,
+            "jiraToken": jira_token,
+            "jiraPat": sim.jira_pat(),
+        });
         write_atomic(path, &address.to_string())
             .map_err(|e| file_error("the demo address file", &e))?;
     }
@@ -569,6 +577,12 @@ mod train;
 
 #[path = "session_live.rs"]
 mod live;
+
+#[path = "session_jira.rs"]
+mod jira;
+
+#[path = "session_jira_plan.rs"]
+mod jira_plan;
 
 #[path = "session_checks.rs"]
 mod checks;

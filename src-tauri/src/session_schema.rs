@@ -125,11 +125,20 @@ impl Session {
         .await
     }
 
-    /// Where the features' stories are read from: the demo's Jira in the demo; none otherwise.
+    /// Where the features' stories are read from: the Jira connected in the app (for the open
+    /// plan's repository, else the plans folder's settings; `session_jira.rs`), else the demo's
+    /// Jira in the demo; none otherwise.
     pub(super) fn story_source(
         &self,
         inner: &mut Inner,
     ) -> Result<Option<Arc<JiraClient>>, UiError> {
+        if inner.settings.jira.is_some() {
+            let dir = plan_path(&inner.settings)
+                .ok()
+                .and_then(|p| p.parent().map(Path::to_path_buf))
+                .unwrap_or_else(|| self.workspace_folder(&inner.settings.connection));
+            return Ok(self.connected_story_source(inner, &dir));
+        }
         if let Some(jira) = &inner.jira {
             return Ok(Some(jira.clone()));
         }

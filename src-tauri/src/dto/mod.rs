@@ -10,6 +10,7 @@ mod doctor;
 mod edit;
 mod health;
 mod history;
+mod jira;
 mod live;
 mod plan;
 mod refused;
@@ -36,6 +37,10 @@ pub use history::{
     BaselineDto, ComparisonDto, EffortPointDto, EffortSeriesDto, EffortTotalsDto, EntityChangeDto,
     FieldChangeDto, HistoryDto, ProgramEffortDto, SideInfoDto, SyncChangeDto, VersionDto,
     VersionKindDto, change_line, who,
+};
+pub use jira::{
+    DecomposeDto, DecomposeRequest, DecomposeResultDto, DecomposeStoryDto, JiraCheckDto,
+    JiraConnectRequest, JiraStatusDto, LintDto, LintFindingDto, LintFixRequest,
 };
 pub use live::{LiveStateDto, LiveStatusDto, PlanChangeDto};
 pub use plan::{
@@ -224,6 +229,16 @@ pub fn typescript_declarations() -> String {
         ConnectRequest::decl(),
         ConnectionCheck::decl(),
         AccountNamesDto::decl(),
+        JiraConnectRequest::decl(),
+        JiraCheckDto::decl(),
+        JiraStatusDto::decl(),
+        LintFindingDto::decl(),
+        LintDto::decl(),
+        LintFixRequest::decl(),
+        DecomposeRequest::decl(),
+        DecomposeDto::decl(),
+        DecomposeStoryDto::decl(),
+        DecomposeResultDto::decl(),
         PickItem::decl(),
         OpenRequest::decl(),
         StatusOptions::decl(),

@@ -154,6 +154,125 @@ differences: Array<string>,
  */
 problem: string | null, };
 
+export type JiraConnectRequest = { 
+/**
+ * The Jira site, e.g. `https://acme.atlassian.net`.
+ */
+url: string, 
+/**
+ * The account's e-mail on Jira Cloud; empty for a Data Center personal access token.
+ */
+email: string, 
+/**
+ * The API token (Cloud) or personal access token (Data Center).
+ */
+token: string, };
+
+export type JiraCheckDto = { 
+/**
+ * The site, as kept (no user name, query or trailing `/`).
+ */
+url: string, 
+/**
+ * "Jira Cloud" or "Jira Data Center".
+ */
+kind: string, };
+
+export type JiraStatusDto = { 
+/**
+ * The Jira site connected on this computer (its credentials in the keychain), if any.
+ */
+url: string | null, 
+/**
+ * No Jira is connected, and the demo's own Jira is used.
+ */
+demo: boolean, };
+
+export type LintFindingDto = { 
+/**
+ * The finding's code, as `tpcli plan lint` prints it (`points-vs-effort`).
+ */
+code: string, 
+/**
+ * The kind of finding in a few words ("Effort and story points differ").
+ */
+title: string, 
+/**
+ * What is wrong, in words.
+ */
+message: string, objective: string, 
+/**
+ * The feature's id (`tp:1041`).
+ */
+feature: string, featureName: string, 
+/**
+ * The feature's Jira epic, when it names one.
+ */
+epic: string | null, 
+/**
+ * The stories concerned (keys).
+ */
+stories: Array<string>, 
+/**
+ * The fix, in words.
+ */
+fix: string, 
+/**
+ * The fix is a plan edit the app can make ("Apply fix"); otherwise it is done in Jira or
+ * by hand.
+ */
+fixable: boolean, };
+
+export type LintDto = { findings: Array<LintFindingDto>, 
+/**
+ * Why Jira was not asked which epics it lacks ("epic missing" not looked for), if it was
+ * not.
+ */
+epicsNote: string | null, 
+/**
+ * After "Apply fix": how many plan edits were made (saved as an edit of the plan, sent at
+ * the next push).
+ */
+fixed: number | null, };
+
+export type LintFixRequest = { code: string, 
+/**
+ * The feature's id; `None` fixes every finding of the code.
+ */
+feature: string | null, };
+
+export type DecomposeRequest = { 
+/**
+ * The feature's id (`tp:1041`).
+ */
+feature: string, 
+/**
+ * Only say what would be created; send nothing.
+ */
+preview: boolean, };
+
+export type DecomposeDto = { feature: string, featureName: string, 
+/**
+ * The epic the stories are under.
+ */
+epic: string, 
+/**
+ * Nothing was sent (the preview).
+ */
+preview: boolean, stories: Array<DecomposeStoryDto>, };
+
+export type DecomposeStoryDto = { 
+/**
+ * Its summary: the criterion's text.
+ */
+text: string, 
+/**
+ * Its Jira key once it exists.
+ */
+key: string | null, result: DecomposeResultDto, };
+
+export type DecomposeResultDto = "toCreate" | "created" | "alreadyCreated";
+
 export type PickItem = { id: number, name: string, };
 
 export type OpenRequest = { art: PickItem, release: PickItem, team: PickItem, };
