@@ -12,9 +12,10 @@ use crate::exit;
 /// failing), conflicts per week and their trend, how long conflicts stay open, the fields that
 /// change and conflict most, errors, requests and throttling.
 ///
-/// Read from this clone's metrics (`.git/pi-planner/metrics.sqlite`), which every pull, push,
-/// resume, rollback and resolve run from this clone adds to; `[metrics] retention_days` in
-/// pi-planner.toml says how long they are kept (default 180 days).
+/// Read from this clone's metrics (`.git/pi-planner/metrics.sqlite`), which every init, pull,
+/// push, resume, rollback and resolve run from this clone (each plan's of sync-all too, and the
+/// app's pulls and pushes) adds to; `[metrics] retention_days` in pi-planner.toml says how long
+/// they are kept (default 180 days). `[alerts]` says when one of them raises an alert.
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:
   tpcli plan stats
