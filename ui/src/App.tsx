@@ -38,8 +38,9 @@ import { LivePlanChanges, useLiveStatus } from "./sync/Live";
 import { PlanNotices } from "./sync/PlanNotices";
 import { SyncBar } from "./sync/SyncBar";
 import { TrainView } from "./train/TrainView";
+import { OutOfSyncView } from "./jira/OutOfSyncView";
 
-type View = "plan" | "conflicts" | "settings" | "history" | "signoff" | "audit" | "train" | "checks" | "health";
+type View = "plan" | "conflicts" | "settings" | "history" | "signoff" | "audit" | "train" | "checks" | "jira" | "health";
 
 function ThemeSwitch() {
   const { colorScheme, setColorScheme } = useMantineColorScheme();
@@ -119,6 +120,7 @@ function Screen({
   if (view === "audit") return <AuditView onDone={() => setView("plan")} />;
   if (view === "history") return <HistoryView onDone={() => setView("plan")} />;
   if (view === "health") return <HealthView onDone={() => setView("plan")} />;
+  if (view === "jira") return <OutOfSyncView onDone={() => setView("plan")} />;
   if (view === "checks") return <ChecksView onDone={() => setView("plan")} />;
   if (view === "train")
     return <TrainView art={status.workspace.art} release={status.workspace.release} onOpened={(conflicts) => setView(conflicts ? "conflicts" : "plan")} />;
@@ -175,6 +177,7 @@ export function App() {
         { view: "history", label: "History" },
         { view: "signoff", label: "Sign-off" },
         { view: "audit", label: "Audit" },
+        { view: "jira", label: "Out of sync" },
         { view: "health", label: "Sync health" },
       ]
     : [];

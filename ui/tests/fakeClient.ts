@@ -102,6 +102,7 @@ export function openPlanApp(plan: PlanDto, findings: (plan: PlanDto) => FindingD
     sync_changes: [],
     templates_list: { objectives: [], features: [] },
     settings_get: { connection: { kind: "demo" }, identity: null, plansFolder: "/plans", remote: null, pollSeconds: 30 },
+    jira_status: { url: null, demo: true },
   });
   return Object.assign(app, { saved: () => structuredClone(held) });
 }

@@ -19,6 +19,7 @@ const firstRun = () =>
   fakeApp({
     app_status: none,
     settings_get: { connection: { kind: "none" }, identity: null, plansFolder: "/plans", remote: null, pollSeconds: 30 },
+    jira_status: { url: null, demo: false },
   });
 
 describe("first run", () => {

@@ -16,6 +16,7 @@ import {
 } from "@mantine/core";
 
 import { SyncBadge } from "../history/SyncBadge";
+import { CreateStories } from "../jira/CreateStories";
 import type { FeatureDto, FindingDto, SyncChangeDto } from "../ipc";
 import { MoveButtons } from "./MoveButtons";
 import type { Direction } from "./order";
@@ -237,6 +238,7 @@ export function FeatureCard(props: Props) {
             {at("acceptance_criteria").error}
           </Text>
         )}
+        <CreateStories feature={feature} />
         <Stories stories={feature.stories} />
       </Stack>
     </Card>

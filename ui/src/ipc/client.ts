@@ -30,6 +30,13 @@ import type {
   SyncStatusDto,
   ConnectionCheck,
   ConnectRequest,
+  DecomposeDto,
+  DecomposeRequest,
+  JiraCheckDto,
+  JiraConnectRequest,
+  JiraStatusDto,
+  LintDto,
+  LintFixRequest,
   ErrorCode,
   IdentityDto,
   OpenRequest,
@@ -59,6 +66,20 @@ export interface PlannerClient {
   connectionSave(req: ConnectRequest): Promise<AppStatus>;
   /** Writes the account's names into the plans folder's settings; the check as it stands then. */
   connectionUseNames(req: ConnectRequest): Promise<ConnectionCheck>;
+  /** Which Jira the app uses (the one connected on this computer, or the demo's). */
+  jiraStatus(): Promise<JiraStatusDto>;
+  /** Checks a Jira site and its credentials; stores nothing. */
+  jiraTest(req: JiraConnectRequest): Promise<JiraCheckDto>;
+  /** Checks, then keeps the credentials in the system keychain and uses this Jira. */
+  jiraSave(req: JiraConnectRequest): Promise<JiraStatusDto>;
+  /** Removes the Jira credentials from the keychain. */
+  jiraForget(): Promise<JiraStatusDto>;
+  /** Where the open plan and Jira disagree ("Out of sync"). */
+  jiraLint(): Promise<LintDto>;
+  /** Applies the fixes of one finding code (for one feature or all) as a saved edit. */
+  jiraLintFix(req: LintFixRequest): Promise<LintDto>;
+  /** Creates (or, with `preview`, lists) a feature's stories from its acceptance criteria. */
+  jiraDecompose(req: DecomposeRequest): Promise<DecomposeDto>;
   identitySuggest(): Promise<IdentityDto>;
   identitySave(identity: IdentityDto): Promise<AppStatus>;
   artsList(): Promise<PickItem[]>;

@@ -5,6 +5,7 @@ import { useState } from "react";
 
 import { ErrorAlert } from "../ErrorAlert";
 import { useConnectionSave, useConnectionTest, useConnectionUseNames, useDemoStart } from "../data";
+import { JiraConnect } from "../jira/JiraConnect";
 import { AccountNames } from "./AccountNames";
 
 function DemoCard() {
@@ -133,6 +134,7 @@ export function WelcomeScreen() {
           <DemoCard />
           <ConnectCard />
         </SimpleGrid>
+        <JiraConnect optional />
       </Stack>
     </Container>
   );

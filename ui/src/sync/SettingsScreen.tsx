@@ -7,6 +7,7 @@ import { useState } from "react";
 import { ErrorAlert } from "../ErrorAlert";
 import { useIdentitySave } from "../data";
 import type { SettingsDto } from "../ipc";
+import { JiraConnect } from "../jira/JiraConnect";
 import { HealthChecks } from "./HealthChecks";
 import { useLogFolder, useOpenLogFolder, useSettings, useSettingsSave, useSignOut } from "./hooks";
 
@@ -73,6 +74,7 @@ function Form({ settings, onDone }: { settings: SettingsDto; onDone: () => void 
           <ErrorAlert error={signOut.error} />
         </Stack>
       </Card>
+      <JiraConnect />
       <Card withBorder>
         <Stack gap="xs">
           <Text fw={600}>Who edits are attributed to</Text>
