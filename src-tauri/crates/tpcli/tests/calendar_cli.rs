@@ -27,7 +27,7 @@ fn python() -> PathBuf {
 }
 
 /// The file as the icalendar package reads it (see `calendar/read_ics.py`).
-fn parse(file: &Path) -> Value {
+pub(crate) fn parse(file: &Path) -> Value {
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/calendar/read_ics.py");
     let out = Command::new(python())
         .arg(script)
@@ -76,7 +76,7 @@ fn releases_of(bench: &Bench, art: i64) -> Vec<i64> {
     ids
 }
 
-fn events(parsed: &Value) -> &Vec<Value> {
+pub(crate) fn events(parsed: &Value) -> &Vec<Value> {
     parsed["events"].as_array().unwrap()
 }
 
@@ -87,7 +87,7 @@ fn event<'a>(parsed: &'a Value, uid: &str) -> &'a Value {
         .unwrap_or_else(|| panic!("no event {uid}"))
 }
 
-fn uids(parsed: &Value) -> BTreeSet<String> {
+pub(crate) fn uids(parsed: &Value) -> BTreeSet<String> {
     events(parsed)
         .iter()
         .map(|e| e["uid"].as_str().unwrap().to_owned())

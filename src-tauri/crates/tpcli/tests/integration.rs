@@ -40,4 +40,5 @@ mod train_cli;
 mod verify_cli;
 mod watch_cli;
 mod watch_cli_support;
+mod watch_calendar_cli;
 mod watch_train_cli;

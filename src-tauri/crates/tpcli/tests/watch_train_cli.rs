@@ -47,7 +47,7 @@ fn the_shipped_alert_rules_pass_promtool() {
 }
 
 /// A GET on loopback: status code and body.
-fn get(addr: &str, path: &str) -> (u16, String) {
+pub(crate) fn get(addr: &str, path: &str) -> (u16, String) {
     try_get(addr, path).unwrap_or_else(|| panic!("GET {addr}{path} failed"))
 }
 
@@ -100,7 +100,7 @@ fn json(text: &str) -> serde_json::Value {
 }
 
 /// The ART of the simulator's first team and two of its teams.
-fn train(bench: &Bench) -> (String, Vec<String>) {
+pub(crate) fn train(bench: &Bench) -> (String, Vec<String>) {
     let c = bench.sim.control();
     let teams: Vec<serde_json::Value> = c
         .ids("Teams")
@@ -164,7 +164,7 @@ fn free_port() -> u16 {
 }
 
 /// Stops a child on drop (a failed assertion leaves no process behind).
-struct Running(Child);
+pub(crate) struct Running(Child);
 
 impl Drop for Running {
     fn drop(&mut self) {
@@ -182,7 +182,7 @@ fn signal(child: &Child, name: &str) {
 }
 
 /// Starts the train's watch; its child and the address of /healthz and /metrics.
-fn start_watch(bench: &Bench, art: &str, teams: &[String]) -> (Running, String) {
+pub(crate) fn start_watch(bench: &Bench, art: &str, teams: &[String]) -> (Running, String) {
     let mut cmd = bench.tpcli(&[
         "plan",
         "watch",

@@ -133,8 +133,36 @@ pub fn run(args: CalendarArgs) -> Result<u8> {
     Ok(exit::OK)
 }
 
+/// The PI calendar of ART `art` (or of its team `team`) as a train's watch serves it
+/// (`/calendar.ics`): read now from Targetprocess at `base` with `tp`, under `settings`
+/// (`[calendar]` of the train's root). `previous`, the text served before, keeps the
+/// `SEQUENCE` of every unchanged event; UIDs never change.
+pub async fn feed(
+    tp: &TpClient,
+    base: &str,
+    art: &str,
+    team: Option<&str>,
+    settings: &CalendarConfig,
+    previous: Option<&str>,
+) -> Result<String> {
+    let zone = pi_calendar::parse_zone(settings.time_zone())
+        .map_err(|why| anyhow!("{CONFIG_FILE_NAME}:{}", settings.zone_error(&why)))?;
+    let scope = find_scope(tp, art, team).await?;
+    let base = base.trim_end_matches('/');
+    let pis = read_pis(tp, &scope, None, base).await?;
+    let calendar = Calendar {
+        name: format!(
+            "{} — PI calendar",
+            scope.team.as_ref().map_or(&scope.art.name, |t| &t.name)
+        ),
+        zone,
+        events: pi_calendar::events(&pis, &options(settings, host(base))),
+    };
+    Ok(pi_calendar::render(&calendar, Utc::now(), previous))
+}
+
 /// `pi-planner.toml` in `dir` (the defaults without one), with its path.
-fn config_in(dir: &Path) -> Result<(RepoConfig, Option<PathBuf>)> {
+pub fn config_in(dir: &Path) -> Result<(RepoConfig, Option<PathBuf>)> {
     let path = dir.join(CONFIG_FILE_NAME);
     match std::fs::read_to_string(&path) {
         Ok(text) => RepoConfig::from_toml_str(&text)

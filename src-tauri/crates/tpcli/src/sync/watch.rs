@@ -35,8 +35,9 @@ use crate::exit;
                                         # every team plan of a train, as a service
 
 With --art the watch keeps every team plan of the train (ROOT/<team slug>, set up as
-sync-all --art does) in sync in one process, serves /healthz and /metrics on --listen
-(loopback only) and reloads ROOT/pi-planner.toml on SIGHUP; it watches no file (edits in
+sync-all --art does) in sync in one process, serves /healthz, /metrics and the train's PI
+calendar /calendar.ics (?team=NAME for a team's) on --listen (loopback only) and reloads
+ROOT/pi-planner.toml on SIGHUP; it watches no file (edits in
 the team folders are committed at the next look).
 
 Exit codes: 0 stopped by Ctrl-C or SIGTERM, 2 error.")]

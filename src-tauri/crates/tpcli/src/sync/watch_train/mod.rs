@@ -133,6 +133,12 @@ pub fn run(args: &TrainArgs, tp: &TpArgs, opts: WatchOptions) -> Result<u8> {
     let client = connect::client_at(&target, connect::schema_at(&req.root)?)?;
     let shared = Shared {
         client: RefCell::new(Rc::new(client)),
+    let feed = serve::Feed::new(
+        connect::client_at(&target, connect::schema_at(&req.root)?)?,
+        target.url(),
+        &req.art,
+        super::calendar::config_in(&req.root)?.0.calendar,
+    );
         retired: Cell::default(),
         target,
         root: req.root.clone(),
@@ -143,7 +149,7 @@ pub fn run(args: &TrainArgs, tp: &TpArgs, opts: WatchOptions) -> Result<u8> {
         max_backoff: Duration::from_secs(args.max_backoff),
         ..opts
     };
-    super::block_on(watch_train(&shared, &req, addr, opts))??;
+    super::block_on(watch_train(&shared, &req, addr, feed, opts))??;
     println!("Stopped.");
     Ok(crate::exit::OK)
 }
@@ -154,13 +160,14 @@ async fn watch_train(
     addr: std::net::SocketAddr,
     opts: WatchOptions,
 ) -> Result<()> {
-    let bound = serve::serve(addr, shared.board.clone()).await?;
+    feed: serve::Feed,
+    let bound = serve::serve(addr, shared.board.clone(), feed).await?;
     let train = pi_engine::train::find_train(&*shared.client(), req, chrono::Utc::now()).await?;
     let (stop_tx, stop) = channel::channel(false);
     let (hup_tx, mut hup) = channel::channel(0u64);
     tokio::spawn(signals(stop_tx, hup_tx));
     println!(
-        "Watching {} of {} for {} under {} (a look every {}s). /healthz and /metrics on http://{bound}. Ctrl-C stops.",
+        "Watching {} of {} for {} under {} (a look every {}s). /healthz, /metrics and /calendar.ics on http://{bound}. Ctrl-C stops.",
         plural(train.teams.len(), "team", "teams"),
         train.art.name,
         train.release.name,
