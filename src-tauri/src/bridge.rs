@@ -237,6 +237,12 @@ impl Host for LineHost {
         }
     }
 
+    fn trained(&self, synced: &Result<crate::dto::TrainSyncDto, UiError>) {
+        if let Some(event) = crate::notify::train_message(synced) {
+            let _ = self.lines.send(line(&json!({ "event": event })));
+        }
+    }
+
     fn downloads(&self) -> Result<PathBuf, UiError> {
         std::fs::create_dir_all(&self.downloads).map_err(|_| {
             UiError::new(

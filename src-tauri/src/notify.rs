@@ -8,7 +8,7 @@
 use tauri::{AppHandle, Emitter};
 use tauri_plugin_notification::NotificationExt;
 
-use crate::dto::{PullResultDto, PushOutcomeDto, SyncEventDto};
+use crate::dto::{PullResultDto, PushOutcomeDto, SyncEventDto, TeamSyncDto, TrainSyncDto};
 use crate::error::UiError;
 
 /// Event name of [`SyncEventDto`] for the window.
@@ -72,6 +72,40 @@ pub fn push_message(outcome: &Result<PushOutcomeDto, UiError>) -> Option<SyncEve
             )))
         }
         Ok(_) => None,
+    }
+}
+
+/// What to tell the planner about "Sync all", if anything: teams left with something to act
+/// on (conflicts, approvals, errors), or the sync failing as a whole. A clean sync says nothing.
+pub fn train_message(r: &Result<TrainSyncDto, UiError>) -> Option<SyncEventDto> {
+    match r {
+        Err(e) => Some(SyncEventDto {
+            view: "train".to_owned(),
+            title: "Sync all failed".to_owned(),
+            body: e.message.clone(),
+        }),
+        Ok(t) => {
+            let waiting: Vec<&TeamSyncDto> = t.teams.iter().filter(|team| !team.ok).collect();
+            (!waiting.is_empty()).then(|| SyncEventDto {
+                view: "train".to_owned(),
+                title: format!(
+                    "Sync all: {} to look at",
+                    crate::words::count(waiting.len(), "team", "teams")
+                ),
+                body: waiting
+                    .iter()
+                    .take(3)
+                    .map(|team| format!("{}: {}", team.team, team.message))
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+            })
+        }
+    }
+}
+
+pub fn trained(app: &AppHandle, r: &Result<TrainSyncDto, UiError>) {
+    if let Some(m) = train_message(r) {
+        announce(app, &m);
     }
 }
 
@@ -161,6 +195,45 @@ mod tests {
             )
         );
         assert_eq!(pull_message(&pulled(0, &[]), true), None);
+    }
+
+    #[test]
+    fn a_sync_all_with_teams_to_look_at_is_announced_and_leads_to_the_train() {
+        let team = |name: &str, ok: bool, message: &str| TeamSyncDto {
+            team: name.into(),
+            ok,
+            message: message.into(),
+        };
+        let clean = Ok(TrainSyncDto {
+            teams: vec![team("Apollo", true, "Synced.")],
+            summary: "1 team synced.".into(),
+        });
+        assert_eq!(train_message(&clean), None);
+        let waiting = Ok(TrainSyncDto {
+            teams: vec![
+                team("Apollo", true, "Synced."),
+                team("Gemini", false, "2 conflicts to settle."),
+            ],
+            summary: "2 teams synced; 1 has conflicts to settle.".into(),
+        });
+        let m = train_message(&waiting).expect("announced");
+        assert_eq!(
+            (m.view.as_str(), m.title.as_str(), m.body.as_str()),
+            (
+                "train",
+                "Sync all: 1 team to look at",
+                "Gemini: 2 conflicts to settle."
+            )
+        );
+        let failed = Err(UiError::new(
+            ErrorCode::Unreachable,
+            "Targetprocess could not be reached.",
+        ));
+        let m = train_message(&failed).expect("announced");
+        assert_eq!(
+            (m.view.as_str(), m.title.as_str()),
+            ("train", "Sync all failed")
+        );
     }
 
     #[test]

@@ -153,6 +153,7 @@ function useSyncEvents(setView: (v: View) => void) {
         void queryClient.invalidateQueries({ queryKey: ["sync-status"] });
         if (e.view === "conflicts") setView("conflicts");
         else if (e.view === "health") setView("health");
+        else if (e.view === "train") setView("train");
       }),
     // eslint-disable-next-line react-hooks/exhaustive-deps
     [client],

@@ -24,6 +24,8 @@ pub trait Host: Send + Sync {
     fn pulled(&self, result: &PullResultDto);
     /// A push's or resume's outcome, to announce a failure.
     fn pushed(&self, outcome: &Result<PushOutcomeDto, UiError>);
+    /// "Sync all"'s result, to announce teams left with something to act on.
+    fn trained(&self, _synced: &Result<crate::dto::TrainSyncDto, UiError>) {}
     /// Where an audit export is saved.
     fn downloads(&self) -> Result<PathBuf, UiError>;
     /// The folder of the app's log files; `None` when this host writes none.
@@ -132,7 +134,9 @@ async fn plan_commands(
         "train_status" => json(session.train_status(arg(name, args, "req")?).await),
         "train_sync" => {
             let req = arg(name, args, "req")?;
-            json(session.train_sync(req, &|p| host.train_progress(p)).await)
+            let synced = session.train_sync(req, &|p| host.train_progress(p)).await;
+            host.trained(&synced);
+            json(synced)
         }
         "train_resolve_preview" => {
             json(session.train_resolve(arg(name, args, "req")?, false).await)

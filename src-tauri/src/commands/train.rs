@@ -22,15 +22,18 @@ pub async fn train_status(
 /// "Sync all": every team's plan set up and synced; one progress step per team and stage.
 #[tauri::command]
 pub async fn train_sync(
+    app: tauri::AppHandle,
     session: State<'_, Session>,
     req: TrainRequest,
     progress: Channel<TrainProgressDto>,
 ) -> Result<TrainSyncDto, UiError> {
-    session
+    let synced = session
         .train_sync(req, &|p| {
             let _ = progress.send(p);
         })
-        .await
+        .await;
+    crate::notify::trained(&app, &synced);
+    synced
 }
 
 /// What a batch resolution would settle; nothing is changed.
