@@ -12,7 +12,7 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use notify_debouncer_full::notify::{RecommendedWatcher, RecursiveMode};
+use notify_debouncer_full::notify::{EventKind, RecommendedWatcher, RecursiveMode};
 use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, new_debouncer};
 use tokio::sync::mpsc;
 use tokio::time::Instant;
@@ -105,8 +105,10 @@ fn watch_file(
     let name = plan.file_name().map(ToOwned::to_owned);
     let mut debouncer = new_debouncer(quiet, None, move |result: DebounceEventResult| {
         let Ok(events) = result else { return };
+        // Opening or reading the file is no change: the session's own reads would call it again.
         let touched = events
             .iter()
+            .filter(|e| !matches!(e.kind, EventKind::Access(_)))
             .flat_map(|e| e.paths.iter())
             .any(|p| p.file_name() == name.as_deref());
         if touched {
