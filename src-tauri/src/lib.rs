@@ -18,6 +18,7 @@ pub mod dto;
 pub mod error;
 pub mod files;
 pub mod identity;
+pub mod links;
 pub mod live;
 pub mod logging;
 pub mod notify;
@@ -40,18 +41,26 @@ pub struct RunOptions {
     pub start_demo: bool,
     /// Serve the demo's control API and write its address to this file (end-to-end tests).
     pub sim_control_file: Option<std::path::PathBuf>,
+    /// The `pi-planner://` link the app was started with (`links::from_args`).
+    pub link: Option<dto::LinkDto>,
 }
+
+/// The link the app was started with, until the window takes it (`link_take`).
+#[derive(Debug, Default)]
+pub struct PendingLink(pub std::sync::Mutex<Option<dto::LinkDto>>);
 
 /// Builds and runs the app until its window closes.
 pub fn run(options: RunOptions) {
     let RunOptions {
         start_demo,
         sim_control_file,
+        link,
     } = options;
     let app = tauri::Builder::default()
         .plugin(tauri_plugin_notification::init())
         .setup(move |app| {
             app.manage(AppLog::start(app.path().app_log_dir().ok()));
+            app.manage(PendingLink(std::sync::Mutex::new(link.clone())));
             let dirs = Dirs {
                 config: app.path().app_config_dir()?,
                 data: app.path().app_data_dir()?,
@@ -115,6 +124,7 @@ pub fn run(options: RunOptions) {
             commands::sign_out,
             commands::log_folder_get,
             commands::sync_health_get,
+            commands::link_take,
             commands::health_checks,
             commands::log_folder_open,
             commands::train_status,

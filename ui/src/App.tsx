@@ -160,6 +160,17 @@ function useSyncEvents(setView: (v: View) => void) {
   );
 }
 
+  // A `pi-planner://` link the app was started with (a notification's "Open in PI Planner"):
+  // a conflict's leads to the conflicts.
+  useEffect(() => {
+    client
+      .linkTake()
+      .then((link) => {
+        if (link?.conflict) setView("conflicts");
+      })
+      .catch(() => {});
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [client]);
 export function App() {
   const status = useStatus();
   const [picking, setPicking] = useState(false);

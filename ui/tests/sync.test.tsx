@@ -121,6 +121,23 @@ describe("push", () => {
 });
 
 describe("conflicts", () => {
+  it("opens on the conflicts when the app was started with a conflict's pi-planner:// link", async () => {
+    const app = withConflicts(openPlanApp(platformPlan()), [conflict({})]).answer("link_take", {
+      plan: "pi-1-26/platform-eco",
+      conflict: "tp:10101",
+    });
+    renderApp(app.client);
+    expect(await screen.findByRole("heading", { name: "Conflicts (1)" })).toBeTruthy();
+    expect(calls(app, "link_take")).toHaveLength(1);
+  });
+
+  it("stays on the plan without a link", async () => {
+    const app = withConflicts(openPlanApp(platformPlan()), [conflict({})]).answer("link_take", null);
+    renderApp(app.client);
+    await waitFor(() => expect(calls(app, "link_take")).toHaveLength(1));
+    expect(screen.queryByRole("heading", { name: "Conflicts (1)" })).toBeNull();
+  });
+
   it("shows base, mine and Targetprocess side by side; keep mine settles it and push works again", async () => {
     const app = withConflicts(openPlanApp(platformPlan()), [conflict({})]).answer("sync_pull", pulledWith([conflict({})]));
     const user = userEvent.setup();

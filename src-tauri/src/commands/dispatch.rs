@@ -118,6 +118,8 @@ async fn plan_commands(
         }
         "templates_list" => json(session.templates().await),
         "sync_health_get" => json(session.sync_health().await),
+        // A browser has no program arguments: the bridge is never started with a link.
+        "link_take" => json(Ok(None::<crate::dto::LinkDto>)),
         "health_checks" => json(session.health_checks().await),
         "log_folder_get" => json(Ok(host.log_folder().map(|f| LogFolderDto::of(&f)))),
         "log_folder_open" => json(crate::logging::open_in(host.log_folder(), |f| {

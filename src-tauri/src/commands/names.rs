@@ -49,6 +49,7 @@ pub const NAMES: &[&str] = &[
     "effort_series",
     "log_folder_get",
     "sync_health_get",
+    "link_take",
     "health_checks",
     "log_folder_open",
     "train_status",

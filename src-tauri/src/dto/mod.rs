@@ -30,9 +30,7 @@ pub use checks::{
 };
 pub use doctor::{HealthCheckDto, HealthChecksDto};
 pub use edit::{UndoPreviewDto, UserDto};
-pub use health::{
-    HealthCountDto, HealthTeamDto, HealthTrafficDto, HealthWeekDto, SyncHealthDto,
-};
+pub use health::{HealthCountDto, HealthTeamDto, HealthTrafficDto, HealthWeekDto, SyncHealthDto};
 pub use history::{
     BaselineDto, ComparisonDto, EffortPointDto, EffortSeriesDto, EffortTotalsDto, EntityChangeDto,
     FieldChangeDto, HistoryDto, ProgramEffortDto, SideInfoDto, SyncChangeDto, VersionDto,
@@ -49,9 +47,9 @@ pub use plan::{
 };
 pub use refused::{DiscardRequest, Names, RefusedDto, refused};
 pub use sync::{
-    BlockingFindingDto, ChoiceDto, ConflictDto, OpDto, ProgressDto, PullResultDto, PushOutcomeDto,
-    PushSummaryDto, ResolveRequest, SettingsDto, SettingsUpdate, SideDto, SyncEventDto,
-    SyncStatusDto, change_text, field_name, notices,
+    BlockingFindingDto, ChoiceDto, ConflictDto, LinkDto, OpDto, ProgressDto, PullResultDto,
+    PushOutcomeDto, PushSummaryDto, ResolveRequest, SettingsDto, SettingsUpdate, SideDto,
+    SyncEventDto, SyncStatusDto, change_text, field_name, notices,
 };
 pub use train::{
     BatchConflictDto, KeepDto, LastOpDto, TeamRowDto, TeamSyncDto, TrainProgressDto, TrainRequest,
@@ -276,6 +274,7 @@ pub fn typescript_declarations() -> String {
         SettingsDto::decl(),
         SettingsUpdate::decl(),
         SyncEventDto::decl(),
+        LinkDto::decl(),
         LiveStateDto::decl(),
         PlanChangeDto::decl(),
         LiveStatusDto::decl(),

@@ -247,6 +247,15 @@ pub struct SettingsUpdate {
     pub poll_seconds: u32,
 }
 
+/// A `pi-planner://open` link the app was started with: the plan (`<release slug>/<team slug>`)
+/// and the conflicting entity to show, if any.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct LinkDto {
+    pub plan: String,
+    pub conflict: Option<String>,
+}
+
 /// Sent to the window when a background pull found something.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]

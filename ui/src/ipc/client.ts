@@ -20,6 +20,7 @@ import type {
   LogFolderDto,
   SyncHealthDto,
   HealthChecksDto,
+  LinkDto,
   ProgressDto,
   PullResultDto,
   PushOutcomeDto,
@@ -116,6 +117,8 @@ export interface PlannerClient {
   syncHealthGet(): Promise<SyncHealthDto>;
   /** Settings → Health: the checks of `tpcli doctor` on the open plan and the connection. */
   healthChecks(): Promise<HealthChecksDto>;
+  /** The `pi-planner://` link the app was started with (a notification's), once; then null. */
+  linkTake(): Promise<LinkDto | null>;
   /** Shows the log folder in the platform's file manager. */
   logFolderOpen(): Promise<LogFolderDto>;
   /** The live indicator, and the changes that reached the open plan file meanwhile. */

@@ -551,6 +551,8 @@ export type SyncEventDto = {
  */
 view: string, title: string, body: string, };
 
+export type LinkDto = { plan: string, conflict: string | null, };
+
 export type LiveStateDto = "live" | "offline" | "off";
 
 export type PlanChangeDto = "outside" | "pulled";
