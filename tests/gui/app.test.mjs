@@ -694,3 +694,62 @@ test("train: every team of the ART, Sync all with a line per team, a team's plan
     await stop();
   }
 });
+
+test("jira: the demo's Jira connected in Settings (the token in the OS keychain), Out of sync, stories from criteria", async () => {
+  const controlFile = join(mkdtempSync(join(tmpdir(), "pi-planner-sim-")), "sim.json");
+  const { wd, home, stop } = await launch({ PI_PLANNER_SIM_CONTROL_FILE: controlFile });
+  try {
+    await openDemoPlan(wd);
+    const { url, jiraEmail, jiraToken } = JSON.parse(readFileSync(controlFile, "utf8"));
+    await (await wd.find(button("Settings"))).click();
+    await wd.find("//h2[normalize-space(.)='Settings']");
+    await fill(wd, "Jira address", url);
+    await fill(wd, "Jira e-mail", jiraEmail);
+    await fill(wd, "Jira API token", jiraToken);
+    await (await wd.find(button("Test Jira connection"))).click();
+    const check = await wd.find("//*[@data-testid='jira-check']", 30000);
+    assert.equal(await check.text(), `Connection works: Jira Cloud at ${url}.`);
+    await wd.script("document.querySelector('[aria-label=\"Jira\"]').scrollIntoView({ block: 'center' })");
+    await shot(wd, "25-jira-connect");
+    await (await wd.find(button("Connect Jira"))).click();
+    await wd.find("//*[@data-testid='jira-connected']", 30000);
+    const stored = JSON.parse(
+      execFileSync("secret-tool", ["lookup", "service", "pi-planner", "username", `jira:${url}`]).toString(),
+    );
+    assert.deepEqual(stored, { email: jiraEmail, token: jiraToken }, "the credentials are in the Secret Service");
+    const settings = readFileSync(join(home, "config", "dev.piplanner.app", "settings.json"), "utf8");
+    assert.ok(settings.includes(url) && !settings.includes(jiraToken), "settings name the site, never the token");
+    await (await wd.find(button("Cancel"))).click();
+
+    await press(wd, button("Out of sync with Jira"));
+    await wd.find("//h2[normalize-space(.)='Out of sync with Jira']");
+    await wd.find("//*[@data-testid='lint-finding']", 30000);
+    await shot(wd, "26-out-of-sync");
+    await (await wd.find(button("Back to the plan"))).click();
+
+    // The first objective with a feature that offers stories from its criteria.
+    const items = await wd.findAll("//*[@data-testid='objective-item']");
+    let offered = null;
+    for (const item of items) {
+      await item.click();
+      const found = await wd.findAll(button("Create stories from acceptance criteria"));
+      if (found.length > 0) {
+        offered = found[0];
+        break;
+      }
+    }
+    assert.ok(offered, "a demo feature offers stories from its criteria");
+    await wd.script("arguments[0].scrollIntoView({ block: 'center' });", [{ "element-6066-11e4-a52e-4f735466cecf": offered.id }]);
+    await offered.click();
+    await wd.find("//*[@data-testid='stories-to-create']", 30000);
+    const create = await wd.find("//*[@role='dialog']//button[starts-with(normalize-space(.), 'Create ')]");
+    await create.click();
+    await wd.find("//*[@data-testid='stories-created']", 30000);
+    await shot(wd, "27-stories-created");
+  } catch (e) {
+    await shot(wd, "failed-jira");
+    throw e;
+  } finally {
+    await stop();
+  }
+});

@@ -47,7 +47,8 @@ test("Jira is connected in Settings: a wrong token is refused in words, the righ
   assert.deepEqual(status, { url, demo: false });
 
   // The connected Jira answers the lint: the epics were asked about with the stored token.
-  await page.getByRole("button", { name: "Out of sync" }).click();
+  await page.getByRole("button", { name: "Cancel", exact: true }).click();
+  await page.getByRole("button", { name: "Out of sync with Jira" }).click();
   await page.getByRole("heading", { name: "Out of sync with Jira" }).waitFor();
   await page.getByRole("list", { name: "Findings" }).waitFor();
   assert.equal(await page.getByTestId("epics-note").count(), 0);
@@ -61,7 +62,7 @@ test("Jira is connected in Settings: a wrong token is refused in words, the righ
 test("Out of sync lists the demo's findings, and Apply fix sets the effort to the stories' points", async () => {
   const page = await ui.browser.newPage({ viewport: { width: 1280, height: 1000 } });
   await openDemoPlan(page);
-  await page.getByRole("button", { name: "Out of sync" }).click();
+  await page.getByRole("button", { name: "Out of sync with Jira" }).click();
   const list = page.getByRole("list", { name: "Findings" });
   await list.getByRole("listitem").first().waitFor();
   const lint = await page.evaluate(() => globalThis.piPlannerBrowserHost.jiraLint());

@@ -38,6 +38,7 @@ import { LivePlanChanges, useLiveStatus } from "./sync/Live";
 import { PlanNotices } from "./sync/PlanNotices";
 import { SyncBar } from "./sync/SyncBar";
 import { TrainView } from "./train/TrainView";
+import { JiraEntry } from "./jira/JiraEntry";
 import { OutOfSyncView } from "./jira/OutOfSyncView";
 
 type View = "plan" | "conflicts" | "settings" | "history" | "signoff" | "audit" | "train" | "checks" | "jira" | "health";
@@ -128,6 +129,7 @@ function Screen({
     <>
       <SyncBar onConflicts={() => setView("conflicts")} onSignoff={() => setView("signoff")} onChecks={() => setView("checks")} />
       <div style={{ height: 16 }} />
+      <JiraEntry onOpen={() => setView("jira")} />
       <PlanNotices />
       <LiveChanges />
       <PlanEditor />
@@ -189,7 +191,6 @@ export function App() {
         { view: "history", label: "History" },
         { view: "signoff", label: "Sign-off" },
         { view: "audit", label: "Audit" },
-        { view: "jira", label: "Out of sync" },
         { view: "health", label: "Sync health" },
       ]
     : [];

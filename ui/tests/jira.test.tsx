@@ -72,7 +72,7 @@ describe("Out of sync", () => {
       .answer("jira_lint", before)
       .answer("jira_lint_fix", { findings: [noPoints], epicsNote: null, fixed: 1 });
     renderApp(app.client);
-    await user.click(await screen.findByRole("button", { name: "Out of sync" }));
+    await user.click(await screen.findByRole("button", { name: "Out of sync with Jira" }));
     const list = await screen.findByRole("list", { name: "Findings" });
     const items = within(list).getAllByRole("listitem");
     expect(items.map((i) => i.getAttribute("aria-label"))).toEqual([
@@ -102,7 +102,7 @@ describe("Out of sync", () => {
       fixed: null,
     });
     renderApp(app.client);
-    await user.click(await screen.findByRole("button", { name: "Out of sync" }));
+    await user.click(await screen.findByRole("button", { name: "Out of sync with Jira" }));
     expect((await screen.findByTestId("lint-none")).textContent).toBe("No findings: the plan and Jira agree.");
     expect(screen.getByTestId("epics-note").textContent).toContain("No Jira is connected.");
   });
