@@ -469,3 +469,6 @@ mod saved_during_pull;
 
 #[cfg(test)]
 mod owned;
+
+#[cfg(test)]
+mod after_push;

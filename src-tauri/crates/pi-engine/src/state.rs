@@ -31,6 +31,24 @@ impl From<&pi_targetprocess::SyncVersion> for Version {
     }
 }
 
+impl Version {
+    /// The version as the client gives it; `None` when the date does not read.
+    pub(crate) fn to_sync(&self) -> Option<pi_targetprocess::SyncVersion> {
+        let modify_date = match &self.modify_date {
+            Some(text) => Some(
+                chrono::DateTime::parse_from_rfc3339(text)
+                    .ok()?
+                    .with_timezone(&chrono::Utc),
+            ),
+            None => None,
+        };
+        Some(pi_targetprocess::SyncVersion {
+            modify_date,
+            entity_version: self.entity_version,
+        })
+    }
+}
+
 /// The versions file of the tracking branch.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Versions {

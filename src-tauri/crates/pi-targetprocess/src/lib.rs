@@ -47,7 +47,7 @@ pub use error::{ConfigError, TpError};
 pub use mapping::plan_from_answers;
 pub use model::{
     BulkItem, Created, FieldChange, IdempotencyMarker, Kind, Placement, ReleasePeriod, RemotePlan,
-    Summary, SyncVersion, TeamIteration,
+    Summary, SyncVersion, TeamIteration, Written, WrittenEntity,
 };
 pub use notices::{Notice, NoticeKind};
 pub use shared::ReadMember;

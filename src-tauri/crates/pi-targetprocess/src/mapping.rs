@@ -75,6 +75,69 @@ fn description(item: &WorkItem, what: &str, warnings: &mut Vec<String>) -> Strin
     converted.markdown
 }
 
+/// A write's answer `raw` as a read of the plan maps it, when it carries every field of
+/// `include` (the read's list, asked back as `resultInclude`): `None` when a field is missing
+/// (the server answered with less than was asked) or when the mapping or the inbound boundary
+/// had to cut or flatten a value (a read would carry a warning; the caller reads instead).
+pub(crate) fn written(
+    raw: &Value,
+    include: &[crate::query::Include],
+    feature_links: Option<&str>,
+    schema: &TpSchema,
+) -> Option<crate::model::Written> {
+    use crate::model::{Written, WrittenEntity};
+    use crate::query::Include;
+    let object = raw.as_object()?;
+    let carried = include.iter().all(|i| match i {
+        Include::Field(name) | Include::Nested(name, _) => object.contains_key(name),
+    });
+    if !carried || object.contains_key("Error") {
+        return None;
+    }
+    let item: WorkItem = serde_json::from_value(raw.clone()).ok()?;
+    let mut warnings = Vec::new();
+    let mut plan = pi_model::Plan::default();
+    let links = match feature_links {
+        None => {
+            plan.objectives
+                .push(team_objective(&item, schema, &mut warnings));
+            None
+        }
+        Some(collection) => {
+            // The feature passes the boundary under a placeholder objective of its own.
+            let empty: WorkItem = serde_json::from_value(serde_json::json!({ "Id": 0 })).ok()?;
+            let mut holder = team_objective(&empty, schema, &mut Vec::new());
+            holder
+                .features
+                .push(feature(&item, schema, FeatureKind::Feature, &mut warnings));
+            plan.objectives.push(holder);
+            Some(item.ref_ids(collection))
+        }
+    };
+    warnings.extend(pi_model::inbound::plan(&mut plan));
+    if !warnings.is_empty() {
+        return None;
+    }
+    let mut objective = plan.objectives.pop()?;
+    let entity = match links {
+        None => WrittenEntity::Objective(objective),
+        Some(objectives) => WrittenEntity::Feature {
+            feature: objective.features.pop()?,
+            objectives,
+        },
+    };
+    let editor = item.last_editor.as_ref().map(|u| {
+        let mut name = u.display();
+        pi_model::inbound::clean_line(&mut name, pi_model::inbound::MAX_NAME_CHARS);
+        name
+    });
+    Some(Written {
+        entity,
+        version: version(&item),
+        editor,
+    })
+}
+
 pub(crate) fn version(item: &WorkItem) -> SyncVersion {
     SyncVersion {
         modify_date: item.modify_date,

@@ -146,6 +146,32 @@ pub struct Created {
 pub struct BulkItem {
     pub id: i64,
     pub result: Result<SyncVersion, crate::TpError>,
+    /// The entity as the write's answer carried it, whole and mapped as a read of the plan maps
+    /// it (the inbound boundary included); `None` when the answer did not carry it whole (or the
+    /// item was sent again on its own), or when mapping it had to cut or flatten a value.
+    pub written: Option<Written>,
+}
+
+/// An entity as Targetprocess held it right after a write: every field a read of the plan
+/// takes, at the version in [`BulkItem::result`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct Written {
+    pub entity: WrittenEntity,
+    /// The version the write gave it.
+    pub version: SyncVersion,
+    /// Display name of the entity's `LastEditor`, if set.
+    pub editor: Option<String>,
+}
+
+/// The entity of a [`Written`]: a team objective (without its features), or a feature with
+/// the ids of every team objective it is linked to (any team's).
+#[derive(Clone, Debug, PartialEq)]
+pub enum WrittenEntity {
+    Objective(pi_model::TeamObjective),
+    Feature {
+        feature: pi_model::Feature,
+        objectives: Vec<i64>,
+    },
 }
 
 #[cfg(test)]

@@ -12,7 +12,7 @@ use crate::error::TpError;
 use crate::http::{Replay, decode};
 use crate::mapping;
 use crate::model::{
-    BulkItem, Created, FieldChange, IdempotencyMarker, Kind, Placement, SyncVersion,
+    BulkItem, Created, FieldChange, IdempotencyMarker, Kind, Placement, SyncVersion, Written,
 };
 use crate::query::{Include, Query, Where};
 use crate::wire::{StateWire, WorkItem, tags};
@@ -148,14 +148,37 @@ impl TpClient {
                         .map(|(id, _)| BulkItem {
                             id: *id,
                             result: Err(e.clone()),
+                            written: None,
                         })
                         .collect();
                 }
             }
         }
         let path = format!("{}/bulk", self.resource(kind));
-        let answered = match self.post(&path, &Value::Array(bodies), Replay::Safe).await {
-            Ok(answer) => Some(answered_versions(&answer)),
+        // Asked back whole, with the read's own field list: the answer then serves as the
+        // entity's state after the push (see `BulkItem::written`).
+        let schema = &self.config.schema;
+        let (include, links) = match kind {
+            Kind::TeamObjective => (crate::client::objective_include(schema), None),
+            Kind::Feature => (
+                crate::client::feature_include(schema),
+                Some(schema.feature_objectives_collection.as_str()),
+            ),
+        };
+        let result_include = crate::query::render_include(&include);
+        let sent = self
+            .post_including(&path, &Value::Array(bodies), Replay::Safe, &result_include)
+            .await;
+        let mut written: HashMap<i64, Written> = HashMap::new();
+        let answered = match sent {
+            Ok(answer) => {
+                let items = answer_items(&answer);
+                written.extend(items.iter().filter_map(|item| {
+                    let id = item.get("Id").and_then(Value::as_i64)?;
+                    Some((id, mapping::written(item, &include, links, schema)?))
+                }));
+                Some(answered_versions(items))
+            }
             Err(e) => {
                 tracing::warn!(error = %e, "bulk update failed; falling back to single updates");
                 None
@@ -180,11 +203,15 @@ impl TpClient {
         };
         for (id, changes) in items {
             let verified = verified_all.as_ref().and_then(|m| m.get(id)).cloned();
-            let result = match verified {
-                Some(v) => Ok(v),
-                None => self.update(kind, *id, changes).await,
+            let (result, written) = match verified {
+                Some(v) => (Ok(v), written.remove(id)),
+                None => (self.update(kind, *id, changes).await, None),
             };
-            out.push(BulkItem { id: *id, result });
+            out.push(BulkItem {
+                id: *id,
+                result,
+                written,
+            });
         }
         out
     }
@@ -227,9 +254,21 @@ impl TpClient {
     }
 
     async fn post(&self, path: &str, body: &Value, replay: Replay) -> Result<Value, TpError> {
+        self.post_including(path, body, replay, RESULT_INCLUDE)
+            .await
+    }
+
+    /// A write whose answer carries the fields of `result_include` (`[A,B[C]]`).
+    async fn post_including(
+        &self,
+        path: &str,
+        body: &Value,
+        replay: Replay,
+        result_include: &str,
+    ) -> Result<Value, TpError> {
         let params = [
             ("resultFormat".to_owned(), "json".to_owned()),
-            ("resultInclude".to_owned(), RESULT_INCLUDE.to_owned()),
+            ("resultInclude".to_owned(), result_include.to_owned()),
         ];
         self.http
             .send(Method::POST, path, &params, Some(body), replay)
@@ -237,12 +276,17 @@ impl TpClient {
     }
 }
 
-/// The versions a bulk answer carries, by id: each entity of its `Items` with an `Id` and a
+/// The `Items` of a bulk answer (none when it has another shape).
+fn answer_items(answer: &Value) -> &[Value] {
+    answer
+        .get("Items")
+        .and_then(Value::as_array)
+        .map_or(&[], Vec::as_slice)
+}
+
+/// The versions a bulk answer's `items` carry, by id: each entity with an `Id` and a
 /// `ModifyDate` or `EntityVersion` (an item refused alone, `{"Error": ...}`, carries none).
-fn answered_versions(answer: &Value) -> HashMap<i64, SyncVersion> {
-    let Some(items) = answer.get("Items").and_then(Value::as_array) else {
-        return HashMap::new();
-    };
+fn answered_versions(items: &[Value]) -> HashMap<i64, SyncVersion> {
     items
         .iter()
         .filter(|item| item.get("Error").is_none())

@@ -196,6 +196,20 @@ impl MemoryTracker {
             .is_some()
     }
 
+    /// Someone links feature `id` to objective `objective` too in Targetprocess (a new version
+    /// of the feature). False when the feature is gone.
+    pub fn link_feature(&self, id: i64, objective: i64) -> bool {
+        let mut s = lock(&self.store);
+        let version = s.tick();
+        s.features
+            .get_mut(&id)
+            .map(|f| {
+                f.links.push(objective);
+                f.version = version;
+            })
+            .is_some()
+    }
+
     /// Team objective `id` as stored (without features).
     pub fn objective(&self, id: i64) -> Option<TeamObjective> {
         lock(&self.store)
@@ -510,9 +524,19 @@ impl Tracker for MemoryTracker {
     ) -> BoxFuture<'a, Vec<BulkItem>> {
         let answers = items
             .iter()
-            .map(|(id, changes)| BulkItem {
-                id: *id,
-                result: self.update_one(kind, *id, changes),
+            .map(|(id, changes)| {
+                let result = self.update_one(kind, *id, changes);
+                // A bulk answer carries each entity it wrote whole (asked back as the read's
+                // fields), as Targetprocess's client asks for.
+                let written = result
+                    .as_ref()
+                    .ok()
+                    .and_then(|_| lock(&self.store).written(kind, *id));
+                BulkItem {
+                    id: *id,
+                    result,
+                    written,
+                }
             })
             .collect();
         Box::pin(std::future::ready(answers))

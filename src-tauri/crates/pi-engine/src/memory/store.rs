@@ -9,6 +9,7 @@ use pi_model::{EntityId, Feature, FeatureKind, JiraLink, Named, Plan, ProgramObj
 use pi_model::{PlanMeta, TeamObjective, WorkflowState, Workflows};
 use pi_targetprocess::User;
 use pi_targetprocess::{FieldChange, Kind, Placement, RemotePlan, Summary, SyncVersion, TpError};
+use pi_targetprocess::{Written, WrittenEntity};
 
 /// A team objective as stored: where it belongs, its fields (no features), its tags.
 #[derive(Debug, Clone)]
@@ -298,6 +299,25 @@ impl Store {
             }
             Kind::Feature => self.features.remove(&id).is_some(),
         }
+    }
+
+    /// An entity whole, as a write's answer carries it.
+    pub fn written(&self, kind: Kind, id: i64) -> Option<Written> {
+        let entity = match kind {
+            Kind::TeamObjective => WrittenEntity::Objective(self.objectives.get(&id)?.item.clone()),
+            Kind::Feature => {
+                let stored = self.features.get(&id)?;
+                WrittenEntity::Feature {
+                    feature: stored.item.clone(),
+                    objectives: stored.links.clone(),
+                }
+            }
+        };
+        Some(Written {
+            entity,
+            version: self.version_of(kind, id)?,
+            editor: None,
+        })
     }
 
     /// `team`'s plan of `release` as Targetprocess's client reads it; `None` for a team or

@@ -9,8 +9,10 @@
 //!
 //! It deliberately leaves creates, relinks, deletes and lone updates to the one-by-one path.
 
+use std::collections::HashMap;
+
 use pi_model::changeset::{FieldChange as Change, Op};
-use pi_targetprocess::{FieldChange, Kind};
+use pi_targetprocess::{FieldChange, Kind, Written};
 
 use crate::error::Result;
 use crate::journal::{Journal, JournalOp, OpState, PushRecord};
@@ -20,6 +22,15 @@ use crate::sending::apply::{OpError, Target};
 /// Largest batch sent in one request (Targetprocess's documented default limit).
 const BATCH_MAX: usize = 100;
 
+/// What the batches of a push sent: the result of each operation, by journal sequence number,
+/// and each entity written as the bulk answers carried it whole (by Targetprocess id; see
+/// `complete`, which takes Targetprocess's state after the push from them).
+#[derive(Debug, Default)]
+pub(crate) struct Batched {
+    pub results: Vec<(u32, OpResult)>,
+    pub written: HashMap<i64, Written>,
+}
+
 /// Sends the record's unfinished updates of existing entities in batches. Returns the result of
 /// each operation sent, by journal sequence number; a transient failure of any item stops the
 /// push after the others' results are recorded (resume sends the rest).
@@ -27,8 +38,8 @@ pub(crate) async fn send_updates(
     target: &Target<'_>,
     journal: &mut Journal,
     record: &PushRecord,
-) -> Result<Vec<(u32, OpResult)>> {
-    let mut out = Vec::new();
+) -> Result<Batched> {
+    let mut out = Batched::default();
     for kind in [Kind::TeamObjective, Kind::Feature] {
         let mut batch: Vec<(&JournalOp, i64, Vec<FieldChange>)> = Vec::new();
         for o in &record.ops {
@@ -47,7 +58,9 @@ pub(crate) async fn send_updates(
             continue;
         }
         for chunk in batch.chunks(BATCH_MAX) {
-            out.extend(send(target, journal, record.id, chunk, kind).await?);
+            let sent = send(target, journal, record.id, chunk, kind).await?;
+            out.results.extend(sent.results);
+            out.written.extend(sent.written);
         }
     }
     Ok(out)
@@ -85,7 +98,7 @@ async fn send(
     push: i64,
     chunk: &[(&JournalOp, i64, Vec<FieldChange>)],
     kind: Kind,
-) -> Result<Vec<(u32, OpResult)>> {
+) -> Result<Batched> {
     let items: Vec<(i64, Vec<FieldChange>)> = chunk
         .iter()
         .map(|(_, id, body)| (*id, body.clone()))
@@ -97,10 +110,16 @@ async fn send(
     journal.set_states(push, &sending)?;
     let answers = target.tp.bulk_update(kind, &items).await;
     let mut results = Vec::with_capacity(chunk.len());
+    let mut written = HashMap::new();
     let mut transient = None;
     for ((jop, ..), answer) in chunk.iter().zip(answers) {
         let result = match answer.result.map_err(OpError::from) {
-            Ok(_) => Ok(()),
+            Ok(_) => {
+                if let Some(entity) = answer.written {
+                    written.insert(answer.id, entity);
+                }
+                Ok(())
+            }
             Err(OpError::Refused(reason) | OpError::RefusedAll(reason)) => Err(reason),
             // Left `sending`: resume sends it again (an update is safe to repeat).
             Err(OpError::Interrupted(e)) => {
@@ -122,14 +141,12 @@ async fn send(
     target.tally.add(results.len());
     match transient {
         Some(e) => Err(e),
-        None => Ok(results),
+        None => Ok(Batched { results, written }),
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use std::collections::HashMap;
-
     use pi_model::merge::FieldValue;
     use pi_model::{Effort, EntityId, Field};
     use pi_targetprocess::{Credentials, Placement, TpClient, TpConfig};
@@ -152,14 +169,7 @@ mod tests {
     /// Sends `ids` (effort 40 + position) as one push through `send_updates` against the demo
     /// simulator; returns the results, the journal's record afterwards, the simulator's efforts
     /// and the requests it saw.
-    async fn push(
-        ids: &[i64],
-    ) -> (
-        Vec<(u32, OpResult)>,
-        PushRecord,
-        Vec<Option<f64>>,
-        Vec<String>,
-    ) {
+    async fn push(ids: &[i64]) -> (Batched, PushRecord, Vec<Option<f64>>, Vec<String>) {
         let sim = pi_sim::start(pi_sim::SimConfig {
             control_api: true,
             ..pi_sim::SimConfig::default()
@@ -224,9 +234,10 @@ mod tests {
 
     #[tokio::test]
     async fn updates_of_existing_objectives_go_as_one_batch_and_each_is_journaled_done() {
-        let (results, record, efforts, requests) = push(&[0, 1, 2]).await;
+        let (batched, record, efforts, requests) = push(&[0, 1, 2]).await;
         assert_eq!(
-            results
+            batched
+                .results
                 .iter()
                 .map(|(seq, r)| (*seq, r.result.clone()))
                 .collect::<Vec<_>>(),
@@ -240,11 +251,34 @@ mod tests {
             vec!["POST /api/v1/TeamPIObjectives/bulk"],
             "{requests:?}"
         );
+        // The bulk answer carries each objective whole, with the values sent: nothing is read
+        // back.
+        assert_eq!(requests.len(), 1, "{requests:?}");
+        let mut written: Vec<(String, Option<f64>)> = batched
+            .written
+            .values()
+            .map(|w| match &w.entity {
+                pi_targetprocess::WrittenEntity::Objective(o) => {
+                    (o.name.clone(), o.effort.map(Effort::points))
+                }
+                other => panic!("an objective was written: {other:?}"),
+            })
+            .collect();
+        written.sort_by(|a, b| a.1.partial_cmp(&b.1).unwrap());
+        assert_eq!(
+            written.iter().map(|(_, e)| *e).collect::<Vec<_>>(),
+            vec![Some(40.0), Some(41.0), Some(42.0)]
+        );
+        assert!(
+            written.iter().all(|(name, _)| !name.is_empty()),
+            "{written:?}"
+        );
     }
 
     #[tokio::test]
     async fn a_refused_update_fails_alone_and_the_others_are_done() {
-        let (results, record, efforts, _) = push(&[0, -1, 2]).await;
+        let (batched, record, efforts, _) = push(&[0, -1, 2]).await;
+        let results = &batched.results;
         assert_eq!(results.len(), 3);
         assert!(
             results[1]
@@ -262,8 +296,8 @@ mod tests {
 
     #[tokio::test]
     async fn a_lone_update_is_left_to_the_one_by_one_path() {
-        let (results, record, _, requests) = push(&[0]).await;
-        assert!(results.is_empty());
+        let (batched, record, _, requests) = push(&[0]).await;
+        assert!(batched.results.is_empty());
         assert_eq!(record.ops[0].state, OpState::Pending);
         assert!(requests.is_empty(), "{requests:?}");
     }

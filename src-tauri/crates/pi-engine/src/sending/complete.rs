@@ -2,12 +2,13 @@
 //! tracking branch from Targetprocess, merge it into the working branch, verify that
 //! Targetprocess holds every value sent, log the push and close its journal entry.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use pi_git::{CommitMessage, Trailers};
 use pi_model::changeset::Op;
 use pi_model::merge::{self, FieldValue};
 use pi_model::{EntityId, Field, Plan};
+use pi_targetprocess::{RemotePlan, Written, WrittenEntity};
 
 use crate::context::Context;
 use crate::error::Result;
@@ -21,15 +22,27 @@ use crate::tracking::commit_tracking;
 use crate::workspace::plan_ids;
 use crate::workspace::{Base, Workspace};
 
+/// What a run of a push sent: the ids its creates got, each operation's result, and the
+/// entities its bulk answers carried whole (by Targetprocess id).
+pub(crate) struct Sent {
+    pub created: HashMap<EntityId, i64>,
+    pub results: Vec<OpResult>,
+    pub written: HashMap<i64, Written>,
+}
+
 pub(crate) async fn complete(
     ctx: &Context<'_>,
     ws: &Workspace,
     journal: &mut Journal,
     record: &PushRecord,
     base: &Base,
-    created: HashMap<EntityId, i64>,
-    results: Vec<OpResult>,
+    sent: Sent,
 ) -> Result<PushReport> {
+    let Sent {
+        created,
+        results,
+        written,
+    } = sent;
     let mut local = ws.local()?;
     replace_ids(&mut local, &created);
     let where_ = format!("{}:{}", ws.names.working(), ws.plan_file());
@@ -46,8 +59,22 @@ pub(crate) async fn complete(
         .commit_file(&ws.names.working(), &change, &ctx.stamp())?;
 
     let (release, team) = plan_ids(&base.plan)?;
-    ctx.report(Progress::Fetching);
-    let mut remote = ctx.tp.fetch_team_plan(release, team).await?;
+    // Targetprocess's state after the push: the last snapshot with the entities the push wrote
+    // as the write's answers carried them, when that is all that changed (decision 0024);
+    // otherwise read whole. A plan shared through a git remote is read whole: teammates'
+    // pushes and creates reach its working branch through git, and only the whole read brings
+    // its snapshot up to them (docs/capacity.md, findings 5 and 6).
+    let shared = crate::remote::has_origin(&ws.repo);
+    let answered = (!shared)
+        .then(|| after_push(base, record, &results, &written))
+        .flatten();
+    let mut remote = match answered {
+        Some(remote) => remote,
+        None => {
+            ctx.report(Progress::Fetching);
+            ctx.tp.fetch_team_plan(release, team).await?
+        }
+    };
     remote.plan.meta = base.plan.meta.clone();
     // Stories come from Jira at pulls; the snapshot keeps the ones it had.
     crate::stories::settle(&mut remote.plan, &base.plan, None);
@@ -116,6 +143,112 @@ pub(crate) async fn complete(
         mismatches,
         resumed: 0,
     })
+}
+
+/// Targetprocess's state after a push without reading it again: the last snapshot (`base`, the
+/// state the push was planned and checked against) with every entity the push wrote replaced by
+/// the entity its bulk answer carried — whole, at the version the write gave it, so a field
+/// someone else changed at the same moment is in it too. `None` (read the plan whole) unless
+/// every operation of the push is an update of an existing entity that this run sent in a batch
+/// and that landed with such an answer, no earlier run of the push sent anything, it is not a
+/// rollback, and every feature written is still linked to exactly the team's objectives the
+/// snapshot links it to. Whatever else changed in Targetprocess since the snapshot (an entity
+/// this push did not write) is the next pull's, as it is for a snapshot read a moment earlier.
+fn after_push(
+    base: &Base,
+    record: &PushRecord,
+    results: &[OpResult],
+    written: &HashMap<i64, Written>,
+) -> Option<RemotePlan> {
+    if record.rollback_of.is_some() || results.len() != record.ops.len() || written.is_empty() {
+        return None;
+    }
+    let mut remote = RemotePlan {
+        plan: base.plan.clone(),
+        versions: BTreeMap::new(),
+        feature_links: base.versions.feature_links.clone(),
+        multi_linked: Vec::new(),
+        editors: BTreeMap::new(),
+        requests: 0,
+        warnings: Vec::new(),
+        notices: Vec::new(),
+    };
+    for (id, version) in &base.versions.entities {
+        remote.versions.insert(*id, version.to_sync()?);
+    }
+    let order: HashMap<EntityId, usize> = base
+        .plan
+        .objectives
+        .iter()
+        .enumerate()
+        .map(|(i, o)| (o.id.clone(), i))
+        .collect();
+    for r in results {
+        if r.result.is_err() {
+            return None;
+        }
+        let id = match &r.op {
+            Op::UpdateObjective { id, .. } | Op::UpdateFeature { id, .. } => id.tp()?,
+            _ => return None,
+        };
+        // Only what this run sent in a batch has an answer: an operation an interrupted run
+        // sent (or one sent alone) has none, and the plan is read whole.
+        let w = written.get(&id)?;
+        match (&r.op, &w.entity) {
+            (Op::UpdateObjective { .. }, WrittenEntity::Objective(answered)) => {
+                let o = remote
+                    .plan
+                    .objectives
+                    .iter_mut()
+                    .find(|o| o.id == EntityId::Tp(id))?;
+                let features = std::mem::take(&mut o.features);
+                *o = answered.clone();
+                o.features = features;
+            }
+            (
+                Op::UpdateFeature { .. },
+                WrittenEntity::Feature {
+                    feature,
+                    objectives,
+                },
+            ) => {
+                let mut mine: Vec<i64> = objectives
+                    .iter()
+                    .copied()
+                    .filter(|o| order.contains_key(&EntityId::Tp(*o)))
+                    .collect();
+                mine.sort_by_key(|o| order[&EntityId::Tp(*o)]);
+                mine.dedup();
+                if base.versions.feature_links.get(&id) != Some(&mine) {
+                    return None;
+                }
+                let parent = EntityId::Tp(*mine.first()?);
+                let f = remote
+                    .plan
+                    .objectives
+                    .iter_mut()
+                    .find(|o| o.id == parent)?
+                    .features
+                    .iter_mut()
+                    .find(|f| f.id == EntityId::Tp(id))?;
+                let stories = std::mem::take(&mut f.stories);
+                *f = feature.clone();
+                f.stories = stories;
+            }
+            _ => return None,
+        }
+        remote.versions.insert(id, w.version.clone());
+        if let Some(editor) = &w.editor {
+            remote.editors.insert(id, editor.clone());
+        }
+    }
+    remote.multi_linked = remote
+        .feature_links
+        .iter()
+        .filter(|(_, links)| links.len() > 1)
+        .map(|(id, _)| *id)
+        .collect();
+    Some(remote)
 }
 
 /// Sets the fields every update that landed wrote.

@@ -202,10 +202,8 @@ pub(crate) async fn run(
         created: &created,
         tally: &tally,
     };
-    let mut batched: HashMap<u32, OpResult> = batch::send_updates(&batch_target, journal, &record)
-        .await?
-        .into_iter()
-        .collect();
+    let sent = batch::send_updates(&batch_target, journal, &record).await?;
+    let mut batched: HashMap<u32, OpResult> = sent.results.into_iter().collect();
     let mut results = Vec::new();
     let mut refused_all: Option<String> = None;
     for jop in &record.ops {
@@ -258,7 +256,12 @@ pub(crate) async fn run(
             result,
         });
     }
-    complete::complete(ctx, ws, journal, &record, &base, created, results).await
+    let sent = complete::Sent {
+        created,
+        results,
+        written: sent.written,
+    };
+    complete::complete(ctx, ws, journal, &record, &base, sent).await
 }
 
 /// Counts the operations of a push as they are sent, and tells the caller's progress sink after

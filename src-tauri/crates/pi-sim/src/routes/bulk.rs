@@ -33,13 +33,22 @@ fn items(shared: &Shared, body: &Bytes) -> Result<Vec<Value>, OpError> {
     Ok(items)
 }
 
-/// Every item is written by `by`.
-pub fn post(shared: &Shared, ty: &TypeDef, body: &Bytes, by: Editor) -> Result<Response, OpError> {
+/// Every item is written by `by`; each entity in the answer carries the fields of `include`
+/// (`resultInclude`), or the default representation without it.
+pub fn post(
+    shared: &Shared,
+    ty: &TypeDef,
+    body: &Bytes,
+    by: Editor,
+    include: Option<&[crate::query::include::IncludeItem]>,
+) -> Result<Response, OpError> {
     let items = items(shared, body)?;
     let before = shared.bulk_atomic.then(|| lock(&shared.world).clone());
     let mut out = Vec::with_capacity(items.len());
     for (i, item) in items.iter().enumerate() {
-        match ops::upsert(shared, ty, item, by).and_then(|(id, _)| ops::get(shared, ty, id, None)) {
+        match ops::upsert(shared, ty, item, by)
+            .and_then(|(id, _)| ops::get(shared, ty, id, include))
+        {
             Ok(v) => out.push(v),
             Err(e) => match &before {
                 Some(snapshot) => {

@@ -103,7 +103,10 @@ fn resource(shared: &Shared, res: &str, rest: &[&str], req: &Req<'_>) -> Result<
         ("GET", []) => list(shared, ty, q, path, None),
         ("POST", []) => post(shared, ty, q, body, by),
         ("GET", [m]) if m.eq_ignore_ascii_case("meta") => Ok(meta::type_meta(shared, ty)),
-        ("POST", [b]) if b.eq_ignore_ascii_case("bulk") => bulk::post(shared, ty, body, by),
+        ("POST", [b]) if b.eq_ignore_ascii_case("bulk") => {
+            let inc = include_param(shared, ty, q, "resultInclude")?;
+            bulk::post(shared, ty, body, by, inc.as_deref())
+        }
         ("DELETE", [b]) if b.eq_ignore_ascii_case("bulk") => bulk::delete(shared, ty, body),
         ("GET", [i]) => single(shared, ty, id(i)?, q),
         ("POST", [i]) => post_update(shared, ty, id(i)?, q, body, by),
