@@ -60,10 +60,10 @@ pub struct Given {
 /// Records approvals given outside PI Planner (reviews on the plan's pull request), each bound
 /// to the change set of the version it approved ([`change_at`]), as `ctx.me` under the
 /// repository lock after integrating the team's remote, and publishes them; one already in the
-/// log (the same `via`) is not recorded again. Returns how many were recorded.
-pub fn record_given(ctx: &Context<'_>, ws: &Workspace, given: &[Given]) -> Result<usize> {
+/// log (the same `via`) is not recorded again. Returns, for each, whether it was recorded now.
+pub fn record_given(ctx: &Context<'_>, ws: &Workspace, given: &[Given]) -> Result<Vec<bool>> {
     if given.is_empty() {
-        return Ok(0);
+        return Ok(Vec::new());
     }
     let _lock = pi_git::RepoLock::acquire(&ws.repo, crate::workspace::LOCK_WAIT)?;
     crate::remote::commit_and_integrate(ctx, ws)?;
@@ -71,7 +71,7 @@ pub fn record_given(ctx: &Context<'_>, ws: &Workspace, given: &[Given]) -> Resul
     let signing = Signing::default();
     let scratch = ws.local_dir()?;
     let reviewer = reviewer(ws, &policy, &signing, &scratch);
-    let mut recorded = 0;
+    let mut recorded = Vec::with_capacity(given.len());
     for g in given {
         let change = change_at(ws, g.commit)?;
         let new = reviewer.record_given(
@@ -81,9 +81,9 @@ pub fn record_given(ctx: &Context<'_>, ws: &Workspace, given: &[Given]) -> Resul
             change,
             g.via.clone(),
         )?;
-        recorded += usize::from(new);
+        recorded.push(new);
     }
-    if recorded > 0 {
+    if recorded.contains(&true) {
         crate::remote::publish(ctx, ws, RECORDED)?;
     }
     Ok(recorded)

@@ -37,6 +37,8 @@ struct Review {
     plan_file: PathBuf,
     /// The commit last proposed.
     head: String,
+    /// The Slack webhook `approval_given` goes to.
+    webhook: String,
 }
 
 impl Review {
@@ -52,15 +54,17 @@ impl Review {
             &["remote", "add", "origin", remote.path().to_str().unwrap()],
         );
         let config = format!(
-            "[github]\nrepository = \"acme/plans\"\napi_url = \"{}\"\nsign_off = \"{sign_off}\"\napprovers = {{ bo-gh = \"bo@example.com\" }}\n\n[approvals]\nrequired = 1\napprovers = [{{ email = \"bo@example.com\" }}]\n",
+            "[github]\nrepository = \"acme/plans\"\napi_url = \"{}\"\nsign_off = \"{sign_off}\"\napprovers = {{ bo-gh = \"bo@example.com\" }}\n\n[approvals]\nrequired = 1\napprovers = [{{ email = \"bo@example.com\" }}]\n\n[notify.events]\napproval_given = [\"slack\"]\n\n[notify.slack]\n",
             bench.sim.github().api_url()
         );
         std::fs::write(bench.repo().join("pi-planner.toml"), config).unwrap();
+        let webhook = bench.sim.slack().add_webhook("#pi-planning");
         let review = Review {
             bench,
             _remote: remote,
             plan_file,
             head: String::new(),
+            webhook,
         };
         review.edit(77.0);
         review
@@ -83,6 +87,7 @@ impl Review {
             .bench
             .tpcli(args)
             .env("GITHUB_TOKEN", self.bench.sim.github().token())
+            .env("PI_SLACK_WEBHOOK_URL", &self.webhook)
             .output()
             .unwrap();
         self.bench.assert_no_token(&out);
@@ -151,6 +156,20 @@ fn an_approving_review_signs_off_the_version_it_approved() {
         "{said}"
     );
     assert!(said.contains("@octo-stranger's approval"), "{said}");
+    let announced = |who: &str| {
+        r.bench
+            .sim
+            .slack()
+            .requests()
+            .iter()
+            .filter(|m| m.payload.to_string().contains(who))
+            .count()
+    };
+    assert_eq!(
+        announced("@bo-gh (bo@example.com) approved pull request #1"),
+        1
+    );
+    assert_eq!(announced("octo-stranger"), 0);
     assert!(said.contains("not in [github] approvers"), "{said}");
     assert_eq!(r.effort_in_tp(), before);
     let approvals =

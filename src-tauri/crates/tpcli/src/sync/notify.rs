@@ -217,6 +217,19 @@ pub fn approved(who: &pi_git::Identity, status: &pi_approvals::ApprovalStatus) {
     });
 }
 
+/// An approving review of the plan's pull request recorded as a sign-off (`line` names who and
+/// which pull request).
+pub fn approved_by_review(line: &str) {
+    let detail = format!("{line}: recorded as a sign-off");
+    leave(|p| {
+        vec![Event::Approval {
+            plan: p.plan.clone(),
+            given: true,
+            detail,
+        }]
+    });
+}
+
 /// Runs the sync command `operation` (`pull`, `push`, `resolve`, `approve`) and sends the events
 /// it left, or a failure event (pull, push and resolve) when it failed. The command's result is
 /// returned as it was.

@@ -110,13 +110,15 @@ fn approvals(ctx: &pi_engine::Context<'_>, ws: &Workspace) -> Result<Vec<String>
         });
     }
     let recorded = pi_engine::approvals::record_given(ctx, ws, &given)?;
-    if recorded == 0 {
-        return Ok(Vec::new());
-    }
-    // Only the new ones are announced; the log kept the earlier ones.
-    let new: Vec<String> = words.split_off(words.len().saturating_sub(recorded));
+    // Only the new ones are told; the log kept the earlier ones.
+    let new: Vec<String> = words
+        .into_iter()
+        .zip(recorded)
+        .filter_map(|(line, new)| new.then_some(line))
+        .collect();
     for line in &new {
         note(&format!("{line}: recorded as a sign-off"));
+        super::notify::approved_by_review(line);
     }
     Ok(new)
 }
