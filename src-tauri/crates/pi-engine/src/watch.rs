@@ -244,8 +244,10 @@ impl Watch {
 
     /// A step the planner's save overtook (git found the plan file changed between the step's
     /// read and its write, and wrote nothing): not an error of the watch. The save is committed
-    /// at its `Saved`, and the next look pulls again.
-    fn unless_saved_meanwhile<T>(&mut self, result: Result<T>) -> Result<Option<T>> {
+    /// at its `Saved`, and the next look pulls again. A caller running the steps itself (to
+    /// measure each, as `tpcli plan watch` does) passes each step's result through it, as
+    /// [`Watch::run`] does.
+    pub fn unless_saved_meanwhile<T>(&mut self, result: Result<T>) -> Result<Option<T>> {
         match result {
             Ok(value) => Ok(Some(value)),
             Err(e) if overtaken_by_a_save(&e) => {

@@ -247,3 +247,89 @@ fn a_watch_killed_at_random_moments_loses_nothing_and_creates_nothing_twice() {
     assert_no_redundant_write(&bench);
     bench.fsck();
 }
+
+/// The watch cycles `tpcli plan stats --json` shows for the bench's plan: the plan's summary
+/// and the eventful cycles.
+fn watch_stats(bench: &Bench) -> (serde_json::Value, Vec<serde_json::Value>) {
+    let stats = crate::sync_cli_support::json(&bench.ok(&["plan", "stats", "--json"]));
+    let plans = stats["watch"]["plans"].as_array().unwrap();
+    assert_eq!(plans.len(), 1, "{stats}");
+    let latest = stats["watch"]["latest"].as_array().unwrap().clone();
+    (plans[0].clone(), latest)
+}
+
+#[test]
+fn every_cycle_of_the_watch_is_recorded_with_what_it_did_and_plan_stats_shows_them() {
+    let bench = Bench::start();
+    let plan_file = bench.init();
+    let ids = objective_ids(&plan_file);
+    let started = chrono::Utc::now();
+    let watch = Watching::start(&bench, POLL);
+    let deadline = Duration::from_secs(60);
+
+    // Another planner's change in Targetprocess: a look pulls it.
+    tp_set_effort(&bench, ids[0], 345.0);
+    assert!(
+        poll_until(deadline, || read_plan(&plan_file).objectives[0]
+            .effort
+            .is_some_and(|e| e.points() == 345.0)),
+        "the change was pulled"
+    );
+    // The planner's save: committed and pushed.
+    let mut names = BTreeMap::new();
+    rename(&bench, &plan_file, &mut names, ids[1], 1);
+    assert!(
+        poll_until(deadline, || tp_objective(&bench, ids[1]).1
+            == names[&ids[1]]),
+        "the save was pushed"
+    );
+    // The push has ended (its closing read included) before Targetprocess fails.
+    watch.wait_for_line("Pushed 1 operation", deadline);
+    // Targetprocess answers 503: a look fails and the watch waits it out.
+    bench.sim.control().set_faults(pi_sim::Faults {
+        error_rate: 1.0,
+        error_status: 503,
+        ..pi_sim::Faults::default()
+    });
+    watch.wait_for_line("Could not reach Targetprocess", deadline);
+    bench.sim.control().set_faults(pi_sim::Faults::default());
+    let lines = watch.stop();
+
+    let (plan, latest) = watch_stats(&bench);
+    assert_eq!(plan["watch"], "plan", "{plan}");
+    let n = |key: &str| plan[key].as_u64().unwrap();
+    assert!(
+        n("cycles") >= 4,
+        "a start, a pull, a save, a failed look: {plan}"
+    );
+    assert!(n("committed") >= 1 && n("operations_pushed") >= 1, "{plan}");
+    assert!(n("changes_pulled") >= 1 && n("failed") >= 1, "{plan}");
+    assert!(!plan["last_error"].as_str().unwrap().is_empty(), "{plan}");
+    let when = |c: &serde_json::Value| {
+        chrono::DateTime::parse_from_rfc3339(c["started_at"].as_str().unwrap()).unwrap()
+    };
+    assert!(latest.iter().all(|c| when(c) >= started), "{latest:?}");
+    assert!(
+        latest.windows(2).all(|w| when(&w[0]) >= when(&w[1])),
+        "newest first: {latest:?}"
+    );
+    let found = |what: &dyn Fn(&serde_json::Value) -> bool| latest.iter().any(what);
+    assert!(
+        found(&|c| c["step"] == "look" && c["pulled"].as_u64() >= Some(1)),
+        "a look that pulled: {latest:?}\n{}",
+        lines.join("\n")
+    );
+    assert!(
+        found(&|c| c["committed"] == true && c["pushed"].as_u64() >= Some(1)),
+        "a saved edit committed and pushed: {latest:?}\n{}",
+        lines.join("\n")
+    );
+    assert!(
+        found(&|c| c["step"] == "look" && c["error"].is_string()),
+        "a failed look: {latest:?}"
+    );
+    let text = bench.ok(&["plan", "stats"]);
+    assert!(text.contains("Live sync (plan watch cycles)"), "{text}");
+    assert!(text.contains("committed a saved edit"), "{text}");
+    assert!(text.contains("pushed 1 operation(s)"), "{text}");
+}

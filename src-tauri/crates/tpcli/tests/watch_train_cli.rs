@@ -349,3 +349,104 @@ fn a_train_watch_reports_its_health_and_prometheus_fires_the_failure_streak_aler
     });
     assert_eq!(status.code(), Some(0));
 }
+
+/// The team folders the train's watch set up under ROOT (`train`), each a clone with its plan.
+fn team_folders(bench: &Bench) -> Vec<PathBuf> {
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(bench.repo().join("train"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.join(".git").is_dir())
+        .collect();
+    dirs.sort();
+    dirs
+}
+
+/// The plan file of a team folder: its markdown file that reads as a plan.
+fn plan_file_in(dir: &Path) -> PathBuf {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| {
+            p.extension().is_some_and(|x| x == "md")
+                && std::fs::read_to_string(p).is_ok_and(|t| pi_format::parse(&t).is_ok())
+        })
+        .unwrap_or_else(|| panic!("no plan file in {}", dir.display()))
+}
+
+#[test]
+fn each_team_loop_records_its_cycles_in_the_team_clone_and_plan_stats_shows_them() {
+    let bench = Bench::start();
+    let (art, teams) = train(&bench);
+    let (mut watch, addr) = start_watch(&bench, &art, &teams);
+    let synced = || {
+        let (status, body) = try_get(&addr, "/healthz")?;
+        let h = json(&body);
+        let teams_seen = h["teams"].as_array()?;
+        let all = teams_seen.len() == teams.len()
+            && teams_seen.iter().all(|t| !t["last_success"].is_null());
+        (status == 200 && all).then_some(())
+    };
+    wait_for("both teams synced", Duration::from_secs(60), synced);
+    let dirs = team_folders(&bench);
+    assert_eq!(dirs.len(), teams.len(), "{dirs:?}");
+
+    // Another planner changes an objective of the first team's plan: its loop pulls it.
+    let plan_file = plan_file_in(&dirs[0]);
+    let id = crate::sync_cli_support::read_plan(&plan_file).objectives[0]
+        .id
+        .tp()
+        .unwrap();
+    crate::watch_cli_support::tp_set_effort(&bench, id, 432.0);
+    wait_for("the change pulled", Duration::from_secs(60), || {
+        crate::sync_cli_support::read_plan(&plan_file).objectives[0]
+            .effort
+            .is_some_and(|e| e.points() == 432.0)
+            .then_some(())
+    });
+    // Targetprocess answers 503 until both teams have failed twice in a row.
+    bench.sim.control().set_faults(Faults {
+        error_rate: 1.0,
+        error_status: 503,
+        ..Faults::default()
+    });
+    wait_for("/healthz answering 503", Duration::from_secs(60), || {
+        (get(&addr, "/healthz").0 == 503).then_some(())
+    });
+    bench.sim.control().set_faults(Faults::default());
+    signal(&watch.0, "-TERM");
+    let status = wait_for("the watch to stop", Duration::from_secs(30), || {
+        watch.0.try_wait().unwrap()
+    });
+    assert_eq!(status.code(), Some(0));
+
+    // Each team's clone holds its own loop's cycles.
+    let mut failed_teams = 0;
+    for (i, dir) in dirs.iter().enumerate() {
+        let repo = dir.to_str().unwrap();
+        let stats = json(&bench.ok(&["plan", "stats", "--json", "--repo", repo]));
+        let plans = stats["watch"]["plans"].as_array().unwrap();
+        assert_eq!(plans.len(), 1, "{stats}");
+        let plan = &plans[0];
+        assert_eq!(plan["watch"], "train", "{plan}");
+        assert!(teams.iter().any(|t| plan["team"] == t.as_str()), "{plan}");
+        assert!(plan["cycles"].as_u64().unwrap() >= 2, "{plan}");
+        if plan["failed"].as_u64().unwrap() >= 1 {
+            failed_teams += 1;
+            assert!(plan["last_error"].is_string(), "{plan}");
+        }
+        let latest = stats["watch"]["latest"].as_array().unwrap();
+        if i == 0 {
+            assert!(plan["changes_pulled"].as_u64().unwrap() >= 1, "{plan}");
+            assert!(
+                latest
+                    .iter()
+                    .any(|c| c["step"] == "look" && c["pulled"].as_u64() >= Some(1)),
+                "{latest:?}"
+            );
+        }
+        let text = bench.ok(&["plan", "stats", "--repo", repo]);
+        assert!(text.contains("Live sync (plan watch cycles)"), "{text}");
+        assert!(text.contains(" train "), "{text}");
+    }
+    assert!(failed_teams >= 1, "a team's failed cycles are recorded");
+}

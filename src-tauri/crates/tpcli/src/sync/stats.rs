@@ -203,7 +203,102 @@ fn render(s: &Stats, markdown: bool) -> String {
         }),
         &row,
     ));
+    out.extend(watch_cycles(&s.watch, markdown, &h, &row));
     out.join("\n") + "\n"
+}
+
+/// Live sync's cycles: per plan and watch, then the newest cycles that did something or failed.
+fn watch_cycles(
+    w: &pi_metrics::WatchStats,
+    markdown: bool,
+    h: &dyn Fn(&str) -> String,
+    row: &dyn Fn(&[String]) -> String,
+) -> Vec<String> {
+    let ms = |v: f64| format!("{v:.0} ms");
+    // A reason or an error may hold a `|`, which would end a markdown cell.
+    let cell = |t: String| if markdown { t.replace('|', "\\|") } else { t };
+    let mut out = vec![h("Live sync (plan watch cycles)")];
+    out.extend(table(
+        markdown,
+        &[
+            "plan",
+            "watch",
+            "cycles",
+            "failed",
+            "committed",
+            "pulled",
+            "pushed",
+            "mean",
+            "max",
+            "last cycle",
+            "last error",
+        ],
+        w.plans.iter().map(|p| {
+            vec![
+                format!("{} / {} / {}", p.plan.art, p.plan.release, p.plan.team),
+                p.watch.as_str().to_owned(),
+                p.cycles.to_string(),
+                p.failed.to_string(),
+                p.committed.to_string(),
+                format!("{} in {} cycle(s)", p.changes_pulled, p.pulls),
+                format!("{} in {} cycle(s)", p.operations_pushed, p.pushes),
+                ms(p.mean_duration_ms),
+                ms(p.max_duration_ms as f64),
+                p.last_cycle.clone(),
+                p.last_error.as_ref().map_or_else(
+                    || "-".into(),
+                    |e| {
+                        cell(format!(
+                            "{e} ({})",
+                            p.last_error_at.as_deref().unwrap_or("?")
+                        ))
+                    },
+                ),
+            ]
+        }),
+        row,
+    ));
+    out.push(h("Latest watch cycles that did something"));
+    out.extend(table(
+        markdown,
+        &["started", "plan", "watch", "step", "took", "what"],
+        w.latest.iter().map(|c| {
+            vec![
+                c.started_at.clone(),
+                format!("{} / {} / {}", c.plan.art, c.plan.release, c.plan.team),
+                c.watch.as_str().to_owned(),
+                c.step.as_str().to_owned(),
+                ms(c.duration_ms as f64),
+                cell(cycle_words(c)),
+            ]
+        }),
+        row,
+    ));
+    out
+}
+
+/// What a cycle did, in words: `committed a saved edit; pulled 2 changes; failed: …`.
+fn cycle_words(c: &pi_metrics::CycleSeen) -> String {
+    let mut what = Vec::new();
+    if c.committed {
+        what.push("committed a saved edit".to_owned());
+    }
+    if c.pulled > 0 {
+        what.push(format!("pulled {} change(s)", c.pulled));
+    }
+    if c.pushed > 0 {
+        what.push(format!("pushed {} operation(s)", c.pushed));
+    }
+    if c.conflicts > 0 {
+        what.push(format!("{} new conflict(s)", c.conflicts));
+    }
+    if let Some(held) = &c.held {
+        what.push(format!("not pushing: {held}"));
+    }
+    if let Some(error) = &c.error {
+        what.push(format!("failed: {error}"));
+    }
+    what.join("; ")
 }
 
 fn table(

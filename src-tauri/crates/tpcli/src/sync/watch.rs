@@ -8,9 +8,10 @@ use std::time::Duration;
 
 use anyhow::{Context as _, Result, bail};
 use clap::{Args, ValueEnum};
-use notify_debouncer_full::notify::RecursiveMode;
+use notify_debouncer_full::notify::{EventKind, RecursiveMode};
 use notify_debouncer_full::{DebounceEventResult, new_debouncer};
 use pi_engine::watch::{Event, Held, PushMode, Signal, Watch, WatchOptions};
+use pi_metrics::{CycleStep, WatchKind};
 use tokio::sync::mpsc::Sender;
 
 use super::connect::TpArgs;
@@ -18,6 +19,9 @@ use super::watch_train::TrainArgs;
 use super::words::plural;
 use super::{RepoArgs, block_on, open};
 use crate::exit;
+use cycles::{CycleLog, Seen, Started};
+
+pub(super) mod cycles;
 
 /// Keep the plan in sync while you work: commits each saved edit after a quiet period, asks
 /// Targetprocess every --poll seconds only for what changed and pulls when something did, and
@@ -112,17 +116,109 @@ pub fn run(args: WatchArgs) -> Result<u8> {
     );
     let ctx = || session.ctx(true);
     let confirm = |ops: &[pi_model::changeset::Op]| ask(ops);
+    let poll = opts.poll;
     let mut watch = Watch::new(opts);
+    let mut cycles = CycleLog::open(&session.ws, WatchKind::Plan);
     block_on(async {
         tokio::spawn(stop_on_signals(tx));
         let confirm: Option<pi_engine::watch::Confirm<'_>> =
             (push == PushMode::Ask).then_some(&confirm);
-        watch
-            .run(&session.ws, &ctx, &mut inbox, confirm, &mut show)
-            .await
+        let steps = Steps {
+            ws: &session.ws,
+            ctx: &ctx,
+            confirm,
+            poll,
+            failing: std::cell::Cell::new(false),
+        };
+        steps.run(&mut watch, &mut inbox, &mut cycles).await
     })??;
     println!("Stopped.");
     Ok(exit::OK)
+}
+
+/// The watch's loop, as `Watch::run` runs it, with each step measured and recorded in the
+/// clone's metrics database (`cycles`).
+struct Steps<'s, 'a> {
+    ws: &'s pi_engine::Workspace,
+    ctx: &'s dyn Fn() -> pi_engine::Context<'a>,
+    confirm: Option<pi_engine::watch::Confirm<'s>>,
+    poll: Duration,
+    /// The last look failed: a failure is notified once per run of failed looks.
+    failing: std::cell::Cell<bool>,
+}
+
+impl Steps<'_, '_> {
+    /// Runs until `Signal::Stop` (or the sender is gone): the first step, then a step per saved
+    /// edit and per look.
+    async fn run(
+        &self,
+        watch: &mut Watch,
+        inbox: &mut tokio::sync::mpsc::Receiver<Signal>,
+        cycles: &mut Option<CycleLog>,
+    ) -> pi_engine::Result<()> {
+        self.step(watch, CycleStep::Start, cycles).await?;
+        let mut wait = self.poll;
+        loop {
+            let step = tokio::select! {
+                biased;
+                s = inbox.recv() => match s.unwrap_or(Signal::Stop) {
+                    Signal::Stop => return Ok(()),
+                    Signal::Saved => CycleStep::Save,
+                },
+                () = tokio::time::sleep(wait) => CycleStep::Look,
+            };
+            let next = self.step(watch, step, cycles).await?;
+            if step == CycleStep::Look {
+                wait = next.unwrap_or(self.poll);
+            }
+        }
+    }
+
+    /// One step, recorded; a look returns the wait before the next one (`None`: the poll).
+    async fn step(
+        &self,
+        watch: &mut Watch,
+        step: CycleStep,
+        cycles: &mut Option<CycleLog>,
+    ) -> pi_engine::Result<Option<Duration>> {
+        let started = Started::now();
+        let mut seen = Seen::default();
+        let plan = super::notify::plan_ref(self.ws);
+        let mut notes = Vec::new();
+        let (failing, mut failed_now) = (self.failing.get(), false);
+        let result = {
+            let mut tell = |event: Event| {
+                seen.tell(&event);
+                notes.extend(super::notify::watched(&plan, &event, failing));
+                failed_now |= matches!(event, Event::LookFailed { .. });
+                show(event);
+            };
+            let ctx = (self.ctx)();
+            let result = match step {
+                CycleStep::Start => watch.start(&ctx, self.ws, &mut tell).await.map(|()| None),
+                CycleStep::Look => watch
+                    .poll(&ctx, self.ws, self.confirm, &mut tell)
+                    .await
+                    .map(Some),
+                CycleStep::Save => watch
+                    .saved(&ctx, self.ws, self.confirm, &mut tell)
+                    .await
+                    .map(|()| None),
+            };
+            watch.unless_saved_meanwhile(result)
+        };
+        if let Err(e) = &result {
+            seen.failed(e.to_string());
+        }
+        if let Some(log) = cycles {
+            log.record(step, started, seen);
+        }
+        if step == CycleStep::Look {
+            self.failing.set(failed_now);
+        }
+        super::notify::send_async(self.ws, &notes).await;
+        Ok(result?.flatten())
+    }
 }
 
 /// Watches the plan file's folder (editors replace the file by rename) and sends `Saved` once
@@ -144,8 +240,10 @@ fn watch_file(
     let name = plan.file_name().map(ToOwned::to_owned);
     let mut debouncer = new_debouncer(quiet, None, move |result: DebounceEventResult| {
         let Ok(events) = result else { return };
+        // Opening or reading the file is no change: the watch's own reads would call it again.
         let touched = events
             .iter()
+            .filter(|e| !matches!(e.kind, EventKind::Access(_)))
             .flat_map(|e| e.paths.iter())
             .any(|p| p.file_name() == name.as_deref());
         if touched {
@@ -244,6 +342,7 @@ pub(super) fn describe(event: &Event) -> Vec<String> {
     vec![text]
 }
 
+/// Why a push waits, in words.
 fn held(reason: &Held) -> String {
     match reason {
         Held::Unreadable(e) => format!("the plan file does not read ({e}); fix it and save"),

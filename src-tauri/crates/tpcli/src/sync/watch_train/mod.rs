@@ -16,11 +16,13 @@ use anyhow::{Result, bail};
 use clap::Args;
 use pi_engine::watch::{Event, Watch, WatchOptions};
 use pi_engine::{Context, Workspace};
+use pi_metrics::{CycleStep, WatchKind};
 use pi_model::TpSchema;
 use pi_targetprocess::{Summary, TpClient};
 use tokio::sync::watch as channel;
 
 use super::connect::{self, Target, TpArgs};
+use super::watch::cycles::{CycleLog, Seen, Started};
 use super::words::plural;
 use board::{Board, Traffic};
 
@@ -131,14 +133,14 @@ pub fn run(args: &TrainArgs, tp: &TpArgs, opts: WatchOptions) -> Result<u8> {
         .map_err(|e| anyhow::anyhow!("cannot create {}: {e}", req.root.display()))?;
     let target = connect::target(tp, None)?;
     let client = connect::client_at(&target, connect::schema_at(&req.root)?)?;
-    let shared = Shared {
-        client: RefCell::new(Rc::new(client)),
     let feed = serve::Feed::new(
         connect::client_at(&target, connect::schema_at(&req.root)?)?,
         target.url(),
         &req.art,
         super::calendar::config_in(&req.root)?.0.calendar,
     );
+    let shared = Shared {
+        client: RefCell::new(Rc::new(client)),
         retired: Cell::default(),
         target,
         root: req.root.clone(),
@@ -158,9 +160,9 @@ async fn watch_train(
     shared: &Shared,
     req: &pi_engine::train::ArtRequest,
     addr: std::net::SocketAddr,
+    feed: serve::Feed,
     opts: WatchOptions,
 ) -> Result<()> {
-    feed: serve::Feed,
     let bound = serve::serve(addr, shared.board.clone(), feed).await?;
     let train = pi_engine::train::find_train(&*shared.client(), req, chrono::Utc::now()).await?;
     let (stop_tx, stop) = channel::channel(false);
@@ -239,6 +241,7 @@ async fn team_loop(
     mut stop: channel::Receiver<bool>,
 ) {
     let mut plan: Option<(Workspace, Watch)> = None;
+    let mut cycles: Option<CycleLog> = None;
     let mut wait = Duration::ZERO;
     loop {
         let stopped = tokio::select! {
@@ -257,7 +260,33 @@ async fn team_loop(
             progress: None,
         };
         let mut failure: Option<String> = None;
-        let result = cycle(&ctx, &place, &opts, &mut plan, &mut failure, &shared.board).await;
+        let step = if plan.is_some() {
+            CycleStep::Look
+        } else {
+            CycleStep::Start
+        };
+        let (started, mut seen) = (Started::now(), Seen::default());
+        let result = cycle(
+            &ctx,
+            &place,
+            &opts,
+            &mut plan,
+            &mut failure,
+            &shared.board,
+            &mut seen,
+        )
+        .await;
+        if let Err(e) = &result {
+            seen.failed(format!("{e:#}"));
+        }
+        if cycles.is_none()
+            && let Some((ws, _)) = &plan
+        {
+            cycles = CycleLog::open(ws, WatchKind::Train);
+        }
+        if let Some(log) = &mut cycles {
+            log.record(step, started, seen);
+        }
         let board = &shared.board;
         wait = match (result, failure) {
             (Ok(next), None) => {
@@ -288,7 +317,8 @@ async fn team_loop(
 }
 
 /// One cycle; `failure` is set when a look failed the watch's way (rate limit, server or
-/// network error), which the engine reports as an event and a back-off.
+/// network error), which the engine reports as an event and a back-off; `seen` takes every
+/// event, for the clone's metrics database.
 async fn cycle(
     ctx: &Context<'_>,
     place: &Place<'_>,
@@ -296,9 +326,11 @@ async fn cycle(
     plan: &mut Option<(Workspace, Watch)>,
     failure: &mut Option<String>,
     board: &Board,
+    seen: &mut Seen,
 ) -> Result<Duration> {
     let (name, i) = (place.team.name.as_str(), place.i);
     let mut tell = |event: Event| {
+        seen.tell(&event);
         match &event {
             Event::Pulled(_) => board.team(i, |t| t.pulls += 1),
             Event::Pushed(_) | Event::Resumed(_) => board.team(i, |t| t.pushes += 1),
