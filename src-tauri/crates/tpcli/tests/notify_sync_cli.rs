@@ -1,11 +1,14 @@
 //! Notifications of the sync commands beyond pull and push, against the simulator's Slack: an
 //! approval that goes stale when the plan is edited after it (`approval_stale`), each plan's pull
-//! and push of `plan sync-all`, and an interrupted push completed by `plan resume`.
+//! and push of `plan sync-all`, an interrupted push completed by `plan resume`, and the first of
+//! a run of failed looks of `plan watch`.
 
 #![allow(clippy::unwrap_used)] // test set-up and assertions
 
+use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
 
 use pi_model::Effort;
 use pi_sim::{Faults, SlackRequest};
@@ -189,4 +192,46 @@ fn sync_all_and_resume_send_their_pulls_and_pushes() {
         headers[before].starts_with(":rocket: Pushed "),
         "{headers:?}"
     );
+}
+
+#[test]
+fn a_watch_announces_a_pull_and_the_first_failed_look() {
+    let s = Setup::start("");
+    let id = read_plan(&s.plan_file).objectives[0].id.tp().unwrap();
+    let mut child = s
+        .command(&["plan", "watch", "--push", "never", "--poll", "1"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    assert!(lines.next().unwrap().unwrap().starts_with("Watching"));
+    s.bench
+        .sim
+        .control()
+        .update_entity(OBJECTIVES, id, serde_json::json!({ "Effort": 29 }))
+        .unwrap();
+    let wait_for = |what: &dyn Fn(&[String]) -> bool| {
+        let started = Instant::now();
+        while started.elapsed() < Duration::from_secs(30) {
+            if what(&s.headers()) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        panic!("not announced: {:?}", s.headers());
+    };
+    wait_for(&|h| h.iter().any(|h| h.contains("Pulled ")));
+    // Targetprocess answers 503 to every look: one failure, not one per look.
+    s.bench.sim.control().set_faults(Faults {
+        error_rate: 1.0,
+        error_status: 503,
+        ..Faults::default()
+    });
+    wait_for(&|h| h.iter().any(|h| h.starts_with(":x:")));
+    std::thread::sleep(Duration::from_secs(4));
+    let failures = s.headers().iter().filter(|h| h.starts_with(":x:")).count();
+    let _ = child.kill();
+    let _ = child.wait();
+    assert_eq!(failures, 1, "{:?}", s.headers());
 }
