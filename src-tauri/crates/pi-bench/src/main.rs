@@ -26,6 +26,7 @@ const BENCHES: &[(&str, &str)] = &[
     ("pi-reports", "history"),
     ("tpcli", "merge"),
     ("tpcli", "watch"),
+    ("tpcli", "watch_idle"),
 ];
 
 const USAGE: &str =

@@ -219,6 +219,13 @@ pub const TARGETS: &[Target] = &[
         ours_ms: None,
         command: "cargo bench -p tpcli --bench watch",
     },
+    Target {
+        id: "watch.idle",
+        label: "live sync at rest: `tpcli plan watch --art` of 12 teams × 100 objectives, poll 30 s, idle 10 min — CPU time a minute (goal ≤ 1 % of a core: 600 ms); memory: the largest resident size while idle (goal ≤ 100 MiB)",
+        old_tool: "—",
+        ours_ms: Some(600.0),
+        command: "cargo bench -p tpcli --bench watch_idle",
+    },
 ];
 
 /// The machine the numbers were taken on.
