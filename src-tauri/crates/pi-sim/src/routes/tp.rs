@@ -225,13 +225,17 @@ pub fn list(
         rows.retain(|e| eval::matches(f, &shared.schema, store, ty, e));
     }
     if let Some((p, desc)) = &lq.order {
-        rows.sort_by(|a, b| {
-            let o = eval::order(
-                &eval::resolve(p, &shared.schema, store, ty, a),
-                &eval::resolve(p, &shared.schema, store, ty, b),
-            );
+        // Each row's key resolved once, not once per comparison: a page of a collection of tens
+        // of thousands of rows otherwise resolves the path millions of times.
+        let mut keyed: Vec<_> = rows
+            .into_iter()
+            .map(|e| (eval::resolve(p, &shared.schema, store, ty, e), e))
+            .collect();
+        keyed.sort_by(|(a, _), (b, _)| {
+            let o = eval::order(a, b);
             if *desc { o.reverse() } else { o }
         });
+        rows = keyed.into_iter().map(|(_, e)| e).collect();
     }
     let total = rows.len();
     let ctx = Ctx {
