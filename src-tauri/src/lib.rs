@@ -126,6 +126,8 @@ pub fn run(options: RunOptions) {
             commands::sync_health_get,
             commands::link_take,
             commands::health_checks,
+            commands::review_status,
+            commands::review_propose,
             commands::log_folder_open,
             commands::train_status,
             commands::train_sync,

@@ -593,6 +593,9 @@ mod health;
 #[path = "session_doctor.rs"]
 mod doctor;
 
+#[path = "session_review.rs"]
+mod review;
+
 pub use live::Look;
 
 #[cfg(test)]

@@ -103,6 +103,7 @@ export function openPlanApp(plan: PlanDto, findings: (plan: PlanDto) => FindingD
     templates_list: { objectives: [], features: [] },
     settings_get: { connection: { kind: "demo" }, identity: null, plansFolder: "/plans", remote: null, pollSeconds: 30 },
     jira_status: { url: null, demo: true },
+    review_status: { kind: "notConfigured" },
   });
   return Object.assign(app, { saved: () => structuredClone(held) });
 }

@@ -121,6 +121,8 @@ async fn plan_commands(
         // A browser has no program arguments: the bridge is never started with a link.
         "link_take" => json(Ok(None::<crate::dto::LinkDto>)),
         "health_checks" => json(session.health_checks().await),
+        "review_status" => json(session.review_status().await),
+        "review_propose" => json(session.review_propose().await),
         "log_folder_get" => json(Ok(host.log_folder().map(|f| LogFolderDto::of(&f)))),
         "log_folder_open" => json(crate::logging::open_in(host.log_folder(), |f| {
             host.open_folder(f)

@@ -12,6 +12,7 @@ mod jira;
 mod link;
 mod live;
 mod plan;
+mod review;
 mod sync;
 mod train;
 
@@ -24,6 +25,7 @@ pub use jira::*;
 pub use link::*;
 pub use live::*;
 pub use plan::*;
+pub use review::*;
 pub use sync::*;
 pub use train::*;
 

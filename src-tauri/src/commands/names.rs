@@ -51,6 +51,8 @@ pub const NAMES: &[&str] = &[
     "sync_health_get",
     "link_take",
     "health_checks",
+    "review_status",
+    "review_propose",
     "log_folder_open",
     "train_status",
     "train_sync",

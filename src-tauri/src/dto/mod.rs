@@ -14,6 +14,7 @@ mod jira;
 mod live;
 mod plan;
 mod refused;
+mod review;
 mod sync;
 mod train;
 
@@ -46,6 +47,7 @@ pub use plan::{
     PlanDto, ProgramObjectiveDto, StoryDto,
 };
 pub use refused::{DiscardRequest, Names, RefusedDto, refused};
+pub use review::{ProposeResultDto, ReviewDto};
 pub use sync::{
     BlockingFindingDto, ChoiceDto, ConflictDto, LinkDto, OpDto, ProgressDto, PullResultDto,
     PushOutcomeDto, PushSummaryDto, ResolveRequest, SettingsDto, SettingsUpdate, SideDto,
@@ -220,6 +222,8 @@ pub fn typescript_declarations() -> String {
         HealthTrafficDto::decl(),
         HealthChecksDto::decl(),
         HealthCheckDto::decl(),
+        ReviewDto::decl(),
+        ProposeResultDto::decl(),
         ConnectionDto::decl(),
         IdentityDto::decl(),
         WorkspaceDto::decl(),

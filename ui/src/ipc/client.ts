@@ -20,6 +20,8 @@ import type {
   LogFolderDto,
   SyncHealthDto,
   HealthChecksDto,
+  ProposeResultDto,
+  ReviewDto,
   LinkDto,
   ProgressDto,
   PullResultDto,
@@ -117,6 +119,10 @@ export interface PlannerClient {
   syncHealthGet(): Promise<SyncHealthDto>;
   /** Settings → Health: the checks of `tpcli doctor` on the open plan and the connection. */
   healthChecks(): Promise<HealthChecksDto>;
+  /** Where the open plan's pull request on GitHub stands; `notConfigured` without [github]. */
+  reviewStatus(): Promise<ReviewDto>;
+  /** Proposes the open plan for review on GitHub, as `tpcli plan propose` does. */
+  reviewPropose(): Promise<ProposeResultDto>;
   /** The `pi-planner://` link the app was started with (a notification's), once; then null. */
   linkTake(): Promise<LinkDto | null>;
   /** Shows the log folder in the platform's file manager. */

@@ -52,6 +52,8 @@ export function commandClient(call: Call, subscribe: Subscribe): PlannerClient {
     logFolderGet: () => call("log_folder_get"),
     syncHealthGet: () => call("sync_health_get"),
     healthChecks: () => call("health_checks"),
+    reviewStatus: () => call("review_status"),
+    reviewPropose: () => call("review_propose"),
     linkTake: () => call("link_take"),
     logFolderOpen: () => call("log_folder_open"),
     liveStatus: () => call("live_status"),

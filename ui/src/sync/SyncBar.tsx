@@ -12,6 +12,7 @@ import { usePull, usePush, usePushPreview, useResume, useSyncStatus } from "./ho
 import { OpList } from "./OpList";
 import { useSetNotices } from "./PlanNotices";
 import { LiveIndicator, useLiveStatus } from "./Live";
+import { Review } from "./Review";
 import { InterruptedPush, NextStep, RefusedChanges } from "./Recovery";
 import { SyncProgress } from "./SyncProgress";
 import { useSetPushGate } from "./pushGate";
@@ -230,6 +231,7 @@ export function SyncBar({
           </Button>
         )}
       </Group>
+      <Review busy={busy} />
       {progress && <SyncProgress progress={progress} waiting="" testId="sync-progress" />}
       {shown === "pull" && pull.data && <PullSummary result={pull.data} />}
       {shown === "pull" && <ErrorAlert error={pull.error} title="Pull failed" />}

@@ -7,9 +7,12 @@
 //! `Accept: application/vnd.github+json` and the pinned `X-GitHub-Api-Version`. A 403 or 429
 //! with `Retry-After` (secondary limits) or with `X-RateLimit-Remaining: 0` (the primary limit)
 //! is waited out within the layer's budget; 422 validation errors keep GitHub's `errors[]` in
-//! their message. Reads no environment: the token and the API root are parameters.
+//! their message. The client reads no environment: the token and the API root are parameters.
+//! [`propose`] proposes a plan for review with it (`tpcli plan propose`, the app's "Propose for
+//! review") and says where the plan's pull request stands.
 
 mod error;
+pub mod propose;
 mod types;
 
 use pi_http::{Auth, Client, PageBudget, Quota, Request, Settings};

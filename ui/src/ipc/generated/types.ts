@@ -103,6 +103,14 @@ detail: string,
  */
 fix: string | null, };
 
+export type ReviewDto = { "kind": "notConfigured" } | { "kind": "none" } | { "kind": "open", number: number, url: string, reviews: number, approvals: number, } | { "kind": "merged", number: number, url: string, } | { "kind": "closed", number: number, url: string, } | { "kind": "unavailable", message: string, };
+
+export type ProposeResultDto = { 
+/**
+ * "Opened pull request #3 for review." or "Updated pull request #3 with the plan as it is now."
+ */
+message: string, review: ReviewDto, };
+
 export type ConnectionDto = { "kind": "none" } | { "kind": "demo" } | { "kind": "targetprocess", url: string, };
 
 export type IdentityDto = { name: string, email: string, };

@@ -20,7 +20,6 @@ pub mod new;
 pub mod notify;
 pub mod progress;
 pub mod propose;
-mod propose_body;
 pub mod pull;
 pub mod push;
 pub mod report;

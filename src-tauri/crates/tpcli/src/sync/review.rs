@@ -74,7 +74,7 @@ fn approvals(ctx: &pi_engine::Context<'_>, ws: &Workspace) -> Result<Vec<String>
     let reviews = super::block_on(p.client.reviews(number))??;
     let mut given = Vec::new();
     let mut words = Vec::new();
-    for review in approving(&reviews) {
+    for review in pi_github::propose::approving(&reviews) {
         let Some(email) = p.config.approver_email(&review.user) else {
             note(&format!(
                 "@{}'s approval of pull request #{number} is not a sign-off: the login is not in [github] approvers",
@@ -121,29 +121,6 @@ fn approvals(ctx: &pi_engine::Context<'_>, ws: &Workspace) -> Result<Vec<String>
         super::notify::approved_by_review(line);
     }
     Ok(new)
-}
-
-/// Each reviewer's standing review, when it approves: their last review that approves, asks
-/// for changes or was dismissed (a comment changes neither).
-fn approving(reviews: &[Review]) -> Vec<&Review> {
-    let mut last: Vec<&Review> = Vec::new();
-    for r in reviews {
-        if !matches!(
-            r.state.as_str(),
-            "APPROVED" | "CHANGES_REQUESTED" | "DISMISSED"
-        ) {
-            continue;
-        }
-        match last
-            .iter_mut()
-            .find(|l| l.user.eq_ignore_ascii_case(&r.user))
-        {
-            Some(slot) => *slot = r,
-            None => last.push(r),
-        }
-    }
-    last.retain(|r| r.state == "APPROVED" && !r.submitted_at.is_empty());
-    last
 }
 
 /// The reviewed commit in this clone, fetching the review branch from `origin` once when it is

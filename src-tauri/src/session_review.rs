@@ -1,0 +1,136 @@
+//! The plan's review on GitHub in the app (`[github]` in the plan's pi-planner.toml): where its
+//! pull request stands, and "Propose for review", which runs what `tpcli plan propose` runs
+//! (`pi_github::propose`). The token comes from where tpcli takes it, `GITHUB_TOKEN` or the OS
+//! keychain (service `pi-planner`, account `github:token`); it is never written anywhere.
+//!
+//! The git work runs on a blocking thread (decision 0016); GitHub's answers are awaited there
+//! with the runtime's handle.
+
+use pi_github::GithubError;
+use pi_github::propose::{self, Proposal, ProposeError};
+
+use super::{Session, identity_of, plan_path, repo_config};
+use crate::dto::{ProposeResultDto, ReviewDto};
+use crate::error::{ErrorCode, UiError};
+
+impl Session {
+    /// Where the open plan's newest review pull request stands; `NotConfigured` without
+    /// `[github]`, `Unavailable` (in words) when GitHub cannot be asked.
+    pub async fn review_status(&self) -> Result<ReviewDto, UiError> {
+        let inner = self.inner.lock().await;
+        let Some(github) = repo_config(&plan_path(&inner.settings)?).github else {
+            return Ok(ReviewDto::NotConfigured);
+        };
+        let dir = super::sync::workspace_dir(&inner)?;
+        drop(inner);
+        super::sync::in_workspace(dir, move |ws, rt| {
+            let state =
+                token().and_then(|token| rt.block_on(propose::review_state(ws, &github, &token)));
+            Ok(match state {
+                Ok(state) => ReviewDto::from(state),
+                Err(e) => ReviewDto::Unavailable {
+                    message: words(&e).message,
+                },
+            })
+        })
+        .await
+    }
+
+    /// Proposes the open plan for review: pushes it to its review branch and opens the pull
+    /// request (or updates the one open), as `tpcli plan propose` does.
+    pub async fn review_propose(&self) -> Result<ProposeResultDto, UiError> {
+        let inner = self.inner.lock().await;
+        let Some(github) = repo_config(&plan_path(&inner.settings)?).github else {
+            return Err(UiError::new(
+                ErrorCode::InvalidInput,
+                "This plan is not set up for reviews on GitHub.",
+            )
+            .hint("Ask whoever set up the plan's repository to add a [github] section to pi-planner.toml."));
+        };
+        let me = identity_of(&inner.settings)?;
+        let dir = super::sync::workspace_dir(&inner)?;
+        drop(inner);
+        super::sync::in_workspace(dir, move |ws, rt| {
+            let token = token().map_err(|e| words(&e))?;
+            let done = rt
+                .block_on(propose::propose(ws, &github, &token, None, &me))
+                .map_err(|e| words(&e))?;
+            let number = done.pull.number;
+            let message = match done.result {
+                Proposal::Created => format!("Opened pull request #{number} for review."),
+                Proposal::Updated => {
+                    format!("Updated pull request #{number} with the plan as it is now.")
+                }
+            };
+            let review = rt
+                .block_on(propose::review_state(ws, &github, &token))
+                .map_or_else(
+                    |e| ReviewDto::Unavailable {
+                        message: words(&e).message,
+                    },
+                    ReviewDto::from,
+                );
+            Ok(ProposeResultDto { message, review })
+        })
+        .await
+    }
+}
+
+/// The GitHub token: `GITHUB_TOKEN`, else the OS keychain (in tests, the simulator's when set).
+fn token() -> Result<String, ProposeError> {
+    #[cfg(test)]
+    if let Some(t) = TOKEN_FOR_TESTS
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .clone()
+    {
+        return Ok(t);
+    }
+    propose::token()
+}
+
+#[cfg(test)]
+static TOKEN_FOR_TESTS: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
+
+/// A proposal's failure in a planner's words.
+fn words(e: &ProposeError) -> UiError {
+    match e {
+        ProposeError::NoToken => UiError::new(
+            ErrorCode::Keychain,
+            "PI Planner has no GitHub token to reach the plan's pull request.",
+        )
+        .hint("Set GITHUB_TOKEN, or store a token in the OS keychain under service \"pi-planner\", account \"github:token\"."),
+        ProposeError::Push { .. } => UiError::new(
+            ErrorCode::RemoteRejected,
+            "The plan could not be sent to the team's shared repository for review.",
+        )
+        .hint("Check that the repository's remote \"origin\" is reachable and takes your pushes."),
+        ProposeError::Github(GithubError::Auth { .. }) => UiError::new(
+            ErrorCode::Unauthorized,
+            "GitHub did not accept the token.",
+        )
+        .hint("The token needs Pull requests read/write and Metadata read on the repository."),
+        ProposeError::Github(GithubError::NotFound { .. }) => UiError::new(
+            ErrorCode::Rejected,
+            "GitHub does not know the repository set up for reviews.",
+        )
+        .hint("Check [github] repository in pi-planner.toml, and that the token can see it."),
+        ProposeError::Github(GithubError::Validation { message, .. }) => UiError::new(
+            ErrorCode::Rejected,
+            format!("GitHub refused the pull request: {message}"),
+        ),
+        ProposeError::Github(_) => UiError::new(
+            ErrorCode::Unreachable,
+            "GitHub could not be reached.",
+        )
+        .hint("Try again in a moment."),
+        ProposeError::Engine(_) | ProposeError::Git(_) => UiError::new(
+            ErrorCode::WorkspaceProblem,
+            "The plan's history could not be read.",
+        ),
+    }
+}
+
+#[cfg(test)]
+#[path = "session_review_tests.rs"]
+mod tests;

@@ -1,0 +1,84 @@
+use std::path::Path;
+use std::process::Command;
+
+use super::TOKEN_FOR_TESTS;
+use crate::dto::ReviewDto;
+use crate::session_fixture::demo_with_plan;
+
+fn git(dir: &Path, args: &[&str]) {
+    let out = Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("git runs");
+    assert!(out.status.success(), "{out:?}");
+}
+
+#[tokio::test]
+async fn the_review_follows_the_plans_pull_request_from_none_to_merged() {
+    let (f, view) = demo_with_plan().await;
+    assert_eq!(
+        f.session.review_status().await.expect("answered"),
+        ReviewDto::NotConfigured
+    );
+    assert!(f.session.review_propose().await.is_err());
+
+    let dir = Path::new(&view.plan_file).parent().expect("in a folder");
+    let origin = tempfile::tempdir().expect("temp dir");
+    git(origin.path(), &["init", "--bare", "-q"]);
+    let origin_path = origin.path().to_str().expect("utf-8");
+    git(dir, &["remote", "add", "origin", origin_path]);
+    let github = {
+        let inner = f.session.inner.lock().await;
+        inner.demo.as_ref().expect("demo runs").github()
+    };
+    let file = dir.join(pi_model::CONFIG_FILE_NAME);
+    let text = std::fs::read_to_string(&file).unwrap_or_default();
+    let section = format!(
+        "[github]\nrepository = \"acme/plans\"\napi_url = \"{}\"\nbase = \"main\"\n",
+        github.api_url()
+    );
+    std::fs::write(&file, format!("{text}\n{section}")).expect("written");
+    *TOKEN_FOR_TESTS.lock().expect("not poisoned") = Some(github.token());
+
+    assert_eq!(
+        f.session.review_status().await.expect("answered"),
+        ReviewDto::None
+    );
+    let done = f.session.review_propose().await.expect("proposed");
+    assert!(
+        done.message.starts_with("Opened pull request #"),
+        "{done:?}"
+    );
+    let ReviewDto::Open {
+        number,
+        reviews: 0,
+        approvals: 0,
+        ..
+    } = done.review
+    else {
+        panic!("{done:?}")
+    };
+    let again = f.session.review_propose().await.expect("proposed again");
+    assert!(
+        again.message.starts_with("Updated pull request #"),
+        "{again:?}"
+    );
+
+    github.add_review(u64::from(number), "lead", "APPROVED");
+    github.add_review(u64::from(number), "architect", "CHANGES_REQUESTED");
+    let ReviewDto::Open {
+        reviews, approvals, ..
+    } = f.session.review_status().await.expect("answered")
+    else {
+        panic!("open")
+    };
+    assert_eq!((reviews, approvals), (2, 1));
+
+    github.close(u64::from(number), true);
+    let ReviewDto::Merged { url, .. } = f.session.review_status().await.expect("answered") else {
+        panic!("merged")
+    };
+    assert!(url.contains(&format!("/pull/{number}")), "{url}");
+    *TOKEN_FOR_TESTS.lock().expect("not poisoned") = None;
+}
