@@ -160,8 +160,6 @@ function useSyncEvents(setView: (v: View) => void) {
     // eslint-disable-next-line react-hooks/exhaustive-deps
     [client],
   );
-}
-
   // A `pi-planner://` link the app was started with (a notification's "Open in PI Planner"):
   // a conflict's leads to the conflicts.
   useEffect(() => {
@@ -173,6 +171,8 @@ function useSyncEvents(setView: (v: View) => void) {
       .catch(() => {});
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [client]);
+}
+
 export function App() {
   const status = useStatus();
   const [picking, setPicking] = useState(false);
