@@ -52,6 +52,10 @@ pub struct WatchOptions {
     pub max_backoff: Duration,
 }
 
+/// How many times the first step is taken when saves keep overtaking it, and the pause between.
+const START_ATTEMPTS: u32 = 5;
+const START_RETRY: Duration = Duration::from_millis(200);
+
 impl Default for WatchOptions {
     fn default() -> Self {
         Self {
@@ -159,7 +163,7 @@ impl Watch {
         confirm: Option<Confirm<'_>>,
         tell: &mut (dyn FnMut(Event) + Send),
     ) -> Result<()> {
-        self.start(&ctx(), ws, tell).await?;
+        self.start_retrying(ctx, ws, tell).await?;
         let mut wait = self.opts.poll;
         loop {
             let signal = tokio::select! {
@@ -177,6 +181,28 @@ impl Watch {
                     let saved = self.saved(&ctx(), ws, confirm, tell).await;
                     self.unless_saved_meanwhile(saved)?;
                 }
+            }
+        }
+    }
+
+    /// [`Watch::start`], taken again when a save overtook it (an editor saving just as the
+    /// watch starts): a few times, a moment apart, each reading the file as saved. A file that
+    /// stays in the way (edits the step would overwrite) ends the watch with that error.
+    pub async fn start_retrying<'a>(
+        &mut self,
+        ctx: &dyn Fn() -> Context<'a>,
+        ws: &Workspace,
+        tell: &mut (dyn FnMut(Event) + Send),
+    ) -> Result<()> {
+        let mut attempts = 1;
+        loop {
+            match self.start(&ctx(), ws, tell).await {
+                Err(e) if overtaken_by_a_save(&e) && attempts < START_ATTEMPTS => {
+                    tracing::info!("a save overtook the first step ({e}); taking it again");
+                    attempts += 1;
+                    tokio::time::sleep(START_RETRY).await;
+                }
+                other => return other,
             }
         }
     }
@@ -206,7 +232,8 @@ impl Watch {
         tell: &mut (dyn FnMut(Event) + Send),
     ) -> Result<()> {
         if self.commit_saved(ctx, ws, tell)? {
-            self.push_step(ctx, ws, confirm, tell).await?;
+            let pushed = self.push_step(ctx, ws, confirm, tell).await;
+            self.unless_push_failed_for_now(pushed, tell)?;
         }
         Ok(())
     }
@@ -225,7 +252,10 @@ impl Watch {
             Ok(readable) => {
                 self.failures = 0;
                 if readable {
-                    self.push_step(ctx, ws, confirm, tell).await?;
+                    let pushed = self.push_step(ctx, ws, confirm, tell).await;
+                    if let Some(retry_in) = self.unless_push_failed_for_now(pushed, tell)? {
+                        return Ok(retry_in);
+                    }
                 }
                 Ok(self.opts.poll)
             }
@@ -254,6 +284,31 @@ impl Watch {
                 tracing::info!("a save overtook the step ({e}); the next look takes it in");
                 self.pull_next = true;
                 Ok(None)
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// A push that failed for a reason that passes (a 429, a 5xx, a dropped connection): told
+    /// as a failed look and waited out like one, not the end of the watch. What it sent is
+    /// journaled; the next look pulls, which completes the interrupted push first. Returns the
+    /// wait before that look (`None` when the push did not fail).
+    fn unless_push_failed_for_now(
+        &mut self,
+        pushed: Result<()>,
+        tell: &mut (dyn FnMut(Event) + Send),
+    ) -> Result<Option<Duration>> {
+        match pushed {
+            Ok(()) => Ok(None),
+            Err(e) if passing(&e) => {
+                self.failures = self.failures.saturating_add(1);
+                self.pull_next = true;
+                let retry_in = self.backoff();
+                tell(Event::LookFailed {
+                    error: e.to_string(),
+                    retry_in,
+                });
+                Ok(Some(retry_in))
             }
             Err(e) => Err(e),
         }

@@ -179,3 +179,64 @@ async fn a_save_during_the_watchs_pull_is_kept_and_pushed() {
         "and nothing else"
     );
 }
+
+/// A push that fails with a server error is a failed look, waited out, not the end of the
+/// watch: the next look completes the interrupted push and nothing is sent twice.
+#[tokio::test]
+async fn a_push_failing_with_a_server_error_is_waited_out_and_completed_at_the_next_look() {
+    let a = account();
+    let dir = tempfile::tempdir().unwrap();
+    let ws = initialised(&a, dir.path()).await;
+    let mut w = started(&a, &ws).await;
+
+    edit(&ws, |p| p.objectives[1].effort = Effort::new(34.0));
+    a.tp.fail(
+        Call::Update,
+        a.tp.calls(Call::Update) + 1,
+        Failure::DropAfterWrite,
+    );
+    let me = jane();
+    let mut events = Vec::new();
+    w.saved(&at(&a.tp, &me, 2), &ws, None, &mut |e| events.push(e))
+        .await
+        .expect("a dropped connection does not end the watch");
+    assert!(
+        matches!(
+            events.as_slice(),
+            [Event::Committed, Event::LookFailed { .. }]
+        ),
+        "{events:?}"
+    );
+
+    // The next look completes the interrupted push (its update landed: nothing sent again),
+    // then pushes this edit, whose update fails with a 500.
+    edit(&ws, |p| p.objectives[0].effort = Effort::new(21.0));
+    a.tp.fail(Call::Update, a.tp.calls(Call::Update) + 1, Failure::Server);
+    let mut events = Vec::new();
+    let wait = w
+        .poll(&at(&a.tp, &me, 3), &ws, None, &mut |e| events.push(e))
+        .await
+        .expect("a server error does not end the watch");
+    assert!(wait > WatchOptions::default().poll, "backed off: {wait:?}");
+    assert!(
+        events.iter().any(|e| matches!(e, Event::LookFailed { .. })),
+        "{events:?}"
+    );
+
+    let events = poll(&mut w, &a, &ws, 4).await;
+    assert!(
+        events
+            .iter()
+            .any(|e| matches!(e, Event::Pushed(_) | Event::Resumed(_))),
+        "{events:?}"
+    );
+    assert_eq!(effort_of(&a, a.objectives[1]), Some(34.0));
+    assert_eq!(effort_of(&a, a.objectives[0]), Some(21.0));
+    assert!(poll(&mut w, &a, &ws, 5).await.is_empty(), "settled");
+    assert!(
+        crate::approvals::current_change(&ws)
+            .unwrap()
+            .ops
+            .is_empty()
+    );
+}

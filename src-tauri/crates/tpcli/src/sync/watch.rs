@@ -195,7 +195,10 @@ impl Steps<'_, '_> {
             };
             let ctx = (self.ctx)();
             let result = match step {
-                CycleStep::Start => watch.start(&ctx, self.ws, &mut tell).await.map(|()| None),
+                CycleStep::Start => watch
+                    .start_retrying(self.ctx, self.ws, &mut tell)
+                    .await
+                    .map(|()| None),
                 CycleStep::Look => watch
                     .poll(&ctx, self.ws, self.confirm, &mut tell)
                     .await
