@@ -1,4 +1,4 @@
-// Browser tests of narrow windows (960 and 1024 px wide, and 1366 for comparison): the header
+// Browser tests of narrow windows (960, 1024 and 1280 px wide, and 1366 for comparison): the header
 // stays on one line, the breadcrumb keeps PI and team in full, nothing in the header is cut off
 // at the window's edge, the secondary buttons are reached through the menu; the push dialog's
 // buttons are in the window. Screenshots go to PI_PLANNER_SHOTS_DIR when it is set.
@@ -32,7 +32,7 @@ const headerBoxes = (page) =>
     };
   });
 
-for (const width of [960, 1024, 1366]) {
+for (const width of [960, 1024, 1280, 1366]) {
   test(`at ${width} px the header is one line with PI and team in full and nothing cut off`, async () => {
     const page = await ui.browser.newPage({ viewport: { width, height: 700 } });
     await openDemoPlan(page);

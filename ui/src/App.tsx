@@ -63,7 +63,7 @@ function ThemeSwitch() {
 function ConnectionBadge({ status, compact }: { status: AppStatus; compact: boolean }) {
   const c = status.connection;
   if (c.kind === "none") return null;
-  const label = c.kind === "demo" ? (compact ? "Demo" : "Demo Targetprocess") : "Targetprocess";
+  const label = c.kind === "demo" ? (compact ? "Demo" : "Demo Targetprocess") : compact ? "TP" : "Targetprocess";
   return (
     <Badge
       variant="light"
@@ -184,6 +184,9 @@ export function App() {
   const ws = status.data?.workspace;
   // Below this width the secondary buttons go into a menu, so the header never wraps.
   const compact = useMediaQuery("(max-width: 1279px)") ?? false;
+  // Below this width the connection's badge is short, so the breadcrumb keeps its room beside
+  // the row of buttons (seven of them and the theme switch at 1280 px).
+  const shortBadge = useMediaQuery("(max-width: 1439px)") ?? false;
   const editing = !!status.data?.identity && !!ws && !picking;
   const views: { view: View; label: string }[] = editing
     ? [
@@ -204,7 +207,7 @@ export function App() {
             <Title order={1} size="h4" style={{ whiteSpace: "nowrap", flexShrink: 0 }} data-testid="app-title">
               PI Planner
             </Title>
-            {status.data && <ConnectionBadge status={status.data} compact={compact} />}
+            {status.data && <ConnectionBadge status={status.data} compact={compact || shortBadge} />}
             {editing && ws && <Breadcrumb ws={ws} />}
           </Group>
           <Group gap="sm" wrap="nowrap" style={{ flexShrink: 0 }}>

@@ -38,7 +38,7 @@ mod token_binding_cli;
 mod tp_schema_cli;
 mod train_cli;
 mod verify_cli;
+mod watch_calendar_cli;
 mod watch_cli;
 mod watch_cli_support;
-mod watch_calendar_cli;
 mod watch_train_cli;
