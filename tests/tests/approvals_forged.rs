@@ -32,6 +32,7 @@ fn approval(ws: &Workspace, who: Person) -> Approval {
         comment: None,
         change: approvals::current_change(ws).unwrap(),
         signature: None,
+        via: None,
     }
 }
 

@@ -233,6 +233,7 @@ fn approval(ws: &Workspace, comment: Option<&str>) -> Approval {
         comment: comment.map(str::to_owned),
         change: approvals::current_change(ws).unwrap(),
         signature: None,
+        via: None,
     }
 }
 
