@@ -20,7 +20,6 @@ use chrono::{DateTime, Utc};
 use pi_model::changeset::Op;
 use pi_model::merge::Conflict;
 use pi_model::validate::Severity;
-use tokio::sync::mpsc::Receiver;
 
 use crate::context::Context;
 use crate::error::{EngineError, Result};
@@ -151,40 +150,6 @@ impl Watch {
         }
     }
 
-    /// Runs until [`Signal::Stop`] (or the sender is gone): first an interrupted push is
-    /// completed, the file's edits committed and Targetprocess pulled; then each `Saved` commits
-    /// and may push, and each poll looks at Targetprocess, pulls when it changed, and may push.
-    /// Every step's events go to `tell`; `ctx` builds each step's context.
-    pub async fn run<'a>(
-        &mut self,
-        ws: &Workspace,
-        ctx: &dyn Fn() -> Context<'a>,
-        inbox: &mut Receiver<Signal>,
-        confirm: Option<Confirm<'_>>,
-        tell: &mut (dyn FnMut(Event) + Send),
-    ) -> Result<()> {
-        self.start_retrying(ctx, ws, tell).await?;
-        let mut wait = self.opts.poll;
-        loop {
-            let signal = tokio::select! {
-                biased;
-                s = inbox.recv() => s.unwrap_or(Signal::Stop),
-                () = tokio::time::sleep(wait) => {
-                    let polled = self.poll(&ctx(), ws, confirm, tell).await;
-                    wait = self.unless_saved_meanwhile(polled)?.unwrap_or(self.opts.poll);
-                    continue;
-                }
-            };
-            match signal {
-                Signal::Stop => return Ok(()),
-                Signal::Saved => {
-                    let saved = self.saved(&ctx(), ws, confirm, tell).await;
-                    self.unless_saved_meanwhile(saved)?;
-                }
-            }
-        }
-    }
-
     /// [`Watch::start`], taken again when a save overtook it (an editor saving just as the
     /// watch starts): a few times, a moment apart, each reading the file as saved. A file that
     /// stays in the way (edits the step would overwrite) ends the watch with that error.
@@ -259,17 +224,21 @@ impl Watch {
                 }
                 Ok(self.opts.poll)
             }
-            Err(e) if passing(&e) => {
-                self.failures = self.failures.saturating_add(1);
-                let retry_in = self.backoff();
-                tell(Event::LookFailed {
-                    error: e.to_string(),
-                    retry_in,
-                });
-                Ok(retry_in)
-            }
+            Err(e) if passing(&e) => Ok(self.wait_out(&e, tell)),
             Err(e) => Err(e),
         }
+    }
+
+    /// A step that failed for a reason that passes: told as a failed look; returns the
+    /// growing wait before the next look.
+    fn wait_out(&mut self, e: &EngineError, tell: &mut (dyn FnMut(Event) + Send)) -> Duration {
+        self.failures = self.failures.saturating_add(1);
+        let retry_in = self.backoff();
+        tell(Event::LookFailed {
+            error: e.to_string(),
+            retry_in,
+        });
+        retry_in
     }
 
     /// A step the planner's save overtook (git found the plan file changed between the step's
@@ -301,14 +270,8 @@ impl Watch {
         match pushed {
             Ok(()) => Ok(None),
             Err(e) if passing(&e) => {
-                self.failures = self.failures.saturating_add(1);
                 self.pull_next = true;
-                let retry_in = self.backoff();
-                tell(Event::LookFailed {
-                    error: e.to_string(),
-                    retry_in,
-                });
-                Ok(Some(retry_in))
+                Ok(Some(self.wait_out(&e, tell)))
             }
             Err(e) => Err(e),
         }

@@ -136,7 +136,7 @@ pub fn run(args: WatchArgs) -> Result<u8> {
     Ok(exit::OK)
 }
 
-/// The watch's loop, as `Watch::run` runs it, with each step measured and recorded in the
+/// The watch's loop, with each step measured and recorded in the
 /// clone's metrics database (`cycles`).
 struct Steps<'s, 'a> {
     ws: &'s pi_engine::Workspace,
