@@ -5,30 +5,9 @@
 
 #![allow(clippy::unwrap_used)] // test set-up and assertions
 
-use std::path::Path;
-use std::process::Command;
-
 use pi_model::Effort;
 
-use crate::sync_cli_support::{Bench, edit_plan, json, read_plan};
-
-fn git(dir: &Path, args: &[&str]) -> String {
-    let out = Command::new("git")
-        .args(args)
-        .current_dir(dir)
-        .env("GIT_AUTHOR_NAME", "Jane Doe")
-        .env("GIT_AUTHOR_EMAIL", "jane@example.com")
-        .env("GIT_COMMITTER_NAME", "Jane Doe")
-        .env("GIT_COMMITTER_EMAIL", "jane@example.com")
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
+use crate::sync_cli_support::{Bench, edit_plan, git, json, read_plan};
 
 /// An initialised plan with a bare `origin`, `[github]` pointing at the simulator, and the first
 /// objective's effort changed and committed on the working branch; the bare remote and that

@@ -217,6 +217,25 @@ pub fn assert_converged(bench: &Bench, plan_file: &Path, new_name: &str) {
     }
 }
 
+/// Runs git in `dir` as Jane Doe; its output, trimmed. Fails the test when git fails.
+pub fn git(dir: &Path, args: &[&str]) -> String {
+    let out = Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_AUTHOR_NAME", "Jane Doe")
+        .env("GIT_AUTHOR_EMAIL", "jane@example.com")
+        .env("GIT_COMMITTER_NAME", "Jane Doe")
+        .env("GIT_COMMITTER_EMAIL", "jane@example.com")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap().trim().to_owned()
+}
+
 pub fn json(stdout: &str) -> serde_json::Value {
     serde_json::from_str(stdout).unwrap_or_else(|e| panic!("{e}: {stdout}"))
 }
