@@ -146,6 +146,9 @@ impl PlanRepo {
             // Again just before the write: a save made while the commit was built is kept.
             self.ensure_not_dirty(path, content)?;
             self.write_worktree_file(path, content)?;
+            if let Some(blob) = blob_id(&tree, path)? {
+                self.known_blob.remember(blob, content);
+            }
         }
         let refname = format!("refs/heads/{branch}");
         if let Err(e) = self.cas_ref(&refname, id, expected_tip, &message.subject) {

@@ -15,6 +15,9 @@ pub const INITIAL_BRANCH: &str = "main";
 /// A git repository holding plan files.
 pub struct PlanRepo {
     pub(crate) repo: Repository,
+    /// The last file content whose blob id is known, so the content checks before and during a
+    /// commit hash a large plan file at most once (see `worktree`).
+    pub(crate) known_blob: crate::worktree::KnownBlob,
 }
 
 impl std::fmt::Debug for PlanRepo {
@@ -26,17 +29,24 @@ impl std::fmt::Debug for PlanRepo {
 }
 
 impl PlanRepo {
+    fn wrap(repo: Repository) -> Self {
+        PlanRepo {
+            repo,
+            known_blob: Default::default(),
+        }
+    }
+
     /// Opens the repository whose working tree (or bare directory) is exactly `dir`.
     pub fn open(dir: &Path) -> Result<Self> {
         Repository::open(dir)
-            .map(|repo| PlanRepo { repo })
+            .map(PlanRepo::wrap)
             .map_err(|e| not_a_repo(dir, e))
     }
 
     /// Opens the repository containing `dir`, searching parent folders.
     pub fn discover(dir: &Path) -> Result<Self> {
         Repository::discover(dir)
-            .map(|repo| PlanRepo { repo })
+            .map(PlanRepo::wrap)
             .map_err(|e| not_a_repo(dir, e))
     }
 
@@ -45,24 +55,20 @@ impl PlanRepo {
     /// [`INITIAL_BRANCH`].
     pub fn init(dir: &Path) -> Result<Self> {
         match Repository::open(dir) {
-            Ok(repo) => return Ok(PlanRepo { repo }),
+            Ok(repo) => return Ok(PlanRepo::wrap(repo)),
             Err(e) if e.code() == ErrorCode::NotFound => {}
             Err(e) => return Err(e.into()),
         }
         let mut opts = RepositoryInitOptions::new();
         opts.initial_head(INITIAL_BRANCH).mkpath(true);
-        Ok(PlanRepo {
-            repo: Repository::init_opts(dir, &opts)?,
-        })
+        Ok(PlanRepo::wrap(Repository::init_opts(dir, &opts)?))
     }
 
     /// Creates a bare repository (a shared remote).
     pub fn init_bare(dir: &Path) -> Result<Self> {
         let mut opts = RepositoryInitOptions::new();
         opts.bare(true).initial_head(INITIAL_BRANCH).mkpath(true);
-        Ok(PlanRepo {
-            repo: Repository::init_opts(dir, &opts)?,
-        })
+        Ok(PlanRepo::wrap(Repository::init_opts(dir, &opts)?))
     }
 
     /// The `.git` directory (or the bare repository itself).

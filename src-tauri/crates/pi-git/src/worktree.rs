@@ -5,9 +5,12 @@
 //! the same timestamp tick as the last write (git's "racily clean" entry) can look unchanged, and
 //! a write trusting that would go over the save. Here the file is read and hashed as
 //! `git hash-object` would (its bytes, no filters) and compared with the committed blob and the
-//! index entry. One file is read each time, so it stays cheap.
+//! index entry. One file is read each time, so it stays cheap; and the last content whose blob id
+//! is known (hashed here, or just written by a commit) is remembered, so a large plan file is not
+//! hashed again when the bytes on disk are still exactly those.
 
 use std::path::Path;
+use std::sync::{Mutex, PoisonError};
 
 use git2::{ErrorCode, ObjectType, Oid};
 
@@ -49,11 +52,45 @@ impl PlanRepo {
                 (None, None) => false,
                 (None, Some(_)) => true,
                 (Some(_), None) => !self.repo.status_should_ignore(Path::new(path))?,
-                (Some(bytes), Some(id)) => Oid::hash_object(ObjectType::Blob, bytes)? != id,
+                (Some(bytes), Some(id)) => !self.known_blob.is(bytes, id)?,
             };
         Ok(WorktreeFile {
             on_disk,
             uncommitted,
         })
+    }
+}
+
+/// One content and its blob id. Bytes determine their id, so what is remembered never goes
+/// stale: a file changed since reads as other bytes and is hashed afresh.
+#[derive(Default)]
+pub(crate) struct KnownBlob(Mutex<Option<(Oid, Vec<u8>)>>);
+
+impl KnownBlob {
+    /// Whether `bytes` are the blob `id`, hashing them only when they are not the remembered
+    /// content.
+    fn is(&self, bytes: &[u8], id: Oid) -> Result<bool> {
+        let mut known = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some((known_id, content)) = known.as_ref()
+            && content.as_slice() == bytes
+        {
+            return Ok(*known_id == id);
+        }
+        let hashed = Oid::hash_object(ObjectType::Blob, bytes)?;
+        *known = Some((hashed, bytes.to_vec()));
+        Ok(hashed == id)
+    }
+
+    /// Remembers that `bytes` are the blob `id` (a commit just wrote them).
+    pub(crate) fn remember(&self, id: Oid, bytes: &[u8]) {
+        let mut known = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        match known.as_mut() {
+            Some((known_id, content)) => {
+                *known_id = id;
+                content.clear();
+                content.extend_from_slice(bytes);
+            }
+            None => *known = Some((id, bytes.to_vec())),
+        }
     }
 }
