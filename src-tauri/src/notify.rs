@@ -203,7 +203,6 @@ mod tests {
             team: name.into(),
             ok,
             message: message.into(),
-            blocker: None,
         };
         let clean = Ok(TrainSyncDto {
             teams: vec![team("Apollo", true, "Synced.")],

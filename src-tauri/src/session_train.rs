@@ -9,19 +9,18 @@
 
 use std::path::{Path, PathBuf};
 
-use pi_approvals::ApprovalError;
 use pi_engine::train::art::team_dir;
 use pi_engine::train::{ArtRequest, PlanSync, Setup, TrainOptions, set_up, sync_train};
-use pi_engine::{EngineError, PushOutcome, StorySource, Workspace};
+use pi_engine::{PushOutcome, StorySource, Workspace};
 use pi_model::merge::{EntityKind, Resolution};
 use pi_reports::train::{Approvals, BatchFilter, TeamStatus, TrainStatus};
 
 use super::sync::{blocking, context};
 use super::{Session, identity_of, read_plan, view};
 use crate::dto::{
-    BatchConflictDto, BlockingFindingDto, ConflictDto, KeepDto, LastOpDto, OpenRequest, PickItem,
-    PlanView, PushBlockerDto, TeamRowDto, TeamSyncDto, TrainProgressDto, TrainRequest,
-    TrainResolveDto, TrainResolveRequest, TrainStatusDto, TrainSyncDto, WorkspaceDto,
+    BatchConflictDto, ConflictDto, KeepDto, LastOpDto, OpenRequest, PickItem, PlanView, TeamRowDto,
+    TeamSyncDto, TrainProgressDto, TrainRequest, TrainResolveDto, TrainResolveRequest,
+    TrainStatusDto, TrainSyncDto, WorkspaceDto,
 };
 use crate::error::{ErrorCode, UiError};
 use crate::files::SavedConnection;
@@ -141,15 +140,14 @@ impl Session {
             let teams: Vec<TeamSyncDto> = results
                 .into_iter()
                 .map(|(team, setup)| {
-                    let (ok, message, blocker) = match setup {
+                    let (ok, message) = match setup {
                         Err(e) => (
                             false,
                             format!("Could not be opened or started: {}", e.message),
-                            None,
                         ),
                         Ok(how) => match synced.next() {
                             Some(s) => team_words(how, s),
-                            None => (false, "Was not synced.".to_owned(), None),
+                            None => (false, "Was not synced.".to_owned()),
                         },
                     };
                     tell(TrainProgressDto::Done {
@@ -157,12 +155,7 @@ impl Session {
                         ok,
                         message: message.clone(),
                     });
-                    TeamSyncDto {
-                        team,
-                        ok,
-                        message,
-                        blocker,
-                    }
+                    TeamSyncDto { team, ok, message }
                 })
                 .collect();
             Ok(teams)
@@ -338,63 +331,20 @@ fn problem(t: &TeamStatus) -> Option<String> {
     })
 }
 
-/// Whether the team is done, what happened in words, and what stops its push.
-fn team_words(how: Setup, s: PlanSync) -> (bool, String, Option<PushBlockerDto>) {
+/// Whether the team is done, and what happened, in words.
+fn team_words(how: Setup, s: PlanSync) -> (bool, String) {
     let started = match how {
         Setup::Started => "Plan started from Targetprocess. ",
         Setup::Joined => "Plan taken from the shared repository. ",
         Setup::Opened | Setup::Switched => "",
     };
-    let (ok, what, blocker) = match (s.pull, s.push) {
-        (Err(e), _) => (
-            false,
-            format!("Pull failed: {}", UiError::from(e).message),
-            None,
-        ),
-        (Ok(_), None) => (true, "Pulled.".to_owned(), None),
-        (Ok(_), Some(Err(EngineError::PlanBusy { by, until, .. }))) => (
-            false,
-            format!("Not pushed: {by} is pushing this plan (until {until})."),
-            Some(PushBlockerDto::LeaseHeld { by, until }),
-        ),
-        (Ok(_), Some(Err(EngineError::Approval(ref e))))
-            if let ApprovalError::NotApproved(status) = &**e =>
-        {
-            (
-                false,
-                "Not pushed: the change waits for sign-off.".to_owned(),
-                Some(PushBlockerDto::AwaitingApproval {
-                    missing: status.missing(),
-                }),
-            )
-        }
-        (Ok(_), Some(Err(e))) => (
-            false,
-            format!("Push failed: {}", UiError::from(e).message),
-            None,
-        ),
-        (Ok(_), Some(Ok(outcome))) => {
-            let (ok, what) = push_words(&outcome);
-            (ok, what, blocker_of(&outcome))
-        }
+    let (ok, what) = match (s.pull, s.push) {
+        (Err(e), _) => (false, format!("Pull failed: {}", UiError::from(e).message)),
+        (Ok(_), None) => (true, "Pulled.".to_owned()),
+        (Ok(_), Some(Err(e))) => (false, format!("Push failed: {}", UiError::from(e).message)),
+        (Ok(_), Some(Ok(outcome))) => push_words(&outcome),
     };
-    (ok, format!("{started}{what}"), blocker)
-}
-
-/// What in a push's outcome stops it and sends the planner into the team's plan.
-fn blocker_of(outcome: &PushOutcome) -> Option<PushBlockerDto> {
-    match outcome {
-        PushOutcome::Blocked { conflicts } => Some(PushBlockerDto::Conflicts {
-            count: n(*conflicts),
-        }),
-        PushOutcome::BlockedByValidation { findings } => Some(PushBlockerDto::ValidationErrors {
-            findings: findings.iter().map(BlockingFindingDto::from).collect(),
-        }),
-        PushOutcome::AwaitingApproval { status } => Some(PushBlockerDto::AwaitingApproval {
-            missing: status.missing(),
-        }),
-        _ => None,
-    }
+    (ok, format!("{started}{what}"))
 }
 
 fn push_words(outcome: &PushOutcome) -> (bool, String) {
@@ -508,9 +458,6 @@ fn not_started() -> UiError {
 fn n(v: usize) -> u32 {
     u32::try_from(v).unwrap_or(u32::MAX)
 }
-
-#[path = "session_train_report.rs"]
-mod report;
 
 #[cfg(test)]
 #[path = "session_train_tests.rs"]

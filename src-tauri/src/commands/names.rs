@@ -64,7 +64,4 @@ pub const NAMES: &[&str] = &[
     "plan_verify",
     "rollback_preview",
     "rollback",
-    "rollback_pushes",
-    "train_report",
-    "train_report_export",
 ];

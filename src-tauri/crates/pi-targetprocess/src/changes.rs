@@ -6,14 +6,19 @@
 //! The `where` literal is a date in the form Targetprocess documents (`'YYYY-MM-DD'`, read in
 //! the server's time zone), one day before the instant so that no server zone can hide a
 //! change; the answer is then narrowed to the exact instant, which TP's `/Date(ms)/` values
-//! carry in milliseconds.
+//! carry in milliseconds. Each read is sorted newest first (`orderByDesc=ModifyDate`) in small
+//! pages and stops at the first page that reaches the instant, so a look at a plan nobody
+//! changed reads one short page per kind however many entities changed in the last day.
 
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Duration, Utc};
+use serde::Deserialize as _;
+use serde_json::Value;
 
 use crate::client::{TpClient, features_filter};
 use crate::error::TpError;
+use crate::http::decode;
 use crate::mapping;
 use crate::model::SyncVersion;
 use crate::query::{Include, Query, Where};
@@ -43,10 +48,15 @@ impl Changed {
 /// offset, so a date read in the server's zone never starts after the instant.
 const ZONE_MARGIN: Duration = Duration::days(1);
 
+/// Items a look reads per page, newest first: a look at an unchanged plan reads this many at
+/// most per resource kind.
+const LOOK_PAGE: u32 = 25;
+
 impl TpClient {
     /// The team objectives of `team` in `release`, the features a read of the team's plan reads,
     /// and the release's program objectives, modified after `since`: three reads side by side,
-    /// each asking for ids, `ModifyDate` and `EntityVersion` only.
+    /// each asking for ids, `ModifyDate` and `EntityVersion` only, newest first, up to the first
+    /// page that reaches `since`.
     pub async fn changed_since(
         &self,
         release: i64,
@@ -81,9 +91,9 @@ impl TpClient {
             )
             .include(versions());
         let (objectives, features, programs) = futures::try_join!(
-            self.all::<WorkItem>(&objectives),
-            self.all::<WorkItem>(&features),
-            self.all::<WorkItem>(&programs),
+            self.newest_first(objectives, since),
+            self.newest_first(features, since),
+            self.newest_first(programs, since),
         )?;
         let later = |w: &&WorkItem| w.modify_date.is_some_and(|d| d > since);
         let mut changed = Changed {
@@ -106,5 +116,36 @@ impl TpClient {
             .max();
         changed.requests = self.counters().requests - before;
         Ok(changed)
+    }
+
+    /// `query`'s items sorted by `ModifyDate`, newest first, page by page until a page ends
+    /// with an item not later than `since` (the items after it are older still).
+    async fn newest_first(
+        &self,
+        query: Query,
+        since: DateTime<Utc>,
+    ) -> Result<Vec<WorkItem>, TpError> {
+        let query = query.order_by_desc("ModifyDate");
+        let later = |v: &Value| {
+            WorkItem::deserialize(v)
+                .ok()
+                .and_then(|w| w.modify_date)
+                .is_some_and(|d| d > since)
+        };
+        let raw = crate::paging::get_while(&self.http, &query, LOOK_PAGE, &[], |page| {
+            page.last().is_some_and(later)
+        })
+        .await?;
+        raw.into_iter()
+            .map(|v| {
+                serde_json::from_value(v).map_err(|e| {
+                    decode(
+                        &reqwest::Method::GET,
+                        &query.resource,
+                        format!("unexpected item: {e}"),
+                    )
+                })
+            })
+            .collect()
     }
 }

@@ -20,6 +20,19 @@ pub(crate) async fn get_all(
     page_size: u32,
     extra: &[(String, String)],
 ) -> Result<Vec<Value>, TpError> {
+    get_while(http, query, page_size, extra, |_| true).await
+}
+
+/// The items of `query`, page by page (`take` = `page_size`), up to and with the first page
+/// for which `more` says the next one is not needed (or the last page): a read sorted newest
+/// first stops at the first page that reaches what the caller already knows.
+pub(crate) async fn get_while(
+    http: &Http,
+    query: &Query,
+    page_size: u32,
+    extra: &[(String, String)],
+    more: impl Fn(&[Value]) -> bool,
+) -> Result<Vec<Value>, TpError> {
     let mut items = Vec::new();
     let (mut take, mut skip) = (page_size, 0_u64);
     let mut budget = PageBudget::new(http.layer.limits(), "the number of items");
@@ -37,8 +50,11 @@ pub(crate) async fn get_all(
             )
         })?;
         let on_page = page.items.len();
+        let go_on = more(&page.items);
         items.extend(page.items);
-        let Some(next) = page.next else { break };
+        let Some(next) = page.next.filter(|_| go_on) else {
+            break;
+        };
         budget.another(on_page).map_err(|x| {
             HttpError::new(&Method::GET, &query.resource, ErrorKind::LimitExceeded(x))
         })?;

@@ -123,6 +123,8 @@ pub struct Query {
     pub filter: Where,
     pub include: Vec<Include>,
     pub order_by: Option<String>,
+    /// `order_by` sorts largest first (`orderByDesc`).
+    pub descending: bool,
 }
 
 impl Query {
@@ -145,6 +147,14 @@ impl Query {
 
     pub fn order_by(mut self, field: &str) -> Self {
         self.order_by = Some(field.to_owned());
+        self.descending = false;
+        self
+    }
+
+    /// Sorted by `field`, largest first (`orderByDesc`).
+    pub fn order_by_desc(mut self, field: &str) -> Self {
+        self.order_by = Some(field.to_owned());
+        self.descending = true;
         self
     }
 
@@ -158,7 +168,12 @@ impl Query {
             out.push(("include".to_owned(), render_include(&self.include)));
         }
         if let Some(field) = &self.order_by {
-            out.push(("orderBy".to_owned(), field.clone()));
+            let name = if self.descending {
+                "orderByDesc"
+            } else {
+                "orderBy"
+            };
+            out.push((name.to_owned(), field.clone()));
         }
         out.push(("take".to_owned(), take.to_string()));
         out.push(("skip".to_owned(), skip.to_string()));

@@ -34,6 +34,8 @@ async fn only_entities_modified_after_the_instant_come_back_in_three_small_reads
             query.contains("include=[ModifyDate,EntityVersion]"),
             "{query}"
         );
+        assert!(query.contains("orderByDesc=ModifyDate"), "{query}");
+        assert!(query.contains("take=25"), "{query}");
     }
 
     let objective = remote.plan.objectives[0].id.tp().expect("TP id");
@@ -81,6 +83,50 @@ async fn only_entities_modified_after_the_instant_come_back_in_three_small_reads
         .await
         .expect("changed since the newest");
     assert!(after.is_empty(), "{after:?}");
+}
+
+#[tokio::test]
+async fn a_look_reads_newest_first_page_by_page_until_it_reaches_the_instant() {
+    let sim = common::sim().await;
+    let client = common::client(&sim);
+    let (release, team) = common::first_plan_ids(&client).await;
+    let remote = client.fetch_team_plan(release, team).await.expect("fetch");
+    let dates: Vec<_> = remote
+        .versions
+        .values()
+        .filter_map(|v| v.modify_date)
+        .collect();
+    let oldest = *dates.iter().min().expect("entities carry ModifyDate");
+    assert!(
+        remote.versions.len() > 25,
+        "more entities than a look's page"
+    );
+    let ctl = sim.control();
+
+    // Every entity of the plan is later than this instant: the look pages until the end.
+    ctl.clear_request_log();
+    let all = client
+        .changed_since(release, team, oldest - chrono::Duration::seconds(1))
+        .await
+        .expect("changed since");
+    for id in remote.versions.keys() {
+        assert_eq!(
+            all.work_items.get(id),
+            remote.versions.get(id),
+            "entity {id}"
+        );
+    }
+    assert!(all.requests > 3, "{} requests", all.requests);
+
+    // Nothing is later than the newest: one page of each kind, however many changed that day.
+    ctl.clear_request_log();
+    let newest = *dates.iter().max().expect("a newest");
+    let none = client
+        .changed_since(release, team, newest)
+        .await
+        .expect("changed since");
+    assert!(none.work_items.is_empty(), "{none:?}");
+    assert_eq!(none.requests, 3);
 }
 
 /// `%20` and friends back to characters, enough to read a logged query.
