@@ -45,11 +45,18 @@ pub struct WatchOptions {
     pub push: PushMode,
     /// Time between two looks at Targetprocess.
     pub poll: Duration,
-    /// Every `full_every`-th look reads the whole plan (a deletion shows in no `ModifyDate`).
+    /// Every `full_every`-th look also re-reads the versions of the plan's entities by id (a
+    /// deletion shows in no `ModifyDate`), and pulls when one is gone or moved; every twelfth of
+    /// those looks reads the whole plan.
     pub full_every: u32,
     /// Longest wait after failed looks (429, 5xx, network): the wait doubles up to it.
     pub max_backoff: Duration,
 }
+
+/// Every `full_every`-th look checks the tracking branch's entities by id (ids and versions
+/// only); every `WHOLE_AFTER_CHECKS`-th of those looks reads the whole plan instead, for what
+/// neither a `ModifyDate` nor an entity's version shows (a deleted program objective).
+const WHOLE_AFTER_CHECKS: u32 = 12;
 
 /// How many times the first step is taken when saves keep overtaking it, and the pause between.
 const START_ATTEMPTS: u32 = 5;
@@ -317,10 +324,16 @@ impl Watch {
             return Ok(false);
         }
         self.looks = self.looks.wrapping_add(1);
+        let every = self.opts.full_every.max(1);
         let whole = self.pull_next
             || self.since.is_none()
-            || self.looks.is_multiple_of(self.opts.full_every.max(1));
-        if whole || self.changed(ctx, ws).await? {
+            || self
+                .looks
+                .is_multiple_of(every.saturating_mul(WHOLE_AFTER_CHECKS));
+        if whole
+            || self.changed(ctx, ws).await?
+            || (self.looks.is_multiple_of(every) && gone_or_moved(ctx, ws).await?)
+        {
             self.pull(ctx, ws, tell).await?;
         }
         Ok(true)
@@ -534,6 +547,33 @@ fn commit_as_saved(ctx: &Context<'_>, ws: &Workspace, text: &str) -> Result<bool
     };
     let after = ws.repo.commit_file(&branch, &change, &ctx.stamp())?;
     Ok(before != Some(after))
+}
+
+/// Whether a team objective or feature of the tracking branch is gone from Targetprocess or
+/// at another version there (a deletion changes no `ModifyDate` a look could find): their ids
+/// re-read, versions only, a few small reads instead of the whole plan and its merge.
+async fn gone_or_moved(ctx: &Context<'_>, ws: &Workspace) -> Result<bool> {
+    use pi_targetprocess::Kind;
+    let base = ws.base()?;
+    let objectives: Vec<i64> = base
+        .plan
+        .objectives
+        .iter()
+        .filter_map(|o| o.id.tp())
+        .collect();
+    let features: Vec<i64> = (base.plan.objectives.iter().flat_map(|o| &o.features))
+        .filter_map(|f| f.id.tp())
+        .collect();
+    let (objectives_now, features_now) = futures::try_join!(
+        ctx.tp.reread_versions(Kind::TeamObjective, &objectives),
+        ctx.tp.reread_versions(Kind::Feature, &features),
+    )?;
+    let differs =
+        |ids: &[i64], now: &std::collections::BTreeMap<i64, pi_targetprocess::SyncVersion>| {
+            ids.iter()
+                .any(|id| now.get(id).map(Version::from).as_ref() != base.versions.entities.get(id))
+        };
+    Ok(differs(&objectives, &objectives_now) || differs(&features, &features_now))
 }
 
 /// The latest `ModifyDate` on the tracking branch.

@@ -240,3 +240,51 @@ async fn a_push_failing_with_a_server_error_is_waited_out_and_completed_at_the_n
             .is_empty()
     );
 }
+
+#[tokio::test]
+async fn a_deletion_is_found_by_the_ids_check_without_reading_the_whole_plan_at_every_look() {
+    let a = account();
+    let dir = tempfile::tempdir().unwrap();
+    let ws = initialised(&a, dir.path()).await;
+    let mut w = Watch::new(WatchOptions {
+        full_every: 3,
+        ..WatchOptions::default()
+    });
+    let me = jane();
+    w.start(&at(&a.tp, &me, 1), &ws, &mut |_| {}).await.unwrap();
+    poll(&mut w, &a, &ws, 1).await; // look 1: the first look reads the whole plan
+    let (fetches, rereads) = (a.tp.calls(Call::Fetch), a.tp.calls(Call::Reread));
+
+    // Looks 2 and 3: nothing changed; the third checks the plan's ids, and reads nothing more.
+    assert!(poll(&mut w, &a, &ws, 2).await.is_empty());
+    assert_eq!(a.tp.calls(Call::Reread), rereads, "no ids check at look 2");
+    assert!(poll(&mut w, &a, &ws, 3).await.is_empty());
+    assert!(a.tp.calls(Call::Reread) > rereads, "look 3 checks the ids");
+    assert_eq!(a.tp.calls(Call::Fetch), fetches, "and reads no plan");
+
+    // A feature deleted in Targetprocess changes no ModifyDate: looks 4 and 5 miss it, the
+    // ids check of look 6 finds it gone and pulls.
+    crate::tracker::Tracker::delete(&a.tp, Kind::Feature, a.features[1])
+        .await
+        .unwrap();
+    let gone = |ws: &Workspace| {
+        !ws.local()
+            .unwrap()
+            .objectives
+            .iter()
+            .flat_map(|o| &o.features)
+            .any(|f| f.id.tp() == Some(a.features[1]))
+    };
+    for minute in [4, 5] {
+        poll(&mut w, &a, &ws, minute).await;
+        assert!(!gone(&ws), "look {minute} reads no ids");
+    }
+    assert_eq!(a.tp.calls(Call::Fetch), fetches);
+    let events = poll(&mut w, &a, &ws, 6).await;
+    assert!(
+        matches!(events.as_slice(), [Event::Pulled(_)]),
+        "{events:?}"
+    );
+    assert!(gone(&ws));
+    assert_eq!(a.tp.calls(Call::Fetch), fetches + 1, "one pull");
+}
