@@ -1,8 +1,12 @@
-//! Alerts without Prometheus: after an operation is recorded, whether its plan's failure streak
-//! or the conflicts found lately crossed a threshold (`[alerts]` in pi-planner.toml). Each alert
-//! is raised when its count reaches the threshold, by the operation that makes it reach it; a
-//! streak that goes on, or more conflicts in the same window, raise nothing more until the count
-//! has fallen below the threshold and reaches it again.
+//! Alerts without Prometheus: after an operation or a watch cycle is recorded, whether its
+//! plan's failure streak or the conflicts found lately crossed a threshold (`[alerts]` in
+//! pi-planner.toml). Operations (init, pull, push, ...) and live sync's cycles (`plan watch`,
+//! each team's loop of `plan watch --art`) are one sequence per plan, in the order they started:
+//! a failed operation or cycle lengthens the streak, any other ends it, and the conflicts a cycle
+//! found count with the operations' ones. Each alert is raised when its count reaches the
+//! threshold, by the operation or cycle that makes it reach it; a streak that goes on, or more
+//! conflicts in the same window, raise nothing more until the count has fallen below the
+//! threshold and reaches it again.
 
 use chrono::{DateTime, Utc};
 use rusqlite::params;
@@ -78,7 +82,7 @@ impl Alert {
 }
 
 impl Store {
-    /// The alerts the latest recorded operation of `plan` raises, at `now`.
+    /// The alerts the latest recorded operation or watch cycle of `plan` raises, at `now`.
     pub fn alerts(
         &self,
         plan: &PlanKey,
@@ -116,14 +120,13 @@ impl Store {
         Ok(alerts)
     }
 
-    /// The conflicts the plan's latest operation found (`None`: no operation yet).
+    /// The conflicts the plan's latest operation or watch cycle found (`None`: neither yet).
     fn latest_found(&self, plan: &PlanKey) -> Result<Option<u64>> {
         let mut stmt = self
             .conn
-            .prepare(
-                "SELECT conflicts_found FROM operations WHERE release = ?1 AND team = ?2
-                 ORDER BY started_ms DESC, id DESC LIMIT 1",
-            )
+            .prepare(&format!(
+                "SELECT found FROM ({SEQUENCE}) ORDER BY started_ms DESC, seq DESC, id DESC LIMIT 1"
+            ))
             .map_err(|e| self.sqlite(e))?;
         let mut rows = stmt
             .query_map(params![plan.release, plan.team], |r| r.get::<_, i64>(0))
@@ -136,23 +139,23 @@ impl Store {
         }
     }
 
-    /// Failed operations of the plan since its last one that did not fail: how many, when the
-    /// first of them started, the latest one's error code.
+    /// Failed operations and cycles of the plan since its last one that did not fail: how many,
+    /// when the first of them started, the latest one's error code (a cycle's error).
     fn failure_streak(
         &self,
         plan: &PlanKey,
     ) -> Result<(u64, Option<DateTime<Utc>>, Option<String>)> {
         let mut stmt = self
             .conn
-            .prepare(
-                "SELECT outcome, started_ms, error_code FROM operations
-                 WHERE release = ?1 AND team = ?2 ORDER BY started_ms DESC, id DESC",
-            )
+            .prepare(&format!(
+                "SELECT failed, started_ms, error FROM ({SEQUENCE})
+                 ORDER BY started_ms DESC, seq DESC, id DESC"
+            ))
             .map_err(|e| self.sqlite(e))?;
         let rows = stmt
             .query_map(params![plan.release, plan.team], |r| {
                 Ok((
-                    r.get::<_, String>(0)?,
+                    r.get::<_, bool>(0)?,
                     r.get::<_, i64>(1)?,
                     r.get::<_, Option<String>>(2)?,
                 ))
@@ -160,8 +163,8 @@ impl Store {
             .map_err(|e| self.sqlite(e))?;
         let (mut streak, mut since, mut code) = (0, None, None);
         for row in rows {
-            let (outcome, started, error) = row.map_err(|e| self.sqlite(e))?;
-            if outcome != "failed" {
+            let (failed, started, error) = row.map_err(|e| self.sqlite(e))?;
+            if !failed {
                 break;
             }
             if streak == 0 {
@@ -173,12 +176,16 @@ impl Store {
         Ok((streak, since, code))
     }
 
-    /// Conflicts of the plan found at or after `start`.
+    /// Conflicts of the plan found at or after `start`: the operations' ones and those the
+    /// watch cycles found.
     fn conflicts_since(&self, plan: &PlanKey, start: DateTime<Utc>) -> Result<u64> {
         let n: i64 = self
             .conn
             .query_row(
-                "SELECT COUNT(*) FROM conflicts WHERE release = ?1 AND team = ?2 AND opened_ms >= ?3",
+                "SELECT (SELECT COUNT(*) FROM conflicts
+                         WHERE release = ?1 AND team = ?2 AND opened_ms >= ?3)
+                      + (SELECT COALESCE(SUM(conflicts), 0) FROM watch_cycles
+                         WHERE release = ?1 AND team = ?2 AND started_ms >= ?3)",
                 params![plan.release, plan.team, millis(start)],
                 |r| r.get(0),
             )
@@ -186,6 +193,17 @@ impl Store {
         Ok(u64::try_from(n).unwrap_or(0))
     }
 }
+
+/// A plan's operations and watch cycles as one sequence (`?1` release, `?2` team): whether each
+/// failed, when it started, its error, the conflicts it found; `seq` and `id` order the ones
+/// that started in the same millisecond.
+const SEQUENCE: &str = "
+    SELECT outcome = 'failed' AS failed, started_ms, error_code AS error,
+           conflicts_found AS found, 0 AS seq, id
+    FROM operations WHERE release = ?1 AND team = ?2
+    UNION ALL
+    SELECT error IS NOT NULL, started_ms, error, conflicts, 1, id
+    FROM watch_cycles WHERE release = ?1 AND team = ?2";
 
 #[cfg(test)]
 mod tests {
@@ -304,5 +322,80 @@ mod tests {
         };
         let now = op(5, Outcome::Succeeded, &[]).ended_at();
         assert!(store.alerts(&plan(), &off, now).expect("read").is_empty());
+    }
+
+    fn cycle(minute: u32, error: Option<&str>, conflicts: u64) -> WatchCycle {
+        WatchCycle {
+            watch: WatchKind::Plan,
+            step: CycleStep::Look,
+            plan: plan(),
+            started_at: Utc
+                .with_ymd_and_hms(2026, 3, 2, 9, minute, 30)
+                .single()
+                .expect("a valid date"),
+            duration: Duration::from_millis(200),
+            committed: false,
+            pulled: 0,
+            pushed: 0,
+            conflicts,
+            held: None,
+            error: error.map(str::to_owned),
+        }
+    }
+
+    /// Records `c` and returns the kinds of alert it raised.
+    fn after_cycle(store: &mut Store, c: WatchCycle) -> Vec<AlertKind> {
+        let now = c.started_at + c.duration;
+        store.record_cycle(&c).expect("recorded");
+        store
+            .alerts(&plan(), &T, now)
+            .expect("alerts read")
+            .into_iter()
+            .map(|a| a.kind)
+            .collect()
+    }
+
+    #[test]
+    fn watch_cycles_and_operations_make_one_streak_and_one_conflict_count() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut store = Store::open(&dir.path().join(FILE_NAME)).expect("opens");
+        assert!(after_cycle(&mut store, cycle(0, None, 0)).is_empty());
+        // A failed pull, then two failed looks of the watch: the third failure in a row.
+        assert!(after(&mut store, op(1, Outcome::Failed, &[])).is_empty());
+        assert!(after_cycle(&mut store, cycle(1, Some("503"), 0)).is_empty());
+        let third = cycle(2, Some("Targetprocess answered 503"), 0);
+        store.record_cycle(&third).expect("recorded");
+        let alerts = store.alerts(&plan(), &T, third.started_at).expect("read");
+        assert_eq!(alerts.len(), 1, "{alerts:?}");
+        assert_eq!(
+            (alerts[0].kind, alerts[0].count),
+            (AlertKind::FailureStreak, 3)
+        );
+        assert!(
+            alerts[0].since.starts_with("2026-03-02T09:01:00"),
+            "{:?}",
+            alerts[0]
+        );
+        assert_eq!(
+            alerts[0].error_code.as_deref(),
+            Some("Targetprocess answered 503")
+        );
+        // More failed looks: the same streak, no second alert; a look that worked ends it.
+        assert!(after_cycle(&mut store, cycle(3, Some("503"), 0)).is_empty());
+        assert!(after_cycle(&mut store, cycle(4, None, 0)).is_empty());
+        assert!(after_cycle(&mut store, cycle(5, Some("503"), 0)).is_empty());
+        assert!(after_cycle(&mut store, cycle(6, Some("503"), 0)).is_empty());
+        assert_eq!(
+            after_cycle(&mut store, cycle(7, Some("503"), 0)),
+            vec![AlertKind::FailureStreak]
+        );
+        // Conflicts a pull found and those the watch's looks found add up to the spike.
+        assert!(after(&mut store, op(8, Outcome::Findings, &["tp:1"])).is_empty());
+        assert!(after_cycle(&mut store, cycle(8, None, 1)).is_empty());
+        assert_eq!(
+            after_cycle(&mut store, cycle(9, None, 1)),
+            vec![AlertKind::ConflictSpike]
+        );
+        assert!(after_cycle(&mut store, cycle(10, None, 2)).is_empty());
     }
 }

@@ -235,3 +235,186 @@ fn a_watch_announces_a_pull_and_the_first_failed_look() {
     let _ = child.wait();
     assert_eq!(failures, 1, "{:?}", s.headers());
 }
+
+/// Reads `child`'s stdout and stderr on threads; their lines so far.
+fn output_lines(child: &mut std::process::Child) -> std::sync::Arc<std::sync::Mutex<Vec<String>>> {
+    let lines = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let out: Box<dyn std::io::Read + Send> = Box::new(child.stdout.take().unwrap());
+    let err: Box<dyn std::io::Read + Send> = Box::new(child.stderr.take().unwrap());
+    for stream in [out, err] {
+        let sink = lines.clone();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stream).lines().map_while(Result::ok) {
+                sink.lock().unwrap().push(line);
+            }
+        });
+    }
+    lines
+}
+
+/// Waits up to 90 s for `what` of the lines so far.
+fn wait_lines(lines: &std::sync::Mutex<Vec<String>>, what: &dyn Fn(&[String]) -> bool) {
+    let started = Instant::now();
+    while started.elapsed() < Duration::from_secs(90) {
+        if what(&lines.lock().unwrap()) {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    panic!("not seen: {:?}", lines.lock().unwrap());
+}
+
+fn count(lines: &[String], what: &str) -> usize {
+    lines.iter().filter(|l| l.contains(what)).count()
+}
+
+/// `[alerts] failure_streak = 3` and the `alert` event sent to Slack.
+const ALERTS: &str = "[alerts]\nfailure_streak = 3\n\n[notify.events]\nalert = [\"slack\"]\n";
+
+/// Adds [`ALERTS`] to the pi-planner.toml at `config`.
+fn alert_on_three_failures(config: &Path) {
+    let text = std::fs::read_to_string(config).unwrap();
+    std::fs::write(config, text.replace("[notify.events]\n", ALERTS)).unwrap();
+}
+
+/// Runs `args` until `failed` looks in a row (`failed_line` counts them) went by after the 503s
+/// began; returns every line it printed and the Slack alerts' headers.
+fn watch_failing(
+    s: &Setup,
+    args: &[&str],
+    failed_line: &str,
+    failed: usize,
+) -> (Vec<String>, Vec<String>) {
+    let mut child = s
+        .command(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let lines = output_lines(&mut child);
+    let alerts = || {
+        s.headers()
+            .into_iter()
+            .filter(|h| h.starts_with(":rotating_light: Alert for "))
+            .collect::<Vec<_>>()
+    };
+    wait_lines(&lines, &|l| l.iter().any(|l| l.contains("Watching")));
+    std::thread::sleep(Duration::from_secs(2));
+    assert!(alerts().is_empty(), "the looks work: {:?}", s.headers());
+    s.bench.sim.control().set_faults(Faults {
+        error_rate: 1.0,
+        error_status: 503,
+        ..Faults::default()
+    });
+    wait_lines(&lines, &|l| count(l, failed_line) >= failed);
+    let _ = child.kill();
+    let _ = child.wait();
+    let said = lines.lock().unwrap().clone();
+    (said, alerts())
+}
+
+#[test]
+fn a_watch_whose_looks_keep_failing_raises_the_failure_streak_alert_once() {
+    let s = Setup::start("");
+    alert_on_three_failures(&s.bench.repo().join("pi-planner.toml"));
+    // Four failed looks (each waits twice as long as the one before): the third alerts, the
+    // fourth goes on with the same streak.
+    let args = ["plan", "watch", "--push", "never", "--poll", "1"];
+    let (lines, alerts) = watch_failing(&s, &args, "Could not reach Targetprocess", 4);
+    let said: Vec<&String> = lines.iter().filter(|l| l.starts_with("alert: ")).collect();
+    assert_eq!(said.len(), 1, "{lines:#?}");
+    assert!(
+        said[0].contains("the last 3 sync operations failed"),
+        "{said:?}"
+    );
+    assert_eq!(alerts.len(), 1, "{:?}", s.headers());
+    assert!(alerts[0].ends_with(": failure streak"), "{alerts:?}");
+}
+
+#[test]
+fn each_team_of_a_train_watch_raises_its_failure_streak_alert_once() {
+    let s = Setup::start("");
+    let (art, teams) = crate::watch_train_cli::train(&s.bench);
+    let team_list = teams.join(",");
+    let args = [
+        "plan",
+        "watch",
+        "--art",
+        &art,
+        "--teams",
+        &team_list,
+        "--root",
+        "train",
+        "--poll",
+        "1",
+        "--max-backoff",
+        "1",
+        "--listen",
+        "127.0.0.1:0",
+    ];
+    let mut child = s
+        .command(&args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let lines = output_lines(&mut child);
+    let folders = || -> Vec<PathBuf> {
+        std::fs::read_dir(s.bench.repo().join("train"))
+            .map(|d| {
+                d.map(|e| e.unwrap().path())
+                    .filter(|p| p.join(".git").is_dir())
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let started = Instant::now();
+    while folders().len() < teams.len() && started.elapsed() < Duration::from_secs(60) {
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    assert_eq!(folders().len(), teams.len(), "{:?}", lines.lock().unwrap());
+    std::thread::sleep(Duration::from_secs(2));
+    // Each team's clone routes the `alert` event to Slack; `[alerts] failure_streak` is 3.
+    for dir in folders() {
+        std::fs::write(
+            dir.join("pi-planner.toml"),
+            format!("{ALERTS}\n[notify.slack]\n"),
+        )
+        .unwrap();
+    }
+    assert_eq!(count(&lines.lock().unwrap(), "alert: "), 0);
+    s.bench.sim.control().set_faults(Faults {
+        error_rate: 1.0,
+        error_status: 503,
+        ..Faults::default()
+    });
+    wait_lines(&lines, &|l| count(l, "alert: ") >= teams.len());
+    let failed = count(&lines.lock().unwrap(), "Could not reach Targetprocess");
+    // More failed looks of both teams: the same streaks, no second alert.
+    wait_lines(&lines, &|l| {
+        count(l, "Could not reach Targetprocess") >= failed + 4
+    });
+    let _ = child.kill();
+    let _ = child.wait();
+    let said: Vec<String> = lines
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|l| l.starts_with("alert: "))
+        .cloned()
+        .collect();
+    assert_eq!(said.len(), teams.len(), "{said:#?}");
+    for team in &teams {
+        assert_eq!(
+            said.iter().filter(|l| l.contains(team.as_str())).count(),
+            1,
+            "{team}: {said:#?}"
+        );
+    }
+    let alerts: Vec<String> = s
+        .headers()
+        .into_iter()
+        .filter(|h| h.starts_with(":rotating_light: Alert for "))
+        .collect();
+    assert_eq!(alerts.len(), teams.len(), "{:?}", s.headers());
+}

@@ -278,16 +278,28 @@ fn record(
         changes: changes_written(&ws, seen.oplog_len)?,
     })?;
     let config = repo_config(&ws);
-    let alerts = store.alerts(&plan, &thresholds(&config), Utc::now())?;
+    let alerts = raised(&store, &plan, &thresholds(&config))?;
     if !alerts.is_empty() {
-        for a in &alerts {
-            eprintln!("alert: {}", crate::term::safe(&a.message()));
-        }
         super::notify::alerts(&ws, &alerts);
     }
     let days = config.metrics.retention_days;
     store.prune(Utc::now() - chrono::Duration::days(i64::from(days)))?;
     Ok(())
+}
+
+/// The alerts (`[alerts]`) the plan's latest operation or watch cycle, just recorded in
+/// `store`, raised, each told in an `alert:` line; the caller sends them to the `alert` event's
+/// channels.
+pub fn raised(
+    store: &Store,
+    plan: &PlanKey,
+    thresholds: &pi_metrics::Thresholds,
+) -> anyhow::Result<Vec<pi_metrics::Alert>> {
+    let alerts = store.alerts(plan, thresholds, Utc::now())?;
+    for a in &alerts {
+        eprintln!("alert: {}", crate::term::safe(&a.message()));
+    }
+    Ok(alerts)
 }
 
 /// `[alerts]` as the metrics store takes it.
@@ -346,7 +358,7 @@ fn changes_written(ws: &Workspace, before: usize) -> anyhow::Result<Vec<FieldCou
 }
 
 /// The repository's `pi-planner.toml` (`[metrics]`, `[alerts]`), else the defaults.
-fn repo_config(ws: &Workspace) -> pi_model::RepoConfig {
+pub fn repo_config(ws: &Workspace) -> pi_model::RepoConfig {
     ws.plan_path()
         .context("the plan file")
         .and_then(|plan| crate::files::load_config(&plan, None))

@@ -351,6 +351,11 @@ pub fn send(ws: &Workspace, events: &[Event]) {
 pub async fn send_async(ws: &Workspace, events: &[Event]) {
     let mut events = events.to_vec();
     events.extend(stale_approvals(ws, &plan_ref(ws)));
+    deliver_async(ws, &events).await;
+}
+
+/// Sends `events` of the plan of `ws` from a task already on the runtime, as they are.
+async fn deliver_async(ws: &Workspace, events: &[Event]) {
     if events.is_empty() {
         return;
     }
@@ -369,7 +374,7 @@ pub async fn send_async(ws: &Workspace, events: &[Event]) {
         return;
     }
     let notifier = Notifier::new(&config, &pi_notify::EnvAndKeychain);
-    for event in &events {
+    for event in events {
         notifier.send(event).await;
     }
 }
@@ -455,8 +460,17 @@ pub fn alerts(ws: &Workspace, alerts: &[pi_metrics::Alert]) {
     let Ok(plan_file) = ws.plan_path() else {
         return;
     };
-    let plan = plan_ref(ws);
-    let events: Vec<Event> = alerts
+    deliver(&plan_file, &alert_events(&plan_ref(ws), alerts));
+}
+
+/// [`alerts`] from a task already on the runtime (a train's team loop).
+pub async fn alerts_async(ws: &Workspace, alerts: &[pi_metrics::Alert]) {
+    deliver_async(ws, &alert_events(&plan_ref(ws), alerts)).await;
+}
+
+/// The `alert` event of each alert raised.
+pub fn alert_events(plan: &PlanRef, alerts: &[pi_metrics::Alert]) -> Vec<Event> {
+    alerts
         .iter()
         .map(|a| Event::Alert {
             plan: plan.clone(),
@@ -466,8 +480,7 @@ pub fn alerts(ws: &Workspace, alerts: &[pi_metrics::Alert]) {
             },
             message: a.message(),
         })
-        .collect();
-    deliver(&plan_file, &events);
+        .collect()
 }
 
 /// The failure event: the error, its code and what to do.

@@ -214,7 +214,8 @@ impl Steps<'_, '_> {
             seen.failed(e.to_string());
         }
         if let Some(log) = cycles {
-            log.record(step, started, seen);
+            let raised = log.record(step, started, seen);
+            notes.extend(super::notify::alert_events(&plan, &raised));
         }
         if step == CycleStep::Look {
             self.failing.set(failed_now);

@@ -2,15 +2,17 @@
 //! `pi-metrics`): for every step of `plan watch` and of each team's loop of `plan watch --art`,
 //! when it started, how long it took, what it did (a saved edit committed, changes pulled,
 //! operations pushed, conflicts found, why a push waits) and why it failed. `tpcli plan stats`
-//! reads them. Recording never changes what the watch does: a database that cannot be opened or
-//! written is a warning, and the watch goes on without it.
+//! reads them. After each cycle, `[alerts]` is checked as after every other operation
+//! (`meter::raised`: a failure streak, a conflict spike). Recording never changes what the watch
+//! does: a database that cannot be opened or written is a warning, and the watch goes on without
+//! it.
 
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
 use pi_engine::Workspace;
 use pi_engine::watch::Event;
-use pi_metrics::{CycleStep, PlanKey, Store, WatchCycle, WatchKind};
+use pi_metrics::{Alert, CycleStep, PlanKey, Store, Thresholds, WatchCycle, WatchKind};
 
 /// Cycles between two prunes of rows past the retention (a watch also prunes when it starts).
 const PRUNE_EVERY: u64 = 1000;
@@ -68,6 +70,8 @@ pub struct CycleLog {
     plan: PlanKey,
     watch: WatchKind,
     retention_days: u32,
+    /// `[alerts]` as the watch started.
+    thresholds: Thresholds,
     recorded: u64,
 }
 
@@ -79,19 +83,22 @@ impl CycleLog {
         let store = Store::open(&path)
             .inspect_err(|e| tracing::warn!(error = %e, "the watch's cycles are not recorded"))
             .ok()?;
+        let config = super::super::meter::repo_config(ws);
         let mut log = Self {
             store,
             plan: plan_key(ws),
             watch,
-            retention_days: retention_days(ws),
+            retention_days: config.metrics.retention_days,
+            thresholds: super::super::meter::thresholds(&config),
             recorded: 0,
         };
         log.prune();
         Some(log)
     }
 
-    /// Records the cycle that began at `started` with what it saw.
-    pub fn record(&mut self, step: CycleStep, started: Started, seen: Seen) {
+    /// Records the cycle that began at `started` with what it saw; returns the alerts it raised
+    /// (each told in an `alert:` line), for the `alert` event's channels.
+    pub fn record(&mut self, step: CycleStep, started: Started, seen: Seen) -> Vec<Alert> {
         let took: Duration = started.clock.elapsed();
         let cycle = WatchCycle {
             watch: self.watch,
@@ -108,11 +115,16 @@ impl CycleLog {
         };
         if let Err(e) = self.store.record_cycle(&cycle) {
             tracing::warn!(error = %e, "a watch cycle was not recorded");
+            return Vec::new();
         }
         self.recorded += 1;
         if self.recorded.is_multiple_of(PRUNE_EVERY) {
             self.prune();
         }
+        super::super::meter::raised(&self.store, &self.plan, &self.thresholds).unwrap_or_else(|e| {
+            tracing::warn!(error = %format!("{e:#}"), "the watch's alerts were not checked");
+            Vec::new()
+        })
     }
 
     fn prune(&mut self) {
@@ -138,14 +150,4 @@ fn plan_key(ws: &Workspace) -> PlanKey {
             team: ws.names.team_slug.clone(),
         },
     }
-}
-
-/// `[metrics] retention_days` of the repository's `pi-planner.toml`, else the default.
-fn retention_days(ws: &Workspace) -> u32 {
-    ws.plan_path()
-        .ok()
-        .and_then(|plan| crate::files::load_config(&plan, None).ok())
-        .map_or(pi_metrics::DEFAULT_RETENTION_DAYS, |(config, _)| {
-            config.metrics.retention_days
-        })
 }

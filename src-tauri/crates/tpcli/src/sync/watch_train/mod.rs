@@ -285,7 +285,12 @@ async fn team_loop(
             cycles = CycleLog::open(ws, WatchKind::Train);
         }
         if let Some(log) = &mut cycles {
-            log.record(step, started, seen);
+            let raised = log.record(step, started, seen);
+            if let Some((ws, _)) = &plan
+                && !raised.is_empty()
+            {
+                super::notify::alerts_async(ws, &raised).await;
+            }
         }
         let board = &shared.board;
         wait = match (result, failure) {
