@@ -1,7 +1,8 @@
 //! `pi-github`: the GitHub REST client PI Planner proposes plan changes with — create a pull
 //! request, find the open one (or the newest) of a head branch, get and update one, list its
-//! reviews (every page, following `Link: rel="next"` within the API's origin), submit a review
-//! and comment on it. It runs over
+//! reviews and changed files (every page, following `Link: rel="next"` within the API's
+//! origin), submit a review (with line comments on its diff, [`GithubClient::review_lines`]) and
+//! comment on it. It runs over
 //! `pi-http` (retries, `Retry-After`, quota headers, redaction): the token goes as
 //! `Authorization: Bearer`, every request carries `User-Agent: pi-planner/<version>`,
 //! `Accept: application/vnd.github+json` and the pinned `X-GitHub-Api-Version`. A 403 or 429
@@ -11,6 +12,7 @@
 //! [`propose`] proposes a plan for review with it (`tpcli plan propose`, the app's "Propose for
 //! review") and says where the plan's pull request stands.
 
+mod diff;
 mod error;
 pub mod propose;
 mod types;
@@ -22,7 +24,7 @@ use url::Url;
 
 pub use error::GithubError;
 pub use pi_http::Settings as HttpSettings;
-pub use types::{Comment, NewPull, PullRequest, Review};
+pub use types::{Comment, LineComment, NewPull, Placed, PullFile, PullRequest, Review};
 
 /// The REST API version every request pins.
 pub const API_VERSION: &str = "2022-11-28";
@@ -169,10 +171,30 @@ impl GithubClient {
 
     /// Every review of pull request `number`, oldest first, page by page.
     pub async fn reviews(&self, number: u64) -> Result<Vec<Review>> {
-        let first = self.path(&format!("pulls/{number}/reviews"));
+        let items = self
+            .every_page(&format!("pulls/{number}/reviews"), "the number of reviews")
+            .await?;
+        Ok(items.iter().filter_map(Review::from_json).collect())
+    }
+
+    /// The files pull request `number` changes, with their diff hunks, page by page.
+    pub async fn pull_files(&self, number: u64) -> Result<Vec<PullFile>> {
+        let items = self
+            .every_page(
+                &format!("pulls/{number}/files"),
+                "the number of changed files",
+            )
+            .await?;
+        Ok(items.iter().filter_map(PullFile::from_json).collect())
+    }
+
+    /// Every item of a listing under the repository (`rest`), 100 a page, following `Link:
+    /// rel="next"` within the API's origin.
+    async fn every_page(&self, rest: &str, what: &'static str) -> Result<Vec<Value>> {
+        let first = self.path(rest);
         let query = [("per_page".to_owned(), "100".to_owned())];
-        let mut budget = PageBudget::new(self.http.limits(), "the number of reviews");
-        let mut reviews = Vec::new();
+        let mut budget = PageBudget::new(self.http.limits(), what);
+        let mut all = Vec::new();
         let mut next: Option<String> = None;
         loop {
             let page = next.as_deref().unwrap_or(&first);
@@ -182,10 +204,13 @@ impl GithubClient {
             };
             let answer = self.http.send(&request).await?;
             let items = answer.json()?;
-            let items = items.as_array().ok_or_else(|| decode("GET", page))?;
-            reviews.extend(items.iter().filter_map(Review::from_json));
+            let Value::Array(items) = items else {
+                return Err(decode("GET", page));
+            };
+            let count = items.len();
+            all.extend(items);
             let Some(link) = answer.header("link").and_then(next_link) else {
-                return Ok(reviews);
+                return Ok(all);
             };
             let link = self.within_api(&link).ok_or_else(|| GithubError::Decode {
                 method: "GET".into(),
@@ -193,7 +218,7 @@ impl GithubClient {
                 message: "the next page's link leaves the API's address".into(),
             })?;
             budget
-                .another(items.len())
+                .another(count)
                 .map_err(|x| GithubError::LimitExceeded {
                     method: "GET".into(),
                     path: first.clone(),
@@ -219,6 +244,47 @@ impl GithubClient {
         let json = json!({ "commit_id": commit_id, "body": body, "event": event });
         let v = self.http.json(&Request::post(&path).json(&json)).await?;
         Review::from_json(&v).ok_or_else(|| decode("POST", &path))
+    }
+
+    /// Submits a `COMMENT` review of pull request `number` at its head `commit_id` with `body`
+    /// and `comments` on lines of its diff. GitHub refuses the whole review (422) when a
+    /// comment's line is not in the diff: the review is then sent once more with no line
+    /// comments, each written into its body instead ([`Placed::InBody`]). A 422 creates
+    /// nothing, so the second request cannot post twice; neither is repeated after an answer
+    /// that did not come back.
+    pub async fn review_lines(
+        &self,
+        number: u64,
+        commit_id: &str,
+        body: &str,
+        comments: &[LineComment],
+    ) -> Result<(Review, Placed)> {
+        if comments.is_empty() {
+            let review = self
+                .create_review(number, commit_id, body, "COMMENT")
+                .await?;
+            return Ok((review, Placed::InBody));
+        }
+        let path = self.path(&format!("pulls/{number}/reviews"));
+        let json = json!({
+            "commit_id": commit_id, "body": body, "event": "COMMENT", "comments": comments,
+        });
+        match self.http.json(&Request::post(&path).json(&json)).await {
+            Ok(v) => {
+                let review = Review::from_json(&v).ok_or_else(|| decode("POST", &path))?;
+                Ok((review, Placed::OnLines))
+            }
+            Err(e) => match GithubError::from(e) {
+                GithubError::Validation { status: 422, .. } => {
+                    let body = LineComment::folded(body, comments);
+                    let review = self
+                        .create_review(number, commit_id, &body, "COMMENT")
+                        .await?;
+                    Ok((review, Placed::InBody))
+                }
+                other => Err(other),
+            },
+        }
     }
 
     /// Comments on pull request `number`'s conversation.

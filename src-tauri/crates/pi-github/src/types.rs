@@ -98,3 +98,74 @@ impl Comment {
         })
     }
 }
+
+/// A file a pull request changes, with its diff hunks (`patch`; none for a binary or a very
+/// large diff).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct PullFile {
+    pub filename: String,
+    /// `added`, `modified`, `removed`, `renamed`, ...
+    pub status: String,
+    pub patch: Option<String>,
+}
+
+impl PullFile {
+    pub(crate) fn from_json(v: &Value) -> Option<Self> {
+        Some(Self {
+            filename: v["filename"].as_str()?.to_owned(),
+            status: text(v, "status"),
+            patch: v["patch"].as_str().map(str::to_owned),
+        })
+    }
+
+    /// Whether line `line` of the head's version of the file (`RIGHT`) is inside one of the
+    /// diff's hunks: only there does GitHub take a line comment.
+    pub fn has_line(&self, line: u64) -> bool {
+        self.patch
+            .as_deref()
+            .is_some_and(|p| crate::diff::covers(p, line))
+    }
+}
+
+/// A comment on one line of a pull request's diff, in a review.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct LineComment {
+    /// The file's path in the repository.
+    pub path: String,
+    pub line: u64,
+    /// `RIGHT`: the line numbers of the head's version.
+    pub side: &'static str,
+    /// Markdown.
+    pub body: String,
+}
+
+impl LineComment {
+    /// A comment on line `line` of the head's version of `path`.
+    pub fn right(path: &str, line: u64, body: String) -> Self {
+        Self {
+            path: path.to_owned(),
+            line,
+            side: "RIGHT",
+            body,
+        }
+    }
+
+    /// `body` with each comment written after it, naming its file and line.
+    pub(crate) fn folded(body: &str, comments: &[LineComment]) -> String {
+        let mut out = body.trim_end().to_owned();
+        out.push_str("\n\n");
+        for c in comments {
+            out.push_str(&format!("- `{}` line {}: {}\n", c.path, c.line, c.body));
+        }
+        out
+    }
+}
+
+/// Where a review's line comments went.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Placed {
+    /// On the lines of the diff.
+    OnLines,
+    /// Into the review's body (none were given, or GitHub refused a line outside the diff).
+    InBody,
+}

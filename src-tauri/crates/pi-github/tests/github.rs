@@ -2,6 +2,8 @@
 
 #![allow(clippy::unwrap_used)]
 
+mod line_comments;
+
 use pi_github::{GithubClient, GithubError, HttpSettings, NewPull};
 use pi_sim::{RunningSim, SimConfig};
 

@@ -2,8 +2,10 @@
 //! pull requests (`POST|GET /repos/{o}/{r}/pulls`, `GET|PATCH /repos/{o}/{r}/pulls/{n}`), their
 //! reviews (`GET .../pulls/{n}/reviews`, paged with `per_page`, `page` and a `Link` header) and
 //! conversation comments (`POST .../issues/{n}/comments`); reviews are also submitted
-//! (`POST .../pulls/{n}/reviews`: `COMMENT` and `REQUEST_CHANGES` need a body, the author cannot
-//! approve their own pull request). Checked as GitHub checks: a
+//! (`POST .../pulls/{n}/reviews`, in `reviews`: `COMMENT` and `REQUEST_CHANGES` need a body, the
+//! author cannot approve their own pull request, and line comments must sit in the pull request's
+//! diff) and a pull request's changed files listed (`GET .../pulls/{n}/files`, the diff a test
+//! set with `GithubControl::set_diff`). Checked as GitHub checks: a
 //! `User-Agent` (403 without), `Authorization: Bearer` with the simulator's token (401 `Bad
 //! credentials`), a duplicate open pull request of a head and base or a missing field (422 with
 //! `errors[]`); every answer carries the `X-RateLimit-*` headers and echoes
@@ -19,7 +21,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -27,6 +29,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use crate::shared::{Shared, lock};
+
+mod pulls;
+mod reviews;
 
 /// One request to the GitHub routes.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -75,6 +80,27 @@ pub struct SimReview {
     pub body: String,
     /// RFC 3339.
     pub submitted_at: String,
+    /// Its line comments on the diff.
+    #[serde(default)]
+    pub comments: Vec<SimLineComment>,
+}
+
+/// A line comment of a review: on `line` of `path` in the diff, `side` `RIGHT` (the head's
+/// version) or `LEFT` (the base's).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SimLineComment {
+    pub path: String,
+    pub line: u64,
+    pub side: String,
+    pub body: String,
+}
+
+/// A file a branch changes against its pull requests' base, with its unified diff (`patch`, the
+/// hunks `git diff` prints after the file's header).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SimFile {
+    pub path: String,
+    pub patch: String,
 }
 
 /// GitHub's state in one simulator.
@@ -90,6 +116,8 @@ struct Inner {
     pulls: BTreeMap<u64, SimPull>,
     /// `owner/repo` and branch → its head commit, as pushed (`GithubControl::push_branch`).
     branches: BTreeMap<(String, String), String>,
+    /// `owner/repo` and branch → the files it changes (`GithubControl::set_diff`).
+    diffs: BTreeMap<(String, String), Vec<SimFile>>,
     next_number: u64,
     next_id: u64,
     /// The next this many requests are refused by a secondary limit, asking to wait `retry_after`.
@@ -109,6 +137,7 @@ impl GithubState {
                 revoked: false,
                 pulls: BTreeMap::new(),
                 branches: BTreeMap::new(),
+                diffs: BTreeMap::new(),
                 next_number: 1,
                 next_id: 1000,
                 secondary_next: 0,
@@ -171,6 +200,20 @@ impl GithubControl {
         });
     }
 
+    /// Branch `branch` of `repo` changes these files (path, unified diff hunks) against its pull
+    /// requests' base: what `GET .../pulls/{n}/files` lists and where line comments may sit.
+    /// Without it a branch changes no file.
+    pub fn set_diff(&self, repo: &str, branch: &str, files: &[(&str, &str)]) {
+        let files = files
+            .iter()
+            .map(|(path, patch)| SimFile {
+                path: (*path).to_owned(),
+                patch: (*patch).to_owned(),
+            })
+            .collect();
+        self.with(|s| s.diffs.insert((repo.to_owned(), branch.to_owned()), files));
+    }
+
     /// A review by `login` (`APPROVED`, `CHANGES_REQUESTED`, `COMMENTED`, ...) on pull `number`,
     /// given on its head commit now.
     pub fn add_review(&self, number: u64, login: &str, state: &str) {
@@ -189,6 +232,7 @@ impl GithubControl {
                     commit_id,
                     body: String::new(),
                     submitted_at: now_rfc3339(),
+                    comments: Vec::new(),
                 });
             }
         });
@@ -218,14 +262,21 @@ impl GithubControl {
 
 pub fn routes() -> Router<Arc<Shared>> {
     Router::new()
-        .route("/github/repos/{owner}/{repo}/pulls", get(list).post(create))
+        .route(
+            "/github/repos/{owner}/{repo}/pulls",
+            get(pulls::list).post(pulls::create),
+        )
         .route(
             "/github/repos/{owner}/{repo}/pulls/{number}",
-            get(one).patch(update),
+            get(pulls::one).patch(pulls::update),
         )
         .route(
             "/github/repos/{owner}/{repo}/pulls/{number}/reviews",
-            get(reviews).post(submit_review),
+            get(reviews::list).post(reviews::submit),
+        )
+        .route(
+            "/github/repos/{owner}/{repo}/pulls/{number}/files",
+            get(reviews::files),
         )
         .route(
             "/github/repos/{owner}/{repo}/issues/{number}/comments",
@@ -363,273 +414,6 @@ fn not_found() -> Answer {
     )
 }
 
-async fn create(
-    State(shared): State<Arc<Shared>>,
-    Path((owner, repo)): Path<(String, String)>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    let path = format!("/github/repos/{owner}/{repo}/pulls");
-    let base_url = shared.base_url.clone();
-    serve(&shared, Method::POST, &path, "", &headers, &body, |s, b| {
-        let field = |k: &str| b[k].as_str().map(str::to_owned).filter(|v| !v.is_empty());
-        let (Some(title), Some(head), Some(base)) = (field("title"), field("head"), field("base"))
-        else {
-            let missing: Vec<Value> = ["title", "head", "base"]
-                .iter()
-                .filter(|k| field(k).is_none())
-                .map(|k| json!({ "resource": "PullRequest", "field": k, "code": "missing_field" }))
-                .collect();
-            return validation(Value::Array(missing));
-        };
-        let repo_name = format!("{owner}/{repo}");
-        let head = head
-            .strip_prefix(&format!("{owner}:"))
-            .unwrap_or(&head)
-            .to_owned();
-        let open = s
-            .pulls
-            .values()
-            .any(|p| p.repo == repo_name && p.head == head && p.base == base && p.state == "open");
-        if open {
-            let message = format!("A pull request already exists for {owner}:{head}.");
-            return validation(
-                json!([{ "resource": "PullRequest", "code": "custom", "message": message }]),
-            );
-        }
-        let number = s.next_number;
-        s.next_number += 1;
-        let pull = SimPull {
-            number,
-            repo: repo_name,
-            title,
-            body: field("body").unwrap_or_default(),
-            head,
-            base,
-            state: "open".into(),
-            merged: false,
-            merged_at: None,
-            user: TOKEN_USER.to_owned(),
-            reviews: Vec::new(),
-            comments: Vec::new(),
-        };
-        let json = pull_json(&base_url, &s.branches, &pull);
-        s.pulls.insert(number, pull);
-        (StatusCode::CREATED, json, vec![])
-    })
-}
-
-async fn list(
-    State(shared): State<Arc<Shared>>,
-    Path((owner, repo)): Path<(String, String)>,
-    Query(q): Query<BTreeMap<String, String>>,
-    headers: HeaderMap,
-) -> Response {
-    let path = format!("/github/repos/{owner}/{repo}/pulls");
-    let query = serde_urlencoded_like(&q);
-    let base_url = shared.base_url.clone();
-    serve(
-        &shared,
-        Method::GET,
-        &path,
-        &query,
-        &headers,
-        &Bytes::new(),
-        |s, _| {
-            let repo_name = format!("{owner}/{repo}");
-            let state = q.get("state").map_or("open", String::as_str);
-            let head = q
-                .get("head")
-                .map(|h| h.split_once(':').map_or(h.as_str(), |(_, b)| b));
-            let found: Vec<Value> = s
-                .pulls
-                .values()
-                .filter(|p| p.repo == repo_name && (state == "all" || p.state == state))
-                .filter(|p| head.is_none_or(|h| p.head == h))
-                .filter(|p| q.get("base").is_none_or(|b| &p.base == b))
-                .map(|p| pull_json(&base_url, &s.branches, p))
-                .collect();
-            (StatusCode::OK, Value::Array(found), vec![])
-        },
-    )
-}
-
-async fn one(
-    State(shared): State<Arc<Shared>>,
-    Path((owner, repo, number)): Path<(String, String, u64)>,
-    headers: HeaderMap,
-) -> Response {
-    let path = format!("/github/repos/{owner}/{repo}/pulls/{number}");
-    let base_url = shared.base_url.clone();
-    serve(
-        &shared,
-        Method::GET,
-        &path,
-        "",
-        &headers,
-        &Bytes::new(),
-        |s, _| match s
-            .pulls
-            .get(&number)
-            .filter(|p| p.repo == format!("{owner}/{repo}"))
-        {
-            Some(p) => (StatusCode::OK, pull_json(&base_url, &s.branches, p), vec![]),
-            None => not_found(),
-        },
-    )
-}
-
-async fn update(
-    State(shared): State<Arc<Shared>>,
-    Path((owner, repo, number)): Path<(String, String, u64)>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    let path = format!("/github/repos/{owner}/{repo}/pulls/{number}");
-    let base_url = shared.base_url.clone();
-    serve(
-        &shared,
-        Method::PATCH,
-        &path,
-        "",
-        &headers,
-        &body,
-        |s, b| {
-            let Some(p) = s
-                .pulls
-                .get_mut(&number)
-                .filter(|p| p.repo == format!("{owner}/{repo}"))
-            else {
-                return not_found();
-            };
-            if let Some(t) = b["title"].as_str() {
-                p.title = t.to_owned();
-            }
-            if let Some(t) = b["body"].as_str() {
-                p.body = t.to_owned();
-            }
-            if let Some(t) = b["state"]
-                .as_str()
-                .filter(|t| matches!(*t, "open" | "closed"))
-            {
-                p.state = t.to_owned();
-            }
-            (StatusCode::OK, pull_json(&base_url, &s.branches, p), vec![])
-        },
-    )
-}
-
-async fn reviews(
-    State(shared): State<Arc<Shared>>,
-    Path((owner, repo, number)): Path<(String, String, u64)>,
-    Query(q): Query<BTreeMap<String, String>>,
-    headers: HeaderMap,
-) -> Response {
-    let path = format!("/github/repos/{owner}/{repo}/pulls/{number}/reviews");
-    let query = serde_urlencoded_like(&q);
-    let base_url = shared.base_url.clone();
-    serve(
-        &shared,
-        Method::GET,
-        &path,
-        &query,
-        &headers,
-        &Bytes::new(),
-        |s, _| {
-            let Some(p) = s
-                .pulls
-                .get(&number)
-                .filter(|p| p.repo == format!("{owner}/{repo}"))
-            else {
-                return not_found();
-            };
-            let per_page: usize = q
-                .get("per_page")
-                .and_then(|v| v.parse().ok())
-                .unwrap_or(30)
-                .clamp(1, 100);
-            let page: usize = q
-                .get("page")
-                .and_then(|v| v.parse().ok())
-                .unwrap_or(1)
-                .max(1);
-            let items: Vec<Value> = p
-                .reviews
-                .iter()
-                .skip((page - 1) * per_page)
-                .take(per_page)
-                .map(review_json)
-                .collect();
-            let mut extra = Vec::new();
-            if page * per_page < p.reviews.len() {
-                let next = format!("{base_url}{path}?per_page={per_page}&page={}", page + 1);
-                extra.push(("link", format!("<{next}>; rel=\"next\"")));
-            }
-            (StatusCode::OK, Value::Array(items), extra)
-        },
-    )
-}
-
-async fn submit_review(
-    State(shared): State<Arc<Shared>>,
-    Path((owner, repo, number)): Path<(String, String, u64)>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    let path = format!("/github/repos/{owner}/{repo}/pulls/{number}/reviews");
-    serve(&shared, Method::POST, &path, "", &headers, &body, |s, b| {
-        let Some(p) = s
-            .pulls
-            .get(&number)
-            .filter(|p| p.repo == format!("{owner}/{repo}"))
-        else {
-            return not_found();
-        };
-        let event = b["event"].as_str().unwrap_or_default();
-        let text = b["body"].as_str().unwrap_or_default().to_owned();
-        let refuse = |message: &str| {
-            let body = json!({ "message": "Unprocessable Entity", "errors": [message],
-                "documentation_url": "https://docs.github.com/rest/pulls/reviews#create-a-review-for-a-pull-request" });
-            (StatusCode::UNPROCESSABLE_ENTITY, body, vec![])
-        };
-        let state = match event {
-            "APPROVE" if p.user == TOKEN_USER => {
-                return refuse("Can not approve your own pull request");
-            }
-            "APPROVE" => "APPROVED",
-            "REQUEST_CHANGES" | "COMMENT" if text.trim().is_empty() => {
-                return refuse("Body is required for this event");
-            }
-            "REQUEST_CHANGES" => "CHANGES_REQUESTED",
-            "COMMENT" => "COMMENTED",
-            // Without an event the review stays pending (not submitted).
-            "" => "PENDING",
-            _ => return refuse("Unknown review event"),
-        };
-        let commit_id = b["commit_id"]
-            .as_str()
-            .map_or_else(|| head_sha(&s.branches, p), str::to_owned);
-        s.next_id += 1;
-        let review = SimReview {
-            id: s.next_id,
-            login: TOKEN_USER.to_owned(),
-            state: state.to_owned(),
-            commit_id,
-            body: text,
-            submitted_at: if state == "PENDING" {
-                String::new()
-            } else {
-                now_rfc3339()
-            },
-        };
-        let json = review_json(&review);
-        if let Some(p) = s.pulls.get_mut(&number) {
-            p.reviews.push(review);
-        }
-        (StatusCode::OK, json, vec![])
-    })
-}
-
 async fn comment(
     State(shared): State<Arc<Shared>>,
     Path((owner, repo, number)): Path<(String, String, u64)>,
@@ -665,6 +449,27 @@ async fn comment(
             vec![],
         )
     })
+}
+
+/// One page of `items` as `per_page` and `page` of `q` ask (30 and the first by default, at
+/// most 100 a page), with a `Link: <...>; rel="next"` header when more follow.
+fn paged(q: &BTreeMap<String, String>, items: Vec<Value>, base_url: &str, path: &str) -> Answer {
+    let number =
+        |key: &str, default: usize| q.get(key).and_then(|v| v.parse().ok()).unwrap_or(default);
+    let per_page = number("per_page", 30).clamp(1, 100);
+    let page = number("page", 1).max(1);
+    let total = items.len();
+    let items: Vec<Value> = items
+        .into_iter()
+        .skip((page - 1) * per_page)
+        .take(per_page)
+        .collect();
+    let mut extra = Vec::new();
+    if page * per_page < total {
+        let next = format!("{base_url}{path}?per_page={per_page}&page={}", page + 1);
+        extra.push(("link", format!("<{next}>; rel=\"next\"")));
+    }
+    (StatusCode::OK, Value::Array(items), extra)
 }
 
 /// The query as logged: `k=v` pairs in key order.

@@ -51,7 +51,7 @@ mod write;
 pub use config::{DataSource, Faults, GenSpec, MutatorSpec, SimClock, SimConfig};
 pub use control::{ControlError, SimControl};
 pub use editor::{CONTROL_EDITOR_LOGIN, TOKEN_USER_LOGIN};
-pub use github::{GithubControl, GithubRequest, SimPull, SimReview};
+pub use github::{GithubControl, GithubRequest, SimFile, SimLineComment, SimPull, SimReview};
 pub use jira_data::{
     DONE_WITH_OPEN_STORIES_INDEX, MISSING_EPIC_INDEX, NO_POINTS_INDEX, POINTS_OVER_EFFORT_INDEX,
     STORIES_DONE_INDEX,
