@@ -1,7 +1,7 @@
 // Browser tests against the real app (the bridge) and the demo Targetprocess: a push the plan's
 // validation errors stop (the push gate) shown at the field, fixed and pushed; then the plan's
 // checks — the change report, "Check against Targetprocess" and undoing the last push with its
-// preview. Screenshots go to PI_PLANNER_SHOTS_DIR when it is set.
+// preview; and undoing an older push picked from the plan's pushes. Screenshots go to PI_PLANNER_SHOTS_DIR when it is set.
 /* global document -- used in functions run in the page */
 import assert from "node:assert/strict";
 import { test } from "node:test";
@@ -93,5 +93,41 @@ test("a push stopped by validation errors shows each at its field; fixed, it pus
   assert.equal(await effortInTp(page), before);
   await page.getByRole("button", { name: "Check now" }).click();
   await verify.getByText("Everything agrees: your plan file, your last pull and Targetprocess", { exact: true }).waitFor();
+  await page.close();
+});
+
+test("Undo a push picks an older push from the plan's pushes and undoes it alone", async () => {
+  const page = await ui.browser.newPage({ viewport: { width: 1280, height: 900 } });
+  await openDemoPlan(page);
+  const before = await effortInTp(page);
+  await page.getByLabel("Effort", { exact: true }).fill(String(before + 7));
+  await save(page);
+  await push(page);
+  const result = page.getByTestId("push-result");
+  await result.getByText("Pushed 1 change to Targetprocess", { exact: true }).waitFor();
+  // A second push, of another field: the description.
+  await page.getByLabel("Description", { exact: true }).fill("Changed by the second push");
+  await save(page);
+  await push(page);
+  await result.getByText("Pushed 1 change to Targetprocess", { exact: true }).waitFor();
+
+  await page.getByRole("button", { name: "Report and checks", exact: true }).click();
+  const pick = page.getByLabel("Push to undo");
+  await pick.locator("option").nth(1).waitFor({ state: "attached" });
+  const options = await pick.locator("option").allTextContents();
+  assert.equal(options.length, 2, options.join("\n"));
+  assert.match(options[0], /by Ann Planner \(latest\)/);
+  await pick.selectOption({ index: 1 });
+  await page.getByRole("button", { name: "Show what undoing would change…" }).click();
+  const preview = page.getByTestId("rollback-preview");
+  await preview.waitFor();
+  assert.match(await preview.textContent(), new RegExp(`Effort ${before + 7} → ${before} points`));
+  assert.doesNotMatch(await preview.textContent(), /Description/);
+  await preview.getByRole("button", { name: "Undo the push" }).click();
+  await page.getByTestId("rollback-result").waitFor();
+  assert.equal(await effortInTp(page), before, "the older push is undone");
+  const { plan } = await held(page);
+  const tp = await demoTp.read("TeamPIObjectives", tpId(plan.objectives[0].id));
+  assert.match(tp.Description ?? "", /Changed by the second push/, "the newer push is kept");
   await page.close();
 });

@@ -1,12 +1,14 @@
 // Browser tests of a push Targetprocess refuses in part: the refused change is shown in words
 // with its reason, "Discard this change" and "Retry"; fixing the owner and retrying pushes it,
-// discarding takes it out of the plan. Screenshots go to PI_PLANNER_SHOTS_DIR when it is set.
+// discarding takes it out of the plan. And a push the plan's validation errors stop, sent with
+// "Push anyway…" and its reason recorded in the audit trail. Screenshots go to
+// PI_PLANNER_SHOTS_DIR when it is set.
 import { existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import assert from "node:assert/strict";
 
-import { demoTp, held, openDemoPlan, planFolder, serveApp, shot, tpId, ui } from "./support.mjs";
+import { addRepoConfig, demoTp, held, openDemoPlan, planFolder, serveApp, shot, tpId, ui } from "./support.mjs";
 
 serveApp();
 
@@ -90,5 +92,42 @@ test("Discard this change takes the refused change out of the plan", async () =>
   assert.equal(await page.getByRole("region", { name: `Feature ${FEATURE}` }).count(), 0);
   assert.equal(await page.getByTestId("changes-to-push").count(), 0);
   assert.equal(await inTargetprocess(page), false);
+  await page.close();
+});
+
+test("a push stopped by validation errors goes with Push anyway…, its reason in the audit trail", async () => {
+  const page = await ui.browser.newPage({ viewport: { width: 1280, height: 900 } });
+  await openDemoPlan(page);
+  await addRepoConfig(page, '[validation]\neffort_range = { max = 60, level = "error" }');
+  const { plan } = await held(page);
+  const id = tpId(plan.objectives[0].id);
+  const before = (await demoTp.read("TeamPIObjectives", id)).Effort;
+
+  await page.getByLabel("Effort", { exact: true }).fill("99");
+  await page.getByRole("button", { name: "Save", exact: true }).click();
+  await page.getByTestId("save-state").getByText("Saved", { exact: true }).waitFor();
+  await page.getByRole("button", { name: "Push…" }).click();
+  await page.getByRole("dialog", { name: "Push to Targetprocess" }).getByRole("button", { name: /^Push 1 change/ }).click();
+  const result = page.getByTestId("push-result");
+  await result.getByText("Not pushed: the plan has errors to fix first", { exact: true }).waitFor();
+  assert.equal((await demoTp.read("TeamPIObjectives", id)).Effort, before, "nothing was sent");
+
+  await result.getByRole("button", { name: "Push anyway…" }).click();
+  const ask = page.getByRole("dialog", { name: "Push anyway" });
+  assert.equal(await ask.getByRole("button", { name: "Push anyway", exact: true }).isDisabled(), true);
+  const reason = "Agreed with the RTE: re-estimated on Monday";
+  await ask.getByLabel("Reason").fill(reason);
+  await shot(page, "browser-push-anyway");
+  await ask.getByRole("button", { name: "Push anyway", exact: true }).click();
+  await page.getByTestId("push-result").getByText("Pushed 1 change to Targetprocess", { exact: true }).waitFor();
+  await page.getByTestId("override-recorded").waitFor();
+  assert.equal((await demoTp.read("TeamPIObjectives", id)).Effort, 99);
+
+  // The override is in the audit trail, with the reason and who gave it.
+  const trail = await page.evaluate(() => globalThis.piPlannerBrowserHost.auditTrail());
+  const recorded = JSON.stringify(trail);
+  assert.ok(recorded.includes(reason), recorded);
+  await page.getByRole("button", { name: "Audit", exact: true }).click();
+  await page.getByText(reason, { exact: false }).first().waitFor();
   await page.close();
 });
