@@ -291,6 +291,18 @@ test("sync: push with preview, a conflicting edit in Targetprocess, the notifica
     );
     await (await wd.find(button("Back to the plan"))).click();
 
+    // Sync health: uPlot draws the time charts in the real window, whose Object.prototype is
+    // frozen (decision 0004), and the weeks table beside them holds this week's syncs.
+    await (await wd.find(button("Sync health"))).click();
+    for (const plot of ["health-weeks-plot", "health-trend-plot"]) {
+      await wd.find(`//*[@data-testid='${plot}'][@data-drawn='true']//canvas`, 30000);
+    }
+    const week = await wd.find("//*[@data-testid='health-weeks']//tbody/tr[last()]", 30000);
+    const cells = (await week.property("textContent")).trim();
+    assert.match(cells, /^\d{4}-W\d\d[1-9]/, "this week's syncs");
+    await shot(wd, "11-sync-health");
+    await (await wd.find(button("Back to the plan"))).click();
+
     await (await wd.find(button("Settings"))).click();
     await wd.find("//h2[normalize-space(.)='Settings']");
     await shot(wd, "10-settings");

@@ -1,11 +1,15 @@
 // The sync health dashboard: the headline says whether sync is healthy and since when not, the
-// weekly syncs and failures and the conflict trend are drawn (with their numbers in a table),
-// each team's activity is a bar, and a folder with nothing measured says so.
+// weekly syncs and failures and the conflict trend are drawn by uPlot (with their numbers in a
+// table), each team's activity is a bar, and a folder with nothing measured says so. happy-dom
+// has no canvas: uPlot is replaced by a recorder of what it was given, and the data mapping and
+// options are checked as values.
 import { screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import { describe, expect, it } from "vitest";
+import type uPlot from "uplot";
+import { describe, expect, it, vi } from "vitest";
 
 import { niceTop } from "../src/health/HealthView";
+import { isoWeekStart, trendData, trendOptions, weeksData, weeksOptions } from "../src/health/timeCharts";
 import type { SyncHealthDto } from "../src/ipc";
 import { openPlanApp } from "./fakeClient";
 import { platformPlan } from "./plans";
@@ -60,6 +64,28 @@ const failing: SyncHealthDto = {
   traffic: [{ service: "targetprocess", requests: 120, retries: 9, throttled: 4, quota: "80 of 100 left" }],
 };
 
+const drawn = vi.hoisted(() => [] as { opts: uPlot.Options; data: uPlot.AlignedData; el: HTMLElement; destroyed: boolean }[]);
+vi.mock("uplot", () => {
+  class FakePlot {
+    static paths = { bars: (o: unknown) => ({ bars: o }) };
+    height: number;
+    private entry: (typeof drawn)[number];
+    constructor(opts: uPlot.Options, data: uPlot.AlignedData, el: HTMLElement) {
+      this.height = opts.height;
+      this.entry = { opts, data, el, destroyed: false };
+      drawn.push(this.entry);
+    }
+    setSize() {}
+    destroy() {
+      this.entry.destroyed = true;
+    }
+  }
+  return { default: FakePlot };
+});
+
+const colors = { syncs: "#1", failed: "#2", rate: "#3", grid: "#4", text: "#5" };
+const noBars = () => (() => null) as unknown as uPlot.Series.PathBuilder;
+
 async function openHealth() {
   const user = userEvent.setup();
   await user.click(await screen.findByRole("button", { name: "Sync health" }));
@@ -74,19 +100,24 @@ describe("sync health", () => {
     expect((await screen.findByTestId("health-headline")).textContent).toBe(failing.headline);
     expect(app.calls.filter((c) => c.command === "sync_health_get")).toHaveLength(1);
 
-    const weeks = screen.getByTestId("health-weeks-chart");
-    const bars = within(weeks).getByRole("img");
-    expect(bars.getAttribute("aria-label")).toContain("2026-W49: 3 syncs, 3 failed");
-    // One pair of bars per week; the failed bar of the last week is as tall as its syncs bar.
-    const lastWeek = bars.querySelector('[data-week="2026-W49"]')!;
-    const height = (series: string) => Number(lastWeek.querySelector(`[data-series="${series}"]`)!.getAttribute("height"));
-    expect(height("failed")).toBeGreaterThan(0);
-    expect(height("failed")).toBe(height("syncs"));
-    expect(bars.querySelectorAll("[data-week]")).toHaveLength(3);
-
+    // uPlot drew both time charts into their boxes, with the weeks on their Mondays.
+    const live = drawn.filter((d) => !d.destroyed);
+    const weeksPlot = screen.getByTestId("health-weeks-plot");
+    const trendPlot = screen.getByTestId("health-trend-plot");
+    expect(weeksPlot.getAttribute("data-drawn")).toBe("true");
+    expect(weeksPlot.getAttribute("aria-label")).toContain("2026-W49: 3 syncs, 3 failed");
+    const bars = live.find((d) => d.el === weeksPlot)!;
+    const monday = (iso: string) => Date.parse(iso) / 1000;
+    expect(bars.data).toEqual([
+      [monday("2026-11-16T00:00:00Z"), monday("2026-11-23T00:00:00Z"), monday("2026-11-30T00:00:00Z")],
+      [6, 5, 3],
+      [0, 1, 3],
+    ]);
+    expect(bars.opts.series.map((s) => s.label)).toEqual([undefined, "Syncs", "Failed"]);
     expect(screen.getByTestId("health-trend").textContent).toBe("Conflicts per pull are falling (-0.33 a week).");
-    const trend = within(screen.getByTestId("health-trend-chart")).getByRole("img");
-    expect(trend.querySelector('[data-series="conflict-rate"]')!.getAttribute("d")).toMatch(/^M[\d.]+,[\d.]+L[\d.]+,[\d.]+L/);
+    const line = live.find((d) => d.el === trendPlot)!;
+    expect(line.data[1]).toEqual([0, 1, 0.33]);
+    expect(trendPlot.getAttribute("aria-label")).toContain("2026-W48: 1.00");
 
     const teams = screen.getByTestId("health-teams-chart");
     expect(teams.querySelectorAll("[data-team]")).toHaveLength(2);
@@ -118,6 +149,47 @@ describe("sync health", () => {
     expect((await screen.findByTestId("health-headline")).textContent).toContain("Nothing measured yet");
     expect(screen.queryByTestId("health-weeks-chart")).toBeNull();
     expect(screen.queryByTestId("health-teams-chart")).toBeNull();
+    expect(screen.queryByTestId("health-weeks-plot")).toBeNull();
+  });
+
+  it("places each ISO week on its Monday and leaves out a week it cannot read", () => {
+    expect(isoWeekStart("2026-W01")).toBe(Date.parse("2025-12-29T00:00:00Z") / 1000);
+    expect(isoWeekStart("2026-W49")).toBe(Date.parse("2026-11-30T00:00:00Z") / 1000);
+    expect(isoWeekStart("2020-W53")).toBe(Date.parse("2020-12-28T00:00:00Z") / 1000);
+    expect(isoWeekStart("2026-W54")).toBeNull();
+    expect(isoWeekStart("last week")).toBeNull();
+    const weeks = [failing.weeks[2]!, { ...failing.weeks[0]!, week: "?" }, failing.weeks[0]!];
+    expect(weeksData(weeks)).toEqual([
+      [isoWeekStart("2026-W47"), isoWeekStart("2026-W49")],
+      [6, 3],
+      [0, 3],
+    ]);
+    expect(trendData(weeks)).toEqual([[isoWeekStart("2026-W47"), isoWeekStart("2026-W49")], [0, 0.33]]);
+  });
+
+  it("builds bars side by side for the weeks and a line for the trend, labelled by week", () => {
+    const bars = weeksOptions(failing.weeks, 500, colors, noBars);
+    expect(bars.width).toBe(500);
+    expect(bars.series[1]).toMatchObject({ label: "Syncs", fill: "#1" });
+    expect(bars.series[2]).toMatchObject({ label: "Failed", fill: "#2" });
+    const xAxis = bars.axes![0]!;
+    const xs = weeksData(failing.weeks)[0] as number[];
+    const splits = (xAxis.splits as () => number[])();
+    expect(splits).toEqual(xs);
+    const values = xAxis.values as (u: uPlot, s: number[]) => string[];
+    expect(values({} as uPlot, splits)).toEqual(["W47", "W48", "W49"]);
+    // Half a week of room either side; the value axis starts at 0 and reaches at least 1.
+    const x = bars.scales!.x!.range as () => [number, number];
+    expect(x()).toEqual([xs[0]! - 3.5 * 86_400, xs[2]! + 3.5 * 86_400]);
+    const y = bars.scales!.y!.range as (u: uPlot, min: number, max: number) => [number, number];
+    expect(y({} as uPlot, 0, 0)).toEqual([0, 1]);
+    expect(y({} as uPlot, 0, 6)).toEqual([0, 6]);
+    expect(bars.axes![1]!.incrs).toEqual(expect.arrayContaining([1, 2, 5, 10]));
+    expect((bars.axes![1]!.incrs as number[]).every(Number.isInteger)).toBe(true);
+    const trend = trendOptions(failing.weeks, 400, colors);
+    expect(trend.series[1]).toMatchObject({ label: "Conflicts per pull", stroke: "#3" });
+    const yValues = trend.axes![1]!.values as (u: uPlot, s: number[]) => string[];
+    expect(yValues({} as uPlot, [0, 0.5, 1])).toEqual(["0.0", "0.5", "1.0"]);
   });
 
   it("rounds an axis up to 1, 2 or 5 times a power of ten", () => {

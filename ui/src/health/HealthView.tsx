@@ -3,23 +3,24 @@
 // reads): syncs and failures per week, the conflict trend, activity per team, the fields that
 // conflict most and the requests made. Each chart's numbers are also in a table.
 //
-// The charts are plain SVG, as the effort chart (decision 0004): the app freezes
-// Object.prototype and chart libraries built on recharts do not load under it.
-import { Alert, Button, Center, Group, Loader, Paper, SimpleGrid, Stack, Table, Text, Title } from "@mantine/core";
+// The time charts (sync health over time, the conflict trend) are uPlot's (decision 0004: it
+// loads under the app's frozen Object.prototype, which recharts does not); activity per team,
+// bars by name rather than by time, stays plain SVG.
+import { Alert, Button, Center, Group, Loader, Paper, SimpleGrid, Stack, Table, Text, Title, useMantineTheme } from "@mantine/core";
 import { useQuery } from "@tanstack/react-query";
+import { useCallback, useMemo } from "react";
+import uPlot from "uplot";
 
 import { ErrorAlert } from "../ErrorAlert";
 import { useClient } from "../data";
 import type { HealthTeamDto, HealthWeekDto, SyncHealthDto } from "../ipc";
+import { TimeChart } from "./TimeChart";
+import { type ChartColors, trendData, trendOptions, weeksData, weeksOptions } from "./timeCharts";
 
 const W = 560;
-const H = 220;
-const M = { left: 40, right: 12, top: 16, bottom: 32 };
 const COLORS = {
   syncs: "var(--mantine-color-blue-6)",
   failed: "var(--mantine-color-red-6)",
-  rate: "var(--mantine-color-orange-6)",
-  grid: "var(--mantine-color-default-border)",
   text: "var(--mantine-color-dimmed)",
 };
 
@@ -30,76 +31,37 @@ export function niceTop(max: number): number {
   return [1, 2, 5, 10].map((f) => f * mag).find((t) => t >= max) ?? 10 * mag;
 }
 
-function Axis({ top, format }: { top: number; format: (v: number) => string }) {
-  const y = (v: number) => M.top + (1 - v / top) * (H - M.top - M.bottom);
-  return (
-    <>
-      {[0, top / 2, top].map((t) => (
-        <g key={t}>
-          <line x1={M.left} x2={W - M.right} y1={y(t)} y2={y(t)} stroke={COLORS.grid} strokeDasharray="4 4" />
-          <text x={M.left - 6} y={y(t)} dy="0.32em" textAnchor="end" fontSize={11} fill={COLORS.text}>
-            {format(t)}
-          </text>
-        </g>
-      ))}
-    </>
+/** The time charts' colours: the theme's, as canvas colours (a canvas takes no CSS variable). */
+function useChartColors(): ChartColors {
+  const theme = useMantineTheme();
+  return useMemo(
+    () => ({
+      syncs: theme.colors.blue[6]!,
+      failed: theme.colors.red[6]!,
+      rate: theme.colors.orange[6]!,
+      grid: theme.colors.gray[3]!,
+      text: theme.colors.gray[6]!,
+    }),
+    [theme],
   );
 }
 
-/** Syncs and failed operations per week, as pairs of bars. */
-function WeeksSvg({ weeks }: { weeks: HealthWeekDto[] }) {
-  const top = niceTop(Math.max(...weeks.map((w) => Math.max(w.syncs, w.failed))));
-  const band = (W - M.left - M.right) / weeks.length;
-  const bar = Math.min(24, band / 3);
-  const y = (v: number) => M.top + (1 - v / top) * (H - M.top - M.bottom);
+/** Syncs and failed operations per week, as pairs of bars (uPlot). */
+function WeeksChart({ weeks }: { weeks: HealthWeekDto[] }) {
+  const colors = useChartColors();
+  const data = useMemo(() => weeksData(weeks), [weeks]);
+  const options = useCallback((width: number) => weeksOptions(weeks, width, colors, uPlot.paths.bars!), [weeks, colors]);
   const label = weeks.map((w) => `${w.week}: ${w.syncs} syncs, ${w.failed} failed`).join("; ");
-  return (
-    <svg viewBox={`0 0 ${W} ${H}`} width="100%" role="img" aria-label={`Syncs and failures per week. ${label}`}>
-      <Axis top={top} format={(v) => String(v)} />
-      {weeks.map((w, i) => {
-        const x = M.left + i * band + band / 2;
-        return (
-          <g key={w.week} data-week={w.week}>
-            <rect x={x - bar} y={y(w.syncs)} width={bar} height={y(0) - y(w.syncs)} fill={COLORS.syncs} data-series="syncs">
-              <title>{`${w.week}: ${w.syncs} syncs`}</title>
-            </rect>
-            <rect x={x} y={y(w.failed)} width={bar} height={y(0) - y(w.failed)} fill={COLORS.failed} data-series="failed">
-              <title>{`${w.week}: ${w.failed} failed`}</title>
-            </rect>
-            <text x={x} y={H - M.bottom + 16} textAnchor="middle" fontSize={10} fill={COLORS.text}>
-              {w.week.slice(5)}
-            </text>
-          </g>
-        );
-      })}
-    </svg>
-  );
+  return <TimeChart data={data} options={options} label={`Syncs and failures per week. ${label}`} testId="health-weeks-plot" />;
 }
 
-/** Conflicts per pull, week by week, as a line. */
-function TrendSvg({ weeks }: { weeks: HealthWeekDto[] }) {
-  const top = niceTop(Math.max(...weeks.map((w) => w.conflictRate)));
-  const n = weeks.length;
-  const x = (i: number) => M.left + (n === 1 ? (W - M.left - M.right) / 2 : (i * (W - M.left - M.right)) / (n - 1));
-  const y = (v: number) => M.top + (1 - v / top) * (H - M.top - M.bottom);
-  const d = weeks.map((w, i) => `${i === 0 ? "M" : "L"}${x(i)},${y(w.conflictRate)}`).join("");
+/** Conflicts per pull, week by week, as a line (uPlot). */
+function TrendChart({ weeks }: { weeks: HealthWeekDto[] }) {
+  const colors = useChartColors();
+  const data = useMemo(() => trendData(weeks), [weeks]);
+  const options = useCallback((width: number) => trendOptions(weeks, width, colors), [weeks, colors]);
   const label = weeks.map((w) => `${w.week}: ${w.conflictRate.toFixed(2)}`).join("; ");
-  return (
-    <svg viewBox={`0 0 ${W} ${H}`} width="100%" role="img" aria-label={`Conflicts per pull per week. ${label}`}>
-      <Axis top={top} format={(v) => v.toFixed(1)} />
-      <path d={d} fill="none" stroke={COLORS.rate} strokeWidth={2.5} data-series="conflict-rate" />
-      {weeks.map((w, i) => (
-        <g key={w.week}>
-          <circle cx={x(i)} cy={y(w.conflictRate)} r={3.5} fill={COLORS.rate}>
-            <title>{`${w.week}: ${w.conflictsFound} conflicts in ${w.pulls} pulls`}</title>
-          </circle>
-          <text x={x(i)} y={H - M.bottom + 16} textAnchor="middle" fontSize={10} fill={COLORS.text}>
-            {w.week.slice(5)}
-          </text>
-        </g>
-      ))}
-    </svg>
-  );
+  return <TimeChart data={data} options={options} label={`Conflicts per pull per week. ${label}`} testId="health-trend-plot" />;
 }
 
 /** Syncs per week of each team's plan, as horizontal bars. */
@@ -216,7 +178,7 @@ function Dashboard({ health }: { health: SyncHealthDto }) {
               <Swatch color={COLORS.syncs} label="Syncs a week" />
               <Swatch color={COLORS.failed} label="Failed" />
             </Group>
-            <WeeksSvg weeks={health.weeks} />
+            <WeeksChart weeks={health.weeks} />
           </Paper>
           <Paper withBorder p="md" data-testid="health-trend-chart">
             <Title order={3} size="h5">
@@ -225,7 +187,7 @@ function Dashboard({ health }: { health: SyncHealthDto }) {
             <Text size="xs" c="dimmed" data-testid="health-trend">
               {health.trendWords}
             </Text>
-            <TrendSvg weeks={health.weeks} />
+            <TrendChart weeks={health.weeks} />
           </Paper>
         </SimpleGrid>
       )}
