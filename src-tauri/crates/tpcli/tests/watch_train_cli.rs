@@ -450,3 +450,57 @@ fn each_team_loop_records_its_cycles_in_the_team_clone_and_plan_stats_shows_them
     }
     assert!(failed_teams >= 1, "a team's failed cycles are recorded");
 }
+
+#[test]
+fn a_team_whose_set_up_fails_is_counted_with_why_while_the_others_watch() {
+    let bench = Bench::start();
+    let (art, teams) = train(&bench);
+    // The second team's folder is taken by a file: its plan cannot be set up.
+    let root = bench.repo().join("train");
+    std::fs::create_dir_all(&root).unwrap();
+    let slug = pi_git::BranchNames::for_plan("any", &teams[1]).team_slug;
+    std::fs::write(root.join(&slug), "not a folder").unwrap();
+    let (mut watch, addr) = start_watch(&bench, &art, &teams);
+    let team = |h: &serde_json::Value, name: &str| {
+        h["teams"]
+            .as_array()
+            .and_then(|t| t.iter().find(|t| t["team"] == name).cloned())
+    };
+    let health = wait_for(
+        "one team synced, the other failed twice",
+        Duration::from_secs(60),
+        || {
+            let h = json(&try_get(&addr, "/healthz")?.1);
+            let (ok, failed) = (team(&h, &teams[0])?, team(&h, &teams[1])?);
+            (!ok["last_success"].is_null() && failed["failed"].as_u64()? >= 2).then_some(h)
+        },
+    );
+    let (ok, failed) = (
+        team(&health, &teams[0]).unwrap(),
+        team(&health, &teams[1]).unwrap(),
+    );
+    assert_eq!(ok["set_up"], true, "{ok}");
+    assert_eq!(failed["set_up"], false, "{failed}");
+    assert!(failed["last_success"].is_null(), "{failed}");
+    assert!(
+        failed["last_error"]
+            .as_str()
+            .is_some_and(|e| !e.trim().is_empty()),
+        "{failed}"
+    );
+    let metrics = get(&addr, "/metrics").1;
+    let failures = metrics
+        .lines()
+        .find(|l| {
+            l.starts_with(&format!(
+                "pi_watch_syncs_total{{team=\"{slug}\",outcome=\"failed\"}}"
+            ))
+        })
+        .and_then(|l| l.rsplit(' ').next()?.parse::<f64>().ok());
+    assert!(failures.is_some_and(|n| n >= 2.0), "{metrics}");
+    signal(&watch.0, "-TERM");
+    let status = wait_for("the watch to stop", Duration::from_secs(30), || {
+        watch.0.try_wait().unwrap()
+    });
+    assert_eq!(status.code(), Some(0));
+}

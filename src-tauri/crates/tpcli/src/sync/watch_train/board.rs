@@ -27,6 +27,9 @@ pub struct TeamHealth {
     pub conflicts_found: u64,
     pub pushes: u64,
     pub pulls: u64,
+    /// Whether the team's plan is set up and its first step taken; until then `last_error`
+    /// says why not.
+    pub set_up: bool,
 }
 
 /// The Targetprocess client's counters (summed over the clients a reload replaced).

@@ -240,7 +240,7 @@ async fn team_loop(
     opts: WatchOptions,
     mut stop: channel::Receiver<bool>,
 ) {
-    let mut plan: Option<(Workspace, Watch)> = None;
+    let mut plan = Plan::default();
     let mut cycles: Option<CycleLog> = None;
     let mut wait = Duration::ZERO;
     loop {
@@ -260,7 +260,7 @@ async fn team_loop(
             progress: None,
         };
         let mut failure: Option<String> = None;
-        let step = if plan.is_some() {
+        let step = if plan.watch.is_some() {
             CycleStep::Look
         } else {
             CycleStep::Start
@@ -279,14 +279,12 @@ async fn team_loop(
         if let Err(e) = &result {
             seen.failed(format!("{e:#}"));
         }
-        if cycles.is_none()
-            && let Some((ws, _)) = &plan
-        {
-            cycles = CycleLog::open(ws, WatchKind::Train);
+        if cycles.is_none() {
+            cycles = plan.cycle_log(&place);
         }
         if let Some(log) = &mut cycles {
             let raised = log.record(step, started, seen);
-            if let Some((ws, _)) = &plan
+            if let Some(ws) = &plan.ws
                 && !raised.is_empty()
             {
                 super::notify::alerts_async(ws, &raised).await;
@@ -313,10 +311,12 @@ async fn team_loop(
                 backoff(&opts, board.health().teams[place.i].failure_streak)
             }
         };
-        if let Some((ws, _)) = &plan {
-            let open = open_conflicts(ws);
-            board.team(place.i, |t| t.conflicts_open = open);
-        }
+        let set_up = plan.watch.is_some();
+        let open = plan.ws.as_ref().map(open_conflicts);
+        board.team(place.i, |t| {
+            t.set_up = set_up;
+            t.conflicts_open = open.unwrap_or(t.conflicts_open);
+        });
         shared.publish_traffic();
     }
 }
@@ -328,7 +328,7 @@ async fn cycle(
     ctx: &Context<'_>,
     place: &Place<'_>,
     opts: &WatchOptions,
-    plan: &mut Option<(Workspace, Watch)>,
+    plan: &mut Plan,
     failure: &mut Option<String>,
     board: &Board,
     seen: &mut Seen,
@@ -347,7 +347,7 @@ async fn cycle(
             crate::term::line(format!("[{}] {name}: {line}", clock()));
         }
     };
-    if plan.is_none() {
+    if plan.ws.is_none() {
         let (ws, how) =
             pi_engine::train::set_up(ctx, &place.dir, place.release, name, place.remote).await?;
         crate::term::line(
@@ -358,14 +358,44 @@ async fn cycle(
             )
             .to_lowercase(),
         );
-        let mut watch = Watch::new(opts.clone());
-        watch.start(ctx, &ws, &mut tell).await?;
-        *plan = Some((ws, watch));
+        plan.ws = Some(ws);
     }
-    let Some((ws, watch)) = plan.as_mut() else {
+    let Some(ws) = plan.ws.as_ref() else {
+        return Ok(opts.poll);
+    };
+    if plan.watch.is_none() {
+        let mut watch = Watch::new(opts.clone());
+        watch.start(ctx, ws, &mut tell).await?;
+        plan.watch = Some(watch);
+    }
+    let Some(watch) = plan.watch.as_mut() else {
         return Ok(opts.poll);
     };
     Ok(watch.poll(ctx, ws, None, &mut tell).await?)
+}
+
+/// A team's plan as far as it is set up: its clone (once set up or opened) and its watch (once
+/// its first step was taken).
+#[derive(Default)]
+struct Plan {
+    ws: Option<Workspace>,
+    watch: Option<Watch>,
+}
+
+impl Plan {
+    /// The cycle record of the team's clone: the set-up one, or, while set-up fails, a clone
+    /// of this plan already in the team's folder (a failed set-up of a folder holding none has
+    /// only `/healthz` and the log to say why).
+    fn cycle_log(&self, place: &Place<'_>) -> Option<CycleLog> {
+        if let Some(ws) = &self.ws {
+            return CycleLog::open(ws, WatchKind::Train);
+        }
+        let want = pi_git::BranchNames::for_plan(place.release, &place.team.name);
+        let ws = Workspace::open(&place.dir)
+            .ok()
+            .filter(|ws| ws.names == want)?;
+        CycleLog::open(&ws, WatchKind::Train)
+    }
 }
 
 fn backoff(opts: &WatchOptions, streak: u32) -> Duration {
