@@ -139,6 +139,9 @@ pub fn run(options: RunOptions) {
             commands::plan_verify,
             commands::rollback_preview,
             commands::rollback,
+            commands::rollback_pushes,
+            commands::train_report,
+            commands::train_report_export,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = app {

@@ -203,6 +203,7 @@ mod tests {
             team: name.into(),
             ok,
             message: message.into(),
+            blocker: None,
         };
         let clean = Ok(TrainSyncDto {
             teams: vec![team("Apollo", true, "Synced.")],

@@ -183,7 +183,7 @@ fn inside(path: &Path, dir: &Path) -> bool {
 }
 
 /// `folder/stem.ext`, or `stem-2.ext`, `stem-3.ext` … when that exists.
-fn free_name(folder: &Path, stem: &str, ext: &str) -> PathBuf {
+pub(super) fn free_name(folder: &Path, stem: &str, ext: &str) -> PathBuf {
     let mut path = folder.join(format!("{stem}.{ext}"));
     let mut n = 2;
     while path.exists() {

@@ -1,16 +1,17 @@
 //! The open plan's checks, as `tpcli plan report`, `verify` and `rollback` make them: the change
 //! report since the latest baseline (else the last pull), the comparison of the plan file, the
-//! last pull and Targetprocess (with the safe repairs), and undoing the latest push with its
-//! preview first.
+//! last pull and Targetprocess (with the safe repairs), and undoing a push (the latest, or one
+//! picked from the plan's pushes) with its preview first.
 //!
 //! It deliberately holds no rule: the report is pi-reports', verify and rollback pi-engine's.
 
+use pi_engine::oplog::OpKind;
 use pi_engine::{EngineError, RollbackError, RollbackOptions, Workspace};
 use pi_reports::history::Rev;
 
 use super::Session;
 use super::sync::{context, in_workspace, names_of};
-use crate::dto::{ChangeReportDto, PushRefDto, RollbackDto, VerifyDto, who};
+use crate::dto::{ChangeReportDto, PushEntryDto, PushRefDto, RollbackDto, VerifyDto, who};
 use crate::error::{ErrorCode, UiError};
 
 impl Session {
@@ -51,11 +52,38 @@ impl Session {
         Ok(result)
     }
 
-    /// Undoes the plan's latest push: with `preview`, what it would write back (nothing is
-    /// sent); otherwise the writes, deletions of what the push created only with
-    /// `confirm_deletes`.
+    /// The plan's pushes that "Undo a push" offers, newest first (the op log's push entries, as
+    /// `tpcli plan log` lists them).
+    pub async fn rollback_pushes(&self) -> Result<Vec<PushEntryDto>, UiError> {
+        let inner = self.inner.lock().await;
+        let dir = super::sync::workspace_dir(&inner)?;
+        in_workspace(dir, |ws, _| {
+            let entries = pi_engine::oplog::entries(&ws.repo, &ws.names.oplog_ref())?;
+            Ok(entries
+                .into_iter()
+                .rev()
+                .filter(|e| e.kind == OpKind::Push)
+                .enumerate()
+                .map(|(i, e)| PushEntryDto {
+                    push: PushRefDto {
+                        who: who(&e.actor),
+                        id: e.id,
+                        at: e.at,
+                    },
+                    summary: e.summary,
+                    latest: i == 0,
+                })
+                .collect())
+        })
+        .await
+    }
+
+    /// Undoes push `op_id` of the plan (`None`: the latest), as `tpcli plan rollback [OP_ID]`:
+    /// with `preview`, what it would write back (nothing is sent); otherwise the writes,
+    /// deletions of what the push created only with `confirm_deletes`.
     pub async fn rollback(
         &self,
+        op_id: Option<String>,
         preview: bool,
         confirm_deletes: bool,
     ) -> Result<RollbackDto, UiError> {
@@ -67,8 +95,11 @@ impl Session {
         };
         let result = in_workspace(dir, move |ws, rt| {
             let ctx = context(&client, &me, false);
-            let outcome = match rt.block_on(pi_engine::rollback(&ctx, ws, None, opts)) {
+            let outcome = match rt.block_on(pi_engine::rollback(&ctx, ws, op_id.as_deref(), opts)) {
                 Err(EngineError::Rollback(RollbackError::NoPush)) => return Err(no_push()),
+                Err(EngineError::Rollback(
+                    RollbackError::UnknownOp { id, .. } | RollbackError::NotAPush { id, .. },
+                )) => return Err(not_a_push(&id)),
                 other => other?,
             };
             let pushes = push_refs(ws)?;
@@ -110,6 +141,14 @@ fn no_push() -> UiError {
         ErrorCode::NothingToUndo,
         "This plan has no push to undo: nothing was pushed from it yet.",
     )
+}
+
+fn not_a_push(id: &str) -> UiError {
+    UiError::new(
+        ErrorCode::InvalidInput,
+        format!("{id} is not a push of this plan."),
+    )
+    .hint("Pick the push again from the list of this plan's pushes.")
 }
 
 #[cfg(test)]

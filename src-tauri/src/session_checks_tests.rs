@@ -72,7 +72,11 @@ async fn the_latest_push_is_previewed_then_undone_and_verify_agrees_after() {
     let (f, view) = demo_with_plan().await;
     let id = tp_id(&view);
     let before = effort_in_sim(&f.session, id).await;
-    let err = f.session.rollback(true, false).await.expect_err("no push");
+    let err = f
+        .session
+        .rollback(None, true, false)
+        .await
+        .expect_err("no push");
     assert_eq!(err.code, ErrorCode::NothingToUndo);
 
     let mut edited = view.plan.clone();
@@ -90,7 +94,11 @@ async fn the_latest_push_is_previewed_then_undone_and_verify_agrees_after() {
     f.session.push(false, &|_| {}).await.expect("pushed");
     assert_eq!(effort_in_sim(&f.session, id).await, before + 5.0);
 
-    let preview = f.session.rollback(true, false).await.expect("preview");
+    let preview = f
+        .session
+        .rollback(None, true, false)
+        .await
+        .expect("preview");
     let RollbackDto::Preview {
         push, ops, deletes, ..
     } = preview
@@ -107,7 +115,11 @@ async fn the_latest_push_is_previewed_then_undone_and_verify_agrees_after() {
         "a preview sends nothing"
     );
 
-    let undone = f.session.rollback(false, false).await.expect("undone");
+    let undone = f
+        .session
+        .rollback(None, false, false)
+        .await
+        .expect("undone");
     let RollbackDto::Undone { sent, refused, .. } = undone else {
         panic!("{undone:?}")
     };
@@ -140,4 +152,102 @@ async fn the_change_report_counts_what_changed_since_the_last_pull() {
         lines.iter().any(|l| l == "1 objectives changed"),
         "{lines:?}"
     );
+}
+
+#[tokio::test]
+async fn an_older_push_is_picked_from_the_pushes_previewed_and_undone_alone() {
+    let (f, view) = demo_with_plan().await;
+    assert!(
+        view.plan.objectives.len() >= 2,
+        "the demo plan has objectives"
+    );
+    let first: pi_model::EntityId = view.plan.objectives[0]
+        .id
+        .as_deref()
+        .expect("id")
+        .parse()
+        .expect("valid");
+    let second: pi_model::EntityId = view.plan.objectives[1]
+        .id
+        .as_deref()
+        .expect("id")
+        .parse()
+        .expect("valid");
+    let (first, second) = (first.tp().expect("tp"), second.tp().expect("tp"));
+    let (a, b) = (
+        effort_in_sim(&f.session, first).await,
+        effort_in_sim(&f.session, second).await,
+    );
+    assert!(
+        f.session
+            .rollback_pushes()
+            .await
+            .expect("pushes")
+            .is_empty()
+    );
+
+    let mut edited = view.plan.clone();
+    edited.objectives[0].effort = Some(a + 3.0);
+    let view = f.session.save_plan(edited).await.expect("saved");
+    f.session.push(false, &|_| {}).await.expect("pushed");
+    let mut edited = view.plan.clone();
+    edited.objectives[1].effort = Some(b + 4.0);
+    f.session.save_plan(edited).await.expect("saved");
+    f.session.push(false, &|_| {}).await.expect("pushed");
+
+    let pushes = f.session.rollback_pushes().await.expect("pushes");
+    assert_eq!(pushes.len(), 2, "{pushes:?}");
+    assert!(
+        pushes[0].latest && !pushes[1].latest,
+        "newest first: {pushes:?}"
+    );
+    assert!(
+        pushes
+            .iter()
+            .all(|p| p.push.who == "Ann Planner" && !p.summary.is_empty())
+    );
+    let older = pushes[1].push.id.clone();
+
+    let preview = f
+        .session
+        .rollback(Some(older.clone()), true, false)
+        .await
+        .expect("preview");
+    let RollbackDto::Preview { push, ops, .. } = preview else {
+        panic!("{preview:?}")
+    };
+    assert_eq!(push.id, older);
+    assert_eq!(ops.len(), 1, "{ops:?}");
+    assert_eq!(
+        effort_in_sim(&f.session, first).await,
+        a + 3.0,
+        "a preview sends nothing"
+    );
+
+    let undone = f
+        .session
+        .rollback(Some(older.clone()), false, false)
+        .await
+        .expect("undone");
+    let RollbackDto::Undone { push, sent, .. } = undone else {
+        panic!("{undone:?}")
+    };
+    assert_eq!((push.id.as_str(), sent.len()), (older.as_str(), 1));
+    assert_eq!(
+        effort_in_sim(&f.session, first).await,
+        a,
+        "the older push is undone"
+    );
+    assert_eq!(
+        effort_in_sim(&f.session, second).await,
+        b + 4.0,
+        "the newer one is kept"
+    );
+
+    let e = f
+        .session
+        .rollback(Some("push-0-none".into()), true, false)
+        .await
+        .expect_err("no such push");
+    assert!(e.message.contains("push-0-none"), "{e:?}");
 }

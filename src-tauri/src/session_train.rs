@@ -9,18 +9,19 @@
 
 use std::path::{Path, PathBuf};
 
+use pi_approvals::ApprovalError;
 use pi_engine::train::art::team_dir;
 use pi_engine::train::{ArtRequest, PlanSync, Setup, TrainOptions, set_up, sync_train};
-use pi_engine::{PushOutcome, StorySource, Workspace};
+use pi_engine::{EngineError, PushOutcome, StorySource, Workspace};
 use pi_model::merge::{EntityKind, Resolution};
 use pi_reports::train::{Approvals, BatchFilter, TeamStatus, TrainStatus};
 
 use super::sync::{blocking, context};
 use super::{Session, identity_of, read_plan, view};
 use crate::dto::{
-    BatchConflictDto, ConflictDto, KeepDto, LastOpDto, OpenRequest, PickItem, PlanView, TeamRowDto,
-    TeamSyncDto, TrainProgressDto, TrainRequest, TrainResolveDto, TrainResolveRequest,
-    TrainStatusDto, TrainSyncDto, WorkspaceDto,
+    BatchConflictDto, BlockingFindingDto, ConflictDto, KeepDto, LastOpDto, OpenRequest, PickItem,
+    PlanView, PushBlockerDto, TeamRowDto, TeamSyncDto, TrainProgressDto, TrainRequest,
+    TrainResolveDto, TrainResolveRequest, TrainStatusDto, TrainSyncDto, WorkspaceDto,
 };
 use crate::error::{ErrorCode, UiError};
 use crate::files::SavedConnection;
@@ -140,14 +141,15 @@ impl Session {
             let teams: Vec<TeamSyncDto> = results
                 .into_iter()
                 .map(|(team, setup)| {
-                    let (ok, message) = match setup {
+                    let (ok, message, blocker) = match setup {
                         Err(e) => (
                             false,
                             format!("Could not be opened or started: {}", e.message),
+                            None,
                         ),
                         Ok(how) => match synced.next() {
                             Some(s) => team_words(how, s),
-                            None => (false, "Was not synced.".to_owned()),
+                            None => (false, "Was not synced.".to_owned(), None),
                         },
                     };
                     tell(TrainProgressDto::Done {
@@ -155,7 +157,12 @@ impl Session {
                         ok,
                         message: message.clone(),
                     });
-                    TeamSyncDto { team, ok, message }
+                    TeamSyncDto {
+                        team,
+                        ok,
+                        message,
+                        blocker,
+                    }
                 })
                 .collect();
             Ok(teams)
@@ -331,20 +338,63 @@ fn problem(t: &TeamStatus) -> Option<String> {
     })
 }
 
-/// Whether the team is done, and what happened, in words.
-fn team_words(how: Setup, s: PlanSync) -> (bool, String) {
+/// Whether the team is done, what happened in words, and what stops its push.
+fn team_words(how: Setup, s: PlanSync) -> (bool, String, Option<PushBlockerDto>) {
     let started = match how {
         Setup::Started => "Plan started from Targetprocess. ",
         Setup::Joined => "Plan taken from the shared repository. ",
         Setup::Opened | Setup::Switched => "",
     };
-    let (ok, what) = match (s.pull, s.push) {
-        (Err(e), _) => (false, format!("Pull failed: {}", UiError::from(e).message)),
-        (Ok(_), None) => (true, "Pulled.".to_owned()),
-        (Ok(_), Some(Err(e))) => (false, format!("Push failed: {}", UiError::from(e).message)),
-        (Ok(_), Some(Ok(outcome))) => push_words(&outcome),
+    let (ok, what, blocker) = match (s.pull, s.push) {
+        (Err(e), _) => (
+            false,
+            format!("Pull failed: {}", UiError::from(e).message),
+            None,
+        ),
+        (Ok(_), None) => (true, "Pulled.".to_owned(), None),
+        (Ok(_), Some(Err(EngineError::PlanBusy { by, until, .. }))) => (
+            false,
+            format!("Not pushed: {by} is pushing this plan (until {until})."),
+            Some(PushBlockerDto::LeaseHeld { by, until }),
+        ),
+        (Ok(_), Some(Err(EngineError::Approval(ref e))))
+            if let ApprovalError::NotApproved(status) = &**e =>
+        {
+            (
+                false,
+                "Not pushed: the change waits for sign-off.".to_owned(),
+                Some(PushBlockerDto::AwaitingApproval {
+                    missing: status.missing(),
+                }),
+            )
+        }
+        (Ok(_), Some(Err(e))) => (
+            false,
+            format!("Push failed: {}", UiError::from(e).message),
+            None,
+        ),
+        (Ok(_), Some(Ok(outcome))) => {
+            let (ok, what) = push_words(&outcome);
+            (ok, what, blocker_of(&outcome))
+        }
     };
-    (ok, format!("{started}{what}"))
+    (ok, format!("{started}{what}"), blocker)
+}
+
+/// What in a push's outcome stops it and sends the planner into the team's plan.
+fn blocker_of(outcome: &PushOutcome) -> Option<PushBlockerDto> {
+    match outcome {
+        PushOutcome::Blocked { conflicts } => Some(PushBlockerDto::Conflicts {
+            count: n(*conflicts),
+        }),
+        PushOutcome::BlockedByValidation { findings } => Some(PushBlockerDto::ValidationErrors {
+            findings: findings.iter().map(BlockingFindingDto::from).collect(),
+        }),
+        PushOutcome::AwaitingApproval { status } => Some(PushBlockerDto::AwaitingApproval {
+            missing: status.missing(),
+        }),
+        _ => None,
+    }
 }
 
 fn push_words(outcome: &PushOutcome) -> (bool, String) {
@@ -458,6 +508,9 @@ fn not_started() -> UiError {
 fn n(v: usize) -> u32 {
     u32::try_from(v).unwrap_or(u32::MAX)
 }
+
+#[path = "session_train_report.rs"]
+mod report;
 
 #[cfg(test)]
 #[path = "session_train_tests.rs"]

@@ -2,7 +2,7 @@ use std::sync::{Arc, Mutex};
 
 use super::*;
 use crate::credentials::MemoryStore;
-use crate::dto::IdentityDto;
+use crate::dto::{IdentityDto, ReportFormatDto};
 use crate::session::Dirs;
 
 /// The demo started, Ann Planner identified; the Orbit Train and its first PI.
@@ -150,6 +150,20 @@ async fn one_batch_resolution_settles_conflicts_in_several_teams() {
         .collect();
     assert_eq!(waiting, in_conflict);
     assert!(synced.summary.ends_with("need attention."), "{synced:?}");
+    for t in synced.teams.iter().filter(|t| !t.ok) {
+        assert_eq!(
+            t.blocker,
+            Some(PushBlockerDto::Conflicts { count: 1 }),
+            "{t:?}"
+        );
+    }
+    assert!(
+        synced
+            .teams
+            .iter()
+            .filter(|t| t.ok)
+            .all(|t| t.blocker.is_none())
+    );
 
     let ask = TrainResolveRequest {
         art: req.art.clone(),
@@ -232,4 +246,145 @@ async fn a_team_not_started_cannot_be_opened_and_a_bad_field_is_named() {
         .await
         .expect_err("no such field");
     assert_eq!(e.message, "\"colour\" is not a field of a plan.");
+}
+
+/// Opens `team`'s plan of the train, adds `rule` to its `pi-planner.toml` and sets its first
+/// objective's effort to `effort`; the objective's id, or `None` when the plan has none.
+async fn edited_under(
+    session: &Session,
+    req: &TrainRequest,
+    team: PickItem,
+    rule: &str,
+    effort: f64,
+) -> Option<Option<String>> {
+    let open = OpenRequest {
+        art: req.art.clone(),
+        release: req.release.clone(),
+        team,
+    };
+    let view = session.train_team_open(open).await.expect("opened");
+    if view.plan.objectives.is_empty() {
+        return None;
+    }
+    let dir = std::path::Path::new(&view.plan_file)
+        .parent()
+        .expect("in a folder");
+    let config = dir.join(pi_model::CONFIG_FILE_NAME);
+    let text = std::fs::read_to_string(&config).unwrap_or_default();
+    std::fs::write(&config, format!("{text}\n{rule}\n")).expect("written");
+    let mut edited = view.plan.clone();
+    edited.objectives[0].effort = Some(effort);
+    session.save_plan(edited).await.expect("saved");
+    Some(view.plan.objectives[0].id.clone())
+}
+
+#[tokio::test]
+async fn teams_stopped_by_validation_errors_or_sign_off_are_named_with_what_stops_them() {
+    let (_dir, session, req) = demo_train().await;
+    sync_all(&session, &req).await;
+    let invalid = "[validation]\neffort_range = { max = 40, level = \"error\" }";
+    let sign_off = "[approvals]\nrequired = 1\napprovers = [{ email = \"bo@example.com\" }]";
+    let (mut stopped, mut waiting) = (None, None);
+    for team in session.teams(req.art.id).await.expect("teams") {
+        let (rule, effort) = if stopped.is_none() {
+            (invalid, 99.0)
+        } else {
+            (sign_off, 5.0)
+        };
+        let Some(item) = edited_under(&session, &req, team.clone(), rule, effort).await else {
+            continue;
+        };
+        if stopped.is_none() {
+            stopped = Some((team.name, item));
+        } else {
+            waiting = Some(team.name);
+            break;
+        }
+    }
+    let (team, item) = stopped.expect("a team of the train has objectives");
+    let waiting = waiting.expect("another team has objectives");
+    let (synced, _) = sync_all(&session, &req).await;
+    let row = synced
+        .teams
+        .iter()
+        .find(|t| t.team == team)
+        .expect("its row");
+    assert!(!row.ok, "{row:?}");
+    let Some(PushBlockerDto::ValidationErrors { findings }) = &row.blocker else {
+        panic!("{row:?}")
+    };
+    let effort: Vec<_> = findings
+        .iter()
+        .filter(|f| f.field.as_deref() == Some("effort"))
+        .collect();
+    assert_eq!(effort.len(), 1, "{findings:?}");
+    assert_eq!(effort[0].item, item);
+
+    let row = synced
+        .teams
+        .iter()
+        .find(|t| t.team == waiting)
+        .expect("its row");
+    assert!(!row.ok, "{row:?}");
+    let Some(PushBlockerDto::AwaitingApproval { missing }) = &row.blocker else {
+        panic!("{row:?}")
+    };
+    assert!(missing.contains("0 of 1"), "{missing}");
+    assert!(
+        synced
+            .teams
+            .iter()
+            .filter(|t| t.team != team && t.team != waiting)
+            .all(|t| t.ok && t.blocker.is_none()),
+        "{synced:?}"
+    );
+}
+
+#[tokio::test]
+async fn the_train_report_lists_every_team_and_is_exported_as_markdown_and_html() {
+    let (dir, session, req) = demo_train().await;
+    let e = session
+        .train_report(req.clone())
+        .await
+        .expect_err("no plan yet");
+    assert!(e.message.contains("in the train's folder yet"), "{e:?}");
+    sync_all(&session, &req).await;
+    let teams = session.teams(req.art.id).await.expect("teams");
+
+    let report = session.train_report(req.clone()).await.expect("report");
+    assert!(report.title.starts_with("Orbit Train"), "{report:?}");
+    assert!(report.folder.ends_with("orbit-train"), "{report:?}");
+    let rows = report
+        .sections
+        .iter()
+        .find(|s| s.heading == "Teams")
+        .and_then(|s| match s.blocks.first() {
+            Some(crate::dto::ReportBlockDto::Table { rows, .. }) => Some(rows.clone()),
+            _ => None,
+        })
+        .expect("a table of teams");
+    let mut named: Vec<&str> = rows.iter().map(|r| r[0].as_str()).collect();
+    named.sort_unstable();
+    let mut expected: Vec<&str> = teams.iter().map(|t| t.name.as_str()).collect();
+    expected.sort_unstable();
+    assert_eq!(named, expected);
+
+    let downloads = dir.path().join("Downloads");
+    std::fs::create_dir_all(&downloads).expect("folder");
+    let md = session
+        .train_report_export(req.clone(), ReportFormatDto::Markdown, &downloads)
+        .await
+        .expect("markdown");
+    let html = session
+        .train_report_export(req.clone(), ReportFormatDto::Html, &downloads)
+        .await
+        .expect("html");
+    assert!(md.path.ends_with(".md") && html.path.ends_with(".html"));
+    let md = std::fs::read_to_string(&md.path).expect("written");
+    let html = std::fs::read_to_string(&html.path).expect("written");
+    for t in &teams {
+        assert!(md.contains(&t.name) && html.contains(&t.name), "{}", t.name);
+    }
+    assert!(md.contains("| Team |"), "{md}");
+    assert!(html.contains("<table"), "{html}");
 }

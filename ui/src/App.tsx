@@ -124,7 +124,7 @@ function Screen({
   if (view === "jira") return <OutOfSyncView onDone={() => setView("plan")} />;
   if (view === "checks") return <ChecksView onDone={() => setView("plan")} />;
   if (view === "train")
-    return <TrainView art={status.workspace.art} release={status.workspace.release} onOpened={(conflicts) => setView(conflicts ? "conflicts" : "plan")} />;
+    return <TrainView art={status.workspace.art} release={status.workspace.release} onOpened={(opening) => setView(opening)} />;
   return (
     <>
       <SyncBar onConflicts={() => setView("conflicts")} onSignoff={() => setView("signoff")} onChecks={() => setView("checks")} />

@@ -10,6 +10,7 @@ import { platformPlan } from "./plans";
 import { renderApp } from "./render";
 
 const PUSH = { id: "push-1", who: "Ann Planner", at: "2026-03-02T10:00:00Z" };
+const OLDER = { id: "push-0", who: "Ben Lead", at: "2026-03-01T09:00:00Z" };
 
 function checksApp() {
   const app = openPlanApp(platformPlan());
@@ -31,6 +32,10 @@ function checksApp() {
     .answer("change_report", { title: "Change report", since: "your last pull from Targetprocess", sections: [] })
     .answer("rollback_preview", preview)
     .answer("rollback", undone)
+    .answer("rollback_pushes", [
+      { push: PUSH, summary: "Pushed 1 change", latest: true },
+      { push: OLDER, summary: "Pushed 2 changes", latest: false },
+    ])
     .answer("plan_verify", repaired);
   return app;
 }
@@ -52,7 +57,8 @@ describe("report and checks", { timeout: 20000 }, () => {
     await user.click(undo);
     const result = await screen.findByTestId("rollback-result");
     expect(result.textContent).toContain("by Ann Planner: 1 change written back");
-    expect(app.calls.filter((c) => c.command === "rollback")).toEqual([{ command: "rollback", args: { confirmDeletes: true } }]);
+    expect(app.calls.filter((c) => c.command === "rollback_preview").map((c) => c.args)).toEqual([{ opId: "push-1" }]);
+    expect(app.calls.filter((c) => c.command === "rollback")).toEqual([{ command: "rollback", args: { opId: "push-1", confirmDeletes: true } }]);
     expect(screen.queryByTestId("rollback-preview")).toBeNull();
   });
 
@@ -66,5 +72,29 @@ describe("report and checks", { timeout: 20000 }, () => {
     expect(result.textContent).toContain("Everything agrees");
     expect(result.textContent).toContain("Repaired: Finished the interrupted push (2 changes)");
     await waitFor(() => expect(app.calls.some((c) => c.command === "plan_verify" && c.args.repair === true)).toBe(true));
+  });
+
+  it("undoes an older push picked from the plan's pushes, with its own preview", async () => {
+    const app = checksApp();
+    const older: RollbackDto = { kind: "preview", push: OLDER, ops: [{ lines: ["Effort 8 → 5 points"], delete: false }], left: [], deletes: false };
+    app
+      .answer("rollback_preview", ({ opId }) => (opId === "push-0" ? older : null))
+      .answer("rollback", ({ opId }) => (opId === "push-0" ? { kind: "undone", push: OLDER, sent: older.ops, refused: [], left: [] } : null));
+    const user = userEvent.setup();
+    renderApp(app.client);
+    await user.click(await screen.findByRole("button", { name: "Report and checks" }, { timeout: 5000 }));
+    const pick = (await screen.findByLabelText("Push to undo")) as HTMLSelectElement;
+    await waitFor(() => expect(pick.value).toBe("push-1"));
+    expect([...pick.options].map((o) => o.textContent)).toEqual([
+      expect.stringMatching(/by Ann Planner \(latest\): Pushed 1 change$/),
+      expect.stringMatching(/by Ben Lead: Pushed 2 changes$/),
+    ]);
+    await user.selectOptions(pick, "push-0");
+    await user.click(screen.getByRole("button", { name: "Show what undoing would change…" }));
+    const preview = await screen.findByTestId("rollback-preview");
+    expect(preview.textContent).toContain("by Ben Lead writes 1 change to Targetprocess");
+    await user.click(within(preview).getByRole("button", { name: "Undo the push" }));
+    expect((await screen.findByTestId("rollback-result")).textContent).toContain("by Ben Lead: 1 change written back");
+    expect(app.calls.filter((c) => c.command === "rollback").map((c) => c.args)).toEqual([{ opId: "push-0", confirmDeletes: false }]);
   });
 });

@@ -65,4 +65,43 @@ describe("the push gate in the editor", { timeout: 20000 }, () => {
     expect(app.saved().objectives[1]?.effort).toBe(21);
     expect(screen.getByRole("form", { name: "Objective" }).textContent).not.toContain("this stops the push");
   });
+
+  it("offers Push anyway…, which asks for a reason and pushes with it as an override", async () => {
+    const plan = platformPlan();
+    plan.objectives[1]!.effort = 99;
+    const app = openPlanApp(plan, findings);
+    const blocked: PushOutcomeDto = {
+      kind: "blockedByValidation",
+      findings: [
+        { rule: "effort-range", message: TOO_MUCH, item: "tp:10102", itemName: "Single sign-on for partners", field: "effort", line: 31 },
+      ],
+    };
+    const ops = [{ lines: ['Effort 16 → 99 points on "Single sign-on for partners"'], delete: false }];
+    const pushed: PushOutcomeDto = { kind: "pushed", summary: { sent: ops, refused: [], created: 0, mismatches: [], resumed: 0 } };
+    app
+      .answer("sync_status", { localChanges: 1, conflicts: 0, unfinishedPush: 0, refused: [] })
+      .answer("push_preview", { kind: "preview", ops })
+      .answer("sync_push", blocked)
+      .answer("sync_push_override", pushed);
+    const user = userEvent.setup();
+    renderApp(app.client);
+
+    await user.click(await screen.findByRole("button", { name: "Push…" }, { timeout: 5000 }));
+    await user.click(within(await screen.findByRole("dialog", { name: "Push to Targetprocess" })).getByRole("button", { name: "Push 1 change" }));
+    const result = await screen.findByTestId("push-result");
+    await user.click(within(result).getByRole("button", { name: "Push anyway…" }));
+    const ask = await screen.findByRole("dialog", { name: "Push anyway" });
+    const go = within(ask).getByRole("button", { name: "Push anyway" });
+    expect((go as HTMLButtonElement).disabled).toBe(true);
+    await user.type(within(ask).getByLabelText(/Reason/), "  Agreed with the RTE: effort is re-estimated on Monday ");
+    await user.click(go);
+
+    await screen.findByText("Pushed 1 change to Targetprocess");
+    expect(screen.getByTestId("override-recorded").textContent).toContain("your reason is kept in the audit trail");
+    expect(app.calls.filter((c) => c.command === "sync_push_override").map((c) => c.args)).toEqual([
+      { reason: "Agreed with the RTE: effort is re-estimated on Monday", confirmDeletes: false },
+    ]);
+    // The errors no longer stop a push: the gate's list is gone.
+    await waitFor(() => expect(screen.queryByTestId("push-gate")).toBeNull());
+  });
 });

@@ -1,9 +1,9 @@
 //! Commands of the open plan's checks: the change report, verify (with its safe repairs) and
-//! undoing the latest push (preview, then the rollback).
+//! undoing a push of the plan's history (preview, then the rollback).
 
 use tauri::State;
 
-use crate::dto::{ChangeReportDto, RollbackDto, VerifyDto};
+use crate::dto::{ChangeReportDto, PushEntryDto, RollbackDto, VerifyDto};
 use crate::error::UiError;
 use crate::session::Session;
 
@@ -19,17 +19,28 @@ pub async fn plan_verify(session: State<'_, Session>, repair: bool) -> Result<Ve
     session.verify(repair).await
 }
 
-/// What undoing the latest push would write back; nothing is sent.
+/// The plan's pushes, newest first, for "Undo a push" to pick from.
 #[tauri::command]
-pub async fn rollback_preview(session: State<'_, Session>) -> Result<RollbackDto, UiError> {
-    session.rollback(true, false).await
+pub async fn rollback_pushes(session: State<'_, Session>) -> Result<Vec<PushEntryDto>, UiError> {
+    session.rollback_pushes().await
 }
 
-/// Undoes the latest push; deletions of what it created only with `confirm_deletes`.
+/// What undoing push `op_id` (`None`: the latest) would write back; nothing is sent.
+#[tauri::command]
+pub async fn rollback_preview(
+    session: State<'_, Session>,
+    op_id: Option<String>,
+) -> Result<RollbackDto, UiError> {
+    session.rollback(op_id, true, false).await
+}
+
+/// Undoes push `op_id` (`None`: the latest); deletions of what it created only with
+/// `confirm_deletes`.
 #[tauri::command]
 pub async fn rollback(
     session: State<'_, Session>,
+    op_id: Option<String>,
     confirm_deletes: bool,
 ) -> Result<RollbackDto, UiError> {
-    session.rollback(false, confirm_deletes).await
+    session.rollback(op_id, false, confirm_deletes).await
 }

@@ -149,12 +149,25 @@ async fn plan_commands(
         "train_team_open" => json(session.train_team_open(arg(name, args, "req")?).await),
         "change_report" => json(session.change_report().await),
         "plan_verify" => json(session.verify(arg(name, args, "repair")?).await),
-        "rollback_preview" => json(session.rollback(true, false).await),
-        "rollback" => json(
+        "rollback_pushes" => json(session.rollback_pushes().await),
+        "rollback_preview" => json(
             session
-                .rollback(false, arg(name, args, "confirmDeletes")?)
+                .rollback(opt(name, args, "opId")?, true, false)
                 .await,
         ),
+        "rollback" => {
+            let (id, confirm) = (opt(name, args, "opId")?, arg(name, args, "confirmDeletes")?);
+            json(session.rollback(id, false, confirm).await)
+        }
+        "train_report" => json(session.train_report(arg(name, args, "req")?).await),
+        "train_report_export" => {
+            let (req, format) = (arg(name, args, "req")?, arg(name, args, "format")?);
+            json(
+                session
+                    .train_report_export(req, format, &host.downloads()?)
+                    .await,
+            )
+        }
         _ => Err(UiError::new(
             ErrorCode::InvalidInput,
             format!("PI Planner has no command \"{name}\"."),
@@ -179,6 +192,15 @@ fn arg<T: DeserializeOwned>(name: &str, args: &Value, key: &str) -> Result<T, Ui
         )
         .hint("The page and the app may be of different versions: reload the page.")
     })
+}
+
+/// Optional argument `key` of command `name`: absent or null is `None` (as Tauri reads an
+/// `Option`); a value that is not a `T` is an error, never taken for `None`.
+fn opt<T: DeserializeOwned>(name: &str, args: &Value, key: &str) -> Result<Option<T>, UiError> {
+    match args.get(key) {
+        None | Some(Value::Null) => Ok(None),
+        Some(_) => arg(name, args, key).map(Some),
+    }
 }
 
 fn json<T: Serialize>(result: Result<T, UiError>) -> Result<Value, UiError> {

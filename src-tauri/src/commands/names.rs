@@ -64,4 +64,7 @@ pub const NAMES: &[&str] = &[
     "plan_verify",
     "rollback_preview",
     "rollback",
+    "rollback_pushes",
+    "train_report",
+    "train_report_export",
 ];

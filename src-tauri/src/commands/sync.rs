@@ -151,8 +151,14 @@ pub async fn audit_export(
     session: State<'_, Session>,
     format: ExportFormat,
 ) -> Result<AuditExportDto, UiError> {
+    session.audit_export(format, &downloads(&app)?).await
+}
+
+/// The planner's Downloads folder (Documents, then the home folder, where there is none), where
+/// exports are saved.
+pub(super) fn downloads(app: &AppHandle) -> Result<std::path::PathBuf, UiError> {
     let paths = app.path();
-    let folder = paths
+    paths
         .download_dir()
         .or_else(|_| paths.document_dir())
         .or_else(|_| paths.home_dir())

@@ -1,12 +1,13 @@
 //! Commands of the train view: every team of an ART and PI, "Sync all" with progress per team,
-//! batch resolution (preview, then apply) and opening a team's plan of the train.
+//! batch resolution (preview, then apply), opening a team's plan of the train, and the train's
+//! report (shown, and exported as markdown or HTML).
 
 use tauri::State;
 use tauri::ipc::Channel;
 
 use crate::dto::{
-    OpenRequest, PlanView, TrainProgressDto, TrainRequest, TrainResolveDto, TrainResolveRequest,
-    TrainStatusDto, TrainSyncDto,
+    OpenRequest, PlanView, ReportExportDto, ReportFormatDto, TrainProgressDto, TrainReportDto,
+    TrainRequest, TrainResolveDto, TrainResolveRequest, TrainStatusDto, TrainSyncDto,
 };
 use crate::error::UiError;
 use crate::session::Session;
@@ -60,4 +61,26 @@ pub async fn train_team_open(
     req: OpenRequest,
 ) -> Result<PlanView, UiError> {
     session.train_team_open(req).await
+}
+
+/// The train's report (`tpcli plan report --art`), to show.
+#[tauri::command]
+pub async fn train_report(
+    session: State<'_, Session>,
+    req: TrainRequest,
+) -> Result<TrainReportDto, UiError> {
+    session.train_report(req).await
+}
+
+/// Saves the train's report as markdown or HTML in the planner's Downloads folder (Documents,
+/// then the home folder, where there is none); returns where.
+#[tauri::command]
+pub async fn train_report_export(
+    app: tauri::AppHandle,
+    session: State<'_, Session>,
+    req: TrainRequest,
+    format: ReportFormatDto,
+) -> Result<ReportExportDto, UiError> {
+    let folder = super::sync::downloads(&app)?;
+    session.train_report_export(req, format, &folder).await
 }

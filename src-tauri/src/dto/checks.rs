@@ -65,16 +65,20 @@ impl ChangeReportDto {
         Self {
             title: doc.title.clone(),
             since,
-            sections: doc
-                .sections
-                .iter()
-                .map(|s| ReportSectionDto {
-                    heading: s.heading.clone(),
-                    blocks: s.blocks.iter().map(block).collect(),
-                })
-                .collect(),
+            sections: sections(doc),
         }
     }
+}
+
+/// The sections of a pi-reports document, for the UI to lay out.
+pub fn sections(doc: &Doc) -> Vec<ReportSectionDto> {
+    doc.sections
+        .iter()
+        .map(|s| ReportSectionDto {
+            heading: s.heading.clone(),
+            blocks: s.blocks.iter().map(block).collect(),
+        })
+        .collect()
 }
 
 fn block(b: &Block) -> ReportBlockDto {
@@ -236,6 +240,17 @@ pub struct PushRefDto {
     pub who: String,
     /// RFC 3339.
     pub at: String,
+}
+
+/// A push of the plan's history that "Undo a push" offers, newest first.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct PushEntryDto {
+    pub push: PushRefDto,
+    /// What the push sent, in words (the op log's summary).
+    pub summary: String,
+    /// The latest push (the one undone when none is picked).
+    pub latest: bool,
 }
 
 impl RollbackDto {

@@ -26,8 +26,8 @@ pub use approvals::{
     TemplateAddRequest, TemplatesDto,
 };
 pub use checks::{
-    ChangeReportDto, PushRefDto, ReportBlockDto, ReportSectionDto, ReportSpanDto, RollbackDto,
-    VerifyDto,
+    ChangeReportDto, PushEntryDto, PushRefDto, ReportBlockDto, ReportSectionDto, ReportSpanDto,
+    RollbackDto, VerifyDto, sections,
 };
 pub use doctor::{HealthCheckDto, HealthChecksDto};
 pub use edit::{UndoPreviewDto, UserDto};
@@ -54,8 +54,9 @@ pub use sync::{
     SyncEventDto, SyncStatusDto, change_text, field_name, notices,
 };
 pub use train::{
-    BatchConflictDto, KeepDto, LastOpDto, TeamRowDto, TeamSyncDto, TrainProgressDto, TrainRequest,
-    TrainResolveDto, TrainResolveRequest, TrainStatusDto, TrainSyncDto,
+    BatchConflictDto, KeepDto, LastOpDto, PushBlockerDto, ReportExportDto, ReportFormatDto,
+    TeamRowDto, TeamSyncDto, TrainProgressDto, TrainReportDto, TrainRequest, TrainResolveDto,
+    TrainResolveRequest, TrainStatusDto, TrainSyncDto,
 };
 
 /// Where the app gets its Targetprocess data from.
@@ -267,6 +268,7 @@ pub fn typescript_declarations() -> String {
         VerifyDto::decl(),
         RollbackDto::decl(),
         PushRefDto::decl(),
+        PushEntryDto::decl(),
         SideDto::decl(),
         ConflictDto::decl(),
         ChoiceDto::decl(),
@@ -289,6 +291,10 @@ pub fn typescript_declarations() -> String {
         TrainProgressDto::decl(),
         TrainSyncDto::decl(),
         TeamSyncDto::decl(),
+        PushBlockerDto::decl(),
+        TrainReportDto::decl(),
+        ReportFormatDto::decl(),
+        ReportExportDto::decl(),
         KeepDto::decl(),
         TrainResolveRequest::decl(),
         TrainResolveDto::decl(),

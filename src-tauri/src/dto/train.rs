@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::PickItem;
+use super::{BlockingFindingDto, PickItem, ReportSectionDto};
 
 /// The ART and PI the train view shows.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -91,6 +91,48 @@ pub struct TeamSyncDto {
     /// Synced with nothing left to do.
     pub ok: bool,
     pub message: String,
+    /// What stops the team's push, when something does; the summary links to it.
+    pub blocker: Option<PushBlockerDto>,
+}
+
+/// What stops a team's push after "Sync all", for the link that opens the team's plan on it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+pub enum PushBlockerDto {
+    /// Validation errors of the plan (`[validation] block_push`), each at its item and field.
+    ValidationErrors { findings: Vec<BlockingFindingDto> },
+    /// The change waits for sign-off; `missing`: what it still needs, in words.
+    AwaitingApproval { missing: String },
+    /// Conflicts to settle.
+    Conflicts { count: u32 },
+    /// A teammate's push holds the plan's lease.
+    LeaseHeld { by: String, until: String },
+}
+
+/// The train's report (`tpcli plan report --art`), as pi-reports makes it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct TrainReportDto {
+    pub title: String,
+    /// The folder holding the team plans it reads.
+    pub folder: String,
+    pub sections: Vec<ReportSectionDto>,
+}
+
+/// The formats the train's report is exported in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub enum ReportFormatDto {
+    Markdown,
+    Html,
+}
+
+/// Where an exported report was saved.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ReportExportDto {
+    /// The file written (in the planner's Downloads folder).
+    pub path: String,
 }
 
 /// Which way a batch resolution settles conflicts.

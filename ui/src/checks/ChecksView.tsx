@@ -1,71 +1,17 @@
 // The open plan's checks, as the command line makes them: "Check against Targetprocess" (verify,
-// with "Repair what is safe"), "Undo the last push" (rollback: its preview first, then the undo,
-// deletions only when ticked) and what changed since the baseline (the change report).
-import { Alert, Button, Checkbox, Group, List, Loader, Paper, Stack, Table, Text, Title } from "@mantine/core";
+// with "Repair what is safe"), "Undo a push" (rollback of the latest push or one picked from the
+// plan's pushes: its preview first, then the undo, deletions only when ticked) and what changed
+// since the baseline (the change report).
+import { Alert, Button, Checkbox, Group, List, Loader, NativeSelect, Paper, Stack, Text, Title } from "@mantine/core";
 import { useState } from "react";
 
 import { ErrorAlert } from "../ErrorAlert";
 import { when } from "../approvals/SignoffPanel";
-import type { PushRefDto, ReportBlockDto, ReportSpanDto, RollbackDto, VerifyDto } from "../ipc";
+import type { PushEntryDto, PushRefDto, RollbackDto, VerifyDto } from "../ipc";
 import { changes } from "../plural";
 import { OpList } from "../sync/OpList";
-import { useChangeReport, useRollback, useRollbackPreview, useVerify } from "./data";
-
-function Spans({ spans }: { spans: ReportSpanDto[] }) {
-  return (
-    <>
-      {spans.map((s, i) =>
-        s.kind === "strong" ? (
-          <b key={i}>{s.text}</b>
-        ) : s.kind === "ins" ? (
-          <ins key={i}>{s.text}</ins>
-        ) : s.kind === "del" ? (
-          <del key={i}>{s.text}</del>
-        ) : (
-          <span key={i}>{s.text}</span>
-        ),
-      )}
-    </>
-  );
-}
-
-function Block({ block }: { block: ReportBlockDto }) {
-  switch (block.kind) {
-    case "line":
-      return (
-        <Text size="sm">
-          <Spans spans={block.spans} />
-        </Text>
-      );
-    case "item":
-      return (
-        <Text size="sm" pl={12 + block.level * 16} data-testid="report-item">
-          • <Spans spans={block.spans} />
-        </Text>
-      );
-    case "table":
-      return (
-        <Table withTableBorder striped>
-          <Table.Thead>
-            <Table.Tr>
-              {block.header.map((h) => (
-                <Table.Th key={h}>{h}</Table.Th>
-              ))}
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {block.rows.map((row, i) => (
-              <Table.Tr key={i}>
-                {row.map((cell, j) => (
-                  <Table.Td key={j}>{cell}</Table.Td>
-                ))}
-              </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
-      );
-  }
-}
+import { ReportSections } from "./ReportDoc";
+import { useChangeReport, useRollback, useRollbackPreview, useRollbackPushes, useVerify } from "./data";
 
 function ChangeReport() {
   const report = useChangeReport();
@@ -82,20 +28,7 @@ function ChangeReport() {
             <Text size="sm" c="dimmed">
               Since {report.data.since}, up to the plan as it is now.
             </Text>
-            {report.data.sections.map((s) => (
-              <Stack key={s.heading} gap={2}>
-                <Text fw={600} size="sm">
-                  {s.heading}
-                </Text>
-                {s.blocks.length === 0 ? (
-                  <Text size="sm" c="dimmed">
-                    None.
-                  </Text>
-                ) : (
-                  s.blocks.map((b, i) => <Block key={i} block={b} />)
-                )}
-              </Stack>
-            ))}
+            <ReportSections sections={report.data.sections} />
           </>
         )}
       </Stack>
@@ -227,33 +160,63 @@ function RollbackResult({ result }: { result: RollbackDto }) {
   }
 }
 
+/** A push of the list in words: when, who, what it sent. */
+function pushChoice(p: PushEntryDto): string {
+  const latest = p.latest ? " (latest)" : "";
+  return `${when(p.push.at)} by ${p.push.who}${latest}: ${p.summary}`;
+}
+
 function Rollback() {
+  const pushes = useRollbackPushes();
   const preview = useRollbackPreview();
   const rollback = useRollback();
+  const [picked, setPicked] = useState<string | null>(null);
   const [deletesOk, setDeletesOk] = useState(false);
+  const list = pushes.data ?? [];
+  const chosen = picked ?? list[0]?.push.id ?? null;
   const shown = preview.data?.kind === "preview" ? preview.data : null;
   const undo = async () => {
-    await rollback.mutateAsync(deletesOk).catch(() => null);
+    if (!shown) return;
+    await rollback.mutateAsync({ opId: shown.push.id, confirmDeletes: deletesOk }).catch(() => null);
     preview.reset();
     setDeletesOk(false);
+    setPicked(null);
   };
   return (
-    <Paper withBorder p="md" component="section" aria-label="Undo the last push">
+    <Paper withBorder p="md" component="section" aria-label="Undo a push">
       <Stack gap="xs">
         <Title order={3} size="h5">
-          Undo the last push
+          Undo a push
         </Title>
         <Text size="sm" c="dimmed">
-          Writes back to Targetprocess the values your plan’s latest push replaced. A field someone changed in
-          Targetprocess since is left as it is. The undo is recorded as one more push; nothing in the history is removed.
+          Writes back to Targetprocess the values the push you pick replaced (your plan’s latest push unless you pick
+          another). A field someone changed in Targetprocess since is left as it is. The undo is recorded as one more
+          push; nothing in the history is removed.
         </Text>
+        {list.length > 0 && (
+          <NativeSelect
+            label="Push to undo"
+            size="xs"
+            value={chosen ?? ""}
+            onChange={(e) => {
+              setPicked(e.currentTarget.value);
+              preview.reset();
+              rollback.reset();
+              setDeletesOk(false);
+            }}
+            data={list.map((p) => ({ value: p.push.id, label: pushChoice(p) }))}
+            disabled={preview.isPending || rollback.isPending}
+            data-testid="rollback-pick"
+          />
+        )}
+        <ErrorAlert error={pushes.error} />
         <Group gap="sm">
           <Button
             size="xs"
             variant="default"
             onClick={() => {
               rollback.reset();
-              preview.mutate();
+              preview.mutate(chosen);
             }}
             loading={preview.isPending}
             disabled={rollback.isPending}

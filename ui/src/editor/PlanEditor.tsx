@@ -220,7 +220,9 @@ function UndoLastSave({
 }
 
 function Editor({ view, dataVersion }: { view: PlanView; dataVersion: number }) {
-  const [selected, setSelected] = useState(0);
+  const blocking = locateBlocking(view.plan, usePushGate());
+  // A plan opened on what stopped its push (the train's "Show the errors") starts at its first error.
+  const [selected, setSelected] = useState(() => blocking.find((b) => b.objective !== null)?.objective ?? 0);
   const [notice, setNotice] = useState<string | null>(null);
   const [undone, setUndone] = useState<string[] | null>(null);
   const focusLater = useFocusAfterMove(dataVersion);
@@ -228,7 +230,6 @@ function Editor({ view, dataVersion }: { view: PlanView; dataVersion: number }) 
   const save = usePlanSave();
   const users = useUsers(dataVersion).data?.map((u) => u.name);
   const syncChanges = byId(useSyncChanges(dataVersion).data);
-  const blocking = locateBlocking(view.plan, usePushGate());
   const shown: PlanView = { ...view, findings: markBlocking(view.findings, stillBlocking(view.findings, blocking)) };
   const count = view.plan.objectives.length;
   const index = Math.min(selected, Math.max(0, count - 1));

@@ -56,7 +56,11 @@ import type {
   TrainStatusDto,
   TrainSyncDto,
   ChangeReportDto,
+  PushEntryDto,
+  ReportExportDto,
+  ReportFormatDto,
   RollbackDto,
+  TrainReportDto,
   VerifyDto,
 } from "./generated/types";
 
@@ -165,10 +169,16 @@ export interface PlannerClient {
   changeReport(): Promise<ChangeReportDto>;
   /** Compares the plan file, the last pull and Targetprocess; `repair`: first what is safe. */
   planVerify(repair: boolean): Promise<VerifyDto>;
-  /** What undoing the latest push would write back to Targetprocess; nothing is sent. */
-  rollbackPreview(): Promise<RollbackDto>;
-  /** Undoes the latest push (deleting what it created only with `confirmDeletes`). */
-  rollback(confirmDeletes: boolean): Promise<RollbackDto>;
+  /** The plan's pushes, newest first, for "Undo a push" to pick from. */
+  rollbackPushes(): Promise<PushEntryDto[]>;
+  /** What undoing push `opId` (null: the latest) would write back to Targetprocess; nothing is sent. */
+  rollbackPreview(opId: string | null): Promise<RollbackDto>;
+  /** Undoes push `opId` (null: the latest), deleting what it created only with `confirmDeletes`. */
+  rollback(opId: string | null, confirmDeletes: boolean): Promise<RollbackDto>;
+  /** The train's report over its team plans (`tpcli plan report --art`). */
+  trainReport(req: TrainRequest): Promise<TrainReportDto>;
+  /** Saves the train's report as markdown or HTML in the Downloads folder; says where. */
+  trainReportExport(req: TrainRequest, format: ReportFormatDto): Promise<ReportExportDto>;
   /** Calls `handler` when a background pull or a sync found something; returns the unsubscribe. */
   onSyncEvent(handler: (e: SyncEventDto) => void): () => void;
 }

@@ -77,8 +77,11 @@ export function commandClient(call: Call, subscribe: Subscribe): PlannerClient {
     trainTeamOpen: (req) => call("train_team_open", { req }),
     changeReport: () => call("change_report"),
     planVerify: (repair) => call("plan_verify", { repair }),
-    rollbackPreview: () => call("rollback_preview"),
-    rollback: (confirmDeletes) => call("rollback", { confirmDeletes }),
+    rollbackPushes: () => call("rollback_pushes"),
+    rollbackPreview: (opId) => call("rollback_preview", { opId }),
+    rollback: (opId, confirmDeletes) => call("rollback", { opId, confirmDeletes }),
+    trainReport: (req) => call("train_report", { req }),
+    trainReportExport: (req, format) => call("train_report_export", { req, format }),
     onSyncEvent: subscribe,
   };
 }

@@ -1,9 +1,10 @@
 // Pull and Push with their progress, the push preview (in planner words) with its confirmation,
 // the result summary, "Targetprocess changed since your last pull" with a pull offered,
 // deletions that need an explicit confirm, and the ways out of a push that did not go through
-// (refused changes, an interrupted push, a failure to retry).
+// (refused changes, an interrupted push, a failure to retry), and "Push anyway…" with a recorded
+// reason for a push the plan's validation errors stopped.
 import { Alert, Badge, Button, Checkbox, Group, List, Loader, Modal, Stack, Text } from "@mantine/core";
-import { useRef, useState } from "react";
+import { useRef, useState, type ReactNode } from "react";
 
 import { ErrorAlert } from "../ErrorAlert";
 import { ClientError, type ProgressDto, type PullResultDto, type PushOutcomeDto } from "../ipc";
@@ -13,6 +14,8 @@ import { OpList } from "./OpList";
 import { useSetNotices } from "./PlanNotices";
 import { LiveIndicator, useLiveStatus } from "./Live";
 import { Review } from "./Review";
+import { usePushOverride } from "../approvals/hooks";
+import { PushAnyway } from "./PushAnyway";
 import { InterruptedPush, NextStep, RefusedChanges } from "./Recovery";
 import { SyncProgress } from "./SyncProgress";
 import { useSetPushGate } from "./pushGate";
@@ -33,7 +36,16 @@ function PullSummary({ result }: { result: PullResultDto }) {
   );
 }
 
-function PushResult({ outcome, onPull }: { outcome: PushOutcomeDto; onPull: () => void }) {
+function PushResult({
+  outcome,
+  onPull,
+  pushAnyway,
+}: {
+  outcome: PushOutcomeDto;
+  onPull: () => void;
+  /** "Push anyway…" under a push the validation errors stopped. */
+  pushAnyway?: ReactNode;
+}) {
   switch (outcome.kind) {
     case "pushed": {
       const { sent, refused } = outcome.summary;
@@ -71,6 +83,7 @@ function PushResult({ outcome, onPull }: { outcome: PushOutcomeDto; onPull: () =
             ? "1 error stops the push. It is marked at its field below."
             : `${outcome.findings.length} errors stop the push. Each is marked at its field below.`}{" "}
           Nothing was sent to Targetprocess.
+          {pushAnyway && <div>{pushAnyway}</div>}
         </Alert>
       );
     case "nothingToPush":
@@ -162,7 +175,8 @@ export function SyncBar({
   const preview = usePushPreview();
   const push = usePush();
   const resume = useResume();
-  const [shown, setShown] = useState<"pull" | "push" | "resume" | null>(null);
+  const override = usePushOverride();
+  const [shown, setShown] = useState<"pull" | "push" | "resume" | "override" | null>(null);
   const [confirmed, setConfirmed] = useState(false);
   const setNotices = useSetNotices();
   const setPushGate = useSetPushGate();
@@ -172,9 +186,13 @@ export function SyncBar({
   const conflicts = status.data?.conflicts ?? 0;
   const refused = status.data?.refused ?? [];
   const unfinished = status.data?.unfinishedPush ?? 0;
-  const busy = pull.isPending || push.isPending || resume.isPending;
+  const busy = pull.isPending || push.isPending || resume.isPending || override.isPending;
   const progress =
-    (pull.isPending && pull.progress) || (push.isPending && push.progress) || (resume.isPending && resume.progress) || null;
+    (pull.isPending && pull.progress) ||
+    (push.isPending && push.progress) ||
+    (resume.isPending && resume.progress) ||
+    (override.isPending && override.progress) ||
+    null;
 
   const doPull = async () => {
     setShown("pull");
@@ -193,6 +211,11 @@ export function SyncBar({
     const outcome = await push.mutateAsync(confirmDeletes).catch(() => null);
     setPushGate(outcome?.kind === "blockedByValidation" ? outcome.findings : []);
     preview.reset();
+  };
+  const doOverride = async (reason: string) => {
+    setShown("override");
+    const outcome = await override.mutateAsync({ reason, confirmDeletes: confirmed }).catch(() => null);
+    setPushGate(outcome?.kind === "blockedByValidation" ? outcome.findings : []);
   };
   const doResume = async () => {
     setShown("resume");
@@ -237,8 +260,19 @@ export function SyncBar({
       {shown === "pull" && <ErrorAlert error={pull.error} title="Pull failed" />}
       {shown === "pull" && <NextStep error={pull.error} onRetry={doPull} onResume={doResume} busy={busy} />}
       {shown === "push" && (push.data ?? preview.data) && (
-        <PushResult outcome={(push.data ?? preview.data) as PushOutcomeDto} onPull={doPull} />
+        <PushResult
+          outcome={(push.data ?? preview.data) as PushOutcomeDto}
+          onPull={doPull}
+          pushAnyway={<PushAnyway onPush={(reason) => void doOverride(reason)} busy={busy} />}
+        />
       )}
+      {shown === "override" && override.data && <PushResult outcome={override.data} onPull={doPull} />}
+      {shown === "override" && override.data?.kind === "pushed" && (
+        <Text size="sm" data-testid="override-recorded">
+          Pushed anyway: your reason is kept in the audit trail.
+        </Text>
+      )}
+      {shown === "override" && <ErrorAlert error={override.error} title="Push failed" />}
       {shown === "push" && <ErrorAlert error={push.error} title="Push failed" />}
       {shown === "push" && <NextStep error={push.error} onRetry={() => doPush(confirmed)} onResume={doResume} busy={busy} />}
       {shown === "resume" && resume.data && <PushResult outcome={resume.data} onPull={doPull} />}

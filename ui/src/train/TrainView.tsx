@@ -1,14 +1,18 @@
 // The train view, the Release Train Engineer's home: a row per team of the ART for the PI (the
-// train report's columns), "Sync all" with a line per team as it goes and a summary, "Resolve
-// conflicts…" (preview, then apply), and a team's row or conflicts count opening its plan.
+// train report's columns), "Sync all" with a line per team as it goes and a summary that lists
+// what stops each team's push with a link to it, "Resolve conflicts…" (preview, then apply), the
+// train's report (shown and exported), and a team's row or conflicts count opening its plan.
 import { Alert, Badge, Button, Group, Loader, Stack, Table, Text, Title } from "@mantine/core";
 import { useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 
 import { ErrorAlert } from "../ErrorAlert";
 import { useClient } from "../data";
-import type { LastOpDto, PickItem, TeamRowDto, TrainProgressDto, TrainSyncDto } from "../ipc";
+import type { LastOpDto, PickItem, TeamRowDto, TeamSyncDto, TrainProgressDto, TrainSyncDto } from "../ipc";
+import { setPushGateOf } from "../sync/pushGate";
+import { Blockers, type Opening } from "./Blockers";
 import { ResolveDialog } from "./ResolveDialog";
+import { TrainReport } from "./TrainReport";
 import { trainKey, useTrainStatus, useTrainTeamOpen } from "./data";
 
 function when(op: LastOpDto | null): string {
@@ -32,7 +36,17 @@ function stageWords(p: TrainProgressDto): [string, string] | null {
   }
 }
 
-function SyncLines({ lines, result }: { lines: Map<string, string>; result: TrainSyncDto | null }) {
+function SyncLines({
+  lines,
+  result,
+  onOpen,
+  busy,
+}: {
+  lines: Map<string, string>;
+  result: TrainSyncDto | null;
+  onOpen: (team: TeamSyncDto, opening: Opening) => void;
+  busy: boolean;
+}) {
   if (lines.size === 0 && !result) return null;
   return (
     <Alert color={result && result.teams.some((t) => !t.ok) ? "yellow" : "blue"} title={result ? result.summary : "Syncing every team…"} data-testid="train-sync">
@@ -42,6 +56,7 @@ function SyncLines({ lines, result }: { lines: Map<string, string>; result: Trai
             <b>{team}</b>: {line}
           </Text>
         ))}
+        {result && <Blockers teams={result.teams} onOpen={onOpen} busy={busy} />}
       </Stack>
     </Alert>
   );
@@ -103,8 +118,8 @@ export function TrainView({
 }: {
   art: PickItem;
   release: PickItem;
-  /** A team's plan was opened; `conflicts`: show its conflicts. */
-  onOpened: (conflicts: boolean) => void;
+  /** A team's plan was opened; show it there (the plan, its conflicts or its sign-off). */
+  onOpened: (opening: Opening) => void;
 }) {
   const client = useClient();
   const queryClient = useQueryClient();
@@ -115,6 +130,7 @@ export function TrainView({
   const [syncing, setSyncing] = useState(false);
   const [syncError, setSyncError] = useState<unknown>(null);
   const [resolving, setResolving] = useState(false);
+  const [reporting, setReporting] = useState(false);
   const refresh = () => queryClient.invalidateQueries({ queryKey: trainKey(art, release) });
 
   const syncAll = async () => {
@@ -135,9 +151,17 @@ export function TrainView({
       await refresh();
     }
   };
-  const openTeam = async (team: PickItem, conflicts: boolean) => {
+  const openTeam = async (team: PickItem, opening: Opening) => {
     await open.mutateAsync({ art, release, team });
-    onOpened(conflicts);
+    onOpened(opening);
+  };
+  /** Opens the team's plan on what stops its push; its validation errors are marked at their fields. */
+  const openBlocked = async (synced: TeamSyncDto, opening: Opening) => {
+    const team = status.data?.teams.find((r) => r.team.name === synced.team)?.team;
+    if (!team) return;
+    const view = await open.mutateAsync({ art, release, team });
+    if (synced.blocker?.kind === "validationErrors") setPushGateOf(queryClient, view.planFile, synced.blocker.findings);
+    onOpened(opening);
   };
   const rows = status.data?.teams ?? [];
   const conflicts = rows.reduce((n, r) => n + r.conflicts, 0);
@@ -153,6 +177,9 @@ export function TrainView({
           </Text>
         </div>
         <Group>
+          <Button variant="default" onClick={() => setReporting((r) => !r)} aria-pressed={reporting}>
+            Report
+          </Button>
           <Button variant="default" disabled={conflicts === 0 || syncing} onClick={() => setResolving(true)}>
             Resolve conflicts…
           </Button>
@@ -161,7 +188,8 @@ export function TrainView({
           </Button>
         </Group>
       </Group>
-      <SyncLines lines={lines} result={result} />
+      <SyncLines lines={lines} result={result} onOpen={(t, o) => void openBlocked(t, o)} busy={syncing || open.isPending} />
+      {reporting && !syncing && <TrainReport req={{ art, release }} onClose={() => setReporting(false)} />}
       <ErrorAlert error={status.error ?? open.error ?? syncError} />
       {status.isPending ? (
         <Loader aria-label="Loading the train" />
@@ -184,8 +212,8 @@ export function TrainView({
               <TeamRow
                 key={row.team.id}
                 row={row}
-                onOpen={() => void openTeam(row.team, false)}
-                onConflicts={() => void openTeam(row.team, true)}
+                onOpen={() => void openTeam(row.team, "plan")}
+                onConflicts={() => void openTeam(row.team, "conflicts")}
               />
             ))}
           </Table.Tbody>

@@ -25,7 +25,7 @@ use pi_model::merge::Conflict;
 use schemars::JsonSchema;
 use serde::Serialize;
 
-pub use render::render;
+pub use render::{doc, render};
 pub use resolve::{BatchConflict, BatchFilter, Resolver, batch_resolve};
 
 use crate::history::Rev;

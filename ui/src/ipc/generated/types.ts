@@ -435,6 +435,16 @@ export type PushRefDto = { id: string, who: string,
  */
 at: string, };
 
+export type PushEntryDto = { push: PushRefDto, 
+/**
+ * What the push sent, in words (the op log's summary).
+ */
+summary: string, 
+/**
+ * The latest push (the one undone when none is picked).
+ */
+latest: boolean, };
+
 export type SideDto = { 
 /**
  * As a planner reads it: `13 points`, `(none)`, `(deleted)`.
@@ -632,7 +642,27 @@ export type TeamSyncDto = { team: string,
 /**
  * Synced with nothing left to do.
  */
-ok: boolean, message: string, };
+ok: boolean, message: string, 
+/**
+ * What stops the team's push, when something does; the summary links to it.
+ */
+blocker: PushBlockerDto | null, };
+
+export type PushBlockerDto = { "kind": "validationErrors", findings: Array<BlockingFindingDto>, } | { "kind": "awaitingApproval", missing: string, } | { "kind": "conflicts", count: number, } | { "kind": "leaseHeld", by: string, until: string, };
+
+export type TrainReportDto = { title: string, 
+/**
+ * The folder holding the team plans it reads.
+ */
+folder: string, sections: Array<ReportSectionDto>, };
+
+export type ReportFormatDto = "markdown" | "html";
+
+export type ReportExportDto = { 
+/**
+ * The file written (in the planner's Downloads folder).
+ */
+path: string, };
 
 export type KeepDto = "local" | "remote" | "both";
 

@@ -26,7 +26,8 @@ const HEADER: [&str; 9] = [
     "Drift since baseline",
 ];
 
-fn doc(status: &TrainStatus) -> Doc {
+/// `status` as a report document (what `render` writes out), for a caller that shows it itself.
+pub fn doc(status: &TrainStatus) -> Doc {
     let rows = status.teams.iter().map(row).collect();
     let mut sections = vec![Section {
         heading: "Teams".to_owned(),
