@@ -135,3 +135,96 @@ fn stats_as_markdown_and_a_bad_date_said_plainly() {
         "{err}"
     );
 }
+
+/// The operations recorded in the clone's metrics database, oldest first: kind, outcome,
+/// conflicts found, conflicts resolved, field changes written (read with Python's sqlite3).
+fn recorded(bench: &Bench) -> Vec<(String, String, i64, i64, i64)> {
+    let db = bench.repo().join(".git/pi-planner/metrics.sqlite");
+    let out = std::process::Command::new("python3")
+        .args([
+            "-c",
+            "import json, sqlite3, sys\n\
+             rows = sqlite3.connect(sys.argv[1]).execute('SELECT kind, outcome, \
+             conflicts_found, conflicts_resolved, changes_pushed FROM operations \
+             ORDER BY started_ms, id').fetchall()\n\
+             print(json.dumps(rows))",
+        ])
+        .arg(&db)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[test]
+fn resume_rollback_and_resolve_are_recorded_with_their_outcome_conflicts_and_changes() {
+    let bench = Bench::start();
+    let plan_file = bench.init();
+    let id = read_plan(&plan_file).objectives[0].id.tp().unwrap();
+
+    // A push whose answers are lost part-way fails; `plan resume` completes it.
+    edit_plan(&plan_file, |p| {
+        p.objectives[0].effort = pi_model::Effort::new(71.0)
+    });
+    bench.sim.control().set_faults(Faults {
+        drop_after_apply: Some(0),
+        ..Faults::default()
+    });
+    assert_ne!(bench.run(&["plan", "push"]).status.code(), Some(0));
+    bench.sim.control().set_faults(Faults::default());
+    bench.ok(&["plan", "resume"]);
+    assert_eq!(bench.objective(id)["Effort"], 71.0);
+
+    // The completed push rolled back.
+    let log = json(&bench.ok(&["plan", "log", "--json"]));
+    let push = log
+        .as_array()
+        .unwrap()
+        .iter()
+        .rfind(|e| e["kind"] == "push")
+        .unwrap();
+    let op_id = push["id"].as_str().unwrap().to_owned();
+    bench.ok(&["plan", "rollback", &op_id]);
+    assert_ne!(bench.objective(id)["Effort"], 71.0);
+
+    // A conflict found by a pull, resolved.
+    bench.ok(&["plan", "pull"]);
+    bench
+        .sim
+        .control()
+        .update_entity(OBJECTIVES, id, serde_json::json!({ "Effort": 81 }))
+        .unwrap();
+    edit_plan(&plan_file, |p| {
+        p.objectives[0].effort = pi_model::Effort::new(82.0)
+    });
+    assert_eq!(bench.run(&["plan", "pull"]).status.code(), Some(1));
+    bench.ok(&["plan", "resolve", "--keep", "local", "--all"]);
+
+    let ops = recorded(&bench);
+    let kinds: Vec<(&str, &str)> = ops
+        .iter()
+        .map(|(k, o, ..)| (k.as_str(), o.as_str()))
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            ("init", "succeeded"),
+            ("push", "failed"),
+            ("resume", "succeeded"),
+            ("rollback", "succeeded"),
+            ("pull", "succeeded"),
+            ("pull", "findings"),
+            ("resolve", "succeeded"),
+        ],
+        "{ops:?}"
+    );
+    let (resume, rollback, found, resolve) = (&ops[2], &ops[3], &ops[5], &ops[6]);
+    assert!(resume.4 >= 1, "the resumed push's writes: {resume:?}");
+    assert!(rollback.4 >= 1, "the rollback's writes: {rollback:?}");
+    assert_eq!((found.2, found.3), (1, 0), "{found:?}");
+    assert_eq!((resolve.2, resolve.3), (0, 1), "{resolve:?}");
+}
