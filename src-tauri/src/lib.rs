@@ -23,6 +23,7 @@ pub mod live;
 pub mod logging;
 pub mod notify;
 pub mod session;
+pub mod single;
 #[cfg(test)]
 mod session_fixture;
 pub mod words;
@@ -35,7 +36,7 @@ use crate::credentials::{KEYCHAIN_SERVICE, KeychainStore};
 use crate::session::{Dirs, Session};
 
 /// How the app starts.
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Default)]
 pub struct RunOptions {
     /// An app that is not connected yet starts in the demo instead of on the welcome screen.
     pub start_demo: bool,
@@ -43,7 +44,12 @@ pub struct RunOptions {
     pub sim_control_file: Option<std::path::PathBuf>,
     /// The `pi-planner://` link the app was started with (`links::from_args`).
     pub link: Option<dto::LinkDto>,
+    /// Where later starts hand over their link (`single::start`); `None` when none can.
+    pub listener: Option<single::Listener>,
 }
+
+/// Event name of a link handed over by a later start, for the window (`link_take` reads it).
+pub const LINK_EVENT: &str = "link-opened";
 
 /// The link the app was started with, until the window takes it (`link_take`).
 #[derive(Debug, Default)]
@@ -55,12 +61,17 @@ pub fn run(options: RunOptions) {
         start_demo,
         sim_control_file,
         link,
+        listener,
     } = options;
     let app = tauri::Builder::default()
         .plugin(tauri_plugin_notification::init())
         .setup(move |app| {
             app.manage(AppLog::start(app.path().app_log_dir().ok()));
             app.manage(PendingLink(std::sync::Mutex::new(link.clone())));
+            if let Some(listener) = listener {
+                let app = app.handle().clone();
+                listener.serve(move |handover| handed_over(&app, handover));
+            }
             let dirs = Dirs {
                 config: app.path().app_config_dir()?,
                 data: app.path().app_data_dir()?,
@@ -125,6 +136,7 @@ pub fn run(options: RunOptions) {
             commands::log_folder_get,
             commands::sync_health_get,
             commands::link_take,
+            commands::link_open,
             commands::health_checks,
             commands::review_status,
             commands::review_propose,
@@ -147,6 +159,28 @@ pub fn run(options: RunOptions) {
     if let Err(e) = app {
         eprintln!("PI Planner could not start: {e}");
         std::process::exit(1);
+    }
+}
+
+/// A later start's handover: its link waits for the window (`link_take`), which is told, and
+/// the window comes to the front.
+fn handed_over(app: &tauri::AppHandle, handover: single::Handover) {
+    use tauri::Emitter;
+    if let single::Handover::Open(arg) = handover {
+        let Some(link) = links::parse(&arg) else {
+            tracing::warn!("a later start handed over something that is no pi-planner link");
+            return;
+        };
+        *app.state::<PendingLink>()
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(link);
+        let _ = app.emit(LINK_EVENT, ());
+    }
+    if let Some(window) = app.get_webview_window("main") {
+        let _ = window.unminimize();
+        let _ = window.show();
+        let _ = window.set_focus();
     }
 }
 
@@ -192,7 +226,8 @@ impl live::LiveHost for AppLive {
     }
 
     fn announce(&self, event: &dto::SyncEventDto) {
-        notify::announce(&self.0, event);
+        let (app, event) = (self.0.clone(), event.clone());
+        tauri::async_runtime::spawn(async move { notify::announce(&app, &event).await });
     }
 }
 

@@ -596,6 +596,9 @@ mod doctor;
 #[path = "session_review.rs"]
 mod review;
 
+#[path = "session_links.rs"]
+mod links;
+
 pub use live::Look;
 
 #[cfg(test)]

@@ -10,6 +10,7 @@ use std::time::Instant;
 use chrono::{DateTime, Utc};
 use pi_engine::Workspace;
 use pi_metrics::{ConflictKey, Operation, OperationKind, Outcome, PlanKey, Store, Traffic};
+use pi_model::NotifyEvent;
 use pi_targetprocess::TpClient;
 
 use super::Session;
@@ -62,6 +63,15 @@ impl Session {
     /// The alerts the app's pulls and pushes raised since last asked, as notifications.
     pub async fn take_alerts(&self) -> Vec<SyncEventDto> {
         std::mem::take(&mut self.inner.lock().await.alerts)
+    }
+
+    /// Whether `event` may become an OS notification: the open plan's `[notify.events]`
+    /// decides (`crate::notify::desktop_routed`); with no plan open, it may.
+    pub async fn desktop_notifies(&self, event: &SyncEventDto) -> bool {
+        let Ok(path) = super::plan_path(&self.inner.lock().await.settings) else {
+            return true;
+        };
+        crate::notify::desktop_routed(&super::repo_config(&path).notify, &event.event)
     }
 }
 
@@ -227,6 +237,7 @@ fn record(dir: &Path, op: impl FnOnce(PlanKey) -> Operation) -> Result<Vec<SyncE
 /// An alert as the desktop notification says it; it opens Sync health.
 fn alert_event(a: &pi_metrics::Alert) -> SyncEventDto {
     SyncEventDto {
+        event: NotifyEvent::Alert.as_str().to_owned(),
         view: "health".to_owned(),
         title: match a.kind {
             pi_metrics::AlertKind::FailureStreak => "Sync keeps failing".to_owned(),

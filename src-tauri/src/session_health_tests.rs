@@ -131,6 +131,22 @@ async fn the_apps_pulls_are_measured_and_a_failure_streak_raises_one_alert() {
         "{}",
         alerts[0].body
     );
+    // The open plan's `[notify.events]` decides whether the alert becomes an OS notification.
+    assert!(
+        f.session.desktop_notifies(&alerts[0]).await,
+        "no routes: shown"
+    );
+    let config = dir.join(pi_model::CONFIG_FILE_NAME);
+    let routed = |alert: &str| {
+        format!("[alerts]\nfailure_streak = 2\n[notify.slack]\n[notify.events]\nalert = {alert}\n")
+    };
+    std::fs::write(&config, routed(r#"["slack"]"#)).expect("written");
+    assert!(!f.session.desktop_notifies(&alerts[0]).await, "Slack only");
+    std::fs::write(&config, routed(r#"["slack", "desktop"]"#)).expect("written");
+    assert!(
+        f.session.desktop_notifies(&alerts[0]).await,
+        "routed to the desktop"
+    );
     f.session
         .pull(false, &|_| {})
         .await

@@ -105,18 +105,21 @@ function Screen({
   onPicked,
   view,
   setView,
+  focus,
 }: {
   status: AppStatus;
   picking: boolean;
   onPicked: () => void;
   view: View;
   setView: (v: View) => void;
+  /** The conflicting entity a link named, shown first among the conflicts. */
+  focus?: string;
 }) {
   if (view === "settings" && status.connection.kind !== "none") return <SettingsScreen onDone={() => setView("plan")} />;
   if (status.connection.kind === "none") return <WelcomeScreen />;
   if (!status.identity) return <IdentityScreen />;
   if (!status.workspace || picking) return <PickerScreen current={status.workspace} onOpened={onPicked} />;
-  if (view === "conflicts") return <ConflictsView onDone={() => setView("plan")} />;
+  if (view === "conflicts") return <ConflictsView focus={focus} onDone={() => setView("plan")} />;
   if (view === "signoff") return <SignoffPanel onDone={() => setView("plan")} />;
   if (view === "audit") return <AuditView onDone={() => setView("plan")} />;
   if (view === "history") return <HistoryView onDone={() => setView("plan")} />;
@@ -146,7 +149,7 @@ function LiveChanges() {
  * Switches to the view a sync event is about. The plan itself is re-read by `LivePlanChanges`,
  * which asks first when the planner has unsaved edits.
  */
-function useSyncEvents(setView: (v: View) => void) {
+function useSyncEvents(setView: (v: View) => void, onLink: (conflict: string | undefined, error: unknown) => void) {
   const client = useClient();
   const queryClient = useQueryClient();
   useEffect(
@@ -160,15 +163,23 @@ function useSyncEvents(setView: (v: View) => void) {
     // eslint-disable-next-line react-hooks/exhaustive-deps
     [client],
   );
-  // A `pi-planner://` link the app was started with (a notification's "Open in PI Planner"):
-  // a conflict's leads to the conflicts.
+  // A `pi-planner://` link the app was started with or handed later (a notification's "Open in
+  // PI Planner"): the plan it names is opened, and a conflict's leads to that conflict.
   useEffect(() => {
-    client
-      .linkTake()
-      .then((link) => {
-        if (link?.conflict) setView("conflicts");
-      })
-      .catch(() => {});
+    const open = async () => {
+      const link = await client.linkTake();
+      if (!link) return;
+      try {
+        await client.linkOpen(link);
+        await queryClient.invalidateQueries();
+        onLink(link.conflict ?? undefined, null);
+        setView(link.conflict ? "conflicts" : "plan");
+      } catch (e) {
+        onLink(undefined, e);
+      }
+    };
+    void open().catch(() => {});
+    return client.onLinkHanded(() => void open().catch(() => {}));
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [client]);
 }
@@ -180,7 +191,12 @@ export function App() {
   // Unsaved edits are saved or discarded (the planner is asked) before any switch.
   const guard = useUnsavedGuard();
   const setView = (v: View) => guard(() => showView(v));
-  useSyncEvents(setView);
+  const [focus, setFocus] = useState<string>();
+  const [linkError, setLinkError] = useState<unknown>(null);
+  useSyncEvents(setView, (conflict, error) => {
+    setFocus(conflict);
+    setLinkError(error);
+  });
   const ws = status.data?.workspace;
   // Below this width the secondary buttons go into a menu, so the header never wraps.
   const compact = useMediaQuery("(max-width: 1279px)") ?? false;
@@ -258,6 +274,7 @@ export function App() {
           </Center>
         )}
         {status.error && <ErrorAlert error={status.error} />}
+        {linkError != null && <ErrorAlert error={linkError} />}
         {status.data && (
           <Screen
             status={status.data}
@@ -268,6 +285,7 @@ export function App() {
             }}
             view={view}
             setView={setView}
+            focus={focus}
           />
         )}
       </AppShell.Main>

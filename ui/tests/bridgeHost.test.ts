@@ -36,7 +36,7 @@ describe("bridge host", () => {
   });
 
   it("hands each progress step and announcement over before the result", async () => {
-    const event: SyncEventDto = { view: "conflicts", title: "1 conflict in your plan", body: "…" };
+    const event: SyncEventDto = { event: "conflict", view: "conflicts", title: "1 conflict in your plan", body: "…" };
     const { fetchImpl, seen } = answering([{ progress: step }, { event }, { ok: { kind: "upToDate" } }]);
     const client = bridgeClient(address, fetchImpl);
     const events: SyncEventDto[] = [];

@@ -30,12 +30,15 @@ export interface FakeApp {
   fail(command: string, error: UiError): FakeApp;
   /** Sends a sync event as the app would after a background pull. */
   announce(event: SyncEventDto): void;
+  /** Tells the UI a later start handed the app a link, as the app would. */
+  handLink(): void;
 }
 
 export function fakeApp(answers: Record<string, Answer> = {}): FakeApp {
   const table = new Map<string, Answer>(Object.entries(answers));
   const errors = new Map<string, UiError>();
   const handlers = new Set<(e: SyncEventDto) => void>();
+  const linkHandlers = new Set<() => void>();
   const calls: FakeApp["calls"] = [];
   const call = async <T,>(command: string, args: Args = {}, onProgress?: (p: ProgressDto) => void): Promise<T> => {
     calls.push({ command, args });
@@ -47,10 +50,17 @@ export function fakeApp(answers: Record<string, Answer> = {}): FakeApp {
     return (typeof answer === "function" ? await answer(args, onProgress ?? (() => {})) : structuredClone(answer)) as T;
   };
   const fake: FakeApp = {
-    client: commandClient(call, (handler) => {
-      handlers.add(handler);
-      return () => void handlers.delete(handler);
-    }),
+    client: commandClient(
+      call,
+      (handler) => {
+        handlers.add(handler);
+        return () => void handlers.delete(handler);
+      },
+      (handler) => {
+        linkHandlers.add(handler);
+        return () => void linkHandlers.delete(handler);
+      },
+    ),
     calls,
     answer(command, answer) {
       errors.delete(command);
@@ -62,6 +72,7 @@ export function fakeApp(answers: Record<string, Answer> = {}): FakeApp {
       return fake;
     },
     announce: (event) => handlers.forEach((h) => h(event)),
+    handLink: () => linkHandlers.forEach((h) => h()),
   };
   return fake;
 }

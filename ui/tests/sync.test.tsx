@@ -121,14 +121,42 @@ describe("push", () => {
 });
 
 describe("conflicts", () => {
-  it("opens on the conflicts when the app was started with a conflict's pi-planner:// link", async () => {
-    const app = withConflicts(openPlanApp(platformPlan()), [conflict({})]).answer("link_take", {
+  it("opens the plan a conflict's pi-planner:// link names, on that conflict first", async () => {
+    const open = [conflict({}), conflict({ entity: "tp:10102", name: "Single sign-on for partners" })];
+    const app = withConflicts(openPlanApp(platformPlan()), open).answer("link_take", {
       plan: "pi-1-26/platform-eco",
-      conflict: "tp:10101",
+      conflict: "tp:10102",
     });
+    app.answer("link_open", () => app.client.planGet());
     renderApp(app.client);
-    expect(await screen.findByRole("heading", { name: "Conflicts (1)" })).toBeTruthy();
+    expect(await screen.findByRole("heading", { name: "Conflicts (2)" })).toBeTruthy();
     expect(calls(app, "link_take")).toHaveLength(1);
+    expect(calls(app, "link_open")).toEqual([{ link: { plan: "pi-1-26/platform-eco", conflict: "tp:10102" } }]);
+    const cards = screen.getAllByTestId("conflict");
+    expect(cards[0]?.textContent).toContain("Single sign-on for partners");
+    expect(cards[0]?.getAttribute("data-focused")).toBe("true");
+    expect(cards[1]?.getAttribute("data-focused")).toBeNull();
+  });
+
+  it("opens a link a later start handed over while the app runs", async () => {
+    const app = withConflicts(openPlanApp(platformPlan()), [conflict({})]).answer("link_take", null);
+    app.answer("link_open", () => app.client.planGet());
+    renderApp(app.client);
+    await waitFor(() => expect(calls(app, "link_take")).toHaveLength(1));
+    expect(screen.queryByRole("heading", { name: "Conflicts (1)" })).toBeNull();
+    app.answer("link_take", { plan: "pi-1-26/platform-eco", conflict: "tp:10101" });
+    app.handLink();
+    expect(await screen.findByRole("heading", { name: "Conflicts (1)" })).toBeTruthy();
+    expect(calls(app, "link_open")).toHaveLength(1);
+  });
+
+  it("says so when the plan a link names cannot be opened, and stays on the open plan", async () => {
+    const app = withConflicts(openPlanApp(platformPlan()), [conflict({})])
+      .answer("link_take", { plan: "pi-9-99/nobody", conflict: null })
+      .fail("link_open", { code: "no_plan", message: "The link names the plan \"pi-9-99/nobody\", which is neither here nor in Targetprocess.", hints: [] });
+    renderApp(app.client);
+    expect(await screen.findByText(/The link names the plan "pi-9-99\/nobody"/)).toBeTruthy();
+    expect(screen.queryByRole("heading", { name: "Conflicts (1)" })).toBeNull();
   });
 
   it("stays on the plan without a link", async () => {
@@ -202,7 +230,7 @@ describe("conflicts", () => {
     const app = withConflicts(openPlanApp(platformPlan()), [conflict({})]);
     renderApp(app.client);
     await screen.findAllByTestId("objective-item");
-    app.announce({ view: "conflicts", title: "Conflicts after a pull", body: "1 conflict to settle." });
+    app.announce({ event: "conflict", view: "conflicts", title: "Conflicts after a pull", body: "1 conflict to settle." });
     expect(await screen.findByRole("heading", { name: "Conflicts (1)" })).toBeTruthy();
   });
 });

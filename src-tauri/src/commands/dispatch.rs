@@ -120,6 +120,7 @@ async fn plan_commands(
         "sync_health_get" => json(session.sync_health().await),
         // A browser has no program arguments: the bridge is never started with a link.
         "link_take" => json(Ok(None::<crate::dto::LinkDto>)),
+        "link_open" => json(session.open_link(&arg(name, args, "link")?).await),
         "health_checks" => json(session.health_checks().await),
         "review_status" => json(session.review_status().await),
         "review_propose" => json(session.review_propose().await),

@@ -50,6 +50,7 @@ pub const NAMES: &[&str] = &[
     "log_folder_get",
     "sync_health_get",
     "link_take",
+    "link_open",
     "health_checks",
     "review_status",
     "review_propose",

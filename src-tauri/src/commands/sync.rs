@@ -25,10 +25,10 @@ pub async fn sync_pull(
         })
         .await;
     for alert in session.take_alerts().await {
-        crate::notify::announce(&app, &alert);
+        crate::notify::announce(&app, &alert).await;
     }
     let result = result?;
-    crate::notify::pulled(&app, &result, false);
+    crate::notify::pulled(&app, &result, false).await;
     Ok(result)
 }
 
@@ -49,9 +49,9 @@ pub async fn sync_push(
             let _ = progress.send(p);
         })
         .await;
-    crate::notify::pushed(&app, &outcome);
+    crate::notify::pushed(&app, &outcome).await;
     for alert in session.take_alerts().await {
-        crate::notify::announce(&app, &alert);
+        crate::notify::announce(&app, &alert).await;
     }
     outcome
 }
@@ -68,7 +68,7 @@ pub async fn sync_resume(
             let _ = progress.send(p);
         })
         .await;
-    crate::notify::pushed(&app, &outcome);
+    crate::notify::pushed(&app, &outcome).await;
     outcome
 }
 
@@ -185,9 +185,9 @@ pub async fn sync_push_override(
             let _ = progress.send(p);
         })
         .await;
-    crate::notify::pushed(&app, &outcome);
+    crate::notify::pushed(&app, &outcome).await;
     for alert in session.take_alerts().await {
-        crate::notify::announce(&app, &alert);
+        crate::notify::announce(&app, &alert).await;
     }
     outcome
 }

@@ -33,7 +33,7 @@ pub async fn train_sync(
             let _ = progress.send(p);
         })
         .await;
-    crate::notify::trained(&app, &synced);
+    crate::notify::trained(&app, &synced).await;
     synced
 }
 

@@ -260,6 +260,9 @@ pub struct LinkDto {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct SyncEventDto {
+    /// The `[notify.events]` event it is (`pull`, `push`, `conflict`, `failure` or `alert`):
+    /// whether it becomes an OS notification follows the plan's `desktop` routes.
+    pub event: String,
     /// The view to show: `conflicts` or `plan`.
     pub view: String,
     pub title: String,

@@ -127,8 +127,13 @@ export interface PlannerClient {
   reviewStatus(): Promise<ReviewDto>;
   /** Proposes the open plan for review on GitHub, as `tpcli plan propose` does. */
   reviewPropose(): Promise<ProposeResultDto>;
-  /** The `pi-planner://` link the app was started with (a notification's), once; then null. */
+  /**
+   * The `pi-planner://` link the app was started with (a notification's) or was handed since by
+   * a later start, once; then null.
+   */
   linkTake(): Promise<LinkDto | null>;
+  /** Opens the plan a link names (the open one, its plan folder, or started from Targetprocess). */
+  linkOpen(link: LinkDto): Promise<PlanView>;
   /** Shows the log folder in the platform's file manager. */
   logFolderOpen(): Promise<LogFolderDto>;
   /** The live indicator, and the changes that reached the open plan file meanwhile. */
@@ -181,6 +186,8 @@ export interface PlannerClient {
   trainReportExport(req: TrainRequest, format: ReportFormatDto): Promise<ReportExportDto>;
   /** Calls `handler` when a background pull or a sync found something; returns the unsubscribe. */
   onSyncEvent(handler: (e: SyncEventDto) => void): () => void;
+  /** Calls `handler` when a later start handed the app a link (`linkTake` has it); returns the unsubscribe. */
+  onLinkHanded(handler: () => void): () => void;
 }
 
 /** A failed call, carrying the app's error code and hints. */

@@ -12,7 +12,10 @@ export type Call = <T>(
 /** Subscribes to the app's sync events; returns the unsubscribe. */
 export type Subscribe = (handler: (e: SyncEventDto) => void) => () => void;
 
-export function commandClient(call: Call, subscribe: Subscribe): PlannerClient {
+/** Subscribes to links handed over by later starts of the app; returns the unsubscribe. */
+export type SubscribeLinks = (handler: () => void) => () => void;
+
+export function commandClient(call: Call, subscribe: Subscribe, subscribeLinks: SubscribeLinks = () => () => {}): PlannerClient {
   return {
     appStatus: () => call("app_status"),
     demoStart: () => call("demo_start"),
@@ -55,6 +58,7 @@ export function commandClient(call: Call, subscribe: Subscribe): PlannerClient {
     reviewStatus: () => call("review_status"),
     reviewPropose: () => call("review_propose"),
     linkTake: () => call("link_take"),
+    linkOpen: (link) => call("link_open", { link }),
     logFolderOpen: () => call("log_folder_open"),
     liveStatus: () => call("live_status"),
     approvalsStatus: () => call("approvals_status"),
@@ -83,6 +87,7 @@ export function commandClient(call: Call, subscribe: Subscribe): PlannerClient {
     trainReport: (req) => call("train_report", { req }),
     trainReportExport: (req, format) => call("train_report_export", { req, format }),
     onSyncEvent: subscribe,
+    onLinkHanded: subscribeLinks,
   };
 }
 

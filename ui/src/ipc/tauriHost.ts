@@ -26,10 +26,17 @@ async function call<T>(
 }
 
 export function tauriClient(): PlannerClient {
-  return commandClient(call, (handler) => {
-    const stop = listen<SyncEventDto>("sync-event", (e) => handler(e.payload));
-    return () => void stop.then((f) => f());
-  });
+  return commandClient(
+    call,
+    (handler) => {
+      const stop = listen<SyncEventDto>("sync-event", (e) => handler(e.payload));
+      return () => void stop.then((f) => f());
+    },
+    (handler) => {
+      const stop = listen("link-opened", () => handler());
+      return () => void stop.then((f) => f());
+    },
+  );
 }
 
 /** True inside the app's webview. */

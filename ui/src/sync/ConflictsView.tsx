@@ -1,7 +1,7 @@
 // Conflicts of the last pull: each with base / mine / Targetprocess side by side, and keep mine,
 // keep theirs, keep both (texts and lists) or a typed value; all at once with one strategy.
 import { Alert, Button, Card, Group, SimpleGrid, Stack, Text, TextInput, Title } from "@mantine/core";
-import { useState } from "react";
+import { useEffect, useRef, useState } from "react";
 
 import { ErrorAlert } from "../ErrorAlert";
 import type { ConflictDto, SideDto } from "../ipc";
@@ -20,14 +20,24 @@ function Side({ title, side }: { title: string; side: SideDto }) {
   );
 }
 
-function ConflictCard({ conflict }: { conflict: ConflictDto }) {
+function ConflictCard({ conflict, focused }: { conflict: ConflictDto; focused: boolean }) {
   const resolve = useResolve();
+  const card = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (focused) card.current?.scrollIntoView?.({ block: "center" });
+  }, [focused]);
   const [editing, setEditing] = useState(false);
   const [value, setValue] = useState("");
   const choose = (choice: Parameters<typeof resolve.mutate>[0]["choice"]) =>
     resolve.mutate({ entity: conflict.entity, field: conflict.field, choice });
   return (
-    <Card withBorder data-testid="conflict">
+    <Card
+      ref={card}
+      withBorder
+      data-testid="conflict"
+      data-focused={focused || undefined}
+      style={focused ? { borderColor: "var(--mantine-color-blue-filled)", borderWidth: 2 } : undefined}
+    >
       <Stack gap="sm">
         <Text fw={600}>
           {conflict.label} of “{conflict.name}”
@@ -69,10 +79,12 @@ function ConflictCard({ conflict }: { conflict: ConflictDto }) {
   );
 }
 
-export function ConflictsView({ onDone }: { onDone: () => void }) {
+/** The conflicts; `focus` (a link's conflicting entity) comes first and stands out. */
+export function ConflictsView({ onDone, focus }: { onDone: () => void; focus?: string }) {
   const conflicts = useConflicts();
   const all = useResolveAll();
-  const list = conflicts.data ?? [];
+  const data = conflicts.data ?? [];
+  const list = focus ? [...data.filter((c) => c.entity === focus), ...data.filter((c) => c.entity !== focus)] : data;
   return (
     <Stack maw={960}>
       <Group justify="space-between">
@@ -102,7 +114,7 @@ export function ConflictsView({ onDone }: { onDone: () => void }) {
       )}
       <ErrorAlert error={all.error} />
       {list.map((c) => (
-        <ConflictCard key={`${c.entity}:${c.field ?? ""}`} conflict={c} />
+        <ConflictCard key={`${c.entity}:${c.field ?? ""}`} conflict={c} focused={c.entity === focus} />
       ))}
     </Stack>
   );

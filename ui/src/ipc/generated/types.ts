@@ -565,6 +565,11 @@ export type SettingsUpdate = { remote: string | null, pollSeconds: number, };
 
 export type SyncEventDto = { 
 /**
+ * The `[notify.events]` event it is (`pull`, `push`, `conflict`, `failure` or `alert`):
+ * whether it becomes an OS notification follows the plan's `desktop` routes.
+ */
+event: string, 
+/**
  * The view to show: `conflicts` or `plan`.
  */
 view: string, title: string, body: string, };
