@@ -132,6 +132,7 @@ pub(crate) fn apply(world: &mut World, schema: &Schema, seed: u64) {
         "Feature".to_owned(),
         "Epic".to_owned(),
     ];
+    world.tp.touched();
     for ty in &types {
         let Some(entities) = world.tp.entities.get_mut(ty) else {
             continue;

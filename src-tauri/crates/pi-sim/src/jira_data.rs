@@ -66,6 +66,7 @@ fn inconsistencies(world: &mut World) {
         .all("Feature")
         .filter_map(|(id, f)| Some((*id, jira_key(f)?)))
         .collect();
+    world.tp.touched();
     // Set as seeded (no new version): the demo starts this way.
     let mut set_state = |index: usize, state: i64| {
         let feature = features

@@ -74,6 +74,8 @@ pub struct Shared {
     pub world: Mutex<World>,
     pub faults: Mutex<FaultState>,
     pub log: Mutex<Vec<LoggedRequest>>,
+    /// Recent collection queries' selected rows (see `query::rows`).
+    pub rows: Mutex<crate::query::rows::RowCache>,
     /// API writes that sent fields the values they already held (see `UnchangedWrite`).
     pub unchanged_writes: Mutex<Vec<crate::UnchangedWrite>>,
     /// Writes to refuse (see `refusals`).
@@ -126,6 +128,7 @@ impl Shared {
                 Instant::now(),
             )),
             log: Mutex::new(Vec::new()),
+            rows: Mutex::default(),
             unchanged_writes: Mutex::new(Vec::new()),
             refusals: Mutex::new(Vec::new()),
             slack: crate::slack::SlackState::new(config.seed),

@@ -4,6 +4,7 @@
 //! It checks nothing about field names or references (that is `write`'s job) and knows no HTTP.
 
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -21,12 +22,29 @@ pub struct World {
     pub jira: JiraStore,
 }
 
-#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Store {
     /// Resource type (singular, e.g. `Feature`) → id → fields.
     pub entities: BTreeMap<String, BTreeMap<i64, Fields>>,
     /// Next id to hand out; ids are unique across all types, like in TP.
     pub next_id: i64,
+    /// Changes with every write, unique across every store of the process: results computed
+    /// at one generation hold for the store as long as it has that generation (a clone shares
+    /// it with the same content). See `query::rows`.
+    #[serde(skip, default = "fresh_generation")]
+    generation: u64,
+}
+
+static GENERATIONS: AtomicU64 = AtomicU64::new(1);
+
+fn fresh_generation() -> u64 {
+    GENERATIONS.fetch_add(1, Ordering::Relaxed)
+}
+
+impl Default for Store {
+    fn default() -> Self {
+        Self::new(0)
+    }
 }
 
 impl Store {
@@ -34,7 +52,18 @@ impl Store {
         Self {
             entities: BTreeMap::new(),
             next_id: first_id,
+            generation: fresh_generation(),
         }
+    }
+
+    /// The store's generation (see the field).
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
+
+    /// Marks a change made to `entities` directly (the methods below do it themselves).
+    pub fn touched(&mut self) {
+        self.generation = fresh_generation();
     }
 
     pub fn get(&self, resource_type: &str, id: i64) -> Option<&Fields> {
@@ -58,6 +87,7 @@ impl Store {
         fields.insert("CreateDate".into(), now.into());
         fields.insert("ModifyDate".into(), now.into());
         fields.insert("EntityVersion".into(), 1.into());
+        self.touched();
         self.entities
             .entry(resource_type.to_owned())
             .or_default()
@@ -75,6 +105,7 @@ impl Store {
         else {
             return false;
         };
+        self.generation = fresh_generation();
         for (k, v) in changes {
             entity.insert(k, v);
         }
@@ -100,6 +131,7 @@ impl Store {
             .and_then(|m| m.remove(&id))
             .is_some();
         if removed {
+            self.touched();
             self.forget_references(id);
         }
         removed

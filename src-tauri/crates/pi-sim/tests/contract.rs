@@ -334,6 +334,36 @@ async fn delete_bulk_inner_collections_and_meta() {
         still["Effort"], 21.0,
         "atomic bulk keeps nothing of a rejected batch"
     );
+    // A rejected batch that created an entity and wrote one twice: all of it undone, and the
+    // ids it took are handed out again.
+    let (s, _) = post(
+        &tp(&sim, "features/bulk"),
+        json!([{"Name": "Undone"}, {"Id": fid, "Effort": 2}, {"Id": fid, "Effort": 3}, {"Nme": "x"}]),
+    )
+    .await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    let (_, still) = get(&tp(&sim, &format!("Features/{fid}"))).await;
+    assert_eq!(still["Effort"], 21.0, "{still}");
+    let (s, _) = get(&tp(&sim, &format!("Features/{}", new_id + 1))).await;
+    assert_eq!(s, StatusCode::NOT_FOUND, "the batch's new entity is gone");
+    let (s, again) = post(&tp(&sim, "features/bulk"), json!([{"Name": "Kept"}])).await;
+    assert_eq!(s, StatusCode::OK, "{again}");
+    assert_eq!(again["Items"][0]["Id"], new_id + 1, "{again}");
+    let (s, gone) = post(
+        &tp(&sim, "features/bulk"),
+        json!([{"Id": new_id + 1, "Name": "Renamed"}, {"Nme": "x"}]),
+    )
+    .await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "{gone}");
+    let (_, kept) = get(&tp(&sim, &format!("Features/{}", new_id + 1))).await;
+    assert_eq!(kept["Name"], "Kept", "{kept}");
+    let c = reqwest::Client::new();
+    let r = c
+        .delete(tp(&sim, &format!("Features/{}", new_id + 1)))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
     let c = reqwest::Client::new();
     let r = c
         .delete(tp(&sim, &format!("Features/{new_id}")))

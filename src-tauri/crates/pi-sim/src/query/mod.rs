@@ -7,6 +7,7 @@ pub mod append;
 pub mod eval;
 pub mod filter;
 pub mod include;
+pub mod rows;
 
 use filter::{Filter, Path};
 use include::IncludeItem;

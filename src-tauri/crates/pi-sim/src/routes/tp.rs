@@ -16,7 +16,7 @@ use serde_json::{Map, Value, json};
 use super::{bulk, meta, op_error};
 use crate::editor::Editor;
 use crate::ops::{self, OpError};
-use crate::query::{self, eval, include};
+use crate::query::{self, include};
 use crate::render::{self, Ctx};
 use crate::schema::{FieldKind, TypeDef};
 use crate::shared::{Shared, lock};
@@ -217,36 +217,33 @@ pub fn list(
     let world = lock(&shared.world);
     let store = &world.tp;
     let rt = ty.resource_type.as_str();
-    let mut rows: Vec<_> = match only {
-        None => store.all(rt).map(|(_, e)| e).collect(),
-        Some(ids) => ids.iter().filter_map(|id| store.get(rt, *id)).collect(),
+    let ids = match only {
+        None => query::rows::select(&shared.rows, &shared.schema, store, ty, &lq),
+        Some(ids) => {
+            let rows = ids
+                .iter()
+                .filter_map(|id| store.get(rt, *id).map(|e| (*id, e)))
+                .collect();
+            Arc::new(query::rows::filter_and_order(
+                &shared.schema,
+                store,
+                ty,
+                &lq,
+                rows,
+            ))
+        }
     };
-    if let Some(f) = &lq.filter {
-        rows.retain(|e| eval::matches(f, &shared.schema, store, ty, e));
-    }
-    if let Some((p, desc)) = &lq.order {
-        // Each row's key resolved once, not once per comparison: a page of a collection of tens
-        // of thousands of rows otherwise resolves the path millions of times.
-        let mut keyed: Vec<_> = rows
-            .into_iter()
-            .map(|e| (eval::resolve(p, &shared.schema, store, ty, e), e))
-            .collect();
-        keyed.sort_by(|(a, _), (b, _)| {
-            let o = eval::order(a, b);
-            if *desc { o.reverse() } else { o }
-        });
-        rows = keyed.into_iter().map(|(_, e)| e).collect();
-    }
-    let total = rows.len();
+    let total = ids.len();
     let ctx = Ctx {
         schema: &shared.schema,
         store,
         tz_offset_minutes: shared.tz_offset_minutes,
     };
-    let items: Vec<Value> = rows
+    let items: Vec<Value> = ids
         .iter()
         .skip(lq.skip)
         .take(lq.take)
+        .filter_map(|id| store.get(rt, *id))
         .map(|e| row(ctx, ty, e, &lq))
         .collect();
     // Endless paging (a fault): as if there were always another page.
