@@ -25,6 +25,7 @@ impl Session {
     /// The approvals of the change set a push would send now, reviewed against the policy, and
     /// why this planner could not approve it (if so).
     pub async fn approvals_status(&self) -> Result<ApprovalsStatusDto, UiError> {
+        self.take_in_reviews().await;
         let inner = self.inner.lock().await;
         let dir = workspace_dir(&inner)?;
         let me = identity_of(&inner.settings).ok();

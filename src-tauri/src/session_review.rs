@@ -3,11 +3,15 @@
 //! (`pi_github::propose`). The token comes from where tpcli takes it, `GITHUB_TOKEN` or the OS
 //! keychain (service `pi-planner`, account `github:token`); it is never written anywhere.
 //!
+//! Approving reviews of the plan's pull request by a login of `[github] approvers` are sign-offs
+//! (`take_in_reviews`, before the approval status is shown and before a push): read and chosen by
+//! `pi_github::propose::signoffs`, as tpcli's syncs do, and recorded by the engine.
+//!
 //! The git work runs on a blocking thread (decision 0016); GitHub's answers are awaited there
 //! with the runtime's handle.
 
 use pi_github::GithubError;
-use pi_github::propose::{self, Proposal, ProposeError};
+use pi_github::propose::{self, Proposal, ProposeError, signoffs};
 
 use super::{Session, identity_of, plan_path, repo_config};
 use crate::dto::{ProposeResultDto, ReviewDto};
@@ -71,6 +75,53 @@ impl Session {
                     ReviewDto::from,
                 );
             Ok(ProposeResultDto { message, review })
+        })
+        .await
+    }
+}
+
+impl Session {
+    /// Records the approving reviews of the open plan's pull request as sign-offs; returns the
+    /// ones recorded now, in words. Without `[github]` it does nothing; a problem (GitHub
+    /// unreachable, no token) is logged and never fails the caller, whose approvals are then
+    /// those already recorded.
+    pub async fn take_in_reviews(&self) -> Vec<String> {
+        match self.reviews_as_signoffs().await {
+            Ok(recorded) => recorded,
+            Err(e) => {
+                tracing::warn!(error = %e.message, "GitHub reviews not taken in");
+                Vec::new()
+            }
+        }
+    }
+
+    async fn reviews_as_signoffs(&self) -> Result<Vec<String>, UiError> {
+        let mut inner = self.inner.lock().await;
+        let Ok(path) = plan_path(&inner.settings) else {
+            return Ok(Vec::new());
+        };
+        let Some(github) = repo_config(&path).github else {
+            return Ok(Vec::new());
+        };
+        let (client, me, dir) = self.engine(&mut inner).await?;
+        drop(inner);
+        super::sync::in_workspace(dir, move |ws, rt| {
+            let token = token().map_err(|e| words(&e))?;
+            let gh = propose::client(&github, &token).map_err(|e| words(&e.into()))?;
+            let found = rt
+                .block_on(signoffs::from_reviews(ws, &github, &gh))
+                .map_err(|e| words(&e))?;
+            for note in &found.notes {
+                tracing::info!("{note}");
+            }
+            let ctx = super::sync::context(&client, &me, false);
+            let recorded = pi_engine::approvals::record_given(&ctx, ws, &found.given)?;
+            Ok(found
+                .words
+                .into_iter()
+                .zip(recorded)
+                .filter_map(|(line, new)| new.then_some(line))
+                .collect())
         })
         .await
     }

@@ -88,6 +88,8 @@ impl Session {
         override_reason: Option<String>,
         progress: Progress<'_>,
     ) -> Result<PushOutcomeDto, UiError> {
+        // Approving reviews of the plan's pull request count as sign-offs at the gate.
+        self.take_in_reviews().await;
         let mut inner = self.inner.lock().await;
         let (client, me, dir) = self.engine(&mut inner).await?;
         let opts = PushOptions {

@@ -10,6 +10,7 @@
 //! Unlike the client, [`token`] reads the environment and the OS keychain.
 
 mod body;
+pub mod signoffs;
 
 use std::path::Path;
 use std::process::Command;

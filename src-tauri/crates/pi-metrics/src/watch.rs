@@ -1,8 +1,7 @@
-//! Live sync's cycles: every step of `tpcli plan watch`, of each team's loop in
-//! `tpcli plan watch --art` and every look of the desktop app's live sync — when it started, how
-//! long it took, what it did (a saved edit committed, changes pulled from Targetprocess,
-//! operations pushed, conflicts found, why a push waits) and why it failed — and their summary
-//! per plan for `tpcli plan stats`.
+//! Live sync's cycles: every step of `tpcli plan watch` and of each team's loop in
+//! `tpcli plan watch --art` — when it started, how long it took, what it did (a saved edit
+//! committed, changes pulled from Targetprocess, operations pushed, conflicts found, why a push
+//! waits) and why it failed — and their summary per plan for `tpcli plan stats`.
 
 use std::time::Duration;
 
@@ -23,8 +22,6 @@ pub enum WatchKind {
     Plan,
     /// One team's loop of `tpcli plan watch --art`.
     Train,
-    /// The desktop app's live sync of its open plan (its looks at Targetprocess).
-    App,
 }
 
 /// What started the cycle.
@@ -45,12 +42,11 @@ impl WatchKind {
         match self {
             Self::Plan => "plan",
             Self::Train => "train",
-            Self::App => "app",
         }
     }
 
     fn parse(text: &str) -> Option<Self> {
-        [Self::Plan, Self::Train, Self::App]
+        [Self::Plan, Self::Train]
             .into_iter()
             .find(|k| k.as_str() == text)
     }
