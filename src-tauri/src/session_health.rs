@@ -1,7 +1,8 @@
 //! The open plan's sync health: the metrics of the operations run in its folder (`pi-metrics`'
 //! database beside the journal, `.git/pi-planner/metrics.sqlite`), over the last weeks, as the
-//! dashboard shows them; and the app's own pulls and pushes measured into it, with the alerts
-//! (`[alerts]`: a failure streak, a conflict spike) they raise, for the desktop notification.
+//! dashboard shows them; and the app's own pulls, pushes, resumes and live looks measured into
+//! it, with the alerts (`[alerts]`: a failure streak, a conflict spike) they raise, for the
+//! desktop notification.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -9,7 +10,9 @@ use std::time::Instant;
 
 use chrono::{DateTime, Utc};
 use pi_engine::Workspace;
-use pi_metrics::{ConflictKey, Operation, OperationKind, Outcome, PlanKey, Store, Traffic};
+use pi_metrics::{
+    ConflictKey, Operation, OperationKind, Outcome, PlanKey, Store, Traffic, WatchCycle,
+};
 use pi_model::NotifyEvent;
 use pi_targetprocess::TpClient;
 
@@ -173,25 +176,7 @@ fn error_code(code: ErrorCode) -> String {
 /// Records the operation `op` makes for the plan in `dir`, with the conflicts it opened and
 /// closed, and returns the alerts it raised as notifications.
 fn record(dir: &Path, op: impl FnOnce(PlanKey) -> Operation) -> Result<Vec<SyncEventDto>, String> {
-    let ws = Workspace::open(dir).map_err(|e| e.to_string())?;
-    let plan = match ws.base_header() {
-        Ok(h) => PlanKey {
-            art: h.art.name,
-            release: h.release.name,
-            team: h.team.name,
-        },
-        Err(_) => PlanKey {
-            art: String::new(),
-            release: ws.names.release_slug.clone(),
-            team: ws.names.team_slug.clone(),
-        },
-    };
-    let path = ws
-        .repo
-        .git_dir()
-        .join("pi-planner")
-        .join(pi_metrics::FILE_NAME);
-    let mut store = Store::open(&path).map_err(|e| e.to_string())?;
+    let (ws, plan, mut store) = opened(dir)?;
     let stored: BTreeSet<ConflictKey> = ws
         .local_dir()
         .and_then(|d| pi_engine::state::load_conflicts(&d))
@@ -212,6 +197,50 @@ fn record(dir: &Path, op: impl FnOnce(PlanKey) -> Operation) -> Result<Vec<SyncE
     op.conflicts_found = stored.difference(&open).cloned().collect();
     op.conflicts_resolved = open.difference(&stored).cloned().collect();
     store.record(&op).map_err(|e| e.to_string())?;
+    raised(&ws, &mut store, &plan)
+}
+
+/// Records the live look `cycle` makes for the plan in `dir` (a watch cycle of the app, as
+/// `tpcli plan watch` records its looks) and returns the alerts it raised as notifications.
+pub(super) fn record_cycle(
+    dir: &Path,
+    cycle: impl FnOnce(PlanKey) -> WatchCycle,
+) -> Result<Vec<SyncEventDto>, String> {
+    let (ws, plan, mut store) = opened(dir)?;
+    store
+        .record_cycle(&cycle(plan.clone()))
+        .map_err(|e| e.to_string())?;
+    raised(&ws, &mut store, &plan)
+}
+
+/// The plan in `dir`, its names as the metrics file them, and its clone's metrics database.
+fn opened(dir: &Path) -> Result<(Workspace, PlanKey, Store), String> {
+    let ws = Workspace::open(dir).map_err(|e| e.to_string())?;
+    let plan = match ws.base_header() {
+        Ok(h) => PlanKey {
+            art: h.art.name,
+            release: h.release.name,
+            team: h.team.name,
+        },
+        Err(_) => PlanKey {
+            art: String::new(),
+            release: ws.names.release_slug.clone(),
+            team: ws.names.team_slug.clone(),
+        },
+    };
+    let path = ws
+        .repo
+        .git_dir()
+        .join("pi-planner")
+        .join(pi_metrics::FILE_NAME);
+    let store = Store::open(&path).map_err(|e| e.to_string())?;
+    Ok((ws, plan, store))
+}
+
+/// The alerts (`[alerts]`) the plan's latest operation or look, just recorded in `store`,
+/// raised (pi-metrics' one evaluation, as tpcli's), as notifications; rows past the retention
+/// removed.
+fn raised(ws: &Workspace, store: &mut Store, plan: &PlanKey) -> Result<Vec<SyncEventDto>, String> {
     let config = ws
         .repo
         .workdir()
@@ -225,7 +254,7 @@ fn record(dir: &Path, op: impl FnOnce(PlanKey) -> Operation) -> Result<Vec<SyncE
         conflict_window: chrono::Duration::hours(i64::from(config.alerts.conflict_window_hours)),
     };
     let alerts = store
-        .alerts(&plan, &thresholds, Utc::now())
+        .alerts(plan, &thresholds, Utc::now())
         .map_err(|e| e.to_string())?;
     let days = i64::from(config.metrics.retention_days);
     store

@@ -5,14 +5,19 @@
 //! as a change of the plan file the window reloads (or asks about, when the planner has unsaved
 //! edits in a form).
 //!
+//! Each look is recorded in the plan folder's metrics database as a watch cycle of the app
+//! (`WatchKind::App`: when, how long, what it committed and pulled, the conflicts it found, why
+//! it failed), as `tpcli plan watch` records its looks, and `[alerts]` is checked after it.
+//!
 //! It deliberately holds no timer and no file watcher (that is the app shell's `live.rs`) and
 //! never pushes: the watch runs with [`PushMode::Never`].
 
-use std::path::PathBuf;
-use std::time::Duration;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
 use pi_engine::watch::{Event, PushMode, Watch, WatchOptions};
+use pi_metrics::{CycleStep, WatchCycle, WatchKind};
 
 use super::sync::{context, in_workspace};
 use super::{Session, plan_path};
@@ -100,6 +105,8 @@ impl Session {
         let path = plan_path(&inner.settings)?;
         let (client, me, dir) = self.engine(&mut inner).await?;
         let watch = self.take_watch(&path, poll);
+        let (started_at, clock, folder) = (Utc::now(), Instant::now(), dir.clone());
+        let mut seen = LookSeen::default();
         let outcome = in_workspace(dir, move |ws, rt| {
             let ctx = context(&client, &me, true);
             let mut watch = watch;
@@ -112,9 +119,34 @@ impl Session {
             Ok(done) => done,
             Err(e) => {
                 self.live().offline = Some(e.message.clone());
+                seen.error = Some(e.message.clone());
+                let alerts = seen.record(&folder, started_at, clock).await;
+                inner.alerts.extend(alerts);
                 return Err(e);
             }
         };
+        let looked = self.took_look((path, poll, watch), result, &events, &mut seen);
+        if let Err(e) = &looked {
+            seen.error = Some(e.message.clone());
+        }
+        let alerts = seen.record(&folder, started_at, clock).await;
+        inner.alerts.extend(alerts);
+        let look = looked?;
+        if look.pulled.is_some() {
+            inner.undo.clear();
+        }
+        Ok(look)
+    }
+
+    /// Takes in what a look did: keeps its watch, says live or offline, counts the plan file's
+    /// change; `seen` gets what the look's cycle records.
+    fn took_look(
+        &self,
+        (path, poll, watch): (PathBuf, Duration, Watch),
+        result: pi_engine::Result<Duration>,
+        events: &[Event],
+        seen: &mut LookSeen,
+    ) -> Result<Look, UiError> {
         let mut look = Look {
             pulled: None,
             wait: poll,
@@ -131,14 +163,21 @@ impl Session {
         }
         let mut failed = None;
         let mut fresh: Vec<ConflictDto> = Vec::new();
-        for event in &events {
+        for event in events {
             match event {
-                Event::Committed => live.changed(PlanChangeDto::Outside),
+                Event::Committed => {
+                    seen.committed = true;
+                    live.changed(PlanChangeDto::Outside);
+                }
                 Event::Pulled(report) => {
+                    seen.pulled += report.from_tp.len() as u64;
                     live.changed(PlanChangeDto::Pulled);
                     look.pulled = Some(PullResultDto::from(report.as_ref()));
                 }
-                Event::Conflicts(new) => fresh.extend(new.iter().map(ConflictDto::from)),
+                Event::Conflicts(new) => {
+                    seen.conflicts += new.len() as u64;
+                    fresh.extend(new.iter().map(ConflictDto::from));
+                }
                 Event::LookFailed { error, .. } => failed = Some(error.clone()),
                 Event::Pushed(_) | Event::Resumed(_) | Event::Held(_) => {}
             }
@@ -146,17 +185,14 @@ impl Session {
         if let Some(pulled) = &mut look.pulled {
             pulled.conflicts = fresh;
         }
-        match failed {
-            Some(error) => live.offline = Some(offline_reason(&error)),
+        match &failed {
+            Some(error) => live.offline = Some(offline_reason(error)),
             None => {
                 live.offline = None;
                 live.checked_at = Some(Utc::now());
             }
         }
-        if look.pulled.is_some() {
-            drop(live);
-            inner.undo.clear();
-        }
+        seen.error = failed;
         Ok(look)
     }
 
@@ -227,3 +263,48 @@ fn offline_reason(error: &str) -> String {
 #[cfg(test)]
 #[path = "session_live_tests.rs"]
 mod tests;
+
+/// What one live look did, as its watch cycle records it.
+#[derive(Debug, Default)]
+struct LookSeen {
+    committed: bool,
+    pulled: u64,
+    conflicts: u64,
+    error: Option<String>,
+}
+
+impl LookSeen {
+    /// Records the look that began at `started_at` (`clock`) in the metrics of the plan in
+    /// `dir`; returns the alerts it raised. Recording never fails a look: a failure is logged.
+    async fn record(
+        self,
+        dir: &Path,
+        started_at: DateTime<Utc>,
+        clock: Instant,
+    ) -> Vec<crate::dto::SyncEventDto> {
+        let duration = clock.elapsed();
+        let dir = dir.to_owned();
+        let recorded = super::sync::blocking(move |_| {
+            let cycle = |plan| WatchCycle {
+                watch: WatchKind::App,
+                step: CycleStep::Look,
+                plan,
+                started_at,
+                duration,
+                committed: self.committed,
+                pulled: self.pulled,
+                pushed: 0,
+                conflicts: self.conflicts,
+                held: None,
+                error: self.error,
+            };
+            super::health::record_cycle(&dir, cycle)
+                .map_err(|e| UiError::new(crate::error::ErrorCode::WorkspaceProblem, e))
+        })
+        .await;
+        recorded.unwrap_or_else(|e| {
+            tracing::warn!(error = %e.message, "the live look's metrics were not recorded");
+            Vec::new()
+        })
+    }
+}

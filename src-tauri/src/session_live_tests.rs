@@ -182,3 +182,82 @@ async fn a_failed_look_shows_offline_with_the_reason_and_the_next_good_one_live_
     f.session.live_look().await.expect("look");
     assert_eq!(f.session.live_status().state, LiveStateDto::Live);
 }
+
+/// The plan folder's metrics as the dashboard reads them.
+fn metrics_of(view: &PlanView) -> pi_metrics::Stats {
+    let dir = Path::new(&view.plan_file).parent().expect("in a folder");
+    let store = pi_metrics::Store::open(&dir.join(".git/pi-planner").join(pi_metrics::FILE_NAME))
+        .expect("opens");
+    store
+        .stats(&pi_metrics::Filter {
+            art: None,
+            since: None,
+            now: Utc::now() + chrono::Duration::minutes(1),
+        })
+        .expect("stats")
+}
+
+#[tokio::test]
+async fn each_look_is_recorded_as_an_app_cycle_and_failed_looks_raise_the_failure_streak_alert() {
+    let (f, view) = demo_with_plan().await;
+    f.session.live_look().await.expect("first look");
+    // A teammate's change in Targetprocess: the next look pulls it.
+    let id: pi_model::EntityId = view.plan.objectives[0]
+        .id
+        .as_deref()
+        .expect("id")
+        .parse()
+        .expect("valid");
+    let set_faults = |faults: pi_sim::Faults| {
+        let session = &f.session;
+        async move {
+            let inner = session.inner.lock().await;
+            inner
+                .demo
+                .as_ref()
+                .expect("demo")
+                .control()
+                .set_faults(faults);
+        }
+    };
+    {
+        let inner = f.session.inner.lock().await;
+        let control = inner.demo.as_ref().expect("demo").control();
+        control
+            .update_entity(
+                "TeamPIObjectives",
+                id.tp().expect("from Targetprocess"),
+                serde_json::json!({ "Name": "Renamed by a teammate" }),
+            )
+            .expect("updated");
+    }
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    assert!(f.session.live_look().await.expect("look").pulled.is_some());
+    assert!(f.session.take_alerts().await.is_empty());
+
+    // Targetprocess fails every request: the third failed look in a row alerts, once.
+    set_faults(pi_sim::Faults {
+        error_rate: 1.0,
+        ..pi_sim::Faults::default()
+    })
+    .await;
+    let mut alerts = Vec::new();
+    for _ in 0..4 {
+        let _ = f.session.live_look().await;
+        alerts.extend(f.session.take_alerts().await);
+    }
+    set_faults(pi_sim::Faults::default()).await;
+    assert_eq!(alerts.len(), 1, "{alerts:?}");
+    assert_eq!(alerts[0].view, "health");
+    assert!(
+        alerts[0].body.contains("the last 3 sync operations failed"),
+        "{alerts:?}"
+    );
+
+    let stats = metrics_of(&view);
+    let app = &stats.watch.plans[0];
+    assert_eq!(app.watch, pi_metrics::WatchKind::App, "{app:?}");
+    assert_eq!((app.cycles, app.failed), (6, 4), "{app:?}");
+    assert!(app.changes_pulled >= 1 && app.pulls == 1, "{app:?}");
+    assert!(app.last_error.is_some(), "{app:?}");
+}

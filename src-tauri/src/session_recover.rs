@@ -1,11 +1,13 @@
 //! The session's ways out of a push that did not go through: finishing an interrupted push
 //! ("Finish the interrupted push") and giving up a change Targetprocess refused ("Discard this
-//! change"). Retrying is a pull or push like any other.
+//! change"). Retrying is a pull or push like any other. A resume is measured into the plan
+//! folder's metrics as a pull or push is (`OperationKind::Resume`).
 //!
 //! It deliberately decides nothing itself: completing a push is `pi_engine::push::resume`,
 //! putting an item back is `pi_engine::discard`.
 
 use pi_engine::{Discarded, PushOutcome};
+use pi_metrics::OperationKind;
 use pi_model::{EntityId, Field};
 
 use super::sync::{
@@ -22,6 +24,7 @@ impl Session {
     pub async fn resume(&self, progress: Progress<'_>) -> Result<PushOutcomeDto, UiError> {
         let mut inner = self.inner.lock().await;
         let (client, me, dir) = self.engine(&mut inner).await?;
+        let measuring = super::health::Measuring::start(&dir, &client);
         let outcome = in_workspace_reporting(dir, progress, move |ws, rt, sink| {
             let ctx = context(&client, &me, false).reporting_to(sink);
             let report = rt.block_on(pi_engine::push::resume(&ctx, ws))?;
@@ -30,7 +33,16 @@ impl Session {
                 None => Ok(PushOutcomeDto::NothingToPush { resumed: 0 }),
             }
         })
-        .await?;
+        .await;
+        // Measured as tpcli measures `plan resume`: refused changes are findings.
+        let ended = outcome.as_ref().map(|o| match o {
+            PushOutcomeDto::Pushed { summary } => !summary.refused.is_empty(),
+            PushOutcomeDto::NothingToPush { .. } => false,
+            _ => true,
+        });
+        let alerts = measuring.done(OperationKind::Resume, ended).await;
+        inner.alerts.extend(alerts);
+        let outcome = outcome?;
         inner.undo.clear();
         Ok(outcome)
     }

@@ -287,3 +287,39 @@ async fn an_interrupted_push_is_named_and_finished() {
         PushOutcomeDto::NothingToPush { resumed: 0 }
     );
 }
+
+#[tokio::test]
+async fn a_resume_is_measured_into_the_plan_folders_metrics() {
+    let (f, view) = demo_with_plan().await;
+    let set = |faults: Faults| {
+        let session = &f.session;
+        async move {
+            let inner = session.inner.lock().await;
+            inner
+                .demo
+                .as_ref()
+                .expect("demo")
+                .control()
+                .set_faults(faults);
+        }
+    };
+    set(Faults {
+        drop_after_apply: Some(0),
+        ..Faults::default()
+    })
+    .await;
+    let mut edited = view.plan.clone();
+    edited.objectives[0].effort = Some(edited.objectives[0].effort.unwrap_or(0.0) + 7.0);
+    f.session.save_plan(edited).await.expect("saved");
+    assert!(f.session.push(false, &|_| {}).await.is_err());
+    set(Faults::default()).await;
+    let before = f.session.sync_health().await.expect("health");
+    f.session.resume(&|_| {}).await.expect("finished");
+    let after = f.session.sync_health().await.expect("health");
+    assert_eq!(after.operations, before.operations + 1, "{after:?}");
+    let (b, a) = (&before.teams[0], &after.teams[0]);
+    assert_eq!(a.syncs, b.syncs + 1, "a resume is a sync");
+    assert_eq!(a.failed, b.failed);
+    assert_eq!(a.failure_streak, 0, "the resume ended the push's failure");
+    assert!(b.failure_streak >= 1, "{before:?}");
+}

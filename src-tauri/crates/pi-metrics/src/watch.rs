@@ -1,7 +1,8 @@
-//! Live sync's cycles: every step of `tpcli plan watch` and of each team's loop in
-//! `tpcli plan watch --art` — when it started, how long it took, what it did (a saved edit
-//! committed, changes pulled from Targetprocess, operations pushed, conflicts found, why a push
-//! waits) and why it failed — and their summary per plan for `tpcli plan stats`.
+//! Live sync's cycles: every step of `tpcli plan watch`, of each team's loop in
+//! `tpcli plan watch --art` and every look of the desktop app's live sync — when it started, how
+//! long it took, what it did (a saved edit committed, changes pulled from Targetprocess,
+//! operations pushed, conflicts found, why a push waits) and why it failed — and their summary
+//! per plan for `tpcli plan stats`.
 
 use std::time::Duration;
 
@@ -22,6 +23,8 @@ pub enum WatchKind {
     Plan,
     /// One team's loop of `tpcli plan watch --art`.
     Train,
+    /// The desktop app's live sync of its open plan (its looks at Targetprocess).
+    App,
 }
 
 /// What started the cycle.
@@ -42,11 +45,12 @@ impl WatchKind {
         match self {
             Self::Plan => "plan",
             Self::Train => "train",
+            Self::App => "app",
         }
     }
 
     fn parse(text: &str) -> Option<Self> {
-        [Self::Plan, Self::Train]
+        [Self::Plan, Self::Train, Self::App]
             .into_iter()
             .find(|k| k.as_str() == text)
     }

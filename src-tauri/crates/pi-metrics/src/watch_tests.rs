@@ -192,3 +192,24 @@ fn retention_removes_old_cycles_and_an_older_file_gains_the_table() {
         .record_cycle(&quiet(WatchKind::Plan, "Alpha", at(6, 0), 10))
         .expect("records after the migration");
 }
+
+#[test]
+fn the_apps_looks_are_kept_and_read_back_as_the_apps() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut store = Store::open(&dir.path().join(FILE_NAME)).expect("opens");
+    let look = WatchCycle {
+        step: CycleStep::Look,
+        pulled: 1,
+        ..quiet(WatchKind::App, "Alpha", at(0, 10), 40)
+    };
+    store.record_cycle(&look).expect("records");
+    let stats = store.stats(&everything(at(1, 0))).expect("stats");
+    let plans = &stats.watch.plans;
+    assert_eq!(plans.len(), 1);
+    assert_eq!(
+        (plans[0].watch, plans[0].cycles, plans[0].pulls),
+        (WatchKind::App, 1, 1)
+    );
+    assert_eq!(stats.watch.latest[0].watch, WatchKind::App);
+    assert_eq!(WatchKind::App.as_str(), "app");
+}
