@@ -1,17 +1,20 @@
 //! The review pull request at each sync, against the simulator's GitHub and a local bare git
 //! remote: an approving review by a login of `[github] approvers` unblocks a push that needs an
-//! approval (and only for the plan version it approved), a conflict a pull finds is posted on
-//! the pull request as a review, and with `sign_off = "merge"` the approvals count once the pull
-//! request is merged, so the next `sync-all` pushes the plan.
+//! approval (and only for the plan version it approved), the conflicts a pull finds are posted
+//! on the pull request as a review with a comment on the line of each conflicting field the
+//! pull request changes (the others in its body), and with `sign_off = "merge"` the approvals
+//! count once the pull request is merged, so the next `sync-all` pushes the plan.
 
 #![allow(clippy::unwrap_used)] // test set-up and assertions
 
 use std::path::PathBuf;
 use std::process::Output;
+use std::time::{Duration, Instant};
 
 use pi_model::Effort;
 
 use crate::sync_cli_support::{Bench, OBJECTIVES, edit_plan, git, json, read_plan};
+use crate::watch_cli_support::Watching;
 
 struct Review {
     bench: Bench,
@@ -81,7 +84,8 @@ impl Review {
         out
     }
 
-    /// `tpcli plan propose`, then GitHub's branch head is the pushed commit.
+    /// `tpcli plan propose`, then GitHub's branch head is the pushed commit and its diff the
+    /// plan file's against the tracking branch.
     fn propose(&mut self) {
         let out = self.run(&["plan", "propose", "--json"]);
         assert!(
@@ -96,6 +100,32 @@ impl Review {
             .sim
             .github()
             .push_branch("acme/plans", branch, &self.head);
+        let file = self.plan_file.file_name().unwrap().to_str().unwrap();
+        let working = git(self.bench.repo(), &["rev-parse", "--abbrev-ref", "HEAD"]);
+        let tracking = working.replacen("pi/plan/", "pi/tp/", 1);
+        let diff = git(
+            self.bench.repo(),
+            &["diff", "-U3", &tracking, &self.head, "--", file],
+        );
+        let hunks = &diff[diff.find("\n@@").unwrap() + 1..];
+        let gh = self.bench.sim.github();
+        gh.set_diff("acme/plans", branch, &[(file, hunks)]);
+    }
+
+    /// The line of the `**Effort**` field of objective `index` in the commit last proposed.
+    fn effort_line(&self, index: usize) -> u64 {
+        let file = self.plan_file.file_name().unwrap().to_str().unwrap();
+        let text = git(self.bench.repo(), &["show", &format!("{}:{file}", self.head)]);
+        let lines: Vec<&str> = text.lines().collect();
+        let heading = (lines.iter().enumerate())
+            .filter(|(_, l)| l.starts_with("## Objective:"))
+            .nth(index)
+            .unwrap()
+            .0;
+        let at = (heading..lines.len())
+            .find(|i| lines[*i].starts_with("**Effort**"))
+            .unwrap();
+        at as u64 + 1
     }
 
     fn effort_in_tp(&self) -> f64 {
@@ -190,18 +220,33 @@ fn an_approving_review_signs_off_the_version_it_approved() {
 }
 
 #[test]
-fn a_conflict_found_by_a_pull_is_posted_on_the_pull_request_once() {
+fn conflicts_found_by_a_pull_are_posted_on_their_lines_of_the_pull_request_once() {
     let mut r = Review::start("approval");
     r.propose();
-    let id = read_plan(&r.plan_file).objectives[0].id.tp().unwrap();
-    r.bench
-        .sim
-        .control()
-        .update_entity(OBJECTIVES, id, serde_json::json!({ "Effort": 61 }))
-        .unwrap();
+    let plan = read_plan(&r.plan_file);
+    let last = plan.objectives.len() - 1;
+    assert!(last >= 2, "the seeded plan has objectives far apart");
+    let ids: Vec<i64> = [0, last]
+        .map(|i| plan.objectives[i].id.tp().unwrap())
+        .to_vec();
+    // The last objective's effort is edited after the proposal: not in the pull request's diff.
+    edit_plan(&r.plan_file, |p| p.objectives[last].effort = Effort::new(55.0));
+    let file = r.plan_file.file_name().unwrap().to_str().unwrap();
+    git(r.bench.repo(), &["commit", "-q", "-m", "Effort", "--", file]);
+    for (id, effort) in ids.iter().zip([61, 62]) {
+        r.bench
+            .sim
+            .control()
+            .update_entity(OBJECTIVES, *id, serde_json::json!({ "Effort": effort }))
+            .unwrap();
+    }
     let pulled = r.run(&["plan", "pull"]);
     assert_eq!(pulled.status.code(), Some(1), "{}", text(&pulled));
-    assert!(text(&pulled).contains("posted 1 conflict on pull request #1"));
+    assert!(
+        text(&pulled).contains("posted 2 conflicts on pull request #1 (1 on their lines)"),
+        "{}",
+        text(&pulled)
+    );
     let pulls = r.bench.sim.github().pulls();
     let posted: Vec<_> = pulls[0]
         .reviews
@@ -209,16 +254,28 @@ fn a_conflict_found_by_a_pull_is_posted_on_the_pull_request_once() {
         .filter(|v| v.state == "COMMENTED")
         .collect();
     assert_eq!(posted.len(), 1, "{posted:?}");
-    let body = &posted[0].body;
-    assert!(body.contains("1 conflict"), "{body}");
-    assert!(body.contains("pi-planner://open?plan="), "{body}");
-    assert!(body.contains(&format!("conflict=tp%3A{id}")), "{body}");
     assert_eq!(posted[0].commit_id, r.head);
+    // The first objective's effort conflict sits on its line, which the proposal changed.
+    let on_line = &posted[0].comments;
+    assert_eq!(on_line.len(), 1, "{on_line:?}");
+    assert_eq!(
+        (on_line[0].path.as_str(), on_line[0].line, on_line[0].side.as_str()),
+        (file, r.effort_line(0), "RIGHT")
+    );
+    let link = |id: i64| format!("conflict=tp%3A{id}");
+    assert!(on_line[0].body.contains("yours 77"), "{}", on_line[0].body);
+    assert!(on_line[0].body.contains(&link(ids[0])), "{}", on_line[0].body);
+    // The last one's line is outside the diff: it is in the review's body.
+    let body = &posted[0].body;
+    assert!(body.contains("2 conflicts"), "{body}");
+    assert!(body.contains("pi-planner://open?plan="), "{body}");
+    assert!(body.contains(&link(ids[1])), "{body}");
+    assert!(!body.contains(&link(ids[0])), "{body}");
 
     let again = r.run(&["plan", "pull"]);
     assert_eq!(again.status.code(), Some(1));
     let reviews = r.bench.sim.github().pulls()[0].reviews.len();
-    assert_eq!(reviews, 1, "a conflict still open is not posted again");
+    assert_eq!(reviews, 1, "conflicts still open are not posted again");
 }
 
 #[test]
@@ -237,4 +294,128 @@ fn with_sign_off_on_merge_the_sync_after_the_merge_pushes() {
     let synced = r.run(&["plan", "sync-all", &repo]);
     assert_eq!(synced.status.code(), Some(0), "{}", text(&synced));
     assert_eq!(r.effort_in_tp(), 77.0);
+}
+
+#[test]
+fn a_watch_waiting_for_an_approval_pushes_once_it_is_given_reading_reviews_at_a_pace() {
+    let mut r = Review::start("approval");
+    r.propose();
+    let before = r.effort_in_tp();
+    let token = r.bench.sim.github().token();
+    let begun = Instant::now();
+    let watch = Watching::start_with_env(
+        &r.bench,
+        1,
+        &[("GITHUB_TOKEN", &token), ("PI_SLACK_WEBHOOK_URL", &r.webhook)],
+    );
+    watch.wait_for_line("0 of 1 approvals", Duration::from_secs(60));
+    assert_eq!(r.effort_in_tp(), before);
+
+    let given = Instant::now();
+    r.bench.sim.github().add_review(1, "bo-gh", "APPROVED");
+    watch.wait_for_line("Pushed ", Duration::from_secs(60));
+    let waited = given.elapsed();
+    assert_eq!(r.effort_in_tp(), 77.0);
+    std::thread::sleep(Duration::from_secs(3));
+    let ran = begun.elapsed();
+    let lines = watch.stop();
+    let said = lines.join("\n");
+    assert!(
+        said.contains("@bo-gh (bo@example.com) approved pull request #1: recorded as a sign-off"),
+        "{said}"
+    );
+    // A look every second, but GitHub's reviews read as a quarter of its 5,000-an-hour limit
+    // allows: about every 6 seconds (2 requests a read).
+    let reads = r
+        .bench
+        .sim
+        .github()
+        .requests()
+        .iter()
+        .filter(|q| q.method == "GET" && q.path.ends_with("/reviews"))
+        .count();
+    let most = (ran.as_secs_f64() / 5.7).ceil() as usize + 1;
+    eprintln!("{reads} reads of the reviews in {ran:?}; pushed {waited:?} after the approval");
+    assert!((1..=most).contains(&reads), "{reads} reads in {ran:?}");
+    assert!(waited < Duration::from_secs(15), "{waited:?}");
+}
+
+#[test]
+fn sync_all_of_an_art_takes_in_a_teams_approval_and_pushes() {
+    let r = Review::start("approval");
+    let bench = &r.bench;
+    let team = bench.team.clone();
+    let shared = bench.repo().join("shared.git");
+    git(bench.repo(), &["init", "--bare", "-q", shared.to_str().unwrap()]);
+    let art = art_of(bench);
+    let sync = |r: &Review| {
+        r.run(&[
+            "plan",
+            "sync-all",
+            "--art",
+            &art,
+            "--release",
+            &r.bench.release,
+            "--teams",
+            &team,
+            "--root",
+            "train",
+            "--remote",
+            shared.to_str().unwrap(),
+            "--json",
+        ])
+    };
+    let first = sync(&r);
+    assert_eq!(first.status.code(), Some(0), "{}", text(&first));
+    let report = json(&String::from_utf8_lossy(&first.stdout));
+    let dir = bench.repo().join(report["train"]["teams"][0]["dir"].as_str().unwrap());
+    let plan_file = dir.join(report["plans"][0]["plan_file"].as_str().unwrap());
+    std::fs::copy(bench.repo().join("pi-planner.toml"), dir.join("pi-planner.toml")).unwrap();
+    edit_plan(&plan_file, |p| p.objectives[0].effort = Effort::new(91.0));
+    let file = plan_file.file_name().unwrap().to_str().unwrap();
+    git(&dir, &["commit", "-q", "-m", "Effort", "--", file]);
+    let dir_arg = dir.to_str().unwrap();
+    let proposed = r.run(&["plan", "propose", "--repo", dir_arg, "--json"]);
+    assert!(proposed.status.success(), "{}", text(&proposed));
+    let branch = json(&String::from_utf8_lossy(&proposed.stdout))["branch"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let head = git(&dir, &["rev-parse", "HEAD"]);
+    bench.sim.github().push_branch("acme/plans", &branch, &head);
+    let id = read_plan(&plan_file).objectives[0].id.tp().unwrap();
+    let before = bench.objective(id)["Effort"].as_f64().unwrap();
+
+    let waiting = sync(&r);
+    assert_eq!(waiting.status.code(), Some(1), "{}", text(&waiting));
+    let report = json(&String::from_utf8_lossy(&waiting.stdout));
+    assert_eq!(
+        report["plans"][0]["push"]["result"], "awaiting_approval",
+        "{report}"
+    );
+    assert_eq!(bench.objective(id)["Effort"].as_f64().unwrap(), before);
+
+    bench.sim.github().add_review(1, "bo-gh", "APPROVED");
+    let pushed = sync(&r);
+    assert_eq!(pushed.status.code(), Some(0), "{}", text(&pushed));
+    assert!(
+        text(&pushed).contains("@bo-gh (bo@example.com) approved pull request #1: recorded as a sign-off"),
+        "{}",
+        text(&pushed)
+    );
+    assert_eq!(bench.objective(id)["Effort"].as_f64().unwrap(), 91.0);
+}
+
+/// The name of the ART of the simulator's first team.
+fn art_of(bench: &crate::sync_cli_support::Bench) -> String {
+    let control = bench.sim.control();
+    let team = control
+        .ids("Teams")
+        .into_iter()
+        .map(|id| control.get_entity("Teams", id).unwrap())
+        .find(|t| t["Name"] == bench.team.as_str())
+        .unwrap();
+    let art = team["AgileReleaseTrain"]["Id"].as_i64().unwrap();
+    let art = control.get_entity("AgileReleaseTrains", art).unwrap();
+    art["Name"].as_str().unwrap().to_owned()
 }

@@ -26,6 +26,11 @@ impl Watching {
     /// `tpcli plan watch --push auto --poll POLL --quiet-period 0.2` in the bench's plan; returns once
     /// it says it is watching.
     pub fn start(bench: &Bench, poll: u64) -> Self {
+        Self::start_with_env(bench, poll, &[])
+    }
+
+    /// [`Watching::start`] with these environment variables set.
+    pub fn start_with_env(bench: &Bench, poll: u64, env: &[(&str, &str)]) -> Self {
         let mut child = bench
             .tpcli(&[
                 "plan",
@@ -37,6 +42,7 @@ impl Watching {
                 "--quiet-period",
                 "0.2",
             ])
+            .envs(env.iter().copied())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()

@@ -88,6 +88,7 @@ pub fn run(args: PullArgs) -> Result<u8> {
     };
     super::notify::pulled(&report);
     let (plan, found) = super::notify::found(&report);
+    let found = super::review::among(&found, &report.conflicts);
     super::review::post_conflicts(ws, &plan, &found);
     super::review::take_in_approvals(&ctx, ws);
     let code = if report.conflicts.is_empty() {

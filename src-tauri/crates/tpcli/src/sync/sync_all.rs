@@ -22,8 +22,9 @@ use crate::output::views::{ErrorView, PlanSyncView, PullPart, PushPart, SyncAllV
 /// started or joined in ROOT/<team> first. A plan's conflicts, missing approvals or errors are
 /// reported for that plan and stop none of the others. All plans must be in one Targetprocess
 /// account. With [github] in a plan's pi-planner.toml, approving reviews of its pull request are
-/// recorded as sign-offs before the pushes (once merged, with sign_off = "merge") and new
-/// conflicts are posted on it.
+/// recorded as sign-offs before the pushes (once merged, with sign_off = "merge", and with --art
+/// for each team's plan already in its folder) and new conflicts are posted on it, each on the
+/// plan file's line where it sits when the pull request changes that line.
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:
   tpcli plan sync-all plans/*/                 # every team's clone under plans/
@@ -144,6 +145,7 @@ pub fn run(args: SyncAllArgs) -> Result<u8> {
         if let Ok(pull) = &s.pull {
             let plan = super::notify::plan_ref(ws).plan;
             let found = super::notify::conflicts_not_in(before, pull);
+            let found = super::review::among(&found, &pull.conflicts);
             super::review::post_conflicts(ws, &plan, &found);
         }
         super::notify::synced(ws, before, s);

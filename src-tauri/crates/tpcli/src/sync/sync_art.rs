@@ -2,12 +2,13 @@
 //! Targetprocess, each team's plan opened, started or joined in ROOT/<team slug>, then all of
 //! them pulled and pushed together (`pi_engine::train::art`).
 
+use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 use anyhow::Result;
 use clap::Args;
 use pi_engine::train::{ArtRequest, ArtTrain, ReleaseChoice, Setup, TeamSync};
-use pi_engine::{Context, TrainOptions};
+use pi_engine::{Context, TrainOptions, Workspace};
 
 use super::connect;
 use super::progress::Progress;
@@ -80,6 +81,7 @@ pub fn run(args: &SyncAllArgs) -> Result<u8> {
         .map(|t| pi_engine::train::art::team_dir(&req.root, &train.release.name, &t.name))
         .collect();
     let before: Vec<usize> = dirs.iter().map(|d| super::meter::oplog_len(d)).collect();
+    let open_before = reviewed(&ctx, &train, &dirs, !args.pull_only);
     let (started_at, clock) = (chrono::Utc::now(), std::time::Instant::now());
     let teams = super::block_on(pi_engine::train::sync_art(&ctx, &req, &train, &opts));
     progress.finish();
@@ -102,12 +104,56 @@ pub fn run(args: &SyncAllArgs) -> Result<u8> {
         started_at,
         clock.elapsed(),
     );
+    for t in &teams {
+        let at = dirs.iter().position(|d| d == &t.dir);
+        let before = at.and_then(|i| open_before[i].as_ref());
+        post_conflicts(t, before);
+    }
     if args.json {
         crate::output::print(&json_view(&req, &train, &teams))?;
     } else {
         print_human(&req, &train, &teams);
     }
     Ok(teams.iter().map(team_code).max().unwrap_or(exit::OK))
+}
+
+/// Each team plan already in its folder before the sync, with the conflicts open in it; with
+/// `push`, the approving reviews of its pull request are recorded as sign-offs first (as
+/// sync-all of folders does).
+fn reviewed(
+    ctx: &Context<'_>,
+    train: &ArtTrain,
+    dirs: &[PathBuf],
+    push: bool,
+) -> Vec<Option<BTreeSet<String>>> {
+    train
+        .teams
+        .iter()
+        .zip(dirs)
+        .map(|(team, dir)| {
+            let want = pi_git::BranchNames::for_plan(&train.release.name, &team.name);
+            let ws = Workspace::open(dir).ok().filter(|ws| ws.names == want)?;
+            if push {
+                super::review::take_in_approvals(ctx, &ws);
+            }
+            Some(super::notify::open_conflicts(&ws))
+        })
+        .collect()
+}
+
+/// Posts the conflicts a team's pull found that were not open `before` on its plan's pull
+/// request.
+fn post_conflicts(t: &TeamSync, before: Option<&BTreeSet<String>>) {
+    let Some(Ok(pull)) = t.sync.as_ref().map(|s| &s.pull) else {
+        return;
+    };
+    let Ok(ws) = Workspace::open(&t.dir) else {
+        return;
+    };
+    let none = BTreeSet::new();
+    let found = super::notify::conflicts_not_in(before.unwrap_or(&none), pull);
+    let found = super::review::among(&found, &pull.conflicts);
+    super::review::post_conflicts(&ws, &super::notify::plan_ref(&ws).plan, &found);
 }
 
 /// The request of `args`; team names given empty are bad usage.

@@ -29,7 +29,11 @@ pub(super) mod cycles;
 ///
 /// A push waits while the plan has validation errors, conflicts, deletions, missing approvals,
 /// or a teammate's push holds the plan; the watch says why, once per reason. An interrupted push
-/// (a killed watch) is completed when the watch starts again.
+/// (a killed watch) is completed when the watch starts again. With [github] in pi-planner.toml
+/// and --push auto or ask, approving reviews of the plan's pull request are recorded as
+/// sign-offs before each look and saved edit (as often as GitHub's rate limit allows: a quarter
+/// of what is left of it), so a push waiting for an approval goes out once it is given; new
+/// conflicts are posted on the pull request.
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:
   tpcli plan watch                      # pull and commit only
@@ -129,6 +133,7 @@ pub fn run(args: WatchArgs) -> Result<u8> {
             confirm,
             poll,
             failing: std::cell::Cell::new(false),
+            reviews: (push != PushMode::Never).then(super::review::ReviewPace::default),
         };
         steps.run(&mut watch, &mut inbox, &mut cycles).await
     })??;
@@ -145,6 +150,9 @@ struct Steps<'s, 'a> {
     poll: Duration,
     /// The last look failed: a failure is notified once per run of failed looks.
     failing: std::cell::Cell<bool>,
+    /// When the watch pushes: the plan's pull request's approvals are taken in before each
+    /// look and saved edit, as GitHub's rate limit allows.
+    reviews: Option<super::review::ReviewPace>,
 }
 
 impl Steps<'_, '_> {
@@ -186,9 +194,16 @@ impl Steps<'_, '_> {
         let plan = super::notify::plan_ref(self.ws);
         let mut notes = Vec::new();
         let (failing, mut failed_now) = (self.failing.get(), false);
+        if let Some(reviews) = self.reviews.as_ref().filter(|_| step != CycleStep::Start) {
+            reviews.take_in(&(self.ctx)(), self.ws).await;
+        }
+        let mut found = Vec::new();
         let result = {
             let mut tell = |event: Event| {
                 seen.tell(&event);
+                if let Event::Conflicts(new) = &event {
+                    found.extend(new.iter().cloned());
+                }
                 notes.extend(super::notify::watched(&plan, &event, failing));
                 failed_now |= matches!(event, Event::LookFailed { .. });
                 show(event);
@@ -221,6 +236,7 @@ impl Steps<'_, '_> {
             self.failing.set(failed_now);
         }
         super::notify::send_async(self.ws, &notes).await;
+        super::review::post(self.ws, &plan.plan, &found).await;
         Ok(result?.flatten())
     }
 }
