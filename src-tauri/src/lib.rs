@@ -127,6 +127,7 @@ pub fn run(options: RunOptions) {
             commands::plan_compare,
             commands::sync_changes,
             commands::effort_series,
+            commands::history_conflicts,
             commands::conflicts_list,
             commands::conflict_resolve,
             commands::conflicts_resolve_all,

@@ -1,6 +1,6 @@
 //! The session's history side: the plan's versions with who made them, the comparison of any two
 //! versions, what the plan holds that Targetprocess did not have at the last pull or push, and
-//! the team's committed effort over time. Each method reads the open workspace through
+//! the team's committed effort over time, and the conflicts found and resolved (the op log's). Each method reads the open workspace through
 //! pi-engine's history (`history::changes`, `history::compare`, `baseline::list`) and turns the
 //! result into the DTOs the History screen shows.
 //!
@@ -17,8 +17,8 @@ use pi_reports::history::{self, CommitRef, Rev};
 use super::Session;
 use super::sync::{in_workspace, workspace_dir};
 use crate::dto::{
-    BaselineDto, ComparisonDto, EffortPointDto, EffortSeriesDto, HistoryDto, SyncChangeDto,
-    VersionDto, VersionKindDto, change_line, who,
+    BaselineDto, ComparisonDto, ConflictLogDto, EffortPointDto, EffortSeriesDto, HistoryDto,
+    SyncChangeDto, VersionDto, VersionKindDto, change_line, who,
 };
 use crate::error::{ErrorCode, UiError};
 
@@ -49,6 +49,18 @@ impl Session {
             let before = parse_rev(ws, &before)?;
             let after = parse_rev(ws, &after)?;
             Ok(ComparisonDto::from(&history::compare(ws, &before, &after)?))
+        })
+        .await
+    }
+
+    /// The plan's conflicts as the shared op log tells them, newest found first: each found by a
+    /// pull and, once resolved, who resolved it, when and how long it stayed open.
+    pub async fn conflict_log(&self) -> Result<Vec<ConflictLogDto>, UiError> {
+        let inner = self.inner.lock().await;
+        let dir = workspace_dir(&inner)?;
+        in_workspace(dir, move |ws, _| {
+            let spans = pi_reports::conflicts::conflict_spans(ws)?;
+            Ok(spans.iter().rev().map(ConflictLogDto::from).collect())
         })
         .await
     }

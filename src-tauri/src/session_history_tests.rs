@@ -361,3 +361,77 @@ async fn effort_series_sums_committed_and_total_effort_per_version() {
     assert_eq!(at_baseline.effort.committed.before, after_first.0);
     assert_eq!(at_baseline.effort.committed.after, after_second.0);
 }
+
+#[tokio::test]
+async fn the_conflict_log_lists_a_conflict_found_by_a_pull_and_who_resolved_it_when() {
+    let (f, view) = demo_with_plan().await;
+    assert!(f.session.conflict_log().await.expect("log").is_empty());
+    let id = view.plan.objectives[0].id.clone().expect("an id");
+    let tp: EntityId = id.parse().expect("valid");
+    {
+        let inner = f.session.inner.lock().await;
+        inner
+            .demo
+            .as_ref()
+            .expect("demo runs")
+            .control()
+            .update_entity(
+                "TeamPIObjectives",
+                tp.tp().expect("from Targetprocess"),
+                serde_json::json!({"Effort": 77}),
+            )
+            .expect("edited");
+    }
+    let mut edited = view.plan.clone();
+    edited.objectives[0].effort = Some(view.plan.objectives[0].effort.unwrap_or(0.0) + 0.5);
+    f.session.save_plan(edited).await.expect("saved");
+    f.session.pull(false, &|_| {}).await.expect("pulled");
+    let open = f.session.conflict_log().await.expect("log");
+    assert_eq!(open.len(), 1, "{open:?}");
+    assert_eq!(
+        (open[0].id.as_str(), open[0].field.as_str()),
+        (id.as_str(), "Effort")
+    );
+    assert_eq!(open[0].theirs, "77 points", "{open:?}");
+    assert_eq!(
+        open[0].found_by.as_deref(),
+        Some("Ann Planner <ann@example.com>")
+    );
+    assert_eq!(
+        (open[0].resolved_at.as_ref(), open[0].open_for.as_ref()),
+        (None, None)
+    );
+
+    f.session
+        .resolve_all(crate::dto::ChoiceDto::KeepTheirs)
+        .await
+        .expect("resolved");
+    let log = f.session.conflict_log().await.expect("log");
+    assert_eq!(log.len(), 1, "{log:?}");
+    assert_eq!(
+        log[0].resolved_by.as_deref(),
+        Some("Ann Planner <ann@example.com>")
+    );
+    assert!(
+        log[0].resolved_at.as_deref() >= Some(log[0].found_at.as_str()),
+        "{log:?}"
+    );
+    assert!(
+        log[0]
+            .open_for
+            .as_deref()
+            .is_some_and(|w| w.ends_with(" s") || w.ends_with("min")),
+        "{log:?}"
+    );
+}
+
+#[test]
+fn how_long_a_conflict_stayed_open_is_said_to_the_minute() {
+    use crate::dto::duration_words;
+    assert_eq!(duration_words(42), "42 s");
+    assert_eq!(duration_words(5 * 60 + 9), "5 min");
+    assert_eq!(duration_words(3_600), "1 h");
+    assert_eq!(duration_words(75 * 60), "1 h 15 min");
+    assert_eq!(duration_words(86_400 + 2 * 3_600), "1 day 2 h");
+    assert_eq!(duration_words(3 * 86_400), "3 days");
+}

@@ -136,6 +136,7 @@ async fn plan_commands(
         }
         "sync_changes" => json(session.sync_changes().await),
         "effort_series" => json(session.effort_series().await),
+        "history_conflicts" => json(session.conflict_log().await),
         "train_status" => json(session.train_status(arg(name, args, "req")?).await),
         "train_sync" => {
             let req = arg(name, args, "req")?;

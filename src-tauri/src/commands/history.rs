@@ -1,9 +1,10 @@
 //! Commands of the History screen: the plan's versions, the comparison of two versions, what
-//! differs from Targetprocess since the last sync, and committed effort over time.
+//! differs from Targetprocess since the last sync, committed effort over time, and the conflicts
+//! found and resolved.
 
 use tauri::State;
 
-use crate::dto::{ComparisonDto, EffortSeriesDto, HistoryDto, SyncChangeDto};
+use crate::dto::{ComparisonDto, ConflictLogDto, EffortSeriesDto, HistoryDto, SyncChangeDto};
 use crate::error::UiError;
 use crate::session::Session;
 
@@ -30,4 +31,11 @@ pub async fn sync_changes(session: State<'_, Session>) -> Result<Vec<SyncChangeD
 #[tauri::command]
 pub async fn effort_series(session: State<'_, Session>) -> Result<EffortSeriesDto, UiError> {
     session.effort_series().await
+}
+
+#[tauri::command]
+pub async fn history_conflicts(
+    session: State<'_, Session>,
+) -> Result<Vec<ConflictLogDto>, UiError> {
+    session.conflict_log().await
 }

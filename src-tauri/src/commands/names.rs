@@ -47,6 +47,7 @@ pub const NAMES: &[&str] = &[
     "plan_compare",
     "sync_changes",
     "effort_series",
+    "history_conflicts",
     "log_folder_get",
     "sync_health_get",
     "link_take",

@@ -366,3 +366,61 @@ impl From<&Comparison> for ComparisonDto {
         }
     }
 }
+
+/// A conflict of the plan as the shared op log tells it (the same in every clone): found by a
+/// pull, and resolved or still open.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ConflictLogDto {
+    /// The objective's or feature's id (`tp:123`).
+    pub id: String,
+    pub name: String,
+    /// The field's label (`Effort`), or `Item` when it was edited on one side and deleted on the
+    /// other.
+    pub field: String,
+    /// The plan's value and Targetprocess's when it was found.
+    pub mine: String,
+    pub theirs: String,
+    /// When the pull that found it ran (RFC 3339), who pulled, who edited it in Targetprocess.
+    pub found_at: String,
+    pub found_by: Option<String>,
+    pub remote_by: Option<String>,
+    /// When and by whom it was resolved; `None` while it is open.
+    pub resolved_at: Option<String>,
+    pub resolved_by: Option<String>,
+    /// How long it stayed open, in words (`1 h 15 min`); `None` while it is open.
+    pub open_for: Option<String>,
+}
+
+impl From<&pi_reports::conflicts::ConflictSpan> for ConflictLogDto {
+    fn from(s: &pi_reports::conflicts::ConflictSpan) -> Self {
+        Self {
+            id: s.entity.to_string(),
+            name: s.name.clone(),
+            field: s.field.map_or("Item", |f| f.label()).to_owned(),
+            mine: value_text(&s.local),
+            theirs: value_text(&s.remote),
+            found_at: s.found_at.clone(),
+            found_by: s.found_by.clone(),
+            remote_by: s.remote_by.clone(),
+            resolved_at: s.resolved_at.clone(),
+            resolved_by: s.resolved_by.clone(),
+            open_for: s.open_secs.map(duration_words),
+        }
+    }
+}
+
+/// A duration in words, to the minute (`45 s` under a minute, `2 days 3 h` from a day).
+pub fn duration_words(secs: i64) -> String {
+    let (days, hours, minutes) = (secs / 86_400, secs % 86_400 / 3_600, secs % 3_600 / 60);
+    match (days, hours, minutes) {
+        (0, 0, 0) => format!("{secs} s"),
+        (0, 0, m) => format!("{m} min"),
+        (0, h, 0) => format!("{h} h"),
+        (0, h, m) => format!("{h} h {m} min"),
+        (1, 0, _) => "1 day".to_owned(),
+        (1, h, _) => format!("1 day {h} h"),
+        (d, 0, _) => format!("{d} days"),
+        (d, h, _) => format!("{d} days {h} h"),
+    }
+}

@@ -33,9 +33,9 @@ pub use doctor::{HealthCheckDto, HealthChecksDto};
 pub use edit::{UndoPreviewDto, UserDto};
 pub use health::{HealthCountDto, HealthTeamDto, HealthTrafficDto, HealthWeekDto, SyncHealthDto};
 pub use history::{
-    BaselineDto, ComparisonDto, EffortPointDto, EffortSeriesDto, EffortTotalsDto, EntityChangeDto,
-    FieldChangeDto, HistoryDto, ProgramEffortDto, SideInfoDto, SyncChangeDto, VersionDto,
-    VersionKindDto, change_line, who,
+    BaselineDto, ComparisonDto, ConflictLogDto, EffortPointDto, EffortSeriesDto, EffortTotalsDto,
+    EntityChangeDto, FieldChangeDto, HistoryDto, ProgramEffortDto, SideInfoDto, SyncChangeDto,
+    VersionDto, VersionKindDto, change_line, duration_words, who,
 };
 pub use jira::{
     DecomposeDto, DecomposeRequest, DecomposeResultDto, DecomposeStoryDto, JiraCheckDto,
@@ -322,6 +322,7 @@ pub fn typescript_declarations() -> String {
         SyncChangeDto::decl(),
         EffortPointDto::decl(),
         EffortSeriesDto::decl(),
+        ConflictLogDto::decl(),
         UserDto::decl(),
         UndoPreviewDto::decl(),
         LogFolderDto::decl(),

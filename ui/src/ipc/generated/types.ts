@@ -981,6 +981,33 @@ export type EffortSeriesDto = { team: string, points: Array<EffortPointDto>,
  */
 capped: boolean, limit: number, };
 
+export type ConflictLogDto = { 
+/**
+ * The objective's or feature's id (`tp:123`).
+ */
+id: string, name: string, 
+/**
+ * The field's label (`Effort`), or `Item` when it was edited on one side and deleted on the
+ * other.
+ */
+field: string, 
+/**
+ * The plan's value and Targetprocess's when it was found.
+ */
+mine: string, theirs: string, 
+/**
+ * When the pull that found it ran (RFC 3339), who pulled, who edited it in Targetprocess.
+ */
+foundAt: string, foundBy: string | null, remoteBy: string | null, 
+/**
+ * When and by whom it was resolved; `None` while it is open.
+ */
+resolvedAt: string | null, resolvedBy: string | null, 
+/**
+ * How long it stayed open, in words (`1 h 15 min`); `None` while it is open.
+ */
+openFor: string | null, };
+
 export type UserDto = { 
 /**
  * The name plans show (and owner fields hold).
