@@ -31,6 +31,13 @@ features = ["spike", "enabler"]
 name = "Stretch objective"
 description = "Uncommitted; delivered if capacity allows."
 business_value = 3
+
+# Reviews on the demo's GitHub, which the demo simulator serves (the app points [github] at it
+# while the demo runs): "Propose for review" opens a pull request there, and an approving
+# review by demo-lead counts as Lea Lead's sign-off.
+[github]
+repository = "demo/pi-plans"
+approvers = { demo-lead = "lead@example.com" }
 "#;
 
 /// Commit subject of the plan settings a new plan repository starts with.

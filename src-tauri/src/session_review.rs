@@ -13,23 +13,116 @@
 use pi_github::GithubError;
 use pi_github::propose::{self, Proposal, ProposeError, signoffs};
 
-use super::{Session, identity_of, plan_path, repo_config};
+use pi_model::GithubConfig;
+use pi_sim::GithubControl;
+
+use super::{Inner, Session, identity_of, plan_path, repo_config};
 use crate::dto::{ProposeResultDto, ReviewDto};
 use crate::error::{ErrorCode, UiError};
+use crate::files::SavedConnection;
+
+/// The open plan's `[github]`; in the demo, pointed at the demo simulator's GitHub (its API
+/// root and token, whatever the file says), which is told where the review branch's head is
+/// after a proposal, as a push to GitHub moves it.
+struct Github {
+    config: GithubConfig,
+    demo: Option<GithubControl>,
+    /// The demo's review remote (`origin` of demo plans proposed for review).
+    demo_remote: std::path::PathBuf,
+}
+
+impl Session {
+    fn github_of(&self, inner: &Inner) -> Result<Option<Github>, UiError> {
+        let Some(config) = repo_config(&plan_path(&inner.settings)?).github else {
+            return Ok(None);
+        };
+        let demo = match (&inner.settings.connection, &inner.demo) {
+            (SavedConnection::Demo, Some(sim)) => Some(sim.github()),
+            _ => None,
+        };
+        let demo_remote = self
+            .workspace_folder(&inner.settings.connection)
+            .join("github-remote.git");
+        Ok(Some(match demo {
+            Some(g) => Github {
+                config: config.with_api_url(&g.api_url()),
+                demo: Some(g),
+                demo_remote,
+            },
+            None => Github {
+                config,
+                demo: None,
+                demo_remote,
+            },
+        }))
+    }
+}
+
+impl Github {
+    fn token(&self) -> Result<String, ProposeError> {
+        match &self.demo {
+            Some(g) => Ok(g.token()),
+            None => token(),
+        }
+    }
+
+    /// In the demo, a plan without a remote gets the demo's review remote as `origin` (a bare
+    /// repository beside the demo's plans) so that its review branch can be pushed.
+    fn prepare_demo_remote(&self, ws: &pi_engine::Workspace) -> Result<(), UiError> {
+        if self.demo.is_none() || ws.repo.has_remote(pi_engine::ORIGIN) {
+            return Ok(());
+        }
+        let failed = |what: &str| {
+            UiError::new(
+                ErrorCode::WorkspaceProblem,
+                format!("The demo's review repository could not be {what}."),
+            )
+        };
+        let remote = self.demo_remote.to_string_lossy().into_owned();
+        if !self.demo_remote.exists() {
+            run_git(None, &["init", "--bare", "-q", &remote]).map_err(|()| failed("created"))?;
+        }
+        let dir = ws.repo.workdir().unwrap_or(ws.repo.git_dir()).to_path_buf();
+        run_git(Some(&dir), &["remote", "add", pi_engine::ORIGIN, &remote])
+            .map_err(|()| failed("set up"))
+    }
+
+    /// In the demo, tells the simulator's GitHub the review branch's head after a proposal.
+    fn proposed(&self, ws: &pi_engine::Workspace, branch: &str) {
+        let Some(g) = &self.demo else { return };
+        let (owner, name) = self.config.owner_repo();
+        if let Ok(head) = ws.repo.resolve(&ws.names.working()) {
+            g.push_branch(&format!("{owner}/{name}"), branch, &head.to_string());
+        }
+    }
+}
+
+fn run_git(dir: Option<&std::path::Path>, args: &[&str]) -> Result<(), ()> {
+    let mut cmd = std::process::Command::new("git");
+    cmd.args(args).env("GIT_TERMINAL_PROMPT", "0");
+    if let Some(dir) = dir {
+        cmd.current_dir(dir);
+    }
+    match cmd.output() {
+        Ok(out) if out.status.success() => Ok(()),
+        _ => Err(()),
+    }
+}
 
 impl Session {
     /// Where the open plan's newest review pull request stands; `NotConfigured` without
     /// `[github]`, `Unavailable` (in words) when GitHub cannot be asked.
     pub async fn review_status(&self) -> Result<ReviewDto, UiError> {
         let inner = self.inner.lock().await;
-        let Some(github) = repo_config(&plan_path(&inner.settings)?).github else {
+        let Some(github) = self.github_of(&inner)? else {
             return Ok(ReviewDto::NotConfigured);
         };
         let dir = super::sync::workspace_dir(&inner)?;
         drop(inner);
         super::sync::in_workspace(dir, move |ws, rt| {
-            let state =
-                token().and_then(|token| rt.block_on(propose::review_state(ws, &github, &token)));
+            let state = github
+                .token()
+                .and_then(|token| rt.block_on(propose::review_state(ws, &github.config, &token)));
             Ok(match state {
                 Ok(state) => ReviewDto::from(state),
                 Err(e) => ReviewDto::Unavailable {
@@ -44,7 +137,7 @@ impl Session {
     /// request (or updates the one open), as `tpcli plan propose` does.
     pub async fn review_propose(&self) -> Result<ProposeResultDto, UiError> {
         let inner = self.inner.lock().await;
-        let Some(github) = repo_config(&plan_path(&inner.settings)?).github else {
+        let Some(github) = self.github_of(&inner)? else {
             return Err(UiError::new(
                 ErrorCode::InvalidInput,
                 "This plan is not set up for reviews on GitHub.",
@@ -55,10 +148,12 @@ impl Session {
         let dir = super::sync::workspace_dir(&inner)?;
         drop(inner);
         super::sync::in_workspace(dir, move |ws, rt| {
-            let token = token().map_err(|e| words(&e))?;
+            let token = github.token().map_err(|e| words(&e))?;
+            github.prepare_demo_remote(ws)?;
             let done = rt
-                .block_on(propose::propose(ws, &github, &token, None, &me))
+                .block_on(propose::propose(ws, &github.config, &token, None, &me))
                 .map_err(|e| words(&e))?;
+            github.proposed(ws, &done.branch);
             let number = done.pull.number;
             let message = match done.result {
                 Proposal::Created => format!("Opened pull request #{number} for review."),
@@ -67,7 +162,7 @@ impl Session {
                 }
             };
             let review = rt
-                .block_on(propose::review_state(ws, &github, &token))
+                .block_on(propose::review_state(ws, &github.config, &token))
                 .map_or_else(
                     |e| ReviewDto::Unavailable {
                         message: words(&e).message,
@@ -97,19 +192,19 @@ impl Session {
 
     async fn reviews_as_signoffs(&self) -> Result<Vec<String>, UiError> {
         let mut inner = self.inner.lock().await;
-        let Ok(path) = plan_path(&inner.settings) else {
+        if plan_path(&inner.settings).is_err() {
             return Ok(Vec::new());
-        };
-        let Some(github) = repo_config(&path).github else {
+        }
+        let Some(github) = self.github_of(&inner)? else {
             return Ok(Vec::new());
         };
         let (client, me, dir) = self.engine(&mut inner).await?;
         drop(inner);
         super::sync::in_workspace(dir, move |ws, rt| {
-            let token = token().map_err(|e| words(&e))?;
-            let gh = propose::client(&github, &token).map_err(|e| words(&e.into()))?;
+            let token = github.token().map_err(|e| words(&e))?;
+            let gh = propose::client(&github.config, &token).map_err(|e| words(&e.into()))?;
             let found = rt
-                .block_on(signoffs::from_reviews(ws, &github, &gh))
+                .block_on(signoffs::from_reviews(ws, &github.config, &gh))
                 .map_err(|e| words(&e))?;
             for note in &found.notes {
                 tracing::info!("{note}");

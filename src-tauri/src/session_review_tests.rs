@@ -17,13 +17,22 @@ fn git(dir: &Path, args: &[&str]) {
 #[tokio::test]
 async fn the_review_follows_the_plans_pull_request_from_none_to_merged() {
     let (f, view) = demo_with_plan().await;
+    let dir = Path::new(&view.plan_file).parent().expect("in a folder");
+    let file = dir.join(pi_model::CONFIG_FILE_NAME);
+    // The demo's plans are set up for reviews; without [github] there is no review.
+    let demo = std::fs::read_to_string(&file).expect("the demo's settings");
+    assert!(demo.contains("[github]"), "{demo}");
+    assert!(matches!(
+        f.session.review_status().await.expect("answered"),
+        ReviewDto::None
+    ));
+    std::fs::write(&file, "").expect("written");
     assert_eq!(
         f.session.review_status().await.expect("answered"),
         ReviewDto::NotConfigured
     );
     assert!(f.session.review_propose().await.is_err());
 
-    let dir = Path::new(&view.plan_file).parent().expect("in a folder");
     let origin = tempfile::tempdir().expect("temp dir");
     git(origin.path(), &["init", "--bare", "-q"]);
     let origin_path = origin.path().to_str().expect("utf-8");
@@ -32,7 +41,6 @@ async fn the_review_follows_the_plans_pull_request_from_none_to_merged() {
         let inner = f.session.inner.lock().await;
         inner.demo.as_ref().expect("demo runs").github()
     };
-    let file = dir.join(pi_model::CONFIG_FILE_NAME);
     let text = std::fs::read_to_string(&file).unwrap_or_default();
     let section = format!(
         "[github]\nrepository = \"acme/plans\"\napi_url = \"{}\"\nbase = \"main\"\n",
@@ -114,12 +122,11 @@ async fn an_approving_review_by_an_approver_login_is_a_sign_off_in_the_apps_appr
         inner.demo.as_ref().expect("demo runs").github()
     };
     let file = dir.join(pi_model::CONFIG_FILE_NAME);
-    let text = std::fs::read_to_string(&file).unwrap_or_default();
     let settings = format!(
         "[approvals]\nrequired = 1\n\n[github]\nrepository = \"acme/plans\"\napi_url = \"{}\"\nbase = \"main\"\napprovers = {{ lead = \"lead@example.com\" }}\n",
         github.api_url()
     );
-    std::fs::write(&file, format!("{text}\n{settings}")).expect("written");
+    std::fs::write(&file, settings).expect("written");
     *TOKEN_FOR_TESTS.lock().expect("not poisoned") = Some(github.token());
 
     let mut edited = view.plan.clone();
@@ -165,5 +172,46 @@ async fn an_approving_review_by_an_approver_login_is_a_sign_off_in_the_apps_appr
     assert!(
         f.session.take_in_reviews().await.is_empty(),
         "an approval already recorded is not recorded again"
+    );
+}
+
+#[tokio::test]
+async fn the_demo_proposes_on_its_simulators_github_and_its_lead_signs_off_by_review() {
+    let (f, view) = demo_with_plan().await;
+    let mut edited = view.plan.clone();
+    edited.objectives[0].effort = Some(edited.objectives[0].effort.unwrap_or(0.0) + 1.0);
+    f.session.save_plan(edited).await.expect("saved");
+    assert_eq!(
+        f.session.review_status().await.expect("answered"),
+        ReviewDto::None
+    );
+    let done = f
+        .session
+        .review_propose()
+        .await
+        .expect("proposed in the demo");
+    let ReviewDto::Open { number, .. } = done.review else {
+        panic!("{done:?}")
+    };
+    let github = {
+        let inner = f.session.inner.lock().await;
+        inner.demo.as_ref().expect("demo runs").github()
+    };
+    let pull = github
+        .pulls()
+        .into_iter()
+        .find(|p| p.number == u64::from(number))
+        .expect("on the simulator");
+    assert_eq!(pull.repo, "demo/pi-plans");
+    github.add_review(u64::from(number), "demo-lead", "APPROVED");
+    let status = f.session.approvals_status().await.expect("status");
+    let lead = status
+        .approvals
+        .iter()
+        .find(|a| a.email == "lead@example.com")
+        .expect("the demo lead's review is a sign-off");
+    assert_eq!(
+        (lead.name.as_str(), lead.standing.as_str()),
+        ("@demo-lead", "valid")
     );
 }

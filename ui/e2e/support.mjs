@@ -127,6 +127,16 @@ export const demoTp = {
     });
     if (!r.ok) throw new Error(`the control API answered ${r.status}: ${await r.text()}`);
   },
+  /** A review by another GitHub login on the demo GitHub's pull request `number`. */
+  async review(number, login, state) {
+    const { url } = demoTp.address();
+    const r = await fetch(`${url}/_sim/github/pulls/${number}/reviews`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ login, state }),
+    });
+    if (!r.ok) throw new Error(`the control API answered ${r.status}: ${await r.text()}`);
+  },
 };
 
 /** The open plan as the app holds it (a `PlanView`). */

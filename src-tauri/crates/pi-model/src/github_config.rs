@@ -62,6 +62,12 @@ impl GithubConfig {
             .trim_end_matches('/')
     }
 
+    /// The same settings against another REST API root (the app's demo: its simulator's).
+    pub fn with_api_url(mut self, url: &str) -> Self {
+        self.api_url = Some(toml::Spanned::new(0..0, url.to_owned()));
+        self
+    }
+
     /// The branch review pull requests target.
     pub fn base(&self) -> &str {
         self.base.as_ref().map_or("main", |b| b.get_ref().trim())

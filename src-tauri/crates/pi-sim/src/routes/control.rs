@@ -2,7 +2,8 @@
 //! `POST /_sim/reset`, `GET|DELETE /_sim/requests`, `POST /_sim/entities/{resource}/{id}`,
 //! `POST /_sim/save` (to the configured state file), `GET|POST|DELETE /_sim/refusals` (the
 //! refusal rules: list, add one, lift all), `POST /_sim/hostile/{resource}/{id}` (a hostile
-//! value into a name or description).
+//! value into a name or description), `POST /_sim/github/pulls/{number}/reviews` (a review by
+//! another GitHub login: `{"login": "demo-lead", "state": "APPROVED"}`).
 //!
 //! Not authenticated and never subject to faults; it exists for tests and demos on loopback.
 
@@ -28,6 +29,7 @@ pub fn routes() -> Router<Arc<Shared>> {
         .route("/_sim/entities/{resource}/{id}", post(edit))
         .route("/_sim/save", post(save))
         .route("/_sim/hostile/{resource}/{id}", post(hostile))
+        .route("/_sim/github/pulls/{number}/reviews", post(github_review))
         .route(
             "/_sim/refusals",
             get(get_refusals).post(add_refusal).delete(clear_refusals),
@@ -53,6 +55,27 @@ fn error(e: ControlError) -> Response {
         ControlError::State(_) => StatusCode::INTERNAL_SERVER_ERROR,
     };
     errors::tp(status, e.to_string())
+}
+
+/// A review by another login on pull request `number`, given on its head commit now.
+async fn github_review(
+    State(s): State<Arc<Shared>>,
+    Path(number): Path<u64>,
+    body: axum::body::Bytes,
+) -> Response {
+    if let Err(r) = control(&s) {
+        return *r;
+    }
+    let body: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+    let (Some(login), Some(state)) = (body["login"].as_str(), body["state"].as_str()) else {
+        return errors::tp_bad_request("A review needs \"login\" and \"state\".");
+    };
+    let github = crate::GithubControl::new(s.clone());
+    if !github.pulls().iter().any(|p| p.number == number) {
+        return errors::tp(StatusCode::NOT_FOUND, format!("No pull request #{number}."));
+    }
+    github.add_review(number, login, state);
+    StatusCode::NO_CONTENT.into_response()
 }
 
 async fn get_faults(State(s): State<Arc<Shared>>) -> Response {
