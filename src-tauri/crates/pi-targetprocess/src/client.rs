@@ -76,17 +76,19 @@ impl TpClient {
     pub(crate) async fn all<T: DeserializeOwned>(&self, query: &Query) -> Result<Vec<T>, TpError> {
         let extra = [("innerTake".to_owned(), inner_take(self.config.page_size))];
         let raw = get_all(&self.http, query, self.config.page_size, &extra).await?;
-        raw.into_iter()
-            .map(|v| {
-                serde_json::from_value(v).map_err(|e| {
-                    decode(
-                        &Method::GET,
-                        &query.resource,
-                        format!("unexpected item: {e}"),
-                    )
-                })
-            })
-            .collect()
+        items(query, raw)
+    }
+
+    /// [`Self::all`] with the next pages requested while one is awaited (see `pages_ahead`):
+    /// for a plan's reads of many pages, whose pages otherwise come one round trip after another.
+    pub(crate) async fn all_ahead<T: DeserializeOwned>(
+        &self,
+        query: &Query,
+    ) -> Result<Vec<T>, TpError> {
+        let extra = [("innerTake".to_owned(), inner_take(self.config.page_size))];
+        let size = self.config.page_size;
+        let raw = crate::pages_ahead::get_all(&self.http, query, size, &extra).await?;
+        items(query, raw)
     }
 
     async fn summaries(&self, query: Query) -> Result<Vec<Summary>, TpError> {
@@ -254,9 +256,9 @@ impl TpClient {
         let (release_v, team_names, objectives, programs, features) = futures::try_join!(
             self.get_one("Releases", release, &release_inc),
             team_names,
-            self.all::<WorkItem>(&objectives_q),
+            self.all_ahead::<WorkItem>(&objectives_q),
             self.all::<WorkItem>(&program_q),
-            self.all::<WorkItem>(&features_q),
+            self.all_ahead::<WorkItem>(&features_q),
         )?;
         let hint = self.link_hint(&features).await;
         let requests = self.http.layer.counters().requests - before;
@@ -536,6 +538,21 @@ pub(crate) fn objective_include(schema: &pi_model::TpSchema) -> Vec<Include> {
 /// The features a read of `teams`' plans needs. Through a collection: every feature of the
 /// release (v1 cannot filter on a collection's contents). Through a single reference: the
 /// features whose objective is one of the teams' in the release, whatever their own `Release`.
+/// Each raw item of a read as a `T`.
+fn items<T: DeserializeOwned>(query: &Query, raw: Vec<Value>) -> Result<Vec<T>, TpError> {
+    raw.into_iter()
+        .map(|v| {
+            serde_json::from_value(v).map_err(|e| {
+                decode(
+                    &Method::GET,
+                    &query.resource,
+                    format!("unexpected item: {e}"),
+                )
+            })
+        })
+        .collect()
+}
+
 fn features_query(schema: &pi_model::TpSchema, release: i64, teams: &[i64]) -> Query {
     Query::new("Features")
         .filter(features_filter(schema, release, teams))

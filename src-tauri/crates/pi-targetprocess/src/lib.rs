@@ -25,6 +25,7 @@ mod links;
 mod mapping;
 mod model;
 mod notices;
+mod pages_ahead;
 mod paging;
 mod probe;
 pub mod query;
