@@ -64,7 +64,12 @@ pub(crate) async fn get_while(
 }
 
 /// `take` and `skip` of the page a `Next` link asks for; it must move `skip` forward.
-pub(crate) fn next_page(resource: &str, next: &str, take: u32, skip: u64) -> Result<(u32, u64), TpError> {
+pub(crate) fn next_page(
+    resource: &str,
+    next: &str,
+    take: u32,
+    skip: u64,
+) -> Result<(u32, u64), TpError> {
     let (next_take, next_skip) = take_skip(next)
         .ok_or_else(|| decode(&Method::GET, resource, "Next link without take/skip".into()))?;
     if next_skip <= skip {
