@@ -14,7 +14,7 @@ use std::time::Duration;
 
 use anyhow::{Result, bail};
 use clap::Args;
-use pi_engine::watch::{Event, Watch, WatchOptions};
+use pi_engine::watch::{Event, PushMode, Watch, WatchOptions};
 use pi_engine::{Context, Workspace};
 use pi_metrics::{CycleStep, WatchKind};
 use pi_model::TpSchema;
@@ -72,6 +72,9 @@ struct Shared {
     root: PathBuf,
     me: pi_git::Identity,
     board: Board,
+    /// One team's set-up at a time: each reads the release's features whole, and a dozen such
+    /// reads at once would set the process's memory for as long as it runs.
+    setting_up: tokio::sync::Semaphore,
 }
 
 impl Shared {
@@ -146,6 +149,7 @@ pub fn run(args: &TrainArgs, tp: &TpArgs, opts: WatchOptions) -> Result<u8> {
         root: req.root.clone(),
         me: connect::identity(&req.root)?,
         board: Board::new(args.unhealthy_after),
+        setting_up: tokio::sync::Semaphore::new(1),
     };
     let opts = WatchOptions {
         max_backoff: Duration::from_secs(args.max_backoff),
@@ -251,6 +255,14 @@ async fn team_loop(
         if stopped || *stop.borrow() {
             return;
         }
+        let _setting_up = if plan.watch.is_none() {
+            tokio::select! {
+                _ = stop.wait_for(|s| *s) => return,
+                permit = shared.setting_up.acquire() => permit.ok(),
+            }
+        } else {
+            None
+        };
         let client = shared.client();
         let ctx = Context {
             tp: &*client,
@@ -334,8 +346,12 @@ async fn cycle(
     seen: &mut Seen,
 ) -> Result<Duration> {
     let (name, i) = (place.team.name.as_str(), place.i);
+    let mut found = Vec::new();
     let mut tell = |event: Event| {
         seen.tell(&event);
+        if let Event::Conflicts(new) = &event {
+            found.extend(new.iter().cloned());
+        }
         match &event {
             Event::Pulled(_) => board.team(i, |t| t.pulls += 1),
             Event::Pushed(_) | Event::Resumed(_) => board.team(i, |t| t.pushes += 1),
@@ -368,10 +384,16 @@ async fn cycle(
         watch.start(ctx, ws, &mut tell).await?;
         plan.watch = Some(watch);
     }
+    if opts.push != PushMode::Never {
+        plan.reviews.take_in(ctx, ws).await;
+    }
     let Some(watch) = plan.watch.as_mut() else {
         return Ok(opts.poll);
     };
-    Ok(watch.poll(ctx, ws, None, &mut tell).await?)
+    let looked = watch.poll(ctx, ws, None, &mut tell).await;
+    let slug = super::notify::plan_ref(ws).plan;
+    super::review::post(ws, &slug, &found).await;
+    Ok(looked?)
 }
 
 /// A team's plan as far as it is set up: its clone (once set up or opened) and its watch (once
@@ -380,6 +402,8 @@ async fn cycle(
 struct Plan {
     ws: Option<Workspace>,
     watch: Option<Watch>,
+    /// When it pushes: its pull request's approvals taken in before each look, paced.
+    reviews: super::review::ReviewPace,
 }
 
 impl Plan {
