@@ -100,3 +100,48 @@ test("history lists who changed the plan and compares two versions word by word"
   await shot(page, "14-effort-chart");
   await page.close();
 });
+
+test("history's conflicts: one a pull found, open, then resolved with who and how long it stayed open", async () => {
+  const page = await ui.browser.newPage({ viewport: { width: 1280, height: 900 } });
+  await openDemoPlan(page);
+  const first = (await held(page)).plan.objectives[0];
+  const mira = await demoTp.userId("Mira Ostrava");
+  await demoTp.edit("TeamPIObjectives", tpId(first.id), { Effort: 99, LastEditor: { Id: mira } });
+  await page.getByLabel("Effort", { exact: true }).fill("13");
+  await page.getByRole("button", { name: "Save", exact: true }).click();
+  await page.getByTestId("save-state").getByText("Saved", { exact: true }).waitFor();
+  await page.getByRole("button", { name: "Pull", exact: true }).click();
+  await page.getByRole("heading", { name: "Conflicts (1)" }).waitFor();
+  await page.getByRole("button", { name: "Back to the plan" }).click();
+
+  // The rows once the summary says `summary` (a cached answer may show first, then the new one).
+  const conflictRows = async (summary) => {
+    await page.getByRole("button", { name: "History", exact: true }).click();
+    await page.getByRole("tab", { name: "Conflicts" }).click();
+    await page.getByTestId("conflict-log-summary").getByText(summary, { exact: true }).waitFor();
+    const rows = page.getByTestId("conflict-log-row");
+    const texts = await Promise.all((await rows.all()).map((r) => r.locator("td").allTextContents()));
+    return { texts };
+  };
+  const found = await conflictRows("1 conflict found, 0 resolved, 1 open.");
+  assert.equal(found.texts.length, 1, JSON.stringify(found.texts));
+  const [item, field, values, , resolved, openFor] = found.texts[0];
+  assert.equal(item, `${first.name}${first.id}`);
+  assert.equal(field, "Effort");
+  assert.equal(values, "Plan: 13 points (Ann Planner)Targetprocess: 99 points (Mira Ostrava)");
+  assert.equal(resolved, "Open");
+  assert.equal(openFor, "");
+  await page.getByRole("button", { name: "Back to the plan" }).click();
+
+  // Resolved in the conflicts view: the row names who resolved it and how long it stayed open.
+  await page.getByRole("button", { name: "1 conflict", exact: true }).click();
+  await page.getByTestId("conflict").getByRole("button", { name: "Keep mine" }).click();
+  await page.getByTestId("no-conflicts").waitFor();
+  await page.getByRole("button", { name: "Back to the plan" }).click();
+  const after = await conflictRows("1 conflict found, 1 resolved, 0 open.");
+  assert.equal(after.texts.length, 1, JSON.stringify(after.texts));
+  assert.match(after.texts[0][4], /^Ann Planner, /);
+  assert.match(after.texts[0][5], /^\d+ (s|min)$/);
+  await shot(page, "history-conflicts");
+  await page.close();
+});

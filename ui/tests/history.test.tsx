@@ -1,14 +1,14 @@
 // History as the app reports it: the versions named by what made them, who and when (never a
 // commit id), the comparison of two picked versions side by side or inline with the changed words
-// marked, a pull attributed to the Targetprocess user, committed effort over time, and the
-// "changed since sync" marks in the editor.
+// marked, a pull attributed to the Targetprocess user, committed effort over time, the conflicts
+// pulls found and who resolved them, and the "changed since sync" marks in the editor.
 import { MantineProvider } from "@mantine/core";
 import { render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
 
 import { DiffView } from "../src/history/DiffView";
-import type { ComparisonDto, HistoryDto, OpDto, VersionDto } from "../src/ipc";
+import type { ComparisonDto, ConflictLogDto, HistoryDto, OpDto, VersionDto } from "../src/ipc";
 import { openPlanApp, type FakeApp } from "./fakeClient";
 import { platformPlan } from "./plans";
 import { renderApp } from "./render";
@@ -231,6 +231,68 @@ describe("history", () => {
     await openHistory();
     const [first] = await screen.findAllByTestId("version");
     expect(first!.textContent).toMatch(/^Pull from Targetprocess.*Targetprocess \(edited by Mira Ostrava\) · pulled by Ann Planner/);
+  });
+
+  it("lists the conflicts pulls found, the open one first, with who resolved the others when", async () => {
+    const resolved: ConflictLogDto = {
+      id: "tp:10101",
+      name: "Self-service sign-up",
+      field: "Effort",
+      mine: "8 points",
+      theirs: "13 points",
+      foundAt: "2026-03-02T09:00:00Z",
+      foundBy: "Ann Planner <ann@example.com>",
+      remoteBy: "Mira Ostrava",
+      resolvedAt: "2026-03-02T10:15:00Z",
+      resolvedBy: "Bo Planner <bo@example.com>",
+      openFor: "1 h 15 min",
+    };
+    const open: ConflictLogDto = {
+      ...resolved,
+      id: "tp:10102",
+      name: "Single sign-on for partners",
+      field: "Description",
+      mine: "For partners.",
+      theirs: "For everyone.",
+      foundAt: "2026-03-01T09:00:00Z",
+      resolvedAt: null,
+      resolvedBy: null,
+      openFor: null,
+    };
+    const app = openPlanApp(platformPlan())
+      .answer("history_list", history(VERSIONS))
+      .answer("plan_compare", effortChange(["tp", "working"], 8, 13))
+      .answer("history_conflicts", [resolved, open]);
+    renderApp(app.client);
+    const user = await openHistory();
+    await user.click(await screen.findByRole("tab", { name: "Conflicts" }));
+    const rows = await screen.findAllByTestId("conflict-log-row");
+    expect(rows.map((r) => r.getAttribute("data-open"))).toEqual(["true", "false"]);
+    const cells = (r: HTMLElement) => within(r).getAllByRole("cell").map((c) => c.textContent);
+    const [o, r] = [cells(rows[0]!), cells(rows[1]!)];
+    expect(o.slice(0, 3)).toEqual([
+      "Single sign-on for partnerstp:10102",
+      "Description",
+      "Plan: For partners. (Ann Planner)Targetprocess: For everyone. (Mira Ostrava)",
+    ]);
+    expect(o[4]).toBe("Open");
+    expect(r[0]).toBe("Self-service sign-uptp:10101");
+    expect(r[2]).toBe("Plan: 8 points (Ann Planner)Targetprocess: 13 points (Mira Ostrava)");
+    expect(r[4]).toMatch(/^Bo Planner, /);
+    expect(r[5]).toBe("1 h 15 min");
+    expect(screen.getByTestId("conflict-log-summary").textContent).toBe("2 conflicts found, 1 resolved, 1 open.");
+    expect(calls(app, "history_conflicts")).toHaveLength(1);
+  });
+
+  it("says so when no pull found a conflict", async () => {
+    const app = openPlanApp(platformPlan())
+      .answer("history_list", history(VERSIONS))
+      .answer("plan_compare", effortChange(["tp", "working"], 8, 13))
+      .answer("history_conflicts", []);
+    renderApp(app.client);
+    const user = await openHistory();
+    await user.click(await screen.findByRole("tab", { name: "Conflicts" }));
+    expect((await screen.findByTestId("conflict-log-empty")).textContent).toMatch(/^No conflicts/);
   });
 
   it("charts committed effort per version with the numbers in a table", async () => {

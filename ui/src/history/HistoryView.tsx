@@ -1,7 +1,8 @@
 // The History screen: the plan's versions as a timeline (saves, teammates' edits, pulls with the
 // Targetprocess users behind them, pushes, baselines), two of them picked to compare — any
 // version, the working plan, Targetprocess at the last pull, or a baseline — shown side by side
-// or inline, and the team's committed effort over time.
+// or inline, the team's committed effort over time, and the conflicts pulls found and who
+// resolved them (the shared op log's).
 import {
   Badge,
   Button,
@@ -23,6 +24,7 @@ import { useState } from "react";
 
 import { ErrorAlert } from "../ErrorAlert";
 import type { AuditEventDto, HistoryDto, VersionDto } from "../ipc";
+import { ConflictLog } from "./ConflictLog";
 import { DiffView, type DiffMode } from "./DiffView";
 import { EffortChart } from "./EffortChart";
 import { useCompare, useHistory } from "./hooks";
@@ -275,6 +277,7 @@ export function HistoryView({ onDone }: { onDone: () => void }) {
         <Tabs.List>
           <Tabs.Tab value="compare">Versions and compare</Tabs.Tab>
           <Tabs.Tab value="effort">Effort over time</Tabs.Tab>
+          <Tabs.Tab value="conflicts">Conflicts</Tabs.Tab>
         </Tabs.List>
         <Tabs.Panel value="compare" pt="md">
           {history.isPending && (
@@ -287,6 +290,9 @@ export function HistoryView({ onDone }: { onDone: () => void }) {
         </Tabs.Panel>
         <Tabs.Panel value="effort" pt="md">
           <EffortChart />
+        </Tabs.Panel>
+        <Tabs.Panel value="conflicts" pt="md">
+          <ConflictLog />
         </Tabs.Panel>
       </Tabs>
     </Stack>

@@ -1,5 +1,6 @@
 // Backend data of the History screen through TanStack Query: the versions, a comparison of two
-// versions, committed effort over time and what changed since the last sync. Always re-read when
+// versions, committed effort over time, the conflicts found and resolved and what changed since
+// the last sync. Always re-read when
 // a screen mounts: every save, pull and push makes a new version.
 import { useQuery } from "@tanstack/react-query";
 
@@ -9,6 +10,7 @@ export const historyKeys = {
   history: ["history"] as const,
   compare: (before: string, after: string) => ["compare", before, after] as const,
   effort: ["effort-series"] as const,
+  conflicts: ["history-conflicts"] as const,
   syncChanges: (version: number) => ["sync-changes", version] as const,
 };
 
@@ -29,6 +31,12 @@ export function useCompare(before: string, after: string) {
 export function useEffortSeries() {
   const client = useClient();
   return useQuery({ queryKey: historyKeys.effort, queryFn: () => client.effortSeries(), staleTime: 0 });
+}
+
+/** The plan's conflicts as the op log tells them, newest found first. */
+export function useConflictLog() {
+  const client = useClient();
+  return useQuery({ queryKey: historyKeys.conflicts, queryFn: () => client.historyConflicts(), staleTime: 0 });
 }
 
 /** What differs from Targetprocess's last known state; `version` is the plan's data version, so a

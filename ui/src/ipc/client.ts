@@ -11,6 +11,7 @@ import type {
   AppStatus,
   ChoiceDto,
   ComparisonDto,
+  ConflictLogDto,
   EffortSeriesDto,
   HistoryDto,
   SyncChangeDto,
@@ -160,6 +161,8 @@ export interface PlannerClient {
   syncChanges(): Promise<SyncChangeDto[]>;
   /** Committed and total objective effort at each version, oldest first. */
   effortSeries(): Promise<EffortSeriesDto>;
+  /** The plan's conflicts as the shared op log tells them, newest found first: found by a pull, resolved by whom and when. */
+  historyConflicts(): Promise<ConflictLogDto[]>;
   /** Every team of the ART for the PI, one row each (teams without a plan yet: not started). */
   trainStatus(req: TrainRequest): Promise<TrainStatusDto>;
   /** "Sync all": every team's plan started or opened, pulled and pushed; a step per team. */

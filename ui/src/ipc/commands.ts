@@ -73,6 +73,7 @@ export function commandClient(call: Call, subscribe: Subscribe, subscribeLinks: 
     planCompare: (before, after) => call("plan_compare", { before, after }),
     syncChanges: () => call("sync_changes"),
     effortSeries: () => call("effort_series"),
+    historyConflicts: () => call("history_conflicts"),
     trainStatus: (req) => call("train_status", { req }),
     // The train's steps come through the same progress channel as a pull's.
     trainSync: (req, onProgress) => call("train_sync", { req }, onProgress as unknown as (p: ProgressDto) => void),
