@@ -670,7 +670,7 @@ test("live: a plan file saved by another editor and a change in Targetprocess ap
   }
 });
 
-test("train: every team of the ART, Sync all with a line per team, a team's plan opened from its row", async () => {
+test("train: every team of the ART, Sync all with a line per team, the train's report exported, a team's plan opened from its row", async () => {
   const { wd, stop } = await launch();
   try {
     await openDemoPlan(wd);
@@ -691,6 +691,18 @@ test("train: every team of the ART, Sync all with a line per team, a team's plan
       return opens.length === rows.length;
     });
     await shot(wd, "23-train");
+
+    // The train's report: a row per team; exported as markdown into the Downloads folder.
+    await (await wd.find(button("Report"))).click();
+    await wd.find("//*[@data-testid='train-report']//h3[starts-with(normalize-space(.), 'Orbit Train PI-4/25: ')]", 30000);
+    const reported = await wd.findAll("//*[@data-testid='train-report']//tbody/tr");
+    assert.equal(reported.length, rows.length);
+    await (await wd.find(button("Export markdown"))).click();
+    const saved = await wd.find("//*[@data-testid='train-report-saved']", 30000);
+    const file = (await saved.property("textContent")).replace(/^Saved as /, "");
+    assert.match(file, /\.md$/);
+    assert.match(readFileSync(file, "utf8"), /\| Nebula \|/);
+    await (await wd.find(button("Close the report"))).click();
 
     await (await wd.find(`//button[@aria-label=${lit("Open Nebula's plan")}]`)).click();
     await wd.find("(//*[@data-testid='objective-item'])[1]", 30000);
