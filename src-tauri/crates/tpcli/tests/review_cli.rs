@@ -115,7 +115,10 @@ impl Review {
     /// The line of the `**Effort**` field of objective `index` in the commit last proposed.
     fn effort_line(&self, index: usize) -> u64 {
         let file = self.plan_file.file_name().unwrap().to_str().unwrap();
-        let text = git(self.bench.repo(), &["show", &format!("{}:{file}", self.head)]);
+        let text = git(
+            self.bench.repo(),
+            &["show", &format!("{}:{file}", self.head)],
+        );
         let lines: Vec<&str> = text.lines().collect();
         let heading = (lines.iter().enumerate())
             .filter(|(_, l)| l.starts_with("## Objective:"))
@@ -230,9 +233,14 @@ fn conflicts_found_by_a_pull_are_posted_on_their_lines_of_the_pull_request_once(
         .map(|i| plan.objectives[i].id.tp().unwrap())
         .to_vec();
     // The last objective's effort is edited after the proposal: not in the pull request's diff.
-    edit_plan(&r.plan_file, |p| p.objectives[last].effort = Effort::new(55.0));
+    edit_plan(&r.plan_file, |p| {
+        p.objectives[last].effort = Effort::new(55.0)
+    });
     let file = r.plan_file.file_name().unwrap().to_str().unwrap();
-    git(r.bench.repo(), &["commit", "-q", "-m", "Effort", "--", file]);
+    git(
+        r.bench.repo(),
+        &["commit", "-q", "-m", "Effort", "--", file],
+    );
     for (id, effort) in ids.iter().zip([61, 62]) {
         r.bench
             .sim
@@ -259,12 +267,20 @@ fn conflicts_found_by_a_pull_are_posted_on_their_lines_of_the_pull_request_once(
     let on_line = &posted[0].comments;
     assert_eq!(on_line.len(), 1, "{on_line:?}");
     assert_eq!(
-        (on_line[0].path.as_str(), on_line[0].line, on_line[0].side.as_str()),
+        (
+            on_line[0].path.as_str(),
+            on_line[0].line,
+            on_line[0].side.as_str()
+        ),
         (file, r.effort_line(0), "RIGHT")
     );
     let link = |id: i64| format!("conflict=tp%3A{id}");
     assert!(on_line[0].body.contains("yours 77"), "{}", on_line[0].body);
-    assert!(on_line[0].body.contains(&link(ids[0])), "{}", on_line[0].body);
+    assert!(
+        on_line[0].body.contains(&link(ids[0])),
+        "{}",
+        on_line[0].body
+    );
     // The last one's line is outside the diff: it is in the review's body.
     let body = &posted[0].body;
     assert!(body.contains("2 conflicts"), "{body}");
@@ -306,7 +322,10 @@ fn a_watch_waiting_for_an_approval_pushes_once_it_is_given_reading_reviews_at_a_
     let watch = Watching::start_with_env(
         &r.bench,
         1,
-        &[("GITHUB_TOKEN", &token), ("PI_SLACK_WEBHOOK_URL", &r.webhook)],
+        &[
+            ("GITHUB_TOKEN", &token),
+            ("PI_SLACK_WEBHOOK_URL", &r.webhook),
+        ],
     );
     watch.wait_for_line("0 of 1 approvals", Duration::from_secs(60));
     assert_eq!(r.effort_in_tp(), before);
@@ -340,70 +359,137 @@ fn a_watch_waiting_for_an_approval_pushes_once_it_is_given_reading_reviews_at_a_
     assert!(waited < Duration::from_secs(15), "{waited:?}");
 }
 
+/// A team's plan of the ART set up by `sync-all --art` in `train/` as a clone of a shared
+/// remote, with the bench's `[github]` and `[approvals]`, an effort edit committed and proposed.
+struct ArtTeam {
+    art: String,
+    team: String,
+    shared: PathBuf,
+    plan_file: PathBuf,
+    /// The edited objective.
+    id: i64,
+}
+
+impl ArtTeam {
+    fn set_up(r: &Review) -> ArtTeam {
+        let bench = &r.bench;
+        let shared = bench.repo().join("shared.git");
+        git(
+            bench.repo(),
+            &["init", "--bare", "-q", shared.to_str().unwrap()],
+        );
+        let mut t = ArtTeam {
+            art: art_of(bench),
+            team: bench.team.clone(),
+            shared,
+            plan_file: PathBuf::new(),
+            id: 0,
+        };
+        let first = t.sync(r);
+        assert_eq!(first.status.code(), Some(0), "{}", text(&first));
+        let report = json(&String::from_utf8_lossy(&first.stdout));
+        let dir = bench
+            .repo()
+            .join(report["train"]["teams"][0]["dir"].as_str().unwrap());
+        t.plan_file = dir.join(report["plans"][0]["plan_file"].as_str().unwrap());
+        std::fs::copy(
+            bench.repo().join("pi-planner.toml"),
+            dir.join("pi-planner.toml"),
+        )
+        .unwrap();
+        edit_plan(&t.plan_file, |p| p.objectives[0].effort = Effort::new(91.0));
+        let file = t.plan_file.file_name().unwrap().to_str().unwrap();
+        git(&dir, &["commit", "-q", "-m", "Effort", "--", file]);
+        let proposed = r.run(&["plan", "propose", "--repo", dir.to_str().unwrap(), "--json"]);
+        assert!(proposed.status.success(), "{}", text(&proposed));
+        let branch = json(&String::from_utf8_lossy(&proposed.stdout))["branch"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let head = git(&dir, &["rev-parse", "HEAD"]);
+        bench.sim.github().push_branch("acme/plans", &branch, &head);
+        t.id = read_plan(&t.plan_file).objectives[0].id.tp().unwrap();
+        t
+    }
+
+    /// `--art`, the release, the team, the root and the shared remote, after `command`.
+    fn args<'a>(&'a self, r: &'a Review, command: &[&'a str]) -> Vec<&'a str> {
+        let mut args = command.to_vec();
+        args.extend(["--art", &self.art, "--release", &r.bench.release]);
+        args.extend(["--teams", &self.team, "--root", "train"]);
+        args.extend(["--remote", self.shared.to_str().unwrap()]);
+        args
+    }
+
+    fn sync(&self, r: &Review) -> Output {
+        r.run(&self.args(r, &["plan", "sync-all", "--json"]))
+    }
+
+    fn effort(&self, r: &Review) -> f64 {
+        r.bench.objective(self.id)["Effort"].as_f64().unwrap()
+    }
+}
+
 #[test]
 fn sync_all_of_an_art_takes_in_a_teams_approval_and_pushes() {
     let r = Review::start("approval");
-    let bench = &r.bench;
-    let team = bench.team.clone();
-    let shared = bench.repo().join("shared.git");
-    git(bench.repo(), &["init", "--bare", "-q", shared.to_str().unwrap()]);
-    let art = art_of(bench);
-    let sync = |r: &Review| {
-        r.run(&[
-            "plan",
-            "sync-all",
-            "--art",
-            &art,
-            "--release",
-            &r.bench.release,
-            "--teams",
-            &team,
-            "--root",
-            "train",
-            "--remote",
-            shared.to_str().unwrap(),
-            "--json",
-        ])
-    };
-    let first = sync(&r);
-    assert_eq!(first.status.code(), Some(0), "{}", text(&first));
-    let report = json(&String::from_utf8_lossy(&first.stdout));
-    let dir = bench.repo().join(report["train"]["teams"][0]["dir"].as_str().unwrap());
-    let plan_file = dir.join(report["plans"][0]["plan_file"].as_str().unwrap());
-    std::fs::copy(bench.repo().join("pi-planner.toml"), dir.join("pi-planner.toml")).unwrap();
-    edit_plan(&plan_file, |p| p.objectives[0].effort = Effort::new(91.0));
-    let file = plan_file.file_name().unwrap().to_str().unwrap();
-    git(&dir, &["commit", "-q", "-m", "Effort", "--", file]);
-    let dir_arg = dir.to_str().unwrap();
-    let proposed = r.run(&["plan", "propose", "--repo", dir_arg, "--json"]);
-    assert!(proposed.status.success(), "{}", text(&proposed));
-    let branch = json(&String::from_utf8_lossy(&proposed.stdout))["branch"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let head = git(&dir, &["rev-parse", "HEAD"]);
-    bench.sim.github().push_branch("acme/plans", &branch, &head);
-    let id = read_plan(&plan_file).objectives[0].id.tp().unwrap();
-    let before = bench.objective(id)["Effort"].as_f64().unwrap();
+    let t = ArtTeam::set_up(&r);
+    let before = t.effort(&r);
 
-    let waiting = sync(&r);
+    let waiting = t.sync(&r);
     assert_eq!(waiting.status.code(), Some(1), "{}", text(&waiting));
     let report = json(&String::from_utf8_lossy(&waiting.stdout));
     assert_eq!(
         report["plans"][0]["push"]["result"], "awaiting_approval",
         "{report}"
     );
-    assert_eq!(bench.objective(id)["Effort"].as_f64().unwrap(), before);
+    assert_eq!(t.effort(&r), before);
 
-    bench.sim.github().add_review(1, "bo-gh", "APPROVED");
-    let pushed = sync(&r);
+    r.bench.sim.github().add_review(1, "bo-gh", "APPROVED");
+    let pushed = t.sync(&r);
     assert_eq!(pushed.status.code(), Some(0), "{}", text(&pushed));
     assert!(
-        text(&pushed).contains("@bo-gh (bo@example.com) approved pull request #1: recorded as a sign-off"),
+        text(&pushed)
+            .contains("@bo-gh (bo@example.com) approved pull request #1: recorded as a sign-off"),
         "{}",
         text(&pushed)
     );
-    assert_eq!(bench.objective(id)["Effort"].as_f64().unwrap(), 91.0);
+    assert_eq!(t.effort(&r), 91.0);
+}
+
+#[test]
+fn a_train_watch_pushes_a_teams_plan_once_its_approval_is_given() {
+    let r = Review::start("approval");
+    let t = ArtTeam::set_up(&r);
+    let before = t.effort(&r);
+    let mut args = t.args(&r, &["plan", "watch", "--push", "auto", "--poll", "1"]);
+    args.extend(["--listen", "127.0.0.1:0"]);
+    let child = r
+        .bench
+        .tpcli(&args)
+        .env("GITHUB_TOKEN", r.bench.sim.github().token())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let _running = Killed(child);
+    std::thread::sleep(Duration::from_secs(4));
+    assert_eq!(t.effort(&r), before, "no push before the approval");
+
+    r.bench.sim.github().add_review(1, "bo-gh", "APPROVED");
+    let pushed =
+        crate::watch_cli_support::poll_until(Duration::from_secs(40), || t.effort(&r) == 91.0);
+    assert!(pushed, "the train's watch never pushed the approved plan");
+}
+
+/// Kills the child on drop (a failed assertion leaves no process behind).
+struct Killed(std::process::Child);
+
+impl Drop for Killed {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
 }
 
 /// The name of the ART of the simulator's first team.

@@ -14,7 +14,7 @@ use std::time::Duration;
 
 use anyhow::{Result, bail};
 use clap::Args;
-use pi_engine::watch::{Event, Watch, WatchOptions};
+use pi_engine::watch::{Event, PushMode, Watch, WatchOptions};
 use pi_engine::{Context, Workspace};
 use pi_metrics::{CycleStep, WatchKind};
 use pi_model::TpSchema;
@@ -346,8 +346,12 @@ async fn cycle(
     seen: &mut Seen,
 ) -> Result<Duration> {
     let (name, i) = (place.team.name.as_str(), place.i);
+    let mut found = Vec::new();
     let mut tell = |event: Event| {
         seen.tell(&event);
+        if let Event::Conflicts(new) = &event {
+            found.extend(new.iter().cloned());
+        }
         match &event {
             Event::Pulled(_) => board.team(i, |t| t.pulls += 1),
             Event::Pushed(_) | Event::Resumed(_) => board.team(i, |t| t.pushes += 1),
@@ -380,10 +384,16 @@ async fn cycle(
         watch.start(ctx, ws, &mut tell).await?;
         plan.watch = Some(watch);
     }
+    if opts.push != PushMode::Never {
+        plan.reviews.take_in(ctx, ws).await;
+    }
     let Some(watch) = plan.watch.as_mut() else {
         return Ok(opts.poll);
     };
-    Ok(watch.poll(ctx, ws, None, &mut tell).await?)
+    let looked = watch.poll(ctx, ws, None, &mut tell).await;
+    let slug = super::notify::plan_ref(ws).plan;
+    super::review::post(ws, &slug, &found).await;
+    Ok(looked?)
 }
 
 /// A team's plan as far as it is set up: its clone (once set up or opened) and its watch (once
@@ -392,6 +402,8 @@ async fn cycle(
 struct Plan {
     ws: Option<Workspace>,
     watch: Option<Watch>,
+    /// When it pushes: its pull request's approvals taken in before each look, paced.
+    reviews: super::review::ReviewPace,
 }
 
 impl Plan {
