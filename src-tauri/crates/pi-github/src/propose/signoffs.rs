@@ -9,7 +9,7 @@ use pi_engine::approvals::Given;
 use pi_model::{GithubConfig, SignOff};
 
 use super::{ProposeError, approving, git, review_branch};
-use crate::{GithubClient, Review};
+use crate::{GithubClient, PullRequest, Review};
 
 /// The sign-offs the plan's pull request gives, and what was not taken, in words.
 #[derive(Debug, Default)]
@@ -30,20 +30,29 @@ pub async fn from_reviews(
     github: &GithubConfig,
     client: &GithubClient,
 ) -> Result<FromReviews, ProposeError> {
-    let Some(pull) = client
+    match client
         .latest_pull(&review_branch(ws), github.base())
         .await?
-    else {
-        return Ok(FromReviews::default());
-    };
+    {
+        Some(pull) => from_pull(ws, github, client, &pull).await,
+        None => Ok(FromReviews::default()),
+    }
+}
+
+/// The sign-offs pull request `pull` (the plan's newest, already read) gives; a pull request
+/// closed without merging gives none.
+pub async fn from_pull(
+    ws: &Workspace,
+    github: &GithubConfig,
+    client: &GithubClient,
+    pull: &PullRequest,
+) -> Result<FromReviews, ProposeError> {
     let number = pull.number;
     let mut out = FromReviews {
         number: Some(number),
         ..FromReviews::default()
     };
     if pull.state == "closed" && !pull.merged {
-        out.notes
-            .push(format!("pull request #{number} was closed without merging"));
         return Ok(out);
     }
     if github.sign_off == SignOff::Merge && !pull.merged {
@@ -65,7 +74,7 @@ pub async fn from_reviews(
             out.notes.push(format!(
                 "@{}'s approval of pull request #{number} is of commit {}, which is not in this clone",
                 review.user,
-                review.commit_id.get(..7).unwrap_or(&review.commit_id)
+                review.commit_id.get(..12).unwrap_or(&review.commit_id)
             ));
             continue;
         };

@@ -13,10 +13,9 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, Result};
 use pi_engine::Workspace;
-use pi_engine::approvals::Given;
-use pi_github::{GithubClient, HttpSettings, PullRequest, Review};
+use pi_github::{GithubClient, HttpSettings, PullRequest};
+use pi_model::GithubConfig;
 use pi_model::merge::Conflict;
-use pi_model::{GithubConfig, SignOff};
 use pi_notify::ConflictLine;
 
 #[path = "review_lines.rs"]
@@ -137,57 +136,15 @@ async fn recorded(
     p: &Proposal,
     pull: &PullRequest,
 ) -> Result<Vec<String>> {
-    let number = pull.number;
-    if pull.state == "closed" && !pull.merged {
-        return Ok(Vec::new());
+    // Which reviews count is pi-github's, as in the app (`propose::signoffs`).
+    let found = pi_github::propose::signoffs::from_pull(ws, &p.config, &p.client, pull).await?;
+    for line in &found.notes {
+        note(line);
     }
-    if p.config.sign_off == SignOff::Merge && !pull.merged {
-        note(&format!(
-            "pull request #{number} is not merged yet: its approvals count once it is"
-        ));
-        return Ok(Vec::new());
-    }
-    let reviews = p.client.reviews(number).await?;
-    let mut given = Vec::new();
-    let mut words = Vec::new();
-    for review in pi_github::propose::approving(&reviews) {
-        let Some(email) = p.config.approver_email(&review.user) else {
-            note(&format!(
-                "@{}'s approval of pull request #{number} is not a sign-off: the login is not in [github] approvers",
-                review.user
-            ));
-            continue;
-        };
-        let Some(commit) = reviewed_commit(ws, review) else {
-            note(&format!(
-                "@{}'s approval of pull request #{number} is of commit {}, which is not in this clone",
-                review.user,
-                short(&review.commit_id)
-            ));
-            continue;
-        };
-        words.push(format!(
-            "@{} ({email}) approved pull request #{number}",
-            review.user
-        ));
-        given.push(Given {
-            commit,
-            approver: pi_approvals::Person {
-                name: format!("@{}", review.user),
-                email: email.to_owned(),
-            },
-            at: review.submitted_at.clone(),
-            via: format!(
-                "github:{}#{number} review {} by @{}",
-                p.client.repository(),
-                review.id,
-                review.user
-            ),
-        });
-    }
-    let recorded = pi_engine::approvals::record_given(ctx, ws, &given)?;
+    let recorded = pi_engine::approvals::record_given(ctx, ws, &found.given)?;
     // Only the new ones are told; the log kept the earlier ones.
-    let new: Vec<String> = words
+    let new: Vec<String> = found
+        .words
         .into_iter()
         .zip(recorded)
         .filter_map(|(line, new)| new.then_some(line))
@@ -197,11 +154,6 @@ async fn recorded(
         super::notify::approved_by_review(line);
     }
     Ok(new)
-}
-
-/// The reviewed commit in this clone.
-fn reviewed_commit(ws: &Workspace, review: &Review) -> Option<pi_git::Oid> {
-    commit_in_clone(ws, &review.commit_id)
 }
 
 /// Commit `sha` of the review branch in this clone, fetching the branch from `origin` once when
@@ -318,10 +270,6 @@ fn escape(text: &str) -> String {
         out.push(c);
     }
     out
-}
-
-fn short(sha: &str) -> &str {
-    sha.get(..12).unwrap_or(sha)
 }
 
 fn note(line: &str) {
