@@ -32,7 +32,15 @@ async function launch(extraEnv = {}) {
   assert.ok(APP, "PI_PLANNER_APP must name the built app");
   const home = mkdtempSync(join(tmpdir(), "pi-planner-gui-"));
   const [port, nativePort] = [await freePort(), await freePort()];
-  const env = { ...process.env, XDG_DATA_HOME: join(home, "data"), XDG_CONFIG_HOME: join(home, "config"), ...extraEnv };
+  // Each session's app is the first and only one: its own single-instance socket, so a start
+  // never hands over to the app of a session before that is still exiting.
+  const env = {
+    ...process.env,
+    XDG_DATA_HOME: join(home, "data"),
+    XDG_CONFIG_HOME: join(home, "config"),
+    PI_PLANNER_INSTANCE_SOCKET: join(home, "instance.sock"),
+    ...extraEnv,
+  };
   const driver = spawn(DRIVER, ["--port", String(port), "--native-port", String(nativePort)], { env, stdio: "ignore" });
   const base = `http://127.0.0.1:${port}`;
   const end = Date.now() + 20000;
