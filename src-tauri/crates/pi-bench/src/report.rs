@@ -28,7 +28,8 @@ pub struct Target {
 /// load test checks that, see `docs/capacity.md`), < 10 s sync for 50 changes, < 1 s per team
 /// sync and < 100 ms conflict detection; our targets come from the issues: the 12-team train is
 /// set here (≤ 10 s for 12 teams × 100 objectives), the 50- and 100-team trains come from the
-/// release-train issue's scale requirement (≤ 10 s and ≤ 20 s: 200 ms per team at both sizes).
+/// release-train issue's scale requirement (≤ 10 s and ≤ 20 s: 200 ms per team at both sizes),
+/// as does the push of 50 fields (≤ 200 ms, at most 4 requests; it was ≤ 1 s).
 pub const TARGETS: &[Target] = &[
     Target {
         id: "format.parse",
@@ -76,7 +77,7 @@ pub const TARGETS: &[Target] = &[
         id: "sync.push",
         label: "push 50 changed fields (20 objectives), 50 ms latency",
         old_tool: "< 10 s for 50 changes",
-        ours_ms: Some(1000.0),
+        ours_ms: Some(200.0),
         command: "cargo bench -p pi-engine --bench sync -- push",
     },
     Target {
@@ -478,7 +479,7 @@ mod tests {
         );
         assert_eq!(
             line_of(&table, "push 50"),
-            "| push 50 changed fields (20 objectives), 50 ms latency | < 10 s for 50 changes | ≤ 1 s | 1,402 ms (5, 1,390 ms–1,500 ms) | — | **misses** |"
+            "| push 50 changed fields (20 objectives), 50 ms latency | < 10 s for 50 changes | ≤ 200 ms | 1,402 ms (5, 1,390 ms–1,500 ms) | — | **misses** |"
         );
         assert!(
             line_of(&table, "render the same plan").ends_with("| — | — | not measured |"),

@@ -5,7 +5,8 @@
 //!
 //! It also times a per-team sync (pull then push of a typical 15-objective team plan) and a
 //! train-wide sync (12, 50 and 100 teams × 100 objectives, pull then push of every team with
-//! `pi_engine::sync_train` through one client; `train12` runs the 12 teams alone).
+//! `pi_engine::sync_train` through one client; `train12`, `train50` or `train100` runs that size
+//! alone).
 //!
 //! Run with `cargo bench -p pi-engine --bench sync`; a trailing word (`push`, `pull`, `merge`,
 //! `changeset`, `init`, `team`, `train`) runs only the benchmarks whose name contains it;
@@ -61,10 +62,14 @@ fn main() {
         memory::reset_peak();
         runtime.block_on(team::run(&recorder));
     }
-    let only_twelve = filter.as_deref() == Some("train12");
-    if selected("train") || only_twelve {
+    // `train12`, `train50` or `train100` runs that train size alone.
+    let only_size = filter
+        .as_deref()
+        .and_then(|f| f.strip_prefix("train"))
+        .and_then(|n| n.parse::<usize>().ok());
+    if selected("train") || only_size.is_some() {
         memory::reset_peak();
-        runtime.block_on(train::run(&recorder, only_twelve));
+        runtime.block_on(train::run(&recorder, only_size));
     }
 }
 

@@ -1,5 +1,6 @@
 //! Push of 50 changed fields across 20 objectives with 50 ms latency on every Targetprocess
-//! answer (target ≤ 1 s), with the number of requests the push sent.
+//! answer (target ≤ 200 ms and at most 4 requests, issue 18), with the number of requests the
+//! push sent.
 
 use std::time::Duration;
 

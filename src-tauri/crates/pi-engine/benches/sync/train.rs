@@ -23,16 +23,16 @@ const LATENCY: Duration = Duration::from_millis(50);
 
 /// The train sizes timed by a full run: (teams, runs, record id).
 const SIZES: [(usize, usize, &str); 3] = [
-    (12, RUNS, "sync.train"),
+    (TEAMS, RUNS, "sync.train"),
     (50, 2, "sync.train50"),
     (100, 1, "sync.train100"),
 ];
 
-/// The 12-team train, then 50 and 100 teams (`train12` runs only the first; a full run and
-/// `pi-bench report` run all three).
-pub async fn run(recorder: &pi_bench::Recorder, only_twelve: bool) {
+/// The 12-team train, then 50 and 100 teams (`only`: that size alone, e.g. `train12`; a full
+/// run and `pi-bench report` run all three).
+pub async fn run(recorder: &pi_bench::Recorder, only: Option<usize>) {
     for (teams, runs, id) in SIZES {
-        if only_twelve && teams != TEAMS {
+        if only.is_some_and(|n| n != teams) {
             continue;
         }
         let (mut timings, requests) = train_sync(teams, runs).await;
