@@ -359,6 +359,38 @@ fn a_watch_waiting_for_an_approval_pushes_once_it_is_given_reading_reviews_at_a_
     assert!(waited < Duration::from_secs(15), "{waited:?}");
 }
 
+#[test]
+fn a_conflict_a_watch_finds_is_posted_on_its_line_once() {
+    let mut r = Review::start("approval");
+    r.propose();
+    let id = read_plan(&r.plan_file).objectives[0].id.tp().unwrap();
+    let token = r.bench.sim.github().token();
+    let watch = Watching::start_with_env(&r.bench, 1, &[("GITHUB_TOKEN", &token)]);
+    watch.wait_for_line("0 of 1 approvals", Duration::from_secs(60));
+    r.bench
+        .sim
+        .control()
+        .update_entity(OBJECTIVES, id, serde_json::json!({ "Effort": 61 }))
+        .unwrap();
+    watch.wait_for_line(
+        "posted 1 conflict on pull request #1",
+        Duration::from_secs(60),
+    );
+    std::thread::sleep(Duration::from_secs(3));
+    let said = watch.stop().join("\n");
+    assert_eq!(said.matches("posted 1 conflict").count(), 1, "{said}");
+    let reviews = r.bench.sim.github().pulls()[0].reviews.clone();
+    assert_eq!(reviews.len(), 1, "{reviews:?}");
+    let on_line = &reviews[0].comments;
+    assert_eq!(on_line.len(), 1, "{reviews:?}");
+    assert_eq!(on_line[0].line, r.effort_line(0));
+    assert!(
+        on_line[0].body.contains(&format!("conflict=tp%3A{id}")),
+        "{}",
+        on_line[0].body
+    );
+}
+
 /// A team's plan of the ART set up by `sync-all --art` in `train/` as a clone of a shared
 /// remote, with the bench's `[github]` and `[approvals]`, an effort edit committed and proposed.
 struct ArtTeam {
