@@ -151,13 +151,13 @@ fn recorded(bench: &Bench) -> Vec<(String, String, i64, i64, i64)> {
         ])
         .arg(&db)
         .output()
-        .unwrap();
+        .expect("python3 runs");
     assert!(
         out.status.success(),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    serde_json::from_slice(&out.stdout).unwrap()
+    serde_json::from_slice(&out.stdout).expect("rows as JSON")
 }
 
 #[test]
