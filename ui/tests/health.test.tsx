@@ -3,12 +3,13 @@
 // table), each team's activity is a bar, and a folder with nothing measured says so. happy-dom
 // has no canvas: uPlot is replaced by a recorder of what it was given, and the data mapping and
 // options are checked as values.
-import { screen, within } from "@testing-library/react";
+import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import type uPlot from "uplot";
 import { describe, expect, it, vi } from "vitest";
 
 import { niceTop } from "../src/health/HealthView";
+import { validLanguage } from "../src/health/loadUplot";
 import { isoWeekStart, trendData, trendOptions, weeksData, weeksOptions } from "../src/health/timeCharts";
 import type { SyncHealthDto } from "../src/ipc";
 import { openPlanApp } from "./fakeClient";
@@ -101,10 +102,11 @@ describe("sync health", () => {
     expect(app.calls.filter((c) => c.command === "sync_health_get")).toHaveLength(1);
 
     // uPlot drew both time charts into their boxes, with the weeks on their Mondays.
-    const live = drawn.filter((d) => !d.destroyed);
     const weeksPlot = screen.getByTestId("health-weeks-plot");
     const trendPlot = screen.getByTestId("health-trend-plot");
-    expect(weeksPlot.getAttribute("data-drawn")).toBe("true");
+    await waitFor(() => expect(weeksPlot.getAttribute("data-drawn")).toBe("true"));
+    await waitFor(() => expect(trendPlot.getAttribute("data-drawn")).toBe("true"));
+    const live = drawn.filter((d) => !d.destroyed);
     expect(weeksPlot.getAttribute("aria-label")).toContain("2026-W49: 3 syncs, 3 failed");
     const bars = live.find((d) => d.el === weeksPlot)!;
     const monday = (iso: string) => Date.parse(iso) / 1000;
@@ -150,6 +152,14 @@ describe("sync health", () => {
     expect(screen.queryByTestId("health-weeks-chart")).toBeNull();
     expect(screen.queryByTestId("health-teams-chart")).toBeNull();
     expect(screen.queryByTestId("health-weeks-plot")).toBeNull();
+  });
+
+  it("takes a language tag Intl takes, and not the POSIX locale WebKitGTK reports under LANG=C", () => {
+    expect(validLanguage("en-US")).toBe(true);
+    expect(validLanguage("de")).toBe(true);
+    expect(validLanguage("C")).toBe(false);
+    expect(validLanguage("")).toBe(false);
+    expect(validLanguage(undefined)).toBe(false);
   });
 
   it("places each ISO week on its Monday and leaves out a week it cannot read", () => {

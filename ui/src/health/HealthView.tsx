@@ -9,7 +9,7 @@
 import { Alert, Button, Center, Group, Loader, Paper, SimpleGrid, Stack, Table, Text, Title, useMantineTheme } from "@mantine/core";
 import { useQuery } from "@tanstack/react-query";
 import { useCallback, useMemo } from "react";
-import uPlot from "uplot";
+import type uPlot from "uplot";
 
 import { ErrorAlert } from "../ErrorAlert";
 import { useClient } from "../data";
@@ -50,7 +50,7 @@ function useChartColors(): ChartColors {
 function WeeksChart({ weeks }: { weeks: HealthWeekDto[] }) {
   const colors = useChartColors();
   const data = useMemo(() => weeksData(weeks), [weeks]);
-  const options = useCallback((width: number) => weeksOptions(weeks, width, colors, uPlot.paths.bars!), [weeks, colors]);
+  const options = useCallback((width: number, u: typeof uPlot) => weeksOptions(weeks, width, colors, u.paths.bars!), [weeks, colors]);
   const label = weeks.map((w) => `${w.week}: ${w.syncs} syncs, ${w.failed} failed`).join("; ");
   return <TimeChart data={data} options={options} label={`Syncs and failures per week. ${label}`} testId="health-weeks-plot" />;
 }

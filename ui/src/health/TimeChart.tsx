@@ -1,9 +1,12 @@
-// One uPlot chart (decision 0004): drawn into a canvas when mounted, redrawn when its data or
-// options change, sized to its box and destroyed when unmounted. `data-drawn` says whether uPlot
-// drew it (the real-window tests look for it under the frozen Object.prototype).
+// One uPlot chart (decision 0004): uPlot loaded on demand (`loadUplot`), drawn into a canvas when
+// mounted, redrawn when its data or options change, sized to its box and destroyed when
+// unmounted. `data-drawn` says whether uPlot drew it (the real-window tests look for it under the
+// frozen Object.prototype).
 import { useEffect, useRef, useState } from "react";
-import uPlot from "uplot";
+import type uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
+
+import { loadUplot } from "./loadUplot";
 
 export function TimeChart({
   data,
@@ -12,7 +15,7 @@ export function TimeChart({
   testId,
 }: {
   data: uPlot.AlignedData;
-  options: (width: number) => uPlot.Options;
+  options: (width: number, u: typeof uPlot) => uPlot.Options;
   label: string;
   testId: string;
 }) {
@@ -21,14 +24,22 @@ export function TimeChart({
   useEffect(() => {
     const el = box.current;
     if (!el) return;
+    let plot: uPlot | undefined;
+    let resized: ResizeObserver | undefined;
+    let gone = false;
     const width = () => Math.max(240, Math.floor(el.clientWidth || 560));
-    const plot = new uPlot(options(width()), data, el);
-    setDrawn(true);
-    const resized = new ResizeObserver(() => plot.setSize({ width: width(), height: plot.height }));
-    resized.observe(el);
+    void loadUplot().then((UPlot) => {
+      if (gone) return;
+      const drawnPlot = new UPlot(options(width(), UPlot), data, el);
+      plot = drawnPlot;
+      setDrawn(true);
+      resized = new ResizeObserver(() => drawnPlot.setSize({ width: width(), height: drawnPlot.height }));
+      resized.observe(el);
+    });
     return () => {
-      resized.disconnect();
-      plot.destroy();
+      gone = true;
+      resized?.disconnect();
+      plot?.destroy();
       setDrawn(false);
     };
   }, [data, options]);
