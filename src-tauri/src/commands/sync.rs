@@ -165,10 +165,9 @@ pub(super) fn downloads(app: &AppHandle) -> Result<std::path::PathBuf, UiError> 
         .map_err(|_| {
             UiError::new(
                 crate::error::ErrorCode::FileAccess,
-                "PI Planner found no Downloads folder to save the audit trail in.",
+                "PI Planner found no Downloads folder to save the file in.",
             )
-        })?;
-    session.audit_export(format, &folder).await
+        })
 }
 
 /// Pushes although the approval policy is not met; the reason is recorded in the audit trail.
