@@ -19,7 +19,7 @@ use crate::dto::{
     OpenRequest, PickItem, PlanDto, PlanView, StatusOptions, WorkspaceDto,
 };
 use crate::error::{ErrorCode, UiError, file_error};
-use crate::files::{SavedConnection, Settings, write_atomic};
+use crate::files::{SavedConnection, Settings};
 
 /// How many earlier versions of the plan file undo keeps.
 const UNDO_DEPTH: usize = 50;
@@ -332,7 +332,7 @@ impl Session {
             SavedConnection::Demo => {
                 if inner.demo.is_none() {
                     let control = self.sim_control_file.as_deref();
-                    inner.demo = Some(start_sim(control, self.demo_profile).await?);
+                    inner.demo = Some(schema::start_sim(control, self.demo_profile).await?);
                 }
                 let sim = inner.demo.as_ref().expect("the demo was started above");
                 Ok((sim.base_url(), sim.access_token().to_owned()))
@@ -380,37 +380,6 @@ fn status_of(settings: &Settings) -> AppStatus {
         identity: settings.identity.clone(),
         workspace: settings.workspace.clone(),
     }
-}
-
-async fn start_sim(
-    control_file: Option<&Path>,
-    profile: pi_sim::Profile,
-) -> Result<pi_sim::RunningSim, UiError> {
-    let config = pi_sim::SimConfig {
-        control_api: control_file.is_some(),
-        ..pi_sim::SimConfig::for_profile(profile)
-    };
-    let sim = pi_sim::start(config).await.map_err(|_| {
-        UiError::new(
-            ErrorCode::DemoFailed,
-            "The demo Targetprocess could not be started on this computer.",
-        )
-        .hint("Another program may block local connections; restart PI Planner and try again.")
-    })?;
-    if let Some(path) = control_file {
-        // The demo Jira's credentials too: the browser tests connect to it as a planner would.
-        let (jira_email, jira_token) = sim.jira_credentials();
-        let address = serde_json::json!({
-            "url": sim.base_url(),
-            "token": sim.access_token(),
-            "jiraEmail": jira_email,
-            "jiraToken": jira_token,
-            "jiraPat": sim.jira_pat(),
-        });
-        write_atomic(path, &address.to_string())
-            .map_err(|e| file_error("the demo address file", &e))?;
-    }
-    Ok(sim)
 }
 
 /// The git identity edits are attributed to.

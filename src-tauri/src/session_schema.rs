@@ -15,7 +15,7 @@ use pi_targetprocess::TpClient;
 
 use super::{Inner, Session, plan_path};
 use crate::error::{ErrorCode, UiError, file_error};
-use crate::files::SavedConnection;
+use crate::files::{SavedConnection, write_atomic};
 
 /// Names the demo account: `demo` (the default) or `enterprise` (another company's names).
 pub const DEMO_PROFILE_VARIABLE: &str = "PI_PLANNER_DEMO_PROFILE";
@@ -194,3 +194,36 @@ fn read_config(path: &Path) -> Result<Option<RepoConfig>, UiError> {
 #[cfg(test)]
 #[path = "session_schema_tests.rs"]
 mod tests;
+
+/// Starts the demo simulator as `profile`; with `control_file`, its control API too, and its
+/// address (and the demo Jira's credentials) written there for the app's end-to-end tests.
+pub(super) async fn start_sim(
+    control_file: Option<&Path>,
+    profile: pi_sim::Profile,
+) -> Result<pi_sim::RunningSim, UiError> {
+    let config = pi_sim::SimConfig {
+        control_api: control_file.is_some(),
+        ..pi_sim::SimConfig::for_profile(profile)
+    };
+    let sim = pi_sim::start(config).await.map_err(|_| {
+        UiError::new(
+            ErrorCode::DemoFailed,
+            "The demo Targetprocess could not be started on this computer.",
+        )
+        .hint("Another program may block local connections; restart PI Planner and try again.")
+    })?;
+    if let Some(path) = control_file {
+        // The demo Jira's credentials too: the browser tests connect to it as a planner would.
+        let (jira_email, jira_token) = sim.jira_credentials();
+        let address = serde_json::json!({
+            "url": sim.base_url(),
+            "token": sim.access_token(),
+            "jiraEmail": jira_email,
+            "jiraToken": jira_token,
+            "jiraPat": sim.jira_pat(),
+        });
+        write_atomic(path, &address.to_string())
+            .map_err(|e| file_error("the demo address file", &e))?;
+    }
+    Ok(sim)
+}
