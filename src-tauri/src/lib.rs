@@ -23,9 +23,9 @@ pub mod live;
 pub mod logging;
 pub mod notify;
 pub mod session;
-pub mod single;
 #[cfg(test)]
 mod session_fixture;
+pub mod single;
 pub mod words;
 
 use std::sync::Arc;
