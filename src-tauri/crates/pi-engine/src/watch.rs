@@ -410,6 +410,11 @@ impl Watch {
         if self.opts.push == PushMode::Never {
             return Ok(());
         }
+        // A save that landed since the step's own commit is committed (and told) here, not
+        // taken in unannounced by the push.
+        if !self.commit_saved(ctx, ws, tell)? {
+            return Ok(());
+        }
         let ops = crate::approvals::current_change(ws)?.ops;
         if ops.is_empty() {
             self.told.clear();
