@@ -15,10 +15,9 @@ use reqwest::Method;
 use serde_json::Value;
 
 use crate::error::TpError;
-use crate::http::{Http, Replay, decode};
-use crate::paging::next_page;
+use crate::http::Http;
+use crate::paging::{get_page, next_page};
 use crate::query::Query;
-use crate::wire::Page;
 
 /// Pages requested beyond the one being waited for.
 pub(crate) const AHEAD: u64 = 2;
@@ -31,18 +30,7 @@ pub(crate) async fn get_all(
     extra: &[(String, String)],
 ) -> Result<Vec<Value>, TpError> {
     let fetch = |take: u32, skip: u64| async move {
-        let mut params = query.params(take, skip);
-        params.extend_from_slice(extra);
-        let json = http
-            .send(Method::GET, &query.resource, &params, None, Replay::Safe)
-            .await?;
-        let page: Page = serde_json::from_value(json).map_err(|e| {
-            decode(
-                &Method::GET,
-                &query.resource,
-                format!("not a collection: {e}"),
-            )
-        })?;
+        let page = get_page(http, query, take, skip, extra).await?;
         Ok::<_, TpError>((skip, page))
     };
     let mut items = Vec::new();

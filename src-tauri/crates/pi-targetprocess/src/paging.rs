@@ -23,6 +23,28 @@ pub(crate) async fn get_all(
     get_while(http, query, page_size, extra, |_| true).await
 }
 
+/// One page of `query`: `take` items from `skip` on.
+pub(crate) async fn get_page(
+    http: &Http,
+    query: &Query,
+    take: u32,
+    skip: u64,
+    extra: &[(String, String)],
+) -> Result<Page, TpError> {
+    let mut params = query.params(take, skip);
+    params.extend_from_slice(extra);
+    let json = http
+        .send(Method::GET, &query.resource, &params, None, Replay::Safe)
+        .await?;
+    serde_json::from_value(json).map_err(|e| {
+        decode(
+            &Method::GET,
+            &query.resource,
+            format!("not a collection: {e}"),
+        )
+    })
+}
+
 /// The items of `query`, page by page (`take` = `page_size`), up to and with the first page
 /// for which `more` says the next one is not needed (or the last page): a read sorted newest
 /// first stops at the first page that reaches what the caller already knows.
@@ -37,18 +59,7 @@ pub(crate) async fn get_while(
     let (mut take, mut skip) = (page_size, 0_u64);
     let mut budget = PageBudget::new(http.layer.limits(), "the number of items");
     loop {
-        let mut params = query.params(take, skip);
-        params.extend_from_slice(extra);
-        let json = http
-            .send(Method::GET, &query.resource, &params, None, Replay::Safe)
-            .await?;
-        let page: Page = serde_json::from_value(json).map_err(|e| {
-            decode(
-                &Method::GET,
-                &query.resource,
-                format!("not a collection: {e}"),
-            )
-        })?;
+        let page = get_page(http, query, take, skip, extra).await?;
         let on_page = page.items.len();
         let go_on = more(&page.items);
         items.extend(page.items);
