@@ -171,15 +171,7 @@ fn an_approving_review_signs_off_the_version_it_approved() {
         "{said}"
     );
     assert!(said.contains("@octo-stranger's approval"), "{said}");
-    let announced = |who: &str| {
-        r.bench
-            .sim
-            .slack()
-            .requests()
-            .iter()
-            .filter(|m| m.payload.to_string().contains(who))
-            .count()
-    };
+    let announced = |who: &str| slack_messages(&r, who);
     assert_eq!(
         announced("@bo-gh (bo@example.com) approved pull request #1"),
         1
@@ -357,6 +349,22 @@ fn a_watch_waiting_for_an_approval_pushes_once_it_is_given_reading_reviews_at_a_
     eprintln!("{reads} reads of the reviews in {ran:?}; pushed {waited:?} after the approval");
     assert!((1..=most).contains(&reads), "{reads} reads in {ran:?}");
     assert!(waited < Duration::from_secs(15), "{waited:?}");
+    // The sign-off is announced once, as pull and push announce theirs.
+    assert_eq!(
+        slack_messages(&r, "@bo-gh (bo@example.com) approved pull request #1"),
+        1
+    );
+}
+
+/// How many of the Slack messages the simulator received contain `text`.
+fn slack_messages(r: &Review, text: &str) -> usize {
+    r.bench
+        .sim
+        .slack()
+        .requests()
+        .iter()
+        .filter(|m| m.payload.to_string().contains(text))
+        .count()
 }
 
 #[test]
@@ -500,6 +508,7 @@ fn a_train_watch_pushes_a_teams_plan_once_its_approval_is_given() {
         .bench
         .tpcli(&args)
         .env("GITHUB_TOKEN", r.bench.sim.github().token())
+        .env("PI_SLACK_WEBHOOK_URL", &r.webhook)
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
         .spawn()
@@ -512,6 +521,13 @@ fn a_train_watch_pushes_a_teams_plan_once_its_approval_is_given() {
     let pushed =
         crate::watch_cli_support::poll_until(Duration::from_secs(40), || t.effort(&r) == 91.0);
     assert!(pushed, "the train's watch never pushed the approved plan");
+    let approval = "@bo-gh (bo@example.com) approved pull request #1";
+    let announced = crate::watch_cli_support::poll_until(Duration::from_secs(10), || {
+        slack_messages(&r, approval) > 0
+    });
+    assert!(announced, "the train's watch did not announce the sign-off");
+    std::thread::sleep(Duration::from_secs(2));
+    assert_eq!(slack_messages(&r, approval), 1, "announced once");
 }
 
 /// Kills the child on drop (a failed assertion leaves no process behind).

@@ -220,14 +220,20 @@ pub fn approved(who: &pi_git::Identity, status: &pi_approvals::ApprovalStatus) {
 /// An approving review of the plan's pull request recorded as a sign-off (`line` names who and
 /// which pull request).
 pub fn approved_by_review(line: &str) {
-    let detail = format!("{line}: recorded as a sign-off");
-    leave(|p| {
-        vec![Event::Approval {
-            plan: p.plan.clone(),
+    leave(|p| reviewed(&p.plan, &[line.to_owned()]));
+}
+
+/// Approving reviews recorded as sign-offs (each line names who and which pull request), as the
+/// events a watch sends itself.
+pub fn reviewed(plan: &PlanRef, lines: &[String]) -> Vec<Event> {
+    lines
+        .iter()
+        .map(|line| Event::Approval {
+            plan: plan.clone(),
             given: true,
-            detail,
-        }]
-    });
+            detail: format!("{line}: recorded as a sign-off"),
+        })
+        .collect()
 }
 
 /// Runs the sync command `operation` (`pull`, `push`, `resolve`, `approve`) and sends the events

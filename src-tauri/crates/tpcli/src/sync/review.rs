@@ -79,20 +79,23 @@ pub struct ReviewPace {
 const SHARE: u64 = 4;
 
 impl ReviewPace {
-    /// [`take_in_approvals`] when the pace allows it.
-    pub async fn take_in(&self, ctx: &pi_engine::Context<'_>, ws: &Workspace) {
+    /// [`take_in_approvals`] when the pace allows it; the approvals recorded now, in words.
+    pub async fn take_in(&self, ctx: &pi_engine::Context<'_>, ws: &Workspace) -> Vec<String> {
         if self.next.get().is_some_and(|n| Instant::now() < n) {
-            return;
+            return Vec::new();
         }
-        let pause = match approvals(ctx, ws).await {
-            Ok((_, Some((quota, requests)))) => pause(&quota, requests, chrono::Utc::now()),
-            Ok((_, None)) => None,
+        let (recorded, pause) = match approvals(ctx, ws).await {
+            Ok((recorded, Some((quota, requests)))) => {
+                (recorded, pause(&quota, requests, chrono::Utc::now()))
+            }
+            Ok((recorded, None)) => (recorded, None),
             Err(e) => {
                 warn(&format!("GitHub reviews not taken in: {e:#}"));
-                None
+                (Vec::new(), None)
             }
         };
         self.next.set(pause.map(|p| Instant::now() + p));
+        recorded
     }
 }
 

@@ -195,7 +195,8 @@ impl Steps<'_, '_> {
         let mut notes = Vec::new();
         let (failing, mut failed_now) = (self.failing.get(), false);
         if let Some(reviews) = self.reviews.as_ref().filter(|_| step != CycleStep::Start) {
-            reviews.take_in(&(self.ctx)(), self.ws).await;
+            let approved = reviews.take_in(&(self.ctx)(), self.ws).await;
+            notes.extend(super::notify::reviewed(&plan, &approved));
         }
         let mut found = Vec::new();
         let result = {

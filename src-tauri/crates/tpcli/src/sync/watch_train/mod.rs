@@ -385,7 +385,11 @@ async fn cycle(
         plan.watch = Some(watch);
     }
     if opts.push != PushMode::Never {
-        plan.reviews.take_in(ctx, ws).await;
+        let approved = plan.reviews.take_in(ctx, ws).await;
+        if !approved.is_empty() {
+            let told = super::notify::reviewed(&super::notify::plan_ref(ws), &approved);
+            super::notify::send_async(ws, &told).await;
+        }
     }
     let Some(watch) = plan.watch.as_mut() else {
         return Ok(opts.poll);
