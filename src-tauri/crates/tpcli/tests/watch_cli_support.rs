@@ -125,12 +125,24 @@ pub fn poll_until(timeout: Duration, mut check: impl FnMut() -> bool) -> bool {
 
 /// Rewrites the plan file with `edit` applied, as an editor saves it: written in `scratch`
 /// (on the same file system), then renamed over the plan file.
-pub fn save(path: &Path, scratch: &Path, edit: impl FnOnce(&mut Plan)) {
-    let mut plan = read_plan(path);
-    edit(&mut plan);
+pub fn save(path: &Path, scratch: &Path, edit: impl Fn(&mut Plan)) {
     let tmp = scratch.join("plan-edit.tmp");
-    std::fs::write(&tmp, pi_format::render(&plan)).unwrap();
-    std::fs::rename(&tmp, path).unwrap();
+    // As an editor that notices the file changed on disk since it read it (the watch's pull
+    // wrote it meanwhile) and makes the edit again on the new text, instead of saving over the
+    // pulled values: that would be the planner reverting them, a real conflict.
+    for _ in 0..100 {
+        let read = std::fs::read_to_string(path).unwrap();
+        let mut plan = pi_format::parse(&read)
+            .unwrap_or_else(|e| panic!("the plan file parses: {e:?}"))
+            .plan;
+        edit(&mut plan);
+        std::fs::write(&tmp, pi_format::render(&plan)).unwrap();
+        if std::fs::read_to_string(path).unwrap() == read {
+            std::fs::rename(&tmp, path).unwrap();
+            return;
+        }
+    }
+    panic!("{} kept changing under the edit", path.display());
 }
 
 /// Targetprocess's `Effort` and `Name` of an objective.
