@@ -209,7 +209,7 @@ const SEQUENCE: &str = "
 mod tests {
     use std::time::Duration;
 
-    use chrono::{TimeZone, Utc};
+    use chrono::{DateTime, TimeZone, Utc};
 
     use crate::*;
 
@@ -256,6 +256,11 @@ mod tests {
     fn after(store: &mut Store, op: Operation) -> Vec<AlertKind> {
         let now = op.ended_at();
         store.record(&op).expect("recorded");
+        kinds_at(store, now)
+    }
+
+    /// The kinds of alert the plan's record raises at `now`.
+    fn kinds_at(store: &Store, now: DateTime<Utc>) -> Vec<AlertKind> {
         store
             .alerts(&plan(), &T, now)
             .expect("alerts read")
@@ -347,12 +352,7 @@ mod tests {
     fn after_cycle(store: &mut Store, c: WatchCycle) -> Vec<AlertKind> {
         let now = c.started_at + c.duration;
         store.record_cycle(&c).expect("recorded");
-        store
-            .alerts(&plan(), &T, now)
-            .expect("alerts read")
-            .into_iter()
-            .map(|a| a.kind)
-            .collect()
+        kinds_at(store, now)
     }
 
     #[test]
