@@ -26,7 +26,7 @@ use crate::error::{EngineError, Result};
 use crate::pull::{PullOptions, PullReport, pull};
 use crate::push::{PushOptions, PushOutcome, PushReport, push, resume};
 use crate::state::{self, Version};
-use crate::workspace::{Workspace, plan_ids};
+use crate::workspace::{Base, Workspace, plan_ids};
 
 /// When the watch pushes what the planner saved.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -349,11 +349,7 @@ impl Watch {
         let (release, team) = plan_ids(&base.plan)?;
         let changed = ctx.tp.changed_since(release, team, since).await?;
         self.since = changed.newest.max(self.since);
-        let moved = changed
-            .work_items
-            .iter()
-            .any(|(id, v)| base.versions.entities.get(id) != Some(&Version::from(v)));
-        Ok(moved || !changed.program_objectives.is_empty())
+        Ok(concerns_the_plan(&changed, &base))
     }
 
     async fn pull(
@@ -500,6 +496,34 @@ impl Watch {
             tell(Event::Held(reason));
         }
     }
+}
+
+/// Whether a look's answer concerns the plan: an entity of the plan at another version than
+/// the tracking branch's, a program objective changed, or an entity new to the plan (a team
+/// objective, or a feature linked to one of the plan's objectives or whose links the answer
+/// does not tell). A feature only other teams' objectives link to is their change: the look at
+/// a team's features is a look at the release's.
+pub(crate) fn concerns_the_plan(changed: &pi_targetprocess::Changed, base: &Base) -> bool {
+    let objectives: BTreeSet<i64> = base
+        .plan
+        .objectives
+        .iter()
+        .filter_map(|o| o.id.tp())
+        .collect();
+    let ours = |id: &i64| {
+        changed
+            .links
+            .get(id)
+            .is_none_or(|linked| linked.iter().any(|o| objectives.contains(o)))
+    };
+    let moved = changed
+        .work_items
+        .iter()
+        .any(|(id, v)| match base.versions.entities.get(id) {
+            Some(known) => known != &Version::from(v),
+            None => ours(id),
+        });
+    moved || !changed.program_objectives.is_empty()
 }
 
 /// Whether two conflicts are about the same field of the same entity (their values may differ

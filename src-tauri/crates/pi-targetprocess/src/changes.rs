@@ -1,7 +1,8 @@
 //! What changed in a team's plan since a given instant: the plan's team objectives, its features
 //! and the release's program objectives whose `ModifyDate` is later, one small read per resource
-//! kind (ids and versions only). The live sync (`tpcli plan watch`) asks this every poll and
-//! reads the whole plan only when something did change.
+//! kind (ids and versions only, and the features' links to team objectives). The live sync
+//! (`tpcli plan watch`) asks this every poll and reads the whole plan only when something did
+//! change.
 //!
 //! The `where` literal is a date in the form Targetprocess documents (`'YYYY-MM-DD'`, read in
 //! the server's time zone), one day before the instant so that no server zone can hide a
@@ -13,12 +14,10 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Duration, Utc};
-use serde::Deserialize as _;
-use serde_json::Value;
+use serde_json::value::RawValue;
 
 use crate::client::{TpClient, features_filter};
 use crate::error::TpError;
-use crate::http::decode;
 use crate::mapping;
 use crate::model::SyncVersion;
 use crate::query::{Include, Query, Where};
@@ -31,6 +30,11 @@ pub struct Changed {
     pub work_items: BTreeMap<i64, SyncVersion>,
     /// Ids of the release's program objectives modified after the instant.
     pub program_objectives: Vec<i64>,
+    /// Each feature of `work_items` → the team objectives it is linked to, when the answer
+    /// carries the link. A read of a team's features is a read of the release's features
+    /// (see [`TpClient::fetch_team_plans`]), so a feature linked to other teams' objectives
+    /// only is another team's change, not this plan's.
+    pub links: BTreeMap<i64, Vec<i64>>,
     /// The latest `ModifyDate` in the answer (the next poll's instant), `None` when nothing
     /// changed.
     pub newest: Option<DateTime<Utc>>,
@@ -55,8 +59,8 @@ const LOOK_PAGE: u32 = 25;
 impl TpClient {
     /// The team objectives of `team` in `release`, the features a read of the team's plan reads,
     /// and the release's program objectives, modified after `since`: three reads side by side,
-    /// each asking for ids, `ModifyDate` and `EntityVersion` only, newest first, up to the first
-    /// page that reaches `since`.
+    /// each asking for ids, `ModifyDate` and `EntityVersion` only (and a feature's links to
+    /// team objectives), newest first, up to the first page that reaches `since`.
     pub async fn changed_since(
         &self,
         release: i64,
@@ -80,9 +84,12 @@ impl TpClient {
                     .date_gt("ModifyDate", day),
             )
             .include(versions());
+        let link = &schema.feature_objectives_collection;
+        let mut with_links = versions();
+        with_links.push(Include::nested(link, &["Id"]));
         let features = Query::new("Features")
             .filter(features_filter(schema, release, &[team]).date_gt("ModifyDate", day))
-            .include(versions());
+            .include(with_links);
         let programs = Query::new(&schema.program_objective_resource)
             .filter(
                 Where::new()
@@ -104,6 +111,12 @@ impl TpClient {
                 .map(|w| (w.id, mapping::version(w)))
                 .collect(),
             program_objectives: programs.iter().filter(later).map(|w| w.id).collect(),
+            links: features
+                .iter()
+                .filter(later)
+                .filter(|f| f.carries(link))
+                .map(|f| (f.id, f.ref_ids(link)))
+                .collect(),
             newest: None,
             requests: 0,
         };
@@ -126,26 +139,20 @@ impl TpClient {
         since: DateTime<Utc>,
     ) -> Result<Vec<WorkItem>, TpError> {
         let query = query.order_by_desc("ModifyDate");
-        let later = |v: &Value| {
-            WorkItem::deserialize(v)
+        let later = |raw: &RawValue| {
+            crate::paging::item::<WorkItem>(&query.resource, raw)
                 .ok()
                 .and_then(|w| w.modify_date)
                 .is_some_and(|d| d > since)
         };
-        let raw = crate::paging::get_while(&self.http, &query, LOOK_PAGE, &[], |page| {
-            page.last().is_some_and(later)
+        // A feature linked to more objectives than TP's default inner page still shows them.
+        let extra = [("innerTake".to_owned(), crate::client::inner_take(LOOK_PAGE))];
+        let raw = crate::paging::get_while(&self.http, &query, LOOK_PAGE, &extra, |page| {
+            page.last().is_some_and(|raw| later(raw))
         })
         .await?;
-        raw.into_iter()
-            .map(|v| {
-                serde_json::from_value(v).map_err(|e| {
-                    decode(
-                        &reqwest::Method::GET,
-                        &query.resource,
-                        format!("unexpected item: {e}"),
-                    )
-                })
-            })
+        raw.iter()
+            .map(|r| crate::paging::item(&query.resource, r))
             .collect()
     }
 }

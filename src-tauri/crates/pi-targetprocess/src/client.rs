@@ -1,7 +1,7 @@
 //! [`TpClient`]: the operations the sync engine needs, over the resilient HTTP layer. Reads are
 //! here; writes are in `write.rs`.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use pi_model::{FeatureKind, Named, Plan, TeamObjective};
 use reqwest::Method;
@@ -11,11 +11,11 @@ use tokio::sync::Mutex;
 
 use crate::config::TpConfig;
 use crate::error::{ConfigError, TpError};
-use crate::http::{Http, Replay, decode};
+use crate::http::{Http, Replay};
 use crate::mapping;
 use crate::model::{Kind, RemotePlan, Summary, SyncVersion};
 use crate::notices::{self, LinkHint};
-use crate::paging::get_all;
+use crate::paging::{get_all, item};
 use crate::query::{Include, Query, Where};
 use crate::wire::{Ref, WorkItem};
 
@@ -76,7 +76,7 @@ impl TpClient {
     pub(crate) async fn all<T: DeserializeOwned>(&self, query: &Query) -> Result<Vec<T>, TpError> {
         let extra = [("innerTake".to_owned(), inner_take(self.config.page_size))];
         let raw = get_all(&self.http, query, self.config.page_size, &extra).await?;
-        items(query, raw)
+        raw.iter().map(|r| item(&query.resource, r)).collect()
     }
 
     /// [`Self::all`] with the next pages requested while one is awaited (see `pages_ahead`):
@@ -85,10 +85,28 @@ impl TpClient {
         &self,
         query: &Query,
     ) -> Result<Vec<T>, TpError> {
+        self.all_ahead_kept(query, |item| item).await
+    }
+
+    /// [`Self::all_ahead`], each item passed through `keep` as its page arrives (to keep only
+    /// what the reader needs of it).
+    pub(crate) async fn all_ahead_kept<T: DeserializeOwned>(
+        &self,
+        query: &Query,
+        mut keep: impl FnMut(T) -> T,
+    ) -> Result<Vec<T>, TpError> {
         let extra = [("innerTake".to_owned(), inner_take(self.config.page_size))];
         let size = self.config.page_size;
-        let raw = crate::pages_ahead::get_all(&self.http, query, size, &extra).await?;
-        items(query, raw)
+        let mut items = Vec::new();
+        crate::pages_ahead::get_each(&self.http, query, size, &extra, |page| {
+            items.reserve(page.len());
+            for raw in page {
+                items.push(keep(item(&query.resource, &raw)?));
+            }
+            Ok(())
+        })
+        .await?;
+        Ok(items)
     }
 
     async fn summaries(&self, query: Query) -> Result<Vec<Summary>, TpError> {
@@ -253,13 +271,34 @@ impl TpClient {
                 }
             }
         };
+        // The release's features are read whole; of those linked to none of the teams'
+        // objectives only the id and the link are kept, from the moment the objectives are
+        // known (they usually are before the first page of features arrives).
+        let link = &schema.feature_objectives_collection;
+        let wanted = std::sync::OnceLock::<HashSet<i64>>::new();
+        let objectives_read = async {
+            let objectives = self.all_ahead::<WorkItem>(&objectives_q).await?;
+            let _ = wanted.set(objectives.iter().map(|o| o.id).collect());
+            Ok(objectives)
+        };
+        let features_read = self.all_ahead_kept(&features_q, |f: WorkItem| match wanted.get() {
+            Some(wanted) => kept(f, wanted, link),
+            None => f,
+        });
         let (release_v, team_names, objectives, programs, features) = futures::try_join!(
             self.get_one("Releases", release, &release_inc),
             team_names,
-            self.all_ahead::<WorkItem>(&objectives_q),
+            objectives_read,
             self.all::<WorkItem>(&program_q),
-            self.all_ahead::<WorkItem>(&features_q),
+            features_read,
         )?;
+        let features: Vec<WorkItem> = match wanted.get() {
+            Some(wanted) => features
+                .into_iter()
+                .map(|f| kept(f, wanted, link))
+                .collect(),
+            None => features,
+        };
         let hint = self.link_hint(&features).await;
         let requests = self.http.layer.counters().requests - before;
         let programs: Vec<_> = programs.iter().map(mapping::program_objective).collect();
@@ -303,6 +342,17 @@ impl TpClient {
             "fetched team plans"
         );
         Ok(plans)
+    }
+}
+
+/// What a read of the plans whose objectives are `wanted` keeps of a `feature`: all of it when
+/// it is linked (through `link`) to one of them, else only its id and link (see
+/// [`WorkItem::thin`]), which is all the notices about the release's features look at.
+pub(crate) fn kept(feature: WorkItem, wanted: &HashSet<i64>, link: &str) -> WorkItem {
+    if feature.ref_ids(link).iter().any(|o| wanted.contains(o)) {
+        feature
+    } else {
+        feature.thin(link)
     }
 }
 
@@ -486,7 +536,7 @@ pub(crate) fn named(v: &Value) -> Named {
 }
 
 /// Inner collections are limited across the whole response; allow ~20 links per item.
-fn inner_take(page_size: u32) -> String {
+pub(crate) fn inner_take(page_size: u32) -> String {
     (u64::from(page_size) * 20).to_string()
 }
 
@@ -539,20 +589,6 @@ pub(crate) fn objective_include(schema: &pi_model::TpSchema) -> Vec<Include> {
 /// release (v1 cannot filter on a collection's contents). Through a single reference: the
 /// features whose objective is one of the teams' in the release, whatever their own `Release`.
 /// Each raw item of a read as a `T`.
-fn items<T: DeserializeOwned>(query: &Query, raw: Vec<Value>) -> Result<Vec<T>, TpError> {
-    raw.into_iter()
-        .map(|v| {
-            serde_json::from_value(v).map_err(|e| {
-                decode(
-                    &Method::GET,
-                    &query.resource,
-                    format!("unexpected item: {e}"),
-                )
-            })
-        })
-        .collect()
-}
-
 fn features_query(schema: &pi_model::TpSchema, release: i64, teams: &[i64]) -> Query {
     Query::new("Features")
         .filter(features_filter(schema, release, teams))
@@ -614,5 +650,73 @@ mod tests {
         let expected: BTreeMap<i64, String> =
             [(1, "Ann Lee".to_owned()), (3, "Bo Ek".to_owned())].into();
         assert_eq!(remote.editors, expected);
+    }
+
+    /// Keeping only the id and link of the features linked to none of the read's objectives
+    /// changes nothing in the plans or their notices: the placed features stay whole, and
+    /// the notices about unlinked features and plans without features read the same.
+    #[test]
+    fn features_of_other_teams_kept_thin_change_no_plan_and_no_notice() {
+        let schema = pi_model::TpSchema::default();
+        let link = schema.feature_objectives_collection.clone();
+        let owner = json!({"Id": 8, "FirstName": "Bo", "LastName": "Ek", "Login": "bo"});
+        let objectives = [
+            item(json!({"Id": 1, "Name": "O1", "EntityState": {"Id": 1, "Name": "Open"}})),
+            item(json!({"Id": 2, "Name": "O2", "EntityState": {"Id": 1, "Name": "Open"}})),
+        ];
+        let features = vec![
+            item(
+                json!({"Id": 3, "Name": "Ours", "Effort": 5.0, "Owner": owner,
+                "EntityState": {"Id": 2, "Name": "Implementing"},
+                "CustomFields": [{"Name": "Jira Key", "Value": "PI-1"}],
+                link.as_str(): {"Items": [{"Id": 2}, {"Id": 77}]}}),
+            ),
+            item(
+                json!({"Id": 4, "Name": "Other team", "Effort": 8.0, "Owner": owner,
+                "EntityState": {"Id": 2, "Name": "Implementing"},
+                link.as_str(): {"Items": [{"Id": 77}]}}),
+            ),
+            item(json!({"Id": 5, "Name": "Loose", link.as_str(): {"Items": []}})),
+            item(json!({"Id": 6, "Name": "No link sent"})),
+        ];
+        let wanted: HashSet<i64> = [1, 2].into();
+        let thin: Vec<WorkItem> = features
+            .iter()
+            .cloned()
+            .map(|f| kept(f, &wanted, &link))
+            .collect();
+        assert_eq!(
+            thin[0].name, "Ours",
+            "a feature of the read's objectives stays whole"
+        );
+        for f in &thin[1..] {
+            assert!(
+                f.name.is_empty() && f.owner.is_none() && f.effort.is_none(),
+                "{f:?}"
+            );
+            assert!(f.rest.len() <= 1, "only the link is kept: {:?}", f.rest);
+        }
+        assert_eq!(thin[1].ref_ids(&link), vec![77]);
+        let shown = |features: &[WorkItem], objectives: &[&WorkItem]| {
+            let remote = assemble(&schema, objectives, features, None);
+            format!(
+                "{:?}\n{:?}\n{:?}",
+                remote.plan, remote.notices, remote.editors
+            )
+        };
+        let both: Vec<&WorkItem> = objectives.iter().collect();
+        assert_eq!(shown(&thin, &both), shown(&features, &both));
+        assert!(shown(&thin, &both).contains("UnlinkedFeatures"));
+        // A team whose objectives have no features: told the release has 4, of other teams.
+        let other = [item(json!({"Id": 9, "Name": "O9"}))];
+        let alone: Vec<&WorkItem> = other.iter().collect();
+        let wanted_alone: HashSet<i64> = [9].into();
+        let thin_alone: Vec<WorkItem> = features
+            .iter()
+            .cloned()
+            .map(|f| kept(f, &wanted_alone, &link))
+            .collect();
+        assert_eq!(shown(&thin_alone, &alone), shown(&features, &alone));
+        assert!(shown(&thin_alone, &alone).contains("NoFeatures"));
     }
 }

@@ -65,7 +65,7 @@ impl Http {
     }
 
     /// A `GET`-like request whose answer is read as bytes, for answers a JSON object cannot hold
-    /// (metadata repeats keys).
+    /// (metadata repeats keys) and for pages, whose items are decoded one by one.
     pub(crate) async fn send_raw(
         &self,
         method: Method,

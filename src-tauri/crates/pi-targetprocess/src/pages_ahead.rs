@@ -12,7 +12,7 @@ use futures::StreamExt;
 use futures::stream::FuturesOrdered;
 use pi_http::{ErrorKind, HttpError, PageBudget};
 use reqwest::Method;
-use serde_json::Value;
+use serde_json::value::RawValue;
 
 use crate::error::TpError;
 use crate::http::Http;
@@ -22,18 +22,20 @@ use crate::query::Query;
 /// Pages requested beyond the one being waited for.
 pub(crate) const AHEAD: u64 = 2;
 
-/// Every item of `query`, page by page (`take` = `page_size`), the next pages read ahead.
-pub(crate) async fn get_all(
+/// Every item of `query`, page by page (`take` = `page_size`), the next pages read ahead; each
+/// page's items are handed to `take_in` as it arrives, so that no more than the pages under
+/// way are held as they came.
+pub(crate) async fn get_each(
     http: &Http,
     query: &Query,
     page_size: u32,
     extra: &[(String, String)],
-) -> Result<Vec<Value>, TpError> {
+    mut take_in: impl FnMut(Vec<Box<RawValue>>) -> Result<(), TpError>,
+) -> Result<(), TpError> {
     let fetch = |take: u32, skip: u64| async move {
         let page = get_page(http, query, take, skip, extra).await?;
         Ok::<_, TpError>((skip, page))
     };
-    let mut items = Vec::new();
     let mut budget = PageBudget::new(http.layer.limits(), "the number of items");
     let mut take = page_size;
     let mut pending = FuturesOrdered::new();
@@ -43,7 +45,7 @@ pub(crate) async fn get_all(
     while let Some(answer) = pending.next().await {
         let (skip, page) = answer?;
         let on_page = page.items.len();
-        items.extend(page.items);
+        take_in(page.items)?;
         let Some(next) = page.next else { break };
         budget.another(on_page).map_err(|x| {
             HttpError::new(&Method::GET, &query.resource, ErrorKind::LimitExceeded(x))
@@ -62,5 +64,5 @@ pub(crate) async fn get_all(
             pending.push_back(fetch(take, furthest));
         }
     }
-    Ok(items)
+    Ok(())
 }

@@ -5,7 +5,8 @@
 
 use pi_http::{ErrorKind, HttpError, PageBudget};
 use reqwest::Method;
-use serde_json::Value;
+use serde::de::DeserializeOwned;
+use serde_json::value::RawValue;
 use url::Url;
 
 use crate::error::TpError;
@@ -19,7 +20,7 @@ pub(crate) async fn get_all(
     query: &Query,
     page_size: u32,
     extra: &[(String, String)],
-) -> Result<Vec<Value>, TpError> {
+) -> Result<Vec<Box<RawValue>>, TpError> {
     get_while(http, query, page_size, extra, |_| true).await
 }
 
@@ -33,10 +34,10 @@ pub(crate) async fn get_page(
 ) -> Result<Page, TpError> {
     let mut params = query.params(take, skip);
     params.extend_from_slice(extra);
-    let json = http
-        .send(Method::GET, &query.resource, &params, None, Replay::Safe)
+    let body = http
+        .send_raw(Method::GET, &query.resource, &params, Replay::Safe)
         .await?;
-    serde_json::from_value(json).map_err(|e| {
+    serde_json::from_slice(&body).map_err(|e| {
         decode(
             &Method::GET,
             &query.resource,
@@ -53,8 +54,8 @@ pub(crate) async fn get_while(
     query: &Query,
     page_size: u32,
     extra: &[(String, String)],
-    more: impl Fn(&[Value]) -> bool,
-) -> Result<Vec<Value>, TpError> {
+    more: impl Fn(&[Box<RawValue>]) -> bool,
+) -> Result<Vec<Box<RawValue>>, TpError> {
     let mut items = Vec::new();
     let (mut take, mut skip) = (page_size, 0_u64);
     let mut budget = PageBudget::new(http.layer.limits(), "the number of items");
@@ -72,6 +73,12 @@ pub(crate) async fn get_while(
         (take, skip) = next_page(&query.resource, &next, take, skip)?;
     }
     Ok(items)
+}
+
+/// One item of a page of `resource`, decoded into what its reader needs.
+pub(crate) fn item<T: DeserializeOwned>(resource: &str, raw: &RawValue) -> Result<T, TpError> {
+    serde_json::from_str(raw.get())
+        .map_err(|e| decode(&Method::GET, resource, format!("unexpected item: {e}")))
 }
 
 /// `take` and `skip` of the page a `Next` link asks for; it must move `skip` forward.

@@ -61,9 +61,9 @@ impl TpClient {
         ];
         let answer = self
             .http
-            .send(Method::GET, "Features", &params, None, Replay::Safe)
+            .send_raw(Method::GET, "Features", &params, Replay::Safe)
             .await;
-        match answer.map(serde_json::from_value::<Page>) {
+        match answer.map(|body| serde_json::from_slice::<Page>(&body)) {
             Ok(Ok(page)) => !page.items.is_empty(),
             Ok(Err(e)) => {
                 tracing::debug!(error = %e, "the release's features are not a collection");

@@ -4,6 +4,7 @@
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use serde_json::Value;
+use serde_json::value::RawValue;
 
 use crate::dates::de_opt_date;
 
@@ -122,6 +123,29 @@ impl WorkItem {
         }
     }
 
+    /// The item reduced to its id and its `link` field (the objectives it is linked to): what
+    /// a read of team plans keeps of a feature linked to none of the teams' objectives, for the
+    /// notices about the release's features.
+    pub fn thin(mut self, link: &str) -> Self {
+        let mut rest = serde_json::Map::new();
+        if let Some(linked) = self.rest.remove(link) {
+            rest.insert(link.to_owned(), linked);
+        }
+        Self {
+            id: self.id,
+            name: String::new(),
+            description: None,
+            entity_state: None,
+            effort: None,
+            owner: None,
+            last_editor: None,
+            modify_date: None,
+            entity_version: None,
+            custom_fields: Vec::new(),
+            rest,
+        }
+    }
+
     /// The ids of a reference (`{Id}`) or collection (`{Items: [{Id}]}`) field.
     pub fn ref_ids(&self, name: &str) -> Vec<i64> {
         match self.field(name) {
@@ -157,12 +181,14 @@ pub(crate) fn tags(value: Option<&Value>) -> Vec<String> {
     }
 }
 
-/// A collection page: `Items` and an optional absolute `Next` link.
+/// A collection page: `Items` and an optional absolute `Next` link. Each item is kept as the
+/// text it came as until its reader decodes it into what it needs: a page of a thousand
+/// features held as JSON values would take several times the answer's size.
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub(crate) struct Page {
     #[serde(default)]
-    pub items: Vec<Value>,
+    pub items: Vec<Box<RawValue>>,
     #[serde(default)]
     pub next: Option<String>,
 }

@@ -31,7 +31,9 @@ async fn only_entities_modified_after_the_instant_come_back_in_three_small_reads
         let query = urldecode(&r.query);
         assert!(query.contains("ModifyDate gt '"), "{query}");
         assert!(
-            query.contains("include=[ModifyDate,EntityVersion]"),
+            query.contains("include=[ModifyDate,EntityVersion]")
+                || (r.path.ends_with("/Features")
+                    && query.contains("include=[ModifyDate,EntityVersion,TeamPIObjectives[Id]]")),
             "{query}"
         );
         assert!(query.contains("orderByDesc=ModifyDate"), "{query}");
@@ -127,6 +129,59 @@ async fn a_look_reads_newest_first_page_by_page_until_it_reaches_the_instant() {
         .expect("changed since");
     assert!(none.work_items.is_empty(), "{none:?}");
     assert_eq!(none.requests, 3);
+}
+
+/// A feature of another team changes: the look sees it (the read of a team's features is a
+/// read of the release's), with its links, which name none of this plan's objectives; a
+/// feature of the plan comes with the plan's objective.
+#[tokio::test]
+async fn a_look_tells_which_objectives_each_changed_feature_is_linked_to() {
+    let sim = common::sim().await;
+    let client = common::client(&sim);
+    let (release, team) = common::first_plan_ids(&client).await;
+    let remote = client.fetch_team_plan(release, team).await.expect("fetch");
+    let since = remote
+        .versions
+        .values()
+        .filter_map(|v| v.modify_date)
+        .max()
+        .expect("entities carry ModifyDate");
+    let ours: Vec<i64> = remote
+        .plan
+        .objectives
+        .iter()
+        .filter_map(|o| o.id.tp())
+        .collect();
+    let (objective, feature) = remote
+        .plan
+        .objectives
+        .iter()
+        .find_map(|o| Some((o.id.tp()?, o.features.first()?.id.tp()?)))
+        .expect("an objective with a feature");
+    let ctl = sim.control();
+    let other = ctl
+        .ids("Features")
+        .into_iter()
+        .find(|id| {
+            let wire = ctl.get_entity("Features", *id).unwrap_or_default();
+            !remote.versions.contains_key(id) && wire["Release"]["Id"].as_i64() == Some(release)
+        })
+        .expect("a feature of another team in the release");
+    ctl.update_entity("Features", other, serde_json::json!({"Effort": 34}))
+        .expect("edit another team's feature");
+    ctl.update_entity("Features", feature, serde_json::json!({"Effort": 21}))
+        .expect("edit our feature");
+
+    let changed = client
+        .changed_since(release, team, since)
+        .await
+        .expect("changed since");
+    assert!(changed.work_items.contains_key(&other), "{changed:?}");
+    assert!(
+        changed.links[&other].iter().all(|o| !ours.contains(o)),
+        "{changed:?}"
+    );
+    assert!(changed.links[&feature].contains(&objective), "{changed:?}");
 }
 
 /// `%20` and friends back to characters, enough to read a logged query.

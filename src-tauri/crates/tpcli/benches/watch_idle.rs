@@ -4,7 +4,9 @@
 //! `/proc/<pid>`, the CPU time the watch process used per minute of idle (user and system,
 //! every thread) and its resident memory (`VmRSS`, sampled every 5 s; the largest is
 //! reported), and the requests it made per minute (its `/metrics`). The goal: ≤ 1 % of
-//! a core (600 ms of CPU a minute) and ≤ 100 MiB.
+//! a core (600 ms of CPU a minute) and ≤ 100 MiB. Then a program objective of the release is
+//! renamed, which every team pulls at its next look: how long until every team pulled, and the
+//! process's peak resident memory (`VmHWM`) with those pulls.
 //!
 //! `cargo bench -p tpcli --bench watch_idle` (release build of tpcli; Linux only).
 //! `WATCH_IDLE_SECONDS=N` idles N seconds instead of 600, `WATCH_IDLE_OBJECTIVES=N` sets the
@@ -25,6 +27,7 @@ const POLL_SECONDS: u64 = 30;
 /// How long the set-up (every team's first sync) may take.
 const SET_UP: Duration = Duration::from_secs(600);
 const SAMPLE_EVERY: Duration = Duration::from_secs(5);
+const PROGRAM_OBJECTIVES: &str = "ProgramPIObjectives";
 
 fn env_number(name: &str, default: u64) -> u64 {
     std::env::var(name)
@@ -111,6 +114,18 @@ fn status_kib(pid: u32, key: &str) -> u64 {
         .find_map(|l| l.strip_prefix(key))
         .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
         .unwrap_or_else(|| panic!("no {key} in /proc/{pid}/status"))
+}
+
+/// Each team's pulls so far, from `/healthz`, in the board's order.
+fn pulls(addr: &str) -> Vec<u64> {
+    let health: serde_json::Value =
+        serde_json::from_str(&get(addr, "/healthz").expect("/healthz answers")).expect("JSON");
+    health["teams"]
+        .as_array()
+        .expect("teams")
+        .iter()
+        .map(|t| t["pulls"].as_u64().expect("pulls"))
+        .collect()
 }
 
 /// `pi_tp_requests_total` of the watch's `/metrics`.
@@ -232,6 +247,40 @@ fn main() {
     let requests_idle = requests(&addr) - requests_start;
     let rss_end = status_kib(pid, "VmRSS:");
     let hwm = status_kib(pid, "VmHWM:");
+
+    // Then a change every team sees: an RTE renames a program objective of the release, and
+    // every team pulls (reading the release's features whole) at its next look.
+    let control = sim.control();
+    let program = *control
+        .ids(PROGRAM_OBJECTIVES)
+        .first()
+        .expect("the release has program objectives");
+    let pulls_before = pulls(&addr);
+    let pull_start = Instant::now();
+    control
+        .update_entity(
+            PROGRAM_OBJECTIVES,
+            program,
+            serde_json::json!({ "Name": "Program objective, renamed by the RTE" }),
+        )
+        .expect("rename a program objective");
+    loop {
+        let now = pulls(&addr);
+        if now
+            .iter()
+            .zip(&pulls_before)
+            .all(|(after, before)| after > before)
+        {
+            break;
+        }
+        assert!(
+            pull_start.elapsed() < Duration::from_secs(POLL_SECONDS * 4),
+            "not every team pulled the program objective's change: {pulls_before:?} → {now:?}"
+        );
+        std::thread::sleep(Duration::from_millis(250));
+    }
+    let pull_took = pull_start.elapsed();
+    let hwm_with_pull = status_kib(pid, "VmHWM:");
     drop(watch);
 
     let per_minute_ms = cpu / wall * 60.0 * 1000.0;
@@ -247,6 +296,11 @@ fn main() {
         mib(rss_end),
         mib(hwm),
         requests_idle as f64 / wall * 60.0,
+    );
+    println!(
+        "train watch, a program objective renamed: every team pulled within {:.1}s; resident {:.1} MiB at most since the start",
+        pull_took.as_secs_f64(),
+        mib(hwm_with_pull),
     );
     let record = Record::from_samples(
         "watch.idle",
@@ -267,6 +321,8 @@ fn main() {
         "peak_rss_after_set_up_kib": peak_after_set_up,
         "requests_per_minute": requests_idle as f64 / wall * 60.0,
         "set_up_s": set_up_took.as_secs_f64(),
+        "train_wide_pull_s": pull_took.as_secs_f64(),
+        "peak_rss_with_train_wide_pull_kib": hwm_with_pull,
     }));
     recorder.record(record);
 }

@@ -479,6 +479,7 @@ impl Tracker for MemoryTracker {
                 newest: work_items.values().filter_map(|v| v.modify_date).max(),
                 work_items,
                 program_objectives: Vec::new(),
+                links: BTreeMap::new(),
                 requests: 1,
             }
         });

@@ -288,3 +288,79 @@ async fn a_deletion_is_found_by_the_ids_check_without_reading_the_whole_plan_at_
     assert!(gone(&ws));
     assert_eq!(a.tp.calls(Call::Fetch), fetches + 1, "one pull");
 }
+
+/// A look's answer concerns the plan when one of its entities moved, a program objective
+/// changed, or something new is the plan's (a team objective, a feature linked to one of its
+/// objectives); a feature only other teams' objectives link to is not the plan's change.
+#[tokio::test]
+async fn a_look_counts_only_what_concerns_the_plan_as_a_change() {
+    use crate::watch::concerns_the_plan;
+    use pi_targetprocess::{Changed, SyncVersion};
+    let a = account();
+    let dir = tempfile::tempdir().unwrap();
+    let ws = initialised(&a, dir.path()).await;
+    let base = ws.base().unwrap();
+    let ours = base.plan.objectives[0].id.tp().unwrap();
+    let (&known, version) = base.versions.entities.iter().next().unwrap();
+    let same = SyncVersion {
+        modify_date: version.modify_date.as_deref().map(|d| {
+            chrono::DateTime::parse_from_rfc3339(d)
+                .unwrap()
+                .with_timezone(&chrono::Utc)
+        }),
+        entity_version: version.entity_version,
+    };
+    let newer = SyncVersion {
+        entity_version: Some(version.entity_version.unwrap_or(0) + 1),
+        ..same.clone()
+    };
+    let stranger = 990_001;
+    let answer =
+        |items: &[(i64, &SyncVersion)], links: &[(i64, Vec<i64>)], programs: &[i64]| Changed {
+            work_items: items.iter().map(|(id, v)| (*id, (*v).clone())).collect(),
+            links: links.iter().cloned().collect(),
+            program_objectives: programs.to_vec(),
+            ..Changed::default()
+        };
+    let cases = [
+        ("nothing", answer(&[], &[], &[]), false),
+        (
+            "an entity at the known version",
+            answer(&[(known, &same)], &[], &[]),
+            false,
+        ),
+        (
+            "an entity at a new version",
+            answer(&[(known, &newer)], &[], &[]),
+            true,
+        ),
+        ("a program objective", answer(&[], &[], &[7]), true),
+        (
+            "another team's feature",
+            answer(&[(stranger, &newer)], &[(stranger, vec![880_001])], &[]),
+            false,
+        ),
+        (
+            "an unlinked feature",
+            answer(&[(stranger, &newer)], &[(stranger, vec![])], &[]),
+            false,
+        ),
+        (
+            "a feature newly linked to the plan's objective",
+            answer(
+                &[(stranger, &newer)],
+                &[(stranger, vec![880_001, ours])],
+                &[],
+            ),
+            true,
+        ),
+        (
+            "a new entity whose links are not told (a team objective)",
+            answer(&[(stranger, &newer)], &[], &[]),
+            true,
+        ),
+    ];
+    for (what, changed, concerns) in cases {
+        assert_eq!(concerns_the_plan(&changed, &base), concerns, "{what}");
+    }
+}
