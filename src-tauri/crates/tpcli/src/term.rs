@@ -24,9 +24,18 @@ pub fn safe(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-/// Prints `text` made [`safe`], and a line break, to standard output.
+/// Prints `text` made [`safe`], and a line break, to standard output. A standard output that
+/// is gone (the reading end of a pipe closed, as when the terminal or the log collector of a
+/// long-running watch goes away) loses the line and nothing else: the command goes on.
 pub fn line(text: impl AsRef<str>) {
-    println!("{}", safe(text.as_ref()));
+    use std::io::Write as _;
+    let _ = writeln!(std::io::stdout().lock(), "{}", safe(text.as_ref()));
+}
+
+/// [`line`] to standard error: what a long-running command says of itself.
+pub fn note(text: impl AsRef<str>) {
+    use std::io::Write as _;
+    let _ = writeln!(std::io::stderr().lock(), "{}", safe(text.as_ref()));
 }
 
 fn unsafe_char(c: char) -> bool {

@@ -333,3 +333,62 @@ fn every_cycle_of_the_watch_is_recorded_with_what_it_did_and_plan_stats_shows_th
     assert!(text.contains("committed a saved edit"), "{text}");
     assert!(text.contains("pushed 1 operation(s)"), "{text}");
 }
+
+/// The watch's standard output and error go away (the terminal closed, the pipe to a log
+/// collector broken): what it prints is lost, and nothing else. It still pulls, pushes and
+/// stops cleanly on SIGTERM.
+#[test]
+fn a_watch_whose_output_is_gone_still_syncs_and_stops_cleanly() {
+    use std::io::{BufRead as _, BufReader};
+    let bench = Bench::start();
+    let plan_file = bench.init();
+    let ids = objective_ids(&plan_file);
+    let mut child = bench
+        .tpcli(&[
+            "plan",
+            "watch",
+            "--push",
+            "auto",
+            "--poll",
+            &POLL.to_string(),
+            "--quiet-period",
+            "0.2",
+        ])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut out = BufReader::new(child.stdout.take().unwrap());
+    let mut first = String::new();
+    out.read_line(&mut first).unwrap();
+    assert!(first.starts_with("Watching "), "{first}");
+    drop(out);
+    drop(child.stderr.take());
+    let deadline = Duration::from_secs(60);
+
+    tp_set_effort(&bench, ids[0], 345.0);
+    assert!(
+        poll_until(deadline, || read_plan(&plan_file).objectives[0]
+            .effort
+            .is_some_and(|e| e.points() == 345.0)),
+        "the change was pulled"
+    );
+    let mut names = BTreeMap::new();
+    rename(&bench, &plan_file, &mut names, ids[1], 1);
+    assert!(
+        poll_until(deadline, || tp_objective(&bench, ids[1]).1
+            == names[&ids[1]]),
+        "the save was pushed"
+    );
+    assert!(
+        child.try_wait().unwrap().is_none(),
+        "the watch ended when its output went away"
+    );
+    let sent = std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+    let status = child.wait().unwrap();
+    assert!(status.success(), "the watch stopped with {status}");
+}

@@ -112,12 +112,12 @@ pub fn run(args: WatchArgs) -> Result<u8> {
     let (tx, mut inbox) = tokio::sync::mpsc::channel(16);
     let quiet = Duration::from_secs_f64(args.quiet_period);
     let _debouncer = watch_file(&plan_path, quiet, tx.clone())?;
-    println!(
+    crate::term::line(format!(
         "Watching {} (push: {}, a look every {}s). Ctrl-C stops.",
         plan_path.display(),
         format!("{:?}", args.push).to_lowercase(),
         args.poll
-    );
+    ));
     let ctx = || session.ctx(true);
     let confirm = |ops: &[pi_model::changeset::Op]| ask(ops);
     let poll = opts.poll;
@@ -137,7 +137,7 @@ pub fn run(args: WatchArgs) -> Result<u8> {
         };
         steps.run(&mut watch, &mut inbox, &mut cycles).await
     })??;
-    println!("Stopped.");
+    crate::term::line("Stopped.");
     Ok(exit::OK)
 }
 
@@ -298,7 +298,7 @@ async fn stop_on_signals(tx: Sender<Signal>) {
     {
         let _ = tokio::signal::ctrl_c().await;
     }
-    eprintln!("Stopping after the step under way…");
+    crate::term::note("Stopping after the step under way…");
     let _ = tx.send(Signal::Stop).await;
 }
 

@@ -93,12 +93,14 @@ impl Shared {
                 self.retired.set(sum(self.retired.get(), old.counters()));
                 self.board.reloaded(true);
                 tracing::info!("reloaded pi-planner.toml; its settings apply from the next cycle");
-                eprintln!("Reloaded pi-planner.toml.");
+                crate::term::note("Reloaded pi-planner.toml.");
             }
             Err(e) => {
                 self.board.reloaded(false);
                 tracing::error!(error = %format!("{e:#}"), "pi-planner.toml not reloaded; the old configuration stays");
-                eprintln!("pi-planner.toml not reloaded ({e:#}); keeping the old configuration.");
+                crate::term::note(format!(
+                    "pi-planner.toml not reloaded ({e:#}); keeping the old configuration."
+                ));
             }
         }
     }
@@ -156,7 +158,7 @@ pub fn run(args: &TrainArgs, tp: &TpArgs, opts: WatchOptions) -> Result<u8> {
         ..opts
     };
     super::block_on(watch_train(&shared, &req, addr, feed, opts))??;
-    println!("Stopped.");
+    crate::term::line("Stopped.");
     Ok(crate::exit::OK)
 }
 
@@ -172,14 +174,14 @@ async fn watch_train(
     let (stop_tx, stop) = channel::channel(false);
     let (hup_tx, mut hup) = channel::channel(0u64);
     tokio::spawn(signals(stop_tx, hup_tx));
-    println!(
+    crate::term::line(format!(
         "Watching {} of {} for {} under {} (a look every {}s). /healthz, /metrics and /calendar.ics on http://{bound}. Ctrl-C stops.",
         plural(train.teams.len(), "team", "teams"),
         train.art.name,
         train.release.name,
         req.root.display(),
         opts.poll.as_secs()
-    );
+    ));
     let loops = train.teams.iter().map(|team| {
         let dir = pi_engine::train::art::team_dir(&req.root, &train.release.name, &team.name);
         let slug = dir
@@ -469,6 +471,6 @@ async fn signals(stop: channel::Sender<bool>, hup: channel::Sender<u64>) {
         let _ = hup;
         let _ = tokio::signal::ctrl_c().await;
     }
-    eprintln!("Stopping after the steps under way…");
+    crate::term::note("Stopping after the steps under way…");
     let _ = stop.send(true);
 }
