@@ -302,6 +302,12 @@ fn with_sign_off_on_merge_the_sync_after_the_merge_pushes() {
     let synced = r.run(&["plan", "sync-all", &repo]);
     assert_eq!(synced.status.code(), Some(0), "{}", text(&synced));
     assert_eq!(r.effort_in_tp(), 77.0);
+    let approval = "@bo-gh (bo@example.com) approved pull request #1";
+    assert_eq!(
+        slack_messages(&r, approval),
+        1,
+        "sync-all announced it once"
+    );
 }
 
 #[test]
@@ -495,6 +501,19 @@ fn sync_all_of_an_art_takes_in_a_teams_approval_and_pushes() {
         text(&pushed)
     );
     assert_eq!(t.effort(&r), 91.0);
+    let approval = "@bo-gh (bo@example.com) approved pull request #1";
+    assert_eq!(
+        slack_messages(&r, approval),
+        1,
+        "sync-all announced it once"
+    );
+    let again = t.sync(&r);
+    assert_eq!(again.status.code(), Some(0), "{}", text(&again));
+    assert_eq!(
+        slack_messages(&r, approval),
+        1,
+        "a sign-off is announced once"
+    );
 }
 
 #[test]
