@@ -208,7 +208,7 @@ pub const TARGETS: &[Target] = &[
     },
     Target {
         id: "watch.tp_to_file",
-        label: "live sync: a Targetprocess change until the plan file holds it (`tpcli plan watch --poll 1`; median is p50, p95 in the record)",
+        label: "live sync: a Targetprocess change until the plan file holds it (`tpcli plan watch --poll 5`; median is p50, p95 in the record)",
         old_tool: "—",
         ours_ms: None,
         command: "cargo bench -p tpcli --bench watch",

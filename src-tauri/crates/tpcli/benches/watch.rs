@@ -1,4 +1,4 @@
-//! Live sync latency: `tpcli plan watch --push auto --poll 1 --quiet-period 0.2` against the
+//! Live sync latency: `tpcli plan watch --push auto --poll 5 --quiet-period 0.2` against the
 //! simulator (no injected latency). Measures the time from a change in Targetprocess (an
 //! objective's effort, set through the simulator's control API) until the plan file holds it,
 //! and from a save of the plan file (an objective renamed, written beside it and renamed over
@@ -19,7 +19,7 @@ use pi_sim::{RunningSim, SimConfig};
 use pi_targetprocess::{Credentials, TpClient, TpConfig};
 
 /// Seconds between two looks at Targetprocess.
-const POLL_SECONDS: u64 = 1;
+const POLL_SECONDS: u64 = 5;
 /// How long one change may take before the benchmark gives up.
 const DEADLINE: Duration = Duration::from_secs(30);
 const OBJECTIVES: &str = "TeamPIObjectives";
@@ -196,7 +196,9 @@ fn main() {
     for n in 0..samples {
         // Targetprocess → file. Spread over the poll so the samples do not all land at one
         // phase of it.
-        std::thread::sleep(Duration::from_millis(137 * (n as u64 % 8)));
+        std::thread::sleep(Duration::from_millis(
+            POLL_SECONDS * 1000 * (n as u64 % 8) / 8 + 37,
+        ));
         let effort = 300.0 + n as f64;
         let start = Instant::now();
         control
@@ -237,7 +239,9 @@ fn main() {
     report(
         &recorder,
         "watch.tp_to_file",
-        "live sync: a Targetprocess change until the plan file holds it (`plan watch --poll 1`)",
+        &format!(
+            "live sync: a Targetprocess change until the plan file holds it (`plan watch --poll {POLL_SECONDS}`)"
+        ),
         &mut inbound,
     );
     report(
