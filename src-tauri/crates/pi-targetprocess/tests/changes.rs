@@ -7,14 +7,7 @@ use crate::common;
 async fn only_entities_modified_after_the_instant_come_back_in_three_small_reads() {
     let sim = common::sim().await;
     let client = common::client(&sim);
-    let (release, team) = common::first_plan_ids(&client).await;
-    let remote = client.fetch_team_plan(release, team).await.expect("fetch");
-    let since = remote
-        .versions
-        .values()
-        .filter_map(|v| v.modify_date)
-        .max()
-        .expect("entities carry ModifyDate");
+    let (release, team, remote, since) = first_plan(&client).await;
     let ctl = sim.control();
     ctl.clear_request_log();
 
@@ -138,14 +131,7 @@ async fn a_look_reads_newest_first_page_by_page_until_it_reaches_the_instant() {
 async fn a_look_tells_which_objectives_each_changed_feature_is_linked_to() {
     let sim = common::sim().await;
     let client = common::client(&sim);
-    let (release, team) = common::first_plan_ids(&client).await;
-    let remote = client.fetch_team_plan(release, team).await.expect("fetch");
-    let since = remote
-        .versions
-        .values()
-        .filter_map(|v| v.modify_date)
-        .max()
-        .expect("entities carry ModifyDate");
+    let (release, team, remote, since) = first_plan(&client).await;
     let ours: Vec<i64> = remote
         .plan
         .objectives
@@ -182,6 +168,26 @@ async fn a_look_tells_which_objectives_each_changed_feature_is_linked_to() {
         "{changed:?}"
     );
     assert!(changed.links[&feature].contains(&objective), "{changed:?}");
+}
+
+/// The simulator's first plan: its release and team, as read, and its newest `ModifyDate`.
+async fn first_plan(
+    client: &pi_targetprocess::TpClient,
+) -> (
+    i64,
+    i64,
+    pi_targetprocess::RemotePlan,
+    chrono::DateTime<chrono::Utc>,
+) {
+    let (release, team) = common::first_plan_ids(client).await;
+    let remote = client.fetch_team_plan(release, team).await.expect("fetch");
+    let since = remote
+        .versions
+        .values()
+        .filter_map(|v| v.modify_date)
+        .max()
+        .expect("entities carry ModifyDate");
+    (release, team, remote, since)
 }
 
 /// `%20` and friends back to characters, enough to read a logged query.

@@ -42,6 +42,24 @@ fn rename(
     names.insert(id, name);
 }
 
+/// Another planner's change in Targetprocess (the first objective's effort) is pulled, and the
+/// planner's save (the second objective renamed) is pushed, each within `deadline`.
+fn pulled_and_pushed(bench: &Bench, plan_file: &std::path::Path, ids: &[i64], deadline: Duration) {
+    tp_set_effort(bench, ids[0], 345.0);
+    assert!(
+        poll_until(deadline, || read_plan(plan_file).objectives[0]
+            .effort
+            .is_some_and(|e| e.points() == 345.0)),
+        "the change was pulled"
+    );
+    let mut names = BTreeMap::new();
+    rename(bench, plan_file, &mut names, ids[1], 1);
+    assert!(
+        poll_until(deadline, || tp_objective(bench, ids[1]).1 == names[&ids[1]]),
+        "the save was pushed"
+    );
+}
+
 /// Targetprocess's efforts changed every 100 ms (objectives in turn) until `stop`.
 fn tp_editor(bench: &Bench, ids: &[i64], stop: &AtomicBool) -> usize {
     let mut n = 0;
@@ -267,22 +285,7 @@ fn every_cycle_of_the_watch_is_recorded_with_what_it_did_and_plan_stats_shows_th
     let watch = Watching::start(&bench, POLL);
     let deadline = Duration::from_secs(60);
 
-    // Another planner's change in Targetprocess: a look pulls it.
-    tp_set_effort(&bench, ids[0], 345.0);
-    assert!(
-        poll_until(deadline, || read_plan(&plan_file).objectives[0]
-            .effort
-            .is_some_and(|e| e.points() == 345.0)),
-        "the change was pulled"
-    );
-    // The planner's save: committed and pushed.
-    let mut names = BTreeMap::new();
-    rename(&bench, &plan_file, &mut names, ids[1], 1);
-    assert!(
-        poll_until(deadline, || tp_objective(&bench, ids[1]).1
-            == names[&ids[1]]),
-        "the save was pushed"
-    );
+    pulled_and_pushed(&bench, &plan_file, &ids, deadline);
     // The push has ended (its closing read included) before Targetprocess fails.
     watch.wait_for_line("Pushed 1 operation", deadline);
     // Targetprocess answers 503: a look fails and the watch waits it out.
@@ -343,21 +346,7 @@ fn a_watch_whose_output_is_gone_still_syncs_and_stops_cleanly() {
     let bench = Bench::start();
     let plan_file = bench.init();
     let ids = objective_ids(&plan_file);
-    let mut child = bench
-        .tpcli(&[
-            "plan",
-            "watch",
-            "--push",
-            "auto",
-            "--poll",
-            &POLL.to_string(),
-            "--quiet-period",
-            "0.2",
-        ])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = spawn(&bench, POLL, &[]);
     let mut out = BufReader::new(child.stdout.take().unwrap());
     let mut first = String::new();
     out.read_line(&mut first).unwrap();
@@ -366,20 +355,7 @@ fn a_watch_whose_output_is_gone_still_syncs_and_stops_cleanly() {
     drop(child.stderr.take());
     let deadline = Duration::from_secs(60);
 
-    tp_set_effort(&bench, ids[0], 345.0);
-    assert!(
-        poll_until(deadline, || read_plan(&plan_file).objectives[0]
-            .effort
-            .is_some_and(|e| e.points() == 345.0)),
-        "the change was pulled"
-    );
-    let mut names = BTreeMap::new();
-    rename(&bench, &plan_file, &mut names, ids[1], 1);
-    assert!(
-        poll_until(deadline, || tp_objective(&bench, ids[1]).1
-            == names[&ids[1]]),
-        "the save was pushed"
-    );
+    pulled_and_pushed(&bench, &plan_file, &ids, deadline);
     assert!(
         child.try_wait().unwrap().is_none(),
         "the watch ended when its output went away"

@@ -31,22 +31,7 @@ impl Watching {
 
     /// [`Watching::start`] with these environment variables set.
     pub fn start_with_env(bench: &Bench, poll: u64, env: &[(&str, &str)]) -> Self {
-        let mut child = bench
-            .tpcli(&[
-                "plan",
-                "watch",
-                "--push",
-                "auto",
-                "--poll",
-                &poll.to_string(),
-                "--quiet-period",
-                "0.2",
-            ])
-            .envs(env.iter().copied())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
+        let mut child = spawn(bench, poll, env);
         let lines = Arc::new(Mutex::new(Vec::new()));
         let out = child.stdout.take().unwrap();
         collect(out, "", Arc::clone(&lines));
@@ -96,6 +81,27 @@ impl Drop for Watching {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// `tpcli plan watch --push auto --poll POLL --quiet-period 0.2` in the bench's plan, with
+/// these environment variables set, its standard output and error piped.
+pub fn spawn(bench: &Bench, poll: u64, env: &[(&str, &str)]) -> Child {
+    bench
+        .tpcli(&[
+            "plan",
+            "watch",
+            "--push",
+            "auto",
+            "--poll",
+            &poll.to_string(),
+            "--quiet-period",
+            "0.2",
+        ])
+        .envs(env.iter().copied())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap()
 }
 
 /// Collects the lines `stream` prints into `lines`, each after `prefix`.
