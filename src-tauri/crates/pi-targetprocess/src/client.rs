@@ -588,7 +588,6 @@ pub(crate) fn objective_include(schema: &pi_model::TpSchema) -> Vec<Include> {
 /// The features a read of `teams`' plans needs. Through a collection: every feature of the
 /// release (v1 cannot filter on a collection's contents). Through a single reference: the
 /// features whose objective is one of the teams' in the release, whatever their own `Release`.
-/// Each raw item of a read as a `T`.
 fn features_query(schema: &pi_model::TpSchema, release: i64, teams: &[i64]) -> Query {
     Query::new("Features")
         .filter(features_filter(schema, release, teams))
