@@ -56,6 +56,12 @@ test("sync health draws its time charts with uPlot under a frozen Object.prototy
   assert.equal(failed, "0");
   const label = await weeksPlot.getAttribute("aria-label");
   assert.ok(label.includes(`${week}: ${syncs} syncs, 0 failed`), label);
+  // The bars per team are drawn at their own size (their text the size of the text around
+  // them), however wide the window: never scaled up.
+  const teamsSvg = page.getByTestId("health-teams-chart").locator("svg").first();
+  await teamsSvg.waitFor();
+  const scale = await teamsSvg.evaluate((svg) => svg.getScreenCTM().a);
+  assert.ok(scale > 0.5 && scale <= 1.001, `the team chart is drawn ${scale}× its size`);
   assert.deepEqual(errors, []);
   await shot(page, "health-dashboard");
   await page.close();

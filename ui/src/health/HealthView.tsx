@@ -72,7 +72,15 @@ function TeamsSvg({ teams }: { teams: HealthTeamDto[] }) {
   const top = niceTop(Math.max(...teams.map((t) => t.syncsPerWeek)));
   const x = (v: number) => left + (v / top) * (W - left - 60);
   return (
-    <svg viewBox={`0 0 ${W} ${h}`} width="100%" role="img" aria-label="Syncs per week of each team">
+    // Never drawn wider than its own size: scaled up to a wide window, its text would be
+    // twice the size of the text around it.
+    <svg
+      viewBox={`0 0 ${W} ${h}`}
+      width="100%"
+      style={{ display: "block", maxWidth: W }}
+      role="img"
+      aria-label="Syncs per week of each team"
+    >
       {teams.map((t, i) => (
         <g key={`${t.release}/${t.team}`} data-team={t.team}>
           <text x={left - 8} y={i * row + 18} textAnchor="end" fontSize={12}>
