@@ -56,4 +56,15 @@ describe("review in the sync bar", () => {
     await user.click(within(review).getByRole("button", { name: "Propose for review" }));
     expect(await screen.findByText("PI Planner has no GitHub token to reach the plan's pull request.")).toBeTruthy();
   });
+
+  it("shows a pull request closed without merging, with its link", async () => {
+    const app = openPlanApp(platformPlan()).answer("review_status", { kind: "closed", number: 9, url });
+    renderApp(app.client);
+    const review = await screen.findByTestId("review");
+    expect(review.getAttribute("data-state")).toBe("closed");
+    expect(within(review).getByText("Closed without merging")).toBeTruthy();
+    expect(within(review).getByRole("link", { name: "Pull request #9" }).getAttribute("href")).toBe(url);
+    expect(within(review).queryByTestId("review-approvals")).toBeNull();
+    expect(within(review).getByRole("button", { name: "Propose for review" })).toBeTruthy();
+  });
 });

@@ -4,6 +4,7 @@
 // the open one) — what `tpcli plan propose` does. Hidden when the plan is not set up for GitHub.
 import { Anchor, Badge, Button, Group, Text } from "@mantine/core";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import type { ReactNode } from "react";
 
 import { ErrorAlert } from "../ErrorAlert";
 import { useClient } from "../data";
@@ -18,46 +19,47 @@ function approvalsText(reviews: number, approvals: number): string {
   return `${people} of ${reviews} ${reviews === 1 ? "review" : "reviews"}`;
 }
 
+/** A badge saying where the pull request stands, its link, and what else there is to say. */
+function PullRequest({
+  review,
+  color,
+  label,
+  children,
+}: {
+  review: { url: string; number: number };
+  color: string;
+  label: string;
+  children?: ReactNode;
+}) {
+  return (
+    <Group gap={6} wrap="nowrap">
+      <Badge color={color} variant="light">
+        {label}
+      </Badge>
+      <Anchor size="sm" href={review.url} target="_blank" rel="noreferrer">
+        Pull request #{review.number}
+      </Anchor>
+      {children}
+    </Group>
+  );
+}
+
 function ReviewState({ review }: { review: ReviewDto }) {
   switch (review.kind) {
     case "none":
       return <Text size="sm">Not proposed for review yet</Text>;
     case "open":
       return (
-        <Group gap={6} wrap="nowrap">
-          <Badge color="blue" variant="light">
-            In review
-          </Badge>
-          <Anchor size="sm" href={review.url} target="_blank" rel="noreferrer">
-            Pull request #{review.number}
-          </Anchor>
+        <PullRequest review={review} color="blue" label="In review">
           <Text size="sm" data-testid="review-approvals">
             {approvalsText(review.reviews, review.approvals)}
           </Text>
-        </Group>
+        </PullRequest>
       );
     case "merged":
-      return (
-        <Group gap={6} wrap="nowrap">
-          <Badge color="green" variant="light">
-            Approved and merged
-          </Badge>
-          <Anchor size="sm" href={review.url} target="_blank" rel="noreferrer">
-            Pull request #{review.number}
-          </Anchor>
-        </Group>
-      );
+      return <PullRequest review={review} color="green" label="Approved and merged" />;
     case "closed":
-      return (
-        <Group gap={6} wrap="nowrap">
-          <Badge color="gray" variant="light">
-            Closed without merging
-          </Badge>
-          <Anchor size="sm" href={review.url} target="_blank" rel="noreferrer">
-            Pull request #{review.number}
-          </Anchor>
-        </Group>
-      );
+      return <PullRequest review={review} color="gray" label="Closed without merging" />;
     case "unavailable":
       return (
         <Text size="sm" c="dimmed">
