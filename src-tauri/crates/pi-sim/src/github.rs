@@ -365,6 +365,57 @@ fn serve(
 /// The token's user: who opens pull requests and submits reviews through the API.
 const TOKEN_USER: &str = "pi-planner-sim";
 
+/// A GET of pull request `number` of `owner/repo`, or of a part of it (`tail`: `""`,
+/// `"/reviews"`, `"/files"`): the checks and the log of [`serve`], 404 when the repository holds
+/// no such pull request, else what `answer` makes of it (given the request's path and query,
+/// and the simulator's base URL for links).
+fn get_of_pull(
+    shared: &Shared,
+    (owner, repo, number): (String, String, u64),
+    tail: &str,
+    q: &BTreeMap<String, String>,
+    headers: &HeaderMap,
+    answer: impl FnOnce(&Inner, &SimPull, &Paging<'_>) -> Answer,
+) -> Response {
+    let path = format!("/github/repos/{owner}/{repo}/pulls/{number}{tail}");
+    let query = serde_urlencoded_like(q);
+    let base_url = shared.base_url.clone();
+    let paging = Paging {
+        q,
+        base_url: &base_url,
+        path: &path,
+    };
+    serve(
+        shared,
+        Method::GET,
+        &path,
+        &query,
+        headers,
+        &Bytes::new(),
+        |s, _| {
+            let repo_name = format!("{owner}/{repo}");
+            match s.pulls.get(&number).filter(|p| p.repo == repo_name) {
+                Some(p) => answer(s, p, &paging),
+                None => not_found(),
+            }
+        },
+    )
+}
+
+/// What a paged answer needs of its request: the query (`per_page`, `page`), the simulator's
+/// base URL and the path, for the `Link` header.
+struct Paging<'a> {
+    q: &'a BTreeMap<String, String>,
+    base_url: &'a str,
+    path: &'a str,
+}
+
+impl Paging<'_> {
+    fn page(&self, items: Vec<Value>) -> Answer {
+        paged(self.q, items, self.base_url, self.path)
+    }
+}
+
 fn now_rfc3339() -> String {
     chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }

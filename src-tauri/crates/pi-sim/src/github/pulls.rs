@@ -11,7 +11,10 @@ use axum::http::{HeaderMap, Method, StatusCode};
 use axum::response::Response;
 use serde_json::{Value, json};
 
-use super::{SimPull, TOKEN_USER, not_found, pull_json, serde_urlencoded_like, serve, validation};
+use super::{
+    SimPull, TOKEN_USER, get_of_pull, not_found, pull_json, serde_urlencoded_like, serve,
+    validation,
+};
 use crate::shared::Shared;
 
 pub(super) async fn create(
@@ -107,25 +110,21 @@ pub(super) async fn list(
 
 pub(super) async fn one(
     State(shared): State<Arc<Shared>>,
-    Path((owner, repo, number)): Path<(String, String, u64)>,
+    Path(pull): Path<(String, String, u64)>,
     headers: HeaderMap,
 ) -> Response {
-    let path = format!("/github/repos/{owner}/{repo}/pulls/{number}");
-    let base_url = shared.base_url.clone();
-    serve(
+    get_of_pull(
         &shared,
-        Method::GET,
-        &path,
+        pull,
         "",
+        &BTreeMap::new(),
         &headers,
-        &Bytes::new(),
-        |s, _| match s
-            .pulls
-            .get(&number)
-            .filter(|p| p.repo == format!("{owner}/{repo}"))
-        {
-            Some(p) => (StatusCode::OK, pull_json(&base_url, &s.branches, p), vec![]),
-            None => not_found(),
+        |s, p, paging| {
+            (
+                StatusCode::OK,
+                pull_json(paging.base_url, &s.branches, p),
+                vec![],
+            )
         },
     )
 }

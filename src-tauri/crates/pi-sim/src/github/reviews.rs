@@ -16,8 +16,8 @@ use axum::response::Response;
 use serde_json::{Value, json};
 
 use super::{
-    Answer, SimFile, SimLineComment, SimPull, SimReview, TOKEN_USER, head_sha, not_found,
-    now_rfc3339, paged, review_json, serde_urlencoded_like, serve,
+    Answer, SimFile, SimLineComment, SimPull, SimReview, TOKEN_USER, get_of_pull, head_sha,
+    not_found, now_rfc3339, review_json, serve,
 };
 use crate::shared::Shared;
 
@@ -164,71 +164,34 @@ fn hunk_range(header: &str) -> Option<(Range, Range)> {
 
 pub(super) async fn list(
     State(shared): State<Arc<Shared>>,
-    Path((owner, repo, number)): Path<(String, String, u64)>,
+    Path(pull): Path<(String, String, u64)>,
     Query(q): Query<BTreeMap<String, String>>,
     headers: HeaderMap,
 ) -> Response {
-    let path = format!("/github/repos/{owner}/{repo}/pulls/{number}/reviews");
-    let query = serde_urlencoded_like(&q);
-    let base_url = shared.base_url.clone();
-    serve(
-        &shared,
-        Method::GET,
-        &path,
-        &query,
-        &headers,
-        &Bytes::new(),
-        |s, _| {
-            let Some(p) = s
-                .pulls
-                .get(&number)
-                .filter(|p| p.repo == format!("{owner}/{repo}"))
-            else {
-                return not_found();
-            };
-            let items = p.reviews.iter().map(review_json).collect();
-            paged(&q, items, &base_url, &path)
-        },
-    )
+    get_of_pull(&shared, pull, "/reviews", &q, &headers, |_, p, paging| {
+        paging.page(p.reviews.iter().map(review_json).collect())
+    })
 }
 
 pub(super) async fn files(
     State(shared): State<Arc<Shared>>,
-    Path((owner, repo, number)): Path<(String, String, u64)>,
+    Path(pull): Path<(String, String, u64)>,
     Query(q): Query<BTreeMap<String, String>>,
     headers: HeaderMap,
 ) -> Response {
-    let path = format!("/github/repos/{owner}/{repo}/pulls/{number}/files");
-    let query = serde_urlencoded_like(&q);
-    let base_url = shared.base_url.clone();
-    serve(
-        &shared,
-        Method::GET,
-        &path,
-        &query,
-        &headers,
-        &Bytes::new(),
-        |s, _| {
-            let Some(p) = s
-                .pulls
-                .get(&number)
-                .filter(|p| p.repo == format!("{owner}/{repo}"))
-            else {
-                return not_found();
-            };
-            let items = files_of(&s.diffs, p)
-                .iter()
-                .map(|f| {
-                    let (added, removed) = counts(&f.patch);
-                    json!({
-                        "filename": f.path, "status": "modified", "additions": added,
-                        "deletions": removed, "changes": added + removed, "patch": f.patch,
-                    })
+    get_of_pull(&shared, pull, "/files", &q, &headers, |s, p, paging| {
+        let items = files_of(&s.diffs, p)
+            .iter()
+            .map(|f| {
+                let (added, removed) = counts(&f.patch);
+                json!({
+                    "filename": f.path, "status": "modified", "additions": added,
+                    "deletions": removed, "changes": added + removed, "patch": f.patch,
                 })
-                .collect();
-            paged(&q, items, &base_url, &path)
-        },
-    )
+            })
+            .collect();
+        paging.page(items)
+    })
 }
 
 /// The lines a patch adds and removes.
