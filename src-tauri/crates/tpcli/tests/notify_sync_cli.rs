@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 use pi_model::Effort;
 use pi_sim::{Faults, SlackRequest};
 
-use crate::sync_cli_support::{Bench, OBJECTIVES, edit_many, edit_plan, read_plan};
+use crate::sync_cli_support::{Bench, OBJECTIVES, edit_many, edit_plan, git, read_plan};
 
 struct Setup {
     bench: Bench,
@@ -87,30 +87,16 @@ fn said(out: &Output) -> String {
     )
 }
 
-fn git_commit(dir: &Path, file: &Path) {
-    let out = Command::new("git")
-        .args(["commit", "-q", "-m", "Effort", "--"])
-        .arg(file.file_name().unwrap())
-        .current_dir(dir)
-        .env("GIT_AUTHOR_NAME", "Jane Doe")
-        .env("GIT_AUTHOR_EMAIL", "jane@example.com")
-        .env("GIT_COMMITTER_NAME", "Jane Doe")
-        .env("GIT_COMMITTER_EMAIL", "jane@example.com")
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
 #[test]
 fn an_approval_the_plan_changed_after_is_announced_stale_once() {
     let s =
         Setup::start("[approvals]\nrequired = 1\napprovers = [{ email = \"bo@example.com\" }]\n");
     edit_plan(&s.plan_file, |p| p.objectives[0].effort = Effort::new(77.0));
-    git_commit(s.bench.repo(), &s.plan_file);
+    let file = s.plan_file.file_name().unwrap().to_str().unwrap();
+    git(
+        s.bench.repo(),
+        &["commit", "-q", "-m", "Effort", "--", file],
+    );
     let approved = s
         .command(&["plan", "approve"])
         .env("GIT_AUTHOR_NAME", "Bo Owner")

@@ -5,11 +5,7 @@
 
 #![allow(clippy::unwrap_used)]
 
-use crate::sync_cli_support;
-
-use std::process::Command;
-
-use sync_cli_support::*;
+use crate::sync_cli_support::*;
 
 const NAME: &str = "Audit log export";
 
@@ -26,25 +22,6 @@ fn add_feature(plan: &mut pi_model::Plan, owner: &str) {
         jira: None,
         stories: Vec::new(),
     });
-}
-
-/// `git commit -am MESSAGE` in the plan repository, as the planner in the walkthrough did.
-fn commit(bench: &Bench, message: &str) {
-    let out = Command::new("git")
-        .args(["commit", "-qam", message])
-        .current_dir(bench.repo())
-        .env("HOME", bench.home.path())
-        .env("GIT_AUTHOR_NAME", "Jane Doe")
-        .env("GIT_AUTHOR_EMAIL", "jane@example.com")
-        .env("GIT_COMMITTER_NAME", "Jane Doe")
-        .env("GIT_COMMITTER_EMAIL", "jane@example.com")
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
 }
 
 /// Features named [`NAME`] in Targetprocess, with their owners' full names.
@@ -89,7 +66,10 @@ fn a_refused_owner_is_fixed_and_pushed_without_deleting_anything() {
     let bench = Bench::start();
     let plan_file = bench.init();
     edit_plan(&plan_file, |p| add_feature(p, "Mara Lind"));
-    commit(&bench, "Add the audit log feature");
+    git(
+        bench.repo(),
+        &["commit", "-qam", "Add the audit log feature"],
+    );
     refused_push(&bench);
     // Pushing again without a fix is refused again, computed from the plan: no replay, no wedge.
     refused_push(&bench);
@@ -117,7 +97,10 @@ fn a_refused_owner_is_fixed_and_pushed_without_deleting_anything() {
             .unwrap();
         f.owner = Some(user.clone());
     });
-    commit(&bench, "Owner as Targetprocess knows them");
+    git(
+        bench.repo(),
+        &["commit", "-qam", "Owner as Targetprocess knows them"],
+    );
     let pushed = json(&bench.ok(&["plan", "push", "--yes", "--json"]));
     assert_eq!(pushed["result"], "pushed", "{pushed}");
     assert_eq!(created(&bench), vec![user]);
