@@ -147,17 +147,21 @@ pub(super) async fn check(
     // No lost update on objectives only planners edit: per objective the pushed efforts form one
     // chain from the initial value to Targetprocess's value.
     let contested: BTreeSet<i64> = layout.contested().iter().copied().collect();
-    let mut edges: BTreeMap<i64, BTreeSet<(u64, u64)>> = BTreeMap::new();
+    // Each push counts once, as often as it happened: the same step taken twice (a value put
+    // back by a planner keeping theirs in a conflict, then overwritten the same way again) is
+    // two steps of the walk, not one. `pushed` comes from one log, whose entries are distinct.
+    let mut edges: BTreeMap<i64, BTreeMap<(u64, u64), usize>> = BTreeMap::new();
     for w in &pushed {
         let Some(id) = w.entity.tp() else { continue };
         if contested.contains(&id) || !initial.contains_key(&id) {
             continue;
         }
         let bits = |v: &FieldValue| effort_value(v).map_or(u64::MAX, f64::to_bits);
-        edges
+        *edges
             .entry(id)
             .or_default()
-            .insert((bits(&w.before), bits(&w.after)));
+            .entry((bits(&w.before), bits(&w.after)))
+            .or_default() += 1;
     }
     for (id, edges) in &edges {
         // Targetprocess's efforts over time are a walk from the initial value to the final
@@ -166,13 +170,7 @@ pub(super) async fn check(
         // steps out of that value than into it.
         let start = initial[id].map_or(u64::MAX, f64::to_bits);
         let end = final_effort[id].map_or(u64::MAX, f64::to_bits);
-        let mut balance: HashMap<u64, i64> = HashMap::new();
-        for (before, after) in edges {
-            *balance.entry(*before).or_default() += 1;
-            *balance.entry(*after).or_default() -= 1;
-        }
-        *balance.entry(start).or_default() -= 1;
-        *balance.entry(end).or_default() += 1;
+        let unbalanced = unbalanced(start, end, edges);
         let show = |v: u64| {
             if v == u64::MAX {
                 "none".to_owned()
@@ -180,14 +178,16 @@ pub(super) async fn check(
                 f64::from_bits(v).to_string()
             }
         };
-        let unbalanced: Vec<String> = balance
+        let unbalanced: Vec<String> = unbalanced
             .iter()
-            .filter(|(_, n)| **n != 0)
             .map(|(v, n)| format!("{}: {n:+}", show(*v)))
             .collect();
         let pushes: Vec<String> = edges
             .iter()
-            .map(|(b, a)| format!("{} → {}", show(*b), show(*a)))
+            .map(|((b, a), times)| match times {
+                1 => format!("{} → {}", show(*b), show(*a)),
+                n => format!("{} → {} (×{n})", show(*b), show(*a)),
+            })
             .collect();
         if !unbalanced.is_empty() {
             violations.push(format!(
@@ -249,5 +249,51 @@ pub(super) async fn check(
         push_p95: percentile(&pushes, 95),
         pull_p50: percentile(&pulls, 50),
         pull_p95: percentile(&pulls, 95),
+    }
+}
+
+/// The values a walk from `start` to `end` through `steps` (before → after, and how many times
+/// each was taken) leaves more often than it reaches, or the reverse, with the difference: none
+/// when the steps make one history.
+fn unbalanced(start: u64, end: u64, steps: &BTreeMap<(u64, u64), usize>) -> Vec<(u64, i64)> {
+    let mut balance: BTreeMap<u64, i64> = BTreeMap::new();
+    for ((before, after), times) in steps {
+        let times = i64::try_from(*times).unwrap_or(i64::MAX);
+        *balance.entry(*before).or_default() += times;
+        *balance.entry(*after).or_default() -= times;
+    }
+    *balance.entry(start).or_default() -= 1;
+    *balance.entry(end).or_default() += 1;
+    balance.into_iter().filter(|(_, n)| *n != 0).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn steps(list: &[(u64, u64)]) -> BTreeMap<(u64, u64), usize> {
+        let mut out = BTreeMap::new();
+        for step in list {
+            *out.entry(*step).or_default() += 1;
+        }
+        out
+    }
+
+    /// A value put back by a planner keeping theirs in a conflict, then overwritten the same
+    /// way again, is one history: the step taken twice counts twice.
+    #[test]
+    fn the_same_step_taken_twice_is_one_history() {
+        let history = steps(&[(3, 100), (100, 110), (110, 190), (190, 100), (100, 110)]);
+        assert_eq!(unbalanced(3, 110, &history), vec![]);
+    }
+
+    /// A push over a value another push had already overwritten is a lost update, even when it
+    /// writes what is there.
+    #[test]
+    fn a_push_over_a_value_already_overwritten_is_a_lost_update() {
+        let lost = steps(&[(3, 100), (3, 110)]);
+        assert_eq!(unbalanced(3, 110, &lost), vec![(3, 1), (100, -1)]);
+        let stale_twice = steps(&[(3, 100), (100, 110), (100, 110)]);
+        assert_eq!(unbalanced(3, 110, &stale_twice), vec![(100, 1), (110, -1)]);
     }
 }
