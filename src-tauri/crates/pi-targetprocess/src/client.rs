@@ -276,6 +276,8 @@ impl TpClient {
         // known (they usually are before the first page of features arrives).
         let link = &schema.feature_objectives_collection;
         let wanted = std::sync::OnceLock::<HashSet<i64>>::new();
+        // How many features arrived before the objectives were known (kept whole for now).
+        let early = std::sync::atomic::AtomicUsize::new(0);
         let objectives_read = async {
             let objectives = self.all_ahead::<WorkItem>(&objectives_q).await?;
             let _ = wanted.set(objectives.iter().map(|o| o.id).collect());
@@ -283,7 +285,10 @@ impl TpClient {
         };
         let features_read = self.all_ahead_kept(&features_q, |f: WorkItem| match wanted.get() {
             Some(wanted) => kept(f, wanted, link),
-            None => f,
+            None => {
+                early.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                f
+            }
         });
         let (release_v, team_names, objectives, programs, features) = futures::try_join!(
             self.get_one("Releases", release, &release_inc),
@@ -292,10 +297,12 @@ impl TpClient {
             self.all::<WorkItem>(&program_q),
             features_read,
         )?;
+        let early = early.into_inner();
         let features: Vec<WorkItem> = match wanted.get() {
             Some(wanted) => features
                 .into_iter()
-                .map(|f| kept(f, wanted, link))
+                .enumerate()
+                .map(|(i, f)| if i < early { kept(f, wanted, link) } else { f })
                 .collect(),
             None => features,
         };
