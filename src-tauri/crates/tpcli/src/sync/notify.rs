@@ -236,6 +236,15 @@ pub fn reviewed(plan: &PlanRef, lines: &[String]) -> Vec<Event> {
         .collect()
 }
 
+/// Sends `approval_given` for each approving review just recorded as a sign-off of `ws`'s
+/// plan, from a command syncing several plans (which has no single plan to leave the events
+/// with); nothing when none was recorded.
+pub fn send_reviewed(ws: &Workspace, recorded: &[String]) {
+    if !recorded.is_empty() {
+        send(ws, &reviewed(&plan_ref(ws), recorded));
+    }
+}
+
 /// Runs the sync command `operation` (`pull`, `push`, `resolve`, `approve`) and sends the events
 /// it left, or a failure event (pull, push and resolve) when it failed. The command's result is
 /// returned as it was.

@@ -115,7 +115,7 @@ pub fn run(args: SyncAllArgs) -> Result<u8> {
     let open_before: Vec<_> = plans.iter().map(super::notify::open_conflicts).collect();
     if !args.pull_only {
         for ws in &plans {
-            super::sync_art::given(ws, &super::review::take_in_approvals(&ctx, ws));
+            super::notify::send_reviewed(ws, &super::review::take_in_approvals(&ctx, ws));
         }
     }
     let progress = Progress::new(args.json);

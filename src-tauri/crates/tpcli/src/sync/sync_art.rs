@@ -134,20 +134,11 @@ fn reviewed(
             let want = pi_git::BranchNames::for_plan(&train.release.name, &team.name);
             let ws = Workspace::open(dir).ok().filter(|ws| ws.names == want)?;
             if push {
-                given(&ws, &super::review::take_in_approvals(ctx, &ws));
+                super::notify::send_reviewed(&ws, &super::review::take_in_approvals(ctx, &ws));
             }
             Some(super::notify::open_conflicts(&ws))
         })
         .collect()
-}
-
-/// Sends `approval_given` for each approving review just recorded as a sign-off of `ws`'s
-/// plan (a command syncing several plans has no single plan to leave the events with).
-pub(super) fn given(ws: &Workspace, recorded: &[String]) {
-    if !recorded.is_empty() {
-        let plan = super::notify::plan_ref(ws);
-        super::notify::send(ws, &super::notify::reviewed(&plan, recorded));
-    }
 }
 
 /// Posts the conflicts a team's pull found that were not open `before` on its plan's pull
